@@ -1,0 +1,128 @@
+/**
+ * The data model: Prometheus' — a series is a metric name plus a label set, a
+ * sample is (series, timestamp ms, number). Names carry their unit.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export const NO_LABELS: Labels = Object.freeze({});
+
+/** One value of one series, as a source produces it in a tick. */
+export interface Sample {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+/**
+ * The canonical key of a series: `name` or `name{a="x",b="y"}` with labels sorted
+ * and values escaped as in the exposition format, so equal series get equal keys.
+ */
+export function seriesKey(name: string, labels: Labels = NO_LABELS): string {
+  const names = Object.keys(labels);
+  if (names.length === 0) {
+    return name;
+  }
+  names.sort();
+  let s = name + '{';
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
+    if (i > 0) {
+      s += ',';
+    }
+    s += k + '="' + escapeLabelValue(labels[k]!) + '"';
+  }
+  return s + '}';
+}
+
+export function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/** Names of the series the monitor measures itself (not scraped). Units in names. */
+export const Metric = {
+  processCpuPercent: 'process_cpu_usage_percent',
+  processRssBytes: 'process_resident_memory_bytes',
+  processOpenFds: 'process_open_fds',
+  processMaxFds: 'process_max_fds',
+  processThreads: 'process_threads',
+  processUptimeSeconds: 'process_uptime_seconds',
+  /** 1 while the watched process is found and alive, 0 otherwise. */
+  targetUp: 'target_up',
+  /** Count of restarts (a new PID for the same target) since monitoring began. */
+  targetRestarts: 'target_restarts_total',
+  systemCpuPercent: 'system_cpu_usage_percent',
+  systemMemoryUsedBytes: 'system_memory_used_bytes',
+  systemMemoryTotalBytes: 'system_memory_total_bytes',
+  systemMemoryPercent: 'system_memory_usage_percent',
+  systemDiskUsedBytes: 'system_disk_used_bytes',
+  systemDiskTotalBytes: 'system_disk_total_bytes',
+  systemDiskPercent: 'system_disk_usage_percent',
+  systemNetRxBytesPerSecond: 'system_network_receive_bytes_per_second',
+  systemNetTxBytesPerSecond: 'system_network_transmit_bytes_per_second',
+  /** 1 when the last scrape of the server's /metrics succeeded. */
+  scrapeUp: 'scrape_up',
+  scrapeDurationSeconds: 'scrape_duration_seconds',
+} as const;
+
+export type OwnMetricName = (typeof Metric)[keyof typeof Metric];
+
+const OWN_NAMES: ReadonlySet<string> = new Set(Object.values(Metric));
+
+/** True for series the monitor measures itself; a scraped series of the same name is dropped. */
+export function isOwnMetric(name: string): boolean {
+  return OWN_NAMES.has(name);
+}
+
+/** How the user asked us to find the process to watch (from settings or the CLI). */
+export interface TargetSpec {
+  readonly pid?: number;
+  readonly port?: number;
+  /** A regular expression source matched against the full command line. */
+  readonly commandPattern?: string;
+  /** Shown in the UI; defaults to the process' executable name. */
+  readonly name?: string;
+}
+
+/** The process we found, and why we chose it. */
+export interface TargetProcess {
+  readonly pid: number;
+  /** Full command line, arguments joined by spaces. */
+  readonly commandLine: string;
+  /** Executable base name (`node`, `python3`). */
+  readonly executable: string;
+  /** TCP ports the process listens on (may be empty where unknown). */
+  readonly ports: readonly number[];
+  /** Process start time, ms since epoch (used to tell a PID reuse from the same process). */
+  readonly startTimeMs: number;
+  /** A sentence: "pid 1234 listens on port 8080 (chatroomMonitor.target.port)". */
+  readonly reason: string;
+}
+
+export type TargetState =
+  | { readonly kind: 'unconfigured'; readonly message: string }
+  | { readonly kind: 'running'; readonly process: TargetProcess }
+  | { readonly kind: 'notRunning'; readonly message: string; readonly lastPid?: number };
+
+/** A source that failed this tick, in a sentence that says what is wrong and how to fix it. */
+export interface SourceProblem {
+  readonly source: string;
+  /** The setting the user can change to fix it, when there is one. */
+  readonly setting?: string;
+  readonly message: string;
+}
+
+/** What the collector emits once per tick. */
+export interface Snapshot {
+  /** Tick time, ms since epoch (from the injected clock). */
+  readonly timeMs: number;
+  readonly tick: number;
+  readonly target: TargetState;
+  /** Every sample stored in this tick. */
+  readonly samples: readonly Sample[];
+  readonly problems: readonly SourceProblem[];
+  /** How long the tick took, wall ms. */
+  readonly durationMs: number;
+  /** Ticks skipped so far because the previous one was still running. */
+  readonly skippedTicks: number;
+}

@@ -1,0 +1,185 @@
+import { Labels, Sample, seriesKey } from '../model';
+import { RingBuffer } from './ringBuffer';
+
+/** A label matcher as in PromQL: `=`, `!=`, `=~`, `!~` (regexes fully anchored). */
+export interface LabelMatcher {
+  readonly label: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+export interface SeriesInfo {
+  readonly key: string;
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+export interface LatestPoint {
+  readonly timeMs: number;
+  readonly value: number;
+  /** True when the series missed the most recent tick: never show it as live. */
+  readonly stale: boolean;
+}
+
+export interface SeriesWindow {
+  readonly info: SeriesInfo;
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+}
+
+interface Entry {
+  readonly info: SeriesInfo;
+  readonly ring: RingBuffer;
+  /** The tick number this series was last written in. */
+  lastTick: number;
+}
+
+/**
+ * Per-series ring buffers. The collector appends one tick at a time; a series not
+ * written in the latest tick is stale. Series beyond `maxSeries` are refused (the
+ * caller is told how many), so a server exposing a label explosion cannot exhaust
+ * the extension host's memory.
+ */
+export class SeriesStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byName = new Map<string, Entry[]>();
+  private tick = 0;
+  private lastTimeMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    /** Samples kept per series. */
+    readonly capacity: number,
+    readonly maxSeries = 20_000,
+  ) {}
+
+  get seriesCount(): number {
+    return this.entries.size;
+  }
+
+  get latestTimeMs(): number {
+    return this.lastTimeMs;
+  }
+
+  /**
+   * Stores one tick's samples at `timeMs`. Non-finite values are kept as NaN gaps
+   * only when finite ones exist around them; callers drop them before this.
+   * Returns the number of samples refused because the series limit was reached.
+   */
+  append(timeMs: number, samples: readonly Sample[]): number {
+    this.tick++;
+    this.lastTimeMs = timeMs;
+    let refused = 0;
+    for (const s of samples) {
+      const key = seriesKey(s.name, s.labels);
+      let e = this.entries.get(key);
+      if (!e) {
+        if (this.entries.size >= this.maxSeries) {
+          refused++;
+          continue;
+        }
+        e = { info: { key, name: s.name, labels: s.labels }, ring: new RingBuffer(this.capacity), lastTick: 0 };
+        this.entries.set(key, e);
+        const list = this.byName.get(s.name);
+        if (list) {
+          list.push(e);
+        } else {
+          this.byName.set(s.name, [e]);
+        }
+      }
+      if (e.lastTick === this.tick) {
+        continue; // a duplicate series in one tick: the first value wins
+      }
+      e.ring.push(timeMs, s.value);
+      e.lastTick = this.tick;
+    }
+    return refused;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  info(key: string): SeriesInfo | undefined {
+    return this.entries.get(key)?.info;
+  }
+
+  /** Every series, in insertion order. */
+  allSeries(): SeriesInfo[] {
+    return [...this.entries.values()].map((e) => e.info);
+  }
+
+  /** Series with this name whose labels satisfy every matcher. */
+  select(name: string, matchers: readonly LabelMatcher[] = []): SeriesInfo[] {
+    const list = this.byName.get(name);
+    if (!list) {
+      return [];
+    }
+    if (matchers.length === 0) {
+      return list.map((e) => e.info);
+    }
+    const compiled = matchers.map(compileMatcher);
+    return list.filter((e) => compiled.every((m) => m(e.info.labels))).map((e) => e.info);
+  }
+
+  latest(key: string): LatestPoint | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.ring.length === 0) {
+      return undefined;
+    }
+    const i = e.ring.length - 1;
+    return { timeMs: e.ring.timeAt(i), value: e.ring.valueAt(i), stale: e.lastTick !== this.tick };
+  }
+
+  /** Latest value of a series without labels (the monitor's own series), if live. */
+  latestValue(name: string, labels?: Labels): number | undefined {
+    const p = this.latest(seriesKey(name, labels));
+    return p && !p.stale ? p.value : undefined;
+  }
+
+  /** Samples with fromMs <= t <= toMs (toMs defaults to the latest tick). */
+  window(key: string, fromMs: number, toMs = this.lastTimeMs): SeriesWindow | undefined {
+    const e = this.entries.get(key);
+    if (!e) {
+      return undefined;
+    }
+    return { info: e.info, ...e.ring.window(fromMs, toMs) };
+  }
+
+  /** Number of samples a series holds. */
+  length(key: string): number {
+    return this.entries.get(key)?.ring.length ?? 0;
+  }
+
+  /** Earliest timestamp held by any series (for "everything kept" windows). */
+  earliestTimeMs(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const e of this.entries.values()) {
+      if (e.ring.length > 0) {
+        min = Math.min(min, e.ring.timeAt(0));
+      }
+    }
+    return min;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.byName.clear();
+  }
+}
+
+export function compileMatcher(m: LabelMatcher): (labels: Labels) => boolean {
+  switch (m.op) {
+    case '=':
+      return (l) => (l[m.label] ?? '') === m.value;
+    case '!=':
+      return (l) => (l[m.label] ?? '') !== m.value;
+    case '=~': {
+      const re = new RegExp(`^(?:${m.value})$`);
+      return (l) => re.test(l[m.label] ?? '');
+    }
+    case '!~': {
+      const re = new RegExp(`^(?:${m.value})$`);
+      return (l) => !re.test(l[m.label] ?? '');
+    }
+  }
+}
