@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { RingBuffer } from '../../../src/core/store/ringBuffer';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { seriesKey } from '../../../src/core/model';
+
+describe('RingBuffer', () => {
+  it('keeps the newest `capacity` samples in time order', () => {
+    const r = new RingBuffer(3);
+    for (let i = 1; i <= 5; i++) {
+      r.push(i * 1000, i);
+    }
+    assert.equal(r.length, 3);
+    assert.deepEqual([0, 1, 2].map((i) => r.valueAt(i)), [3, 4, 5]);
+    assert.deepEqual([...r.window(4000, 5000).values], [4, 5]);
+    assert.deepEqual([...r.window(0, 3500).values], [3]);
+  });
+
+  it('refuses a capacity that is not a positive integer', () => {
+    assert.throws(() => new RingBuffer(0), /positive integer/);
+  });
+});
+
+describe('SeriesStore', () => {
+  it('canonical keys sort labels and escape values', () => {
+    assert.equal(seriesKey('m', { b: '1', a: 'x"y\\\n' }), 'm{a="x\\"y\\\\\\n",b="1"}');
+    assert.equal(seriesKey('m', {}), 'm');
+  });
+
+  it('marks a series that missed the latest tick as stale', () => {
+    const s = new SeriesStore(10);
+    s.append(1000, [{ name: 'a', labels: {}, value: 1 }, { name: 'b', labels: {}, value: 2 }]);
+    s.append(2000, [{ name: 'a', labels: {}, value: 3 }]);
+    assert.deepEqual(s.latest('a'), { timeMs: 2000, value: 3, stale: false });
+    assert.deepEqual(s.latest('b'), { timeMs: 1000, value: 2, stale: true });
+    assert.equal(s.latestValue('b'), undefined);
+    assert.equal(s.latestValue('a'), 3);
+  });
+
+  it('selects by name and label matchers', () => {
+    const s = new SeriesStore(10);
+    s.append(1000, [
+      { name: 'h', labels: { room: 'a' }, value: 1 },
+      { name: 'h', labels: { room: 'b' }, value: 2 },
+      { name: 'h', labels: { room: 'cc' }, value: 3 },
+    ]);
+    assert.equal(s.select('h').length, 3);
+    assert.deepEqual(s.select('h', [{ label: 'room', op: '=', value: 'a' }]).map((i) => i.labels.room), ['a']);
+    assert.deepEqual(s.select('h', [{ label: 'room', op: '=~', value: '.' }]).map((i) => i.labels.room), ['a', 'b']);
+    assert.deepEqual(s.select('h', [{ label: 'room', op: '!~', value: 'a|b' }]).map((i) => i.labels.room), ['cc']);
+  });
+
+  it('refuses series beyond its limit and says how many', () => {
+    const s = new SeriesStore(10, 2);
+    const refused = s.append(1000, [1, 2, 3, 4].map((i) => ({ name: 'x', labels: { i: String(i) }, value: i })));
+    assert.equal(refused, 2);
+    assert.equal(s.seriesCount, 2);
+  });
+});
