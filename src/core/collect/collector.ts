@@ -1,0 +1,208 @@
+import { Clock, TimerHandle } from '../clock';
+import { Disposable, Emitter, Event } from '../events';
+import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
+import { SeriesStore } from '../store/seriesStore';
+import { TargetTracker } from './targetTracker';
+import { TickSource } from './tickSource';
+
+export interface CollectorOptions {
+  readonly clock: Clock;
+  readonly intervalMs: number;
+  readonly store: SeriesStore;
+  readonly tracker: TargetTracker;
+  readonly sources: readonly TickSource[];
+  /** A monotonic clock in ms for measuring how long a tick took (performance.now by default). */
+  readonly monotonicMs?: () => number;
+}
+
+/** A sentence for the log when the target changes or a source starts/stops failing. */
+export interface CollectorLogEvent {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/**
+ * One tick per interval on an injected clock. Ticks never overlap: when the
+ * previous tick is still running at the next deadline, that tick is skipped and
+ * counted rather than queued, so a slow source cannot pile up work in the
+ * extension host. Each source fails alone. One snapshot event per tick.
+ */
+export class Collector implements Disposable {
+  private readonly snapshotEmitter = new Emitter<Snapshot>();
+  private readonly logEmitter = new Emitter<CollectorLogEvent>();
+  readonly onSnapshot: Event<Snapshot> = this.snapshotEmitter.event;
+  readonly onLog: Event<CollectorLogEvent> = this.logEmitter.event;
+
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private inFlight: Promise<void> | undefined;
+  private tickNo = 0;
+  private skipped = 0;
+  private nextDueMs = 0;
+  private lastSnapshot: Snapshot | undefined;
+  private target: TargetState = { kind: 'unconfigured', message: 'Starting…' };
+  /** Problem sentences seen last tick, by source, so the log says when one starts and stops. */
+  private lastProblems = new Map<string, string>();
+  private readonly monotonicMs: () => number;
+
+  constructor(private readonly opts: CollectorOptions) {
+    this.monotonicMs = opts.monotonicMs ?? (() => performance.now());
+  }
+
+  get latest(): Snapshot | undefined {
+    return this.lastSnapshot;
+  }
+
+  get targetState(): TargetState {
+    return this.target;
+  }
+
+  get skippedTicks(): number {
+    return this.skipped;
+  }
+
+  start(): void {
+    if (this.running) {
+      return;
+    }
+    this.running = true;
+    this.nextDueMs = this.opts.clock.now();
+    this.onTimer();
+  }
+
+  /** Stops scheduling; resolves when a tick in flight has finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) {
+      this.opts.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    await this.inFlight;
+  }
+
+  /** Runs one tick now (used by start's schedule, by tests and the CLI). Skips if one is in flight. */
+  tickNow(): Promise<void> {
+    if (this.inFlight) {
+      this.skipped++;
+      return this.inFlight;
+    }
+    const p = this.runTick().finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = p;
+    return p;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (!this.running) {
+      return;
+    }
+    void this.tickNow();
+    // Schedule on a fixed grid so ticks do not drift; if we fell behind by more
+    // than a whole interval (machine suspended, a very slow tick), skip ahead.
+    const now = this.opts.clock.now();
+    this.nextDueMs += this.opts.intervalMs;
+    if (this.nextDueMs <= now) {
+      const behind = Math.floor((now - this.nextDueMs) / this.opts.intervalMs) + 1;
+      this.skipped += behind;
+      this.nextDueMs += behind * this.opts.intervalMs;
+    }
+    this.timer = this.opts.clock.setTimeout(() => this.onTimer(), this.nextDueMs - now);
+  }
+
+  private async runTick(): Promise<void> {
+    const t0 = this.monotonicMs();
+    const nowMs = this.opts.clock.now();
+    const tick = ++this.tickNo;
+    const samples: Sample[] = [];
+    const problems: SourceProblem[] = [];
+
+    try {
+      const update = await this.opts.tracker.update();
+      this.target = update.state;
+      samples.push(...update.samples);
+      if (update.problem) {
+        problems.push(update.problem);
+      }
+      if (update.change) {
+        this.logEmitter.fire({ level: update.state.kind === 'running' ? 'info' : 'warn', message: update.change });
+      }
+    } catch (err) {
+      problems.push({ source: 'target', message: `Could not look for the process to watch: ${errorText(err)}` });
+    }
+
+    const ctx = { nowMs, target: this.target };
+    const results = await Promise.allSettled(this.opts.sources.map((s) => s.collect(ctx)));
+    results.forEach((r, i) => {
+      const source = this.opts.sources[i]!;
+      if (r.status === 'fulfilled') {
+        for (const s of r.value.samples) {
+          samples.push(s);
+        }
+        problems.push(...r.value.problems);
+      } else {
+        problems.push({ source: source.id, message: `The ${source.id} source failed: ${errorText(r.reason)}` });
+      }
+    });
+
+    const clean = samples.filter((s) => Number.isFinite(s.value));
+    const refused = this.opts.store.append(nowMs, clean);
+    if (refused > 0) {
+      problems.push({
+        source: 'store',
+        message: `${refused} series were not stored: the monitor keeps at most ${this.opts.store.maxSeries} series. Lower the number of label values the server exposes, or raise chatroomMonitor.metrics.maxSeries.`,
+        setting: 'chatroomMonitor.metrics.maxSeries',
+      });
+    }
+    this.logProblemChanges(problems);
+
+    const snapshot: Snapshot = {
+      timeMs: nowMs,
+      tick,
+      target: this.target,
+      samples: clean,
+      problems,
+      durationMs: this.monotonicMs() - t0,
+      skippedTicks: this.skipped,
+    };
+    this.lastSnapshot = snapshot;
+    this.snapshotEmitter.fire(snapshot);
+  }
+
+  /** Log a problem when it first appears or changes, and once when it clears. */
+  private logProblemChanges(problems: readonly SourceProblem[]): void {
+    const now = new Map<string, string>();
+    for (const p of problems) {
+      if (p.source === 'target') {
+        continue; // the tracker logs target changes itself
+      }
+      now.set(p.source, p.message);
+      if (this.lastProblems.get(p.source) !== p.message) {
+        this.logEmitter.fire({ level: 'error', message: p.message });
+      }
+    }
+    for (const [source] of this.lastProblems) {
+      if (!now.has(source)) {
+        this.logEmitter.fire({ level: 'info', message: `The ${source} source works again.` });
+      }
+    }
+    this.lastProblems = now;
+  }
+
+  dispose(): void {
+    void this.stop();
+    for (const s of this.opts.sources) {
+      s.dispose?.();
+    }
+    this.snapshotEmitter.dispose();
+    this.logEmitter.dispose();
+  }
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    return err.message;
+  }
+  return String(err);
+}

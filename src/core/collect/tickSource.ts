@@ -1,0 +1,25 @@
+import { Sample, SourceProblem, TargetState } from '../model';
+
+/** What every source sees at a tick. */
+export interface TickContext {
+  readonly nowMs: number;
+  readonly target: TargetState;
+}
+
+export interface SourceOutput {
+  readonly samples: readonly Sample[];
+  readonly problems: readonly SourceProblem[];
+}
+
+/**
+ * One kind of data the collector gathers each tick (the process, the system, the
+ * server's /metrics). A source fails alone: its error becomes a problem sentence
+ * and the others' samples are still stored.
+ */
+export interface TickSource {
+  readonly id: string;
+  collect(ctx: TickContext): Promise<SourceOutput>;
+  dispose?(): void;
+}
+
+export const EMPTY_OUTPUT: SourceOutput = Object.freeze({ samples: [], problems: [] });

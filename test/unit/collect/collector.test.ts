@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { Collector, CollectorLogEvent } from '../../../src/core/collect/collector';
+import { LocateResult, Locator, TargetTracker } from '../../../src/core/collect/targetTracker';
+import { TickSource } from '../../../src/core/collect/tickSource';
+import { Metric, Snapshot, TargetProcess } from '../../../src/core/model';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { fakeClock } from '../helpers/fakeClock';
+
+/** A scriptable locator: which pid listens now, as the test says. */
+class ScriptedLocator implements Locator {
+  pid: number | undefined = 100;
+  async locate(): Promise<LocateResult> {
+    if (this.pid === undefined) {
+      return { ok: false, message: 'No process listens on TCP port 8080 (chatroomMonitor.target.port).', setting: 'chatroomMonitor.target.port' };
+    }
+    return { ok: true, process: proc(this.pid) };
+  }
+  async isSameProcess(pid: number): Promise<boolean> {
+    return pid === this.pid;
+  }
+}
+
+function proc(pid: number): TargetProcess {
+  return { pid, commandLine: 'node server.js', executable: 'node', ports: [8080], startTimeMs: pid, reason: `pid ${pid} (node server.js) listens on port 8080` };
+}
+
+function constantSource(id: string, value: number): TickSource {
+  return { id, collect: async () => ({ samples: [{ name: `${id}_value`, labels: {}, value }], problems: [] }) };
+}
+
+function setup(sources: TickSource[], locator = new ScriptedLocator()) {
+  const clock = fakeClock();
+  const store = new SeriesStore(100);
+  const tracker = new TargetTracker(locator, { port: 8080 });
+  const collector = new Collector({ clock, intervalMs: 1000, store, tracker, sources });
+  const snapshots: Snapshot[] = [];
+  const logs: CollectorLogEvent[] = [];
+  collector.onSnapshot((s) => snapshots.push(s));
+  collector.onLog((l) => logs.push(l));
+  return { clock, store, collector, snapshots, logs, locator };
+}
+
+describe('Collector', () => {
+  it('ticks once per interval on the injected clock and emits one snapshot per tick', async () => {
+    const { clock, collector, snapshots, store } = setup([constantSource('a', 1)]);
+    collector.start();
+    await clock.tickAsync(4500);
+    await collector.stop();
+    assert.equal(snapshots.length, 5); // t=0,1,2,3,4 s
+    assert.deepEqual(snapshots.map((s) => s.tick), [1, 2, 3, 4, 5]);
+    assert.equal(store.length('a_value'), 5);
+    assert.equal(store.latestValue(Metric.targetUp), 1);
+  });
+
+  it('a failing source fails alone and says why; the others keep collecting', async () => {
+    const broken: TickSource = { id: 'scrape', collect: async () => Promise.reject(new Error('socket hang up')) };
+    const { clock, collector, snapshots, store, logs } = setup([broken, constantSource('system', 7)]);
+    collector.start();
+    await clock.tickAsync(2500);
+    await collector.stop();
+    const last = snapshots.at(-1)!;
+    assert.equal(store.latestValue('system_value'), 7);
+    assert.match(last.problems.map((p) => p.message).join(' '), /scrape source failed: socket hang up/);
+    assert.equal(logs.filter((l) => /socket hang up/.test(l.message)).length, 1, 'logged once, not every tick');
+  });
+
+  it('never overlaps ticks: a slow source makes the next tick be skipped and counted', async () => {
+    let calls = 0;
+    const { clock } = setup([]);
+    const slow: TickSource = {
+      id: 'slow',
+      collect: () => {
+        calls++;
+        return new Promise((resolve) => clock.setTimeout(() => resolve({ samples: [], problems: [] }), 2500));
+      },
+    };
+    const store = new SeriesStore(10);
+    const collector = new Collector({ clock, intervalMs: 1000, store, tracker: new TargetTracker(new ScriptedLocator(), { port: 1 }), sources: [slow] });
+    collector.start();
+    await clock.tickAsync(5000);
+    const stopped = collector.stop();
+    await clock.tickAsync(3000); // let the tick in flight finish
+    await stopped;
+    assert.ok(calls <= 2, `at most one source call per 2.5 s, got ${calls}`);
+    assert.ok(collector.skippedTicks >= 2, `skipped ${collector.skippedTicks}`);
+  });
+
+  it('notices exit and re-finds a restarted server with a new PID within 2 ticks', async () => {
+    const { clock, collector, snapshots, logs, locator, store } = setup([]);
+    collector.start();
+    await clock.tickAsync(1500);
+    assert.equal(snapshots.at(-1)!.target.kind, 'running');
+    locator.pid = undefined; // the server is killed
+    await clock.tickAsync(1000);
+    assert.equal(snapshots.at(-1)!.target.kind, 'notRunning');
+    assert.equal(store.latestValue(Metric.targetUp), 0);
+    locator.pid = 200; // started again, new pid
+    await clock.tickAsync(1000);
+    await collector.stop();
+    const last = snapshots.at(-1)!;
+    assert.equal(last.target.kind, 'running');
+    assert.equal(last.target.kind === 'running' && last.target.process.pid, 200);
+    assert.equal(store.latestValue(Metric.targetRestarts), 1);
+    assert.ok(logs.some((l) => /exited/.test(l.message)));
+    assert.ok(logs.some((l) => /Restarted: now watching pid 200/.test(l.message)));
+  });
+
+  it('reports an unconfigured target as a sentence that says what to do', async () => {
+    const clock = fakeClock();
+    const collector = new Collector({ clock, intervalMs: 1000, store: new SeriesStore(10), tracker: new TargetTracker(new ScriptedLocator(), {}), sources: [] });
+    await collector.tickNow();
+    const t = collector.targetState;
+    assert.equal(t.kind, 'unconfigured');
+    assert.match(t.kind === 'unconfigured' ? t.message : '', /Select Process to Watch/);
+  });
+
+  it('drops non-finite values instead of storing them as live numbers', async () => {
+    const { collector, store } = setup([constantSource('nan', Number.NaN), constantSource('ok', 2)]);
+    await collector.tickNow();
+    assert.equal(store.has('nan_value'), false);
+    assert.equal(store.latestValue('ok_value'), 2);
+  });
+});
