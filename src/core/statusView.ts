@@ -1,0 +1,188 @@
+import { Metric, Snapshot, SourceProblem, TargetState } from './model';
+import { SeriesStore } from './store/seriesStore';
+
+/** What the status bar shows, computed without `vscode` so it is unit-tested in Node. */
+export interface StatusView {
+  /** With `$(icon)` syntax. */
+  readonly text: string;
+  /** Markdown. Text that came from outside (command lines, messages) is escaped. */
+  readonly tooltip: string;
+  /** For screen readers: the same facts in words. */
+  readonly ariaLabel: string;
+  /** Background: none, or the warning/error theme colour while an alert fires. */
+  readonly severity: 'none' | 'warning' | 'error';
+  readonly state: 'live' | 'stale' | 'notRunning' | 'unconfigured' | 'starting';
+}
+
+export interface ActiveAlertLine {
+  readonly level: 'info' | 'warning' | 'error' | 'critical';
+  readonly title: string;
+  readonly snoozed?: boolean;
+}
+
+export interface StatusInput {
+  readonly nowMs: number;
+  readonly intervalMs: number;
+  readonly name: string | undefined;
+  readonly target: TargetState;
+  readonly snapshot: Snapshot | undefined;
+  readonly store: SeriesStore;
+  readonly problems: readonly SourceProblem[];
+  readonly configProblems: readonly string[];
+  readonly alerts?: readonly ActiveAlertLine[];
+  /** e.g. "memory reaches the machine's memory in ~12 min" */
+  readonly forecast?: string;
+  readonly restarts?: number;
+}
+
+/** U+2007 FIGURE SPACE: as wide as a digit, so the numbers do not make the item jump. */
+const FIG = '\u2007';
+
+export function buildStatusView(input: StatusInput): StatusView {
+  const { target, snapshot, store } = input;
+  const severity = alertSeverity(input.alerts ?? []);
+  const configLines = input.configProblems.map((p) => `- $(warning) ${md(p)}`);
+
+  if (target.kind === 'unconfigured') {
+    const text = '$(pulse) Chat-Room Monitor: select a process';
+    const tooltip = [
+      '**Chat-Room Monitor**',
+      '',
+      md(target.message),
+      '',
+      '[Select Process to Watch](command:chatroomMonitor.selectProcess)',
+      ...(configLines.length ? ['', ...configLines] : []),
+    ].join('\n');
+    return { text, tooltip, ariaLabel: `Chat-Room Monitor: ${target.message}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
+  }
+
+  const name = input.name || (target.kind === 'running' ? target.process.executable : 'server');
+  if (target.kind === 'notRunning') {
+    const text = `$(debug-disconnect) ${name}: not running`;
+    const tooltip = [
+      `**${md(name)}** is not running`,
+      '',
+      md(target.message),
+      '',
+      '[Select Process to Watch](command:chatroomMonitor.selectProcess) · [Show Log](command:chatroomMonitor.showLog)',
+      ...alertLines(input.alerts),
+      ...(configLines.length ? ['', ...configLines] : []),
+    ].join('\n');
+    return { text, tooltip, ariaLabel: `${name} is not running. ${target.message}`, severity, state: 'notRunning' };
+  }
+
+  const p = target.process;
+  const cpu = store.latest(Metric.processCpuPercent);
+  const rss = store.latest(Metric.processRssBytes);
+  // Stale: the process sample missed the latest tick, or no tick came for a while.
+  const lastTickAge = snapshot ? input.nowMs - snapshot.timeMs : Number.POSITIVE_INFINITY;
+  const stale = !rss || rss.stale || lastTickAge > 2.5 * input.intervalMs;
+  const cpuText = cpu ? `${Math.round(cpu.value).toString().padStart(3, FIG)}%` : `${FIG}${FIG}–%`;
+  const rssText = rss ? formatBytes(rss.value, true) : '–';
+  const icon = stale ? '$(history)' : severity === 'none' ? '$(pulse)' : severity === 'error' ? '$(error)' : '$(warning)';
+  const text = `${icon} ${name} ${cpuText} · ${rssText}${stale ? ' (stale)' : ''}`;
+
+  const v = (metric: string) => store.latest(metric)?.value;
+  const fds = v(Metric.processOpenFds);
+  const maxFds = v(Metric.processMaxFds);
+  const threads = v(Metric.processThreads);
+  const uptime = v(Metric.processUptimeSeconds);
+  const sysCpu = v(Metric.systemCpuPercent);
+  const memPct = v(Metric.systemMemoryPercent);
+  const memUsed = v(Metric.systemMemoryUsedBytes);
+  const memTotal = v(Metric.systemMemoryTotalBytes);
+  const disk = v(Metric.systemDiskPercent);
+  const rx = v(Metric.systemNetRxBytesPerSecond);
+  const tx = v(Metric.systemNetTxBytesPerSecond);
+  const scrapeProblem = input.problems.find((x) => x.source === 'scrape');
+  const scrapeUp = v(Metric.scrapeUp);
+  const scrapeLine =
+    scrapeUp === undefined && !scrapeProblem
+      ? 'off'
+      : scrapeProblem
+        ? `$(warning) ${md(scrapeProblem.message)}`
+        : `ok (${store.seriesCount} series)`;
+  const otherProblems = input.problems.filter((x) => x.source !== 'scrape' && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
+
+  const lines = [
+    `**${md(name)}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+    '',
+    `\`${md(truncate(p.commandLine, 80)).replace(/`/g, "'")}\``,
+    '',
+    '| | |',
+    '|---|---|',
+    `| CPU | ${cpu ? `${cpu.value.toFixed(1)}% of one core` : '–'} |`,
+    `| Memory (RSS) | ${rss ? formatBytes(rss.value) : '–'} |`,
+    `| Open files | ${fds !== undefined ? `${fds}${maxFds ? ` of ${maxFds}` : ''}` : '–'} |`,
+    `| Threads | ${threads ?? '–'} |`,
+    `| Machine CPU | ${sysCpu !== undefined ? `${sysCpu.toFixed(1)}%` : '–'} |`,
+    `| Machine memory | ${memPct !== undefined ? `${memPct.toFixed(1)}%${memUsed !== undefined && memTotal !== undefined ? ` (${formatBytes(memUsed)} of ${formatBytes(memTotal)})` : ''}` : '–'} |`,
+    `| Disk | ${disk !== undefined ? `${disk.toFixed(1)}% used` : '–'} |`,
+    `| Network | ${rx !== undefined && tx !== undefined ? `↓ ${formatBytes(rx)}/s ↑ ${formatBytes(tx)}/s` : '–'} |`,
+    `| Metrics | ${scrapeLine} |`,
+    `| Last sample | ${snapshot ? `${formatAge(lastTickAge)}${stale ? ' — **stale**' : ''}` : 'none yet'} |`,
+    ...(input.forecast ? ['', `$(graph-line) ${md(input.forecast)}`] : []),
+    ...alertLines(input.alerts),
+    ...(otherProblems.length || configLines.length ? ['', ...otherProblems, ...configLines] : []),
+    '',
+    '[Open Dashboard](command:chatroomMonitor.openDashboard) · [Show Report](command:chatroomMonitor.showReport) · [Select Process](command:chatroomMonitor.selectProcess)',
+  ];
+  const aria = `${name}: CPU ${cpu ? Math.round(cpu.value) : 'unknown'} percent, memory ${rss ? formatBytes(rss.value) : 'unknown'}${stale ? ', stale data' : ''}${input.alerts?.length ? `, ${input.alerts.length} active alert${input.alerts.length > 1 ? 's' : ''}` : ''}`;
+  return { text, tooltip: lines.join('\n'), ariaLabel: aria, severity, state: stale ? 'stale' : 'live' };
+}
+
+function alertSeverity(alerts: readonly ActiveAlertLine[]): StatusView['severity'] {
+  const live = alerts.filter((a) => !a.snoozed);
+  if (live.some((a) => a.level === 'error' || a.level === 'critical')) {
+    return 'error';
+  }
+  return live.some((a) => a.level === 'warning') ? 'warning' : 'none';
+}
+
+function alertLines(alerts: readonly ActiveAlertLine[] | undefined): string[] {
+  if (!alerts || alerts.length === 0) {
+    return [];
+  }
+  const icon = (l: ActiveAlertLine['level']) => (l === 'critical' || l === 'error' ? '$(error)' : l === 'warning' ? '$(warning)' : '$(info)');
+  return ['', `**Active alerts (${alerts.length})**`, ...alerts.map((a) => `- ${icon(a.level)} ${md(a.title)}${a.snoozed ? ' _(snoozed)_' : ''}`)];
+}
+
+/** Escapes Markdown so text from a process or a server cannot add links, HTML or commands. */
+export function md(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~$&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '\\' + c));
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+/** Binary units, labelled as such: 148 MiB, 1.2 GiB. `compact` drops decimals below 1000. */
+export function formatBytes(bytes: number, compact = false): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const digits = i === 0 || (compact && v >= 100) ? 0 : v >= 100 ? 0 : 1;
+  return `${v.toFixed(digits)} ${units[i]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) {
+    return `${s}s`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)}m ${s % 60}s`;
+  }
+  if (s < 86400) {
+    return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  }
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}
+
+function formatAge(ms: number): string {
+  return ms < 1000 ? 'just now' : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s ago`;
+}

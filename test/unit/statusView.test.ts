@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { Metric, Snapshot, TargetState } from '../../src/core/model';
+import { buildStatusView, formatBytes, md, StatusInput } from '../../src/core/statusView';
+import { SeriesStore } from '../../src/core/store/seriesStore';
+
+const running: TargetState = {
+  kind: 'running',
+  process: { pid: 4242, commandLine: 'node server.js --port 8080', executable: 'node', ports: [8080], startTimeMs: 0, reason: 'pid 4242 listens on port 8080' },
+};
+
+function input(over: Partial<StatusInput> = {}): StatusInput {
+  const store = new SeriesStore(10);
+  store.append(1000, [
+    { name: Metric.processCpuPercent, labels: {}, value: 12.4 },
+    { name: Metric.processRssBytes, labels: {}, value: 148 * 1024 * 1024 },
+    { name: Metric.processOpenFds, labels: {}, value: 21 },
+  ]);
+  const snapshot = { timeMs: 1000, tick: 1, target: running, samples: [], problems: [], durationMs: 1, skippedTicks: 0 } as Snapshot;
+  return { nowMs: 1500, intervalMs: 1000, name: 'chat', target: running, snapshot, store, problems: [], configProblems: [], ...over };
+}
+
+describe('buildStatusView', () => {
+  it('shows name, CPU and RSS with fixed-width numbers', () => {
+    const v = buildStatusView(input());
+    assert.equal(v.text, '$(pulse) chat \u200712% · 148 MiB');
+    assert.equal(v.state, 'live');
+    assert.match(v.tooltip, /pid 4242 · port 8080/);
+    assert.match(v.tooltip, /\| Open files \| 21 \|/);
+    assert.match(v.ariaLabel, /CPU 12 percent, memory 148 MiB/);
+  });
+
+  it('marks data stale when the process sample missed the tick or no tick came', () => {
+    const late = buildStatusView(input({ nowMs: 10_000 }));
+    assert.equal(late.state, 'stale');
+    assert.match(late.text, /^\$\(history\) chat .*\(stale\)$/);
+    const i = input();
+    i.store.append(2000, [{ name: Metric.processCpuPercent, labels: {}, value: 1 }]);
+    assert.equal(buildStatusView({ ...i, nowMs: 2100 }).state, 'stale', 'RSS missed the latest tick');
+  });
+
+  it('says "not running" with a link to Select Process', () => {
+    const v = buildStatusView(input({ target: { kind: 'notRunning', message: 'No process listens on TCP port 8080 (chatroomMonitor.target.port).' } }));
+    assert.equal(v.text, '$(debug-disconnect) chat: not running');
+    assert.match(v.tooltip, /command:chatroomMonitor\.selectProcess/);
+    assert.match(v.tooltip, /port 8080 \\\(chatroomMonitor\\\.target\\\.port\\\)/);
+  });
+
+  it('takes the warning or error colour while an alert fires, not while snoozed', () => {
+    assert.equal(buildStatusView(input({ alerts: [{ level: 'warning', title: 'CPU high' }] })).severity, 'warning');
+    assert.equal(buildStatusView(input({ alerts: [{ level: 'warning', title: 'a' }, { level: 'critical', title: 'b' }] })).severity, 'error');
+    assert.equal(buildStatusView(input({ alerts: [{ level: 'critical', title: 'b', snoozed: true }] })).severity, 'none');
+    assert.match(buildStatusView(input({ alerts: [{ level: 'warning', title: 'CPU high' }] })).tooltip, /Active alerts \(1\)/);
+  });
+
+  it('escapes text from the process so it cannot add links or HTML to the tooltip', () => {
+    const base = running.kind === 'running' ? running.process : undefined;
+    const hostile: TargetState = { kind: 'running', process: { ...base!, commandLine: 'node [x](command:workbench.action.quit) <img src=x onerror=alert(1)>' } };
+    const v = buildStatusView(input({ target: hostile }));
+    assert.doesNotMatch(v.tooltip, /\]\(command:workbench/);
+    assert.doesNotMatch(v.tooltip, /<img/);
+    assert.equal(md('a_b*c'), 'a\\_b\\*c');
+  });
+
+  it('formats bytes in binary units', () => {
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GiB');
+  });
+});
