@@ -1,0 +1,221 @@
+/**
+ * Chart-ready data from the series store: uPlot's columnar layout (one shared x
+ * array in seconds, one y array per series, `null` for gaps), so the dashboard page
+ * draws and never aggregates. Also how a series is shown: its unit, the chart that
+ * draws it and the tile it feeds, decided from its name.
+ *
+ * The shapes here are structurally the dashboard protocol's DTOs (src/shared),
+ * declared again so the core does not depend on the UI's protocol.
+ */
+import { Metric } from './model';
+import { SeriesInfo, SeriesStore } from './store/seriesStore';
+
+/** `x` seconds since the epoch, ascending; `y[i]` is series `keys[i]`, `null` where it has no sample. */
+export interface ChartColumns {
+  x: number[];
+  keys: string[];
+  y: (number | null)[][];
+}
+
+export interface ColumnsOptions {
+  /** First time included, ms (inclusive). `-Infinity` for everything kept. */
+  fromMs: number;
+  /** Last time included, ms (inclusive); defaults to the store's latest tick. */
+  toMs?: number;
+  /**
+   * Times at or before this are left out (exclusive), and it counts as the previous
+   * point for gap detection: used to send only what is new since the last send.
+   */
+  afterMs?: number;
+  /**
+   * When two consecutive ticks are further apart than this, a row of nulls is put
+   * between them so the chart shows a gap (the monitor was stopped, the machine
+   * slept) instead of a straight line across missing time. Default: no gap rows.
+   */
+  maxGapMs?: number;
+}
+
+/**
+ * Builds aligned columns for `keys` over a time window. Series sample on the same
+ * ticks, so the union of their timestamps is the tick grid; a series missing from a
+ * tick (or holding NaN) gets `null` there. Unknown keys give all-null columns.
+ * O(points × series), no sorting.
+ */
+export function buildColumns(store: SeriesStore, keys: readonly string[], opts: ColumnsOptions): ChartColumns {
+  const toMs = opts.toMs ?? store.latestTimeMs;
+  const afterMs = opts.afterMs;
+  const fromMs = afterMs !== undefined ? Math.max(opts.fromMs, afterMs) : opts.fromMs;
+  const windows = keys.map((k) => store.window(k, fromMs, toMs));
+  const times = windows.map((w) => w?.times ?? new Float64Array(0));
+  const values = windows.map((w) => w?.values ?? new Float64Array(0));
+  // Skip samples at exactly afterMs: they were sent already.
+  const pos: number[] = times.map((t) => (afterMs !== undefined && t.length > 0 && t[0] === afterMs ? 1 : 0));
+
+  const x: number[] = [];
+  const y: (number | null)[][] = keys.map(() => []);
+  const maxGapMs = opts.maxGapMs;
+  let prevMs = afterMs !== undefined && Number.isFinite(afterMs) ? afterMs : undefined;
+
+  for (;;) {
+    let t = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < times.length; i++) {
+      const p = pos[i]!;
+      const arr = times[i]!;
+      if (p < arr.length && arr[p]! < t) {
+        t = arr[p]!;
+      }
+    }
+    if (t === Number.POSITIVE_INFINITY) {
+      break;
+    }
+    if (maxGapMs !== undefined && prevMs !== undefined && t - prevMs > maxGapMs) {
+      x.push((prevMs + t) / 2 / 1000);
+      for (const col of y) {
+        col.push(null);
+      }
+    }
+    x.push(t / 1000);
+    for (let i = 0; i < times.length; i++) {
+      const p = pos[i]!;
+      const arr = times[i]!;
+      if (p < arr.length && arr[p] === t) {
+        const v = values[i]![p]!;
+        y[i]!.push(Number.isFinite(v) ? v : null);
+        pos[i] = p + 1;
+      } else {
+        y[i]!.push(null);
+      }
+    }
+    prevMs = t;
+  }
+  return { x, keys: [...keys], y };
+}
+
+export type ChartUnit = 'percent' | 'bytes' | 'bytesPerSecond' | 'perSecond' | 'seconds' | 'ratio' | 'count';
+export type ChartPlacement = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'server' | 'none';
+export type ChartTileRole = 'cpu' | 'memory' | 'activeUsers' | 'messagesPerSecond' | 'latencyP95' | 'errorRate';
+
+/** How one series is shown (structurally the protocol's SeriesDto). */
+export interface ChartSeries {
+  key: string;
+  name: string;
+  labels: Record<string, string>;
+  unit: ChartUnit;
+  chart: ChartPlacement;
+  role?: ChartTileRole;
+}
+
+/** The unit a Prometheus-style name carries in its suffix. */
+export function unitOfName(name: string): ChartUnit {
+  if (name.endsWith('_bytes_per_second')) {
+    return 'bytesPerSecond';
+  }
+  if (name.endsWith('_per_second')) {
+    return 'perSecond';
+  }
+  if (name.endsWith('_bytes')) {
+    return 'bytes';
+  }
+  if (name.endsWith('_percent')) {
+    return 'percent';
+  }
+  if (name.endsWith('_ratio')) {
+    return 'ratio';
+  }
+  if (/_seconds(_p\d+|_mean)?$/.test(name)) {
+    return 'seconds';
+  }
+  return 'count';
+}
+
+const FIXED_CHARTS: Readonly<Record<string, ChartPlacement>> = {
+  [Metric.processCpuPercent]: 'processCpu',
+  [Metric.processRssBytes]: 'processMemory',
+  [Metric.systemCpuPercent]: 'systemUsage',
+  [Metric.systemMemoryPercent]: 'systemUsage',
+  [Metric.systemNetRxBytesPerSecond]: 'systemNetwork',
+  [Metric.systemNetTxBytesPerSecond]: 'systemNetwork',
+};
+
+/** Own series that are bookkeeping, not something to plot. */
+const NOT_CHARTED: ReadonlySet<string> = new Set<string>([Metric.targetUp, Metric.targetRestarts, Metric.scrapeUp, Metric.processMaxFds]);
+
+/**
+ * Tile roles for the server's own metrics, by name, because servers name them
+ * differently (`chat_active_users`, `online_users`, `ws_connections_active`…).
+ * Order matters: the first role whose pattern matches wins.
+ */
+const ROLE_PATTERNS: readonly (readonly [ChartTileRole, RegExp])[] = [
+  ['latencyP95', /(latency|response_time|duration|delay).*p95|p95.*(latency|response_time|duration)/],
+  ['errorRate', /error.*(rate|ratio|per_second)|errors_per_second/],
+  ['messagesPerSecond', /messages?_per_second|messages?_rate/],
+  ['activeUsers', /(active|online|connected)_(users|clients|connections)|users_(active|online|connected)|connections_active/],
+];
+
+/** Chart placement of a series from its name; every other scraped series is `server`. */
+export function chartOfName(name: string): ChartPlacement {
+  const fixed = FIXED_CHARTS[name];
+  if (fixed) {
+    return fixed;
+  }
+  if (NOT_CHARTED.has(name) || name.startsWith('process_') || name.startsWith('system_') || name.startsWith('scrape_')) {
+    // Other own series (fds, threads, disk) stay in the report, not on the page.
+    return 'none';
+  }
+  return 'server';
+}
+
+/** The tile a series name feeds, if any. */
+export function roleOfName(name: string): ChartTileRole | undefined {
+  if (name === Metric.processCpuPercent) {
+    return 'cpu';
+  }
+  if (name === Metric.processRssBytes) {
+    return 'memory';
+  }
+  if (chartOfName(name) !== 'server') {
+    return undefined;
+  }
+  for (const [role, re] of ROLE_PATTERNS) {
+    if (re.test(name)) {
+      return role;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The catalogue of series for the page. A role goes to one series only: the first
+ * without labels if there is one (the server-wide figure), else the first seen.
+ * At most `maxSeries` entries, fixed-chart series first, so a label explosion on
+ * the server cannot flood the page.
+ */
+export function describeSeries(infos: readonly SeriesInfo[], maxSeries = 500): ChartSeries[] {
+  const all: ChartSeries[] = infos.map((i) => ({
+    key: i.key,
+    name: i.name,
+    labels: { ...i.labels },
+    unit: unitOfName(i.name),
+    chart: chartOfName(i.name),
+  }));
+  const byRole = new Map<ChartTileRole, ChartSeries>();
+  for (const s of all) {
+    const role = roleOfName(s.name);
+    if (!role) {
+      continue;
+    }
+    const held = byRole.get(role);
+    if (!held || (Object.keys(held.labels).length > 0 && Object.keys(s.labels).length === 0)) {
+      byRole.set(role, s);
+    }
+  }
+  for (const [role, s] of byRole) {
+    s.role = role;
+  }
+  const rank = (s: ChartSeries): number => (s.chart !== 'server' && s.chart !== 'none' ? 0 : s.role ? 1 : s.chart === 'server' ? 2 : 3);
+  return all
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
+    .slice(0, maxSeries)
+    .map((e) => e.s);
+}
