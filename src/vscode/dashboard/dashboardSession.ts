@@ -1,0 +1,275 @@
+/**
+ * The host side of one open dashboard page: the ready handshake, what to send each
+ * tick, and what to do with the page's requests. Kept free of `vscode` (it talks
+ * to a {@link WebviewPort}) so it is tested in plain Node; DashboardPanel plugs a
+ * real webview into it.
+ */
+import { Disposable, DisposableStore, Event } from '../../core/events';
+import {
+  checkWebviewToHost,
+  ChartId,
+  HostToWebview,
+  MAX_SELECTED_SERIES,
+  RANGE_MS,
+  RangeId,
+  SeriesDto,
+  WebviewToHost,
+} from '../../shared/protocol';
+import { DashboardSource } from './dashboardSource';
+
+/** The two things the session needs from a webview. `vscode.Webview` satisfies it. */
+export interface WebviewPort {
+  postMessage(message: HostToWebview): PromiseLike<boolean>;
+  readonly onDidReceiveMessage: Event<unknown>;
+}
+
+export const DEFAULT_RANGE: RangeId = '5m';
+
+/** Server series charted by default when the user has picked none. */
+const DEFAULT_SELECTED = 4;
+
+const FIXED_CHARTS: ReadonlySet<ChartId> = new Set<ChartId>(['processCpu', 'processMemory', 'systemUsage', 'systemNetwork']);
+
+/**
+ * Sends nothing until the page says `ready`, then one `init` with everything, then
+ * per tick only what changed: `append` with the new points, and `header`, `alerts`,
+ * `issues`, `markers`, `catalogue` when they differ from what was last sent.
+ * Rather than queueing messages for a page that is not listening (and replaying
+ * stale appends), the page gets a fresh `init` whenever it (re)announces `ready`.
+ */
+export class DashboardSession implements Disposable {
+  private readonly disposables = new DisposableStore();
+  private ready = false;
+  private range: RangeId = DEFAULT_RANGE;
+  /** Server series the user picked; undefined until they pick (defaults apply). */
+  private picked: string[] | undefined;
+  private catalogueCache: SeriesDto[] = [];
+  private dataKeys: string[] = [];
+  private lastSentMs = Number.NEGATIVE_INFINITY;
+  /** JSON of the last header/alerts/issues/markers/catalogue sent, to skip repeats. */
+  private readonly lastJson = new Map<string, string>();
+  private disposed = false;
+
+  constructor(
+    private readonly port: WebviewPort,
+    private readonly source: DashboardSource,
+    /** Where sentences about bad messages and failures go (the output channel). */
+    private readonly log: (message: string) => void,
+  ) {
+    this.disposables.add(port.onDidReceiveMessage((m) => this.onMessage(m)));
+    this.disposables.add(source.onDidChange(() => this.onTick()));
+  }
+
+  /** True between the page's `ready` and it being hidden or disposed. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get currentRange(): RangeId {
+    return this.range;
+  }
+
+  /**
+   * A hidden webview is torn down by VS Code (no retainContextWhenHidden, to save
+   * memory) and says `ready` again when shown; stop sending until it does.
+   */
+  setVisible(visible: boolean): void {
+    if (!visible) {
+      this.ready = false;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.ready = false;
+    this.disposables.dispose();
+  }
+
+  private onMessage(raw: unknown): void {
+    if (this.disposed) {
+      return;
+    }
+    const problem = checkWebviewToHost(raw);
+    if (problem) {
+      this.log(problem);
+      return;
+    }
+    this.guard('handle a dashboard request', () => this.handle(raw as WebviewToHost));
+  }
+
+  private handle(msg: WebviewToHost): void {
+    switch (msg.type) {
+      case 'ready':
+        if (msg.range) {
+          this.range = msg.range;
+        }
+        if (msg.selectedSeries) {
+          this.picked = msg.selectedSeries;
+        }
+        this.ready = true;
+        this.sendInit();
+        return;
+      case 'setRange':
+        this.range = msg.range;
+        if (this.ready) {
+          this.sendWindow();
+          this.sendMarkers();
+        }
+        return;
+      case 'selectSeries':
+        this.picked = msg.keys;
+        if (this.ready) {
+          this.sendWindow();
+        }
+        return;
+      case 'snooze':
+        this.source.snooze(msg.alertId, msg.minutes);
+        if (this.ready) {
+          this.sendAlerts();
+        }
+        return;
+      case 'openReport':
+        this.source.showReport();
+        return;
+    }
+  }
+
+  private onTick(): void {
+    if (!this.ready || this.disposed) {
+      return;
+    }
+    this.guard('update the dashboard', () => {
+      const catalogue = this.source.catalogue();
+      if (this.sendIfChanged('catalogue', catalogue, { type: 'catalogue', catalogue })) {
+        this.catalogueCache = catalogue;
+        const keys = this.computeDataKeys();
+        if (keys.join('\n') !== this.dataKeys.join('\n')) {
+          // New series to draw: replace the data rather than append ragged columns.
+          this.sendWindow();
+        }
+      }
+      const fresh = this.source.latestTimeMs();
+      const columns = this.source.pointsSince(this.dataKeys, this.lastSentMs);
+      this.lastSentMs = fresh;
+      if (columns.x.length > 0) {
+        this.post({ type: 'append', columns });
+      }
+      const header = this.source.header();
+      this.sendIfChanged('header', header, { type: 'header', header });
+      this.sendAlerts();
+      const issues = this.source.issues();
+      this.sendIfChanged('issues', issues, { type: 'issues', issues });
+      this.sendMarkers();
+    });
+  }
+
+  private sendInit(): void {
+    this.lastJson.clear();
+    const header = this.source.header();
+    const catalogue = this.source.catalogue();
+    const alerts = this.source.alerts();
+    const issues = this.source.issues();
+    this.catalogueCache = catalogue;
+    this.dataKeys = this.computeDataKeys();
+    const markers = this.source.markers(this.fromMs());
+    this.lastSentMs = this.source.latestTimeMs();
+    const columns = this.source.window(this.dataKeys, this.fromMs());
+    this.remember('header', header);
+    this.remember('catalogue', catalogue);
+    this.remember('alerts', alerts);
+    this.remember('issues', issues);
+    this.remember('markers', markers);
+    this.post({
+      type: 'init',
+      header,
+      catalogue,
+      range: this.range,
+      columns,
+      alerts,
+      issues,
+      markers,
+      ui: {
+        range: this.range,
+        intervalMs: this.source.intervalMs,
+        maxPoints: this.source.maxPoints,
+        selectedSeries: this.selectedKeys(),
+      },
+    });
+  }
+
+  private sendWindow(): void {
+    this.dataKeys = this.computeDataKeys();
+    this.lastSentMs = this.source.latestTimeMs();
+    this.post({ type: 'window', range: this.range, columns: this.source.window(this.dataKeys, this.fromMs()) });
+  }
+
+  private sendAlerts(): void {
+    const alerts = this.source.alerts();
+    this.sendIfChanged('alerts', alerts, { type: 'alerts', alerts });
+  }
+
+  private sendMarkers(): void {
+    const markers = this.source.markers(this.fromMs());
+    this.sendIfChanged('markers', markers, { type: 'markers', markers });
+  }
+
+  private fromMs(): number {
+    const span = RANGE_MS[this.range];
+    return span === undefined ? Number.NEGATIVE_INFINITY : this.source.latestTimeMs() - span;
+  }
+
+  /** The picked server series that still exist, or the default pick. */
+  private selectedKeys(): string[] {
+    const server = this.catalogueCache.filter((s) => s.chart === 'server');
+    if (this.picked) {
+      const known = new Set(server.map((s) => s.key));
+      return this.picked.filter((k) => known.has(k)).slice(0, MAX_SELECTED_SERIES);
+    }
+    const withRole = server.filter((s) => s.role);
+    return (withRole.length > 0 ? withRole : server).slice(0, DEFAULT_SELECTED).map((s) => s.key);
+  }
+
+  /** Fixed charts, tiles and the picked server series: the only data sent. */
+  private computeDataKeys(): string[] {
+    const keys = new Set<string>();
+    for (const s of this.catalogueCache) {
+      if (FIXED_CHARTS.has(s.chart) || s.role) {
+        keys.add(s.key);
+      }
+    }
+    for (const k of this.selectedKeys()) {
+      keys.add(k);
+    }
+    return [...keys];
+  }
+
+  private remember(kind: string, value: unknown): void {
+    this.lastJson.set(kind, JSON.stringify(value));
+  }
+
+  /** Posts `msg` unless `value` (its payload) equals the last one of its kind; true if sent. */
+  private sendIfChanged(kind: string, value: unknown, msg: HostToWebview): boolean {
+    const json = JSON.stringify(value);
+    if (this.lastJson.get(kind) === json) {
+      return false;
+    }
+    this.lastJson.set(kind, json);
+    this.post(msg);
+    return true;
+  }
+
+  private post(msg: HostToWebview): void {
+    Promise.resolve(this.port.postMessage(msg)).then(undefined, (err: unknown) => {
+      // A page that went away mid-send: it will say `ready` again if it comes back.
+      this.log(`Could not send "${msg.type}" to the dashboard (${String(err)}); it will be refreshed when shown again.`);
+    });
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log(`The dashboard could not ${what}: ${err instanceof Error ? err.message : String(err)}. It will retry on the next tick.`);
+    }
+  }
+}

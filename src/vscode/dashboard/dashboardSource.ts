@@ -1,0 +1,34 @@
+/**
+ * What the dashboard host needs from the monitor. The extension implements it over
+ * the core Monitor (store, alerts, analyzer); the dashboard never reaches into the
+ * store itself. No `vscode` here, so the host session is testable in plain Node.
+ */
+import { Event } from '../../core/events';
+import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
+
+export interface DashboardSource {
+  /** Fires once per collector tick, after the store, alerts and analyzer are updated. */
+  readonly onDidChange: Event<void>;
+  /** Collector tick, ms: steps larger than ~2 ticks are drawn as gaps. */
+  readonly intervalMs: number;
+  /** Samples kept per series (bounds the `all` range on the page). */
+  readonly maxPoints: number;
+  /** Time of the latest tick, ms since the epoch (-Infinity before the first). */
+  latestTimeMs(): number;
+  header(): HeaderDto;
+  /** Every series the page may show, with unit, chart and tile role. */
+  catalogue(): SeriesDto[];
+  /** Columns for `keys` from `fromMs` (inclusive; -Infinity for all) to the latest tick. */
+  window(keys: readonly string[], fromMs: number): ColumnsDto;
+  /** Columns for `keys` strictly after `afterMs`: what is new since the last send. */
+  pointsSince(keys: readonly string[], afterMs: number): ColumnsDto;
+  /** Active alerts (pending, firing, and recently resolved). */
+  alerts(): AlertDto[];
+  issues(): IssueDto[];
+  /** Alert periods and anomaly intervals that overlap [fromMs, now]. */
+  markers(fromMs: number): MarkerDto[];
+  /** Silences one alert (by id) or every alert (`all`) for `minutes`. */
+  snooze(alertId: string, minutes: number): void;
+  /** Opens the Markdown performance report (the Show Performance Report command). */
+  showReport(): void;
+}

@@ -1,0 +1,50 @@
+/**
+ * The chart half of a DashboardSource, over a SeriesStore: catalogue, windows and
+ * appends as chart-ready columns. The extension composes it with the header,
+ * alerts, issues and markers it gets from the monitor. No `vscode` here.
+ */
+import { buildColumns, describeSeries } from '../../core/chartData';
+import { SeriesStore } from '../../core/store/seriesStore';
+import { ColumnsDto, SeriesDto } from '../../shared/protocol';
+
+export interface StoreChartFeedOptions {
+  /** Collector tick, ms. */
+  readonly intervalMs: number;
+  /** Most series listed in the catalogue (a label explosion must not flood the page). */
+  readonly maxCatalogue?: number;
+}
+
+/**
+ * Chart data for the dashboard from a store. Gaps: ticks further apart than 2.5
+ * intervals get a null row between them, so a pause in collection shows as a gap.
+ */
+export class StoreChartFeed {
+  private readonly maxGapMs: number;
+
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly options: StoreChartFeedOptions,
+  ) {
+    this.maxGapMs = options.intervalMs * 2.5;
+  }
+
+  get maxPoints(): number {
+    return this.store.capacity;
+  }
+
+  latestTimeMs(): number {
+    return this.store.latestTimeMs;
+  }
+
+  catalogue(): SeriesDto[] {
+    return describeSeries(this.store.allSeries(), this.options.maxCatalogue ?? 500);
+  }
+
+  window(keys: readonly string[], fromMs: number): ColumnsDto {
+    return buildColumns(this.store, keys, { fromMs, maxGapMs: this.maxGapMs });
+  }
+
+  pointsSince(keys: readonly string[], afterMs: number): ColumnsDto {
+    return buildColumns(this.store, keys, { fromMs: Number.NEGATIVE_INFINITY, afterMs, maxGapMs: this.maxGapMs });
+  }
+}

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { Emitter } from '../../../src/core/events';
+import { Metric, Sample } from '../../../src/core/model';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { AlertDto, HeaderDto, HostToWebview, isHostToWebview, MarkerDto } from '../../../src/shared/protocol';
+import { DashboardSession, WebviewPort } from '../../../src/vscode/dashboard/dashboardSession';
+import { DashboardSource } from '../../../src/vscode/dashboard/dashboardSource';
+import { StoreChartFeed } from '../../../src/vscode/dashboard/storeDashboardSource';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A page stand-in: records what the host posts and lets the test send messages. */
+class RecordingPort implements WebviewPort {
+  readonly sent: HostToWebview[] = [];
+  readonly incoming = new Emitter<unknown>();
+  readonly onDidReceiveMessage = this.incoming.event;
+  postMessage(message: HostToWebview): PromiseLike<boolean> {
+    // Everything the host sends must pass the page's own validator.
+    assert.ok(isHostToWebview(message), `invalid ${message.type}`);
+    this.sent.push(message);
+    return Promise.resolve(true);
+  }
+  types(): string[] {
+    return this.sent.map((m) => m.type);
+  }
+  last<T extends HostToWebview['type']>(type: T): Extract<HostToWebview, { type: T }> | undefined {
+    return [...this.sent].reverse().find((m) => m.type === type) as Extract<HostToWebview, { type: T }> | undefined;
+  }
+}
+
+/** A DashboardSource over a real SeriesStore; alerts and header set by the test. */
+class StoreSource implements DashboardSource {
+  readonly store = new SeriesStore(3600);
+  readonly feed = new StoreChartFeed(this.store, { intervalMs: 1000 });
+  readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+  readonly intervalMs = 1000;
+  readonly maxPoints = 3600;
+  headerDto: HeaderDto = { name: 'chat', pid: 42, status: 'healthy', state: 'running' };
+  alertList: AlertDto[] = [];
+  markerList: MarkerDto[] = [];
+  snoozed: [string, number][] = [];
+  reports = 0;
+  markerFrom: number[] = [];
+  latestTimeMs = (): number => this.store.latestTimeMs;
+  header = (): HeaderDto => this.headerDto;
+  catalogue = () => this.feed.catalogue();
+  window = (keys: readonly string[], fromMs: number) => this.feed.window(keys, fromMs);
+  pointsSince = (keys: readonly string[], afterMs: number) => this.feed.pointsSince(keys, afterMs);
+  alerts = (): AlertDto[] => this.alertList;
+  issues = () => [];
+  markers = (fromMs: number): MarkerDto[] => {
+    this.markerFrom.push(fromMs);
+    return this.markerList;
+  };
+  snooze = (id: string, minutes: number): void => {
+    this.snoozed.push([id, minutes]);
+  };
+  showReport = (): void => {
+    this.reports++;
+  };
+
+  tick(timeMs: number, samples: Sample[]): void {
+    this.store.append(timeMs, samples);
+    this.changed.fire();
+  }
+}
+
+function ownSamples(i: number): Sample[] {
+  return [
+    { name: Metric.processCpuPercent, labels: {}, value: i },
+    { name: Metric.processRssBytes, labels: {}, value: 1e8 + i },
+    { name: 'chat_active_users', labels: {}, value: 10 + i },
+    { name: 'chat_rooms', labels: {}, value: 3 },
+  ];
+}
+
+function setup(): { port: RecordingPort; source: StoreSource; session: DashboardSession; logs: string[] } {
+  const port = new RecordingPort();
+  const source = new StoreSource();
+  const logs: string[] = [];
+  const session = new DashboardSession(port, source, (m) => logs.push(m));
+  return { port, source, session, logs };
+}
+
+describe('DashboardSession', () => {
+  it('sends nothing before ready, then one init with the window of data', () => {
+    const { port, source } = setup();
+    for (let i = 0; i < 10; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i));
+    }
+    assert.deepEqual(port.sent, []);
+    port.incoming.fire({ type: 'ready' });
+    assert.deepEqual(port.types(), ['init']);
+    const init = port.last('init')!;
+    assert.equal(init.columns.x.length, 10);
+    assert.equal(init.header.pid, 42);
+    assert.equal(init.range, '5m');
+    // Fixed charts, tiles and the default pick are sent; the unpicked server series is not.
+    assert.ok(init.columns.keys.includes(Metric.processCpuPercent));
+    assert.ok(init.columns.keys.includes('chat_active_users'));
+    assert.ok(!init.columns.keys.includes('chat_rooms'));
+    assert.deepEqual(init.ui.selectedSeries, ['chat_active_users']);
+  });
+
+  it('appends only the new points, once per tick, and skips unchanged header and alerts', () => {
+    const { port, source } = setup();
+    source.tick(T0, ownSamples(0));
+    port.incoming.fire({ type: 'ready' });
+    source.tick(T0 + 1000, ownSamples(1));
+    source.tick(T0 + 2000, ownSamples(2));
+    assert.deepEqual(port.types(), ['init', 'append', 'append']);
+    const a = port.last('append')!;
+    assert.deepEqual(a.columns.x, [(T0 + 2000) / 1000]);
+    source.headerDto = { ...source.headerDto, uptimeSeconds: 5 };
+    source.alertList = [{ id: 'cpu', level: 'warning', state: 'firing', title: 'CPU', message: 'high', sinceMs: T0, inhibited: false }];
+    source.tick(T0 + 3000, ownSamples(3));
+    assert.deepEqual(port.types().slice(3), ['append', 'header', 'alerts']);
+  });
+
+  it('uses the range and pick the page restored in ready, and ignores picks of unknown series', () => {
+    const { port, source } = setup();
+    for (let i = 0; i < 120; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i));
+    }
+    port.incoming.fire({ type: 'ready', range: '1m', selectedSeries: ['chat_rooms', 'nope'] });
+    const init = port.last('init')!;
+    assert.equal(init.range, '1m');
+    assert.equal(init.columns.x.length, 61);
+    assert.deepEqual(init.ui.selectedSeries, ['chat_rooms']);
+    assert.ok(init.columns.keys.includes('chat_rooms'));
+  });
+
+  it('answers setRange and selectSeries with a fresh window, and markers for the new range', () => {
+    const { port, source } = setup();
+    for (let i = 0; i < 120; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i));
+    }
+    port.incoming.fire({ type: 'ready', range: '1m' });
+    source.markerList = [{ kind: 'alert', fromMs: T0, level: 'warning' }];
+    port.incoming.fire({ type: 'setRange', range: 'all' });
+    assert.equal(port.last('window')!.columns.x.length, 120);
+    assert.equal(port.last('markers')!.markers.length, 1);
+    assert.equal(source.markerFrom.at(-1), Number.NEGATIVE_INFINITY);
+    port.incoming.fire({ type: 'selectSeries', keys: ['chat_rooms'] });
+    assert.ok(port.last('window')!.columns.keys.includes('chat_rooms'));
+  });
+
+  it('passes snooze and openReport to the source', () => {
+    const { port, source } = setup();
+    port.incoming.fire({ type: 'ready' });
+    port.incoming.fire({ type: 'snooze', alertId: 'all', minutes: 15 });
+    port.incoming.fire({ type: 'openReport' });
+    assert.deepEqual(source.snoozed, [['all', 15]]);
+    assert.equal(source.reports, 1);
+  });
+
+  it('logs one sentence for a bad message and does not act on it', () => {
+    const { port, source, logs } = setup();
+    port.incoming.fire({ type: 'snooze', alertId: 'x', minutes: 1e9 });
+    port.incoming.fire('rm -rf');
+    port.incoming.fire({ type: 'setRange', range: '2y' });
+    assert.deepEqual(source.snoozed, []);
+    assert.equal(logs.length, 3);
+    assert.match(logs[0]!, /minutes must be a whole number from 1 to 1440/);
+    assert.match(logs[2]!, /range must be one of 1m, 5m, 15m, 1h, all/);
+  });
+
+  it('stops sending while hidden and re-inits on the next ready', () => {
+    const { port, source, session } = setup();
+    port.incoming.fire({ type: 'ready' });
+    session.setVisible(false);
+    source.tick(T0, ownSamples(0));
+    assert.deepEqual(port.types(), ['init']);
+    port.incoming.fire({ type: 'ready' });
+    assert.deepEqual(port.types(), ['init', 'init']);
+    assert.equal(port.last('init')!.columns.x.length, 1);
+  });
+
+  it('sends a window instead of an append when new series appear', () => {
+    const { port, source } = setup();
+    source.tick(T0, ownSamples(0));
+    port.incoming.fire({ type: 'ready' });
+    source.tick(T0 + 1000, [...ownSamples(1), { name: Metric.systemCpuPercent, labels: {}, value: 5 }]);
+    assert.deepEqual(port.types(), ['init', 'catalogue', 'window']);
+    assert.ok(port.last('window')!.columns.keys.includes(Metric.systemCpuPercent));
+  });
+
+  it('turns a failing source into a logged sentence, not an exception', () => {
+    const { port, source, logs } = setup();
+    port.incoming.fire({ type: 'ready' });
+    source.alerts = () => {
+      throw new Error('rules not loaded');
+    };
+    assert.doesNotThrow(() => source.tick(T0, ownSamples(0)));
+    assert.match(logs[0]!, /could not update the dashboard: rules not loaded/);
+  });
+
+  it('unsubscribes from the source and the page on dispose', () => {
+    const { port, source, session } = setup();
+    assert.equal(source.changed.listenerCount, 1);
+    assert.equal(port.incoming.listenerCount, 1);
+    session.dispose();
+    assert.equal(source.changed.listenerCount, 0);
+    assert.equal(port.incoming.listenerCount, 0);
+    port.incoming.fire({ type: 'ready' });
+    assert.deepEqual(port.sent, []);
+  });
+});
