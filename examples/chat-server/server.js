@@ -1,0 +1,274 @@
+'use strict';
+// Example chat server for the monitor to watch: WebSocket rooms over an HTTP
+// server that also serves /healthz, /metrics (Prometheus or OpenMetrics) and
+// /control (loopback only; switches the fault-injection scenarios at runtime).
+//
+//   node examples/chat-server/server.js --port 0
+//   -> chat-server listening on http://127.0.0.1:PORT (pid PID)
+
+const http = require('node:http');
+const { WebSocketServer } = require('ws');
+const { createChatMetrics } = require('./chatMetrics');
+const { createChatRooms } = require('./chatRooms');
+const { createFaultInjection, parseControl } = require('./faultInjection');
+const { parseServerOptions, defaultServerOptions, isLoopbackHost } = require('./serverOptions');
+
+const MAX_MESSAGE_BYTES = 64 * 1024;
+const MAX_TEXT_CHARS = 4000;
+const MAX_CONTROL_BODY_BYTES = 4096;
+/** Clients get this long to answer the close handshake before being cut off. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * @typedef {object} RunningChatServer
+ * @property {number} port the bound port (useful with port 0)
+ * @property {string} url e.g. http://127.0.0.1:PORT
+ * @property {number} pid
+ * @property {() => Promise<void>} close closes sockets and the listener
+ */
+
+/**
+ * Starts a chat server in this process.
+ * @param {Partial<import('./serverOptions').ServerOptions>} [overrides] options over the defaults
+ * @returns {Promise<RunningChatServer>}
+ */
+async function startChatServer(overrides = {}) {
+  const options = { ...defaultServerOptions(), ...overrides };
+  const startedAtMs = Date.now();
+  const metrics = createChatMetrics();
+  const rooms = createChatRooms();
+  const faults = createFaultInjection(options);
+
+  const httpServer = http.createServer((req, res) => {
+    handleHttp(req, res).catch((err) => {
+      metrics.error('socket');
+      sendJson(res, 500, { error: `Internal error: ${err instanceof Error ? err.message : String(err)}.` });
+    });
+  });
+
+  async function handleHttp(req, res) {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      sendJson(res, 200, {
+        status: 'ok',
+        uptimeSeconds: Math.round((Date.now() - startedAtMs) / 100) / 10,
+        users: rooms.userCount(),
+      });
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      const { contentType, body } = await metrics.render(req.headers.accept);
+      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+      res.end(body);
+      return;
+    }
+    if (path === '/control') {
+      // WHY: the knobs can burn CPU and memory; only this machine may turn them,
+      // even when --allow-remote opens the chat itself to other hosts.
+      if (!isLoopbackHost(req.socket.remoteAddress ?? '')) {
+        sendJson(res, 403, { error: '/control only accepts requests from this machine (127.0.0.1).' });
+        return;
+      }
+      if (req.method === 'GET') { sendJson(res, 200, faults.snapshot()); return; }
+      if (req.method === 'POST') {
+        const text = await readBody(req, MAX_CONTROL_BODY_BYTES);
+        if (text === undefined) {
+          sendJson(res, 413, { error: `The /control body must be under ${MAX_CONTROL_BODY_BYTES} bytes.` });
+          return;
+        }
+        let body;
+        try { body = JSON.parse(text); } catch {
+          sendJson(res, 400, { error: 'The /control body is not JSON; send e.g. {"cpuWorkMs": 8}.' });
+          return;
+        }
+        const { changes, error } = parseControl(body);
+        if (error) { sendJson(res, 400, { error }); return; }
+        faults.apply(changes);
+        process.stderr.write(`chat-server: control ${JSON.stringify(faults.snapshot())}\n`);
+        sendJson(res, 200, faults.snapshot());
+        return;
+      }
+      sendJson(res, 405, { error: '/control takes GET or POST.' });
+      return;
+    }
+    sendJson(res, 404, { error: `No route ${req.method} ${path}; try /healthz, /metrics or /control.` });
+  }
+
+  const wss = new WebSocketServer({ server: httpServer, maxPayload: MAX_MESSAGE_BYTES });
+
+  function updateOccupancy() {
+    metrics.setOccupancy(rooms.userCount(), rooms.usersByRoom());
+  }
+
+  function reject(ws, kind, message) {
+    metrics.error(kind);
+    safeSend(ws, { type: 'error', message });
+  }
+
+  function broadcast(room, payload, receivedAtNs) {
+    const data = JSON.stringify(payload);
+    let pending = 1; // held by this function until every send has been issued
+    const done = () => {
+      if (--pending === 0) metrics.observeLatency(Number(process.hrtime.bigint() - receivedAtNs) / 1e9);
+    };
+    for (const member of rooms.membersOf(room)) {
+      if (member.readyState !== member.OPEN) continue;
+      pending++;
+      member.send(data, (err) => {
+        if (err) metrics.error('send_failed');
+        done();
+      });
+    }
+    done();
+  }
+
+  function onChat(ws, msg, receivedAtNs) {
+    const membership = rooms.membershipOf(ws);
+    if (!membership || (msg.room !== undefined && msg.room !== membership.room)) {
+      reject(ws, 'not_joined', 'Send {"type":"join","room":...,"user":...} before chatting in a room.');
+      return;
+    }
+    if (typeof msg.text !== 'string' || msg.text.length > MAX_TEXT_CHARS) {
+      reject(ws, 'bad_message', `A chat message needs "text", a string of at most ${MAX_TEXT_CHARS} characters.`);
+      return;
+    }
+    metrics.messageAccepted();
+    faults.burnCpu();
+    faults.leak();
+    const payload = {
+      type: 'chat', room: membership.room, user: membership.user, text: msg.text,
+      sentAt: typeof msg.sentAt === 'number' ? msg.sentAt : undefined,
+    };
+    const accepted = faults.persist(() => broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs));
+    if (!accepted) reject(ws, 'overloaded', 'The server is overloaded and dropped your message; slow down.');
+  }
+
+  function onMessage(ws, raw) {
+    const receivedAtNs = process.hrtime.bigint();
+    let msg;
+    try { msg = JSON.parse(raw.toString()); } catch {
+      reject(ws, 'bad_json', 'Messages must be JSON, e.g. {"type":"chat","room":"lobby","text":"hi"}.');
+      return;
+    }
+    if (msg === null || typeof msg !== 'object') {
+      reject(ws, 'bad_message', 'Messages must be JSON objects with a "type" of join, chat or leave.');
+      return;
+    }
+    if (msg.type === 'chat') { onChat(ws, msg, receivedAtNs); return; }
+    if (msg.type === 'join') {
+      const r = rooms.join(ws, msg.room, msg.user);
+      if (!r.ok) { reject(ws, 'bad_message', r.error); return; }
+      updateOccupancy();
+      safeSend(ws, { type: 'joined', room: msg.room, user: msg.user });
+      return;
+    }
+    if (msg.type === 'leave') {
+      const left = rooms.leave(ws);
+      updateOccupancy();
+      safeSend(ws, { type: 'left', room: left?.room ?? null });
+      return;
+    }
+    reject(ws, 'bad_message', `Unknown message type ${JSON.stringify(msg.type)}; use join, chat or leave.`);
+  }
+
+  wss.on('connection', (ws) => {
+    metrics.connectionOpened();
+    ws.on('message', (raw) => onMessage(ws, raw));
+    ws.on('error', () => metrics.error('socket'));
+    ws.on('close', () => {
+      if (rooms.leave(ws)) updateOccupancy();
+    });
+  });
+  wss.on('error', () => metrics.error('socket'));
+  updateOccupancy();
+
+  await new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  let closing;
+  function close() {
+    closing ??= new Promise((resolve) => {
+      faults.close();
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      const cutOff = setTimeout(() => { for (const ws of wss.clients) ws.terminate(); }, CLOSE_GRACE_MS);
+      cutOff.unref();
+      wss.close(() => {
+        clearTimeout(cutOff);
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    });
+    return closing;
+  }
+
+  return { port, url: `http://${hostForUrl}:${port}`, pid: process.pid, close };
+}
+
+function safeSend(ws, obj) {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(obj));
+}
+
+function sendJson(res, status, obj) {
+  if (res.headersSent) { res.end(); return; }
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(obj));
+}
+
+/** Reads a request body up to maxBytes; undefined when it is larger. */
+function readBody(req, maxBytes) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > maxBytes) { resolve(undefined); req.destroy(); return; }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function main() {
+  const { options, error } = parseServerOptions(process.argv.slice(2), process.env);
+  if (error) {
+    process.stderr.write(`chat-server: ${error}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let server;
+  try {
+    server = await startChatServer(options);
+  } catch (err) {
+    const reason = err && err.code === 'EADDRINUSE'
+      ? `port ${options.port} is already in use; pick another with --port, or --port 0 for a free one`
+      : (err instanceof Error ? err.message : String(err));
+    process.stderr.write(`chat-server: cannot listen on ${options.host}:${options.port}: ${reason}.\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`chat-server listening on ${server.url} (pid ${process.pid})\n`);
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`chat-server: ${signal}, shutting down\n`);
+    // WHY the hard deadline: a client that ignores the close handshake must not keep us past 2 s.
+    setTimeout(() => process.exit(0), 1500).unref();
+    server.close().then(() => process.exit(0), () => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) void main();
+
+module.exports = { startChatServer };
