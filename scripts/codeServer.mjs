@@ -1,0 +1,127 @@
+// A real VS Code (code-server 4.100.3 = VS Code 1.100.3, web workbench + Node
+// extension host) for the integration tests, the end-to-end tests and the demo.
+//
+// Every run gets a throwaway profile, extensions folder and workspace under
+// .cache/runs/<name>/, so nothing leaks between runs or into $HOME:
+//   ud/User/settings.json   no welcome page, no telemetry, no update checks
+//   exts/                   the freshly packaged .vsix is installed here
+//   ws/.vscode/settings.json points chatroomMonitor.* at the example server
+//   xdg-data/, xdg-config/  code-server's own files (heartbeat, logs, config)
+//
+// Workspace trust: `workspaceTrust: 'disabled'` (the default, used by the main runs)
+// starts code-server with --disable-workspace-trust, so the folder is trusted and
+// the workspace settings apply in full. `'untrusted'` enables trust and never
+// prompts, so the folder opens in Restricted Mode: the integration suite uses this
+// to check that restricted settings (chatroomMonitor.metrics.url) are ignored.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot, runsDir } from './lib/paths.mjs';
+import { freePort, startProcess, stopProcess, waitForHttp } from './lib/processes.mjs';
+
+const run = promisify(execFile);
+
+/**
+ * Installs code-server into .cache once (scripts/install-code-server.sh; minutes the
+ * first time, instant afterwards) and returns the path of its launcher.
+ * @returns {Promise<string>}
+ */
+export async function ensureCodeServer() {
+  const script = path.join(repoRoot, 'scripts', 'install-code-server.sh');
+  const { stdout } = await new Promise((resolve, reject) => {
+    // stderr is inherited: the first install is long and should show progress.
+    const child = execFile('bash', [script], { maxBuffer: 1 << 20 }, (err, so) => (err ? reject(new Error(`${script} failed: ${err.message}`)) : resolve({ stdout: so })));
+    child.stderr?.pipe(process.stderr);
+  });
+  const bin = stdout.trim().split('\n').pop() ?? '';
+  if (!fs.existsSync(bin)) {
+    throw new Error(`install-code-server.sh printed "${bin}", which is not a file.`);
+  }
+  return bin;
+}
+
+/**
+ * @typedef {object} CodeServerOptions
+ * @property {string} name                 folder name under .cache/runs (wiped first)
+ * @property {Record<string, unknown>} workspaceSettings  written to ws/.vscode/settings.json
+ * @property {string} [vsixPath]           installed into the throwaway extensions folder
+ * @property {'disabled'|'untrusted'} [workspaceTrust]  see the file comment
+ * @property {NodeJS.ProcessEnv} [env]     extra environment for code-server and so for the extension host
+ * @property {boolean} [echo]              forward code-server's output to stdout
+ */
+
+/**
+ * @typedef {object} CodeServer
+ * @property {string} url            http://127.0.0.1:PORT
+ * @property {number} port
+ * @property {string} workspaceDir
+ * @property {string} runDir
+ * @property {string} version        "4.100.3 ... with Code 1.100.3"
+ * @property {() => Promise<void>} stop   stops code-server and every process it started
+ */
+
+/**
+ * Creates the throwaway profile and workspace, installs the .vsix, starts code-server
+ * on a free loopback port with --auth none, and waits for /healthz.
+ * @param {CodeServerOptions} o
+ * @returns {Promise<CodeServer>}
+ */
+export async function startCodeServer(o) {
+  const bin = await ensureCodeServer();
+  const runDir = path.join(runsDir, o.name);
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const dirs = { ud: path.join(runDir, 'ud'), exts: path.join(runDir, 'exts'), ws: path.join(runDir, 'ws'), data: path.join(runDir, 'xdg-data'), config: path.join(runDir, 'xdg-config') };
+  for (const d of [path.join(dirs.ud, 'User'), dirs.exts, path.join(dirs.ws, '.vscode'), dirs.data, dirs.config]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  const trust = o.workspaceTrust ?? 'disabled';
+  const userSettings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    // The throwaway workspace sits inside this repo: without these, Git offers to open
+    // the parent repository in a notification that would cover what the checks look at.
+    'git.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'security.workspace.trust.enabled': trust !== 'disabled',
+    // Restricted Mode without the modal prompt that would block the workbench.
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
+  };
+  fs.writeFileSync(path.join(dirs.ud, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  fs.writeFileSync(path.join(dirs.ws, '.vscode', 'settings.json'), JSON.stringify(o.workspaceSettings, null, 2));
+  fs.writeFileSync(path.join(dirs.ws, 'README.md'), '# Chat-Room Monitor test workspace\n\nThrowaway: recreated by every run.\n');
+
+  const port = await freePort();
+  const configFile = path.join(runDir, 'config.yaml');
+  fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  // XDG_*: keep code-server's heartbeat, logs and default config out of $HOME.
+  const env = { ...process.env, ...o.env, XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config };
+  const common = ['--config', configFile, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.exts];
+
+  const { stdout: versionOut } = await run(bin, [...common, '--version'], { env });
+  if (o.vsixPath) {
+    await run(bin, [...common, '--install-extension', o.vsixPath], { env }).catch((err) => {
+      throw new Error(`code-server could not install ${o.vsixPath}: ${err.stderr || err.message}`);
+    });
+  }
+  const args = [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'];
+  if (trust === 'disabled') {
+    args.push('--disable-workspace-trust');
+  }
+  args.push(dirs.ws);
+  const entry = startProcess('code-server', bin, args, { env, logFile: path.join(runDir, 'code-server.log'), echo: o.echo });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/healthz`, 60000, entry);
+  } catch (err) {
+    await stopProcess(entry);
+    throw err;
+  }
+  return { url, port, workspaceDir: dirs.ws, runDir, version: versionOut.trim().split('\n')[0] ?? '', stop: () => stopProcess(entry) };
+}
