@@ -1,0 +1,99 @@
+/**
+ * The e2e runner: opens the workbench once, runs every check from test/e2e/checks/
+ * in `order`, saves a screenshot after each one, and ends with "N passed, N failed".
+ * Started by scripts/e2e.mjs, which owns code-server and the chat server; this
+ * process owns only the browser and the load generators its checks start.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { E2eCheck } from './support/check';
+import { killAllChildren } from './support/childProcesses';
+import { Workbench, e2eEnvFromProcess } from './support/workbench';
+
+const DEFAULT_CHECK_TIMEOUT_MS = 60000;
+
+function loadChecks(): E2eCheck[] {
+  const dir = path.join(__dirname, 'checks');
+  const all: E2eCheck[] = [];
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (f.endsWith('.check.js')) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(dir, f)) as { checks?: E2eCheck[] };
+      if (!Array.isArray(mod.checks)) {
+        throw new Error(`${f} does not export "checks: E2eCheck[]"`);
+      }
+      all.push(...mod.checks);
+    }
+  }
+  return all.sort((a, b) => a.order - b.order);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const log = (s: string): void => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+  const env = e2eEnvFromProcess();
+  const checks = loadChecks();
+  let passed = 0;
+  let failed = 0;
+  log(`${checks.length} checks; opening ${env.url}`);
+  let wb: Workbench;
+  try {
+    wb = await Workbench.open(env);
+  } catch (err) {
+    log(`FAIL the workbench did not open: ${String((err as Error).message ?? err).split('\n')[0]}`);
+    console.log('0 passed, 1 failed');
+    return 1;
+  }
+  try {
+    for (const [i, c] of checks.entries()) {
+      const start = Date.now();
+      try {
+        await withTimeout(c.run(wb), c.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, c.name);
+        passed++;
+        log(`PASS ${c.name} (${Date.now() - start} ms)`);
+      } catch (err) {
+        failed++;
+        log(`FAIL ${c.name} (${Date.now() - start} ms): ${String((err as Error).message ?? err).split('\n')[0]}`);
+      }
+      const shot = await wb.screenshot(`${String(i + 1).padStart(2, '0')}-${c.name.toLowerCase().slice(0, 60)}`).catch(() => undefined);
+      if (shot) {
+        log(`  screenshot ${path.relative(process.cwd(), shot)}`);
+      }
+    }
+    if (failed > 0) {
+      const errors = wb.consoleLines.filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]')).slice(-5);
+      for (const e of errors) {
+        console.log(`  browser console: ${e.slice(0, 300)}`);
+      }
+    }
+  } finally {
+    await wb.close();
+    killAllChildren();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    killAllChildren();
+    process.exit(1);
+  });
+}
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.log(`e2e runner error: ${(err as Error)?.message ?? String(err)}`);
+    killAllChildren();
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,125 @@
+/**
+ * A real VS Code web workbench (code-server) in Debian's Chromium, driven by
+ * playwright-core, with the few page operations the e2e checks share.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BrowserContext, Locator, Page, chromium } from 'playwright-core';
+
+/** What the harness (scripts/e2e.mjs) tells the run, via environment variables. */
+export interface E2eEnv {
+  /** code-server's base URL, http://127.0.0.1:PORT (CRM_E2E_URL). */
+  readonly url: string;
+  /** The workspace folder on the server (CRM_E2E_FOLDER). */
+  readonly folder: string;
+  /** The example chat server the workspace settings point at (CRM_TEST_SERVER_PORT). */
+  readonly serverPort: number;
+  /** examples/ folder, for the load generator (CRM_EXAMPLES_DIR). */
+  readonly examplesDir: string;
+  /** The extension's package.json (CRM_TEST_MANIFEST): commands are read from it. */
+  readonly manifestPath: string;
+  /** Where screenshots go (CRM_E2E_SHOTS). */
+  readonly shotsDir: string;
+}
+
+/** Reads the harness' environment; throws one sentence naming what is missing. */
+export function e2eEnvFromProcess(): E2eEnv {
+  const need = (name: string): string => {
+    const v = process.env[name];
+    if (!v) {
+      throw new Error(`${name} is not set: run the e2e level through scripts/e2e.mjs (npm test), which starts code-server and the chat server.`);
+    }
+    return v;
+  };
+  return {
+    url: need('CRM_E2E_URL'),
+    folder: need('CRM_E2E_FOLDER'),
+    serverPort: Number(need('CRM_TEST_SERVER_PORT')),
+    examplesDir: need('CRM_EXAMPLES_DIR'),
+    manifestPath: need('CRM_TEST_MANIFEST'),
+    shotsDir: need('CRM_E2E_SHOTS'),
+  };
+}
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** `12% · 148 MB` anywhere in a text → numbers; undefined when the text has none. */
+export function parseCpuAndMemory(text: string): { cpuPercent: number; memoryMb: number } | undefined {
+  const m = /(\d+(?:\.\d+)?)\s*%\s*·\s*(\d+(?:\.\d+)?)\s*MB/.exec(text);
+  return m ? { cpuPercent: Number(m[1]), memoryMb: Number(m[2]) } : undefined;
+}
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    readonly env: E2eEnv,
+    private readonly context: BrowserContext,
+    private readonly profileDir: string,
+    /** Browser console lines, for the failure report. */
+    readonly consoleLines: string[],
+  ) {}
+
+  /** Launches Chromium with a fresh profile and opens the workspace; resolves when the status bar is drawn. */
+  static async open(env: E2eEnv): Promise<Workbench> {
+    const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-chromium-'));
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: CHROMIUM_ARGS,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30000);
+    const lines: string[] = [];
+    page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
+    const payload = JSON.stringify([['skipWelcome', 'true']]);
+    await page.goto(`${env.url}/?folder=${encodeURIComponent(env.folder)}&payload=${encodeURIComponent(payload)}`);
+    await page.locator('.monaco-workbench').waitFor();
+    await page.locator('#workbench\\.parts\\.statusbar').waitFor();
+    return new Workbench(page, env, context, profileDir, lines);
+  }
+
+  /** The extension's contributed commands, from its package.json (never a hard-coded list). */
+  contributedCommands(): { command: string; title: string; category?: string }[] {
+    const manifest = JSON.parse(fs.readFileSync(this.env.manifestPath, 'utf8')) as { contributes?: { commands?: { command: string; title: string; category?: string }[] } };
+    return manifest.contributes?.commands ?? [];
+  }
+
+  /** Status bar items whose text matches `pattern`. */
+  statusBarItem(pattern: RegExp): Locator {
+    return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: pattern });
+  }
+
+  /** Opens the command palette (F1) with `query` typed; returns the visible rows. */
+  async commandPalette(query: string): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget input');
+    if (!(await input.isVisible())) {
+      await this.page.keyboard.press('F1');
+    }
+    await input.waitFor();
+    await input.fill(`>${query}`);
+    return this.page.locator('.quick-input-widget .monaco-list-row');
+  }
+
+  /** Closes the command palette or any other quick input. */
+  async closeQuickInput(): Promise<void> {
+    if (await this.page.locator('.quick-input-widget input').isVisible()) {
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /** Saves a PNG under the shots folder and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.env.shotsDir, { recursive: true });
+    const file = path.join(this.env.shotsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => undefined);
+    fs.rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
