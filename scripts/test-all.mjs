@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// `npm test`: every level, cheapest first, each one run even when an earlier one
+// failed so the final line counts everything:
+//
+//   type-check   tsc --noEmit                                   1 check
+//   lint         eslint                                         1 check
+//   unit         mocha over out/test/unit (plain Node)          its tests
+//   package      esbuild + vsce → chatroom-monitor.vsix         1 check
+//   integration  mocha in a real extension host (code-server)   its tests
+//   e2e          Playwright + Chromium through the workbench    its checks
+//   cleanup      no process started by this run survives it    1 check
+//
+// Prints a timing per level and ends with ONE line "N passed, N failed".
+// Exit code 0 only when nothing failed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageExtension } from './lib/extension.mjs';
+import { repoRoot } from './lib/paths.mjs';
+import { startProcess, stopAll, watchDescendants } from './lib/processes.mjs';
+
+const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
+const watcher = watchDescendants();
+
+/**
+ * Runs one command in its own process group, echoing its output, and returns its
+ * exit code and output.
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ */
+async function runStep(name, command, args) {
+  const p = startProcess(name, command, args, { cwd: repoRoot, echo: true, env: { ...process.env, FORCE_COLOR: '0' } });
+  const code = await p.exited;
+  return { code, output: p.output() };
+}
+
+/** "N passed, N failed" (ours) or mocha's "N passing" / "N failing"; undefined when absent. */
+function parseCounts(output) {
+  const ours = [...output.matchAll(/^(\d+) passed, (\d+) failed\s*$/gm)].pop();
+  if (ours) {
+    return { passed: Number(ours[1]), failed: Number(ours[2]) };
+  }
+  const passing = /^\s*(\d+) passing/m.exec(output);
+  const failing = /^\s*(\d+) failing/m.exec(output);
+  if (passing || failing) {
+    return { passed: passing ? Number(passing[1]) : 0, failed: failing ? Number(failing[1]) : 0 };
+  }
+  return undefined;
+}
+
+/** A level's counts: its own when it printed them, else 1 check from its exit code. */
+function countsOf(code, output) {
+  const c = parseCounts(output);
+  if (!c) {
+    return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  }
+  // A non-zero exit that reported no failure (a crash after the summary) still fails.
+  return code !== 0 && c.failed === 0 ? { passed: c.passed, failed: 1 } : c;
+}
+
+const results = [];
+async function level(name, fn) {
+  const t0 = Date.now();
+  console.log(`\n━━ ${name} ━━`);
+  let counts;
+  try {
+    counts = await fn();
+  } catch (err) {
+    console.log(`${name}: ${err?.message ?? err}`);
+    counts = { passed: 0, failed: 1 };
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  results.push({ name, ...counts, seconds });
+  console.log(`━━ ${name}: ${counts.passed} passed, ${counts.failed} failed in ${seconds.toFixed(1)} s`);
+}
+
+async function main() {
+  const tStart = Date.now();
+  // Stale compiled tests of deleted sources would still run: start from an empty out/.
+  fs.rmSync(path.join(repoRoot, 'out'), { recursive: true, force: true });
+
+  await level('type-check', async () => {
+    const r = await runStep('tsc', bin('tsc'), ['-p', '.', '--noEmit']);
+    return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  });
+  await level('lint', async () => {
+    const r = await runStep('eslint', bin('eslint'), ['src', 'test', 'bench', 'scripts', 'examples']);
+    return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  });
+  await level('unit', async () => {
+    // Emits even with type errors (the type-check level reports those), so the
+    // tests that do compile still run.
+    await runStep('compile-tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
+    const r = await runStep('mocha', bin('mocha'), ['--config', '.mocharc.json', '--reporter', 'spec']);
+    return countsOf(r.code, r.output);
+  });
+  let vsix;
+  await level('package', async () => {
+    vsix = await packageExtension();
+    console.log(`packaged ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
+    return { passed: 1, failed: 0 };
+  });
+  await level('integration', async () => {
+    if (!vsix) {
+      throw new Error('skipped: the extension did not build');
+    }
+    const r = await runStep('integration', process.execPath, [path.join(repoRoot, 'scripts', 'integration.mjs')]);
+    return countsOf(r.code, r.output);
+  });
+  await level('e2e', async () => {
+    if (!vsix) {
+      throw new Error('skipped: the extension did not package');
+    }
+    const r = await runStep('e2e', process.execPath, [path.join(repoRoot, 'scripts', 'e2e.mjs'), '--vsix', vsix]);
+    return countsOf(r.code, r.output);
+  });
+  await level('cleanup', async () => {
+    await stopAll();
+    const left = watcher.survivors();
+    if (left.length > 0) {
+      console.log(`still running after the run (now killed):\n${left.map((p) => `  ${p.pid} ${p.cmd.slice(0, 160)}`).join('\n')}`);
+      watcher.kill(left);
+      return { passed: 0, failed: 1 };
+    }
+    console.log('no process started by this run is still running');
+    return { passed: 1, failed: 0 };
+  });
+
+  console.log('\nlevel         passed  failed   seconds');
+  for (const r of results) {
+    console.log(`${r.name.padEnd(13)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(8)}`);
+  }
+  const passed = results.reduce((s, r) => s + r.passed, 0);
+  const failed = results.reduce((s, r) => s + r.failed, 0);
+  console.log(`total ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+const code = await main().catch(async (err) => {
+  console.log(`test-all: ${err?.stack ?? err}`);
+  await stopAll();
+  console.log('0 passed, 1 failed');
+  return 1;
+});
+process.exit(code);
