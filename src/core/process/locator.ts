@@ -1,0 +1,320 @@
+/**
+ * Finds the process to watch: by pid, by the TCP port it listens on, or by a
+ * command-line pattern. On Linux everything comes from /proc (no `lsof`, `ss` or
+ * `ps` child process); elsewhere `createProcessLocator` returns the portable one.
+ */
+import { TargetProcess, TargetSpec } from '../model';
+import {
+  bootTimeMs,
+  isDeadState,
+  isGoneError,
+  listPids,
+  ProcStat,
+  readCmdline,
+  readProcStat,
+  readTcpListeners,
+  socketInodesOf,
+  startTimeMsOf,
+} from './procfs';
+import { chatLikeScore, chooseServerProcess, executableOf, ProcessInfo } from './processChoice';
+import { describeProcess, fail, LocateFailure, parseTargetSpec, TargetSetting } from './targetSpec';
+import { PortableProcessLocator } from './locatorPortable';
+
+export type LocateResult = { readonly ok: true; readonly process: TargetProcess } | LocateFailure;
+
+/** A listening process offered by "Select Process to Watch". */
+export interface Candidate {
+  readonly pid: number;
+  readonly ports: readonly number[];
+  readonly executable: string;
+  readonly commandLine: string;
+  readonly startTimeMs: number;
+  /** Higher looks more like a chat server under development; the list is sorted by it. */
+  readonly chatLikeScore: number;
+}
+
+export interface ProcessLocator {
+  /** Finds the process a spec describes; never throws, failures are a sentence naming the setting. */
+  locate(spec: TargetSpec): Promise<LocateResult>;
+  /** True while `pid` is alive and is still the process that started at `startTimeMs` (not a reused PID). */
+  isSameProcess(pid: number, startTimeMs: number): Promise<boolean>;
+  /** Every process listening on a TCP port (except this editor and its parents), chat-server-like first. */
+  listCandidates(): Promise<Candidate[]>;
+}
+
+/** The /proc locator on Linux, the systeminformation one elsewhere. */
+export function createProcessLocator(platform: NodeJS.Platform = process.platform): ProcessLocator {
+  return platform === 'linux' ? new ProcfsProcessLocator() : new PortableProcessLocator();
+}
+
+/**
+ * Start times are rebuilt from boot time + ticks; another monitor instance may have
+ * read a `btime` that an NTP step moved by a second, so allow that much. A PID
+ * reused within one second of the old process' start is not a realistic case.
+ */
+export const START_TIME_TOLERANCE_MS = 1000;
+
+/** How many processes' /proc entries are read at once while scanning. */
+const SCAN_CONCURRENCY = 32;
+
+/** Walking parents stops here even if /proc were to loop. */
+const MAX_ANCESTRY_DEPTH = 128;
+
+interface Proc extends ProcessInfo {
+  readonly state: string;
+}
+
+/** Regex metacharacters other than '.', which also appears in real file names. */
+const REGEX_SYNTAX = /[\\*+?()[\]{}|^$]/;
+
+export class ProcfsProcessLocator implements ProcessLocator {
+  async locate(spec: TargetSpec): Promise<LocateResult> {
+    const query = parseTargetSpec(spec);
+    if ('ok' in query) {
+      return query;
+    }
+    try {
+      switch (query.kind) {
+        case 'pid':
+          return await this.byPid(query.pid);
+        case 'port':
+          return await this.byPort(query.port);
+        case 'pattern':
+          return await this.byPattern(query.pattern, query.source);
+      }
+    } catch (e) {
+      return fail(`Could not search /proc for the process to watch: ${e instanceof Error ? e.message : String(e)}.`, settingOf(query.kind));
+    }
+  }
+
+  async isSameProcess(pid: number, startTimeMs: number): Promise<boolean> {
+    let stat: ProcStat;
+    try {
+      stat = await readProcStat(pid);
+    } catch {
+      return false;
+    }
+    if (isDeadState(stat.state)) {
+      return false;
+    }
+    return Math.abs(startTimeMsOf(stat, await bootTimeMs()) - startTimeMs) <= START_TIME_TOLERANCE_MS;
+  }
+
+  async listCandidates(): Promise<Candidate[]> {
+    const listeners = await readTcpListeners();
+    const portOfInode = new Map(listeners.map((l) => [l.inode, l.port]));
+    const holders = await this.socketHolders(new Set(portOfInode.keys()));
+    const own = await this.ownLineage();
+    const out: Candidate[] = [];
+    for (const [pid, inodes] of holders) {
+      if (own.has(pid)) {
+        continue;
+      }
+      const p = await this.proc(pid);
+      if (!p || isDeadState(p.state)) {
+        continue;
+      }
+      const ports = [...new Set(inodes.map((i) => portOfInode.get(i)!))].sort((a, b) => a - b);
+      out.push({
+        pid,
+        ports,
+        executable: p.executable,
+        commandLine: p.commandLine,
+        startTimeMs: p.startTimeMs,
+        chatLikeScore: chatLikeScore({ executable: p.executable, commandLine: p.commandLine, ports }),
+      });
+    }
+    return out.sort((a, b) => b.chatLikeScore - a.chatLikeScore || a.pid - b.pid);
+  }
+
+  private async byPid(pid: number): Promise<LocateResult> {
+    const p = await this.proc(pid);
+    if (!p) {
+      return fail(
+        `No process has pid ${pid} (${TargetSetting.pid}): it may have exited. Start it again and update the pid, or watch it by port instead.`,
+        TargetSetting.pid,
+      );
+    }
+    if (isDeadState(p.state)) {
+      return fail(`The process with pid ${pid} has exited (${TargetSetting.pid}). Start it again and update the pid, or watch it by port instead.`, TargetSetting.pid);
+    }
+    const ports = await this.listeningPortsOf(pid);
+    const listens = ports.length > 0 ? `, listening on ${plural('port', ports)} ${ports.join(', ')}` : '';
+    return found(p, ports, `${describeProcess(pid, p.commandLine)} is the pid set in ${TargetSetting.pid}${listens}`);
+  }
+
+  private async byPort(port: number): Promise<LocateResult> {
+    const inodes = new Set((await readTcpListeners()).filter((l) => l.port === port).map((l) => l.inode));
+    if (inodes.size === 0) {
+      return fail(`No process listens on TCP port ${port} (${TargetSetting.port}). Start the chat server, or change the port.`, TargetSetting.port);
+    }
+    const holders = await this.procs([...(await this.socketHolders(inodes)).keys()]);
+    if (holders.length === 0) {
+      return fail(
+        `Something listens on TCP port ${port}, but not a process this user can inspect (another user's, or inside a container) (${TargetSetting.port}). Run the chat server as yourself, or set ${TargetSetting.pid}.`,
+        TargetSetting.port,
+      );
+    }
+    const own = await this.ownLineage();
+    const theirs = holders.filter((h) => !own.has(h.pid));
+    if (theirs.length === 0) {
+      const h = holders[0]!;
+      return fail(
+        `TCP port ${port} belongs to this editor's own server, ${describeProcess(h.pid, h.commandLine)} (${TargetSetting.port}): set it to the port your chat server listens on.`,
+        TargetSetting.port,
+      );
+    }
+    const choice = chooseServerProcess(theirs, await this.ancestorsOf(theirs));
+    const chosen = choice!.chosen as Proc;
+    const ports = await this.listeningPortsOf(chosen.pid);
+    return found(chosen, ports, `${describeProcess(chosen.pid, chosen.commandLine)} listens on port ${port} (${TargetSetting.port})${choice!.why}`);
+  }
+
+  private async byPattern(pattern: RegExp, source: string): Promise<LocateResult> {
+    const own = await this.ownLineage();
+    const all = await this.procs((await listPids()).filter((pid) => !own.has(pid)));
+    const matches = all.filter((p) => p.args.length > 0 && !isDeadState(p.state) && pattern.test(p.commandLine) && !carriesPattern(p, source));
+    if (matches.length === 0) {
+      return fail(
+        `No running process's command line matches /${source}/ (${TargetSetting.commandPattern}). Start the chat server, or change the pattern: it is matched against the whole command line, like "node server.js".`,
+        TargetSetting.commandPattern,
+      );
+    }
+    const choice = chooseServerProcess(matches, await this.ancestorsOf(matches));
+    const chosen = choice!.chosen as Proc;
+    const ports = await this.listeningPortsOf(chosen.pid);
+    return found(chosen, ports, `${describeProcess(chosen.pid, chosen.commandLine)} matches /${source}/ (${TargetSetting.commandPattern})${choice!.why}`);
+  }
+
+  /** pid, parents and command line of a process; undefined when it is gone or unreadable. */
+  private async proc(pid: number): Promise<Proc | undefined> {
+    try {
+      const [stat, args, bootMs] = await Promise.all([readProcStat(pid), readCmdline(pid), bootTimeMs()]);
+      return {
+        pid,
+        ppid: stat.ppid,
+        state: stat.state,
+        args,
+        commandLine: args.length > 0 ? args.join(' ') : `[${stat.comm}]`,
+        executable: executableOf(args, stat.comm),
+        startTimeMs: startTimeMsOf(stat, bootMs),
+      };
+    } catch (e) {
+      if (isGoneError(e) || (e as NodeJS.ErrnoException).code === 'EACCES') {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  private async procs(pids: readonly number[]): Promise<Proc[]> {
+    const out: Proc[] = [];
+    for (let i = 0; i < pids.length; i += SCAN_CONCURRENCY) {
+      const batch = await Promise.all(pids.slice(i, i + SCAN_CONCURRENCY).map((pid) => this.proc(pid)));
+      for (const p of batch) {
+        if (p) {
+          out.push(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Which processes hold any of these socket inodes, and which of them each holds. */
+  private async socketHolders(inodes: ReadonlySet<number>): Promise<Map<number, number[]>> {
+    const holders = new Map<number, number[]>();
+    if (inodes.size === 0) {
+      return holders;
+    }
+    const pids = await listPids();
+    for (let i = 0; i < pids.length; i += SCAN_CONCURRENCY) {
+      const batch = pids.slice(i, i + SCAN_CONCURRENCY);
+      const held = await Promise.all(batch.map((pid) => socketInodesOf(pid)));
+      batch.forEach((pid, j) => {
+        const mine = [...new Set(held[j]!.filter((inode) => inodes.has(inode)))];
+        if (mine.length > 0) {
+          holders.set(pid, mine);
+        }
+      });
+    }
+    return holders;
+  }
+
+  private async listeningPortsOf(pid: number): Promise<number[]> {
+    const [listeners, held] = await Promise.all([readTcpListeners(), socketInodesOf(pid)]);
+    const mine = new Set(held);
+    return [...new Set(listeners.filter((l) => mine.has(l.inode)).map((l) => l.port))].sort((a, b) => a - b);
+  }
+
+  /** Parent chain of a process, nearest first, up to (not including) pid 0. */
+  private async parentChain(pid: number, ppidCache: Map<number, number>): Promise<number[]> {
+    const chain: number[] = [];
+    let cur = pid;
+    for (let depth = 0; depth < MAX_ANCESTRY_DEPTH; depth++) {
+      let ppid = ppidCache.get(cur);
+      if (ppid === undefined) {
+        try {
+          ppid = (await readProcStat(cur)).ppid;
+        } catch {
+          break;
+        }
+        ppidCache.set(cur, ppid);
+      }
+      if (ppid <= 0) {
+        break;
+      }
+      chain.push(ppid);
+      cur = ppid;
+    }
+    return chain;
+  }
+
+  private async ancestorsOf(procs: readonly ProcessInfo[]): Promise<Map<number, Set<number>>> {
+    const cache = new Map<number, number>(procs.map((p) => [p.pid, p.ppid]));
+    const out = new Map<number, Set<number>>();
+    for (const p of procs) {
+      out.set(p.pid, new Set(await this.parentChain(p.pid, cache)));
+    }
+    return out;
+  }
+
+  /**
+   * This process and its ancestors. A pattern like "node" or a port like 8080
+   * would otherwise find the editor itself (the extension host, code-server).
+   */
+  private async ownLineage(): Promise<Set<number>> {
+    return new Set([process.pid, ...(await this.parentChain(process.pid, new Map()))]);
+  }
+}
+
+/**
+ * A process that has the pattern itself as an argument (`grep -E 'node .*server'`,
+ * another monitor given the same pattern) matches only because it carries the
+ * text. Only patterns with regex syntax are judged so: a plain `server.js` is
+ * also a real server's argument.
+ */
+function carriesPattern(p: ProcessInfo, source: string): boolean {
+  return REGEX_SYNTAX.test(source) && p.args.some((a) => a.includes(source));
+}
+
+function found(p: ProcessInfo, ports: readonly number[], reason: string): LocateResult {
+  return {
+    ok: true,
+    process: {
+      pid: p.pid,
+      commandLine: p.commandLine,
+      executable: p.executable,
+      ports,
+      startTimeMs: p.startTimeMs,
+      reason: reason + '.',
+    },
+  };
+}
+
+function settingOf(kind: 'pid' | 'port' | 'pattern'): string {
+  return kind === 'pattern' ? TargetSetting.commandPattern : TargetSetting[kind];
+}
+
+function plural(word: string, items: readonly unknown[]): string {
+  return items.length === 1 ? word : word + 's';
+}

@@ -1,0 +1,174 @@
+/**
+ * CPU, memory, file descriptors and threads of the watched process. On Linux it
+ * reads five small /proc files per sample and starts no child process; elsewhere
+ * `createProcessSampler` returns the pidusage-based sampler.
+ */
+import { Metric, NO_LABELS, Sample } from '../model';
+import {
+  bootTimeMs,
+  CLOCK_TICKS_PER_SECOND,
+  countOpenFds,
+  isDeadState,
+  isGoneError,
+  parseMaxOpenFiles,
+  parseProcStat,
+  parseProcStatus,
+  parseUptimeSeconds,
+  readProcFile,
+  startTimeMsOf,
+} from './procfs';
+import { PortableProcessSampler } from './processSamplerPortable';
+
+export interface ProcessStats {
+  readonly pid: number;
+  /** 100 = one core fully busy, like top and pidstat; undefined on the first sample of a pid. */
+  readonly cpuPercent: number | undefined;
+  readonly rssBytes: number;
+  /** Undefined where it cannot be read (another user's process; pidusage platforms). */
+  readonly openFds: number | undefined;
+  /** Soft RLIMIT_NOFILE; undefined when unlimited or unknown. */
+  readonly maxFds: number | undefined;
+  readonly threads: number | undefined;
+  readonly uptimeSeconds: number;
+  readonly startTimeMs: number;
+}
+
+/**
+ * A sample, or why there is none. `gone` means the process exited (or is a zombie
+ * waiting to be reaped), so the collector should look for it again; `error` is
+ * anything else (permissions, an unexpected file format) and is worth reporting.
+ */
+export type ProcessSampleResult =
+  | { readonly kind: 'ok'; readonly stats: ProcessStats }
+  | { readonly kind: 'gone'; readonly pid: number; readonly message: string }
+  | { readonly kind: 'error'; readonly pid: number; readonly message: string };
+
+export interface ProcessSampler {
+  /**
+   * Samples one process. Never throws.
+   * @param nowMs the tick time from the collector's Clock. CPU % is not derived
+   *   from it: its denominator is the sampler's own monotonic elapsed time (see
+   *   ProcessSamplerOptions), because the numerator is real CPU time and a fake or
+   *   stepped wall clock would make the ratio meaningless.
+   */
+  sample(pid: number, nowMs: number): Promise<ProcessSampleResult>;
+  /** Drops the CPU baseline of a pid that is no longer watched. */
+  forget(pid: number): void;
+}
+
+export interface ProcessSamplerOptions {
+  /** Monotonic milliseconds, for the wall time between two samples. Defaults to performance.now(). */
+  readonly monotonicMs?: () => number;
+}
+
+export function createProcessSampler(options: ProcessSamplerOptions = {}, platform: NodeJS.Platform = process.platform): ProcessSampler {
+  return platform === 'linux' ? new ProcfsProcessSampler(options) : new PortableProcessSampler();
+}
+
+interface CpuBaseline {
+  readonly startTicks: number;
+  readonly cpuTicks: number;
+  readonly atMs: number;
+}
+
+/**
+ * CPU % between two readings: CPU seconds used / wall seconds elapsed × 100.
+ * Undefined when no time passed or the counter went backwards.
+ */
+export function cpuPercentBetween(prevCpuSeconds: number, prevAtMs: number, cpuSeconds: number, atMs: number): number | undefined {
+  const wallSeconds = (atMs - prevAtMs) / 1000;
+  const used = cpuSeconds - prevCpuSeconds;
+  if (!(wallSeconds > 0) || used < 0) {
+    return undefined;
+  }
+  return (used / wallSeconds) * 100;
+}
+
+export class ProcfsProcessSampler implements ProcessSampler {
+  private readonly baselines = new Map<number, CpuBaseline>();
+  private readonly monotonicMs: () => number;
+
+  constructor(options: ProcessSamplerOptions = {}) {
+    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+  }
+
+  async sample(pid: number, _nowMs: number): Promise<ProcessSampleResult> {
+    let texts: [string, string, string, string];
+    let openFds: number | undefined;
+    let bootMs: number;
+    try {
+      [texts, openFds, bootMs] = await Promise.all([
+        Promise.all([readProcFile(`${pid}/stat`), readProcFile(`${pid}/status`), readProcFile(`${pid}/limits`), readProcFile('uptime')]),
+        // fd/ needs ptrace access: another user's process still gets CPU and memory.
+        countOpenFds(pid).catch((e: unknown) => {
+          if ((e as NodeJS.ErrnoException).code === 'EACCES') {
+            return undefined;
+          }
+          throw e;
+        }),
+        bootTimeMs(),
+      ]);
+    } catch (e) {
+      if (isGoneError(e)) {
+        this.baselines.delete(pid);
+        return { kind: 'gone', pid, message: `The process with pid ${pid} has exited.` };
+      }
+      return { kind: 'error', pid, message: `Could not read /proc for pid ${pid}: ${e instanceof Error ? e.message : String(e)}.` };
+    }
+    // Read right after the files so the interval matches the tick counts.
+    const atMs = this.monotonicMs();
+    const [statText, statusText, limitsText, uptimeText] = texts;
+    const stat = parseProcStat(statText);
+    const status = parseProcStatus(statusText);
+    const uptime = parseUptimeSeconds(uptimeText);
+    if (stat && isDeadState(stat.state)) {
+      this.baselines.delete(pid);
+      return { kind: 'gone', pid, message: `The process with pid ${pid} has exited (a zombie its parent has not reaped yet).` };
+    }
+    if (!stat || status.vmRssBytes === undefined || uptime === undefined) {
+      return { kind: 'error', pid, message: `/proc/${pid} has an unexpected format (no stat fields, VmRSS or uptime); is it a kernel thread?` };
+    }
+    const cpuTicks = stat.utimeTicks + stat.stimeTicks;
+    const prev = this.baselines.get(pid);
+    // A different start time means the PID was reused: the old baseline is not ours.
+    const cpuPercent =
+      prev && prev.startTicks === stat.startTicks
+        ? cpuPercentBetween(prev.cpuTicks / CLOCK_TICKS_PER_SECOND, prev.atMs, cpuTicks / CLOCK_TICKS_PER_SECOND, atMs)
+        : undefined;
+    this.baselines.set(pid, { startTicks: stat.startTicks, cpuTicks, atMs });
+    return {
+      kind: 'ok',
+      stats: {
+        pid,
+        cpuPercent,
+        rssBytes: status.vmRssBytes,
+        openFds,
+        maxFds: parseMaxOpenFiles(limitsText),
+        threads: status.threads ?? stat.numThreads,
+        uptimeSeconds: Math.max(0, uptime - stat.startTicks / CLOCK_TICKS_PER_SECOND),
+        startTimeMs: startTimeMsOf(stat, bootMs),
+      },
+    };
+  }
+
+  forget(pid: number): void {
+    this.baselines.delete(pid);
+  }
+}
+
+/** The process' samples under the names in `Metric`; values that are unknown are left out. */
+export function processStatsToSamples(s: ProcessStats): Sample[] {
+  const out: Sample[] = [];
+  const add = (name: string, value: number | undefined): void => {
+    if (value !== undefined && Number.isFinite(value)) {
+      out.push({ name, labels: NO_LABELS, value });
+    }
+  };
+  add(Metric.processCpuPercent, s.cpuPercent);
+  add(Metric.processRssBytes, s.rssBytes);
+  add(Metric.processOpenFds, s.openFds);
+  add(Metric.processMaxFds, s.maxFds);
+  add(Metric.processThreads, s.threads);
+  add(Metric.processUptimeSeconds, s.uptimeSeconds);
+  return out;
+}

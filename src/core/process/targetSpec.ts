@@ -1,0 +1,74 @@
+/**
+ * Which way of finding the process a TargetSpec asks for, validated. Shared by the
+ * /proc locator and the portable one so both say the same sentences.
+ */
+import { TargetSpec } from '../model';
+
+/** The settings a user edits to say which process to watch. */
+export const TargetSetting = {
+  pid: 'chatroomMonitor.target.pid',
+  port: 'chatroomMonitor.target.port',
+  commandPattern: 'chatroomMonitor.target.commandPattern',
+} as const;
+
+/** Largest PID Linux can hand out (PID_MAX_LIMIT on 64-bit). */
+const MAX_PID = 4_194_304;
+
+export type TargetQuery =
+  | { readonly kind: 'pid'; readonly pid: number }
+  | { readonly kind: 'port'; readonly port: number }
+  | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly source: string };
+
+export type LocateFailure = { readonly ok: false; readonly message: string; readonly setting: string };
+
+/**
+ * Picks the one query to run: pid, else port, else commandPattern (the most
+ * specific wins; the others are not consulted, so a stale pid is reported rather
+ * than silently replaced by something else). Bad values become a sentence that
+ * names the setting and says how to fix it.
+ */
+export function parseTargetSpec(spec: TargetSpec): TargetQuery | LocateFailure {
+  if (spec.pid !== undefined && spec.pid !== null) {
+    const pid = spec.pid;
+    if (!Number.isInteger(pid) || pid < 1 || pid > MAX_PID) {
+      return fail(`${String(pid)} is not a valid process id (${TargetSetting.pid}): use a whole number from 1 to ${MAX_PID}, as shown by ps or top.`, TargetSetting.pid);
+    }
+    return { kind: 'pid', pid };
+  }
+  if (spec.port !== undefined && spec.port !== null) {
+    const port = spec.port;
+    if (!Number.isInteger(port)) {
+      return fail(`Port ${String(port)} is not a whole number (${TargetSetting.port}): use 1–65535.`, TargetSetting.port);
+    }
+    if (port < 1 || port > 65535) {
+      return fail(`Port ${port} is out of range (${TargetSetting.port}): use 1–65535.`, TargetSetting.port);
+    }
+    return { kind: 'port', port };
+  }
+  const source = spec.commandPattern;
+  if (source !== undefined && source !== null && source.trim() !== '') {
+    try {
+      return { kind: 'pattern', pattern: new RegExp(source), source };
+    } catch (e) {
+      const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: (?:\/.*\/[a-z]*: )?/, '') : String(e);
+      return fail(
+        `The command pattern "${source}" is not a valid regular expression (${TargetSetting.commandPattern}): ${why}. Fix it, e.g. node .*server\\.js, or watch by port instead.`,
+        TargetSetting.commandPattern,
+      );
+    }
+  }
+  return fail(
+    `No process to watch is configured: set ${TargetSetting.port} (the port your chat server listens on), ${TargetSetting.pid} or ${TargetSetting.commandPattern}, or run "Select Process to Watch".`,
+    TargetSetting.port,
+  );
+}
+
+export function fail(message: string, setting: string): LocateFailure {
+  return { ok: false, message, setting };
+}
+
+/** `pid 4242 (node server.js)`, with long command lines shortened for a sentence. */
+export function describeProcess(pid: number, commandLine: string): string {
+  const cmd = commandLine.length > 80 ? commandLine.slice(0, 77) + '…' : commandLine;
+  return `pid ${pid} (${cmd})`;
+}

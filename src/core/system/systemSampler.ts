@@ -1,0 +1,139 @@
+/**
+ * Whole-machine CPU, memory, disk and network. On Linux: /proc/stat, /proc/meminfo,
+ * /proc/net/dev and one statfs call per sample, no child process; elsewhere
+ * `createSystemSampler` returns the systeminformation-based sampler.
+ */
+import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
+import { CpuTimes, parseCpuTimes, parseMemInfo, parseNetDev, readProcFile } from '../process/procfs';
+import { DiskUsage, readDiskUsage } from './diskUsage';
+import { NetReading, netRatesBetween, systemCpuPercentBetween } from './systemMath';
+import { PortableSystemSampler } from './systemSamplerPortable';
+
+export interface SystemStats {
+  /** 100 = every CPU of the machine busy; undefined on the first sample. */
+  readonly cpuPercent?: number;
+  /** MemTotal − MemAvailable: memory that cannot be handed out without swapping. */
+  readonly memoryUsedBytes: number;
+  readonly memoryTotalBytes: number;
+  readonly memoryPercent: number;
+  /** Undefined when the disk path cannot be read (a problem says why). */
+  readonly diskUsedBytes?: number;
+  readonly diskTotalBytes?: number;
+  /** As df's Use%. */
+  readonly diskPercent?: number;
+  /** Summed over interfaces except loopback; undefined on the first sample and after a counter reset. */
+  readonly netRxBytesPerSecond?: number;
+  readonly netTxBytesPerSecond?: number;
+}
+
+/**
+ * `ok` may still carry problems for the parts it could not read (the disk path);
+ * `error` means even CPU and memory were unreadable.
+ */
+export type SystemSampleResult =
+  | { readonly kind: 'ok'; readonly stats: SystemStats; readonly problems: readonly SourceProblem[] }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface SystemSampler {
+  /**
+   * Samples the machine. Never throws.
+   * @param nowMs the tick time from the collector's Clock. Network rates are
+   *   divided by the sampler's own monotonic elapsed time instead, because the
+   *   byte counters are real and a fake or stepped clock would distort the rate.
+   */
+  sample(nowMs: number): Promise<SystemSampleResult>;
+}
+
+export interface SystemSamplerOptions {
+  /** Whose file system the disk figures describe: the workspace folder. Defaults to process.cwd(). */
+  readonly diskPath?: string;
+  /** Monotonic milliseconds, for rates. Defaults to performance.now(). */
+  readonly monotonicMs?: () => number;
+}
+
+export function createSystemSampler(options: SystemSamplerOptions = {}, platform: NodeJS.Platform = process.platform): SystemSampler {
+  return platform === 'linux' ? new ProcfsSystemSampler(options) : new PortableSystemSampler(options);
+}
+
+export class ProcfsSystemSampler implements SystemSampler {
+  private readonly diskPath: string;
+  private readonly monotonicMs: () => number;
+  private prevCpu: CpuTimes | undefined;
+  private prevNet: NetReading | undefined;
+
+  constructor(options: SystemSamplerOptions = {}) {
+    this.diskPath = options.diskPath ?? process.cwd();
+    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+  }
+
+  async sample(_nowMs: number): Promise<SystemSampleResult> {
+    let statText: string;
+    let memText: string;
+    let netText: string;
+    let disk: DiskUsage | SourceProblem;
+    try {
+      [statText, memText, netText, disk] = await Promise.all([
+        readProcFile('stat'),
+        readProcFile('meminfo'),
+        // Some sandboxes hide /proc/net/dev; the other figures are still worth having.
+        readProcFile('net/dev').catch(() => ''),
+        readDiskUsage(this.diskPath),
+      ]);
+    } catch (e) {
+      return { kind: 'error', message: `Could not read /proc for system figures: ${e instanceof Error ? e.message : String(e)}.` };
+    }
+    const atMs = this.monotonicMs();
+    const cpu = parseCpuTimes(statText);
+    const mem = parseMemInfo(memText);
+    if (!cpu || !mem) {
+      return { kind: 'error', message: '/proc/stat or /proc/meminfo has an unexpected format, so system CPU and memory cannot be measured.' };
+    }
+    const cpuPercent = this.prevCpu ? systemCpuPercentBetween(this.prevCpu, cpu) : undefined;
+    this.prevCpu = cpu;
+    const net: NetReading = { atMs, interfaces: parseNetDev(netText) };
+    const rates = this.prevNet ? netRatesBetween(this.prevNet, net) : {};
+    this.prevNet = net;
+    const usedBytes = mem.totalBytes - mem.availableBytes;
+    const problems: SourceProblem[] = [];
+    const d = disk;
+    const diskOk = 'usedBytes' in d;
+    if (!diskOk) {
+      problems.push(d);
+    }
+    return {
+      kind: 'ok',
+      problems,
+      stats: {
+        cpuPercent,
+        memoryUsedBytes: usedBytes,
+        memoryTotalBytes: mem.totalBytes,
+        memoryPercent: mem.totalBytes > 0 ? (usedBytes / mem.totalBytes) * 100 : 0,
+        diskUsedBytes: diskOk ? d.usedBytes : undefined,
+        diskTotalBytes: diskOk ? d.totalBytes : undefined,
+        diskPercent: diskOk ? d.percent : undefined,
+        netRxBytesPerSecond: rates.rxBytesPerSecond,
+        netTxBytesPerSecond: rates.txBytesPerSecond,
+      },
+    };
+  }
+}
+
+/** The machine's samples under the names in `Metric`; values that are unknown are left out. */
+export function systemStatsToSamples(s: SystemStats): Sample[] {
+  const out: Sample[] = [];
+  const add = (name: string, value: number | undefined): void => {
+    if (value !== undefined && Number.isFinite(value)) {
+      out.push({ name, labels: NO_LABELS, value });
+    }
+  };
+  add(Metric.systemCpuPercent, s.cpuPercent);
+  add(Metric.systemMemoryUsedBytes, s.memoryUsedBytes);
+  add(Metric.systemMemoryTotalBytes, s.memoryTotalBytes);
+  add(Metric.systemMemoryPercent, s.memoryPercent);
+  add(Metric.systemDiskUsedBytes, s.diskUsedBytes);
+  add(Metric.systemDiskTotalBytes, s.diskTotalBytes);
+  add(Metric.systemDiskPercent, s.diskPercent);
+  add(Metric.systemNetRxBytesPerSecond, s.netRxBytesPerSecond);
+  add(Metric.systemNetTxBytesPerSecond, s.netTxBytesPerSecond);
+  return out;
+}
