@@ -132,7 +132,6 @@ async function startChatServer(overrides = {}) {
       reject(ws, 'bad_message', `A chat message needs "text", a string of at most ${MAX_TEXT_CHARS} characters.`);
       return;
     }
-    metrics.messageAccepted();
     faults.burnCpu();
     faults.leak();
     const payload = {
@@ -140,7 +139,8 @@ async function startChatServer(overrides = {}) {
       sentAt: typeof msg.sentAt === 'number' ? msg.sentAt : undefined,
     };
     const accepted = faults.persist(() => broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs));
-    if (!accepted) reject(ws, 'overloaded', 'The server is overloaded and dropped your message; slow down.');
+    if (accepted) metrics.messageAccepted();
+    else reject(ws, 'overloaded', 'The server is overloaded and dropped your message; slow down.');
   }
 
   function onMessage(ws, raw) {

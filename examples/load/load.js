@@ -299,8 +299,9 @@ function closeUser(user) {
 
 async function main() {
   const { raw, error } = parseLoadArgs(process.argv.slice(2));
-  if (error) {
-    process.stderr.write(`load: ${error}\n`);
+  const optionsError = error ?? normalizeLoadOptions(raw).error;
+  if (optionsError) {
+    process.stderr.write(`load: ${optionsError}\n`);
     process.exit(2);
   }
   const controller = new AbortController();
