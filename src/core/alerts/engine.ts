@@ -1,0 +1,465 @@
+import { Clock } from '../clock';
+import { Emitter, Event, Disposable } from '../events';
+import { formatDuration } from '../format';
+import { SeriesInfo, SeriesStore } from '../store/seriesStore';
+import { Alert, AlertHistoryEntry, AlertState, AlertTransition, TransitionReason } from './alert';
+import { formatPromDuration } from './duration';
+import { compare, CompiledRule, levelRank } from './rule';
+import { renderTemplate, TemplateVariable } from './template';
+import { formatWithUnit } from './units';
+
+export interface AlertEngineOptions {
+  /** Finished alerts kept for the report and dashboard (oldest dropped first). Default 500. */
+  readonly historyLimit?: number;
+  /**
+   * Store ticks in a row without fresh data after which a firing alert resolves with
+   * reason `noData`. Default 3: one missed scrape must not resolve (and later re-fire)
+   * an alert, but a series that is gone for good must not keep it firing forever.
+   */
+  readonly noDataTicks?: number;
+}
+
+/** Alert levels at or above this inhibit lower-level alerts on the same series. */
+const INHIBITING_RANK = levelRank('critical');
+
+interface Tracked {
+  readonly id: string;
+  rule: CompiledRule;
+  readonly info: SeriesInfo;
+  state: 'pending' | 'firing';
+  value: number;
+  peakValue: number;
+  pendingSinceMs: number;
+  firingSinceMs?: number;
+  /** Sample time the condition stopped holding while firing (keepFiringFor). */
+  clearedSinceMs?: number;
+  staleTicks: number;
+  lastSeenEval: number;
+  inhibited: boolean;
+  /** The user was told it fires (so its resolution is worth telling too). */
+  notified: boolean;
+  wasSnoozed: boolean;
+}
+
+interface Change {
+  readonly t: Tracked;
+  readonly from: AlertState;
+  readonly to: AlertState;
+  readonly reason: TransitionReason;
+  readonly timeMs: number;
+}
+
+/** The series a rule selects, cached until the store gains series. */
+interface Selection {
+  store: SeriesStore | undefined;
+  seriesCount: number;
+  dirty: boolean;
+  items: { readonly info: SeriesInfo; readonly alertId: string }[];
+}
+
+/**
+ * Evaluates compiled rules against the series store once per tick and keeps one alert
+ * per (rule, series): `for` on sample time, hysteresis, keepFiringFor, staleness,
+ * inhibition by critical alerts on the same series, snooze, and a bounded history.
+ *
+ * Staleness: a stale series (it missed the latest tick) neither fires nor resolves a
+ * firing alert; a pending alert is dropped (the condition was not seen to hold); a
+ * firing alert resolves with reason `noData` after `noDataTicks` store ticks without data.
+ *
+ * The engine only decides *whether* a change is worth telling (`notify`); how many
+ * notifications to show is the NotificationThrottle's business.
+ */
+export class AlertEngine implements Disposable {
+  private rules: readonly CompiledRule[] = [];
+  private ruleIds = new Set<string>();
+  private selections: Selection[] = [];
+  private readonly alerts = new Map<string, Tracked>();
+  private readonly finished: AlertHistoryEntry[] = [];
+  private readonly snoozes = new Map<string, number>();
+  private snoozeAllUntilMs = 0;
+  private evalCount = 0;
+  private lastStoreTimeMs = Number.NaN;
+  private readonly historyLimit: number;
+  private readonly noDataTicks: number;
+  private readonly transitionEmitter = new Emitter<AlertTransition>();
+
+  /** Every transition, notified or not, in evaluation order. */
+  readonly onTransition: Event<AlertTransition> = this.transitionEmitter.event;
+
+  constructor(
+    rules: readonly CompiledRule[],
+    private readonly clock: Clock,
+    options: AlertEngineOptions = {},
+  ) {
+    this.historyLimit = Math.max(1, Math.floor(options.historyLimit ?? 500));
+    this.noDataTicks = Math.max(1, Math.floor(options.noDataTicks ?? 3));
+    this.setRules(rules);
+  }
+
+  /**
+   * Replaces the rules (settings changed). Alerts of rules that keep their id keep their
+   * state; alerts of removed rules, or whose series the changed rule no longer selects,
+   * end quietly (`ruleRemoved`, never notified). Returns those transitions.
+   */
+  setRules(rules: readonly CompiledRule[]): AlertTransition[] {
+    this.rules = rules;
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    this.ruleIds = new Set(byId.keys());
+    this.selections = rules.map(() => ({ store: undefined, seriesCount: -1, dirty: true, items: [] }));
+    const changes: Change[] = [];
+    const nowMs = this.clock.now();
+    for (const t of [...this.alerts.values()]) {
+      const rule = byId.get(t.rule.id);
+      if (rule && rule.metric === t.info.name && rule.matches(t.info.labels)) {
+        t.rule = rule;
+      } else {
+        this.end(t, 'ruleRemoved', nowMs, changes);
+      }
+    }
+    return this.publish(changes, nowMs);
+  }
+
+  /**
+   * Evaluates every rule against the latest samples. `nowMs` (default: the clock) is
+   * the evaluation time; `for` and keepFiringFor are measured on sample time.
+   * Returns this evaluation's transitions (also fired on `onTransition`).
+   */
+  evaluate(store: SeriesStore, nowMs: number = this.clock.now()): AlertTransition[] {
+    const evalNo = ++this.evalCount;
+    const newTick = store.latestTimeMs !== this.lastStoreTimeMs;
+    this.lastStoreTimeMs = store.latestTimeMs;
+    const changes: Change[] = [];
+
+    for (let r = 0; r < this.rules.length; r++) {
+      const rule = this.rules[r]!;
+      const sel = this.selection(r, rule, store);
+      for (const item of sel.items) {
+        const p = store.latest(item.info.key);
+        if (!p) {
+          sel.dirty = true; // the store was cleared: reselect next time
+          continue;
+        }
+        const t = this.alerts.get(item.alertId);
+        if (p.stale || Number.isNaN(p.value)) {
+          if (t) {
+            t.lastSeenEval = evalNo;
+            this.noData(t, newTick, nowMs, changes);
+          }
+          continue;
+        }
+        if (t) {
+          t.lastSeenEval = evalNo;
+          t.staleTicks = 0;
+          this.step(t, p.value, p.timeMs, changes);
+        } else if (compare(rule.op, p.value, rule.threshold)) {
+          this.start(rule, item.info, item.alertId, p.value, p.timeMs, evalNo, changes);
+        }
+      }
+    }
+    // Alerts whose series left the selection (store cleared) have no data either.
+    for (const t of this.alerts.values()) {
+      if (t.lastSeenEval !== evalNo) {
+        this.noData(t, newTick, nowMs, changes);
+      }
+    }
+    return this.publish(changes, nowMs);
+  }
+
+  /** Pending and firing alerts, most severe first, then oldest first. */
+  active(): Alert[] {
+    const now = this.clock.now();
+    return [...this.alerts.values()]
+      .sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || a.pendingSinceMs - b.pendingSinceMs)
+      .map((t) => this.snapshot(t, t.state, now));
+  }
+
+  /** Finished alerts (those that fired), oldest first, at most `historyLimit`. */
+  history(): AlertHistoryEntry[] {
+    return [...this.finished];
+  }
+
+  /**
+   * Snoozes one alert (its id), every alert of a rule (the rule id, including alerts
+   * that start later), or `'all'`, for `durationMs` of clock time. Snoozed alerts still
+   * change state and are listed; their transitions carry `notify: false`. When the
+   * snooze ends and the alert still fires, it is notified again. Returns false (and
+   * does nothing) for an unknown target or a duration that is not a positive number.
+   */
+  snooze(target: string, durationMs: number): boolean {
+    if (!Number.isFinite(durationMs) || durationMs <= 0) {
+      return false;
+    }
+    const until = this.clock.now() + durationMs;
+    if (target === 'all') {
+      this.snoozeAllUntilMs = Math.max(this.snoozeAllUntilMs, until);
+      return true;
+    }
+    if (!this.alerts.has(target) && !this.ruleIds.has(target)) {
+      return false;
+    }
+    this.snoozes.set(target, Math.max(this.snoozes.get(target) ?? 0, until));
+    return true;
+  }
+
+  /** Ends the snooze of one target, or every snooze when called without one. */
+  clearSnooze(target?: string): void {
+    if (target === undefined) {
+      this.snoozes.clear();
+      this.snoozeAllUntilMs = 0;
+    } else if (target === 'all') {
+      this.snoozeAllUntilMs = 0;
+    } else {
+      this.snoozes.delete(target);
+    }
+  }
+
+  dispose(): void {
+    this.transitionEmitter.dispose();
+  }
+
+  private selection(r: number, rule: CompiledRule, store: SeriesStore): Selection {
+    const sel = this.selections[r]!;
+    // Re-selecting costs a regex run per series; the store only gains series between
+    // ticks, so its count is a cheap, sufficient change signal (a clear is caught by
+    // latest() coming back empty, which marks the selection dirty).
+    if (sel.dirty || sel.store !== store || sel.seriesCount !== store.seriesCount) {
+      sel.store = store;
+      sel.seriesCount = store.seriesCount;
+      sel.dirty = false;
+      sel.items = store
+        .select(rule.metric)
+        .filter((info) => rule.matches(info.labels))
+        .map((info) => ({ info, alertId: `${rule.id}/${info.key}` }));
+    }
+    return sel;
+  }
+
+  private start(rule: CompiledRule, info: SeriesInfo, id: string, value: number, timeMs: number, evalNo: number, changes: Change[]): void {
+    const t: Tracked = {
+      id,
+      rule,
+      info,
+      state: 'pending',
+      value,
+      peakValue: value,
+      pendingSinceMs: timeMs,
+      staleTicks: 0,
+      lastSeenEval: evalNo,
+      inhibited: false,
+      notified: false,
+      wasSnoozed: false,
+    };
+    this.alerts.set(id, t);
+    if (rule.forMs <= 0) {
+      t.state = 'firing';
+      t.firingSinceMs = timeMs;
+      changes.push({ t, from: 'inactive', to: 'firing', reason: 'conditionMet', timeMs });
+    } else {
+      changes.push({ t, from: 'inactive', to: 'pending', reason: 'conditionMet', timeMs });
+    }
+  }
+
+  private step(t: Tracked, value: number, timeMs: number, changes: Change[]): void {
+    const rule = t.rule;
+    if (t.state === 'pending') {
+      if (!compare(rule.op, value, rule.threshold)) {
+        this.alerts.delete(t.id);
+        changes.push({ t, from: 'pending', to: 'inactive', reason: 'conditionLost', timeMs });
+        return;
+      }
+      this.observe(t, value);
+      if (timeMs - t.pendingSinceMs >= rule.forMs) {
+        t.state = 'firing';
+        t.firingSinceMs = timeMs;
+        changes.push({ t, from: 'pending', to: 'firing', reason: 'forElapsed', timeMs });
+      }
+      return;
+    }
+    // Firing: hysteresis keeps it firing until the value is past clearThreshold.
+    this.observe(t, value);
+    if (compare(rule.op, value, rule.clearThreshold ?? rule.threshold)) {
+      t.clearedSinceMs = undefined;
+      return;
+    }
+    t.clearedSinceMs ??= timeMs;
+    if (timeMs - t.clearedSinceMs >= rule.keepFiringForMs) {
+      this.end(t, 'cleared', timeMs, changes);
+    }
+  }
+
+  private noData(t: Tracked, newTick: boolean, nowMs: number, changes: Change[]): void {
+    if (t.state === 'pending') {
+      this.alerts.delete(t.id);
+      changes.push({ t, from: 'pending', to: 'inactive', reason: 'noData', timeMs: nowMs });
+      return;
+    }
+    if (newTick) {
+      t.staleTicks++;
+    }
+    if (t.staleTicks >= this.noDataTicks) {
+      this.end(t, 'noData', nowMs, changes);
+    }
+  }
+
+  private end(t: Tracked, reason: TransitionReason, timeMs: number, changes: Change[]): void {
+    this.alerts.delete(t.id);
+    if (t.state === 'pending') {
+      changes.push({ t, from: 'pending', to: 'inactive', reason, timeMs });
+      return;
+    }
+    changes.push({ t, from: 'firing', to: 'resolved', reason, timeMs });
+    const startMs = t.firingSinceMs ?? t.pendingSinceMs;
+    const snap = this.snapshot(t, 'resolved', timeMs, timeMs);
+    this.finished.push({
+      id: t.id,
+      ruleId: t.rule.id,
+      level: t.rule.level,
+      title: snap.title,
+      message: snap.message,
+      metric: snap.metric,
+      labels: t.info.labels,
+      seriesKey: t.info.key,
+      startMs,
+      endMs: timeMs,
+      durationMs: Math.max(0, timeMs - startMs),
+      peakValue: t.peakValue,
+      peakText: formatWithUnit(t.peakValue, t.rule.unit),
+      threshold: t.rule.threshold,
+      reason,
+    });
+    if (this.finished.length > this.historyLimit) {
+      this.finished.splice(0, this.finished.length - this.historyLimit);
+    }
+  }
+
+  private observe(t: Tracked, value: number): void {
+    t.value = value;
+    const op = t.rule.op;
+    const worse =
+      op === '>' || op === '>='
+        ? value > t.peakValue
+        : op === '<' || op === '<='
+          ? value < t.peakValue
+          : Math.abs(value - t.rule.threshold) > Math.abs(t.peakValue - t.rule.threshold);
+    if (worse) {
+      t.peakValue = value;
+    }
+  }
+
+  /** Inhibition and snooze, then `notify` for each change, then events. */
+  private publish(changes: Change[], nowMs: number): AlertTransition[] {
+    const clockNow = this.clock.now();
+    this.expireSnoozes(clockNow);
+
+    // Highest firing level (critical and up) per series, for inhibition.
+    const inhibitors = new Map<string, number>();
+    for (const t of this.alerts.values()) {
+      const rank = levelRank(t.rule.level);
+      if (t.state === 'firing' && rank >= INHIBITING_RANK && rank > (inhibitors.get(t.info.key) ?? -1)) {
+        inhibitors.set(t.info.key, rank);
+      }
+    }
+    const isInhibited = (t: Tracked): boolean => (inhibitors.get(t.info.key) ?? -1) > levelRank(t.rule.level);
+
+    const out: AlertTransition[] = [];
+    const changed = new Set<Tracked>();
+    for (const c of changes) {
+      changed.add(c.t);
+      c.t.inhibited = isInhibited(c.t);
+      const snoozed = this.snoozedUntil(c.t, clockNow) !== undefined;
+      let notify = false;
+      if (c.to === 'firing') {
+        notify = !c.t.inhibited && !snoozed;
+        c.t.notified ||= notify;
+      } else if (c.to === 'resolved') {
+        notify = c.t.notified && !c.t.inhibited && !snoozed && c.reason !== 'ruleRemoved';
+      }
+      out.push(this.transition(c.t, c.from, c.to, c.reason, notify, c.timeMs, clockNow));
+    }
+
+    // Reminders: a firing alert that was muted and no longer is.
+    for (const t of this.alerts.values()) {
+      const inhibited = isInhibited(t);
+      const snoozed = this.snoozedUntil(t, clockNow) !== undefined;
+      if (t.state === 'firing' && !changed.has(t) && !inhibited && !snoozed) {
+        const reason: TransitionReason | undefined = t.inhibited ? 'uninhibited' : t.wasSnoozed ? 'snoozeEnded' : undefined;
+        if (reason) {
+          t.notified = true;
+          t.inhibited = false;
+          out.push(this.transition(t, 'firing', 'firing', reason, true, nowMs, clockNow));
+        }
+      }
+      t.inhibited = inhibited;
+      t.wasSnoozed = snoozed;
+    }
+
+    for (const tr of out) {
+      this.transitionEmitter.fire(tr);
+    }
+    return out;
+  }
+
+  private transition(t: Tracked, from: AlertState, to: AlertState, reason: TransitionReason, notify: boolean, timeMs: number, clockNow: number): AlertTransition {
+    return { alert: this.snapshot(t, to, clockNow, to === 'resolved' ? timeMs : undefined), from, to, reason, notify, timeMs };
+  }
+
+  private expireSnoozes(now: number): void {
+    for (const [k, until] of this.snoozes) {
+      if (until <= now) {
+        this.snoozes.delete(k);
+      }
+    }
+    if (this.snoozeAllUntilMs <= now) {
+      this.snoozeAllUntilMs = 0;
+    }
+  }
+
+  private snoozedUntil(t: Tracked, now: number): number | undefined {
+    const until = Math.max(this.snoozeAllUntilMs, this.snoozes.get(t.id) ?? 0, this.snoozes.get(t.rule.id) ?? 0);
+    return until > now ? until : undefined;
+  }
+
+  private snapshot(t: Tracked, state: AlertState, clockNow: number, resolvedAtMs?: number): Alert {
+    const rule = t.rule;
+    const valueText = formatWithUnit(t.value, rule.unit);
+    const thresholdText = formatWithUnit(rule.threshold, rule.unit);
+    const vars: Record<TemplateVariable, string> = {
+      value: valueText,
+      threshold: thresholdText,
+      unit: rule.unit.symbol,
+      metric: rule.displayMetric,
+      for: formatPromDuration(rule.forMs),
+      level: rule.level,
+      op: rule.op,
+      id: rule.id,
+      limit: rule.forecast ? formatWithUnit(rule.forecast.limit, rule.forecast.limitUnit) : '',
+      within: rule.forecast ? formatDuration(rule.forecast.withinMs) : '',
+    };
+    const labels = t.info.labels;
+    const snoozedUntilMs = this.snoozedUntil(t, clockNow);
+    return {
+      id: t.id,
+      ruleId: rule.id,
+      level: rule.level,
+      state,
+      title: renderTemplate(rule.title, vars, labels),
+      message: renderTemplate(rule.message, vars, labels),
+      metric: rule.displayMetric,
+      labels,
+      seriesKey: t.info.key,
+      value: t.value,
+      valueText,
+      threshold: rule.threshold,
+      thresholdText,
+      ...(rule.clearThreshold !== undefined ? { clearThreshold: rule.clearThreshold } : {}),
+      op: rule.op,
+      ...(rule.unit.symbol ? { unit: rule.unit.symbol } : {}),
+      pendingSinceMs: t.pendingSinceMs,
+      ...(t.firingSinceMs !== undefined ? { firingSinceMs: t.firingSinceMs } : {}),
+      ...(resolvedAtMs !== undefined ? { resolvedAtMs } : {}),
+      peakValue: t.peakValue,
+      inhibited: t.inhibited,
+      ...(snoozedUntilMs !== undefined ? { snoozedUntilMs } : {}),
+    };
+  }
+}

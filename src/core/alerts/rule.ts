@@ -1,0 +1,542 @@
+import { Labels, Metric } from '../model';
+import { compileMatcher, LabelMatcher } from '../store/seriesStore';
+import { describeType, parseDuration } from './duration';
+import { CompiledTemplate, compileTemplate } from './template';
+import { inferUnit, unitFromOverride, UnitSpec } from './units';
+
+/** Severity, lowest first. A `critical` alert inhibits lower ones on the same series. */
+export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
+export const ALERT_LEVELS: readonly AlertLevel[] = ['info', 'warning', 'error', 'critical'];
+
+/** 0 for info … 3 for critical, for comparisons. */
+export function levelRank(level: AlertLevel): number {
+  return ALERT_LEVELS.indexOf(level);
+}
+
+export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
+export const COMPARISON_OPS: readonly ComparisonOp[] = ['>', '>=', '<', '<=', '==', '!='];
+
+/** `"30s"`, `"2m"`, `"1h30m"`, `"500ms"`, or a number of seconds. */
+export type DurationInput = string | number;
+
+/** Fields every kind of rule shares. */
+interface CommonRuleConfig {
+  /** Unique among all rules; a user rule with a default's id is laid over that default. */
+  id: string;
+  /** `false` turns the rule off (it is then not validated further). Default true. */
+  enabled?: boolean;
+  level: AlertLevel;
+  /** How long the condition must hold, on sample time, before the alert fires. Default 0. */
+  for?: DurationInput;
+  /** Once the condition stops holding, keep firing this long (Prometheus' keep_firing_for). */
+  keepFiringFor?: DurationInput;
+  /** Templates: {{value}} {{threshold}} {{unit}} {{metric}} {{for}} {{level}} {{op}} {{id}} {{labels.<name>}}. */
+  title?: string;
+  message?: string;
+}
+
+/**
+ * A threshold rule, as a user writes it in `chatroomMonitor.alerts.rules`.
+ *
+ * `labels` values: `"general"` matches exactly; a prefix picks another PromQL matcher —
+ * `"=~gen.*"` (regex), `"!=general"`, `"!~test.*"`; `"=..."` forces an exact match for a
+ * value that itself starts with `=` or `!`. Regexes are anchored at both ends, as in
+ * PromQL, and must be RE2-compatible (no lookaround or backreferences) so the rule
+ * exports to Prometheus unchanged. A label the series lacks reads as "".
+ */
+export interface ThresholdRuleConfig extends CommonRuleConfig {
+  kind?: 'threshold';
+  metric: string;
+  labels?: Record<string, string>;
+  op: ComparisonOp;
+  threshold: number;
+  /**
+   * Hysteresis: once firing, the alert stays firing while `value op clearThreshold`
+   * still holds (for `>` 80 with clearThreshold 75: until the value is 75 or less).
+   * Only for `>`, `>=`, `<`, `<=`; it must sit on the "good" side of the threshold.
+   */
+  clearThreshold?: number;
+  /** Unit for formatting, overriding the one inferred from the metric name suffix. */
+  unit?: string;
+}
+
+/** Fires while the watched server is not running (the collector writes `target_up` 0). */
+export interface TargetDownRuleConfig extends Omit<CommonRuleConfig, 'id' | 'level'> {
+  kind: 'targetDown';
+  /** Default `target-down`. */
+  id?: string;
+  /** Default `error`. */
+  level?: AlertLevel;
+}
+
+/**
+ * Fires when the analyzer forecasts that `metric` reaches `limit` within `within`.
+ *
+ * Contract with the analyzer: for each `{ metric, limit }` from {@link forecastTargets}
+ * it publishes `forecast_seconds_to_limit{series="<seriesKey of the watched series>",
+ * limit="<String(limit)>"}` = seconds until the linear trend reaches the limit
+ * (+Inf, or no sample, when it is not heading there). The rule then is a threshold
+ * rule `forecast_seconds_to_limit <= within` on those series.
+ */
+export interface ForecastRuleConfig extends Omit<CommonRuleConfig, 'id' | 'level'> {
+  kind: 'forecast';
+  /** Default `forecast-<metric>`. */
+  id?: string;
+  metric: string;
+  limit: number;
+  /** Default 15m. */
+  within?: DurationInput;
+  /** Default `warning`. */
+  level?: AlertLevel;
+  unit?: string;
+}
+
+export type AlertRuleConfig = ThresholdRuleConfig | TargetDownRuleConfig | ForecastRuleConfig;
+
+/** Name of the series the analyzer publishes for forecast rules (see {@link ForecastRuleConfig}). */
+export const FORECAST_METRIC = 'forecast_seconds_to_limit';
+
+/** A validated rule, ready for the engine: matchers and templates compiled once. */
+export interface CompiledRule {
+  readonly id: string;
+  readonly kind: 'threshold' | 'targetDown' | 'forecast';
+  /** The series name the engine reads (`forecast_seconds_to_limit` for forecast rules). */
+  readonly metric: string;
+  /** The metric the user thinks about (the forecast's watched metric); `{{metric}}`. */
+  readonly displayMetric: string;
+  readonly matchers: readonly LabelMatcher[];
+  /** True when a label set satisfies every matcher (precompiled). */
+  readonly matches: (labels: Labels) => boolean;
+  readonly op: ComparisonOp;
+  readonly threshold: number;
+  readonly clearThreshold?: number;
+  readonly level: AlertLevel;
+  readonly forMs: number;
+  readonly keepFiringForMs: number;
+  readonly title: CompiledTemplate;
+  readonly message: CompiledTemplate;
+  /** Unit of the value the engine compares. */
+  readonly unit: UnitSpec;
+  /** Set when the unit came from the rule's `unit` field. */
+  readonly unitOverride?: string;
+  readonly forecast?: { readonly metric: string; readonly limit: number; readonly withinMs: number; readonly limitUnit: UnitSpec };
+}
+
+/** The setting users write rules in; named in every problem sentence. */
+export const RULES_SETTING = 'chatroomMonitor.alerts.rules';
+
+const COMMON_FIELDS = ['kind', 'id', 'enabled', 'level', 'for', 'keepFiringFor', 'title', 'message'];
+const FIELDS: Readonly<Record<CompiledRule['kind'], readonly string[]>> = {
+  threshold: [...COMMON_FIELDS, 'metric', 'labels', 'op', 'threshold', 'clearThreshold', 'unit'],
+  targetDown: COMMON_FIELDS,
+  forecast: [...COMMON_FIELDS, 'metric', 'limit', 'within', 'unit'],
+};
+
+/** What people coming from the seed or other tools write instead of our operators. */
+const OP_HINTS: Readonly<Record<string, ComparisonOp>> = {
+  gt: '>', gte: '>=', ge: '>=', lt: '<', lte: '<=', le: '<=', eq: '==', ne: '!=', neq: '!=',
+  '=': '==', '=>': '>=', '=<': '<=', '<>': '!=', '===': '==', '!==': '!=',
+};
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Validates rules as read from settings (any JSON). Each bad rule yields one sentence
+ * per problem naming the rule (id, else its position) and the field; it is left out
+ * and the good rules still compile. Disabled rules are left out without complaint.
+ * Never throws.
+ *
+ * `origins[i]`, when given, says where entry i came from (e.g. after merging with the
+ * defaults); otherwise entry i is "rule i+1 of chatroomMonitor.alerts.rules".
+ */
+export function validateRules(raw: unknown, origins?: readonly string[]): { rules: CompiledRule[]; problems: string[] } {
+  const rules: CompiledRule[] = [];
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) {
+    return { rules, problems };
+  }
+  if (!Array.isArray(raw)) {
+    problems.push(`${RULES_SETTING} must be a list of rules ([{ "id": …, "metric": …, "op": ">", "threshold": … }]), not ${describeType(raw)}.`);
+    return { rules, problems };
+  }
+  const seen = new Set<string>();
+  raw.forEach((entry: unknown, i) => {
+    const origin = origins?.[i] ?? `rule ${i + 1} of ${RULES_SETTING}`;
+    try {
+      const r = compileRule(entry, origin, seen, problems);
+      if (r) {
+        rules.push(r);
+      }
+    } catch (err) {
+      // Defensive only: compileRule is written not to throw, but a bad rule must never
+      // take the others down with it.
+      problems.push(`Alert rule (${origin}) could not be read (${String(err)}); check its fields against the documentation.`);
+    }
+  });
+  return { rules, problems };
+}
+
+function compileRule(entry: unknown, origin: string, seen: Set<string>, problems: string[]): CompiledRule | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    problems.push(`Alert rule (${origin}) must be an object such as { "id": "cpu-high", "metric": "process_cpu_usage_percent", "op": ">", "threshold": 80, "level": "warning" }, not ${describeType(entry)}.`);
+    return undefined;
+  }
+  const o = entry as Record<string, unknown>;
+  const kindRaw = o.kind ?? 'threshold';
+  const startCount = problems.length;
+
+  let kind: CompiledRule['kind'];
+  if (kindRaw === 'threshold' || kindRaw === 'targetDown' || kindRaw === 'forecast') {
+    kind = kindRaw;
+  } else {
+    problems.push(`Alert rule ${name(o, origin)}: "kind" is ${describeType(kindRaw)}; use "threshold" (the default), "targetDown" or "forecast".`);
+    return undefined;
+  }
+
+  let id: string;
+  if (o.id === undefined && kind !== 'threshold') {
+    id = kind === 'targetDown' ? 'target-down' : `forecast-${typeof o.metric === 'string' ? o.metric : 'metric'}`;
+  } else if (typeof o.id === 'string' && o.id.trim() !== '') {
+    id = o.id.trim();
+  } else {
+    problems.push(`Alert rule (${origin}) needs an "id": a short unique name such as "cpu-high" (got ${describeType(o.id)}).`);
+    return undefined;
+  }
+  const who = `Alert rule "${id}" (${origin})`;
+  if (seen.has(id)) {
+    problems.push(`${who} repeats the id "${id}" of an earlier rule; give each rule its own id (a rule with a default's id changes that default).`);
+    return undefined;
+  }
+  seen.add(id);
+
+  if (o.enabled !== undefined && typeof o.enabled !== 'boolean') {
+    problems.push(`${who}: "enabled" must be true or false, not ${describeType(o.enabled)}.`);
+  } else if (o.enabled === false) {
+    return undefined;
+  }
+
+  const allowed = FIELDS[kind];
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) {
+      const hint = closest(key, allowed);
+      problems.push(
+        hint
+          ? `${who} has an unknown field "${key}" — did you mean "${hint}"?`
+          : `${who} has an unknown field "${key}"; a ${kind} rule takes ${allowed.map((f) => `"${f}"`).join(', ')}.`,
+      );
+    }
+  }
+
+  const level = readLevel(o.level, kind === 'targetDown' ? 'error' : kind === 'forecast' ? 'warning' : undefined, who, problems);
+  const forMs = readDuration(o.for, 'for', 0, who, problems);
+  const keepFiringForMs = readDuration(o.keepFiringFor, 'keepFiringFor', 0, who, problems);
+
+  let metric: string = Metric.targetUp;
+  let displayMetric: string = Metric.targetUp;
+  let op: ComparisonOp = '==';
+  let threshold = 0;
+  let clearThreshold: number | undefined;
+  let matchers: LabelMatcher[] = [];
+  let forecast: CompiledRule['forecast'];
+  let unitOverride: string | undefined;
+  let defaultTitle = 'Chat server is not running';
+  let defaultMessage = 'The chat server you are watching is not running. Start it, or check chatroomMonitor.target.';
+
+  if (kind !== 'targetDown') {
+    metric = readMetric(o.metric, who, problems);
+    displayMetric = metric;
+    if (o.unit !== undefined) {
+      if (typeof o.unit === 'string') {
+        unitOverride = o.unit;
+      } else {
+        problems.push(`${who}: "unit" must be text such as "percent", "bytes", "seconds", "per_second" or your own word, not ${describeType(o.unit)}.`);
+      }
+    }
+  }
+
+  if (kind === 'threshold') {
+    op = readOp(o.op, who, problems);
+    threshold = readNumber(o.threshold, 'threshold', true, who, problems) ?? 0;
+    matchers = readLabels(o.labels, who, problems);
+    clearThreshold = readNumber(o.clearThreshold, 'clearThreshold', false, who, problems);
+    if (clearThreshold !== undefined && problems.length === startCount) {
+      const ok = op === '>' || op === '>=' ? clearThreshold <= threshold : op === '<' || op === '<=' ? clearThreshold >= threshold : false;
+      if (!ok) {
+        problems.push(
+          op === '==' || op === '!='
+            ? `${who}: "clearThreshold" only works with >, >=, < or <=, not with ${op}; remove it.`
+            : `${who}: "clearThreshold" ${clearThreshold} must be on the other side of the threshold ${threshold} (${op === '>' || op === '>=' ? 'at most' : 'at least'} ${threshold}), so the alert clears only once the value is back to normal.`,
+        );
+      }
+    }
+    defaultTitle = `{{metric}} ${op} {{threshold}}`;
+    defaultMessage =
+      forMs > 0 ? `{{metric}} has been ${op} {{threshold}} for {{for}}; it is now {{value}}.` : `{{metric}} is {{value}} (${op} {{threshold}}).`;
+  } else if (kind === 'forecast') {
+    const limit = readNumber(o.limit, 'limit', true, who, problems) ?? 0;
+    const withinMs = readDuration(o.within, 'within', 15 * 60_000, who, problems);
+    if (withinMs <= 0 && problems.length === startCount) {
+      problems.push(`${who}: "within" must be longer than 0, e.g. "15m".`);
+    }
+    forecast = {
+      metric,
+      limit,
+      withinMs,
+      limitUnit: unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric),
+    };
+    metric = FORECAST_METRIC;
+    matchers = [
+      { label: 'series', op: '=~', value: `${escapeRegex(displayMetric)}(\\{.*\\})?` },
+      { label: 'limit', op: '=', value: String(limit) },
+    ];
+    op = '<=';
+    threshold = withinMs / 1000;
+    defaultTitle = '{{metric}} heading for {{limit}}';
+    defaultMessage = 'At its current trend {{labels.series}} reaches {{limit}} in about {{value}}.';
+  }
+
+  const title = readTemplate(o.title, 'title', defaultTitle, who, problems);
+  const message = readTemplate(o.message, 'message', defaultMessage, who, problems);
+
+  if (problems.length > startCount || !title || !message) {
+    return undefined;
+  }
+  const compiled = matchers.map(compileMatcher);
+  const unit = kind === 'forecast' ? inferUnit(FORECAST_METRIC) : unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric);
+  return {
+    id,
+    kind,
+    metric,
+    displayMetric,
+    matchers,
+    matches: compiled.length === 0 ? () => true : (labels) => compiled.every((m) => m(labels)),
+    op,
+    threshold,
+    ...(clearThreshold !== undefined ? { clearThreshold } : {}),
+    level,
+    forMs,
+    keepFiringForMs,
+    title,
+    message,
+    unit,
+    ...(unitOverride !== undefined && kind !== 'forecast' ? { unitOverride } : {}),
+    ...(forecast ? { forecast } : {}),
+  };
+}
+
+/** The `{ metric, limit }` pairs the analyzer must publish forecasts for (see ForecastRuleConfig). */
+export function forecastTargets(rules: readonly CompiledRule[]): { metric: string; limit: number }[] {
+  const out = new Map<string, { metric: string; limit: number }>();
+  for (const r of rules) {
+    if (r.forecast) {
+      out.set(`${r.forecast.metric}\u0000${r.forecast.limit}`, { metric: r.forecast.metric, limit: r.forecast.limit });
+    }
+  }
+  return [...out.values()];
+}
+
+/** True when `value op threshold`; NaN never satisfies a rule. */
+export function compare(op: ComparisonOp, value: number, threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold && !Number.isNaN(value);
+  }
+}
+
+function name(o: Record<string, unknown>, origin: string): string {
+  return typeof o.id === 'string' && o.id.trim() !== '' ? `"${o.id.trim()}" (${origin})` : `(${origin})`;
+}
+
+function readLevel(v: unknown, fallback: AlertLevel | undefined, who: string, problems: string[]): AlertLevel {
+  if (v === undefined && fallback) {
+    return fallback;
+  }
+  if (typeof v === 'string' && (ALERT_LEVELS as readonly string[]).includes(v)) {
+    return v as AlertLevel;
+  }
+  const lower = typeof v === 'string' ? v.toLowerCase() : '';
+  const hint = (ALERT_LEVELS as readonly string[]).includes(lower) ? ` — did you mean "${lower}"?` : lower === 'warn' ? ' — did you mean "warning"?' : '';
+  problems.push(
+    v === undefined
+      ? `${who} needs a "level": "info", "warning", "error" or "critical".`
+      : `${who}: "level" is ${describeType(v)}, not one of "info", "warning", "error", "critical"${hint}.`,
+  );
+  return 'warning';
+}
+
+function readDuration(v: unknown, field: string, fallback: number, who: string, problems: string[]): number {
+  if (v === undefined) {
+    return fallback;
+  }
+  const r = parseDuration(v);
+  if ('error' in r) {
+    problems.push(`${who}: "${field}" ${r.error}.`);
+    return fallback;
+  }
+  return r.ms;
+}
+
+function readMetric(v: unknown, who: string, problems: string[]): string {
+  if (typeof v === 'string' && METRIC_NAME.test(v)) {
+    return v;
+  }
+  problems.push(
+    v === undefined
+      ? `${who} needs a "metric": the series name to watch, such as "process_cpu_usage_percent".`
+      : `${who}: "metric" is ${describeType(v)}, not a metric name (letters, digits, _ and :, such as "process_cpu_usage_percent").`,
+  );
+  return '';
+}
+
+function readOp(v: unknown, who: string, problems: string[]): ComparisonOp {
+  if (typeof v === 'string' && (COMPARISON_OPS as readonly string[]).includes(v)) {
+    return v as ComparisonOp;
+  }
+  const hint = typeof v === 'string' ? OP_HINTS[v.trim().toLowerCase()] : undefined;
+  problems.push(
+    v === undefined
+      ? `${who} needs an "op": one of >, >=, <, <=, ==, !=.`
+      : `${who}: "op" is ${describeType(v)}, which is not one of >, >=, <, <=, ==, !=${hint ? ` — did you mean "${hint}"?` : '.'}`,
+  );
+  return '>';
+}
+
+function readNumber(v: unknown, field: string, required: boolean, who: string, problems: string[]): number | undefined {
+  if (v === undefined && !required) {
+    return undefined;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    return v;
+  }
+  if (v === undefined) {
+    problems.push(`${who} needs a "${field}": a number such as 80.`);
+  } else if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) {
+    problems.push(`${who}: "${field}" is the text "${v}"; write it as a number, without quotes: ${Number(v)}.`);
+  } else {
+    problems.push(`${who}: "${field}" must be a number such as 80, not ${describeType(v)}.`);
+  }
+  return undefined;
+}
+
+function readLabels(v: unknown, who: string, problems: string[]): LabelMatcher[] {
+  if (v === undefined) {
+    return [];
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    problems.push(`${who}: "labels" must be an object such as { "room": "general" }, not ${describeType(v)}.`);
+    return [];
+  }
+  const out: LabelMatcher[] = [];
+  for (const [label, raw] of Object.entries(v as Record<string, unknown>)) {
+    if (!LABEL_NAME.test(label)) {
+      problems.push(`${who}: label name "${label}" is not valid; use letters, digits and _, not starting with a digit.`);
+      continue;
+    }
+    if (typeof raw !== 'string') {
+      problems.push(`${who}: label "${label}" must be matched by text such as "general" or "=~gen.*", not ${describeType(raw)}.`);
+      continue;
+    }
+    const m = parseLabelMatcher(label, raw);
+    if (m.op === '=~' || m.op === '!~') {
+      const err = regexProblem(m.value);
+      if (err) {
+        problems.push(`${who}: label "${label}" has an invalid regex "${m.value}" (${err}).`);
+        continue;
+      }
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** `"x"` → `= x`; `"=~re"`, `"!~re"`, `"!=x"` pick that operator; `"=x"` forces `= x`. */
+export function parseLabelMatcher(label: string, raw: string): LabelMatcher {
+  if (raw.startsWith('=~')) {
+    return { label, op: '=~', value: raw.slice(2) };
+  }
+  if (raw.startsWith('!~')) {
+    return { label, op: '!~', value: raw.slice(2) };
+  }
+  if (raw.startsWith('!=')) {
+    return { label, op: '!=', value: raw.slice(2) };
+  }
+  if (raw.startsWith('=')) {
+    return { label, op: '=', value: raw.slice(1) };
+  }
+  return { label, op: '=', value: raw };
+}
+
+/** Why a regex cannot be used, or undefined: it must compile here and be RE2 (Prometheus) syntax. */
+function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(`^(?:${source})$`);
+  } catch (err) {
+    return err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
+  }
+  if (/\(\?<?[=!]/.test(source)) {
+    return 'lookahead and lookbehind are not supported by Prometheus; rewrite it without (?= (?! (?<= (?<!';
+  }
+  if (/\\[1-9]|\\k</.test(source)) {
+    return 'backreferences are not supported by Prometheus';
+  }
+  return undefined;
+}
+
+function readTemplate(v: unknown, field: string, fallback: string, who: string, problems: string[]): CompiledTemplate | undefined {
+  if (v !== undefined && typeof v !== 'string') {
+    problems.push(`${who}: "${field}" must be text, not ${describeType(v)}.`);
+    return undefined;
+  }
+  const r = compileTemplate(v ?? fallback);
+  if ('error' in r) {
+    problems.push(`${who}: "${field}" ${r.error}.`);
+    return undefined;
+  }
+  return r.template;
+}
+
+/** The closest allowed field within edit distance 2 (or equal ignoring case), for typo hints. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  // Short names are too close to each other ("op", "id") for two edits to mean a typo.
+  let bestD = key.length <= 4 ? 2 : 3;
+  for (const a of allowed) {
+    const d = a.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), a.toLowerCase());
+    if (d < bestD) {
+      best = a;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) {
+    return 3;
+  }
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Escapes a literal for use inside a regex (RE2 and JavaScript agree on these). */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
