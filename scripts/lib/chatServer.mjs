@@ -26,13 +26,20 @@ export async function startChatServer(options = {}) {
 
 /**
  * Starts `node examples/load/load.js` against a chat server.
- * @param {{ wsUrl: string, scenario: string, users: number, rate: number, durationS: number, logFile?: string, echo?: boolean }} o
+ * `users` and `rate` default to the scenario's own (examples/load/loadOptions.js).
+ * @param {{ wsUrl: string, scenario: string, users?: number, rate?: number, durationS: number, logFile?: string, echo?: boolean }} o
  */
 export function startLoad(o) {
   const script = path.join(examplesDir, 'load', 'load.js');
   if (!fs.existsSync(script)) {
     throw new Error(`The load generator is missing: ${script} does not exist (set CRM_EXAMPLES_DIR to another examples folder).`);
   }
-  const args = [script, '--url', o.wsUrl, '--scenario', o.scenario, '--users', String(o.users), '--rate', String(o.rate), '--duration', `${o.durationS}s`];
+  const args = [script, '--url', o.wsUrl, '--scenario', o.scenario, '--duration', `${o.durationS}s`];
+  if (o.users !== undefined) {
+    args.push('--users', String(o.users));
+  }
+  if (o.rate !== undefined) {
+    args.push('--rate', String(o.rate));
+  }
   return startProcess(`load:${o.scenario}`, process.execPath, args, { logFile: o.logFile, echo: o.echo });
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 /** @typedef {{ name: string, child: import('node:child_process').ChildProcess, pid: number, exited: Promise<number|null>, output: () => string }} Tracked */
 
@@ -35,7 +36,13 @@ export function startProcess(name, command, args, options = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  let log;
+  if (options.logFile) {
+    fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+    log = fs.createWriteStream(options.logFile, { flags: 'a' });
+    // A log we cannot write must not crash the run it is there to explain.
+    log.on('error', () => {});
+  }
   const onData = (chunk) => {
     const text = chunk.toString();
     out = (out + text).slice(-OUTPUT_KEEP_CHARS);
