@@ -1,0 +1,158 @@
+/**
+ * Small, generic number formatting for people: bytes, percents, durations, rates.
+ * Shared by the report, the status bar and the dashboard so a figure reads the same
+ * everywhere. Every function accepts any number and returns a string; a non-finite
+ * value is shown as an em dash rather than "NaN".
+ */
+
+const DASH = '—';
+
+/** Binary multiples (1 MB = 1,048,576 bytes), as Task Manager and `top` show memory. */
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** Three significant digits, without trailing zeros: 148, 14.8, 1.48, 0.148. */
+export function formatNumber(value: number, significantDigits = 3): string {
+  if (!Number.isFinite(value)) {
+    return DASH;
+  }
+  if (value === 0) {
+    return '0';
+  }
+  const abs = Math.abs(value);
+  if (abs >= 10 ** significantDigits) {
+    // Large values: group thousands and do not invent decimals.
+    return Math.round(value).toLocaleString('en-US');
+  }
+  const decimals = Math.max(0, significantDigits - 1 - Math.floor(Math.log10(abs)));
+  return String(Number(value.toFixed(Math.min(decimals, 12))));
+}
+
+/** `148 MB`, `1.2 GB`, `512 B`; negative sizes keep their sign. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) {
+    return DASH;
+  }
+  const sign = bytes < 0 ? '-' : '';
+  let v = Math.abs(bytes);
+  let u = 0;
+  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${sign}${u === 0 ? Math.round(v) : formatNumber(v)} ${BYTE_UNITS[u]}`;
+}
+
+/** `12%`, `3.5%`, `0.25%` (value is already in percent). */
+export function formatPercent(percent: number): string {
+  if (!Number.isFinite(percent)) {
+    return DASH;
+  }
+  const abs = Math.abs(percent);
+  const digits = abs >= 10 ? 0 : abs >= 1 ? 1 : 2;
+  return `${Number(percent.toFixed(digits))}%`;
+}
+
+/** A ratio 0..1 as a percent: `0.123` → `12%`. */
+export function formatRatio(ratio: number): string {
+  return formatPercent(ratio * 100);
+}
+
+/**
+ * A span of time for people: `850 ms`, `45 s`, `12 min`, `1 h 5 min`, `2 d 3 h`.
+ * Two units at most, because "1 h 5 min 3 s" is noise in a summary.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) {
+    return DASH;
+  }
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  if (abs < 1000) {
+    return `${sign}${Math.round(abs)} ms`;
+  }
+  const s = abs / 1000;
+  if (s < 60) {
+    return `${sign}${s < 10 ? Number(s.toFixed(1)) : Math.round(s)} s`;
+  }
+  const totalMin = Math.round(s / 60);
+  if (s < 3600 && totalMin < 60) {
+    return `${sign}${totalMin} min`;
+  }
+  const totalH = Math.floor(s / 3600);
+  if (totalH < 24) {
+    const min = Math.round((s - totalH * 3600) / 60);
+    if (min === 60) {
+      return `${sign}${totalH + 1} h`;
+    }
+    return min === 0 ? `${sign}${totalH} h` : `${sign}${totalH} h ${min} min`;
+  }
+  const d = Math.floor(totalH / 24);
+  const h = totalH - d * 24;
+  return h === 0 ? `${sign}${d} d` : `${sign}${d} d ${h} h`;
+}
+
+/** A duration measured in seconds, such as a latency: `850 µs`, `12 ms`, `1.2 s`. */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) {
+    return DASH;
+  }
+  const abs = Math.abs(seconds);
+  if (abs === 0) {
+    return '0 s';
+  }
+  if (abs < 1e-3) {
+    return `${formatNumber(seconds * 1e6)} µs`;
+  }
+  if (abs < 1) {
+    return `${formatNumber(seconds * 1e3)} ms`;
+  }
+  if (abs < 60) {
+    return `${formatNumber(seconds)} s`;
+  }
+  return formatDuration(seconds * 1000);
+}
+
+/** A per-second rate: `12.5/s`, or `1.2 MB/s` when `unit` is `'bytes'`. */
+export function formatRate(perSecond: number, unit: 'count' | 'bytes' = 'count'): string {
+  if (!Number.isFinite(perSecond)) {
+    return DASH;
+  }
+  return unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${formatNumber(perSecond)}/s`;
+}
+
+/**
+ * Formats a value by the unit its Prometheus-style name carries
+ * (`_bytes`, `_percent`, `_seconds`, `_per_second`, `_ratio`); plain numbers otherwise.
+ */
+export function formatByUnit(name: string, value: number): string {
+  if (name.endsWith('_bytes_per_second')) {
+    return formatRate(value, 'bytes');
+  }
+  if (name.endsWith('_per_second')) {
+    return formatRate(value);
+  }
+  if (name.endsWith('_bytes')) {
+    return formatBytes(value);
+  }
+  if (name.endsWith('_percent')) {
+    return formatPercent(value);
+  }
+  if (name.endsWith('_ratio')) {
+    return formatRatio(value);
+  }
+  if (name.includes('uptime_seconds')) {
+    return formatDuration(value * 1000);
+  }
+  if (name.endsWith('_seconds') || /_seconds_p\d+$/.test(name) || name.endsWith('_seconds_mean')) {
+    return formatSeconds(value);
+  }
+  return formatNumber(value);
+}
+
+/** An ISO-8601 UTC timestamp without milliseconds: `2026-01-01T10:00:00Z`. */
+export function formatTimestamp(ms: number): string {
+  if (!Number.isFinite(ms)) {
+    return DASH;
+  }
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
