@@ -1,0 +1,379 @@
+/**
+ * The analyzer: reads a window of the SeriesStore and returns statistics, trends,
+ * anomalies, forecasts, correlations and diagnosed issues — everything the report
+ * and the dashboard show. Pure over the store; time comes in through `nowMs`.
+ *
+ * Cost is O(samples) per series: one copy out of the ring buffer, one pass for the
+ * moments, quickselect for the percentiles, one pass for the trend; the anomaly
+ * detectors run on at most `maxPoints` buckets per series (see anomaly.ts).
+ */
+import { formatBytes } from '../format';
+import { Labels, Metric, isOwnMetric } from '../model';
+import { SeriesInfo, SeriesStore } from '../store/seriesStore';
+import { AnomalyInterval, DetectOptions, detectAnomalies } from './anomaly';
+import { Correlation, correlate } from './correlation';
+import { ChatMetric, SeriesData, diagnose } from './diagnose';
+import { Forecast, ForecastTracker, ShownForecast, forecastTimeToLimit } from './forecast';
+import { HealthStatus, Issue, TimeWindow } from './issue';
+import { Summary, counterIncrease, rateSeries, summarize } from './stats';
+import { Trend, linearTrend } from './trend';
+
+export interface AnalyzeOptions {
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** When the analysis is made (from the injected clock). */
+  readonly nowMs: number;
+  /** The RSS limit to forecast against; default: the machine's memory (system_memory_total_bytes). */
+  readonly memoryLimitBytes?: number;
+  /** The setting the limit comes from, quoted in the forecast ("chatroomMonitor.memoryLimitMb"). */
+  readonly memoryLimitSetting?: string;
+  /** "Sustained" rules look at this much of the end of the window (default 5 min). */
+  readonly recentMs?: number;
+  /** Regression window of forecasts (default 10 min, predict_linear style). */
+  readonly forecastWindowMs?: number;
+  /** Series analysed at most; the rest are counted in `skippedSeries` (default 200). */
+  readonly maxSeries?: number;
+  /** Anomaly intervals kept, the strongest first (default 50). */
+  readonly maxAnomalies?: number;
+  readonly anomaly?: DetectOptions;
+}
+
+export type SeriesKind = 'gauge' | 'counter' | 'derived';
+
+export interface SeriesStats {
+  readonly key: string;
+  readonly name: string;
+  readonly labels: Labels;
+  /** Counters (`*_total`) are summarised as per-second rates. */
+  readonly kind: SeriesKind;
+  readonly summary: Summary;
+  readonly latest?: { readonly timeMs: number; readonly value: number };
+  /** Counters: increase over the window, across resets. */
+  readonly increase?: number;
+  readonly resets?: number;
+}
+
+export interface SeriesTrend {
+  readonly key: string;
+  readonly name: string;
+  readonly trend: Trend;
+}
+
+export interface Analysis {
+  readonly window: TimeWindow;
+  readonly generatedAtMs: number;
+  readonly status: HealthStatus;
+  readonly reasons: readonly string[];
+  /** Samples read (all series). */
+  readonly sampleCount: number;
+  readonly stats: readonly SeriesStats[];
+  readonly trends: readonly SeriesTrend[];
+  /** The strongest `maxAnomalies` intervals, in time order. */
+  readonly anomalies: readonly AnomalyInterval[];
+  /** All intervals found, before the cut. */
+  readonly anomalyCount: number;
+  readonly forecasts: readonly Forecast[];
+  readonly correlations: readonly Correlation[];
+  readonly issues: readonly Issue[];
+  /** Series not analysed because of `maxSeries`. */
+  readonly skippedSeries: number;
+  /** Sentences about the options themselves (a window that ends before it starts…). */
+  readonly problems: readonly string[];
+}
+
+/** Names the rules read, with how label sets are combined into one series. */
+const AGGREGATE: readonly (readonly [string, 'sum' | 'max'])[] = [
+  [Metric.processCpuPercent, 'sum'],
+  [Metric.processRssBytes, 'sum'],
+  [Metric.processOpenFds, 'sum'],
+  [Metric.processMaxFds, 'max'],
+  [Metric.processUptimeSeconds, 'max'],
+  [Metric.targetUp, 'max'],
+  [Metric.targetRestarts, 'sum'],
+  [Metric.systemCpuPercent, 'max'],
+  [Metric.systemMemoryPercent, 'max'],
+  [Metric.systemMemoryTotalBytes, 'max'],
+  [Metric.systemDiskPercent, 'max'],
+  [ChatMetric.activeUsers, 'sum'],
+  [ChatMetric.messagesPerSecond, 'sum'],
+  [ChatMetric.latencyP95Seconds, 'max'],
+  [ChatMetric.errorsPerSecond, 'sum'],
+  [ChatMetric.eventLoopLagP99Seconds, 'max'],
+  [ChatMetric.eventLoopLagSeconds, 'max'],
+];
+
+/** Pairs whose correlation the report shows (a, b). */
+const CORRELATION_PAIRS: readonly (readonly [string, string])[] = [
+  [ChatMetric.latencyP95Seconds, ChatMetric.messagesPerSecond],
+  [Metric.processRssBytes, ChatMetric.activeUsers],
+  [Metric.processCpuPercent, ChatMetric.messagesPerSecond],
+  [ChatMetric.eventLoopLagP99Seconds, ChatMetric.messagesPerSecond],
+];
+
+/** Analyses the store's samples with fromMs ≤ t ≤ toMs. Never throws on odd data. */
+export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
+  const problems: string[] = [];
+  let { fromMs, toMs } = options;
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) {
+    problems.push('The report window has no valid start or end time; choose a number of minutes greater than zero.');
+    fromMs = toMs = Number.isFinite(options.nowMs) ? options.nowMs : 0;
+  } else if (fromMs > toMs) {
+    problems.push('The report window ended before it started; its start and end were swapped.');
+    [fromMs, toMs] = [toMs, fromMs];
+  }
+  const window: TimeWindow = { fromMs, toMs };
+  const maxSeries = Math.max(1, options.maxSeries ?? 200);
+
+  const all = store.allSeries();
+  // The monitor's own series first: they must never be crowded out by a label explosion.
+  const ordered = all.filter((s) => isOwnMetric(s.name)).concat(all.filter((s) => !isOwnMetric(s.name)));
+  const chosen = ordered.slice(0, maxSeries);
+
+  const windows = new Map<string, SeriesData & { info: SeriesInfo }>();
+  const stats: SeriesStats[] = [];
+  const trends: SeriesTrend[] = [];
+  let anomalies: AnomalyInterval[] = [];
+  let sampleCount = 0;
+  for (const info of chosen) {
+    const w = store.window(info.key, fromMs, toMs);
+    if (!w || w.times.length === 0) continue;
+    sampleCount += w.times.length;
+    windows.set(info.key, { key: info.key, times: w.times, values: w.values, info });
+    const counter = info.name.endsWith('_total');
+    const latest = lastFinite(w.times, w.values);
+    if (counter) {
+      const rate = rateSeries(w.times, w.values);
+      const inc = counterIncrease(w.values);
+      stats.push({ ...base(info), kind: 'counter', summary: summarize(rate.values), latest, increase: inc.increase, resets: inc.resets });
+      trends.push({ key: info.key, name: info.name, trend: linearTrend(rate.times, rate.values) });
+    } else {
+      stats.push({ ...base(info), kind: 'gauge', summary: summarize(w.values), latest });
+      trends.push({ key: info.key, name: info.name, trend: linearTrend(w.times, w.values) });
+      anomalies = anomalies.concat(detectAnomalies(info.key, info.name, w.times, w.values, options.anomaly));
+    }
+  }
+
+  // One series per name for the rules, label sets combined.
+  const byName = new Map<string, SeriesData>();
+  for (const [name, how] of AGGREGATE) {
+    const s = aggregate(store.select(name), windows, name, how);
+    if (s) byName.set(name, s);
+  }
+  const gc = gcTimeRatio(store, windows);
+  if (gc) {
+    byName.set(ChatMetric.gcTimeRatio, gc);
+    stats.push({ key: gc.key, name: gc.key, labels: {}, kind: 'derived', summary: summarize(gc.values), latest: lastFinite(gc.times, gc.values) });
+  }
+  const nameTrends = new Map<string, Trend>();
+  for (const [name, s] of byName) {
+    nameTrends.set(name, linearTrend(s.times, s.values));
+  }
+
+  const forecasts = buildForecasts(byName, options);
+  const correlations: Correlation[] = [];
+  for (const [a, b] of CORRELATION_PAIRS) {
+    const sa = byName.get(a);
+    const sb = byName.get(b);
+    if (sa && sb) correlations.push(correlate(a, sa.times, sa.values, b, sb.times, sb.values));
+  }
+
+  const memoryLimit = memoryLimitOf(byName, options);
+  const diagnosis = diagnose({
+    window,
+    series: byName,
+    trends: nameTrends,
+    forecasts,
+    correlations,
+    memoryLimit,
+    recentMs: options.recentMs,
+  });
+
+  const anomalyCount = anomalies.length;
+  const maxAnomalies = Math.max(0, options.maxAnomalies ?? 50);
+  if (anomalies.length > maxAnomalies) {
+    anomalies = anomalies.sort((a, b) => Math.abs(b.peakScore) - Math.abs(a.peakScore)).slice(0, maxAnomalies);
+  }
+  anomalies.sort((a, b) => a.startMs - b.startMs);
+
+  return {
+    window,
+    generatedAtMs: options.nowMs,
+    status: diagnosis.status,
+    reasons: [...problems, ...diagnosis.reasons],
+    sampleCount,
+    stats,
+    trends,
+    anomalies,
+    anomalyCount,
+    forecasts,
+    correlations,
+    issues: diagnosis.issues,
+    skippedSeries: all.length - chosen.length,
+    problems,
+  };
+}
+
+function base(info: SeriesInfo): { key: string; name: string; labels: Labels } {
+  return { key: info.key, name: info.name, labels: info.labels };
+}
+
+function lastFinite(times: Float64Array, values: Float64Array): { timeMs: number; value: number } | undefined {
+  for (let i = values.length - 1; i >= 0; i--) {
+    if (Number.isFinite(values[i]!)) return { timeMs: times[i]!, value: values[i]! };
+  }
+  return undefined;
+}
+
+/**
+ * Combines the label sets of one name into one series. Sources write every series
+ * of a tick with the tick's timestamp, so equal timestamps are the same instant.
+ */
+function aggregate(
+  infos: readonly SeriesInfo[],
+  windows: ReadonlyMap<string, SeriesData>,
+  name: string,
+  how: 'sum' | 'max',
+): SeriesData | undefined {
+  const parts = infos.map((i) => windows.get(i.key)).filter((w): w is SeriesData => w !== undefined && w.times.length > 0);
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return parts[0];
+  const acc = new Map<number, number>();
+  for (const p of parts) {
+    for (let i = 0; i < p.times.length; i++) {
+      const v = p.values[i]!;
+      if (!Number.isFinite(v)) continue;
+      const t = p.times[i]!;
+      const prev = acc.get(t);
+      acc.set(t, prev === undefined ? v : how === 'sum' ? prev + v : Math.max(prev, v));
+    }
+  }
+  const times = Float64Array.from([...acc.keys()].sort((a, b) => a - b));
+  const values = times.map((t) => acc.get(t)!);
+  return { key: name, times, values };
+}
+
+/**
+ * Seconds of GC per second: for each label set (GC kind), rate(_count) · mean
+ * duration = rate(_sum); summed over kinds at equal timestamps.
+ */
+function gcTimeRatio(store: SeriesStore, windows: ReadonlyMap<string, SeriesData>): SeriesData | undefined {
+  const acc = new Map<number, number>();
+  for (const rateInfo of store.select(ChatMetric.gcPerSecond)) {
+    const rate = windows.get(rateInfo.key);
+    const meanKey = rateInfo.key.replace(ChatMetric.gcPerSecond, ChatMetric.gcMeanSeconds);
+    const mean = windows.get(meanKey);
+    if (!rate || !mean) continue;
+    const meanAt = new Map<number, number>();
+    for (let i = 0; i < mean.times.length; i++) meanAt.set(mean.times[i]!, mean.values[i]!);
+    for (let i = 0; i < rate.times.length; i++) {
+      const t = rate.times[i]!;
+      const m = meanAt.get(t);
+      const r = rate.values[i]!;
+      // No collection in the interval: the mean is undefined (NaN), the share is 0.
+      const share = r === 0 ? 0 : m === undefined ? NaN : r * m;
+      if (!Number.isFinite(share)) continue;
+      acc.set(t, (acc.get(t) ?? 0) + share);
+    }
+  }
+  if (acc.size === 0) return undefined;
+  const times = Float64Array.from([...acc.keys()].sort((a, b) => a - b));
+  return { key: ChatMetric.gcTimeRatio, times, values: times.map((t) => acc.get(t)!) };
+}
+
+function memoryLimitOf(byName: ReadonlyMap<string, SeriesData>, options: AnalyzeOptions): { bytes: number; label: string } | undefined {
+  if (options.memoryLimitBytes !== undefined && options.memoryLimitBytes > 0 && Number.isFinite(options.memoryLimitBytes)) {
+    const where = options.memoryLimitSetting ? ` (${options.memoryLimitSetting})` : '';
+    return { bytes: options.memoryLimitBytes, label: `the ${formatBytes(options.memoryLimitBytes)} limit${where}` };
+  }
+  const total = byName.get(Metric.systemMemoryTotalBytes);
+  const last = total ? lastFinite(total.times, total.values) : undefined;
+  if (last && last.value > 0) {
+    return { bytes: last.value, label: `the machine's ${formatBytes(last.value)} of memory` };
+  }
+  return undefined;
+}
+
+function buildForecasts(byName: ReadonlyMap<string, SeriesData>, options: AnalyzeOptions): Forecast[] {
+  const out: Forecast[] = [];
+  const fo = { windowMs: options.forecastWindowMs };
+  const rss = byName.get(Metric.processRssBytes);
+  const limit = memoryLimitOf(byName, options);
+  if (rss && limit) {
+    const f = forecastTimeToLimit(rss.key, 'process memory (RSS)', rss.times, rss.values, limit.bytes, limit.label, fo);
+    if (f) out.push(f);
+  }
+  const disk = byName.get(Metric.systemDiskPercent);
+  if (disk) {
+    const f = forecastTimeToLimit(disk.key, 'disk use', disk.times, disk.values, 100, 'a full disk (100%)', fo);
+    if (f) out.push(f);
+  }
+  const fds = byName.get(Metric.processOpenFds);
+  const maxFds = byName.get(Metric.processMaxFds);
+  const maxLast = maxFds ? lastFinite(maxFds.times, maxFds.values) : undefined;
+  if (fds && maxLast && maxLast.value > 0) {
+    const f = forecastTimeToLimit(fds.key, 'open file descriptors', fds.times, fds.values, maxLast.value, `the limit of ${maxLast.value} open files`, fo);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The analyzer the dashboard calls every few seconds: the same store state and
+ * options give back the previous Analysis without recomputing it, and each forecast
+ * passes through a ForecastTracker so what is shown does not flicker.
+ */
+export class Analyzer {
+  private last: { signature: string; analysis: Analysis } | undefined;
+  private readonly trackers = new Map<string, ForecastTracker>();
+  private shown: ShownForecast[] = [];
+
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly trackerOptions: { horizonMs?: number; confirmations?: number } = {},
+  ) {}
+
+  /** Analyses, or returns the cached analysis when nothing was appended since. */
+  analyze(options: AnalyzeOptions): Analysis {
+    const signature = JSON.stringify([
+      options.fromMs,
+      options.toMs,
+      options.memoryLimitBytes,
+      options.memoryLimitSetting,
+      options.recentMs,
+      options.forecastWindowMs,
+      options.maxSeries,
+      options.maxAnomalies,
+      this.store.latestTimeMs,
+      this.store.seriesCount,
+    ]);
+    if (this.last && this.last.signature === signature) {
+      return this.last.analysis;
+    }
+    const analysis = analyze(this.store, options);
+    this.last = { signature, analysis };
+    this.updateForecasts(analysis.forecasts);
+    return analysis;
+  }
+
+  /** Forecasts that passed the hysteresis, for the status bar tooltip and dashboard. */
+  get shownForecasts(): readonly ShownForecast[] {
+    return this.shown;
+  }
+
+  private updateForecasts(forecasts: readonly Forecast[]): void {
+    const seen = new Set<string>();
+    for (const f of forecasts) {
+      seen.add(f.series);
+      let t = this.trackers.get(f.series);
+      if (!t) {
+        t = new ForecastTracker(this.trackerOptions);
+        this.trackers.set(f.series, t);
+      }
+      t.update(f);
+    }
+    for (const [series, t] of this.trackers) {
+      if (!seen.has(series)) t.update(undefined);
+    }
+    this.shown = [...this.trackers.values()].map((t) => t.current).filter((s): s is ShownForecast => s !== undefined);
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * Adaptive anomaly detection: no threshold is set by hand per metric. Each sample is
+ * scored against the series' own recent behaviour, and runs of flagged samples are
+ * merged into intervals a person can read ("CPU spiked to 97% at 10:42 for 8 s").
+ *
+ * Two detectors, chosen by series name (see DETECTOR_TABLE):
+ *  - robust z-score (spiky series: CPU, latency, messages/s): the trailing rolling
+ *    median and MAD of the previous `windowSamples` values;
+ *    score = 0.6745·(x − median) / MAD (Iglewicz & Hoaglin's modified z-score).
+ *  - EWMA (slow series: memory, fds, threads, disk): exponentially weighted mean,
+ *    σ from successive differences; score = (x − mean) / σ. While a sample is
+ *    flagged σ is frozen and only the mean follows, so a slow drift keeps being
+ *    flagged (the mean lags it by slope/α) and a level shift is flagged until the
+ *    mean has caught up with it.
+ */
+import { downsample } from './downsample';
+
+export type AnomalyMethod = 'robust-z' | 'ewma';
+export type DetectorKind = 'robust' | 'ewma' | 'none';
+
+export interface AnomalyInterval {
+  /** Series key (name plus labels). */
+  readonly series: string;
+  readonly startMs: number;
+  /** Time of the last flagged sample (equal to startMs for a single-sample spike). */
+  readonly endMs: number;
+  /** The value at the peak score. */
+  readonly peakValue: number;
+  /** Signed score of the most extreme sample. */
+  readonly peakScore: number;
+  readonly direction: 'high' | 'low';
+  readonly method: AnomalyMethod;
+  /** Flagged samples (or buckets, on a downsampled window) in the interval. */
+  readonly flaggedCount: number;
+}
+
+export interface RobustOptions {
+  /** Trailing window for median/MAD, in samples (default 60). */
+  readonly windowSamples?: number;
+  /** |score| above this is flagged (default 3.5). */
+  readonly threshold?: number;
+  /** Samples needed in the window before anything is scored (default 20). */
+  readonly warmupSamples?: number;
+  /**
+   * The spread is never taken below this fraction of |median| (default 0.01), so a
+   * near-flat series does not turn each tiny wobble into an anomaly.
+   */
+  readonly minRelativeScale?: number;
+}
+
+export interface EwmaOptions {
+  /** Weight of the newest sample in the mean (default 0.05: a memory of roughly 40 samples). */
+  readonly alpha?: number;
+  /** Weight of the newest successive difference in σ² (default: alpha). */
+  readonly alphaVariance?: number;
+  readonly threshold?: number;
+  /** Samples averaged plainly before scoring starts (default 30). */
+  readonly warmupSamples?: number;
+  /** σ is never taken below this fraction of |mean| (default 0.002). */
+  readonly minRelativeSigma?: number;
+}
+
+/** Which detector watches which series; first match wins, default robust. */
+export const DETECTOR_TABLE: readonly { readonly pattern: RegExp; readonly detector: DetectorKind; readonly why: string }[] = [
+  { pattern: /_total$|^target_up$|^scrape_up$|uptime_seconds$|_max_fds$|_total_bytes$/, detector: 'none', why: 'counters, states and constants are not scored' },
+  { pattern: /_bytes_per_second$|_per_second$/, detector: 'robust', why: 'rates are spiky' },
+  { pattern: /memory|_bytes$|_fds$|_threads$|disk/, detector: 'ewma', why: 'slow series: level shifts and drifts' },
+  { pattern: /.*/, detector: 'robust', why: 'spiky by default (CPU, latency, lag)' },
+];
+
+export function detectorFor(name: string): DetectorKind {
+  for (const row of DETECTOR_TABLE) {
+    if (row.pattern.test(name)) return row.detector;
+  }
+  return 'robust';
+}
+
+const MAD_TO_SIGMA = 0.6745;
+/** E|X − μ| = σ·√(2/π) for a normal variable, so σ ≈ 1.2533 · mean absolute deviation. */
+const MEAN_AD_TO_SIGMA = 1.2533141373155;
+const TINY = 1e-12;
+
+/**
+ * Robust z-scores of finite `values` against the trailing window (the sample itself
+ * excluded). NaN while warming up. O(n·w) with w the window, no allocation per sample.
+ */
+export function robustScores(values: ArrayLike<number>, options: RobustOptions = {}): Float64Array {
+  const w = Math.max(3, Math.floor(options.windowSamples ?? 60));
+  const warmup = Math.min(w, Math.max(3, Math.floor(options.warmupSamples ?? 20)));
+  const minRel = options.minRelativeScale ?? 0.01;
+  const n = values.length;
+  const scores = new Float64Array(n).fill(NaN);
+  const ring = new Float64Array(w); // insertion order, for eviction
+  const sorted = new Float64Array(w);
+  let count = 0;
+  let head = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (!Number.isFinite(x)) continue;
+    if (count >= warmup) {
+      const median = medianOfSorted(sorted, count);
+      const mad = madOfSorted(sorted, count, median);
+      let sigma: number;
+      if (mad > 0) {
+        sigma = mad / MAD_TO_SIGMA;
+      } else {
+        // More than half the window is one value: MAD is 0, fall back to the mean
+        // absolute deviation (0 only on a perfectly flat window).
+        let sumAbs = 0;
+        for (let k = 0; k < count; k++) sumAbs += Math.abs(sorted[k]! - median);
+        sigma = (sumAbs / count) * MEAN_AD_TO_SIGMA;
+      }
+      sigma = Math.max(sigma, minRel * Math.abs(median), TINY);
+      scores[i] = (x - median) / sigma;
+    }
+    // Slide the window: evict the oldest when full, insert x in sorted position.
+    if (count === w) {
+      const old = ring[head]!;
+      removeSorted(sorted, count, old);
+      count--;
+    }
+    insertSorted(sorted, count, x);
+    count++;
+    ring[head] = x;
+    head = (head + 1) % w;
+  }
+  return scores;
+}
+
+/**
+ * EWMA z-scores of `values` (NaN during the warm-up and for non-finite values).
+ *
+ * σ comes from successive differences (von Neumann: E[(x_t − x_{t−1})²] = 2σ² for
+ * independent noise), exponentially weighted. Unlike the variance of residuals
+ * around the EWMA mean, it is not inflated by the growing lag of a slow drift nor by
+ * the echo after a level shift, so one event does not blind the detector to the
+ * next. While a sample is flagged σ is frozen and only the mean follows.
+ */
+export function ewmaScores(values: ArrayLike<number>, options: EwmaOptions = {}): Float64Array {
+  const alpha = options.alpha ?? 0.05;
+  const alphaVar = options.alphaVariance ?? alpha;
+  const threshold = options.threshold ?? 3.5;
+  const warmup = Math.max(3, Math.floor(options.warmupSamples ?? 30));
+  const minRel = options.minRelativeSigma ?? 0.002;
+  const n = values.length;
+  const scores = new Float64Array(n).fill(NaN);
+  let seen = 0;
+  let mean = 0;
+  let variance = 0;
+  let prev = NaN;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (!Number.isFinite(x)) continue;
+    const step = x - prev; // NaN on the first sample
+    if (seen < warmup) {
+      seen++;
+      mean += (x - mean) / seen;
+      if (seen > 1) variance += (step * step / 2 - variance) / (seen - 1);
+      prev = x;
+      continue;
+    }
+    const sigma = Math.max(Math.sqrt(variance), minRel * Math.abs(mean), TINY);
+    const diff = x - mean;
+    const z = diff / sigma;
+    scores[i] = z;
+    mean += alpha * diff;
+    if (Math.abs(z) <= threshold && Math.abs(step) <= threshold * sigma * Math.SQRT2) {
+      variance += alphaVar * (step * step / 2 - variance);
+    }
+    prev = x;
+  }
+  return scores;
+}
+
+export interface DetectOptions {
+  readonly robust?: RobustOptions;
+  readonly ewma?: EwmaOptions;
+  /** Force a detector instead of the name table. */
+  readonly detector?: DetectorKind;
+  /** Windows with more samples are bucketed to this many points first (default 2,000). */
+  readonly maxPoints?: number;
+  /**
+   * Flagged runs separated by at most this many unflagged samples merge (default 2
+   * for robust, 10 for EWMA, whose return to normal after a level shift wavers
+   * around the threshold while the mean catches up).
+   */
+  readonly mergeGapSamples?: number;
+  /**
+   * An interval of a single flagged sample is kept only if its |score| reaches this
+   * (default 5). At 3.5 a rolling 60-sample MAD lets through ~2 noise samples per
+   * 1,000; a lone sample must be clearly extreme, a run of two or more is
+   * confirmation enough. Real spikes of a few samples' width are unaffected.
+   */
+  readonly minSingleSampleScore?: number;
+}
+
+/**
+ * Anomaly intervals of one series. `name` picks the detector from DETECTOR_TABLE;
+ * `series` (the key) is copied into each interval. Long windows are bucketed:
+ * robust scoring runs on bucket maxima (for highs) and minima (for lows), EWMA on
+ * bucket means, so anomalies shorter than a bucket are reported at bucket resolution.
+ */
+export function detectAnomalies(
+  series: string,
+  name: string,
+  times: ArrayLike<number>,
+  values: ArrayLike<number>,
+  options: DetectOptions = {},
+): AnomalyInterval[] {
+  const kind = options.detector ?? detectorFor(name);
+  if (kind === 'none') return [];
+  const maxPoints = options.maxPoints ?? 2000;
+  const single = options.minSingleSampleScore ?? 5;
+  if (kind === 'ewma') {
+    const b = downsample(times, values, maxPoints, 'mean');
+    const m = { threshold: options.ewma?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? 10, minSingleSampleScore: single };
+    return mergeFlagged(series, b, ewmaScores(b.values, options.ewma), 'ewma', m, 'both');
+  }
+  const m = { threshold: options.robust?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? 2, minSingleSampleScore: single };
+  const hi = downsample(times, values, maxPoints, 'max');
+  if (hi.bucketSize === 1) {
+    return mergeFlagged(series, hi, robustScores(hi.values, options.robust), 'robust-z', m, 'both');
+  }
+  const lo = downsample(times, values, maxPoints, 'min');
+  const highs = mergeFlagged(series, hi, robustScores(hi.values, options.robust), 'robust-z', m, 'high');
+  const lows = mergeFlagged(series, lo, robustScores(lo.values, options.robust), 'robust-z', m, 'low');
+  return highs.concat(lows).sort((a, b) => a.startMs - b.startMs);
+}
+
+export interface MergeOptions {
+  readonly threshold: number;
+  readonly gapSamples: number;
+  readonly minSingleSampleScore: number;
+}
+
+/**
+ * Merges flagged samples (|score| > threshold) into intervals: runs of the same
+ * direction separated by at most `gapSamples` unflagged samples become one interval;
+ * a lone flagged sample below `minSingleSampleScore` is dropped.
+ */
+export function mergeFlagged(
+  series: string,
+  points: { readonly startMs: ArrayLike<number>; readonly endMs: ArrayLike<number>; readonly values: ArrayLike<number> },
+  scores: ArrayLike<number>,
+  method: AnomalyMethod,
+  options: MergeOptions,
+  keep: 'high' | 'low' | 'both',
+): AnomalyInterval[] {
+  const { startMs, endMs, values } = points;
+  const { threshold, gapSamples, minSingleSampleScore } = options;
+  const out: AnomalyInterval[] = [];
+  let open: { start: number; end: number; peakI: number; dir: 'high' | 'low'; flagged: number } | undefined;
+  let lastFlagged = -Infinity;
+  const close = (): void => {
+    if (!open) return;
+    if (open.flagged === 1 && !(Math.abs(scores[open.peakI]!) >= minSingleSampleScore)) {
+      open = undefined;
+      return;
+    }
+    out.push({
+      series,
+      startMs: startMs[open.start]!,
+      endMs: endMs[open.end]!,
+      peakValue: values[open.peakI]!,
+      peakScore: scores[open.peakI]!,
+      direction: open.dir,
+      method,
+      flaggedCount: open.flagged,
+    });
+    open = undefined;
+  };
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    if (!(Math.abs(s) > threshold)) continue;
+    const dir = s > 0 ? 'high' : 'low';
+    if (keep !== 'both' && dir !== keep) continue;
+    if (open && (dir !== open.dir || i - lastFlagged - 1 > gapSamples)) close();
+    if (!open) {
+      open = { start: i, end: i, peakI: i, dir, flagged: 1 };
+    } else {
+      open.end = i;
+      open.flagged++;
+      if (Math.abs(s) > Math.abs(scores[open.peakI]!)) open.peakI = i;
+    }
+    lastFlagged = i;
+  }
+  close();
+  return out;
+}
+
+function medianOfSorted(a: Float64Array, n: number): number {
+  const mid = n >> 1;
+  return n % 2 === 1 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
+}
+
+/**
+ * Median absolute deviation from a sorted window in O(n) without sorting again:
+ * deviations grow walking outwards from the median on each side, so merging the two
+ * walks yields them in order.
+ */
+function madOfSorted(a: Float64Array, n: number, median: number): number {
+  let i = ((n - 1) >> 1); // walks down: a[i] <= median
+  let j = i + 1; // walks up: a[j] >= median
+  const kLow = (n - 1) >> 1; // rank(s) of the median deviation
+  const kHigh = n >> 1;
+  let lowVal = 0;
+  for (let r = 0; r <= kHigh; r++) {
+    let d: number;
+    const dl = i >= 0 ? median - a[i]! : Number.POSITIVE_INFINITY;
+    const du = j < n ? a[j]! - median : Number.POSITIVE_INFINITY;
+    if (dl <= du) {
+      d = dl;
+      i--;
+    } else {
+      d = du;
+      j++;
+    }
+    if (r === kLow) lowVal = d;
+    if (r === kHigh) return (lowVal + d) / 2;
+  }
+  return lowVal;
+}
+
+function insertSorted(a: Float64Array, n: number, x: number): void {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  a.copyWithin(lo + 1, lo, n);
+  a[lo] = x;
+}
+
+function removeSorted(a: Float64Array, n: number, x: number): void {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  a.copyWithin(lo, lo + 1, n);
+}

@@ -1,0 +1,120 @@
+/**
+ * Pearson correlation of two series sampled on their own clocks: each sample of `a`
+ * is paired with the nearest sample of `b` no further than half of b's typical
+ * interval away, so a scrape that lags the process sampler still pairs up, and a
+ * gap in one series is not bridged by a stale value.
+ */
+
+export interface Correlation {
+  readonly a: string;
+  readonly b: string;
+  /** Pearson's r in [-1, 1]; NaN when fewer than 3 pairs or either side is constant. */
+  readonly r: number;
+  /** Pairs used. */
+  readonly n: number;
+}
+
+export interface AlignedPairs {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+}
+
+/** Median spacing of sorted times (ms), NaN with fewer than 2 samples. */
+export function typicalIntervalMs(times: ArrayLike<number>): number {
+  const n = times.length;
+  if (n < 2) return NaN;
+  // A bounded sample of gaps is enough to find the typical one and keeps this O(1)-ish.
+  const step = Math.max(1, Math.floor((n - 1) / 256));
+  const gaps: number[] = [];
+  for (let i = step; i < n; i += step) {
+    gaps.push((times[i]! - times[i - step]!) / step);
+  }
+  gaps.sort((p, q) => p - q);
+  return gaps[gaps.length >> 1]!;
+}
+
+/**
+ * Pairs each finite sample of a with b's nearest finite sample within `toleranceMs`
+ * (default: half of b's typical interval). Two pointers: O(n + m).
+ */
+export function alignNearest(
+  aTimes: ArrayLike<number>,
+  aValues: ArrayLike<number>,
+  bTimes: ArrayLike<number>,
+  bValues: ArrayLike<number>,
+  toleranceMs?: number,
+): AlignedPairs {
+  const tol = toleranceMs ?? typicalIntervalMs(bTimes) / 2;
+  const na = Math.min(aTimes.length, aValues.length);
+  const nb = Math.min(bTimes.length, bValues.length);
+  const x = new Float64Array(na);
+  const y = new Float64Array(na);
+  let m = 0;
+  if (!(tol >= 0) || nb === 0) {
+    return { x: x.subarray(0, 0), y: y.subarray(0, 0) };
+  }
+  let j = 0;
+  for (let i = 0; i < na; i++) {
+    const t = aTimes[i]!;
+    const va = aValues[i]!;
+    if (!Number.isFinite(va)) continue;
+    while (j + 1 < nb && bTimes[j + 1]! <= t) j++;
+    // Candidates: b[j] (at or before t) and b[j+1] (after t).
+    let best = -1;
+    let bestDist = Number.POSITIVE_INFINITY;
+    for (let k = j; k <= j + 1 && k < nb; k++) {
+      const d = Math.abs(bTimes[k]! - t);
+      if (d < bestDist && Number.isFinite(bValues[k]!)) {
+        best = k;
+        bestDist = d;
+      }
+    }
+    if (best >= 0 && bestDist <= tol) {
+      x[m] = va;
+      y[m] = bValues[best]!;
+      m++;
+    }
+  }
+  return { x: x.subarray(0, m), y: y.subarray(0, m) };
+}
+
+/** Pearson's r of paired values (two-pass, centred). */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): { r: number; n: number } {
+  const n = Math.min(x.length, y.length);
+  if (n < 3) return { r: NaN, n };
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return { r: NaN, n };
+  return { r: Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy))), n };
+}
+
+/** Correlation of series a and b aligned on timestamps. */
+export function correlate(
+  a: string,
+  aTimes: ArrayLike<number>,
+  aValues: ArrayLike<number>,
+  b: string,
+  bTimes: ArrayLike<number>,
+  bValues: ArrayLike<number>,
+  toleranceMs?: number,
+): Correlation {
+  const pairs = alignNearest(aTimes, aValues, bTimes, bValues, toleranceMs);
+  const { r, n } = pearson(pairs.x, pairs.y);
+  return { a, b, r, n };
+}
