@@ -1,0 +1,243 @@
+/**
+ * The report as a Markdown document a developer can paste into a pull request:
+ * status and reasons first, then the server, the machine, the server's own metrics,
+ * alerts, issues with evidence and recommendations, anomalies, trends and forecasts,
+ * and how each figure was computed. Text from the server is escaped (markdownEscape).
+ */
+import { DETECTOR_TABLE } from '../analyze/anomaly';
+import { SeriesStats } from '../analyze/analyzer';
+import { Thresholds } from '../analyze/diagnose';
+import { Issue, Severity } from '../analyze/issue';
+import { formatByUnit, formatDuration, formatNumber, formatTimestamp } from '../format';
+import { Metric, isOwnMetric } from '../model';
+import { codeSpan, escapeMarkdownText } from './markdownEscape';
+import { ReportAlert, ReportData } from './reportData';
+
+const STATUS_LABEL = { healthy: '✅ Healthy', warning: '⚠️ Warning', critical: '🔴 Critical', unknown: '❔ Unknown (no data)' } as const;
+const SEVERITY_LABEL: Record<Severity, string> = { critical: '🔴 critical', warning: '⚠️ warning', info: 'ℹ️ info' };
+
+const SERVER_ROWS: readonly (readonly [string, string])[] = [
+  [Metric.processCpuPercent, 'CPU (% of one core)'],
+  [Metric.processRssBytes, 'Memory (RSS)'],
+  [Metric.processOpenFds, 'Open file descriptors'],
+  [Metric.processMaxFds, 'File descriptor limit'],
+  [Metric.processThreads, 'Threads'],
+  [Metric.processUptimeSeconds, 'Uptime'],
+  [Metric.targetRestarts, 'Restarts (in window)'],
+  [Metric.targetUp, 'Up (1 = running)'],
+];
+
+const MACHINE_ROWS: readonly (readonly [string, string])[] = [
+  [Metric.systemCpuPercent, 'CPU (all cores)'],
+  [Metric.systemMemoryPercent, 'Memory used'],
+  [Metric.systemMemoryTotalBytes, 'Memory total'],
+  [Metric.systemDiskPercent, 'Disk used'],
+  [Metric.systemNetRxBytesPerSecond, 'Network in'],
+  [Metric.systemNetTxBytesPerSecond, 'Network out'],
+];
+
+/** Renders the whole document. Never throws on a report built by buildReport. */
+export function renderMarkdown(report: ReportData): string {
+  const a = report.analysis;
+  const out: string[] = [];
+  const w = report.window;
+  out.push(`# ${escapeMarkdownText(report.title)}`, '');
+  out.push(
+    `**Server:** ${targetLine(report)}  `,
+    `**Window:** ${formatTimestamp(w.fromMs)} → ${formatTimestamp(w.toMs)} (${formatDuration(w.durationMs)}), ${formatNumber(a.sampleCount)} samples  `,
+    `**Generated:** ${formatTimestamp(report.generatedAtMs)}`,
+    '',
+  );
+
+  out.push('## Summary', '');
+  out.push(`**Status: ${STATUS_LABEL[a.status] ?? escapeMarkdownText(String(a.status))}**`, '');
+  for (const r of a.reasons) out.push(`- ${escapeMarkdownText(r)}`);
+  const infos = a.issues.filter((i) => i.severity === 'info');
+  for (const i of infos) out.push(`- ${escapeMarkdownText(i.title)} (info)`);
+  if (a.forecasts.length > 0) {
+    for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
+  }
+  out.push('');
+
+  const stats = new Map(a.stats.map((s) => [s.key, s]));
+  out.push('## The server', '');
+  out.push(...statsTable(SERVER_ROWS.map(([k, label]) => [label, stats.get(k)])));
+  out.push('## The machine', '');
+  out.push(...statsTable(MACHINE_ROWS.map(([k, label]) => [label, stats.get(k)])));
+
+  const known = new Set([...SERVER_ROWS, ...MACHINE_ROWS].map(([k]) => k));
+  const own = a.stats.filter((s) => !known.has(s.key) && !(isOwnMetric(s.name) && Object.keys(s.labels).length === 0));
+  out.push("## The server's own metrics", '');
+  if (own.length === 0) {
+    out.push('_The server exposes no metrics the monitor could scrape in this window (set chatroomMonitor.metrics.url to its /metrics endpoint)._', '');
+  } else {
+    out.push(...statsTable(own.map((s) => [null, s])));
+  }
+  if (a.skippedSeries > 0) {
+    out.push(`_${a.skippedSeries} more series were not analysed (too many label combinations)._`, '');
+  }
+
+  out.push('## Alerts', '');
+  out.push('### Active', '');
+  out.push(...alertTable(report.alerts.active, 'No alert is firing.'));
+  out.push('### History', '');
+  out.push(...alertTable(report.alerts.history, 'No alert fired in this window.'));
+
+  out.push('## Issues and recommendations', '');
+  if (a.issues.length === 0) {
+    out.push('No issue found.', '');
+  }
+  for (const issue of a.issues) out.push(...issueSection(issue));
+
+  out.push('## Anomalies', '');
+  if (a.anomalies.length === 0) {
+    out.push('No anomaly: every series stayed within its own usual range.', '');
+  } else {
+    if (a.anomalyCount > a.anomalies.length) {
+      out.push(`The ${a.anomalies.length} strongest of ${a.anomalyCount} anomalies, in time order.`, '');
+    }
+    out.push('| Series | From | To | Direction | Peak | Score | Method |', '|---|---|---|---|---|---|---|');
+    for (const x of a.anomalies) {
+      const name = stats.get(x.series)?.name ?? x.series;
+      out.push(
+        `| ${codeSpan(x.series, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByUnit(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
+      );
+    }
+    out.push('');
+  }
+
+  out.push('## Trends and forecasts', '');
+  if (a.forecasts.length === 0) {
+    out.push('No limit is in sight: nothing that has a limit (memory, file descriptors, disk) is rising significantly.', '');
+  } else {
+    for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
+    out.push('');
+  }
+  const moving = a.trends.filter((t) => t.trend.significant);
+  if (moving.length === 0) {
+    out.push('No series rose or fell significantly over the window.', '');
+  } else {
+    out.push('| Series | Direction | Change per minute | R² | Samples |', '|---|---|---|---|---|');
+    for (const t of moving) {
+      out.push(
+        `| ${codeSpan(t.key, true)} | ${t.trend.direction} | ${signed(formatByUnit(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
+      );
+    }
+    out.push('');
+  }
+  const corr = a.correlations.filter((c) => Number.isFinite(c.r));
+  if (corr.length > 0) {
+    out.push('| Correlation | r | Pairs |', '|---|---|---|');
+    for (const c of corr) out.push(`| ${codeSpan(c.a, true)} ~ ${codeSpan(c.b, true)} | ${c.r.toFixed(2)} | ${c.n} |`);
+    out.push('');
+  }
+
+  out.push(...methods());
+  return out.join('\n');
+}
+
+function targetLine(report: ReportData): string {
+  const t = report.target;
+  const parts = [codeSpan(t.name)];
+  if (t.pid !== undefined) parts.push(`pid ${t.pid}`);
+  parts.push(t.state === 'running' ? 'running' : t.state === 'notRunning' ? 'not running' : 'not configured');
+  let line = parts.join(', ');
+  if (t.commandLine) line += ` — ${codeSpan(t.commandLine)}`;
+  if (t.detail) line += ` (${escapeMarkdownText(t.detail)})`;
+  return line;
+}
+
+function statsTable(rows: readonly (readonly [string | null, SeriesStats | undefined])[]): string[] {
+  const present = rows.filter((r): r is readonly [string | null, SeriesStats] => r[1] !== undefined);
+  if (present.length === 0) return ['_No samples._', ''];
+  const out = ['| Metric | Latest | Mean | Median | p95 | p99 | Min | Max | Samples |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const [label, s] of present) {
+    const title = label ? escapeMarkdownText(label) : codeSpan(s.key, true);
+    if (s.kind === 'counter') {
+      out.push(`| ${title} | ${formatNumber(s.increase ?? NaN)} (increase) | — | — | — | — | — | — | ${s.summary.count + 1} |`);
+      continue;
+    }
+    // Derived series have no unit suffix in their key; format by name.
+    const f = (v: number): string => formatByUnit(s.name, v);
+    const sm = s.summary;
+    const invalid = sm.invalidCount > 0 ? ` (+${sm.invalidCount} invalid)` : '';
+    out.push(
+      `| ${title} | ${f(s.latest?.value ?? NaN)} | ${f(sm.mean)} | ${f(sm.median)} | ${f(sm.p95)} | ${f(sm.p99)} | ${f(sm.min)} | ${f(sm.max)} | ${sm.count}${invalid} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
+function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
+  if (alerts.length === 0) return [none, ''];
+  const out = ['| Level | Alert | Started | Duration | Peak | Message |', '|---|---|---|---|---|---|'];
+  for (const x of alerts) {
+    const dur = x.durationMs ?? (x.endedMs !== undefined ? x.endedMs - x.startedMs : undefined);
+    const peak =
+      x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByUnit(x.metric ?? '', x.peakValue) : escapeMarkdownText(x.peakValue);
+    const state = x.state === 'pending' ? ' (pending)' : '';
+    out.push(
+      `| ${SEVERITY_LABEL[x.level] ?? escapeMarkdownText(String(x.level))}${state} | ${escapeMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${escapeMarkdownText(x.message)} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
+function issueSection(issue: Issue): string[] {
+  const out = [`### ${escapeMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL[issue.severity]}** · ${issue.category}`, '', escapeMarkdownText(issue.summary), ''];
+  if (issue.evidence.length > 0) {
+    out.push('| Evidence | Value | Window | Series |', '|---|---|---|---|');
+    for (const e of issue.evidence) {
+      const win = e.window.fromMs === e.window.toMs ? formatTimestamp(e.window.fromMs) : `${formatTimestamp(e.window.fromMs)} → ${formatTimestamp(e.window.toMs)}`;
+      out.push(`| ${escapeMarkdownText(e.label)} | ${escapeMarkdownText(e.value)} | ${win} | ${e.series ? codeSpan(e.series, true) : '—'} |`);
+    }
+    out.push('');
+  }
+  // Recommendations are our own text with commands in backticks: kept as Markdown.
+  if (issue.recommendations.now.length > 0) {
+    out.push('**Do now**', '');
+    for (const r of issue.recommendations.now) out.push(`- ${r}`);
+    out.push('');
+  }
+  if (issue.recommendations.investigate.length > 0) {
+    out.push('**Investigate**', '');
+    for (const r of issue.recommendations.investigate) out.push(`- ${r}`);
+    out.push('');
+  }
+  return out;
+}
+
+function forecastSentence(f: ReportData['analysis']['forecasts'][number]): string {
+  const name = f.series.split('{')[0] ?? f.series;
+  return (
+    `${capitalise(escapeMarkdownText(f.what))} reaches ${escapeMarkdownText(f.limitLabel)} in ~${formatDuration(f.etaMs)} ` +
+    `(around ${formatTimestamp(f.reachAtMs)}), rising ${formatByUnit(name, f.trend.slopePerMinute)}/min now at ${formatByUnit(name, f.fittedNow)} ` +
+    `(R² ${f.trend.r2.toFixed(2)}, ${f.trend.n} samples).`
+  );
+}
+
+function signed(text: string, v: number): string {
+  return v > 0 && !text.startsWith('+') ? `+${text}` : text;
+}
+
+function capitalise(s: string): string {
+  return s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+function methods(): string[] {
+  const detectors = DETECTOR_TABLE.map((r) => `${codeSpan(r.pattern.source)} → ${r.detector} (${r.why})`).join('; ');
+  return [
+    '## How each figure was computed',
+    '',
+    '- **Statistics** use the finite samples of the window; NaN/Infinity samples are counted as invalid and left out. Percentiles interpolate linearly between closest ranks (numpy\'s default). Standard deviation uses n − 1. Memory units are binary (1 MB = 1,048,576 bytes).',
+    '- **Counters** (`*_total`) are turned into per-second rates between consecutive samples; a decrease is a counter reset (the process restarted) and counts the new value as the increase, as Prometheus `rate()` does.',
+    '- **Trends** are least-squares lines against time. A trend is called rising or falling only when the slope\'s t-statistic passes the two-sided 99% Student-t test *and* the line explains at least 30% of the variance (R² ≥ 0.3); otherwise it is flat.',
+    `- **Forecasts** fit a line to the last 10 minutes (or what there is) and extrapolate from the latest sample, like Prometheus \`predict_linear\`. They appear only for significantly rising series still below their limit.`,
+    `- **Anomalies** are adaptive, no threshold is set per metric. Spiky series: robust z-score 0.6745·(x − median)/MAD over the previous 60 samples (mean absolute deviation when MAD is 0), flagged above 3.5; EWMA series: (x − mean)/σ with σ from successive differences, flagged above 3.5. A lone flagged sample needs a score of 5. Long windows are bucketed to 2,000 points. Detectors: ${detectors}.`,
+    `- **Correlations** are Pearson's r between two series paired by nearest timestamp (within half a sampling interval).`,
+    `- **Rules**: CPU saturation when ≥ ${Thresholds.sustainedShare * 100}% of the last 5 min is at ≥ ${Thresholds.cpuBusyPercent}% of a core (critical at ${Thresholds.cpuCriticalPercent}%); another process when the machine is ≥ ${Thresholds.systemBusyPercent}% busy and the server < ${Thresholds.serverQuietPercent}%; memory leak when RSS rises with R² ≥ ${Thresholds.leakMinR2} over ≥ 5 min by ≥ ${Thresholds.leakMinGrowthShare * 100}% (or reaches its limit within a day) while users and messages do not rise; load-driven latency when r > ${Thresholds.latencyCorrelationR} over ≥ ${Thresholds.latencyCorrelationMinPairs} pairs; event-loop lag median ≥ ${Thresholds.eventLoopLagWarnSeconds * 1000} ms; GC share ≥ ${Thresholds.gcWarnRatio * 100}% (rate of the GC histogram count × its mean = seconds of GC per second); fd leak and disk filling when the forecast is within a day.`,
+    '',
+  ];
+}

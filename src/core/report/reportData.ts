@@ -1,0 +1,109 @@
+/**
+ * The report as data: everything the Markdown (and any other rendering) shows,
+ * JSON-serialisable, built from an Analysis plus the target and the alert engine's
+ * alerts mapped to a minimal shape.
+ */
+import { Analysis } from '../analyze/analyzer';
+import { TargetState } from '../model';
+
+export type AlertLevel = 'info' | 'warning' | 'critical';
+
+/** The minimal alert the report needs; the alert engine's objects map onto it. */
+export interface ReportAlert {
+  readonly id: string;
+  readonly level: AlertLevel;
+  /** 'firing' for active alerts, 'resolved' for history ('pending' is shown as such). */
+  readonly state: 'pending' | 'firing' | 'resolved';
+  readonly title: string;
+  readonly message: string;
+  readonly startedMs: number;
+  readonly endedMs?: number;
+  /** Already formatted or a number formatted by the metric's unit when `metric` is set. */
+  readonly peakValue?: number | string;
+  /** Metric name of the peak value, for units. */
+  readonly metric?: string;
+  readonly durationMs?: number;
+}
+
+export interface ReportTarget {
+  /** For people: "node server.js" or the configured name. */
+  readonly name: string;
+  readonly state: 'running' | 'notRunning' | 'unconfigured';
+  readonly pid?: number;
+  readonly commandLine?: string;
+  /** Why this process, or why none. */
+  readonly detail?: string;
+}
+
+export interface ReportInput {
+  readonly target: ReportTarget;
+  readonly analysis: Analysis;
+  /** When the report was made (injected clock). */
+  readonly generatedAtMs: number;
+  readonly alerts?: { readonly active?: readonly ReportAlert[]; readonly history?: readonly ReportAlert[] };
+  /** Default "Chat server performance report". */
+  readonly title?: string;
+}
+
+export interface ReportData {
+  /** Bumped when the shape changes, for tools that read the JSON. */
+  readonly schemaVersion: 1;
+  readonly title: string;
+  readonly generatedAtMs: number;
+  readonly generatedAt: string;
+  readonly target: ReportTarget;
+  readonly window: { readonly fromMs: number; readonly toMs: number; readonly durationMs: number; readonly from: string; readonly to: string };
+  readonly analysis: Analysis;
+  readonly alerts: { readonly active: readonly ReportAlert[]; readonly history: readonly ReportAlert[] };
+}
+
+/** Maps the collector's TargetState to the report's target block. */
+export function reportTargetFrom(state: TargetState, name?: string): ReportTarget {
+  switch (state.kind) {
+    case 'running':
+      return {
+        name: name ?? state.process.executable,
+        state: 'running',
+        pid: state.process.pid,
+        commandLine: state.process.commandLine,
+        detail: state.process.reason,
+      };
+    case 'notRunning':
+      return { name: name ?? 'chat server', state: 'notRunning', pid: state.lastPid, detail: state.message };
+    case 'unconfigured':
+      return { name: name ?? 'chat server', state: 'unconfigured', detail: state.message };
+  }
+}
+
+/** Assembles the report. Never throws: odd input gives a report that says so. */
+export function buildReport(input: ReportInput): ReportData {
+  const { analysis } = input;
+  const { fromMs, toMs } = analysis.window;
+  const active = [...(input.alerts?.active ?? [])].sort(byLevelThenTime);
+  const history = [...(input.alerts?.history ?? [])].sort((a, b) => b.startedMs - a.startedMs);
+  return {
+    schemaVersion: 1,
+    title: input.title ?? 'Chat server performance report',
+    generatedAtMs: input.generatedAtMs,
+    generatedAt: iso(input.generatedAtMs),
+    target: input.target,
+    window: { fromMs, toMs, durationMs: Math.max(0, toMs - fromMs), from: iso(fromMs), to: iso(toMs) },
+    analysis,
+    alerts: { active, history },
+  };
+}
+
+/** The report as indented JSON; NaN and ±Infinity (figures without data) become null. */
+export function renderJson(report: ReportData): string {
+  return JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}
+
+const LEVEL_RANK: Record<AlertLevel, number> = { critical: 0, warning: 1, info: 2 };
+
+function byLevelThenTime(a: ReportAlert, b: ReportAlert): number {
+  return (LEVEL_RANK[a.level] ?? 3) - (LEVEL_RANK[b.level] ?? 3) || a.startedMs - b.startedMs;
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+}
