@@ -67,8 +67,9 @@ export function fail(message: string, setting: string): LocateFailure {
   return { ok: false, message, setting };
 }
 
-/** `pid 4242 (node server.js)`, with long command lines shortened for a sentence. */
+/** `pid 4242 (node server.js)`, on one line and shortened, for a sentence. */
 export function describeProcess(pid: number, commandLine: string): string {
-  const cmd = commandLine.length > 80 ? commandLine.slice(0, 77) + '…' : commandLine;
+  const oneLine = commandLine.replace(/\s+/g, ' ').trim();
+  const cmd = oneLine.length > 80 ? oneLine.slice(0, 77) + '…' : oneLine;
   return `pid ${pid} (${cmd})`;
 }

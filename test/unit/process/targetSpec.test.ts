@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseTargetSpec } from '../../../src/core/process/targetSpec';
+import { describeProcess, parseTargetSpec } from '../../../src/core/process/targetSpec';
 
 describe('parseTargetSpec', () => {
   it('prefers pid, then port, then commandPattern', () => {
@@ -40,5 +40,13 @@ describe('parseTargetSpec', () => {
     const r = parseTargetSpec({ commandPattern: '  ' });
     assert.ok('ok' in r);
     assert.match(r.message, /^No process to watch is configured: set chatroomMonitor\.target\.port/);
+  });
+});
+
+describe('describeProcess', () => {
+  it('puts a multi-line command line on one short line', () => {
+    assert.equal(describeProcess(7, 'node -e \nconst a = 1;\n  run()'), 'pid 7 (node -e const a = 1; run())');
+    const long = describeProcess(7, 'x'.repeat(200));
+    assert.equal(long, `pid 7 (${'x'.repeat(77)}…)`);
   });
 });
