@@ -1,0 +1,372 @@
+/**
+ * The dashboard page: applies the host's messages to the views, and turns the
+ * user's clicks into requests to the host. Owns the page's data (bounded) and its
+ * UI state (saved with setState).
+ */
+import {
+  AlertDto,
+  ChartId,
+  HostToWebview,
+  MarkerDto,
+  MAX_SELECTED_SERIES,
+  RANGE_IDS,
+  RANGE_MS,
+  RangeId,
+  SeriesDto,
+} from '../shared/protocol';
+import { AlertsView } from './alertsView';
+import { button, h, replaceChildren } from './dom';
+import { seriesLabel } from './format';
+import { HeaderView } from './headerView';
+import { IssuesView } from './issuesView';
+import { SeriesData } from './seriesData';
+import { Palette, readPalette } from './theme';
+import { TilesView } from './tilesView';
+import { TimeChart } from './timeChart';
+import { readUiState, UiState, VsCodeApi } from './vscodeApi';
+
+interface ChartDef {
+  id: ChartId;
+  title: string;
+}
+
+const FIXED_CHARTS: readonly ChartDef[] = [
+  { id: 'processCpu', title: 'Server CPU' },
+  { id: 'processMemory', title: 'Server memory' },
+  { id: 'systemUsage', title: 'Machine CPU and memory' },
+  { id: 'systemNetwork', title: 'Machine network' },
+];
+
+const RANGE_LABELS: Readonly<Record<RangeId, string>> = { '1m': '1m', '5m': '5m', '15m': '15m', '1h': '1h', all: 'All' };
+const RANGE_NAMES: Readonly<Record<RangeId, string>> = {
+  '1m': 'last minute',
+  '5m': 'last 5 minutes',
+  '15m': 'last 15 minutes',
+  '1h': 'last hour',
+  all: 'everything kept',
+};
+
+export class Dashboard {
+  private readonly ui: UiState;
+  private readonly data = new SeriesData();
+  private catalogue: SeriesDto[] = [];
+  private markers: MarkerDto[] = [];
+  private alerts: AlertDto[] = [];
+  private maxPoints = 3600;
+  private palette: Palette;
+  private readonly charts = new Map<string, TimeChart>();
+  private started = false;
+
+  private readonly header = new HeaderView();
+  private readonly tiles = new TilesView();
+  private readonly alertsView: AlertsView;
+  private readonly issuesView = new IssuesView();
+  private readonly rangeButtons = new Map<RangeId, HTMLButtonElement>();
+  private readonly pauseButton: HTMLButtonElement;
+  private readonly pausedNote = h('span', { className: 'paused-note', attrs: { role: 'status' } });
+  private readonly chartGrid = h('div', { className: 'chart-grid' });
+  private readonly serverSlot = h('div', { className: 'server-chart' });
+  private readonly picker = h('details', { className: 'picker' });
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: VsCodeApi,
+  ) {
+    this.ui = readUiState(api.getState());
+    this.palette = readPalette();
+    this.alertsView = new AlertsView((id, minutes) => this.api.postMessage({ type: 'snooze', alertId: id, minutes }));
+
+    const rangeGroup = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': 'Time range' } });
+    for (const r of RANGE_IDS) {
+      const b = button(RANGE_LABELS[r], undefined, () => this.setRange(r), {
+        'aria-pressed': 'false',
+        'aria-label': `Show the ${RANGE_NAMES[r]}`,
+        'data-range': r,
+      });
+      this.rangeButtons.set(r, b);
+      rangeGroup.appendChild(b);
+    }
+    this.pauseButton = button('Pause', 'debug-pause', () => this.setPaused(!this.ui.paused), {
+      'aria-pressed': 'false',
+      'aria-label': 'Pause the charts',
+      'data-action': 'pause',
+    });
+    const report = button('Performance report', 'output', () => this.api.postMessage({ type: 'openReport' }), {
+      'data-action': 'report',
+    });
+    const toolbar = h('div', { className: 'toolbar' }, rangeGroup, this.pauseButton, this.pausedNote, report);
+
+    const chartsSection = h(
+      'section',
+      { className: 'charts', attrs: { 'aria-labelledby': 'charts-title' } },
+      h('h2', { attrs: { id: 'charts-title' }, text: 'Charts' }),
+      this.chartGrid,
+      h('h2', { attrs: { id: 'server-title' }, text: 'Server metrics' }),
+      this.picker,
+      this.serverSlot,
+    );
+    replaceChildren(root, this.header.element, toolbar, this.tiles.element, this.alertsView.element, chartsSection, this.issuesView.element);
+    root.setAttribute('aria-busy', 'true');
+    this.renderControls();
+
+    this.resizeObserver = new ResizeObserver(() => this.resizeCharts());
+    this.resizeObserver.observe(this.chartGrid);
+  }
+
+  /** The state the host needs on `ready` to send the right window first time. */
+  readyMessage(): { type: 'ready'; range?: RangeId; selectedSeries?: string[] } {
+    return { type: 'ready', range: this.ui.range, selectedSeries: this.ui.selected };
+  }
+
+  handle(msg: HostToWebview): void {
+    switch (msg.type) {
+      case 'init':
+        this.started = true;
+        this.ui.range = this.ui.range ?? msg.ui.range;
+        this.maxPoints = msg.ui.maxPoints;
+        if (!this.ui.selected) {
+          this.ui.selected = msg.ui.selectedSeries;
+        }
+        this.catalogue = msg.catalogue;
+        this.markers = msg.markers;
+        this.alerts = msg.alerts;
+        this.header.render(msg.header);
+        this.alertsView.render(msg.alerts, Date.now());
+        this.issuesView.render(msg.issues);
+        this.data.replace(msg.columns);
+        this.rebuild();
+        this.renderControls();
+        this.root.setAttribute('aria-busy', 'false');
+        return;
+      case 'window':
+        this.data.replace(msg.columns);
+        this.refreshData(true);
+        return;
+      case 'append':
+        this.data.append(msg.columns);
+        this.refreshData(false);
+        return;
+      case 'header':
+        this.header.render(msg.header);
+        return;
+      case 'alerts':
+        this.alerts = msg.alerts;
+        this.alertsView.render(msg.alerts, Date.now());
+        return;
+      case 'issues':
+        this.issuesView.render(msg.issues);
+        return;
+      case 'markers':
+        this.markers = msg.markers;
+        for (const c of this.charts.values()) {
+          c.setMarkers(this.markers);
+        }
+        return;
+      case 'catalogue':
+        this.catalogue = msg.catalogue;
+        this.rebuild();
+        return;
+    }
+  }
+
+  /** Colours changed: charts are rebuilt with the new palette. */
+  onThemeChange(): void {
+    this.palette = readPalette();
+    if (this.started) {
+      this.rebuild();
+    }
+  }
+
+  private get range(): RangeId {
+    return this.ui.range ?? '5m';
+  }
+
+  private save(): void {
+    this.api.setState(this.ui);
+  }
+
+  private setRange(r: RangeId): void {
+    this.ui.range = r;
+    this.save();
+    this.renderControls();
+    this.api.postMessage({ type: 'setRange', range: r });
+    // Show what is held at once; the host's window message fills in the rest.
+    this.refreshData(true);
+  }
+
+  private setPaused(paused: boolean): void {
+    this.ui.paused = paused;
+    this.save();
+    this.renderControls();
+    if (paused) {
+      // Charts keep a copy: the live arrays keep sliding while paused.
+      this.drawCharts(true);
+    } else {
+      this.refreshData(true);
+    }
+  }
+
+  private renderControls(): void {
+    for (const [r, b] of this.rangeButtons) {
+      b.setAttribute('aria-pressed', String(r === this.range));
+    }
+    const paused = this.ui.paused;
+    this.pauseButton.setAttribute('aria-pressed', String(paused));
+    this.pauseButton.setAttribute('aria-label', paused ? 'Resume the charts' : 'Pause the charts');
+    replaceChildren(
+      this.pauseButton,
+      h('span', { className: `codicon codicon-${paused ? 'debug-continue' : 'debug-pause'}`, attrs: { 'aria-hidden': 'true' } }),
+      h('span', { className: 'label', text: paused ? 'Resume' : 'Pause' }),
+    );
+    this.pausedNote.textContent = paused ? 'Charts paused; figures above stay live.' : '';
+  }
+
+  /** Rebuilds tiles, charts and picker from the catalogue, then draws the data. */
+  private rebuild(): void {
+    for (const c of this.charts.values()) {
+      c.destroy();
+    }
+    this.charts.clear();
+    this.tiles.build(this.catalogue, this.palette);
+    const width = this.chartWidth();
+    for (const def of FIXED_CHARTS) {
+      const series = this.catalogue.filter((s) => s.chart === def.id);
+      if (series.length === 0) {
+        continue;
+      }
+      const chart = this.makeChart(`chart-${def.id}`, def.title, series, width);
+      this.chartGrid.appendChild(chart.element);
+    }
+    const byKey = new Map(this.catalogue.map((s) => [s.key, s]));
+    const picked = (this.ui.selected ?? []).map((k) => byKey.get(k)).filter((s): s is SeriesDto => s?.chart === 'server');
+    if (picked.length > 0) {
+      replaceChildren(this.serverSlot, this.makeChart('chart-server', 'Picked server series', picked, this.serverSlot.clientWidth || width).element);
+    } else {
+      replaceChildren(this.serverSlot, h('p', { className: 'empty', text: this.serverEmptyText() }));
+    }
+    this.renderPicker();
+    this.refreshData(true);
+  }
+
+  private serverEmptyText(): string {
+    return this.catalogue.some((s) => s.chart === 'server')
+      ? 'Pick series above to chart the server’s own metrics.'
+      : 'No metrics scraped from the server yet. Set chatroomMonitor.metrics.url to its /metrics endpoint.';
+  }
+
+  private makeChart(id: string, title: string, series: SeriesDto[], width: number): TimeChart {
+    const hidden = new Set(this.ui.hidden);
+    const chart = new TimeChart({
+      id,
+      title,
+      series: series.map((s) => ({ key: s.key, label: seriesLabel(s.name, s.labels), unit: s.unit })),
+      hidden,
+      palette: this.palette,
+      width,
+      onToggle: (key, shown) => {
+        const set = new Set(this.ui.hidden);
+        if (shown) {
+          set.delete(key);
+        } else {
+          set.add(key);
+        }
+        this.ui.hidden = [...set];
+        this.save();
+      },
+    });
+    chart.setMarkers(this.markers);
+    this.charts.set(id, chart);
+    return chart;
+  }
+
+  private renderPicker(): void {
+    const server = this.catalogue.filter((s) => s.chart === 'server');
+    const selected = new Set(this.ui.selected ?? []);
+    const summary = h('summary', { text: `Choose series (${[...selected].filter((k) => server.some((s) => s.key === k)).length} of ${server.length})` });
+    const filter = h('input', { attrs: { type: 'search', placeholder: 'Filter series', 'aria-label': 'Filter series' } });
+    const list = h('ul', { className: 'picker-list' });
+    const items: { s: SeriesDto; li: HTMLLIElement; box: HTMLInputElement; text: string }[] = [];
+    for (const s of server) {
+      const text = seriesLabel(s.name, s.labels);
+      const box = h('input', { attrs: { type: 'checkbox', 'data-key': s.key } });
+      box.checked = selected.has(s.key);
+      box.addEventListener('change', () => this.toggleSeries(s.key, box.checked));
+      const label = h('label', {}, box, ' ', h('span', { text }));
+      if (s.help) {
+        label.title = s.help;
+      }
+      const li = h('li', {}, label);
+      items.push({ s, li, box, text });
+      list.appendChild(li);
+    }
+    const full = selected.size >= MAX_SELECTED_SERIES;
+    for (const it of items) {
+      it.box.disabled = full && !it.box.checked;
+    }
+    filter.addEventListener('input', () => {
+      const q = filter.value.toLowerCase();
+      for (const it of items) {
+        it.li.hidden = q.length > 0 && !it.text.toLowerCase().includes(q);
+      }
+    });
+    const wasOpen = this.picker.open;
+    replaceChildren(this.picker, summary, server.length > 8 ? filter : null, list);
+    this.picker.open = wasOpen;
+    this.picker.hidden = server.length === 0;
+  }
+
+  private toggleSeries(key: string, on: boolean): void {
+    const set = new Set(this.ui.selected ?? []);
+    if (on) {
+      if (set.size >= MAX_SELECTED_SERIES) {
+        return;
+      }
+      set.add(key);
+    } else {
+      set.delete(key);
+    }
+    this.ui.selected = [...set];
+    this.save();
+    this.api.postMessage({ type: 'selectSeries', keys: this.ui.selected });
+    this.rebuild();
+  }
+
+  /** After data changed: trims to the range, updates tiles, and charts unless paused. */
+  private refreshData(force: boolean): void {
+    const span = RANGE_MS[this.range];
+    const last = this.data.x.length ? this.data.x[this.data.x.length - 1]! : undefined;
+    this.data.trim(span !== undefined && last !== undefined ? last - span / 1000 : undefined, this.maxPoints);
+    this.tiles.update(this.data);
+    if (!this.ui.paused) {
+      this.drawCharts(false);
+    } else if (force) {
+      this.drawCharts(true);
+    }
+  }
+
+  private drawCharts(copy: boolean): void {
+    const span = RANGE_MS[this.range];
+    const x = copy ? this.data.x.slice() : this.data.x;
+    for (const chart of this.charts.values()) {
+      const cols = chart.seriesKeys.map((k) => {
+        const c = this.data.column(k);
+        return copy ? c?.slice() : c;
+      });
+      chart.setData(x, cols, this.range, { spanSec: span === undefined ? undefined : span / 1000 });
+    }
+  }
+
+  private chartWidth(): number {
+    const w = this.chartGrid.clientWidth || this.root.clientWidth || 600;
+    // Two columns when there is room for two readable charts.
+    return Math.max(240, Math.floor(w >= 900 ? (w - 16) / 2 : w));
+  }
+
+  private resizeCharts(): void {
+    const width = this.chartWidth();
+    for (const [id, c] of this.charts) {
+      c.setWidth(id === 'chart-server' ? Math.max(240, this.serverSlot.clientWidth || width) : width);
+    }
+  }
+}

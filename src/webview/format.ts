@@ -1,0 +1,59 @@
+/**
+ * Values as people read them, by the unit the host gave the series. The figures
+ * come from the core formatter so the page, the status bar and the report agree.
+ */
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatRatio, formatSeconds } from '../core/format';
+import { RangeId, SeriesUnit } from '../shared/protocol';
+
+export function formatValue(unit: SeriesUnit, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return '—';
+  }
+  switch (unit) {
+    case 'percent':
+      return formatPercent(value);
+    case 'bytes':
+      return formatBytes(value);
+    case 'bytesPerSecond':
+      return formatRate(value, 'bytes');
+    case 'perSecond':
+      return formatRate(value);
+    case 'seconds':
+      return formatSeconds(value);
+    case 'ratio':
+      return formatRatio(value);
+    case 'count':
+      return formatNumber(value);
+  }
+}
+
+export function formatUptime(seconds: number): string {
+  return formatDuration(seconds * 1000);
+}
+
+const RANGE_WORDS: Readonly<Record<RangeId, string>> = {
+  '1m': 'the last minute',
+  '5m': 'the last 5 minutes',
+  '15m': 'the last 15 minutes',
+  '1h': 'the last hour',
+  all: 'everything kept',
+};
+
+/** "the last 5 minutes", for chart summaries. */
+export function rangeWords(range: RangeId): string {
+  return RANGE_WORDS[range];
+}
+
+/** Local wall-clock time, hours and minutes: when an alert started. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** `name{a="x"}` as shown in legends and the picker; labels are server text, shown literally. */
+export function seriesLabel(name: string, labels: Readonly<Record<string, string>>): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${labels[k]}"`);
+  return parts.length ? `${name}{${parts.join(', ')}}` : name;
+}

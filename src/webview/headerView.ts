@@ -1,0 +1,46 @@
+/** The header: what is watched, its health, and whether the figures are live. */
+import { HeaderDto, HealthStatus } from '../shared/protocol';
+import { h, icon, replaceChildren } from './dom';
+import { formatUptime } from './format';
+
+const STATUS: Readonly<Record<HealthStatus, { text: string; icon: string }>> = {
+  healthy: { text: 'Healthy', icon: 'pass' },
+  warning: { text: 'Warning', icon: 'warning' },
+  critical: { text: 'Critical', icon: 'error' },
+  unknown: { text: 'Unknown', icon: 'question' },
+};
+
+const STATE_TEXT: Readonly<Record<HeaderDto['state'], string>> = {
+  running: 'Running',
+  notRunning: 'Not running',
+  unconfigured: 'Not configured',
+  stale: 'Stale — no fresh data',
+};
+
+export class HeaderView {
+  readonly element = h('header', { className: 'dash-header', attrs: { 'aria-label': 'Watched server' } });
+
+  render(header: HeaderDto): void {
+    const status = STATUS[header.status];
+    const details: string[] = [];
+    if (header.pid !== undefined) {
+      details.push(`pid ${header.pid}`);
+    }
+    if (header.port !== undefined) {
+      details.push(`port ${header.port}`);
+    }
+    if (header.uptimeSeconds !== undefined && header.state === 'running') {
+      details.push(`up ${formatUptime(header.uptimeSeconds)}`);
+    }
+    replaceChildren(
+      this.element,
+      h('h1', { className: 'name', text: header.name }),
+      h('span', { className: `badge status-${header.status}`, attrs: { role: 'status' } }, icon(status.icon), ` ${status.text}`),
+      header.state !== 'running' ? h('span', { className: `badge state-${header.state}`, text: STATE_TEXT[header.state] }) : null,
+      details.length ? h('span', { className: 'details', text: details.join(' · ') }) : null,
+      header.message ? h('p', { className: 'message', text: header.message }) : null,
+    );
+    // Tiles and charts dim when the data is not live (see dashboard.css).
+    document.body.dataset.targetState = header.state;
+  }
+}

@@ -1,0 +1,40 @@
+/** The analyzer's findings: what is wrong, the figures behind it, and what to do. */
+import { IssueDto, IssueSeverity } from '../shared/protocol';
+import { h, icon, replaceChildren } from './dom';
+
+const SEVERITY_ICON: Readonly<Record<IssueSeverity, string>> = { info: 'info', warning: 'warning', critical: 'error' };
+
+export class IssuesView {
+  private readonly body = h('div', { className: 'issue-list' });
+  readonly element = h(
+    'section',
+    { className: 'issues', attrs: { 'aria-labelledby': 'issues-title' } },
+    h('h2', { attrs: { id: 'issues-title' }, text: 'Issues and recommendations' }),
+    this.body,
+  );
+
+  render(issues: readonly IssueDto[]): void {
+    if (issues.length === 0) {
+      replaceChildren(this.body, h('p', { className: 'empty', text: 'No issues found in the recent data.' }));
+      return;
+    }
+    replaceChildren(this.body, ...issues.map((i) => this.issue(i)));
+  }
+
+  private issue(i: IssueDto): HTMLElement {
+    const evidence = i.evidence.length
+      ? h('dl', { className: 'evidence' }, ...i.evidence.flatMap((e) => [h('dt', { text: e.label }), h('dd', { text: e.value })]))
+      : null;
+    const list = (title: string, items: string[]): HTMLElement | null =>
+      items.length ? h('div', { className: 'recs' }, h('h4', { text: title }), h('ul', {}, ...items.map((t) => h('li', { text: t })))) : null;
+    return h(
+      'article',
+      { className: `issue severity-${i.severity}`, attrs: { 'data-issue-id': i.id, 'aria-label': i.title } },
+      h('h3', {}, icon(SEVERITY_ICON[i.severity]), ' ', h('span', { text: i.title })),
+      h('p', { className: 'summary', text: i.summary }),
+      evidence,
+      list('Do now', i.recommendations.now),
+      list('Investigate', i.recommendations.investigate),
+    );
+  }
+}

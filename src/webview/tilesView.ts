@@ -1,0 +1,69 @@
+/** Key figures at the top: one tile per role the server provides, each with a sparkline. */
+import { SeriesDto, TILE_ROLES, TileRole } from '../shared/protocol';
+import { h, replaceChildren } from './dom';
+import { formatValue } from './format';
+import { SeriesData } from './seriesData';
+import { drawSparkline } from './sparkline';
+import { Palette } from './theme';
+
+const TITLES: Readonly<Record<TileRole, string>> = {
+  cpu: 'CPU',
+  memory: 'Memory',
+  activeUsers: 'Active users',
+  messagesPerSecond: 'Messages/s',
+  latencyP95: 'Latency p95',
+  errorRate: 'Error rate',
+};
+
+interface Tile {
+  series: SeriesDto;
+  value: HTMLElement;
+  canvas: HTMLCanvasElement;
+  color: string;
+}
+
+export class TilesView {
+  readonly element = h('section', { className: 'tiles', attrs: { 'aria-label': 'Key figures' } });
+  private tiles: Tile[] = [];
+
+  /** Rebuilds the tiles for the roles present in the catalogue (only those). */
+  build(catalogue: readonly SeriesDto[], palette: Palette): void {
+    const byRole = new Map<TileRole, SeriesDto>();
+    for (const s of catalogue) {
+      if (s.role && !byRole.has(s.role)) {
+        byRole.set(s.role, s);
+      }
+    }
+    this.tiles = [];
+    const nodes: HTMLElement[] = [];
+    TILE_ROLES.forEach((role, i) => {
+      const series = byRole.get(role);
+      if (!series) {
+        return;
+      }
+      const value = h('div', { className: 'tile-value', text: '—' });
+      const canvas = h('canvas', { className: 'sparkline', attrs: { 'aria-hidden': 'true' } });
+      const color = palette.series[i % palette.series.length]!;
+      this.tiles.push({ series, value, canvas, color });
+      nodes.push(
+        h(
+          'div',
+          { className: 'tile', attrs: { role: 'group', 'aria-label': TITLES[role], 'data-role': role, title: series.key } },
+          h('div', { className: 'tile-title', text: TITLES[role] }),
+          value,
+          canvas,
+        ),
+      );
+    });
+    replaceChildren(this.element, ...nodes);
+    this.element.hidden = nodes.length === 0;
+  }
+
+  update(data: SeriesData): void {
+    for (const t of this.tiles) {
+      const v = data.latest(t.series.key);
+      t.value.textContent = formatValue(t.series.unit, v);
+      drawSparkline(t.canvas, data.column(t.series.key), t.color);
+    }
+  }
+}

@@ -1,0 +1,421 @@
+/* global window, document, getComputedStyle, requestAnimationFrame -- page.evaluate callbacks run in the page */
+// Chromium tests of the dashboard page: the real bundle, the panel's own HTML and
+// CSP, served from 127.0.0.1, with a test stub in VS Code's place.
+//   node test/webview/run.mjs            (last line: "N passed, N failed")
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildAll, root } from './assets.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from './server.mjs';
+import { columns, HOSTILE, initMessage, T0_SEC } from './fixtureData.mjs';
+
+const SHOTS = path.join(root, 'test-results/webview');
+const TEST_TIMEOUT_MS = 30_000;
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+// ---------------------------------------------------------------------------
+// helpers
+
+async function open(page, url, { theme = 'dark', init = initMessage() } = {}) {
+  await page.goto(`${url}?theme=${theme}`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  if (init) {
+    await send(page, init);
+  }
+}
+
+/** Delivers a host message the way VS Code does (a window message event), then waits a frame. */
+async function send(page, msg) {
+  await page.evaluate((m) => window.postMessage(m, '*'), msg);
+  await frame(page);
+}
+
+async function frame(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+}
+
+const posted = (page) => page.evaluate(() => window.__posted);
+
+/** Non-transparent pixels of each uPlot canvas on the page, by chart id. */
+function inkByChart(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const fig of document.querySelectorAll('figure.chart')) {
+      const c = fig.querySelector('canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) {
+        if (d[i] > 0) {
+          n++;
+        }
+      }
+      out[fig.id] = n;
+    }
+    return out;
+  });
+}
+
+const attr = (page, sel, name) => page.locator(sel).first().getAttribute(name);
+const text = (page, sel) => page.locator(sel).first().textContent();
+
+function appendMsg(fromIndex, count, { keys } = {}) {
+  const init = initMessage();
+  const cat = init.catalogue.filter((s) => (keys ? keys.includes(s.key) : init.columns.keys.includes(s.key)));
+  return { type: 'append', columns: columns(cat, { startSec: T0_SEC + fromIndex, points: count, offset: fromIndex }) };
+}
+
+// ---------------------------------------------------------------------------
+// tests
+
+test('says ready first, with no data requested before', async ({ page, url }) => {
+  await open(page, url, { init: null });
+  const msgs = await posted(page);
+  assert.deepEqual(msgs, [{ type: 'ready' }]);
+  assert.equal(await attr(page, '#app', 'aria-busy'), 'true');
+});
+
+test('renders header, tiles and charts with ink on every canvas', async ({ page, url }) => {
+  await open(page, url);
+  assert.equal(await text(page, '.dash-header h1'), 'chat');
+  assert.match(await text(page, '.dash-header .details'), /pid 4242 · port 8080 · up 1 h 2 min/);
+  assert.match(await text(page, '.dash-header .badge'), /Warning/);
+  const roles = await page.locator('.tile').evaluateAll((els) => els.map((e) => e.dataset.role));
+  assert.deepEqual(roles, ['cpu', 'memory', 'activeUsers', 'messagesPerSecond', 'latencyP95', 'errorRate']);
+  assert.match(await text(page, '.tile[data-role="memory"] .tile-value'), /MB$/);
+  const ink = await inkByChart(page);
+  assert.deepEqual(Object.keys(ink).sort(), ['chart-processCpu', 'chart-processMemory', 'chart-server', 'chart-systemNetwork', 'chart-systemUsage']);
+  for (const [id, n] of Object.entries(ink)) {
+    assert.ok(n > 500, `${id} has only ${n} inked pixels`);
+  }
+  const sparkInk = await page.locator('.tile canvas').evaluateAll((cs) =>
+    cs.map((c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length),
+  );
+  assert.ok(sparkInk.every((n) => n > 20), `sparklines: ${sparkInk}`);
+  assert.equal(await attr(page, '#app', 'aria-busy'), 'false');
+});
+
+test('shows only the tiles the server provides', async ({ page, url }) => {
+  await open(page, url, { init: initMessage({ withErrorRate: false }) });
+  assert.equal(await page.locator('.tile[data-role="errorRate"]').count(), 0);
+  assert.equal(await page.locator('.tile').count(), 5);
+});
+
+test('each chart has a text summary with now, min and max over the range', async ({ page, url }) => {
+  await open(page, url);
+  const summary = await text(page, '#chart-processCpu-summary');
+  assert.match(summary, /^Server CPU \d+(\.\d)?% now, min \d+(\.\d)?%, max \d+(\.\d)?% over the last 5 minutes\.$/);
+  assert.equal(await attr(page, '#chart-processCpu', 'aria-describedby'), 'chart-processCpu-summary');
+});
+
+test('updates tiles, charts and summaries on append', async ({ page, url }) => {
+  await open(page, url);
+  const before = await attr(page, '#chart-processCpu', 'data-points');
+  const msg = appendMsg(300, 1);
+  msg.columns.y[0][0] = 42;
+  await send(page, msg);
+  assert.equal(Number(await attr(page, '#chart-processCpu', 'data-points')), Number(before) + 1);
+  assert.equal(await text(page, '.tile[data-role="cpu"] .tile-value'), '42%');
+  assert.match(await text(page, '#chart-processCpu-summary'), /42% now/);
+});
+
+test('range buttons ask the host for a window, save the choice and narrow at once', async ({ page, url }) => {
+  await open(page, url);
+  assert.equal(await attr(page, 'button[data-range="5m"]', 'aria-pressed'), 'true');
+  await page.click('button[data-range="1m"]');
+  await frame(page);
+  assert.deepEqual((await posted(page)).at(-1), { type: 'setRange', range: '1m' });
+  assert.equal(await attr(page, 'button[data-range="1m"]', 'aria-pressed'), 'true');
+  assert.equal(await attr(page, 'button[data-range="5m"]', 'aria-pressed'), 'false');
+  assert.equal(await page.evaluate(() => window.__state.range), '1m');
+  // Held data is cut to the new range before the host answers.
+  assert.equal(await attr(page, '#chart-processCpu', 'data-points'), '61');
+  assert.match(await text(page, '#chart-processCpu-summary'), /over the last minute\.$/);
+  const init = initMessage({ points: 3600, range: '1h' });
+  await send(page, { type: 'window', range: '1h', columns: init.columns });
+  assert.equal(await attr(page, '#chart-processCpu', 'data-points'), '61', 'a window is cut to the chosen range');
+});
+
+test('restores range and picked series from saved state on reload', async ({ page, url }) => {
+  await open(page, url);
+  await page.click('button[data-range="15m"]');
+  await page.reload();
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  const ready = (await posted(page)).find((m) => m.type === 'ready');
+  assert.equal(ready.range, '15m');
+  assert.equal(ready.selectedSeries.length, 4);
+});
+
+test('pause freezes the charts while tiles stay live; resume catches up', async ({ page, url }) => {
+  await open(page, url);
+  await page.click('button[data-action="pause"]');
+  assert.equal(await attr(page, 'button[data-action="pause"]', 'aria-pressed'), 'true');
+  assert.equal(await text(page, 'button[data-action="pause"] .label'), 'Resume');
+  const frozen = await attr(page, '#chart-processCpu', 'data-points');
+  const frozenSummary = await text(page, '#chart-processCpu-summary');
+  for (let i = 0; i < 5; i++) {
+    const m = appendMsg(300 + i, 1);
+    m.columns.y[0][0] = 77;
+    await send(page, m);
+  }
+  assert.equal(await attr(page, '#chart-processCpu', 'data-points'), frozen);
+  assert.equal(await text(page, '#chart-processCpu-summary'), frozenSummary);
+  assert.equal(await text(page, '.tile[data-role="cpu"] .tile-value'), '77%');
+  assert.equal(await page.evaluate(() => window.__state.paused), true);
+  await page.click('button[data-action="pause"]');
+  assert.equal(await attr(page, 'button[data-action="pause"]', 'aria-pressed'), 'false');
+  assert.match(await text(page, '#chart-processCpu-summary'), /77% now/);
+});
+
+test('hostile label values, help, alert and issue text show as literal text: no dialog, no console error', async ({ page, url, consoleErrors, dialogs }) => {
+  await open(page, url, { init: initMessage({ hostile: true }) });
+  await page.locator('details.picker summary').click();
+  const body = await page.evaluate(() => document.body.innerText);
+  for (const h of HOSTILE) {
+    assert.ok(body.includes(h), `missing literal ${h}`);
+  }
+  assert.equal(await text(page, '.dash-header h1'), HOSTILE[0]);
+  assert.equal(await text(page, '.alert[data-alert-id="cpu-high"] strong'), HOSTILE[0]);
+  assert.equal(await text(page, '.alert[data-alert-id="cpu-high"] .alert-message'), HOSTILE[1]);
+  const legend = await page.locator('#chart-server .u-legend').textContent();
+  assert.ok(legend.includes(`room="${HOSTILE[0]}"`), legend);
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.locator('script').count(), 2, 'no <script> element was created');
+  await page.waitForTimeout(200);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('the CSP blocks an injected inline script and reports the violation', async ({ page, url }) => {
+  await open(page, url);
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__pwned = true;';
+    document.body.appendChild(s);
+  });
+  await page.waitForFunction(() => window.__violations.length > 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  const v = await page.evaluate(() => window.__violations);
+  assert.ok(v.some((x) => x.directive.startsWith('script-src') && x.blockedURI === 'inline'), JSON.stringify(v));
+});
+
+test('the CSP blocks inline styles, and the page needs none', async ({ page, url }) => {
+  await open(page, url);
+  const before = await page.evaluate(() => window.__violations.length);
+  assert.equal(before, 0, 'rendering the dashboard caused no CSP violation');
+  await page.evaluate(() => {
+    const st = document.createElement('style');
+    st.textContent = 'body { display: none }';
+    document.head.appendChild(st);
+  });
+  await page.waitForFunction(() => window.__violations.length > 0);
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).display), 'none');
+});
+
+test('snooze buttons and the report button post their requests', async ({ page, url }) => {
+  await open(page, url);
+  await page.click('.alert[data-alert-id="cpu-high"] button:has-text("15 min")');
+  await page.click('button[aria-label="Snooze all alerts for 1 hour"]');
+  await page.click('button[data-action="report"]');
+  const msgs = (await posted(page)).slice(-3);
+  assert.deepEqual(msgs, [
+    { type: 'snooze', alertId: 'cpu-high', minutes: 15 },
+    { type: 'snooze', alertId: 'all', minutes: 60 },
+    { type: 'openReport' },
+  ]);
+  assert.equal(
+    await attr(page, '.alert[data-alert-id="cpu-high"] button:has-text("1 h")', 'aria-label'),
+    'Snooze "CPU above 80%" for 1 hour',
+  );
+});
+
+test('alerts and issues update from their messages', async ({ page, url }) => {
+  await open(page, url);
+  assert.equal(await page.locator('.alert').count(), 2);
+  assert.match(await text(page, '.issue h3'), /High CPU usage/);
+  assert.equal(await text(page, '.issue .evidence dd'), '86%');
+  assert.match(await text(page, '.issue .recs'), /Do now.*Optimise CPU-heavy handlers/);
+  await send(page, { type: 'alerts', alerts: [] });
+  await send(page, { type: 'issues', issues: [] });
+  assert.equal(await text(page, '.alert-list'), 'No active alerts.');
+  assert.match(await text(page, '.issue-list'), /No issues/);
+  assert.equal(await page.locator('button[aria-label="Snooze all alerts for 1 hour"]').isDisabled(), true);
+});
+
+test('alert and anomaly markers are drawn as bands on the charts', async ({ page, url }) => {
+  // A flat line at 0 keeps the top of the plot free of ink except for the bands.
+  const init = initMessage();
+  init.columns.y = init.columns.y.map((col) => col.map(() => 0));
+  await open(page, url, { init });
+  const sample = () =>
+    page.evaluate(() => {
+      const fig = document.getElementById('chart-processCpu');
+      const canvas = fig.querySelector('canvas');
+      const over = fig.querySelector('.u-over').getBoundingClientRect();
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const ctx = canvas.getContext('2d');
+      const alphaAt = (fx) => {
+        const x = Math.round((over.left - box.left + over.width * fx) * scale);
+        const y = Math.round((over.top - box.top + over.height * 0.3) * scale);
+        return ctx.getImageData(x, y, 1, 1).data[3];
+      };
+      return { alert: alphaAt(0.37), anomaly: alphaAt(0.75), none: alphaAt(0.6) };
+    });
+  const s = await sample();
+  assert.ok(s.alert > 0, `alert band missing: ${JSON.stringify(s)}`);
+  assert.ok(s.anomaly > 0, `anomaly band missing: ${JSON.stringify(s)}`);
+  assert.equal(s.none, 0);
+  await send(page, { type: 'markers', markers: [] });
+  const cleared = await sample();
+  assert.equal(cleared.alert, 0);
+  // Anomalies only show on the chart of their series.
+  const memAnomaly = await page.evaluate(() => document.getElementById('chart-processMemory') !== null);
+  assert.ok(memAnomaly);
+});
+
+test('header shows stale and not-running states and dims the figures', async ({ page, url }) => {
+  await open(page, url);
+  await send(page, { type: 'header', header: { name: 'chat', status: 'unknown', state: 'notRunning', message: 'No process listens on port 8080; start the server or change chatroomMonitor.target.port.' } });
+  assert.match(await text(page, '.dash-header'), /Not running/);
+  assert.match(await text(page, '.dash-header .message'), /chatroomMonitor\.target\.port/);
+  assert.equal(await page.evaluate(() => document.body.dataset.targetState), 'notRunning');
+  const deco = await page.locator('.tile-value').first().evaluate((e) => getComputedStyle(e).textDecorationLine);
+  assert.equal(deco, 'line-through');
+  await send(page, { type: 'header', header: { name: 'chat', status: 'unknown', state: 'stale', pid: 1 } });
+  assert.match(await text(page, '.dash-header'), /Stale — no fresh data/);
+});
+
+test('the series picker asks for the picked series and rebuilds the server chart', async ({ page, url }) => {
+  await open(page, url);
+  await page.locator('details.picker summary').click();
+  await page.locator('input[data-key="chat_rooms"]').check();
+  const last = (await posted(page)).at(-1);
+  assert.equal(last.type, 'selectSeries');
+  assert.ok(last.keys.includes('chat_rooms'));
+  assert.equal(await page.locator('#chart-server .u-legend .u-series').count(), 6);
+  assert.deepEqual(await page.evaluate(() => window.__state.selected), last.keys);
+});
+
+test('keyboard: range buttons are reachable and work with Enter; focus is visible', async ({ page, url }) => {
+  await open(page, url);
+  let found = false;
+  for (let i = 0; i < 10 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.dataset?.range === '15m');
+  }
+  assert.ok(found, 'the 15m button is in the tab order');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'setRange', range: '15m' });
+});
+
+test('ignores malformed host messages with one warning sentence', async ({ page, url, consoleErrors, consoleWarnings }) => {
+  await open(page, url);
+  await send(page, { type: 'append', columns: { x: [2, 1], keys: [], y: [] } });
+  await send(page, { type: 'launchMissiles' });
+  assert.equal(consoleWarnings.length, 2);
+  assert.match(consoleWarnings[0], /^Ignored a "append" message from the extension: columns x must be finite times in seconds, in ascending order\.$/);
+  assert.deepEqual(consoleErrors, []);
+  assert.equal(await text(page, '.dash-header h1'), 'chat');
+});
+
+test('data stays bounded: 30 minutes of appends at 5m keep 301 points', async ({ page, url }) => {
+  await open(page, url);
+  const keys = initMessage().columns.keys;
+  const cat = initMessage().catalogue.filter((s) => keys.includes(s.key));
+  // 30 min at 1 Hz, delivered 60 points per message to keep the test quick.
+  for (let i = 0; i < 30; i++) {
+    await page.evaluate((m) => window.postMessage(m, '*'), {
+      type: 'append',
+      columns: columns(cat, { startSec: T0_SEC + 300 + i * 60, points: 60, offset: 300 + i * 60 }),
+    });
+  }
+  await frame(page);
+  assert.equal(await attr(page, '#chart-processCpu', 'data-points'), '301');
+  assert.equal(await attr(page, '#chart-systemUsage', 'data-points'), '301');
+});
+
+test('light and dark themes: charts follow the theme; screenshots saved', async ({ page, url }) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await open(page, url, { theme: 'light' });
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(255, 255, 255)');
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-light.png'), fullPage: true });
+  const lightAxis = await page.evaluate(() => document.querySelector('#chart-processCpu .u-legend .u-series:nth-child(2) .u-marker')?.style.borderColor);
+  await page.evaluate(() => {
+    document.body.classList.replace('vscode-light', 'vscode-dark');
+  });
+  await frame(page);
+  const darkAxis = await page.evaluate(() => document.querySelector('#chart-processCpu .u-legend .u-series:nth-child(2) .u-marker')?.style.borderColor);
+  assert.notEqual(lightAxis, darkAxis, `series colours follow the theme: ${lightAxis} / ${darkAxis}`);
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-dark.png'), fullPage: true });
+  await open(page, url, { theme: 'hc' });
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-high-contrast.png'), fullPage: true });
+  assert.ok(fs.statSync(path.join(SHOTS, 'dashboard-dark.png')).size > 10_000);
+});
+
+// ---------------------------------------------------------------------------
+// runner
+
+async function main() {
+  const { bundleBytes, html } = await buildAll();
+  console.log(`dist/webview.js: ${(bundleBytes / 1024).toFixed(1)} KB minified`);
+  const server = await startFixtureServer(html);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const only = process.argv[2];
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const t of tests) {
+      if (only && !t.name.includes(only)) {
+        continue;
+      }
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const consoleErrors = [];
+      const consoleWarnings = [];
+      const dialogs = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') {
+          consoleErrors.push(m.text());
+        } else if (m.type() === 'warning') {
+          consoleWarnings.push(m.text());
+        }
+      });
+      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      try {
+        let timer;
+        await Promise.race([
+          t.fn({ page, url: server.url, consoleErrors, consoleWarnings, dialogs }),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS))),
+        ]).finally(() => clearTimeout(timer));
+        // A test that does not expect console errors must not have produced any.
+        if (!t.fn.toString().includes('consoleErrors')) {
+          const unexpected = consoleErrors.filter((e) => !/Content Security Policy/.test(e));
+          assert.deepEqual(unexpected, [], 'console errors');
+        }
+        passed++;
+        console.log(`  ✔ ${t.name}`);
+      } catch (err) {
+        failed++;
+        console.log(`  ✘ ${t.name}\n      ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n      ')}`);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+await main();

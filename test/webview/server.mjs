@@ -1,0 +1,78 @@
+// A tiny static server on 127.0.0.1 for the dashboard fixture page: the panel's
+// own HTML and CSP (from dashboardHtml.ts, with a fresh nonce per load), plus a
+// nonce'd test stub that plays VS Code's part. Serves only the bundle, media/ and
+// the fixture folder.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { root } from './assets.mjs';
+
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
+const ALLOWED = ['dist/webview.js', 'media/', 'test/webview/fixture/'];
+
+/**
+ * Starts the server; resolves to { url, close }. `html` is the module compiled
+ * from src/vscode/dashboard/dashboardHtml.ts.
+ */
+export function startFixtureServer(html) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    if (url.pathname === '/' || url.pathname === '/dashboard.html') {
+      const nonce = html.makeNonce();
+      let page = html.dashboardHtml({
+        cspSource: origin,
+        nonce,
+        scriptUri: `${origin}/dist/webview.js`,
+        styleUris: ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css', 'test/webview/fixture/theme.css'].map((p) => `${origin}/${p}`),
+      });
+      // The stub must run before the bundle, with the page's nonce, as VS Code's own preload does.
+      const bundleTag = `<script nonce="${nonce}" src="${origin}/dist/webview.js">`;
+      page = page.replace(bundleTag, `<script nonce="${nonce}" src="${origin}/test/webview/fixture/stub.js"></script>\n    ${bundleTag}`);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(page);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      // A webview never asks for one; answer so the browser logs no 404.
+      res.writeHead(204).end();
+      return;
+    }
+    const rel = path.posix.normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    if (rel.includes('..') || !ALLOWED.some((a) => rel === a || (a.endsWith('/') && rel.startsWith(a)))) {
+      res.writeHead(404).end();
+      return;
+    }
+    const file = path.join(root, rel);
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+/** The Chromium flags every dashboard run uses (headless, no network chatter). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const CHROMIUM_PATH = '/usr/bin/chromium';
