@@ -11,12 +11,18 @@ function parseStatus(text: string): { cpuPercent: number; memoryMb: number } | u
 describe('watching the example chat server the harness started', () => {
   it('finds the server by the port in the workspace settings', async () => {
     const api = await monitorApi();
-    const pid = Number(harnessEnv('CRM_TEST_SERVER_PID'));
+    const port = Number(harnessEnv('CRM_TEST_SERVER_PORT'));
     const state = await waitFor('targetState() to be running', () => {
       const s = api.targetState();
       return s.kind === 'running' ? s : undefined;
     }, 15000, () => JSON.stringify(api.targetState()));
-    assert.strictEqual(state.process.pid, pid, `watching pid ${state.process.pid}, the harness started ${pid}`);
+    // The pid is known when the harness started the server (not under F5, where a task did).
+    const pid = process.env.CRM_TEST_SERVER_PID;
+    if (pid) {
+      assert.strictEqual(state.process.pid, Number(pid), `watching pid ${state.process.pid}, the harness started ${pid}`);
+    } else {
+      assert.ok(state.process.ports.includes(port), `watching pid ${state.process.pid} on ports ${state.process.ports.join(',')}, not ${port}`);
+    }
   });
 
   it('shows CPU % and memory in MB in the status bar', async () => {
