@@ -1,0 +1,163 @@
+import * as assert from 'node:assert/strict';
+import { detectAnomalies, detectorFor, ewmaScores, robustScores } from '../../../src/core/analyze/anomaly';
+import { injectDrift, injectShift, injectSpike, line, matchIntervals, noise } from './synthetic';
+
+/**
+ * Matching rule (interval level): a detected interval is a true positive when it
+ * overlaps an injected interval extended by a grace period after its end (robust:
+ * 5 samples; EWMA: 60 samples = 3/α, the time its mean takes to settle back).
+ * Precision = true-positive detections / detections; recall = injected intervals hit
+ * by at least one detection / injected intervals.
+ */
+describe('anomaly', () => {
+  describe('robust z-score on spiky series', () => {
+    it('finds injected spikes, dips and short level shifts with ≥ 0.9 precision and recall', () => {
+      let detections = 0;
+      let tp = 0;
+      let truths = 0;
+      let hit = 0;
+      for (let seed = 1; seed <= 5; seed++) {
+        const s = noise(4000, 50, 5, seed * 7);
+        for (let k = 0; k < 12; k++) injectSpike(s, 150 + k * 300, (k % 2 ? -1 : 1) * 40);
+        for (let k = 0; k < 6; k++) injectShift(s, 300 + k * 600, 20, 40);
+        const found = detectAnomalies('cpu', 'process_cpu_usage_percent', s.times, s.values);
+        const m = matchIntervals(found, s.truth, s.times, 5);
+        detections += found.length;
+        tp += found.length - m.falsePositives;
+        truths += s.truth.length;
+        hit += s.truth.length - m.missed.length;
+      }
+      assert.ok(tp / detections >= 0.9, `precision ${tp}/${detections}`);
+      assert.ok(hit / truths >= 0.9, `recall ${hit}/${truths}`);
+    });
+
+    it('gives each interval its peak, direction and method', () => {
+      const s = noise(600, 50, 2, 3);
+      injectSpike(s, 300, 30);
+      injectSpike(s, 450, -30);
+      const found = detectAnomalies('k', 'chat_message_latency_seconds_p95', s.times, s.values);
+      assert.equal(found.length, 2);
+      assert.equal(found[0]!.direction, 'high');
+      assert.equal(found[0]!.startMs, s.times[300]);
+      assert.equal(found[0]!.peakValue, s.values[300]);
+      assert.ok(found[0]!.peakScore > 5);
+      assert.equal(found[1]!.direction, 'low');
+      assert.equal(found[1]!.method, 'robust-z');
+      assert.equal(found[1]!.series, 'k');
+    });
+
+    it('stays under 0.5 false intervals per 1,000 samples of pure Gaussian noise (stated rate)', () => {
+      let n = 0;
+      let found = 0;
+      for (let seed = 1; seed <= 20; seed++) {
+        const s = noise(2000, 50, 5, seed);
+        found += detectAnomalies('x', 'process_cpu_usage_percent', s.times, s.values).length;
+        n += 2000;
+      }
+      assert.ok((found / n) * 1000 <= 0.5, `${found} false intervals in ${n} samples`);
+    });
+
+    it('does not divide by zero or storm on a flat series (MAD = 0), and still sees a step off it', () => {
+      const flat = line(500, 5, 0);
+      const scores = robustScores(flat.values);
+      assert.ok([...scores].every((z) => Number.isNaN(z) || z === 0));
+      assert.equal(detectAnomalies('f', 'process_cpu_usage_percent', flat.times, flat.values).length, 0);
+      injectSpike(flat, 250, 10);
+      const found = detectAnomalies('f', 'process_cpu_usage_percent', flat.times, flat.values);
+      assert.equal(found.length, 1);
+      assert.equal(found[0]!.startMs, flat.times[250]);
+    });
+
+    it('falls back to the mean absolute deviation when most of the window is one value', () => {
+      const s = line(300, 0, 0);
+      for (let i = 0; i < 300; i += 5) s.values[i] = 1; // 20% ones: MAD = 0, mean AD > 0
+      const scores = robustScores(s.values);
+      assert.ok([...scores].every((z) => Number.isNaN(z) || Number.isFinite(z)));
+      assert.equal(detectAnomalies('x', 'process_cpu_usage_percent', s.times, s.values).length, 0);
+    });
+
+    it('scores nothing during the warm-up', () => {
+      const s = noise(100, 50, 1, 5);
+      s.values[5] = 500;
+      const scores = robustScores(s.values, { warmupSamples: 20 });
+      assert.ok(Number.isNaN(scores[5]!));
+      assert.ok(Number.isFinite(scores[20]!));
+    });
+
+    it('buckets a day of 1 Hz samples and still finds a 30-second burst', () => {
+      const s = noise(86_400, 20, 3, 9);
+      for (let i = 50_000; i < 50_030; i++) s.values[i] = 95;
+      const found = detectAnomalies('c', 'process_cpu_usage_percent', s.times, s.values);
+      assert.ok(found.some((a) => a.startMs <= s.times[50_029]! && a.endMs >= s.times[50_000]! && a.direction === 'high'));
+      assert.ok(found.length <= 3, `${found.length} intervals`);
+    });
+  });
+
+  describe('EWMA on slow series', () => {
+    it('finds level shifts and slow drifts with ≥ 0.9 precision and recall', () => {
+      let detections = 0;
+      let tp = 0;
+      let truths = 0;
+      let hit = 0;
+      for (let seed = 1; seed <= 5; seed++) {
+        const s = noise(6000, 100e6, 1e6, seed * 13);
+        for (let k = 0; k < 5; k++) injectShift(s, 300 + k * 1100, 150, 8e6);
+        for (let k = 0; k < 5; k++) injectDrift(s, 850 + k * 1100, 200, 0.08e6);
+        const found = detectAnomalies('rss', 'process_resident_memory_bytes', s.times, s.values);
+        assert.ok(found.every((a) => a.method === 'ewma'));
+        const m = matchIntervals(found, s.truth, s.times, 60);
+        detections += found.length;
+        tp += found.length - m.falsePositives;
+        truths += s.truth.length;
+        hit += s.truth.length - m.missed.length;
+      }
+      assert.ok(tp / detections >= 0.9, `precision ${tp}/${detections}`);
+      assert.ok(hit / truths >= 0.9, `recall ${hit}/${truths}`);
+    });
+
+    it('keeps flagging a drift that never stops (σ is not inflated by it)', () => {
+      // The mean lags a drift of s per sample by s/α, so drifts steeper than
+      // 3.5·α·σ = 0.175σ per sample are flagged; this one is 0.3σ.
+      const s = noise(1200, 100e6, 0.5e6, 4);
+      injectDrift(s, 300, 900, 0.15e6);
+      const scores = ewmaScores(s.values);
+      const tail = [...scores.subarray(900, 1200)];
+      const flagged = tail.filter((z) => z > 3.5).length;
+      assert.ok(flagged / tail.length >= 0.9, `${flagged} of ${tail.length} flagged at the end of the drift`);
+    });
+
+    it('stays under 0.5 false intervals per 1,000 samples of pure noise (stated rate)', () => {
+      let found = 0;
+      for (let seed = 1; seed <= 20; seed++) {
+        const s = noise(2000, 100e6, 1e6, seed);
+        found += detectAnomalies('x', 'process_resident_memory_bytes', s.times, s.values).length;
+      }
+      assert.ok((found / 40_000) * 1000 <= 0.5, `${found} false intervals`);
+    });
+
+    it('does not storm on a flat memory line', () => {
+      const s = line(1000, 64e6, 0);
+      assert.equal(detectAnomalies('x', 'process_resident_memory_bytes', s.times, s.values).length, 0);
+    });
+  });
+
+  it('chooses the detector by name and skips counters and constants', () => {
+    assert.equal(detectorFor('process_resident_memory_bytes'), 'ewma');
+    assert.equal(detectorFor('process_open_fds'), 'ewma');
+    assert.equal(detectorFor('process_cpu_usage_percent'), 'robust');
+    assert.equal(detectorFor('chat_messages_per_second'), 'robust');
+    assert.equal(detectorFor('system_network_receive_bytes_per_second'), 'robust');
+    assert.equal(detectorFor('target_restarts_total'), 'none');
+    assert.equal(detectorFor('process_uptime_seconds'), 'none');
+    assert.equal(detectorFor('some_unknown_gauge'), 'robust');
+  });
+
+  it('ignores NaN and Infinity without throwing', () => {
+    const s = noise(300, 10, 1, 2);
+    s.values[100] = NaN;
+    s.values[101] = Infinity;
+    const found = detectAnomalies('x', 'process_cpu_usage_percent', s.times, s.values);
+    assert.ok(found.every((a) => Number.isFinite(a.peakValue)));
+    assert.deepEqual(detectAnomalies('x', 'x', [], []), []);
+  });
+});
