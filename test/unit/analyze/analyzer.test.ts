@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { analyze, Analyzer } from '../../../src/core/analyze/analyzer';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { MB, scenario, windowOf } from './scenario';
+import { T0 } from './synthetic';
+
+describe('analyze', () => {
+  it('an empty store: status unknown with a sentence, no exception', () => {
+    const a = analyze(new SeriesStore(10), { fromMs: T0, toMs: T0 + 60_000, nowMs: T0 + 60_000 });
+    assert.equal(a.status, 'unknown');
+    assert.match(a.reasons[0]!, /No samples in this window/);
+    assert.deepEqual(a.stats, []);
+    assert.deepEqual(a.issues, []);
+  });
+
+  it('a single sample: stats with count 1, flat trends, no exception', () => {
+    const store = new SeriesStore(10);
+    store.append(T0, [{ name: 'process_cpu_usage_percent', labels: {}, value: 12 }]);
+    const a = analyze(store, { fromMs: T0 - 1000, toMs: T0, nowMs: T0 });
+    assert.equal(a.stats[0]!.summary.count, 1);
+    assert.equal(a.stats[0]!.summary.median, 12);
+    assert.equal(a.trends[0]!.trend.direction, 'flat');
+    assert.equal(a.status, 'healthy');
+  });
+
+  it('NaN and Infinity values are counted as invalid and never break a figure', () => {
+    const store = new SeriesStore(100);
+    for (let i = 0; i < 60; i++) {
+      const value = i % 10 === 3 ? NaN : i % 10 === 7 ? Infinity : 50;
+      store.append(T0 + i * 1000, [{ name: 'process_resident_memory_bytes', labels: {}, value: value * MB }]);
+    }
+    const a = analyze(store, { fromMs: T0, toMs: T0 + 60_000, nowMs: T0 + 60_000, memoryLimitBytes: 512 * MB });
+    const s = a.stats.find((x) => x.name === 'process_resident_memory_bytes')!;
+    assert.equal(s.summary.count, 48);
+    assert.equal(s.summary.invalidCount, 12);
+    assert.equal(s.summary.max, 50 * MB);
+    assert.equal(s.latest?.value, 50 * MB);
+  });
+
+  it('a series that appears mid-window is analysed over what it has', () => {
+    const store = scenario({ chat_active_users: (i) => (i < 900 ? undefined : 80) }, { seconds: 1800 });
+    const a = analyze(store, windowOf(store));
+    const users = a.stats.find((s) => s.name === 'chat_active_users')!;
+    assert.equal(users.summary.count, 900);
+    assert.equal(a.status, 'healthy');
+  });
+
+  it('a counter that resets is summarised as a non-negative rate with its increase', () => {
+    const store = new SeriesStore(100);
+    const raw = [0, 10, 20, 30, 5, 15, 25];
+    raw.forEach((v, i) => store.append(T0 + i * 1000, [{ name: 'chat_messages_total', labels: { room: 'a' }, value: v }]));
+    const a = analyze(store, { fromMs: T0, toMs: T0 + 6000, nowMs: T0 + 6000 });
+    const s = a.stats.find((x) => x.name === 'chat_messages_total')!;
+    assert.equal(s.kind, 'counter');
+    assert.equal(s.increase, 55);
+    assert.equal(s.resets, 1);
+    assert.ok(s.summary.min >= 0);
+    assert.equal(s.summary.median, 10);
+  });
+
+  it('a window that ends before it starts is swapped and said so', () => {
+    const store = scenario({}, { seconds: 120 });
+    const w = windowOf(store);
+    const a = analyze(store, { fromMs: w.toMs, toMs: w.fromMs, nowMs: w.nowMs });
+    assert.match(a.problems[0]!, /swapped/);
+    assert.ok(a.sampleCount > 0);
+    const b = analyze(store, { fromMs: NaN, toMs: w.toMs, nowMs: w.nowMs });
+    assert.match(b.problems[0]!, /no valid start or end/);
+  });
+
+  it('combines label sets of one name for the rules (sum of messages/s)', () => {
+    const store = scenario(
+      { chat_messages_per_second: null },
+      { seconds: 120, labelled: [1, 2, 3].map((r) => ({ name: 'chat_messages_per_second', labels: { room: String(r) }, gen: () => 10 * r })) },
+    );
+    const a = analyze(store, windowOf(store));
+    assert.equal(a.stats.filter((s) => s.name === 'chat_messages_per_second').length, 3);
+    assert.ok(a.correlations.some((c) => c.b === 'chat_messages_per_second'));
+  });
+
+  it('caps the series analysed, keeping the monitor\'s own series first', () => {
+    const store = scenario(
+      {},
+      { seconds: 60, labelled: Array.from({ length: 30 }, (_, k) => ({ name: 'chat_room_users', labels: { room: `r${k}` }, gen: () => k })) },
+    );
+    const a = analyze(store, { ...windowOf(store), maxSeries: 20 });
+    assert.equal(a.skippedSeries, store.seriesCount - 20);
+    assert.ok(a.stats.some((s) => s.name === 'process_cpu_usage_percent'));
+  });
+
+  it('keeps the strongest anomalies when there are too many', () => {
+    const store = new SeriesStore(2000);
+    for (let i = 0; i < 2000; i++) {
+      store.append(T0 + i * 1000, [{ name: 'process_cpu_usage_percent', labels: {}, value: i % 50 === 49 ? 90 + (i % 7) : 10 + (i % 3) }]);
+    }
+    const a = analyze(store, { fromMs: T0, toMs: T0 + 2_000_000, nowMs: T0 + 2_000_000, maxAnomalies: 5 });
+    assert.ok(a.anomalyCount > 5);
+    assert.equal(a.anomalies.length, 5);
+    for (let k = 1; k < 5; k++) assert.ok(a.anomalies[k]!.startMs >= a.anomalies[k - 1]!.startMs);
+  });
+
+  describe('Analyzer (the dashboard path)', () => {
+    it('returns the cached analysis until a tick is appended', () => {
+      const store = scenario({}, { seconds: 300 });
+      const analyzer = new Analyzer(store);
+      const w = windowOf(store);
+      const first = analyzer.analyze(w);
+      assert.equal(analyzer.analyze(w), first);
+      store.append(store.latestTimeMs + 1000, [{ name: 'process_cpu_usage_percent', labels: {}, value: 10 }]);
+      assert.notEqual(analyzer.analyze(w), first);
+    });
+
+    it('shows a forecast only after it has been there for 3 evaluations', () => {
+      const store = new SeriesStore(4000);
+      const analyzer = new Analyzer(store);
+      const shown: number[] = [];
+      for (let i = 0; i < 700; i++) {
+        store.append(T0 + i * 1000, [{ name: 'process_resident_memory_bytes', labels: {}, value: 100 * MB + (i / 60) * 5 * MB }]);
+        if (i >= 600) {
+          analyzer.analyze({ fromMs: T0, toMs: T0 + i * 1000, nowMs: T0 + i * 1000, memoryLimitBytes: 512 * MB });
+          shown.push(analyzer.shownForecasts.length);
+        }
+      }
+      assert.deepEqual(shown.slice(0, 4), [0, 0, 1, 1]);
+      assert.ok(analyzer.shownForecasts[0]!.etaRoundedMs > 0);
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import { analyze, Analysis } from '../../../src/core/analyze/analyzer';
+import { HEALTHY, MB, scenario, windowOf, Gen } from './scenario';
+
+function run(overrides: Record<string, Gen | null>, extra: { memoryLimitBytes?: number; seed?: number; seconds?: number } = {}): Analysis {
+  const store = scenario(overrides, { seed: extra.seed, seconds: extra.seconds });
+  return analyze(store, { ...windowOf(store), memoryLimitBytes: extra.memoryLimitBytes });
+}
+
+function ids(a: Analysis): string[] {
+  return a.issues.map((i) => i.id);
+}
+
+describe('diagnose (through analyze)', () => {
+  it('a healthy steady server: status healthy, no issue at all, over several seeds', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const a = run({}, { seed, memoryLimitBytes: 512 * MB });
+      assert.equal(a.status, 'healthy', `seed ${seed}: ${a.reasons.join(' ')}`);
+      assert.deepEqual(ids(a), [], `seed ${seed}`);
+      assert.equal(a.forecasts.length, 0);
+    }
+  });
+
+  it('CPU saturation of the server: warning, and critical when pinned', () => {
+    const a = run({ process_cpu_usage_percent: (_i, _m, g) => 88 + 2 * g() });
+    const issue = a.issues.find((i) => i.id === 'cpu-saturation');
+    assert.equal(issue?.severity, 'warning');
+    assert.ok(issue.recommendations.now.some((r) => r.includes('--cpu-prof')));
+    assert.ok(issue.recommendations.now.some((r) => r.includes('py-spy')));
+    assert.equal(a.status, 'warning');
+    const b = run({ process_cpu_usage_percent: (_i, _m, g) => 99 + 0.5 * g() });
+    assert.equal(b.issues.find((i) => i.id === 'cpu-saturation')?.severity, 'critical');
+  });
+
+  it('system contention: the machine is busy and the server is not', () => {
+    const a = run({ system_cpu_usage_percent: (_i, _m, g) => 95 + 2 * g() });
+    assert.ok(ids(a).includes('system-contention'));
+    assert.ok(!ids(a).includes('cpu-saturation'));
+    // Busy machine because of the server itself: not contention.
+    const b = run({ system_cpu_usage_percent: (_i, _m, g) => 95 + 2 * g(), process_cpu_usage_percent: (_i, _m, g) => 90 + g() });
+    assert.ok(!ids(b).includes('system-contention'));
+  });
+
+  it('memory leak: RSS rising steadily with flat users, with evidence and a forecast to the limit', () => {
+    const a = run({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 3 * MB * m + 0.5 * MB * g() }, { memoryLimitBytes: 512 * MB });
+    const issue = a.issues.find((i) => i.id === 'memory-leak');
+    assert.ok(issue, ids(a).join());
+    assert.equal(issue.severity, 'warning');
+    const labels = issue.evidence.map((e) => e.label);
+    assert.ok(labels.includes('RSS growth'));
+    assert.ok(labels.some((l) => l.startsWith('Active users trend')));
+    assert.ok(labels.some((l) => l.startsWith('Time to the 512 MB limit')));
+    assert.ok(issue.evidence.find((e) => e.label === 'RSS growth')!.value.startsWith('+3 MB/min'));
+    assert.ok(issue.recommendations.now.some((r) => r.includes('--heapsnapshot-signal')));
+    assert.ok(issue.recommendations.now.some((r) => r.includes('tracemalloc')));
+    const f = a.forecasts.find((x) => x.series === 'process_resident_memory_bytes');
+    assert.ok(f);
+    // 100 MB + 3 MB/min for 30 min = 190 MB; (512 − 190) / 3 ≈ 107 min.
+    assert.ok(Math.abs(f.etaMs / 60_000 - 107) < 11, String(f.etaMs / 60_000));
+  });
+
+  it('memory leak becomes critical when the limit is less than 30 minutes away', () => {
+    const a = run({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 10 * MB * m + 0.5 * MB * g() }, { memoryLimitBytes: 512 * MB });
+    assert.equal(a.issues.find((i) => i.id === 'memory-leak')?.severity, 'critical');
+    assert.equal(a.status, 'critical');
+  });
+
+  it('memory that grows with the users is reported as info, not as a leak', () => {
+    const a = run({
+      process_resident_memory_bytes: (_i, m, g) => 100 * MB + 3 * MB * m + 0.5 * MB * g(),
+      chat_active_users: (_i, m) => Math.round(50 + 10 * m),
+    });
+    assert.ok(!ids(a).includes('memory-leak'));
+    assert.equal(a.issues.find((i) => i.id === 'memory-grows-with-load')?.severity, 'info');
+    assert.equal(a.status, 'healthy');
+  });
+
+  it('load-driven latency: p95 follows messages/s (r > 0.7)', () => {
+    const msgs: Gen = (i) => 100 + 90 * Math.sin(i / 60);
+    const a = run({
+      chat_messages_per_second: msgs,
+      chat_message_latency_seconds_p95: (i, m, g) => 0.02 + 0.001 * msgs(i, m, g)! + 0.005 * g(),
+    });
+    const issue = a.issues.find((i) => i.id === 'load-driven-latency');
+    assert.equal(issue?.severity, 'warning');
+    const c = a.correlations.find((x) => x.a === 'chat_message_latency_seconds_p95');
+    assert.ok(c && c.r > 0.9);
+  });
+
+  it('event-loop blocking when the lag is high', () => {
+    const a = run({ nodejs_eventloop_lag_p99_seconds: (_i, _m, g) => 0.3 + 0.05 * g() });
+    assert.equal(a.issues.find((i) => i.id === 'event-loop-blocking')?.severity, 'warning');
+  });
+
+  it('GC pressure from rate(_count) × mean, summed over GC kinds', () => {
+    const store = scenario(
+      { nodejs_gc_duration_seconds_per_second: null, nodejs_gc_duration_seconds_mean: null },
+      {
+        labelled: [
+          { name: 'nodejs_gc_duration_seconds_per_second', labels: { kind: 'minor' }, gen: () => 40 },
+          { name: 'nodejs_gc_duration_seconds_mean', labels: { kind: 'minor' }, gen: () => 0.002 },
+          { name: 'nodejs_gc_duration_seconds_per_second', labels: { kind: 'major' }, gen: () => 2 },
+          { name: 'nodejs_gc_duration_seconds_mean', labels: { kind: 'major' }, gen: () => 0.04 },
+        ],
+      },
+    );
+    const a = analyze(store, windowOf(store));
+    const gc = a.stats.find((s) => s.key === 'nodejs_gc_time_ratio');
+    assert.ok(gc && Math.abs(gc.summary.median - 0.16) < 1e-9); // 40·0.002 + 2·0.04
+    assert.equal(a.issues.find((i) => i.id === 'gc-pressure')?.severity, 'warning');
+  });
+
+  it('fd leak: open fds rising towards the process limit', () => {
+    const a = run({ process_open_fds: (_i, m) => Math.round(100 + 10 * m) }); // 400 of 1024 after 30 min: ~1 h left
+    const issue = a.issues.find((i) => i.id === 'fd-leak');
+    assert.equal(issue?.severity, 'warning');
+    assert.ok(a.forecasts.some((f) => f.series === 'process_open_fds' && f.limit === 1024));
+    const b = run({ process_open_fds: () => 1000 });
+    assert.equal(b.issues.find((i) => i.id === 'fd-leak')?.severity, 'critical');
+  });
+
+  it('disk filling: forecast to 100%', () => {
+    const a = run({ system_disk_usage_percent: (_i, m, g) => 80 + 0.2 * m + 0.01 * g() });
+    const issue = a.issues.find((i) => i.id === 'disk-filling');
+    assert.equal(issue?.severity, 'warning');
+    assert.ok(issue.evidence.some((e) => e.label.startsWith('Time to a full disk')));
+  });
+
+  it('restarting repeatedly: from the restart counter and from uptime resets', () => {
+    const a = run({ target_restarts_total: (i) => Math.floor(i / 500) });
+    assert.equal(a.issues.find((i) => i.id === 'restarts')?.severity, 'warning');
+    const b = run({ target_restarts_total: null, process_uptime_seconds: (i) => i % 300 });
+    assert.equal(b.issues.find((i) => i.id === 'restarts')?.severity, 'critical'); // 5 resets
+    const c = run({ target_restarts_total: (i) => (i > 900 ? 1 : 0) });
+    assert.equal(c.issues.find((i) => i.id === 'restarts')?.severity, 'info');
+    assert.equal(c.status, 'healthy');
+  });
+
+  it('server down: critical, with how long', () => {
+    const down = (i: number): boolean => i >= 1680;
+    const a = run({
+      target_up: (i) => (down(i) ? 0 : 1),
+      process_cpu_usage_percent: (i, m, g) => (down(i) ? undefined : HEALTHY.process_cpu_usage_percent!(i, m, g)),
+    });
+    const issue = a.issues.find((i) => i.id === 'server-down');
+    assert.equal(issue?.severity, 'critical');
+    assert.equal(issue.evidence[0]!.value, '2 min');
+    assert.equal(a.status, 'critical');
+    assert.ok(a.reasons.includes('The chat server is not running'));
+  });
+
+  it('a machine short of memory', () => {
+    const a = run({ system_memory_usage_percent: (_i, _m, g) => 96 + 0.5 * g() });
+    assert.equal(a.issues.find((i) => i.id === 'machine-memory')?.severity, 'critical');
+  });
+});
