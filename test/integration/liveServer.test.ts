@@ -4,7 +4,7 @@ import { harnessEnv, monitorApi, nextSnapshots, waitFor } from './support/monito
 
 /** `$(pulse) chat  12% · 148 MB` → { cpuPercent: 12, memoryMb: 148 } */
 function parseStatus(text: string): { cpuPercent: number; memoryMb: number } | undefined {
-  const m = /(\d+(?:\.\d+)?)\s*%\s*·\s*(\d+(?:\.\d+)?)\s*MB/.exec(text);
+  const m = /(\d+(?:\.\d+)?)\s*%\s*·\s*(\d+(?:\.\d+)?)\s*Mi?B/.exec(text);
   return m ? { cpuPercent: Number(m[1]), memoryMb: Number(m[2]) } : undefined;
 }
 

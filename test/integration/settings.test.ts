@@ -19,6 +19,6 @@ describe('settings changes take effect without a reload', () => {
       return s.kind === 'running' ? s : undefined;
     }, 10000, () => JSON.stringify(api.targetState()));
     assert.ok(back.process.ports.length === 0 || back.process.ports.includes(serverPort), `watching ports ${back.process.ports.join(',')}, expected ${serverPort}`);
-    await waitFor('CPU % and MB in the status bar again', () => /\d+\s*%.*MB/.test(api.statusBar().text), 10000, () => api.statusBar().text);
+    await waitFor('CPU % and MB in the status bar again', () => /\d+\s*%.*Mi?B/.test(api.statusBar().text), 10000, () => api.statusBar().text);
   });
 });

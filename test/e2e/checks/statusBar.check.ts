@@ -7,7 +7,7 @@ import type { E2eCheck } from '../support/check';
 import { startNode } from '../support/childProcesses';
 import { Workbench, parseCpuAndMemory } from '../support/workbench';
 
-const LIVE_TEXT = /\d+\s*%\s*·\s*\d+(\.\d+)?\s*MB/;
+const LIVE_TEXT = /\d+\s*%\s*·\s*\d+(\.\d+)?\s*Mi?B/;
 /** cpu-burn makes each message cost ~8 ms of CPU: 20 users × 5 msg/s ≈ 80% of a core. */
 const CPU_FLOOR_UNDER_LOAD_PERCENT = 25;
 const LOAD_DURATION_S = 40;

@@ -44,9 +44,9 @@ export function e2eEnvFromProcess(): E2eEnv {
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** `12% · 148 MB` anywhere in a text → numbers; undefined when the text has none. */
+/** `12% · 148 MB` (or MiB) anywhere in a text → numbers; undefined when the text has none. */
 export function parseCpuAndMemory(text: string): { cpuPercent: number; memoryMb: number } | undefined {
-  const m = /(\d+(?:\.\d+)?)\s*%\s*·\s*(\d+(?:\.\d+)?)\s*MB/.exec(text);
+  const m = /(\d+(?:\.\d+)?)\s*%\s*·\s*(\d+(?:\.\d+)?)\s*Mi?B/.exec(text);
   return m ? { cpuPercent: Number(m[1]), memoryMb: Number(m[2]) } : undefined;
 }
 
