@@ -1,0 +1,929 @@
+/**
+ * A hand-written parser for the Prometheus text format 0.0.4 and OpenMetrics 1.0.
+ *
+ * Why hand-written: the scraper runs inside the extension host once per tick, so the
+ * hot path (sample lines) scans char codes over the whole body without splitting it
+ * into lines or running a regex per line. Why lenient where the specs are strict
+ * (blanks, missing `# EOF`, OpenMetrics-only types in a 0.0.4 body): a developer's
+ * own server is often slightly off-spec, and losing every number because of one odd
+ * line helps nobody. Every bad line is skipped with one sentence that names it.
+ */
+import { Labels, NO_LABELS } from '../model';
+
+/** Metric types of both formats (the last four are OpenMetrics only). */
+export type MetricType =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'summary'
+  | 'untyped'
+  | 'unknown'
+  | 'info'
+  | 'stateset'
+  | 'gaugehistogram';
+
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+export interface ParsedSample {
+  /** The sample's own name (`foo_bucket`, `foo_total`), not the family's. */
+  readonly name: string;
+  readonly labels: Labels;
+  /** May be NaN or ±Infinity: the exposition allows them, consumers decide. */
+  readonly value: number;
+  /** The line's timestamp in ms since the epoch (0.0.4 writes ms, OpenMetrics seconds). */
+  readonly timestampMs?: number;
+  /** The timestamp exactly as written, so nothing is lost converting units. */
+  readonly timestampRaw?: string;
+}
+
+/** An OpenMetrics `_created` sample: when the counter/histogram/summary started counting. */
+export interface CreatedTimestamp {
+  readonly labels: Labels;
+  readonly createdSeconds: number;
+}
+
+export interface MetricFamily {
+  /** The name from `# TYPE`/`# HELP`, or the sample name for a family without metadata. */
+  readonly name: string;
+  readonly type: MetricType;
+  /** Unescaped help text; '' when none was given. */
+  readonly help: string;
+  /** From `# UNIT` (OpenMetrics); '' when none was given. */
+  readonly unit: string;
+  readonly samples: readonly ParsedSample[];
+  /** `_created` samples, kept as timestamps rather than as a series of their own. */
+  readonly created: readonly CreatedTimestamp[];
+}
+
+export interface Truncation {
+  /** The limit that was reached. */
+  readonly maxSeries: number;
+  /** Sample lines after the limit that were not parsed. */
+  readonly droppedSamples: number;
+}
+
+export interface ParsedExposition {
+  readonly format: ExpositionFormat;
+  /** Families in the order they first appear. */
+  readonly families: readonly MetricFamily[];
+  /** One sentence per bad line, starting with `line N:`; bounded by `maxProblems`. */
+  readonly problems: readonly string[];
+  /** Samples kept (the series count of this body, `_created` excluded). */
+  readonly sampleCount: number;
+  /** Set when the body had more samples than `maxSeries`. */
+  readonly truncated?: Truncation;
+  readonly sawEof: boolean;
+}
+
+export interface ParseOptions {
+  /** Samples kept at most (default 10,000): a label explosion must not exhaust memory. */
+  maxSeries?: number;
+  /** From the Content-Type when known; otherwise guessed from a trailing `# EOF`. */
+  format?: ExpositionFormat;
+  /** The caller cut the body short on purpose: a missing `# EOF` is not a problem then. */
+  partial?: boolean;
+  /** Problem sentences kept at most (default 50); the rest are counted in one last sentence. */
+  maxProblems?: number;
+  /** Shared across scrapes so names and label values are copied once, not once per body. */
+  interner?: StringInterner;
+}
+
+export const DEFAULT_MAX_SERIES = 10_000;
+
+/**
+ * Why copy: V8 makes `body.slice(a, b)` (13 chars or more) a view that keeps the
+ * whole body alive. A label value kept by the store would pin a 10 MB body per scrape
+ * that introduced a series. A copy holds only its own characters.
+ */
+export function copyString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/**
+ * One private copy of each name, label name and long label value. Kept by the scraper
+ * across scrapes, so a steady server costs one map lookup per string, no copies.
+ */
+export class StringInterner {
+  private readonly map = new Map<string, string>();
+
+  constructor(
+    /** Past this many strings the table starts over (a label explosion must not grow it forever). */
+    readonly maxEntries = 100_000,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  intern(s: string): string {
+    const v = this.map.get(s);
+    if (v !== undefined) {
+      return v;
+    }
+    if (this.map.size >= this.maxEntries) {
+      this.map.clear();
+    }
+    const c = copyString(s);
+    this.map.set(c, c);
+    return c;
+  }
+}
+
+const DEFAULT_MAX_PROBLEMS = 50;
+
+const TYPES: ReadonlySet<string> = new Set<MetricType>([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'untyped',
+  'unknown',
+  'info',
+  'stateset',
+  'gaugehistogram',
+]);
+
+/** Sample-name suffixes a family of each type owns (besides its own name). */
+const SUFFIXES: Readonly<Record<MetricType, readonly string[]>> = {
+  counter: ['_total', '_created'],
+  histogram: ['_bucket', '_sum', '_count', '_created'],
+  summary: ['_sum', '_count', '_created'],
+  gaugehistogram: ['_bucket', '_gsum', '_gcount'],
+  info: ['_info'],
+  gauge: [],
+  untyped: [],
+  unknown: [],
+  stateset: [],
+};
+
+const TYPES_WITH_CREATED: ReadonlySet<MetricType> = new Set<MetricType>(['counter', 'histogram', 'summary']);
+
+interface MutableFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  unit: string;
+  samples: ParsedSample[];
+  created: CreatedTimestamp[];
+  typeSeen: boolean;
+  helpSeen: boolean;
+  /** A 0.0.4 `foo_created` gauge family folded into the family it dates (prometheus_client writes those). */
+  createdOf?: MutableFamily;
+}
+
+const CH_TAB = 9;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_QUOTE = 34;
+const CH_HASH = 35;
+const CH_COMMA = 44;
+const CH_EQUALS = 61;
+const CH_BACKSLASH = 92;
+const CH_LBRACE = 123;
+const CH_RBRACE = 125;
+
+function isBlank(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB;
+}
+
+/** [a-zA-Z_:] first, [a-zA-Z0-9_:] after. */
+function isNameChar(c: number, first: boolean): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || (!first && c >= 48 && c <= 57)
+  );
+}
+
+/** [a-zA-Z_] first, [a-zA-Z0-9_] after (no colon in label names). */
+function isLabelNameChar(c: number, first: boolean): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (!first && c >= 48 && c <= 57);
+}
+
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end && isBlank(text.charCodeAt(i))) {
+    i++;
+  }
+  return i;
+}
+
+function tokenEnd(text: string, i: number, end: number): number {
+  while (i < end && !isBlank(text.charCodeAt(i))) {
+    i++;
+  }
+  return i;
+}
+
+/**
+ * A float as Go's strconv.ParseFloat reads it (which is what Prometheus uses):
+ * decimal notation, `Inf`/`Infinity`/`NaN` in any case with an optional sign on Inf.
+ * Returns undefined for anything else (JS `Number()` alone would accept `0x10`, `0b1`).
+ */
+export function parseFloatToken(tok: string): number | undefined {
+  const c0 = tok.charCodeAt(0);
+  // Digits, sign or dot: the common case, handed to the engine's own number parser.
+  if ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46) {
+    const n = Number(tok);
+    if (n === n) {
+      const c1 = tok.charCodeAt(1) | 32;
+      if (c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) {
+        return undefined; // 0x.., 0b.., 0o..
+      }
+      return n;
+    }
+  }
+  switch (tok.toLowerCase()) {
+    case 'nan':
+      return NaN;
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    default:
+      return undefined;
+  }
+}
+
+/** Help text unescaping: `\\` and `\n` in both formats, `\"` in OpenMetrics too. */
+function unescapeHelp(s: string, openMetrics: boolean): string {
+  if (s.indexOf('\\') === -1) {
+    return s;
+  }
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === CH_BACKSLASH && i + 1 < s.length) {
+      const n = s.charCodeAt(i + 1);
+      if (n === CH_BACKSLASH) {
+        out += '\\';
+        i++;
+        continue;
+      }
+      if (n === 110) {
+        out += '\n';
+        i++;
+        continue;
+      }
+      if (n === CH_QUOTE && openMetrics) {
+        out += '"';
+        i++;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+function guessFormat(text: string): ExpositionFormat {
+  // OpenMetrics bodies must end with `# EOF`; 0.0.4 bodies never contain it.
+  let end = text.length;
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1);
+    if (c === 10 || c === CH_CR || isBlank(c)) {
+      end--;
+    } else {
+      break;
+    }
+  }
+  return end >= 5 && text.startsWith('# EOF', end - 5) ? 'openmetrics' : 'prometheus';
+}
+
+function quoteForMessage(s: string): string {
+  const short = s.length > 40 ? s.slice(0, 40) + '…' : s;
+  return JSON.stringify(short);
+}
+
+/**
+ * The state of one parse. A class rather than closures so V8 sees one stable shape;
+ * methods return a position or -1, and leave their result in a field, so the hot path
+ * allocates nothing but the strings and objects it keeps.
+ */
+class ExpositionParser {
+  private readonly families: MutableFamily[] = [];
+  private readonly byName = new Map<string, MutableFamily>();
+  private current: MutableFamily | undefined;
+  private readonly problems: string[] = [];
+  private problemsOmitted = 0;
+  private sampleCount = 0;
+  private hasAliases = false;
+  private lineNo = 0;
+  private sawEof = false;
+  private truncated: Truncation | undefined;
+  private readonly openMetrics: boolean;
+  /** Label names of the line being parsed (duplicate check without hasOwnProperty). */
+  private lineLabelNames: string[] = [];
+  private lineLabelCount = 0;
+  /** The previous line's label names: most lines repeat them, so reuse the strings. */
+  private prevLabelNames: string[] = [];
+  private prevLabelCount = 0;
+  /** The previous sample's name and family (a histogram repeats `_bucket` lines). */
+  private lastSampleName = '';
+  private lastSampleFamily: MutableFamily | undefined;
+  /** Result slots for parseLabels. */
+  private labelsOut: Labels = NO_LABELS;
+  private labelError = '';
+
+  constructor(
+    private readonly text: string,
+    private readonly format: ExpositionFormat,
+    private readonly maxSeries: number,
+    private readonly maxProblems: number,
+    private readonly partial: boolean,
+    private readonly interner: StringInterner,
+  ) {
+    this.openMetrics = format === 'openmetrics';
+  }
+
+  run(): ParsedExposition {
+    const text = this.text;
+    const len = text.length;
+    let pos = 0;
+    while (pos < len) {
+      let lineEnd = text.indexOf('\n', pos);
+      if (lineEnd === -1) {
+        lineEnd = len;
+      }
+      this.lineNo++;
+      let end = lineEnd;
+      if (end > pos && text.charCodeAt(end - 1) === CH_CR) {
+        end--; // tolerate CRLF bodies written on Windows
+      }
+      const start = skipBlanks(text, pos, end);
+      if (start < end) {
+        if (text.charCodeAt(start) === CH_HASH) {
+          this.metaLine(start, end);
+          if (this.sawEof) {
+            this.afterEof(lineEnd + 1);
+            break;
+          }
+        } else if (this.sampleCount >= this.maxSeries) {
+          this.truncate(pos);
+          break;
+        } else {
+          this.sampleLine(start, end);
+        }
+      }
+      pos = lineEnd + 1;
+    }
+    if (this.openMetrics && !this.sawEof && !this.partial && this.truncated === undefined) {
+      this.problem(0, `the OpenMetrics body ended without '# EOF' after line ${this.lineNo} — it may have been cut short`);
+    }
+    return this.result();
+  }
+
+  private result(): ParsedExposition {
+    const families = this.hasAliases ? this.families.filter((f) => f.createdOf === undefined) : this.families;
+    const problems = this.problems;
+    if (this.problemsOmitted > 0) {
+      problems.push(`…and ${this.problemsOmitted} more bad lines, skipped like the ones above.`);
+    }
+    const out: ParsedExposition = {
+      format: this.format,
+      families: families.map((f) => ({
+        name: f.name,
+        type: f.type,
+        help: f.help,
+        unit: f.unit,
+        samples: f.samples,
+        created: f.created,
+      })),
+      problems,
+      sampleCount: this.sampleCount,
+      sawEof: this.sawEof,
+    };
+    return this.truncated ? { ...out, truncated: this.truncated } : out;
+  }
+
+  private problem(lineNo: number, message: string): void {
+    if (this.problems.length >= this.maxProblems) {
+      this.problemsOmitted++;
+      return;
+    }
+    this.problems.push(lineNo > 0 ? `line ${lineNo}: ${message}` : message.charAt(0).toUpperCase() + message.slice(1) + '.');
+  }
+
+  /** Counts the sample lines left after the limit without parsing them, so the warning can say how many. */
+  private truncate(from: number): void {
+    const text = this.text;
+    const len = text.length;
+    let dropped = 0;
+    let pos = from;
+    while (pos < len) {
+      let lineEnd = text.indexOf('\n', pos);
+      if (lineEnd === -1) {
+        lineEnd = len;
+      }
+      const start = skipBlanks(text, pos, lineEnd);
+      if (start < lineEnd && text.charCodeAt(start) !== CH_CR) {
+        if (text.charCodeAt(start) !== CH_HASH) {
+          dropped++;
+        } else if (text.startsWith('# EOF', start)) {
+          this.sawEof = true;
+          break;
+        }
+      }
+      pos = lineEnd + 1;
+    }
+    this.truncated = { maxSeries: this.maxSeries, droppedSamples: dropped };
+  }
+
+  private afterEof(from: number): void {
+    const text = this.text;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (!(isBlank(c) || c === 10 || c === CH_CR)) {
+        this.problem(this.lineNo + 1, "text after '# EOF' was ignored — '# EOF' must be the last line");
+        return;
+      }
+    }
+  }
+
+  // ---- comments and metadata ---------------------------------------------------
+
+  private metaLine(start: number, end: number): void {
+    const text = this.text;
+    // `#` followed by anything but one blank is a plain comment in both formats.
+    if (start + 1 >= end || !isBlank(text.charCodeAt(start + 1))) {
+      return;
+    }
+    const kw = skipBlanks(text, start + 1, end);
+    const kwEnd = tokenEnd(text, kw, end);
+    const keyword = text.slice(kw, kwEnd);
+    if (keyword === 'EOF') {
+      if (kwEnd === end || skipBlanks(text, kwEnd, end) === end) {
+        this.sawEof = true;
+      }
+      return;
+    }
+    if (keyword !== 'HELP' && keyword !== 'TYPE' && keyword !== 'UNIT') {
+      return; // a plain comment
+    }
+    const nameStart = skipBlanks(text, kwEnd, end);
+    let nameEnd = nameStart;
+    while (nameEnd < end && isNameChar(text.charCodeAt(nameEnd), nameEnd === nameStart)) {
+      nameEnd++;
+    }
+    if (nameEnd === nameStart || (nameEnd < end && !isBlank(text.charCodeAt(nameEnd)))) {
+      this.problem(this.lineNo, `# ${keyword} must be followed by a metric name made of letters, digits, '_' and ':' (not starting with a digit)`);
+      return;
+    }
+    const name = this.interner.intern(text.slice(nameStart, nameEnd));
+    // Exactly one separator blank: help text may itself start with blanks.
+    const rest = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
+    if (keyword === 'HELP') {
+      this.help(name, rest);
+    } else if (keyword === 'TYPE') {
+      this.type(name, rest.trim());
+    } else {
+      this.unit(name, rest.trim());
+    }
+  }
+
+  private familyForMetadata(name: string): MutableFamily {
+    let f = this.byName.get(name);
+    if (!f) {
+      f = {
+        name,
+        type: this.openMetrics ? 'unknown' : 'untyped',
+        help: '',
+        unit: '',
+        samples: [],
+        created: [],
+        typeSeen: false,
+        helpSeen: false,
+      };
+      this.byName.set(name, f);
+      this.families.push(f);
+    }
+    this.current = f;
+    return f;
+  }
+
+  private help(name: string, raw: string): void {
+    const f = this.familyForMetadata(name);
+    if (f.helpSeen) {
+      this.problem(this.lineNo, `a second # HELP line for ${name} was ignored — each metric gets one`);
+      return;
+    }
+    f.helpSeen = true;
+    f.help = unescapeHelp(raw, this.openMetrics);
+  }
+
+  private type(name: string, typeToken: string): void {
+    const t = typeToken.toLowerCase();
+    if (!TYPES.has(t)) {
+      this.problem(
+        this.lineNo,
+        `unknown metric type ${quoteForMessage(typeToken)} for ${name} — use counter, gauge, histogram, summary or untyped (OpenMetrics adds unknown, info, stateset, gaugehistogram)`,
+      );
+      return;
+    }
+    const f = this.familyForMetadata(name);
+    if (f.typeSeen) {
+      this.problem(this.lineNo, `a second # TYPE line for ${name} was ignored — each metric gets one`);
+      return;
+    }
+    if (f.samples.length > 0) {
+      this.problem(this.lineNo, `# TYPE for ${name} comes after its samples and was ignored — write it before them`);
+      return;
+    }
+    f.typeSeen = true;
+    f.type = t as MetricType;
+    if (t === 'gauge' && name.endsWith('_created')) {
+      this.foldCreatedFamily(f);
+    }
+  }
+
+  /**
+   * prometheus_client writes `foo_created` as a gauge family of its own in 0.0.4;
+   * OpenMetrics puts it inside `foo`. Fold the former into the latter so both formats
+   * give the same families.
+   */
+  private foldCreatedFamily(f: MutableFamily): void {
+    const base = f.name.slice(0, -'_created'.length);
+    let target = this.byName.get(base);
+    if (!target || !TYPES_WITH_CREATED.has(target.type)) {
+      const counter = this.byName.get(base + '_total');
+      target = counter && counter.type === 'counter' ? counter : undefined;
+    }
+    if (target) {
+      f.createdOf = target;
+      this.hasAliases = true;
+    }
+  }
+
+  private unit(name: string, unit: string): void {
+    const f = this.familyForMetadata(name);
+    f.unit = unit;
+  }
+
+  // ---- samples -------------------------------------------------------------------
+
+  private sampleLine(start: number, end: number): void {
+    const text = this.text;
+    let i = start;
+    while (i < end && isNameChar(text.charCodeAt(i), i === start)) {
+      i++;
+    }
+    if (i === start) {
+      const c = text.charCodeAt(start);
+      this.problem(
+        this.lineNo,
+        c === CH_LBRACE
+          ? 'a sample without a metric name before its labels was skipped'
+          : `expected a metric name, found ${quoteForMessage(text.slice(start, Math.min(end, start + 20)))} — names use letters, digits, '_' and ':'`,
+      );
+      return;
+    }
+    const name = this.sampleName(start, i);
+    let labels: Labels = NO_LABELS;
+    const c = i < end ? text.charCodeAt(i) : -1;
+    if (c !== CH_LBRACE && c !== -1 && !isBlank(c)) {
+      this.problem(this.lineNo, `metric name ${name} is followed by ${quoteForMessage(text[i] ?? '')}, which no name may contain`);
+      return;
+    }
+    i = skipBlanks(text, i, end);
+    if (i < end && text.charCodeAt(i) === CH_LBRACE) {
+      i = this.parseLabels(i + 1, end);
+      if (i < 0) {
+        this.problem(this.lineNo, `${name}: ${this.labelError}`);
+        return;
+      }
+      labels = this.labelsOut;
+      i = skipBlanks(text, i, end);
+    }
+    if (i >= end) {
+      this.problem(this.lineNo, `${name} has no value — write it after a space, like ${name} 1`);
+      return;
+    }
+    const valueEnd = tokenEnd(text, i, end);
+    const value = parseFloatToken(text.slice(i, valueEnd));
+    if (value === undefined) {
+      this.problem(this.lineNo, `${name} has value ${quoteForMessage(text.slice(i, valueEnd))}, which is not a number (use digits, +Inf, -Inf or NaN)`);
+      return;
+    }
+    i = skipBlanks(text, valueEnd, end);
+    let timestampRaw: string | undefined;
+    let timestampMs: number | undefined;
+    if (i < end && text.charCodeAt(i) !== CH_HASH) {
+      const tsEnd = tokenEnd(text, i, end);
+      timestampRaw = copyString(text.slice(i, tsEnd));
+      timestampMs = this.parseTimestamp(timestampRaw);
+      if (timestampMs === undefined) {
+        this.problem(
+          this.lineNo,
+          this.openMetrics
+            ? `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not a number of seconds`
+            : `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not an integer number of milliseconds`,
+        );
+        return;
+      }
+      i = skipBlanks(text, tsEnd, end);
+    }
+    // Whatever follows ` # ` is an OpenMetrics exemplar: not needed for monitoring, skipped.
+    if (i < end && text.charCodeAt(i) !== CH_HASH) {
+      this.problem(this.lineNo, `unexpected ${quoteForMessage(text.slice(i, end))} after the value of ${name}`);
+      return;
+    }
+    this.addSample(name, labels, value, timestampMs, timestampRaw);
+  }
+
+  /** The name string without slicing when it repeats the family's or the previous line's. */
+  private sampleName(start: number, end: number): string {
+    const text = this.text;
+    const len = end - start;
+    const cur = this.current;
+    if (cur !== undefined && cur.name.length === len && text.startsWith(cur.name, start)) {
+      return cur.name;
+    }
+    const last = this.lastSampleName;
+    if (last.length === len && text.startsWith(last, start)) {
+      return last;
+    }
+    return this.interner.intern(text.slice(start, end));
+  }
+
+  private parseTimestamp(raw: string): number | undefined {
+    const n = parseFloatToken(raw);
+    if (n === undefined || !Number.isFinite(n)) {
+      return undefined;
+    }
+    if (this.openMetrics) {
+      return n * 1000;
+    }
+    return Number.isInteger(n) && raw.indexOf('.') === -1 && raw.indexOf('e') === -1 && raw.indexOf('E') === -1
+      ? n
+      : undefined;
+  }
+
+  /**
+   * Parses `name="value",...}` from just after `{`. Returns the position after `}`,
+   * or -1 with `labelError` set. Values may hold any character, escaped `\\ \" \n`.
+   */
+  private parseLabels(i: number, end: number): number {
+    const text = this.text;
+    // This line's names become the next line's "previous" ones.
+    const prev = this.lineLabelNames;
+    this.lineLabelNames = this.prevLabelNames;
+    this.prevLabelNames = prev;
+    this.prevLabelCount = this.lineLabelCount;
+    const names = this.lineLabelNames;
+    let count = 0;
+    this.lineLabelCount = 0;
+    let labels: Record<string, string> | undefined;
+    for (;;) {
+      i = skipBlanks(text, i, end);
+      if (i >= end) {
+        this.labelError = "the label set is not closed with '}'";
+        return -1;
+      }
+      let c = text.charCodeAt(i);
+      if (c === CH_RBRACE) {
+        i++;
+        break;
+      }
+      const nameStart = i;
+      while (i < end && isLabelNameChar(text.charCodeAt(i), i === nameStart)) {
+        i++;
+      }
+      if (i === nameStart) {
+        this.labelError = `expected a label name, found ${quoteForMessage(text.slice(i, Math.min(end, i + 20)))} — label names use letters, digits and '_'`;
+        return -1;
+      }
+      const labelName = this.labelName(nameStart, i, count);
+      i = skipBlanks(text, i, end);
+      if (i >= end || text.charCodeAt(i) !== CH_EQUALS) {
+        this.labelError = `label ${labelName} has no '=' after its name`;
+        return -1;
+      }
+      i = skipBlanks(text, i + 1, end);
+      if (i >= end || text.charCodeAt(i) !== CH_QUOTE) {
+        this.labelError = `the value of label ${labelName} is not quoted — write ${labelName}="value"`;
+        return -1;
+      }
+      i++;
+      // Fast path: no escapes, the value is one slice.
+      const valueStart = i;
+      let value: string | undefined;
+      while (i < end) {
+        c = text.charCodeAt(i);
+        if (c === CH_QUOTE) {
+          value = i - valueStart < 13 ? text.slice(valueStart, i) : this.interner.intern(text.slice(valueStart, i));
+          i++;
+          break;
+        }
+        if (c === CH_BACKSLASH) {
+          i = this.parseEscapedValue(valueStart, end);
+          if (i < 0) {
+            this.labelError = `label ${labelName}: ${this.labelError}`;
+            return -1;
+          }
+          value = this.interner.intern(this.escapedValue);
+          break;
+        }
+        i++;
+      }
+      if (value === undefined) {
+        this.labelError = `the value of label ${labelName} has no closing quote`;
+        return -1;
+      }
+      for (let k = 0; k < count; k++) {
+        if (names[k] === labelName) {
+          this.labelError = `label ${labelName} appears twice`;
+          return -1;
+        }
+      }
+      names[count++] = labelName;
+      this.lineLabelCount = count;
+      if (labels === undefined) {
+        labels = {};
+      }
+      if (labelName === '__proto__') {
+        // Plain assignment would set the prototype instead of a property.
+        Object.defineProperty(labels, labelName, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        labels[labelName] = value;
+      }
+      i = skipBlanks(text, i, end);
+      if (i >= end) {
+        this.labelError = "the label set is not closed with '}'";
+        return -1;
+      }
+      c = text.charCodeAt(i);
+      if (c === CH_COMMA) {
+        i++; // a trailing comma before '}' is allowed
+        continue;
+      }
+      if (c === CH_RBRACE) {
+        i++;
+        break;
+      }
+      this.labelError = `expected ',' or '}' after the value of label ${labelName}, found ${quoteForMessage(text[i] ?? '')}`;
+      return -1;
+    }
+    this.labelsOut = labels ?? NO_LABELS;
+    return i;
+  }
+
+  private escapedValue = '';
+
+  private labelName(start: number, end: number, index: number): string {
+    if (index < this.prevLabelCount) {
+      const prev = this.prevLabelNames[index]!;
+      if (prev.length === end - start && this.text.startsWith(prev, start)) {
+        return prev;
+      }
+    }
+    return this.interner.intern(this.text.slice(start, end));
+  }
+
+  private parseEscapedValue(i: number, end: number): number {
+    const text = this.text;
+    let out = '';
+    let runStart = i;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === CH_QUOTE) {
+        this.escapedValue = out + text.slice(runStart, i);
+        return i + 1;
+      }
+      if (c === CH_BACKSLASH) {
+        out += text.slice(runStart, i);
+        const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+        if (n === CH_BACKSLASH) {
+          out += '\\';
+        } else if (n === CH_QUOTE) {
+          out += '"';
+        } else if (n === 110) {
+          out += '\n';
+        } else {
+          this.labelError = `invalid escape ${quoteForMessage(text.slice(i, i + 2))} in its value — only \\\\, \\" and \\n are allowed`;
+          return -1;
+        }
+        i += 2;
+        runStart = i;
+        continue;
+      }
+      i++;
+    }
+    this.labelError = 'its value has no closing quote';
+    return -1;
+  }
+
+  private addSample(
+    name: string,
+    labels: Labels,
+    value: number,
+    timestampMs: number | undefined,
+    timestampRaw: string | undefined,
+  ): void {
+    const f = this.familyForSample(name);
+    if (f.createdOf !== undefined) {
+      f.createdOf.created.push({ labels, createdSeconds: value });
+      return;
+    }
+    if (TYPES_WITH_CREATED.has(f.type) && name.length === f.name.length + 8 && name.endsWith('_created')) {
+      f.created.push({ labels, createdSeconds: value });
+      return;
+    }
+    this.sampleCount++;
+    f.samples.push(
+      timestampRaw === undefined ? { name, labels, value } : { name, labels, value, timestampMs, timestampRaw },
+    );
+  }
+
+  private familyForSample(name: string): MutableFamily {
+    const cur = this.current;
+    if (cur !== undefined) {
+      if (name === this.lastSampleName && cur === this.lastSampleFamily) {
+        return cur;
+      }
+      if (name === cur.name || ownsSuffix(cur, name)) {
+        this.lastSampleName = name;
+        this.lastSampleFamily = cur;
+        return cur;
+      }
+    }
+    let f = this.byName.get(name);
+    if (f === undefined) {
+      // A family seen earlier whose samples are not contiguous (allowed in 0.0.4).
+      for (const [suffix, baseLen] of suffixCandidates(name)) {
+        const base = this.byName.get(name.slice(0, baseLen));
+        if (base !== undefined && SUFFIXES[base.type].includes(suffix)) {
+          f = base;
+          break;
+        }
+      }
+    }
+    if (f === undefined) {
+      f = {
+        name,
+        type: this.openMetrics ? 'unknown' : 'untyped',
+        help: '',
+        unit: '',
+        samples: [],
+        created: [],
+        typeSeen: false,
+        helpSeen: false,
+      };
+      this.byName.set(name, f);
+      this.families.push(f);
+    }
+    this.current = f;
+    this.lastSampleName = name;
+    this.lastSampleFamily = f;
+    return f;
+  }
+}
+
+function ownsSuffix(f: MutableFamily, name: string): boolean {
+  const n = f.name.length;
+  if (name.length <= n || !name.startsWith(f.name)) {
+    return false;
+  }
+  const suffixes = SUFFIXES[f.type];
+  for (let k = 0; k < suffixes.length; k++) {
+    const s = suffixes[k]!;
+    if (name.length === n + s.length && name.endsWith(s)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const ALL_SUFFIXES = ['_total', '_created', '_bucket', '_sum', '_count', '_gsum', '_gcount', '_info'];
+
+function* suffixCandidates(name: string): Generator<[string, number]> {
+  for (const s of ALL_SUFFIXES) {
+    if (name.length > s.length && name.endsWith(s)) {
+      yield [s, name.length - s.length];
+    }
+  }
+}
+
+/**
+ * Parses a Prometheus text 0.0.4 or OpenMetrics 1.0 body into metric families.
+ * Never throws: each bad line is skipped and described in `problems`, and parsing
+ * goes on with the next line.
+ */
+export function parseExposition(text: string, opts: ParseOptions = {}): ParsedExposition {
+  if (typeof text !== 'string') {
+    return {
+      format: 'prometheus',
+      families: [],
+      problems: ['The metrics body is not text, so it cannot be parsed.'],
+      sampleCount: 0,
+      sawEof: false,
+    };
+  }
+  const maxSeries =
+    typeof opts.maxSeries === 'number' && opts.maxSeries >= 0 ? Math.floor(opts.maxSeries) : DEFAULT_MAX_SERIES;
+  const maxProblems =
+    typeof opts.maxProblems === 'number' && opts.maxProblems >= 0 ? Math.floor(opts.maxProblems) : DEFAULT_MAX_PROBLEMS;
+  const format = opts.format ?? guessFormat(text);
+  const interner = opts.interner ?? new StringInterner();
+  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner).run();
+}
