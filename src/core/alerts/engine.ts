@@ -1,6 +1,7 @@
 import { Clock } from '../clock';
 import { Emitter, Event, Disposable } from '../events';
 import { formatDuration } from '../format';
+import { Labels } from '../model';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
 import { Alert, AlertHistoryEntry, AlertState, AlertTransition, TransitionReason } from './alert';
 import { formatPromDuration } from './duration';
@@ -49,6 +50,24 @@ interface Change {
   readonly timeMs: number;
 }
 
+interface Finished {
+  readonly rule: CompiledRule;
+  readonly info: SeriesInfo;
+  /** Last value, for the rendered message. */
+  readonly value: number;
+  readonly peakValue: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly reason: TransitionReason;
+}
+
+interface RenderedText {
+  readonly valueText: string;
+  readonly thresholdText: string;
+  readonly title: string;
+  readonly message: string;
+}
+
 /** The series a rule selects, cached until the store gains series. */
 interface Selection {
   store: SeriesStore | undefined;
@@ -74,7 +93,8 @@ export class AlertEngine implements Disposable {
   private ruleIds = new Set<string>();
   private selections: Selection[] = [];
   private readonly alerts = new Map<string, Tracked>();
-  private readonly finished: AlertHistoryEntry[] = [];
+  /** Raw finished alerts; rendered only when history() is read (rarely: report, dashboard). */
+  private readonly finished: Finished[] = [];
   private readonly snoozes = new Map<string, number>();
   private snoozeAllUntilMs = 0;
   private evalCount = 0;
@@ -82,6 +102,7 @@ export class AlertEngine implements Disposable {
   private readonly historyLimit: number;
   private readonly noDataTicks: number;
   private readonly transitionEmitter = new Emitter<AlertTransition>();
+  private readonly textCache = new WeakMap<CompiledRule, Readonly<Record<Exclude<TemplateVariable, 'value'>, string>>>();
 
   /** Every transition, notified or not, in evaluation order. */
   readonly onTransition: Event<AlertTransition> = this.transitionEmitter.event;
@@ -175,7 +196,26 @@ export class AlertEngine implements Disposable {
 
   /** Finished alerts (those that fired), oldest first, at most `historyLimit`. */
   history(): AlertHistoryEntry[] {
-    return [...this.finished];
+    return this.finished.slice(-this.historyLimit).map((f) => {
+      const text = this.render(f.rule, f.value, f.info.labels);
+      return {
+        id: `${f.rule.id}/${f.info.key}`,
+        ruleId: f.rule.id,
+        level: f.rule.level,
+        title: text.title,
+        message: text.message,
+        metric: f.rule.displayMetric,
+        labels: f.info.labels,
+        seriesKey: f.info.key,
+        startMs: f.startMs,
+        endMs: f.endMs,
+        durationMs: Math.max(0, f.endMs - f.startMs),
+        peakValue: f.peakValue,
+        peakText: formatWithUnit(f.peakValue, f.rule.unit),
+        threshold: f.rule.threshold,
+        reason: f.reason,
+      };
+    });
   }
 
   /**
@@ -308,26 +348,10 @@ export class AlertEngine implements Disposable {
       return;
     }
     changes.push({ t, from: 'firing', to: 'resolved', reason, timeMs });
-    const startMs = t.firingSinceMs ?? t.pendingSinceMs;
-    const snap = this.snapshot(t, 'resolved', timeMs, timeMs);
-    this.finished.push({
-      id: t.id,
-      ruleId: t.rule.id,
-      level: t.rule.level,
-      title: snap.title,
-      message: snap.message,
-      metric: snap.metric,
-      labels: t.info.labels,
-      seriesKey: t.info.key,
-      startMs,
-      endMs: timeMs,
-      durationMs: Math.max(0, timeMs - startMs),
-      peakValue: t.peakValue,
-      peakText: formatWithUnit(t.peakValue, t.rule.unit),
-      threshold: t.rule.threshold,
-      reason,
-    });
-    if (this.finished.length > this.historyLimit) {
+    this.finished.push({ rule: t.rule, info: t.info, value: t.value, peakValue: t.peakValue, startMs: t.firingSinceMs ?? t.pendingSinceMs, endMs: timeMs, reason });
+    // Trim in batches: an alert storm resolves many alerts per tick, and shifting a
+    // 500-entry array for each of them would dominate the evaluation.
+    if (this.finished.length >= 2 * this.historyLimit) {
       this.finished.splice(0, this.finished.length - this.historyLimit);
     }
   }
@@ -419,47 +443,60 @@ export class AlertEngine implements Disposable {
     return until > now ? until : undefined;
   }
 
+  /** A snapshot of a tracked alert: a plain object of one fixed shape (cheap to build and to post to a webview). */
   private snapshot(t: Tracked, state: AlertState, clockNow: number, resolvedAtMs?: number): Alert {
     const rule = t.rule;
-    const valueText = formatWithUnit(t.value, rule.unit);
-    const thresholdText = formatWithUnit(rule.threshold, rule.unit);
-    const vars: Record<TemplateVariable, string> = {
-      value: valueText,
-      threshold: thresholdText,
-      unit: rule.unit.symbol,
-      metric: rule.displayMetric,
-      for: formatPromDuration(rule.forMs),
-      level: rule.level,
-      op: rule.op,
-      id: rule.id,
-      limit: rule.forecast ? formatWithUnit(rule.forecast.limit, rule.forecast.limitUnit) : '',
-      within: rule.forecast ? formatDuration(rule.forecast.withinMs) : '',
-    };
-    const labels = t.info.labels;
-    const snoozedUntilMs = this.snoozedUntil(t, clockNow);
+    const text = this.render(rule, t.value, t.info.labels);
     return {
       id: t.id,
       ruleId: rule.id,
       level: rule.level,
       state,
-      title: renderTemplate(rule.title, vars, labels),
-      message: renderTemplate(rule.message, vars, labels),
+      title: text.title,
+      message: text.message,
       metric: rule.displayMetric,
-      labels,
+      labels: t.info.labels,
       seriesKey: t.info.key,
       value: t.value,
-      valueText,
+      valueText: text.valueText,
       threshold: rule.threshold,
-      thresholdText,
-      ...(rule.clearThreshold !== undefined ? { clearThreshold: rule.clearThreshold } : {}),
+      thresholdText: text.thresholdText,
+      clearThreshold: rule.clearThreshold,
       op: rule.op,
-      ...(rule.unit.symbol ? { unit: rule.unit.symbol } : {}),
+      unit: rule.unit.symbol || undefined,
       pendingSinceMs: t.pendingSinceMs,
-      ...(t.firingSinceMs !== undefined ? { firingSinceMs: t.firingSinceMs } : {}),
-      ...(resolvedAtMs !== undefined ? { resolvedAtMs } : {}),
+      firingSinceMs: t.firingSinceMs,
+      resolvedAtMs,
       peakValue: t.peakValue,
       inhibited: t.inhibited,
-      ...(snoozedUntilMs !== undefined ? { snoozedUntilMs } : {}),
+      snoozedUntilMs: this.snoozedUntil(t, clockNow),
     };
+  }
+
+  private render(rule: CompiledRule, value: number, labels: Labels): RenderedText {
+    const fixed = this.ruleTexts(rule);
+    const valueText = formatWithUnit(value, rule.unit);
+    const vars: Record<TemplateVariable, string> = { ...fixed, value: valueText };
+    return { valueText, thresholdText: fixed.threshold, title: renderTemplate(rule.title, vars, labels), message: renderTemplate(rule.message, vars, labels) };
+  }
+
+  /** The template variables that do not change with the value, formatted once per rule. */
+  private ruleTexts(rule: CompiledRule): Readonly<Record<Exclude<TemplateVariable, 'value'>, string>> {
+    let texts = this.textCache.get(rule);
+    if (!texts) {
+      texts = {
+        threshold: formatWithUnit(rule.threshold, rule.unit),
+        unit: rule.unit.symbol,
+        metric: rule.displayMetric,
+        for: formatPromDuration(rule.forMs),
+        level: rule.level,
+        op: rule.op,
+        id: rule.id,
+        limit: rule.forecast ? formatWithUnit(rule.forecast.limit, rule.forecast.limitUnit) : '',
+        within: rule.forecast ? formatDuration(rule.forecast.withinMs) : '',
+      };
+      this.textCache.set(rule, texts);
+    }
+    return texts;
   }
 }
