@@ -1,0 +1,443 @@
+/**
+ * Turns parsed metric families into the monitor's samples, scrape after scrape:
+ * gauges as they are, counters as per-second rates, histograms as p50/p95/p99 over a
+ * sliding window, summaries' quantiles renamed. Keeps the per-series state that needs
+ * (previous values, bucket snapshots), bounded in count and forgotten when a series
+ * stops appearing.
+ */
+import { Labels, Sample, isOwnMetric, seriesKey } from '../model';
+import { histogramQuantile } from './histogramQuantile';
+import { MetricFamily, ParsedSample, parseFloatToken } from './parser';
+
+export interface DeriveOptions {
+  /** Histogram quantiles, mean: computed over the bucket increases of this window (default 10 s). */
+  histogramWindowMs?: number;
+  /** State of a series not seen for this long is dropped (default 5 min). */
+  forgetAfterMs?: number;
+  /** Counter/histogram series tracked at most (default 10,000); more get no rate. */
+  maxTrackedSeries?: number;
+  /** Histogram quantiles to emit (default 0.5, 0.95, 0.99). */
+  quantiles?: readonly number[];
+}
+
+export interface DeriveResult {
+  readonly samples: Sample[];
+  /** Samples whose value was NaN or ±Inf: not a number to chart, so dropped. */
+  readonly nonFiniteDropped: number;
+  /** Samples dropped because the monitor measures a series of that name itself. */
+  readonly ownDropped: number;
+  /** One sentence per family that could not be derived (deduplicated). */
+  readonly problems: string[];
+}
+
+export const DEFAULT_HISTOGRAM_WINDOW_MS = 10_000;
+export const DEFAULT_FORGET_AFTER_MS = 5 * 60_000;
+export const DEFAULT_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
+/** Snapshots kept per histogram at most, however short the scrape interval. */
+const MAX_SNAPSHOTS = 64;
+
+/** `foo_total` → `foo_per_second`; `foo` → `foo_per_second`. */
+export function rateName(counterName: string): string {
+  return (counterName.endsWith('_total') ? counterName.slice(0, -6) : counterName) + '_per_second';
+}
+
+/** `foo`, 0.95 → `foo_p95`; 0.999 → `foo_p99_9` (percent, with `_` for the decimal point). */
+export function quantileName(base: string, q: number): string {
+  const pct = Number((q * 100).toPrecision(12));
+  return `${base}_p${String(pct).replace('.', '_')}`;
+}
+
+function withoutLabel(labels: Labels, drop: string): Labels {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels)) {
+    if (k !== drop) {
+      out[k] = labels[k]!;
+    }
+  }
+  return out;
+}
+
+interface CounterState {
+  value: number;
+  timeMs: number;
+  lastSeenMs: number;
+}
+
+interface Snapshot {
+  readonly timeMs: number;
+  /** Reset-adjusted running totals: increases between any two snapshots are differences. */
+  readonly buckets: Float64Array;
+  readonly sum: number;
+  readonly count: number;
+}
+
+interface HistogramState {
+  readonly bounds: Float64Array;
+  /** The last raw values, to tell an increase from a counter reset. */
+  raw: Float64Array;
+  rawSum: number;
+  rawCount: number;
+  readonly snapshots: Snapshot[];
+  lastSeenMs: number;
+}
+
+interface BucketGroup {
+  readonly labels: Labels;
+  readonly bounds: number[];
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** One delta of a counter, like Prometheus' rate(): a drop means a restart from 0. */
+function increase(prev: number, now: number): number {
+  return now >= prev ? now - prev : now;
+}
+
+/**
+ * Per-series derivation state for one scrape target. Call `derive` once per scrape
+ * with the scrape time from the injected clock; rates divide by that time, never by
+ * a count of samples.
+ */
+export class ScrapeDeriver {
+  private readonly windowMs: number;
+  private readonly forgetAfterMs: number;
+  private readonly maxTracked: number;
+  private readonly quantiles: readonly number[];
+  private readonly counters = new Map<string, CounterState>();
+  private readonly histograms = new Map<string, HistogramState>();
+
+  constructor(opts: DeriveOptions = {}) {
+    this.windowMs = positive(opts.histogramWindowMs, DEFAULT_HISTOGRAM_WINDOW_MS);
+    this.forgetAfterMs = positive(opts.forgetAfterMs, DEFAULT_FORGET_AFTER_MS);
+    this.maxTracked = positive(opts.maxTrackedSeries, 10_000);
+    this.quantiles = (opts.quantiles ?? DEFAULT_QUANTILES).filter((q) => q >= 0 && q <= 1);
+  }
+
+  /** Counter and histogram series currently remembered. */
+  get trackedSeries(): number {
+    return this.counters.size + this.histograms.size;
+  }
+
+  /** Forgets everything (a new target: its counters are not the old one's). */
+  reset(): void {
+    this.counters.clear();
+    this.histograms.clear();
+  }
+
+  derive(families: readonly MetricFamily[], timeMs: number): DeriveResult {
+    const run = new DeriveRun(timeMs);
+    for (const f of families) {
+      switch (f.type) {
+        case 'counter':
+          this.deriveCounter(f, run);
+          break;
+        case 'histogram':
+          this.deriveHistogram(f, run);
+          break;
+        case 'gaugehistogram':
+          this.deriveGaugeHistogram(f, run);
+          break;
+        case 'summary':
+          this.deriveSummary(f, run);
+          break;
+        default:
+          // gauge, untyped, unknown, info, stateset: a value to chart as it is.
+          for (const s of f.samples) {
+            run.emit(s.name, s.labels, s.value);
+          }
+      }
+    }
+    this.forget(timeMs);
+    if (run.untracked > 0) {
+      run.problems.add(
+        `${run.untracked} counter or histogram series got no rate because ${this.maxTracked} series are already tracked — the server exposes too many label values.`,
+      );
+    }
+    return {
+      samples: run.samples,
+      nonFiniteDropped: run.nonFinite,
+      ownDropped: run.own,
+      problems: [...run.problems],
+    };
+  }
+
+  // ---- counters ----------------------------------------------------------------
+
+  private deriveCounter(f: MetricFamily, run: DeriveRun): void {
+    for (const s of f.samples) {
+      this.rate(s.name, s, rateName(s.name), run);
+    }
+  }
+
+  /** Emits `outName` = per-second increase of `s` since the previous scrape. */
+  private rate(stateName: string, s: ParsedSample, outName: string, run: DeriveRun): void {
+    if (!Number.isFinite(s.value)) {
+      run.nonFinite++;
+      return;
+    }
+    const key = seriesKey(stateName, s.labels);
+    const prev = this.counters.get(key);
+    if (prev === undefined) {
+      if (this.trackedSeries >= this.maxTracked) {
+        run.untracked++;
+        return;
+      }
+      this.counters.set(key, { value: s.value, timeMs: run.timeMs, lastSeenMs: run.timeMs });
+      return; // first scrape of this series: no rate yet
+    }
+    prev.lastSeenMs = run.timeMs;
+    const dtMs = run.timeMs - prev.timeMs;
+    if (dtMs <= 0) {
+      return; // the same instant twice: nothing to divide by
+    }
+    const perSecond = increase(prev.value, s.value) / (dtMs / 1000);
+    prev.value = s.value;
+    prev.timeMs = run.timeMs;
+    run.emit(outName, s.labels, perSecond);
+  }
+
+  // ---- summaries -----------------------------------------------------------------
+
+  private deriveSummary(f: MetricFamily, run: DeriveRun): void {
+    const countName = f.name + '_count';
+    for (const s of f.samples) {
+      if (s.name === f.name) {
+        const qText = s.labels['quantile'];
+        const q = qText === undefined ? undefined : parseFloatToken(qText);
+        if (q === undefined || !(q >= 0 && q <= 1)) {
+          run.problems.add(`summary ${f.name} has a sample without a quantile label between 0 and 1; it was skipped.`);
+          continue;
+        }
+        run.emit(quantileName(f.name, q), withoutLabel(s.labels, 'quantile'), s.value);
+      } else if (s.name === countName) {
+        this.rate(countName, s, f.name + '_per_second', run);
+      }
+      // _sum alone says nothing a chart needs.
+    }
+  }
+
+  // ---- histograms ----------------------------------------------------------------
+
+  /** Buckets grouped per label set without `le`, sorted by bound, equal bounds merged. */
+  private groupBuckets(f: MetricFamily, run: DeriveRun, sumName: string, countName: string): Map<string, BucketGroup> {
+    const bucketName = f.name + '_bucket';
+    const groups = new Map<string, BucketGroup>();
+    const group = (labels: Labels): BucketGroup => {
+      const key = seriesKey(f.name, labels);
+      let g = groups.get(key);
+      if (!g) {
+        g = { labels, bounds: [], counts: [], sum: NaN, count: NaN };
+        groups.set(key, g);
+      }
+      return g;
+    };
+    for (const s of f.samples) {
+      if (s.name === bucketName) {
+        const leText = s.labels['le'];
+        const le = leText === undefined ? undefined : parseFloatToken(leText);
+        if (le === undefined || Number.isNaN(le)) {
+          run.problems.add(`histogram ${f.name} has a bucket without a numeric le label; it was skipped.`);
+          continue;
+        }
+        const g = group(withoutLabel(s.labels, 'le'));
+        g.bounds.push(le);
+        g.counts.push(s.value);
+      } else if (s.name === sumName) {
+        group(s.labels).sum = s.value;
+      } else if (s.name === countName) {
+        group(s.labels).count = s.value;
+      }
+    }
+    for (const g of groups.values()) {
+      sortMerge(g);
+      if (g.bounds.length > 0 && g.bounds[g.bounds.length - 1] !== Infinity) {
+        run.problems.add(`histogram ${f.name} has no le="+Inf" bucket, so its quantiles cannot be computed.`);
+      }
+    }
+    return groups;
+  }
+
+  private deriveHistogram(f: MetricFamily, run: DeriveRun): void {
+    const groups = this.groupBuckets(f, run, f.name + '_sum', f.name + '_count');
+    for (const [key, g] of groups) {
+      const n = g.bounds.length;
+      if (n === 0 || g.bounds[n - 1] !== Infinity) {
+        continue;
+      }
+      if (g.counts.some((c) => !Number.isFinite(c))) {
+        run.nonFinite++;
+        continue;
+      }
+      // Without _count, the +Inf bucket is the count (they are equal by definition).
+      const count = Number.isFinite(g.count) ? g.count : g.counts[n - 1]!;
+      const sum = Number.isFinite(g.sum) ? g.sum : NaN;
+      let st = this.histograms.get(key);
+      if (st !== undefined && !sameBounds(st.bounds, g.bounds)) {
+        st = undefined; // the exporter changed its buckets: start over
+        this.histograms.delete(key);
+      }
+      if (st === undefined) {
+        if (this.trackedSeries >= this.maxTracked) {
+          run.untracked++;
+          continue;
+        }
+        this.histograms.set(key, {
+          bounds: Float64Array.from(g.bounds),
+          raw: Float64Array.from(g.counts),
+          rawSum: sum,
+          rawCount: count,
+          snapshots: [{ timeMs: run.timeMs, buckets: new Float64Array(n), sum: 0, count: 0 }],
+          lastSeenMs: run.timeMs,
+        });
+        continue; // first scrape: no increase yet
+      }
+      st.lastSeenMs = run.timeMs;
+      const last = st.snapshots[st.snapshots.length - 1]!;
+      if (run.timeMs <= last.timeMs) {
+        continue;
+      }
+      const buckets = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        buckets[i] = last.buckets[i]! + increase(st.raw[i]!, g.counts[i]!);
+      }
+      const snap: Snapshot = {
+        timeMs: run.timeMs,
+        buckets,
+        sum: last.sum + (Number.isFinite(sum) && Number.isFinite(st.rawSum) ? increase(st.rawSum, sum) : 0),
+        count: last.count + increase(st.rawCount, count),
+      };
+      st.raw = Float64Array.from(g.counts);
+      st.rawSum = sum;
+      st.rawCount = count;
+      const snaps = st.snapshots;
+      snaps.push(snap);
+      // Keep the snapshots inside the window, and always the previous one (a scrape
+      // interval longer than the window still gives one interval's increase).
+      while (snaps.length > 2 && (snaps[0]!.timeMs < run.timeMs - this.windowMs || snaps.length > MAX_SNAPSHOTS)) {
+        snaps.shift();
+      }
+      const base = snaps[0]!;
+      const prev = snaps[snaps.length - 2]!;
+      const inc = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        inc[i] = buckets[i]! - base.buckets[i]!;
+      }
+      for (const q of this.quantiles) {
+        const v = histogramQuantile(q, st.bounds, inc);
+        if (!Number.isNaN(v)) {
+          run.emit(quantileName(f.name, q), g.labels, v);
+        }
+      }
+      const countInc = snap.count - base.count;
+      if (countInc > 0 && Number.isFinite(sum)) {
+        run.emit(f.name + '_mean', g.labels, (snap.sum - base.sum) / countInc);
+      }
+      run.emit(f.name + '_per_second', g.labels, (snap.count - prev.count) / ((run.timeMs - prev.timeMs) / 1000));
+    }
+  }
+
+  /** A gauge histogram is a current distribution, not a counter: quantiles straight from its buckets. */
+  private deriveGaugeHistogram(f: MetricFamily, run: DeriveRun): void {
+    const groups = this.groupBuckets(f, run, f.name + '_gsum', f.name + '_gcount');
+    for (const g of groups.values()) {
+      const n = g.bounds.length;
+      if (n === 0 || g.bounds[n - 1] !== Infinity) {
+        continue;
+      }
+      for (const q of this.quantiles) {
+        const v = histogramQuantile(q, g.bounds, g.counts);
+        if (!Number.isNaN(v)) {
+          run.emit(quantileName(f.name, q), g.labels, v);
+        }
+      }
+      if (g.count > 0) {
+        run.emit(f.name + '_mean', g.labels, g.sum / g.count);
+      }
+    }
+  }
+
+  private forget(nowMs: number): void {
+    const cutoff = nowMs - this.forgetAfterMs;
+    for (const [k, s] of this.counters) {
+      if (s.lastSeenMs < cutoff) {
+        this.counters.delete(k);
+      }
+    }
+    for (const [k, s] of this.histograms) {
+      if (s.lastSeenMs < cutoff) {
+        this.histograms.delete(k);
+      }
+    }
+  }
+}
+
+/** The output of one derive call, and what was dropped on the way. */
+class DeriveRun {
+  readonly samples: Sample[] = [];
+  readonly problems = new Set<string>();
+  nonFinite = 0;
+  own = 0;
+  untracked = 0;
+
+  constructor(readonly timeMs: number) {}
+
+  emit(name: string, labels: Labels, value: number): void {
+    if (!Number.isFinite(value)) {
+      this.nonFinite++;
+      return;
+    }
+    if (isOwnMetric(name)) {
+      this.own++;
+      return;
+    }
+    this.samples.push({ name, labels, value });
+  }
+}
+
+function positive(v: number | undefined, fallback: number): number {
+  return typeof v === 'number' && v > 0 && Number.isFinite(v) ? v : fallback;
+}
+
+function sameBounds(a: Float64Array, b: readonly number[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Sorts buckets by bound and merges equal bounds (`le="1"` and `le="1.0"`), as Prometheus does. */
+function sortMerge(g: BucketGroup): void {
+  const n = g.bounds.length;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (g.bounds[i]! <= g.bounds[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) {
+    return;
+  }
+  const order = g.bounds.map((_, i) => i).sort((x, y) => g.bounds[x]! - g.bounds[y]!);
+  const bounds: number[] = [];
+  const counts: number[] = [];
+  for (const i of order) {
+    const b = g.bounds[i]!;
+    if (bounds.length > 0 && bounds[bounds.length - 1] === b) {
+      counts[counts.length - 1]! += g.counts[i]!;
+    } else {
+      bounds.push(b);
+      counts.push(g.counts[i]!);
+    }
+  }
+  g.bounds.length = 0;
+  g.counts.length = 0;
+  g.bounds.push(...bounds);
+  g.counts.push(...counts);
+}

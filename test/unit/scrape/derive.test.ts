@@ -1,0 +1,260 @@
+import * as assert from 'node:assert/strict';
+import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
+import { Sample, seriesKey } from '../../../src/core/model';
+import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
+import { MetricFamily, parseExposition } from '../../../src/core/scrape/parser';
+import { fakeClock } from '../helpers/fakeClock';
+
+function families(text: string): readonly MetricFamily[] {
+  const p = parseExposition(text);
+  assert.deepEqual(p.problems, []);
+  return p.families;
+}
+
+function byKey(samples: readonly Sample[]): Map<string, number> {
+  return new Map(samples.map((s) => [seriesKey(s.name, s.labels), s.value]));
+}
+
+function close(actual: number | undefined, expected: number, what = ''): void {
+  assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9, `${what} ${actual} is not ${expected}`);
+}
+
+describe('ScrapeDeriver', () => {
+  it('passes gauges, untyped and unknown samples through as they are', () => {
+    const d = new ScrapeDeriver();
+    const r = d.derive(
+      families('# TYPE g gauge\ng{room="a"} 3\nu 4\n# TYPE k unknown\nk 5\n# TYPE st stateset\nst{st="on"} 1\n# EOF\n'),
+      0,
+    );
+    assert.deepEqual(r.samples, [
+      { name: 'g', labels: { room: 'a' }, value: 3 },
+      { name: 'u', labels: {}, value: 4 },
+      { name: 'k', labels: {}, value: 5 },
+      { name: 'st', labels: { st: 'on' }, value: 1 },
+    ]);
+  });
+
+  describe('counters', () => {
+    it('names the rate foo_per_second, stripping _total', () => {
+      assert.equal(rateName('chat_messages_total'), 'chat_messages_per_second');
+      assert.equal(rateName('chat_messages'), 'chat_messages_per_second');
+    });
+
+    it('gives no rate on the first scrape, then the increase over the clock time between scrapes', () => {
+      const clock = fakeClock();
+      const d = new ScrapeDeriver();
+      const body = (v: number): readonly MetricFamily[] => families(`# TYPE chat_messages_total counter\nchat_messages_total{room="a"} ${v}\n`);
+      assert.deepEqual(d.derive(body(100), clock.now()).samples, []);
+      clock.tick(2000);
+      assert.deepEqual(d.derive(body(130), clock.now()).samples, [
+        { name: 'chat_messages_per_second', labels: { room: 'a' }, value: 15 },
+      ]);
+      // Same increase over a longer time: a lower rate (time, not sample count, divides).
+      clock.tick(6000);
+      assert.equal(d.derive(body(160), clock.now()).samples[0]!.value, 5);
+    });
+
+    it('treats a decrease as a reset: the new value is the increase since the restart', () => {
+      const clock = fakeClock();
+      const d = new ScrapeDeriver();
+      const body = (v: number): readonly MetricFamily[] => families(`# TYPE c counter\nc_total ${v}\n# EOF\n`);
+      d.derive(body(1000), clock.now());
+      clock.tick(2000);
+      // The server restarted and has counted 10 since: 10 over 2 s, not -990.
+      assert.deepEqual(d.derive(body(10), clock.now()).samples, [{ name: 'c_per_second', labels: {}, value: 5 }]);
+    });
+
+    it('reads a typed counter without _total', () => {
+      const d = new ScrapeDeriver();
+      d.derive(families('# TYPE hits counter\nhits 1\n'), 0);
+      assert.deepEqual(d.derive(families('# TYPE hits counter\nhits 3\n'), 1000).samples, [
+        { name: 'hits_per_second', labels: {}, value: 2 },
+      ]);
+    });
+
+    it('gives nothing for a scrape at the same instant (nothing to divide by)', () => {
+      const d = new ScrapeDeriver();
+      d.derive(families('# TYPE c counter\nc_total 1\n'), 5000);
+      assert.deepEqual(d.derive(families('# TYPE c counter\nc_total 2\n'), 5000).samples, []);
+    });
+  });
+
+  describe('histograms', () => {
+    function latencyRegistry(): { register: Registry<RegistryContentType>; h: Histogram<'room'> } {
+      const register = new Registry<RegistryContentType>();
+      const h = new Histogram({
+        name: 'chat_message_latency_seconds',
+        help: 'Latency.',
+        labelNames: ['room'],
+        buckets: [0.01, 0.05, 0.1, 1],
+        registers: [register],
+      });
+      return { register, h };
+    }
+
+    it('emits p50/p95/p99, mean and per_second from the bucket increases of real prom-client output', async () => {
+      const clock = fakeClock();
+      const { register, h } = latencyRegistry();
+      for (let i = 0; i < 5; i++) {
+        h.observe({ room: 'a' }, 0.5); // before the first scrape: not in any increase
+      }
+      const d = new ScrapeDeriver();
+      assert.deepEqual(d.derive(families(await register.metrics()), clock.now()).samples, []);
+
+      // 100 observations between the scrapes: 10 ≤ 0.01, 40 in (0.01, 0.05], 40 in (0.05, 0.1], 10 in (0.1, 1]
+      for (let i = 0; i < 10; i++) h.observe({ room: 'a' }, 0.005);
+      for (let i = 0; i < 40; i++) h.observe({ room: 'a' }, 0.03);
+      for (let i = 0; i < 40; i++) h.observe({ room: 'a' }, 0.07);
+      for (let i = 0; i < 10; i++) h.observe({ room: 'a' }, 0.2);
+      clock.tick(2000);
+      const got = byKey(d.derive(families(await register.metrics()), clock.now()).samples);
+      const k = (n: string): string => seriesKey(n, { room: 'a' });
+      // p50: rank 50 = the end of (0.01, 0.05] → 0.05
+      close(got.get(k('chat_message_latency_seconds_p50')), 0.05, 'p50');
+      // p95: rank 95 → (0.1, 1], 10 in it, 5 past its start → 0.1 + 0.9 × 0.5 = 0.55
+      close(got.get(k('chat_message_latency_seconds_p95')), 0.55, 'p95');
+      // p99: 0.1 + 0.9 × 9/10 = 0.91
+      close(got.get(k('chat_message_latency_seconds_p99')), 0.91, 'p99');
+      // mean: (10×0.005 + 40×0.03 + 40×0.07 + 10×0.2) / 100 = 0.0605
+      close(got.get(k('chat_message_latency_seconds_mean')), 0.0605, 'mean');
+      // 100 observations in 2 s
+      close(got.get(k('chat_message_latency_seconds_per_second')), 50, 'per_second');
+      assert.equal(got.size, 5);
+    });
+
+    it('returns the highest finite bound when the quantile falls in the +Inf bucket', () => {
+      const d = new ScrapeDeriver();
+      const body = (inf: number): readonly MetricFamily[] =>
+        families(`# TYPE h histogram\nh_bucket{le="0.1"} 0\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} ${inf}\nh_count ${inf}\nh_sum 0\n`);
+      d.derive(body(0), 0);
+      const got = byKey(d.derive(body(100), 1000).samples);
+      assert.equal(got.get('h_p95'), 1);
+    });
+
+    it('leaves a gap, not 0, when the window holds no observations', () => {
+      const clock = fakeClock();
+      const d = new ScrapeDeriver({ histogramWindowMs: 10_000 });
+      const body = (n: number): readonly MetricFamily[] =>
+        families(`# TYPE h histogram\nh_bucket{le="0.1"} ${n}\nh_bucket{le="+Inf"} ${n}\nh_count ${n}\nh_sum ${n * 0.05}\n`);
+      d.derive(body(0), clock.now());
+      clock.tick(1000);
+      assert.ok(byKey(d.derive(body(10), clock.now()).samples).has('h_p50'));
+      // Still inside the 10 s window: the 10 observations still count.
+      clock.tick(5000);
+      assert.ok(byKey(d.derive(body(10), clock.now()).samples).has('h_p50'));
+      // The window has moved past them: no quantile, no mean — but the rate is a true 0.
+      clock.tick(6000);
+      const got = byKey(d.derive(body(10), clock.now()).samples);
+      assert.equal(got.has('h_p50'), false);
+      assert.equal(got.has('h_mean'), false);
+      assert.equal(got.get('h_per_second'), 0);
+    });
+
+    it('counts the buckets of a restarted server from zero, like rate()', () => {
+      const d = new ScrapeDeriver();
+      const body = (a: number, inf: number): readonly MetricFamily[] =>
+        families(`# TYPE h histogram\nh_bucket{le="1"} ${a}\nh_bucket{le="+Inf"} ${inf}\nh_count ${inf}\nh_sum 0\n`);
+      d.derive(body(500, 1000), 0);
+      // Restarted: 4 observations ≤ 1 and 4 more above since then.
+      const got = byKey(d.derive(body(4, 8), 1000).samples);
+      // rank 4 of 8 = the end of [0, 1] → 1; 8 per second
+      assert.equal(got.get('h_p50'), 1);
+      assert.equal(got.get('h_per_second'), 8);
+    });
+
+    it('starts over when the exporter changes its buckets', () => {
+      const d = new ScrapeDeriver();
+      d.derive(families('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\n'), 0);
+      const got = d.derive(families('# TYPE h histogram\nh_bucket{le="2"} 5\nh_bucket{le="+Inf"} 5\n'), 1000);
+      assert.deepEqual(got.samples, []);
+    });
+
+    it('says so when a histogram has no +Inf bucket', () => {
+      const d = new ScrapeDeriver();
+      const r = d.derive(families('# TYPE h histogram\nh_bucket{le="1"} 1\nh_count 1\n'), 0);
+      assert.deepEqual(r.problems, ['histogram h has no le="+Inf" bucket, so its quantiles cannot be computed.']);
+    });
+
+    it('reads quantiles of a gauge histogram straight from its buckets', () => {
+      const d = new ScrapeDeriver();
+      const r = d.derive(
+        families('# TYPE q gaugehistogram\nq_bucket{le="10"} 50\nq_bucket{le="+Inf"} 100\nq_gcount 100\nq_gsum 2000\n# EOF\n'),
+        0,
+      );
+      const got = byKey(r.samples);
+      assert.equal(got.get('q_p50'), 10);
+      assert.equal(got.get('q_mean'), 20);
+    });
+  });
+
+  describe('summaries', () => {
+    it('names the quantile series foo_pNN without the quantile label, and rates _count', async () => {
+      const register = new Registry<RegistryContentType>();
+      const s = new Summary({ name: 'chat_msg_bytes', help: 'Sizes.', labelNames: ['room'], percentiles: [0.5, 0.95, 0.999], registers: [register] });
+      s.observe({ room: 'a' }, 100);
+      const d = new ScrapeDeriver();
+      const first = byKey(d.derive(families(await register.metrics()), 0).samples);
+      assert.deepEqual([...first.keys()], [
+        'chat_msg_bytes_p50{room="a"}',
+        'chat_msg_bytes_p95{room="a"}',
+        'chat_msg_bytes_p99_9{room="a"}',
+      ]);
+      assert.equal(first.get('chat_msg_bytes_p95{room="a"}'), 100);
+      s.observe({ room: 'a' }, 100);
+      s.observe({ room: 'a' }, 100);
+      const second = byKey(d.derive(families(await register.metrics()), 4000).samples);
+      assert.equal(second.get('chat_msg_bytes_per_second{room="a"}'), 0.5);
+    });
+
+    it('formats quantile names as percentages', () => {
+      assert.equal(quantileName('x', 0.5), 'x_p50');
+      assert.equal(quantileName('x', 0.95), 'x_p95');
+      assert.equal(quantileName('x', 0.99), 'x_p99');
+      assert.equal(quantileName('x', 0.999), 'x_p99_9');
+      assert.equal(quantileName('x', 0.01), 'x_p1');
+    });
+  });
+
+  it("drops the series the monitor measures itself (prom-client's process metrics) and counts them", () => {
+    const d = new ScrapeDeriver();
+    const r = d.derive(families('process_resident_memory_bytes 5\nprocess_open_fds 9\nchat_active_users 2\n'), 0);
+    assert.deepEqual(r.samples, [{ name: 'chat_active_users', labels: {}, value: 2 }]);
+    assert.equal(r.ownDropped, 2);
+  });
+
+  it('drops NaN and ±Inf values and counts them', () => {
+    const d = new ScrapeDeriver();
+    const r = d.derive(families('a NaN\nb +Inf\nc -Inf\nd 1\n# TYPE s summary\ns{quantile="0.5"} NaN\n'), 0);
+    assert.deepEqual(r.samples, [{ name: 'd', labels: {}, value: 1 }]);
+    assert.equal(r.nonFiniteDropped, 4);
+  });
+
+  it('forgets series that stopped appearing, so state stays bounded', () => {
+    const clock = fakeClock();
+    const d = new ScrapeDeriver({ forgetAfterMs: 60_000 });
+    const room = (name: string, v: number): string => `chat_messages_total{room="${name}"} ${v}\n`;
+    const t = '# TYPE chat_messages_total counter\n';
+    d.derive(families(t + room('a', 1) + room('b', 1)), clock.now());
+    assert.equal(d.trackedSeries, 2);
+    clock.tick(30_000);
+    d.derive(families(t + room('a', 2)), clock.now());
+    assert.equal(d.trackedSeries, 2, 'b is remembered for a while');
+    clock.tick(31_000);
+    d.derive(families(t + room('a', 3)), clock.now());
+    assert.equal(d.trackedSeries, 1, 'b is forgotten after forgetAfterMs');
+    // Back again: a first scrape once more, so no rate over the long gap.
+    clock.tick(1000);
+    const r = d.derive(families(t + room('a', 4) + room('b', 500)), clock.now());
+    assert.deepEqual(r.samples.map((s) => s.labels['room']), ['a']);
+  });
+
+  it('tracks at most maxTrackedSeries and says how many got no rate', () => {
+    const d = new ScrapeDeriver({ maxTrackedSeries: 2 });
+    const body = families('# TYPE c counter\n' + [1, 2, 3, 4].map((i) => `c_total{i="${i}"} 1\n`).join(''));
+    const r = d.derive(body, 0);
+    assert.equal(d.trackedSeries, 2);
+    assert.deepEqual(r.problems, [
+      '2 counter or histogram series got no rate because 2 series are already tracked — the server exposes too many label values.',
+    ]);
+  });
+});
