@@ -58,7 +58,7 @@ export function formatRatio(ratio: number): string {
 }
 
 /**
- * A span of time for people: `850 ms`, `45 s`, `12 min`, `1 h 5 min`, `2 d 3 h`.
+ * A span of time for people: `850 ms`, `45 s`, `1 min 30 s`, `12 min`, `1 h 5 min`, `2 d 3 h`.
  * Two units at most, because "1 h 5 min 3 s" is noise in a summary.
  */
 export function formatDuration(ms: number): string {
@@ -73,6 +73,13 @@ export function formatDuration(ms: number): string {
   const s = abs / 1000;
   if (s < 60) {
     return `${sign}${s < 10 ? Number(s.toFixed(1)) : Math.round(s)} s`;
+  }
+  if (s < 600) {
+    // Under ten minutes the seconds still matter: "1 min 30 s", not "2 min".
+    const whole = Math.round(s);
+    const m = Math.floor(whole / 60);
+    const rest = whole - m * 60;
+    return rest === 0 ? `${sign}${m} min` : `${sign}${m} min ${rest} s`;
   }
   const totalMin = Math.round(s / 60);
   if (s < 3600 && totalMin < 60) {

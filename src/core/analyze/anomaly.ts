@@ -181,8 +181,8 @@ export interface DetectOptions {
   readonly maxPoints?: number;
   /**
    * Flagged runs separated by at most this many unflagged samples merge (default 2
-   * for robust, 10 for EWMA, whose return to normal after a level shift wavers
-   * around the threshold while the mean catches up).
+   * for robust; 1/α = 20 for EWMA, whose score wavers around the threshold while
+   * its mean catches up with a shift or lags a drift).
    */
   readonly mergeGapSamples?: number;
   /**
@@ -213,7 +213,7 @@ export function detectAnomalies(
   const single = options.minSingleSampleScore ?? 5;
   if (kind === 'ewma') {
     const b = downsample(times, values, maxPoints, 'mean');
-    const m = { threshold: options.ewma?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? 10, minSingleSampleScore: single };
+    const m = { threshold: options.ewma?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? Math.round(1 / (options.ewma?.alpha ?? 0.05)), minSingleSampleScore: single };
     return mergeFlagged(series, b, ewmaScores(b.values, options.ewma), 'ewma', m, 'both');
   }
   const m = { threshold: options.robust?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? 2, minSingleSampleScore: single };

@@ -13,6 +13,7 @@ import { Metric, isOwnMetric } from '../model';
 import { codeSpan, escapeMarkdownText } from './markdownEscape';
 import { ReportAlert, ReportData } from './reportData';
 
+const MAX_ANOMALIES_PER_SERIES = 5;
 const STATUS_LABEL = { healthy: '✅ Healthy', warning: '⚠️ Warning', critical: '🔴 Critical', unknown: '❔ Unknown (no data)' } as const;
 const SEVERITY_LABEL: Record<Severity, string> = { critical: '🔴 critical', warning: '⚠️ warning', info: 'ℹ️ info' };
 
@@ -96,14 +97,29 @@ export function renderMarkdown(report: ReportData): string {
     if (a.anomalyCount > a.anomalies.length) {
       out.push(`The ${a.anomalies.length} strongest of ${a.anomalyCount} anomalies, in time order.`, '');
     }
+    // A drifting series can produce many intervals; the strongest few per series
+    // say as much, and the count says the rest.
+    const perSeries = new Map<string, number>();
+    const shown = [...a.anomalies]
+      .sort((p, q) => Math.abs(q.peakScore) - Math.abs(p.peakScore))
+      .filter((x) => {
+        const n = (perSeries.get(x.series) ?? 0) + 1;
+        perSeries.set(x.series, n);
+        return n <= MAX_ANOMALIES_PER_SERIES;
+      })
+      .sort((p, q) => p.startMs - q.startMs);
     out.push('| Series | From | To | Direction | Peak | Score | Method |', '|---|---|---|---|---|---|---|');
-    for (const x of a.anomalies) {
+    for (const x of shown) {
       const name = stats.get(x.series)?.name ?? x.series;
       out.push(
         `| ${codeSpan(x.series, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByUnit(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
       );
     }
     out.push('');
+    for (const [series, n] of perSeries) {
+      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${codeSpan(series)}: ${n - MAX_ANOMALIES_PER_SERIES} more weaker intervals not listed.`);
+    }
+    if ([...perSeries.values()].some((n) => n > MAX_ANOMALIES_PER_SERIES)) out.push('');
   }
 
   out.push('## Trends and forecasts', '');

@@ -5,14 +5,21 @@
  * no raw HTML, no links, no emphasis, no broken tables.
  */
 
-/** Characters that start Markdown syntax; escaped with a backslash (CommonMark allows any ASCII punctuation). */
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~:^=$"']/g;
+/**
+ * Characters that start inline Markdown syntax anywhere in a line; escaped with a
+ * backslash. Parentheses and `!` need no escape once `[` and `]` are escaped (no
+ * link or image can form), which keeps pasted text readable.
+ */
+const MARKDOWN_INLINE = /[\\`*_[\]|~#]/g;
+/** A line start that would make a list item, a quote or a heading underline. */
+const BLOCK_START = /^(\s*)([-+=]|\d+[.)])/;
 
 /**
  * Plain text safe in running Markdown and in table cells: newlines become spaces
  * (a newline could start a heading or end a table), `<`, `>` and `&` become HTML
- * entities (no tag, no autolink survives), and Markdown punctuation is
- * backslash-escaped (no link, image, emphasis or cell break).
+ * entities (no tag, no autolink survives), inline Markdown punctuation is
+ * backslash-escaped (no link, image, emphasis, code or cell break), and a line
+ * start that would open a list is escaped.
  */
 export function escapeMarkdownText(text: string): string {
   return String(text)
@@ -20,7 +27,8 @@ export function escapeMarkdownText(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(MARKDOWN_PUNCTUATION, (c) => '\\' + c);
+    .replace(MARKDOWN_INLINE, (c) => '\\' + c)
+    .replace(BLOCK_START, (_m, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`);
 }
 
 /**

@@ -144,7 +144,7 @@ describe('diagnose (through analyze)', () => {
     });
     const issue = a.issues.find((i) => i.id === 'server-down');
     assert.equal(issue?.severity, 'critical');
-    assert.equal(issue.evidence[0]!.value, '2 min');
+    assert.equal(issue.evidence[0]!.value, '1 min 59 s'); // first 0 at tick 1680, last tick 1799
     assert.equal(a.status, 'critical');
     assert.ok(a.reasons.includes('The chat server is not running'));
   });

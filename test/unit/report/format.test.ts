@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import { formatByUnit, formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatSeconds } from '../../../src/core/format';
+
+describe('format', () => {
+  it('bytes in binary units', () => {
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(148 * 1024 * 1024), '148 MB');
+    assert.equal(formatBytes(1.5 * 1024 ** 3), '1.5 GB');
+    assert.equal(formatBytes(NaN), '—');
+  });
+
+  it('percents, numbers and rates', () => {
+    assert.equal(formatPercent(12.34), '12%');
+    assert.equal(formatPercent(3.456), '3.5%');
+    assert.equal(formatNumber(0.012345), '0.0123');
+    assert.equal(formatNumber(123456), '123,456');
+    assert.equal(formatRate(12.5), '12.5/s');
+    assert.equal(formatRate(2048, 'bytes'), '2 KB/s');
+  });
+
+  it('durations with at most two units', () => {
+    assert.equal(formatDuration(850), '850 ms');
+    assert.equal(formatDuration(45_000), '45 s');
+    assert.equal(formatDuration(90_000), '1 min 30 s');
+    assert.equal(formatDuration(12 * 60_000), '12 min');
+    assert.equal(formatDuration(65 * 60_000), '1 h 5 min');
+    assert.equal(formatDuration(51 * 3_600_000), '2 d 3 h');
+    assert.equal(formatSeconds(0.0123), '12.3 ms');
+    assert.equal(formatSeconds(0.00085), '850 µs');
+  });
+
+  it('by the unit in the metric name', () => {
+    assert.equal(formatByUnit('process_resident_memory_bytes', 1024 * 1024), '1 MB');
+    assert.equal(formatByUnit('chat_message_latency_seconds_p95', 0.25), '250 ms');
+    assert.equal(formatByUnit('process_uptime_seconds', 3900), '1 h 5 min');
+    assert.equal(formatByUnit('system_network_receive_bytes_per_second', 1024), '1 KB/s');
+    assert.equal(formatByUnit('nodejs_gc_time_ratio', 0.16), '16%');
+  });
+});

@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { analyze } from '../../../src/core/analyze/analyzer';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { codeSpan, escapeMarkdownText } from '../../../src/core/report/markdownEscape';
+import { renderMarkdown } from '../../../src/core/report/markdown';
+import { buildReport, renderJson, ReportAlert, reportTargetFrom } from '../../../src/core/report/reportData';
+import { MB, scenario, windowOf } from '../analyze/scenario';
+import { T0 } from '../analyze/synthetic';
+
+// VS Code's Markdown preview is markdown-it; render with raw HTML allowed, the
+// most permissive setting, to see what a hostile label could become.
+const MarkdownIt = createRequire(__filename)('markdown-it') as new (o: { html: boolean }) => { render(s: string): string };
+const md = new MarkdownIt({ html: true });
+
+const HOSTILE = ['<img src=x onerror=alert(1)>', '](javascript:alert(1))', 'a`b``c', '`start', 'x|y', 'line\n# heading', '[click](javascript:alert(1))'];
+
+function hostileStore(): SeriesStore {
+  return scenario({}, {
+    seconds: 600,
+    labelled: HOSTILE.map((v, k) => ({ name: 'chat_room_users', labels: { room: v }, gen: (i: number) => (i === 500 ? 900 : 10 + k) })),
+  });
+}
+
+describe('report', () => {
+  describe('escaping', () => {
+    it('renders hostile label values as text: no tag, no link, no heading', () => {
+      const store = hostileStore();
+      const analysis = analyze(store, windowOf(store));
+      const alert: ReportAlert = {
+        id: 'a1',
+        level: 'warning',
+        state: 'firing',
+        title: 'Room <img src=x onerror=alert(1)> busy',
+        message: 'see [here](javascript:alert(1)) | and *this*',
+        startedMs: T0,
+        peakValue: 900,
+        metric: 'chat_room_users',
+      };
+      const report = buildReport({
+        target: { name: 'node `evil`', state: 'running', pid: 42, commandLine: 'node server.js --x=<script>alert(1)</script>' },
+        analysis,
+        generatedAtMs: T0 + 700_000,
+        alerts: { active: [alert], history: [] },
+      });
+      const text = renderMarkdown(report);
+      const html = md.render(text);
+      assert.ok(!/<img/i.test(html), 'an <img> tag got through');
+      assert.ok(!/<script/i.test(html), 'a <script> tag got through');
+      assert.ok(!/href="javascript:/i.test(html), 'a javascript: link got through');
+      assert.ok(!/<h1>heading/.test(html) && !/<h1> heading/.test(html), 'a label started a heading');
+      assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'), 'the hostile label is shown as text');
+      // Every row of every table keeps its column count: a `|` in a label did not split a cell.
+      for (const table of html.split('<table>').slice(1)) {
+        const body = table.split('</table>')[0]!;
+        const head = (body.split('</thead>')[0]!.match(/<th[\s>]/g) ?? []).length;
+        for (const row of body.split('<tbody>')[1]?.split('</tr>').slice(0, -1) ?? []) {
+          assert.equal((row.match(/<td[\s>]/g) ?? []).length, head, row);
+        }
+      }
+    });
+
+    it('codeSpan fences backticks with a longer run and pads edge backticks', () => {
+      assert.equal(codeSpan('a`b``c'), '```a`b``c```');
+      assert.equal(codeSpan('`x'), '`` `x ``');
+      assert.equal(md.render(codeSpan('a`b``c')).trim(), '<p><code>a`b``c</code></p>');
+      assert.equal(md.render(codeSpan('`x')).trim(), '<p><code>`x</code></p>');
+    });
+
+    it('escapeMarkdownText leaves no emphasis, link or HTML', () => {
+      const html = md.render(escapeMarkdownText('*b* _i_ [l](http://x) <b>x</b> # h'));
+      assert.equal(html.trim(), '<p>*b* _i_ [l](http://x) &lt;b&gt;x&lt;/b&gt; # h</p>');
+      assert.equal(md.render(escapeMarkdownText('- not a list')).trim(), '<p>- not a list</p>');
+      assert.equal(md.render(escapeMarkdownText('1. not a list')).trim(), '<p>1. not a list</p>');
+    });
+  });
+
+  describe('renderMarkdown', () => {
+    it('a leaking server: status, sections, forecast sentence and recommendations', () => {
+      const store = scenario({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 3 * MB * m + 0.5 * MB * g() });
+      const analysis = analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB, memoryLimitSetting: 'chatroomMonitor.memoryLimitMb' });
+      const history: ReportAlert[] = [{ id: 'h', level: 'critical', state: 'resolved', title: 'CPU high', message: 'CPU above 95%', startedMs: T0, endedMs: T0 + 90_000, peakValue: '97%' }];
+      const text = renderMarkdown(buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis, generatedAtMs: T0 + 1_800_000, alerts: { history } }));
+      for (const h of ['# Chat server performance report', '## Summary', '## The server', '## The machine', "## The server's own metrics", '### Active', '### History', '## Issues and recommendations', '## Anomalies', '## Trends and forecasts', '## How each figure was computed']) {
+        assert.ok(text.includes(h), h);
+      }
+      assert.match(text, /\*\*Status: ⚠️ Warning\*\*/);
+      assert.match(text, /### Memory leak suspected/);
+      assert.match(text, /Process memory \(RSS\) reaches the 512 MB limit \(chatroomMonitor\.memoryLimitMb\) in ~1 h \d+ min/);
+      assert.match(text, /`node --heapsnapshot-signal=SIGUSR2 server\.js`/);
+      assert.match(text, /\| Memory \(RSS\) \| 1\d\d MB \|/);
+      assert.match(text, /more weaker intervals not listed/);
+      assert.match(text, /\| 🔴 critical \| CPU high \| .* \| 1 min 30 s \| 97% \|/);
+    });
+
+    it('an empty window gives a short, honest report', () => {
+      const analysis = analyze(new SeriesStore(10), { fromMs: T0, toMs: T0 + 60_000, nowMs: T0 + 60_000 });
+      const text = renderMarkdown(
+        buildReport({ target: reportTargetFrom({ kind: 'unconfigured', message: 'Set chatroomMonitor.target.port.' }), analysis, generatedAtMs: T0 }),
+      );
+      assert.match(text, /Unknown \(no data\)/);
+      assert.match(text, /not configured \(Set chatroomMonitor\.target\.port\.\)/);
+      assert.match(text, /No alert is firing\./);
+    });
+  });
+
+  describe('renderJson', () => {
+    it('is valid JSON, NaN figures as null, and round-trips the analysis', () => {
+      const store = new SeriesStore(10);
+      store.append(T0, [{ name: 'process_cpu_usage_percent', labels: {}, value: NaN }]);
+      const analysis = analyze(store, { fromMs: T0, toMs: T0, nowMs: T0 });
+      const report = buildReport({ target: { name: 'n', state: 'running' }, analysis, generatedAtMs: T0 });
+      const parsed = JSON.parse(renderJson(report)) as { schemaVersion: number; analysis: { stats: { summary: { mean: unknown; invalidCount: number } }[] }; generatedAt: string };
+      assert.equal(parsed.schemaVersion, 1);
+      assert.equal(parsed.analysis.stats[0]!.summary.mean, null);
+      assert.equal(parsed.analysis.stats[0]!.summary.invalidCount, 1);
+      assert.equal(parsed.generatedAt, new Date(T0).toISOString());
+    });
+  });
+});
