@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { AlertEngine } from '../../../src/core/alerts/engine';
 import { compileAlertRules } from '../../../src/core/alerts/defaults';
 import { forecastTargets, validateRules } from '../../../src/core/alerts/rule';
+import { formatSeconds } from '../../../src/core/format';
 import { Metric } from '../../../src/core/model';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { fakeClock } from '../helpers/fakeClock';
@@ -368,7 +369,9 @@ describe('AlertEngine', () => {
       assert.deepEqual(brief(ts), ['forecast-process_resident_memory_bytes:inactive>firing']);
       assert.equal(ts[0]!.alert.metric, 'process_resident_memory_bytes');
       assert.equal(ts[0]!.alert.title, 'process_resident_memory_bytes heading for 1 GB');
-      assert.equal(ts[0]!.alert.message, 'At its current trend process_resident_memory_bytes reaches 1 GB in about 8 min.');
+      // The wording of durations belongs to the shared formatter (src/core/format.ts).
+      assert.equal(ts[0]!.alert.message, `At its current trend process_resident_memory_bytes reaches 1 GB in about ${formatSeconds(500)}.`);
+      assert.match(ts[0]!.alert.message, /in about 8 min/);
     });
   });
 
