@@ -1,0 +1,68 @@
+/**
+ * Checks the metrics URL setting. An untrusted workspace's settings must not make the
+ * monitor reach off this machine, so without `allowRemote` only loopback hosts pass.
+ */
+
+/** The setting every scrape problem names, so the user knows what to change. */
+export const METRICS_URL_SETTING = 'chatroomMonitor.metrics.url';
+
+export type MetricsUrlCheck = { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly message: string };
+
+const EXAMPLE = 'http://127.0.0.1:8080/metrics';
+
+/** True for 127.0.0.0/8, ::1 (and IPv4-mapped 127.x), `localhost` — as the WHATWG URL parser normalises them. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  if (h === 'localhost') {
+    return true;
+  }
+  // The URL parser already turned 127.1, 0x7f.1 and 2130706433 into dotted quads.
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) {
+    return true;
+  }
+  if (h === '[::1]') {
+    return true;
+  }
+  // ::ffff:127.x.y.z, which the parser writes as [::ffff:7fxx:xxxx].
+  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(h);
+}
+
+/**
+ * Parses and checks a metrics URL. Never throws: a bad value gives one sentence naming
+ * the setting and what to write instead.
+ */
+export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean }): MetricsUrlCheck {
+  if (typeof url !== 'string' || url.trim() === '') {
+    return { ok: false, message: `${METRICS_URL_SETTING} is empty: set it to the chat server's metrics address, like ${EXAMPLE}.` };
+  }
+  const trimmed = url.trim();
+  if (/^(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d+)?(?:\/\S*)?$/i.test(trimmed)) {
+    // "localhost:8080/metrics" would parse as the scheme "localhost:": say what is missing.
+    return {
+      ok: false,
+      message: `${METRICS_URL_SETTING} has no http:// in front (${JSON.stringify(url)}): write it like http://${trimmed.replace(/^\/+/, '')}.`,
+    };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return {
+      ok: false,
+      message: `${METRICS_URL_SETTING} is not a valid URL (${JSON.stringify(url)}): write it like ${EXAMPLE}.`,
+    };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return {
+      ok: false,
+      message: `${METRICS_URL_SETTING} must start with http:// or https://, not ${parsed.protocol}// — write it like ${EXAMPLE}.`,
+    };
+  }
+  if (!opts.allowRemote && !isLoopbackHost(parsed.hostname)) {
+    return {
+      ok: false,
+      message: `${METRICS_URL_SETTING} points to ${parsed.host}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are scraped — trust the workspace or use a loopback address.`,
+    };
+  }
+  return { ok: true, url: parsed };
+}

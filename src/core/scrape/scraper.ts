@@ -1,0 +1,276 @@
+/**
+ * Scrapes the chat server's Prometheus/OpenMetrics endpoint once per call: fetch with
+ * a timeout, read at most `maxBodyBytes`, parse, derive rates and quantiles. Every
+ * failure comes back as one sentence naming `chatroomMonitor.metrics.url` and what to
+ * do — never as an exception.
+ */
+import { Clock } from '../clock';
+import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
+import { DeriveOptions, ScrapeDeriver } from './derive';
+import { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
+import { DEFAULT_MAX_SERIES, ExpositionFormat, StringInterner, parseExposition } from './parser';
+
+export { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
+
+/** OpenMetrics first (it carries units and `_created`), 0.0.4 as the fallback. */
+export const SCRAPE_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
+/** The `source` of every SourceProblem the scraper reports. */
+export const SCRAPE_SOURCE = 'metrics';
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Parse problems reported per scrape at most; the rest are summed up in one more sentence. */
+const MAX_REPORTED_PARSE_PROBLEMS = 5;
+
+export interface ScraperOptions {
+  url: string;
+  /** Chosen by the caller below the tick interval, so a stuck server cannot pile up scrapes. */
+  timeoutMs: number;
+  /** Reading stops here (default 10 MB); what was read is parsed up to the last full line. */
+  maxBodyBytes?: number;
+  /** Samples parsed at most per scrape (default 10,000). */
+  maxSeries?: number;
+  clock: Clock;
+  fetchImpl?: typeof fetch;
+  /** False (the default) accepts loopback URLs only: the untrusted-workspace rule. */
+  allowRemote?: boolean;
+  derive?: DeriveOptions;
+}
+
+export interface ScrapeResult {
+  /** True when a metrics body was read and parsed (possibly with warnings). */
+  readonly ok: boolean;
+  /** Derived samples, plus `scrape_up` and `scrape_duration_seconds` always. */
+  readonly samples: Sample[];
+  readonly problems: SourceProblem[];
+  /** Wall time of the whole scrape. */
+  readonly durationMs: number;
+  /** Samples in the exposition (before deriving). */
+  readonly seriesCount: number;
+}
+
+interface Body {
+  readonly text: string;
+  readonly cut: boolean;
+}
+
+class ScrapeFailure extends Error {}
+
+function mb(bytes: number): string {
+  const v = bytes / (1024 * 1024);
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} MB`;
+}
+
+/** The system error code undici wraps in `cause` (or in `cause.errors` for dual-stack attempts). */
+function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; depth++) {
+    const rec = cur as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof rec.code === 'string') {
+      return rec.code;
+    }
+    if (Array.isArray(rec.errors) && rec.errors.length > 0) {
+      cur = rec.errors[0];
+      continue;
+    }
+    cur = rec.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Scrapes one metrics endpoint. Keeps the derivation state (previous counter values,
+ * histogram snapshots) across calls, so create one per target and reuse it.
+ */
+export class Scraper {
+  private readonly deriver: ScrapeDeriver;
+  private readonly interner = new StringInterner();
+  private readonly maxBodyBytes: number;
+  private readonly maxSeries: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly opts: ScraperOptions) {
+    this.deriver = new ScrapeDeriver(opts.derive);
+    this.maxBodyBytes = opts.maxBodyBytes !== undefined && opts.maxBodyBytes > 0 ? opts.maxBodyBytes : DEFAULT_MAX_BODY_BYTES;
+    this.maxSeries = opts.maxSeries !== undefined && opts.maxSeries >= 0 ? opts.maxSeries : DEFAULT_MAX_SERIES;
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+  }
+
+  get url(): string {
+    return this.opts.url;
+  }
+
+  async scrape(): Promise<ScrapeResult> {
+    const startWall = performance.now();
+    const timeMs = this.opts.clock.now();
+    const problems: SourceProblem[] = [];
+    let samples: Sample[] = [];
+    let seriesCount = 0;
+    let ok = false;
+    try {
+      const r = await this.scrapeOnce(timeMs, problems);
+      samples = r.samples;
+      seriesCount = r.seriesCount;
+      ok = true;
+    } catch (e) {
+      // Only ScrapeFailure is expected; anything else is still a sentence, not a trace.
+      problems.push(this.problem(e instanceof ScrapeFailure ? e.message : `Scraping ${this.opts.url} (${METRICS_URL_SETTING}) failed unexpectedly: ${String(e)}.`));
+    }
+    const durationMs = performance.now() - startWall;
+    samples.push(
+      { name: Metric.scrapeUp, labels: NO_LABELS, value: ok ? 1 : 0 },
+      { name: Metric.scrapeDurationSeconds, labels: NO_LABELS, value: durationMs / 1000 },
+    );
+    return { ok, samples, problems, durationMs, seriesCount };
+  }
+
+  private problem(message: string): SourceProblem {
+    return { source: SCRAPE_SOURCE, setting: METRICS_URL_SETTING, message };
+  }
+
+  private async scrapeOnce(timeMs: number, problems: SourceProblem[]): Promise<{ samples: Sample[]; seriesCount: number }> {
+    const check = validateMetricsUrl(this.opts.url, { allowRemote: this.opts.allowRemote === true });
+    if (!check.ok) {
+      throw new ScrapeFailure(check.message);
+    }
+    const url = check.url.href;
+    const where = `${url} (${METRICS_URL_SETTING})`;
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = this.opts.clock.setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, this.opts.timeoutMs);
+    let body: Body;
+    let contentType: string;
+    try {
+      let res: Response;
+      try {
+        // Redirects are not followed: a loopback URL must not lead off the machine.
+        res = await this.fetchImpl(url, { headers: { Accept: SCRAPE_ACCEPT }, signal: ac.signal, redirect: 'manual' });
+      } catch (e) {
+        throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
+      }
+      if (res.status < 200 || res.status > 299) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new ScrapeFailure(this.statusMessage(res, where));
+      }
+      contentType = (res.headers.get('content-type') ?? '').toLowerCase();
+      if (contentType.includes('html') || contentType.includes('json')) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new ScrapeFailure(`${where} returned no metric lines — is it a Prometheus endpoint? It answered with ${contentType.split(';')[0]}.`);
+      }
+      try {
+        body = await this.readBody(res);
+      } catch (e) {
+        throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
+      }
+    } finally {
+      this.opts.clock.clearTimeout(timer);
+    }
+
+    if (body.cut) {
+      problems.push(
+        this.problem(
+          `${where} sent more than ${mb(this.maxBodyBytes)} of metrics; only the first ${mb(this.maxBodyBytes)} were read — expose fewer series, or they will be missing from the charts.`,
+        ),
+      );
+    }
+    const format: ExpositionFormat = contentType.includes('openmetrics') ? 'openmetrics' : 'prometheus';
+    const parsed = parseExposition(body.text, {
+      format,
+      maxSeries: this.maxSeries,
+      partial: body.cut,
+      interner: this.interner,
+    });
+    if (parsed.sampleCount === 0 && (parsed.families.length === 0 || parsed.problems.length > 0)) {
+      throw new ScrapeFailure(`${where} returned no metric lines — is it a Prometheus endpoint?`);
+    }
+    if (parsed.truncated) {
+      problems.push(
+        this.problem(
+          `${where} exposes more than ${this.maxSeries.toLocaleString('en-US')} series; only the first ${this.maxSeries.toLocaleString('en-US')} were read and ${parsed.truncated.droppedSamples.toLocaleString('en-US')} dropped — a label with unbounded values (user or message ids) is the usual cause.`,
+        ),
+      );
+    }
+    const shown = parsed.problems.slice(0, MAX_REPORTED_PARSE_PROBLEMS);
+    for (const p of shown) {
+      problems.push(this.problem(`${url} has a bad line, skipped — ${p}`));
+    }
+    if (parsed.problems.length > shown.length) {
+      problems.push(this.problem(`${url} has ${parsed.problems.length - shown.length} more bad lines, skipped too.`));
+    }
+    const derived = this.deriver.derive(parsed.families, timeMs);
+    for (const p of derived.problems) {
+      problems.push(this.problem(`${url}: ${p}`));
+    }
+    return { samples: derived.samples, seriesCount: parsed.sampleCount };
+  }
+
+  /** Reads the body as a stream, stopping at maxBodyBytes and keeping whole lines only. */
+  private async readBody(res: Response): Promise<Body> {
+    if (res.body === null) {
+      return { text: '', cut: false };
+    }
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let cut = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      if (total + value.byteLength > this.maxBodyBytes) {
+        chunks.push(value.subarray(0, this.maxBodyBytes - total));
+        total = this.maxBodyBytes;
+        cut = true;
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+      chunks.push(value);
+      total += value.byteLength;
+    }
+    let text = new TextDecoder('utf-8').decode(Buffer.concat(chunks, total));
+    if (cut) {
+      text = text.slice(0, text.lastIndexOf('\n') + 1);
+    }
+    return { text, cut };
+  }
+
+  private timeoutMessage(where: string): string {
+    return `${where} did not answer within ${this.opts.timeoutMs} ms — the chat server may be stuck or overloaded; the next tick tries again.`;
+  }
+
+  private statusMessage(res: Response, where: string): string {
+    const status = `${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
+    if (res.status === 404) {
+      return `${where} answered ${status}: the server runs but serves no metrics at that path — check the path (usually /metrics).`;
+    }
+    if (res.status === 401 || res.status === 403) {
+      return `${where} answered ${status}: the monitor sends no credentials — serve /metrics without authentication on the loopback interface.`;
+    }
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location');
+      return `${where} answered ${status}, a redirect${to ? ' to ' + to : ''}, which the monitor does not follow — put the final address in the setting.`;
+    }
+    return `${where} answered HTTP ${status} — check the chat server's log, or the address in the setting.`;
+  }
+
+  private networkMessage(e: unknown, url: string, where: string): string {
+    const code = errorCode(e);
+    switch (code) {
+      case 'ECONNREFUSED':
+        return `Nothing answers at ${where}: is the chat server running, and does it serve /metrics?`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `The host in ${where} was not found — check its spelling, or use 127.0.0.1.`;
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case 'UND_ERR_SOCKET':
+        return `${where} closed the connection before answering — is that port the chat server's HTTP port?`;
+      default:
+        if (code !== undefined && (code.startsWith('CERT_') || code.includes('CERT') || code.includes('SSL'))) {
+          return `${where} has a certificate Node does not trust (${code}) — use http:// for a server on this machine.`;
+        }
+        return `Could not scrape ${url} (${METRICS_URL_SETTING}): ${code ?? (e instanceof Error ? e.message : String(e))} — check the address and that the chat server is running.`;
+    }
+  }
+}

@@ -1,0 +1,263 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { systemClock } from '../../../src/core/clock';
+import { Metric, Sample, seriesKey } from '../../../src/core/model';
+import { METRICS_URL_SETTING, SCRAPE_ACCEPT, ScrapeResult, Scraper } from '../../../src/core/scrape/scraper';
+import { fakeClock } from '../helpers/fakeClock';
+import { chatRegistry } from './exposition';
+
+interface TestServer {
+  readonly url: string;
+  readonly requests: http.IncomingMessage[];
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on 127.0.0.1 with a random port. */
+async function serve(handler: http.RequestListener): Promise<TestServer> {
+  const requests: http.IncomingMessage[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/metrics`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+function value(r: ScrapeResult, name: string, labels = {}): number | undefined {
+  return r.samples.find((s: Sample) => seriesKey(s.name, s.labels) === seriesKey(name, labels))?.value;
+}
+
+function onlyProblem(r: ScrapeResult): string {
+  assert.equal(r.problems.length, 1, r.problems.map((p) => p.message).join(' | '));
+  const p = r.problems[0]!;
+  assert.equal(p.setting, METRICS_URL_SETTING);
+  return p.message;
+}
+
+function assertFailed(r: ScrapeResult): void {
+  assert.equal(r.ok, false);
+  assert.equal(value(r, Metric.scrapeUp), 0);
+  assert.ok(value(r, Metric.scrapeDurationSeconds) !== undefined);
+}
+
+describe('Scraper', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  for (const openMetrics of [false, true]) {
+    it(`scrapes a real prom-client endpoint and derives rates across scrapes (${openMetrics ? 'OpenMetrics' : '0.0.4'})`, async () => {
+      const { register, messages, activeUsers } = chatRegistry(openMetrics);
+      activeUsers.set({ room: 'lobby' }, 7);
+      messages.inc(10);
+      server = await serve((_req, res) => {
+        void register.metrics().then((text) => {
+          res.writeHead(200, { 'Content-Type': register.contentType });
+          res.end(text);
+        });
+      });
+      const clock = fakeClock();
+      const scraper = new Scraper({ url: server.url, timeoutMs: 2000, clock });
+
+      const first = await scraper.scrape();
+      assert.deepEqual(first.problems, []);
+      assert.equal(first.ok, true);
+      assert.equal(value(first, 'chat_active_users', { room: 'lobby' }), 7);
+      assert.equal(value(first, Metric.scrapeUp), 1);
+      assert.ok(first.seriesCount > 20);
+      assert.equal(value(first, 'chat_messages_per_second'), undefined, 'no rate on the first scrape');
+      // prom-client's own RSS is the monitor's series: dropped, never doubled.
+      assert.equal(value(first, Metric.processRssBytes), undefined);
+      assert.equal(server.requests[0]!.headers.accept, SCRAPE_ACCEPT);
+
+      messages.inc(30);
+      clock.tick(3000);
+      const second = await scraper.scrape();
+      assert.equal(value(second, 'chat_messages_per_second'), 10);
+      const d = value(second, Metric.scrapeDurationSeconds)!;
+      assert.ok(d > 0 && d < 2, `scrape_duration_seconds ${d}`);
+      assert.ok(Math.abs(second.durationMs / 1000 - d) < 1e-9);
+    });
+  }
+
+  it('reports 404 as a wrong path', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(404).end('nope');
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assertFailed(r);
+    assert.equal(
+      onlyProblem(r),
+      `${server.url} (chatroomMonitor.metrics.url) answered 404 Not Found: the server runs but serves no metrics at that path — check the path (usually /metrics).`,
+    );
+  });
+
+  it('reports another HTTP status with its code', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(500).end('boom');
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assertFailed(r);
+    assert.match(onlyProblem(r), /answered HTTP 500 Internal Server Error — check the chat server's log/);
+  });
+
+  it('does not follow a redirect, and says where it pointed', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(302, { Location: 'http://example.invalid/metrics' }).end();
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assertFailed(r);
+    assert.match(onlyProblem(r), /answered 302 Found, a redirect to http:\/\/example\.invalid\/metrics, which the monitor does not follow/);
+  });
+
+  it('says nothing answers when the port is closed', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const r = await new Scraper({ url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assertFailed(r);
+    assert.equal(
+      onlyProblem(r),
+      `Nothing answers at ${url} (chatroomMonitor.metrics.url): is the chat server running, and does it serve /metrics?`,
+    );
+  });
+
+  it('gives up after timeoutMs on a server that never answers', async () => {
+    server = await serve(() => {
+      /* never answers */
+    });
+    const t0 = Date.now();
+    const r = await new Scraper({ url: server.url, timeoutMs: 300, clock: systemClock }).scrape();
+    const took = Date.now() - t0;
+    assertFailed(r);
+    assert.ok(took >= 250 && took < 3000, `took ${took} ms`);
+    assert.match(onlyProblem(r), /did not answer within 300 ms — the chat server may be stuck or overloaded/);
+  });
+
+  it('times out a body that starts but never ends, too', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('a 1\n'); // and never end
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 300, clock: systemClock }).scrape();
+    assertFailed(r);
+    assert.match(onlyProblem(r), /did not answer within 300 ms/);
+  });
+
+  const notMetrics: Array<[string, string, string, RegExp]> = [
+    ['HTML', 'text/html; charset=utf-8', '<!doctype html><html><body>Chat</body></html>', /It answered with text\/html\.$/],
+    ['JSON', 'application/json', '{"users": 3}', /It answered with application\/json\.$/],
+    ['garbage', 'text/plain', '\u0000\u0001 ?? <<>> {{{\n!!!\n', /returned no metric lines — is it a Prometheus endpoint\?$/],
+    ['an empty body', 'text/plain', '', /returned no metric lines — is it a Prometheus endpoint\?$/],
+  ];
+  for (const [what, type, body, re] of notMetrics) {
+    it(`says a ${what} answer is not a metrics endpoint`, async () => {
+      server = await serve((_req, res) => {
+        res.writeHead(200, { 'Content-Type': type }).end(body);
+      });
+      const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+      assertFailed(r);
+      const m = onlyProblem(r);
+      assert.ok(m.startsWith(`${server.url} (chatroomMonitor.metrics.url) returned no metric lines — is it a Prometheus endpoint?`), m);
+      assert.match(m, re);
+    });
+  }
+
+  it('stops reading at maxBodyBytes, warns, and parses the whole lines it read', async () => {
+    const line = (i: number): string => `chat_room_users{room="room-${String(i).padStart(6, '0')}"} ${i}\n`;
+    const total = 5000; // ~200 KB, sent in pieces
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      for (let i = 0; i < total; i += 500) {
+        res.write(Array.from({ length: 500 }, (_, k) => line(i + k)).join(''));
+      }
+      res.end();
+    });
+    const maxBodyBytes = 64 * 1024;
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock, maxBodyBytes }).scrape();
+    assert.equal(r.ok, true);
+    const m = onlyProblem(r);
+    assert.match(m, /sent more than 0\.1 MB of metrics; only the first 0\.1 MB were read/);
+    let whole = 0;
+    for (let bytes = 0; bytes + line(whole).length <= maxBodyBytes; whole++) {
+      bytes += line(whole).length;
+    }
+    assert.equal(r.seriesCount, whole, 'every whole line, no half line');
+    assert.equal(value(r, 'chat_room_users', { room: 'room-000000' }), 0);
+  });
+
+  it('keeps maxSeries series and warns about the rest', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(Array.from({ length: 250 }, (_, i) => `chat_user_online{user="u${i}"} 1\n`).join(''));
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock, maxSeries: 100 }).scrape();
+    assert.equal(r.ok, true);
+    assert.equal(r.seriesCount, 100);
+    assert.equal(
+      onlyProblem(r),
+      `${server.url} (chatroomMonitor.metrics.url) exposes more than 100 series; only the first 100 were read and 150 dropped — a label with unbounded values (user or message ids) is the usual cause.`,
+    );
+  });
+
+  it('reports a few bad lines of a mostly good body, and the count of the rest', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('good 1\n' + Array.from({ length: 8 }, (_, i) => `bad{x=${i}} 1\n`).join(''));
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assert.equal(r.ok, true);
+    assert.equal(value(r, 'good'), 1);
+    assert.equal(r.problems.length, 6);
+    assert.match(r.problems[0]!.message, /has a bad line, skipped — line 2: bad: the value of label x is not quoted/);
+    assert.match(r.problems[5]!.message, /has 3 more bad lines, skipped too\.$/);
+  });
+
+  describe('bad settings', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['an invalid URL', 'not a url', /^chatroomMonitor\.metrics\.url is not a valid URL \("not a url"\): write it like http:\/\/127\.0\.0\.1:8080\/metrics\.$/],
+      ['a non-http scheme', 'ftp://127.0.0.1/metrics', /^chatroomMonitor\.metrics\.url must start with http:\/\/ or https:\/\/, not ftp:\/\//],
+      ['a remote host without allowRemote', 'http://192.0.2.7:9100/metrics', /points to 192\.0\.2\.7:9100, which is not this machine/],
+    ];
+    for (const [what, url, re] of cases) {
+      it(`turns ${what} into a sentence without fetching`, async () => {
+        let fetched = false;
+        const fetchImpl: typeof fetch = () => {
+          fetched = true;
+          return Promise.reject(new Error('should not fetch'));
+        };
+        const r = await new Scraper({ url, timeoutMs: 1000, clock: systemClock, fetchImpl }).scrape();
+        assertFailed(r);
+        assert.match(onlyProblem(r), re);
+        assert.equal(fetched, false);
+      });
+    }
+  });
+
+  it('turns anything a fetch implementation throws into a sentence', async () => {
+    const fetchImpl = (() => Promise.reject('a string, not an Error')) as unknown as typeof fetch;
+    const r = await new Scraper({ url: 'http://127.0.0.1:1/metrics', timeoutMs: 1000, clock: systemClock, fetchImpl }).scrape();
+    assertFailed(r);
+    assert.match(onlyProblem(r), /^Could not scrape http:\/\/127\.0\.0\.1:1\/metrics \(chatroomMonitor\.metrics\.url\): a string, not an Error/);
+  });
+});
