@@ -56,6 +56,9 @@ export class Dashboard {
   private palette: Palette;
   private readonly charts = new Map<string, TimeChart>();
   private started = false;
+  /** Newest x (seconds) the charts were drawn with, and the plot width they were drawn at. */
+  private lastDrawnX = Number.NEGATIVE_INFINITY;
+  private chartWidthPx = 600;
 
   private readonly header = new HeaderView();
   private readonly tiles = new TilesView();
@@ -110,8 +113,13 @@ export class Dashboard {
     root.setAttribute('aria-busy', 'true');
     this.renderControls();
 
-    this.resizeObserver = new ResizeObserver(() => this.resizeCharts());
+    this.resizeObserver = new ResizeObserver(() => {
+      this.resizeCharts();
+      this.tiles.measure();
+      this.tiles.update(this.data);
+    });
     this.resizeObserver.observe(this.chartGrid);
+    this.resizeObserver.observe(this.tiles.element);
   }
 
   /** The state the host needs on `ready` to send the right window first time. */
@@ -230,6 +238,7 @@ export class Dashboard {
     this.charts.clear();
     this.tiles.build(this.catalogue, this.palette);
     const width = this.chartWidth();
+    this.chartWidthPx = width;
     for (const def of FIXED_CHARTS) {
       const series = this.catalogue.filter((s) => s.chart === def.id);
       if (series.length === 0) {
@@ -338,11 +347,31 @@ export class Dashboard {
     const last = this.data.x.length ? this.data.x[this.data.x.length - 1]! : undefined;
     this.data.trim(span !== undefined && last !== undefined ? last - span / 1000 : undefined, this.maxPoints);
     this.tiles.update(this.data);
-    if (!this.ui.paused) {
+    if (this.ui.paused) {
+      if (force) {
+        this.drawCharts(true);
+      }
+    } else if (force || this.movedAPixel()) {
       this.drawCharts(false);
-    } else if (force) {
-      this.drawCharts(true);
     }
+  }
+
+  /**
+   * True when the newest data would move the lines by at least a pixel. Over an
+   * hour a one-second tick moves them by a fraction of a pixel: redrawing 40,000
+   * points for an invisible change is most of a tick's cost, so those ticks only
+   * update the tiles, and the charts catch up on the tick that shows.
+   */
+  private movedAPixel(): boolean {
+    const x = this.data.x;
+    if (x.length < 2) {
+      return true;
+    }
+    const last = x[x.length - 1]!;
+    const span = RANGE_MS[this.range];
+    const spanSec = span !== undefined ? span / 1000 : last - x[0]!;
+    const secPerPixel = spanSec / Math.max(1, this.chartWidthPx - 80);
+    return last - this.lastDrawnX >= secPerPixel;
   }
 
   private drawCharts(copy: boolean): void {
@@ -355,6 +384,7 @@ export class Dashboard {
       });
       chart.setData(x, cols, this.range, { spanSec: span === undefined ? undefined : span / 1000 });
     }
+    this.lastDrawnX = x.length ? x[x.length - 1]! : Number.NEGATIVE_INFINITY;
   }
 
   private chartWidth(): number {
@@ -365,6 +395,7 @@ export class Dashboard {
 
   private resizeCharts(): void {
     const width = this.chartWidth();
+    this.chartWidthPx = width;
     for (const [id, c] of this.charts) {
       c.setWidth(id === 'chart-server' ? Math.max(240, this.serverSlot.clientWidth || width) : width);
     }

@@ -71,7 +71,11 @@ export class SeriesData {
     }
   }
 
-  /** Drops points with x < minX (seconds) and keeps at most `maxPoints`. */
+  /**
+   * Drops points with x < minX (seconds) and keeps at most `maxPoints`. Makes new
+   * arrays rather than splicing: a chart not redrawn this tick still holds the old
+   * ones, and its hover legend must keep reading the values it drew.
+   */
   trim(minX: number | undefined, maxPoints: number): void {
     let drop = Math.max(0, this.x.length - maxPoints);
     if (minX !== undefined) {
@@ -82,9 +86,9 @@ export class SeriesData {
     if (drop === 0) {
       return;
     }
-    this.x.splice(0, drop);
-    for (const col of this.columns.values()) {
-      col.splice(0, drop);
+    this.x = this.x.slice(drop);
+    for (const [k, col] of this.columns) {
+      this.columns.set(k, col.slice(drop));
     }
   }
 

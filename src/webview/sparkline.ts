@@ -7,10 +7,16 @@ import { Column } from './seriesData';
 /** Points a sparkline shows (two minutes at the default 1 s tick). */
 export const SPARKLINE_POINTS = 120;
 
-export function drawSparkline(canvas: HTMLCanvasElement, column: Column | undefined, color: string): void {
+/** CSS size of a sparkline canvas, measured once and on resize (not per draw: reading layout after DOM writes forces a reflow every tick). */
+export interface CssSize {
+  width: number;
+  height: number;
+}
+
+export function drawSparkline(canvas: HTMLCanvasElement, column: Column | undefined, color: string, size: CssSize): void {
   const dpr = window.devicePixelRatio || 1;
-  const cssWidth = canvas.clientWidth || 120;
-  const cssHeight = canvas.clientHeight || 28;
+  const cssWidth = size.width || 120;
+  const cssHeight = size.height || 28;
   const w = Math.round(cssWidth * dpr);
   const ht = Math.round(cssHeight * dpr);
   if (canvas.width !== w || canvas.height !== ht) {

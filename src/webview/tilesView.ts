@@ -3,7 +3,7 @@ import { SeriesDto, TILE_ROLES, TileRole } from '../shared/protocol';
 import { h, replaceChildren } from './dom';
 import { formatValue } from './format';
 import { SeriesData } from './seriesData';
-import { drawSparkline } from './sparkline';
+import { CssSize, drawSparkline } from './sparkline';
 import { Palette } from './theme';
 
 const TITLES: Readonly<Record<TileRole, string>> = {
@@ -20,6 +20,7 @@ interface Tile {
   value: HTMLElement;
   canvas: HTMLCanvasElement;
   color: string;
+  size: CssSize;
 }
 
 export class TilesView {
@@ -44,7 +45,7 @@ export class TilesView {
       const value = h('div', { className: 'tile-value', text: '—' });
       const canvas = h('canvas', { className: 'sparkline', attrs: { 'aria-hidden': 'true' } });
       const color = palette.series[i % palette.series.length]!;
-      this.tiles.push({ series, value, canvas, color });
+      this.tiles.push({ series, value, canvas, color, size: { width: 0, height: 0 } });
       nodes.push(
         h(
           'div',
@@ -59,11 +60,26 @@ export class TilesView {
     this.element.hidden = nodes.length === 0;
   }
 
-  update(data: SeriesData): void {
+  /** Measures the sparkline canvases; call after layout changes (build, resize). */
+  measure(): void {
     for (const t of this.tiles) {
-      const v = data.latest(t.series.key);
-      t.value.textContent = formatValue(t.series.unit, v);
-      drawSparkline(t.canvas, data.column(t.series.key), t.color);
+      t.size = { width: t.canvas.clientWidth, height: t.canvas.clientHeight };
+    }
+  }
+
+  update(data: SeriesData): void {
+    if (this.tiles.some((t) => t.size.width === 0)) {
+      this.measure();
+    }
+    // Canvas first, text after: no layout read follows a DOM write within a tick.
+    for (const t of this.tiles) {
+      drawSparkline(t.canvas, data.column(t.series.key), t.color, t.size);
+    }
+    for (const t of this.tiles) {
+      const text = formatValue(t.series.unit, data.latest(t.series.key));
+      if (t.value.textContent !== text) {
+        t.value.textContent = text;
+      }
     }
   }
 }

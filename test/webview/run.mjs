@@ -338,6 +338,21 @@ test('data stays bounded: 30 minutes of appends at 5m keep 301 points', async ({
   assert.equal(await attr(page, '#chart-systemUsage', 'data-points'), '301');
 });
 
+test('over an hour, charts redraw only when a tick moves the lines a pixel; tiles every tick', async ({ page, url }) => {
+  await open(page, url, { init: initMessage({ points: 3600, range: '1h' }) });
+  const summary = await text(page, '#chart-processCpu-summary');
+  const m = appendMsg(3600, 1);
+  m.columns.y[0][0] = 3;
+  await send(page, m);
+  assert.equal(await text(page, '.tile[data-role="cpu"] .tile-value'), '3%');
+  assert.equal(await text(page, '#chart-processCpu-summary'), summary, 'a sub-pixel tick does not redraw');
+  for (let i = 1; i <= 10; i++) {
+    await send(page, appendMsg(3600 + i, 1));
+  }
+  assert.notEqual(await text(page, '#chart-processCpu-summary'), summary, 'ten seconds later the charts caught up');
+  assert.equal(await attr(page, '#chart-processCpu', 'data-points'), '3600', 'held points stay capped at maxPoints');
+});
+
 test('light and dark themes: charts follow the theme; screenshots saved', async ({ page, url }) => {
   fs.mkdirSync(SHOTS, { recursive: true });
   await open(page, url, { theme: 'light' });

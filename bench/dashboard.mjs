@@ -1,0 +1,177 @@
+/* global window, document -- page.evaluate callbacks run in the page */
+// Dashboard page benchmark in headless Chromium, on the real bundle under the
+// panel's CSP:
+//   - first render: `init` with 1 h × 12 series at 1 Hz (43,200 points);
+//   - per update: one `append` (one tick, 12 values) at that 1 h window;
+//   - page heap after 30 minutes of appends (1,800) at that fixed window;
+//   - bundle size.
+// Script time is Chromium's own (CDP Performance.getMetrics ScriptDuration), for
+// delivering the message through drawing (uPlot draws in a microtask, before the
+// frame). Prints figures and budgets; exits 1 when a budget is missed.
+//   node bench/dashboard.mjs [updates=300]
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildAll, root } from '../test/webview/assets.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from '../test/webview/server.mjs';
+import { catalogue, columns, initMessage, T0_SEC } from '../test/webview/fixtureData.mjs';
+
+const UPDATES = Number(process.argv[2] ?? 300);
+const HOUR_POINTS = 3600;
+const APPENDS_FOR_MEMORY = 1800;
+const BUDGET = { firstRenderMs: 150, updateMs: 4, bundleKB: 150 };
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+};
+const pct = (a, p) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+};
+
+async function scriptSeconds(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'ScriptDuration').value;
+}
+
+async function heapMB(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize / 1024 / 1024;
+}
+
+/** Delivers the message stored at window.__msgs[i] as VS Code would, and waits until drawn. */
+/** Resolves to { ms, redrew } — redrew: the CPU chart's summary changed, i.e. the charts were drawn. */
+function deliver(page, i) {
+  return page.evaluate(async (k) => {
+    const summary = document.getElementById('chart-processCpu-summary');
+    const before = summary?.textContent;
+    const t0 = performance.now();
+    window.dispatchEvent(new MessageEvent('message', { data: window.__msgs[k] }));
+    // uPlot commits its redraw in a microtask queued during the handler; these run after it.
+    await Promise.resolve();
+    await Promise.resolve();
+    return { ms: performance.now() - t0, redrew: summary?.textContent !== before };
+  }, i);
+}
+
+/** Script ms per append, split into all ticks and ticks that redrew the charts. */
+async function measureUpdates(page, cdp, from, count, warm) {
+  const all = [];
+  const redraws = [];
+  for (let i = from; i < from + count; i++) {
+    const before = await scriptSeconds(cdp);
+    const { redrew } = await deliver(page, i);
+    const ms = ((await scriptSeconds(cdp)) - before) * 1000;
+    if (i >= from + warm) {
+      all.push(ms);
+      if (redrew) {
+        redraws.push(ms);
+      }
+    }
+  }
+  return { all, redraws };
+}
+
+async function main() {
+  const { bundleBytes, html } = await buildAll();
+  const gzipBytes = zlib.gzipSync(fs.readFileSync(path.join(root, 'dist/webview.js'))).length;
+  const server = await startFixtureServer(html);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(`${server.url}?theme=dark`);
+    await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+
+    // 12 charted series: 6 own + all 6 scraped ones picked.
+    const cat = catalogue();
+    const server6 = cat.filter((s) => s.chart === 'server').map((s) => s.key);
+    const init = initMessage({ points: HOUR_POINTS, range: '1h', selected: server6 });
+    const charted = init.columns.keys.length;
+    const points = charted * init.columns.x.length;
+    const appendCat = cat.filter((s) => init.columns.keys.includes(s.key));
+    const appends = [];
+    for (let i = 0; i < Math.max(UPDATES, APPENDS_FOR_MEMORY); i++) {
+      appends.push({ type: 'append', columns: columns(appendCat, { startSec: T0_SEC + HOUR_POINTS + i, points: 1, offset: HOUR_POINTS + i }) });
+    }
+    await page.evaluate((msgs) => (window.__msgs = msgs), [init, ...appends]);
+
+    // First render.
+    const s0 = await scriptSeconds(cdp);
+    const { ms: firstWallMs } = await deliver(page, 0);
+    const firstScriptMs = ((await scriptSeconds(cdp)) - s0) * 1000;
+    const drawnPoints = await page.locator('#chart-processCpu').getAttribute('data-points');
+
+    // Updates at 1 h (the first few warm up the JIT and are not counted).
+    const hour = await measureUpdates(page, cdp, 1, UPDATES, 20);
+    // Memory at a fixed 1 h window over 30 minutes of ticks.
+    const heap = [[UPDATES, await heapMB(cdp)]];
+    for (let i = UPDATES + 1; i <= APPENDS_FOR_MEMORY; i++) {
+      await deliver(page, i);
+      if (i % 600 === 0) {
+        heap.push([i, await heapMB(cdp)]);
+      }
+    }
+    const heldPoints = await page.locator('#chart-processCpu').getAttribute('data-points');
+
+    // Updates at 5 m: every tick moves the lines by a pixel, so every tick redraws.
+    const page5 = await context.newPage();
+    const cdp5 = await context.newCDPSession(page5);
+    await cdp5.send('Performance.enable');
+    await page5.goto(`${server.url}?theme=dark`);
+    await page5.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+    const init5 = initMessage({ points: 300, range: '5m', selected: server6 });
+    const appends5 = [];
+    for (let i = 0; i < 200; i++) {
+      appends5.push({ type: 'append', columns: columns(appendCat, { startSec: T0_SEC + 300 + i, points: 1, offset: 300 + i }) });
+    }
+    await page5.evaluate((msgs) => (window.__msgs = msgs), [init5, ...appends5]);
+    await deliver(page5, 0);
+    const five = await measureUpdates(page5, cdp5, 1, 200, 20);
+
+    const updateMedian = median(hour.all);
+    const rows = [
+      ['bundle dist/webview.js', `${(bundleBytes / 1024).toFixed(1)} KB minified, ${(gzipBytes / 1024).toFixed(1)} KB gzip`, bundleBytes / 1024 <= BUDGET.bundleKB, `≤ ${BUDGET.bundleKB} KB`],
+      [
+        `first render (${charted} series × ${HOUR_POINTS} = ${points} points)`,
+        `${firstScriptMs.toFixed(1)} ms script (in-page ${firstWallMs.toFixed(1)} ms); ${drawnPoints} points drawn`,
+        firstScriptMs <= BUDGET.firstRenderMs,
+        `≤ ${BUDGET.firstRenderMs} ms`,
+      ],
+      [
+        `update (1 tick, ${charted} series, 1 h window), n=${hour.all.length}`,
+        `median ${updateMedian.toFixed(2)} ms script, p95 ${pct(hour.all, 0.95).toFixed(2)} ms; the ${hour.redraws.length} ticks that redrew the charts: median ${median(hour.redraws).toFixed(2)} ms`,
+        updateMedian <= BUDGET.updateMs,
+        `≤ ${BUDGET.updateMs} ms`,
+      ],
+      [
+        `update (1 tick, ${charted} series, 5 m window: every tick redraws), n=${five.all.length}`,
+        `median ${median(five.all).toFixed(2)} ms script, p95 ${pct(five.all, 0.95).toFixed(2)} ms`,
+        median(five.all) <= BUDGET.updateMs,
+        `≤ ${BUDGET.updateMs} ms`,
+      ],
+      [
+        `page heap after N appends (fixed 1 h window)`,
+        `${heap.map(([n, mb]) => `${n}: ${mb.toFixed(2)} MB`).join(', ')}; ${heldPoints} points held`,
+        heap.at(-1)[1] - heap[0][1] < 2,
+        'no growth (< 2 MB)',
+      ],
+    ];
+    let ok = true;
+    for (const [what, figure, pass, budget] of rows) {
+      ok &&= pass;
+      console.log(`${pass ? 'ok  ' : 'OVER'} ${what}: ${figure}  [budget ${budget}]`);
+    }
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await main();
