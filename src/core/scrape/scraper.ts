@@ -192,7 +192,7 @@ export class Scraper {
     }
     const shown = parsed.problems.slice(0, MAX_REPORTED_PARSE_PROBLEMS);
     for (const p of shown) {
-      problems.push(this.problem(`${url} has a bad line, skipped — ${p}`));
+      problems.push(this.problem(p.startsWith('line ') ? `${url} has a bad line, skipped — ${p}` : `${url}: ${p}`));
     }
     if (parsed.problems.length > shown.length) {
       problems.push(this.problem(`${url} has ${parsed.problems.length - shown.length} more bad lines, skipped too.`));

@@ -233,6 +233,17 @@ describe('Scraper', () => {
     assert.match(r.problems[5]!.message, /has 3 more bad lines, skipped too\.$/);
   });
 
+  it('says when an OpenMetrics body that was not cut lacks # EOF, and keeps its samples', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' });
+      res.end('# TYPE up_g gauge\nup_g 1\n');
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assert.equal(r.ok, true);
+    assert.equal(value(r, 'up_g'), 1);
+    assert.equal(onlyProblem(r), `${server.url}: The OpenMetrics body ended without '# EOF' after line 2 — it may have been cut short.`);
+  });
+
   describe('bad settings', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['an invalid URL', 'not a url', /^chatroomMonitor\.metrics\.url is not a valid URL \("not a url"\): write it like http:\/\/127\.0\.0\.1:8080\/metrics\.$/],
