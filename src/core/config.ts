@@ -1,4 +1,5 @@
 import { TargetSpec } from './model';
+import { validateMetricsUrl } from './scrape/metricsUrl';
 
 /**
  * Settings are read in one place and validated into a typed config with
@@ -41,6 +42,8 @@ export interface MonitorConfig {
   readonly historyMinutes: number;
   /** A memory limit to forecast RSS against; the machine's memory when unset. */
   readonly memoryLimitBytes: number | undefined;
+  /** False in an untrusted workspace: the scraper may only reach this machine. */
+  readonly allowRemoteMetrics: boolean;
 }
 
 export interface ConfigProblem {
@@ -112,11 +115,11 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
   if (url === '') {
     metricsUrl = '';
   } else if (isSet(url)) {
-    const checked = checkMetricsUrl(url, opts.allowRemoteMetrics);
+    const checked = validateMetricsUrl(url, { allowRemote: opts.allowRemoteMetrics });
     if (checked.ok) {
-      metricsUrl = checked.url;
+      metricsUrl = checked.url.toString();
     } else {
-      bad('metrics.url', checked.message);
+      problems.push({ setting: P + 'metrics.url', message: checked.message });
       metricsUrl = ''; // a bad URL disables scraping rather than guessing another one
     }
   }
@@ -131,7 +134,7 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
     }
   }
 
-  return { config: { target, sampleIntervalMs, metricsUrl, metricsMaxSeries, historyMinutes, memoryLimitBytes }, problems };
+  return { config: { target, sampleIntervalMs, metricsUrl, metricsMaxSeries, historyMinutes, memoryLimitBytes, allowRemoteMetrics: opts.allowRemoteMetrics }, problems };
 }
 
 /** The metrics URL to scrape for a target: the setting, or derived from the listening port. */
@@ -141,36 +144,6 @@ export function effectiveMetricsUrl(config: MonitorConfig, ports: readonly numbe
   }
   const port = config.target.port ?? ports[0];
   return port ? `http://127.0.0.1:${port}/metrics` : undefined;
-}
-
-export type UrlCheck = { ok: true; url: string } | { ok: false; message: string };
-
-/**
- * Only http(s), and — where the workspace is not trusted — only this machine, so
- * a cloned repository's settings cannot make the editor send requests elsewhere.
- */
-export function checkMetricsUrl(url: unknown, allowRemote: boolean): UrlCheck {
-  if (typeof url !== 'string') {
-    return { ok: false, message: `${show(url)} is not a URL; use e.g. "http://127.0.0.1:8080/metrics", or "" to turn scraping off.` };
-  }
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return { ok: false, message: `"${url}" is not a valid URL; use e.g. "http://127.0.0.1:8080/metrics", or "" to turn scraping off.` };
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { ok: false, message: `"${url}" uses ${u.protocol.replace(':', '')}; only http and https endpoints can be scraped.` };
-  }
-  if (!allowRemote && !isLoopbackHost(u.hostname)) {
-    return { ok: false, message: `"${url}" is not on this machine, and this workspace is not trusted; trust the workspace or use a 127.0.0.1 / localhost address.` };
-  }
-  return { ok: true, url: u.toString() };
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 function intSetting(

@@ -1,0 +1,43 @@
+import { Clock } from '../clock';
+import { effectiveMetricsUrl, MonitorConfig } from '../config';
+import { Scraper } from '../scrape/scraper';
+import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from './tickSource';
+
+/**
+ * Scrapes the server's own /metrics each tick. The URL is the setting, or derived
+ * from the port the watched process listens on, so it follows the server across
+ * restarts; a new URL gets a new scraper (counter and histogram state restart).
+ */
+export class ScrapeSource implements TickSource {
+  readonly id = 'scrape';
+  private scraper: Scraper | undefined;
+  private url: string | undefined;
+
+  constructor(
+    private readonly config: MonitorConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async collect(ctx: TickContext): Promise<SourceOutput> {
+    if (ctx.target.kind !== 'running') {
+      return EMPTY_OUTPUT;
+    }
+    const url = effectiveMetricsUrl(this.config, ctx.target.process.ports);
+    if (!url) {
+      return EMPTY_OUTPUT;
+    }
+    if (url !== this.url || !this.scraper) {
+      this.url = url;
+      this.scraper = new Scraper({
+        url,
+        // Below the interval, so a hanging endpoint never delays the next tick.
+        timeoutMs: Math.max(100, Math.floor(this.config.sampleIntervalMs * 0.8)),
+        maxSeries: this.config.metricsMaxSeries,
+        clock: this.clock,
+        allowRemote: this.config.allowRemoteMetrics,
+      });
+    }
+    const r = await this.scraper.scrape();
+    return { samples: r.samples, problems: r.problems };
+  }
+}

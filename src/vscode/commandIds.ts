@@ -1,0 +1,10 @@
+/** Command ids, in one place; titles and the category live in package.json. */
+export const Commands = {
+  selectProcess: 'chatroomMonitor.selectProcess',
+  openDashboard: 'chatroomMonitor.openDashboard',
+  showReport: 'chatroomMonitor.showReport',
+  snoozeAlerts: 'chatroomMonitor.snoozeAlerts',
+  clearSnooze: 'chatroomMonitor.clearSnooze',
+  exportPrometheusRules: 'chatroomMonitor.exportPrometheusRules',
+  showLog: 'chatroomMonitor.showLog',
+} as const;

@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import { Commands } from './commandIds';
+import { SECTION, settingsTarget } from './configuration';
+import { MonitorLog } from './log';
+
+/** A listening process offered in the QuickPick (from the core locator). */
+export interface ProcessCandidate {
+  readonly pid: number;
+  readonly ports: readonly number[];
+  readonly executable: string;
+  readonly commandLine: string;
+  readonly chatLikeScore: number;
+}
+
+export interface CandidateLister {
+  listCandidates(): Promise<readonly ProcessCandidate[]>;
+}
+
+interface CandidateItem extends vscode.QuickPickItem {
+  readonly candidate?: ProcessCandidate;
+  readonly manual?: 'port' | 'pattern';
+}
+
+/**
+ * "Select Process to Watch": listening processes, chat-server-like ones first.
+ * The choice is saved as the port when there is one (it survives restarts),
+ * otherwise as the PID; the other target settings are cleared so the choice wins.
+ */
+export function registerSelectProcess(lister: CandidateLister, log: MonitorLog): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.selectProcess, async () => {
+    const pick = vscode.window.createQuickPick<CandidateItem>();
+    pick.title = 'Chat-Room Monitor: Select Process to Watch';
+    pick.placeholder = 'Pick the chat server (listening processes; chat-server-like ones first)';
+    pick.matchOnDetail = true;
+    pick.busy = true;
+    pick.show();
+    try {
+      const candidates = [...(await lister.listCandidates())].sort((a, b) => b.chatLikeScore - a.chatLikeScore || a.pid - b.pid);
+      const items: CandidateItem[] = candidates.map((c) => ({
+        label: `$(server-process) ${c.executable}`,
+        description: `pid ${c.pid}${c.ports.length ? ` · port ${c.ports.join(', ')}` : ''}`,
+        detail: c.commandLine,
+        candidate: c,
+      }));
+      items.push(
+        { label: '', kind: vscode.QuickPickItemKind.Separator },
+        { label: '$(edit) Enter a port…', manual: 'port' },
+        { label: '$(regex) Enter a command-line pattern…', manual: 'pattern' },
+      );
+      pick.items = items;
+    } catch (err) {
+      log.error(`Could not list listening processes: ${(err as Error).message}`);
+      pick.items = [{ label: '$(edit) Enter a port…', manual: 'port' }];
+    }
+    pick.busy = false;
+    const chosen = await new Promise<CandidateItem | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+    });
+    pick.dispose();
+    if (!chosen) {
+      return undefined;
+    }
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const where = settingsTarget();
+    if (chosen.manual === 'port') {
+      const text = await vscode.window.showInputBox({
+        title: 'Port the chat server listens on',
+        placeHolder: '8080',
+        validateInput: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 65535 ? undefined : 'Enter a TCP port from 1 to 65535.'),
+      });
+      if (!text) {
+        return undefined;
+      }
+      await saveTarget(config, where, { port: Number(text) });
+      return Number(text);
+    }
+    if (chosen.manual === 'pattern') {
+      const text = await vscode.window.showInputBox({
+        title: 'Regular expression matched against the command line',
+        placeHolder: 'node .*server\\.js',
+        validateInput: (v) => {
+          try {
+            new RegExp(v);
+            return v ? undefined : 'Enter a regular expression.';
+          } catch (err) {
+            return `Not a valid regular expression: ${(err as Error).message}`;
+          }
+        },
+      });
+      if (!text) {
+        return undefined;
+      }
+      await saveTarget(config, where, { commandPattern: text });
+      return text;
+    }
+    const c = chosen.candidate!;
+    await saveTarget(config, where, c.ports.length ? { port: c.ports[0]! } : { pid: c.pid });
+    log.info(`Selected pid ${c.pid} (${c.executable})${c.ports.length ? ` on port ${c.ports[0]}` : ''} to watch.`);
+    return c.pid;
+  });
+}
+
+async function saveTarget(
+  config: vscode.WorkspaceConfiguration,
+  where: vscode.ConfigurationTarget,
+  t: { pid?: number; port?: number; commandPattern?: string },
+): Promise<void> {
+  // Clear first so that, for a moment, no stale higher-priority setting wins.
+  await config.update('target.pid', t.pid ?? undefined, where);
+  await config.update('target.commandPattern', t.commandPattern ?? undefined, where);
+  await config.update('target.port', t.port ?? undefined, where);
+}

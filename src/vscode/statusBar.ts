@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { ActiveAlertLine, buildStatusView, StatusView } from '../core/statusView';
+import { Monitor } from '../core/monitor';
+import { Commands } from './commandIds';
+
+export interface StatusBarInputs {
+  readonly monitor: Monitor;
+  readonly configProblems: () => readonly string[];
+  readonly alerts: () => readonly ActiveAlertLine[];
+  readonly forecast: () => string | undefined;
+}
+
+/**
+ * The status bar glance. Re-rendered on every snapshot, and by a slow timer so
+ * that data turns "stale" even when the collector itself has stalled.
+ */
+export class StatusBarController implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private view: StatusView | undefined;
+  private staleTimer: NodeJS.Timeout;
+
+  constructor(private readonly inputs: StatusBarInputs) {
+    this.item = vscode.window.createStatusBarItem('chatroomMonitor.status', vscode.StatusBarAlignment.Left, 100);
+    this.item.name = 'Chat-Room Monitor';
+    this.item.command = Commands.openDashboard;
+    this.subscriptions.push(inputs.monitor.onSnapshot(() => this.render()));
+    this.staleTimer = setInterval(() => this.render(), 2000);
+    this.staleTimer.unref?.();
+    this.render();
+    this.item.show();
+  }
+
+  /** The current rendering (for the test API). */
+  current(): { text: string; tooltip: string; backgroundColor?: string } {
+    const bg = this.item.backgroundColor as vscode.ThemeColor | undefined;
+    return { text: this.item.text, tooltip: this.view?.tooltip ?? '', ...(bg ? { backgroundColor: bg.id } : {}) };
+  }
+
+  render(): void {
+    const m = this.inputs.monitor;
+    const config = m.config;
+    const view = buildStatusView({
+      nowMs: Date.now(),
+      intervalMs: config?.sampleIntervalMs ?? 1000,
+      name: config?.target.name,
+      target: m.targetState,
+      snapshot: m.latestSnapshot,
+      store: m.store,
+      problems: m.latestSnapshot?.problems ?? [],
+      configProblems: this.inputs.configProblems(),
+      alerts: this.inputs.alerts(),
+      forecast: this.inputs.forecast(),
+      restarts: m.restartCount,
+    });
+    this.view = view;
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    // Command links in the tooltip run only our own commands.
+    tooltip.isTrusted = { enabledCommands: Object.values(Commands) };
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
+    this.item.backgroundColor =
+      view.severity === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : view.severity === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+  }
+
+  dispose(): void {
+    clearInterval(this.staleTimer);
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+    this.item.dispose();
+  }
+}
