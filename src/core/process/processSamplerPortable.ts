@@ -14,7 +14,7 @@ export class PortableProcessSampler implements ProcessSampler {
   async sample(pid: number, _nowMs: number): Promise<ProcessSampleResult> {
     try {
       // Loaded on first use so the Linux path never pays for it.
-      this.lib ??= (await import('pidusage')) as unknown as Pidusage;
+      this.lib ??= (await import('pidusage')).default;
       const s = await this.lib(pid);
       // pidusage's first figure for a pid covers the process' whole life, not the last interval.
       const first = !this.seen.has(pid);
