@@ -1,23 +1,20 @@
-// Two bundles: the extension (Node, CommonJS, `vscode` external) and the dashboard
-// webview (browser IIFE). Plus the headless CLI over the same core.
+// Builds the extension (Node, CommonJS, `vscode` external), the dashboard webview
+// (browser IIFE) and the headless CLI, and copies the webview's vendor assets.
+// `--dev` keeps source maps and skips minifying; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { cliBuild, copyVendorAssets, extensionBuild, webviewBuild } from './scripts/buildConfig.mjs';
 
 const watch = process.argv.includes('--watch');
-const production = !process.argv.includes('--dev');
+const dev = process.argv.includes('--dev') || watch;
+const builds = [extensionBuild, cliBuild, webviewBuild]
+  .filter((b) => fs.existsSync(b.entryPoints[0]))
+  .map((b) => (dev ? { ...b, minify: false, sourcemap: 'inline' } : b));
 
-const common = { bundle: true, minify: production, sourcemap: production ? false : 'inline', logLevel: 'warning', legalComments: 'none' };
-
-const builds = [
-  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-].filter((b) => fs.existsSync(b.entryPoints[0]));
-
+copyVendorAssets();
 if (watch) {
   for (const b of builds) {
-    const ctx = await esbuild.context(b);
-    await ctx.watch();
+    await (await esbuild.context(b)).watch();
   }
   console.log('esbuild: watching');
 } else {

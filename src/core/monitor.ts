@@ -1,4 +1,8 @@
+import { AlertEngine } from './alerts/engine';
+import { CompiledRule, forecastTargets } from './alerts/rule';
+import { Analysis, Analyzer } from './analyze/analyzer';
 import { Clock } from './clock';
+import { ForecastSource } from './collect/forecastSource';
 import { Collector, CollectorLogEvent } from './collect/collector';
 import { Locator, TargetTracker } from './collect/targetTracker';
 import { TickSource } from './collect/tickSource';
@@ -32,8 +36,48 @@ export class Monitor implements Disposable {
   private collectorSubscriptions = new DisposableStore();
   private currentConfig: MonitorConfig | undefined;
   private started = false;
+  private analyzer: Analyzer | undefined;
+  private forecastTargetList: readonly { metric: string; limit: number }[] = [];
 
-  constructor(private readonly deps: MonitorDeps) {}
+  /** Alert rules evaluated after every tick, before the snapshot event fires. */
+  readonly alerts: AlertEngine;
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.alerts = new AlertEngine([], deps.clock);
+  }
+
+  /** Replaces the alert rules (settings changed); firing alerts of kept rules keep their state. */
+  setAlertRules(rules: readonly CompiledRule[]): void {
+    this.alerts.setRules(rules);
+    this.forecastTargetList = forecastTargets(rules);
+  }
+
+  /**
+   * The analysis of the last `windowMs` (or everything kept), cached until the
+   * next tick, so the dashboard, status bar and report can all ask for it.
+   */
+  analyze(windowMs: number | 'all'): Analysis {
+    const store = this.store;
+    if (!this.analyzer || this.analyzerStore !== store) {
+      this.analyzer = new Analyzer(store);
+      this.analyzerStore = store;
+    }
+    const toMs = Number.isFinite(store.latestTimeMs) ? store.latestTimeMs : this.deps.clock.now();
+    const fromMs = windowMs === 'all' ? Math.min(store.earliestTimeMs(), toMs) : toMs - windowMs;
+    return this.analyzer.analyze({
+      fromMs,
+      toMs,
+      nowMs: this.deps.clock.now(),
+      ...(this.currentConfig?.memoryLimitBytes ? { memoryLimitBytes: this.currentConfig.memoryLimitBytes, memoryLimitSetting: 'chatroomMonitor.analysis.memoryLimitMb' } : {}),
+    });
+  }
+
+  /** Forecasts that passed the analyzer's hysteresis (from the latest analysis). */
+  get shownForecasts() {
+    return this.analyzer?.shownForecasts ?? [];
+  }
+
+  private analyzerStore: SeriesStore | undefined;
 
   get store(): SeriesStore {
     if (!this.storeInstance) {
@@ -77,9 +121,21 @@ export class Monitor implements Disposable {
       intervalMs: config.sampleIntervalMs,
       store: this.storeInstance,
       tracker: this.tracker,
-      sources: this.deps.createSources(config),
+      sources: [
+        ...this.deps.createSources(config),
+        new ForecastSource(
+          () => this.store,
+          () => this.forecastTargetList,
+        ),
+      ],
     });
-    this.collectorSubscriptions.add(this.collector.onSnapshot((s) => this.snapshotEmitter.fire(s)));
+    this.collectorSubscriptions.add(
+      this.collector.onSnapshot((s) => {
+        // Alerts first, so every snapshot listener sees alerts that match its numbers.
+        this.alerts.evaluate(this.store, s.timeMs);
+        this.snapshotEmitter.fire(s);
+      }),
+    );
     this.collectorSubscriptions.add(this.collector.onLog((l) => this.logEmitter.fire(l)));
     if (wasStarted) {
       this.collector.start();
@@ -111,6 +167,7 @@ export class Monitor implements Disposable {
   dispose(): void {
     this.started = false;
     this.teardownCollector();
+    this.alerts.dispose();
     this.snapshotEmitter.dispose();
     this.logEmitter.dispose();
   }

@@ -1,13 +1,18 @@
 import * as vscode from 'vscode';
-import { createMonitorDeps } from '../core/monitorDeps';
-import { Monitor } from '../core/monitor';
-import { Snapshot, TargetState } from '../core/model';
 import { Event } from '../core/events';
+import { Snapshot, TargetState } from '../core/model';
+import { Monitor } from '../core/monitor';
+import { createMonitorDeps } from '../core/monitorDeps';
+import { AlertsController, ShownNotification } from './alertsController';
 import { Commands } from './commandIds';
 import { watchConfig } from './configuration';
+import { DashboardPanel } from './dashboard/dashboardPanel';
+import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
+import { forecastSentence } from './forecastSentence';
 import { MonitorLog } from './log';
-import { StatusBarController } from './statusBar';
+import { registerReportCommand } from './reportCommand';
 import { registerSelectProcess } from './selectProcess';
+import { StatusBarController } from './statusBar';
 
 /** Returned from activate(): lets integration tests (and other extensions) look inside. */
 export interface ChatroomMonitorApi {
@@ -16,9 +21,17 @@ export interface ChatroomMonitorApi {
   latestSnapshot(): Snapshot | undefined;
   readonly onSnapshot: Event<Snapshot>;
   logLines(): string[];
+  /** Active alerts (pending and firing) as the engine holds them. */
+  activeAlerts(): { id: string; ruleId: string; level: string; state: string; title: string }[];
+  /** Notifications shown so far (after the storm guard). */
+  notifications(): readonly ShownNotification[];
+  /** True while the dashboard panel is open. */
+  dashboardOpen(): boolean;
 }
 
 let monitor: Monitor | undefined;
+
+const FORECAST_WINDOW_MS = 15 * 60_000;
 
 export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const log = new MonitorLog();
@@ -31,14 +44,24 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(m);
   context.subscriptions.push({ dispose: m.onLog((e) => log[e.level](e.message)).dispose });
 
+  const alerts = new AlertsController(m, log);
+  context.subscriptions.push(alerts);
+
   let configProblems: readonly string[] = [];
   const statusBar = new StatusBarController({
     monitor: m,
-    configProblems: () => configProblems,
-    alerts: () => [],
-    forecast: () => undefined,
+    configProblems: () => [...configProblems, ...alerts.ruleProblems()],
+    alerts: () => alerts.statusLines(),
+    forecast: () => forecastSentence(m.shownForecasts),
   });
   context.subscriptions.push(statusBar);
+  // Forecasts need the analyzer; running it every 15 ticks keeps the tooltip's
+  // forecast fresh at a cost the benchmark measures (not on every tick).
+  context.subscriptions.push({ dispose: m.onSnapshot((s) => s.tick % 15 === 0 && void m.analyze(FORECAST_WINDOW_MS)).dispose });
+
+  const dashboardSource = new MonitorDashboardSource(m, () => void vscode.commands.executeCommand(Commands.showReport));
+  const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));
+  context.subscriptions.push(dashboardSource, dashboard);
 
   context.subscriptions.push(
     watchConfig(({ config, problems }) => {
@@ -54,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
+    registerReportCommand(m, log),
+    vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );
 
@@ -63,6 +88,9 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     latestSnapshot: () => m.latestSnapshot,
     onSnapshot: m.onSnapshot,
     logLines: () => log.lines(),
+    activeAlerts: () => m.alerts.active().map((a) => ({ id: a.id, ruleId: a.ruleId, level: a.level, state: a.state, title: a.title })),
+    notifications: () => alerts.notifications(),
+    dashboardOpen: () => dashboard.isOpen,
   };
 }
 

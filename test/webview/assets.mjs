@@ -7,39 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { copyVendorAssets, root, webviewBuild } from '../../scripts/buildConfig.mjs';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { root, copyVendorAssets };
 
-/** Files the webview needs from node_modules, as [source, destination] under the repo root. */
-export const VENDOR_ASSETS = [
-  ['node_modules/uplot/dist/uPlot.min.css', 'media/vendor/uPlot.min.css'],
-  ['node_modules/@vscode/codicons/dist/codicon.css', 'media/vendor/codicon.css'],
-  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'media/vendor/codicon.ttf'],
-];
-
-export function copyVendorAssets() {
-  for (const [from, to] of VENDOR_ASSETS) {
-    fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
-    fs.copyFileSync(path.join(root, from), path.join(root, to));
-  }
-}
-
-/** Bundles the page script; returns its size in bytes. */
+/** Bundles the page script with the extension build's options; returns its size in bytes. */
 export async function buildWebviewBundle() {
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'warning',
-  });
+  await esbuild.build(webviewBuild);
   return fs.statSync(path.join(root, 'dist/webview.js')).size;
 }
 

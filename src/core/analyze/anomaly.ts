@@ -13,7 +13,7 @@
  *    flagged (the mean lags it by slope/α) and a level shift is flagged until the
  *    mean has caught up with it.
  */
-import { downsample } from './downsample';
+import { BucketReducer, ReducedBuckets, bucketsOf, downsample } from './downsample';
 
 export type AnomalyMethod = 'robust-z' | 'ewma';
 export type DetectorKind = 'robust' | 'ewma' | 'none';
@@ -209,19 +209,33 @@ export function detectAnomalies(
 ): AnomalyInterval[] {
   const kind = options.detector ?? detectorFor(name);
   if (kind === 'none') return [];
-  const maxPoints = options.maxPoints ?? 2000;
+  return detectInBuckets(series, kind, downsample(times, values, options.maxPoints ?? 2000, reducersFor(kind)), options);
+}
+
+/** The bucket reductions a detector scores (see detectInBuckets). */
+export function reducersFor(kind: DetectorKind): readonly BucketReducer[] {
+  return kind === 'ewma' ? ['mean'] : kind === 'robust' ? ['max', 'min'] : [];
+}
+
+/**
+ * Anomaly intervals from a window already bucketed with at least the reductions
+ * `reducersFor(kind)` names — for callers that bucket in a pass they make anyway
+ * (the analyzer). `maxPoints` in the options is the caller's business here.
+ */
+export function detectInBuckets(series: string, kind: DetectorKind, b: ReducedBuckets, options: DetectOptions = {}): AnomalyInterval[] {
+  if (kind === 'none') return [];
   const single = options.minSingleSampleScore ?? 5;
   if (kind === 'ewma') {
-    const b = downsample(times, values, maxPoints, 'mean');
+    const mean = bucketsOf(b, 'mean');
     const m = { threshold: options.ewma?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? Math.round(1 / (options.ewma?.alpha ?? 0.05)), minSingleSampleScore: single };
-    return mergeFlagged(series, b, ewmaScores(b.values, options.ewma), 'ewma', m, 'both');
+    return mergeFlagged(series, mean, ewmaScores(mean.values, options.ewma), 'ewma', m, 'both');
   }
   const m = { threshold: options.robust?.threshold ?? 3.5, gapSamples: options.mergeGapSamples ?? 2, minSingleSampleScore: single };
-  const hi = downsample(times, values, maxPoints, 'max');
+  const hi = bucketsOf(b, 'max');
   if (hi.bucketSize === 1) {
     return mergeFlagged(series, hi, robustScores(hi.values, options.robust), 'robust-z', m, 'both');
   }
-  const lo = downsample(times, values, maxPoints, 'min');
+  const lo = bucketsOf(b, 'min');
   const highs = mergeFlagged(series, hi, robustScores(hi.values, options.robust), 'robust-z', m, 'high');
   const lows = mergeFlagged(series, lo, robustScores(lo.values, options.robust), 'robust-z', m, 'low');
   return highs.concat(lows).sort((a, b) => a.startMs - b.startMs);

@@ -59,13 +59,26 @@ export function summarize(values: ArrayLike<number>): Summary {
     const d = scratch[i]! - mean;
     ss += d * d;
   }
+  return summaryOfFinite(count === n ? scratch : scratch.subarray(0, count), n - count, mean, min, max, ss);
+}
+
+/**
+ * The summary of `finite` — finite values only, which the selection reorders in
+ * place — from figures the caller already accumulated in a pass it makes anyway:
+ * the mean, min, max and centred sum of squares Σ(x − mean)². This is how the
+ * analyzer fuses the summary into the trend's passes (see seriesScan.ts).
+ */
+export function summaryOfFinite(finite: Float64Array, invalidCount: number, mean: number, min: number, max: number, ss: number): Summary {
+  const count = finite.length;
+  if (count === 0) {
+    return emptySummary(invalidCount);
+  }
   const stdDev = count > 1 ? Math.sqrt(ss / (count - 1)) : 0;
-  const a = count === n ? scratch : scratch.subarray(0, count);
   // Ascending p, so each selection only has to look right of the previous one.
-  const median = selectQuantile(a, 0.5, 0);
-  const p95 = selectQuantile(a, 0.95, Math.floor((count - 1) * 0.5));
-  const p99 = selectQuantile(a, 0.99, Math.floor((count - 1) * 0.95));
-  return { count, invalidCount: n - count, mean, min, max, median, p95, p99, stdDev };
+  const median = selectQuantile(finite, 0.5, 0);
+  const p95 = selectQuantile(finite, 0.95, Math.floor((count - 1) * 0.5));
+  const p99 = selectQuantile(finite, 0.99, Math.floor((count - 1) * 0.95));
+  return { count, invalidCount, mean, min, max, median, p95, p99, stdDev };
 }
 
 /** The p-quantile (p in [0, 1]) of already sorted finite values, numpy 'linear' method. */

@@ -48,8 +48,6 @@ const MS_PER_MINUTE = 60_000;
 
 /** Fits values against times (ms); non-finite pairs are skipped. Never throws. */
 export function linearTrend(times: ArrayLike<number>, values: ArrayLike<number>, options: TrendOptions = {}): Trend {
-  const minR2 = options.minR2 ?? 0.3;
-  const minSamples = Math.max(3, options.minSamples ?? 5);
   const len = Math.min(times.length, values.length);
   let n = 0;
   let sumT = 0;
@@ -87,6 +85,33 @@ export function linearTrend(times: ArrayLike<number>, values: ArrayLike<number>,
       sxy += dx * dy;
       syy += dy * dy;
     }
+  }
+  return trendFromSums({ n, fromMs, toMs, meanT, meanY, sxx, sxy, syy }, options);
+}
+
+/**
+ * What a least-squares fit needs, accumulated by whoever makes the passes: the
+ * finite pairs' count, first and last time, means, and centred sums with times in
+ * minutes: Sxx = Σdx², Sxy = Σdx·dy, Syy = Σdy² (dx = (t − meanT)/60,000, dy = y − meanY).
+ */
+export interface CentredSums {
+  readonly n: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly meanT: number;
+  readonly meanY: number;
+  readonly sxx: number;
+  readonly sxy: number;
+  readonly syy: number;
+}
+
+/** The trend from sums accumulated elsewhere (see seriesScan.ts); same rules as linearTrend. */
+export function trendFromSums(sums: CentredSums, options: TrendOptions = {}): Trend {
+  const minR2 = options.minR2 ?? 0.3;
+  const minSamples = Math.max(3, options.minSamples ?? 5);
+  const { n, fromMs, toMs, meanT, meanY, sxx, sxy, syy } = sums;
+  if (n === 0) {
+    return flat(0, NaN, NaN, NaN);
   }
   if (sxx === 0) {
     // All samples at one instant: no slope can be fitted.

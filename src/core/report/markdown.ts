@@ -17,6 +17,9 @@ const MAX_ANOMALIES_PER_SERIES = 5;
 const STATUS_LABEL = { healthy: '✅ Healthy', warning: '⚠️ Warning', critical: '🔴 Critical', unknown: '❔ Unknown (no data)' } as const;
 const SEVERITY_LABEL: Record<Severity, string> = { critical: '🔴 critical', warning: '⚠️ warning', info: 'ℹ️ info' };
 
+/** Alerts have one more level than issues: error (the server is down, say). */
+const ALERT_LEVEL_LABEL: Record<ReportAlert['level'], string> = { ...SEVERITY_LABEL, error: '🟥 error' };
+
 const SERVER_ROWS: readonly (readonly [string, string])[] = [
   [Metric.processCpuPercent, 'CPU (% of one core)'],
   [Metric.processRssBytes, 'Memory (RSS)'],
@@ -194,7 +197,7 @@ function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
       x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByUnit(x.metric ?? '', x.peakValue) : escapeMarkdownText(x.peakValue);
     const state = x.state === 'pending' ? ' (pending)' : '';
     out.push(
-      `| ${SEVERITY_LABEL[x.level] ?? escapeMarkdownText(String(x.level))}${state} | ${escapeMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${escapeMarkdownText(x.message)} |`,
+      `| ${ALERT_LEVEL_LABEL[x.level] ?? escapeMarkdownText(String(x.level))}${state} | ${escapeMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${escapeMarkdownText(x.message)} |`,
     );
   }
   out.push('');

@@ -6,7 +6,7 @@
 import { Analysis } from '../analyze/analyzer';
 import { TargetState } from '../model';
 
-export type AlertLevel = 'info' | 'warning' | 'critical';
+export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
 
 /** The minimal alert the report needs; the alert engine's objects map onto it. */
 export interface ReportAlert {
@@ -98,10 +98,10 @@ export function renderJson(report: ReportData): string {
   return JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }
 
-const LEVEL_RANK: Record<AlertLevel, number> = { critical: 0, warning: 1, info: 2 };
+const LEVEL_RANK: Record<AlertLevel, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 
 function byLevelThenTime(a: ReportAlert, b: ReportAlert): number {
-  return (LEVEL_RANK[a.level] ?? 3) - (LEVEL_RANK[b.level] ?? 3) || a.startedMs - b.startedMs;
+  return (LEVEL_RANK[a.level] ?? 4) - (LEVEL_RANK[b.level] ?? 4) || a.startedMs - b.startedMs;
 }
 
 function iso(ms: number): string {

@@ -1,3 +1,9 @@
+/** A contiguous run of a ring buffer's samples: views of its storage, not copies. */
+export interface RingSegment {
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+}
+
 /**
  * A fixed-capacity ring of (timestamp ms, value) pairs in two Float64Arrays:
  * 16 bytes a sample, allocated once, so memory is bounded and known in advance.
@@ -58,11 +64,7 @@ export class RingBuffer {
 
   /** Copies samples with fromMs <= t <= toMs into fresh arrays. */
   window(fromMs: number, toMs: number): { times: Float64Array; values: Float64Array } {
-    const start = this.lowerBound(fromMs);
-    let end = this.lowerBound(toMs);
-    while (end < this.count && this.timeAt(end) <= toMs) {
-      end++;
-    }
+    const [start, end] = this.range(fromMs, toMs);
     const n = Math.max(0, end - start);
     const times = new Float64Array(n);
     const values = new Float64Array(n);
@@ -71,6 +73,38 @@ export class RingBuffer {
       values[k] = this.valueAt(start + k);
     }
     return { times, values };
+  }
+
+  /**
+   * Samples with fromMs <= t <= toMs, in time order, as at most two zero-copy views
+   * (two when the window wraps around the end of the storage). Reading a day of
+   * samples this way costs nothing, where a copy costs milliseconds. The views
+   * alias the ring: a later push overwrites what they show, so read them at once
+   * and never keep them.
+   */
+  segments(fromMs: number, toMs: number): RingSegment[] {
+    const [start, end] = this.range(fromMs, toMs);
+    const n = end - start;
+    if (n <= 0) {
+      return [];
+    }
+    const p = (this.head + start) % this.capacity;
+    const first = Math.min(n, this.capacity - p);
+    const out: RingSegment[] = [{ times: this.times.subarray(p, p + first), values: this.values.subarray(p, p + first) }];
+    if (n > first) {
+      out.push({ times: this.times.subarray(0, n - first), values: this.values.subarray(0, n - first) });
+    }
+    return out;
+  }
+
+  /** Logical indices [start, end) of the samples with fromMs <= t <= toMs. */
+  private range(fromMs: number, toMs: number): [number, number] {
+    const start = this.lowerBound(fromMs);
+    let end = this.lowerBound(toMs);
+    while (end < this.count && this.timeAt(end) <= toMs) {
+      end++;
+    }
+    return [start, end];
   }
 
   clear(): void {

@@ -1,5 +1,5 @@
 import { Labels, Sample, seriesKey } from '../model';
-import { RingBuffer } from './ringBuffer';
+import { RingBuffer, RingSegment } from './ringBuffer';
 
 /** A label matcher as in PromQL: `=`, `!=`, `=~`, `!~` (regexes fully anchored). */
 export interface LabelMatcher {
@@ -143,6 +143,15 @@ export class SeriesStore {
       return undefined;
     }
     return { info: e.info, ...e.ring.window(fromMs, toMs) };
+  }
+
+  /**
+   * Samples with fromMs <= t <= toMs as zero-copy views of the ring buffer (at most
+   * two, see RingBuffer.segments): for readers of long windows that must not copy.
+   * Read them before the next append; never keep them.
+   */
+  windowSegments(key: string, fromMs: number, toMs = this.lastTimeMs): RingSegment[] | undefined {
+    return this.entries.get(key)?.ring.segments(fromMs, toMs);
   }
 
   /** Number of samples a series holds. */

@@ -1,0 +1,27 @@
+// The bundles and the files copied next to them, in one place: esbuild.mjs builds
+// from here, and the webview tests and bench build the page with the same options.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
+
+export const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+export const cliBuild = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } };
+export const webviewBuild = { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' };
+
+/** Files the webview needs from node_modules (uPlot's stylesheet, the codicon font), as [source, destination]. */
+export const VENDOR_ASSETS = [
+  ['node_modules/uplot/dist/uPlot.min.css', 'media/vendor/uPlot.min.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'media/vendor/codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'media/vendor/codicon.ttf'],
+];
+
+export function copyVendorAssets() {
+  for (const [from, to] of VENDOR_ASSETS) {
+    fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+    fs.copyFileSync(path.join(root, from), path.join(root, to));
+  }
+}

@@ -1,0 +1,218 @@
+import * as vscode from 'vscode';
+import { Alert, AlertTransition } from '../core/alerts/alert';
+import { compileAlertRules } from '../core/alerts/defaults';
+import { AlertNotification, GroupedSummary, notificationFor, NotificationThrottle } from '../core/alerts/notificationThrottle';
+import { toPrometheusRulesYaml } from '../core/alerts/prometheusExport';
+import { ALERT_LEVELS, AlertLevel, CompiledRule } from '../core/alerts/rule';
+import { systemClock } from '../core/clock';
+import { Monitor } from '../core/monitor';
+import { ActiveAlertLine } from '../core/statusView';
+import { Commands } from './commandIds';
+import { SECTION } from './configuration';
+import { MonitorLog } from './log';
+
+const ACTION_DASHBOARD = 'Open Dashboard';
+const ACTION_SNOOZE = 'Snooze…';
+const ACTION_REPORT = 'Show Report';
+
+/** A notification shown, for the test API and diagnostics. */
+export interface ShownNotification {
+  readonly level: AlertLevel;
+  readonly text: string;
+  readonly atMs: number;
+}
+
+/**
+ * Turns alert transitions into VS Code notifications: the kind follows the level,
+ * at most 3 a minute (the rest grouped into one "and N more"), a minimum level, and
+ * resolved notices once unless turned off. Settings are read here; a bad rule is one
+ * sentence in the log and the status bar tooltip, and the other rules keep working.
+ */
+export class AlertsController implements vscode.Disposable {
+  private readonly throttle = new NotificationThrottle(systemClock);
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private rules: readonly CompiledRule[] = [];
+  private problems: readonly string[] = [];
+  private readonly shown: ShownNotification[] = [];
+
+  constructor(
+    private readonly monitor: Monitor,
+    private readonly log: MonitorLog,
+  ) {
+    this.subscriptions.push(
+      { dispose: monitor.alerts.onTransition((t) => this.onTransition(t)).dispose },
+      { dispose: this.throttle.onSummary((s) => this.showSummary(s)).dispose },
+      this.throttle,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.alerts`)) {
+          this.applySettings();
+        }
+      }),
+      vscode.commands.registerCommand(Commands.snoozeAlerts, (target?: string, minutes?: number) => this.snoozeCommand(target, minutes)),
+      vscode.commands.registerCommand(Commands.clearSnooze, () => {
+        monitor.alerts.clearSnooze();
+        this.log.info('Snooze cleared: alerts notify again.');
+      }),
+      vscode.commands.registerCommand(Commands.exportPrometheusRules, (target?: vscode.Uri) => this.exportRules(target)),
+    );
+    this.applySettings();
+  }
+
+  /** Rule problems, one sentence each, for the status bar tooltip. */
+  ruleProblems(): readonly string[] {
+    return this.problems;
+  }
+
+  /** Active alerts for the status bar (pending ones are not shown: they may never fire). */
+  statusLines(): ActiveAlertLine[] {
+    const now = Date.now();
+    return this.monitor.alerts
+      .active()
+      .filter((a) => a.state === 'firing' && !a.inhibited)
+      .map((a) => ({ level: a.level, title: a.title, snoozed: a.snoozedUntilMs !== undefined && a.snoozedUntilMs > now }));
+  }
+
+  notifications(): readonly ShownNotification[] {
+    return this.shown;
+  }
+
+  private applySettings(): void {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const { rules, problems } = compileAlertRules(c.get('alerts.rules'), c.get('alerts.useDefaults'));
+    const minimumLevel = c.get<string>('alerts.minimumLevel');
+    const levelProblem =
+      minimumLevel !== undefined && !ALERT_LEVELS.includes(minimumLevel as AlertLevel)
+        ? [`${SECTION}.alerts.minimumLevel: "${minimumLevel}" is not a level; use one of ${ALERT_LEVELS.join(', ')}.`]
+        : [];
+    this.problems = [...problems, ...levelProblem];
+    for (const p of this.problems) {
+      this.log.error(p);
+    }
+    this.rules = rules;
+    this.monitor.setAlertRules(rules);
+    this.throttle.updateOptions({
+      minimumLevel: (levelProblem.length ? 'info' : minimumLevel) as AlertLevel | undefined,
+      notifyResolved: c.get<boolean>('alerts.notifyResolved') !== false,
+    });
+    this.log.info(`${rules.length} alert rule${rules.length === 1 ? '' : 's'} active.`);
+  }
+
+  private onTransition(t: AlertTransition): void {
+    if (t.to === 'firing' && t.from !== 'firing') {
+      this.log.warn(`Alert firing: ${t.alert.title} — ${t.alert.message}`);
+    } else if (t.to === 'resolved') {
+      this.log.info(`Alert resolved: ${t.alert.title}`);
+    }
+    const n = notificationFor(t);
+    if (n && this.throttle.offer(n) === 'show') {
+      this.show(n);
+    }
+  }
+
+  private show(n: AlertNotification): void {
+    const text = n.kind === 'resolved' ? `$(pass) ${n.title}` : `${n.title}: ${n.message}`;
+    this.record(n.level, text);
+    const actions = n.kind === 'resolved' ? [] : [ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
+    void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) => this.act(choice, n.alertId));
+  }
+
+  private showSummary(s: GroupedSummary): void {
+    this.record(s.highestLevel, s.message);
+    void this.notify(s.highestLevel, `Chat-Room Monitor: ${s.message}`, [ACTION_DASHBOARD, ACTION_SNOOZE]).then((choice) => this.act(choice, 'all'));
+  }
+
+  private record(level: AlertLevel, text: string): void {
+    this.shown.push({ level, text, atMs: Date.now() });
+    if (this.shown.length > 200) {
+      this.shown.splice(0, this.shown.length - 200);
+    }
+  }
+
+  /** Critical is an error notification too: prominent, but never modal. */
+  private notify(level: AlertLevel, text: string, actions: string[]): Thenable<string | undefined> {
+    switch (level) {
+      case 'critical':
+      case 'error':
+        return vscode.window.showErrorMessage(text, ...actions);
+      case 'warning':
+        return vscode.window.showWarningMessage(text, ...actions);
+      default:
+        return vscode.window.showInformationMessage(text, ...actions);
+    }
+  }
+
+  private async act(choice: string | undefined, alertId: string): Promise<void> {
+    if (choice === ACTION_DASHBOARD) {
+      await vscode.commands.executeCommand(Commands.openDashboard);
+    } else if (choice === ACTION_REPORT) {
+      await vscode.commands.executeCommand(Commands.showReport);
+    } else if (choice === ACTION_SNOOZE) {
+      await this.snoozeCommand(alertId);
+    }
+  }
+
+  /** Snooze one alert or all, for a chosen time. Arguments skip the pickers (tests, notification actions). */
+  async snoozeCommand(target?: string, minutes?: number): Promise<boolean> {
+    let which = target;
+    if (!which) {
+      const active = this.monitor.alerts.active();
+      const items: (vscode.QuickPickItem & { id: string })[] = [
+        { label: '$(bell-slash) All alerts', description: active.length ? `${active.length} active` : 'none active now', id: 'all' },
+        ...active.map((a: Alert) => ({ label: `${levelIcon(a.level)} ${a.title}`, description: a.state, detail: a.message, id: a.id })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Snooze which alerts?' });
+      if (!picked) {
+        return false;
+      }
+      which = picked.id;
+    }
+    let mins = minutes;
+    if (mins === undefined) {
+      const choices = [
+        { label: '15 minutes', minutes: 15 },
+        { label: '1 hour', minutes: 60 },
+        { label: '4 hours', minutes: 240 },
+        { label: '8 hours', minutes: 480 },
+      ];
+      const picked = await vscode.window.showQuickPick(choices, { title: 'Snooze for how long?' });
+      if (!picked) {
+        return false;
+      }
+      mins = picked.minutes;
+    }
+    const ok = this.monitor.alerts.snooze(which, mins * 60_000);
+    this.log.info(ok ? `Snoozed ${which === 'all' ? 'all alerts' : which} for ${mins} min.` : `Nothing to snooze for "${which}".`);
+    return ok;
+  }
+
+  private async exportRules(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export alert rules for Prometheus',
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'chatroom-monitor.rules.yml') } : {}),
+        filters: { 'Prometheus rules': ['yml', 'yaml'] },
+      }));
+    if (!uri) {
+      return undefined;
+    }
+    const yaml = toPrometheusRulesYaml(this.rules);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(yaml, 'utf8'));
+    this.log.info(`Exported ${this.rules.length} alert rules to ${uri.fsPath}; check them with: promtool check rules ${uri.fsPath}`);
+    if (!target) {
+      await vscode.window.showTextDocument(uri);
+    }
+    return uri;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+  }
+}
+
+function levelIcon(level: AlertLevel): string {
+  return level === 'critical' || level === 'error' ? '$(error)' : level === 'warning' ? '$(warning)' : '$(info)';
+}

@@ -1,0 +1,149 @@
+/**
+ * The DashboardSource over the core Monitor: charts from the store (StoreChartFeed),
+ * the header from the target state, alerts from the alert engine, issues and
+ * anomaly markers from the analyzer. No `vscode` here.
+ */
+import { Alert } from '../../core/alerts/alert';
+import { Disposable, Emitter, Event } from '../../core/events';
+import { Metric } from '../../core/model';
+import { Monitor } from '../../core/monitor';
+import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
+import { DashboardSource } from './dashboardSource';
+import { StoreChartFeed } from './storeDashboardSource';
+
+/** The analyzer looks at this much history for the dashboard's issues and markers. */
+const ANALYSIS_WINDOW_MS = 15 * 60_000;
+/** Recently resolved alerts stay on the dashboard (and as bands) this long. */
+const RESOLVED_SHOWN_MS = 30 * 60_000;
+
+export class MonitorDashboardSource implements DashboardSource, Disposable {
+  private readonly changeEmitter = new Emitter<void>();
+  readonly onDidChange: Event<void> = this.changeEmitter.event;
+  private readonly subscription: Disposable;
+  private feed: StoreChartFeed | undefined;
+  private feedStore: unknown;
+
+  constructor(
+    private readonly monitor: Monitor,
+    private readonly showReportCommand: () => void,
+  ) {
+    this.subscription = monitor.onSnapshot(() => this.changeEmitter.fire());
+  }
+
+  private chart(): StoreChartFeed {
+    // The store is replaced when the target or the history size changes.
+    if (!this.feed || this.feedStore !== this.monitor.store) {
+      this.feedStore = this.monitor.store;
+      this.feed = new StoreChartFeed(this.monitor.store, { intervalMs: this.intervalMs });
+    }
+    return this.feed;
+  }
+
+  get intervalMs(): number {
+    return this.monitor.config?.sampleIntervalMs ?? 1000;
+  }
+
+  get maxPoints(): number {
+    return this.chart().maxPoints;
+  }
+
+  latestTimeMs(): number {
+    return this.chart().latestTimeMs();
+  }
+
+  header(): HeaderDto {
+    const t = this.monitor.targetState;
+    const name = this.monitor.config?.target.name || (t.kind === 'running' ? t.process.executable : 'server');
+    const status = this.monitor.analyze(ANALYSIS_WINDOW_MS).status;
+    if (t.kind !== 'running') {
+      return { name, status, state: t.kind, message: t.message };
+    }
+    const rss = this.monitor.store.latest(Metric.processRssBytes);
+    const uptime = this.monitor.store.latestValue(Metric.processUptimeSeconds);
+    return {
+      name,
+      pid: t.process.pid,
+      ...(t.process.ports[0] !== undefined ? { port: t.process.ports[0] } : {}),
+      ...(uptime !== undefined ? { uptimeSeconds: uptime } : {}),
+      status,
+      state: !rss || rss.stale ? 'stale' : 'running',
+    };
+  }
+
+  catalogue(): SeriesDto[] {
+    return this.chart().catalogue();
+  }
+
+  window(keys: readonly string[], fromMs: number): ColumnsDto {
+    return this.chart().window(keys, fromMs);
+  }
+
+  pointsSince(keys: readonly string[], afterMs: number): ColumnsDto {
+    return this.chart().pointsSince(keys, afterMs);
+  }
+
+  alerts(): AlertDto[] {
+    const now = Date.now();
+    const active = this.monitor.alerts.active().map((a: Alert) => ({
+      id: a.id,
+      level: a.level,
+      state: a.state === 'firing' ? ('firing' as const) : ('pending' as const),
+      title: a.title,
+      message: a.message,
+      sinceMs: a.firingSinceMs ?? a.pendingSinceMs ?? now,
+      ...(a.snoozedUntilMs !== undefined && a.snoozedUntilMs > now ? { snoozedUntilMs: a.snoozedUntilMs } : {}),
+      inhibited: a.inhibited,
+    }));
+    const resolved = this.monitor.alerts
+      .history()
+      .filter((h) => h.endMs > now - RESOLVED_SHOWN_MS)
+      .slice(-10)
+      .map((h) => ({ id: `${h.id}@${h.endMs}`, level: h.level, state: 'resolved' as const, title: h.title, message: h.message, sinceMs: h.endMs, inhibited: false }));
+    return [...active, ...resolved];
+  }
+
+  issues(): IssueDto[] {
+    return this.monitor.analyze(ANALYSIS_WINDOW_MS).issues.map((i) => ({
+      id: i.id,
+      severity: i.severity,
+      title: i.title,
+      summary: i.summary,
+      evidence: i.evidence.map((e) => ({ label: e.label, value: e.value })),
+      recommendations: { now: [...i.recommendations.now], investigate: [...i.recommendations.investigate] },
+    }));
+  }
+
+  markers(fromMs: number): MarkerDto[] {
+    const out: MarkerDto[] = [];
+    for (const a of this.monitor.alerts.active()) {
+      if (a.state === 'firing' && a.firingSinceMs !== undefined) {
+        out.push({ kind: 'alert', fromMs: a.firingSinceMs, level: a.level });
+      }
+    }
+    for (const h of this.monitor.alerts.history()) {
+      if (h.endMs >= fromMs) {
+        out.push({ kind: 'alert', fromMs: h.startMs, toMs: h.endMs, level: h.level });
+      }
+    }
+    for (const an of this.monitor.analyze(ANALYSIS_WINDOW_MS).anomalies) {
+      if (an.endMs >= fromMs) {
+        out.push({ kind: 'anomaly', fromMs: an.startMs, toMs: an.endMs, seriesKey: an.series });
+      }
+    }
+    return out;
+  }
+
+  snooze(alertId: string, minutes: number): void {
+    this.monitor.alerts.snooze(alertId, minutes * 60_000);
+  }
+
+  showReport(): void {
+    this.showReportCommand();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+

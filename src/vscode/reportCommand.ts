@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { Monitor } from '../core/monitor';
+import { renderMarkdown } from '../core/report/markdown';
+import { buildMonitorReport, REPORT_WINDOWS, ReportWindowId } from '../core/report/monitorReport';
+import { renderJson } from '../core/report/reportData';
+import { Commands } from './commandIds';
+import { SECTION } from './configuration';
+import { MonitorLog } from './log';
+
+const WINDOW_LABELS: Record<ReportWindowId, string> = {
+  '5m': 'Last 5 minutes',
+  '30m': 'Last 30 minutes',
+  '1h': 'Last hour',
+  all: 'Everything kept',
+};
+
+/** What the command returns: the opened document, and the data behind it (tests, other extensions). */
+export interface ReportResult {
+  readonly document: vscode.TextDocument;
+  readonly status: string;
+  readonly json: string;
+}
+
+/**
+ * "Show Performance Report": asks for the window, writes the report as an untitled
+ * Markdown document (the user saves it where they like) and offers the JSON form.
+ * A window id argument skips the question (notification actions, tests).
+ */
+export function registerReportCommand(monitor: Monitor, log: MonitorLog): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.showReport, async (windowArg?: string): Promise<ReportResult | undefined> => {
+    let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
+    if (!window) {
+      const preferred = vscode.workspace.getConfiguration(SECTION).get<string>('report.defaultWindow');
+      const items = (Object.keys(REPORT_WINDOWS) as ReportWindowId[]).map((id) => ({ label: WINDOW_LABELS[id], id, picked: id === preferred }));
+      items.sort((a, b) => Number(b.picked) - Number(a.picked));
+      const picked = await vscode.window.showQuickPick(items, { title: 'Chat-Room Monitor: Performance report for…' });
+      if (!picked) {
+        return undefined;
+      }
+      window = picked.id;
+    }
+    const t0 = performance.now();
+    const report = buildMonitorReport(monitor, window, Date.now());
+    const markdown = renderMarkdown(report);
+    const json = renderJson(report);
+    log.info(`Report (${WINDOW_LABELS[window].toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+    await vscode.window.showTextDocument(document, { preview: false });
+    if (!windowArg) {
+      void vscode.window
+        .showInformationMessage(`Performance report: ${report.analysis.status}, ${report.analysis.issues.length} issue(s).`, 'Open Preview', 'Save JSON…')
+        .then(async (choice) => {
+          if (choice === 'Open Preview') {
+            await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+          } else if (choice === 'Save JSON…') {
+            const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+            const uri = await vscode.window.showSaveDialog({
+              filters: { JSON: ['json'] },
+              ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'performance-report.json') } : {}),
+            });
+            if (uri) {
+              await vscode.workspace.fs.writeFile(uri, Buffer.from(json, 'utf8'));
+            }
+          }
+        });
+    }
+    return { document, status: report.analysis.status, json };
+  });
+}
+
+function isWindowId(v: unknown): v is ReportWindowId {
+  return typeof v === 'string' && v in REPORT_WINDOWS;
+}
