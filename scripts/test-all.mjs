@@ -94,6 +94,11 @@ async function main() {
     const r = await runStep('mocha', bin('mocha'), ['--config', '.mocharc.json', '--reporter', 'spec']);
     return countsOf(r.code, r.output);
   });
+  await level('webview', async () => {
+    // The dashboard page in headless Chromium with fixture messages (test/webview).
+    const r = await runStep('webview', process.execPath, [path.join(repoRoot, 'test', 'webview', 'run.mjs')]);
+    return countsOf(r.code, r.output);
+  });
   let vsix;
   await level('package', async () => {
     vsix = await packageExtension();
