@@ -1,15 +1,10 @@
 import { Metric, Sample, SourceProblem, TargetProcess, TargetSpec, TargetState } from '../model';
+import { LocateResult, ProcessLocator } from '../process/locator';
 
-export type LocateResult =
-  | { readonly ok: true; readonly process: TargetProcess }
-  | { readonly ok: false; readonly message: string; readonly setting?: string };
+export type { LocateResult };
 
 /** The part of the process locator the tracker needs (Linux /proc or portable). */
-export interface Locator {
-  locate(spec: TargetSpec): Promise<LocateResult>;
-  /** Alive, and not a different process that reused the PID. */
-  isSameProcess(pid: number, startTimeMs: number): Promise<boolean>;
-}
+export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess'>;
 
 export interface TrackerUpdate {
   readonly state: TargetState;
