@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { compileAlertRules } from '../../src/core/alerts/defaults';
+import { FORECAST_METRIC } from '../../src/core/alerts/rule';
+import { LocateResult, Locator } from '../../src/core/collect/targetTracker';
+import { TickSource } from '../../src/core/collect/tickSource';
+import { parseConfig } from '../../src/core/config';
+import { Metric, TargetProcess } from '../../src/core/model';
+import { Monitor } from '../../src/core/monitor';
+import { buildMonitorReport } from '../../src/core/report/monitorReport';
+import { renderMarkdown } from '../../src/core/report/markdown';
+import { fakeClock } from './helpers/fakeClock';
+
+const proc: TargetProcess = { pid: 7, commandLine: 'node server.js', executable: 'node', ports: [8080], startTimeMs: 1, reason: 'pid 7 listens on port 8080' };
+
+class FixedLocator implements Locator {
+  up = true;
+  async locate(): Promise<LocateResult> {
+    return this.up ? { ok: true, process: proc } : { ok: false, message: 'No process listens on TCP port 8080.', setting: 'chatroomMonitor.target.port' };
+  }
+  async isSameProcess(): Promise<boolean> {
+    return this.up;
+  }
+}
+
+/** A process source whose values the test sets: CPU and a steadily growing RSS. */
+function scriptedProcess(state: { cpu: number; rss: number }): TickSource {
+  return {
+    id: 'process',
+    collect: async (ctx) =>
+      ctx.target.kind === 'running'
+        ? {
+            samples: [
+              { name: Metric.processCpuPercent, labels: {}, value: state.cpu },
+              { name: Metric.processRssBytes, labels: {}, value: state.rss },
+            ],
+            problems: [],
+          }
+        : { samples: [], problems: [] },
+  };
+}
+
+function setup(extra: Record<string, unknown> = {}) {
+  const clock = fakeClock();
+  const locator = new FixedLocator();
+  const state = { cpu: 10, rss: 100e6 };
+  const monitor = new Monitor({ clock, locator, createSources: () => [scriptedProcess(state)] });
+  monitor.configure(parseConfig({ 'target.port': 8080, 'history.minutes': 30, ...extra }).config);
+  return { clock, locator, state, monitor };
+}
+
+describe('Monitor', () => {
+  it('evaluates alert rules every tick, before the snapshot event', async () => {
+    const { clock, state, monitor } = setup();
+    monitor.setAlertRules(compileAlertRules([], true).rules);
+    const firingAtSnapshot: string[][] = [];
+    monitor.onSnapshot(() => firingAtSnapshot.push(monitor.alerts.active().filter((a) => a.state === 'firing').map((a) => a.ruleId)));
+    monitor.start();
+    state.cpu = 97;
+    await clock.tickAsync(35_000);
+    await monitor.stop();
+    const last = firingAtSnapshot.at(-1)!;
+    assert.ok(last.includes('process-cpu-warning') && last.includes('process-cpu-critical'), `both CPU rules fire at 97%: ${last.join(', ')}`);
+  });
+
+  it('raises the server-down alert when the target disappears', async () => {
+    const { clock, locator, monitor } = setup();
+    monitor.setAlertRules(compileAlertRules([], true).rules);
+    monitor.start();
+    await clock.tickAsync(2000);
+    locator.up = false;
+    await clock.tickAsync(8000);
+    await monitor.stop();
+    assert.deepEqual(
+      monitor.alerts.active().filter((a) => a.state === 'firing').map((a) => a.ruleId),
+      ['target-down'],
+    );
+  });
+
+  it('publishes forecast series for forecast rules, so they can fire', async () => {
+    const { clock, state, monitor } = setup();
+    const { rules, problems } = compileAlertRules([{ kind: 'forecast', metric: Metric.processRssBytes, limit: 400e6, within: '10m', level: 'warning' }], false);
+    assert.deepEqual(problems, []);
+    monitor.setAlertRules(rules);
+    monitor.start();
+    for (let i = 0; i < 240; i++) {
+      state.rss += 1e6; // +1 MB/s: 400 MB is about 4 min away at the end
+      await clock.tickAsync(1000);
+    }
+    await monitor.stop();
+    const forecast = monitor.store.select(FORECAST_METRIC);
+    assert.equal(forecast.length, 1);
+    const eta = monitor.store.latest(forecast[0]!.key)!.value;
+    assert.ok(eta > 30 && eta < 120, `seconds to 400 MB ≈ 60, got ${eta}`);
+    assert.ok(monitor.alerts.active().some((a) => a.state === 'firing' && a.ruleId.startsWith('forecast')), 'the forecast rule fires');
+  });
+
+  it('keeps history across a settings change that keeps the target and size, and drops it for a new target', async () => {
+    const { clock, monitor } = setup();
+    monitor.start();
+    await clock.tickAsync(5000);
+    const before = monitor.store.length(Metric.processCpuPercent);
+    monitor.configure(parseConfig({ 'target.port': 8080, 'history.minutes': 30, 'target.name': 'chat' }).config);
+    assert.equal(monitor.store.length(Metric.processCpuPercent), before, 'a new name keeps the charts');
+    monitor.configure(parseConfig({ 'target.port': 9090, 'history.minutes': 30 }).config);
+    assert.equal(monitor.store.length(Metric.processCpuPercent), 0, 'a new target starts empty');
+    await monitor.stop();
+  });
+
+  it('builds a report with real figures, never throwing on an empty store', async () => {
+    const { clock, monitor } = setup();
+    const empty = renderMarkdown(buildMonitorReport(monitor, '5m', clock.now()));
+    assert.match(empty, /performance report/i);
+    monitor.setAlertRules(compileAlertRules([], true).rules);
+    monitor.start();
+    await clock.tickAsync(10_000);
+    await monitor.stop();
+    const report = buildMonitorReport(monitor, 'all', clock.now());
+    assert.equal(report.target.pid, 7);
+    assert.match(renderMarkdown(report), /## The server/);
+  });
+});
