@@ -1,4 +1,5 @@
 import { Metric, Snapshot, SourceProblem, TargetState } from './model';
+import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
 
 /** What the status bar shows, computed without `vscode` so it is unit-tested in Node. */
@@ -94,7 +95,8 @@ export function buildStatusView(input: StatusInput): StatusView {
   const disk = v(Metric.systemDiskPercent);
   const rx = v(Metric.systemNetRxBytesPerSecond);
   const tx = v(Metric.systemNetTxBytesPerSecond);
-  const scrapeProblem = input.problems.find((x) => x.source === 'scrape');
+  const isScrape = (x: SourceProblem) => x.source === SCRAPE_SOURCE || x.source === 'scrape';
+  const scrapeProblem = input.problems.find(isScrape);
   const scrapeUp = v(Metric.scrapeUp);
   const scrapeLine =
     scrapeUp === undefined && !scrapeProblem
@@ -102,7 +104,7 @@ export function buildStatusView(input: StatusInput): StatusView {
       : scrapeProblem
         ? `$(warning) ${md(scrapeProblem.message)}`
         : `ok (${store.seriesCount} series)`;
-  const otherProblems = input.problems.filter((x) => x.source !== 'scrape' && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
+  const otherProblems = input.problems.filter((x) => !isScrape(x) && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
 
   const lines = [
     `**${md(name)}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,

@@ -61,6 +61,13 @@ describe('buildStatusView', () => {
     assert.equal(md('a_b*c'), 'a\\_b\\*c');
   });
 
+  it('puts a broken metrics endpoint in the tooltip in its own sentence', () => {
+    const message = 'Nothing answers at http://127.0.0.1:8080/metrics (chatroomMonitor.metrics.url): is the chat server running?';
+    const v = buildStatusView(input({ problems: [{ source: 'metrics', setting: 'chatroomMonitor.metrics.url', message }] }));
+    assert.match(v.tooltip, /\| Metrics \| \$\(warning\) Nothing answers at .*chatroomMonitor\\\.metrics\\\.url/);
+    assert.equal(v.state, 'live', 'the process figures stay live');
+  });
+
   it('formats bytes in binary units', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KiB');
