@@ -1,0 +1,84 @@
+/**
+ * A headless stand-in for the extension host's share of the monitor: the Monitor
+ * at 1 Hz on the real clock, the status bar view rebuilt on every snapshot and every
+ * 2 s (as StatusBarController does), and the alert engine evaluating the default
+ * rules each tick. Prints the CPU it used (self + reaped children) over `seconds`.
+ *   node out/bench/extensionHostLoop.js <linux|portable> <seconds> <port> <diskPath>
+ */
+import { AlertEngine } from '../src/core/alerts/engine';
+import { compileAlertRules } from '../src/core/alerts/defaults';
+import { systemClock } from '../src/core/clock';
+import { Monitor } from '../src/core/monitor';
+import { createMonitorDeps } from '../src/core/monitorDeps';
+import { buildStatusView } from '../src/core/statusView';
+import { cpuWithChildrenUs, reapedChildrenCpuUs, sleep } from './lib/measure';
+import { configForPort, portableDeps } from './lib/realMonitor';
+
+/** Ticks before measuring: module loading and the first scrape are activation, not steady state. */
+const WARMUP_TICKS = 3;
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] === 'portable' ? 'portable' : 'linux';
+  const seconds = Number(process.argv[3] ?? 60);
+  const port = Number(process.argv[4]);
+  const diskPath = process.argv[5] ?? process.cwd();
+  const deps = mode === 'portable' ? portableDeps(diskPath) : createMonitorDeps({ diskPath });
+  const monitor = new Monitor(deps);
+  const config = configForPort(port);
+  const { rules, problems } = compileAlertRules(undefined, true);
+  if (problems.length > 0) {
+    throw new Error(problems.join(' '));
+  }
+  const engine = new AlertEngine(rules, systemClock);
+  let ticks = 0;
+  let renders = 0;
+  let textLength = 0;
+  const render = () => {
+    const snapshot = monitor.latestSnapshot;
+    const view = buildStatusView({
+      nowMs: Date.now(),
+      intervalMs: config.sampleIntervalMs,
+      name: config.target.name,
+      target: monitor.targetState,
+      snapshot,
+      store: monitor.store,
+      problems: snapshot?.problems ?? [],
+      configProblems: [],
+      alerts: engine.active().map((a) => ({ level: a.level, title: a.title })),
+      restarts: monitor.restartCount,
+    });
+    renders++;
+    textLength += view.text.length + view.tooltip.length;
+  };
+  monitor.onSnapshot(() => {
+    ticks++;
+    engine.evaluate(monitor.store);
+    render();
+  });
+  const staleTimer = setInterval(render, 2000);
+  monitor.configure(config);
+  monitor.start();
+  while (ticks < WARMUP_TICKS) {
+    await sleep(50);
+  }
+  const ticks0 = ticks;
+  const cpu0 = cpuWithChildrenUs();
+  const kids0 = reapedChildrenCpuUs();
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const cpuUs = cpuWithChildrenUs() - cpu0;
+  const childCpuUs = reapedChildrenCpuUs() - kids0;
+  const wallMs = performance.now() - t0;
+  const measuredTicks = ticks - ticks0;
+  clearInterval(staleTimer);
+  const scraped = monitor.latestSnapshot?.samples.some((s) => s.name === 'scrape_up' && s.value === 1) ?? false;
+  await monitor.stop();
+  monitor.dispose();
+  process.stdout.write(
+    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, scraped, series: monitor.store.seriesCount, textLength }) + '\n',
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stdout.write(JSON.stringify({ error: e instanceof Error ? e.message : String(e) }) + '\n');
+});
