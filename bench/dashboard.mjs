@@ -8,7 +8,10 @@
 // Script time is Chromium's own (CDP Performance.getMetrics ScriptDuration), for
 // delivering the message through drawing (uPlot draws in a microtask, before the
 // frame). Prints figures and budgets; exits 1 when a budget is missed.
-//   node bench/dashboard.mjs [updates=300]
+//   node bench/dashboard.mjs [updates=300] [--smoke] [--json <file>]
+// --smoke: a handful of updates and no memory run (checks it still works; figures
+// mean nothing). --json: also writes every figure to <file> (scripts/bench.mjs
+// reads it for the one table of `npm run bench`) and exits 0 whatever the budgets.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import path from 'node:path';
@@ -17,9 +20,18 @@ import { buildAll, root } from '../test/webview/assets.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from '../test/webview/server.mjs';
 import { catalogue, columns, initMessage, T0_SEC } from '../test/webview/fixtureData.mjs';
 
-const UPDATES = Number(process.argv[2] ?? 300);
+const args = process.argv.slice(2);
+const SMOKE = args.includes('--smoke');
+const jsonAt = args.indexOf('--json');
+const JSON_FILE = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+const positional = args.filter((a, i) => !a.startsWith('--') && (jsonAt < 0 || i !== jsonAt + 1));
+const UPDATES = Number(positional[0] ?? (SMOKE ? 12 : 300));
 const HOUR_POINTS = 3600;
-const APPENDS_FOR_MEMORY = 1800;
+// Smoke mode skips the memory run: no appends beyond the measured updates.
+const APPENDS_FOR_MEMORY = SMOKE ? UPDATES : 1800;
+const FIVE_MIN_UPDATES = SMOKE ? 12 : 200;
+/** Updates not counted while the JIT warms up. */
+const warmOf = (count) => Math.min(20, Math.floor(count / 4));
 const BUDGET = { firstRenderMs: 150, updateMs: 4, bundleKB: 150 };
 
 const median = (a) => {
@@ -58,7 +70,7 @@ function deliver(page, i) {
 }
 
 /** Script ms per append, split into all ticks and ticks that redrew the charts. */
-async function measureUpdates(page, cdp, from, count, warm) {
+async function measureUpdates(page, cdp, from, count, warm = warmOf(count)) {
   const all = [];
   const redraws = [];
   for (let i = from; i < from + count; i++) {
@@ -108,7 +120,7 @@ async function main() {
     const drawnPoints = await page.locator('#chart-processCpu').getAttribute('data-points');
 
     // Updates at 1 h (the first few warm up the JIT and are not counted).
-    const hour = await measureUpdates(page, cdp, 1, UPDATES, 20);
+    const hour = await measureUpdates(page, cdp, 1, UPDATES);
     // Memory at a fixed 1 h window over 30 minutes of ticks.
     const heap = [[UPDATES, await heapMB(cdp)]];
     for (let i = UPDATES + 1; i <= APPENDS_FOR_MEMORY; i++) {
@@ -127,12 +139,12 @@ async function main() {
     await page5.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
     const init5 = initMessage({ points: 300, range: '5m', selected: server6 });
     const appends5 = [];
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < FIVE_MIN_UPDATES; i++) {
       appends5.push({ type: 'append', columns: columns(appendCat, { startSec: T0_SEC + 300 + i, points: 1, offset: 300 + i }) });
     }
     await page5.evaluate((msgs) => (window.__msgs = msgs), [init5, ...appends5]);
     await deliver(page5, 0);
-    const five = await measureUpdates(page5, cdp5, 1, 200, 20);
+    const five = await measureUpdates(page5, cdp5, 1, FIVE_MIN_UPDATES);
 
     const updateMedian = median(hour.all);
     const rows = [
@@ -168,6 +180,26 @@ async function main() {
       console.log(`${pass ? 'ok  ' : 'OVER'} ${what}: ${figure}  [budget ${budget}]`);
     }
     process.exitCode = ok ? 0 : 1;
+    if (JSON_FILE) {
+      const figures = {
+        smoke: SMOKE,
+        bundleBytes,
+        gzipBytes,
+        charted,
+        points,
+        drawnPoints: Number(drawnPoints),
+        firstRenderScriptMs: firstScriptMs,
+        firstRenderWallMs: firstWallMs,
+        update1h: { n: hour.all.length, medianMs: updateMedian, p95Ms: pct(hour.all, 0.95), p99Ms: pct(hour.all, 0.99), redraws: hour.redraws.length, redrawMedianMs: median(hour.redraws) ?? null },
+        update5m: { n: five.all.length, medianMs: median(five.all), p95Ms: pct(five.all, 0.95), p99Ms: pct(five.all, 0.99) },
+        heapMB: heap,
+        heldPoints: Number(heldPoints),
+        budgets: BUDGET,
+        rows: rows.map(([what, figure, pass, budget]) => ({ what, figure, pass, budget })),
+      };
+      fs.writeFileSync(JSON_FILE, JSON.stringify(figures, null, 2));
+      process.exitCode = 0;
+    }
   } finally {
     await browser.close();
     await server.close();
