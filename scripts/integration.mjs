@@ -21,10 +21,11 @@ import path from 'node:path';
 import { startCodeServer } from './codeServer.mjs';
 import { launchBrowser, remoteUri, workbenchUrl } from './lib/browser.mjs';
 import { startChatServer } from './lib/chatServer.mjs';
-import { extensionDir, repoRoot, resultsDir } from './lib/paths.mjs';
+import { examplesDir, extensionDir, repoRoot, resultsDir } from './lib/paths.mjs';
 import { stopAll, stopProcess } from './lib/processes.mjs';
 
-const RUN_TIMEOUT_MS = 240_000;
+// The alert tests run a cpu-burn load phase (≤ 40 s) inside the suite.
+const RUN_TIMEOUT_MS = 300_000;
 const verbose = process.env.CRM_VERBOSE === '1';
 const outDir = path.join(resultsDir, 'integration');
 
@@ -54,6 +55,7 @@ async function runPass(trust) {
       CRM_TEST_RESULT_FILE: resultFile,
       CRM_TEST_WORKSPACE_TRUST: trust,
       CRM_TEST_MANIFEST: path.join(extensionDir, 'package.json'),
+      CRM_EXAMPLES_DIR: examplesDir,
     },
   });
   console.log(`[integration] ${label}: ${cs.version} at ${cs.url}`);

@@ -18,6 +18,12 @@ export interface ChatroomMonitorApi {
   latestSnapshot(): Snapshot | undefined;
   onSnapshot: Event<Snapshot>;
   logLines(): string[];
+  /** Active alerts (pending and firing) as the engine holds them. */
+  activeAlerts(): { id: string; ruleId: string; level: string; state: string; title: string }[];
+  /** Notifications shown so far, after the storm guard (a resolved one keeps its alert's level). */
+  notifications(): readonly { level: string; text: string; atMs: number }[];
+  /** True while the dashboard panel is open. */
+  dashboardOpen(): boolean;
 }
 
 /** The extension, activated; fails the test with a sentence when it is missing. */

@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { harnessEnv, monitorApi, nextSnapshots, waitFor } from './support/monitorApi';
+
+interface ReportResult {
+  document: vscode.TextDocument;
+  status: string;
+  json: string;
+}
+
+const STATUSES = ['healthy', 'warning', 'critical', 'unknown'];
+
+describe('Show Performance Report with a window argument', () => {
+  it('opens a Markdown report with the example server\'s real figures, and returns its JSON and status', async function () {
+    this.timeout(30000);
+    const api = await monitorApi();
+    await waitFor('the server to be watched', () => api.targetState().kind === 'running', 15000, () => JSON.stringify(api.targetState()));
+    // A few ticks so the window has several samples to summarise.
+    await nextSnapshots(api, 3);
+    const pid = Number(harnessEnv('CRM_TEST_SERVER_PID'));
+
+    const result = await vscode.commands.executeCommand<ReportResult | undefined>('chatroomMonitor.showReport', '5m');
+    assert.ok(result, 'showReport("5m") returned nothing: the window argument should skip the picker');
+    try {
+      const doc = result.document;
+      assert.strictEqual(doc.languageId, 'markdown');
+      assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'the report is not the active editor');
+      const text = doc.getText();
+      assert.match(text, /^# Chat server performance report/m);
+      assert.match(text, /^## The server$/m);
+      assert.ok(text.includes(`pid ${pid}`), `the report does not name pid ${pid}: ${text.slice(0, 400)}`);
+      // | CPU (% of one core) | latest | mean | … | samples | — real numbers, not dashes.
+      const cpuRow = /^\| CPU \(% of one core\) \| ([\d.]+)\s*% \|.*\| (\d+)[^|]*\|$/m.exec(text);
+      assert.ok(cpuRow, `no CPU % row with numbers in the server table:\n${text.split('\n').filter((l) => l.startsWith('|')).slice(0, 6).join('\n')}`);
+      assert.ok(Number(cpuRow[2]) >= 3, `the CPU row summarises ${cpuRow[2]} samples`);
+
+      const json = JSON.parse(result.json) as { target?: { pid?: number; state?: string }; analysis?: { status?: string; sampleCount?: number } };
+      assert.strictEqual(json.target?.pid, pid);
+      assert.strictEqual(json.target?.state, 'running');
+      assert.ok((json.analysis?.sampleCount ?? 0) > 0, `the JSON counts ${json.analysis?.sampleCount} samples`);
+      assert.ok(STATUSES.includes(result.status), `status "${result.status}" is not one of ${STATUSES.join(', ')}`);
+      assert.strictEqual(json.analysis?.status, result.status);
+    } finally {
+      // The report is an untitled document: revert it so closing asks nothing.
+      await vscode.window.showTextDocument(result.document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  it('gives nothing back, and opens nothing, for a window it does not know when the picker is dismissed', async function () {
+    this.timeout(15000);
+    await monitorApi();
+    const editors = vscode.window.visibleTextEditors.length;
+    // An unknown id falls back to the picker; closing the picker cancels.
+    const pending = vscode.commands.executeCommand<ReportResult | undefined>('chatroomMonitor.showReport', '7d');
+    let settled = false;
+    void pending.then(() => (settled = true));
+    // The picker appears asynchronously: keep closing it until the command gives up.
+    for (let i = 0; i < 30 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    const result = await pending;
+    assert.strictEqual(result, undefined);
+    assert.strictEqual(vscode.window.visibleTextEditors.length, editors);
+  });
+});
