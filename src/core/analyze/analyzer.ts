@@ -3,18 +3,22 @@
  * anomalies, forecasts, correlations and diagnosed issues — everything the report
  * and the dashboard show. Pure over the store; time comes in through `nowMs`.
  *
- * Cost is O(samples) per series: one copy out of the ring buffer, one pass for the
- * moments, quickselect for the percentiles, one pass for the trend; the anomaly
- * detectors run on at most `maxPoints` buckets per series (see anomaly.ts).
+ * Cost is O(samples) per series and no copy of the window: the ring buffer's views
+ * are scanned once into scratch, once more for the centred sums, then bucketed and
+ * selected (seriesScan.ts); the anomaly detectors run on at most `maxPoints`
+ * buckets per series (see anomaly.ts). Only the series the rules read are made
+ * contiguous, by a copy only where the ring wrapped inside the window.
  */
 import { formatBytes } from '../format';
 import { Labels, Metric, isOwnMetric } from '../model';
+import { RingSegment } from '../store/ringBuffer';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
-import { AnomalyInterval, DetectOptions, detectAnomalies } from './anomaly';
+import { AnomalyInterval, DetectOptions, detectInBuckets, detectorFor, reducersFor } from './anomaly';
 import { Correlation, correlate } from './correlation';
 import { ChatMetric, SeriesData, diagnose } from './diagnose';
 import { Forecast, ForecastTracker, ShownForecast, forecastTimeToLimit } from './forecast';
 import { HealthStatus, Issue, TimeWindow } from './issue';
+import { ScanScratch, scanWindow } from './seriesScan';
 import { Summary, counterIncrease, rateSeries, summarize } from './stats';
 import { Trend, linearTrend } from './trend';
 
@@ -102,6 +106,9 @@ const AGGREGATE: readonly (readonly [string, 'sum' | 'max'])[] = [
   [ChatMetric.eventLoopLagSeconds, 'max'],
 ];
 
+/** Names whose windows the rules, forecasts and correlations read whole. */
+const RULE_INPUTS: ReadonlySet<string> = new Set([...AGGREGATE.map(([name]) => name), ChatMetric.gcPerSecond, ChatMetric.gcMeanSeconds]);
+
 /** Pairs whose correlation the report shows (a, b). */
 const CORRELATION_PAIRS: readonly (readonly [string, string])[] = [
   [ChatMetric.latencyP95Seconds, ChatMetric.messagesPerSecond],
@@ -129,27 +136,40 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   const ordered = all.filter((s) => isOwnMetric(s.name)).concat(all.filter((s) => !isOwnMetric(s.name)));
   const chosen = ordered.slice(0, maxSeries);
 
-  const windows = new Map<string, SeriesData & { info: SeriesInfo }>();
+  const windows = new Map<string, SeriesData>();
   const stats: SeriesStats[] = [];
   const trends: SeriesTrend[] = [];
   let anomalies: AnomalyInterval[] = [];
   let sampleCount = 0;
+  const scratch = new ScanScratch();
+  // Trends already fitted on a rule input's exact window: a name with one label set
+  // needs no second fit.
+  const fitted = new Map<SeriesData, Trend>();
+  const maxPoints = options.anomaly?.maxPoints ?? 2000;
   for (const info of chosen) {
-    const w = store.window(info.key, fromMs, toMs);
-    if (!w || w.times.length === 0) continue;
-    sampleCount += w.times.length;
-    windows.set(info.key, { key: info.key, times: w.times, values: w.values, info });
-    const counter = info.name.endsWith('_total');
-    const latest = lastFinite(w.times, w.values);
-    if (counter) {
+    const segments = store.windowSegments(info.key, fromMs, toMs);
+    if (!segments || segments.length === 0) continue;
+    // Only the series the rules read need one contiguous array; the rest are read
+    // straight from the ring's views.
+    const w = RULE_INPUTS.has(info.name) || info.name.endsWith('_total') ? contiguous(segments) : undefined;
+    const ruleInput = w && RULE_INPUTS.has(info.name) ? { key: info.key, times: w.times, values: w.values } : undefined;
+    if (ruleInput) windows.set(info.key, ruleInput);
+    if (w && info.name.endsWith('_total')) {
+      sampleCount += w.times.length;
       const rate = rateSeries(w.times, w.values);
       const inc = counterIncrease(w.values);
-      stats.push({ ...base(info), kind: 'counter', summary: summarize(rate.values), latest, increase: inc.increase, resets: inc.resets });
-      trends.push({ key: info.key, name: info.name, trend: linearTrend(rate.times, rate.values) });
+      const scan = scanWindow([rate], scratch, { maxPoints, reducers: [] });
+      const latest = lastFinite(w.times, w.values);
+      stats.push({ ...base(info), kind: 'counter', summary: scan.summary, latest, increase: inc.increase, resets: inc.resets });
+      trends.push({ key: info.key, name: info.name, trend: scan.trend });
     } else {
-      stats.push({ ...base(info), kind: 'gauge', summary: summarize(w.values), latest });
-      trends.push({ key: info.key, name: info.name, trend: linearTrend(w.times, w.values) });
-      anomalies = anomalies.concat(detectAnomalies(info.key, info.name, w.times, w.values, options.anomaly));
+      const kind = options.anomaly?.detector ?? detectorFor(info.name);
+      const scan = scanWindow(segments, scratch, { maxPoints, reducers: reducersFor(kind) });
+      sampleCount += scan.sampleCount;
+      stats.push({ ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest });
+      trends.push({ key: info.key, name: info.name, trend: scan.trend });
+      if (ruleInput) fitted.set(ruleInput, scan.trend);
+      anomalies = anomalies.concat(detectInBuckets(info.key, kind, scan.buckets, options.anomaly));
     }
   }
 
@@ -166,7 +186,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   }
   const nameTrends = new Map<string, Trend>();
   for (const [name, s] of byName) {
-    nameTrends.set(name, linearTrend(s.times, s.values));
+    nameTrends.set(name, fitted.get(s) ?? linearTrend(s.times, s.values));
   }
 
   const forecasts = buildForecasts(byName, options);
@@ -211,6 +231,23 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     skippedSeries: all.length - chosen.length,
     problems,
   };
+}
+
+/** One window as one pair of arrays: a view when the ring did not wrap inside it, else a copy. */
+function contiguous(segments: readonly RingSegment[]): RingSegment {
+  const first = segments[0];
+  if (segments.length === 1 && first) return first;
+  let n = 0;
+  for (const s of segments) n += s.times.length;
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const s of segments) {
+    times.set(s.times, at);
+    values.set(s.values, at);
+    at += s.times.length;
+  }
+  return { times, values };
 }
 
 function base(info: SeriesInfo): { key: string; name: string; labels: Labels } {

@@ -84,6 +84,10 @@ export function bucketFinite(
     endMs[b] = t[Math.min(s + size, n) - 1]!;
   }
   const out: Partial<Record<BucketReducer, Float64Array>> = {};
+  if (reducers.includes('max') && reducers.includes('min')) {
+    // The robust detector wants both: one walk over the samples for the two.
+    [out.max, out.min] = bucketMaxMin(v, n, size, count);
+  }
   for (const reducer of reducers) {
     if (out[reducer]) continue;
     out[reducer] = reducer === 'mean' ? bucketMeans(v, n, size, count) : reducer === 'max' ? bucketMax(v, n, size, count) : bucketMin(v, n, size, count);
@@ -115,6 +119,25 @@ function bucketMax(v: Float64Array, n: number, size: number, count: number): Flo
     out[b] = acc;
   }
   return out;
+}
+
+function bucketMaxMin(v: Float64Array, n: number, size: number, count: number): [Float64Array, Float64Array] {
+  const hiOut = new Float64Array(count);
+  const loOut = new Float64Array(count);
+  for (let b = 0, s = 0; b < count; b++, s += size) {
+    const e = Math.min(s + size, n);
+    let hi = v[s]!;
+    let lo = hi;
+    for (let i = s + 1; i < e; i++) {
+      const x = v[i]!;
+      // A new maximum cannot be a new minimum (lo <= hi).
+      if (x > hi) hi = x;
+      else if (x < lo) lo = x;
+    }
+    hiOut[b] = hi;
+    loOut[b] = lo;
+  }
+  return [hiOut, loOut];
 }
 
 function bucketMin(v: Float64Array, n: number, size: number, count: number): Float64Array {

@@ -70,6 +70,31 @@ describe('stats', () => {
       assert.equal(s2.p95, 9500);
       assert.equal(s1.p99, 9900);
     });
+
+    it('selects exactly on long inputs of every shape (the sampled Floyd–Rivest path beyond 600 values)', () => {
+      const g = gaussian(mulberry32(21));
+      const n = 20_001;
+      const shapes: Record<string, (i: number) => number> = {
+        noise: () => g(),
+        ties: () => Math.round(2 * g()) + 0, // + 0: no -0, which sorts apart from 0
+        twoValues: (i) => i % 2,
+        constant: () => 7,
+        organPipe: (i) => Math.min(i, n - i),
+        sawtooth: (i) => i % 100,
+        spikes: (i) => (i % 997 === 0 ? 1e6 : 1),
+      };
+      for (const [name, gen] of Object.entries(shapes)) {
+        for (const len of [n, n - 1, 601, 2_000]) {
+          const values = Float64Array.from({ length: len }, (_, i) => gen(i));
+          const sorted = Float64Array.from(values).sort();
+          const s = summarize(values);
+          assert.equal(s.median, quantileSorted(sorted, 0.5), `${name} ${len} median`);
+          assert.equal(s.p95, quantileSorted(sorted, 0.95), `${name} ${len} p95`);
+          assert.equal(s.p99, quantileSorted(sorted, 0.99), `${name} ${len} p99`);
+          assert.equal(quantile(values, 0.25), quantileSorted(sorted, 0.25), `${name} ${len} p25`);
+        }
+      }
+    });
   });
 
   it('quantileSorted and quantile follow the same method', () => {
