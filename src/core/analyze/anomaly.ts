@@ -113,14 +113,13 @@ export function robustScores(values: ArrayLike<number>, options: RobustOptions =
       sigma = Math.max(sigma, minRel * Math.abs(median), TINY);
       scores[i] = (x - median) / sigma;
     }
-    // Slide the window: evict the oldest when full, insert x in sorted position.
+    // Slide the window: the newest takes the oldest's place when full, else is inserted.
     if (count === w) {
-      const old = ring[head]!;
-      removeSorted(sorted, count, old);
-      count--;
+      replaceSorted(sorted, count, ring[head]!, x);
+    } else {
+      insertSorted(sorted, count, x);
+      count++;
     }
-    insertSorted(sorted, count, x);
-    count++;
     ring[head] = x;
     head = (head + 1) % w;
   }
@@ -308,52 +307,73 @@ function medianOfSorted(a: Float64Array, n: number): number {
 }
 
 /**
- * Median absolute deviation from a sorted window in O(n) without sorting again:
- * deviations grow walking outwards from the median on each side, so merging the two
- * walks yields them in order.
+ * Median absolute deviation from a sorted window in O(log n), without sorting
+ * again: the deviations below the median, median − a[i0 − r], and above it,
+ * a[j0 + r] − median, are two ascending runs, so the middle rank(s) of their union
+ * are found by bisecting how many of the smallest come from the lower run (the
+ * k-th smallest of two sorted arrays).
  */
 function madOfSorted(a: Float64Array, n: number, median: number): number {
-  let i = ((n - 1) >> 1); // walks down: a[i] <= median
-  let j = i + 1; // walks up: a[j] >= median
-  const kLow = (n - 1) >> 1; // rank(s) of the median deviation
-  const kHigh = n >> 1;
-  let lowVal = 0;
-  for (let r = 0; r <= kHigh; r++) {
-    let d: number;
-    const dl = i >= 0 ? median - a[i]! : Number.POSITIVE_INFINITY;
-    const du = j < n ? a[j]! - median : Number.POSITIVE_INFINITY;
-    if (dl <= du) {
-      d = dl;
-      i--;
-    } else {
-      d = du;
-      j++;
-    }
-    if (r === kLow) lowVal = d;
-    if (r === kHigh) return (lowVal + d) / 2;
+  const i0 = (n - 1) >> 1; // a[i0] <= median: lower run L[r] = median − a[i0 − r]
+  const j0 = i0 + 1; // a[j0] >= median: upper run U[r] = a[j0 + r] − median
+  const lenL = i0 + 1;
+  const lenU = n - j0;
+  const k = (n - 1) >> 1; // the lower middle rank (0-based) of the n deviations
+  // Smallest p (taken from L among the k + 1 smallest) with U[q − 1] <= L[p], q = k + 1 − p.
+  let lo = Math.max(0, k + 1 - lenU);
+  let hi = Math.min(k + 1, lenL);
+  while (lo < hi) {
+    const p = (lo + hi) >>> 1;
+    if (a[j0 + k - p]! - median <= median - a[i0 - p]!) hi = p;
+    else lo = p + 1;
   }
-  return lowVal;
+  const p = lo;
+  const q = k + 1 - p;
+  const fromL = p > 0 ? median - a[i0 - p + 1]! : Number.NEGATIVE_INFINITY;
+  const fromU = q > 0 ? a[j0 + q - 1]! - median : Number.NEGATIVE_INFINITY;
+  const low = fromL > fromU ? fromL : fromU;
+  if ((n & 1) === 1) return (low + low) / 2; // one middle rank; written like the even case to round alike
+  const nextL = p < lenL ? median - a[i0 - p]! : Number.POSITIVE_INFINITY;
+  const nextU = q < lenU ? a[j0 + q]! - median : Number.POSITIVE_INFINITY;
+  return (low + (nextL < nextU ? nextL : nextU)) / 2;
+}
+
+/** Index of the first element of sorted a[0..n) that is not below x. */
+function lowerBound(a: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function insertSorted(a: Float64Array, n: number, x: number): void {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  a.copyWithin(lo + 1, lo, n);
-  a[lo] = x;
+  let p = n;
+  // A plain loop: copyWithin's call costs more than moving a few dozen numbers.
+  for (const at = lowerBound(a, n, x); p > at; p--) a[p] = a[p - 1]!;
+  a[p] = x;
 }
 
-function removeSorted(a: Float64Array, n: number, x: number): void {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
+/**
+ * Replaces one occurrence of `old` by `x` in sorted a[0..n), moving only the
+ * elements between their two places — on a noisy window that is a handful, where
+ * a removal then an insertion would move half the window twice.
+ */
+function replaceSorted(a: Float64Array, n: number, old: number, x: number): void {
+  let p = lowerBound(a, n, old);
+  if (x > old) {
+    while (p + 1 < n && a[p + 1]! < x) {
+      a[p] = a[p + 1]!;
+      p++;
+    }
+  } else {
+    while (p > 0 && a[p - 1]! > x) {
+      a[p] = a[p - 1]!;
+      p--;
+    }
   }
-  a.copyWithin(lo, lo + 1, n);
+  a[p] = x;
 }

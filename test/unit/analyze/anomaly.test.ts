@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { detectAnomalies, detectorFor, ewmaScores, robustScores } from '../../../src/core/analyze/anomaly';
-import { injectDrift, injectShift, injectSpike, line, matchIntervals, noise } from './synthetic';
+import { gaussian, injectDrift, injectShift, injectSpike, line, matchIntervals, mulberry32, noise } from './synthetic';
 
 /**
  * Matching rule (interval level): a detected interval is a true positive when it
@@ -159,5 +159,41 @@ describe('anomaly', () => {
     const found = detectAnomalies('x', 'process_cpu_usage_percent', s.times, s.values);
     assert.ok(found.every((a) => Number.isFinite(a.peakValue)));
     assert.deepEqual(detectAnomalies('x', 'x', [], []), []);
+  });
+
+  it('robust scores equal a rolling median and MAD recomputed by sorting each window', () => {
+    const g = gaussian(mulberry32(4));
+    const w = 60;
+    // Noise, integer-valued noise (MAD 0: the mean-absolute-deviation fallback), jumps,
+    // and a start whose smallest deviations all lie below the median (11 lows, 10 highs).
+    const gens = [
+      () => 10 + 2 * g(),
+      () => Math.round(50 + 0.4 * g()),
+      (i: number) => (i % 200 < 100 ? 5 : 90) + g(),
+      (i: number) => (i < 21 ? (i % 2 === 0 ? 5 : 100) + 0.001 * i : 10 + 2 * g()),
+    ];
+    for (const gen of gens) {
+      const values = Float64Array.from({ length: 700 }, (_, i) => gen(i));
+      for (const k of [37, 38]) values[k] = NaN;
+      const scores = robustScores(values, { windowSamples: w });
+      const finite: number[] = [];
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i]!;
+        if (!Number.isFinite(x)) continue;
+        const win = finite.slice(-w).sort((a, b) => a - b);
+        if (win.length >= 20) {
+          const mid = win.length >> 1;
+          const median = win.length % 2 ? win[mid]! : (win[mid - 1]! + win[mid]!) / 2;
+          const dev = win.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+          const mad = dev.length % 2 ? dev[mid]! : (dev[mid - 1]! + dev[mid]!) / 2;
+          const sigma = Math.max(mad > 0 ? mad / 0.6745 : (dev.reduce((s, d) => s + d, 0) / dev.length) * 1.2533141373155, 0.01 * Math.abs(median), 1e-12);
+          const want = (x - median) / sigma;
+          assert.ok(Math.abs(scores[i]! - want) <= 1e-9 * Math.max(1, Math.abs(want)), `sample ${i}: ${scores[i]} vs ${want}`);
+        } else {
+          assert.ok(Number.isNaN(scores[i]!), `sample ${i} is still warming up`);
+        }
+        finite.push(x);
+      }
+    }
   });
 });
