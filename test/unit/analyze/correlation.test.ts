@@ -38,4 +38,26 @@ describe('correlation', () => {
     const z = x.map((v) => 2 * v + 0.3 * g());
     assert.ok(correlate('x', t, x, 'z', t, z).r > 0.95);
   });
+
+  it('series on the same ticks give what pairing by nearest time gives, gaps and odd clocks included', () => {
+    const g = gaussian(mulberry32(8));
+    const t = Array.from({ length: 3000 }, (_, i) => 1000 * i);
+    const x = t.map((_, i) => (i % 101 === 3 ? NaN : g()));
+    const y = x.map((v, i) => (Number.isFinite(v) ? v : 0) + 0.5 * g() + (i % 7));
+    const viaPairs = (bt: number[], by: number[], tol?: number) => {
+      const p = alignNearest(t, x, bt, by, tol);
+      return { a: 'x', b: 'y', ...pearson(p.x, p.y) };
+    };
+    // Same clock, gaps in a only: the shortcut.
+    assert.deepEqual(correlate('x', t, x, 'y', t, y), viaPairs(t, y));
+    // A gap in b, a repeated time, a shorter b, a negative tolerance: the general path.
+    const yGap = y.map((v, i) => (i === 500 ? NaN : v));
+    assert.deepEqual(correlate('x', t, x, 'y', t, yGap), viaPairs(t, yGap));
+    const tDup = t.map((v, i) => (i === 900 ? t[899]! : v));
+    assert.deepEqual(correlate('x', t, x, 'y', tDup, y), viaPairs(tDup, y));
+    assert.deepEqual(correlate('x', t, x, 'y', t.slice(0, 2000), y.slice(0, 2000)), viaPairs(t.slice(0, 2000), y.slice(0, 2000)));
+    assert.deepEqual(correlate('x', t, x, 'y', t, y, -1), viaPairs(t, y, -1));
+    // One sample of b: no typical interval, no pairs — not one pair.
+    assert.equal(correlate('x', [0], [1], 'y', [0], [2]).n, 0);
+  });
 });
