@@ -380,6 +380,7 @@ export class Analyzer {
       options.forecastWindowMs,
       options.maxSeries,
       options.maxAnomalies,
+      options.anomaly,
       this.store.latestTimeMs,
       this.store.seriesCount,
     ]);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Analysis, analyze } from '../../../src/core/analyze/analyzer';
+import { Analysis, Analyzer, analyze } from '../../../src/core/analyze/analyzer';
 import { bucketFinite, downsample } from '../../../src/core/analyze/downsample';
 import { ScanScratch, scanWindow } from '../../../src/core/analyze/seriesScan';
 import { summarize } from '../../../src/core/analyze/stats';
@@ -114,10 +114,14 @@ describe('analyze over a wrapped ring', () => {
     const flat = new SeriesStore(1000);
     const g = gaussian(mulberry32(5));
     for (let i = 0; i < 900; i++) {
-      const samples = Object.entries(HEALTHY).map(([name, gen]) => ({ name, labels: {}, value: gen(i, i / 60, g) ?? NaN }));
+      const spike = i % 50 === 0;
+      const samples = Object.entries(HEALTHY).map(([name, gen]) => ({
+        name,
+        labels: {},
+        value: spike && name === 'process_cpu_usage_percent' ? 95 : (gen(i, i / 60, g) ?? NaN),
+      }));
       samples.push({ name: 'chat_messages_total', labels: { room: 'a' }, value: 20 * i + (i % 3) });
       samples.push({ name: 'process_resident_memory_bytes', labels: { worker: '2' }, value: 80e6 + 1e4 * i });
-      if (i % 50 === 0) samples.push({ name: 'process_cpu_usage_percent', labels: {}, value: 95 });
       wrapped.append(T0 + i * 1000, samples);
       flat.append(T0 + i * 1000, samples);
     }
@@ -130,5 +134,17 @@ describe('analyze over a wrapped ring', () => {
     const a: Analysis = analyze(wrapped, options);
     assert.ok(a.sampleCount > 10_000);
     assert.deepEqual(a, analyze(flat, options));
+  });
+
+  it('the dashboard path recomputes when the anomaly options change, not only when a tick is appended', () => {
+    const [wrapped] = pair();
+    const analyzer = new Analyzer(wrapped);
+    const options = { fromMs: T0, toMs: T0 + 899_000, nowMs: T0 + 899_500 };
+    const first = analyzer.analyze(options);
+    assert.equal(analyzer.analyze({ ...options }), first);
+    const none = analyzer.analyze({ ...options, anomaly: { detector: 'none' } });
+    assert.notEqual(none, first);
+    assert.equal(none.anomalyCount, 0);
+    assert.ok(first.anomalyCount > 0);
   });
 });
