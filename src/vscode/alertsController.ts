@@ -110,7 +110,9 @@ export class AlertsController implements vscode.Disposable {
   }
 
   private show(n: AlertNotification): void {
-    const text = n.kind === 'resolved' ? `$(pass) ${n.title}` : `${n.title}: ${n.message}`;
+    // Critical stays a non-modal error notification, made prominent by its first word.
+    const prefix = n.kind === 'firing' && n.level === 'critical' ? 'CRITICAL — ' : '';
+    const text = n.kind === 'resolved' ? `$(pass) ${n.title}` : `${prefix}${n.title}: ${n.message}`;
     this.record(n.level, text);
     const actions = n.kind === 'resolved' ? [] : [ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
     void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) => this.act(choice, n.alertId));
