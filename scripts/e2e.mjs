@@ -49,6 +49,7 @@ async function main() {
       CRM_E2E_FOLDER: cs.workspaceDir,
       CRM_E2E_SHOTS: outDir,
       CRM_TEST_SERVER_PORT: String(server.port),
+      CRM_TEST_SERVER_PID: String(server.pid),
       CRM_EXAMPLES_DIR: examplesDir,
       CRM_TEST_MANIFEST: path.join(extensionDir, 'package.json'),
     },

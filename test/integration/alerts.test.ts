@@ -6,9 +6,10 @@ import { RunningLoad, startLoad } from './support/loadGenerator';
 import { ChatroomMonitorApi, harnessEnv, monitorApi, nextSnapshots, settings, waitFor, withWorkspaceSettings } from './support/monitorApi';
 
 // The shared 2-core machine cannot be trusted to push the server past the built-in
-// 80% for 30 s, so the test workspace lowers the built-in rule the way a user would:
-// a rule with the built-in id overrides its fields (its clearThreshold follows, 25%).
-const THRESHOLD_PERCENT = 30;
+// 80% for 30 s (busy with other work, it gave cpu-burn 20–30% of a core in one run),
+// so the test workspace lowers the built-in rule the way a user would: a rule with
+// the built-in id overrides its fields (its clearThreshold follows, 15%).
+const THRESHOLD_PERCENT = 20;
 const FOR_MS = 5000;
 const RULE_ID = 'process-cpu-warning';
 const TITLE = 'Chat server CPU high';

@@ -1,0 +1,125 @@
+/**
+ * The dashboard webview through the real workbench: the header names the example
+ * server's pid, the charts draw, the CPU tile has a number, the alert cpu-burn fires
+ * is in the panel's list; the panel survives "Developer: Reload Window" and renders in
+ * the light and the dark theme.
+ */
+import { FrameLocator } from 'playwright-core';
+import type { E2eCheck } from '../support/check';
+import { ensureCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
+import type { Workbench } from '../support/workbench';
+import { chartInk, dashboardFrame, runCommand, serverPid, seriesInk, updateWorkspaceSettings, workbenchThemeKind } from '../support/workbenchUi';
+
+/** A chart canvas with fewer inked pixels than this shows nothing but, at most, stray pixels. */
+const MIN_INK_PIXELS = 500;
+/** Pixels in the CPU series' colour: a few seconds of data after a reload draw a short line. */
+const MIN_LINE_PIXELS = 8;
+
+async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last: ${await last().catch((e: Error) => e.message)}` : ''}`);
+    }
+    await wb.page.waitForTimeout(250);
+  }
+}
+
+/** Header with the pid, a CPU tile with a number, and charts that drew something. */
+async function expectRendered(wb: Workbench, frame: FrameLocator): Promise<void> {
+  const pid = serverPid();
+  const details = frame.locator('.dash-header .details');
+  await waitUntil(wb, `the header to show pid ${pid}`, async () => (await details.innerText({ timeout: 1000 })).includes(`pid ${pid}`), 30000, () => details.innerText({ timeout: 1000 }));
+  const cpuValue = frame.locator('.tile[data-role="cpu"] .tile-value');
+  await waitUntil(wb, 'a number in the CPU tile', async () => /\d/.test(await cpuValue.innerText({ timeout: 1000 })), 15000, () => cpuValue.innerText({ timeout: 1000 }));
+  const title = await frame.locator('.tile[data-role="cpu"] .tile-title').innerText();
+  if (!/CPU/.test(title)) {
+    throw new Error(`the CPU tile is titled "${title}"`);
+  }
+  await waitUntil(wb, 'a chart canvas with ink', async () => Object.values(await chartInk(frame)).some((n) => n >= MIN_INK_PIXELS), 15000, async () => JSON.stringify(await chartInk(frame)));
+  const points = Number(await frame.locator('figure.chart#chart-processCpu').getAttribute('data-points'));
+  if (!(points > 1)) {
+    throw new Error(`the server CPU chart holds ${points} points`);
+  }
+  // Axes and grid alone would pass the ink test: the CPU line itself must be drawn.
+  await waitUntil(wb, 'the server CPU line drawn in its series colour', async () => (await seriesInk(frame, 'chart-processCpu')).pixels >= MIN_LINE_PIXELS, 10000, async () => JSON.stringify(await seriesInk(frame, 'chart-processCpu')));
+  const line = await seriesInk(frame, 'chart-processCpu');
+  console.log(`    CPU chart: ${points} points, line ${line.pixels} px in ${line.color}`);
+}
+
+async function openDashboard(wb: Workbench): Promise<FrameLocator> {
+  await runCommand(wb, 'Chat-Room Monitor: Open Dashboard');
+  const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' });
+  await tab.first().waitFor({ timeout: 15000 });
+  return dashboardFrame(wb);
+}
+
+async function setTheme(wb: Workbench, theme: string, kind: 'light' | 'dark', frame: FrameLocator): Promise<void> {
+  updateWorkspaceSettings(wb, { 'workbench.colorTheme': theme });
+  await waitUntil(wb, `the workbench to turn ${kind}`, async () => (await workbenchThemeKind(wb)) === kind, 15000, () => workbenchThemeKind(wb));
+  // The page follows the theme through the body class VS Code sets on it.
+  await waitUntil(wb, `the dashboard page to turn ${kind}`, async () => ((await frame.locator('body').getAttribute('class', { timeout: 1000 })) ?? '').includes(`vscode-${kind}`), 15000, async () => (await frame.locator('body').getAttribute('class', { timeout: 1000 })) ?? '');
+  // Charts are rebuilt with the new palette: wait for them to have drawn again.
+  await wb.page.waitForTimeout(1500);
+  await expectRendered(wb, frame);
+}
+
+export const checks: E2eCheck[] = [
+  {
+    name: 'dashboard shows the server\'s pid, CPU tile, drawn charts, and the alert cpu-burn fired',
+    order: 41,
+    timeoutMs: 75000,
+    async run(wb) {
+      // Reuses the notification check's load phase; starts one when run alone.
+      await useLowCpuThreshold(wb);
+      ensureCpuBurn(wb);
+      const frame = await openDashboard(wb);
+      await expectRendered(wb, frame);
+      const alert = frame.locator('.alert-list li.alert.state-firing[data-alert-id^="process-cpu-warning"]');
+      await waitUntil(wb, 'the firing CPU alert in the dashboard\'s list', async () => (await alert.count()) > 0, 40000, async () => (await frame.locator('.alert-list').innerText({ timeout: 1000 })).replace(/\s+/g, ' '));
+      const text = (await alert.first().innerText()).replace(/\s+/g, ' ');
+      console.log(`    dashboard alert: "${text.slice(0, 140)}"`);
+      if (!/CPU/.test(text)) {
+        throw new Error(`the alert in the list does not mention CPU: "${text}"`);
+      }
+      await wb.screenshot('dashboard-alert-firing');
+    },
+  },
+  {
+    name: 'dashboard comes back after "Developer: Reload Window" and renders in the light and the dark theme',
+    order: 43,
+    timeoutMs: 150000,
+    async run(wb) {
+      let frame = dashboardFrame(wb);
+      if ((await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).count()) === 0) {
+        frame = await openDashboard(wb);
+      }
+      await expectRendered(wb, frame);
+      try {
+        await setTheme(wb, 'Default Light Modern', 'light', frame);
+        await wb.screenshot('dashboard-light');
+
+        const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 30000 });
+        await runCommand(wb, 'Developer: Reload Window');
+        await reloaded;
+        await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+        await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).first().waitFor({ timeout: 60000 });
+        // The serializer restores the panel and the host sends the page its data again.
+        await expectRendered(wb, dashboardFrame(wb));
+        console.log('    the dashboard came back after the window reload');
+        await wb.screenshot('dashboard-after-reload');
+
+        const lightColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
+        await setTheme(wb, 'Default Dark Modern', 'dark', dashboardFrame(wb));
+        await wb.screenshot('dashboard-dark');
+        // The charts were redrawn with the dark palette, not left in the light one.
+        const darkColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
+        if (darkColor === lightColor) {
+          throw new Error(`the CPU line keeps its light-theme colour ${lightColor} in the dark theme`);
+        }
+      } finally {
+        updateWorkspaceSettings(wb, { 'workbench.colorTheme': undefined });
+      }
+    },
+  },
+];
