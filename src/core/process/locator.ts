@@ -6,12 +6,13 @@
 import { TargetProcess, TargetSpec } from '../model';
 import {
   bootTimeMs,
+  bootTimeMsSync,
   isDeadState,
   isGoneError,
   listPids,
-  ProcStat,
   readCmdline,
   readProcStat,
+  readProcStatSync,
   readTcpListeners,
   socketInodesOf,
   startTimeMsOf,
@@ -87,17 +88,16 @@ export class ProcfsProcessLocator implements ProcessLocator {
     }
   }
 
-  async isSameProcess(pid: number, startTimeMs: number): Promise<boolean> {
-    let stat: ProcStat;
+  /** One synchronous read of /proc/PID/stat: it runs every tick (see readProcFileSync). */
+  isSameProcess(pid: number, startTimeMs: number): Promise<boolean> {
+    let same: boolean;
     try {
-      stat = await readProcStat(pid);
+      const stat = readProcStatSync(pid);
+      same = !isDeadState(stat.state) && Math.abs(startTimeMsOf(stat, bootTimeMsSync()) - startTimeMs) <= START_TIME_TOLERANCE_MS;
     } catch {
-      return false;
+      same = false;
     }
-    if (isDeadState(stat.state)) {
-      return false;
-    }
-    return Math.abs(startTimeMsOf(stat, await bootTimeMs()) - startTimeMs) <= START_TIME_TOLERANCE_MS;
+    return Promise.resolve(same);
   }
 
   async listCandidates(): Promise<Candidate[]> {

@@ -1,20 +1,21 @@
 /**
  * CPU, memory, file descriptors and threads of the watched process. On Linux it
- * reads five small /proc files per sample and starts no child process; elsewhere
+ * reads four small /proc files and stats one directory per sample, synchronously
+ * (see readProcFileSync for why), and starts no child process; elsewhere
  * `createProcessSampler` returns the pidusage-based sampler.
  */
 import { Metric, NO_LABELS, Sample } from '../model';
 import {
-  bootTimeMs,
+  bootTimeMsSync,
   CLOCK_TICKS_PER_SECOND,
-  countOpenFds,
+  countOpenFdsSync,
   isDeadState,
   isGoneError,
   parseMaxOpenFiles,
   parseProcStat,
   parseProcStatus,
   parseUptimeSeconds,
-  readProcFile,
+  readProcFileSync,
   startTimeMsOf,
 } from './procfs';
 import { PortableProcessSampler } from './processSamplerPortable';
@@ -24,7 +25,7 @@ export interface ProcessStats {
   /** 100 = one core fully busy, like top and pidstat; undefined on the first sample of a pid. */
   readonly cpuPercent: number | undefined;
   readonly rssBytes: number;
-  /** Undefined where it cannot be read (another user's process; pidusage platforms). */
+  /** Undefined where it cannot be read (another user's process before Linux 6.2; pidusage platforms). */
   readonly openFds: number | undefined;
   /** Soft RLIMIT_NOFILE; undefined when unlimited or unknown. */
   readonly maxFds: number | undefined;
@@ -66,9 +67,21 @@ export function createProcessSampler(options: ProcessSamplerOptions = {}, platfo
 }
 
 interface CpuBaseline {
-  readonly startTicks: number;
-  readonly cpuTicks: number;
-  readonly atMs: number;
+  startTicks: number;
+  cpuTicks: number;
+  atMs: number;
+}
+
+/** fd/ needs ptrace access: another user's process still gets CPU and memory, without an fd count. */
+function openFdsOf(pid: number): number | undefined {
+  try {
+    return countOpenFdsSync(pid);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EACCES') {
+      return undefined;
+    }
+    throw e;
+  }
 }
 
 /**
@@ -92,22 +105,26 @@ export class ProcfsProcessSampler implements ProcessSampler {
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
 
-  async sample(pid: number, _nowMs: number): Promise<ProcessSampleResult> {
-    let texts: [string, string, string, string];
+  /** Synchronous inside (a few µs of blocking reads); a promise for the ProcessSampler contract. */
+  sample(pid: number, _nowMs: number): Promise<ProcessSampleResult> {
+    return Promise.resolve(this.sampleNow(pid));
+  }
+
+  /** The same sample, synchronously. Never throws. */
+  sampleNow(pid: number): ProcessSampleResult {
+    let statText: string;
+    let statusText: string;
+    let limitsText: string;
+    let uptimeText: string;
     let openFds: number | undefined;
     let bootMs: number;
     try {
-      [texts, openFds, bootMs] = await Promise.all([
-        Promise.all([readProcFile(`${pid}/stat`), readProcFile(`${pid}/status`), readProcFile(`${pid}/limits`), readProcFile('uptime')]),
-        // fd/ needs ptrace access: another user's process still gets CPU and memory.
-        countOpenFds(pid).catch((e: unknown) => {
-          if ((e as NodeJS.ErrnoException).code === 'EACCES') {
-            return undefined;
-          }
-          throw e;
-        }),
-        bootTimeMs(),
-      ]);
+      statText = readProcFileSync(`${pid}/stat`);
+      statusText = readProcFileSync(`${pid}/status`);
+      limitsText = readProcFileSync(`${pid}/limits`);
+      uptimeText = readProcFileSync('uptime');
+      openFds = openFdsOf(pid);
+      bootMs = bootTimeMsSync();
     } catch (e) {
       if (isGoneError(e)) {
         this.baselines.delete(pid);
@@ -117,7 +134,6 @@ export class ProcfsProcessSampler implements ProcessSampler {
     }
     // Read right after the files so the interval matches the tick counts.
     const atMs = this.monotonicMs();
-    const [statText, statusText, limitsText, uptimeText] = texts;
     const stat = parseProcStat(statText);
     const status = parseProcStatus(statusText);
     const uptime = parseUptimeSeconds(uptimeText);
@@ -135,7 +151,14 @@ export class ProcfsProcessSampler implements ProcessSampler {
       prev && prev.startTicks === stat.startTicks
         ? cpuPercentBetween(prev.cpuTicks / CLOCK_TICKS_PER_SECOND, prev.atMs, cpuTicks / CLOCK_TICKS_PER_SECOND, atMs)
         : undefined;
-    this.baselines.set(pid, { startTicks: stat.startTicks, cpuTicks, atMs });
+    if (prev) {
+      // Updated in place: one baseline object per watched pid, not one per tick.
+      prev.startTicks = stat.startTicks;
+      prev.cpuTicks = cpuTicks;
+      prev.atMs = atMs;
+    } else {
+      this.baselines.set(pid, { startTicks: stat.startTicks, cpuTicks, atMs });
+    }
     return {
       kind: 'ok',
       stats: {

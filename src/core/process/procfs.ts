@@ -1,10 +1,14 @@
 /**
  * Reading Linux /proc. Every parser is a pure function of the file's text so it can
- * be tested with fixtures; the readers around them are thin `fs.promises` calls.
- * Nothing here starts a child process: the monitor samples every tick, and a
- * fork+exec per tick would cost more than the whole measurement.
+ * be tested with fixtures; the readers around them are thin fs calls. Nothing here
+ * starts a child process: the monitor samples every tick, and a fork+exec per tick
+ * would cost more than the whole measurement.
+ *
+ * The parsers of the files read every tick scan with indexOf and char codes instead
+ * of split/regex: they run once a second in the extension host for as long as it
+ * lives, and a split of /proc/PID/stat alone makes fifty strings.
  */
-import { promises as fsp } from 'node:fs';
+import { closeSync, promises as fsp, openSync, readdirSync, readSync, statSync } from 'node:fs';
 
 /**
  * USER_HZ, the unit of the tick counts in /proc/PID/stat and /proc/stat. The kernel
@@ -13,6 +17,81 @@ import { promises as fsp } from 'node:fs';
  * test checks this constant against getconf instead.
  */
 export const CLOCK_TICKS_PER_SECOND = 100;
+
+const CH_NL = 10;
+const CH_SPACE = 32;
+const CH_TAB = 9;
+
+function isBlankCode(c: number): boolean {
+  // What /proc puts between fields: spaces and tabs (\v, \f and \r never appear).
+  return c === CH_SPACE || c === CH_TAB;
+}
+
+/** Index of the first non-blank character at or after i (stopping at end). */
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end && isBlankCode(text.charCodeAt(i))) {
+    i++;
+  }
+  return i;
+}
+
+/** Index just past the token (run of non-blank, non-newline characters) that starts at i. */
+function tokenEnd(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (isBlankCode(c) || c === CH_NL) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+/** The unsigned decimal integer text[start, end), or NaN when it is empty or holds anything else. */
+function decimalAt(text: string, start: number, end: number): number {
+  if (start >= end) {
+    return Number.NaN;
+  }
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) {
+      return Number.NaN;
+    }
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Where the value of a `key` line starts (just past the key), or -1. The key must
+ * start a line, as the `^` of the regexes this replaces required: `Cached:` must not
+ * find `SwapCached:`.
+ */
+function lineValueStart(text: string, key: string): number {
+  if (text.startsWith(key)) {
+    return key.length;
+  }
+  const i = text.indexOf('\n' + key);
+  return i < 0 ? -1 : i + 1 + key.length;
+}
+
+/** The number after `key` and at least one blank, at the start of a line; undefined when absent. */
+function lineNumber(text: string, key: string): number | undefined {
+  const at = lineValueStart(text, key);
+  if (at < 0) {
+    return undefined;
+  }
+  const start = skipBlanks(text, at, text.length);
+  if (start === at) {
+    return undefined;
+  }
+  let end = start;
+  while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) {
+    end++;
+  }
+  return end > start ? decimalAt(text, start, end) : undefined;
+}
 
 /** The fields of /proc/PID/stat the monitor uses. Times are in clock ticks. */
 export interface ProcStat {
@@ -41,21 +120,51 @@ export function parseProcStat(text: string): ProcStat | undefined {
     return undefined;
   }
   const pid = Number(text.slice(0, open).trim());
-  // After ')': field 3 (state) is index 0, so field N is index N - 3.
-  const f = text.slice(close + 1).trim().split(/\s+/);
-  const num = (field: number): number => Number(f[field - 3]);
-  const stat: ProcStat = {
-    pid,
-    comm: text.slice(open + 1, close),
-    state: f[0] ?? '',
-    ppid: num(4),
-    utimeTicks: num(14),
-    stimeTicks: num(15),
-    numThreads: num(20),
-    startTicks: num(22),
-  };
-  const numbers = [stat.pid, stat.ppid, stat.utimeTicks, stat.stimeTicks, stat.numThreads, stat.startTicks];
-  return numbers.every(Number.isFinite) && stat.state !== '' ? stat : undefined;
+  // After ')': field 3 (state) is the first token, so field N is token N - 3. Only
+  // the fields needed are converted; the scan stops after field 22.
+  let state = '';
+  let ppid = Number.NaN;
+  let utimeTicks = Number.NaN;
+  let stimeTicks = Number.NaN;
+  let numThreads = Number.NaN;
+  let startTicks = Number.NaN;
+  const end = text.length;
+  let i = close + 1;
+  for (let field = 3; field <= 22; field++) {
+    i = skipBlanks(text, i, end);
+    if (i < end && text.charCodeAt(i) === CH_NL) {
+      i = skipBlanks(text, i + 1, end);
+    }
+    if (i >= end) {
+      break;
+    }
+    const e = tokenEnd(text, i, end);
+    switch (field) {
+      case 3:
+        state = text.slice(i, e);
+        break;
+      case 4:
+        ppid = decimalAt(text, i, e);
+        break;
+      case 14:
+        utimeTicks = decimalAt(text, i, e);
+        break;
+      case 15:
+        stimeTicks = decimalAt(text, i, e);
+        break;
+      case 20:
+        numThreads = decimalAt(text, i, e);
+        break;
+      case 22:
+        startTicks = decimalAt(text, i, e);
+        break;
+    }
+    i = e;
+  }
+  if (state === '' || !Number.isFinite(pid + ppid + utimeTicks + stimeTicks + numThreads + startTicks)) {
+    return undefined;
+  }
+  return { pid, comm: text.slice(open + 1, close), state, ppid, utimeTicks, stimeTicks, numThreads, startTicks };
 }
 
 /** True for a process that has exited but not been reaped (or is being torn down). */
@@ -71,12 +180,21 @@ export interface ProcStatus {
 }
 
 export function parseProcStatus(text: string): ProcStatus {
-  const rss = /^VmRSS:\s+(\d+)\s*kB/m.exec(text);
-  const threads = /^Threads:\s+(\d+)/m.exec(text);
+  const rssKb = lineNumber(text, 'VmRSS:');
   return {
-    vmRssBytes: rss ? Number(rss[1]) * 1024 : undefined,
-    threads: threads ? Number(threads[1]) : undefined,
+    vmRssBytes: rssKb !== undefined && followedByKb(text, 'VmRSS:') ? rssKb * 1024 : undefined,
+    threads: lineNumber(text, 'Threads:'),
   };
+}
+
+/** True when the number on the `key` line is followed by its `kB` unit (a value in other units is not ours to scale). */
+function followedByKb(text: string, key: string): boolean {
+  let i = skipBlanks(text, lineValueStart(text, key), text.length);
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
+    i++;
+  }
+  i = skipBlanks(text, i, text.length);
+  return text.startsWith('kB', i);
 }
 
 /** /proc/PID/cmdline: arguments separated (and usually ended) by NUL. */
@@ -90,11 +208,20 @@ export function parseCmdline(text: string): string[] {
 
 /** The soft "Max open files" limit from /proc/PID/limits; undefined when unlimited or absent. */
 export function parseMaxOpenFiles(text: string): number | undefined {
-  const m = /^Max open files\s+(\S+)/m.exec(text);
-  if (!m || m[1] === 'unlimited') {
+  const at = lineValueStart(text, 'Max open files');
+  if (at < 0) {
     return undefined;
   }
-  const n = Number(m[1]);
+  const start = skipBlanks(text, at, text.length);
+  const end = tokenEnd(text, start, text.length);
+  if (start === at || end === start) {
+    return undefined;
+  }
+  const token = text.slice(start, end);
+  if (token === 'unlimited') {
+    return undefined;
+  }
+  const n = Number(token);
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -110,14 +237,42 @@ export interface CpuTimes {
  * of the total because the kernel already counts them inside user and nice.
  */
 export function parseCpuTimes(text: string): CpuTimes | undefined {
-  const m = /^cpu\s+([\d\s]+)$/m.exec(text);
-  if (!m) {
+  // The aggregate line is `cpu` followed by blanks (`cpu0` is the first CPU's own line).
+  let i = text.startsWith('cpu') && isBlankCode(text.charCodeAt(3)) ? 3 : -1;
+  if (i < 0) {
+    const j = text.search(/\ncpu[ \t]/);
+    if (j < 0) {
+      return undefined;
+    }
+    i = j + 4;
+  }
+  let lineEnd = text.indexOf('\n', i);
+  if (lineEnd < 0) {
+    lineEnd = text.length;
+  }
+  // user nice system idle iowait irq softirq steal [guest guest_nice]
+  const v = [0, 0, 0, 0, 0, 0, 0, 0];
+  let count = 0;
+  for (;;) {
+    i = skipBlanks(text, i, lineEnd);
+    if (i >= lineEnd) {
+      break;
+    }
+    const e = tokenEnd(text, i, lineEnd);
+    const n = decimalAt(text, i, e);
+    if (!Number.isFinite(n)) {
+      return undefined;
+    }
+    if (count < v.length) {
+      v[count] = n;
+    }
+    count++;
+    i = e;
+  }
+  if (count < 4) {
     return undefined;
   }
-  const v = m[1]!.trim().split(/\s+/).map(Number);
-  if (v.length < 4 || !v.every(Number.isFinite)) {
-    return undefined;
-  }
+  // guest and guest_nice are left out: the kernel already counts them inside user and nice.
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = v;
   return {
     totalTicks: user + nice + system + idle + iowait + irq + softirq + steal,
@@ -142,14 +297,14 @@ export interface MemInfo {
  */
 export function parseMemInfo(text: string): MemInfo | undefined {
   const kb = (key: string): number | undefined => {
-    const m = new RegExp('^' + key + ':\\s+(\\d+)', 'm').exec(text);
-    return m ? Number(m[1]) * 1024 : undefined;
+    const n = lineNumber(text, key);
+    return n === undefined ? undefined : n * 1024;
   };
-  const total = kb('MemTotal');
+  const total = kb('MemTotal:');
   if (total === undefined) {
     return undefined;
   }
-  const available = kb('MemAvailable') ?? (kb('MemFree') ?? 0) + (kb('Buffers') ?? 0) + (kb('Cached') ?? 0);
+  const available = kb('MemAvailable:') ?? (kb('MemFree:') ?? 0) + (kb('Buffers:') ?? 0) + (kb('Cached:') ?? 0);
   return { totalBytes: total, availableBytes: available };
 }
 
@@ -161,28 +316,56 @@ export interface InterfaceCounters {
 /** Byte counters per interface from /proc/net/dev (loopback included; callers decide). */
 export function parseNetDev(text: string): Map<string, InterfaceCounters> {
   const out = new Map<string, InterfaceCounters>();
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
+  const end = text.length;
+  for (let lineStart = 0; lineStart < end; ) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) {
+      lineEnd = end;
+    }
+    const colon = text.indexOf(':', lineStart);
     // The two header lines contain '|' and no "name:" prefix.
-    if (colon < 0 || line.includes('|')) {
-      continue;
+    const bar = text.indexOf('|', lineStart);
+    if (colon >= 0 && colon < lineEnd && !(bar >= 0 && bar < lineEnd)) {
+      const nameStart = skipBlanks(text, lineStart, colon);
+      let nameEnd = colon;
+      while (nameEnd > nameStart && isBlankCode(text.charCodeAt(nameEnd - 1))) {
+        nameEnd--;
+      }
+      // Receive has 8 columns, so transmit bytes is the 9th.
+      let rx = Number.NaN;
+      let tx = Number.NaN;
+      let i = colon + 1;
+      for (let col = 0; col <= 8; col++) {
+        i = skipBlanks(text, i, lineEnd);
+        if (i >= lineEnd) {
+          break;
+        }
+        const e = tokenEnd(text, i, lineEnd);
+        if (col === 0) {
+          rx = decimalAt(text, i, e);
+        } else if (col === 8) {
+          tx = decimalAt(text, i, e);
+        }
+        i = e;
+      }
+      if (nameEnd > nameStart && Number.isFinite(rx) && Number.isFinite(tx)) {
+        out.set(text.slice(nameStart, nameEnd), { rxBytes: rx, txBytes: tx });
+      }
     }
-    const name = line.slice(0, colon).trim();
-    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
-    // Receive has 8 columns, so transmit bytes is the 9th.
-    const rx = f[0];
-    const tx = f[8];
-    if (name !== '' && rx !== undefined && tx !== undefined && Number.isFinite(rx) && Number.isFinite(tx)) {
-      out.set(name, { rxBytes: rx, txBytes: tx });
-    }
+    lineStart = lineEnd + 1;
   }
   return out;
 }
 
 /** Seconds since boot, the first number of /proc/uptime. */
 export function parseUptimeSeconds(text: string): number | undefined {
-  const n = Number(text.trim().split(/\s+/)[0]);
-  return text.trim() !== '' && Number.isFinite(n) ? n : undefined;
+  const start = skipBlanks(text, 0, text.length);
+  const end = tokenEnd(text, start, text.length);
+  if (end === start) {
+    return undefined;
+  }
+  const n = Number(text.slice(start, end));
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** A listening TCP socket from /proc/net/tcp or tcp6. */
@@ -273,8 +456,58 @@ export function isGoneError(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ESRCH';
 }
 
+/**
+ * Reads a /proc file with fs.promises. For the scans (every process' stat and
+ * cmdline while looking for the target), whose number of files has no bound: they
+ * must not hold the extension host's event loop for their whole length.
+ */
 export function readProcFile(relativePath: string): Promise<string> {
   return fsp.readFile(`${PROC_ROOT}/${relativePath}`, 'utf8');
+}
+
+/** Bytes a /proc read starts with; grown (and kept) when a file is larger. */
+const INITIAL_READ_BUFFER_BYTES = 16 * 1024;
+/** One buffer for every synchronous /proc read: they cannot interleave, so one is enough. */
+let readBuffer: Buffer | undefined;
+
+/**
+ * Reads a /proc file synchronously into a reused buffer. For the few small files
+ * read every tick: /proc files are generated in memory by the kernel and never wait
+ * on a disk, so a blocking read takes a few µs, while fs.promises pays a thread-pool
+ * round trip, a FileHandle and several promises per file (about 6× the CPU per tick).
+ * Throws the fs error (ENOENT, ESRCH when the process is gone, EACCES).
+ */
+export function readProcFileSync(relativePath: string): string {
+  const fd = openSync(`${PROC_ROOT}/${relativePath}`, 'r');
+  try {
+    let buf = readBuffer ?? (readBuffer = Buffer.allocUnsafe(INITIAL_READ_BUFFER_BYTES));
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        // /proc files report size 0, so a big one (a 256-CPU /proc/stat) is found by filling the buffer.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, length);
+        buf = readBuffer = bigger;
+      }
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) {
+        break;
+      }
+      length += n;
+    }
+    return buf.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** /proc/PID/stat parsed, synchronously; throws ENOENT/ESRCH when the process is gone. */
+export function readProcStatSync(pid: number): ProcStat {
+  const stat = parseProcStat(readProcFileSync(`${pid}/stat`));
+  if (!stat) {
+    throw new Error(`/proc/${pid}/stat has an unexpected format`);
+  }
+  return stat;
 }
 
 /** /proc/PID/stat parsed; rejects with ENOENT when the process is gone. */
@@ -288,6 +521,19 @@ export async function readProcStat(pid: number): Promise<ProcStat> {
 
 export async function readCmdline(pid: number): Promise<string[]> {
   return parseCmdline(await readProcFile(`${pid}/cmdline`));
+}
+
+/**
+ * Open file descriptors of a process (needs the same user, or root; throws EACCES
+ * otherwise). Since Linux 6.2 the size of the /proc/PID/fd directory is that count,
+ * so one stat answers without listing a server's thousand sockets; older kernels
+ * report 0 there and the directory is listed instead. (A process with no fd at all
+ * is listed too, and the answer is still 0.)
+ */
+export function countOpenFdsSync(pid: number): number {
+  const dir = `${PROC_ROOT}/${pid}/fd`;
+  const size = statSync(dir).size;
+  return size > 0 ? size : readdirSync(dir).length;
 }
 
 /** Open file descriptors: the entries of /proc/PID/fd (needs the same user, or root). */
@@ -335,29 +581,33 @@ export async function readTcpListeners(): Promise<TcpListener[]> {
   return texts.flatMap(parseTcpListeners);
 }
 
-let bootTimeMsPromise: Promise<number> | undefined;
+let bootMs: number | undefined;
 
 /**
  * Boot time in ms since the epoch, read once per process: the kernel recomputes
  * `btime` from the wall clock on every read, so it can move by a second after an
- * NTP step, and a start time must not change between two reads.
+ * NTP step, and a start time must not change between two reads. Throws when
+ * /proc/stat cannot be read or has no btime; a failure is not cached, so the next
+ * call tries again.
  */
-export function bootTimeMs(): Promise<number> {
-  if (!bootTimeMsPromise) {
-    const p = readProcFile('stat').then((t) => {
-      const s = parseBootTimeSeconds(t);
-      if (s === undefined) {
-        throw new Error('/proc/stat has no btime line');
-      }
-      return s * 1000;
-    });
-    // A failed read is not cached, so the next call tries again.
-    void p.catch(() => {
-      bootTimeMsPromise = undefined;
-    });
-    bootTimeMsPromise = p;
+export function bootTimeMsSync(): number {
+  if (bootMs === undefined) {
+    const s = parseBootTimeSeconds(readProcFileSync('stat'));
+    if (s === undefined) {
+      throw new Error('/proc/stat has no btime line');
+    }
+    bootMs = s * 1000;
   }
-  return bootTimeMsPromise;
+  return bootMs;
+}
+
+/** bootTimeMsSync as a promise, for the async callers (rejects instead of throwing). */
+export function bootTimeMs(): Promise<number> {
+  try {
+    return Promise.resolve(bootTimeMsSync());
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
 }
 
 /** Process start time in ms since the epoch, from its starttime ticks. */

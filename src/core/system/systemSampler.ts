@@ -1,11 +1,12 @@
 /**
  * Whole-machine CPU, memory, disk and network. On Linux: /proc/stat, /proc/meminfo,
- * /proc/net/dev and one statfs call per sample, no child process; elsewhere
- * `createSystemSampler` returns the systeminformation-based sampler.
+ * /proc/net/dev read synchronously (see readProcFileSync for why) and one statfs
+ * call per sample, no child process; elsewhere `createSystemSampler` returns the
+ * systeminformation-based sampler.
  */
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
-import { CpuTimes, parseCpuTimes, parseMemInfo, parseNetDev, readProcFile } from '../process/procfs';
-import { DiskUsage, readDiskUsage } from './diskUsage';
+import { CpuTimes, parseCpuTimes, parseMemInfo, parseNetDev, readProcFileSync } from '../process/procfs';
+import { DiskUsage, DiskUsageReader } from './diskUsage';
 import { NetReading, netRatesBetween, systemCpuPercentBetween } from './systemMath';
 import { PortableSystemSampler } from './systemSamplerPortable';
 
@@ -56,29 +57,30 @@ export function createSystemSampler(options: SystemSamplerOptions = {}, platform
 }
 
 export class ProcfsSystemSampler implements SystemSampler {
-  private readonly diskPath: string;
+  private readonly disk: DiskUsageReader;
   private readonly monotonicMs: () => number;
   private prevCpu: CpuTimes | undefined;
   private prevNet: NetReading | undefined;
 
   constructor(options: SystemSamplerOptions = {}) {
-    this.diskPath = options.diskPath ?? process.cwd();
+    this.disk = new DiskUsageReader(options.diskPath ?? process.cwd());
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
 
-  async sample(_nowMs: number): Promise<SystemSampleResult> {
+  sample(_nowMs: number): Promise<SystemSampleResult> {
+    // Synchronous once the disk is known to be local (every tick after the first).
+    const disk = this.disk.readNow();
+    return disk !== undefined ? Promise.resolve(this.sampleWith(disk)) : this.disk.read().then((d) => this.sampleWith(d));
+  }
+
+  private sampleWith(disk: DiskUsage | SourceProblem): SystemSampleResult {
     let statText: string;
     let memText: string;
     let netText: string;
-    let disk: DiskUsage | SourceProblem;
     try {
-      [statText, memText, netText, disk] = await Promise.all([
-        readProcFile('stat'),
-        readProcFile('meminfo'),
-        // Some sandboxes hide /proc/net/dev; the other figures are still worth having.
-        readProcFile('net/dev').catch(() => ''),
-        readDiskUsage(this.diskPath),
-      ]);
+      statText = readProcFileSync('stat');
+      memText = readProcFileSync('meminfo');
+      netText = readNetDev();
     } catch (e) {
       return { kind: 'error', message: `Could not read /proc for system figures: ${e instanceof Error ? e.message : String(e)}.` };
     }
@@ -115,6 +117,15 @@ export class ProcfsSystemSampler implements SystemSampler {
         netTxBytesPerSecond: rates.txBytesPerSecond,
       },
     };
+  }
+}
+
+/** Some sandboxes hide /proc/net/dev; the other figures are still worth having. */
+function readNetDev(): string {
+  try {
+    return readProcFileSync('net/dev');
+  } catch {
+    return '';
   }
 }
 
