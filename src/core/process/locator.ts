@@ -11,8 +11,10 @@ import {
   isGoneError,
   listPids,
   readCmdline,
+  parseProcStat,
+  ProcFile,
+  procFileReaper,
   readProcStat,
-  readProcStatSync,
   readTcpListeners,
   socketInodesOf,
   startTimeMsOf,
@@ -88,14 +90,34 @@ export class ProcfsProcessLocator implements ProcessLocator {
     }
   }
 
-  /** One synchronous read of /proc/PID/stat: it runs every tick (see readProcFileSync). */
+  /**
+   * The stat file of the pid isSameProcess last confirmed, kept open (see ProcFile).
+   * In a box of its own so the reaper can close it without holding the locator.
+   */
+  private readonly checked: { file: ProcFile | undefined } = { file: undefined };
+
+  constructor() {
+    const checked = this.checked;
+    procFileReaper.register(this, () => checked.file?.close());
+  }
+
+  /** One synchronous re-read of /proc/PID/stat through a kept fd: it runs every tick. */
   isSameProcess(pid: number, startTimeMs: number): Promise<boolean> {
     let same: boolean;
+    const path = `${pid}/stat`;
+    let file = this.checked.file;
+    if (file?.relativePath !== path) {
+      file?.close();
+      file = this.checked.file = new ProcFile(path);
+    }
     try {
-      const stat = readProcStatSync(pid);
-      same = !isDeadState(stat.state) && Math.abs(startTimeMsOf(stat, bootTimeMsSync()) - startTimeMs) <= START_TIME_TOLERANCE_MS;
+      const stat = parseProcStat(file.read());
+      same = stat !== undefined && !isDeadState(stat.state) && Math.abs(startTimeMsOf(stat, bootTimeMsSync()) - startTimeMs) <= START_TIME_TOLERANCE_MS;
     } catch {
       same = false;
+    }
+    if (!same) {
+      file.close();
     }
     return Promise.resolve(same);
   }

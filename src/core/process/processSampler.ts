@@ -1,8 +1,8 @@
 /**
  * CPU, memory, file descriptors and threads of the watched process. On Linux it
- * reads four small /proc files and stats one directory per sample, synchronously
- * (see readProcFileSync for why), and starts no child process; elsewhere
- * `createProcessSampler` returns the pidusage-based sampler.
+ * re-reads four small /proc files through kept fds and stats one directory per
+ * sample, synchronously (see readProcFileSync and ProcFile for why), and starts no
+ * child process; elsewhere `createProcessSampler` returns the pidusage-based sampler.
  */
 import { Metric, NO_LABELS, Sample } from '../model';
 import {
@@ -11,11 +11,13 @@ import {
   countOpenFdsSync,
   isDeadState,
   isGoneError,
+  machineProcFile,
   parseMaxOpenFiles,
   parseProcStat,
   parseProcStatus,
   parseUptimeSeconds,
-  readProcFileSync,
+  ProcFile,
+  procFileReaper,
   startTimeMsOf,
 } from './procfs';
 import { PortableProcessSampler } from './processSamplerPortable';
@@ -72,6 +74,32 @@ interface CpuBaseline {
   atMs: number;
 }
 
+/** The per-pid files a sample reads, kept open between samples. */
+class PidFiles {
+  readonly stat: ProcFile;
+  readonly status: ProcFile;
+  readonly limits: ProcFile;
+
+  constructor(pid: number) {
+    this.stat = new ProcFile(`${pid}/stat`);
+    this.status = new ProcFile(`${pid}/status`);
+    this.limits = new ProcFile(`${pid}/limits`);
+  }
+
+  close(): void {
+    this.stat.close();
+    this.status.close();
+    this.limits.close();
+  }
+}
+
+/**
+ * Pids whose files stay open at most. The collector watches one process; a few more
+ * cover a restart's old and new pid, and anything beyond closes the oldest, so a
+ * caller that never calls forget() cannot pile up fds.
+ */
+export const MAX_PIDS_WITH_OPEN_FILES = 4;
+
 /** fd/ needs ptrace access: another user's process still gets CPU and memory, without an fd count. */
 function openFdsOf(pid: number): number | undefined {
   try {
@@ -99,10 +127,40 @@ export function cpuPercentBetween(prevCpuSeconds: number, prevAtMs: number, cpuS
 
 export class ProcfsProcessSampler implements ProcessSampler {
   private readonly baselines = new Map<number, CpuBaseline>();
+  private readonly files = new Map<number, PidFiles>();
   private readonly monotonicMs: () => number;
 
   constructor(options: ProcessSamplerOptions = {}) {
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+    const files = this.files;
+    procFileReaper.register(this, () => {
+      for (const f of files.values()) {
+        f.close();
+      }
+    });
+  }
+
+  /** Pids whose /proc files are held open now (for tests and leak checks). */
+  get pidsWithOpenFiles(): number[] {
+    return [...this.files.keys()];
+  }
+
+  private filesOf(pid: number): PidFiles {
+    let f = this.files.get(pid);
+    if (!f) {
+      if (this.files.size >= MAX_PIDS_WITH_OPEN_FILES) {
+        const [oldest] = this.files.keys();
+        this.closeFiles(oldest!);
+      }
+      f = new PidFiles(pid);
+      this.files.set(pid, f);
+    }
+    return f;
+  }
+
+  private closeFiles(pid: number): void {
+    this.files.get(pid)?.close();
+    this.files.delete(pid);
   }
 
   /** Synchronous inside (a few µs of blocking reads); a promise for the ProcessSampler contract. */
@@ -119,13 +177,15 @@ export class ProcfsProcessSampler implements ProcessSampler {
     let openFds: number | undefined;
     let bootMs: number;
     try {
-      statText = readProcFileSync(`${pid}/stat`);
-      statusText = readProcFileSync(`${pid}/status`);
-      limitsText = readProcFileSync(`${pid}/limits`);
-      uptimeText = readProcFileSync('uptime');
+      const files = this.filesOf(pid);
+      statText = files.stat.read();
+      statusText = files.status.read();
+      limitsText = files.limits.read();
+      uptimeText = machineProcFile('uptime').read();
       openFds = openFdsOf(pid);
       bootMs = bootTimeMsSync();
     } catch (e) {
+      this.closeFiles(pid);
       if (isGoneError(e)) {
         this.baselines.delete(pid);
         return { kind: 'gone', pid, message: `The process with pid ${pid} has exited.` };
@@ -139,6 +199,7 @@ export class ProcfsProcessSampler implements ProcessSampler {
     const uptime = parseUptimeSeconds(uptimeText);
     if (stat && isDeadState(stat.state)) {
       this.baselines.delete(pid);
+      this.closeFiles(pid);
       return { kind: 'gone', pid, message: `The process with pid ${pid} has exited (a zombie its parent has not reaped yet).` };
     }
     if (!stat || status.vmRssBytes === undefined || uptime === undefined) {
@@ -176,6 +237,7 @@ export class ProcfsProcessSampler implements ProcessSampler {
 
   forget(pid: number): void {
     this.baselines.delete(pid);
+    this.closeFiles(pid);
   }
 }
 

@@ -471,6 +471,29 @@ const INITIAL_READ_BUFFER_BYTES = 16 * 1024;
 let readBuffer: Buffer | undefined;
 
 /**
+ * Reads an open /proc file from offset 0 to its end into the shared buffer. pread at
+ * offset 0 makes the kernel generate the file afresh, so a kept fd reads current values.
+ */
+function readWholeFd(fd: number): string {
+  let buf = readBuffer ?? (readBuffer = Buffer.allocUnsafe(INITIAL_READ_BUFFER_BYTES));
+  let length = 0;
+  for (;;) {
+    if (length === buf.length) {
+      // /proc files report size 0, so a big one (a 256-CPU /proc/stat) is found by filling the buffer.
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, length);
+      buf = readBuffer = bigger;
+    }
+    const n = readSync(fd, buf, length, buf.length - length, length);
+    if (n === 0) {
+      break;
+    }
+    length += n;
+  }
+  return buf.toString('utf8', 0, length);
+}
+
+/**
  * Reads a /proc file synchronously into a reused buffer. For the few small files
  * read every tick: /proc files are generated in memory by the kernel and never wait
  * on a disk, so a blocking read takes a few µs, while fs.promises pays a thread-pool
@@ -480,34 +503,76 @@ let readBuffer: Buffer | undefined;
 export function readProcFileSync(relativePath: string): string {
   const fd = openSync(`${PROC_ROOT}/${relativePath}`, 'r');
   try {
-    let buf = readBuffer ?? (readBuffer = Buffer.allocUnsafe(INITIAL_READ_BUFFER_BYTES));
-    let length = 0;
-    for (;;) {
-      if (length === buf.length) {
-        // /proc files report size 0, so a big one (a 256-CPU /proc/stat) is found by filling the buffer.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, length);
-        buf = readBuffer = bigger;
-      }
-      const n = readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) {
-        break;
-      }
-      length += n;
-    }
-    return buf.toString('utf8', 0, length);
+    return readWholeFd(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** /proc/PID/stat parsed, synchronously; throws ENOENT/ESRCH when the process is gone. */
-export function readProcStatSync(pid: number): ProcStat {
-  const stat = parseProcStat(readProcFileSync(`${pid}/stat`));
-  if (!stat) {
-    throw new Error(`/proc/${pid}/stat has an unexpected format`);
+/**
+ * A /proc file opened once and re-read every tick. Opening is most of the cost of a
+ * /proc read (the kernel resolves /proc/PID/… path by path), so the per-tick files
+ * keep their fd. A kept /proc/PID fd belongs to that process, not to the number: once
+ * it exits, reads fail with ESRCH even if a new process gets the same PID.
+ */
+export class ProcFile {
+  private fd: number | undefined;
+
+  constructor(
+    /** Relative to /proc, like `1234/stat` or `meminfo`. */
+    readonly relativePath: string,
+  ) {}
+
+  /** True while an fd is held. */
+  get isOpen(): boolean {
+    return this.fd !== undefined;
   }
-  return stat;
+
+  /** The file's current text. Throws the fs error; the fd is then closed, and the next read opens again. */
+  read(): string {
+    try {
+      this.fd ??= openSync(`${PROC_ROOT}/${this.relativePath}`, 'r');
+      return readWholeFd(this.fd);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) {
+      const fd = this.fd;
+      this.fd = undefined;
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed: nothing to give back.
+      }
+    }
+  }
+}
+
+/**
+ * Closes the ProcFiles an owner kept when the owner is garbage-collected without
+ * having closed them (a sampler dropped on reconfiguration), so fds cannot leak.
+ * Register the owner with a function that closes its files and does not capture it.
+ */
+export const procFileReaper = new FinalizationRegistry<() => void>((closeAll) => closeAll());
+
+const machineFiles = new Map<string, ProcFile>();
+
+/**
+ * The one shared ProcFile of a machine-wide file (`stat`, `meminfo`, `net/dev`,
+ * `uptime`). Shared by every sampler and kept open for the life of the process: a
+ * handful of fds, instead of one set per sampler that nobody closes.
+ */
+export function machineProcFile(relativePath: 'stat' | 'meminfo' | 'net/dev' | 'uptime'): ProcFile {
+  let f = machineFiles.get(relativePath);
+  if (!f) {
+    f = new ProcFile(relativePath);
+    machineFiles.set(relativePath, f);
+  }
+  return f;
 }
 
 /** /proc/PID/stat parsed; rejects with ENOENT when the process is gone. */

@@ -1,11 +1,12 @@
 /**
  * Whole-machine CPU, memory, disk and network. On Linux: /proc/stat, /proc/meminfo,
- * /proc/net/dev read synchronously (see readProcFileSync for why) and one statfs
+ * /proc/net/dev re-read synchronously through kept fds (see readProcFileSync and
+ * machineProcFile for why) and one statfs
  * call per sample, no child process; elsewhere `createSystemSampler` returns the
  * systeminformation-based sampler.
  */
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
-import { CpuTimes, parseCpuTimes, parseMemInfo, parseNetDev, readProcFileSync } from '../process/procfs';
+import { CpuTimes, machineProcFile, parseCpuTimes, parseMemInfo, parseNetDev } from '../process/procfs';
 import { DiskUsage, DiskUsageReader } from './diskUsage';
 import { NetReading, netRatesBetween, systemCpuPercentBetween } from './systemMath';
 import { PortableSystemSampler } from './systemSamplerPortable';
@@ -78,8 +79,8 @@ export class ProcfsSystemSampler implements SystemSampler {
     let memText: string;
     let netText: string;
     try {
-      statText = readProcFileSync('stat');
-      memText = readProcFileSync('meminfo');
+      statText = machineProcFile('stat').read();
+      memText = machineProcFile('meminfo').read();
       netText = readNetDev();
     } catch (e) {
       return { kind: 'error', message: `Could not read /proc for system figures: ${e instanceof Error ? e.message : String(e)}.` };
@@ -123,7 +124,7 @@ export class ProcfsSystemSampler implements SystemSampler {
 /** Some sandboxes hide /proc/net/dev; the other figures are still worth having. */
 function readNetDev(): string {
   try {
-    return readProcFileSync('net/dev');
+    return machineProcFile('net/dev').read();
   } catch {
     return '';
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { ProcfsProcessLocator } from '../../../src/core/process/locator';
-import { ProcfsProcessSampler } from '../../../src/core/process/processSampler';
+import { MAX_PIDS_WITH_OPEN_FILES, ProcfsProcessSampler } from '../../../src/core/process/processSampler';
 import {
   bootTimeMsSync,
   countOpenFdsSync,
@@ -9,8 +9,8 @@ import {
   parseCpuTimes,
   parseMemInfo,
   parseProcStat,
+  ProcFile,
   readProcFileSync,
-  readProcStatSync,
 } from '../../../src/core/process/procfs';
 import { killAllChildren, startChild, startNode, stopChild } from './helpers/children';
 
@@ -44,10 +44,30 @@ describe('synchronous /proc readers (the per-tick path)', function () {
     assert.throws(() => readProcFileSync(`${child.pid}/stat`), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
   });
 
-  it('readProcStatSync and bootTimeMsSync agree with the async readers\' parsers', () => {
-    const stat = readProcStatSync(process.pid);
-    assert.deepEqual(stat, parseProcStat(readFileSync(`/proc/${process.pid}/stat`, 'utf8')));
+  it('bootTimeMsSync is btime of /proc/stat in ms', () => {
     assert.equal(bootTimeMsSync(), parseBootTimeSeconds(readFileSync('/proc/stat', 'utf8'))! * 1000);
+  });
+
+  it('a ProcFile keeps its fd and reads the current text each time', async () => {
+    const f = new ProcFile('uptime');
+    const a = f.read();
+    assert.ok(f.isOpen);
+    await new Promise((r) => setTimeout(r, 30));
+    const b = f.read();
+    assert.ok(Number(b.split(' ')[0]) > Number(a.split(' ')[0]), `${a} then ${b}`);
+    f.close();
+    assert.equal(f.isOpen, false);
+  });
+
+  it('a ProcFile of a process that exited throws ESRCH and lets its fd go; a new process on the same pid is never read through it', async () => {
+    const child = startNode('console.log("up"); setInterval(() => {}, 1000);');
+    await child.nextLine();
+    const f = new ProcFile(`${child.pid}/stat`);
+    assert.equal(parseProcStat(f.read())?.pid, child.pid);
+    await stopChild(child);
+    assert.throws(() => f.read(), (e: NodeJS.ErrnoException) => e.code === 'ESRCH');
+    assert.equal(f.isOpen, false);
+    assert.equal(fdsInto(`/proc/${child.pid}/`), 0);
   });
 
   it('countOpenFdsSync counts what listing /proc/PID/fd counts, and follows opens', async () => {
@@ -75,6 +95,73 @@ describe('synchronous /proc readers (the per-tick path)', function () {
     assert.equal(await locator.isSameProcess(child.pid, found.process.startTimeMs), true);
   });
 });
+
+describe('fds kept for the per-tick reads', function () {
+  this.timeout(20_000);
+
+  afterEach(killAllChildren);
+
+  it('the process sampler holds one pid\'s files while it samples it, and closes them on forget and when the process is gone', async () => {
+    const child = startNode('console.log("up"); setInterval(() => {}, 1000);');
+    await child.nextLine();
+    const sampler = new ProcfsProcessSampler();
+    sampler.sampleNow(child.pid);
+    sampler.sampleNow(child.pid);
+    assert.deepEqual(sampler.pidsWithOpenFiles, [child.pid]);
+    assert.equal(fdsInto(`/proc/${child.pid}/`), 3);
+    sampler.forget(child.pid);
+    assert.deepEqual(sampler.pidsWithOpenFiles, []);
+    assert.equal(fdsInto(`/proc/${child.pid}/`), 0);
+    sampler.sampleNow(child.pid);
+    await stopChild(child);
+    assert.equal(sampler.sampleNow(child.pid).kind, 'gone');
+    assert.equal(fdsInto(`/proc/${child.pid}/`), 0);
+  });
+
+  it(`keeps the files of ${MAX_PIDS_WITH_OPEN_FILES} pids at most, however many it is asked about`, async () => {
+    const children = Array.from({ length: MAX_PIDS_WITH_OPEN_FILES + 2 }, () => startNode('console.log("up"); setInterval(() => {}, 1000);'));
+    await Promise.all(children.map((c) => c.nextLine()));
+    const sampler = new ProcfsProcessSampler();
+    for (const c of children) {
+      assert.equal(sampler.sampleNow(c.pid).kind, 'ok');
+    }
+    assert.deepEqual(sampler.pidsWithOpenFiles, children.slice(2).map((c) => c.pid));
+    assert.equal(fdsInto(`/proc/${children[0]!.pid}/`) + fdsInto(`/proc/${children[1]!.pid}/`), 0);
+  });
+
+  it('isSameProcess keeps one stat fd, for the pid it confirmed last', async () => {
+    const a = startNode('console.log("up"); setInterval(() => {}, 1000);');
+    const b = startNode('console.log("up"); setInterval(() => {}, 1000);');
+    await Promise.all([a.nextLine(), b.nextLine()]);
+    const locator = new ProcfsProcessLocator();
+    const pa = await locator.locate({ pid: a.pid });
+    const pb = await locator.locate({ pid: b.pid });
+    assert.ok(pa.ok && pb.ok);
+    assert.equal(await locator.isSameProcess(a.pid, pa.process.startTimeMs), true);
+    assert.equal(await locator.isSameProcess(a.pid, pa.process.startTimeMs), true);
+    assert.equal(fdsInto(`/proc/${a.pid}/`), 1);
+    assert.equal(await locator.isSameProcess(b.pid, pb.process.startTimeMs), true);
+    assert.equal(fdsInto(`/proc/${a.pid}/`) + fdsInto(`/proc/${b.pid}/`), 1);
+    // A wrong start time (a reused pid) is not the same process, and its fd is not kept.
+    assert.equal(await locator.isSameProcess(b.pid, pb.process.startTimeMs - 60_000), false);
+    assert.equal(fdsInto(`/proc/${b.pid}/`), 0);
+  });
+});
+
+/** This process' fds whose target starts with `prefix`. */
+function fdsInto(prefix: string): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith(prefix)) {
+        n++;
+      }
+    } catch {
+      // the fd readdir itself used, closed by now
+    }
+  }
+  return n;
+}
 
 describe('procfs parsers: lines are matched at their start', () => {
   it('MemAvailable fallback takes Cached, not SwapCached', () => {
