@@ -1,12 +1,14 @@
 /**
- * Scrapes the chat server's Prometheus/OpenMetrics endpoint once per call: fetch with
- * a timeout, read at most `maxBodyBytes`, parse, derive rates and quantiles. Every
+ * Scrapes the chat server's Prometheus/OpenMetrics endpoint once per call: GET over a
+ * kept-alive connection with a timeout, read at most `maxBodyBytes`, parse, derive
+ * rates and quantiles. Every
  * failure comes back as one sentence naming `chatroomMonitor.metrics.url` and what to
  * do — never as an exception.
  */
 import { Clock } from '../clock';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
+import { fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
 import { DEFAULT_MAX_SERIES, ExpositionFormat, StringInterner, parseExposition } from './parser';
 
@@ -29,6 +31,7 @@ export interface ScraperOptions {
   /** Samples parsed at most per scrape (default 10,000). */
   maxSeries?: number;
   clock: Clock;
+  /** A fetch to GET with instead of node:http (tests inject failures through it). */
   fetchImpl?: typeof fetch;
   /** False (the default) accepts loopback URLs only: the untrusted-workspace rule. */
   allowRemote?: boolean;
@@ -47,11 +50,6 @@ export interface ScrapeResult {
   readonly seriesCount: number;
 }
 
-interface Body {
-  readonly text: string;
-  readonly cut: boolean;
-}
-
 class ScrapeFailure extends Error {}
 
 function mb(bytes: number): string {
@@ -59,7 +57,7 @@ function mb(bytes: number): string {
   return `${Number.isInteger(v) ? v : v.toFixed(1)} MB`;
 }
 
-/** The system error code undici wraps in `cause` (or in `cause.errors` for dual-stack attempts). */
+/** The system error code, also where undici wraps it in `cause` and dual-stack connects in `errors`. */
 function errorCode(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; depth++) {
     const rec = cur as { code?: unknown; errors?: unknown; cause?: unknown };
@@ -84,13 +82,19 @@ export class Scraper {
   private readonly interner = new StringInterner();
   private readonly maxBodyBytes: number;
   private readonly maxSeries: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: HttpGetter;
+  private readonly headers: Readonly<Record<string, string>> = { Accept: SCRAPE_ACCEPT };
 
   constructor(private readonly opts: ScraperOptions) {
     this.deriver = new ScrapeDeriver(opts.derive);
     this.maxBodyBytes = opts.maxBodyBytes !== undefined && opts.maxBodyBytes > 0 ? opts.maxBodyBytes : DEFAULT_MAX_BODY_BYTES;
     this.maxSeries = opts.maxSeries !== undefined && opts.maxSeries >= 0 ? opts.maxSeries : DEFAULT_MAX_SERIES;
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.http = opts.fetchImpl ? fetchGetter(opts.fetchImpl) : new NodeHttpGetter();
+  }
+
+  /** Closes the kept-alive connection (it would close itself after IDLE_CONNECTION_MS idle anyway). */
+  dispose(): void {
+    this.http.dispose();
   }
 
   get url(): string {
@@ -138,23 +142,23 @@ export class Scraper {
       timedOut = true;
       ac.abort();
     }, this.opts.timeoutMs);
-    let body: Body;
+    let body: { text: string; cut: boolean };
     let contentType: string;
     try {
-      let res: Response;
+      let res: HttpAnswer;
       try {
         // Redirects are not followed: a loopback URL must not lead off the machine.
-        res = await this.fetchImpl(url, { headers: { Accept: SCRAPE_ACCEPT }, signal: ac.signal, redirect: 'manual' });
+        res = await this.http.get(check.url, this.headers, ac.signal);
       } catch (e) {
         throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
       }
       if (res.status < 200 || res.status > 299) {
-        await res.body?.cancel().catch(() => undefined);
+        res.discard();
         throw new ScrapeFailure(this.statusMessage(res, where));
       }
-      contentType = (res.headers.get('content-type') ?? '').toLowerCase();
+      contentType = (res.header('content-type') ?? '').toLowerCase();
       if (contentType.includes('html') || contentType.includes('json')) {
-        await res.body?.cancel().catch(() => undefined);
+        res.discard();
         throw new ScrapeFailure(`${where} returned no metric lines — is it a Prometheus endpoint? It answered with ${contentType.split(';')[0]}.`);
       }
       try {
@@ -204,31 +208,13 @@ export class Scraper {
     return { samples: derived.samples, seriesCount: parsed.sampleCount };
   }
 
-  /** Reads the body as a stream, stopping at maxBodyBytes and keeping whole lines only. */
-  private async readBody(res: Response): Promise<Body> {
-    if (res.body === null) {
-      return { text: '', cut: false };
+  /** Reads the body, stopping at maxBodyBytes and keeping whole lines only. */
+  private async readBody(res: HttpAnswer): Promise<{ text: string; cut: boolean }> {
+    const { bytes, cut } = await res.readBody(this.maxBodyBytes);
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1); // a byte-order mark is not part of the first line (TextDecoder drops it too)
     }
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    let cut = false;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        break;
-      }
-      if (total + value.byteLength > this.maxBodyBytes) {
-        chunks.push(value.subarray(0, this.maxBodyBytes - total));
-        total = this.maxBodyBytes;
-        cut = true;
-        await reader.cancel().catch(() => undefined);
-        break;
-      }
-      chunks.push(value);
-      total += value.byteLength;
-    }
-    let text = new TextDecoder('utf-8').decode(Buffer.concat(chunks, total));
     if (cut) {
       text = text.slice(0, text.lastIndexOf('\n') + 1);
     }
@@ -239,7 +225,7 @@ export class Scraper {
     return `${where} did not answer within ${this.opts.timeoutMs} ms — the chat server may be stuck or overloaded; the next tick tries again.`;
   }
 
-  private statusMessage(res: Response, where: string): string {
+  private statusMessage(res: HttpAnswer, where: string): string {
     const status = `${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
     if (res.status === 404) {
       return `${where} answered ${status}: the server runs but serves no metrics at that path — check the path (usually /metrics).`;
@@ -248,7 +234,7 @@ export class Scraper {
       return `${where} answered ${status}: the monitor sends no credentials — serve /metrics without authentication on the loopback interface.`;
     }
     if (res.status >= 300 && res.status < 400) {
-      const to = res.headers.get('location');
+      const to = res.header('location');
       return `${where} answered ${status}, a redirect${to ? ' to ' + to : ''}, which the monitor does not follow — put the final address in the setting.`;
     }
     return `${where} answered HTTP ${status} — check the chat server's log, or the address in the setting.`;

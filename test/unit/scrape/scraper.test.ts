@@ -244,6 +244,68 @@ describe('Scraper', () => {
     assert.equal(onlyProblem(r), `${server.url}: The OpenMetrics body ended without '# EOF' after line 2 — it may have been cut short.`);
   });
 
+  it('reuses one kept-alive connection from scrape to scrape, and closes it on dispose', async () => {
+    const sockets = new Set<unknown>();
+    let closed = 0;
+    server = await serve((req, res) => {
+      if (!sockets.has(req.socket)) {
+        sockets.add(req.socket);
+        req.socket.once('close', () => closed++);
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('up_g 1\n');
+    });
+    const scraper = new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await scraper.scrape()).ok, true);
+    }
+    assert.equal(server.requests.length, 3);
+    assert.equal(sockets.size, 1);
+    scraper.dispose();
+    for (let i = 0; i < 50 && closed === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(closed, 1);
+  });
+
+  it('sends a request again on a new connection when the server closed the kept-alive one as it was reused', async () => {
+    const perSocket = new Map<unknown, number>();
+    server = await serve((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      if (n > 1) {
+        req.socket.destroy(); // the idle-timeout race: closed without an answer
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('up_g 1\n');
+    });
+    const scraper = new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock });
+    assert.equal((await scraper.scrape()).ok, true);
+    const second = await scraper.scrape();
+    assert.deepEqual(second.problems, []);
+    assert.equal(value(second, 'up_g'), 1);
+    assert.equal(perSocket.size, 2);
+    scraper.dispose();
+  });
+
+  it('drops a byte-order mark before the first line', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('\ufeff# TYPE up_g gauge\nup_g 1\n');
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assert.deepEqual(r.problems, []);
+    assert.equal(value(r, 'up_g'), 1);
+  });
+
+  it('scrapes through an injected fetch the same way', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('up_g 1\n');
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock, fetchImpl: fetch }).scrape();
+    assert.equal(r.ok, true);
+    assert.equal(value(r, 'up_g'), 1);
+    assert.equal(server.requests[0]!.headers.accept, SCRAPE_ACCEPT);
+  });
+
   describe('bad settings', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['an invalid URL', 'not a url', /^chatroomMonitor\.metrics\.url is not a valid URL \("not a url"\): write it like http:\/\/127\.0\.0\.1:8080\/metrics\.$/],
