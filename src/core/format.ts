@@ -8,7 +8,8 @@
 const DASH = '—';
 
 /** Binary multiples (1 MB = 1,048,576 bytes), as Task Manager and `top` show memory. */
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
+// Binary multiples, labelled as such: 1 MiB = 1,048,576 bytes (what VmRSS and top count).
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 /** Three significant digits, without trailing zeros: 148, 14.8, 1.48, 0.148. */
 export function formatNumber(value: number, significantDigits = 3): string {
@@ -27,7 +28,7 @@ export function formatNumber(value: number, significantDigits = 3): string {
   return String(Number(value.toFixed(Math.min(decimals, 12))));
 }
 
-/** `148 MB`, `1.2 GB`, `512 B`; negative sizes keep their sign. */
+/** `148 MiB`, `1.2 GiB`, `512 B`; negative sizes keep their sign. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) {
     return DASH;

@@ -1,3 +1,4 @@
+import { formatBytes, formatDuration } from './format';
 import { Metric, Snapshot, SourceProblem, TargetState } from './model';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
@@ -79,7 +80,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   const lastTickAge = snapshot ? input.nowMs - snapshot.timeMs : Number.POSITIVE_INFINITY;
   const stale = !rss || rss.stale || lastTickAge > 2.5 * input.intervalMs;
   const cpuText = cpu ? `${Math.round(cpu.value).toString().padStart(3, FIG)}%` : `${FIG}${FIG}–%`;
-  const rssText = rss ? formatBytes(rss.value, true) : '–';
+  const rssText = rss ? formatBytes(rss.value) : '–';
   const icon = stale ? '$(history)' : severity === 'none' ? '$(pulse)' : severity === 'error' ? '$(error)' : '$(warning)';
   const text = `${icon} ${name} ${cpuText} · ${rssText}${stale ? ' (stale)' : ''}`;
 
@@ -107,7 +108,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   const otherProblems = input.problems.filter((x) => !isScrape(x) && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
 
   const lines = [
-    `**${md(name)}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+    `**${md(name)}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
     '',
     `\`${md(truncate(p.commandLine, 80)).replace(/`/g, "'")}\``,
     '',
@@ -156,33 +157,6 @@ export function md(s: string): string {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
-}
-
-/** Binary units, labelled as such: 148 MiB, 1.2 GiB. `compact` drops decimals below 1000. */
-export function formatBytes(bytes: number, compact = false): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  const digits = i === 0 || (compact && v >= 100) ? 0 : v >= 100 ? 0 : 1;
-  return `${v.toFixed(digits)} ${units[i]}`;
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) {
-    return `${s}s`;
-  }
-  if (s < 3600) {
-    return `${Math.floor(s / 60)}m ${s % 60}s`;
-  }
-  if (s < 86400) {
-    return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  }
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
 }
 
 function formatAge(ms: number): string {

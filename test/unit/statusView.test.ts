@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Metric, Snapshot, TargetState } from '../../src/core/model';
-import { buildStatusView, formatBytes, md, StatusInput } from '../../src/core/statusView';
+import { formatBytes } from '../../src/core/format';
+import { buildStatusView, md, StatusInput } from '../../src/core/statusView';
 import { SeriesStore } from '../../src/core/store/seriesStore';
 
 const running: TargetState = {
@@ -71,6 +72,6 @@ describe('buildStatusView', () => {
   it('formats bytes in binary units', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KiB');
-    assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GiB');
+    assert.equal(formatBytes(3 * 1024 ** 3), '3 GiB');
   });
 });

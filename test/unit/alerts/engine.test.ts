@@ -245,7 +245,7 @@ describe('AlertEngine', () => {
       ]);
       const by = new Map(rig.engine.active().map((a) => [a.ruleId, a]));
       assert.equal(by.get('mem')?.title, 'chat_room_memory_bytes in general');
-      assert.equal(by.get('mem')?.message, '148 MB > 100 MB (B) for 0s, error from mem, op >');
+      assert.equal(by.get('mem')?.message, '148 MiB > 100 MiB (B) for 0s, error from mem, op >');
       assert.equal(by.get('cpu')?.message, '83.2% / 80%');
       assert.equal(by.get('lat')?.message, '512 ms / 500 ms');
       assert.equal(by.get('rate')?.message, '12.5/s / 10/s');
@@ -368,9 +368,9 @@ describe('AlertEngine', () => {
       const ts = rig.tick(forecast(500));
       assert.deepEqual(brief(ts), ['forecast-process_resident_memory_bytes:inactive>firing']);
       assert.equal(ts[0]!.alert.metric, 'process_resident_memory_bytes');
-      assert.equal(ts[0]!.alert.title, 'process_resident_memory_bytes heading for 1 GB');
+      assert.equal(ts[0]!.alert.title, 'process_resident_memory_bytes heading for 1 GiB');
       // The wording of durations belongs to the shared formatter (src/core/format.ts).
-      assert.equal(ts[0]!.alert.message, `At its current trend process_resident_memory_bytes reaches 1 GB in about ${formatSeconds(500)}.`);
+      assert.equal(ts[0]!.alert.message, `At its current trend process_resident_memory_bytes reaches 1 GiB in about ${formatSeconds(500)}.`);
       assert.match(ts[0]!.alert.message, /in about 8 min/);
     });
   });

@@ -161,11 +161,11 @@ describe('units and matchers', () => {
   it('infers the unit from the name suffix and formats values with it', () => {
     const f = (name: string, v: number): string => formatWithUnit(v, inferUnit(name));
     assert.equal(f('process_cpu_usage_percent', 83.24), '83.2%');
-    assert.equal(f('process_resident_memory_bytes', 148 * 1024 * 1024), '148 MB');
+    assert.equal(f('process_resident_memory_bytes', 148 * 1024 * 1024), '148 MiB');
     assert.equal(f('chat_message_latency_seconds', 0.512), '512 ms');
     assert.equal(f('chat_message_latency_seconds_p95', 3.2), '3.2 s');
     assert.equal(f('chat_messages_per_second', 12.5), '12.5/s');
-    assert.equal(f('system_network_receive_bytes_per_second', 1.5 * 1024 * 1024), '1.5 MB/s');
+    assert.equal(f('system_network_receive_bytes_per_second', 1.5 * 1024 * 1024), '1.5 MiB/s');
     assert.equal(f('chat_active_users', 42), '42');
     assert.equal(formatWithUnit(42, unitFromOverride('users')), '42 users');
     assert.equal(formatWithUnit(0.5, unitFromOverride('seconds')), '500 ms');

@@ -4,8 +4,8 @@ import { formatByUnit, formatBytes, formatDuration, formatNumber, formatPercent,
 describe('format', () => {
   it('bytes in binary units', () => {
     assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(148 * 1024 * 1024), '148 MB');
-    assert.equal(formatBytes(1.5 * 1024 ** 3), '1.5 GB');
+    assert.equal(formatBytes(148 * 1024 * 1024), '148 MiB');
+    assert.equal(formatBytes(1.5 * 1024 ** 3), '1.5 GiB');
     assert.equal(formatBytes(NaN), '—');
   });
 
@@ -15,7 +15,7 @@ describe('format', () => {
     assert.equal(formatNumber(0.012345), '0.0123');
     assert.equal(formatNumber(123456), '123,456');
     assert.equal(formatRate(12.5), '12.5/s');
-    assert.equal(formatRate(2048, 'bytes'), '2 KB/s');
+    assert.equal(formatRate(2048, 'bytes'), '2 KiB/s');
   });
 
   it('durations with at most two units', () => {
@@ -30,10 +30,10 @@ describe('format', () => {
   });
 
   it('by the unit in the metric name', () => {
-    assert.equal(formatByUnit('process_resident_memory_bytes', 1024 * 1024), '1 MB');
+    assert.equal(formatByUnit('process_resident_memory_bytes', 1024 * 1024), '1 MiB');
     assert.equal(formatByUnit('chat_message_latency_seconds_p95', 0.25), '250 ms');
     assert.equal(formatByUnit('process_uptime_seconds', 3900), '1 h 5 min');
-    assert.equal(formatByUnit('system_network_receive_bytes_per_second', 1024), '1 KB/s');
+    assert.equal(formatByUnit('system_network_receive_bytes_per_second', 1024), '1 KiB/s');
     assert.equal(formatByUnit('nodejs_gc_time_ratio', 0.16), '16%');
   });
 });
