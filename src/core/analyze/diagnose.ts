@@ -488,7 +488,10 @@ function fdLeak(input: DiagnosisInput): Issue | undefined {
   const last = lastFinite(fds);
   const f = forecastFor(input, Metric.processOpenFds);
   const nearMax = max !== undefined && last !== undefined && max.value > 0 && last.value >= Thresholds.nearLimitShare * max.value;
-  if (!fds || !last || !((f && f.etaMs <= Thresholds.forecastHorizonMs) || nearMax)) return undefined;
+  // A few fds opened in the first minute after a start is not a leak: like the memory
+  // rule, a forecast counts only when its trend spans the leak rule's minimum window.
+  const sustained = f !== undefined && f.trend.toMs - f.trend.fromMs >= Thresholds.leakMinSpanMs;
+  if (!fds || !last || !((sustained && f.etaMs <= Thresholds.forecastHorizonMs) || nearMax)) return undefined;
   const critical = nearMax || (f !== undefined && f.etaMs <= Thresholds.forecastCriticalMs);
   const evidence: Evidence[] = [{ label: 'Open file descriptors', value: formatNumber(last.value), window: input.window, series: fds.key }];
   if (f) {
