@@ -54,7 +54,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
   header(): HeaderDto {
     const t = this.monitor.targetState;
     const name = this.monitor.config?.target.name || (t.kind === 'running' ? t.process.executable : 'server');
-    const status = this.monitor.analyze(ANALYSIS_WINDOW_MS).status;
+    const status = this.healthStatus();
     if (t.kind !== 'running') {
       return { name, status, state: t.kind, message: t.message };
     }
@@ -68,6 +68,28 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
       status,
       state: !rss || rss.stale ? 'stale' : 'running',
     };
+  }
+
+  /**
+   * The worse of the analyzer's verdict and the firing alerts: a badge saying
+   * "healthy" above a firing CPU alert would contradict the panel itself.
+   * Snoozing silences notifications, it does not make the server healthy.
+   */
+  private healthStatus(): HeaderDto['status'] {
+    const analyzed = this.monitor.analyze(ANALYSIS_WINDOW_MS).status;
+    let fromAlerts: HeaderDto['status'] = 'healthy';
+    for (const a of this.monitor.alerts.active()) {
+      if (a.state !== 'firing' || a.inhibited) {
+        continue;
+      }
+      if (a.level === 'critical' || a.level === 'error') {
+        return 'critical';
+      }
+      if (a.level === 'warning') {
+        fromAlerts = 'warning';
+      }
+    }
+    return fromAlerts === 'warning' && analyzed !== 'critical' ? 'warning' : analyzed;
   }
 
   catalogue(): SeriesDto[] {

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { compileAlertRules } from '../../../src/core/alerts/defaults';
+import { LocateResult, Locator } from '../../../src/core/collect/targetTracker';
+import { parseConfig } from '../../../src/core/config';
+import { Metric } from '../../../src/core/model';
+import { Monitor } from '../../../src/core/monitor';
+import { MonitorDashboardSource } from '../../../src/vscode/dashboard/monitorDashboardSource';
+import { fakeClock } from '../helpers/fakeClock';
+
+const locator: Locator = {
+  locate: async (): Promise<LocateResult> => ({ ok: true, process: { pid: 9, commandLine: 'node s.js', executable: 'node', ports: [8080], startTimeMs: 1, reason: 'pid 9' } }),
+  isSameProcess: async () => true,
+};
+
+describe('MonitorDashboardSource', () => {
+  it('the header is never healthier than the firing alerts, and lists them', async () => {
+    const clock = fakeClock();
+    const cpu = { value: 10 };
+    const monitor = new Monitor({
+      clock,
+      locator,
+      createSources: () => [{ id: 'process', collect: async () => ({ samples: [{ name: Metric.processCpuPercent, labels: {}, value: cpu.value }, { name: Metric.processRssBytes, labels: {}, value: 50e6 }], problems: [] }) }],
+    });
+    monitor.configure(parseConfig({ 'target.port': 8080 }).config);
+    monitor.setAlertRules(compileAlertRules([{ id: 'process-cpu-warning', threshold: 50, for: '2s' }], true).rules);
+    const source = new MonitorDashboardSource(monitor, () => undefined);
+    let changes = 0;
+    source.onDidChange(() => changes++);
+    monitor.start();
+    await clock.tickAsync(3000);
+    assert.equal(source.header().status, 'healthy');
+    assert.equal(source.header().pid, 9);
+    cpu.value = 70;
+    await clock.tickAsync(4000);
+    await monitor.stop();
+    assert.equal(source.header().status, 'warning');
+    assert.deepEqual(source.alerts().map((a) => [a.id.split('/')[0], a.state]), [['process-cpu-warning', 'firing']]);
+    assert.ok(source.markers(0).some((m) => m.kind === 'alert' && m.level === 'warning'));
+    assert.ok(changes >= 7, 'one change per tick');
+    source.dispose();
+    monitor.dispose();
+  });
+});
