@@ -83,7 +83,7 @@ test('renders header, tiles and charts with ink on every canvas', async ({ page,
   assert.match(await text(page, '.dash-header .badge'), /Warning/);
   const roles = await page.locator('.tile').evaluateAll((els) => els.map((e) => e.dataset.role));
   assert.deepEqual(roles, ['cpu', 'memory', 'activeUsers', 'messagesPerSecond', 'latencyP95', 'errorRate']);
-  assert.match(await text(page, '.tile[data-role="memory"] .tile-value'), /MB$/);
+  assert.match(await text(page, '.tile[data-role="memory"] .tile-value'), /MiB$/);
   const ink = await inkByChart(page);
   assert.deepEqual(Object.keys(ink).sort(), ['chart-processCpu', 'chart-processMemory', 'chart-server', 'chart-systemNetwork', 'chart-systemUsage']);
   for (const [id, n] of Object.entries(ink)) {
