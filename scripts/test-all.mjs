@@ -119,6 +119,15 @@ async function main() {
     const r = await runStep('e2e', process.execPath, [path.join(repoRoot, 'scripts', 'e2e.mjs'), '--vsix', vsix]);
     return countsOf(r.code, r.output);
   });
+  await level('scenarios', async () => {
+    // The analyzer's diagnosis of the real example server under each load scenario,
+    // through the headless CLI (about 5.5 min: the leak rule needs 5 min of data).
+    const checks = await runStep('scenario-checks', bin('mocha'), ['--config', 'test/scenarios/.mocharc.json']);
+    const runs = await runStep('scenarios', process.execPath, [path.join(repoRoot, 'scripts', 'scenarios.mjs')]);
+    const a = countsOf(checks.code, checks.output);
+    const b = countsOf(runs.code, runs.output);
+    return { passed: a.passed + b.passed, failed: a.failed + b.failed };
+  });
   await level('cleanup', async () => {
     await stopAll();
     const left = watcher.survivors();
