@@ -25,9 +25,39 @@ export interface HttpAnswer {
   discard(): void;
 }
 
+/**
+ * Lets the caller's timer stop a request, headers or body. A plain object rather than
+ * an AbortSignal: node:http wires a signal into the request and the socket with
+ * listeners and an abort error per request, a measurable share of a loopback scrape.
+ */
+export class Cancellation {
+  private cancelled = false;
+  private handler: (() => void) | undefined;
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /** Stops the request it was given to (at once if one is set, else as soon as one is). */
+  cancel(): void {
+    if (!this.cancelled) {
+      this.cancelled = true;
+      this.handler?.();
+    }
+  }
+
+  /** Called by the getter: `handler` stops its request. */
+  onCancel(handler: () => void): void {
+    this.handler = handler;
+    if (this.cancelled) {
+      handler();
+    }
+  }
+}
+
 export interface HttpGetter {
   /** Sends a GET; never follows a redirect. Rejects with the transport's error (with its `code`). */
-  get(url: URL, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<HttpAnswer>;
+  get(url: URL, headers: Readonly<Record<string, string>>, cancellation: Cancellation): Promise<HttpAnswer>;
   /** Closes kept-alive connections. */
   dispose(): void;
 }
@@ -50,23 +80,25 @@ export class NodeHttpGetter implements HttpGetter {
     this.httpsAgent = new https.Agent(opts);
   }
 
-  async get(url: URL, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<HttpAnswer> {
+  async get(url: URL, headers: Readonly<Record<string, string>>, cancellation: Cancellation): Promise<HttpAnswer> {
     try {
-      return await this.once(url, headers, signal);
+      return await this.once(url, headers, cancellation);
     } catch (e) {
       // The server may close an idle kept-alive connection just as we reuse it; a
       // request that never reached it is safe to send once more, on a new one.
-      if ((e as { reusedSocket?: boolean }).reusedSocket === true && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && !signal.aborted) {
-        return this.once(url, headers, signal);
+      if ((e as { reusedSocket?: boolean }).reusedSocket === true && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && !cancellation.isCancelled) {
+        return this.once(url, headers, cancellation);
       }
       throw e;
     }
   }
 
-  private once(url: URL, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<HttpAnswer> {
+  private once(url: URL, headers: Readonly<Record<string, string>>, cancellation: Cancellation): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const isHttps = url.protocol === 'https:';
-      const req = (isHttps ? https : http).request(url, { method: 'GET', headers, agent: isHttps ? this.httpsAgent : this.httpAgent, signal });
+      const req = (isHttps ? https : http).request(url, { method: 'GET', headers, agent: isHttps ? this.httpsAgent : this.httpAgent });
+      // Destroying the request also ends a response whose body is still coming.
+      cancellation.onCancel(() => req.destroy(Object.assign(new Error('cancelled'), { code: 'ABORT_ERR' })));
       req.once('response', (res) => resolve(new NodeAnswer(res)));
       req.once('error', (e: Error) => {
         (e as { reusedSocket?: boolean }).reusedSocket = req.reusedSocket;
@@ -139,8 +171,10 @@ class NodeAnswer implements HttpAnswer {
 /** The same interface over a fetch implementation (tests inject one). */
 export function fetchGetter(fetchImpl: typeof fetch): HttpGetter {
   return {
-    async get(url, headers, signal) {
-      const res = await fetchImpl(url.href, { headers, signal, redirect: 'manual' });
+    async get(url, headers, cancellation) {
+      const ac = new AbortController();
+      cancellation.onCancel(() => ac.abort());
+      const res = await fetchImpl(url.href, { headers, signal: ac.signal, redirect: 'manual' });
       return new FetchAnswer(res);
     },
     dispose() {

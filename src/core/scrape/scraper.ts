@@ -8,8 +8,8 @@
 import { Clock } from '../clock';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
-import { fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
-import { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
+import { Cancellation, fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
+import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
 import { DEFAULT_MAX_SERIES, ExpositionFormat, StringInterner, parseExposition } from './parser';
 
 export { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
@@ -84,6 +84,8 @@ export class Scraper {
   private readonly maxSeries: number;
   private readonly http: HttpGetter;
   private readonly headers: Readonly<Record<string, string>> = { Accept: SCRAPE_ACCEPT };
+  /** The URL is fixed for the scraper's life, so it is checked once (on the first scrape, where a bad one is reported). */
+  private urlCheck: MetricsUrlCheck | undefined;
 
   constructor(private readonly opts: ScraperOptions) {
     this.deriver = new ScrapeDeriver(opts.derive);
@@ -130,17 +132,17 @@ export class Scraper {
   }
 
   private async scrapeOnce(timeMs: number, problems: SourceProblem[]): Promise<{ samples: Sample[]; seriesCount: number }> {
-    const check = validateMetricsUrl(this.opts.url, { allowRemote: this.opts.allowRemote === true });
+    const check = (this.urlCheck ??= validateMetricsUrl(this.opts.url, { allowRemote: this.opts.allowRemote === true }));
     if (!check.ok) {
       throw new ScrapeFailure(check.message);
     }
     const url = check.url.href;
     const where = `${url} (${METRICS_URL_SETTING})`;
-    const ac = new AbortController();
+    const cancellation = new Cancellation();
     let timedOut = false;
     const timer = this.opts.clock.setTimeout(() => {
       timedOut = true;
-      ac.abort();
+      cancellation.cancel();
     }, this.opts.timeoutMs);
     let body: { text: string; cut: boolean };
     let contentType: string;
@@ -148,7 +150,7 @@ export class Scraper {
       let res: HttpAnswer;
       try {
         // Redirects are not followed: a loopback URL must not lead off the machine.
-        res = await this.http.get(check.url, this.headers, ac.signal);
+        res = await this.http.get(check.url, this.headers, cancellation);
       } catch (e) {
         throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
       }
