@@ -1,7 +1,10 @@
 /**
- * Activation, headless: in fresh processes, the time to load the core bundled as
- * the extension is (esbuild, minified, CommonJS, node20), construct the Monitor,
- * configure it, start, and finish the first tick against the real chat server.
+ * Activation, headless, in fresh processes: what activate() does before it returns —
+ * load the core bundled as the extension is (esbuild, minified, CommonJS, node20),
+ * construct the Monitor, configure it, start, build the first status bar model —
+ * which is what VS Code reports as activation time. The first sample (locating the
+ * process, sampling, scraping the real chat server) runs after activate() returned,
+ * so it is its own row, with its own budget: numbers within one sample interval.
  * A stub `vscode` module is deliberately not used: it would time the stub.
  */
 import { execFile } from 'node:child_process';
@@ -19,10 +22,17 @@ interface Probe {
   readonly loadMs: number;
   readonly constructMs: number;
   readonly configureMs: number;
-  readonly firstTickMs: number;
+  readonly statusMs: number;
+  readonly activateMs: number;
+  readonly firstSampleMs: number;
   readonly totalMs: number;
+  readonly statusTextAtActivation: string;
   readonly statusText: string;
 }
+
+const ACTIVATE_BUDGET_MS = 50;
+/** The default chatroomMonitor.sampleIntervalMs: the first numbers should not wait longer than the next would. */
+const FIRST_SAMPLE_BUDGET_MS = 1000;
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const { port } = requireTarget(ctx);
@@ -51,16 +61,26 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       probes.push(p);
     }
   }
-  const total = distributionOf(probes.map((p) => p.totalMs));
-  const part = (k: keyof Omit<Probe, 'statusText'>) => distributionOf(probes.map((p) => p[k])).median;
+  const activate = distributionOf(probes.map((p) => p.activateMs));
+  const firstSample = distributionOf(probes.map((p) => p.firstSampleMs));
+  const part = (k: 'loadMs' | 'constructMs' | 'configureMs' | 'statusMs') => distributionOf(probes.map((p) => p[k])).median;
+  const shown = probes.at(-1)?.statusText ?? '';
   return [
     {
       id: 'activation.headless',
-      figure: 'activation: load + construct + configure + first tick (headless)',
-      ours: { value: total.median, unit: 'ms', p99: total.p99 },
-      budget: { text: '≤ 50 ms', holds: total.median <= 50 },
-      note: `medians: load ${part('loadMs').toFixed(1)}, construct ${part('constructMs').toFixed(1)}, configure+start ${part('configureMs').toFixed(1)}, first tick ${part('firstTickMs').toFixed(1)} ms; real VS Code activation time not read (code-server run not automated here).`,
-      raw: { runs, probes, total },
+      figure: 'activation: load + construct + configure + status bar (what activate() does)',
+      ours: { value: activate.median, unit: 'ms', p99: activate.p99 },
+      budget: { text: `≤ ${ACTIVATE_BUDGET_MS} ms`, holds: activate.median <= ACTIVATE_BUDGET_MS },
+      note: `medians: load ${part('loadMs').toFixed(1)}, construct ${part('constructMs').toFixed(1)}, configure+start ${part('configureMs').toFixed(1)}, status bar ${part('statusMs').toFixed(2)} ms; real VS Code activation time not read (code-server run not automated here).`,
+      raw: { runs, probes, activate },
+    },
+    {
+      id: 'activation.firstSample',
+      figure: 'first sample after activation (locate by port, sample, scrape)',
+      ours: { value: firstSample.median, unit: 'ms', p99: firstSample.p99, what: 'wall' },
+      budget: { text: `≤ ${FIRST_SAMPLE_BUDGET_MS} ms (one interval)`, holds: firstSample.median <= FIRST_SAMPLE_BUDGET_MS },
+      note: `runs after activate() returned, in the background; status bar then shows ${JSON.stringify(shown)}.`,
+      raw: { firstSample },
     },
   ];
 }

@@ -25,6 +25,8 @@ interface LoopResult {
   readonly renders: number;
   readonly scraped: boolean;
   readonly series: number;
+  /** CPU ms per tick in each 10 s window, in order. */
+  readonly windowCpuMsPerTick: readonly number[];
   readonly error?: string;
 }
 
@@ -89,7 +91,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       budget: { text: `≤ ${BUDGET_PERCENT_OF_CORE}% of one core`, holds: oursPct <= BUDGET_PERCENT_OF_CORE },
       note:
         `real chat server on 127.0.0.1:${port} with /metrics scraped (${ours.series} series); ${(ours.cpuUs / 1000 / ours.ticks).toFixed(2)} ms CPU per tick at 1 Hz; ` +
-        `back-to-back ticks: ${(parts.tickCpuUs! / 1000).toFixed(2)} ms, of which the scrape ${(parts.scrapeCpuUs! / 1000).toFixed(2)} ms.`,
+        `back-to-back ticks: ${(parts.tickCpuUs! / 1000).toFixed(2)} ms, of which the scrape ${(parts.scrapeCpuUs! / 1000).toFixed(2)} ms; ` +
+        `per 10 s window: ${ours.windowCpuMsPerTick.map((v) => v.toFixed(1)).join(', ')} ms/tick (the first carries the JIT warm-up).`,
       raw: { ours, pidusageSi: libs, seconds, breakdownCpuUs: parts },
     },
   ];

@@ -16,6 +16,7 @@ import { configForPort, portableDeps } from './lib/realMonitor';
 
 /** Ticks before measuring: module loading and the first scrape are activation, not steady state. */
 const WARMUP_TICKS = 3;
+const WINDOW_MS = 10_000;
 
 async function main(): Promise<void> {
   const mode = process.argv[2] === 'portable' ? 'portable' : 'linux';
@@ -65,7 +66,15 @@ async function main(): Promise<void> {
   const cpu0 = cpuWithChildrenUs();
   const kids0 = reapedChildrenCpuUs();
   const t0 = performance.now();
-  await sleep(seconds * 1000);
+  // CPU per 10 s window as well: the first windows carry the JIT's warm-up (compiling
+  // the parser, the HTTP client…), the later ones the steady state.
+  const windowCpuMsPerTick: number[] = [];
+  for (let left = seconds * 1000; left > 0; left -= WINDOW_MS) {
+    const c = cpuWithChildrenUs();
+    const n = ticks;
+    await sleep(Math.min(WINDOW_MS, left));
+    windowCpuMsPerTick.push((cpuWithChildrenUs() - c) / 1000 / Math.max(1, ticks - n));
+  }
   const cpuUs = cpuWithChildrenUs() - cpu0;
   const childCpuUs = reapedChildrenCpuUs() - kids0;
   const wallMs = performance.now() - t0;
@@ -75,7 +84,7 @@ async function main(): Promise<void> {
   await monitor.stop();
   monitor.dispose();
   process.stdout.write(
-    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, scraped, series: monitor.store.seriesCount, textLength }) + '\n',
+    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, scraped, series: monitor.store.seriesCount, textLength, windowCpuMsPerTick }) + '\n',
   );
 }
 

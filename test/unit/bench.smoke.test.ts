@@ -46,6 +46,7 @@ const EXPECTED_ROWS = [
   'dashboard.firstRender',
   'dashboard.update',
   'activation.headless',
+  'activation.firstSample',
   'bundle.extension',
   'bundle.webview',
 ];
