@@ -28,6 +28,7 @@ export class ScrapeSource implements TickSource {
     }
     if (url !== this.url || !this.scraper) {
       this.url = url;
+      this.scraper?.dispose(); // closes its kept-alive connection to the old URL
       this.scraper = new Scraper({
         url,
         // Below the interval, so a hanging endpoint never delays the next tick.
@@ -39,5 +40,10 @@ export class ScrapeSource implements TickSource {
     }
     const r = await this.scraper.scrape();
     return { samples: r.samples, problems: r.problems };
+  }
+
+  dispose(): void {
+    this.scraper?.dispose();
+    this.scraper = undefined;
   }
 }
