@@ -1,16 +1,9 @@
 /** Deterministic pseudo-random data, so every run measures the same inputs. */
 
-/** mulberry32: a small, fast, well-mixed 32-bit generator; returns [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../test/unit/analyze/synthetic';
+
+/** The same generator the analyzer's tests use (mulberry32), so inputs are reproducible. */
+export const seededRandom = mulberry32;
 
 /** A bounded random walk around `start`, like a CPU % or RSS series. */
 export function randomWalk(n: number, seed: number, start = 50, step = 2, min = 0, max = 100): Float64Array {

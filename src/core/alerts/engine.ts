@@ -1,11 +1,10 @@
 import { Clock } from '../clock';
 import { Emitter, Event, Disposable } from '../events';
-import { formatDuration } from '../format';
 import { Labels } from '../model';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
 import { Alert, AlertHistoryEntry, AlertState, AlertTransition, TransitionReason } from './alert';
-import { formatPromDuration } from './duration';
 import { compare, CompiledRule, levelRank } from './rule';
+import { RuleTexts, ruleTexts } from './ruleTexts';
 import { renderTemplate, TemplateVariable } from './template';
 import { formatWithUnit } from './units';
 
@@ -102,7 +101,7 @@ export class AlertEngine implements Disposable {
   private readonly historyLimit: number;
   private readonly noDataTicks: number;
   private readonly transitionEmitter = new Emitter<AlertTransition>();
-  private readonly textCache = new WeakMap<CompiledRule, Readonly<Record<Exclude<TemplateVariable, 'value'>, string>>>();
+  private readonly textCache = new WeakMap<CompiledRule, RuleTexts>();
 
   /** Every transition, notified or not, in evaluation order. */
   readonly onTransition: Event<AlertTransition> = this.transitionEmitter.event;
@@ -484,17 +483,7 @@ export class AlertEngine implements Disposable {
   private ruleTexts(rule: CompiledRule): Readonly<Record<Exclude<TemplateVariable, 'value'>, string>> {
     let texts = this.textCache.get(rule);
     if (!texts) {
-      texts = {
-        threshold: formatWithUnit(rule.threshold, rule.unit),
-        unit: rule.unit.symbol,
-        metric: rule.displayMetric,
-        for: formatPromDuration(rule.forMs),
-        level: rule.level,
-        op: rule.op,
-        id: rule.id,
-        limit: rule.forecast ? formatWithUnit(rule.forecast.limit, rule.forecast.limitUnit) : '',
-        within: rule.forecast ? formatDuration(rule.forecast.withinMs) : '',
-      };
+      texts = ruleTexts(rule);
       this.textCache.set(rule, texts);
     }
     return texts;

@@ -3,7 +3,7 @@ import { formatDuration } from '../format';
 import { LabelMatcher } from '../store/seriesStore';
 import { formatPromDuration } from './duration';
 import { CompiledRule } from './rule';
-import { TemplateVariable } from './template';
+import { ruleTexts } from './ruleTexts';
 import { formatWithUnit, UnitSpec } from './units';
 
 export interface PrometheusExportOptions {
@@ -195,17 +195,7 @@ function goTemplate(rule: CompiledRule, which: 'title' | 'message'): string {
     ) + `${valueTemplate(f.limitUnit)}).`;
   }
   const t = rule[which];
-  const literalVars: Record<Exclude<TemplateVariable, 'value'>, string> = {
-    threshold: formatWithUnit(rule.threshold, rule.unit),
-    unit: rule.unit.symbol,
-    metric: rule.displayMetric,
-    for: formatPromDuration(rule.forMs),
-    level: rule.level,
-    op: rule.op,
-    id: rule.id,
-    limit: rule.forecast ? formatWithUnit(rule.forecast.limit, rule.forecast.limitUnit) : '',
-    within: rule.forecast ? formatDuration(rule.forecast.withinMs) : '',
-  };
+  const literalVars = ruleTexts(rule);
   let out = '';
   for (const p of t.parts) {
     if (typeof p === 'string') {

@@ -485,20 +485,26 @@ class ExpositionParser {
   private familyForMetadata(name: string): MutableFamily {
     let f = this.byName.get(name);
     if (!f) {
-      f = {
-        name,
-        type: this.openMetrics ? 'unknown' : 'untyped',
-        help: '',
-        unit: '',
-        samples: [],
-        created: [],
-        typeSeen: false,
-        helpSeen: false,
-      };
-      this.byName.set(name, f);
-      this.families.push(f);
+      f = this.newFamily(name);
     }
     this.current = f;
+    return f;
+  }
+
+  /** A family seen for the first time (by metadata or by a sample), typed later if at all. */
+  private newFamily(name: string): MutableFamily {
+    const f: MutableFamily = {
+      name,
+      type: this.openMetrics ? 'unknown' : 'untyped',
+      help: '',
+      unit: '',
+      samples: [],
+      created: [],
+      typeSeen: false,
+      helpSeen: false,
+    };
+    this.byName.set(name, f);
+    this.families.push(f);
     return f;
   }
 
@@ -859,18 +865,7 @@ class ExpositionParser {
       }
     }
     if (f === undefined) {
-      f = {
-        name,
-        type: this.openMetrics ? 'unknown' : 'untyped',
-        help: '',
-        unit: '',
-        samples: [],
-        created: [],
-        typeSeen: false,
-        helpSeen: false,
-      };
-      this.byName.set(name, f);
-      this.families.push(f);
+      f = this.newFamily(name);
     }
     this.current = f;
     this.lastSampleName = name;
