@@ -39,6 +39,17 @@ export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
+/** Unlabelled samples from (name, value) pairs, leaving out values that are unknown or not finite. */
+export function finiteSamples(pairs: readonly (readonly [string, number | undefined])[]): Sample[] {
+  const out: Sample[] = [];
+  for (const [name, value] of pairs) {
+    if (value !== undefined && Number.isFinite(value)) {
+      out.push({ name, labels: NO_LABELS, value });
+    }
+  }
+  return out;
+}
+
 /** Names of the series the monitor measures itself (not scraped). Units in names. */
 export const Metric = {
   processCpuPercent: 'process_cpu_usage_percent',

@@ -4,7 +4,7 @@
  * sample, synchronously (see readProcFileSync and ProcFile for why), and starts no
  * child process; elsewhere `createProcessSampler` returns the pidusage-based sampler.
  */
-import { Metric, NO_LABELS, Sample } from '../model';
+import { finiteSamples, Metric, Sample } from '../model';
 import {
   bootTimeMsSync,
   CLOCK_TICKS_PER_SECOND,
@@ -243,17 +243,12 @@ export class ProcfsProcessSampler implements ProcessSampler {
 
 /** The process' samples under the names in `Metric`; values that are unknown are left out. */
 export function processStatsToSamples(s: ProcessStats): Sample[] {
-  const out: Sample[] = [];
-  const add = (name: string, value: number | undefined): void => {
-    if (value !== undefined && Number.isFinite(value)) {
-      out.push({ name, labels: NO_LABELS, value });
-    }
-  };
-  add(Metric.processCpuPercent, s.cpuPercent);
-  add(Metric.processRssBytes, s.rssBytes);
-  add(Metric.processOpenFds, s.openFds);
-  add(Metric.processMaxFds, s.maxFds);
-  add(Metric.processThreads, s.threads);
-  add(Metric.processUptimeSeconds, s.uptimeSeconds);
-  return out;
+  return finiteSamples([
+    [Metric.processCpuPercent, s.cpuPercent],
+    [Metric.processRssBytes, s.rssBytes],
+    [Metric.processOpenFds, s.openFds],
+    [Metric.processMaxFds, s.maxFds],
+    [Metric.processThreads, s.threads],
+    [Metric.processUptimeSeconds, s.uptimeSeconds],
+  ]);
 }

@@ -5,7 +5,7 @@
  * call per sample, no child process; elsewhere `createSystemSampler` returns the
  * systeminformation-based sampler.
  */
-import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
+import { finiteSamples, Metric, Sample, SourceProblem } from '../model';
 import { CpuTimes, machineProcFile, parseCpuTimes, parseMemInfo, parseNetDev } from '../process/procfs';
 import { DiskUsage, DiskUsageReader } from './diskUsage';
 import { NetReading, netRatesBetween, systemCpuPercentBetween } from './systemMath';
@@ -132,20 +132,15 @@ function readNetDev(): string {
 
 /** The machine's samples under the names in `Metric`; values that are unknown are left out. */
 export function systemStatsToSamples(s: SystemStats): Sample[] {
-  const out: Sample[] = [];
-  const add = (name: string, value: number | undefined): void => {
-    if (value !== undefined && Number.isFinite(value)) {
-      out.push({ name, labels: NO_LABELS, value });
-    }
-  };
-  add(Metric.systemCpuPercent, s.cpuPercent);
-  add(Metric.systemMemoryUsedBytes, s.memoryUsedBytes);
-  add(Metric.systemMemoryTotalBytes, s.memoryTotalBytes);
-  add(Metric.systemMemoryPercent, s.memoryPercent);
-  add(Metric.systemDiskUsedBytes, s.diskUsedBytes);
-  add(Metric.systemDiskTotalBytes, s.diskTotalBytes);
-  add(Metric.systemDiskPercent, s.diskPercent);
-  add(Metric.systemNetRxBytesPerSecond, s.netRxBytesPerSecond);
-  add(Metric.systemNetTxBytesPerSecond, s.netTxBytesPerSecond);
-  return out;
+  return finiteSamples([
+    [Metric.systemCpuPercent, s.cpuPercent],
+    [Metric.systemMemoryUsedBytes, s.memoryUsedBytes],
+    [Metric.systemMemoryTotalBytes, s.memoryTotalBytes],
+    [Metric.systemMemoryPercent, s.memoryPercent],
+    [Metric.systemDiskUsedBytes, s.diskUsedBytes],
+    [Metric.systemDiskTotalBytes, s.diskTotalBytes],
+    [Metric.systemDiskPercent, s.diskPercent],
+    [Metric.systemNetRxBytesPerSecond, s.netRxBytesPerSecond],
+    [Metric.systemNetTxBytesPerSecond, s.netTxBytesPerSecond],
+  ]);
 }
