@@ -3,9 +3,10 @@
  * extension host so a test can make the watched server work and then stop it at
  * the moment the test needs the load gone (a resolved alert).
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { startNode } from '../../e2e/support/childProcesses';
 
 /** A running load generator. */
 export interface RunningLoad {
@@ -24,17 +25,6 @@ export function examplesDir(): string {
   return process.env.CRM_EXAMPLES_DIR ?? path.resolve(__dirname, '..', '..', '..', '..', 'examples');
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) {
-    return;
-  }
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
 /**
  * Starts `node load.js --scenario <scenario>` against ws://127.0.0.1:<port>, in its own
  * process group so stop() also ends anything it started. Bounded by `durationS` even
@@ -45,28 +35,8 @@ export function startLoad(o: { port: number; scenario: string; users: number; ra
   if (!fs.existsSync(script)) {
     throw new Error(`The load generator is missing: ${script} does not exist (set CRM_EXAMPLES_DIR to the examples folder).`);
   }
-  const args = [script, '--url', `ws://127.0.0.1:${o.port}`, '--scenario', o.scenario, '--users', String(o.users), '--rate', String(o.rate), '--duration', `${o.durationS}s`];
+  const args = ['--url', `ws://127.0.0.1:${o.port}`, '--scenario', o.scenario, '--users', String(o.users), '--rate', String(o.rate), '--duration', `${o.durationS}s`];
   // Under the desktop runner the host's execPath is Electron: this makes it plain Node.
   const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out = (out + b.toString()).slice(-16000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    child,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return;
-      }
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return startNode(script, args, env);
 }
