@@ -2,7 +2,10 @@
  * The arithmetic of system figures, as pure functions of two readings so the rules
  * (rates over real elapsed time, counter resets skipped) are tested with fixtures.
  */
+import type { SourceProblem } from '../model';
 import type { CpuTimes, InterfaceCounters } from '../process/procfs';
+import type { DiskUsage } from './diskUsage';
+import type { SystemSampleResult } from './systemSampler';
 
 /** Busy share of the whole machine between two /proc/stat readings; 100 = every CPU busy. */
 export function systemCpuPercentBetween(prev: CpuTimes, next: CpuTimes): number | undefined {
@@ -62,5 +65,37 @@ export function netRatesBetween(prev: NetReading, next: NetReading): NetRates {
   return {
     rxBytesPerSecond: rxValid ? rx / seconds : undefined,
     txBytesPerSecond: txValid ? tx / seconds : undefined,
+  };
+}
+
+/**
+ * A sample from the parts both samplers read (/proc or systeminformation): memory
+ * "used" is total − available, and a disk that could not be read is a problem
+ * sentence while CPU, memory and network are still reported.
+ */
+export function systemSampleOf(parts: {
+  readonly cpuPercent: number | undefined;
+  readonly memoryTotalBytes: number;
+  readonly memoryAvailableBytes: number;
+  readonly disk: DiskUsage | SourceProblem;
+  readonly rates: Partial<NetRates>;
+}): SystemSampleResult {
+  const { cpuPercent, memoryTotalBytes: total, disk, rates } = parts;
+  const used = total - parts.memoryAvailableBytes;
+  const diskOk = 'usedBytes' in disk;
+  return {
+    kind: 'ok',
+    problems: diskOk ? [] : [disk],
+    stats: {
+      cpuPercent,
+      memoryUsedBytes: used,
+      memoryTotalBytes: total,
+      memoryPercent: total > 0 ? (used / total) * 100 : 0,
+      diskUsedBytes: diskOk ? disk.usedBytes : undefined,
+      diskTotalBytes: diskOk ? disk.totalBytes : undefined,
+      diskPercent: diskOk ? disk.percent : undefined,
+      netRxBytesPerSecond: rates.rxBytesPerSecond,
+      netTxBytesPerSecond: rates.txBytesPerSecond,
+    },
   };
 }

@@ -8,7 +8,7 @@
 import { finiteSamples, Metric, Sample, SourceProblem } from '../model';
 import { CpuTimes, machineProcFile, parseCpuTimes, parseMemInfo, parseNetDev } from '../process/procfs';
 import { DiskUsage, DiskUsageReader } from './diskUsage';
-import { NetReading, netRatesBetween, systemCpuPercentBetween } from './systemMath';
+import { NetReading, netRatesBetween, systemCpuPercentBetween, systemSampleOf } from './systemMath';
 import { PortableSystemSampler } from './systemSamplerPortable';
 
 export interface SystemStats {
@@ -96,28 +96,7 @@ export class ProcfsSystemSampler implements SystemSampler {
     const net: NetReading = { atMs, interfaces: parseNetDev(netText) };
     const rates = this.prevNet ? netRatesBetween(this.prevNet, net) : {};
     this.prevNet = net;
-    const usedBytes = mem.totalBytes - mem.availableBytes;
-    const problems: SourceProblem[] = [];
-    const d = disk;
-    const diskOk = 'usedBytes' in d;
-    if (!diskOk) {
-      problems.push(d);
-    }
-    return {
-      kind: 'ok',
-      problems,
-      stats: {
-        cpuPercent,
-        memoryUsedBytes: usedBytes,
-        memoryTotalBytes: mem.totalBytes,
-        memoryPercent: mem.totalBytes > 0 ? (usedBytes / mem.totalBytes) * 100 : 0,
-        diskUsedBytes: diskOk ? d.usedBytes : undefined,
-        diskTotalBytes: diskOk ? d.totalBytes : undefined,
-        diskPercent: diskOk ? d.percent : undefined,
-        netRxBytesPerSecond: rates.rxBytesPerSecond,
-        netTxBytesPerSecond: rates.txBytesPerSecond,
-      },
-    };
+    return systemSampleOf({ cpuPercent, memoryTotalBytes: mem.totalBytes, memoryAvailableBytes: mem.availableBytes, disk, rates });
   }
 }
 

@@ -2,9 +2,8 @@
  * The system sampler where there is no /proc: systeminformation for CPU, memory
  * and interface counters; disk through the same statfs call as on Linux.
  */
-import type { SourceProblem } from '../model';
 import type { InterfaceCounters } from '../process/procfs';
-import { NetReading, netRatesBetween } from './systemMath';
+import { NetReading, netRatesBetween, systemSampleOf } from './systemMath';
 import type { SystemSampleResult, SystemSampler, SystemSamplerOptions } from './systemSampler';
 import { readDiskUsage } from './diskUsage';
 
@@ -32,27 +31,7 @@ export class PortableSystemSampler implements SystemSampler {
       // currentLoad's first figure averages since boot, not over the last interval.
       const cpuPercent = this.primed ? load.currentLoad : undefined;
       this.primed = true;
-      const used = mem.total - mem.available;
-      const problems: SourceProblem[] = [];
-      const diskOk = 'usedBytes' in disk;
-      if (!diskOk) {
-        problems.push(disk);
-      }
-      return {
-        kind: 'ok',
-        problems,
-        stats: {
-          cpuPercent,
-          memoryUsedBytes: used,
-          memoryTotalBytes: mem.total,
-          memoryPercent: mem.total > 0 ? (used / mem.total) * 100 : 0,
-          diskUsedBytes: diskOk ? disk.usedBytes : undefined,
-          diskTotalBytes: diskOk ? disk.totalBytes : undefined,
-          diskPercent: diskOk ? disk.percent : undefined,
-          netRxBytesPerSecond: rates.rxBytesPerSecond,
-          netTxBytesPerSecond: rates.txBytesPerSecond,
-        },
-      };
+      return systemSampleOf({ cpuPercent, memoryTotalBytes: mem.total, memoryAvailableBytes: mem.available, disk, rates });
     } catch (e) {
       return { kind: 'error', message: `Could not read system figures: ${e instanceof Error ? e.message : String(e)}.` };
     }
