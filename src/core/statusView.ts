@@ -96,7 +96,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   const disk = v(Metric.systemDiskPercent);
   const rx = v(Metric.systemNetRxBytesPerSecond);
   const tx = v(Metric.systemNetTxBytesPerSecond);
-  const isScrape = (x: SourceProblem) => x.source === SCRAPE_SOURCE || x.source === 'scrape';
+  const isScrape = (x: SourceProblem) => x.source === SCRAPE_SOURCE;
   const scrapeProblem = input.problems.find(isScrape);
   const scrapeUp = v(Metric.scrapeUp);
   const scrapeLine =

@@ -1,6 +1,6 @@
 import { Clock } from '../clock';
 import { effectiveMetricsUrl, MonitorConfig } from '../config';
-import { Scraper } from '../scrape/scraper';
+import { SCRAPE_SOURCE, Scraper } from '../scrape/scraper';
 import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from './tickSource';
 
 /**
@@ -9,7 +9,8 @@ import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from './tickSourc
  * restarts; a new URL gets a new scraper (counter and histogram state restart).
  */
 export class ScrapeSource implements TickSource {
-  readonly id = 'scrape';
+  /** The same source name the scraper's own problems carry, so the UI groups them. */
+  readonly id = SCRAPE_SOURCE;
   private scraper: Scraper | undefined;
   private url: string | undefined;
 
