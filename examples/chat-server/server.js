@@ -6,6 +6,7 @@
 //   node examples/chat-server/server.js --port 0
 //   -> chat-server listening on http://127.0.0.1:PORT (pid PID)
 
+const cluster = require('node:cluster');
 const http = require('node:http');
 const { WebSocketServer } = require('ws');
 const { createChatMetrics } = require('./chatMetrics');
@@ -244,6 +245,10 @@ async function main() {
     process.exitCode = 2;
     return;
   }
+  if (options.workers > 1 && cluster.isPrimary) {
+    runPrimary(options.workers);
+    return;
+  }
   let server;
   try {
     server = await startChatServer(options);
@@ -264,6 +269,30 @@ async function main() {
     // WHY the hard deadline: a client that ignores the close handshake must not keep us past 2 s.
     setTimeout(() => process.exit(0), 1500).unref();
     server.close().then(() => process.exit(0), () => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * With WEB_CONCURRENCY (or --workers) above 1 this process only forks the workers,
+ * which share the listening port through node:cluster, and passes a stop on to them.
+ * A worker that dies is not replaced: the supervisor above (the monitor, PM2…) sees
+ * the whole server end once every worker is gone, and decides.
+ */
+function runPrimary(workers) {
+  process.stdout.write(`chat-server primary (pid ${process.pid}) starting ${workers} workers\n`);
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) process.stderr.write(`chat-server: worker ${worker.process.pid} exited (${signal ?? `code ${code}`})\n`);
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stopping ? 0 : 1);
+  });
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -20,6 +20,9 @@ const FLAGS = {
   '--latency-ms': { key: 'latencyMs', env: 'CHAT_LATENCY_MS', kind: 'number', min: 0, max: LIMITS.latencyMs },
   '--leak-limit-bytes': { key: 'leakLimitBytes', env: 'CHAT_LEAK_LIMIT_BYTES', kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   '--allow-remote': { key: 'allowRemote', env: 'CHAT_ALLOW_REMOTE', kind: 'bool' },
+  // WEB_CONCURRENCY is the common convention for "how many worker processes"; the
+  // monitor's scale action sets it.
+  '--workers': { key: 'workers', env: 'WEB_CONCURRENCY', kind: 'int', min: 1, max: 64 },
 };
 
 /**
@@ -31,13 +34,14 @@ const FLAGS = {
  * @property {number} latencyMs simulated per-message persistence time (serial, so it queues under load).
  * @property {number} leakLimitBytes stop leaking once this many bytes are held.
  * @property {boolean} allowRemote allow a non-loopback host.
+ * @property {number} workers worker processes (node:cluster) sharing the port; 1 runs in this process.
  */
 
 /** @returns {ServerOptions} */
 function defaultServerOptions() {
   return {
     port: 8080, host: '127.0.0.1', cpuWorkMs: 0, leakBytes: 0, latencyMs: 0,
-    leakLimitBytes: DEFAULT_LEAK_LIMIT_BYTES, allowRemote: false,
+    leakLimitBytes: DEFAULT_LEAK_LIMIT_BYTES, allowRemote: false, workers: 1,
   };
 }
 
@@ -103,7 +107,7 @@ function parseServerOptions(argv, env = {}) {
 }
 
 function usage() {
-  return 'Usage: node examples/chat-server/server.js [--port 8080] [--host 127.0.0.1] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--leak-limit-bytes N] [--allow-remote].';
+  return 'Usage: node examples/chat-server/server.js [--port 8080] [--host 127.0.0.1] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--leak-limit-bytes N] [--allow-remote] [--workers N (or WEB_CONCURRENCY)].';
 }
 
 module.exports = { parseServerOptions, defaultServerOptions, isLoopbackHost, LIMITS, DEFAULT_LEAK_LIMIT_BYTES };

@@ -1,6 +1,7 @@
 import { Labels, Metric } from '../model';
 import { compileMatcher, LabelMatcher } from '../store/seriesStore';
 import { describeType, parseDuration } from './duration';
+import { ActionSpec, validateActions } from './ruleActions';
 import { CompiledTemplate, compileTemplate } from './template';
 import { inferUnit, unitFromOverride, UnitSpec } from './units';
 
@@ -33,6 +34,8 @@ interface CommonRuleConfig {
   /** Templates: {{value}} {{threshold}} {{unit}} {{metric}} {{for}} {{level}} {{op}} {{id}} {{labels.<name>}}. */
   title?: string;
   message?: string;
+  /** Automated actions when the alert starts firing (see ./ruleActions.ts). */
+  actions?: unknown[];
 }
 
 /**
@@ -120,12 +123,14 @@ export interface CompiledRule {
   /** Set when the unit came from the rule's `unit` field. */
   readonly unitOverride?: string;
   readonly forecast?: { readonly metric: string; readonly limit: number; readonly withinMs: number; readonly limitUnit: UnitSpec };
+  /** Validated actions to take when the alert starts firing (bad ones left out with a sentence). */
+  readonly actions?: readonly ActionSpec[];
 }
 
 /** The setting users write rules in; named in every problem sentence. */
 export const RULES_SETTING = 'chatroomMonitor.alerts.rules';
 
-const COMMON_FIELDS = ['kind', 'id', 'enabled', 'level', 'for', 'keepFiringFor', 'title', 'message'];
+const COMMON_FIELDS = ['kind', 'id', 'enabled', 'level', 'for', 'keepFiringFor', 'title', 'message', 'actions'];
 const FIELDS: Readonly<Record<CompiledRule['kind'], readonly string[]>> = {
   threshold: [...COMMON_FIELDS, 'metric', 'labels', 'op', 'threshold', 'clearThreshold', 'unit'],
   targetDown: COMMON_FIELDS,
@@ -302,6 +307,8 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   if (problems.length > startCount || !title || !message) {
     return undefined;
   }
+  // A bad action is left out with its sentence; the rule itself still alerts.
+  const actions = validateActions(o.actions, who, problems);
   const compiled = matchers.map(compileMatcher);
   const unit = kind === 'forecast' ? inferUnit(FORECAST_METRIC) : unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric);
   return {
@@ -322,6 +329,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     unit,
     ...(unitOverride !== undefined && kind !== 'forecast' ? { unitOverride } : {}),
     ...(forecast ? { forecast } : {}),
+    ...(actions.length > 0 ? { actions } : {}),
   };
 }
 
