@@ -1,7 +1,9 @@
 /**
  * The headless CLI over the same core as the extension:
  *   chatroom-monitor report --port 8080 --duration 60s [--json] [--fail-on warning|critical]
- * watches a server for the duration, then prints the report — for load tests in CI.
+ * watches a server for the duration, then prints the report — for load tests in CI;
+ *   chatroom-monitor run [--min-uptime 1s] [--max-restarts 10] [--audit FILE] [--report FILE] -- CMD ARGS…
+ * supervises a command (see ./run.ts).
  * Exit codes: 0 ok, 1 the status reached --fail-on, 2 bad arguments or settings.
  */
 import fs from 'node:fs';
@@ -13,14 +15,18 @@ import { renderMarkdown } from '../core/report/markdown';
 import { buildMonitorReport } from '../core/report/monitorReport';
 import { renderJson } from '../core/report/reportData';
 import { parseReportArgs, USAGE } from './args';
+import { RUN_USAGE, runCommand } from './run';
 
 const STATUS_RANK: Record<string, number> = { unknown: 0, healthy: 0, warning: 1, critical: 2 };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(`${USAGE}\n${RUN_USAGE}`);
     return command ? 0 : 2;
+  }
+  if (command === 'run') {
+    return runCommand(rest);
   }
   if (command !== 'report') {
     process.stderr.write(`chatroom-monitor: unknown command "${command}".\n\n${USAGE}`);

@@ -11,7 +11,7 @@ import { Issue, Severity } from '../analyze/issue';
 import { formatByUnit, formatDuration, formatNumber, formatTimestamp } from '../format';
 import { Metric, isOwnMetric } from '../model';
 import { codeSpan, escapeMarkdownText } from './markdownEscape';
-import { ReportAlert, ReportData } from './reportData';
+import { ReportAlert, ReportData, ReportOperations } from './reportData';
 
 const MAX_ANOMALIES_PER_SERIES = 5;
 const STATUS_LABEL = { healthy: '✅ Healthy', warning: '⚠️ Warning', critical: '🔴 Critical', unknown: '❔ Unknown (no data)' } as const;
@@ -39,6 +39,35 @@ const MACHINE_ROWS: readonly (readonly [string, string])[] = [
   [Metric.systemNetRxBytesPerSecond, 'Network in'],
   [Metric.systemNetTxBytesPerSecond, 'Network out'],
 ];
+
+/** The Operations section: what was done to the server, by whom, and with what result. */
+function operationsSection(ops: ReportOperations): string[] {
+  const out = ['## Operations', ''];
+  out.push(
+    `${ops.runs} run${ops.runs === 1 ? '' : 's'}, ${ops.restartsBySupervisor} restart${ops.restartsBySupervisor === 1 ? '' : 's'} by the supervisor` +
+      (ops.crashLoop ? ', then a **crash loop**: the supervisor gave up and left the server stopped.' : '.'),
+    '',
+  );
+  if (ops.entries.length === 0) {
+    out.push('No operation in this window.', '');
+    return out;
+  }
+  out.push('| Time | Action | Trigger | Result | Details |', '|---|---|---|---|---|');
+  for (const e of ops.entries) {
+    const status = e.signal ? `signal ${e.signal}` : e.exitCode !== undefined && e.exitCode !== null ? `exit code ${e.exitCode}` : '';
+    const details = [
+      status,
+      e.delayMs !== undefined ? `after ${e.delayMs} ms` : '',
+      e.message ?? '',
+      e.undone ? '(undone)' : '',
+    ].filter((x) => x !== '');
+    out.push(
+      `| ${escapeMarkdownText(e.time)} | ${escapeMarkdownText(e.action)}${e.mode ? ` (${escapeMarkdownText(e.mode)})` : ''} | ${escapeMarkdownText(e.trigger)} | ${escapeMarkdownText(e.result)} | ${escapeMarkdownText(details.join('; '))} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
 
 /** Renders the whole document. Never throws on a report built by buildReport. */
 export function renderMarkdown(report: ReportData): string {
@@ -86,6 +115,10 @@ export function renderMarkdown(report: ReportData): string {
   out.push(...alertTable(report.alerts.active, 'No alert is firing.'));
   out.push('### History', '');
   out.push(...alertTable(report.alerts.history, 'No alert fired in this window.'));
+
+  if (report.operations) {
+    out.push(...operationsSection(report.operations));
+  }
 
   out.push('## Issues and recommendations', '');
   if (a.issues.length === 0) {

@@ -1,6 +1,6 @@
 import { Alert, AlertHistoryEntry } from '../alerts/alert';
 import { Monitor } from '../monitor';
-import { buildReport, ReportAlert, ReportData, reportTargetFrom } from './reportData';
+import { buildReport, ReportAlert, ReportData, ReportOperations, reportTargetFrom } from './reportData';
 
 /** The report windows offered to users, in ms ('all' = everything the store keeps). */
 export const REPORT_WINDOWS = {
@@ -13,7 +13,7 @@ export const REPORT_WINDOWS = {
 export type ReportWindowId = keyof typeof REPORT_WINDOWS;
 
 /** One report, the same for the VS Code command and the headless CLI. */
-export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number): ReportData {
+export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations): ReportData {
   const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window];
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
@@ -28,6 +28,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
         .filter((h) => h.endMs >= fromMs)
         .map(historyAlert),
     },
+    ...(operations ? { operations } : {}),
   });
 }
 

@@ -25,6 +25,33 @@ export interface ReportAlert {
   readonly durationMs?: number;
 }
 
+/**
+ * One operation from the audit log, as the report shows it (the audit entry's fields
+ * that matter to a reader; `trigger` already in words).
+ */
+export interface ReportOperation {
+  readonly time: string;
+  readonly action: string;
+  /** "you", "the supervisor", "rule mem-high (Memory above 500 MiB: 572 MiB > 477 MiB)". */
+  readonly trigger: string;
+  readonly mode?: string;
+  readonly result: string;
+  readonly message?: string;
+  readonly durationMs: number;
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly delayMs?: number;
+  readonly undone?: boolean;
+}
+
+/** What the monitor did to the server in the window: restarts, scaling, profiles, undos. */
+export interface ReportOperations {
+  readonly runs: number;
+  readonly restartsBySupervisor: number;
+  readonly crashLoop: boolean;
+  readonly entries: readonly ReportOperation[];
+}
+
 export interface ReportTarget {
   /** For people: "node server.js" or the configured name. */
   readonly name: string;
@@ -43,6 +70,8 @@ export interface ReportInput {
   readonly alerts?: { readonly active?: readonly ReportAlert[]; readonly history?: readonly ReportAlert[] };
   /** Default "Chat server performance report". */
   readonly title?: string;
+  /** Present when the monitor started the server (or ran actions): the Operations section. */
+  readonly operations?: ReportOperations;
 }
 
 export interface ReportData {
@@ -55,6 +84,7 @@ export interface ReportData {
   readonly window: { readonly fromMs: number; readonly toMs: number; readonly durationMs: number; readonly from: string; readonly to: string };
   readonly analysis: Analysis;
   readonly alerts: { readonly active: readonly ReportAlert[]; readonly history: readonly ReportAlert[] };
+  readonly operations?: ReportOperations;
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -90,6 +120,7 @@ export function buildReport(input: ReportInput): ReportData {
     window: { fromMs, toMs, durationMs: Math.max(0, toMs - fromMs), from: iso(fromMs), to: iso(toMs) },
     analysis,
     alerts: { active, history },
+    ...(input.operations ? { operations: input.operations } : {}),
   };
 }
 

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { systemClock } from '../../../src/core/clock';
 import { nodeLauncher } from '../../../src/core/supervise/nodeLauncher';
 import { Supervisor, SupervisorEvent } from '../../../src/core/supervise/supervisor';
-
-/** True while `pid` is a live process (a zombie or a missing /proc entry counts as gone). */
-export function isRunning(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+import { isRunning } from './processHelpers';
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

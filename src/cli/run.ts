@@ -1,0 +1,225 @@
+/**
+ * `chatroom-monitor run [options] -- CMD ARGS…`: supervises a command with the same
+ * core as the extension (restarts with backoff, crash-loop detection, audit), watches
+ * it like `report` does, and at the end writes the report (with its Operations
+ * section) and leaves the audit log — so a CI job can run the server under it.
+ *
+ * Exit codes: 0 the command ran until --duration or Ctrl-C; 1 the supervisor gave
+ * up (crash loop) or the command could not be started; 2 bad arguments.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { compileAlertRules } from '../core/alerts/defaults';
+import { parseDuration } from '../core/alerts/duration';
+import { systemClock } from '../core/clock';
+import { parseConfig } from '../core/config';
+import { Monitor } from '../core/monitor';
+import { createMonitorDeps } from '../core/monitorDeps';
+import { renderMarkdown } from '../core/report/markdown';
+import { buildMonitorReport } from '../core/report/monitorReport';
+import { renderJson } from '../core/report/reportData';
+import { AuditLog } from '../core/supervise/audit';
+import { nodeLauncher } from '../core/supervise/nodeLauncher';
+import { Operations } from '../core/supervise/operations';
+import { operationsForReport } from '../core/supervise/operationsReport';
+import { DEFAULT_POLICY, describeExit } from '../core/supervise/policy';
+import { Supervisor } from '../core/supervise/supervisor';
+
+export const RUN_USAGE = `Usage: chatroom-monitor run [options] -- CMD ARGS…
+
+Runs CMD under the monitor's supervisor: restarted when it exits unexpectedly (delay
+from 100 ms growing ×1.5 up to 15 s), stopped after --max-restarts unstable runs,
+every operation written to the audit log; a report at the end.
+
+  --min-uptime 1s      a run shorter than this is unstable (default 1s)
+  --max-restarts 10    unstable runs tolerated in 5 minutes before giving up (default 10)
+  --audit FILE         append the audit log (JSON lines) to FILE
+  --report FILE        write the report to FILE (JSON when FILE ends in .json, else Markdown)
+  --duration D         stop the command after D (e.g. 60s, 5m); default: run until Ctrl-C
+  --port N             the server listens on N: watch it there (and scrape its /metrics)
+  --name NAME          name in sentences and the report
+  --quiet              no progress on stderr
+`;
+
+export interface RunArgs {
+  readonly command: string;
+  readonly args: string[];
+  readonly minUptimeMs: number;
+  readonly maxRestarts: number;
+  readonly audit?: string;
+  readonly report?: string;
+  readonly durationMs?: number;
+  readonly port?: number;
+  readonly name?: string;
+  readonly quiet: boolean;
+}
+
+export function parseRunArgs(argv: readonly string[]): { ok: true; args: RunArgs } | { ok: false; message: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'min-uptime': { type: 'string' },
+        'max-restarts': { type: 'string' },
+        audit: { type: 'string' },
+        report: { type: 'string' },
+        duration: { type: 'string' },
+        port: { type: 'string' },
+        name: { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message.replace(/^.*?: /, '') : String(err) };
+  }
+  const v = parsed.values;
+  const [command, ...args] = parsed.positionals;
+  if (!command) {
+    return { ok: false, message: 'Say which command to run after --, e.g. chatroom-monitor run -- node server.js.' };
+  }
+  const dur = (flag: string, text: string | undefined, fallback: number | undefined): number | undefined | string => {
+    if (text === undefined) {
+      return fallback;
+    }
+    const r = parseDuration(text);
+    return 'error' in r ? `--${flag} ${r.error}.` : r.ms;
+  };
+  const minUptimeMs = dur('min-uptime', v['min-uptime'], DEFAULT_POLICY.minUptimeMs);
+  const durationMs = dur('duration', v.duration, undefined);
+  for (const x of [minUptimeMs, durationMs]) {
+    if (typeof x === 'string') {
+      return { ok: false, message: x };
+    }
+  }
+  const int = (flag: string, text: string | undefined, min: number, max: number): number | undefined | string => {
+    if (text === undefined) {
+      return undefined;
+    }
+    const n = Number(text);
+    return Number.isInteger(n) && n >= min && n <= max ? n : `--${flag} must be a whole number from ${min} to ${max}, not "${text}".`;
+  };
+  const maxRestarts = int('max-restarts', v['max-restarts'], 0, 1000);
+  const port = int('port', v.port, 1, 65535);
+  for (const x of [maxRestarts, port]) {
+    if (typeof x === 'string') {
+      return { ok: false, message: x };
+    }
+  }
+  return {
+    ok: true,
+    args: {
+      command,
+      args,
+      minUptimeMs: minUptimeMs as number,
+      maxRestarts: (maxRestarts as number | undefined) ?? DEFAULT_POLICY.maxRestarts,
+      ...(v.audit ? { audit: v.audit } : {}),
+      ...(v.report ? { report: v.report } : {}),
+      ...(durationMs !== undefined ? { durationMs: durationMs as number } : {}),
+      ...(port !== undefined ? { port: port as number } : {}),
+      ...(v.name ? { name: v.name } : {}),
+      quiet: v.quiet ?? false,
+    },
+  };
+}
+
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const parsed = parseRunArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`chatroom-monitor: ${parsed.message}\n\n${RUN_USAGE}`);
+    return 2;
+  }
+  const a = parsed.args;
+  const say = (s: string) => !a.quiet && process.stderr.write(`chatroom-monitor: ${s}\n`);
+  const name = a.name ?? a.command.split('/').pop() ?? 'server';
+  const supervisor = new Supervisor({
+    clock: systemClock,
+    launcher: nodeLauncher,
+    name,
+    policy: { minUptimeMs: a.minUptimeMs, maxRestarts: a.maxRestarts },
+  });
+  const audit = new AuditLog({ clock: systemClock, ...(a.audit ? { file: a.audit } : {}), onProblem: say });
+  const ops = new Operations({ clock: systemClock, supervisor, audit });
+
+  // The same watching as `report`: by port when given (keeps history across restarts), else the leader's pid.
+  const monitor = new Monitor(createMonitorDeps({ diskPath: process.cwd() }));
+  monitor.setAlertRules(compileAlertRules([], true).rules);
+  const watch = (pid: number | undefined) => {
+    const { config } = parseConfig(
+      {
+        'target.port': a.port,
+        'target.pid': a.port === undefined ? pid : undefined,
+        'target.name': name,
+        // Long enough for a CI run; a longer one keeps the last day.
+        'history.minutes': Math.min(1440, Math.ceil((a.durationMs ?? 3_600_000) / 60_000) + 1),
+        ...(a.port === undefined ? { 'metrics.url': '' } : {}),
+      },
+      { allowRemoteMetrics: false },
+    );
+    monitor.configure(config);
+  };
+
+  supervisor.onLine((l) => (l.stream === 'stdout' ? process.stdout : process.stderr).write(`${l.text}\n`));
+  let done: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((r) => (done = r));
+  supervisor.onEvent((e) => {
+    if (e.type === 'started') {
+      say(`run ${e.run}: started pid ${e.pid}`);
+      if (e.run === 1 || a.port === undefined) {
+        watch(e.pid);
+      }
+    } else if (e.type === 'restartScheduled') {
+      say(`the command ended (${describeExit(e)}); restarting in ${e.delayMs} ms`);
+    } else if (e.type === 'crashLoop') {
+      say(`${e.alert.title}. ${e.alert.message}`);
+      for (const line of e.alert.lastStderr.slice(-10)) {
+        say(`  stderr: ${JSON.stringify(line)}`);
+      }
+    } else if (e.type === 'stopped' && e.reason !== 'user') {
+      done(1);
+    } else if (e.type === 'exited' && e.error) {
+      say(`could not start ${JSON.stringify(a.command)}: ${e.error}`);
+    }
+  });
+
+  const startMs = Date.now();
+  ops.start({ kind: 'cli' }, { command: a.command, args: a.args });
+  monitor.start();
+  const stopSoon = (why: string) => {
+    say(why);
+    done(0);
+  };
+  const onSignal = () => stopSoon('stopping (signal)…');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = a.durationMs !== undefined ? setTimeout(() => stopSoon(`${Math.round(a.durationMs! / 1000)} s are up; stopping…`), a.durationMs) : undefined;
+
+  // The core's timers do not keep a process alive (systemClock unrefs them); this one
+  // does, so the CLI waits out a restart delay instead of exiting in the middle of it.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  const code = await finished;
+  clearInterval(keepAlive);
+  if (timer) {
+    clearTimeout(timer);
+  }
+  await ops.stop({ kind: 'cli' });
+  await monitor.stop();
+  if (a.report) {
+    const nowMs = Date.now();
+    const report = buildMonitorReport(monitor, nowMs - startMs + 1000, nowMs, operationsForReport(audit.entries(), supervisor.runs, startMs));
+    fs.writeFileSync(a.report, a.report.endsWith('.json') ? renderJson(report) : renderMarkdown(report));
+    say(`report written to ${a.report}`);
+  }
+  if (a.audit) {
+    say(`audit log: ${a.audit}`);
+  }
+  monitor.dispose();
+  ops.dispose();
+  audit.dispose();
+  supervisor.dispose();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return code;
+}
