@@ -1,0 +1,36 @@
+/**
+ * Text a chat user (a room name), a server (HELP text, a label) or a process (argv)
+ * could choose to attack the editor with. Shared by the unit tests and the e2e server.
+ */
+export const HOSTILE_CORPUS: readonly string[] = [
+  '[Open Dashboard](command:workbench.action.terminal.sendSequence?{"text":"touch pwned\\n"})',
+  '[docs](https://evil.example/login)',
+  '![img](https://evil.example/x.png)',
+  'see https://evil.example/phish and http://127.0.0.1:1/x',
+  'www.evil.example/path and //evil.example/pr',
+  'mail admin@evil.example now',
+  '<https://evil.example/auto> <command:workbench.action.terminal.new>',
+  '<img src=x onerror=alert(1)>',
+  '</script><script>alert(1)</script>',
+  '<a href="command:workbench.action.terminal.new">x</a>',
+  '$(zap) $(pass~spin) \\$(error)',
+  '{{labels.room}} {{value}} {{ threshold }}',
+  '\u202Egnp.exe',
+  'a\u2066b\u2069c\u200Fd\u061C',
+  'z\u200Dw\u200Bj\uFEFFx\u2060y\u00ADs',
+  'nul\u0000bell\u0007esc\u001B[31mred\u007F\u0085c1',
+  'two\nlines\r\nthree\rfour\u2028five',
+  'tab\there',
+  'lone \uD800 high, lone \uDC00 low, pair \uD83D\uDE00 ok',
+  'tags \u{E0041}\u{E0042} vs \u{E0100}',
+  '*bold* _it_ `code` ~~del~~ # h | cell | \\ back',
+  '- list\n1. num\n> quote\n---',
+  '&lt; &amp; &#x3C;img&#62;',
+  '`a``b```c',
+  '| a | b |\n|---|---|\n| x | [y](command:z) |',
+  'x'.repeat(5000),
+  'word '.repeat(1000) + '[tail](command:workbench.action.terminal.new)',
+  'line\n'.repeat(50),
+  '',
+  ' ',
+];
