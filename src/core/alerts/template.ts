@@ -4,6 +4,8 @@
  * raw braces) and rendered only when an alert is shown, so evaluation stays cheap.
  */
 
+import { inertTemplateValue } from '../text/inertText';
+
 /** Placeholders every rule can use; `{{labels.<name>}}` is allowed as well. */
 export const TEMPLATE_VARIABLES = ['value', 'threshold', 'unit', 'metric', 'for', 'level', 'op', 'id', 'limit', 'within'] as const;
 
@@ -47,7 +49,12 @@ export function compileTemplate(source: string): { template: CompiledTemplate } 
   return { template: { source, parts } };
 }
 
-/** Fills a compiled template; a missing label renders as an empty string, as in Prometheus. */
+/**
+ * Fills a compiled template; a missing label renders as an empty string, as in
+ * Prometheus. Values come from the watched side, so each is substituted as inert
+ * text (one line, hidden characters named, bounded) and in one pass: `{{…}}` inside a
+ * value is never expanded. The result is plain text; each surface escapes it.
+ */
 export function renderTemplate(
   t: CompiledTemplate,
   vars: Readonly<Record<TemplateVariable, string>>,
@@ -58,9 +65,9 @@ export function renderTemplate(
     if (typeof p === 'string') {
       out += p;
     } else if ('v' in p) {
-      out += vars[p.v];
+      out += inertTemplateValue(vars[p.v]);
     } else {
-      out += labels[p.label] ?? '';
+      out += inertTemplateValue(labels[p.label] ?? '');
     }
   }
   return out;
