@@ -2,7 +2,7 @@
  * The report as a Markdown document a developer can paste into a pull request:
  * status and reasons first, then the server, the machine, the server's own metrics,
  * alerts, issues with evidence and recommendations, anomalies, trends and forecasts,
- * and how each figure was computed. Text from the server is escaped (markdownEscape).
+ * and how each figure was computed. Text from the server is inert (core/text/inertText).
  */
 import { DETECTOR_TABLE } from '../analyze/anomaly';
 import { SeriesStats } from '../analyze/analyzer';
@@ -10,8 +10,11 @@ import { Thresholds } from '../analyze/diagnose';
 import { Issue, Severity } from '../analyze/issue';
 import { formatByUnit, formatDuration, formatNumber, formatTimestamp } from '../format';
 import { Metric, isOwnMetric } from '../model';
-import { codeSpan, escapeMarkdownText } from './markdownEscape';
+import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/inertText';
 import { ReportAlert, ReportData, ReportOperations } from './reportData';
+
+/** The analyzer's own sentences quote series names, so they are inert too, with a longer cap. */
+const PROSE_CHARS = 2000;
 
 const MAX_ANOMALIES_PER_SERIES = 5;
 const STATUS_LABEL = { healthy: '✅ Healthy', warning: '⚠️ Warning', critical: '🔴 Critical', unknown: '❔ Unknown (no data)' } as const;
@@ -62,7 +65,7 @@ function operationsSection(ops: ReportOperations): string[] {
       e.undone ? '(undone)' : '',
     ].filter((x) => x !== '');
     out.push(
-      `| ${escapeMarkdownText(e.time)} | ${escapeMarkdownText(e.action)}${e.mode ? ` (${escapeMarkdownText(e.mode)})` : ''} | ${escapeMarkdownText(e.trigger)} | ${escapeMarkdownText(e.result)} | ${escapeMarkdownText(details.join('; '))} |`,
+      `| ${inertMarkdownText(e.time)} | ${inertMarkdownText(e.action)}${e.mode ? ` (${inertMarkdownText(e.mode)})` : ''} | ${inertMarkdownText(e.trigger)} | ${inertMarkdownText(e.result)} | ${inertMarkdownText(details.join('; '))} |`,
     );
   }
   out.push('');
@@ -74,7 +77,7 @@ export function renderMarkdown(report: ReportData): string {
   const a = report.analysis;
   const out: string[] = [];
   const w = report.window;
-  out.push(`# ${escapeMarkdownText(report.title)}`, '');
+  out.push(`# ${inertMarkdownText(report.title)}`, '');
   out.push(
     `**Server:** ${targetLine(report)}  `,
     `**Window:** ${formatTimestamp(w.fromMs)} → ${formatTimestamp(w.toMs)} (${formatDuration(w.durationMs)}), ${formatNumber(a.sampleCount)} samples  `,
@@ -83,10 +86,10 @@ export function renderMarkdown(report: ReportData): string {
   );
 
   out.push('## Summary', '');
-  out.push(`**Status: ${STATUS_LABEL[a.status] ?? escapeMarkdownText(String(a.status))}**`, '');
-  for (const r of a.reasons) out.push(`- ${escapeMarkdownText(r)}`);
+  out.push(`**Status: ${STATUS_LABEL[a.status] ?? inertMarkdownText(String(a.status))}**`, '');
+  for (const r of a.reasons) out.push(`- ${inertMarkdownText(r, PROSE_CHARS)}`);
   const infos = a.issues.filter((i) => i.severity === 'info');
-  for (const i of infos) out.push(`- ${escapeMarkdownText(i.title)} (info)`);
+  for (const i of infos) out.push(`- ${inertMarkdownText(i.title)} (info)`);
   if (a.forecasts.length > 0) {
     for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
   }
@@ -148,12 +151,12 @@ export function renderMarkdown(report: ReportData): string {
     for (const x of shown) {
       const name = stats.get(x.series)?.name ?? x.series;
       out.push(
-        `| ${codeSpan(x.series, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByUnit(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
+        `| ${inertMarkdownCode(x.series, INERT_LIMITS.code, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByUnit(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
       );
     }
     out.push('');
     for (const [series, n] of perSeries) {
-      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${codeSpan(series)}: ${n - MAX_ANOMALIES_PER_SERIES} more weaker intervals not listed.`);
+      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${inertMarkdownCode(series)}: ${n - MAX_ANOMALIES_PER_SERIES} more weaker intervals not listed.`);
     }
     if ([...perSeries.values()].some((n) => n > MAX_ANOMALIES_PER_SERIES)) out.push('');
   }
@@ -172,7 +175,7 @@ export function renderMarkdown(report: ReportData): string {
     out.push('| Series | Direction | Change per minute | R² | Samples |', '|---|---|---|---|---|');
     for (const t of moving) {
       out.push(
-        `| ${codeSpan(t.key, true)} | ${t.trend.direction} | ${signed(formatByUnit(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
+        `| ${inertMarkdownCode(t.key, INERT_LIMITS.code, true)} | ${t.trend.direction} | ${signed(formatByUnit(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
       );
     }
     out.push('');
@@ -180,7 +183,7 @@ export function renderMarkdown(report: ReportData): string {
   const corr = a.correlations.filter((c) => Number.isFinite(c.r));
   if (corr.length > 0) {
     out.push('| Correlation | r | Pairs |', '|---|---|---|');
-    for (const c of corr) out.push(`| ${codeSpan(c.a, true)} ~ ${codeSpan(c.b, true)} | ${c.r.toFixed(2)} | ${c.n} |`);
+    for (const c of corr) out.push(`| ${inertMarkdownCode(c.a, INERT_LIMITS.code, true)} ~ ${inertMarkdownCode(c.b, INERT_LIMITS.code, true)} | ${c.r.toFixed(2)} | ${c.n} |`);
     out.push('');
   }
 
@@ -190,12 +193,12 @@ export function renderMarkdown(report: ReportData): string {
 
 function targetLine(report: ReportData): string {
   const t = report.target;
-  const parts = [codeSpan(t.name)];
+  const parts = [inertMarkdownCode(t.name)];
   if (t.pid !== undefined) parts.push(`pid ${t.pid}`);
   parts.push(t.state === 'running' ? 'running' : t.state === 'notRunning' ? 'not running' : 'not configured');
   let line = parts.join(', ');
-  if (t.commandLine) line += ` — ${codeSpan(t.commandLine)}`;
-  if (t.detail) line += ` (${escapeMarkdownText(t.detail)})`;
+  if (t.commandLine) line += ` — ${inertMarkdownCode(t.commandLine)}`;
+  if (t.detail) line += ` (${inertMarkdownText(t.detail)})`;
   return line;
 }
 
@@ -204,7 +207,7 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
   if (present.length === 0) return ['_No samples._', ''];
   const out = ['| Metric | Latest | Mean | Median | p95 | p99 | Min | Max | Samples |', '|---|---|---|---|---|---|---|---|---|'];
   for (const [label, s] of present) {
-    const title = label ? escapeMarkdownText(label) : codeSpan(s.key, true);
+    const title = label ? inertMarkdownText(label) : inertMarkdownCode(s.key, INERT_LIMITS.code, true);
     if (s.kind === 'counter') {
       out.push(`| ${title} | ${formatNumber(s.increase ?? NaN)} (increase) | — | — | — | — | — | — | ${s.summary.count + 1} |`);
       continue;
@@ -227,10 +230,10 @@ function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
   for (const x of alerts) {
     const dur = x.durationMs ?? (x.endedMs !== undefined ? x.endedMs - x.startedMs : undefined);
     const peak =
-      x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByUnit(x.metric ?? '', x.peakValue) : escapeMarkdownText(x.peakValue);
+      x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByUnit(x.metric ?? '', x.peakValue) : inertMarkdownText(x.peakValue);
     const state = x.state === 'pending' ? ' (pending)' : '';
     out.push(
-      `| ${ALERT_LEVEL_LABEL[x.level] ?? escapeMarkdownText(String(x.level))}${state} | ${escapeMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${escapeMarkdownText(x.message)} |`,
+      `| ${ALERT_LEVEL_LABEL[x.level] ?? inertMarkdownText(String(x.level))}${state} | ${inertMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${inertMarkdownText(x.message)} |`,
     );
   }
   out.push('');
@@ -238,12 +241,12 @@ function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
 }
 
 function issueSection(issue: Issue): string[] {
-  const out = [`### ${escapeMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL[issue.severity]}** · ${issue.category}`, '', escapeMarkdownText(issue.summary), ''];
+  const out = [`### ${inertMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL[issue.severity]}** · ${issue.category}`, '', inertMarkdownText(issue.summary, PROSE_CHARS), ''];
   if (issue.evidence.length > 0) {
     out.push('| Evidence | Value | Window | Series |', '|---|---|---|---|');
     for (const e of issue.evidence) {
       const win = e.window.fromMs === e.window.toMs ? formatTimestamp(e.window.fromMs) : `${formatTimestamp(e.window.fromMs)} → ${formatTimestamp(e.window.toMs)}`;
-      out.push(`| ${escapeMarkdownText(e.label)} | ${escapeMarkdownText(e.value)} | ${win} | ${e.series ? codeSpan(e.series, true) : '—'} |`);
+      out.push(`| ${inertMarkdownText(e.label)} | ${inertMarkdownText(e.value)} | ${win} | ${e.series ? inertMarkdownCode(e.series, INERT_LIMITS.code, true) : '—'} |`);
     }
     out.push('');
   }
@@ -264,7 +267,7 @@ function issueSection(issue: Issue): string[] {
 function forecastSentence(f: ReportData['analysis']['forecasts'][number]): string {
   const name = f.series.split('{')[0] ?? f.series;
   return (
-    `${capitalise(escapeMarkdownText(f.what))} reaches ${escapeMarkdownText(f.limitLabel)} in ~${formatDuration(f.etaMs)} ` +
+    `${capitalise(inertMarkdownText(f.what))} reaches ${inertMarkdownText(f.limitLabel)} in ~${formatDuration(f.etaMs)} ` +
     `(around ${formatTimestamp(f.reachAtMs)}), rising ${formatByUnit(name, f.trend.slopePerMinute)}/min now at ${formatByUnit(name, f.fittedNow)} ` +
     `(R² ${f.trend.r2.toFixed(2)}, ${f.trend.n} samples).`
   );
@@ -279,7 +282,7 @@ function capitalise(s: string): string {
 }
 
 function methods(): string[] {
-  const detectors = DETECTOR_TABLE.map((r) => `${codeSpan(r.pattern.source)} → ${r.detector} (${r.why})`).join('; ');
+  const detectors = DETECTOR_TABLE.map((r) => `${inertMarkdownCode(r.pattern.source)} → ${r.detector} (${r.why})`).join('; ');
   return [
     '## How each figure was computed',
     '',

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
-import { codeSpan, escapeMarkdownText } from '../../../src/core/report/markdownEscape';
+import { inertMarkdownCode as codeSpan, inertMarkdownText as escapeMarkdownText } from '../../../src/core/text/inertText';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport, renderJson, ReportAlert, reportTargetFrom } from '../../../src/core/report/reportData';
 import { MB, scenario, windowOf } from '../analyze/scenario';
