@@ -8,11 +8,10 @@
  * up (crash loop) or the command could not be started; 2 bad arguments.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compileAlertRules } from '../core/alerts/defaults';
-import { parseDuration } from '../core/alerts/duration';
 import { systemClock } from '../core/clock';
 import { parseConfig } from '../core/config';
+import { SETTINGS } from '../core/settings/settings';
 import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { renderMarkdown } from '../core/report/markdown';
@@ -24,22 +23,42 @@ import { Operations } from '../core/supervise/operations';
 import { operationsForReport } from '../core/supervise/operationsReport';
 import { DEFAULT_POLICY, describeExit } from '../core/supervise/policy';
 import { Supervisor } from '../core/supervise/supervisor';
+import { checkWritableFile, duration, wholeNumber } from './args';
+import { CliCommand, CliValues, parseCommandArgs, PROGRAM } from './command';
 
-export const RUN_USAGE = `Usage: chatroom-monitor run [options] -- CMD ARGS…
-
-Runs CMD under the monitor's supervisor: restarted when it exits unexpectedly (delay
-from 100 ms growing ×1.5 up to 15 s), stopped after --max-restarts unstable runs,
-every operation written to the audit log; a report at the end.
-
-  --min-uptime 1s      a run shorter than this is unstable (default 1s)
-  --max-restarts 10    unstable runs tolerated in 5 minutes before giving up (default 10)
-  --audit FILE         append the audit log (JSON lines) to FILE
-  --report FILE        write the report to FILE (JSON when FILE ends in .json, else Markdown)
-  --duration D         stop the command after D (e.g. 60s, 5m); default: run until Ctrl-C
-  --port N             the server listens on N: watch it there (and scrape its /metrics)
-  --name NAME          name in sentences and the report
-  --quiet              no progress on stderr
-`;
+export const runCliCommand: CliCommand = {
+  name: 'run',
+  summary: 'run a command under the supervisor, watch it, and write a report at the end',
+  usage: '[options] -- CMD ARGS…',
+  description:
+    'Runs CMD under the monitor\'s supervisor: restarted when it exits unexpectedly (delay\n' +
+    'from 100 ms growing ×1.5 up to 15 s), stopped after --max-restarts unstable runs,\n' +
+    'every operation written to the audit log; a report at the end.',
+  positionals: true,
+  options: {
+    'min-uptime': { type: 'string', value: '1s', help: 'a run shorter than this is unstable (default 1s)' },
+    'max-restarts': { type: 'string', value: '10', help: 'unstable runs tolerated in 5 minutes before giving up (default 10)' },
+    audit: { type: 'string', value: 'FILE', help: 'append the audit log (JSON lines) to FILE' },
+    report: { type: 'string', value: 'FILE', help: 'write the report to FILE (JSON when FILE ends in .json, else Markdown)' },
+    duration: { type: 'string', value: 'D', help: 'stop the command after D (e.g. 60s, 5m); default: run until Ctrl-C' },
+    port: { type: 'string', value: 'N', help: 'the server listens on N: watch it there (and scrape its /metrics)' },
+    name: { type: 'string', value: 'NAME', help: 'name in sentences and the report' },
+    quiet: { type: 'boolean', help: 'no progress on stderr' },
+  },
+  run: (values, io, positionals) => {
+    const parsed = runArgsFrom(values, positionals);
+    if (!parsed.ok) {
+      io.stderr(`${PROGRAM} run: ${parsed.message}\n`);
+      return Promise.resolve(2);
+    }
+    const fileProblem = (parsed.args.report && checkWritableFile('--report', parsed.args.report)) || (parsed.args.audit && checkWritableFile('--audit', parsed.args.audit));
+    if (fileProblem) {
+      io.stderr(`${PROGRAM} run: ${fileProblem}\n`);
+      return Promise.resolve(2);
+    }
+    return runCommand(parsed.args);
+  },
+};
 
 export interface RunArgs {
   readonly command: string;
@@ -55,28 +74,13 @@ export interface RunArgs {
 }
 
 export function parseRunArgs(argv: readonly string[]): { ok: true; args: RunArgs } | { ok: false; message: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'min-uptime': { type: 'string' },
-        'max-restarts': { type: 'string' },
-        audit: { type: 'string' },
-        report: { type: 'string' },
-        duration: { type: 'string' },
-        port: { type: 'string' },
-        name: { type: 'string' },
-        quiet: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    return { ok: false, message: err instanceof Error ? err.message.replace(/^.*?: /, '') : String(err) };
-  }
-  const v = parsed.values;
-  const [command, ...args] = parsed.positionals;
+  const parsed = parseCommandArgs(runCliCommand, argv);
+  return parsed.ok ? runArgsFrom(parsed.values, parsed.positionals) : parsed;
+}
+
+function runArgsFrom(values: CliValues, positionals: readonly string[]): { ok: true; args: RunArgs } | { ok: false; message: string } {
+  const v = values as { [k: string]: string | undefined } & { quiet?: boolean };
+  const [command, ...args] = positionals;
   if (!command) {
     return { ok: false, message: 'Say which command to run after --, e.g. chatroom-monitor run -- node server.js.' };
   }
@@ -84,8 +88,8 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; args: RunArgs
     if (text === undefined) {
       return fallback;
     }
-    const r = parseDuration(text);
-    return 'error' in r ? `--${flag} ${r.error}.` : r.ms;
+    const r = duration(`--${flag}`, text, 0, Infinity);
+    return typeof r === 'number' ? r : r.error;
   };
   const minUptimeMs = dur('min-uptime', v['min-uptime'], DEFAULT_POLICY.minUptimeMs);
   const durationMs = dur('duration', v.duration, undefined);
@@ -98,8 +102,8 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; args: RunArgs
     if (text === undefined) {
       return undefined;
     }
-    const n = Number(text);
-    return Number.isInteger(n) && n >= min && n <= max ? n : `--${flag} must be a whole number from ${min} to ${max}, not "${text}".`;
+    const n = wholeNumber(`--${flag}`, text, min, max);
+    return typeof n === 'number' ? n : n.error;
   };
   const maxRestarts = int('max-restarts', v['max-restarts'], 0, 1000);
   const port = int('port', v.port, 1, 65535);
@@ -125,13 +129,7 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; args: RunArgs
   };
 }
 
-export async function runCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseRunArgs(argv);
-  if (!parsed.ok) {
-    process.stderr.write(`chatroom-monitor: ${parsed.message}\n\n${RUN_USAGE}`);
-    return 2;
-  }
-  const a = parsed.args;
+async function runCommand(a: RunArgs): Promise<number> {
   const say = (s: string) => !a.quiet && process.stderr.write(`chatroom-monitor: ${s}\n`);
   const name = a.name ?? a.command.split('/').pop() ?? 'server';
   const supervisor = new Supervisor({
@@ -153,7 +151,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         'target.pid': a.port === undefined ? pid : undefined,
         'target.name': name,
         // Long enough for a CI run; a longer one keeps the last day.
-        'history.minutes': Math.min(1440, Math.ceil((a.durationMs ?? 3_600_000) / 60_000) + 1),
+        'history.minutes': Math.min(SETTINGS['history.minutes'].maximum, Math.ceil((a.durationMs ?? 3_600_000) / 60_000) + 1),
         ...(a.port === undefined ? { 'metrics.url': '' } : {}),
       },
       { allowRemoteMetrics: false },

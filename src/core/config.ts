@@ -1,34 +1,27 @@
 import { TargetSpec } from './model';
 import { validateMetricsUrl } from './scrape/metricsUrl';
+import { RawSettings, SETTINGS, SettingNamer, SettingProblem, settingId, Settings, validateSettings } from './settings/settings';
 
 /**
- * Settings are read in one place and validated into a typed config with
- * defaults; every bad field gets one sentence naming the setting and the fix,
- * and falls back to its default so everything else keeps working.
+ * The collection part of the settings as the monitor uses it: target, interval,
+ * scrape, history. Values, defaults, ranges and sentences come from the one
+ * declaration table in ./settings/settings.ts; this only turns them into the
+ * shape the collector wants and checks the metrics URL (which needs trust).
  */
 
+/** Limits that are not settings, and defaults read from the declarations. */
 export const Defaults = {
-  sampleIntervalMs: 1000,
-  minSampleIntervalMs: 250,
-  maxSampleIntervalMs: 60_000,
-  historyMinutes: 60,
-  maxHistoryMinutes: 24 * 60,
-  metricsMaxSeries: 10_000,
-  metricsMaxBodyBytes: 10 * 1024 * 1024,
+  sampleIntervalMs: SETTINGS.sampleIntervalMs.default,
+  minSampleIntervalMs: SETTINGS.sampleIntervalMs.minimum,
+  maxSampleIntervalMs: SETTINGS.sampleIntervalMs.maximum,
+  historyMinutes: SETTINGS['history.minutes'].default,
+  maxHistoryMinutes: SETTINGS['history.minutes'].maximum,
+  metricsMaxSeries: SETTINGS['metrics.maxSeries'].default,
+  /** Room in the store above `metrics.maxSeries` for the process, system and derived series. */
+  storeSeriesHeadroom: 1000,
 } as const;
 
-/** The raw values as a settings provider hands them over (VS Code, the CLI, a test). */
-export interface RawSettings {
-  readonly 'target.pid'?: unknown;
-  readonly 'target.port'?: unknown;
-  readonly 'target.commandPattern'?: unknown;
-  readonly 'target.name'?: unknown;
-  readonly sampleIntervalMs?: unknown;
-  readonly 'metrics.url'?: unknown;
-  readonly 'metrics.maxSeries'?: unknown;
-  readonly 'history.minutes'?: unknown;
-  readonly 'analysis.memoryLimitMb'?: unknown;
-}
+export type { RawSettings };
 
 export interface MonitorConfig {
   readonly target: TargetSpec;
@@ -46,95 +39,64 @@ export interface MonitorConfig {
   readonly allowRemoteMetrics: boolean;
 }
 
-export interface ConfigProblem {
-  readonly setting: string;
-  readonly message: string;
-}
+export type ConfigProblem = SettingProblem;
 
 export interface ParsedConfig {
   readonly config: MonitorConfig;
+  /** Every setting's validated value (all parts, not only collection). */
+  readonly settings: Settings;
   readonly problems: readonly ConfigProblem[];
 }
 
 export interface ParseOptions {
   /** False in an untrusted workspace: the scraper may only reach this machine. */
   readonly allowRemoteMetrics: boolean;
+  /** How settings are named in sentences (the CLI names its flags). */
+  readonly nameOf?: SettingNamer;
 }
 
-const P = 'chatroomMonitor.';
-
 export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemoteMetrics: true }): ParsedConfig {
-  const problems: ConfigProblem[] = [];
-  const bad = (key: string, message: string) => problems.push({ setting: P + key, message: `${P + key}: ${message}` });
-
+  const nameOf = opts.nameOf ?? settingId;
+  const { settings: s, problems } = validateSettings(raw, nameOf);
   const target: { pid?: number; port?: number; commandPattern?: string; name?: string } = {};
-  const pid = raw['target.pid'];
-  if (isSet(pid)) {
-    if (typeof pid === 'number' && Number.isInteger(pid) && pid > 0) {
-      target.pid = pid;
-    } else {
-      bad('target.pid', `${show(pid)} is not a process id; use a positive whole number, or clear it.`);
-    }
+  if (s['target.pid'] !== null) {
+    target.pid = s['target.pid'];
   }
-  const port = raw['target.port'];
-  if (isSet(port)) {
-    if (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535) {
-      target.port = port;
-    } else {
-      bad('target.port', `port ${show(port)} is out of range; use a TCP port from 1 to 65535, or clear it.`);
-    }
+  if (s['target.port'] !== null) {
+    target.port = s['target.port'];
   }
-  const pattern = raw['target.commandPattern'];
-  if (isSet(pattern)) {
-    if (typeof pattern !== 'string') {
-      bad('target.commandPattern', `${show(pattern)} is not text; use a regular expression such as "node .*server\\.js".`);
-    } else {
-      try {
-        new RegExp(pattern);
-        target.commandPattern = pattern;
-      } catch (err) {
-        bad('target.commandPattern', `${show(pattern)} is not a valid regular expression (${(err as Error).message.replace(/^Invalid regular expression: /, '')}); fix it, e.g. "node .*server\\.js".`);
-      }
-    }
+  if (s['target.commandPattern']) {
+    target.commandPattern = s['target.commandPattern'];
   }
-  const name = raw['target.name'];
-  if (isSet(name)) {
-    if (typeof name === 'string') {
-      target.name = name.trim().slice(0, 40);
-    } else {
-      bad('target.name', `${show(name)} is not text; use a short name such as "chat".`);
-    }
+  if (s['target.name']) {
+    target.name = s['target.name'];
   }
-
-  const sampleIntervalMs = intSetting(raw.sampleIntervalMs, 'sampleIntervalMs', Defaults.sampleIntervalMs, Defaults.minSampleIntervalMs, Defaults.maxSampleIntervalMs, 'ms', bad);
-  const historyMinutes = intSetting(raw['history.minutes'], 'history.minutes', Defaults.historyMinutes, 1, Defaults.maxHistoryMinutes, 'minutes', bad);
-  const metricsMaxSeries = intSetting(raw['metrics.maxSeries'], 'metrics.maxSeries', Defaults.metricsMaxSeries, 10, 100_000, 'series', bad);
 
   let metricsUrl: string | undefined;
-  const url = raw['metrics.url'];
+  const url = s['metrics.url'];
   if (url === '') {
     metricsUrl = '';
-  } else if (isSet(url)) {
-    const checked = validateMetricsUrl(url, { allowRemote: opts.allowRemoteMetrics });
+  } else if (url !== null) {
+    const checked = validateMetricsUrl(url, { allowRemote: opts.allowRemoteMetrics, setting: nameOf('metrics.url') });
     if (checked.ok) {
       metricsUrl = checked.url.toString();
     } else {
-      problems.push({ setting: P + 'metrics.url', message: checked.message });
+      problems.push({ key: 'metrics.url', setting: nameOf('metrics.url'), message: checked.message });
       metricsUrl = ''; // a bad URL disables scraping rather than guessing another one
     }
   }
 
-  let memoryLimitBytes: number | undefined;
-  const limit = raw['analysis.memoryLimitMb'];
-  if (isSet(limit)) {
-    if (typeof limit === 'number' && Number.isFinite(limit) && limit > 0) {
-      memoryLimitBytes = Math.round(limit * 1024 * 1024);
-    } else {
-      bad('analysis.memoryLimitMb', `${show(limit)} is not a memory size; use a number of MiB such as 512, or clear it to forecast against the machine's memory.`);
-    }
-  }
-
-  return { config: { target, sampleIntervalMs, metricsUrl, metricsMaxSeries, historyMinutes, memoryLimitBytes, allowRemoteMetrics: opts.allowRemoteMetrics }, problems };
+  const limit = s['analysis.memoryLimitMb'];
+  const config: MonitorConfig = {
+    target,
+    sampleIntervalMs: s.sampleIntervalMs,
+    metricsUrl,
+    metricsMaxSeries: s['metrics.maxSeries'],
+    historyMinutes: s['history.minutes'],
+    memoryLimitBytes: limit === null ? undefined : Math.round(limit * 1024 * 1024),
+    allowRemoteMetrics: opts.allowRemoteMetrics,
+  };
+  return { config, settings: s, problems };
 }
 
 /** The metrics URL to scrape for a target: the setting, or derived from the listening port. */
@@ -146,34 +108,7 @@ export function effectiveMetricsUrl(config: MonitorConfig, ports: readonly numbe
   return port ? `http://127.0.0.1:${port}/metrics` : undefined;
 }
 
-function intSetting(
-  v: unknown,
-  key: string,
-  def: number,
-  min: number,
-  max: number,
-  unit: string,
-  bad: (key: string, message: string) => void,
-): number {
-  if (!isSet(v)) {
-    return def;
-  }
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    bad(key, `${show(v)} is not a number; using ${def} ${unit}.`);
-    return def;
-  }
-  if (v < min || v > max) {
-    const clamped = Math.min(max, Math.max(min, Math.round(v)));
-    bad(key, `${v} ${unit} is outside ${min}–${max}; using ${clamped} ${unit}.`);
-    return clamped;
-  }
-  return Math.round(v);
-}
-
-function isSet(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== '' && v !== 0;
-}
-
-function show(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+/** Two configs collect the same way (a settings change elsewhere must not restart collection). */
+export function sameMonitorConfig(a: MonitorConfig, b: MonitorConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -6,7 +6,9 @@ import { ForecastSource } from './collect/forecastSource';
 import { Collector, CollectorLogEvent } from './collect/collector';
 import { Locator, TargetTracker } from './collect/targetTracker';
 import { TickSource } from './collect/tickSource';
-import { MonitorConfig } from './config';
+import { Defaults, MonitorConfig, ParsedConfig, sameMonitorConfig } from './config';
+import { SettingsChange, settingId, touches } from './settings/settings';
+import { compileAlertRules } from './alerts/defaults';
 import { Disposable, DisposableStore, Emitter, Event } from './events';
 import { Snapshot, TargetState } from './model';
 import { SeriesStore } from './store/seriesStore';
@@ -46,8 +48,39 @@ export class Monitor implements Disposable {
     this.alerts = new AlertEngine([], deps.clock);
   }
 
+  private rules: readonly CompiledRule[] = [];
+  private rulesProblems: readonly string[] = [];
+
+  /**
+   * The one entry for settings (first setup and every change): collection is rebuilt
+   * only when a collection setting changed, the alert rules only when a rule setting
+   * did — so editing a rule never restarts collection. Notification and report
+   * settings belong to their adapters.
+   */
+  applySettings({ parsed, changed }: SettingsChange<ParsedConfig>): void {
+    if (touches(changed, 'alerts')) {
+      const { rules, problems } = compileAlertRules(parsed.settings['alerts.rules'], parsed.settings['alerts.useDefaults']);
+      this.rulesProblems = problems;
+      this.setAlertRules(rules);
+    }
+    if (touches(changed, 'collection')) {
+      this.configure(parsed.config);
+    }
+  }
+
+  /** The compiled alert rules in use. */
+  get alertRules(): readonly CompiledRule[] {
+    return this.rules;
+  }
+
+  /** One sentence per bad alert rule, from the last rule settings applied. */
+  get alertRuleProblems(): readonly string[] {
+    return this.rulesProblems;
+  }
+
   /** Replaces the alert rules (settings changed); firing alerts of kept rules keep their state. */
   setAlertRules(rules: readonly CompiledRule[]): void {
+    this.rules = rules;
     this.alerts.setRules(rules);
     this.forecastTargetList = forecastTargets(rules);
   }
@@ -68,7 +101,7 @@ export class Monitor implements Disposable {
       fromMs,
       toMs,
       nowMs: this.deps.clock.now(),
-      ...(this.currentConfig?.memoryLimitBytes ? { memoryLimitBytes: this.currentConfig.memoryLimitBytes, memoryLimitSetting: 'chatroomMonitor.analysis.memoryLimitMb' } : {}),
+      ...(this.currentConfig?.memoryLimitBytes ? { memoryLimitBytes: this.currentConfig.memoryLimitBytes, memoryLimitSetting: settingId('analysis.memoryLimitMb') } : {}),
     });
   }
 
@@ -104,18 +137,34 @@ export class Monitor implements Disposable {
 
   private tracker: TargetTracker | undefined;
 
-  /** Applies a (new) config; restarts collection if the monitor was running. */
+  /** Collectors built so far (a test checks that settings of other parts do not restart collection). */
+  get collectorGeneration(): number {
+    return this.generation;
+  }
+
+  private generation = 0;
+
+  /**
+   * Applies a (new) config; restarts collection if the monitor was running. An equal
+   * config changes nothing: settings of other parts (alert rules, notifications, the
+   * report) never restart collection.
+   */
   configure(config: MonitorConfig): void {
+    if (this.currentConfig && this.collector && sameMonitorConfig(this.currentConfig, config)) {
+      return;
+    }
+    const maxSeries = config.metricsMaxSeries + Defaults.storeSeriesHeadroom;
     const capacity = Math.max(2, Math.ceil((config.historyMinutes * 60_000) / config.sampleIntervalMs));
     const sameTarget = this.currentConfig !== undefined && sameTargetSpec(this.currentConfig, config);
-    if (!this.storeInstance || this.storeInstance.capacity !== capacity || this.storeInstance.maxSeries !== config.metricsMaxSeries + 1000 || !sameTarget) {
+    if (!this.storeInstance || this.storeInstance.capacity !== capacity || this.storeInstance.maxSeries !== maxSeries || !sameTarget) {
       // A different target's history would mislead; a different size needs new buffers.
-      this.storeInstance = new SeriesStore(capacity, config.metricsMaxSeries + 1000);
+      this.storeInstance = new SeriesStore(capacity, maxSeries);
     }
     this.currentConfig = config;
     const wasStarted = this.started;
     this.teardownCollector();
     this.tracker = new TargetTracker(this.deps.locator, config.target);
+    this.generation++;
     this.collector = new Collector({
       clock: this.deps.clock,
       intervalMs: config.sampleIntervalMs,

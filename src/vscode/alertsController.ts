@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import { Alert, AlertTransition } from '../core/alerts/alert';
-import { compileAlertRules } from '../core/alerts/defaults';
 import { AlertNotification, GroupedSummary, notificationFor, NotificationThrottle } from '../core/alerts/notificationThrottle';
 import { toPrometheusRulesYaml } from '../core/alerts/prometheusExport';
-import { ALERT_LEVELS, AlertLevel, CompiledRule } from '../core/alerts/rule';
+import { AlertLevel } from '../core/alerts/rule';
 import { systemClock } from '../core/clock';
 import { Monitor } from '../core/monitor';
 import { ActiveAlertLine } from '../core/statusView';
 import { Commands } from './commandIds';
-import { SECTION } from './configuration';
+import { Settings, SettingKey, touches } from '../core/settings/settings';
 import { MonitorLog } from './log';
 
 const ACTION_DASHBOARD = 'Open Dashboard';
@@ -31,8 +30,6 @@ export interface ShownNotification {
 export class AlertsController implements vscode.Disposable {
   private readonly throttle = new NotificationThrottle(systemClock);
   private readonly subscriptions: vscode.Disposable[] = [];
-  private rules: readonly CompiledRule[] = [];
-  private problems: readonly string[] = [];
   private readonly shown: ShownNotification[] = [];
 
   constructor(
@@ -43,11 +40,6 @@ export class AlertsController implements vscode.Disposable {
       { dispose: monitor.alerts.onTransition((t) => this.onTransition(t)).dispose },
       { dispose: this.throttle.onSummary((s) => this.showSummary(s)).dispose },
       this.throttle,
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.alerts`)) {
-          this.applySettings();
-        }
-      }),
       vscode.commands.registerCommand(Commands.snoozeAlerts, (target?: string, minutes?: number) => this.snoozeCommand(target, minutes)),
       vscode.commands.registerCommand(Commands.clearSnooze, () => {
         monitor.alerts.clearSnooze();
@@ -55,12 +47,11 @@ export class AlertsController implements vscode.Disposable {
       }),
       vscode.commands.registerCommand(Commands.exportPrometheusRules, (target?: vscode.Uri) => this.exportRules(target)),
     );
-    this.applySettings();
   }
 
   /** Rule problems, one sentence each, for the status bar tooltip. */
   ruleProblems(): readonly string[] {
-    return this.problems;
+    return this.monitor.alertRuleProblems;
   }
 
   /** Active alerts for the status bar (pending ones are not shown: they may never fire). */
@@ -76,25 +67,21 @@ export class AlertsController implements vscode.Disposable {
     return this.shown;
   }
 
-  private applySettings(): void {
-    const c = vscode.workspace.getConfiguration(SECTION);
-    const { rules, problems } = compileAlertRules(c.get('alerts.rules'), c.get('alerts.useDefaults'));
-    const minimumLevel = c.get<string>('alerts.minimumLevel');
-    const levelProblem =
-      minimumLevel !== undefined && !ALERT_LEVELS.includes(minimumLevel as AlertLevel)
-        ? [`${SECTION}.alerts.minimumLevel: "${minimumLevel}" is not a level; use one of ${ALERT_LEVELS.join(', ')}.`]
-        : [];
-    this.problems = [...problems, ...levelProblem];
-    for (const p of this.problems) {
-      this.log.error(p);
+  /**
+   * Notification options when theirs changed. The rules themselves are the monitor's
+   * (Monitor.applySettings, called first); their problems are logged here, once per change.
+   */
+  applySettings(s: Settings, changed: ReadonlySet<SettingKey>): void {
+    if (touches(changed, 'alerts')) {
+      for (const p of this.monitor.alertRuleProblems) {
+        this.log.error(p);
+      }
+      const n = this.monitor.alertRules.length;
+      this.log.info(`${n} alert rule${n === 1 ? '' : 's'} active.`);
     }
-    this.rules = rules;
-    this.monitor.setAlertRules(rules);
-    this.throttle.updateOptions({
-      minimumLevel: (levelProblem.length ? 'info' : minimumLevel) as AlertLevel | undefined,
-      notifyResolved: c.get<boolean>('alerts.notifyResolved') !== false,
-    });
-    this.log.info(`${rules.length} alert rule${rules.length === 1 ? '' : 's'} active.`);
+    if (touches(changed, 'notifications')) {
+      this.throttle.updateOptions({ minimumLevel: s['alerts.minimumLevel'], notifyResolved: s['alerts.notifyResolved'] });
+    }
   }
 
   private onTransition(t: AlertTransition): void {
@@ -199,9 +186,9 @@ export class AlertsController implements vscode.Disposable {
     if (!uri) {
       return undefined;
     }
-    const yaml = toPrometheusRulesYaml(this.rules);
+    const yaml = toPrometheusRulesYaml(this.monitor.alertRules);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(yaml, 'utf8'));
-    this.log.info(`Exported ${this.rules.length} alert rules to ${uri.fsPath}; check them with: promtool check rules ${uri.fsPath}`);
+    this.log.info(`Exported ${this.monitor.alertRules.length} alert rules to ${uri.fsPath}; check them with: promtool check rules ${uri.fsPath}`);
     if (!target) {
       await vscode.window.showTextDocument(uri);
     }

@@ -3,9 +3,10 @@ import { Event } from '../core/events';
 import { Snapshot, TargetState } from '../core/model';
 import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
+import { touches } from '../core/settings/settings';
 import { AlertsController, ShownNotification } from './alertsController';
 import { Commands } from './commandIds';
-import { watchConfig } from './configuration';
+import { ALL_SETTINGS, SettingsChange, SettingsReader } from './configuration';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
 import { forecastSentence } from './forecastSentence';
@@ -44,8 +45,9 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(m);
   context.subscriptions.push({ dispose: m.onLog((e) => log[e.level](e.message)).dispose });
 
+  const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
-  context.subscriptions.push(alerts);
+  context.subscriptions.push(settings, alerts);
 
   let configProblems: readonly string[] = [];
   const statusBar = new StatusBarController({
@@ -63,21 +65,26 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));
   context.subscriptions.push(dashboardSource, dashboard);
 
-  context.subscriptions.push(
-    watchConfig(({ config, problems }) => {
-      configProblems = problems.map((p) => p.message);
-      for (const p of problems) {
-        log.error(p.message);
-      }
-      m.configure(config);
+  // One handler for first setup and changes: every setting problem is shown, new
+  // ones are logged, and collection restarts only when a collection setting changed.
+  const applySettings = ({ parsed, changed }: SettingsChange) => {
+    configProblems = parsed.problems.map((p) => p.message);
+    for (const p of parsed.problems.filter((p) => changed.has(p.key))) {
+      log.error(p.message);
+    }
+    m.applySettings({ parsed, changed });
+    alerts.applySettings(parsed.settings, changed);
+    if (touches(changed, 'collection')) {
       m.start();
-      statusBar.render();
-    }),
-  );
+    }
+    statusBar.render();
+  };
+  applySettings({ parsed: settings.current, changed: ALL_SETTINGS });
+  context.subscriptions.push({ dispose: settings.onDidChange(applySettings).dispose });
 
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
-    registerReportCommand(m, log),
+    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow']),
     vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );

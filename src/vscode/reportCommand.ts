@@ -1,18 +1,11 @@
 import * as vscode from 'vscode';
 import { Monitor } from '../core/monitor';
 import { renderMarkdown } from '../core/report/markdown';
-import { buildMonitorReport, REPORT_WINDOWS, ReportWindowId } from '../core/report/monitorReport';
+import { buildMonitorReport } from '../core/report/monitorReport';
+import { REPORT_WINDOW_IDS, REPORT_WINDOWS, ReportWindowId } from '../shared/vocabulary';
 import { renderJson } from '../core/report/reportData';
 import { Commands } from './commandIds';
-import { SECTION } from './configuration';
 import { MonitorLog } from './log';
-
-const WINDOW_LABELS: Record<ReportWindowId, string> = {
-  '5m': 'Last 5 minutes',
-  '30m': 'Last 30 minutes',
-  '1h': 'Last hour',
-  all: 'Everything kept',
-};
 
 /** What the command returns: the opened document, and the data behind it (tests, other extensions). */
 export interface ReportResult {
@@ -26,12 +19,12 @@ export interface ReportResult {
  * Markdown document (the user saves it where they like) and offers the JSON form.
  * A window id argument skips the question (notification actions, tests).
  */
-export function registerReportCommand(monitor: Monitor, log: MonitorLog): vscode.Disposable {
+export function registerReportCommand(monitor: Monitor, log: MonitorLog, defaultWindow: () => ReportWindowId): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.showReport, async (windowArg?: string): Promise<ReportResult | undefined> => {
     let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
     if (!window) {
-      const preferred = vscode.workspace.getConfiguration(SECTION).get<string>('report.defaultWindow');
-      const items = (Object.keys(REPORT_WINDOWS) as ReportWindowId[]).map((id) => ({ label: WINDOW_LABELS[id], id, picked: id === preferred }));
+      const preferred = defaultWindow();
+      const items = REPORT_WINDOW_IDS.map((id) => ({ label: REPORT_WINDOWS[id].label, id, picked: id === preferred }));
       items.sort((a, b) => Number(b.picked) - Number(a.picked));
       const picked = await vscode.window.showQuickPick(items, { title: 'Chat-Room Monitor: Performance report for…' });
       if (!picked) {
@@ -43,7 +36,7 @@ export function registerReportCommand(monitor: Monitor, log: MonitorLog): vscode
     const report = buildMonitorReport(monitor, window, Date.now());
     const markdown = renderMarkdown(report);
     const json = renderJson(report);
-    log.info(`Report (${WINDOW_LABELS[window].toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);
+    log.info(`Report (${REPORT_WINDOWS[window].label.toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.window.showTextDocument(document, { preview: false });
     if (!windowArg) {

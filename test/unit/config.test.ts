@@ -23,12 +23,13 @@ describe('parseConfig', () => {
       sampleIntervalMs: 10,
       'metrics.url': 'ftp://example.invalid/metrics',
     });
-    const text = problems.map((p) => p.message);
+    const order = ['target.pid', 'target.port', 'target.commandPattern', 'sampleIntervalMs', 'metrics.url'];
+    const text = [...problems].sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key)).map((p) => p.message);
     assert.equal(problems.length, 5, text.join('\n'));
     assert.match(text[0]!, /^chatroomMonitor\.target\.pid: -3 is not a process id/);
-    assert.match(text[1]!, /^chatroomMonitor\.target\.port: port 70000 is out of range; use a TCP port from 1 to 65535/);
+    assert.match(text[1]!, /^chatroomMonitor\.target\.port: 70000 is not a TCP port; use a whole number from 1 to 65535/);
     assert.match(text[2]!, /^chatroomMonitor\.target\.commandPattern: "node \(server" is not a valid regular expression/);
-    assert.match(text[3]!, /^chatroomMonitor\.sampleIntervalMs: 10 ms is outside 250–60000; using 250 ms/);
+    assert.match(text[3]!, /^chatroomMonitor\.sampleIntervalMs: 10 is outside 250–60000 ms; using 250 ms/);
     assert.match(text[4]!, /^chatroomMonitor\.metrics\.url must start with http:\/\/ or https:\/\//);
     assert.equal(config.target.name, 'chat');
     assert.equal(config.sampleIntervalMs, 250);

@@ -3,7 +3,8 @@ import { compileAlertRules } from '../../src/core/alerts/defaults';
 import { FORECAST_METRIC } from '../../src/core/alerts/rule';
 import { LocateResult, Locator } from '../../src/core/collect/targetTracker';
 import { TickSource } from '../../src/core/collect/tickSource';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig, RawSettings } from '../../src/core/config';
+import { changedSettings } from '../../src/core/settings/settings';
 import { Metric, TargetProcess } from '../../src/core/model';
 import { Monitor } from '../../src/core/monitor';
 import { buildMonitorReport } from '../../src/core/report/monitorReport';
@@ -104,6 +105,40 @@ describe('Monitor', () => {
     monitor.configure(parseConfig({ 'target.port': 9090, 'history.minutes': 30 }).config);
     assert.equal(monitor.store.length(Metric.processCpuPercent), 0, 'a new target starts empty');
     await monitor.stop();
+  });
+
+  it('change-only reconfiguration: editing an alert rule does not restart collection; a collection setting does', async () => {
+    const clock = fakeClock();
+    const sources: number[] = [];
+    const state = { cpu: 10, rss: 100e6 };
+    const monitor = new Monitor({ clock, locator: new FixedLocator(), createSources: () => (sources.push(1), [scriptedProcess(state)]) });
+    let raw: RawSettings = { 'target.port': 8080 };
+    let previous: RawSettings | undefined;
+    const apply = (next: RawSettings) => {
+      raw = next;
+      monitor.applySettings({ parsed: parseConfig(raw), changed: new Set(changedSettings(previous, raw)) });
+      previous = raw;
+    };
+    apply(raw);
+    monitor.start();
+    await clock.tickAsync(3000);
+    const generation = monitor.collectorGeneration;
+    const ticks = monitor.latestSnapshot!.tick;
+    assert.equal(monitor.alertRules.length, 7, 'the built-in rules');
+
+    apply({ ...raw, 'alerts.rules': [{ id: 'many-users', metric: 'chat_active_users', op: '>', threshold: 200, level: 'info', for: '1h30m' }] });
+    apply({ ...raw, 'alerts.minimumLevel': 'error', 'report.defaultWindow': '5m' });
+    assert.equal(monitor.collectorGeneration, generation, 'no new collector for alert, notification or report settings');
+    assert.equal(sources.length, 1, 'sources were built once');
+    assert.equal(monitor.alertRules.length, 8, 'the rule edit took effect');
+    await clock.tickAsync(2000);
+    assert.ok(monitor.latestSnapshot!.tick > ticks, 'the same collector kept ticking');
+
+    apply({ ...raw, sampleIntervalMs: 2000 });
+    assert.equal(monitor.collectorGeneration, generation + 1, 'a collection setting rebuilds collection');
+    assert.equal(monitor.alertRules.length, 8, 'a collection change leaves the rules alone');
+    await monitor.stop();
+    monitor.dispose();
   });
 
   it('builds a report with real figures, never throwing on an empty store', async () => {

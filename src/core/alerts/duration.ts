@@ -8,6 +8,13 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
 
 const TOKEN = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 
+/**
+ * The same grammar as a JSON-schema pattern, for the settings contribution: a number
+ * of seconds, or one or more number+unit tokens (`1h30m`). The CLI, settings and rules
+ * all read durations with {@link parseDuration}; this only lets VS Code underline typos.
+ */
+export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+)$';
+
 /** The result of parsing: milliseconds, or the reason it could not be read (a sentence fragment). */
 export type DurationResult = { readonly ms: number } | { readonly error: string };
 

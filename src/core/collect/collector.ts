@@ -2,6 +2,7 @@ import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
 import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
 import { SeriesStore } from '../store/seriesStore';
+import { settingId } from '../settings/settings';
 import { TargetTracker } from './targetTracker';
 import { TickSource } from './tickSource';
 
@@ -151,8 +152,8 @@ export class Collector implements Disposable {
     if (refused > 0) {
       problems.push({
         source: 'store',
-        message: `${refused} series were not stored: the monitor keeps at most ${this.opts.store.maxSeries} series. Lower the number of label values the server exposes, or raise chatroomMonitor.metrics.maxSeries.`,
-        setting: 'chatroomMonitor.metrics.maxSeries',
+        message: `${refused} series were not stored: the monitor keeps at most ${this.opts.store.maxSeries} series. Lower the number of label values the server exposes, or raise ${settingId('metrics.maxSeries')}.`,
+        setting: settingId('metrics.maxSeries'),
       });
     }
     this.logProblemChanges(problems);

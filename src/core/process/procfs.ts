@@ -601,11 +601,6 @@ export function countOpenFdsSync(pid: number): number {
   return size > 0 ? size : readdirSync(dir).length;
 }
 
-/** Open file descriptors: the entries of /proc/PID/fd (needs the same user, or root). */
-export async function countOpenFds(pid: number): Promise<number> {
-  return (await fsp.readdir(`${PROC_ROOT}/${pid}/fd`)).length;
-}
-
 /** PIDs of every process visible in /proc. */
 export async function listPids(): Promise<number[]> {
   const names = await fsp.readdir(PROC_ROOT);

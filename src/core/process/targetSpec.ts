@@ -3,12 +3,13 @@
  * /proc locator and the portable one so both say the same sentences.
  */
 import { TargetSpec } from '../model';
+import { settingId } from '../settings/settings';
 
 /** The settings a user edits to say which process to watch. */
 export const TargetSetting = {
-  pid: 'chatroomMonitor.target.pid',
-  port: 'chatroomMonitor.target.port',
-  commandPattern: 'chatroomMonitor.target.commandPattern',
+  pid: settingId('target.pid'),
+  port: settingId('target.port'),
+  commandPattern: settingId('target.commandPattern'),
 } as const;
 
 /** Largest PID Linux can hand out (PID_MAX_LIMIT on 64-bit). */

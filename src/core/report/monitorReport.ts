@@ -1,20 +1,12 @@
 import { Alert, AlertHistoryEntry } from '../alerts/alert';
 import { Monitor } from '../monitor';
+import { REPORT_WINDOWS, ReportWindowId } from '../../shared/vocabulary';
 import { buildReport, ReportAlert, ReportData, ReportOperations, reportTargetFrom } from './reportData';
 
-/** The report windows offered to users, in ms ('all' = everything the store keeps). */
-export const REPORT_WINDOWS = {
-  '5m': 5 * 60_000,
-  '30m': 30 * 60_000,
-  '1h': 60 * 60_000,
-  all: 'all',
-} as const satisfies Record<string, number | 'all'>;
-
-export type ReportWindowId = keyof typeof REPORT_WINDOWS;
 
 /** One report, the same for the VS Code command and the headless CLI. */
 export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations): ReportData {
-  const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window];
+  const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window].ms;
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
   return buildReport({

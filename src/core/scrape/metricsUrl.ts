@@ -1,10 +1,11 @@
+import { settingId } from '../settings/settings';
 /**
  * Checks the metrics URL setting. An untrusted workspace's settings must not make the
  * monitor reach off this machine, so without `allowRemote` only loopback hosts pass.
  */
 
 /** The setting every scrape problem names, so the user knows what to change. */
-export const METRICS_URL_SETTING = 'chatroomMonitor.metrics.url';
+export const METRICS_URL_SETTING = settingId('metrics.url');
 
 export type MetricsUrlCheck = { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly message: string };
 
@@ -31,16 +32,17 @@ export function isLoopbackHost(hostname: string): boolean {
  * Parses and checks a metrics URL. Never throws: a bad value gives one sentence naming
  * the setting and what to write instead.
  */
-export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean }): MetricsUrlCheck {
+export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean; setting?: string }): MetricsUrlCheck {
+  const name = opts.setting ?? METRICS_URL_SETTING;
   if (typeof url !== 'string' || url.trim() === '') {
-    return { ok: false, message: `${METRICS_URL_SETTING} is empty: set it to the chat server's metrics address, like ${EXAMPLE}.` };
+    return { ok: false, message: `${name} is empty: set it to the chat server's metrics address, like ${EXAMPLE}.` };
   }
   const trimmed = url.trim();
   if (/^(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d+)?(?:\/\S*)?$/i.test(trimmed)) {
     // "localhost:8080/metrics" would parse as the scheme "localhost:": say what is missing.
     return {
       ok: false,
-      message: `${METRICS_URL_SETTING} has no http:// in front (${JSON.stringify(url)}): write it like http://${trimmed.replace(/^\/+/, '')}.`,
+      message: `${name} has no http:// in front (${JSON.stringify(url)}): write it like http://${trimmed.replace(/^\/+/, '')}.`,
     };
   }
   let parsed: URL;
@@ -49,19 +51,19 @@ export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean })
   } catch {
     return {
       ok: false,
-      message: `${METRICS_URL_SETTING} is not a valid URL (${JSON.stringify(url)}): write it like ${EXAMPLE}.`,
+      message: `${name} is not a valid URL (${JSON.stringify(url)}): write it like ${EXAMPLE}.`,
     };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return {
       ok: false,
-      message: `${METRICS_URL_SETTING} must start with http:// or https://, not ${parsed.protocol}// — write it like ${EXAMPLE}.`,
+      message: `${name} must start with http:// or https://, not ${parsed.protocol}// — write it like ${EXAMPLE}.`,
     };
   }
   if (!opts.allowRemote && !isLoopbackHost(parsed.hostname)) {
     return {
       ok: false,
-      message: `${METRICS_URL_SETTING} points to ${parsed.host}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are scraped — trust the workspace or use a loopback address.`,
+      message: `${name} points to ${parsed.host}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are scraped — trust the workspace or use a loopback address.`,
     };
   }
   return { ok: true, url: parsed };

@@ -1,0 +1,6 @@
+import { CliCommand } from './command';
+import { reportCommand } from './report';
+import { runCliCommand } from './run';
+
+/** Every subcommand, in the order `chatroom-monitor --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [reportCommand, runCliCommand];

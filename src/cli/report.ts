@@ -1,0 +1,191 @@
+/**
+ * `chatroom-monitor report`: watches a running chat server for a while, then prints
+ * the performance report (Markdown, or the JSON contract with --json) — for load
+ * tests in CI. Exit 1 when the status reaches --fail-on.
+ */
+import fs from 'node:fs';
+import { compileAlertRules } from '../core/alerts/defaults';
+import { parseConfig } from '../core/config';
+import { Monitor } from '../core/monitor';
+import { createMonitorDeps } from '../core/monitorDeps';
+import { renderMarkdown } from '../core/report/markdown';
+import { buildMonitorReport } from '../core/report/monitorReport';
+import { renderJson } from '../core/report/reportData';
+import { SETTINGS, SettingKey, settingId } from '../core/settings/settings';
+import { checkWritableFile, duration, wholeNumber } from './args';
+import { CliCommand, CliIo, CliValues, PROGRAM, parseCommandArgs } from './command';
+
+export interface ReportArgs {
+  readonly port?: number;
+  readonly pid?: number;
+  readonly pattern?: string;
+  readonly name?: string;
+  readonly metricsUrl?: string;
+  readonly durationMs: number;
+  readonly intervalMs: number;
+  readonly json: boolean;
+  readonly failOn?: 'warning' | 'critical';
+  readonly out?: string;
+  readonly quiet: boolean;
+}
+
+/** The flag that stands for each setting the report sets, so sentences name what the user typed. */
+const FLAG_OF: Partial<Record<SettingKey, string>> = {
+  'target.port': '--port',
+  'target.pid': '--pid',
+  'target.commandPattern': '--pattern',
+  'target.name': '--name',
+  'metrics.url': '--metrics-url',
+  sampleIntervalMs: '--interval',
+  'history.minutes': '--duration',
+};
+
+const MAX_DURATION_MS = SETTINGS['history.minutes'].maximum * 60_000;
+const STATUS_RANK: Record<string, number> = { unknown: 0, healthy: 0, warning: 1, critical: 2 };
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  summary: 'watch a running server for a while and print its performance report',
+  usage: '(--port N | --pid N | --pattern REGEX) [options]',
+  description: 'Watches a running chat server for a while and prints a performance report.',
+  options: {
+    port: { type: 'string', value: 'N', help: 'the server listens on TCP port N (its /metrics is scraped)' },
+    pid: { type: 'string', value: 'N', help: 'watch this process id' },
+    pattern: { type: 'string', value: 'REGEX', help: 'watch the process whose command line matches REGEX' },
+    name: { type: 'string', value: 'NAME', help: 'name shown in the report' },
+    'metrics-url': { type: 'string', value: 'URL', help: 'the server\'s Prometheus endpoint ("" turns scraping off)' },
+    duration: { type: 'string', value: '60s', help: 'how long to watch (like 30s, 5m, 1h30m; default 60s)' },
+    interval: { type: 'string', value: 'MS', help: `sample interval in ms (default ${SETTINGS.sampleIntervalMs.default}, min ${SETTINGS.sampleIntervalMs.minimum})` },
+    json: { type: 'boolean', help: 'print the JSON form instead of Markdown' },
+    out: { type: 'string', value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'fail-on': { type: 'string', value: 'LEVEL', help: 'exit 1 when the status is LEVEL or worse (warning | critical)' },
+    quiet: { type: 'boolean', help: 'no progress on stderr' },
+  },
+  run: (values, io) => runReport(values, io),
+};
+
+/** The report's arguments from argv (tests) — parsing plus {@link reportArgsFrom}. */
+export function parseReportArgs(argv: readonly string[]): { ok: true; args: ReportArgs } | { ok: false; message: string } {
+  const parsed = parseCommandArgs(reportCommand, argv);
+  return parsed.ok ? reportArgsFrom(parsed.values) : parsed;
+}
+
+/** Validates parsed flags into the report's arguments, or one sentence naming the flag. */
+export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | { ok: false; message: string } {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const ints: Record<string, number | undefined> = {};
+  const ranges: [string, number, number][] = [
+    ['port', SETTINGS['target.port'].minimum, SETTINGS['target.port'].maximum],
+    ['pid', SETTINGS['target.pid'].minimum, 2 ** 31 - 1],
+    ['interval', SETTINGS.sampleIntervalMs.minimum, SETTINGS.sampleIntervalMs.maximum],
+  ];
+  for (const [flag, min, max] of ranges) {
+    const text = str(flag);
+    if (text !== undefined) {
+      const n = wholeNumber(`--${flag}`, text, min, max);
+      if (typeof n !== 'number') {
+        return { ok: false, message: n.error };
+      }
+      ints[flag] = n;
+    }
+  }
+  const pattern = str('pattern');
+  if (ints.port === undefined && ints.pid === undefined && !pattern) {
+    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX.' };
+  }
+  const durationMs = duration('--duration', str('duration') ?? '60s', 1000, MAX_DURATION_MS);
+  if (typeof durationMs !== 'number') {
+    return { ok: false, message: durationMs.error };
+  }
+  const failOn = str('fail-on');
+  if (failOn !== undefined && failOn !== 'warning' && failOn !== 'critical') {
+    return { ok: false, message: `--fail-on must be warning or critical, not "${failOn}".` };
+  }
+  const metricsUrl = str('metrics-url');
+  const name = str('name');
+  const out = str('out');
+  return {
+    ok: true,
+    args: {
+      ...(ints.port !== undefined ? { port: ints.port } : {}),
+      ...(ints.pid !== undefined ? { pid: ints.pid } : {}),
+      ...(pattern ? { pattern } : {}),
+      ...(name ? { name } : {}),
+      ...(metricsUrl !== undefined ? { metricsUrl } : {}),
+      ...(out ? { out } : {}),
+      ...(failOn ? { failOn } : {}),
+      durationMs,
+      intervalMs: ints.interval ?? SETTINGS.sampleIntervalMs.default,
+      json: v.json === true,
+      quiet: v.quiet === true,
+    },
+  };
+}
+
+async function runReport(values: CliValues, io: CliIo): Promise<number> {
+  const parsed = reportArgsFrom(values);
+  if (!parsed.ok) {
+    io.stderr(`${PROGRAM} report: ${parsed.message}\n`);
+    return 2;
+  }
+  const a = parsed.args;
+  const outProblem = a.out === undefined ? undefined : checkWritableFile('--out', a.out);
+  if (outProblem) {
+    io.stderr(`${PROGRAM} report: ${outProblem}\n`);
+    return 2;
+  }
+  const { config, problems } = parseConfig(
+    {
+      'target.port': a.port,
+      'target.pid': a.pid,
+      'target.commandPattern': a.pattern,
+      'target.name': a.name,
+      sampleIntervalMs: a.intervalMs,
+      'metrics.url': a.metricsUrl,
+      // Keep everything the run collects: the report covers the whole duration.
+      'history.minutes': Math.min(SETTINGS['history.minutes'].maximum, Math.ceil(a.durationMs / 60_000) + 1),
+    },
+    { allowRemoteMetrics: true, nameOf: (key) => FLAG_OF[key] ?? settingId(key) },
+  );
+  if (problems.length > 0) {
+    for (const p of problems) {
+      io.stderr(`${PROGRAM} report: ${p.message}\n`);
+    }
+    return 2;
+  }
+  const say = (s: string) => !a.quiet && io.stderr(`${PROGRAM}: ${s}\n`);
+  const monitor = new Monitor(createMonitorDeps({ diskPath: process.cwd() }));
+  monitor.setAlertRules(compileAlertRules([], true).rules);
+  monitor.onLog((e) => say(e.message));
+  monitor.configure(config);
+
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const startMs = Date.now();
+  say(`watching for ${Math.round(a.durationMs / 1000)} s…`);
+  monitor.start();
+  while (!stopped && Date.now() - startMs < a.durationMs) {
+    await new Promise((r) => setTimeout(r, Math.min(250, a.durationMs)));
+  }
+  await monitor.stop();
+
+  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now());
+  const text = a.json ? renderJson(report) : renderMarkdown(report);
+  if (a.out) {
+    fs.writeFileSync(a.out, text);
+    say(`report written to ${a.out}`);
+  } else {
+    io.stdout(text.endsWith('\n') ? text : text + '\n');
+  }
+  monitor.dispose();
+  const status = report.analysis.status;
+  say(`status: ${status}${report.analysis.reasons.length ? ` — ${report.analysis.reasons.join('; ')}` : ''}`);
+  if (a.failOn && (STATUS_RANK[status] ?? 0) >= STATUS_RANK[a.failOn]!) {
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,351 @@
+import { ALERT_RULE_ITEMS_SCHEMA } from '../alerts/ruleSchema';
+import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vocabulary';
+
+/**
+ * Every setting, declared once: key, type, default, range, description, and which
+ * part of the monitor reads it. From this one table come
+ * - the `contributes.configuration` of package.json (checked by a unit test;
+ *   `npm run settings:sync` rewrites it and the README table),
+ * - the typed {@link Settings} object every part reads,
+ * - the validation sentences ({@link validateSettings}): a bad value falls back to its
+ *   default (or is clamped) with one sentence naming the setting and the fix,
+ * - the change event's list of changed keys ({@link changedSettings}), so each part
+ *   reconfigures only when one of its own keys changed.
+ *
+ * To add a setting: add an entry here (see /work/notes/SPINE.md), run
+ * `npm run settings:sync`, read it from `Settings` where you need it.
+ */
+
+export const SETTINGS_SECTION = 'chatroomMonitor';
+
+/** Which part of the monitor a setting reconfigures (the change event is routed by it). */
+export type SettingPart = 'collection' | 'alerts' | 'notifications' | 'report';
+
+type JsonType = 'integer' | 'number' | 'string' | 'boolean' | 'array' | 'object';
+
+export interface SettingDecl {
+  readonly type: JsonType;
+  /** `null` is a valid value (and usually the default): "not set". */
+  readonly nullable?: boolean;
+  readonly default: unknown;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly maxLength?: number;
+  readonly enum?: readonly string[];
+  readonly enumDescriptions?: readonly string[];
+  readonly format?: 'uri';
+  /** JSON schema of array items (package.json only; the part that reads it validates). */
+  readonly items?: object;
+  readonly order: number;
+  readonly markdownDescription: string;
+  readonly part: SettingPart;
+  /** Unit word in sentences about numbers ("ms", "minutes"). */
+  readonly unit?: string;
+  /**
+   * Out-of-range numbers: `clamp` into the range with a sentence (the default for
+   * numbers with a default), or `reject` (fall back to the default with `invalid`).
+   */
+  readonly outOfRange?: 'clamp' | 'reject';
+  /** The sentence's tail for a rejected value, after the value: "is not a process id; use …, or clear it". */
+  readonly invalid?: string;
+  /** An extra check of a well-typed value: a sentence tail when bad (then the default is used). */
+  readonly check?: (value: never) => string | undefined;
+  /** Untrusted workspaces may not set it (VS Code drops the workspace value). */
+  readonly restricted?: boolean;
+}
+
+export const SETTINGS = {
+  'target.port': {
+    type: 'integer',
+    nullable: true,
+    default: null,
+    minimum: 1,
+    maximum: 65535,
+    outOfRange: 'reject',
+    invalid: 'is not a TCP port; use a whole number from 1 to 65535, or clear it',
+    order: 1,
+    part: 'collection',
+    markdownDescription:
+      'Watch the process that **listens on this TCP port** (for example `8080`). Found again automatically when the server restarts with a new PID. Used when `#chatroomMonitor.target.pid#` is not set.',
+  },
+  'target.pid': {
+    type: 'integer',
+    nullable: true,
+    default: null,
+    minimum: 1,
+    outOfRange: 'reject',
+    invalid: 'is not a process id; use a positive whole number, or clear it',
+    order: 2,
+    part: 'collection',
+    markdownDescription:
+      'Watch the process with this **PID**. A PID changes when the server restarts, so prefer `#chatroomMonitor.target.port#` or `#chatroomMonitor.target.commandPattern#`; run **Chat-Room Monitor: Select Process to Watch** to pick one.',
+  },
+  'target.commandPattern': {
+    type: 'string',
+    default: '',
+    invalid: 'is not text; use a regular expression such as "node .*server\\.js"',
+    check: (v: string) => {
+      try {
+        new RegExp(v);
+        return undefined;
+      } catch (err) {
+        return `is not a valid regular expression (${(err as Error).message.replace(/^Invalid regular expression: /, '')}); fix it, e.g. "node .*server\\.js"`;
+      }
+    },
+    order: 3,
+    part: 'collection',
+    markdownDescription:
+      'Watch the process whose **command line matches this regular expression**, for example `node .*server\\.js` or `python3? -m chat_server`. Used when neither PID nor port is set.',
+  },
+  'target.name': {
+    type: 'string',
+    default: '',
+    maxLength: 40,
+    invalid: 'is not text; use a short name such as "chat"',
+    order: 4,
+    part: 'collection',
+    markdownDescription: "A short **name** shown in the status bar and the dashboard (default: the executable's name, e.g. `node`).",
+  },
+  sampleIntervalMs: {
+    type: 'integer',
+    default: 1000,
+    minimum: 250,
+    maximum: 60_000,
+    unit: 'ms',
+    order: 10,
+    part: 'collection',
+    markdownDescription: 'How often to sample, in **milliseconds** (250 – 60000). Each tick reads `/proc` directly on Linux: no child process is started.',
+  },
+  'metrics.url': {
+    type: 'string',
+    nullable: true,
+    default: null,
+    format: 'uri',
+    restricted: true,
+    order: 11,
+    part: 'collection',
+    markdownDescription:
+      "The server's **Prometheus endpoint** (text format or OpenMetrics), e.g. `http://127.0.0.1:8080/metrics`. Leave unset (`null`) to derive it from the watched port; set to `\"\"` to turn scraping off. In an untrusted workspace only this machine can be reached.",
+  },
+  'metrics.maxSeries': {
+    type: 'integer',
+    default: 10_000,
+    minimum: 10,
+    maximum: 100_000,
+    unit: 'series',
+    order: 12,
+    part: 'collection',
+    markdownDescription:
+      "At most this many **series** are kept from one scrape; the rest are dropped with a warning, so a label explosion cannot exhaust the editor's memory.",
+  },
+  'history.minutes': {
+    type: 'integer',
+    default: 60,
+    minimum: 1,
+    maximum: 1440,
+    unit: 'minutes',
+    order: 13,
+    part: 'collection',
+    markdownDescription: 'How many **minutes of history** to keep in memory for the dashboard and the report. Memory is bounded: 16 bytes per sample per series.',
+  },
+  'analysis.memoryLimitMb': {
+    type: 'number',
+    nullable: true,
+    default: null,
+    minimum: 1,
+    outOfRange: 'reject',
+    invalid: "is not a memory size; use a number of MiB such as 512, or clear it to forecast against the machine's memory",
+    order: 14,
+    part: 'collection',
+    markdownDescription:
+      "A **memory limit** in MiB for the server (for example its container limit). Forecasts say when RSS will reach it; unset means the machine's memory.",
+  },
+  'alerts.useDefaults': {
+    type: 'boolean',
+    default: true,
+    order: 20,
+    part: 'alerts',
+    markdownDescription:
+      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), message latency p95 above 500 ms (when the server exposes it). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
+  },
+  'alerts.rules': {
+    type: 'array',
+    default: [],
+    items: ALERT_RULE_ITEMS_SCHEMA,
+    invalid: 'must be a list of rules; only the built-in rules apply',
+    order: 21,
+    part: 'alerts',
+    markdownDescription:
+      'Alert rules, added to (or changing) the built-in ones. Any number of rules per metric. Example: `{ "id": "many-users", "metric": "chat_active_users", "op": ">", "threshold": 200, "level": "info", "for": "1m" }`. A bad rule is reported in one sentence in the log; the others keep working.',
+  },
+  'alerts.minimumLevel': {
+    type: 'string',
+    enum: ALERT_LEVELS,
+    default: 'warning',
+    order: 22,
+    part: 'notifications',
+    markdownDescription: 'Alerts below this level are listed in the status bar tooltip and the dashboard but do not pop up a notification.',
+  },
+  'alerts.notifyResolved': {
+    type: 'boolean',
+    default: true,
+    order: 23,
+    part: 'notifications',
+    markdownDescription: 'Show a notification once when an alert that was notified resolves.',
+  },
+  'report.defaultWindow': {
+    type: 'string',
+    enum: REPORT_WINDOW_IDS,
+    enumDescriptions: REPORT_WINDOW_IDS.map((id) => REPORT_WINDOWS[id].label),
+    default: '30m',
+    order: 30,
+    part: 'report',
+    markdownDescription: 'The window **Show Performance Report** offers first.',
+  },
+} as const satisfies Record<string, SettingDecl>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+type Scalar<T> = T extends 'integer' | 'number' ? number : T extends 'string' ? string : T extends 'boolean' ? boolean : T extends 'array' ? readonly unknown[] : unknown;
+type ValueOf<D> = (D extends { enum: readonly (infer E)[] } ? E : D extends { type: infer T } ? Scalar<T> : unknown) | (D extends { nullable: true } ? null : never);
+
+/** The validated value of every setting, typed from its declaration. */
+export type Settings = { readonly [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
+
+/** The raw values as a settings provider hands them over (VS Code, the CLI, a test). */
+export type RawSettings = { readonly [K in SettingKey]?: unknown };
+
+export interface SettingProblem {
+  readonly key: SettingKey;
+  /** The name the user knows it by: `chatroomMonitor.target.port`, or the CLI's `--port`. */
+  readonly setting: string;
+  /** One sentence, starting with the setting's name. */
+  readonly message: string;
+}
+
+/** Full id of a setting, as in settings.json: `chatroomMonitor.target.port`. */
+export function settingId(key: SettingKey): string {
+  return `${SETTINGS_SECTION}.${key}`;
+}
+
+/** How a setting is named in sentences; the CLI passes its own (flag names). */
+export type SettingNamer = (key: SettingKey) => string;
+
+/**
+ * Validates raw values against the declarations. Never throws; every bad value
+ * gets one sentence and its default (or a clamped value), the rest are kept.
+ */
+export function validateSettings(raw: RawSettings, nameOf: SettingNamer = settingId): { settings: Settings; problems: SettingProblem[] } {
+  const out: Record<string, unknown> = {};
+  const problems: SettingProblem[] = [];
+  for (const key of SETTING_KEYS) {
+    const decl: SettingDecl = SETTINGS[key];
+    const bad = (tail: string) => problems.push({ key, setting: nameOf(key), message: `${nameOf(key)}: ${show(raw[key])} ${tail}.` });
+    out[key] = validateOne(decl, raw[key], bad);
+  }
+  return { settings: out as Settings, problems };
+}
+
+function validateOne(decl: SettingDecl, v: unknown, bad: (tail: string) => void): unknown {
+  if (v === undefined || v === null) {
+    return decl.default;
+  }
+  const fallback = decl.default === null ? 'clearing it' : `using ${show(decl.default)}${decl.unit ? ` ${decl.unit}` : ''}`;
+  switch (decl.type) {
+    case 'integer':
+    case 'number': {
+      const unit = decl.unit ? ` ${decl.unit}` : '';
+      const min = decl.minimum ?? -Infinity;
+      const max = decl.maximum ?? Infinity;
+      if (decl.outOfRange === 'reject') {
+        const ok = typeof v === 'number' && Number.isFinite(v) && (decl.type === 'number' || Number.isInteger(v)) && v >= min && v <= max;
+        if (!ok) {
+          bad(decl.invalid ?? `is not a number from ${min} to ${max}; ${fallback}`);
+          return decl.default;
+        }
+        return v;
+      }
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        bad(`is not a number; ${fallback}`);
+        return decl.default;
+      }
+      const n = decl.type === 'integer' ? Math.round(v) : v;
+      const clamped = Math.min(max, Math.max(min, n));
+      if (clamped !== n) {
+        bad(`is outside ${min}–${max}${unit}; using ${clamped}${unit}`);
+      }
+      return clamped;
+    }
+    case 'string': {
+      if (typeof v !== 'string') {
+        bad(decl.invalid ?? `is not text; ${fallback}`);
+        return decl.default;
+      }
+      if (decl.enum && !decl.enum.includes(v)) {
+        bad(`is not one of ${decl.enum.join(', ')}; ${fallback}`);
+        return decl.default;
+      }
+      const problem = decl.check?.(v as never);
+      if (problem) {
+        bad(problem);
+        return decl.default;
+      }
+      const text = decl.maxLength !== undefined ? v.trim() : v;
+      if (decl.maxLength !== undefined && text.length > decl.maxLength) {
+        bad(`is longer than ${decl.maxLength} characters; using the first ${decl.maxLength}`);
+        return text.slice(0, decl.maxLength);
+      }
+      return text;
+    }
+    case 'boolean':
+      if (typeof v !== 'boolean') {
+        bad(`must be true or false; ${fallback}`);
+        return decl.default;
+      }
+      return v;
+    case 'array':
+      if (!Array.isArray(v)) {
+        bad(decl.invalid ?? `must be a list; ${fallback}`);
+        return decl.default;
+      }
+      return v;
+    default:
+      return v;
+  }
+}
+
+/** The keys whose raw values differ (deep, as JSON), in declaration order. */
+export function changedSettings(before: RawSettings | undefined, after: RawSettings): SettingKey[] {
+  return SETTING_KEYS.filter((k) => before === undefined || JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
+/** One change of the settings: every value, validated, and which keys changed (all of them the first time). */
+export interface SettingsChange<P = unknown> {
+  readonly parsed: P;
+  readonly changed: ReadonlySet<SettingKey>;
+}
+
+/** True when one of the changed keys belongs to `part`. */
+export function touches(changed: ReadonlySet<SettingKey>, part: SettingPart): boolean {
+  for (const k of changed) {
+    if (SETTINGS[k].part === part) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The keys of one part, for routing the change event. */
+export function keysOf(part: SettingPart): SettingKey[] {
+  return SETTING_KEYS.filter((k) => SETTINGS[k].part === part);
+}
+
+/** `"text"`, `12`, `[1,2]`: a raw value quoted in a sentence. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') {
+    return `"${v.length > 60 ? v.slice(0, 60) + '…' : v}"`;
+  }
+  const json = JSON.stringify(v);
+  return json === undefined ? String(v) : json.length > 60 ? json.slice(0, 60) + '…' : json;
+}
