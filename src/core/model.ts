@@ -74,6 +74,12 @@ export const Metric = {
   /** 1 when the last scrape of the server's /metrics succeeded. */
   scrapeUp: 'scrape_up',
   scrapeDurationSeconds: 'scrape_duration_seconds',
+  /** Samples the last scrape read from the server's body (Prometheus' name for it). */
+  scrapeSamplesScraped: 'scrape_samples_scraped',
+  /** Samples of the last scrape left out because the body exceeded chatroomMonitor.metrics.maxSeries. */
+  scrapeSamplesDropped: 'scrape_samples_dropped',
+  /** Series the store refused in the tick (its series limit was reached); written once it first happens. */
+  storeSeriesRefused: 'store_series_refused',
 } as const;
 
 export type OwnMetricName = (typeof Metric)[keyof typeof Metric];

@@ -10,7 +10,8 @@ import { Defaults, MonitorConfig, ParsedConfig, sameMonitorConfig } from './conf
 import { SettingsChange, settingId, touches } from './settings/settings';
 import { compileAlertRules } from './alerts/defaults';
 import { Disposable, DisposableStore, Emitter, Event } from './events';
-import { Snapshot, TargetState } from './model';
+import { Metric, Snapshot, TargetState } from './model';
+import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
 
 /** How the monitor gets its sources; Linux /proc or portable, real or scripted in tests. */
@@ -102,6 +103,7 @@ export class Monitor implements Disposable {
       toMs,
       nowMs: this.deps.clock.now(),
       ...(this.currentConfig?.memoryLimitBytes ? { memoryLimitBytes: this.currentConfig.memoryLimitBytes, memoryLimitSetting: settingId('analysis.memoryLimitMb') } : {}),
+      ...(this.lastScrapeProblem ? { scrapeProblem: this.lastScrapeProblem } : {}),
     });
   }
 
@@ -111,6 +113,8 @@ export class Monitor implements Disposable {
   }
 
   private analyzerStore: SeriesStore | undefined;
+  /** The scraper's last failure sentence: the report quotes it as the evidence and the fix. */
+  private lastScrapeProblem: string | undefined;
 
   get store(): SeriesStore {
     if (!this.storeInstance) {
@@ -159,6 +163,7 @@ export class Monitor implements Disposable {
     if (!this.storeInstance || this.storeInstance.capacity !== capacity || this.storeInstance.maxSeries !== maxSeries || !sameTarget) {
       // A different target's history would mislead; a different size needs new buffers.
       this.storeInstance = new SeriesStore(capacity, maxSeries);
+      this.lastScrapeProblem = undefined;
     }
     this.currentConfig = config;
     const wasStarted = this.started;
@@ -180,6 +185,10 @@ export class Monitor implements Disposable {
     });
     this.collectorSubscriptions.add(
       this.collector.onSnapshot((s) => {
+        // Only a failed scrape's sentence: a skipped bad line is a warning, not the failure.
+        const scrapeFailed = s.samples.some((x) => x.name === Metric.scrapeUp && x.value === 0);
+        const scrapeProblem = scrapeFailed ? s.problems.find((p) => p.source === SCRAPE_SOURCE) : undefined;
+        if (scrapeProblem) this.lastScrapeProblem = scrapeProblem.message;
         // Alerts first, so every snapshot listener sees alerts that match its numbers.
         this.alerts.evaluate(this.store, s.timeMs);
         this.snapshotEmitter.fire(s);

@@ -40,6 +40,8 @@ export interface AnalyzeOptions {
   /** Anomaly intervals kept, the strongest first (default 50). */
   readonly maxAnomalies?: number;
   readonly anomaly?: DetectOptions;
+  /** The scraper's last failure sentence, quoted as the evidence and fix of a failing scrape. */
+  readonly scrapeProblem?: string;
 }
 
 export type SeriesKind = 'gauge' | 'counter' | 'derived';
@@ -98,6 +100,9 @@ const AGGREGATE: readonly (readonly [string, 'sum' | 'max'])[] = [
   [Metric.systemMemoryPercent, 'max'],
   [Metric.systemMemoryTotalBytes, 'max'],
   [Metric.systemDiskPercent, 'max'],
+  [Metric.scrapeUp, 'max'],
+  [Metric.scrapeSamplesDropped, 'max'],
+  [Metric.storeSeriesRefused, 'max'],
   [ChatMetric.activeUsers, 'sum'],
   [ChatMetric.messagesPerSecond, 'sum'],
   [ChatMetric.latencyP95Seconds, 'max'],
@@ -206,6 +211,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     correlations,
     memoryLimit,
     recentMs: options.recentMs,
+    ...(options.scrapeProblem ? { scrapeProblem: options.scrapeProblem } : {}),
   });
 
   const anomalyCount = anomalies.length;
@@ -381,6 +387,7 @@ export class Analyzer {
       options.maxSeries,
       options.maxAnomalies,
       options.anomaly,
+      options.scrapeProblem,
       this.store.latestTimeMs,
       this.store.seriesCount,
     ]);

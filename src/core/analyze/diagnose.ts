@@ -50,6 +50,8 @@ export interface DiagnosisInput {
   readonly memoryLimit?: { readonly bytes: number; readonly label: string };
   /** "Sustained" means over this much of the end of the window (default 5 min). */
   readonly recentMs?: number;
+  /** The scraper's last failure sentence (what is wrong and the fix), when a scrape failed. */
+  readonly scrapeProblem?: string;
 }
 
 export interface Diagnosis {
@@ -82,6 +84,10 @@ export const Thresholds = {
   gcWarnRatio: 0.1,
   gcCriticalRatio: 0.25,
   diskCriticalPercent: 95,
+  /** Failed scrapes in the window from which the server's own metrics count as missing (warning). */
+  scrapeFailedWarnShare: 0.5,
+  /** Process samples a window needs before its rules can be trusted (the trend test's minimum). */
+  minProcessSamples: 5,
 } as const;
 
 /** Runs every rule and derives the overall status. Never throws on odd data. */
@@ -116,6 +122,9 @@ function statusOf(input: DiagnosisInput, issues: readonly Issue[]): { status: He
 type Rule = (input: DiagnosisInput) => Issue | undefined;
 
 const RULES: readonly Rule[] = [
+  scrapeFailing,
+  seriesDropped,
+  tooFewSamples,
   serverDown,
   restarts,
   cpuSaturation,
@@ -191,6 +200,111 @@ const PROFILE_CPU = [
 ];
 
 // ---------------------------------------------------------------- rules
+
+// Data quality first: a report is never healthier than its evidence.
+
+function scrapeFailing(input: DiagnosisInput): Issue | undefined {
+  const up = input.series.get(Metric.scrapeUp);
+  if (!up) return undefined;
+  let n = 0;
+  let failed = 0;
+  let firstFailMs = NaN;
+  let lastFailMs = NaN;
+  for (let i = 0; i < up.values.length; i++) {
+    const v = up.values[i]!;
+    if (!Number.isFinite(v)) continue;
+    n++;
+    if (v === 0) {
+      failed++;
+      if (Number.isNaN(firstFailMs)) firstFailMs = up.times[i]!;
+      lastFailMs = up.times[i]!;
+    }
+  }
+  if (failed === 0) return undefined;
+  const share = failed / n;
+  const most = share >= Thresholds.scrapeFailedWarnShare;
+  const window = { fromMs: firstFailMs, toMs: lastFailMs };
+  const evidence: Evidence[] = [{ label: 'Failed scrapes', value: `${formatNumber(failed)} of ${formatNumber(n)} (${formatPercent(share * 100)})`, window, series: up.key }];
+  if (input.scrapeProblem) evidence.push({ label: 'Last failure', value: input.scrapeProblem, window: { fromMs: lastFailMs, toMs: lastFailMs }, series: up.key });
+  return {
+    id: 'scrape-failing',
+    category: 'data',
+    severity: most ? 'warning' : 'info',
+    title: most ? "The server's metrics could not be read" : "Some scrapes of the server's metrics failed",
+    summary: most
+      ? `${formatNumber(failed)} of ${formatNumber(n)} scrapes of the metrics endpoint failed: the server's own figures (users, messages, latency, event loop) are missing for most of the window, so the rules that read them could not judge it.`
+      : `${formatNumber(failed)} of ${formatNumber(n)} scrapes of the metrics endpoint failed; the server's own figures have gaps there.`,
+    evidence,
+    recommendations: {
+      now: [
+        // Our own words only: the failure sentence quotes server text (a status line, a
+        // redirect target) and stays in the evidence, which every surface escapes.
+        ...(input.scrapeProblem ? ['Fix what the last failure in the evidence says; it names the setting and the cause.'] : []),
+        'Open the endpoint yourself (`curl -sS -D- http://127.0.0.1:PORT/metrics | head`): it must answer 200 within the tick with Prometheus text lines.',
+      ],
+      investigate: ['If the endpoint hangs or fails only under load, the server is too busy to serve it: see the CPU and event-loop figures.'],
+    },
+  };
+}
+
+function seriesDropped(input: DiagnosisInput): Issue | undefined {
+  const parts: [SeriesData | undefined, string][] = [
+    [input.series.get(Metric.scrapeSamplesDropped), 'Samples dropped from a scrape (over chatroomMonitor.metrics.maxSeries)'],
+    [input.series.get(Metric.storeSeriesRefused), 'Series the store refused (its series limit)'],
+  ];
+  const evidence: Evidence[] = [];
+  for (const [s, label] of parts) {
+    if (!s) continue;
+    let max = 0;
+    let atMs = NaN;
+    for (let i = 0; i < s.values.length; i++) {
+      if (s.values[i]! > max) {
+        max = s.values[i]!;
+        atMs = s.times[i]!;
+      }
+    }
+    if (max > 0) evidence.push({ label, value: `${formatNumber(max)} at most`, window: { fromMs: atMs, toMs: atMs }, series: s.key });
+  }
+  if (evidence.length === 0) return undefined;
+  return {
+    id: 'series-dropped',
+    category: 'data',
+    severity: 'warning',
+    title: 'Series were dropped by the series limit',
+    summary: 'The server exposed more series than the monitor keeps, so some were not read: figures and rules for them are missing from this report.',
+    evidence,
+    recommendations: {
+      now: ['Find the label with unbounded values (user ids, message ids, URLs with ids) in the server\'s /metrics output and remove it or bound it.'],
+      investigate: ['If the series are all needed, raise chatroomMonitor.metrics.maxSeries (up to 100,000) — memory grows with it.'],
+    },
+  };
+}
+
+function tooFewSamples(input: DiagnosisInput): Issue | undefined {
+  const up = input.series.get(Metric.targetUp);
+  if (!up || !up.values.some((v) => v === 1)) return undefined; // not running: serverDown says so
+  const proc = input.series.get(Metric.processCpuPercent) ?? input.series.get(Metric.processRssBytes);
+  const n = proc ? finiteCount(proc.values) : 0;
+  if (n >= Thresholds.minProcessSamples) return undefined;
+  return {
+    id: 'too-few-samples',
+    category: 'data',
+    severity: 'warning',
+    title: 'Too few samples to judge the server',
+    summary: `The window holds ${n} sample${n === 1 ? '' : 's'} of the server's process; the rules need at least ${Thresholds.minProcessSamples}, so no verdict is given on what they watch.`,
+    evidence: [{ label: 'Process samples', value: String(n), window: input.window, ...(proc ? { series: proc.key } : {}) }],
+    recommendations: {
+      now: ['Report over a longer window (or watch for longer: `--duration 60s`).'],
+      investigate: ['If the monitor runs but the samples are missing, read Chat-Room Monitor: Show Log for why the process could not be read.'],
+    },
+  };
+}
+
+function finiteCount(values: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) n++;
+  return n;
+}
 
 function serverDown(input: DiagnosisInput): Issue | undefined {
   const up = input.series.get(Metric.targetUp);

@@ -17,7 +17,9 @@ export type IssueCategory =
   | 'event-loop'
   | 'gc'
   | 'file-descriptors'
-  | 'disk';
+  | 'disk'
+  /** The evidence itself: scrapes that failed, series dropped, too few samples. */
+  | 'data';
 
 export interface TimeWindow {
   readonly fromMs: number;
@@ -50,4 +52,35 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 export function severityRank(s: Severity): number {
   return RANK[s];
+}
+
+/** An alert as far as the status needs it (the engine's Alert and the report's ReportAlert fit). */
+export interface StatusAlert {
+  readonly level: 'info' | 'warning' | 'error' | 'critical';
+  readonly state: string;
+  readonly title: string;
+  /** Muted by a critical alert on the same series: that one speaks for it. */
+  readonly inhibited?: boolean;
+}
+
+/**
+ * The worse of the analyzer's verdict and the alerts firing at the same time, with a
+ * reason per firing alert that made it worse: a summary saying "healthy" above a
+ * list of firing alerts contradicts itself. Snoozing silences notifications; it does
+ * not make the server healthy, so snoozed alerts count too.
+ */
+export function statusWithAlerts(
+  status: HealthStatus,
+  reasons: readonly string[],
+  alerts: readonly StatusAlert[],
+): { status: HealthStatus; reasons: readonly string[] } {
+  const firing = alerts.filter((a) => a.state === 'firing' && !a.inhibited && a.level !== 'info');
+  if (firing.length === 0) return { status, reasons };
+  const fromAlerts: HealthStatus = firing.some((a) => a.level === 'critical' || a.level === 'error') ? 'critical' : 'warning';
+  const alertReasons = firing.map((a) => `Alert firing: ${a.title}`);
+  if (status === 'critical' || (status === 'warning' && fromAlerts === 'warning')) {
+    return { status, reasons: [...reasons, ...alertReasons] };
+  }
+  // "No problem found" is no longer true once an alert fires; the alert says what is.
+  return { status: fromAlerts, reasons: [...(status === 'healthy' ? [] : reasons), ...alertReasons] };
 }

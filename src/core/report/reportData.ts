@@ -4,6 +4,7 @@
  * alerts mapped to a minimal shape.
  */
 import { Analysis } from '../analyze/analyzer';
+import { statusWithAlerts } from '../analyze/issue';
 import { TargetState } from '../model';
 
 export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
@@ -118,7 +119,8 @@ export function buildReport(input: ReportInput): ReportData {
     generatedAt: iso(input.generatedAtMs),
     target: input.target,
     window: { fromMs, toMs, durationMs: Math.max(0, toMs - fromMs), from: iso(fromMs), to: iso(toMs) },
-    analysis,
+    // The summary agrees with the alerts listed below it (and --fail-on reads it).
+    analysis: { ...analysis, ...statusWithAlerts(analysis.status, analysis.reasons, active) },
     alerts: { active, history },
     ...(input.operations ? { operations: input.operations } : {}),
   };

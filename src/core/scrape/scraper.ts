@@ -41,7 +41,7 @@ export interface ScraperOptions {
 export interface ScrapeResult {
   /** True when a metrics body was read and parsed (possibly with warnings). */
   readonly ok: boolean;
-  /** Derived samples, plus `scrape_up` and `scrape_duration_seconds` always. */
+  /** Derived samples, plus `scrape_up`, `scrape_duration_seconds`, `scrape_samples_scraped` and `scrape_samples_dropped` always. */
   readonly samples: Sample[];
   readonly problems: SourceProblem[];
   /** Wall time of the whole scrape. */
@@ -109,11 +109,13 @@ export class Scraper {
     const problems: SourceProblem[] = [];
     let samples: Sample[] = [];
     let seriesCount = 0;
+    let dropped = 0;
     let ok = false;
     try {
       const r = await this.scrapeOnce(timeMs, problems);
       samples = r.samples;
       seriesCount = r.seriesCount;
+      dropped = r.dropped;
       ok = true;
     } catch (e) {
       // Only ScrapeFailure is expected; anything else is still a sentence, not a trace.
@@ -123,6 +125,8 @@ export class Scraper {
     samples.push(
       { name: Metric.scrapeUp, labels: NO_LABELS, value: ok ? 1 : 0 },
       { name: Metric.scrapeDurationSeconds, labels: NO_LABELS, value: durationMs / 1000 },
+      { name: Metric.scrapeSamplesScraped, labels: NO_LABELS, value: seriesCount },
+      { name: Metric.scrapeSamplesDropped, labels: NO_LABELS, value: dropped },
     );
     return { ok, samples, problems, durationMs, seriesCount };
   }
@@ -131,7 +135,7 @@ export class Scraper {
     return { source: SCRAPE_SOURCE, setting: METRICS_URL_SETTING, message };
   }
 
-  private async scrapeOnce(timeMs: number, problems: SourceProblem[]): Promise<{ samples: Sample[]; seriesCount: number }> {
+  private async scrapeOnce(timeMs: number, problems: SourceProblem[]): Promise<{ samples: Sample[]; seriesCount: number; dropped: number }> {
     const check = (this.urlCheck ??= validateMetricsUrl(this.opts.url, { allowRemote: this.opts.allowRemote === true }));
     if (!check.ok) {
       throw new ScrapeFailure(check.message);
@@ -207,7 +211,7 @@ export class Scraper {
     for (const p of derived.problems) {
       problems.push(this.problem(`${url}: ${p}`));
     }
-    return { samples: derived.samples, seriesCount: parsed.sampleCount };
+    return { samples: derived.samples, seriesCount: parsed.sampleCount, dropped: parsed.truncated?.droppedSamples ?? 0 };
   }
 
   /** Reads the body, stopping at maxBodyBytes and keeping whole lines only. */

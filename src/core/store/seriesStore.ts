@@ -1,4 +1,4 @@
-import { Labels, Sample, seriesKey } from '../model';
+import { Labels, Metric, NO_LABELS, Sample, seriesKey } from '../model';
 import { RingBuffer, RingSegment } from './ringBuffer';
 
 /** A label matcher as in PromQL: `=`, `!=`, `=~`, `!~` (regexes fully anchored). */
@@ -92,7 +92,30 @@ export class SeriesStore {
       e.ring.push(timeMs, s.value);
       e.lastTick = this.tick;
     }
+    if (refused > 0 || this.everRefused) {
+      // Said in a series of its own, so a report over any window can tell that series
+      // were missing then (and that they no longer are). Never refused itself.
+      this.everRefused = true;
+      this.writeOwn(Metric.storeSeriesRefused, timeMs, refused);
+    }
     return refused;
+  }
+
+  /** Whether any tick refused a series (then store_series_refused is written every tick). */
+  private everRefused = false;
+
+  private writeOwn(name: string, timeMs: number, value: number): void {
+    const key = seriesKey(name, NO_LABELS);
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { info: { key, name, labels: NO_LABELS }, ring: new RingBuffer(this.capacity), lastTick: 0 };
+      this.entries.set(key, e);
+      this.byName.set(name, [e]);
+    }
+    if (e.lastTick !== this.tick) {
+      e.ring.push(timeMs, value);
+      e.lastTick = this.tick;
+    }
   }
 
   has(key: string): boolean {
@@ -173,6 +196,7 @@ export class SeriesStore {
   clear(): void {
     this.entries.clear();
     this.byName.clear();
+    this.everRefused = false;
   }
 }
 

@@ -4,6 +4,7 @@
  * anomaly markers from the analyzer. No `vscode` here.
  */
 import { Alert } from '../../core/alerts/alert';
+import { statusWithAlerts } from '../../core/analyze/issue';
 import { Disposable, Emitter, Event } from '../../core/events';
 import { Metric } from '../../core/model';
 import { Monitor } from '../../core/monitor';
@@ -76,20 +77,8 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
    * Snoozing silences notifications, it does not make the server healthy.
    */
   private healthStatus(): HeaderDto['status'] {
-    const analyzed = this.monitor.analyze(ANALYSIS_WINDOW_MS).status;
-    let fromAlerts: HeaderDto['status'] = 'healthy';
-    for (const a of this.monitor.alerts.active()) {
-      if (a.state !== 'firing' || a.inhibited) {
-        continue;
-      }
-      if (a.level === 'critical' || a.level === 'error') {
-        return 'critical';
-      }
-      if (a.level === 'warning') {
-        fromAlerts = 'warning';
-      }
-    }
-    return fromAlerts === 'warning' && analyzed !== 'critical' ? 'warning' : analyzed;
+    const analysis = this.monitor.analyze(ANALYSIS_WINDOW_MS);
+    return statusWithAlerts(analysis.status, analysis.reasons, this.monitor.alerts.active()).status;
   }
 
   catalogue(): SeriesDto[] {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { analyze, Analysis } from '../../../src/core/analyze/analyzer';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { HEALTHY, MB, scenario, windowOf, Gen } from './scenario';
 
 function run(overrides: Record<string, Gen | null>, extra: { memoryLimitBytes?: number; seed?: number; seconds?: number } = {}): Analysis {
@@ -158,5 +159,57 @@ describe('diagnose (through analyze)', () => {
   it('a machine short of memory', () => {
     const a = run({ system_memory_usage_percent: (_i, _m, g) => 96 + 0.5 * g() });
     assert.equal(a.issues.find((i) => i.id === 'machine-memory')?.severity, 'critical');
+  });
+
+  describe('data quality: never healthier than the evidence', () => {
+    it('a scrape failing for most of the window is a warning with the last failure as evidence', () => {
+      const store = scenario({ scrape_up: (i) => (i % 10 === 0 ? 1 : 0) });
+      const a = analyze(store, { ...windowOf(store), scrapeProblem: 'http://127.0.0.1:1/metrics answered HTTP 500.' });
+      const issue = a.issues.find((i) => i.id === 'scrape-failing');
+      assert.equal(issue?.severity, 'warning');
+      assert.equal(issue.category, 'data');
+      assert.match(issue.evidence[0]!.value, /^1,620 of 1,800 \(90%\)$/);
+      assert.equal(issue.evidence[1]!.value, 'http://127.0.0.1:1/metrics answered HTTP 500.');
+      // The server text stays in the (escaped) evidence, never in the Markdown recommendations.
+      assert.ok(!issue.recommendations.now.join(' ').includes('HTTP 500'));
+      assert.equal(a.status, 'warning');
+    });
+
+    it('a few failed scrapes are info, and a clean scrape record says nothing', () => {
+      const a = run({ scrape_up: (i) => (i === 5 ? 0 : 1) });
+      assert.equal(a.issues.find((i) => i.id === 'scrape-failing')?.severity, 'info');
+      assert.equal(a.status, 'healthy');
+      assert.ok(!ids(run({ scrape_up: () => 1 })).includes('scrape-failing'));
+    });
+
+    it('series dropped by the limit, in the scrape or the store: a warning naming the setting', () => {
+      for (const name of ['scrape_samples_dropped', 'store_series_refused']) {
+        const a = run({ [name]: (i) => (i > 100 && i < 200 ? 90_000 : 0) });
+        const issue = a.issues.find((i) => i.id === 'series-dropped');
+        assert.equal(issue?.severity, 'warning', name);
+        assert.equal(issue.evidence[0]!.value, '90,000 at most');
+        assert.ok(issue.recommendations.investigate.join(' ').includes('chatroomMonitor.metrics.maxSeries'));
+        assert.equal(a.status, 'warning');
+      }
+      assert.ok(!ids(run({ scrape_samples_dropped: () => 0 })).includes('series-dropped'));
+    });
+
+    it('too few samples of a running server: a warning, not "healthy"', () => {
+      const a = run({}, { seconds: 3 });
+      assert.deepEqual(ids(a), ['too-few-samples']);
+      assert.equal(a.status, 'warning');
+      assert.match(a.issues[0]!.summary, /holds 3 samples/);
+      assert.equal(run({}, { seconds: 5 }).status, 'healthy');
+    });
+
+    it('the store says when it refused series (store_series_refused), and keeps saying 0 after', () => {
+      const store = new SeriesStore(10, 2);
+      store.append(1000, [{ name: 'a', labels: {}, value: 1 }]);
+      assert.equal(store.latest('store_series_refused'), undefined);
+      store.append(2000, [1, 2, 3].map((i) => ({ name: 'x', labels: { i: String(i) }, value: i })));
+      assert.equal(store.latest('store_series_refused')?.value, 2);
+      store.append(3000, [{ name: 'a', labels: {}, value: 1 }]);
+      assert.deepEqual(store.latest('store_series_refused'), { timeMs: 3000, value: 0, stale: false });
+    });
   });
 });

@@ -104,6 +104,36 @@ describe('report', () => {
     });
   });
 
+  describe('status and alerts agree', () => {
+    const firing = (level: ReportAlert['level'], title: string): ReportAlert => ({ id: title, level, state: 'firing', title, message: 'm', startedMs: T0 });
+
+    it('a report whose alerts fire never says "Healthy"', () => {
+      const store = scenario({}, { seconds: 600 });
+      const analysis = analyze(store, windowOf(store));
+      assert.equal(analysis.status, 'healthy');
+      const report = buildReport({ target: { name: 'n', state: 'running' }, analysis, generatedAtMs: T0, alerts: { active: [firing('warning', 'CPU above 80%')] } });
+      assert.equal(report.analysis.status, 'warning');
+      assert.deepEqual(report.analysis.reasons, ['Alert firing: CPU above 80%']);
+      const text = renderMarkdown(report);
+      assert.doesNotMatch(text, /Healthy|No problem found/);
+      assert.match(text, /Status: ⚠️ Warning/);
+      const critical = buildReport({ target: { name: 'n', state: 'running' }, analysis, generatedAtMs: T0, alerts: { active: [firing('error', 'Server down'), firing('info', 'Busy')] } });
+      assert.equal(critical.analysis.status, 'critical');
+      assert.deepEqual(critical.analysis.reasons, ['Alert firing: Server down']);
+    });
+
+    it('info and pending alerts leave the verdict alone; a worse verdict keeps its reasons', () => {
+      const store = scenario({ process_cpu_usage_percent: (_i, _m, g) => 99 + 0.5 * g() }, { seconds: 600 });
+      const analysis = analyze(store, windowOf(store));
+      const pending: ReportAlert = { ...firing('critical', 'x'), state: 'pending' };
+      const report = buildReport({ target: { name: 'n', state: 'running' }, analysis, generatedAtMs: T0, alerts: { active: [firing('warning', 'CPU above 80%'), pending] } });
+      assert.equal(report.analysis.status, 'critical');
+      assert.deepEqual(report.analysis.reasons, [...analysis.reasons, 'Alert firing: CPU above 80%']);
+      const healthy = analyze(scenario({}, { seconds: 600 }), windowOf(scenario({}, { seconds: 600 })));
+      assert.equal(buildReport({ target: { name: 'n', state: 'running' }, analysis: healthy, generatedAtMs: T0, alerts: { active: [firing('info', 'i'), pending] } }).analysis.status, 'healthy');
+    });
+  });
+
   describe('renderJson', () => {
     it('is valid JSON, NaN figures as null, and round-trips the analysis', () => {
       const store = new SeriesStore(10);

@@ -53,6 +53,7 @@ describe('SeriesStore', () => {
     const s = new SeriesStore(10, 2);
     const refused = s.append(1000, [1, 2, 3, 4].map((i) => ({ name: 'x', labels: { i: String(i) }, value: i })));
     assert.equal(refused, 2);
-    assert.equal(s.seriesCount, 2);
+    // Two series kept, and the store's own series saying how many it refused.
+    assert.deepEqual(s.allSeries().map((i) => i.key), ['x{i="1"}', 'x{i="2"}', 'store_series_refused']);
   });
 });
