@@ -29,6 +29,21 @@ export interface ForecastOptions {
 }
 
 /**
+ * When a forecast means something (the README quotes these):
+ * - the samples it rests on span at least `minSpanMs`, and at least `minSpanShare` of
+ *   the time it forecasts ahead — a line seen for 10 s says nothing about 22 days;
+ * - the line is significant (trend.ts: the slope's 99% t-test and R² ≥ 0.3);
+ * - the series changed beyond its noise: the rise along the line over the span is at
+ *   least `noiseFactor` times the standard deviation of the samples around the line.
+ */
+export const ForecastRules = {
+  minSpanMs: 2 * 60_000,
+  /** 1/48: a day ahead needs 30 minutes of samples, 3 hours ahead 3 min 45 s. */
+  minSpanShare: 1 / 48,
+  noiseFactor: 3,
+} as const;
+
+/**
  * Forecasts when `values` reaches `limit`. Undefined when the series is not rising
  * significantly (see trend.ts), when it is already at or past the limit (that is
  * a present problem, not a forecast), or when the limit is not a finite number.
@@ -64,7 +79,29 @@ export function forecastTimeToLimit(
     return undefined;
   }
   const etaMs = ((limit - fittedNow) / trend.slopePerMinute) * 60_000;
+  const spanMs = trend.toMs - trend.fromMs;
+  if (spanMs < ForecastRules.minSpanMs || spanMs < ForecastRules.minSpanShare * etaMs) {
+    return undefined;
+  }
+  const rise = (trend.slopePerMinute * spanMs) / 60_000;
+  if (!(rise >= ForecastRules.noiseFactor * residualStdDev(t, v, trend))) {
+    return undefined;
+  }
   return { series, what, limit, limitLabel, fittedNow, latestMs, etaMs, reachAtMs: latestMs + etaMs, trend };
+}
+
+/** Standard deviation of the finite samples around the fitted line (n − 2 degrees of freedom). */
+function residualStdDev(times: Float64Array, values: Float64Array, trend: Trend): number {
+  let ss = 0;
+  let n = 0;
+  for (let i = 0; i < times.length; i++) {
+    const y = values[i]!;
+    if (!Number.isFinite(y)) continue;
+    const r = y - trendValueAt(trend, times[i]!);
+    ss += r * r;
+    n++;
+  }
+  return n > 2 ? Math.sqrt(ss / (n - 2)) : Number.POSITIVE_INFINITY;
 }
 
 function lowerBound(a: Float64Array, x: number): number {

@@ -22,6 +22,22 @@ describe('diagnose (through analyze)', () => {
     }
   });
 
+  it('the first 60 s of a steady server: no forecast, even with RSS warming up and the disk moving', () => {
+    for (const seed of [1, 2, 3]) {
+      const a = run(
+        {
+          // Warm-up: +15 MiB/min along a clean line, and the disk rising with the machine's other work.
+          process_resident_memory_bytes: (_i, m, g) => 44 * MB + 15 * MB * m + 0.05 * MB * g(),
+          system_disk_usage_percent: (_i, m, g) => 26 + 0.01 * m + 0.0001 * g(),
+          process_open_fds: (i) => 20 + Math.floor(i / 12),
+        },
+        { seed, seconds: 60, memoryLimitBytes: 512 * MB },
+      );
+      assert.deepEqual(a.forecasts, [], `seed ${seed}`);
+      assert.equal(a.status, 'healthy', `seed ${seed}: ${a.reasons.join(' ')}`);
+    }
+  });
+
   it('CPU saturation of the server: warning, and critical when pinned', () => {
     const a = run({ process_cpu_usage_percent: (_i, _m, g) => 88 + 2 * g() });
     const issue = a.issues.find((i) => i.id === 'cpu-saturation');

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Forecast, ForecastTracker, forecastTimeToLimit, roundEtaMs } from '../../../src/core/analyze/forecast';
+import { linearTrend } from '../../../src/core/analyze/trend';
 import { line, noise } from './synthetic';
 
 const MB = 1024 * 1024;
@@ -28,6 +29,41 @@ describe('forecast', () => {
     assert.equal(forecastTimeToLimit('x', 'x', s.times, s.values, 120, 'l'), undefined);
     assert.equal(forecastTimeToLimit('x', 'x', s.times, s.values, NaN, 'l'), undefined);
     assert.equal(forecastTimeToLimit('x', 'x', new Float64Array(0), new Float64Array(0), 10, 'l'), undefined);
+  });
+
+  describe('only where it means something', () => {
+    it('no forecast from samples spanning less than 2 minutes, however clean the line', () => {
+      // 52 s of a clean rise: 9 samples 6.5 s apart, as the report of a 52-second-old server had.
+      const s = line(9, 26, 0.01, 6_500, 0.0005, 3);
+      assert.ok(s.times[8]! - s.times[0]! < 2 * 60_000);
+      assert.equal(forecastTimeToLimit('disk', 'disk use', s.times, s.values, 100, 'a full disk (100%)'), undefined);
+      // Even with the limit 3 minutes ahead (well within 48 spans): under 2 minutes is too short.
+      const steep = line(9, 90, 2, 6_500, 0.0005, 3);
+      assert.equal(forecastTimeToLimit('disk', 'disk use', steep.times, steep.values, 97, 'l'), undefined);
+      // The same rise seen for 3 minutes, with the limit close: now it is a forecast.
+      const long = line(180, 99, 0.2, 1000, 0.0005, 3);
+      assert.ok(forecastTimeToLimit('disk', 'disk use', long.times, long.values, 100, 'a full disk (100%)'));
+    });
+
+    it('no forecast further ahead than 48 times the span of its samples', () => {
+      // 10 minutes of +1/min towards a limit 900 away: 15 h ahead needs 18.75 min of samples.
+      const far = line(600, 100, 1, 1000, 0.01, 4);
+      assert.equal(forecastTimeToLimit('x', 'x', far.times, far.values, 1000, 'l'), undefined);
+      // 400 away: 6.7 h ahead, within 48 × 10 min = 8 h.
+      const f = forecastTimeToLimit('x', 'x', far.times, far.values, 510, 'l');
+      assert.ok(f && f.etaMs > 6 * 3_600_000 && f.etaMs < 8 * 3_600_000, String(f?.etaMs));
+    });
+
+    it('no forecast for a series that did not rise beyond its noise', () => {
+      // Significant by the t-test and R² (many samples) but the rise over the span is
+      // under three standard deviations of the noise around the line.
+      // +0.27/min for 10 min = 2.7 with σ = 1: R² ≈ 0.38, rising by the trend test.
+      const s = line(600, 100, 0.27, 1000, 1, 5);
+      assert.equal(linearTrend(s.times, s.values).direction, 'rising');
+      assert.equal(forecastTimeToLimit('x', 'x', s.times, s.values, 110, 'l'), undefined);
+      const clear = line(600, 100, 0.6, 1000, 1, 5);
+      assert.ok(forecastTimeToLimit('x', 'x', clear.times, clear.values, 110, 'l'));
+    });
   });
 
   it('rounds ETAs so the shown figure does not twitch', () => {
