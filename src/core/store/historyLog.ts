@@ -1,0 +1,463 @@
+/**
+ * History on disk: append-only segment files of checksummed records, so a reload or
+ * a crash of the extension host keeps what was written.
+ *
+ * A segment is a file `NNNNNNNN.crmh` starting with an 8-byte magic, then records:
+ *   u32 LE length of the body · u32 LE CRC-32 of the body · body (type byte + payload)
+ * Record types: a series definition (id → name and labels, written in each segment
+ * before the series' first block there, so a segment never depends on an older one
+ * that retention deleted), a block of ticks (blockCodec), and an event (a restart, a
+ * run's start with its commit — JSON).
+ *
+ * Durability: ticks gather in a head block in memory and are written when it holds
+ * `blockTicks` ticks; written records are fsync'd every `syncIntervalMs`. A crash
+ * loses at most the head block and the unsynced records. Recovery reads each segment
+ * up to the first record that is cut short or fails its checksum, truncates the torn
+ * tail there and keeps everything before it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { Labels, Sample, seriesKey } from '../model';
+import { Block, ByteSink, ByteSource, decodeBlock, encodeBlock } from './blockCodec';
+
+const MAGIC = Buffer.from('CRMHIST1', 'latin1');
+const RECORD_HEADER = 8;
+const SEGMENT_SUFFIX = '.crmh';
+/** A record larger than this is taken as a torn length field, not a record. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+const enum RecordType {
+  Series = 1,
+  Block = 2,
+  Event = 3,
+}
+
+export interface HistoryOptions {
+  /** Ticks gathered in memory before a block is written (and what a crash may lose). */
+  readonly blockTicks?: number;
+  /** A segment file is closed and a new one started past this size. */
+  readonly segmentBytes?: number;
+  /** Written records are fsync'd at most this long after being written. */
+  readonly syncIntervalMs?: number;
+  /** Segments whose newest sample is older than this are deleted. */
+  readonly retentionMs?: number;
+  /** Oldest segments are deleted while all of them together exceed this. */
+  readonly maxBytes?: number;
+}
+
+export const HISTORY_DEFAULTS = {
+  blockTicks: 60,
+  segmentBytes: 4 * 1024 * 1024,
+  syncIntervalMs: 10_000,
+  retentionMs: 7 * 24 * 3600_000,
+  maxBytes: 256 * 1024 * 1024,
+} as const;
+
+export interface SeriesHistory {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+}
+
+export interface HistoryEvent {
+  readonly timeMs: number;
+  readonly kind: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** What opening found: segments read, and a torn tail cut off, in a sentence. */
+export interface RecoveryReport {
+  readonly segments: number;
+  readonly blocks: number;
+  readonly truncatedBytes: number;
+  readonly problems: readonly string[];
+}
+
+interface Segment {
+  readonly file: string;
+  bytes: number;
+  minTimeMs: number;
+  maxTimeMs: number;
+}
+
+interface SeriesDef {
+  readonly id: number;
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+export class HistoryLog {
+  private readonly opts: Required<HistoryOptions>;
+  private readonly segments: Segment[] = [];
+  private readonly idOfKey = new Map<string, SeriesDef>();
+  private readonly defs: SeriesDef[] = [];
+  /** Ids defined in the current segment. */
+  private definedHere = new Set<number>();
+  private fd: number | undefined;
+  private nextSeq = 1;
+  private unsynced = false;
+  private lastSyncMs = 0;
+  private headTimes: number[] = [];
+  private headColumns = new Map<number, number[]>();
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    options: HistoryOptions,
+    private readonly now: () => number,
+  ) {
+    this.opts = { ...HISTORY_DEFAULTS, ...options };
+  }
+
+  /** Opens (creating) the history in `dir`, recovering what a crash left. */
+  static open(dir: string, options: HistoryOptions = {}, now: () => number = Date.now): { log: HistoryLog; recovery: RecoveryReport } {
+    fs.mkdirSync(dir, { recursive: true });
+    const log = new HistoryLog(dir, options, now);
+    const recovery = log.recover();
+    log.applyRetention();
+    return { log, recovery };
+  }
+
+  get bytesOnDisk(): number {
+    return this.segments.reduce((s, g) => s + g.bytes, 0);
+  }
+
+  /** Adds one tick's samples. Writes a block when the head holds `blockTicks` ticks. */
+  append(timeMs: number, samples: readonly Sample[]): void {
+    this.assertOpen();
+    const t = Math.round(timeMs);
+    const last = this.headTimes[this.headTimes.length - 1];
+    if (last !== undefined && t <= last) {
+      return; // Time went backwards or repeated: a block's times must increase.
+    }
+    const tick = this.headTimes.length;
+    this.headTimes.push(t);
+    for (const s of samples) {
+      const def = this.defOf(s.name, s.labels);
+      let col = this.headColumns.get(def.id);
+      if (!col) {
+        col = new Array<number>(tick).fill(NaN);
+        this.headColumns.set(def.id, col);
+      }
+      col.push(s.value);
+    }
+    for (const col of this.headColumns.values()) {
+      if (col.length === tick) {
+        col.push(NaN);
+      }
+    }
+    if (this.headTimes.length >= this.opts.blockTicks) {
+      this.flush();
+    }
+    this.maybeSync();
+  }
+
+  /** Records a restart, a run's start, a file save… shown as markers and used by run summaries. */
+  appendEvent(event: HistoryEvent): void {
+    this.assertOpen();
+    const body = Buffer.from(JSON.stringify(event), 'utf8');
+    this.writeRecord(RecordType.Event, body, event.timeMs);
+    this.maybeSync();
+  }
+
+  /** Writes the head block now (on dispose, or before a read that wants it on disk). */
+  flush(): void {
+    if (this.headTimes.length === 0) {
+      return;
+    }
+    const block: Block = {
+      times: Float64Array.from(this.headTimes),
+      columns: new Map([...this.headColumns].map(([id, col]) => [id, Float64Array.from(col)])),
+    };
+    const first = this.headTimes[0]!;
+    const lastTime = this.headTimes[this.headTimes.length - 1]!;
+    this.headTimes = [];
+    this.headColumns = new Map();
+    this.ensureSegment(first);
+    for (const id of block.columns.keys()) {
+      if (!this.definedHere.has(id)) {
+        this.writeSeriesDef(this.defs[id]!, first);
+      }
+    }
+    this.writeRecord(RecordType.Block, encodeBlock(block), lastTime);
+  }
+
+  /** fsyncs what was written. */
+  sync(): void {
+    if (this.fd !== undefined && this.unsynced) {
+      fs.fdatasyncSync(this.fd);
+    }
+    this.unsynced = false;
+    this.lastSyncMs = this.now();
+  }
+
+  /** Every series' samples in [fromMs, toMs], disk and head block together. */
+  read(fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesHistory> {
+    const parts = new Map<string, { def: SeriesDef; times: number[]; values: number[] }>();
+    const take = (def: SeriesDef, times: ArrayLike<number>, values: ArrayLike<number>): void => {
+      const key = seriesKey(def.name, def.labels);
+      let p = parts.get(key);
+      for (let i = 0; i < times.length; i++) {
+        const t = times[i]!;
+        const v = values[i]!;
+        if (t < fromMs || t > toMs || Number.isNaN(v)) {
+          continue;
+        }
+        if (!p) {
+          p = { def, times: [], values: [] };
+          parts.set(key, p);
+        }
+        p.times.push(t);
+        p.values.push(v);
+      }
+    };
+    for (const seg of this.segments) {
+      if (seg.maxTimeMs < fromMs || seg.minTimeMs > toMs) {
+        continue;
+      }
+      const local = new Map<number, SeriesDef>();
+      readSegment(seg.file, {
+        series: (def) => local.set(def.id, def),
+        block: (bytes) => {
+          const wanted = filter ? new Set([...local.values()].filter((d) => filter(d.name, d.labels)).map((d) => d.id)) : undefined;
+          const block = decodeBlock(bytes, wanted);
+          if (block.times.length === 0 || block.times[block.times.length - 1]! < fromMs || block.times[0]! > toMs) {
+            return;
+          }
+          for (const [id, values] of block.columns) {
+            const def = local.get(id);
+            if (def) {
+              take(def, block.times, values);
+            }
+          }
+        },
+      });
+    }
+    for (const [id, col] of this.headColumns) {
+      const def = this.defs[id]!;
+      if (!filter || filter(def.name, def.labels)) {
+        take(def, this.headTimes, col);
+      }
+    }
+    const out = new Map<string, SeriesHistory>();
+    for (const [key, p] of parts) {
+      out.set(key, { name: p.def.name, labels: p.def.labels, times: Float64Array.from(p.times), values: Float64Array.from(p.values) });
+    }
+    return out;
+  }
+
+  /** Events in [fromMs, toMs], oldest first. */
+  events(fromMs: number, toMs: number): HistoryEvent[] {
+    const out: HistoryEvent[] = [];
+    for (const seg of this.segments) {
+      readSegment(seg.file, {
+        event: (e) => {
+          if (e.timeMs >= fromMs && e.timeMs <= toMs) {
+            out.push(e);
+          }
+        },
+      });
+    }
+    return out.sort((a, b) => a.timeMs - b.timeMs);
+  }
+
+  /** Writes the head block, syncs and closes the file. */
+  dispose(): void {
+    if (this.closed) {
+      return;
+    }
+    this.flush();
+    this.sync();
+    if (this.fd !== undefined) {
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new Error('the history log is closed');
+    }
+  }
+
+  private defOf(name: string, labels: Labels): SeriesDef {
+    const key = seriesKey(name, labels);
+    let def = this.idOfKey.get(key);
+    if (!def) {
+      def = { id: this.defs.length, name, labels };
+      this.defs.push(def);
+      this.idOfKey.set(key, def);
+    }
+    return def;
+  }
+
+  private writeSeriesDef(def: SeriesDef, timeMs: number): void {
+    const sink = new ByteSink();
+    sink.varint(def.id);
+    sink.bytesWithLength(Buffer.from(JSON.stringify([def.name, def.labels]), 'utf8'));
+    this.writeRecord(RecordType.Series, sink.bytes(), timeMs);
+    this.definedHere.add(def.id);
+  }
+
+  private ensureSegment(timeMs: number): void {
+    const current = this.segments[this.segments.length - 1];
+    if (this.fd !== undefined && current && current.bytes < this.opts.segmentBytes) {
+      return;
+    }
+    if (this.fd !== undefined) {
+      this.sync();
+      fs.closeSync(this.fd);
+    }
+    const file = path.join(this.dir, String(this.nextSeq++).padStart(8, '0') + SEGMENT_SUFFIX);
+    this.fd = fs.openSync(file, 'w');
+    fs.writeSync(this.fd, MAGIC);
+    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs });
+    this.definedHere = new Set();
+    this.unsynced = true;
+    this.applyRetention();
+  }
+
+  private writeRecord(type: RecordType, payload: Uint8Array, timeMs: number): void {
+    this.ensureSegment(timeMs);
+    const body = Buffer.allocUnsafe(1 + payload.length);
+    body[0] = type;
+    body.set(payload, 1);
+    const header = Buffer.allocUnsafe(RECORD_HEADER);
+    header.writeUInt32LE(body.length, 0);
+    header.writeUInt32LE(zlib.crc32(body), 4);
+    // One write per record, so a crash tears at most the record being written.
+    fs.writeSync(this.fd!, Buffer.concat([header, body]));
+    const seg = this.segments[this.segments.length - 1]!;
+    seg.bytes += RECORD_HEADER + body.length;
+    seg.minTimeMs = Math.min(seg.minTimeMs, timeMs);
+    seg.maxTimeMs = Math.max(seg.maxTimeMs, timeMs);
+    this.unsynced = true;
+  }
+
+  private maybeSync(): void {
+    if (this.unsynced && this.now() - this.lastSyncMs >= this.opts.syncIntervalMs) {
+      this.sync();
+    }
+  }
+
+  private recover(): RecoveryReport {
+    const files = fs
+      .readdirSync(this.dir)
+      .filter((f) => /^\d{8}\.crmh$/.test(f))
+      .sort();
+    const problems: string[] = [];
+    let truncated = 0;
+    let blocks = 0;
+    for (const name of files) {
+      const file = path.join(this.dir, name);
+      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity };
+      const result = readSegment(file, {
+        // Ids are per segment: a new segment always defines the series it uses.
+        series: () => undefined,
+        block: (bytes) => {
+          const b = decodeBlock(bytes, new Set());
+          if (b.times.length > 0) {
+            seg.minTimeMs = Math.min(seg.minTimeMs, b.times[0]!);
+            seg.maxTimeMs = Math.max(seg.maxTimeMs, b.times[b.times.length - 1]!);
+          }
+          blocks++;
+        },
+        event: (e) => {
+          seg.minTimeMs = Math.min(seg.minTimeMs, e.timeMs);
+          seg.maxTimeMs = Math.max(seg.maxTimeMs, e.timeMs);
+        },
+      });
+      if (result.validBytes < result.fileBytes) {
+        truncated += result.fileBytes - result.validBytes;
+        problems.push(`${name}: ${result.problem ?? 'a torn record'} at byte ${result.validBytes}; the ${result.fileBytes - result.validBytes} bytes after it were cut off.`);
+        if (result.validBytes < MAGIC.length) {
+          fs.rmSync(file, { force: true });
+          continue;
+        }
+        fs.truncateSync(file, result.validBytes);
+      }
+      seg.bytes = result.validBytes;
+      if (!Number.isFinite(seg.minTimeMs)) {
+        seg.minTimeMs = seg.maxTimeMs = 0;
+      }
+      this.segments.push(seg);
+      this.nextSeq = Math.max(this.nextSeq, Number(name.slice(0, 8)) + 1);
+    }
+    return { segments: this.segments.length, blocks, truncatedBytes: truncated, problems };
+  }
+
+  private applyRetention(): void {
+    const oldest = this.now() - this.opts.retentionMs;
+    const current = this.fd !== undefined ? this.segments[this.segments.length - 1] : undefined;
+    let total = this.bytesOnDisk;
+    while (this.segments.length > 0) {
+      const seg = this.segments[0]!;
+      if (seg === current || (seg.maxTimeMs >= oldest && total <= this.opts.maxBytes)) {
+        break;
+      }
+      fs.rmSync(seg.file, { force: true });
+      total -= seg.bytes;
+      this.segments.shift();
+    }
+  }
+}
+
+interface SegmentVisitor {
+  series?(def: SeriesDef): void;
+  block?(bytes: Uint8Array): void;
+  event?(e: HistoryEvent): void;
+}
+
+/** Reads a segment's valid records; says where the valid part ends and why. */
+function readSegment(file: string, visit: SegmentVisitor): { validBytes: number; fileBytes: number; problem?: string } {
+  const buf = fs.readFileSync(file);
+  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    return { validBytes: 0, fileBytes: buf.length, problem: 'not a history segment (bad magic)' };
+  }
+  let pos = MAGIC.length;
+  while (pos < buf.length) {
+    if (buf.length - pos < RECORD_HEADER) {
+      return { validBytes: pos, fileBytes: buf.length, problem: 'a record header cut short' };
+    }
+    const len = buf.readUInt32LE(pos);
+    const crc = buf.readUInt32LE(pos + 4);
+    if (len === 0 || len > MAX_RECORD_BYTES || pos + RECORD_HEADER + len > buf.length) {
+      return { validBytes: pos, fileBytes: buf.length, problem: 'a record cut short' };
+    }
+    const body = buf.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + len);
+    if (zlib.crc32(body) !== crc) {
+      return { validBytes: pos, fileBytes: buf.length, problem: 'a record whose checksum does not match' };
+    }
+    try {
+      visitRecord(body, visit);
+    } catch (e) {
+      return { validBytes: pos, fileBytes: buf.length, problem: `an unreadable record (${e instanceof Error ? e.message : String(e)})` };
+    }
+    pos += RECORD_HEADER + len;
+  }
+  return { validBytes: pos, fileBytes: buf.length };
+}
+
+function visitRecord(body: Uint8Array, visit: SegmentVisitor): void {
+  const payload = body.subarray(1);
+  switch (body[0]) {
+    case RecordType.Series: {
+      const src = new ByteSource(payload);
+      const id = src.varint();
+      const [name, labels] = JSON.parse(Buffer.from(src.bytesWithLength()).toString('utf8')) as [string, Labels];
+      visit.series?.({ id, name, labels });
+      break;
+    }
+    case RecordType.Block:
+      visit.block?.(payload);
+      break;
+    case RecordType.Event:
+      visit.event?.(JSON.parse(Buffer.from(payload).toString('utf8')) as HistoryEvent);
+      break;
+    default:
+      throw new Error(`unknown record type ${body[0]}`);
+  }
+}
