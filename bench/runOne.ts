@@ -21,6 +21,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   summarizeStats: async () => (await import('./summarizeStats')).run,
   parseExposition: async () => (await import('./parseExposition')).run,
   bytesPerSample: async () => (await import('./bytesPerSample')).run,
+  historyDisk: async () => (await import('./historyDisk')).run,
   alertEvaluation: async () => (await import('./alertEvaluation')).run,
   analyzerDay: async () => (await import('./analyzerDay')).run,
   activation: async () => (await import('./activation')).run,

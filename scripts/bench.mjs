@@ -39,6 +39,7 @@ const BENCHMARKS = [
   { id: 'summarizeStats' },
   { id: 'parseExposition' },
   { id: 'bytesPerSample', node: ['--expose-gc'] },
+  { id: 'historyDisk' },
   { id: 'alertEvaluation' },
   { id: 'analyzerDay' },
   { id: 'dashboard' },

@@ -96,7 +96,13 @@ export class BitReader {
     return out;
   }
 
+  /** One bit: the common case of both decoders (an unchanged value, a steady tick), so it skips read()'s loop. */
   readBit(): number {
-    return this.read(1);
+    const pos = this.pos;
+    if (pos >= this.buf.length * 8) {
+      throw new RangeError('bit stream ends: 1 bit wanted, 0 left');
+    }
+    this.pos = pos + 1;
+    return (this.buf[pos >>> 3]! >>> (7 - (pos & 7))) & 1;
   }
 }

@@ -36,8 +36,11 @@ export function encodeBlock(block: Block): Uint8Array {
   return out.bytes();
 }
 
-/** Decodes a block; `wanted` (ids) skips the value streams of the other series. */
-export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>): Block {
+/**
+ * Decodes a block; `wanted` (ids) skips the value streams of the other series, and a
+ * block entirely outside [fromMs, toMs] is skipped after its timestamps (undefined).
+ */
+export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>, fromMs = -Infinity, toMs = Infinity): Block | undefined {
   const src = new ByteSource(bytes);
   const ticks = src.varint();
   const n = src.varint();
@@ -46,6 +49,9 @@ export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>): Bl
     ids.push(src.varint());
   }
   const times = decodeTimestamps(new BitReader(src.bytesWithLength()), ticks);
+  if (ticks > 0 && (times[ticks - 1]! < fromMs || times[0]! > toMs)) {
+    return undefined;
+  }
   const columns = new Map<number, Float64Array>();
   for (const id of ids) {
     const stream = src.bytesWithLength();

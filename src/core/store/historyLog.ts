@@ -195,35 +195,44 @@ export class HistoryLog {
 
   /** Every series' samples in [fromMs, toMs], disk and head block together. */
   read(fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesHistory> {
-    const parts = new Map<string, { def: SeriesDef; times: number[]; values: number[] }>();
-    const take = (def: SeriesDef, times: ArrayLike<number>, values: ArrayLike<number>): void => {
+    const parts = new Map<string, SeriesBuilder>();
+    const take = (def: SeriesDef, times: Float64Array, values: Float64Array): void => {
+      let lo = 0;
+      let hi = times.length;
+      while (lo < hi && times[lo]! < fromMs) {
+        lo++;
+      }
+      while (hi > lo && times[hi - 1]! > toMs) {
+        hi--;
+      }
+      if (lo >= hi) {
+        return;
+      }
       const key = seriesKey(def.name, def.labels);
       let p = parts.get(key);
-      for (let i = 0; i < times.length; i++) {
-        const t = times[i]!;
-        const v = values[i]!;
-        if (t < fromMs || t > toMs || Number.isNaN(v)) {
-          continue;
-        }
-        if (!p) {
-          p = { def, times: [], values: [] };
-          parts.set(key, p);
-        }
-        p.times.push(t);
-        p.values.push(v);
+      if (!p) {
+        p = new SeriesBuilder(def);
+        parts.set(key, p);
       }
+      p.add(times, values, lo, hi);
     };
     for (const seg of this.segments) {
       if (seg.maxTimeMs < fromMs || seg.minTimeMs > toMs) {
         continue;
       }
       const local = new Map<number, SeriesDef>();
+      let wanted: Set<number> | undefined;
       readSegment(seg.file, {
-        series: (def) => local.set(def.id, def),
+        series: (def) => {
+          local.set(def.id, def);
+          wanted = undefined;
+        },
         block: (bytes) => {
-          const wanted = filter ? new Set([...local.values()].filter((d) => filter(d.name, d.labels)).map((d) => d.id)) : undefined;
-          const block = decodeBlock(bytes, wanted);
-          if (block.times.length === 0 || block.times[block.times.length - 1]! < fromMs || block.times[0]! > toMs) {
+          if (filter && !wanted) {
+            wanted = new Set([...local.values()].filter((d) => filter(d.name, d.labels)).map((d) => d.id));
+          }
+          const block = decodeBlock(bytes, wanted, fromMs, toMs);
+          if (!block) {
             return;
           }
           for (const [id, values] of block.columns) {
@@ -235,15 +244,16 @@ export class HistoryLog {
         },
       });
     }
+    const headTimes = Float64Array.from(this.headTimes);
     for (const [id, col] of this.headColumns) {
       const def = this.defs[id]!;
       if (!filter || filter(def.name, def.labels)) {
-        take(def, this.headTimes, col);
+        take(def, headTimes, Float64Array.from(col));
       }
     }
     const out = new Map<string, SeriesHistory>();
     for (const [key, p] of parts) {
-      out.set(key, { name: p.def.name, labels: p.def.labels, times: Float64Array.from(p.times), values: Float64Array.from(p.values) });
+      out.set(key, p.build());
     }
     return out;
   }
@@ -358,7 +368,7 @@ export class HistoryLog {
         // Ids are per segment: a new segment always defines the series it uses.
         series: () => undefined,
         block: (bytes) => {
-          const b = decodeBlock(bytes, new Set());
+          const b = decodeBlock(bytes, new Set())!;
           if (b.times.length > 0) {
             seg.minTimeMs = Math.min(seg.minTimeMs, b.times[0]!);
             seg.maxTimeMs = Math.max(seg.maxTimeMs, b.times[b.times.length - 1]!);
@@ -402,6 +412,45 @@ export class HistoryLog {
       total -= seg.bytes;
       this.segments.shift();
     }
+  }
+}
+
+/** Collects one series' samples (NaN = absent) into typed arrays that grow by doubling. */
+class SeriesBuilder {
+  private times = new Float64Array(256);
+  private values = new Float64Array(256);
+  private n = 0;
+
+  constructor(private readonly def: SeriesDef) {}
+
+  add(times: Float64Array, values: Float64Array, from: number, to: number): void {
+    if (this.n + (to - from) > this.times.length) {
+      let size = this.times.length * 2;
+      while (size < this.n + (to - from)) {
+        size *= 2;
+      }
+      const t = new Float64Array(size);
+      const v = new Float64Array(size);
+      t.set(this.times.subarray(0, this.n));
+      v.set(this.values.subarray(0, this.n));
+      this.times = t;
+      this.values = v;
+    }
+    const ts = this.times;
+    const vs = this.values;
+    let n = this.n;
+    for (let i = from; i < to; i++) {
+      const v = values[i]!;
+      if (v === v) {
+        ts[n] = times[i]!;
+        vs[n++] = v;
+      }
+    }
+    this.n = n;
+  }
+
+  build(): SeriesHistory {
+    return { name: this.def.name, labels: this.def.labels, times: this.times.slice(0, this.n), values: this.values.slice(0, this.n) };
   }
 }
 

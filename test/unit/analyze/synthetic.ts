@@ -4,17 +4,9 @@
  * record where they are.
  */
 
-/** Uniform [0, 1) from a 32-bit seed; deterministic across runs and platforms. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src/core/analyze/random';
+
+export { mulberry32 };
 
 /** Standard normal variates from a uniform source (Box–Muller). */
 export function gaussian(uniform: () => number): () => number {

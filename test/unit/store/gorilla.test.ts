@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { BitReader, BitWriter } from '../../../src/core/store/bits';
+import { mulberry32 } from '../../../src/core/analyze/random';
 import { decodeTimestamps, decodeValues, encodeTimestamps, encodeValues } from '../../../src/core/store/gorilla';
 
-/** A small seeded generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function roundTripValues(values: number[]): Float64Array {
   const bytes = encodeValues(values).bytes();

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { blockLength, compareFigure, FigureSamples } from '../../../src/core/analyze/compareRuns';
+import { gaussian, mulberry32 } from './synthetic';
+
+/** Per-second CPU of a server under steady load: an AR(1) process around `level` (φ = 0.7, as busy seconds cluster). */
+function ar1(seed: number, n: number, level: number, sd: number): number[] {
+  const g = gaussian(mulberry32(seed));
+  const out: number[] = [];
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    x = 0.7 * x + g() * sd;
+    out.push(level + x);
+  }
+  return out;
+}
+
+const cpu = (base: number[], head: number[]): FigureSamples => ({ id: 'cpuPercent', label: 'Server CPU', unit: '%', direction: 'lowerIsBetter', base, head });
+
+describe('compareRuns', () => {
+  it('two runs of the same build: "no significant change" in at least 95% of 200 pairs, though the seconds are autocorrelated', () => {
+    let falsePositives = 0;
+    for (let k = 0; k < 200; k++) {
+      const r = compareFigure(cpu(ar1(2 * k + 1, 120, 40, 4), ar1(2 * k + 2, 120, 40, 4)), { resamples: 400, seed: k });
+      if (r.verdict !== 'noChange') {
+        falsePositives++;
+      }
+    }
+    assert.ok(falsePositives <= 10, `${falsePositives} of 200 same-build pairs called a change`);
+  });
+
+  it('names a 25% CPU rise a regression, with an interval that excludes zero and a large effect size', () => {
+    const r = compareFigure(cpu(ar1(1, 600, 40, 4), ar1(2, 600, 50, 4)));
+    assert.equal(r.verdict, 'regression');
+    assert.ok(r.ci[0] > 0 && r.ci[1] > r.ci[0], JSON.stringify(r.ci));
+    assert.ok(Math.abs(r.relativeChange - 0.25) < 0.06, String(r.relativeChange));
+    assert.ok(r.cliffsDelta > 0.6, String(r.cliffsDelta));
+  });
+
+  it('a drop in throughput is a regression and a rise an improvement (direction matters)', () => {
+    const tput = (base: number[], head: number[]): FigureSamples => ({ id: 'messagesPerSecond', label: 'Throughput', unit: 'msg/s', direction: 'higherIsBetter', base, head });
+    assert.equal(compareFigure(tput(ar1(3, 90, 100, 5), ar1(4, 90, 70, 5))).verdict, 'regression');
+    assert.equal(compareFigure(tput(ar1(3, 90, 100, 5), ar1(4, 90, 130, 5))).verdict, 'improvement');
+  });
+
+  it('a real but negligible shift (2%) is no significant change', () => {
+    const r = compareFigure(cpu(ar1(5, 600, 40, 0.5), ar1(6, 600, 40.8, 0.5)));
+    assert.ok(r.ci[0] > 0, 'the shift itself is detectable');
+    assert.equal(r.verdict, 'noChange');
+  });
+
+  it('too few seconds in either run is "not enough data", not a verdict', () => {
+    assert.equal(compareFigure(cpu(ar1(7, 10, 40, 4), ar1(8, 120, 80, 4))).verdict, 'notEnoughData');
+  });
+
+  it('the same inputs and seed give the same interval', () => {
+    const a = ar1(9, 100, 10, 1);
+    const b = ar1(10, 100, 11, 1);
+    assert.deepEqual(compareFigure(cpu(a, b), { seed: 3 }).ci, compareFigure(cpu(a, b), { seed: 3 }).ci);
+    assert.equal(blockLength(Array.from({ length: 1000 }, (_, i) => i % 2)), 10, 'no memory: n^(1/3)');
+    assert.ok(blockLength(ar1(11, 1000, 0, 1)) >= 10, 'AR(1) φ = 0.7: about twice (1 + φ) / (1 − φ)');
+  });
+});
