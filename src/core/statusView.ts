@@ -2,12 +2,13 @@ import { formatBytes, formatDuration } from './format';
 import { Metric, Snapshot, SourceProblem, TargetState } from './model';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
+import { inertMarkdownCode, inertMarkdownText, inertStatusBarText, visibleText } from './text/inertText';
 
 /** What the status bar shows, computed without `vscode` so it is unit-tested in Node. */
 export interface StatusView {
   /** With `$(icon)` syntax. */
   readonly text: string;
-  /** Markdown. Text that came from outside (command lines, messages) is escaped. */
+  /** Markdown. Text that came from outside (names, command lines, messages) is inert. */
   readonly tooltip: string;
   /** For screen readers: the same facts in words. */
   readonly ariaLabel: string;
@@ -55,14 +56,19 @@ export function buildStatusView(input: StatusInput): StatusView {
       '[Select Process to Watch](command:chatroomMonitor.selectProcess)',
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
-    return { text, tooltip, ariaLabel: `Chat-Room Monitor: ${target.message}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
+    return { text, tooltip, ariaLabel: `Chat-Room Monitor: ${visibleText(target.message, 300)}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
   }
 
-  const name = input.name || (target.kind === 'running' ? target.process.executable : 'server');
+  // The name comes from the process (argv[0]) unless the user set one: inert, and short
+  // in the item so CPU and memory stay visible; in full (to a cap) in the tooltip.
+  const rawName = input.name || (target.kind === 'running' ? target.process.executable : 'server');
+  const name = inertStatusBarText(rawName);
+  const tipName = md(rawName, 120);
+  const ariaName = visibleText(rawName, 120);
   if (target.kind === 'notRunning') {
     const text = `$(debug-disconnect) ${name}: not running`;
     const tooltip = [
-      `**${md(name)}** is not running`,
+      `**${tipName}** is not running`,
       '',
       md(target.message),
       '',
@@ -70,7 +76,7 @@ export function buildStatusView(input: StatusInput): StatusView {
       ...alertLines(input.alerts),
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
-    return { text, tooltip, ariaLabel: `${name} is not running. ${target.message}`, severity, state: 'notRunning' };
+    return { text, tooltip, ariaLabel: `${ariaName} is not running. ${visibleText(target.message, 300)}`, severity, state: 'notRunning' };
   }
 
   const p = target.process;
@@ -108,9 +114,9 @@ export function buildStatusView(input: StatusInput): StatusView {
   const otherProblems = input.problems.filter((x) => !isScrape(x) && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
 
   const lines = [
-    `**${md(name)}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+    `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
     '',
-    `\`${md(truncate(p.commandLine, 80)).replace(/`/g, "'")}\``,
+    inertMarkdownCode(p.commandLine, 200),
     '',
     '| | |',
     '|---|---|',
@@ -130,7 +136,7 @@ export function buildStatusView(input: StatusInput): StatusView {
     '',
     '[Open Dashboard](command:chatroomMonitor.openDashboard) · [Show Report](command:chatroomMonitor.showReport) · [Select Process](command:chatroomMonitor.selectProcess)',
   ];
-  const aria = `${name}: CPU ${cpu ? Math.round(cpu.value) : 'unknown'} percent, memory ${rss ? formatBytes(rss.value) : 'unknown'}${stale ? ', stale data' : ''}${input.alerts?.length ? `, ${input.alerts.length} active alert${input.alerts.length > 1 ? 's' : ''}` : ''}`;
+  const aria = `${ariaName}: CPU ${cpu ? Math.round(cpu.value) : 'unknown'} percent, memory ${rss ? formatBytes(rss.value) : 'unknown'}${stale ? ', stale data' : ''}${input.alerts?.length ? `, ${input.alerts.length} active alert${input.alerts.length > 1 ? 's' : ''}` : ''}`;
   return { text, tooltip: lines.join('\n'), ariaLabel: aria, severity, state: stale ? 'stale' : 'live' };
 }
 
@@ -150,13 +156,9 @@ function alertLines(alerts: readonly ActiveAlertLine[] | undefined): string[] {
   return ['', `**Active alerts (${alerts.length})**`, ...alerts.map((a) => `- ${icon(a.level)} ${md(a.title)}${a.snoozed ? ' _(snoozed)_' : ''}`)];
 }
 
-/** Escapes Markdown so text from a process or a server cannot add links, HTML or commands. */
-export function md(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~$&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '\\' + c));
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+/** Text from a process, a server or a setting, as inert Markdown text for the tooltip. */
+function md(s: string, maxChars = 300): string {
+  return inertMarkdownText(s, maxChars);
 }
 
 function formatAge(ms: number): string {

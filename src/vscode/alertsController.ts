@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { Alert, AlertTransition } from '../core/alerts/alert';
-import { AlertNotification, GroupedSummary, notificationFor, NotificationThrottle } from '../core/alerts/notificationThrottle';
+import { AlertNotification, GroupedSummary, notificationFor, notificationText, NotificationThrottle } from '../core/alerts/notificationThrottle';
 import { toPrometheusRulesYaml } from '../core/alerts/prometheusExport';
 import { AlertLevel } from '../core/alerts/rule';
 import { systemClock } from '../core/clock';
 import { Monitor } from '../core/monitor';
 import { ActiveAlertLine } from '../core/statusView';
+import { inertQuickPickText } from '../core/text/inertText';
 import { Commands } from './commandIds';
 import { Settings, SettingKey, touches } from '../core/settings/settings';
 import { MonitorLog } from './log';
@@ -97,9 +98,9 @@ export class AlertsController implements vscode.Disposable {
   }
 
   private show(n: AlertNotification): void {
-    // Critical stays a non-modal error notification, made prominent by its first word.
-    const prefix = n.kind === 'firing' && n.level === 'critical' ? 'CRITICAL — ' : '';
-    const text = n.kind === 'resolved' ? `$(pass) ${n.title}` : `${prefix}${n.title}: ${n.message}`;
+    // Inert: a label value in the title must not become a link (notifications render
+    // `[x](command:…)`); no `$(icon)` either, notifications show it literally.
+    const text = notificationText(n);
     this.record(n.level, text);
     const actions = n.kind === 'resolved' ? [] : [ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
     void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) => this.act(choice, n.alertId));
@@ -147,7 +148,12 @@ export class AlertsController implements vscode.Disposable {
       const active = this.monitor.alerts.active();
       const items: (vscode.QuickPickItem & { id: string })[] = [
         { label: '$(bell-slash) All alerts', description: active.length ? `${active.length} active` : 'none active now', id: 'all' },
-        ...active.map((a: Alert) => ({ label: `${levelIcon(a.level)} ${a.title}`, description: a.state, detail: a.message, id: a.id })),
+        ...active.map((a: Alert) => ({
+          label: `${levelIcon(a.level)} ${inertQuickPickText(a.title)}`,
+          description: a.state,
+          detail: inertQuickPickText(a.message, 300),
+          id: a.id,
+        })),
       ];
       const picked = await vscode.window.showQuickPick(items, { title: 'Snooze which alerts?' });
       if (!picked) {

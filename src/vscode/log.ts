@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
+import { inertLogText } from '../core/text/inertText';
+
+/** Longer than any sentence of ours; a quoted server text is cut before this. */
+const LOG_LINE_CHARS = 4000;
 
 /**
  * The monitor's own log: a LogOutputChannel "Chat-Room Monitor". It also keeps
  * the last lines in memory so the integration tests (and a future "copy
- * diagnostics" command) can read what was said.
+ * diagnostics" command) can read what was said. Every line is inert text: one line,
+ * hidden characters named, bounded, so a value quoted from the server cannot forge a
+ * second log line or hide what it says.
  */
 export class MonitorLog implements vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
@@ -13,17 +19,20 @@ export class MonitorLog implements vscode.Disposable {
     this.channel = vscode.window.createOutputChannel('Chat-Room Monitor', { log: true });
   }
 
-  info(message: string): void {
+  info(text: string): void {
+    const message = inertLogText(text, LOG_LINE_CHARS);
     this.remember('info', message);
     this.channel.info(message);
   }
 
-  warn(message: string): void {
+  warn(text: string): void {
+    const message = inertLogText(text, LOG_LINE_CHARS);
     this.remember('warn', message);
     this.channel.warn(message);
   }
 
-  error(message: string): void {
+  error(text: string): void {
+    const message = inertLogText(text, LOG_LINE_CHARS);
     this.remember('error', message);
     this.channel.error(message);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertQuickPickText } from '../core/text/inertText';
 import { Commands } from './commandIds';
 import { SECTION, settingsTarget } from './configuration';
 import { MonitorLog } from './log';
@@ -37,9 +38,10 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
     try {
       const candidates = [...(await lister.listCandidates())].sort((a, b) => b.chatLikeScore - a.chatLikeScore || a.pid - b.pid);
       const items: CandidateItem[] = candidates.map((c) => ({
-        label: `$(server-process) ${c.executable}`,
+        // The name and command line come from the process: inert (no icon, bidi named).
+        label: `$(server-process) ${inertQuickPickText(c.executable, 80)}`,
         description: `pid ${c.pid}${c.ports.length ? ` · port ${c.ports.join(', ')}` : ''}`,
-        detail: c.commandLine,
+        detail: inertQuickPickText(c.commandLine, 400),
         candidate: c,
       }));
       items.push(

@@ -1,8 +1,19 @@
 /**
  * DOM building for the page. Text goes in only through `textContent`: server-
  * provided strings (metric names, label values, alert and issue text) can hold
- * markup, and must always show as the literal characters.
+ * markup, and must always show as the literal characters. Every text and attribute
+ * also goes through the core's inert-text `visibleText`: bidi overrides, zero-width
+ * and control characters are named (`⟨U+202E⟩`), not obeyed, and a value is bounded.
  */
+import { visibleText } from '../core/text/inertText';
+
+/** No text node or attribute on the page is longer (a 5,000-character label stays readable). */
+const SCREEN_TEXT_CHARS = 1000;
+
+/** Text as it may appear on the page. */
+export function screenText(s: string, maxChars: number = SCREEN_TEXT_CHARS): string {
+  return visibleText(s, maxChars);
+}
 
 export interface ElementProps {
   className?: string;
@@ -22,11 +33,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementP
   }
   if (props.attrs) {
     for (const [k, v] of Object.entries(props.attrs)) {
-      el.setAttribute(k, v);
+      el.setAttribute(k, screenText(v));
     }
   }
   if (props.text !== undefined) {
-    el.textContent = props.text;
+    el.textContent = screenText(props.text);
   }
   append(el, ...children);
   return el;
@@ -37,7 +48,7 @@ export function append(parent: Node, ...children: Child[]): void {
     if (c === null || c === undefined || c === false) {
       continue;
     }
-    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(screenText(c)) : c);
   }
 }
 

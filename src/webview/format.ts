@@ -2,6 +2,7 @@
  * Values as people read them, by the unit the host gave the series. The figures
  * come from the core formatter so the page, the status bar and the report agree.
  */
+import { visibleText } from '../core/text/inertText';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatRatio, formatSeconds } from '../core/format';
 import { RangeId, SeriesUnit } from '../shared/protocol';
 
@@ -50,10 +51,13 @@ export function clockTime(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-/** `name{a="x"}` as shown in legends and the picker; labels are server text, shown literally. */
+/**
+ * `name{a="x"}` as shown in legends and the picker; labels are server text, shown
+ * literally with hidden characters named and each value bounded (inert text).
+ */
 export function seriesLabel(name: string, labels: Readonly<Record<string, string>>): string {
   const parts = Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${labels[k]}"`);
+    .map((k) => `${visibleText(k, 60)}="${visibleText(labels[k], 120)}"`);
   return parts.length ? `${name}{${parts.join(', ')}}` : name;
 }

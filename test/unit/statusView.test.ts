@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { Metric, Snapshot, TargetState } from '../../src/core/model';
 import { formatBytes } from '../../src/core/format';
-import { buildStatusView, md, StatusInput } from '../../src/core/statusView';
+import { buildStatusView, StatusInput } from '../../src/core/statusView';
 import { SeriesStore } from '../../src/core/store/seriesStore';
+import { visibleText } from '../../src/core/text/inertText';
+import { HOSTILE_CORPUS } from './text/hostileCorpus';
+import { hoverHtml, htmlText, iconCount, read } from './text/renderers';
 
 const running: TargetState = {
   kind: 'running',
@@ -43,7 +46,7 @@ describe('buildStatusView', () => {
     const v = buildStatusView(input({ target: { kind: 'notRunning', message: 'No process listens on TCP port 8080 (chatroomMonitor.target.port).' } }));
     assert.equal(v.text, '$(debug-disconnect) chat: not running');
     assert.match(v.tooltip, /command:chatroomMonitor\.selectProcess/);
-    assert.match(v.tooltip, /port 8080 \\\(chatroomMonitor\\\.target\\\.port\\\)/);
+    assert.match(read(htmlText(hoverHtml(v.tooltip))), /port 8080 \(chatroomMonitor\.target\.port\)/);
   });
 
   it('takes the warning or error colour while an alert fires, not while snoozed', () => {
@@ -53,19 +56,56 @@ describe('buildStatusView', () => {
     assert.match(buildStatusView(input({ alerts: [{ level: 'warning', title: 'CPU high' }] })).tooltip, /Active alerts \(1\)/);
   });
 
-  it('escapes text from the process so it cannot add links or HTML to the tooltip', () => {
+  describe('text from the process, the server and the alerts is inert in the item and the tooltip', () => {
     const base = running.kind === 'running' ? running.process : undefined;
-    const hostile: TargetState = { kind: 'running', process: { ...base!, commandLine: 'node [x](command:workbench.action.quit) <img src=x onerror=alert(1)>' } };
-    const v = buildStatusView(input({ target: hostile }));
-    assert.doesNotMatch(v.tooltip, /\]\(command:workbench/);
-    assert.doesNotMatch(v.tooltip, /<img/);
-    assert.equal(md('a_b*c'), 'a\\_b\\*c');
+    const view = (s: string, name?: string) =>
+      buildStatusView(
+        input({
+          name,
+          target: { kind: 'running', process: { ...base!, executable: s, commandLine: `${s} --port 8080` } },
+          problems: [{ source: 'metrics', setting: 'chatroomMonitor.metrics.url', message: `bad: ${s}` }],
+          alerts: [{ level: 'warning', title: `Room ${s} is busy` }],
+          forecast: `memory of ${s} grows`,
+        }),
+      );
+    const ours = view('plain');
+    const ourLinks = [...hoverHtml(ours.tooltip).matchAll(/<a [^>]*>/g)].length;
+    const ourIcons = [...hoverHtml(ours.tooltip).matchAll(/class="codicon"/g)].length;
+    for (const s of HOSTILE_CORPUS) {
+      it(JSON.stringify(s.slice(0, 50)), () => {
+        const v = view(s);
+        const html = hoverHtml(v.tooltip);
+        const links = [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((m) => m[1]!);
+        assert.equal(links.length, ourLinks, 'only our own links');
+        assert.ok(links.every((h) => /^command:chatroomMonitor\./.test(h)), links.join(' '));
+        assert.equal([...html.matchAll(/class="codicon"/g)].length, ourIcons, 'only our own icons');
+        assert.doesNotMatch(html, /<(img|script|iframe|svg|style)\b/i);
+        const text = read(htmlText(html));
+        assert.ok(text.includes(`${visibleText(s, 200)} --port 8080`.slice(0, 150)), 'the command line reads as the original, no backslash added');
+        assert.ok(text.includes(`Room ${visibleText(s, 300 - 10).slice(0, 100)}`), 'the alert title reads as the original');
+        assert.equal(iconCount(v.text), 1, 'the item shows only its own icon');
+        assert.match(v.text, / \u200712% · 148 MiB$/, 'CPU and memory stay visible');
+        assert.ok(v.text.length < 80, `the item stays short: ${v.text.length}`);
+      });
+    }
+
+    it('a 300-character argv[0] leaves CPU and memory visible', () => {
+      const v = view('/opt/' + 'very-long-directory-name/'.repeat(12) + 'chat-server');
+      assert.ok(v.text.length <= 60, v.text);
+      assert.match(v.text, /12% · 148 MiB$/);
+    });
+
+    it('shows the command line once escaped: no backslashes in the tooltip', () => {
+      const html = hoverHtml(buildStatusView(input({ target: { kind: 'running', process: { ...base!, commandLine: 'node chat-server/server.js --port 0 __chat__<img>' } } })).tooltip);
+      assert.ok(read(htmlText(html)).includes('node chat-server/server.js --port 0 __chat__<img>'));
+    });
   });
 
   it('puts a broken metrics endpoint in the tooltip in its own sentence', () => {
     const message = 'Nothing answers at http://127.0.0.1:8080/metrics (chatroomMonitor.metrics.url): is the chat server running?';
     const v = buildStatusView(input({ problems: [{ source: 'metrics', setting: 'chatroomMonitor.metrics.url', message }] }));
-    assert.match(v.tooltip, /\| Metrics \| \$\(warning\) Nothing answers at .*chatroomMonitor\\\.metrics\\\.url/);
+    assert.match(v.tooltip, /\| Metrics \| \$\(warning\) Nothing answers at /);
+    assert.ok(read(htmlText(hoverHtml(v.tooltip))).includes(message));
     assert.equal(v.state, 'live', 'the process figures stay live');
   });
 

@@ -1,5 +1,6 @@
 import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
+import { inertNotificationText, visibleText } from '../text/inertText';
 import { AlertTransition } from './alert';
 import { ALERT_LEVELS, AlertLevel, levelRank } from './rule';
 
@@ -18,9 +19,9 @@ export interface GroupedSummary {
   readonly count: number;
   readonly highestLevel: AlertLevel;
   readonly countByLevel: Readonly<Record<AlertLevel, number>>;
-  /** Titles of the first few held-back notifications, most severe first. */
+  /** Titles of the first few held-back notifications, most severe first (visible text, capped). */
   readonly titles: readonly string[];
-  /** "And 47 more alert notifications (2 critical, 45 warning): A, B, C…" */
+  /** "And 47 more alert notifications (2 critical, 45 warning): A, B, C…", inert notification text. */
   readonly message: string;
 }
 
@@ -38,6 +39,22 @@ export interface NotificationThrottleOptions {
 }
 
 const SUMMARY_TITLES = 5;
+/** Caps for what a notification quotes: a title (with label values), a message, the whole text. */
+const TITLE_CHARS = 200;
+const MESSAGE_CHARS = 400;
+const NOTIFICATION_CHARS = 700;
+
+/**
+ * What the notification for `n` says (after the extension's name), as inert text:
+ * titles and messages carry label values chosen by chat users, and a notification
+ * turns `[label](command:…)` into a live link.
+ */
+export function notificationText(n: AlertNotification): string {
+  const title = visibleText(n.title, TITLE_CHARS);
+  // Critical stays a non-modal error notification, made prominent by its first word.
+  const prefix = n.kind === 'firing' && n.level === 'critical' ? 'CRITICAL — ' : '';
+  return inertNotificationText(n.kind === 'resolved' ? title : `${prefix}${title}: ${visibleText(n.message, MESSAGE_CHARS)}`, NOTIFICATION_CHARS);
+}
 
 /** The notification for a transition the engine marked `notify`, else undefined. */
 export function notificationFor(t: AlertTransition): AlertNotification | undefined {
@@ -176,7 +193,7 @@ function summarize(held: readonly AlertNotification[]): GroupedSummary {
   }
   const sorted = [...held].sort((a, b) => levelRank(b.level) - levelRank(a.level));
   const highestLevel = sorted[0]?.level ?? 'info';
-  const titles = sorted.slice(0, SUMMARY_TITLES).map((n) => n.title);
+  const titles = sorted.slice(0, SUMMARY_TITLES).map((n) => visibleText(n.title, 120));
   const levels = [...ALERT_LEVELS]
     .reverse()
     .filter((l) => countByLevel[l] > 0)
@@ -189,6 +206,9 @@ function summarize(held: readonly AlertNotification[]): GroupedSummary {
     highestLevel,
     countByLevel,
     titles,
-    message: `And ${count} more alert notification${count === 1 ? '' : 's'} (${levels}): ${titles.join(', ')}${more}. Open the dashboard for the full list.`,
+    message: inertNotificationText(
+      `And ${count} more alert notification${count === 1 ? '' : 's'} (${levels}): ${titles.join(', ')}${more}. Open the dashboard for the full list.`,
+      NOTIFICATION_CHARS,
+    ),
   };
 }

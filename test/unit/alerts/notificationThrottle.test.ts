@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { AlertNotification, GroupedSummary, notificationFor, NotificationThrottle } from '../../../src/core/alerts/notificationThrottle';
+import { AlertNotification, GroupedSummary, notificationFor, notificationText, NotificationThrottle } from '../../../src/core/alerts/notificationThrottle';
+import { compileTemplate, renderTemplate, TEMPLATE_VARIABLES, TemplateVariable } from '../../../src/core/alerts/template';
+import { visibleText } from '../../../src/core/text/inertText';
+import { HOSTILE_CORPUS } from '../text/hostileCorpus';
+import { iconCount, notificationLinkCount, read } from '../text/renderers';
 import { AlertLevel } from '../../../src/core/alerts/rule';
 import { fakeClock } from '../helpers/fakeClock';
 import { compile, Rig } from './helpers';
@@ -127,5 +131,50 @@ describe('NotificationThrottle', () => {
     const [resolved] = rig.run('process_cpu_usage_percent', [10]);
     assert.equal(resolved!.to, 'resolved');
     assert.equal(notificationFor(resolved!), undefined);
+  });
+});
+
+describe('notification text', () => {
+  const vars = Object.fromEntries(TEMPLATE_VARIABLES.map((k) => [k, '1'])) as Record<TemplateVariable, string>;
+  const title = compileTemplate('Room {{labels.room}} is busy');
+  const message = compileTemplate('{{labels.room}} has {{value}} users');
+  if ('error' in title || 'error' in message) throw new Error('bad template');
+  const alertFor = (room: string, kind: 'firing' | 'resolved' = 'firing', level: AlertLevel = 'warning'): AlertNotification => ({
+    alertId: `r/${room}`,
+    level,
+    kind,
+    title: (kind === 'resolved' ? 'Resolved: ' : '') + renderTemplate(title.template, vars, { room }),
+    message: renderTemplate(message.template, vars, { room }),
+  });
+
+  it('a room named like a command link shows as text: no link, no icon, every character read', () => {
+    for (const room of HOSTILE_CORPUS) {
+      for (const kind of ['firing', 'resolved'] as const) {
+        const text = notificationText(alertFor(room, kind, 'critical'));
+        assert.equal(notificationLinkCount(`Chat-Room Monitor: ${text}`), 0, text);
+        assert.equal(iconCount(text), 0, text);
+        assert.ok(read(text).includes(`Room ${visibleText(room, 120).slice(0, 90)}`), text);
+      }
+    }
+  });
+
+  it('a resolved notice has no $(pass) or other icon syntax; a critical one says so first', () => {
+    assert.equal(notificationText(alertFor('general', 'resolved')), 'Resolved: Room general is busy');
+    assert.equal(notificationText(alertFor('general', 'firing', 'critical')), 'CRITICAL — Room general is busy: general has 1 users');
+  });
+
+  it('the grouped "And N more" notification carries no live link either', () => {
+    const clock = fakeClock();
+    const throttle = new NotificationThrottle(clock, { maxPerWindow: 1 });
+    const summaries: GroupedSummary[] = [];
+    throttle.onSummary((s) => summaries.push(s));
+    for (const room of HOSTILE_CORPUS) throttle.offer(alertFor(room));
+    clock.tick(60_000);
+    assert.equal(summaries.length, 1);
+    const text = summaries[0]!.message;
+    assert.match(text, /^And \d+ more alert notifications/);
+    assert.equal(notificationLinkCount(`Chat-Room Monitor: ${text}`), 0, text);
+    assert.equal(iconCount(text), 0, text);
+    assert.ok(text.length <= 700);
   });
 });
