@@ -7,4 +7,12 @@ export const Commands = {
   clearSnooze: 'chatroomMonitor.clearSnooze',
   exportPrometheusRules: 'chatroomMonitor.exportPrometheusRules',
   showLog: 'chatroomMonitor.showLog',
+  startServer: 'chatroomMonitor.startServer',
+  stopServer: 'chatroomMonitor.stopServer',
+  restartServer: 'chatroomMonitor.restartServer',
+  scaleServer: 'chatroomMonitor.scaleServer',
+  serverMenu: 'chatroomMonitor.serverMenu',
+  showAuditLog: 'chatroomMonitor.showAuditLog',
+  undoLastAction: 'chatroomMonitor.undoLastAction',
+  allowAutomaticActions: 'chatroomMonitor.allowAutomaticActions',
 } as const;

@@ -13,6 +13,7 @@ import { forecastSentence } from './forecastSentence';
 import { MonitorLog } from './log';
 import { registerReportCommand } from './reportCommand';
 import { registerSelectProcess } from './selectProcess';
+import { ServerController } from './serverController';
 import { StatusBarController } from './statusBar';
 
 /** Returned from activate(): lets integration tests (and other extensions) look inside. */
@@ -28,9 +29,19 @@ export interface ChatroomMonitorApi {
   notifications(): readonly ShownNotification[];
   /** True while the dashboard panel is open. */
   dashboardOpen(): boolean;
+  /** The server the monitor supervises: state, pid watched, process tree, audit, sentences shown. */
+  server: {
+    state(): string;
+    pid(): number | undefined;
+    watchedPid(): number | undefined;
+    tree(): Promise<{ pid: number; ppid: number; command: string }[]>;
+    audit(): readonly unknown[];
+    messages(): readonly string[];
+  };
 }
 
 let monitor: Monitor | undefined;
+let server: ServerController | undefined;
 
 const FORECAST_WINDOW_MS = 15 * 60_000;
 
@@ -65,6 +76,28 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));
   context.subscriptions.push(dashboardSource, dashboard);
 
+  // The server the monitor started is watched when the settings name no other target.
+  let startedPid: number | undefined;
+  const withOwnTarget = (parsed: SettingsChange['parsed']): SettingsChange['parsed'] => {
+    const t = parsed.config.target;
+    const own = startedPid !== undefined && t.pid === undefined && t.port === undefined && !t.commandPattern;
+    return own ? { ...parsed, config: { ...parsed.config, target: { ...t, pid: startedPid } } } : parsed;
+  };
+  const serverController = new ServerController(
+    context,
+    log,
+    settings.current.settings,
+    (pid) => {
+      startedPid = pid;
+      m.configure(withOwnTarget(settings.current).config);
+      m.start();
+      statusBar.render();
+    },
+    (ruleId) => m.alertRules.find((r) => r.id === ruleId)?.actions ?? [],
+  );
+  server = serverController;
+  context.subscriptions.push(serverController, { dispose: m.alerts.onTransition((t) => serverController.onAlertTransition(t)).dispose });
+
   // One handler for first setup and changes: every setting problem is shown, new
   // ones are logged, and collection restarts only when a collection setting changed.
   const applySettings = ({ parsed, changed }: SettingsChange) => {
@@ -72,7 +105,10 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     for (const p of parsed.problems.filter((p) => changed.has(p.key))) {
       log.error(p.message);
     }
-    m.applySettings({ parsed, changed });
+    m.applySettings({ parsed: withOwnTarget(parsed), changed });
+    if (touches(changed, 'server')) {
+      serverController.applySettings(parsed.settings);
+    }
     alerts.applySettings(parsed.settings, changed);
     if (touches(changed, 'collection')) {
       m.start();
@@ -84,7 +120,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
-    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow']),
+    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs)),
     vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );
@@ -98,12 +134,24 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     activeAlerts: () => m.alerts.active().map((a) => ({ id: a.id, ruleId: a.ruleId, level: a.level, state: a.state, title: a.title })),
     notifications: () => alerts.notifications(),
     dashboardOpen: () => dashboard.isOpen,
+    server: {
+      state: () => serverController.state,
+      pid: () => serverController.supervisor.pid,
+      watchedPid: () => serverController.pidToWatch,
+      tree: () => serverController.tree(),
+      audit: () => serverController.audit.entries(),
+      messages: () => serverController.shownMessages(),
+    },
   };
 }
 
 /** VS Code awaits this: the collector stops before the host goes away. */
-export function deactivate(): Promise<void> | undefined {
+export async function deactivate(): Promise<void> {
   const m = monitor;
+  const s = server;
   monitor = undefined;
-  return m?.stop();
+  server = undefined;
+  // The server first (server.stopOnExit), so its last lines and exit are still audited.
+  await s?.shutdown();
+  await m?.stop();
 }

@@ -3,7 +3,7 @@ import { Monitor } from '../core/monitor';
 import { renderMarkdown } from '../core/report/markdown';
 import { buildMonitorReport } from '../core/report/monitorReport';
 import { REPORT_WINDOW_IDS, REPORT_WINDOWS, ReportWindowId } from '../shared/vocabulary';
-import { renderJson } from '../core/report/reportData';
+import { renderJson, ReportOperations } from '../core/report/reportData';
 import { Commands } from './commandIds';
 import { MonitorLog } from './log';
 
@@ -19,7 +19,7 @@ export interface ReportResult {
  * Markdown document (the user saves it where they like) and offers the JSON form.
  * A window id argument skips the question (notification actions, tests).
  */
-export function registerReportCommand(monitor: Monitor, log: MonitorLog, defaultWindow: () => ReportWindowId): vscode.Disposable {
+export function registerReportCommand(monitor: Monitor, log: MonitorLog, defaultWindow: () => ReportWindowId, operations?: (fromMs: number) => ReportOperations | undefined): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.showReport, async (windowArg?: string): Promise<ReportResult | undefined> => {
     let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
     if (!window) {
@@ -33,7 +33,9 @@ export function registerReportCommand(monitor: Monitor, log: MonitorLog, default
       window = picked.id;
     }
     const t0 = performance.now();
-    const report = buildMonitorReport(monitor, window, Date.now());
+    const nowMs = Date.now();
+    const windowMs = REPORT_WINDOWS[window].ms;
+    const report = buildMonitorReport(monitor, window, nowMs, operations?.(windowMs === 'all' ? 0 : nowMs - windowMs));
     const markdown = renderMarkdown(report);
     const json = renderJson(report);
     log.info(`Report (${REPORT_WINDOWS[window].label.toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);

@@ -45,7 +45,7 @@ const MACHINE_ROWS: readonly (readonly [string, string])[] = [
 ];
 
 /** The Operations section: what was done to the server, by whom, and with what result. */
-function operationsSection(ops: ReportOperations): string[] {
+export function renderOperationsMarkdown(ops: ReportOperations): string[] {
   const out = ['## Operations', ''];
   out.push(
     `${ops.runs} run${ops.runs === 1 ? '' : 's'}, ${ops.restartsBySupervisor} restart${ops.restartsBySupervisor === 1 ? '' : 's'} by the supervisor` +
@@ -121,7 +121,7 @@ export function renderMarkdown(report: ReportData): string {
   out.push(...alertTable(report.alerts.history, 'No alert fired in this window.'));
 
   if (report.operations) {
-    out.push(...operationsSection(report.operations));
+    out.push(...renderOperationsMarkdown(report.operations));
   }
 
   out.push('## Issues and recommendations', '');

@@ -1,3 +1,4 @@
+import { parseDuration } from '../alerts/duration';
 import { ALERT_RULE_ITEMS_SCHEMA } from '../alerts/ruleSchema';
 import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vocabulary';
 
@@ -19,7 +20,7 @@ import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vo
 export const SETTINGS_SECTION = 'chatroomMonitor';
 
 /** Which part of the monitor a setting reconfigures (the change event is routed by it). */
-export type SettingPart = 'collection' | 'alerts' | 'notifications' | 'report';
+export type SettingPart = 'collection' | 'alerts' | 'notifications' | 'report' | 'server';
 
 type JsonType = 'integer' | 'number' | 'string' | 'boolean' | 'array' | 'object';
 
@@ -201,6 +202,78 @@ export const SETTINGS = {
     order: 30,
     part: 'report',
     markdownDescription: 'The window **Show Performance Report** offers first.',
+  },
+  'server.command': {
+    type: 'string',
+    default: '',
+    order: 40,
+    part: 'server',
+    restricted: true,
+    markdownDescription:
+      'The program that starts your server, for example `node` or `npm`. **Start Server** runs it (with `#chatroomMonitor.server.args#`) in the workspace folder, shows its output in a terminal, watches it and restarts it when it crashes. Not used in an untrusted workspace.',
+  },
+  'server.args': {
+    type: 'array',
+    default: [],
+    items: { type: 'string' },
+    order: 41,
+    part: 'server',
+    restricted: true,
+    markdownDescription:
+      'Arguments of `#chatroomMonitor.server.command#`, for example `["examples/chat-server/server.js", "--port", "8080"]` or `["run", "dev"]`.',
+  },
+  'server.cwd': {
+    type: 'string',
+    default: '',
+    order: 42,
+    part: 'server',
+    restricted: true,
+    markdownDescription: 'The folder to start the server in, relative to the workspace folder (default: the workspace folder).',
+  },
+  'server.env': {
+    type: 'object',
+    default: {},
+    order: 43,
+    part: 'server',
+    restricted: true,
+    markdownDescription: 'Environment variables added for the server, for example `{ "PORT": "8080" }`. The **scale** action sets `WEB_CONCURRENCY`.',
+  },
+  'server.task': {
+    type: 'string',
+    default: '',
+    order: 44,
+    part: 'server',
+    restricted: true,
+    markdownDescription: 'Take the command from this **VS Code task** (a shell or process task in tasks.json) instead of `#chatroomMonitor.server.command#`.',
+  },
+  'server.stopOnExit': {
+    type: 'boolean',
+    default: true,
+    order: 45,
+    part: 'server',
+    markdownDescription: 'Stop the server (and every process below it) when VS Code closes. Off: it keeps running, unsupervised.',
+  },
+  'server.minUptime': {
+    type: 'string',
+    default: '1s',
+    order: 46,
+    part: 'server',
+    check: (v: string) => {
+      const r = parseDuration(v);
+      return 'error' in r ? r.error : undefined;
+    },
+    markdownDescription:
+      "A run shorter than this counts as **unstable** (PM2's `min_uptime`), e.g. `1s`, `500ms`. Restarts wait 100 ms, then ×1.5 each time up to 15 s; a stable run resets the delay.",
+  },
+  'server.maxRestarts': {
+    type: 'integer',
+    default: 10,
+    minimum: 0,
+    maximum: 1000,
+    order: 47,
+    part: 'server',
+    markdownDescription:
+      'After this many unstable restarts within 5 minutes the server is left stopped and one critical alert names the crash loop, the exit codes and the last stderr lines.',
   },
 } as const satisfies Record<string, SettingDecl>;
 

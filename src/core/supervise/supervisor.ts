@@ -91,7 +91,7 @@ export class Supervisor implements Disposable {
   /** Every stdout/stderr line of every run, in order (feed the terminal and the log pipeline). */
   readonly onLine: Event<OutputLine & { readonly run: number }> = this.lines.event;
 
-  readonly policy: SupervisionPolicy;
+  private readonly currentPolicy: { -readonly [K in keyof SupervisionPolicy]: SupervisionPolicy[K] };
   private readonly restarts: RestartPolicy;
   private readonly clock: Clock;
   private readonly launcher: Launcher;
@@ -109,10 +109,19 @@ export class Supervisor implements Disposable {
   constructor(options: SupervisorOptions) {
     this.clock = options.clock;
     this.launcher = options.launcher;
-    this.policy = { ...DEFAULT_POLICY, ...options.policy };
-    this.restarts = new RestartPolicy(this.policy);
+    this.currentPolicy = { ...DEFAULT_POLICY, ...options.policy };
+    this.restarts = new RestartPolicy(this.currentPolicy);
     this.name = options.name ?? 'server';
     this.stderrKeep = options.stderrLines ?? 20;
+  }
+
+  get policy(): SupervisionPolicy {
+    return this.currentPolicy;
+  }
+
+  /** Changes the policy (settings changed); the restart state so far is kept. */
+  updatePolicy(p: Partial<SupervisionPolicy>): void {
+    Object.assign(this.currentPolicy, p);
   }
 
   get state(): SupervisorState {

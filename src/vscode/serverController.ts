@@ -1,0 +1,489 @@
+/**
+ * Start / Stop / Restart Server, the server's status-bar item and menu, its output in
+ * a pseudoterminal, the automated actions of alert rules, the audit log and undo — the
+ * VS Code side of src/core/supervise. Nothing starts in an untrusted workspace.
+ */
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { AlertTransition } from '../core/alerts/alert';
+import { ACTION_KINDS, ActionKind, ActionSpec } from '../core/alerts/ruleActions';
+import { systemClock } from '../core/clock';
+import { ActionRunner, UNTRUSTED_SENTENCE } from '../core/supervise/actionRunner';
+import { AuditEntry, AuditLog, AuditTrigger } from '../core/supervise/audit';
+import { LaunchSpec, TreeProcess } from '../core/supervise/launcher';
+import { nodeLauncher } from '../core/supervise/nodeLauncher';
+import { Operations } from '../core/supervise/operations';
+import { operationsForReport, triggerText } from '../core/supervise/operationsReport';
+import { describeExit } from '../core/supervise/policy';
+import { parseServerSettings, ServerSettings, serverPidOf } from '../core/supervise/serverSettings';
+import { Supervisor } from '../core/supervise/supervisor';
+import { Settings, settingId, SETTINGS_SECTION } from '../core/settings/settings';
+import { renderOperationsMarkdown } from '../core/report/markdown';
+import { ReportOperations } from '../core/report/reportData';
+import { Commands } from './commandIds';
+import { MonitorLog } from './log';
+
+const USER: AuditTrigger = { kind: 'user' };
+
+export class ServerController implements vscode.Disposable {
+  readonly supervisor: Supervisor;
+  readonly audit: AuditLog;
+  readonly operations: Operations;
+  readonly actions: ActionRunner;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly item: vscode.StatusBarItem;
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private terminal: vscode.Terminal | undefined;
+  private settings: ServerSettings;
+  private problems: string[] = [];
+  /** The pid the monitor should watch (the node below an npm wrapper), when we started it. */
+  private watchedPid: number | undefined;
+  private readonly shown: string[] = [];
+  private raw: Settings;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: MonitorLog,
+    initial: Settings,
+    /** Called when the pid to watch changes (the extension points the monitor at it). */
+    private readonly onWatchPid: (pid: number | undefined) => void,
+    /** The compiled rules' actions by rule id. */
+    actionsOf: (ruleId: string) => readonly ActionSpec[],
+  ) {
+    this.raw = initial;
+    ({ settings: this.settings, problems: this.problems } = readServerSettings(initial));
+    this.supervisor = new Supervisor({ clock: systemClock, launcher: nodeLauncher, name: 'chat server', policy: this.policy() });
+    const storage = context.storageUri ?? context.globalStorageUri;
+    this.audit = new AuditLog({ clock: systemClock, file: path.join(storage.fsPath, 'audit.jsonl'), onProblem: (s) => log.warn(s) });
+    this.operations = new Operations({
+      clock: systemClock,
+      supervisor: this.supervisor,
+      audit: this.audit,
+      handlers: {
+        runTask: (name) => this.runTask(name),
+        setRuleEnabled: (id, enabled) => setRuleEnabled(id, enabled),
+      },
+    });
+    this.actions = new ActionRunner({
+      clock: systemClock,
+      operations: this.operations,
+      actionsOf,
+      trusted: () => vscode.workspace.isTrusted,
+      ask: async (question) => (await vscode.window.showWarningMessage(question, 'Run', 'Not now')) === 'Run',
+      allowAutomatic: (kind, question) => this.allowAutomatic(kind, question),
+    });
+
+    this.item = vscode.window.createStatusBarItem('chatroomMonitor.server', vscode.StatusBarAlignment.Left, 99);
+    this.item.name = 'Chat-Room Monitor: Server';
+    this.item.command = Commands.serverMenu;
+    this.render();
+    this.item.show();
+
+    this.disposables.push(
+      this.item,
+      this.writeEmitter,
+      { dispose: this.supervisor.onLine((l) => this.write(l.stream === 'stderr' ? `\x1b[31m${l.text}\x1b[0m` : l.text)).dispose },
+      { dispose: this.supervisor.onEvent((e) => void this.onSupervisorEvent(e)).dispose },
+      { dispose: this.audit.onEntry((e) => this.onAudit(e)).dispose },
+      vscode.commands.registerCommand(Commands.startServer, () => this.start()),
+      vscode.commands.registerCommand(Commands.stopServer, () => this.stop()),
+      vscode.commands.registerCommand(Commands.restartServer, () => this.restart()),
+      vscode.commands.registerCommand(Commands.serverMenu, () => this.menu()),
+      vscode.commands.registerCommand(Commands.showAuditLog, () => this.showAuditLog()),
+      vscode.commands.registerCommand(Commands.undoLastAction, () => this.undoLast()),
+      vscode.commands.registerCommand(Commands.scaleServer, (n?: number) => this.scale(n)),
+      vscode.commands.registerCommand(Commands.allowAutomaticActions, (kinds?: ActionKind[]) => this.allowAutomaticActions(kinds)),
+    );
+  }
+
+  /** The `server.*` settings changed (the extension routes the one change event here). */
+  applySettings(settings: Settings): void {
+    this.raw = settings;
+    this.reload();
+  }
+
+  /** Feed every alert transition: rules with actions run them (see ActionRunner). */
+  onAlertTransition(t: AlertTransition): void {
+    void this.actions.onTransition(t);
+  }
+
+  /** The report's Operations section, when anything was done. */
+  reportOperations(fromMs: number): ReportOperations | undefined {
+    return this.audit.entries().length > 0 ? operationsForReport(this.audit.entries(), this.supervisor.runs, fromMs) : undefined;
+  }
+
+  /** The processes the monitor watches because it started them (leader first). */
+  tree(): Promise<TreeProcess[]> {
+    return this.supervisor.tree();
+  }
+
+  get state(): string {
+    return this.supervisor.state;
+  }
+
+  get pidToWatch(): number | undefined {
+    return this.watchedPid;
+  }
+
+  /** Sentences shown to the user by this controller (tests). */
+  shownMessages(): readonly string[] {
+    return this.shown;
+  }
+
+  async start(): Promise<AuditEntry | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      return this.refuse('Start Server');
+    }
+    const spec = await this.launchSpec();
+    if (!spec) {
+      return undefined;
+    }
+    this.showTerminal();
+    this.write(`\x1b[2m$ ${[spec.command, ...spec.args].join(' ')}\x1b[0m`);
+    return this.operations.start(USER, spec);
+  }
+
+  async stop(): Promise<AuditEntry> {
+    return this.operations.stop(USER);
+  }
+
+  async restart(): Promise<AuditEntry | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      return this.refuse('Restart Server');
+    }
+    if (this.supervisor.state === 'idle' || !this.supervisor.launchSpec) {
+      return this.start();
+    }
+    return this.operations.restart(USER);
+  }
+
+  async scale(n?: number): Promise<AuditEntry | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      return this.refuse('Scale Server');
+    }
+    let workers = n;
+    if (workers === undefined) {
+      const text = await vscode.window.showInputBox({
+        title: 'Chat-Room Monitor: worker processes (WEB_CONCURRENCY)',
+        value: String(this.operations.workers),
+        validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 64 ? undefined : 'A whole number from 1 to 64.'),
+      });
+      if (!text) {
+        return undefined;
+      }
+      workers = Number(text);
+    }
+    if (!this.supervisor.launchSpec) {
+      const spec = await this.launchSpec();
+      if (!spec) {
+        return undefined;
+      }
+      this.supervisor.setSpec(spec);
+    }
+    return this.operations.scale(workers, USER);
+  }
+
+  async undoLast(): Promise<AuditEntry | undefined> {
+    const target = this.operations.undoable();
+    if (!target) {
+      this.tell('info', 'There is nothing to undo: restarts, profiles, tasks and command lines cannot be undone (see the README).');
+      return undefined;
+    }
+    const e = await this.operations.undoLast(USER);
+    this.tell(e.result === 'ok' ? 'info' : 'warning', e.message ?? `Undo ${e.result}.`);
+    return e;
+  }
+
+  private refuse(what: string): undefined {
+    const sentence = `${what} is refused: ${UNTRUSTED_SENTENCE}`;
+    this.log.warn(sentence);
+    this.tell('warning', sentence);
+    return undefined;
+  }
+
+  private tell(level: 'info' | 'warning' | 'error', sentence: string, ...items: string[]): Thenable<string | undefined> {
+    this.shown.push(sentence);
+    const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(sentence, ...items);
+  }
+
+  /** The command from a task (when `server.task` is set) or from the settings. */
+  private async launchSpec(): Promise<LaunchSpec | undefined> {
+    this.reload();
+    if (this.problems.length > 0) {
+      this.tell('error', this.problems[0]!);
+      return undefined;
+    }
+    if (this.settings.task) {
+      const spec = await taskLaunchSpec(this.settings.task);
+      if (typeof spec === 'string') {
+        this.tell('error', spec);
+        return undefined;
+      }
+      return spec;
+    }
+    if (!this.settings.launch) {
+      void this.tell('warning', 'Set chatroomMonitor.server.command (and .args) or chatroomMonitor.server.task to say how to start your server.', 'Open Settings').then((c) => {
+        if (c) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', settingId('server.command').replace(/\.command$/, ''));
+        }
+      });
+      return undefined;
+    }
+    return this.settings.launch;
+  }
+
+  private reload(): void {
+    ({ settings: this.settings, problems: this.problems } = readServerSettings(this.raw));
+    for (const p of this.problems) {
+      this.log.error(p);
+    }
+    this.supervisor.updatePolicy(this.policy());
+  }
+
+  private policy() {
+    return { minUptimeMs: this.settings.minUptimeMs, maxRestarts: this.settings.maxRestarts };
+  }
+
+  private async onSupervisorEvent(e: Parameters<Parameters<Supervisor['onEvent']>[0]>[0]): Promise<void> {
+    this.render();
+    if (e.type === 'started') {
+      this.log.info(`Server run ${e.run} started: pid ${e.pid}.`);
+      this.watchedPid = e.pid;
+      this.onWatchPid(e.pid);
+      // An `npm run dev` wrapper starts the real server a moment later: watch that one.
+      for (const waitMs of [500, 1500, 4000]) {
+        await new Promise((r) => setTimeout(r, waitMs));
+        if (this.supervisor.pid !== e.pid) {
+          return;
+        }
+        const pid = serverPidOf(await this.supervisor.tree());
+        if (pid !== undefined && pid !== this.watchedPid) {
+          this.watchedPid = pid;
+          this.log.info(`Watching pid ${pid}, the server below the command the monitor started.`);
+          this.onWatchPid(pid);
+        }
+      }
+    } else if (e.type === 'exited') {
+      this.write(`\x1b[2m[${e.expected ? 'stopped' : 'exited'}: ${describeExit(e)}${e.error ? ` — ${e.error}` : ''}]\x1b[0m`);
+    } else if (e.type === 'stopped') {
+      this.watchedPid = undefined;
+      this.onWatchPid(undefined);
+      if (e.reason === 'spawnFailed') {
+        this.tell('error', `The server could not be started: ${this.supervisor.lastStderr.at(-1) ?? 'unknown error'}. Check chatroomMonitor.server.command.`);
+      }
+    } else if (e.type === 'crashLoop') {
+      const a = e.alert;
+      this.log.error(`${a.title}. ${a.message}`);
+      for (const line of a.lastStderr) {
+        this.log.error(`  stderr: ${JSON.stringify(line)}`);
+      }
+      const last = a.lastStderr.at(-1);
+      void this.tell('error', `${a.title}. ${a.message}${last ? ` Last stderr line: ${JSON.stringify(last)}.` : ''}`, 'Show Output', 'Start Again').then((c) => {
+        if (c === 'Show Output') {
+          this.showTerminal();
+        } else if (c === 'Start Again') {
+          void this.start();
+        }
+      });
+    }
+  }
+
+  private onAudit(e: AuditEntry): void {
+    this.log.info(`Audit: ${e.action} by ${triggerText(e.trigger)} → ${e.result}${e.message ? ` (${e.message})` : ''}.`);
+    if (e.trigger.kind === 'rule' && e.result === 'ok') {
+      const what = `${e.action} done automatically (rule ${e.trigger.ruleId}).`;
+      if (e.undo) {
+        void this.tell('info', what, 'Undo', 'Show Audit Log').then((c) => (c === 'Undo' ? void this.undoLast() : c && void this.showAuditLog()));
+      } else {
+        void this.tell('info', `${what} A ${e.action} cannot be undone.`, 'Show Audit Log').then((c) => c && void this.showAuditLog());
+      }
+    }
+  }
+
+  /**
+   * "Allow Automatic Actions…": the user allows (or withdraws) automatic actions of
+   * some kinds for this workspace ahead of time, instead of answering when one first runs.
+   */
+  private async allowAutomaticActions(kinds?: ActionKind[]): Promise<void> {
+    let chosen = kinds;
+    if (!chosen) {
+      const picked = await vscode.window.showQuickPick(
+        ACTION_KINDS.map((k) => ({ label: k, picked: this.context.workspaceState.get<boolean>(autoKey(k)) === true })),
+        { canPickMany: true, title: 'Chat-Room Monitor: automatic actions allowed in this workspace' },
+      );
+      if (!picked) {
+        return;
+      }
+      chosen = picked.map((p) => p.label as ActionKind);
+    }
+    for (const k of ACTION_KINDS) {
+      await this.context.workspaceState.update(autoKey(k), chosen.includes(k));
+    }
+    this.audit.append({ action: 'allowAutomatic', trigger: USER, result: 'ok', durationMs: 0, params: { after: { kinds: chosen } } });
+  }
+
+  private async allowAutomatic(kind: ActionKind, question: string): Promise<boolean> {
+    const key = autoKey(kind);
+    const saved = this.context.workspaceState.get<boolean>(key);
+    if (saved !== undefined) {
+      return saved;
+    }
+    const answer = await vscode.window.showWarningMessage(
+      `A rule wants to ${kind === 'restart' ? 'restart the server' : `run "${kind}"`} automatically. ${question} Allow automatic "${kind}" actions in this workspace from now on?`,
+      { modal: true },
+      'Allow',
+      "Don't Allow",
+    );
+    if (answer === undefined) {
+      return false;
+    }
+    await this.context.workspaceState.update(key, answer === 'Allow');
+    return answer === 'Allow';
+  }
+
+  private render(): void {
+    const s = this.supervisor.state;
+    const pid = this.supervisor.pid;
+    const text: Record<string, string> = {
+      idle: '$(play) Start Server',
+      running: `$(server-process) server ${pid ?? ''}`.trimEnd(),
+      waiting: '$(sync~spin) server restarting…',
+      stopping: '$(loading~spin) server stopping…',
+      stopped: '$(debug-stop) server stopped',
+      crashLoop: '$(error) server crash loop',
+    };
+    this.item.text = text[s] ?? s;
+    this.item.tooltip = `Chat-Room Monitor: the server it supervises is ${s}${pid ? ` (pid ${pid}, ${this.supervisor.runs} run${this.supervisor.runs === 1 ? '' : 's'})` : ''}. Click for Start, Stop, Restart, Audit Log and Undo.`;
+    this.item.backgroundColor = s === 'crashLoop' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+
+  private async menu(): Promise<void> {
+    const running = this.supervisor.pid !== undefined;
+    const undo = this.operations.undoable();
+    const items: (vscode.QuickPickItem & { run: () => unknown })[] = [
+      ...(running ? [] : [{ label: '$(play) Start Server', run: () => this.start() }]),
+      ...(running ? [{ label: '$(debug-stop) Stop Server', run: () => this.stop() }] : []),
+      { label: '$(debug-restart) Restart Server', run: () => this.restart() },
+      { label: '$(server-environment) Scale Server…', description: `${this.operations.workers} worker(s)`, run: () => this.scale() },
+      { label: '$(terminal) Show Server Output', run: () => this.showTerminal() },
+      { label: '$(history) Show Audit Log', run: () => this.showAuditLog() },
+      ...(undo ? [{ label: '$(discard) Undo Last Action', description: `${undo.action} at ${undo.time}`, run: () => this.undoLast() }] : []),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Chat-Room Monitor: Server' });
+    await picked?.run();
+  }
+
+  /** The audit log as a Markdown document (read-only, untitled). */
+  async showAuditLog(): Promise<vscode.TextDocument> {
+    const ops = operationsForReport(this.audit.entries(), this.supervisor.runs, 0, 500);
+    const content = [
+      '# Chat-Room Monitor — audit log',
+      '',
+      `Every operation on the server, the user's or an automatic one; the full JSON lines are in \`${this.audit.file ?? 'memory'}\`.`,
+      '',
+      ...renderOperationsMarkdown(ops),
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return doc;
+  }
+
+  private showTerminal(): void {
+    if (!this.terminal || this.terminal.exitStatus) {
+      const pty: vscode.Pseudoterminal = {
+        onDidWrite: this.writeEmitter.event,
+        open: () => undefined,
+        close: () => {
+          this.terminal = undefined;
+        },
+      };
+      this.terminal = vscode.window.createTerminal({ name: 'Chat server', pty, iconPath: new vscode.ThemeIcon('server-process') });
+    }
+    this.terminal.show(true);
+  }
+
+  private write(line: string): void {
+    this.writeEmitter.fire(`${line}\r\n`);
+  }
+
+  private async runTask(name: string): Promise<void> {
+    const task = (await vscode.tasks.fetchTasks()).find((t) => t.name === name);
+    if (!task) {
+      throw new Error(`No task named "${name}" in this workspace; check tasks.json.`);
+    }
+    await vscode.tasks.executeTask(task);
+  }
+
+  /** Stops the server when the editor closes, unless `server.stopOnExit` is false. */
+  async shutdown(): Promise<void> {
+    if (this.settings.stopOnExit && this.supervisor.pid !== undefined) {
+      await this.operations.stop({ kind: 'user' });
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+    this.terminal?.dispose();
+    this.operations.dispose();
+    if (this.settings.stopOnExit) {
+      this.supervisor.dispose();
+    }
+    this.audit.dispose();
+  }
+}
+
+function autoKey(kind: ActionKind): string {
+  return `chatroomMonitor.allowAutomatic.${kind}`;
+}
+
+function readServerSettings(s: Settings): { settings: ServerSettings; problems: string[] } {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return parseServerSettings(
+    {
+      command: s['server.command'],
+      args: s['server.args'],
+      cwd: s['server.cwd'],
+      env: s['server.env'],
+      task: s['server.task'],
+      stopOnExit: s['server.stopOnExit'],
+      minUptime: s['server.minUptime'],
+      maxRestarts: s['server.maxRestarts'],
+    },
+    folder,
+  );
+}
+
+/** The command line of a process or shell task, as a launch spec; a sentence when it has none. */
+async function taskLaunchSpec(name: string): Promise<LaunchSpec | string> {
+  const task = (await vscode.tasks.fetchTasks()).find((t) => t.name === name);
+  if (!task) {
+    return `No task named "${name}" (chatroomMonitor.server.task); check tasks.json.`;
+  }
+  const exec = task.execution;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const str = (v: string | vscode.ShellQuotedString) => (typeof v === 'string' ? v : v.value);
+  if (exec instanceof vscode.ProcessExecution) {
+    return { command: exec.process, args: exec.args, ...(exec.options?.cwd ?? folder ? { cwd: exec.options?.cwd ?? folder } : {}), ...(exec.options?.env ? { env: exec.options.env } : {}) };
+  }
+  if (exec instanceof vscode.ShellExecution) {
+    const line = exec.commandLine ?? [exec.command ? str(exec.command) : '', ...(exec.args ?? []).map(str)].join(' ');
+    return { command: line, args: [], shell: true, ...(exec.options?.cwd ?? folder ? { cwd: exec.options?.cwd ?? folder } : {}), ...(exec.options?.env ? { env: exec.options.env } : {}) };
+  }
+  return `The task "${name}" is not a shell or process task, so the monitor cannot run it itself; use chatroomMonitor.server.command instead.`;
+}
+
+async function setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {
+  // Writing a setting (reading goes through the one SettingsReader).
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const rules = [...((c.inspect<Record<string, unknown>[]>('alerts.rules')?.workspaceValue as Record<string, unknown>[] | undefined) ?? [])];
+  const i = rules.findIndex((r) => r.id === ruleId);
+  if (i >= 0) {
+    rules[i] = { ...rules[i], enabled };
+  } else {
+    rules.push({ id: ruleId, enabled });
+  }
+  await c.update('alerts.rules', rules, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
