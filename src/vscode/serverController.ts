@@ -17,6 +17,7 @@ import { operationsForReport, triggerText } from '../core/supervise/operationsRe
 import { describeExit } from '../core/supervise/policy';
 import { parseServerSettings, ServerSettings, serverPidOf } from '../core/supervise/serverSettings';
 import { Supervisor } from '../core/supervise/supervisor';
+import { inertLogText, inertNotificationText } from '../core/text/inertText';
 import { Settings, settingId, SETTINGS_SECTION } from '../core/settings/settings';
 import { renderOperationsMarkdown } from '../core/report/markdown';
 import { ReportOperations } from '../core/report/reportData';
@@ -69,7 +70,7 @@ export class ServerController implements vscode.Disposable {
       operations: this.operations,
       actionsOf,
       trusted: () => vscode.workspace.isTrusted,
-      ask: async (question) => (await vscode.window.showWarningMessage(question, 'Run', 'Not now')) === 'Run',
+      ask: async (question) => (await vscode.window.showWarningMessage(inertNotificationText(question), 'Run', 'Not now')) === 'Run',
       allowAutomatic: (kind, question) => this.allowAutomatic(kind, question),
     });
 
@@ -270,16 +271,16 @@ export class ServerController implements vscode.Disposable {
       this.watchedPid = undefined;
       this.onWatchPid(undefined);
       if (e.reason === 'spawnFailed') {
-        this.tell('error', `The server could not be started: ${this.supervisor.lastStderr.at(-1) ?? 'unknown error'}. Check chatroomMonitor.server.command.`);
+        this.tell('error', `The server could not be started: ${inertNotificationText(this.supervisor.lastStderr.at(-1) ?? 'unknown error', 200)}. Check ${settingId('server.command')}.`);
       }
     } else if (e.type === 'crashLoop') {
       const a = e.alert;
       this.log.error(`${a.title}. ${a.message}`);
       for (const line of a.lastStderr) {
-        this.log.error(`  stderr: ${JSON.stringify(line)}`);
+        this.log.error(`  stderr: ${inertLogText(line)}`);
       }
       const last = a.lastStderr.at(-1);
-      void this.tell('error', `${a.title}. ${a.message}${last ? ` Last stderr line: ${JSON.stringify(last)}.` : ''}`, 'Show Output', 'Start Again').then((c) => {
+      void this.tell('error', `${a.title}. ${a.message}${last ? ` Last stderr line: ${inertNotificationText(last, 200)}` : ''}`, 'Show Output', 'Start Again').then((c) => {
         if (c === 'Show Output') {
           this.showTerminal();
         } else if (c === 'Start Again') {
@@ -290,7 +291,7 @@ export class ServerController implements vscode.Disposable {
   }
 
   private onAudit(e: AuditEntry): void {
-    this.log.info(`Audit: ${e.action} by ${triggerText(e.trigger)} → ${e.result}${e.message ? ` (${e.message})` : ''}.`);
+    this.log.info(`Audit: ${e.action} by ${inertLogText(triggerText(e.trigger))} → ${e.result}${e.message ? ` (${inertLogText(e.message)})` : ''}.`);
     if (e.trigger.kind === 'rule' && e.result === 'ok') {
       const what = `${e.action} done automatically (rule ${e.trigger.ruleId}).`;
       if (e.undo) {
@@ -330,7 +331,7 @@ export class ServerController implements vscode.Disposable {
       return saved;
     }
     const answer = await vscode.window.showWarningMessage(
-      `A rule wants to ${kind === 'restart' ? 'restart the server' : `run "${kind}"`} automatically. ${question} Allow automatic "${kind}" actions in this workspace from now on?`,
+      `A rule wants to ${kind === 'restart' ? 'restart the server' : `run "${kind}"`} automatically. ${inertNotificationText(question)} Allow automatic "${kind}" actions in this workspace from now on?`,
       { modal: true },
       'Allow',
       "Don't Allow",
