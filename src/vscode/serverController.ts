@@ -16,6 +16,7 @@ import { Operations } from '../core/supervise/operations';
 import { operationsForReport, triggerText } from '../core/supervise/operationsReport';
 import { describeExit } from '../core/supervise/policy';
 import { parseServerSettings, ServerSettings, serverPidOf } from '../core/supervise/serverSettings';
+import { ServerLineStream } from '../core/supervise/serverLines';
 import { Supervisor } from '../core/supervise/supervisor';
 import { inertLogText, inertNotificationText } from '../core/text/inertText';
 import { Settings, settingId, SETTINGS_SECTION } from '../core/settings/settings';
@@ -31,6 +32,8 @@ export class ServerController implements vscode.Disposable {
   readonly audit: AuditLog;
   readonly operations: Operations;
   readonly actions: ActionRunner;
+  /** The server's output lines, for the log pipeline (src/core/logs attaches a LineStream). */
+  readonly lines: ServerLineStream;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly item: vscode.StatusBarItem;
   private readonly writeEmitter = new vscode.EventEmitter<string>();
@@ -74,6 +77,7 @@ export class ServerController implements vscode.Disposable {
       allowAutomatic: (kind, question) => this.allowAutomatic(kind, question),
     });
 
+    this.lines = new ServerLineStream(this.supervisor, systemClock);
     this.item = vscode.window.createStatusBarItem('chatroomMonitor.server', vscode.StatusBarAlignment.Left, 99);
     this.item.name = 'Chat-Room Monitor: Server';
     this.item.command = Commands.serverMenu;
@@ -428,6 +432,7 @@ export class ServerController implements vscode.Disposable {
       d.dispose();
     }
     this.terminal?.dispose();
+    this.lines.dispose();
     this.operations.dispose();
     if (this.settings.stopOnExit) {
       this.supervisor.dispose();

@@ -158,3 +158,23 @@ describe('supervise/supervisor (fake clock)', () => {
     assert.deepEqual(lines, ['1:stdout:listening', '1:stderr:warn']);
   });
 });
+
+describe('supervise/serverLines', () => {
+  it('passes stdout and stderr lines on as separate sources and says when a new process starts', async () => {
+    const { ServerLineStream } = await import('../../../src/core/supervise/serverLines');
+    const { clock, launcher, sup } = setup();
+    const stream = new ServerLineStream(sup, clock);
+    const seen: string[] = [];
+    stream.onLine((l) => seen.push(`${l.source}:${l.text}`));
+    stream.onRestart(() => seen.push('restart'));
+    sup.start(SPEC);
+    launcher.last.print('stdout', 'listening');
+    launcher.last.print('stderr', 'Error: x');
+    await clock.tickAsync(5000);
+    launcher.last.exit({ exitCode: 1, signal: null });
+    await clock.tickAsync(100);
+    launcher.last.print('stdout', 'listening again');
+    assert.deepEqual(seen, ['stdout:listening', 'stderr:Error: x', 'restart', 'stdout:listening again']);
+    stream.dispose();
+  });
+});
