@@ -9,6 +9,9 @@
  * line helps nobody. Every bad line is skipped with one sentence that names it.
  */
 import { Labels, NO_LABELS } from '../model';
+import { PrometheusVerdict, prometheusVerdict } from './promVerdict';
+
+export type { PrometheusVerdict } from './promVerdict';
 
 /** Metric types of both formats (the last four are OpenMetrics only). */
 export type MetricType =
@@ -40,6 +43,10 @@ export interface ParsedSample {
 export interface CreatedTimestamp {
   readonly labels: Labels;
   readonly createdSeconds: number;
+  /** The sample's own name (`foo_created`), as Prometheus stores it. */
+  readonly name: string;
+  /** The line's timestamp, when it had one. */
+  readonly timestampMs?: number;
 }
 
 export interface MetricFamily {
@@ -73,6 +80,11 @@ export interface ParsedExposition {
   /** Set when the body had more samples than `maxSeries`. */
   readonly truncated?: Truncation;
   readonly sawEof: boolean;
+  /**
+   * What Prometheus would do with these bytes: accept, or reject the whole scrape at
+   * a line, with its own error text. The families above are the lenient reading.
+   */
+  readonly verdict: PrometheusVerdict;
 }
 
 export interface ParseOptions {
@@ -86,6 +98,11 @@ export interface ParseOptions {
   maxProblems?: number;
   /** Shared across scrapes so names and label values are copied once, not once per body. */
   interner?: StringInterner;
+  /**
+   * Sorted indexes into the text of U+FFFD characters that replaced invalid UTF-8
+   * bytes (see decodeUtf8): Prometheus refuses those in label values and HELP text.
+   */
+  invalidUtf8At?: readonly number[];
 }
 
 export const DEFAULT_MAX_SERIES = 10_000;
@@ -220,12 +237,16 @@ function tokenEnd(text: string, i: number, end: number): number {
 export function parseFloatToken(tok: string): number | undefined {
   const c0 = tok.charCodeAt(0);
   // Digits, sign or dot: the common case, handed to the engine's own number parser.
-  if ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46) {
+  // Number() alone would also read `1e400` as Infinity (Go: out of range, refused)
+  // and ignore surrounding whitespace such as `\v` (Go: invalid syntax), so the last
+  // character must be a digit or a dot and the result finite.
+  const cl = tok.charCodeAt(tok.length - 1);
+  if (((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46) && ((cl >= 48 && cl <= 57) || cl === 46)) {
     const n = Number(tok);
     if (n === n) {
       const c1 = tok.charCodeAt(1) | 32;
-      if (c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) {
-        return undefined; // 0x.., 0b.., 0o..
+      if ((c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) || n === Infinity || n === -Infinity) {
+        return undefined; // 0x.., 0b.., 0o.., out of float64's range
       }
       return n;
     }
@@ -325,6 +346,11 @@ class ExpositionParser {
   /** Result slots for parseLabels. */
   private labelsOut: Labels = NO_LABELS;
   private labelError = '';
+  /** Where the current sample line ends (later than its first newline when a value spans lines). */
+  private lineEnd = 0;
+  /** Sorted indexes of U+FFFD characters that replaced invalid UTF-8, and the next one to pass. */
+  private readonly invalid: readonly number[];
+  private invIdx = 0;
 
   constructor(
     private readonly text: string,
@@ -333,14 +359,31 @@ class ExpositionParser {
     private readonly maxProblems: number,
     private readonly partial: boolean,
     private readonly interner: StringInterner,
+    invalidUtf8At: readonly number[] | undefined,
+    private readonly verdict: PrometheusVerdict,
   ) {
     this.openMetrics = format === 'openmetrics';
+    this.invalid = invalidUtf8At ?? [];
+  }
+
+  /** True when an invalid UTF-8 byte was replaced within [a, b). Calls come in increasing a. */
+  private hasInvalid(a: number, b: number): boolean {
+    const inv = this.invalid;
+    if (inv.length === 0) {
+      return false;
+    }
+    while (this.invIdx < inv.length && inv[this.invIdx]! < a) {
+      this.invIdx++;
+    }
+    return this.invIdx < inv.length && inv[this.invIdx]! < b;
   }
 
   run(): ParsedExposition {
     const text = this.text;
     const len = text.length;
-    let pos = 0;
+    // A byte-order mark is not part of the first line (TextDecoder drops it too);
+    // Prometheus does not skip it, which the verdict says.
+    let pos = len > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     while (pos < len) {
       let lineEnd = text.indexOf('\n', pos);
       if (lineEnd === -1) {
@@ -353,17 +396,23 @@ class ExpositionParser {
       }
       const start = skipBlanks(text, pos, end);
       if (start < end) {
-        if (text.charCodeAt(start) === CH_HASH) {
+        const c = text.charCodeAt(start);
+        if (c === CH_HASH) {
           this.metaLine(start, end);
           if (this.sawEof) {
             this.afterEof(lineEnd + 1);
             break;
           }
+        } else if (c === 0 && !this.openMetrics) {
+          break; // promlex.l reads a NUL where a line starts as the end of the body
         } else if (this.sampleCount >= this.maxSeries) {
           this.truncate(pos);
           break;
         } else {
+          this.lineEnd = lineEnd;
           this.sampleLine(start, end);
+          // A 0.0.4 label value may hold a raw newline: the sample ran on.
+          lineEnd = this.lineEnd;
         }
       }
       pos = lineEnd + 1;
@@ -393,6 +442,7 @@ class ExpositionParser {
       problems,
       sampleCount: this.sampleCount,
       sawEof: this.sawEof,
+      verdict: this.verdict,
     };
     return this.truncated ? { ...out, truncated: this.truncated } : out;
   }
@@ -452,6 +502,9 @@ class ExpositionParser {
     const kw = skipBlanks(text, start + 1, end);
     const kwEnd = tokenEnd(text, kw, end);
     const keyword = text.slice(kw, kwEnd);
+    if (!this.openMetrics && keyword !== 'HELP' && keyword !== 'TYPE') {
+      return; // `# EOF` and `# UNIT` are plain comments in 0.0.4 (promlex.l knows HELP and TYPE only)
+    }
     if (keyword === 'EOF') {
       if (kwEnd === end || skipBlanks(text, kwEnd, end) === end) {
         this.sawEof = true;
@@ -466,7 +519,9 @@ class ExpositionParser {
     while (nameEnd < end && isNameChar(text.charCodeAt(nameEnd), nameEnd === nameStart)) {
       nameEnd++;
     }
-    if (nameEnd === nameStart || (nameEnd < end && !isBlank(text.charCodeAt(nameEnd)))) {
+    // 0.0.4 reads whatever follows the name as its text, dropping one character
+    // (`# HELP a-b x` is help "b x" for a); OpenMetrics wants one space.
+    if (nameEnd === nameStart || (this.openMetrics && nameEnd < end && !isBlank(text.charCodeAt(nameEnd)))) {
       this.problem(this.lineNo, `# ${keyword} must be followed by a metric name made of letters, digits, '_' and ':' (not starting with a digit)`);
       return;
     }
@@ -474,6 +529,9 @@ class ExpositionParser {
     // Exactly one separator blank: help text may itself start with blanks.
     const rest = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
     if (keyword === 'HELP') {
+      if (this.hasInvalid(nameEnd, end)) {
+        this.problem(this.lineNo, `the help text of ${name} is not valid UTF-8 — the bad bytes show as U+FFFD`);
+      }
       this.help(name, rest);
     } else if (keyword === 'TYPE') {
       this.type(name, rest.trim());
@@ -508,12 +566,9 @@ class ExpositionParser {
     return f;
   }
 
+  /** A second HELP replaces the first, as in Prometheus' metadata cache (scrape.go setHelp). */
   private help(name: string, raw: string): void {
     const f = this.familyForMetadata(name);
-    if (f.helpSeen) {
-      this.problem(this.lineNo, `a second # HELP line for ${name} was ignored — each metric gets one`);
-      return;
-    }
     f.helpSeen = true;
     f.help = unescapeHelp(raw, this.openMetrics);
   }
@@ -527,15 +582,9 @@ class ExpositionParser {
       );
       return;
     }
+    // The last TYPE wins, also after the family's samples: Prometheus' metadata cache
+    // (scrape.go setType) keeps the last one it read, whatever its place.
     const f = this.familyForMetadata(name);
-    if (f.typeSeen) {
-      this.problem(this.lineNo, `a second # TYPE line for ${name} was ignored — each metric gets one`);
-      return;
-    }
-    if (f.samples.length > 0) {
-      this.problem(this.lineNo, `# TYPE for ${name} comes after its samples and was ignored — write it before them`);
-      return;
-    }
     f.typeSeen = true;
     f.type = t as MetricType;
     if (t === 'gauge' && name.endsWith('_created')) {
@@ -587,13 +636,22 @@ class ExpositionParser {
     const name = this.sampleName(start, i);
     let labels: Labels = NO_LABELS;
     const c = i < end ? text.charCodeAt(i) : -1;
-    if (c !== CH_LBRACE && c !== -1 && !isBlank(c)) {
+    if (c !== CH_LBRACE && c !== -1 && !isBlank(c) && this.openMetrics) {
       this.problem(this.lineNo, `metric name ${name} is followed by ${quoteForMessage(text[i] ?? '')}, which no name may contain`);
       return;
     }
+    // 0.0.4: promlex.l starts the value right after the name (`a-1 2` is a = -1 at 2 ms);
+    // a value that is not a number is reported below.
     i = skipBlanks(text, i, end);
     if (i < end && text.charCodeAt(i) === CH_LBRACE) {
       i = this.parseLabels(i + 1, end);
+      if (this.lineEnd > end) {
+        // A value ran over newlines (0.0.4 allows it): the sample ends on a later line.
+        end = this.lineEnd;
+        if (end > i && text.charCodeAt(end - 1) === CH_CR) {
+          end--;
+        }
+      }
       if (i < 0) {
         this.problem(this.lineNo, `${name}: ${this.labelError}`);
         return;
@@ -623,7 +681,7 @@ class ExpositionParser {
           this.lineNo,
           this.openMetrics
             ? `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not a number of seconds`
-            : `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not an integer number of milliseconds`,
+            : `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not a whole, non-negative number of milliseconds`,
         );
         return;
       }
@@ -652,17 +710,28 @@ class ExpositionParser {
     return this.interner.intern(text.slice(start, end));
   }
 
+  /**
+   * 0.0.4: `[0-9]+` ms that fit int64 (promlex.l; no sign, so no negative time).
+   * OpenMetrics: float seconds, made integer ms as Prometheus does: int64(ts*1000),
+   * which truncates toward zero (openmetricsparse.go).
+   */
   private parseTimestamp(raw: string): number | undefined {
+    if (!this.openMetrics) {
+      for (let k = 0; k < raw.length; k++) {
+        const c = raw.charCodeAt(k);
+        if (c < 48 || c > 57) {
+          return undefined;
+        }
+      }
+      const n = Number(raw);
+      return n < 2 ** 63 ? n : undefined;
+    }
     const n = parseFloatToken(raw);
     if (n === undefined || !Number.isFinite(n)) {
       return undefined;
     }
-    if (this.openMetrics) {
-      return n * 1000;
-    }
-    return Number.isInteger(n) && raw.indexOf('.') === -1 && raw.indexOf('e') === -1 && raw.indexOf('E') === -1
-      ? n
-      : undefined;
+    const ms = Math.trunc(n * 1000) + 0; // + 0: no -0
+    return Math.abs(ms) < 2 ** 63 ? ms : undefined;
   }
 
   /**
@@ -714,26 +783,37 @@ class ExpositionParser {
       // Fast path: no escapes, the value is one slice.
       const valueStart = i;
       let value: string | undefined;
-      while (i < end) {
-        c = text.charCodeAt(i);
-        if (c === CH_QUOTE) {
-          value = i - valueStart < 13 ? text.slice(valueStart, i) : this.interner.intern(text.slice(valueStart, i));
-          i++;
-          break;
-        }
-        if (c === CH_BACKSLASH) {
-          i = this.parseEscapedValue(valueStart, end);
-          if (i < 0) {
-            this.labelError = `label ${labelName}: ${this.labelError}`;
-            return -1;
+      for (;;) {
+        while (i < end) {
+          c = text.charCodeAt(i);
+          if (c === CH_QUOTE) {
+            value = i - valueStart < 13 ? text.slice(valueStart, i) : this.interner.intern(text.slice(valueStart, i));
+            i++;
+            break;
           }
-          value = this.interner.intern(this.escapedValue);
+          if (c === CH_BACKSLASH) {
+            i = this.parseEscapedValue(valueStart, end);
+            value = i < 0 ? undefined : this.interner.intern(this.escapedValue);
+            break;
+          }
+          i++;
+        }
+        if (value !== undefined || this.openMetrics || !this.spanLines(valueStart)) {
           break;
         }
-        i++;
+        // promlex.l's label value may hold a raw newline: read on to the closing quote.
+        end = this.lineEnd;
+        if (end > valueStart && text.charCodeAt(end - 1) === CH_CR) {
+          end--;
+        }
+        i = valueStart;
       }
       if (value === undefined) {
         this.labelError = `the value of label ${labelName} has no closing quote`;
+        return -1;
+      }
+      if (this.hasInvalid(valueStart, i)) {
+        this.labelError = `the value of label ${labelName} is not valid UTF-8 (Prometheus refuses it; the bad bytes would show as U+FFFD)`;
         return -1;
       }
       for (let k = 0; k < count; k++) {
@@ -742,12 +822,19 @@ class ExpositionParser {
           return -1;
         }
       }
+      if (labelName === '__name__') {
+        this.labelError = 'the metric name is given again as a __name__ label inside the braces, which Prometheus refuses (label name "__name__" is not unique)';
+        return -1;
+      }
       names[count++] = labelName;
       this.lineLabelCount = count;
-      if (labels === undefined) {
-        labels = {};
+      // Prometheus stores no label with an empty value: `{x=""}` is the same series as no x.
+      if (value !== '') {
+        labels ??= {};
       }
-      if (labelName === '__proto__') {
+      if (value === '' || labels === undefined) {
+        // not kept
+      } else if (labelName === '__proto__') {
         // Plain assignment would set the prototype instead of a property.
         Object.defineProperty(labels, labelName, { value, enumerable: true, writable: true, configurable: true });
       } else {
@@ -767,6 +854,9 @@ class ExpositionParser {
         i++;
         break;
       }
+      if (!this.openMetrics && isLabelNameChar(c, true)) {
+        continue; // promparse.go reads the next label without a comma too
+      }
       this.labelError = `expected ',' or '}' after the value of label ${labelName}, found ${quoteForMessage(text[i] ?? '')}`;
       return -1;
     }
@@ -775,6 +865,45 @@ class ExpositionParser {
   }
 
   private escapedValue = '';
+
+  /**
+   * 0.0.4 only: a label value that did not close on its line may go on over raw
+   * newlines (promlex.l: \"(\\.|[^\\"])*\"). When a closing quote follows, moves
+   * lineEnd (and lineNo) to the line it is on and returns true.
+   */
+  private spanLines(valueStart: number): boolean {
+    const text = this.text;
+    const len = text.length;
+    let i = valueStart;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (c === CH_QUOTE) {
+        break;
+      }
+      if (c === CH_BACKSLASH) {
+        const n = i + 1 < len ? text.charCodeAt(i + 1) : 10;
+        if (n === 10) {
+          return false; // `\.` does not match a newline
+        }
+        i++;
+      }
+      i++;
+    }
+    if (i >= len) {
+      return false;
+    }
+    let newEnd = text.indexOf('\n', i);
+    if (newEnd === -1) {
+      newEnd = len;
+    }
+    for (let k = this.lineEnd; k < newEnd; k++) {
+      if (text.charCodeAt(k) === 10) {
+        this.lineNo++;
+      }
+    }
+    this.lineEnd = newEnd;
+    return true;
+  }
 
   private labelName(start: number, end: number, index: number): string {
     if (index < this.prevLabelCount) {
@@ -805,9 +934,12 @@ class ExpositionParser {
           out += '"';
         } else if (n === 110) {
           out += '\n';
-        } else {
-          this.labelError = `invalid escape ${quoteForMessage(text.slice(i, i + 2))} in its value — only \\\\, \\" and \\n are allowed`;
+        } else if (n === -1 || n === 10) {
+          this.labelError = 'its value ends in a lone backslash';
           return -1;
+        } else {
+          // Any other escape is kept as written, as Prometheus' replacer does (`\t` stays two characters).
+          out += text.slice(i, i + 2);
         }
         i += 2;
         runStart = i;
@@ -828,11 +960,11 @@ class ExpositionParser {
   ): void {
     const f = this.familyForSample(name);
     if (f.createdOf !== undefined) {
-      f.createdOf.created.push({ labels, createdSeconds: value });
+      f.createdOf.created.push(created(name, labels, value, timestampMs));
       return;
     }
     if (TYPES_WITH_CREATED.has(f.type) && name.length === f.name.length + 8 && name.endsWith('_created')) {
-      f.created.push({ labels, createdSeconds: value });
+      f.created.push(created(name, labels, value, timestampMs));
       return;
     }
     this.sampleCount++;
@@ -874,6 +1006,10 @@ class ExpositionParser {
   }
 }
 
+function created(name: string, labels: Labels, createdSeconds: number, timestampMs: number | undefined): CreatedTimestamp {
+  return timestampMs === undefined ? { labels, createdSeconds, name } : { labels, createdSeconds, name, timestampMs };
+}
+
 function ownsSuffix(f: MutableFamily, name: string): boolean {
   const n = f.name.length;
   if (name.length <= n || !name.startsWith(f.name)) {
@@ -912,6 +1048,7 @@ export function parseExposition(text: string, opts: ParseOptions = {}): ParsedEx
       problems: ['The metrics body is not text, so it cannot be parsed.'],
       sampleCount: 0,
       sawEof: false,
+      verdict: { accept: false, line: 1, reason: 'the body is not text', complete: true },
     };
   }
   const maxSeries =
@@ -920,5 +1057,6 @@ export function parseExposition(text: string, opts: ParseOptions = {}): ParsedEx
     typeof opts.maxProblems === 'number' && opts.maxProblems >= 0 ? Math.floor(opts.maxProblems) : DEFAULT_MAX_PROBLEMS;
   const format = opts.format ?? guessFormat(text);
   const interner = opts.interner ?? new StringInterner();
-  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner).run();
+  const verdict = prometheusVerdict(text, format, { invalidUtf8At: opts.invalidUtf8At, partial: opts.partial });
+  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner, opts.invalidUtf8At, verdict).run();
 }

@@ -10,7 +10,8 @@ import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
 import { Cancellation, fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
-import { DEFAULT_MAX_SERIES, ExpositionFormat, StringInterner, parseExposition } from './parser';
+import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExposition } from './parser';
+import { decodeUtf8 } from './promVerdict';
 
 export { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
 
@@ -48,6 +49,8 @@ export interface ScrapeResult {
   readonly durationMs: number;
   /** Samples in the exposition (before deriving). */
   readonly seriesCount: number;
+  /** What Prometheus would do with the body; absent when no body was read. */
+  readonly verdict?: PrometheusVerdict;
 }
 
 class ScrapeFailure extends Error {}
@@ -111,8 +114,9 @@ export class Scraper {
     let seriesCount = 0;
     let dropped = 0;
     let ok = false;
+    let verdict: PrometheusVerdict | undefined;
     try {
-      const r = await this.scrapeOnce(timeMs, problems);
+      const r = await this.scrapeOnce(timeMs, problems, (v) => (verdict = v));
       samples = r.samples;
       seriesCount = r.seriesCount;
       dropped = r.dropped;
@@ -128,14 +132,18 @@ export class Scraper {
       { name: Metric.scrapeSamplesScraped, labels: NO_LABELS, value: seriesCount },
       { name: Metric.scrapeSamplesDropped, labels: NO_LABELS, value: dropped },
     );
-    return { ok, samples, problems, durationMs, seriesCount };
+    return verdict ? { ok, samples, problems, durationMs, seriesCount, verdict } : { ok, samples, problems, durationMs, seriesCount };
   }
 
   private problem(message: string): SourceProblem {
     return { source: SCRAPE_SOURCE, setting: METRICS_URL_SETTING, message };
   }
 
-  private async scrapeOnce(timeMs: number, problems: SourceProblem[]): Promise<{ samples: Sample[]; seriesCount: number; dropped: number }> {
+  private async scrapeOnce(
+    timeMs: number,
+    problems: SourceProblem[],
+    onVerdict: (v: PrometheusVerdict) => void,
+  ): Promise<{ samples: Sample[]; seriesCount: number; dropped: number }> {
     const check = (this.urlCheck ??= validateMetricsUrl(this.opts.url, { allowRemote: this.opts.allowRemote === true }));
     if (!check.ok) {
       throw new ScrapeFailure(check.message);
@@ -148,7 +156,7 @@ export class Scraper {
       timedOut = true;
       cancellation.cancel();
     }, this.opts.timeoutMs);
-    let body: { text: string; cut: boolean };
+    let body: { text: string; cut: boolean; invalidUtf8At?: number[] };
     let contentType: string;
     try {
       let res: HttpAnswer;
@@ -189,7 +197,9 @@ export class Scraper {
       maxSeries: this.maxSeries,
       partial: body.cut,
       interner: this.interner,
+      invalidUtf8At: body.invalidUtf8At,
     });
+    onVerdict(parsed.verdict);
     if (parsed.sampleCount === 0 && (parsed.families.length === 0 || parsed.problems.length > 0)) {
       throw new ScrapeFailure(`${where} returned no metric lines — is it a Prometheus endpoint?`);
     }
@@ -215,16 +225,16 @@ export class Scraper {
   }
 
   /** Reads the body, stopping at maxBodyBytes and keeping whole lines only. */
-  private async readBody(res: HttpAnswer): Promise<{ text: string; cut: boolean }> {
+  private async readBody(res: HttpAnswer): Promise<{ text: string; cut: boolean; invalidUtf8At?: number[] }> {
     const { bytes, cut } = await res.readBody(this.maxBodyBytes);
-    let text = bytes.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) {
-      text = text.slice(1); // a byte-order mark is not part of the first line (TextDecoder drops it too)
-    }
+    // Where invalid UTF-8 was replaced, so the verdict can say Prometheus refuses it
+    // (a byte-order mark stays: the parser skips it, Prometheus does not).
+    const decoded = decodeUtf8(bytes);
+    let text = decoded.text;
     if (cut) {
       text = text.slice(0, text.lastIndexOf('\n') + 1);
     }
-    return { text, cut };
+    return decoded.invalidUtf8At ? { text, cut, invalidUtf8At: decoded.invalidUtf8At } : { text, cut };
   }
 
   private timeoutMessage(where: string): string {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { MetricFamily, ParsedExposition, StringInterner, parseExposition } from '../../../src/core/scrape/parser';
+import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
 
 function family(p: ParsedExposition, name: string): MetricFamily {
@@ -142,12 +143,24 @@ describe('parseExposition', () => {
       assert.equal(family(p, 'req_seconds').unit, 'seconds');
     });
 
-    it('says so when TYPE comes after the samples, or twice', () => {
-      const p = parseExposition('a 1\n# TYPE a gauge\n# TYPE b gauge\n# TYPE b counter\nb 2\n');
-      assert.equal(p.problems.length, 2);
-      assert.match(p.problems[0]!, /^line 2: # TYPE for a comes after its samples/);
-      assert.match(p.problems[1]!, /^line 4: a second # TYPE line for b/);
-      assert.equal(family(p, 'b').type, 'gauge');
+    it('applies a TYPE that comes after the samples, and the last of two, as Prometheus does', () => {
+      const p = parseExposition('a_total 1\n# TYPE a_total counter\n# TYPE b gauge\n# TYPE b counter\nb 2\n');
+      assert.deepEqual(p.problems, []);
+      assert.equal(family(p, 'a_total').type, 'counter');
+      assert.equal(family(p, 'b').type, 'counter');
+      assert.equal(p.verdict.accept, true);
+    });
+
+    it('keeps the last of two HELP lines, as Prometheus does', () => {
+      const p = parseExposition('# HELP a first\n# HELP a second\na 1\n');
+      assert.deepEqual(p.problems, []);
+      assert.equal(family(p, 'a').help, 'second');
+    });
+
+    it('reads 0.0.4 HELP text right after the name, dropping one character (promlex.l)', () => {
+      const p = parseExposition('# HELP a-b text\na 1\n');
+      assert.deepEqual(p.problems, []);
+      assert.equal(family(p, 'a').help, 'b text');
     });
 
     it('ignores plain comments', () => {
@@ -158,9 +171,16 @@ describe('parseExposition', () => {
   });
 
   describe('# EOF', () => {
+    it('reads # EOF as a plain comment in 0.0.4, so samples after it count', () => {
+      const p = parseExposition('a 1\n# EOF\nb 2\n', { format: 'prometheus' });
+      assert.deepEqual(p.families.map((f) => f.name), ['a', 'b']);
+      assert.deepEqual(p.problems, []);
+    });
+
     it('stops at # EOF and calls text after it an error', () => {
-      const p = parseExposition('a 1\n# EOF\nb 2\n');
+      const p = parseExposition('a 1\n# EOF\nb 2\n', { format: 'openmetrics' });
       assert.equal(p.sawEof, true);
+      assert.deepEqual(p.verdict, { accept: false, line: 2, reason: 'unexpected data after # EOF', complete: true });
       assert.deepEqual(p.families.map((f) => f.name), ['a']);
       assert.deepEqual(p.problems, ["line 3: text after '# EOF' was ignored — '# EOF' must be the last line"]);
     });
@@ -184,11 +204,48 @@ describe('parseExposition', () => {
       assert.deepEqual(only(p, 'm').labels, { path: 'C:\\dir\\', say: '"hi"', multi: 'a\nb' });
     });
 
-    it('rejects an unknown escape in a value with one sentence', () => {
+    it('keeps an unknown escape as written, as Prometheus does (\\t stays two characters)', () => {
       const p = parseExposition('m{a="x\\ty"} 1\nok 2\n');
-      assert.equal(p.problems.length, 1);
-      assert.match(p.problems[0]!, /^line 1: m: label a: invalid escape "\\\\t" in its value/);
-      assert.equal(only(p, 'ok').value, 2);
+      assert.deepEqual(p.problems, []);
+      assert.deepEqual(only(p, 'm').labels, { a: 'x\\ty' });
+      assert.equal(p.verdict.accept, true);
+    });
+
+    it('drops a label whose value is empty (Prometheus stores none)', () => {
+      const p = parseExposition('m{a="",b="1"} 1\n');
+      assert.deepEqual(only(p, 'm').labels, { b: '1' });
+    });
+
+    it('reads 0.0.4 labels without a comma between them, as promparse.go does', () => {
+      const p = parseExposition('m{a="1" b="2"} 1\n');
+      assert.deepEqual(p.problems, []);
+      assert.deepEqual(only(p, 'm').labels, { a: '1', b: '2' });
+      assert.equal(p.verdict.accept, true);
+    });
+
+    it('reads a 0.0.4 label value that holds a raw newline, and counts the lines', () => {
+      const p = parseExposition('m{a="1\n2"} 1\nn 2\nbad x\n');
+      assert.deepEqual(only(p, 'm').labels, { a: '1\n2' });
+      assert.equal(only(p, 'n').value, 2);
+      assert.match(p.problems[0]!, /^line 4: bad has value "x"/);
+      assert.equal(p.verdict.line, 4);
+    });
+
+    it('skips a sample that repeats the metric name as a __name__ label', () => {
+      const p = parseExposition('m{__name__="x"} 1\nok 2\n');
+      assert.deepEqual(p.families.map((f) => f.name), ['ok']);
+      assert.match(p.problems[0]!, /^line 1: m: the metric name is given again as a __name__ label/);
+      assert.deepEqual(p.verdict, { accept: false, line: 1, reason: 'label name "__name__" is not unique: invalid sample', complete: true });
+    });
+
+    it('skips a sample whose label value held invalid UTF-8, and Prometheus would reject it', () => {
+      const { text, invalidUtf8At } = decodeUtf8(Buffer.concat([Buffer.from('ok 1\nm{a="'), Buffer.from([0xff]), Buffer.from('"} 1\n')]));
+      const p = parseExposition(text, { invalidUtf8At });
+      assert.deepEqual(p.families.map((f) => f.name), ['ok']);
+      assert.match(p.problems[0]!, /^line 2: m: the value of label a is not valid UTF-8/);
+      assert.deepEqual(p.verdict, { accept: false, line: 2, reason: 'invalid UTF-8 label value', complete: true });
+      // The same character written as valid UTF-8 is fine.
+      assert.equal(parseExposition('m{a="\ufffd"} 1\n').verdict.accept, true);
     });
 
     it('accepts an empty label set {}', () => {
@@ -249,6 +306,14 @@ describe('parseExposition', () => {
       assert.equal(v('h'), 0.0015);
     });
 
+    it('refuses a value out of float64 range (1e400), as Go\'s ParseFloat does, and whitespace JS would trim', () => {
+      const p = parseExposition('a 1e400\nb -1e400\nc 1e-400\nd 1\u000b\n');
+      assert.deepEqual(p.families.map((f) => f.name), ['c']);
+      assert.equal(only(p, 'c').value, 0);
+      assert.match(p.problems[0]!, /^line 1: a has value "1e400", which is not a number/);
+      assert.deepEqual(p.verdict, { accept: false, line: 1, reason: 'strconv.ParseFloat: parsing "1e400": value out of range', complete: true });
+    });
+
     it('rejects what is not a number, including JS-only spellings like 0x10', () => {
       const p = parseExposition('a one\nb 0x10\nc 1_000\nd\n');
       assert.equal(p.families.length, 0);
@@ -264,8 +329,12 @@ describe('parseExposition', () => {
       const p = parseExposition('a 1 1395066363000\nb 2 -5\nc 3 1.5\n');
       assert.equal(family(p, 'a').samples[0]!.timestampMs, 1395066363000);
       assert.equal(family(p, 'a').samples[0]!.timestampRaw, '1395066363000');
-      assert.equal(family(p, 'b').samples[0]!.timestampMs, -5);
-      assert.deepEqual(p.problems, ['line 3: c has timestamp "1.5", which is not an integer number of milliseconds']);
+      // promlex.l: a timestamp is [0-9]+, so a negative one is refused.
+      assert.deepEqual(p.problems, [
+        'line 2: b has timestamp "-5", which is not a whole, non-negative number of milliseconds',
+        'line 3: c has timestamp "1.5", which is not a whole, non-negative number of milliseconds',
+      ]);
+      assert.deepEqual(p.verdict, { accept: false, line: 2, reason: 'expected timestamp or new record, got "INVALID"', complete: true });
     });
 
     it('reads OpenMetrics timestamps as float seconds and keeps the raw text', () => {
@@ -273,6 +342,13 @@ describe('parseExposition', () => {
       const s = family(p, 'a').samples[0]!;
       assert.equal(s.timestampMs, 1395066363500);
       assert.equal(s.timestampRaw, '1395066363.5');
+    });
+
+    it('makes fractional OpenMetrics timestamps integer ms as Prometheus does: int64(ts*1000)', () => {
+      const p = parseExposition('a 1 1520879607.7891\nb 1 0.0005\nc 1 -0.0015\nd 1 -1.5\n# EOF\n');
+      const ts = (n: string) => family(p, n).samples[0]!.timestampMs;
+      assert.deepEqual([ts('a'), ts('b'), ts('c'), ts('d')], [1520879607789, 0, -1, -1500]);
+      assert.equal(p.verdict.accept, true);
     });
 
     it('skips OpenMetrics exemplars', () => {
@@ -364,8 +440,8 @@ describe('parseExposition', () => {
       const p = parseExposition(body);
       assert.deepEqual(p.problems, []);
       assert.deepEqual(family(p, 'c').samples.map((s) => s.name), ['c_total']);
-      assert.deepEqual(family(p, 'c').created, [{ labels: { r: 'a' }, createdSeconds: 1700000000.5 }]);
-      assert.deepEqual(family(p, 'h').created, [{ labels: {}, createdSeconds: 1700000001 }]);
+      assert.deepEqual(family(p, 'c').created, [{ labels: { r: 'a' }, createdSeconds: 1700000000.5, name: 'c_created' }]);
+      assert.deepEqual(family(p, 'h').created, [{ labels: {}, createdSeconds: 1700000001, name: 'h_created' }]);
       assert.equal(p.sampleCount, 4);
     });
 
@@ -382,7 +458,7 @@ describe('parseExposition', () => {
       ].join('\n');
       const p = parseExposition(body);
       assert.deepEqual(p.families.map((f) => f.name), ['chat_messages_total']);
-      assert.deepEqual(family(p, 'chat_messages_total').created, [{ labels: {}, createdSeconds: 1700000000.5 }]);
+      assert.deepEqual(family(p, 'chat_messages_total').created, [{ labels: {}, createdSeconds: 1700000000.5, name: 'chat_messages_created' }]);
     });
   });
 
@@ -394,7 +470,8 @@ describe('parseExposition', () => {
       assert.equal(p.problems.length, 3);
       assert.match(p.problems[0]!, /^line 2: /);
       assert.match(p.problems[1]!, /^line 3: m: the value of label a is not quoted/);
-      assert.match(p.problems[2]!, /^line 5: metric name bad is followed by "-"/);
+      // 0.0.4 reads the value right after the name (promlex.l): `bad-name 5` has value "-name".
+      assert.match(p.problems[2]!, /^line 5: bad has value "-name"/);
     });
 
     it('bounds the problems it keeps and counts the rest', () => {

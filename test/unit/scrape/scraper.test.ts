@@ -294,6 +294,29 @@ describe('Scraper', () => {
     const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
     assert.deepEqual(r.problems, []);
     assert.equal(value(r, 'up_g'), 1);
+    // Prometheus does not drop it: the mark is the first line's start token.
+    assert.deepEqual(r.verdict, { accept: false, line: 1, reason: '"INVALID" is not a valid start token', complete: true });
+  });
+
+  it("carries Prometheus' verdict: invalid UTF-8 bytes in a label value, found in the raw bytes", async () => {
+    server = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
+        .end(Buffer.concat([Buffer.from('up_g 1\nroom_g{name="'), Buffer.from([0xc3, 0x28]), Buffer.from('"} 2\n')]));
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assert.equal(value(r, 'up_g'), 1);
+    assert.deepEqual(r.verdict, { accept: false, line: 2, reason: 'invalid UTF-8 label value', complete: true });
+  });
+
+  it("carries an accepting verdict for a clean body, and none when nothing was read", async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/openmetrics-text; version=1.0.0' }).end('# TYPE up_g gauge\nup_g 1\n# EOF\n');
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assert.deepEqual(r.verdict, { accept: true, complete: true });
+    const down = await new Scraper({ url: 'http://127.0.0.1:1/metrics', timeoutMs: 2000, clock: systemClock }).scrape();
+    assert.equal(down.verdict, undefined);
   });
 
   it('scrapes through an injected fetch the same way', async () => {
