@@ -5,6 +5,7 @@
 //   type-check   tsc --noEmit                                   1 check
 //   lint         eslint                                         1 check
 //   unit         mocha over out/test/unit (plain Node)          its tests
+//   conformance  our parser vs a real Prometheus' recorded verdicts and samples (test/conformance)
 //   package      esbuild + vsce → chatroom-monitor.vsix         1 check
 //   integration  mocha in a real extension host (code-server)   its tests
 //   e2e          Playwright + Chromium through the workbench    its checks
@@ -92,6 +93,12 @@ async function main() {
     // tests that do compile still run.
     await runStep('compile-tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
     const r = await runStep('mocha', bin('mocha'), ['--config', '.mocharc.json', '--reporter', 'spec']);
+    return countsOf(r.code, r.output);
+  });
+  await level('conformance', async () => {
+    // Our parser against what a real Prometheus stored from the same bodies
+    // (test/conformance; the unit level compiled it).
+    const r = await runStep('conformance', bin('mocha'), ['--config', 'test/conformance/.mocharc.json', '--reporter', 'dot']);
     return countsOf(r.code, r.output);
   });
   await level('webview', async () => {
