@@ -3,6 +3,7 @@
  * a pseudoterminal, the automated actions of alert rules, the audit log and undo — the
  * VS Code side of src/core/supervise. Nothing starts in an untrusted workspace.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { AlertTransition } from '../core/alerts/alert';
@@ -65,6 +66,7 @@ export class ServerController implements vscode.Disposable {
       audit: this.audit,
       handlers: {
         runTask: (name) => this.runTask(name),
+        runCommand: (line) => runCommandLine(line, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
         setRuleEnabled: (id, enabled) => setRuleEnabled(id, enabled),
       },
     });
@@ -439,6 +441,23 @@ export class ServerController implements vscode.Disposable {
     }
     this.audit.dispose();
   }
+}
+
+/**
+ * A rule's `command` action: the command line through the shell in the workspace folder
+ * (only ever reached in a trusted workspace — the action runner refuses otherwise),
+ * at most 5 minutes, the last 4 KB of its output kept for the audit log.
+ */
+function runCommandLine(line: string, cwd: string | undefined): Promise<{ exitCode: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(line, { shell: true, cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 5 * 60_000 });
+    let output = '';
+    const keep = (b: Buffer) => (output = (output + b.toString()).slice(-4096));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (err) => resolve({ exitCode: null, output: err.message }));
+    child.on('close', (code) => resolve({ exitCode: code, output }));
+  });
 }
 
 function autoKey(kind: ActionKind): string {
