@@ -17,13 +17,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts `node script args` in a new process group; its output is kept for error messages. */
+/**
+ * Starts `node script args` in a new process group; its output is kept for error
+ * messages. `argv0` sets the process' argv[0] (what /proc shows as its name).
+ */
 export function startNode(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  argv0?: string,
 ): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
-  const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, ...(argv0 ? { argv0 } : {}) });
   running.add(child);
   let out = '';
   const keep = (b: Buffer): void => {
