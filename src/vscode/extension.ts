@@ -10,6 +10,7 @@ import { ALL_SETTINGS, SettingsChange, SettingsReader } from './configuration';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
 import { forecastSentence } from './forecastSentence';
+import { HistoryController } from './historyController';
 import { MonitorLog } from './log';
 import { registerReportCommand } from './reportCommand';
 import { registerSelectProcess } from './selectProcess';
@@ -38,6 +39,8 @@ export interface ChatroomMonitorApi {
     audit(): readonly unknown[];
     messages(): readonly string[];
   };
+  /** Where the history on disk is, how large, and how many ticks this session restored from it. */
+  history(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number };
 }
 
 let monitor: Monitor | undefined;
@@ -55,6 +58,9 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   monitor = m;
   context.subscriptions.push(m);
   context.subscriptions.push({ dispose: m.onLog((e) => log[e.level](e.message)).dispose });
+
+  const history = new HistoryController(m, (context.storageUri ?? context.globalStorageUri).fsPath, log);
+  context.subscriptions.push(history);
 
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
@@ -110,7 +116,12 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       serverController.applySettings(parsed.settings);
     }
     alerts.applySettings(parsed.settings, changed);
+    if (touches(changed, 'history')) {
+      history.apply(parsed.settings);
+    }
     if (touches(changed, 'collection')) {
+      // Before the first tick only (a no-op afterwards): the store then starts with the last session's window.
+      history.restoreOnce(parsed.settings['history.minutes'] * 60_000, Date.now());
       m.start();
     }
     statusBar.render();
@@ -142,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       audit: () => serverController.audit.entries(),
       messages: () => serverController.shownMessages(),
     },
+    history: () => history.status(),
   };
 }
 

@@ -20,7 +20,7 @@ import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vo
 export const SETTINGS_SECTION = 'chatroomMonitor';
 
 /** Which part of the monitor a setting reconfigures (the change event is routed by it). */
-export type SettingPart = 'collection' | 'alerts' | 'notifications' | 'report' | 'server';
+export type SettingPart = 'collection' | 'history' | 'alerts' | 'notifications' | 'report' | 'server';
 
 type JsonType = 'integer' | 'number' | 'string' | 'boolean' | 'array' | 'object';
 
@@ -148,6 +148,34 @@ export const SETTINGS = {
     order: 13,
     part: 'collection',
     markdownDescription: 'How many **minutes of history** to keep in memory for the dashboard and the report. Memory is bounded: 16 bytes per sample per series.',
+  },
+  'history.persist': {
+    type: 'boolean',
+    default: true,
+    order: 15,
+    part: 'history',
+    markdownDescription:
+      "Keep the history **on disk** in the extension's workspace storage (Gorilla-compressed, about 2 bytes a sample), so \"Reload Window\" or a crash of the extension host does not lose it: the recent window is restored before the first new tick.",
+  },
+  'history.retentionDays': {
+    type: 'number',
+    default: 7,
+    minimum: 0.01,
+    maximum: 365,
+    unit: 'days',
+    order: 16,
+    part: 'history',
+    markdownDescription: 'History on disk older than this many **days** is deleted.',
+  },
+  'history.maxDiskMb': {
+    type: 'number',
+    default: 256,
+    minimum: 1,
+    maximum: 65536,
+    unit: 'MiB',
+    order: 17,
+    part: 'history',
+    markdownDescription: 'The history on disk never takes more than this many **MiB**: the oldest segments are deleted first.',
   },
   'analysis.memoryLimitMb': {
     type: 'number',

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Sample, Snapshot } from '../../../src/core/model';
+import { HistoryRecorder } from '../../../src/core/store/historyRecorder';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+
+function snapshot(tick: number, timeMs: number, samples: Sample[]): Snapshot {
+  return { timeMs, tick, target: { kind: 'unconfigured', message: '' }, samples, problems: [], durationMs: 0, skippedTicks: 0 } as unknown as Snapshot;
+}
+
+describe('HistoryRecorder (reload keeps the history)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-recorder-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a new session restores the last window into an empty store, tick by tick, values and labels exact', () => {
+    const t0 = 1_800_000_000_000;
+    const live = new SeriesStore(7200);
+    const first = HistoryRecorder.open(dir, { blockTicks: 60 }, () => t0 + 3600_000);
+    for (let i = 0; i < 3600; i++) {
+      const samples: Sample[] = [
+        { name: 'process_cpu_usage_percent', labels: {}, value: 10 + Math.sin(i / 30) * 5 },
+        { name: 'chat_room_active_users', labels: { room: 'general' }, value: i % 17 },
+      ];
+      if (i % 10 === 0) {
+        samples.push({ name: 'rare_gauge', labels: {}, value: i });
+      }
+      live.append(t0 + i * 1000, samples);
+      first.record(snapshot(i + 1, t0 + i * 1000, samples));
+    }
+    // "Reload Window": the extension host disposes the recorder (the head block is written)…
+    first.dispose();
+    // …and the next session opens it and restores the last 30 minutes before its first tick.
+    const second = HistoryRecorder.open(dir, {}, () => t0 + 3600_000);
+    const restored = new SeriesStore(7200);
+    const ticks = second.restoreInto(restored, t0 + 1800_000, t0 + 3600_000);
+    assert.equal(ticks, 1800);
+    for (const key of ['process_cpu_usage_percent', 'chat_room_active_users{room="general"}', 'rare_gauge']) {
+      const want = live.window(key, t0 + 1800_000)!;
+      const got = restored.window(key, t0 + 1800_000)!;
+      assert.deepEqual([...got.times], [...want.times], key);
+      assert.deepEqual([...got.values], [...want.values], key);
+    }
+    assert.deepEqual(restored.info('chat_room_active_users{room="general"}')!.labels, { room: 'general' });
+    second.dispose();
+  });
+
+  it('nothing on disk: nothing restored, and recording starts a history', () => {
+    const r = HistoryRecorder.open(dir);
+    const store = new SeriesStore(10);
+    assert.equal(r.restoreInto(store, 0, Date.now()), 0);
+    assert.equal(store.seriesCount, 0);
+    r.record(snapshot(1, Date.now(), [{ name: 'x', labels: {}, value: 1 }]));
+    r.dispose();
+    assert.ok(fs.readdirSync(dir).some((f) => f.endsWith('.crmh')));
+  });
+});
