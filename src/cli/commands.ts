@@ -1,6 +1,7 @@
 import { CliCommand } from './command';
+import { compareCommand } from './compare';
 import { reportCommand } from './report';
 import { runCliCommand } from './run';
 
 /** Every subcommand, in the order `chatroom-monitor --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [reportCommand, runCliCommand];
+export const COMMANDS: readonly CliCommand[] = [reportCommand, runCliCommand, compareCommand];

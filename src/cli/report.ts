@@ -10,6 +10,7 @@ import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { renderMarkdown } from '../core/report/markdown';
 import { buildMonitorReport } from '../core/report/monitorReport';
+import { gitState } from './git';
 import { renderJson } from '../core/report/reportData';
 import { SETTINGS, SettingKey, settingId } from '../core/settings/settings';
 import { checkWritableFile, duration, wholeNumber } from './args';
@@ -174,7 +175,7 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   }
   await monitor.stop();
 
-  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now());
+  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now(), undefined, gitState());
   const text = a.json ? renderJson(report) : renderMarkdown(report);
   if (a.out) {
     fs.writeFileSync(a.out, text);

@@ -1,11 +1,12 @@
 import { Alert, AlertHistoryEntry } from '../alerts/alert';
 import { Monitor } from '../monitor';
 import { REPORT_WINDOWS, ReportWindowId } from '../../shared/vocabulary';
+import { runSamplesFrom } from './runSamples';
 import { buildReport, ReportAlert, ReportData, ReportOperations, reportTargetFrom } from './reportData';
 
 
 /** One report, the same for the VS Code command and the headless CLI. */
-export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations): ReportData {
+export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations, vcs?: { commit: string; dirty: boolean }): ReportData {
   const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window].ms;
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
@@ -21,6 +22,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
         .map(historyAlert),
     },
     ...(operations ? { operations } : {}),
+    run: runSamplesFrom(monitor.store, fromMs, analysis.window.toMs, vcs),
   });
 }
 

@@ -6,6 +6,7 @@
 import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
 import { TargetState } from '../model';
+import { RunSamples } from './runSamples';
 
 export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
 
@@ -73,6 +74,8 @@ export interface ReportInput {
   readonly title?: string;
   /** Present when the monitor started the server (or ran actions): the Operations section. */
   readonly operations?: ReportOperations;
+  /** The run's figures tick by tick, for `chatroom-monitor compare`. */
+  readonly run?: RunSamples;
 }
 
 export interface ReportData {
@@ -86,6 +89,8 @@ export interface ReportData {
   readonly analysis: Analysis;
   readonly alerts: { readonly active: readonly ReportAlert[]; readonly history: readonly ReportAlert[] };
   readonly operations?: ReportOperations;
+  /** The run's figures tick by tick (and its commit), for `chatroom-monitor compare`. */
+  readonly run?: RunSamples;
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -123,6 +128,7 @@ export function buildReport(input: ReportInput): ReportData {
     analysis: { ...analysis, ...statusWithAlerts(analysis.status, analysis.reasons, active) },
     alerts: { active, history },
     ...(input.operations ? { operations: input.operations } : {}),
+    ...(input.run ? { run: input.run } : {}),
   };
 }
 
