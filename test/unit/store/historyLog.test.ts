@@ -125,7 +125,9 @@ describe('HistoryLog (segments on disk)', function () {
     log.dispose();
   });
 
-  it('survives SIGKILL of the writer at 50 random points: every reopen succeeds, no corrupt sample, only the unsynced tail lost', async () => {
+  it('survives SIGKILL of the writer at 50 random points: every reopen succeeds, no corrupt sample, only the unsynced tail lost', async function () {
+    // 50 node processes: ~10 s on an idle machine, minutes on a loaded one.
+    this.timeout(600_000);
     const dir = newDir();
     const modulePath = path.resolve(__dirname, '../../../src/core/store/historyLog.js');
     // The writer: appends ticks as fast as it can, syncing each block, and says which tick is synced.
