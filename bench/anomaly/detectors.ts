@@ -1,5 +1,6 @@
 /** The detectors the NAB bench runs, each made fresh per file. */
 import { ewmaScores, robustScores } from '../../src/core/analyze/anomaly';
+import { DEFAULT_ANOMALY_THRESHOLD, StreamingAnomalyDetector } from '../../src/core/analyze/streaming';
 import { NullDetector, ScoreStream, WindowedGaussian } from './baselines';
 
 export interface BenchDetector {
@@ -21,6 +22,15 @@ function absOrZero(z: Float64Array): Float64Array {
 export const BENCH_DETECTORS: readonly BenchDetector[] = [
   { id: 'null', label: 'Null (constant 0.5)', create: () => new NullDetector(), published: [0, 0, 0] },
   { id: 'windowedGaussian', label: 'Windowed Gaussian (NAB baseline, ours)', create: () => new WindowedGaussian(), published: [39.6, 20.9, 47.4] },
+  {
+    id: 'streaming',
+    label: 'this project: streaming, calibrated (shipped)',
+    create: () => {
+      const d = new StreamingAnomalyDetector();
+      return { update: (t, v) => d.update(t, v).score };
+    },
+    defaultThreshold: DEFAULT_ANOMALY_THRESHOLD,
+  },
   {
     id: 'legacyRobust',
     label: 'before: rolling median/MAD z-score',

@@ -69,15 +69,15 @@ function fmt(x: number | undefined, digits = 1): string {
 
 export function renderTable(results: readonly DetectorResult[]): string {
   const lines = [
-    '| detector | standard | low FP | low FN | at default: standard | low FP | low FN | flagged at default | µs/sample | published (std / low FP / low FN) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| detector | standard | low FP | low FN | optimised threshold (standard) | default threshold | at default: standard | low FP | low FN | flagged at default | µs/sample | published (std / low FP / low FN) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const o = r.optimized.map((s) => fmt(s.normalized));
     const d = r.atDefault ? r.atDefault.map((s) => fmt(s.normalized)) : ['—', '—', '—'];
     const share = r.flaggedShare === undefined ? '—' : `${(r.flaggedShare * 100).toFixed(2)}%`;
     const pub = r.published ? r.published.map((x) => x.toFixed(1)).join(' / ') : '—';
-    lines.push(`| ${r.label} | ${o.join(' | ')} | ${d.join(' | ')} | ${share} | ${fmt(r.nsPerSample / 1000, 2)} | ${pub} |`);
+    lines.push(`| ${r.label} | ${o.join(' | ')} | ${fmt(r.optimized[0]!.threshold, 3)} | ${fmt(r.defaultThreshold, 3)} | ${d.join(' | ')} | ${share} | ${fmt(r.nsPerSample / 1000, 2)} | ${pub} |`);
   }
   return lines.join('\n');
 }

@@ -90,40 +90,67 @@ export function robustScores(values: ArrayLike<number>, options: RobustOptions =
   const minRel = options.minRelativeScale ?? 0.01;
   const n = values.length;
   const scores = new Float64Array(n).fill(NaN);
-  const ring = new Float64Array(w); // insertion order, for eviction
-  const sorted = new Float64Array(w);
-  let count = 0;
-  let head = 0;
+  const window = new TrailingMedianMad(w);
   for (let i = 0; i < n; i++) {
     const x = values[i]!;
     if (!Number.isFinite(x)) continue;
-    if (count >= warmup) {
-      const median = medianOfSorted(sorted, count);
-      const mad = madOfSorted(sorted, count, median);
-      let sigma: number;
-      if (mad > 0) {
-        sigma = mad / MAD_TO_SIGMA;
-      } else {
-        // More than half the window is one value: MAD is 0, fall back to the mean
-        // absolute deviation (0 only on a perfectly flat window).
-        let sumAbs = 0;
-        for (let k = 0; k < count; k++) sumAbs += Math.abs(sorted[k]! - median);
-        sigma = (sumAbs / count) * MEAN_AD_TO_SIGMA;
-      }
-      sigma = Math.max(sigma, minRel * Math.abs(median), TINY);
-      scores[i] = (x - median) / sigma;
+    if (window.count >= warmup) {
+      const median = window.median();
+      scores[i] = (x - median) / Math.max(window.sigma(median), minRel * Math.abs(median), TINY);
     }
-    // Slide the window: the newest takes the oldest's place when full, else is inserted.
-    if (count === w) {
-      replaceSorted(sorted, count, ring[head]!, x);
-    } else {
-      insertSorted(sorted, count, x);
-      count++;
-    }
-    ring[head] = x;
-    head = (head + 1) % w;
+    window.push(x);
   }
   return scores;
+}
+
+/**
+ * The last `size` values kept sorted, for a trailing median and MAD: a ring in
+ * insertion order for eviction and a sorted copy. A push finds its place by
+ * bisection (O(log w)) and moves only the values between the old and the new
+ * value's places; the median is O(1), the MAD O(log w) (madOfSorted).
+ */
+export class TrailingMedianMad {
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private n = 0;
+  private head = 0;
+
+  constructor(readonly size: number) {
+    this.ring = new Float64Array(size);
+    this.sorted = new Float64Array(size);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  push(x: number): void {
+    // The newest takes the oldest's place when full, else is inserted.
+    if (this.n === this.size) {
+      replaceSorted(this.sorted, this.n, this.ring[this.head]!, x);
+    } else {
+      insertSorted(this.sorted, this.n, x);
+      this.n++;
+    }
+    this.ring[this.head] = x;
+    this.head = (this.head + 1) % this.size;
+  }
+
+  median(): number {
+    return medianOfSorted(this.sorted, this.n);
+  }
+
+  /**
+   * σ from the MAD (MAD/0.6745); when more than half the window is one value the
+   * MAD is 0 and the mean absolute deviation stands in (0 only on a flat window).
+   */
+  sigma(median = this.median()): number {
+    const mad = madOfSorted(this.sorted, this.n, median);
+    if (mad > 0) return mad / MAD_TO_SIGMA;
+    let sumAbs = 0;
+    for (let k = 0; k < this.n; k++) sumAbs += Math.abs(this.sorted[k]! - median);
+    return (sumAbs / this.n) * MEAN_AD_TO_SIGMA;
+  }
 }
 
 /**

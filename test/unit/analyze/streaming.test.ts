@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { DEFAULT_ANOMALY_THRESHOLD, StreamingAnomalyDetector, TailCalibrator, surprise, thresholdFor } from '../../../src/core/analyze/streaming';
+import { gaussian, mulberry32 } from './synthetic';
+
+const T0 = Date.UTC(2026, 0, 5);
+
+/** Runs a detector over values at a fixed interval; returns each sample's score. */
+function scoresOf(values: readonly number[], intervalMs = 1000, t0 = T0): number[] {
+  const d = new StreamingAnomalyDetector();
+  return values.map((v, i) => d.update(t0 + i * intervalMs, v).score);
+}
+
+function flagged(scores: readonly number[], from = 0, to = scores.length): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) if (scores[i]! >= DEFAULT_ANOMALY_THRESHOLD) out.push(i);
+  return out;
+}
+
+function noisy(n: number, level: number, sigma: number, seed: number): number[] {
+  const g = gaussian(mulberry32(seed));
+  return Array.from({ length: n }, () => level + sigma * g());
+}
+
+describe('streaming anomaly detector', () => {
+  it('calibration: on its own history, P ≤ 1% happens about 1% of the time (heavy tails too)', () => {
+    const rnd = mulberry32(4);
+    for (const draw of [() => Math.abs(gaussian(rnd)()), () => (-Math.log(rnd())) ** 2]) {
+      const c = new TailCalibrator();
+      let below = 0;
+      const n = 20_000;
+      for (let i = 0; i < n; i++) if (c.update(draw()) <= 0.01) below++;
+      assert.ok(below / n > 0.004 && below / n < 0.02, `share ${below / n}`);
+    }
+  });
+
+  it('surprise and sensitivities: −log10 p / 10; low is stricter than medium, high looser', () => {
+    assert.equal(surprise(1e-5), 0.5);
+    assert.equal(surprise(0), 1);
+    assert.equal(surprise(1), 0);
+    assert.ok(thresholdFor('low') > thresholdFor('medium') && thresholdFor('medium') > thresholdFor('high'));
+    assert.equal(thresholdFor('medium'), DEFAULT_ANOMALY_THRESHOLD);
+  });
+
+  it('a steady 10-minute run at 1 Hz (noisy CPU, quantised fds, a flat gauge) flags nothing', () => {
+    const rnd = mulberry32(11);
+    const cpu = noisy(600, 12, 2, 3).map((v) => Math.max(0, v + (rnd() < 0.05 ? 4 * rnd() : 0)));
+    const fds = Array.from({ length: 600 }, () => 24 + (rnd() < 0.1 ? 1 : 0));
+    const flat = Array.from({ length: 600 }, () => 1);
+    for (const [name, series] of [['cpu', cpu], ['fds', fds], ['flat', flat]] as const) {
+      assert.deepEqual(flagged(scoresOf(series)), [], name);
+    }
+  });
+
+  it('a flat or quantised series (MAD 0) is not an anomaly on every step; a real jump still is', () => {
+    const rnd = mulberry32(5);
+    const steps = Array.from({ length: 3000 }, () => 100 + (rnd() < 0.2 ? 1 : 0));
+    steps[2500] = 140;
+    const s = scoresOf(steps);
+    assert.deepEqual(flagged(s, 0, 2500), []);
+    assert.ok(s[2500]! >= DEFAULT_ANOMALY_THRESHOLD);
+  });
+
+  it('a spike is flagged on the spike; a level shift at its onset only, not on every sample while it lasts', () => {
+    const v = noisy(3000, 50, 2, 7);
+    v[1500] = 90;
+    for (let i = 2200; i < 3000; i++) v[i] = v[i]! + 30;
+    const s = scoresOf(v);
+    assert.ok(s[1500]! >= DEFAULT_ANOMALY_THRESHOLD, `spike ${s[1500]}`);
+    const onShift = flagged(s, 2200, 3000);
+    assert.ok(onShift.length >= 1 && onShift[0]! <= 2202, `shift flags ${onShift.join(',')}`);
+    assert.ok(onShift.length <= 5, `shift flagged ${onShift.length} times`);
+    assert.ok(flagged(s, 400, 1500).length <= 1);
+  });
+
+  it('a daily pattern is learnt per quarter-hour (irregular 5-minute samples): day 7 is quiet, a break in the pattern on day 8 is not', () => {
+    const rnd = mulberry32(9);
+    const g = gaussian(rnd);
+    const d = new StreamingAnomalyDetector();
+    let t = T0;
+    const day7: number[] = [];
+    let breakScore = 0;
+    while (t < T0 + 8 * 86_400_000) {
+      const phase = ((t - T0) % 86_400_000) / 86_400_000;
+      let v = 50 + 40 * Math.sin(2 * Math.PI * phase) + 2 * g();
+      const inBreak = t >= T0 + 7 * 86_400_000 + 6 * 3_600_000 && t < T0 + 7 * 86_400_000 + 8 * 3_600_000;
+      if (inBreak) v = 50 + 2 * g(); // the morning peak does not come
+      const r = d.update(t, v);
+      if (t >= T0 + 6 * 86_400_000 && t < T0 + 7 * 86_400_000) day7.push(r.score);
+      if (inBreak) breakScore = Math.max(breakScore, r.score);
+      t += 240_000 + Math.floor(rnd() * 120_000);
+    }
+    assert.deepEqual(flagged(day7), []);
+    assert.ok(breakScore >= DEFAULT_ANOMALY_THRESHOLD, `break ${breakScore}`);
+  });
+
+  it('scores from the past only: changing later values never changes an earlier score', () => {
+    const v = noisy(1200, 10, 1, 2);
+    const a = scoresOf(v);
+    const w = v.slice();
+    for (let i = 800; i < 1200; i++) w[i] = w[i]! * 3;
+    const b = scoresOf(w);
+    assert.deepEqual(b.slice(0, 800), a.slice(0, 800));
+  });
+});
