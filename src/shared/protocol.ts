@@ -126,6 +126,8 @@ export interface MarkerDto {
   level?: AlertLevel;
   /** For anomalies: the series it was found in. */
   seriesKey?: string;
+  /** For an incident across metrics: every member series (the band shows on each member's chart, as one incident). */
+  seriesKeys?: string[];
 }
 
 /** Defaults for the page's UI state; the page's own saved state wins over them. */
@@ -406,9 +408,10 @@ function checkMarkers(a: unknown): Problem {
       !isFiniteNumber(m.fromMs) ||
       !isOptional(m.toMs, isFiniteNumber) ||
       !isOptional(m.level, (l): l is AlertLevel => oneOf(l, LEVELS)) ||
-      (m.seriesKey !== undefined && typeof m.seriesKey !== 'string')
+      (m.seriesKey !== undefined && typeof m.seriesKey !== 'string') ||
+      (m.seriesKeys !== undefined && !(Array.isArray(m.seriesKeys) && m.seriesKeys.every((k) => typeof k === 'string')))
     ) {
-      return 'each marker needs a kind (alert, anomaly) and fromMs, with optional toMs, level and seriesKey';
+      return 'each marker needs a kind (alert, anomaly) and fromMs, with optional toMs, level, seriesKey and seriesKeys';
     }
   }
   return undefined;

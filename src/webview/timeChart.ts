@@ -130,7 +130,9 @@ export class TimeChart {
 
   setMarkers(markers: MarkerDto[]): void {
     const keys = new Set(this.seriesKeys);
-    this.markers = markers.filter((m) => m.kind === 'alert' || m.seriesKey === undefined || keys.has(m.seriesKey));
+    this.markers = markers.filter(
+      (m) => m.kind === 'alert' || (m.seriesKeys ? m.seriesKeys.some((k) => keys.has(k)) : m.seriesKey === undefined || keys.has(m.seriesKey)),
+    );
     this.plot.redraw(false, false);
   }
 

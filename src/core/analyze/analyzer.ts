@@ -15,6 +15,9 @@ import { RingSegment } from '../store/ringBuffer';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
 import { AnomalyInterval, DetectOptions, detectInBuckets, detectorFor, reducersFor } from './anomaly';
 import { Correlation, correlate } from './correlation';
+import { bucketsOf } from './downsample';
+import { Incident, groupIncidents } from './incidents';
+import { Sensitivity, StreamingAnomalyDetector, detectCalibrated, thresholdFor } from './streaming';
 import { ChatMetric, SeriesData, diagnose } from './diagnose';
 import { Forecast, ForecastTracker, ShownForecast, forecastTimeToLimit } from './forecast';
 import { HealthStatus, Issue, TimeWindow } from './issue';
@@ -39,7 +42,15 @@ export interface AnalyzeOptions {
   readonly maxSeries?: number;
   /** Anomaly intervals kept, the strongest first (default 50). */
   readonly maxAnomalies?: number;
-  readonly anomaly?: DetectOptions;
+  /**
+   * Anomaly detection. By default every scored series goes through the calibrated
+   * streaming detector (streaming.ts) at `sensitivity` (default medium: the shipped
+   * threshold); setting `anomaly.detector` picks one of the classic z-score
+   * detectors instead (anomaly.ts).
+   */
+  readonly anomaly?: DetectOptions & { readonly sensitivity?: Sensitivity | number };
+  /** Anomalies of different series this close in time are one incident (default 15 s). */
+  readonly incidentToleranceMs?: number;
   /** The scraper's last failure sentence, quoted as the evidence and fix of a failing scrape. */
   readonly scrapeProblem?: string;
 }
@@ -78,6 +89,13 @@ export interface Analysis {
   readonly anomalies: readonly AnomalyInterval[];
   /** All intervals found, before the cut. */
   readonly anomalyCount: number;
+  /** Anomalies grouped across series: what happened at once is one incident with its members. */
+  readonly incidents: readonly Incident[];
+  /**
+   * Early warnings: series whose recent trend reaches the edge of their usual range
+   * (where the detector would flag them) — a prediction, before the anomaly.
+   */
+  readonly earlyWarnings: readonly Forecast[];
   readonly forecasts: readonly Forecast[];
   readonly correlations: readonly Correlation[];
   readonly issues: readonly Issue[];
@@ -151,6 +169,8 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   // needs no second fit.
   const fitted = new Map<SeriesData, Trend>();
   const maxPoints = options.anomaly?.maxPoints ?? 2000;
+  const threshold = thresholdFor(options.anomaly?.sensitivity ?? 'medium');
+  const detectors = new Map<string, StreamingAnomalyDetector>();
   for (const info of chosen) {
     const segments = store.windowSegments(info.key, fromMs, toMs);
     if (!segments || segments.length === 0) continue;
@@ -168,13 +188,21 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       stats.push({ ...base(info), kind: 'counter', summary: scan.summary, latest, increase: inc.increase, resets: inc.resets });
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
     } else {
-      const kind = options.anomaly?.detector ?? detectorFor(info.name);
-      const scan = scanWindow(segments, scratch, { maxPoints, reducers: reducersFor(kind) });
+      const classic = options.anomaly?.detector;
+      const kind = classic ?? detectorFor(info.name);
+      const calibrated = classic === undefined && kind !== 'none';
+      const scan = scanWindow(segments, scratch, { maxPoints, reducers: calibrated ? ['mean'] : reducersFor(kind) });
       sampleCount += scan.sampleCount;
       stats.push({ ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest });
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
       if (ruleInput) fitted.set(ruleInput, scan.trend);
-      anomalies = anomalies.concat(detectInBuckets(info.key, kind, scan.buckets, options.anomaly));
+      if (calibrated) {
+        const found = detectCalibrated(info.key, bucketsOf(scan.buckets, 'mean'), { threshold });
+        detectors.set(info.key, found.detector);
+        anomalies = anomalies.concat(found.intervals);
+      } else {
+        anomalies = anomalies.concat(detectInBuckets(info.key, kind, scan.buckets, options.anomaly));
+      }
     }
   }
 
@@ -215,6 +243,8 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   });
 
   const anomalyCount = anomalies.length;
+  const incidents = groupIncidents(anomalies, options.incidentToleranceMs);
+  const earlyWarnings = buildEarlyWarnings(byName, detectors, threshold, options);
   const maxAnomalies = Math.max(0, options.maxAnomalies ?? 50);
   if (anomalies.length > maxAnomalies) {
     anomalies = anomalies.sort((a, b) => Math.abs(b.peakScore) - Math.abs(a.peakScore)).slice(0, maxAnomalies);
@@ -231,6 +261,8 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     trends,
     anomalies,
     anomalyCount,
+    incidents,
+    earlyWarnings,
     forecasts,
     correlations,
     issues: diagnosis.issues,
@@ -355,6 +387,39 @@ function buildForecasts(byName: ReadonlyMap<string, SeriesData>, options: Analyz
   const maxLast = maxFds ? lastFinite(maxFds.times, maxFds.values) : undefined;
   if (fds && maxLast && maxLast.value > 0) {
     const f = forecastTimeToLimit(fds.key, 'open file descriptors', fds.times, fds.values, maxLast.value, `the limit of ${maxLast.value} open files`, fo);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+/** Series an early warning watches, with what to call them. */
+const EARLY_WARNING: readonly (readonly [string, string])[] = [
+  [Metric.processCpuPercent, 'server CPU'],
+  [ChatMetric.latencyP95Seconds, 'message latency p95'],
+  [ChatMetric.messagesPerSecond, 'messages per second'],
+  [ChatMetric.eventLoopLagP99Seconds, 'event-loop lag p99'],
+  [Metric.processRssBytes, 'process memory (RSS)'],
+];
+
+/**
+ * Prediction, joined to the forecast machinery: the limit is the upper edge of the
+ * series' usual range — the value at which its detector would flag it now
+ * (StreamingAnomalyDetector.band) — and the forecast says when the recent trend
+ * gets there. Only for series still inside their range.
+ */
+function buildEarlyWarnings(
+  byName: ReadonlyMap<string, SeriesData>,
+  detectors: ReadonlyMap<string, StreamingAnomalyDetector>,
+  threshold: number,
+  options: AnalyzeOptions,
+): Forecast[] {
+  const out: Forecast[] = [];
+  for (const [name, what] of EARLY_WARNING) {
+    const s = byName.get(name);
+    const d = s ? detectors.get(s.key) : undefined;
+    const band = d?.band(threshold);
+    if (!s || !band) continue;
+    const f = forecastTimeToLimit(s.key, what, s.times, s.values, band.high, 'the edge of its usual range', { windowMs: options.forecastWindowMs });
     if (f) out.push(f);
   }
   return out;

@@ -15,7 +15,7 @@
  */
 import { BucketReducer, ReducedBuckets, bucketsOf, downsample } from './downsample';
 
-export type AnomalyMethod = 'robust-z' | 'ewma';
+export type AnomalyMethod = 'robust-z' | 'ewma' | 'calibrated';
 export type DetectorKind = 'robust' | 'ewma' | 'none';
 
 export interface AnomalyInterval {

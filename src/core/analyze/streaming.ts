@@ -34,7 +34,7 @@
  * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017), so tail
  * probabilities far beyond the history's resolution can still be told apart.
  */
-import { TrailingMedianMad } from './anomaly';
+import { AnomalyInterval, TrailingMedianMad } from './anomaly';
 
 /** Score ≥ this flags an anomaly (p ≤ 10^−2.8 ≈ 0.16%): NAB's optimiser puts the standard profile's best at 0.285 (npm run bench:anomaly), rounded down. */
 export const DEFAULT_ANOMALY_THRESHOLD = 0.28;
@@ -89,10 +89,16 @@ export interface TailOptions {
   /** Observations before any probability below 1 is given (default 100). */
   readonly warmup?: number;
   /**
-   * Until this many observations (default 1,000: 20 above the 98th percentile),
-   * no probability below 1/(n + 1) is claimed from n observations.
+   * Until this many observations (default 200), no probability below 1/(n + 1)
+   * is claimed from n observations.
    */
   readonly trustedAfter?: number;
+  /**
+   * Pseudo-exceedances of a heavy prior tail (mean excess = the threshold itself)
+   * mixed into the tail fit (default 5): with few real exceedances the tail stays
+   * heavy and cautious; with many, the data decide.
+   */
+  readonly priorExceedances?: number;
 }
 
 const BINS = 200;
@@ -111,6 +117,7 @@ export class TailCalibrator {
   private readonly quantile: number;
   private readonly warmup: number;
   private readonly trustedAfter: number;
+  private readonly prior: number;
   private total = 0;
   /** Weight of the newest observation: grows instead of decaying every bin. */
   private weight = 1;
@@ -122,7 +129,8 @@ export class TailCalibrator {
     this.decay = options.decay ?? 1 / 2000;
     this.quantile = options.quantile ?? 0.98;
     this.warmup = options.warmup ?? 100;
-    this.trustedAfter = options.trustedAfter ?? 1000;
+    this.trustedAfter = options.trustedAfter ?? 200;
+    this.prior = options.priorExceedances ?? 5;
   }
 
   /** P(R ≥ r) from the past, then r is learnt. Non-finite r: 1, not learnt. */
@@ -132,9 +140,8 @@ export class TailCalibrator {
     const uq = this.upperQuantile();
     let p = 1;
     if (this.seen >= this.warmup) {
-      if (r > uq && this.excessWeight > 0) {
-        const beta = Math.max(this.excess / this.excessWeight, BIN_WIDTH);
-        p = (1 - this.quantile) * Math.exp(-(r - uq) / beta);
+      if (r > uq) {
+        p = (1 - this.quantile) * Math.exp(-(r - uq) / this.meanExcess(uq));
       } else {
         let above = 0;
         for (let j = binOf(r); j < BINS; j++) above += this.bins[j]!;
@@ -153,6 +160,33 @@ export class TailCalibrator {
       this.excessWeight += this.weight;
     }
     return p;
+  }
+
+  /**
+   * The smallest raw score whose probability is at most `p` now (the inverse of
+   * update's answer, without learning); +∞ when the history cannot say it yet.
+   */
+  rawFor(p: number): number {
+    if (this.seen < this.warmup || !(p > 0)) return Number.POSITIVE_INFINITY;
+    if (this.seen < this.trustedAfter && p < 1 / (this.seen + 1)) return Number.POSITIVE_INFINITY;
+    const uq = this.upperQuantile();
+    if (p < 1 - this.quantile) {
+      return uq + this.meanExcess(uq) * Math.log((1 - this.quantile) / p);
+    }
+    let above = 0;
+    for (let k = BINS - 1; k >= 0; k--) {
+      above += this.bins[k]!;
+      if (above / this.total > p) return (k + 1) * BIN_WIDTH;
+    }
+    return 0;
+  }
+
+  /** The tail's mean excess over uq, shrunk towards uq by the prior pseudo-exceedances. */
+  private meanExcess(uq: number): number {
+    // Real exceedances, counted in observations (weights are relative to the newest).
+    const k = this.excessWeight / this.weight;
+    const real = this.excessWeight > 0 ? this.excess / this.excessWeight : 0;
+    return Math.max((real * k + Math.max(uq, BIN_WIDTH) * this.prior) / (k + this.prior), BIN_WIDTH);
   }
 
   /** The lower edge above which `1 − quantile` of the weight lies. */
@@ -312,6 +346,17 @@ export class StreamingAnomalyDetector {
     return { p, level, score, view: best.view, direction: best.signed < 0 ? 'low' : 'high' };
   }
 
+  /**
+   * The values the global view alone would flag at `threshold` now: outside
+   * [low, high]. Undefined until its history can tell (see TailCalibrator.rawFor).
+   */
+  band(threshold = DEFAULT_ANOMALY_THRESHOLD): { low: number; high: number } | undefined {
+    const r = this.calGlobal.rawFor(10 ** (-10 * threshold) / 4);
+    if (!Number.isFinite(r) || this.n <= 10) return undefined;
+    const sigma = Math.max(Math.sqrt(this.gVar), 1e-6 * Math.abs(this.gMean), TINY);
+    return { low: this.gMean - r * sigma, high: this.gMean + r * sigma };
+  }
+
   /** The largest level among the previous `onsetWindow` values (−∞ if none). */
   private recentMaxLevel(): number {
     const oldest = this.n - 1 - this.onsetWindow;
@@ -331,4 +376,55 @@ export class StreamingAnomalyDetector {
     this.dqLevel[at] = level;
     this.dqLen++;
   }
+}
+
+/**
+ * Anomaly intervals of one series by the streaming detector, for the analyzer and
+ * the dashboard bands: an interval opens where the score (onset) reaches
+ * `threshold` and lasts while the level stays at or above it (gaps of up to
+ * `gapSamples` samples bridged). `peakScore` is the peak's −log10 p (2.8 is
+ * p = 10^−2.8); the detector is returned so its state can serve a forecast.
+ */
+export function detectCalibrated(
+  series: string,
+  points: { readonly startMs: ArrayLike<number>; readonly endMs: ArrayLike<number>; readonly values: ArrayLike<number> },
+  options: { readonly threshold?: number; readonly gapSamples?: number; readonly detector?: StreamingOptions } = {},
+): { intervals: AnomalyInterval[]; detector: StreamingAnomalyDetector } {
+  const threshold = options.threshold ?? DEFAULT_ANOMALY_THRESHOLD;
+  const gap = options.gapSamples ?? 2;
+  const d = new StreamingAnomalyDetector(options.detector);
+  const out: AnomalyInterval[] = [];
+  let open: { start: number; end: number; peakI: number; peak: number; dir: 'high' | 'low'; flagged: number } | undefined;
+  const close = (): void => {
+    if (!open) return;
+    out.push({
+      series,
+      startMs: points.startMs[open.start]!,
+      endMs: points.endMs[open.end]!,
+      peakValue: points.values[open.peakI]!,
+      peakScore: 10 * open.peak,
+      direction: open.dir,
+      method: 'calibrated',
+      flaggedCount: open.flagged,
+    });
+    open = undefined;
+  };
+  for (let i = 0; i < points.values.length; i++) {
+    const r = d.update(points.startMs[i]!, points.values[i]!);
+    if (open && r.level >= threshold) {
+      open.end = i;
+      open.flagged++;
+      if (r.level > open.peak) {
+        open.peak = r.level;
+        open.peakI = i;
+      }
+    } else if (open && i - open.end > gap) {
+      close();
+    }
+    if (!open && r.score >= threshold) {
+      open = { start: i, end: i, peakI: i, peak: r.level, dir: r.direction, flagged: 1 };
+    }
+  }
+  close();
+  return { intervals: out, detector: d };
 }

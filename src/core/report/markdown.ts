@@ -5,6 +5,7 @@
  * and how each figure was computed. Text from the server is inert (core/text/inertText).
  */
 import { DETECTOR_TABLE } from '../analyze/anomaly';
+import { DEFAULT_ANOMALY_THRESHOLD } from '../analyze/streaming';
 import { SeriesStats } from '../analyze/analyzer';
 import { Thresholds } from '../analyze/diagnose';
 import { ForecastRules } from '../analyze/forecast';
@@ -161,6 +162,16 @@ export function renderMarkdown(report: ReportData): string {
     }
     if ([...perSeries.values()].some((n) => n > MAX_ANOMALIES_PER_SERIES)) out.push('');
   }
+  const joint = a.incidents.filter((i) => i.series.length > 1);
+  if (joint.length > 0) {
+    out.push('### Incidents across metrics', '');
+    out.push('Anomalies that happened at once in several series: one incident each, with its members (strongest first).', '');
+    for (const inc of joint) {
+      const members = inc.members.map((m) => `${inertMarkdownCode(m.series)} ${m.direction} (${formatByUnit(stats.get(m.series)?.name ?? m.series, m.peakValue)})`);
+      out.push(`- ${formatTimestamp(inc.startMs)} → ${formatTimestamp(inc.endMs)}: ${members.join(', ')}`);
+    }
+    out.push('');
+  }
 
   out.push('## Trends and forecasts', '');
   if (a.forecasts.length === 0) {
@@ -169,6 +180,8 @@ export function renderMarkdown(report: ReportData): string {
     for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
     out.push('');
   }
+  for (const f of a.earlyWarnings) out.push(`- ${earlyWarningSentence(f)}`);
+  if (a.earlyWarnings.length > 0) out.push('');
   const moving = a.trends.filter((t) => t.trend.significant);
   if (moving.length === 0) {
     out.push('No series rose or fell significantly over the window.', '');
@@ -274,6 +287,15 @@ function forecastSentence(f: ReportData['analysis']['forecasts'][number]): strin
   );
 }
 
+/** "Early warning: server CPU leaves its usual range (above 42%) in ~5 min …". */
+function earlyWarningSentence(f: ReportData['analysis']['earlyWarnings'][number]): string {
+  const name = f.series.split('{')[0] ?? f.series;
+  return (
+    `Early warning: ${inertMarkdownText(f.what)} leaves its usual range (above ${formatByUnit(name, f.limit)}, where it would be flagged as an anomaly) in ~${formatDuration(f.etaMs)} ` +
+    `(around ${formatTimestamp(f.reachAtMs)}) at its current trend, rising ${formatByUnit(name, f.trend.slopePerMinute)}/min, now at ${formatByUnit(name, f.fittedNow)}.`
+  );
+}
+
 function signed(text: string, v: number): string {
   return v > 0 && !text.startsWith('+') ? `+${text}` : text;
 }
@@ -283,7 +305,7 @@ function capitalise(s: string): string {
 }
 
 function methods(): string[] {
-  const detectors = DETECTOR_TABLE.map((r) => `${inertMarkdownCode(r.pattern.source)} → ${r.detector} (${r.why})`).join('; ');
+  const detectors = DETECTOR_TABLE.filter((r) => r.detector === 'none').map((r) => `${inertMarkdownCode(r.pattern.source)} (${r.why})`).join('; ');
   return [
     '## How each figure was computed',
     '',
@@ -291,7 +313,7 @@ function methods(): string[] {
     '- **Counters** (`*_total`) are turned into per-second rates between consecutive samples; a decrease is a counter reset (the process restarted) and counts the new value as the increase, as Prometheus `rate()` does.',
     '- **Trends** are least-squares lines against time. A trend is called rising or falling only when the slope\'s t-statistic passes the two-sided 99% Student-t test *and* the line explains at least 30% of the variance (R² ≥ 0.3); otherwise it is flat.',
     `- **Forecasts** fit a line to the last 10 minutes (or what there is) and extrapolate from the latest sample, like Prometheus \`predict_linear\`. They appear only for significantly rising series still below their limit, whose samples span at least ${formatDuration(ForecastRules.minSpanMs)} and at least 1/${Math.round(1 / ForecastRules.minSpanShare)} of the time forecast ahead (a day ahead needs ${formatDuration(24 * 3_600_000 * ForecastRules.minSpanShare)} of samples), and that rose along the line by at least ${ForecastRules.noiseFactor} standard deviations of their noise around it.`,
-    `- **Anomalies** are adaptive, no threshold is set per metric. Spiky series: robust z-score 0.6745·(x − median)/MAD over the previous 60 samples (mean absolute deviation when MAD is 0), flagged above 3.5; EWMA series: (x − mean)/σ with σ from successive differences, flagged above 3.5. A lone flagged sample needs a score of 5. Long windows are bucketed to 2,000 points. Detectors: ${detectors}.`,
+    `- **Anomalies** are learnt per series, no threshold is set per metric: each value is scored from the past only by four views — a robust z against the median/MAD of the previous 64 values, a z against a long exponentially weighted mean/σ, a z against the same quarter-hour of earlier days, and a value 5% beyond the whole range seen — each turned into a tail probability against that series' own history of the view (a decayed histogram, and an exponential peaks-over-threshold tail beyond its 98th percentile); the smallest, times four, is p. An anomaly starts where −log10 p reaches ${(DEFAULT_ANOMALY_THRESHOLD * 10).toFixed(1)} (the shipped threshold, chosen on the Numenta Anomaly Benchmark) above every value of the previous 50 samples, and lasts while −log10 p stays there; the Score column is −log10 p at its peak. Anomalies of several series within 15 s of each other are one incident. Early warnings extrapolate a series' trend (least squares over 10 min) to the edge of its usual range. Long windows are bucketed to 2,000 points (bucket means). Series not scored: ${detectors}.`,
     `- **Correlations** are Pearson's r between two series paired by nearest timestamp (within half a sampling interval).`,
     `- **Rules**: CPU saturation when ≥ ${Thresholds.sustainedShare * 100}% of the last 5 min is at ≥ ${Thresholds.cpuBusyPercent}% of a core (critical at ${Thresholds.cpuCriticalPercent}%); another process when the machine is ≥ ${Thresholds.systemBusyPercent}% busy and the server < ${Thresholds.serverQuietPercent}%; memory leak when RSS rises with R² ≥ ${Thresholds.leakMinR2} over ≥ 5 min by ≥ ${Thresholds.leakMinGrowthShare * 100}% (or reaches its limit within a day) while users and messages do not rise; load-driven latency when r > ${Thresholds.latencyCorrelationR} over ≥ ${Thresholds.latencyCorrelationMinPairs} pairs; event-loop lag median ≥ ${Thresholds.eventLoopLagWarnSeconds * 1000} ms; GC share ≥ ${Thresholds.gcWarnRatio * 100}% (rate of the GC histogram count × its mean = seconds of GC per second); fd leak and disk filling when the forecast is within a day.`,
     '',

@@ -136,9 +136,14 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
         out.push({ kind: 'alert', fromMs: h.startMs, toMs: h.endMs, level: h.level });
       }
     }
-    for (const an of this.monitor.analyze(ANALYSIS_WINDOW_MS).anomalies) {
-      if (an.endMs >= fromMs) {
-        out.push({ kind: 'anomaly', fromMs: an.startMs, toMs: an.endMs, seriesKey: an.series });
+    // One band per incident: an anomaly seen at once in several series is one thing that happened.
+    for (const inc of this.monitor.analyze(ANALYSIS_WINDOW_MS).incidents) {
+      if (inc.endMs >= fromMs) {
+        out.push(
+          inc.series.length === 1
+            ? { kind: 'anomaly', fromMs: inc.startMs, toMs: inc.endMs, seriesKey: inc.series[0] }
+            : { kind: 'anomaly', fromMs: inc.startMs, toMs: inc.endMs, seriesKeys: [...inc.series] },
+        );
       }
     }
     return out;
