@@ -1,5 +1,6 @@
 import { AlertEngine } from './alerts/engine';
-import { CompiledRule, forecastTargets } from './alerts/rule';
+import { CompiledRule, anomalyTargets, forecastTargets } from './alerts/rule';
+import { AnomalySource } from './collect/anomalySource';
 import { Analysis, Analyzer } from './analyze/analyzer';
 import { Clock } from './clock';
 import { ForecastSource } from './collect/forecastSource';
@@ -41,6 +42,7 @@ export class Monitor implements Disposable {
   private started = false;
   private analyzer: Analyzer | undefined;
   private forecastTargetList: readonly { metric: string; limit: number }[] = [];
+  private anomalyTargetList: readonly string[] = [];
 
   /** Alert rules evaluated after every tick, before the snapshot event fires. */
   readonly alerts: AlertEngine;
@@ -84,6 +86,7 @@ export class Monitor implements Disposable {
     this.rules = rules;
     this.alerts.setRules(rules);
     this.forecastTargetList = forecastTargets(rules);
+    this.anomalyTargetList = anomalyTargets(rules);
   }
 
   /**
@@ -180,6 +183,10 @@ export class Monitor implements Disposable {
         new ForecastSource(
           () => this.store,
           () => this.forecastTargetList,
+        ),
+        new AnomalySource(
+          () => this.store,
+          () => this.anomalyTargetList,
         ),
       ],
     });

@@ -1,3 +1,4 @@
+import { normalTail } from '../analyze/tail';
 import { escapeLabelValue, Metric } from '../model';
 import { formatDuration } from '../format';
 import { LabelMatcher } from '../store/seriesStore';
@@ -68,6 +69,18 @@ export function toPrometheusRulesYaml(rules: readonly CompiledRule[], opts: Prom
   return lines.join('\n') + '\n';
 }
 
+/** z with P(Z > z) = p for a standard normal Z, by bisection on normalTail (p in (0, 0.5)). */
+function normalQuantile(p: number): number {
+  let lo = 0;
+  let hi = 40;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalTail(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** `process-cpu-warning` → `ProcessCpuWarning`; always a valid Prometheus alert name. */
 export function alertName(id: string): string {
   const name = id
@@ -95,6 +108,22 @@ function ruleExpr(rule: CompiledRule, alert: string, job: string): { expr: strin
     const range = t.selector ? `${t.expr}[30m]` : `(${t.expr})[30m:1m]`;
     notes.push(`Forecast: ${f.metric} reaching ${num(f.limit)} within ${formatPromDuration(f.withinMs)}, by a linear fit over 30m.`);
     return { expr: `predict_linear(${range}, ${num(f.withinMs / 1000)}) >= ${num(f.limit)}`, notes };
+  }
+  if (rule.anomaly) {
+    // Prometheus has no calibrated detector: the nearest plain PromQL is a z-score
+    // band over the last day, as many sigmas as the sensitivity's tail probability
+    // would be for a normal variable.
+    const a = rule.anomaly;
+    const t = translate(a.metric, [], job);
+    if (t.note) {
+      notes.push(t.note);
+    }
+    const p = 10 ** (-10 * rule.threshold);
+    const k = Math.round(normalQuantile(p) * 10) / 10;
+    const x = t.selector ? t.expr : `(${t.expr})`;
+    const range = (w: string): string => (t.selector ? `${t.expr}[${w}]` : `(${t.expr})[${w}:1m]`);
+    notes.push(`Anomaly (sensitivity ${a.sensitivity}): approximated by |x − mean| > ${k} σ over the last day; the monitor itself calibrates each series to its own history.`);
+    return { expr: `abs(${x} - avg_over_time(${range('1d')})) > ${num(k)} * stddev_over_time(${range('1d')})`, notes };
   }
   const t = translate(rule.metric, rule.matchers, job);
   if (t.note) {

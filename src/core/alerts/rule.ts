@@ -4,6 +4,7 @@ import { describeType, parseDuration } from './duration';
 import { ActionSpec, validateActions } from './ruleActions';
 import { CompiledTemplate, compileTemplate } from './template';
 import { inferUnit, unitFromOverride, UnitSpec } from './units';
+import { Sensitivity, thresholdFor } from '../analyze/streaming';
 
 /** Severity, lowest first. A `critical` alert inhibits lower ones on the same series. */
 export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
@@ -94,7 +95,31 @@ export interface ForecastRuleConfig extends Omit<CommonRuleConfig, 'id' | 'level
   unit?: string;
 }
 
-export type AlertRuleConfig = ThresholdRuleConfig | TargetDownRuleConfig | ForecastRuleConfig;
+/**
+ * Fires while `metric` is unusual for itself: no number to choose, a sensitivity.
+ *
+ * Contract with the collector (AnomalySource): for each metric from
+ * {@link anomalyTargets} it streams every series of that name through the
+ * calibrated anomaly detector (analyze/streaming.ts) and publishes
+ * `anomaly_level{series="<seriesKey>"}` = −log10 p / 10 of the latest sample. The
+ * rule then is a threshold rule `anomaly_level >= thresholdFor(sensitivity)` on
+ * those series (medium: the threshold chosen on the Numenta Anomaly Benchmark).
+ */
+export interface AnomalyRuleConfig extends Omit<CommonRuleConfig, 'id' | 'level'> {
+  kind: 'anomaly';
+  /** Default `anomaly-<metric>`. */
+  id?: string;
+  metric: string;
+  /** "low" (fewer, surer alerts: p ≤ 10⁻⁴), "medium" (default), "high" (p ≤ 10⁻²), or a level in (0, 1]. */
+  sensitivity?: Sensitivity | number;
+  /** Default `warning`. */
+  level?: AlertLevel;
+}
+
+export type AlertRuleConfig = ThresholdRuleConfig | TargetDownRuleConfig | ForecastRuleConfig | AnomalyRuleConfig;
+
+/** Name of the series the collector publishes for anomaly rules (see {@link AnomalyRuleConfig}). */
+export const ANOMALY_METRIC = 'anomaly_level';
 
 /** Name of the series the analyzer publishes for forecast rules (see {@link ForecastRuleConfig}). */
 export const FORECAST_METRIC = 'forecast_seconds_to_limit';
@@ -102,7 +127,7 @@ export const FORECAST_METRIC = 'forecast_seconds_to_limit';
 /** A validated rule, ready for the engine: matchers and templates compiled once. */
 export interface CompiledRule {
   readonly id: string;
-  readonly kind: 'threshold' | 'targetDown' | 'forecast';
+  readonly kind: 'threshold' | 'targetDown' | 'forecast' | 'anomaly';
   /** The series name the engine reads (`forecast_seconds_to_limit` for forecast rules). */
   readonly metric: string;
   /** The metric the user thinks about (the forecast's watched metric); `{{metric}}`. */
@@ -123,6 +148,7 @@ export interface CompiledRule {
   /** Set when the unit came from the rule's `unit` field. */
   readonly unitOverride?: string;
   readonly forecast?: { readonly metric: string; readonly limit: number; readonly withinMs: number; readonly limitUnit: UnitSpec };
+  readonly anomaly?: { readonly metric: string; readonly sensitivity: Sensitivity | number };
   /** Validated actions to take when the alert starts firing (bad ones left out with a sentence). */
   readonly actions?: readonly ActionSpec[];
 }
@@ -135,6 +161,7 @@ const FIELDS: Readonly<Record<CompiledRule['kind'], readonly string[]>> = {
   threshold: [...COMMON_FIELDS, 'metric', 'labels', 'op', 'threshold', 'clearThreshold', 'unit'],
   targetDown: COMMON_FIELDS,
   forecast: [...COMMON_FIELDS, 'metric', 'limit', 'within', 'unit'],
+  anomaly: [...COMMON_FIELDS, 'metric', 'sensitivity'],
 };
 
 /** What people coming from the seed or other tools write instead of our operators. */
@@ -192,16 +219,16 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   const startCount = problems.length;
 
   let kind: CompiledRule['kind'];
-  if (kindRaw === 'threshold' || kindRaw === 'targetDown' || kindRaw === 'forecast') {
+  if (kindRaw === 'threshold' || kindRaw === 'targetDown' || kindRaw === 'forecast' || kindRaw === 'anomaly') {
     kind = kindRaw;
   } else {
-    problems.push(`Alert rule ${name(o, origin)}: "kind" is ${describeType(kindRaw)}; use "threshold" (the default), "targetDown" or "forecast".`);
+    problems.push(`Alert rule ${name(o, origin)}: "kind" is ${describeType(kindRaw)}; use "threshold" (the default), "targetDown", "forecast" or "anomaly".`);
     return undefined;
   }
 
   let id: string;
   if (o.id === undefined && kind !== 'threshold') {
-    id = kind === 'targetDown' ? 'target-down' : `forecast-${typeof o.metric === 'string' ? o.metric : 'metric'}`;
+    id = kind === 'targetDown' ? 'target-down' : `${kind}-${typeof o.metric === 'string' ? o.metric : 'metric'}`;
   } else if (typeof o.id === 'string' && o.id.trim() !== '') {
     id = o.id.trim();
   } else {
@@ -233,7 +260,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     }
   }
 
-  const level = readLevel(o.level, kind === 'targetDown' ? 'error' : kind === 'forecast' ? 'warning' : undefined, who, problems);
+  const level = readLevel(o.level, kind === 'targetDown' ? 'error' : kind === 'forecast' || kind === 'anomaly' ? 'warning' : undefined, who, problems);
   const forMs = readDuration(o.for, 'for', 0, who, problems);
   const keepFiringForMs = readDuration(o.keepFiringFor, 'keepFiringFor', 0, who, problems);
 
@@ -244,6 +271,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   let clearThreshold: number | undefined;
   let matchers: LabelMatcher[] = [];
   let forecast: CompiledRule['forecast'];
+  let anomaly: CompiledRule['anomaly'];
   let unitOverride: string | undefined;
   let defaultTitle = 'Chat server is not running';
   let defaultMessage = 'The chat server you are watching is not running. Start it, or check chatroomMonitor.target.';
@@ -299,6 +327,15 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     threshold = withinMs / 1000;
     defaultTitle = '{{metric}} heading for {{limit}}';
     defaultMessage = 'At its current trend {{labels.series}} reaches {{limit}} in about {{value}}.';
+  } else if (kind === 'anomaly') {
+    const sensitivity = readSensitivity(o.sensitivity, who, problems);
+    anomaly = { metric, sensitivity };
+    metric = ANOMALY_METRIC;
+    matchers = [{ label: 'series', op: '=~', value: `${escapeRegex(displayMetric)}(\\{.*\\})?` }];
+    op = '>=';
+    threshold = thresholdFor(sensitivity);
+    defaultTitle = '{{metric}} is unusual';
+    defaultMessage = '{{labels.series}} is outside its usual range (anomaly level {{value}}, alert at {{threshold}}).';
   }
 
   const title = readTemplate(o.title, 'title', defaultTitle, who, problems);
@@ -310,7 +347,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   // A bad action is left out with its sentence; the rule itself still alerts.
   const actions = validateActions(o.actions, who, problems);
   const compiled = matchers.map(compileMatcher);
-  const unit = kind === 'forecast' ? inferUnit(FORECAST_METRIC) : unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric);
+  const unit = kind === 'forecast' ? inferUnit(FORECAST_METRIC) : kind === 'anomaly' ? inferUnit(ANOMALY_METRIC) : unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric);
   return {
     id,
     kind,
@@ -327,8 +364,9 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     title,
     message,
     unit,
-    ...(unitOverride !== undefined && kind !== 'forecast' ? { unitOverride } : {}),
+    ...(unitOverride !== undefined && kind !== 'forecast' && kind !== 'anomaly' ? { unitOverride } : {}),
     ...(forecast ? { forecast } : {}),
+    ...(anomaly ? { anomaly } : {}),
     ...(actions.length > 0 ? { actions } : {}),
   };
 }
@@ -342,6 +380,21 @@ export function forecastTargets(rules: readonly CompiledRule[]): { metric: strin
     }
   }
   return [...out.values()];
+}
+
+/** The metrics the collector must publish anomaly levels for (see AnomalyRuleConfig). */
+export function anomalyTargets(rules: readonly CompiledRule[]): string[] {
+  return [...new Set(rules.flatMap((r) => (r.anomaly ? [r.anomaly.metric] : [])))];
+}
+
+function readSensitivity(v: unknown, who: string, problems: string[]): Sensitivity | number {
+  if (v === undefined) return 'medium';
+  if (v === 'low' || v === 'medium' || v === 'high') return v;
+  if (typeof v === 'number' && v > 0 && v <= 1) return v;
+  const lower = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  const hint = lower === 'low' || lower === 'medium' || lower === 'high' ? ` — did you mean "${lower}"?` : '';
+  problems.push(`${who}: "sensitivity" is ${describeType(v)}; use "low" (fewer, surer alerts), "medium" (the default) or "high" (more alerts), or a level between 0 and 1${hint}.`);
+  return 'medium';
 }
 
 /** True when `value op threshold`; NaN never satisfies a rule. */

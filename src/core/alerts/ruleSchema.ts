@@ -86,6 +86,10 @@ export const ALERT_RULE_ITEMS_SCHEMA = {
       label: 'Forecast: reaches a limit soon',
       body: { kind: 'forecast', metric: '${1:process_resident_memory_bytes}', limit: '^${2:536870912}', within: '${3:15m}', level: 'warning' },
     },
+    {
+      label: 'Anomaly: unusual for this series',
+      body: { kind: 'anomaly', metric: '${1:chat_message_latency_seconds_p95}', sensitivity: '${2|medium,low,high|}', level: 'warning', for: '${3:10s}' },
+    },
   ],
   anyOf: [
     {
@@ -129,6 +133,24 @@ export const ALERT_RULE_ITEMS_SCHEMA = {
         metric: { type: 'string', pattern: METRIC_PATTERN },
         limit: { type: 'number', description: 'The limit the series must not reach.' },
         within: duration('Fire when the linear forecast reaches the limit within this time (default `15m`).'),
+      },
+    },
+    {
+      title: 'Anomaly rule',
+      required: ['kind', 'metric'],
+      additionalProperties: false,
+      properties: {
+        ...COMMON,
+        kind: { const: 'anomaly' },
+        metric: { type: 'string', pattern: METRIC_PATTERN, markdownDescription: 'The series name to watch, e.g. `chat_message_latency_seconds_p95`; each label set is learnt on its own.' },
+        sensitivity: {
+          anyOf: [
+            { type: 'string', enum: ['low', 'medium', 'high'], enumDescriptions: ['Fewer, surer alerts (p ≤ 10⁻⁴).', 'The default: the threshold chosen on the Numenta Anomaly Benchmark.', 'More alerts (p ≤ 10⁻²).'] },
+            { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+          ],
+          default: 'medium',
+          markdownDescription: 'How unusual a value must be, **for this series**, to alert: no number to tune per metric. `"low"`, `"medium"` (default) or `"high"`, or an anomaly level in (0, 1] (−log10 p / 10).',
+        },
       },
     },
   ],

@@ -63,6 +63,7 @@ export interface EwmaOptions {
 /** Which detector watches which series; first match wins, default robust. */
 export const DETECTOR_TABLE: readonly { readonly pattern: RegExp; readonly detector: DetectorKind; readonly why: string }[] = [
   { pattern: /_total$|^target_up$|^scrape_up$|uptime_seconds$|_max_fds$|_total_bytes$/, detector: 'none', why: 'counters, states and constants are not scored' },
+  { pattern: /^anomaly_level$|^forecast_seconds_to_limit$/, detector: 'none', why: "the monitor's own derived series for alert rules" },
   { pattern: /_bytes_per_second$|_per_second$/, detector: 'robust', why: 'rates are spiky' },
   { pattern: /memory|_bytes$|_fds$|_threads$|disk/, detector: 'ewma', why: 'slow series: level shifts and drifts' },
   { pattern: /.*/, detector: 'robust', why: 'spiky by default (CPU, latency, lag)' },
