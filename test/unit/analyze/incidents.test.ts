@@ -4,7 +4,12 @@ import { AnomalyInterval } from '../../../src/core/analyze/anomaly';
 import { groupIncidents } from '../../../src/core/analyze/incidents';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport } from '../../../src/core/report/reportData';
+import { parseConfig } from '../../../src/core/config';
+import { Monitor } from '../../../src/core/monitor';
+import { MonitorDashboardSource } from '../../../src/vscode/dashboard/monitorDashboardSource';
+import { fakeClock } from '../helpers/fakeClock';
 import { HEALTHY, MB, scenario, windowOf } from './scenario';
+import { gaussian, mulberry32 } from './synthetic';
 
 function interval(series: string, startS: number, endS: number, peakScore = 4): AnomalyInterval {
   return { series, startMs: startS * 1000, endMs: endS * 1000, peakValue: 1, peakScore, direction: 'high', method: 'calibrated', flaggedCount: 1 };
@@ -75,5 +80,47 @@ describe('incidents across metrics', () => {
     const a = analyze(store, { ...windowOf(store), anomaly: { detector: 'ewma' } });
     const text = renderMarkdown(buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis: a, generatedAtMs: a.window.toMs }));
     assert.match(text, /more weaker intervals not listed/);
+  });
+});
+
+describe('dashboard bands for incidents', () => {
+  it('a burst in three series is one anomaly marker naming its members', async function () {
+    this.timeout(60_000);
+    const clock = fakeClock();
+    const g = gaussian(mulberry32(2));
+    let burst = false;
+    const monitor = new Monitor({
+      clock,
+      locator: {
+        locate: async () => ({ ok: true, process: { pid: 9, commandLine: 'node s.js', executable: 'node', ports: [8080], startTimeMs: 1, reason: 'pid 9' } }),
+        isSameProcess: async () => true,
+      },
+      createSources: () => [
+        {
+          id: 'process',
+          collect: async () => ({
+            samples: [
+              { name: 'process_cpu_usage_percent', labels: {}, value: burst ? 90 : 10 + 2 * g() },
+              { name: 'chat_message_latency_seconds_p95', labels: {}, value: burst ? 0.5 : 0.01 + 0.001 * g() },
+              { name: 'chat_messages_per_second', labels: {}, value: burst ? 400 : 20 + 3 * g() },
+            ],
+            problems: [],
+          }),
+        },
+      ],
+    });
+    monitor.configure(parseConfig({ 'target.port': 8080 }).config);
+    const source = new MonitorDashboardSource(monitor, () => undefined);
+    monitor.start();
+    await clock.tickAsync(600_000);
+    assert.deepEqual(source.markers(0).filter((m) => m.kind === 'anomaly'), [], 'a steady 10 minutes: no anomaly band');
+    burst = true;
+    await clock.tickAsync(20_000);
+    await monitor.stop();
+    const bands = source.markers(0).filter((m) => m.kind === 'anomaly');
+    assert.equal(bands.length, 1, JSON.stringify(bands));
+    assert.deepEqual([...bands[0]!.seriesKeys!].sort(), ['chat_message_latency_seconds_p95', 'chat_messages_per_second', 'process_cpu_usage_percent']);
+    source.dispose();
+    monitor.dispose();
   });
 });

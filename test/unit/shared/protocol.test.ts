@@ -45,6 +45,9 @@ describe('protocol validators', () => {
     assert.match(checkHostToWebview({ type: 'header', header: { ...header, status: 'fine' } })!, /status/);
     assert.match(checkHostToWebview({ type: 'alerts', alerts: [{ id: 1 }] })!, /each alert needs/);
     assert.ok(!isHostToWebview({ type: 'markers', markers: [{ kind: 'alert', fromMs: 'yesterday' }] }));
+    // An incident across metrics: one marker naming every member series.
+    assert.ok(isHostToWebview({ type: 'markers', markers: [{ kind: 'anomaly', fromMs: 1, toMs: 2, seriesKeys: ['cpu', 'latency'] }] }));
+    assert.ok(!isHostToWebview({ type: 'markers', markers: [{ kind: 'anomaly', fromMs: 1, seriesKeys: ['cpu', 7] }] }));
     assert.ok(isHostToWebview({ type: 'issues', issues: [] }));
   });
 });
