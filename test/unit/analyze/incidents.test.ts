@@ -63,15 +63,15 @@ describe('incidents across metrics', () => {
   });
 
   it('early warning: CPU climbing towards the edge of its usual range is forecast before it gets there', () => {
-    // 50 min at 10% ± 2, then climbing 1%/min: the warning comes while it is still inside its range.
-    const climbing = scenario({ process_cpu_usage_percent: (i, m, g) => 10 + 2 * g() + (i > 3000 ? (i - 3000) / 60 : 0) }, { seconds: 3360 });
+    // 45 min at 10% ± 2, then climbing 1%/min for 11 min: the warning comes while it is still inside its range.
+    const climbing = scenario({ process_cpu_usage_percent: (i, m, g) => 10 + 2 * g() + (i > 2700 ? (i - 2700) / 60 : 0) }, { seconds: 3400 });
     const a = analyze(climbing, windowOf(climbing));
     const w = a.earlyWarnings.find((f) => f.series === 'process_cpu_usage_percent');
     assert.ok(w, 'an early warning for CPU');
     assert.ok(w.limit > w.fittedNow && w.etaMs > 0, `limit ${w.limit}, now ${w.fittedNow}`);
     const text = renderMarkdown(buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis: a, generatedAtMs: a.window.toMs }));
     assert.match(text, /Early warning: server CPU leaves its usual range \(above [\d.]+%/);
-    const steady = scenario({}, { seconds: 3360 });
+    const steady = scenario({}, { seconds: 3400 });
     assert.equal(analyze(steady, windowOf(steady)).earlyWarnings.length, 0);
   });
 
