@@ -1,3 +1,4 @@
+import type { PrometheusVerdict } from './scrape/promVerdict';
 /**
  * The data model: Prometheus' — a series is a metric name plus a label set, a
  * sample is (series, timestamp ms, number). Names carry their unit.
@@ -142,4 +143,6 @@ export interface Snapshot {
   readonly durationMs: number;
   /** Ticks skipped so far because the previous one was still running. */
   readonly skippedTicks: number;
+  /** What Prometheus would do with this tick's metrics body (absent when none was read). */
+  readonly prometheusVerdict?: PrometheusVerdict;
 }

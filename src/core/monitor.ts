@@ -1,6 +1,7 @@
 import { AlertEngine } from './alerts/engine';
 import { CompiledRule, anomalyTargets, forecastTargets } from './alerts/rule';
 import { AnomalySource } from './collect/anomalySource';
+import { VerdictTally } from './scrape/promVerdict';
 import { Analysis, Analyzer } from './analyze/analyzer';
 import { Clock } from './clock';
 import { ForecastSource } from './collect/forecastSource';
@@ -134,6 +135,9 @@ export class Monitor implements Disposable {
     return this.collector?.targetState ?? { kind: 'unconfigured', message: 'The monitor has not started yet.' };
   }
 
+  /** Prometheus' verdicts on the scrapes so far (for the report). */
+  readonly verdicts = new VerdictTally();
+
   get latestSnapshot(): Snapshot | undefined {
     return this.collector?.latest;
   }
@@ -198,6 +202,9 @@ export class Monitor implements Disposable {
         if (scrapeProblem) this.lastScrapeProblem = scrapeProblem.message;
         // Alerts first, so every snapshot listener sees alerts that match its numbers.
         this.alerts.evaluate(this.store, s.timeMs);
+        if (s.prometheusVerdict) {
+          this.verdicts.record(s.timeMs, s.prometheusVerdict);
+        }
         this.snapshotEmitter.fire(s);
       }),
     );

@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration } from './format';
 import { Metric, Snapshot, SourceProblem, TargetState } from './model';
+import { verdictSentence } from './scrape/promVerdict';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
 import { inertMarkdownCode, inertMarkdownText, inertStatusBarText, visibleText } from './text/inertText';
@@ -111,6 +112,9 @@ export function buildStatusView(input: StatusInput): StatusView {
       : scrapeProblem
         ? `$(warning) ${md(scrapeProblem.message)}`
         : `ok (${store.seriesCount} series)`;
+  // The monitor read what it could; say when Prometheus would have refused the body.
+  const verdict = verdictSentence(input.snapshot?.prometheusVerdict);
+  const metricsCell = verdict && scrapeLine !== 'off' ? `${scrapeLine} · $(warning) ${inertMarkdownText(verdict)}` : scrapeLine;
   const otherProblems = input.problems.filter((x) => !isScrape(x) && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
 
   const lines = [
@@ -128,7 +132,7 @@ export function buildStatusView(input: StatusInput): StatusView {
     `| Machine memory | ${memPct !== undefined ? `${memPct.toFixed(1)}%${memUsed !== undefined && memTotal !== undefined ? ` (${formatBytes(memUsed)} of ${formatBytes(memTotal)})` : ''}` : '–'} |`,
     `| Disk | ${disk !== undefined ? `${disk.toFixed(1)}% used` : '–'} |`,
     `| Network | ${rx !== undefined && tx !== undefined ? `↓ ${formatBytes(rx)}/s ↑ ${formatBytes(tx)}/s` : '–'} |`,
-    `| Metrics | ${scrapeLine} |`,
+    `| Metrics | ${metricsCell} |`,
     `| Last sample | ${snapshot ? `${formatAge(lastTickAge)}${stale ? ' — **stale**' : ''}` : 'none yet'} |`,
     ...(input.forecast ? ['', `$(graph-line) ${md(input.forecast)}`] : []),
     ...alertLines(input.alerts),

@@ -109,6 +109,20 @@ describe('buildStatusView', () => {
     assert.equal(v.state, 'live', 'the process figures stay live');
   });
 
+  it("adds Prometheus' verdict to the Metrics row, inert, while the row still reads ok", () => {
+    const i = input();
+    i.store.append(1000, [{ name: Metric.scrapeUp, labels: {}, value: 1 }]);
+    const reason = 'strconv.ParseFloat: parsing "[x](https://evil.example)": invalid syntax';
+    const snapshot = { ...i.snapshot!, prometheusVerdict: { accept: false, line: 14, reason, complete: true } };
+    const v = buildStatusView({ ...i, snapshot });
+    assert.match(v.tooltip, /\| Metrics \| ok \(\d+ series\) · \$\(warning\) Prometheus would reject this scrape: line 14: /);
+    const html = hoverHtml(v.tooltip);
+    assert.ok(read(htmlText(html)).includes(`Prometheus would reject this scrape: line 14: ${reason}`));
+    assert.ok(!html.includes('href="https://evil'), 'no link from server text');
+    const accepted = buildStatusView({ ...i, snapshot: { ...i.snapshot!, prometheusVerdict: { accept: true, complete: true } } });
+    assert.doesNotMatch(accepted.tooltip, /Prometheus would reject/);
+  });
+
   it('formats bytes in binary units', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KiB');

@@ -1,3 +1,4 @@
+import type { PrometheusVerdict } from '../scrape/promVerdict';
 import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
 import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
@@ -134,6 +135,7 @@ export class Collector implements Disposable {
     }
 
     const ctx = { nowMs, target: this.target };
+    let prometheusVerdict: PrometheusVerdict | undefined;
     const results = await Promise.allSettled(this.opts.sources.map((s) => s.collect(ctx)));
     results.forEach((r, i) => {
       const source = this.opts.sources[i]!;
@@ -142,6 +144,7 @@ export class Collector implements Disposable {
           samples.push(s);
         }
         problems.push(...r.value.problems);
+        prometheusVerdict = r.value.prometheusVerdict ?? prometheusVerdict;
       } else {
         problems.push({ source: source.id, message: `The ${source.id} source failed: ${errorText(r.reason)}` });
       }
@@ -166,6 +169,7 @@ export class Collector implements Disposable {
       problems,
       durationMs: this.monotonicMs() - t0,
       skippedTicks: this.skipped,
+      ...(prometheusVerdict ? { prometheusVerdict } : {}),
     };
     this.lastSnapshot = snapshot;
     this.snapshotEmitter.fire(snapshot);

@@ -40,7 +40,7 @@ export class ScrapeSource implements TickSource {
       });
     }
     const r = await this.scraper.scrape();
-    return { samples: r.samples, problems: r.problems };
+    return r.verdict ? { samples: r.samples, problems: r.problems, prometheusVerdict: r.verdict } : { samples: r.samples, problems: r.problems };
   }
 
   dispose(): void {

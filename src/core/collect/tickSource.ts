@@ -1,3 +1,4 @@
+import type { PrometheusVerdict } from '../scrape/promVerdict';
 import { Sample, SourceProblem, TargetState } from '../model';
 
 /** What every source sees at a tick. */
@@ -9,6 +10,8 @@ export interface TickContext {
 export interface SourceOutput {
   readonly samples: readonly Sample[];
   readonly problems: readonly SourceProblem[];
+  /** The metrics scrape only: what Prometheus would do with the body it read. */
+  readonly prometheusVerdict?: PrometheusVerdict;
 }
 
 /**

@@ -13,6 +13,7 @@ import { Issue, Severity } from '../analyze/issue';
 import { formatByUnit, formatDuration, formatNumber, formatTimestamp } from '../format';
 import { Metric, isOwnMetric } from '../model';
 import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/inertText';
+import { verdictSentence } from '../scrape/promVerdict';
 import { ReportAlert, ReportData, ReportOperations } from './reportData';
 
 /** The analyzer's own sentences quote series names, so they are inert too, with a longer cap. */
@@ -75,6 +76,17 @@ export function renderOperationsMarkdown(ops: ReportOperations): string[] {
 }
 
 /** Renders the whole document. Never throws on a report built by buildReport. */
+/** Prometheus' verdict on the scraped bodies, one inert sentence (the reason quotes server text). */
+function verdictLine(report: ReportData): string | undefined {
+  const v = report.prometheusVerdict;
+  if (!v) return undefined;
+  if (v.rejected === 0) return `Prometheus would accept the metrics body (${v.scrapes} scrape${v.scrapes === 1 ? '' : 's'} checked).`;
+  const latest = verdictSentence(v.latest);
+  const last = v.lastRejection;
+  const sentence = latest ?? (last ? `${verdictSentence(last)} (at ${formatTimestamp(last.timeMs)}; the latest scrape would be accepted)` : '');
+  return `${inertMarkdownText(sentence, PROSE_CHARS)} — ${v.rejected} of ${v.scrapes} scrapes; the monitor still shows what it could read.`;
+}
+
 export function renderMarkdown(report: ReportData): string {
   const a = report.analysis;
   const out: string[] = [];
@@ -95,6 +107,8 @@ export function renderMarkdown(report: ReportData): string {
   if (a.forecasts.length > 0) {
     for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
   }
+  const pv = verdictLine(report);
+  if (pv) out.push(`- ${pv}`);
   out.push('');
 
   const stats = new Map(a.stats.map((s) => [s.key, s]));

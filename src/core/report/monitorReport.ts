@@ -10,6 +10,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
   const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window].ms;
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
+  const verdict = monitor.verdicts.summary();
   return buildReport({
     target: reportTargetFrom(monitor.targetState, monitor.config?.target.name || undefined),
     analysis,
@@ -23,6 +24,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
     },
     ...(operations ? { operations } : {}),
     run: runSamplesFrom(monitor.store, fromMs, analysis.window.toMs, vcs),
+    ...(verdict ? { prometheusVerdict: verdict } : {}),
   });
 }
 

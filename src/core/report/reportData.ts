@@ -1,3 +1,4 @@
+import type { VerdictSummary } from '../scrape/promVerdict';
 /**
  * The report as data: everything the Markdown (and any other rendering) shows,
  * JSON-serialisable, built from an Analysis plus the target and the alert engine's
@@ -76,6 +77,8 @@ export interface ReportInput {
   readonly operations?: ReportOperations;
   /** The run's figures tick by tick, for `chatroom-monitor compare`. */
   readonly run?: RunSamples;
+  /** Prometheus' verdicts on the scrapes of the run, when a metrics body was read. */
+  readonly prometheusVerdict?: VerdictSummary;
 }
 
 export interface ReportData {
@@ -91,6 +94,11 @@ export interface ReportData {
   readonly operations?: ReportOperations;
   /** The run's figures tick by tick (and its commit), for `chatroom-monitor compare`. */
   readonly run?: RunSamples;
+  /**
+   * What Prometheus would have done with the scraped bodies: scrapes judged, how many
+   * it would have rejected, the latest verdict and the latest rejection (line, reason).
+   */
+  readonly prometheusVerdict?: VerdictSummary;
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -129,6 +137,7 @@ export function buildReport(input: ReportInput): ReportData {
     alerts: { active, history },
     ...(input.operations ? { operations: input.operations } : {}),
     ...(input.run ? { run: input.run } : {}),
+    ...(input.prometheusVerdict ? { prometheusVerdict: input.prometheusVerdict } : {}),
   };
 }
 

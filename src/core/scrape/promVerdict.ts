@@ -835,6 +835,55 @@ class VerdictChecker {
   }
 }
 
+/**
+ * The verdict as one sentence, or undefined when Prometheus would accept the body.
+ * Holds server text (names, values in the reason): make it inert where it is shown.
+ */
+export function verdictSentence(v: PrometheusVerdict | undefined): string | undefined {
+  if (!v || v.accept) {
+    return undefined;
+  }
+  return `Prometheus would reject this scrape: line ${v.line}: ${v.reason}`;
+}
+
+/** The verdicts of a run of scrapes, for the report (JSON field `prometheusVerdict`). */
+export interface VerdictSummary {
+  /** Scrapes whose body was read and judged. */
+  readonly scrapes: number;
+  /** Of those, the ones Prometheus would have rejected. */
+  readonly rejected: number;
+  /** The latest scrape's verdict. */
+  readonly latest: PrometheusVerdict;
+  /** The latest rejection, with its time: what to fix. */
+  readonly lastRejection?: PrometheusVerdict & { readonly timeMs: number };
+}
+
+/** Counts verdicts as scrapes come in; bounded (a few numbers and two verdicts). */
+export class VerdictTally {
+  private scrapes = 0;
+  private rejected = 0;
+  private latest: PrometheusVerdict | undefined;
+  private lastRejection: (PrometheusVerdict & { timeMs: number }) | undefined;
+
+  record(timeMs: number, v: PrometheusVerdict): void {
+    this.scrapes++;
+    this.latest = v;
+    if (!v.accept) {
+      this.rejected++;
+      this.lastRejection = { ...v, timeMs };
+    }
+  }
+
+  /** Undefined when no body was read yet. Only scrapes at or after fromMs count when given. */
+  summary(): VerdictSummary | undefined {
+    if (!this.latest) {
+      return undefined;
+    }
+    const base = { scrapes: this.scrapes, rejected: this.rejected, latest: this.latest };
+    return this.lastRejection ? { ...base, lastRejection: this.lastRejection } : base;
+  }
+}
+
 /** What Prometheus v2.42 would do with this body, read as `format`. */
 export function prometheusVerdict(text: string, format: ExpositionFormat, opts: VerdictOptions = {}): PrometheusVerdict {
   const complete = opts.partial !== true;

@@ -133,6 +133,29 @@ describe('report', () => {
     });
   });
 
+  describe("Prometheus' verdict", () => {
+    it('says in the summary and in JSON prometheusVerdict that Prometheus would reject the scrape, with inert server text', () => {
+      const store = scenario({}, { seconds: 60 });
+      const analysis = analyze(store, windowOf(store));
+      const latest = { accept: false, line: 14, reason: 'invalid metric type "[x](javascript:alert(1))"', complete: true };
+      const report = buildReport({
+        target: { name: 'chat', state: 'running', pid: 42 },
+        analysis,
+        generatedAtMs: T0 + 60_000,
+        prometheusVerdict: { scrapes: 60, rejected: 60, latest, lastRejection: { ...latest, timeMs: T0 + 59_000 } },
+      });
+      const html = md.render(renderMarkdown(report));
+      assert.match(html, /Prometheus would reject this scrape: line 14: invalid metric type/);
+      assert.match(html, /60 of 60 scrapes; the monitor still shows what it could read/);
+      assert.ok(!/href="javascript:/i.test(html), 'a javascript: link got through');
+      const json = JSON.parse(renderJson(report)) as { prometheusVerdict: { rejected: number; latest: { line: number; reason: string } } };
+      assert.equal(json.prometheusVerdict.rejected, 60);
+      assert.deepEqual(json.prometheusVerdict.latest, latest);
+      const fine = buildReport({ target: { name: 'chat', state: 'running' }, analysis, generatedAtMs: T0, prometheusVerdict: { scrapes: 3, rejected: 0, latest: { accept: true, complete: true } } });
+      assert.match(renderMarkdown(fine), /Prometheus would accept the metrics body \(3 scrapes checked\)/);
+    });
+  });
+
   describe('renderJson', () => {
     it('is valid JSON, NaN figures as null, and round-trips the analysis', () => {
       const store = new SeriesStore(10);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { ExpositionFormat, parseExposition } from '../../../src/core/scrape/parser';
-import { decodeUtf8, goParseFloat, goQuote, prometheusVerdict } from '../../../src/core/scrape/promVerdict';
+import { decodeUtf8, goParseFloat, goQuote, prometheusVerdict, VerdictTally, verdictSentence } from '../../../src/core/scrape/promVerdict';
 
 function verdict(body: string, format: ExpositionFormat): string {
   const v = prometheusVerdict(body, format);
@@ -128,5 +128,21 @@ describe('goParseFloat and goQuote', () => {
 
   it('quotes as %q does', () => {
     assert.equal(goQuote('a"\\\n\t\r\u0001\u00a0☕'), '"a\\"\\\\\\n\\t\\r\\x01\\u00a0☕"');
+  });
+});
+
+describe('VerdictTally', () => {
+  it('counts scrapes and rejections and keeps the latest rejection with its time', () => {
+    const t = new VerdictTally();
+    assert.equal(t.summary(), undefined);
+    t.record(1000, { accept: false, line: 3, reason: 'r', complete: true });
+    t.record(2000, { accept: true, complete: true });
+    assert.deepEqual(t.summary(), {
+      scrapes: 2,
+      rejected: 1,
+      latest: { accept: true, complete: true },
+      lastRejection: { accept: false, line: 3, reason: 'r', complete: true, timeMs: 1000 },
+    });
+    assert.equal(verdictSentence({ accept: false, line: 3, reason: 'r', complete: true }), 'Prometheus would reject this scrape: line 3: r');
   });
 });
