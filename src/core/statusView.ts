@@ -1,3 +1,4 @@
+import { AlertLevel } from '../shared/vocabulary';
 import { formatBytes, formatDuration } from './format';
 import { Metric, Snapshot, SourceProblem, TargetState } from './model';
 import { verdictSentence } from './scrape/promVerdict';
@@ -19,7 +20,7 @@ export interface StatusView {
 }
 
 export interface ActiveAlertLine {
-  readonly level: 'info' | 'warning' | 'error' | 'critical';
+  readonly level: AlertLevel;
   readonly title: string;
   readonly snoozed?: boolean;
 }

@@ -7,6 +7,7 @@
  *
  * No `vscode`, no DOM: both bundles import this file.
  */
+import { ALERT_LEVELS, AlertLevel, HEALTH_STATUSES, HealthStatus, SEVERITIES, Severity, SHOWN_ALERT_STATES, ShownAlertState } from './vocabulary';
 
 // ---------------------------------------------------------------------------
 // Ranges
@@ -34,7 +35,6 @@ export const MAX_SELECTED_SERIES = 12;
 // ---------------------------------------------------------------------------
 // DTOs
 
-export type HealthStatus = 'healthy' | 'warning' | 'critical' | 'unknown';
 export type TargetStateKind = 'running' | 'notRunning' | 'unconfigured' | 'stale';
 
 /** The header line: what is watched and how it is doing. */
@@ -87,14 +87,12 @@ export interface ColumnsDto {
   y: (number | null)[][];
 }
 
-export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
-export type AlertState = 'pending' | 'firing' | 'resolved';
 
 export interface AlertDto {
   /** Stable id of this alert instance (rule + series); used to snooze it. */
   id: string;
   level: AlertLevel;
-  state: AlertState;
+  state: ShownAlertState;
   title: string;
   message: string;
   /** When it entered its current state, ms since the epoch. */
@@ -105,12 +103,11 @@ export interface AlertDto {
   inhibited: boolean;
 }
 
-export type IssueSeverity = 'info' | 'warning' | 'critical';
 
 /** One finding of the analyzer, with the figures behind it and what to do. */
 export interface IssueDto {
   id: string;
-  severity: IssueSeverity;
+  severity: Severity;
   title: string;
   summary: string;
   evidence: { label: string; value: string }[];
@@ -275,16 +272,12 @@ function describe(v: unknown): string {
   return 'a message';
 }
 
-const HEALTH: readonly HealthStatus[] = ['healthy', 'warning', 'critical', 'unknown'];
 const STATES: readonly TargetStateKind[] = ['running', 'notRunning', 'unconfigured', 'stale'];
 const UNITS: readonly SeriesUnit[] = ['percent', 'bytes', 'bytesPerSecond', 'perSecond', 'seconds', 'ratio', 'count'];
 const CHARTS: readonly ChartId[] = ['processCpu', 'processMemory', 'systemUsage', 'systemNetwork', 'server', 'none'];
-const LEVELS: readonly AlertLevel[] = ['info', 'warning', 'error', 'critical'];
-const ALERT_STATES: readonly AlertState[] = ['pending', 'firing', 'resolved'];
-const SEVERITIES: readonly IssueSeverity[] = ['info', 'warning', 'critical'];
 
 function checkHeader(h: unknown): Problem {
-  if (!isObject(h) || typeof h.name !== 'string' || !oneOf(h.status, HEALTH) || !oneOf(h.state, STATES)) {
+  if (!isObject(h) || typeof h.name !== 'string' || !oneOf(h.status, HEALTH_STATUSES) || !oneOf(h.state, STATES)) {
     return 'header needs a string name, a status (healthy, warning, critical, unknown) and a state (running, notRunning, unconfigured, stale)';
   }
   if (!isOptional(h.pid, isFiniteNumber) || !isOptional(h.port, isFiniteNumber) || !isOptional(h.uptimeSeconds, isFiniteNumber)) {
@@ -360,8 +353,8 @@ function checkAlerts(a: unknown): Problem {
     if (
       !isObject(x) ||
       typeof x.id !== 'string' ||
-      !oneOf(x.level, LEVELS) ||
-      !oneOf(x.state, ALERT_STATES) ||
+      !oneOf(x.level, ALERT_LEVELS) ||
+      !oneOf(x.state, SHOWN_ALERT_STATES) ||
       typeof x.title !== 'string' ||
       typeof x.message !== 'string' ||
       !isFiniteNumber(x.sinceMs) ||
@@ -407,7 +400,7 @@ function checkMarkers(a: unknown): Problem {
       !oneOf(m.kind, ['alert', 'anomaly'] as const) ||
       !isFiniteNumber(m.fromMs) ||
       !isOptional(m.toMs, isFiniteNumber) ||
-      !isOptional(m.level, (l): l is AlertLevel => oneOf(l, LEVELS)) ||
+      !isOptional(m.level, (l): l is AlertLevel => oneOf(l, ALERT_LEVELS)) ||
       (m.seriesKey !== undefined && typeof m.seriesKey !== 'string') ||
       (m.seriesKeys !== undefined && !(Array.isArray(m.seriesKeys) && m.seriesKeys.every((k) => typeof k === 'string')))
     ) {

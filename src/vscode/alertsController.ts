@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Alert, AlertTransition } from '../core/alerts/alert';
 import { AlertNotification, GroupedSummary, notificationFor, notificationText, NotificationThrottle } from '../core/alerts/notificationThrottle';
 import { toPrometheusRulesYaml } from '../core/alerts/prometheusExport';
-import { AlertLevel } from '../core/alerts/rule';
+import { AlertLevel } from '../shared/vocabulary';
 import { systemClock } from '../core/clock';
 import { Monitor } from '../core/monitor';
 import { ActiveAlertLine } from '../core/statusView';

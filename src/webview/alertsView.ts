@@ -1,5 +1,6 @@
 /** Active alerts, each with snooze buttons; one button snoozes them all. */
-import { AlertDto, AlertLevel } from '../shared/protocol';
+import { AlertDto } from '../shared/protocol';
+import { AlertLevel } from '../shared/vocabulary';
 import { button, h, icon, replaceChildren } from './dom';
 import { clockTime } from './format';
 

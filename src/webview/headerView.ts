@@ -1,5 +1,6 @@
 /** The header: what is watched, its health, and whether the figures are live. */
-import { HeaderDto, HealthStatus } from '../shared/protocol';
+import { HeaderDto } from '../shared/protocol';
+import { HealthStatus } from '../shared/vocabulary';
 import { h, icon, replaceChildren } from './dom';
 import { formatUptime } from './format';
 

@@ -1,8 +1,9 @@
 /** The analyzer's findings: what is wrong, the figures behind it, and what to do. */
-import { IssueDto, IssueSeverity } from '../shared/protocol';
+import { IssueDto } from '../shared/protocol';
+import { Severity } from '../shared/vocabulary';
 import { h, icon, replaceChildren } from './dom';
 
-const SEVERITY_ICON: Readonly<Record<IssueSeverity, string>> = { info: 'info', warning: 'warning', critical: 'error' };
+const SEVERITY_ICON: Readonly<Record<Severity, string>> = { info: 'info', warning: 'warning', critical: 'error' };
 
 export class IssuesView {
   private readonly body = h('div', { className: 'issue-list' });

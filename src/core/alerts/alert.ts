@@ -1,12 +1,12 @@
 import { Labels } from '../model';
-import { AlertLevel, ComparisonOp } from './rule';
+import { AlertLevel, AlertState } from '../../shared/vocabulary';
+import { ComparisonOp } from './rule';
 
-/**
- * An alert's life: inactive → pending (condition holds, `for` not yet met) → firing →
- * resolved, after which it is gone (inactive) and in the history. `resolved` appears
- * only in transitions; `active()` lists pending and firing alerts.
+/*
+ * An alert's life (AlertState, src/shared/vocabulary.ts): inactive → pending (condition
+ * holds, `for` not yet met) → firing → resolved, after which it is gone (inactive) and in
+ * the history. `resolved` appears only in transitions; `active()` lists pending and firing.
  */
-export type AlertState = 'inactive' | 'pending' | 'firing' | 'resolved';
 
 /** Why a transition happened; `reminder`-like reasons keep the state (firing → firing). */
 export type TransitionReason =

@@ -2,7 +2,7 @@ import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
 import { inertNotificationText, visibleText } from '../text/inertText';
 import { AlertTransition } from './alert';
-import { ALERT_LEVELS, AlertLevel, levelRank } from './rule';
+import { ALERT_LEVELS, AlertLevel, levelRank } from '../../shared/vocabulary';
 
 /** What the notifier would show for one transition. */
 export interface AlertNotification {

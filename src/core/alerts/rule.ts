@@ -1,3 +1,4 @@
+import { ALERT_LEVELS, AlertLevel } from '../../shared/vocabulary';
 import { Labels, Metric } from '../model';
 import { compileMatcher, LabelMatcher } from '../store/seriesStore';
 import { describeType, parseDuration } from './duration';
@@ -6,14 +7,6 @@ import { CompiledTemplate, compileTemplate } from './template';
 import { inferUnit, unitFromOverride, UnitSpec } from './units';
 import { Sensitivity, thresholdFor } from '../analyze/streaming';
 
-/** Severity, lowest first. A `critical` alert inhibits lower ones on the same series. */
-export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
-export const ALERT_LEVELS: readonly AlertLevel[] = ['info', 'warning', 'error', 'critical'];
-
-/** 0 for info … 3 for critical, for comparisons. */
-export function levelRank(level: AlertLevel): number {
-  return ALERT_LEVELS.indexOf(level);
-}
 
 export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export const COMPARISON_OPS: readonly ComparisonOp[] = ['>', '>=', '<', '<=', '==', '!='];

@@ -13,7 +13,8 @@ import { formatBytes, formatDuration, formatNumber, formatPercent, formatSeconds
 import { Metric } from '../model';
 import { Correlation } from './correlation';
 import { Forecast } from './forecast';
-import { Evidence, HealthStatus, Issue, Severity, TimeWindow, severityRank } from './issue';
+import { HealthStatus, Severity } from '../../shared/vocabulary';
+import { Evidence, Issue, TimeWindow, severityRank } from './issue';
 import { counterIncrease, quantile } from './stats';
 import { Trend } from './trend';
 

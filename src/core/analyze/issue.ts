@@ -2,11 +2,7 @@
  * What the analyzer tells a developer, in the shape Clinic.js Doctor uses: the
  * category of the problem, the evidence, and what to do now / what to look at next.
  */
-
-export type Severity = 'info' | 'warning' | 'critical';
-
-/** 'unknown' when the window holds no sample at all: we never call "no data" healthy. */
-export type HealthStatus = 'healthy' | 'warning' | 'critical' | 'unknown';
+import { SEVERITIES, Severity } from '../../shared/vocabulary';
 
 export type IssueCategory =
   | 'availability'
@@ -48,10 +44,9 @@ export interface Issue {
   readonly recommendations: { readonly now: readonly string[]; readonly investigate: readonly string[] };
 }
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
+/** 0 for info … 2 for critical, for comparisons. */
 export function severityRank(s: Severity): number {
-  return RANK[s];
+  return SEVERITIES.indexOf(s);
 }
 
 /** An alert as far as the status needs it (the engine's Alert and the report's ReportAlert fit). */

@@ -8,15 +8,15 @@ import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
 import { TargetState } from '../model';
 import { RunSamples } from './runSamples';
+import { AlertLevel, ShownAlertState } from '../../shared/vocabulary';
 
-export type AlertLevel = 'info' | 'warning' | 'error' | 'critical';
 
 /** The minimal alert the report needs; the alert engine's objects map onto it. */
 export interface ReportAlert {
   readonly id: string;
   readonly level: AlertLevel;
   /** 'firing' for active alerts, 'resolved' for history ('pending' is shown as such). */
-  readonly state: 'pending' | 'firing' | 'resolved';
+  readonly state: ShownAlertState;
   readonly title: string;
   readonly message: string;
   readonly startedMs: number;

@@ -4,7 +4,7 @@ import { compileTemplate, renderTemplate, TEMPLATE_VARIABLES, TemplateVariable }
 import { visibleText } from '../../../src/core/text/inertText';
 import { HOSTILE_CORPUS } from '../text/hostileCorpus';
 import { iconCount, notificationLinkCount, read } from '../text/renderers';
-import { AlertLevel } from '../../../src/core/alerts/rule';
+import { AlertLevel } from '../../../src/shared/vocabulary';
 import { fakeClock } from '../helpers/fakeClock';
 import { compile, Rig } from './helpers';
 
