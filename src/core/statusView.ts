@@ -1,3 +1,4 @@
+import { Commands } from '../shared/commandIds';
 import { AlertLevel } from '../shared/vocabulary';
 import { formatBytes, formatDuration } from './format';
 import { Metric, Snapshot, SourceProblem, TargetState } from './model';
@@ -55,7 +56,7 @@ export function buildStatusView(input: StatusInput): StatusView {
       '',
       md(target.message),
       '',
-      '[Select Process to Watch](command:chatroomMonitor.selectProcess)',
+      `[Select Process to Watch](command:${Commands.selectProcess})`,
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
     return { text, tooltip, ariaLabel: `Chat-Room Monitor: ${visibleText(target.message, 300)}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
@@ -74,7 +75,7 @@ export function buildStatusView(input: StatusInput): StatusView {
       '',
       md(target.message),
       '',
-      '[Select Process to Watch](command:chatroomMonitor.selectProcess) · [Show Log](command:chatroomMonitor.showLog)',
+      `[Select Process to Watch](command:${Commands.selectProcess}) · [Show Log](command:${Commands.showLog})`,
       ...alertLines(input.alerts),
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
@@ -139,7 +140,7 @@ export function buildStatusView(input: StatusInput): StatusView {
     ...alertLines(input.alerts),
     ...(otherProblems.length || configLines.length ? ['', ...otherProblems, ...configLines] : []),
     '',
-    '[Open Dashboard](command:chatroomMonitor.openDashboard) · [Show Report](command:chatroomMonitor.showReport) · [Select Process](command:chatroomMonitor.selectProcess)',
+    `[Open Dashboard](command:${Commands.openDashboard}) · [Show Report](command:${Commands.showReport}) · [Select Process](command:${Commands.selectProcess})`,
   ];
   const aria = `${ariaName}: CPU ${cpu ? Math.round(cpu.value) : 'unknown'} percent, memory ${rss ? formatBytes(rss.value) : 'unknown'}${stale ? ', stale data' : ''}${input.alerts?.length ? `, ${input.alerts.length} active alert${input.alerts.length > 1 ? 's' : ''}` : ''}`;
   return { text, tooltip: lines.join('\n'), ariaLabel: aria, severity, state: stale ? 'stale' : 'live' };

@@ -7,7 +7,7 @@ import { systemClock } from '../core/clock';
 import { Monitor } from '../core/monitor';
 import { ActiveAlertLine } from '../core/statusView';
 import { inertQuickPickText } from '../core/text/inertText';
-import { Commands } from './commandIds';
+import { Commands } from '../shared/commandIds';
 import { Settings, SettingKey, touches } from '../core/settings/settings';
 import { MonitorLog } from './log';
 

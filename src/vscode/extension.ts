@@ -5,7 +5,7 @@ import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { touches } from '../core/settings/settings';
 import { AlertsController, ShownNotification } from './alertsController';
-import { Commands } from './commandIds';
+import { Commands } from '../shared/commandIds';
 import { ALL_SETTINGS, SettingsChange, SettingsReader } from './configuration';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';

@@ -4,7 +4,7 @@ import { renderMarkdown } from '../core/report/markdown';
 import { buildMonitorReport } from '../core/report/monitorReport';
 import { REPORT_WINDOW_IDS, REPORT_WINDOWS, ReportWindowId } from '../shared/vocabulary';
 import { renderJson, ReportOperations } from '../core/report/reportData';
-import { Commands } from './commandIds';
+import { Commands } from '../shared/commandIds';
 import { MonitorLog } from './log';
 
 /** What the command returns: the opened document, and the data behind it (tests, other extensions). */

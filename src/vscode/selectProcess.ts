@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { inertQuickPickText } from '../core/text/inertText';
-import { Commands } from './commandIds';
+import { Commands } from '../shared/commandIds';
 import { SECTION, settingsTarget } from './configuration';
 import { MonitorLog } from './log';
 

@@ -23,7 +23,7 @@ import { inertLogText, inertNotificationText } from '../core/text/inertText';
 import { Settings, settingId, SETTINGS_SECTION } from '../core/settings/settings';
 import { renderOperationsMarkdown } from '../core/report/markdown';
 import { ReportOperations } from '../core/report/reportData';
-import { Commands } from './commandIds';
+import { Commands } from '../shared/commandIds';
 import { MonitorLog } from './log';
 
 const USER: AuditTrigger = { kind: 'user' };

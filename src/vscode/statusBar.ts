@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ActiveAlertLine, buildStatusView, StatusView } from '../core/statusView';
 import { Monitor } from '../core/monitor';
-import { Commands } from './commandIds';
+import { Commands } from '../shared/commandIds';
 
 export interface StatusBarInputs {
   readonly monitor: Monitor;

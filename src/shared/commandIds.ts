@@ -1,4 +1,8 @@
-/** Command ids, in one place; titles and the category live in package.json. */
+/**
+ * Command ids, in one place (src/shared: the core writes command links into Markdown
+ * tooltips too); titles and the category live in package.json. Use `Commands.x`
+ * everywhere, never the string.
+ */
 export const Commands = {
   selectProcess: 'chatroomMonitor.selectProcess',
   openDashboard: 'chatroomMonitor.openDashboard',
