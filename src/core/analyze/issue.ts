@@ -2,7 +2,7 @@
  * What the analyzer tells a developer, in the shape Clinic.js Doctor uses: the
  * category of the problem, the evidence, and what to do now / what to look at next.
  */
-import { SEVERITIES, Severity } from '../../shared/vocabulary';
+import { AlertLevel, HealthStatus, SEVERITIES, Severity } from '../../shared/vocabulary';
 
 export type IssueCategory =
   | 'availability'
@@ -51,7 +51,7 @@ export function severityRank(s: Severity): number {
 
 /** An alert as far as the status needs it (the engine's Alert and the report's ReportAlert fit). */
 export interface StatusAlert {
-  readonly level: 'info' | 'warning' | 'error' | 'critical';
+  readonly level: AlertLevel;
   readonly state: string;
   readonly title: string;
   /** Muted by a critical alert on the same series: that one speaks for it. */
