@@ -1,7 +1,8 @@
 import { CliCommand } from './command';
 import { compareCommand } from './compare';
+import { profileCommand } from './profile';
 import { reportCommand } from './report';
 import { runCliCommand } from './run';
 
 /** Every subcommand, in the order `chatroom-monitor --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [reportCommand, runCliCommand, compareCommand];
+export const COMMANDS: readonly CliCommand[] = [reportCommand, runCliCommand, compareCommand, profileCommand];

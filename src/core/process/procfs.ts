@@ -635,9 +635,13 @@ export async function socketInodesOf(pid: number): Promise<number[]> {
   return inodes;
 }
 
-/** Every LISTEN TCP socket of this network namespace, IPv4 and IPv6. */
-export async function readTcpListeners(): Promise<TcpListener[]> {
-  const texts = await Promise.all(['net/tcp', 'net/tcp6'].map((p) => readProcFile(p).catch(() => '')));
+/**
+ * Every LISTEN TCP socket of this network namespace, IPv4 and IPv6; with a pid, of
+ * that process' namespace (/proc/PID/net).
+ */
+export async function readTcpListeners(pid?: number): Promise<TcpListener[]> {
+  const dir = pid === undefined ? 'net' : `${pid}/net`;
+  const texts = await Promise.all([`${dir}/tcp`, `${dir}/tcp6`].map((p) => readProcFile(p).catch(() => '')));
   return texts.flatMap(parseTcpListeners);
 }
 
