@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../format';
+import { visibleText } from '../text/inertText';
 import type { CpuCapture, HeapCapture } from './capture';
 import type { AllocationSite, HotFunction } from './summary';
 
@@ -27,10 +28,9 @@ export function writeProfileFile(dir: string, c: Capture): string {
   return file;
 }
 
-/** Control characters shown as \u escapes: a name or path prints on one line, as written. */
+/** Watched-side text (function names, paths) for a terminal or plain sentence: controls made visible. */
 export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visibleText(text, 300);
 }
 
 /** The rows of the JSON contract: exactly these fields. */

@@ -11,6 +11,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { captureCpuProfile, captureHeapDiff } from '../../../src/core/profile/capture';
 import { listeningPortsOf, probeInspector } from '../../../src/core/profile/inspector';
+import { parseProfileArgs, runProfile } from '../../../src/cli/profile';
+import os from 'node:os';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const serverJs = path.join(repoRoot, 'examples', 'chat-server', 'server.js');
@@ -139,6 +141,31 @@ describe('captureCpuProfile / captureHeapDiff (the real example server)', functi
       await assertPortClosed(pid, r.port);
     } finally {
       await stopLoad();
+    }
+  });
+
+  it('chatroom-monitor profile --port N --json prints the hotFunctions contract and writes the .cpuprofile', async () => {
+    const { port } = await startServer();
+    const stopLoad = load(port, 'cpu-burn', 2, 2);
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crm-prof-')), 'x.cpuprofile');
+    try {
+      await sleep(1000);
+      const parsed = parseProfileArgs(['--port', String(port), '--duration', '2s', '--out', out, '--json', '--quiet']);
+      assert.ok(parsed.ok);
+      let stdout = '';
+      let stderr = '';
+      const code = await runProfile(parsed.args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      assert.equal(code, 0, stderr);
+      const json = JSON.parse(stdout) as { hotFunctions: Record<string, unknown>[] };
+      assert.ok(json.hotFunctions.length > 0);
+      for (const h of json.hotFunctions) {
+        assert.deepEqual(Object.keys(h), ['function', 'file', 'line', 'selfPercent', 'totalPercent']);
+      }
+      assert.ok(json.hotFunctions.some((h) => h.function === 'burnCpu' && h.file === 'examples/chat-server/faultInjection.js'), JSON.stringify(json.hotFunctions.slice(0, 3)));
+      assert.ok(JSON.parse(fs.readFileSync(out, 'utf8')).nodes.length > 0);
+    } finally {
+      await stopLoad();
+      fs.rmSync(path.dirname(out), { recursive: true, force: true });
     }
   });
 
