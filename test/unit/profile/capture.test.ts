@@ -227,7 +227,8 @@ describe('captureCpuProfile / captureHeapDiff (the real example server)', functi
     setTimeout(() => child.kill('SIGKILL'), 1500);
     const r = await captureCpuProfile({ pid, durationMs: 30_000, log });
     assert.ok(!r.ok);
-    assert.equal(r.message, `Process ${pid} exited during the CPU profile; nothing was written.`);
+    // On a loaded machine the kill may come while the inspector is still being opened.
+    assert.match(r.message, new RegExp(`^Process ${pid} exited (during the CPU profile; nothing was written|while its inspector was being opened; nothing was captured)\\.$`));
     assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0} ms`);
   });
 
