@@ -15,11 +15,13 @@ export interface CliOption {
   /** Placeholder of the value in help ("N", "URL"); string options only. */
   readonly value?: string;
   readonly short?: string;
+  /** The flag may be given more than once (`--log a --log b`); its value is then a string array. */
+  readonly multiple?: boolean;
   /** One line for --help. */
   readonly help: string;
 }
 
-export type CliValues = Readonly<Record<string, string | boolean | undefined>>;
+export type CliValues = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 
 /** Where a command writes: the real streams, or a test's buffers. */
 export interface CliIo {
@@ -66,9 +68,9 @@ export function parseCommandArgs(
   cmd: CliCommand,
   argv: readonly string[],
 ): { ok: true; values: CliValues; positionals: readonly string[] } | { ok: false; message: string } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, o] of Object.entries({ ...cmd.options, help: HELP_OPTION })) {
-    options[name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   }
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: cmd.positionals === true });

@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import { compileAlertRules } from '../core/alerts/defaults';
 import { parseConfig } from '../core/config';
+import { oomSentence, readKernelOomKills } from '../core/logs/kernelLog';
+import { LogWatcher } from '../core/logs/logWatcher';
 import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { renderMarkdown } from '../core/report/markdown';
@@ -28,6 +30,8 @@ export interface ReportArgs {
   readonly failOn?: 'warning' | 'critical';
   readonly out?: string;
   readonly quiet: boolean;
+  /** Log files or globs to follow (`--log`, repeatable). */
+  readonly logs: readonly string[];
 }
 
 /** The flag that stands for each setting the report sets, so sentences name what the user typed. */
@@ -48,7 +52,7 @@ const STATUS_RANK: Record<string, number> = { unknown: 1, healthy: 0, warning: 1
 export const reportCommand: CliCommand = {
   name: 'report',
   summary: 'watch a running server for a while and print its performance report',
-  usage: '(--port N | --pid N | --pattern REGEX) [options]',
+  usage: '(--port N | --pid N | --pattern REGEX | --log FILE) [options]',
   description: 'Watches a running chat server for a while and prints a performance report.',
   options: {
     port: { type: 'string', value: 'N', help: 'the server listens on TCP port N (its /metrics is scraped)' },
@@ -56,6 +60,7 @@ export const reportCommand: CliCommand = {
     pattern: { type: 'string', value: 'REGEX', help: 'watch the process whose command line matches REGEX' },
     name: { type: 'string', value: 'NAME', help: 'name shown in the report' },
     'metrics-url': { type: 'string', value: 'URL', help: 'the server\'s Prometheus endpoint ("" turns scraping off)' },
+    log: { type: 'string', value: 'FILE', multiple: true, help: 'follow this log file or glob like tail -F (repeatable): error groups, frames, line rates' },
     duration: { type: 'string', value: '60s', help: 'how long to watch (like 30s, 5m, 1h30m; default 60s)' },
     interval: { type: 'string', value: 'MS', help: `sample interval in ms (default ${SETTINGS.sampleIntervalMs.default}, min ${SETTINGS.sampleIntervalMs.minimum})` },
     json: { type: 'boolean', help: 'print the JSON form instead of Markdown' },
@@ -92,8 +97,9 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
     }
   }
   const pattern = str('pattern');
-  if (ints.port === undefined && ints.pid === undefined && !pattern) {
-    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX.' };
+  const logs = Array.isArray(v.log) ? (v.log as readonly string[]) : [];
+  if (ints.port === undefined && ints.pid === undefined && !pattern && logs.length === 0) {
+    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE).' };
   }
   const durationMs = duration('--duration', str('duration') ?? '60s', 1000, MAX_DURATION_MS);
   if (typeof durationMs !== 'number') {
@@ -120,6 +126,7 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
       intervalMs: ints.interval ?? SETTINGS.sampleIntervalMs.default,
       json: v.json === true,
       quiet: v.quiet === true,
+      logs,
     },
   };
 }
@@ -156,7 +163,11 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
     return 2;
   }
   const say = (s: string) => !a.quiet && io.stderr(`${PROGRAM}: ${s}\n`);
-  const monitor = new Monitor(createMonitorDeps({ diskPath: process.cwd() }));
+  const deps = createMonitorDeps({ diskPath: process.cwd() });
+  // Logs: frames and files are shown relative to the current directory.
+  const logs = a.logs.length > 0 ? new LogWatcher({ clock: deps.clock, files: a.logs, roots: [process.cwd()], cwd: process.cwd() }) : undefined;
+  logs?.onNote((n) => n.kind !== 'opened' && say(n.message));
+  const monitor = new Monitor(logs ? { ...deps, createSources: (c) => [...deps.createSources(c), logs.tickSource()] } : deps);
   monitor.setAlertRules(compileAlertRules([], true).rules);
   monitor.onLog((e) => say(e.message));
   monitor.configure(config);
@@ -170,12 +181,17 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   const startMs = Date.now();
   say(`watching for ${Math.round(a.durationMs / 1000)} s…`);
   monitor.start();
+  logs?.start();
   while (!stopped && Date.now() - startMs < a.durationMs) {
     await new Promise((r) => setTimeout(r, Math.min(250, a.durationMs)));
   }
   await monitor.stop();
 
-  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now(), undefined, gitState());
+  logs?.poll();
+  const pid = monitor.targetState.kind === 'running' ? monitor.targetState.process.pid : monitor.targetState.kind === 'notRunning' ? monitor.targetState.lastPid : undefined;
+  const watchesServer = a.port !== undefined || a.pid !== undefined || a.pattern !== undefined;
+  const logsReport = logs?.report(Date.now(), process.cwd(), watchesServer ? [oomSentence(readKernelOomKills(), pid)] : []);
+  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now(), undefined, logsReport, gitState());
   const text = a.json ? renderJson(report) : renderMarkdown(report);
   if (a.out) {
     fs.writeFileSync(a.out, text);
@@ -184,6 +200,7 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
   monitor.dispose();
+  logs?.dispose();
   const status = report.analysis.status;
   say(`status: ${status}${report.analysis.reasons.length ? ` — ${report.analysis.reasons.join('; ')}` : ''}`);
   if (a.failOn && (STATUS_RANK[status] ?? 0) >= STATUS_RANK[a.failOn]!) {

@@ -81,6 +81,10 @@ export const Metric = {
   scrapeSamplesDropped: 'scrape_samples_dropped',
   /** Series the store refused in the tick (its series limit was reached); written once it first happens. */
   storeSeriesRefused: 'store_series_refused',
+  /** Log events per second read from the server's logs, by `level` (and `unknown`). */
+  logLinesPerSecond: 'log_lines_per_second',
+  /** Error events per second in the server's logs (level error/fatal or carrying an error). */
+  logErrorsPerSecond: 'log_errors_per_second',
 } as const;
 
 export type OwnMetricName = (typeof Metric)[keyof typeof Metric];

@@ -16,6 +16,7 @@ import { Metric, isOwnMetric } from '../model';
 import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/inertText';
 import { verdictSentence } from '../scrape/promVerdict';
 import { ReportAlert, ReportData, ReportOperations } from './reportData';
+import { LogsReport, topWorkspaceFrame } from '../logs/logReport';
 
 /** The analyzer's own sentences quote series names, so they are inert too, with a longer cap. */
 const PROSE_CHARS = 2000;
@@ -119,7 +120,7 @@ export function renderMarkdown(report: ReportData): string {
   out.push(...statsTable(MACHINE_ROWS.map(([k, label]) => [label, stats.get(k)])));
 
   const known = new Set([...SERVER_ROWS, ...MACHINE_ROWS].map(([k]) => k));
-  const own = a.stats.filter((s) => !known.has(s.key) && !(isOwnMetric(s.name) && Object.keys(s.labels).length === 0));
+  const own = a.stats.filter((s) => !known.has(s.key) && !isOwnMetric(s.name));
   out.push("## The server's own metrics", '');
   if (own.length === 0) {
     out.push('_The server exposes no metrics the monitor could scrape in this window (set chatroomMonitor.metrics.url to its /metrics endpoint)._', '');
@@ -129,6 +130,8 @@ export function renderMarkdown(report: ReportData): string {
   if (a.skippedSeries > 0) {
     out.push(`_${a.skippedSeries} more series were not analysed (too many label combinations)._`, '');
   }
+
+  if (report.logs) out.push(...logsSection(report.logs));
 
   out.push('## Alerts', '');
   out.push('### Active', '');
@@ -333,4 +336,38 @@ function methods(): string[] {
     `- **Rules**: CPU saturation when ≥ ${Thresholds.sustainedShare * 100}% of the last 5 min is at ≥ ${Thresholds.cpuBusyPercent}% of a core (critical at ${Thresholds.cpuCriticalPercent}%); another process when the machine is ≥ ${Thresholds.systemBusyPercent}% busy and the server < ${Thresholds.serverQuietPercent}%; memory leak when RSS rises with R² ≥ ${Thresholds.leakMinR2} over ≥ 5 min by ≥ ${Thresholds.leakMinGrowthShare * 100}% (or reaches its limit within a day) while users and messages do not rise; load-driven latency when r > ${Thresholds.latencyCorrelationR} over ≥ ${Thresholds.latencyCorrelationMinPairs} pairs; event-loop lag median ≥ ${Thresholds.eventLoopLagWarnSeconds * 1000} ms; GC share ≥ ${Thresholds.gcWarnRatio * 100}% (rate of the GC histogram count × its mean = seconds of GC per second); fd leak and disk filling when the forecast is within a day.`,
     '',
   ];
+}
+
+/** The Logs section: line rate, levels, error groups with their top application frame, access figures. */
+function logsSection(logs: LogsReport): string[] {
+  const out = ['## Logs', ''];
+  const levels = Object.entries(logs.levels)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${formatNumber(n)}`)
+    .join(', ');
+  out.push(`${formatNumber(logs.lines)} log ${logs.lines === 1 ? 'event' : 'events'}, ${formatNumber(logs.linesPerSecond)}/s${levels ? ` (${levels})` : ''}.`, '');
+  if (logs.errorGroups.length === 0) {
+    out.push('No error in the logs.', '');
+  } else {
+    out.push('| Error | Count | First seen | Last seen | Where |', '| --- | ---: | --- | --- | --- |');
+    for (const g of logs.errorGroups) {
+      const top = topWorkspaceFrame(g.frames) ?? g.frames[0];
+      const where = top ? inertMarkdownCode(`${top.file}:${top.line}${top.column !== null ? `:${top.column}` : ''}`, INERT_LIMITS.code, true) : '—';
+      const label = `${g.type}: ${g.message}`;
+      out.push(`| ${inertMarkdownCode(label, 200, true)}${g.regression ? ' (back after a restart)' : ''} | ${formatNumber(g.count)} | ${formatTimestamp(Date.parse(g.firstSeen))} | ${formatTimestamp(Date.parse(g.lastSeen))} | ${where} |`);
+    }
+    out.push('');
+  }
+  if (logs.access) {
+    const a = logs.access;
+    const classes = Object.entries(a.statusClasses)
+      .sort()
+      .map(([k, n]) => `${k} ${formatNumber(n)}`)
+      .join(', ');
+    const lat = a.latencyMs ? `; latency p50 ${formatNumber(a.latencyMs.p50)} ms, p95 ${formatNumber(a.latencyMs.p95)} ms, p99 ${formatNumber(a.latencyMs.p99)} ms` : '';
+    out.push(`Access log: ${formatNumber(a.requests)} requests, ${formatNumber(a.requestsPerSecond)}/s (${classes})${lat}.`, '');
+  }
+  for (const n of logs.notes) out.push(`- _${inertMarkdownText(n, PROSE_CHARS)}_`);
+  if (logs.notes.length > 0) out.push('');
+  return out;
 }

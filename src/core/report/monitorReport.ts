@@ -1,4 +1,5 @@
 import { Alert, AlertHistoryEntry } from '../alerts/alert';
+import { LogsReport } from '../logs/logReport';
 import { Monitor } from '../monitor';
 import { REPORT_WINDOWS, ReportWindowId } from '../../shared/vocabulary';
 import { runSamplesFrom } from './runSamples';
@@ -6,7 +7,7 @@ import { buildReport, ReportAlert, ReportData, ReportOperations, reportTargetFro
 
 
 /** One report, the same for the VS Code command and the headless CLI. */
-export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations, vcs?: { commit: string; dirty: boolean }): ReportData {
+export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations, logs?: LogsReport, vcs?: { commit: string; dirty: boolean }): ReportData {
   const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window].ms;
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
@@ -25,6 +26,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
     ...(operations ? { operations } : {}),
     run: runSamplesFrom(monitor.store, fromMs, analysis.window.toMs, vcs),
     ...(verdict ? { prometheusVerdict: verdict } : {}),
+    ...(logs ? { logs } : {}),
   });
 }
 

@@ -6,6 +6,7 @@ import type { VerdictSummary } from '../scrape/promVerdict';
  */
 import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
+import { LogsReport } from '../logs/logReport';
 import { TargetState } from '../model';
 import { RunSamples } from './runSamples';
 import { AlertLevel, ShownAlertState } from '../../shared/vocabulary';
@@ -79,6 +80,8 @@ export interface ReportInput {
   readonly run?: RunSamples;
   /** Prometheus' verdicts on the scrapes of the run, when a metrics body was read. */
   readonly prometheusVerdict?: VerdictSummary;
+  /** Present when logs are watched. */
+  readonly logs?: LogsReport;
 }
 
 export interface ReportData {
@@ -99,6 +102,8 @@ export interface ReportData {
    * it would have rejected, the latest verdict and the latest rejection (line, reason).
    */
   readonly prometheusVerdict?: VerdictSummary;
+  /** Error groups and line rates from the server's logs (when logs are watched). */
+  readonly logs?: LogsReport;
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -138,6 +143,7 @@ export function buildReport(input: ReportInput): ReportData {
     ...(input.operations ? { operations: input.operations } : {}),
     ...(input.run ? { run: input.run } : {}),
     ...(input.prometheusVerdict ? { prometheusVerdict: input.prometheusVerdict } : {}),
+    ...(input.logs ? { logs: input.logs } : {}),
   };
 }
 

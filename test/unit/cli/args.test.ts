@@ -17,7 +17,13 @@ describe('CLI arguments', () => {
   it('parses the documented form', () => {
     const r = parseReportArgs(['--port', '8080', '--duration', '60s', '--json', '--fail-on', 'warning']);
     assert.ok(r.ok);
-    assert.deepEqual(r.args, { port: 8080, durationMs: 60_000, intervalMs: 1000, json: true, quiet: false, failOn: 'warning' });
+    assert.deepEqual(r.args, { port: 8080, durationMs: 60_000, intervalMs: 1000, json: true, quiet: false, failOn: 'warning', logs: [] });
+  });
+
+  it('takes --log more than once, and logs alone are enough to watch', () => {
+    const r = parseReportArgs(['--log', 'a.log', '--log=logs/*.log', '--duration', '2s']);
+    assert.ok(r.ok);
+    assert.deepEqual(r.args.logs, ['a.log', 'logs/*.log']);
   });
 
   it('says what is wrong in one sentence', () => {

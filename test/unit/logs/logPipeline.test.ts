@@ -110,3 +110,22 @@ describe('kernel log: OOM kills', () => {
     assert.match(oomSentence(r, 1), /is not readable here \(ENOENT\)/);
   });
 });
+
+describe('log watcher: series for the store', () => {
+  it('gives log_lines_per_second{level} and log_errors_per_second from the counters each tick', async () => {
+    const { LogWatcher } = await import('../../../src/core/logs/logWatcher');
+    const clock = fakeClock();
+    const w = new LogWatcher({ clock, files: [], roots: ['/ws'] });
+    const src = w.tickSource();
+    const target = { kind: 'unconfigured', message: '' } as const;
+    assert.deepEqual((await src.collect({ nowMs: 0, target })).samples, [], 'no rate before two ticks');
+    w.pipeline.pushLines(['{"level":30,"msg":"a"}', '{"level":30,"msg":"b"}', '{"level":50,"msg":"c"}', 'plain'], 'x');
+    const s = (await src.collect({ nowMs: 2000, target })).samples;
+    const v = (name: string, level?: string) => s.find((x) => x.name === name && (level === undefined || x.labels['level'] === level))?.value;
+    assert.equal(v('log_lines_per_second', 'info'), 1);
+    assert.equal(v('log_lines_per_second', 'error'), 0.5);
+    assert.equal(v('log_lines_per_second', 'unknown'), 0.5);
+    assert.equal(v('log_errors_per_second'), 0.5);
+    w.dispose();
+  });
+});
