@@ -3,6 +3,8 @@
 // another room leaves the previous one.
 
 /** Room and user names: short and plain, because rooms become metric labels. */
+const { resolveMentions } = require('./dist/mentions');
+
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Rooms are label values, so their number is capped to keep the metrics bounded. */
@@ -54,6 +56,16 @@ function createChatRooms() {
     /** @returns {Iterable<object>} the clients in the room (empty when none) */
     membersOf(room) { return rooms.get(room) ?? []; },
     userCount() { return memberships.size; },
+    /** @returns {string[]} the users of the client's room that `text` mentions (@name) */
+    mentionsIn(client, text) {
+      const m = memberships.get(client);
+      const byName = new Map();
+      for (const member of m ? rooms.get(m.room) ?? [] : []) {
+        const mm = memberships.get(member);
+        if (mm) byName.set(mm.user, mm);
+      }
+      return resolveMentions(text, byName);
+    },
     /** @returns {Map<string, number>} users per non-empty room */
     usersByRoom() {
       const out = new Map();

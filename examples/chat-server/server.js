@@ -11,6 +11,7 @@ const http = require('node:http');
 const { WebSocketServer } = require('ws');
 const { createChatMetrics } = require('./chatMetrics');
 const { createChatRooms } = require('./chatRooms');
+const { createLogger } = require('./logger');
 const { createFaultInjection, parseControl } = require('./faultInjection');
 const { parseServerOptions, defaultServerOptions, isLoopbackHost } = require('./serverOptions');
 
@@ -39,6 +40,7 @@ async function startChatServer(overrides = {}) {
   const metrics = createChatMetrics();
   const rooms = createChatRooms();
   const faults = createFaultInjection(options);
+  const log = overrides.logger ?? createLogger(options.logFile);
 
   const httpServer = http.createServer((req, res) => {
     handleHttp(req, res).catch((err) => {
@@ -85,6 +87,7 @@ async function startChatServer(overrides = {}) {
         const { changes, error } = parseControl(body);
         if (error) { sendJson(res, 400, { error }); return; }
         faults.apply(changes);
+        log.info({ control: faults.snapshot() }, 'control changed');
         process.stderr.write(`chat-server: control ${JSON.stringify(faults.snapshot())}\n`);
         sendJson(res, 200, faults.snapshot());
         return;
@@ -135,8 +138,10 @@ async function startChatServer(overrides = {}) {
     }
     faults.burnCpu();
     faults.leak();
+    const mentions = rooms.mentionsIn(ws, msg.text);
     const payload = {
       type: 'chat', room: membership.room, user: membership.user, text: msg.text,
+      ...(mentions.length > 0 ? { mentions } : {}),
       sentAt: typeof msg.sentAt === 'number' ? msg.sentAt : undefined,
     };
     const accepted = faults.persist(() => broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs));
@@ -174,7 +179,15 @@ async function startChatServer(overrides = {}) {
 
   wss.on('connection', (ws) => {
     metrics.connectionOpened();
-    ws.on('message', (raw) => onMessage(ws, raw));
+    ws.on('message', (raw) => {
+      try {
+        onMessage(ws, raw);
+      } catch (err) {
+        // A bug in a handler costs one message, not the server: logged with its stack.
+        log.error({ err }, 'chat handler failed');
+        reject(ws, 'handler', 'The server failed to handle your message.');
+      }
+    });
     ws.on('error', () => metrics.error('socket'));
     ws.on('close', () => {
       if (rooms.leave(ws)) updateOccupancy();
@@ -210,7 +223,8 @@ async function startChatServer(overrides = {}) {
     return closing;
   }
 
-  return { port, url: `http://${hostForUrl}:${port}`, pid: process.pid, close };
+  log.info({ port }, 'chat-server started');
+  return { port, url: `http://${hostForUrl}:${port}`, pid: process.pid, close, log };
 }
 
 function safeSend(ws, obj) {

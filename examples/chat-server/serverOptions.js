@@ -23,6 +23,7 @@ const FLAGS = {
   // WEB_CONCURRENCY is the common convention for "how many worker processes"; the
   // monitor's scale action sets it.
   '--workers': { key: 'workers', env: 'WEB_CONCURRENCY', kind: 'int', min: 1, max: 64 },
+  '--log-file': { key: 'logFile', env: 'CHAT_LOG_FILE', kind: 'string' },
 };
 
 /**
@@ -35,13 +36,14 @@ const FLAGS = {
  * @property {number} leakLimitBytes stop leaking once this many bytes are held.
  * @property {boolean} allowRemote allow a non-loopback host.
  * @property {number} workers worker processes (node:cluster) sharing the port; 1 runs in this process.
+ * @property {string} logFile where the pino JSON log lines go: a file path, or "-" for stdout.
  */
 
 /** @returns {ServerOptions} */
 function defaultServerOptions() {
   return {
     port: 8080, host: '127.0.0.1', cpuWorkMs: 0, leakBytes: 0, latencyMs: 0,
-    leakLimitBytes: DEFAULT_LEAK_LIMIT_BYTES, allowRemote: false, workers: 1,
+    leakLimitBytes: DEFAULT_LEAK_LIMIT_BYTES, allowRemote: false, workers: 1, logFile: '-',
   };
 }
 
@@ -107,7 +109,7 @@ function parseServerOptions(argv, env = {}) {
 }
 
 function usage() {
-  return 'Usage: node examples/chat-server/server.js [--port 8080] [--host 127.0.0.1] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--leak-limit-bytes N] [--allow-remote] [--workers N (or WEB_CONCURRENCY)].';
+  return 'Usage: node examples/chat-server/server.js [--port 8080] [--host 127.0.0.1] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--leak-limit-bytes N] [--allow-remote] [--workers N (or WEB_CONCURRENCY)] [--log-file FILE|- (JSON lines; default stdout)].';
 }
 
 module.exports = { parseServerOptions, defaultServerOptions, isLoopbackHost, LIMITS, DEFAULT_LEAK_LIMIT_BYTES };

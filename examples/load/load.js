@@ -1,6 +1,6 @@
 'use strict';
 // Load generator: simulated chat users on WebSockets, driving one of the
-// scenarios the monitor should recognise (steady, ramp, cpu-burn, leak, flood).
+// scenarios the monitor should recognise (steady, ramp, cpu-burn, leak, flood, errors).
 //
 //   node examples/load/load.js --url ws://127.0.0.1:8080 --scenario cpu-burn --users 20 --rate 5 --duration 60s
 //
@@ -75,6 +75,7 @@ function probe(url) {
  * @property {number} sent
  * @property {number} received
  * @property {number} skipped messages not sent because the socket was backed up
+ * @property {number} triggeredErrors messages sent that make the server throw (the errors scenario)
  * @property {number} errors connectionErrors + serverErrors + disconnects
  * @property {number} connectionErrors
  * @property {number} serverErrors `{type:'error'}` replies from the server
@@ -98,7 +99,7 @@ async function runLoad(input = {}) {
   for (const w of warnings) log(`load: warning: ${w}`);
   const empty = {
     ok: false, warnings, scenario: input.scenario ?? 'steady', aborted: false, elapsedMs: 0, peakUsers: 0,
-    sent: 0, received: 0, skipped: 0, errors: 0, connectionErrors: 0, serverErrors: 0, disconnects: 0,
+    sent: 0, received: 0, skipped: 0, errors: 0, connectionErrors: 0, serverErrors: 0, disconnects: 0, triggeredErrors: 0,
     sentPerSecond: 0, latencyMs: { count: 0, p50: null, p95: null, p99: null, max: null }, control: {}, intervals: [],
   };
   if (error) return { ...empty, error };
@@ -130,7 +131,7 @@ async function runLoad(input = {}) {
     }
   }
 
-  const totals = { sent: 0, received: 0, skipped: 0, connectionErrors: 0, serverErrors: 0, disconnects: 0 };
+  const totals = { sent: 0, received: 0, skipped: 0, connectionErrors: 0, serverErrors: 0, disconnects: 0, triggeredErrors: 0 };
   const interval = { sent: 0, received: 0, errors: 0 };
   const overall = new LatencyReservoir(50_000);
   const recent = new LatencyReservoir(20_000);
@@ -209,9 +210,10 @@ async function runLoad(input = {}) {
         if (user.ws.bufferedAmount > MAX_BUFFERED_BYTES) { totals.skipped++; continue; }
         seq++;
         user.ws.send(JSON.stringify({
-          type: 'chat', room: user.room, text: `message ${seq} from ${user.name}: the quick brown fox`, sentAt: nowMs(),
+          type: 'chat', room: user.room, text: `message ${seq} from ${user.name}: the quick brown fox${options.mention ? ` @${options.mention}` : ''}`, sentAt: nowMs(),
         }));
         totals.sent++;
+        if (options.mention) totals.triggeredErrors++;
         interval.sent++;
       }
     }

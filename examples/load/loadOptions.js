@@ -13,7 +13,7 @@ const BOUNDS = Object.freeze({
   maxRooms: 100,
 });
 
-const SCENARIOS = ['steady', 'ramp', 'cpu-burn', 'leak', 'flood'];
+const SCENARIOS = ['steady', 'ramp', 'cpu-burn', 'leak', 'flood', 'errors'];
 
 /**
  * What each scenario asks of the server through POST /control, and its defaults.
@@ -28,6 +28,10 @@ const SCENARIO_DEFAULTS = Object.freeze({
   'cpu-burn': { users: 20, rate: 5, control: { cpuWorkMs: 8 } },
   leak: { users: 10, rate: 1, control: { leakBytes: 200_000 } },
   flood: { users: 50, rate: 20, control: { latencyMs: 2 } },
+  // Every message mentions @nobody, who is in no room: the server's mention lookup
+  // (examples/chat-server/src/mentions.ts, via chatRooms.js and server.js) throws a
+  // real TypeError, logged with its stack — one error per message sent.
+  errors: { users: 5, rate: 1, control: {}, mention: 'nobody' },
 });
 
 /**
@@ -75,7 +79,7 @@ function isNonNegative(n) { return typeof n === 'number' && Number.isFinite(n) &
 /**
  * @typedef {object} LoadOptions
  * @property {string} url ws://127.0.0.1:PORT of the chat server
- * @property {string} scenario steady | ramp | cpu-burn | leak | flood
+ * @property {string} scenario steady | ramp | cpu-burn | leak | flood | errors
  * @property {number} users simulated users (peak, for ramp)
  * @property {number} rate chat messages per second per user
  * @property {number} durationMs
@@ -139,11 +143,12 @@ function normalizeLoadOptions(input = {}) {
   const reportIntervalMs = input.reportIntervalMs ?? parseDurationMs(input.reportEvery ?? '5s');
   if (!isNonNegative(reportIntervalMs) || reportIntervalMs < 100) return fail('--report-every must be at least 100ms, e.g. 5s.');
 
-  return { options: { url, scenario, users, rate, durationMs, rooms, control, reportIntervalMs }, warnings };
+  const mention = defaults.mention;
+  return { options: { url, scenario, users, rate, durationMs, rooms, control, reportIntervalMs, ...(mention ? { mention } : {}) }, warnings };
 }
 
 function usage() {
-  return 'Usage: node examples/load/load.js --url ws://127.0.0.1:8080 --scenario steady|ramp|cpu-burn|leak|flood --users N --rate MSGS_PER_SEC_PER_USER --duration 60s [--rooms 3] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--report-every 5s].';
+  return 'Usage: node examples/load/load.js --url ws://127.0.0.1:8080 --scenario steady|ramp|cpu-burn|leak|flood|errors --users N --rate MSGS_PER_SEC_PER_USER --duration 60s [--rooms 3] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--report-every 5s].';
 }
 
 module.exports = { normalizeLoadOptions, parseLoadArgs, parseDurationMs, BOUNDS, SCENARIOS, SCENARIO_DEFAULTS };
