@@ -26,6 +26,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   analyzerDay: async () => (await import('./analyzerDay')).run,
   activation: async () => (await import('./activation')).run,
   bundleSizes: async () => (await import('./bundleSizes')).run,
+  logIngest: async () => (await import('./logIngest')).run,
 };
 
 /** What a benchmark process writes: its rows, or the sentence saying why it failed. */

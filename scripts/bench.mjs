@@ -45,6 +45,7 @@ const BENCHMARKS = [
   { id: 'dashboard' },
   { id: 'activation' },
   { id: 'bundleSizes' },
+  { id: 'logIngest', node: ['--expose-gc'] },
 ];
 const BENCH_TIMEOUT_MS = 240_000;
 

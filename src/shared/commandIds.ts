@@ -19,4 +19,6 @@ export const Commands = {
   showAuditLog: 'chatroomMonitor.showAuditLog',
   undoLastAction: 'chatroomMonitor.undoLastAction',
   allowAutomaticActions: 'chatroomMonitor.allowAutomaticActions',
+  dismissRuntimeErrors: 'chatroomMonitor.dismissRuntimeErrors',
+  openErrorFrame: 'chatroomMonitor.openErrorFrame',
 } as const;

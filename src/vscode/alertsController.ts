@@ -85,6 +85,13 @@ export class AlertsController implements vscode.Disposable {
     }
   }
 
+  /** A notification from another part (a new error group in the logs), through the same throttle. */
+  offer(n: AlertNotification): void {
+    if (this.throttle.offer(n) === 'show') {
+      this.show(n);
+    }
+  }
+
   private onTransition(t: AlertTransition): void {
     if (t.to === 'firing' && t.from !== 'firing') {
       this.log.warn(`Alert firing: ${t.alert.title} — ${t.alert.message}`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Event } from '../core/events';
+import { LogsReport } from '../core/logs/logReport';
 import { Snapshot, TargetState } from '../core/model';
 import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
@@ -12,6 +13,7 @@ import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
 import { forecastSentence } from './forecastSentence';
 import { HistoryController } from './historyController';
 import { MonitorLog } from './log';
+import { LogsController } from './logsController';
 import { registerReportCommand } from './reportCommand';
 import { registerSelectProcess } from './selectProcess';
 import { ServerController } from './serverController';
@@ -41,6 +43,10 @@ export interface ChatroomMonitorApi {
   };
   /** Where the history on disk is, how large, and how many ticks this session restored from it. */
   history(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number };
+  /** The logs side: error groups as in the report (undefined when no log file is configured). */
+  logsReport(): LogsReport | undefined;
+  /** Recomputes the Problems entries now. */
+  refreshProblems(): void;
 }
 
 let monitor: Monitor | undefined;
@@ -54,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const deps = createMonitorDeps({ diskPath: workspaceFolder ?? process.cwd() });
-  const m = new Monitor(deps);
+  // The logs controller's tick source reads whichever log files are configured (none: no samples).
+  const logsSource: { current?: LogsController['tickSource'] } = {};
+  const m = new Monitor({ ...deps, createSources: (c) => [...deps.createSources(c), ...(logsSource.current ? [logsSource.current] : [])] });
   monitor = m;
   context.subscriptions.push(m);
   context.subscriptions.push({ dispose: m.onLog((e) => log[e.level](e.message)).dispose });
@@ -65,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
   context.subscriptions.push(settings, alerts);
+  const logs = new LogsController(log, (n) => alerts.offer(n), () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  logsSource.current = logs.tickSource;
+  context.subscriptions.push(logs);
 
   let configProblems: readonly string[] = [];
   const statusBar = new StatusBarController({
@@ -119,6 +130,10 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     if (touches(changed, 'history')) {
       history.apply(parsed.settings);
     }
+    if (touches(changed, 'logs')) {
+      const files = parsed.settings['logs.files'].filter((f): f is string => typeof f === 'string' && f.trim() !== '');
+      logs.applySettings({ files }).catch((err: unknown) => log.error(`Log files could not be followed: ${err instanceof Error ? err.message : String(err)}`));
+    }
     if (touches(changed, 'collection')) {
       // Before the first tick only (a no-op afterwards): the store then starts with the last session's window.
       history.restoreOnce(parsed.settings['history.minutes'] * 60_000, Date.now());
@@ -131,7 +146,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
-    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs)),
+    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs), (nowMs) => logs.report(nowMs)),
     vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );
@@ -154,6 +169,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       messages: () => serverController.shownMessages(),
     },
     history: () => history.status(),
+    logsReport: () => logs.report(Date.now()),
+    refreshProblems: () => logs.refresh(),
   };
 }
 

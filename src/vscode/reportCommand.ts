@@ -1,3 +1,4 @@
+import { LogsReport } from '../core/logs/logReport';
 import * as vscode from 'vscode';
 import { Monitor } from '../core/monitor';
 import { renderMarkdown } from '../core/report/markdown';
@@ -19,7 +20,7 @@ export interface ReportResult {
  * Markdown document (the user saves it where they like) and offers the JSON form.
  * A window id argument skips the question (notification actions, tests).
  */
-export function registerReportCommand(monitor: Monitor, log: MonitorLog, defaultWindow: () => ReportWindowId, operations?: (fromMs: number) => ReportOperations | undefined): vscode.Disposable {
+export function registerReportCommand(monitor: Monitor, log: MonitorLog, defaultWindow: () => ReportWindowId, operations?: (fromMs: number) => ReportOperations | undefined, logsReport: (nowMs: number) => LogsReport | undefined = () => undefined): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.showReport, async (windowArg?: string): Promise<ReportResult | undefined> => {
     let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
     if (!window) {
@@ -35,7 +36,7 @@ export function registerReportCommand(monitor: Monitor, log: MonitorLog, default
     const t0 = performance.now();
     const nowMs = Date.now();
     const windowMs = REPORT_WINDOWS[window].ms;
-    const report = buildMonitorReport(monitor, window, nowMs, operations?.(windowMs === 'all' ? 0 : nowMs - windowMs));
+    const report = buildMonitorReport(monitor, window, nowMs, operations?.(windowMs === 'all' ? 0 : nowMs - windowMs), logsReport(nowMs));
     const markdown = renderMarkdown(report);
     const json = renderJson(report);
     log.info(`Report (${REPORT_WINDOWS[window].label.toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);

@@ -94,6 +94,19 @@ export function defaultRules(): AlertRuleConfig[] {
       title: 'Slow message delivery',
       message: '95% of messages are delivered within {{value}}, above the {{threshold}} target.',
     },
+    {
+      // Only when log files are followed (chatroomMonitor.logs.files): errors the
+      // server logs (level error/fatal, or an event carrying an error/stack).
+      id: 'log-error-rate',
+      metric: Metric.logErrorsPerSecond,
+      op: '>',
+      threshold: 1,
+      clearThreshold: 0.5,
+      for: '30s',
+      level: 'warning',
+      title: 'Errors in the server logs',
+      message: 'The server has logged more than {{threshold}} errors per second for {{for}} ({{value}} now); the error groups are in Problems and in the report.',
+    },
   ];
 }
 

@@ -10,7 +10,7 @@ import { ACTION_DEFAULTS, ACTION_KINDS, ACTION_MODES } from './ruleActions';
  * levels, operators and duration grammar so the two cannot disagree.
  */
 
-const BUILT_IN_IDS = '`process-cpu-warning`, `process-cpu-critical`, `system-memory-warning`, `system-memory-critical`, `system-disk-warning`, `target-down`, `message-latency-p95`';
+const BUILT_IN_IDS = '`process-cpu-warning`, `process-cpu-critical`, `system-memory-warning`, `system-memory-critical`, `system-disk-warning`, `target-down`, `message-latency-p95`, `log-error-rate`';
 const METRIC_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
 
 const duration = (markdownDescription: string) => ({ type: ['string', 'number'], pattern: DURATION_PATTERN, markdownDescription });

@@ -20,7 +20,7 @@ import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vo
 export const SETTINGS_SECTION = 'chatroomMonitor';
 
 /** Which part of the monitor a setting reconfigures (the change event is routed by it). */
-export type SettingPart = 'collection' | 'history' | 'alerts' | 'notifications' | 'report' | 'server';
+export type SettingPart = 'collection' | 'history' | 'alerts' | 'notifications' | 'report' | 'server' | 'logs';
 
 type JsonType = 'integer' | 'number' | 'string' | 'boolean' | 'array' | 'object';
 
@@ -195,7 +195,7 @@ export const SETTINGS = {
     order: 20,
     part: 'alerts',
     markdownDescription:
-      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), message latency p95 above 500 ms (when the server exposes it). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
+      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), message latency p95 above 500 ms (when the server exposes it), more than 1 error per second in the server\'s logs for 30 s (when `#chatroomMonitor.logs.files#` is set). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
   },
   'alerts.rules': {
     type: 'array',
@@ -302,6 +302,16 @@ export const SETTINGS = {
     part: 'server',
     markdownDescription:
       'After this many unstable restarts within 5 minutes the server is left stopped and one critical alert names the crash loop, the exit codes and the last stderr lines.',
+  },
+  'logs.files': {
+    type: 'array',
+    default: [],
+    items: { type: 'string', minLength: 1 },
+    invalid: 'must be a list of file paths or globs; no log file is followed',
+    order: 50,
+    part: 'logs',
+    markdownDescription:
+      'The server\'s **log files**, followed like `tail -F` (rotation, truncation and files that appear later are handled; reading starts at the end with a 64 KiB look-back). Paths or globs in the file name (`logs/*.log`), relative to the workspace folder. JSON lines (pino, winston, bunyan, Python), logfmt, access logs and plain text are read; errors are grouped and shown in **Problems** at the line of your code that threw.',
   },
 } as const satisfies Record<string, SettingDecl>;
 

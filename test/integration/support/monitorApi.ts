@@ -24,6 +24,10 @@ export interface ChatroomMonitorApi {
   notifications(): readonly { level: string; text: string; atMs: number }[];
   /** True while the dashboard panel is open. */
   dashboardOpen(): boolean;
+  /** Error groups and line rates from the followed log files (undefined when none is set). */
+  logsReport(): { linesPerSecond: number; errorGroups: { id: string; count: number; type: string; message: string; frames: { file: string; line: number; column: number | null; inWorkspace: boolean }[] }[] } | undefined;
+  /** Recomputes the Problems entries now. */
+  refreshProblems(): void;
 }
 
 /** The extension, activated; fails the test with a sentence when it is missing. */

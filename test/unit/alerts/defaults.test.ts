@@ -16,6 +16,7 @@ describe('default alert rules', () => {
       `system-disk-warning ${Metric.systemDiskPercent} > 90 warning for 60000ms`,
       `target-down ${Metric.targetUp} == 0 error for 5000ms`,
       'message-latency-p95 chat_message_latency_seconds_p95 > 0.5 warning for 60000ms',
+      `log-error-rate ${Metric.logErrorsPerSecond} > 1 warning for 30000ms`,
     ]);
     assert.ok(rules.filter((r) => r.op === '>').every((r) => r.clearThreshold !== undefined && r.clearThreshold < r.threshold));
   });
