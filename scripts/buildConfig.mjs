@@ -10,6 +10,8 @@ const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warnin
 
 export const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 export const cliBuild = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } };
+// The log watcher (parsers, source maps) beside the extension, loaded only when a log file is configured.
+export const logsBuild = { ...common, entryPoints: ['src/core/logs/logWatcher.ts'], outfile: 'dist/logs.js', platform: 'node', format: 'cjs', target: 'node20' };
 export const webviewBuild = { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' };
 
 /** Files the webview needs from node_modules (uPlot's stylesheet, the codicon font), as [source, destination]. */

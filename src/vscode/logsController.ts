@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { AlertNotification } from '../core/alerts/notificationThrottle';
@@ -62,7 +63,7 @@ export class LogsController implements vscode.Disposable {
     const gen = ++this.generation;
     this.stopWatcher();
     if (s.files.length === 0) return;
-    const { LogWatcher } = await import('../core/logs/logWatcher');
+    const { LogWatcher } = await Promise.resolve(loadLogsModule());
     if (gen !== this.generation) return; // settings changed again while loading
     const roots = this.roots();
     const w = new LogWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, files: s.files, roots, ...(roots[0] ? { cwd: roots[0] } : {}) });
@@ -158,6 +159,21 @@ export class LogsController implements vscode.Disposable {
     this.stopWatcher();
     this.subscriptions.forEach((s) => s.dispose());
   }
+}
+
+type LogsModule = typeof import('../core/logs/logWatcher');
+
+/**
+ * The log watcher is its own bundle (dist/logs.js beside dist/extension.js), so its
+ * parsers and the source-map library load only when a log file is configured; from
+ * compiled sources (tests) it is the module itself. Both paths are computed, so the
+ * extension bundle does not inline it.
+ */
+function loadLogsModule(): LogsModule {
+  const bundled = path.join(__dirname, 'logs.js');
+  const target = fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', 'core', 'logs', 'logWatcher');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(target) as LogsModule;
 }
 
 function diagnosticMessage(g: ErrorGroup): string {
