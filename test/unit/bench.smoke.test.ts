@@ -52,6 +52,10 @@ const EXPECTED_ROWS = [
   'activation.firstSample',
   'bundle.extension',
   'bundle.webview',
+  'logs.ingest.json',
+  'logs.ingest.file',
+  'logs.memoryPerKeptLine',
+  'logs.childProcesses',
 ];
 
 /** Rows that may be skipped on a machine without the tool they compare against. */
