@@ -83,8 +83,12 @@ export class Workbench {
 
   /** The extension's contributed commands, from its package.json (never a hard-coded list). */
   contributedCommands(): { command: string; title: string; category?: string }[] {
-    const manifest = JSON.parse(fs.readFileSync(this.env.manifestPath, 'utf8')) as { contributes?: { commands?: { command: string; title: string; category?: string }[] } };
-    return manifest.contributes?.commands ?? [];
+    const manifest = JSON.parse(fs.readFileSync(this.env.manifestPath, 'utf8')) as {
+      contributes?: { commands?: { command: string; title: string; category?: string }[]; menus?: { commandPalette?: { command: string; when?: string }[] } };
+    };
+    // Commands the manifest hides from the palette (`when: "false"`: internal ones that take arguments) are not for people to find there.
+    const hidden = new Set((manifest.contributes?.menus?.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
+    return (manifest.contributes?.commands ?? []).filter((c) => !hidden.has(c.command));
   }
 
   /** Status bar items whose text matches `pattern`. */
