@@ -125,7 +125,8 @@ export const checks: E2eCheck[] = [
         clicked += await clickForeign(wb, toastScope);
 
         // Status bar item: name cut, CPU and memory visible, only its own icon.
-        const item = wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /⟨U\+202E⟩/ }).first();
+        // The hostile argv[0] is cut to 32 characters, so find the monitor's item by its CPU · memory figures.
+        const item = wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /%\s*·\s*[\d.]+\s*(Ki|Mi|Gi)?B/ }).first();
         await item.waitFor({ timeout: 20000 });
         const itemText = (await item.innerText()).replace(/\s+/g, ' ').trim();
         console.log(`    status bar item: "${itemText}"`);
