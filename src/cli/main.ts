@@ -3,7 +3,7 @@
  *   chatroom-monitor report --port 8080 --duration 60s [--json] [--fail-on warning|critical]
  *   chatroom-monitor run [--min-uptime 1s] [--max-restarts 10] [--audit FILE] [--report FILE] -- CMD ARGS…
  * Each subcommand lives in its own file as a CliCommand (see command.ts); add new
- * ones (run, profile, compare, history) to COMMANDS in commands.ts.
+ * ones to COMMANDS in commands.ts.
  * Exit codes: 0 ok, 1 the status reached --fail-on, 2 bad arguments or settings.
  */
 import { PROGRAM, runCli } from './command';

@@ -46,6 +46,8 @@ export class HistoryController implements vscode.Disposable {
         retentionMs: settings['history.retentionDays'] * DAY_MS,
         maxBytes: settings['history.maxDiskMb'] * 1024 * 1024,
       });
+      // Named once, so `chatroom-monitor history export --store DIR` can be pointed at it.
+      this.log.info(`History on disk: ${this.recorder.dir}`);
       for (const p of this.recorder.recovery.problems) {
         this.log.warn(`History recovered after an unclean stop: ${p}`);
       }

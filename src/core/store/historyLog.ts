@@ -44,6 +44,11 @@ export interface HistoryOptions {
   readonly retentionMs?: number;
   /** Oldest segments are deleted while all of them together exceed this. */
   readonly maxBytes?: number;
+  /**
+   * Reads without changing a byte: no torn tail cut off, no retention, no writes.
+   * For readers beside a live writer (the CLI's `history export` while VS Code records).
+   */
+  readonly readOnly?: boolean;
 }
 
 export const HISTORY_DEFAULTS = {
@@ -52,6 +57,7 @@ export const HISTORY_DEFAULTS = {
   syncIntervalMs: 10_000,
   retentionMs: 7 * 24 * 3600_000,
   maxBytes: 256 * 1024 * 1024,
+  readOnly: false,
 } as const;
 
 export interface SeriesHistory {
@@ -113,15 +119,25 @@ export class HistoryLog {
 
   /** Opens (creating) the history in `dir`, recovering what a crash left. */
   static open(dir: string, options: HistoryOptions = {}, now: () => number = Date.now): { log: HistoryLog; recovery: RecoveryReport } {
-    fs.mkdirSync(dir, { recursive: true });
+    if (!options.readOnly) {
+      fs.mkdirSync(dir, { recursive: true });
+    }
     const log = new HistoryLog(dir, options, now);
     const recovery = log.recover();
-    log.applyRetention();
+    if (!log.opts.readOnly) {
+      log.applyRetention();
+    }
     return { log, recovery };
   }
 
   get bytesOnDisk(): number {
     return this.segments.reduce((s, g) => s + g.bytes, 0);
+  }
+
+  /** The newest time written (a sample or an event), -Infinity when the history is empty. */
+  get newestTimeMs(): number {
+    const head = this.headTimes[this.headTimes.length - 1] ?? Number.NEGATIVE_INFINITY;
+    return this.segments.reduce((m, g) => (g.bytes > MAGIC.length ? Math.max(m, g.maxTimeMs) : m), head);
   }
 
   /** Adds one tick's samples. Writes a block when the head holds `blockTicks` ticks. */
@@ -291,6 +307,9 @@ export class HistoryLog {
     if (this.closed) {
       throw new Error('the history log is closed');
     }
+    if (this.opts.readOnly) {
+      throw new Error('the history log was opened read-only');
+    }
   }
 
   private defOf(name: string, labels: Labels): SeriesDef {
@@ -382,12 +401,17 @@ export class HistoryLog {
       });
       if (result.validBytes < result.fileBytes) {
         truncated += result.fileBytes - result.validBytes;
-        problems.push(`${name}: ${result.problem ?? 'a torn record'} at byte ${result.validBytes}; the ${result.fileBytes - result.validBytes} bytes after it were cut off.`);
+        const after = this.opts.readOnly ? 'are not read (the file is left as it is)' : 'were cut off';
+        problems.push(`${name}: ${result.problem ?? 'a torn record'} at byte ${result.validBytes}; the ${result.fileBytes - result.validBytes} bytes after it ${after}.`);
         if (result.validBytes < MAGIC.length) {
-          fs.rmSync(file, { force: true });
+          if (!this.opts.readOnly) {
+            fs.rmSync(file, { force: true });
+          }
           continue;
         }
-        fs.truncateSync(file, result.validBytes);
+        if (!this.opts.readOnly) {
+          fs.truncateSync(file, result.validBytes);
+        }
       }
       seg.bytes = result.validBytes;
       if (!Number.isFinite(seg.minTimeMs)) {
