@@ -9,6 +9,7 @@
  */
 import { Metric } from './model';
 import { SeriesInfo, SeriesStore } from './store/seriesStore';
+import { inferUnit, Unit } from './units';
 
 /** `x` seconds since the epoch, ascending; `y[i]` is series `keys[i]`, `null` where it has no sample. */
 export interface ChartColumns {
@@ -91,7 +92,6 @@ export function buildColumns(store: SeriesStore, keys: readonly string[], opts: 
   return { x, keys: [...keys], y };
 }
 
-export type ChartUnit = 'percent' | 'bytes' | 'bytesPerSecond' | 'perSecond' | 'seconds' | 'ratio' | 'count';
 export type ChartPlacement = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'server' | 'none';
 export type ChartTileRole = 'cpu' | 'memory' | 'activeUsers' | 'messagesPerSecond' | 'latencyP95' | 'errorRate';
 
@@ -100,32 +100,9 @@ export interface ChartSeries {
   key: string;
   name: string;
   labels: Record<string, string>;
-  unit: ChartUnit;
+  unit: Unit;
   chart: ChartPlacement;
   role?: ChartTileRole;
-}
-
-/** The unit a Prometheus-style name carries in its suffix. */
-export function unitOfName(name: string): ChartUnit {
-  if (name.endsWith('_bytes_per_second')) {
-    return 'bytesPerSecond';
-  }
-  if (name.endsWith('_per_second')) {
-    return 'perSecond';
-  }
-  if (name.endsWith('_bytes')) {
-    return 'bytes';
-  }
-  if (name.endsWith('_percent')) {
-    return 'percent';
-  }
-  if (name.endsWith('_ratio')) {
-    return 'ratio';
-  }
-  if (/_seconds(_p\d+|_mean)?$/.test(name)) {
-    return 'seconds';
-  }
-  return 'count';
 }
 
 const FIXED_CHARTS: Readonly<Record<string, ChartPlacement>> = {
@@ -195,7 +172,7 @@ export function describeSeries(infos: readonly SeriesInfo[], maxSeries = 500): C
     key: i.key,
     name: i.name,
     labels: { ...i.labels },
-    unit: unitOfName(i.name),
+    unit: inferUnit(i.name),
     chart: chartOfName(i.name),
   }));
   const byRole = new Map<ChartTileRole, ChartSeries>();

@@ -128,35 +128,6 @@ export function formatRate(perSecond: number, unit: 'count' | 'bytes' = 'count')
   return unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${formatNumber(perSecond)}/s`;
 }
 
-/**
- * Formats a value by the unit its Prometheus-style name carries
- * (`_bytes`, `_percent`, `_seconds`, `_per_second`, `_ratio`); plain numbers otherwise.
- */
-export function formatByUnit(name: string, value: number): string {
-  if (name.endsWith('_bytes_per_second')) {
-    return formatRate(value, 'bytes');
-  }
-  if (name.endsWith('_per_second')) {
-    return formatRate(value);
-  }
-  if (name.endsWith('_bytes')) {
-    return formatBytes(value);
-  }
-  if (name.endsWith('_percent')) {
-    return formatPercent(value);
-  }
-  if (name.endsWith('_ratio')) {
-    return formatRatio(value);
-  }
-  if (name.includes('uptime_seconds')) {
-    return formatDuration(value * 1000);
-  }
-  if (name.endsWith('_seconds') || /_seconds_p\d+$/.test(name) || name.endsWith('_seconds_mean')) {
-    return formatSeconds(value);
-  }
-  return formatNumber(value);
-}
-
 /** An ISO-8601 UTC timestamp without milliseconds: `2026-01-01T10:00:00Z`. */
 export function formatTimestamp(ms: number): string {
   if (!Number.isFinite(ms)) {

@@ -7,7 +7,7 @@
  *
  * No `vscode`, no DOM: both bundles import this file.
  */
-import { ALERT_LEVELS, AlertLevel, HEALTH_STATUSES, HealthStatus, SEVERITIES, Severity, SHOWN_ALERT_STATES, ShownAlertState } from './vocabulary';
+import { ALERT_LEVELS, AlertLevel, HEALTH_STATUSES, HealthStatus, SEVERITIES, Severity, SHOWN_ALERT_STATES, ShownAlertState, Unit, UNITS } from './vocabulary';
 
 // ---------------------------------------------------------------------------
 // Ranges
@@ -50,9 +50,6 @@ export interface HeaderDto {
   message?: string;
 }
 
-/** How a series' values read; chosen by the host from the unit in the metric name. */
-export type SeriesUnit = 'percent' | 'bytes' | 'bytesPerSecond' | 'perSecond' | 'seconds' | 'ratio' | 'count';
-
 /**
  * Which fixed chart draws a series. `server` series are offered in the picker of
  * the server-metrics chart; `none` series are not charted (target_up, scrape_up…).
@@ -70,7 +67,7 @@ export interface SeriesDto {
   key: string;
   name: string;
   labels: Record<string, string>;
-  unit: SeriesUnit;
+  unit: Unit;
   chart: ChartId;
   role?: TileRole;
   help?: string;
@@ -273,7 +270,6 @@ function describe(v: unknown): string {
 }
 
 const STATES: readonly TargetStateKind[] = ['running', 'notRunning', 'unconfigured', 'stale'];
-const UNITS: readonly SeriesUnit[] = ['percent', 'bytes', 'bytesPerSecond', 'perSecond', 'seconds', 'ratio', 'count'];
 const CHARTS: readonly ChartId[] = ['processCpu', 'processMemory', 'systemUsage', 'systemNetwork', 'server', 'none'];
 
 function checkHeader(h: unknown): Problem {

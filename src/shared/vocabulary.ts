@@ -24,6 +24,13 @@ export type AlertState = 'inactive' | ShownAlertState;
 export const HEALTH_STATUSES = ['healthy', 'warning', 'critical', 'unknown'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
+/**
+ * Every unit a series can have; `count` is a plain number (users, connections).
+ * Inference from names and `# UNIT` metadata, and the one formatter: src/core/units.ts.
+ */
+export const UNITS = ['percent', 'bytes', 'bytesPerSecond', 'perSecond', 'seconds', 'ratio', 'count'] as const;
+export type Unit = (typeof UNITS)[number];
+
 /** How bad an analyzer issue is. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];

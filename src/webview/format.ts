@@ -1,32 +1,10 @@
 /**
- * Values as people read them, by the unit the host gave the series. The figures
- * come from the core formatter so the page, the status bar and the report agree.
+ * Words and times for the page. Values by unit: formatValue in src/core/units.ts
+ * (one formatter for the page, the status bar, alerts and the report).
  */
 import { visibleText } from '../core/text/inertText';
-import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatRatio, formatSeconds } from '../core/format';
-import { RangeId, SeriesUnit } from '../shared/protocol';
-
-export function formatValue(unit: SeriesUnit, value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) {
-    return '—';
-  }
-  switch (unit) {
-    case 'percent':
-      return formatPercent(value);
-    case 'bytes':
-      return formatBytes(value);
-    case 'bytesPerSecond':
-      return formatRate(value, 'bytes');
-    case 'perSecond':
-      return formatRate(value);
-    case 'seconds':
-      return formatSeconds(value);
-    case 'ratio':
-      return formatRatio(value);
-    case 'count':
-      return formatNumber(value);
-  }
-}
+import { formatDuration } from '../core/format';
+import { RangeId } from '../shared/protocol';
 
 export function formatUptime(seconds: number): string {
   return formatDuration(seconds * 1000);

@@ -1,7 +1,7 @@
 /** Key figures at the top: one tile per role the server provides, each with a sparkline. */
 import { SeriesDto, TILE_ROLES, TileRole } from '../shared/protocol';
 import { h, replaceChildren } from './dom';
-import { formatValue } from './format';
+import { formatValue } from '../core/units';
 import { SeriesData } from './seriesData';
 import { CssSize, drawSparkline } from './sparkline';
 import { Palette } from './theme';
@@ -76,7 +76,7 @@ export class TilesView {
       drawSparkline(t.canvas, data.column(t.series.key), t.color, t.size);
     }
     for (const t of this.tiles) {
-      const text = formatValue(t.series.unit, data.latest(t.series.key));
+      const text = formatValue(data.latest(t.series.key), t.series.unit);
       if (t.value.textContent !== text) {
         t.value.textContent = text;
       }

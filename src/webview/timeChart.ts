@@ -4,9 +4,11 @@
  * across charts), and a text summary for screen readers.
  */
 import uPlot from 'uplot';
-import { MarkerDto, RangeId, SeriesUnit } from '../shared/protocol';
+import { MarkerDto, RangeId } from '../shared/protocol';
+import { Unit } from '../shared/vocabulary';
 import { h } from './dom';
-import { formatValue, rangeWords } from './format';
+import { formatValue } from '../core/units';
+import { rangeWords } from './format';
 import { Palette } from './theme';
 import { Column } from './seriesData';
 
@@ -14,7 +16,7 @@ export interface ChartSeriesSpec {
   key: string;
   /** Legend label (server text; uPlot sets it with textContent). */
   label: string;
-  unit: SeriesUnit;
+  unit: Unit;
 }
 
 export interface TimeChartOptions {
@@ -67,14 +69,14 @@ export class TimeChart {
       scales[unit] = { range: (_u, min, max) => niceRange(min, max, unit) };
     }
     const p = o.palette;
-    const axis = (unit: SeriesUnit, side: 1 | 3, grid: boolean): uPlot.Axis => ({
+    const axis = (unit: Unit, side: 1 | 3, grid: boolean): uPlot.Axis => ({
       scale: unit,
       side,
       stroke: p.muted,
       grid: { show: grid, stroke: p.grid, width: 1 },
       ticks: { show: false },
       size: 64,
-      values: (_u, splits) => splits.map((v) => formatValue(unit, v)),
+      values: (_u, splits) => splits.map((v) => formatValue(v, unit)),
     });
     const axes: uPlot.Axis[] = [{ stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid, width: 1 } }];
     units.slice(0, 2).forEach((unit, i) => axes.push(axis(unit, i === 0 ? 3 : 1, i === 0)));
@@ -95,7 +97,7 @@ export class TimeChart {
           width: 1.5,
           spanGaps: false,
           points: { show: false },
-          value: (_u: uPlot, v: number | null) => formatValue(s.unit, v),
+          value: (_u: uPlot, v: number | null) => formatValue(v, s.unit),
         })),
       ],
       cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false }, points: { size: 5 } },
@@ -185,7 +187,7 @@ export class TimeChart {
       parts.push(
         last === null
           ? `${name}: no data`
-          : `${name} ${formatValue(s.unit, last)} now, min ${formatValue(s.unit, min)}, max ${formatValue(s.unit, max)}`,
+          : `${name} ${formatValue(last, s.unit)} now, min ${formatValue(min, s.unit)}, max ${formatValue(max, s.unit)}`,
       );
     });
     return `${parts.join('; ')} over ${rangeWords(range)}.`;
@@ -220,7 +222,7 @@ export class TimeChart {
 }
 
 /** Scale range from zero for non-negative data, with headroom; 0–100 at least for percentages. */
-function niceRange(min: number | null, max: number | null, unit: SeriesUnit): uPlot.Range.MinMax {
+function niceRange(min: number | null, max: number | null, unit: Unit): uPlot.Range.MinMax {
   const lo = min === null || !Number.isFinite(min) ? 0 : Math.min(0, min);
   let hi = max === null || !Number.isFinite(max) ? 1 : max;
   if (unit === 'percent') {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildColumns, chartOfName, describeSeries, roleOfName, unitOfName } from '../../src/core/chartData';
+import { buildColumns, chartOfName, describeSeries, roleOfName } from '../../src/core/chartData';
 import { Metric, Sample, seriesKey } from '../../src/core/model';
 import { SeriesStore } from '../../src/core/store/seriesStore';
 import { ColumnsDto, SeriesDto } from '../../src/shared/protocol';
@@ -94,15 +94,11 @@ describe('chartData.buildColumns', () => {
 });
 
 describe('chartData.describeSeries', () => {
-  it('reads the unit from the name suffix', () => {
-    assert.equal(unitOfName(Metric.processRssBytes), 'bytes');
-    assert.equal(unitOfName(Metric.systemNetRxBytesPerSecond), 'bytesPerSecond');
-    assert.equal(unitOfName('chat_messages_per_second'), 'perSecond');
-    assert.equal(unitOfName(Metric.processCpuPercent), 'percent');
-    assert.equal(unitOfName('chat_response_time_seconds_p95'), 'seconds');
-    assert.equal(unitOfName('chat_error_ratio'), 'ratio');
-    assert.equal(unitOfName('chat_active_users'), 'count');
+  it('gives each series the unit the one inference rule finds (src/core/units.ts)', () => {
+    const [s] = describeSeries([{ key: 'http_request_duration_seconds_max', name: 'http_request_duration_seconds_max', labels: {} }]);
+    assert.equal(s!.unit, 'seconds');
   });
+
 
   it('puts own series on fixed charts and everything scraped in the picker', () => {
     assert.equal(chartOfName(Metric.processCpuPercent), 'processCpu');

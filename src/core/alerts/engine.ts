@@ -7,7 +7,7 @@ import { AlertState, levelRank } from '../../shared/vocabulary';
 import { compare, CompiledRule } from './rule';
 import { RuleTexts, ruleTexts } from './ruleTexts';
 import { renderTemplate, TemplateVariable } from './template';
-import { formatWithUnit } from './units';
+import { formatValue } from '../units';
 
 export interface AlertEngineOptions {
   /** Finished alerts kept for the report and dashboard (oldest dropped first). Default 500. */
@@ -211,7 +211,7 @@ export class AlertEngine implements Disposable {
         endMs: f.endMs,
         durationMs: Math.max(0, f.endMs - f.startMs),
         peakValue: f.peakValue,
-        peakText: formatWithUnit(f.peakValue, f.rule.unit),
+        peakText: formatValue(f.peakValue, f.rule.unit, { precise: true }),
         threshold: f.rule.threshold,
         reason: f.reason,
       };
@@ -475,7 +475,7 @@ export class AlertEngine implements Disposable {
 
   private render(rule: CompiledRule, value: number, labels: Labels): RenderedText {
     const fixed = this.ruleTexts(rule);
-    const valueText = formatWithUnit(value, rule.unit);
+    const valueText = formatValue(value, rule.unit, { precise: true });
     const vars: Record<TemplateVariable, string> = { ...fixed, value: valueText };
     return { valueText, thresholdText: fixed.threshold, title: renderTemplate(rule.title, vars, labels), message: renderTemplate(rule.message, vars, labels) };
   }

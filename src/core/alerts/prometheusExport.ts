@@ -5,7 +5,7 @@ import { LabelMatcher } from '../store/seriesStore';
 import { formatPromDuration } from './duration';
 import { CompiledRule } from './rule';
 import { ruleTexts } from './ruleTexts';
-import { formatWithUnit, UnitSpec } from './units';
+import { formatValue, UnitSpec } from '../units';
 
 export interface PrometheusExportOptions {
   /** The `job` label Prometheus gives the chat server's scrape. Default `chat-server`. */
@@ -220,7 +220,7 @@ function goTemplate(rule: CompiledRule, which: 'title' | 'message'): string {
   if (rule.forecast && which === 'message') {
     const f = rule.forecast;
     return literal(
-      `At its current trend ${f.metric} reaches ${formatWithUnit(f.limit, f.limitUnit)} within ${formatDuration(f.withinMs)} (forecast: `,
+      `At its current trend ${f.metric} reaches ${formatValue(f.limit, f.limitUnit, { precise: true })} within ${formatDuration(f.withinMs)} (forecast: `,
     ) + `${valueTemplate(f.limitUnit)}).`;
   }
   const t = rule[which];
@@ -257,7 +257,7 @@ function valueTemplate(unit: UnitSpec): string {
       return '{{ $value | humanizePercentage }}';
     case 'custom':
       return `{{ $value | humanize }} ${literal(unit.symbol)}`;
-    case 'none':
+    case 'count':
       return '{{ $value | humanize }}';
   }
 }

@@ -4,7 +4,7 @@ import { compileMatcher, LabelMatcher } from '../store/seriesStore';
 import { describeType, parseDuration } from './duration';
 import { ActionSpec, validateActions } from './ruleActions';
 import { CompiledTemplate, compileTemplate } from './template';
-import { inferUnit, unitFromOverride, UnitSpec } from './units';
+import { inferUnitSpec, unitFromWord, UnitSpec } from '../units';
 import { Sensitivity, thresholdFor } from '../analyze/streaming';
 
 
@@ -309,7 +309,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
       metric,
       limit,
       withinMs,
-      limitUnit: unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric),
+      limitUnit: unitOverride !== undefined ? unitFromWord(unitOverride) : inferUnitSpec(metric),
     };
     metric = FORECAST_METRIC;
     matchers = [
@@ -340,7 +340,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   // A bad action is left out with its sentence; the rule itself still alerts.
   const actions = validateActions(o.actions, who, problems);
   const compiled = matchers.map(compileMatcher);
-  const unit = kind === 'forecast' ? inferUnit(FORECAST_METRIC) : kind === 'anomaly' ? inferUnit(ANOMALY_METRIC) : unitOverride !== undefined ? unitFromOverride(unitOverride) : inferUnit(metric);
+  const unit = kind === 'forecast' ? inferUnitSpec(FORECAST_METRIC) : kind === 'anomaly' ? inferUnitSpec(ANOMALY_METRIC) : unitOverride !== undefined ? unitFromWord(unitOverride) : inferUnitSpec(metric);
   return {
     id,
     kind,

@@ -2,7 +2,7 @@ import { formatDuration } from '../format';
 import { formatPromDuration } from './duration';
 import { CompiledRule } from './rule';
 import { TemplateVariable } from './template';
-import { formatWithUnit } from './units';
+import { formatValue } from '../units';
 
 /** Every template variable that depends on the rule alone (all but `value`), formatted for people. */
 export type RuleTexts = Readonly<Record<Exclude<TemplateVariable, 'value'>, string>>;
@@ -10,14 +10,14 @@ export type RuleTexts = Readonly<Record<Exclude<TemplateVariable, 'value'>, stri
 /** The rule's own template variables; the engine caches them, the Prometheus export reuses them. */
 export function ruleTexts(rule: CompiledRule): RuleTexts {
   return {
-    threshold: formatWithUnit(rule.threshold, rule.unit),
+    threshold: formatValue(rule.threshold, rule.unit, { precise: true }),
     unit: rule.unit.symbol,
     metric: rule.displayMetric,
     for: formatPromDuration(rule.forMs),
     level: rule.level,
     op: rule.op,
     id: rule.id,
-    limit: rule.forecast ? formatWithUnit(rule.forecast.limit, rule.forecast.limitUnit) : '',
+    limit: rule.forecast ? formatValue(rule.forecast.limit, rule.forecast.limitUnit, { precise: true }) : '',
     within: rule.forecast ? formatDuration(rule.forecast.withinMs) : '',
   };
 }

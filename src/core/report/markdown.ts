@@ -11,7 +11,8 @@ import { Thresholds } from '../analyze/diagnose';
 import { Severity } from '../../shared/vocabulary';
 import { ForecastRules } from '../analyze/forecast';
 import { Issue } from '../analyze/issue';
-import { formatByUnit, formatDuration, formatNumber, formatTimestamp } from '../format';
+import { formatDuration, formatNumber, formatTimestamp } from '../format';
+import { formatByName } from '../units';
 import { Metric, isOwnMetric } from '../model';
 import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/inertText';
 import { verdictSentence } from '../scrape/promVerdict';
@@ -171,7 +172,7 @@ export function renderMarkdown(report: ReportData): string {
     for (const x of shown) {
       const name = stats.get(x.series)?.name ?? x.series;
       out.push(
-        `| ${inertMarkdownCode(x.series, INERT_LIMITS.code, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByUnit(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
+        `| ${inertMarkdownCode(x.series, INERT_LIMITS.code, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByName(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
       );
     }
     out.push('');
@@ -185,7 +186,7 @@ export function renderMarkdown(report: ReportData): string {
     out.push('### Incidents across metrics', '');
     out.push('Anomalies that happened at once in several series: one incident each, with its members (strongest first).', '');
     for (const inc of joint) {
-      const members = inc.members.map((m) => `${inertMarkdownCode(m.series)} ${m.direction} (${formatByUnit(stats.get(m.series)?.name ?? m.series, m.peakValue)})`);
+      const members = inc.members.map((m) => `${inertMarkdownCode(m.series)} ${m.direction} (${formatByName(stats.get(m.series)?.name ?? m.series, m.peakValue)})`);
       out.push(`- ${formatTimestamp(inc.startMs)} → ${formatTimestamp(inc.endMs)}: ${members.join(', ')}`);
     }
     out.push('');
@@ -207,7 +208,7 @@ export function renderMarkdown(report: ReportData): string {
     out.push('| Series | Direction | Change per minute | R² | Samples |', '|---|---|---|---|---|');
     for (const t of moving) {
       out.push(
-        `| ${inertMarkdownCode(t.key, INERT_LIMITS.code, true)} | ${t.trend.direction} | ${signed(formatByUnit(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
+        `| ${inertMarkdownCode(t.key, INERT_LIMITS.code, true)} | ${t.trend.direction} | ${signed(formatByName(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
       );
     }
     out.push('');
@@ -245,7 +246,7 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
       continue;
     }
     // Derived series have no unit suffix in their key; format by name.
-    const f = (v: number): string => formatByUnit(s.name, v);
+    const f = (v: number): string => formatByName(s.name, v);
     const sm = s.summary;
     const invalid = sm.invalidCount > 0 ? ` (+${sm.invalidCount} invalid)` : '';
     out.push(
@@ -262,7 +263,7 @@ function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
   for (const x of alerts) {
     const dur = x.durationMs ?? (x.endedMs !== undefined ? x.endedMs - x.startedMs : undefined);
     const peak =
-      x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByUnit(x.metric ?? '', x.peakValue) : inertMarkdownText(x.peakValue);
+      x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByName(x.metric ?? '', x.peakValue) : inertMarkdownText(x.peakValue);
     const state = x.state === 'pending' ? ' (pending)' : '';
     out.push(
       `| ${ALERT_LEVEL_LABEL[x.level] ?? inertMarkdownText(String(x.level))}${state} | ${inertMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${inertMarkdownText(x.message)} |`,
@@ -300,7 +301,7 @@ function forecastSentence(f: ReportData['analysis']['forecasts'][number]): strin
   const name = f.series.split('{')[0] ?? f.series;
   return (
     `${capitalise(inertMarkdownText(f.what))} reaches ${inertMarkdownText(f.limitLabel)} in ~${formatDuration(f.etaMs)} ` +
-    `(around ${formatTimestamp(f.reachAtMs)}), rising ${formatByUnit(name, f.trend.slopePerMinute)}/min now at ${formatByUnit(name, f.fittedNow)} ` +
+    `(around ${formatTimestamp(f.reachAtMs)}), rising ${formatByName(name, f.trend.slopePerMinute)}/min now at ${formatByName(name, f.fittedNow)} ` +
     `(R² ${f.trend.r2.toFixed(2)}, ${f.trend.n} samples).`
   );
 }
@@ -309,8 +310,8 @@ function forecastSentence(f: ReportData['analysis']['forecasts'][number]): strin
 function earlyWarningSentence(f: ReportData['analysis']['earlyWarnings'][number]): string {
   const name = f.series.split('{')[0] ?? f.series;
   return (
-    `Early warning: ${inertMarkdownText(f.what)} leaves its usual range (above ${formatByUnit(name, f.limit)}, where it would be flagged as an anomaly) in ~${formatDuration(f.etaMs)} ` +
-    `(around ${formatTimestamp(f.reachAtMs)}) at its current trend, rising ${formatByUnit(name, f.trend.slopePerMinute)}/min, now at ${formatByUnit(name, f.fittedNow)}.`
+    `Early warning: ${inertMarkdownText(f.what)} leaves its usual range (above ${formatByName(name, f.limit)}, where it would be flagged as an anomaly) in ~${formatDuration(f.etaMs)} ` +
+    `(around ${formatTimestamp(f.reachAtMs)}) at its current trend, rising ${formatByName(name, f.trend.slopePerMinute)}/min, now at ${formatByName(name, f.fittedNow)}.`
   );
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatPromDuration, parseDuration } from '../../../src/core/alerts/duration';
 import { compare, parseLabelMatcher, validateRules } from '../../../src/core/alerts/rule';
-import { formatWithUnit, inferUnit, unitFromOverride } from '../../../src/core/alerts/units';
+import { formatValue, inferUnit, unitFromWord } from '../../../src/core/units';
 
 const good = { id: 'ok', metric: 'process_cpu_usage_percent', op: '>', threshold: 80, level: 'warning' };
 
@@ -162,7 +162,7 @@ describe('durations', () => {
 
 describe('units and matchers', () => {
   it('infers the unit from the name suffix and formats values with it', () => {
-    const f = (name: string, v: number): string => formatWithUnit(v, inferUnit(name));
+    const f = (name: string, v: number): string => formatValue(v, inferUnit(name), { precise: true });
     assert.equal(f('process_cpu_usage_percent', 83.24), '83.2%');
     assert.equal(f('process_resident_memory_bytes', 148 * 1024 * 1024), '148 MiB');
     assert.equal(f('chat_message_latency_seconds', 0.512), '512 ms');
@@ -170,8 +170,8 @@ describe('units and matchers', () => {
     assert.equal(f('chat_messages_per_second', 12.5), '12.5/s');
     assert.equal(f('system_network_receive_bytes_per_second', 1.5 * 1024 * 1024), '1.5 MiB/s');
     assert.equal(f('chat_active_users', 42), '42');
-    assert.equal(formatWithUnit(42, unitFromOverride('users')), '42 users');
-    assert.equal(formatWithUnit(0.5, unitFromOverride('seconds')), '500 ms');
+    assert.equal(formatValue(42, unitFromWord('users'), { precise: true }), '42 users');
+    assert.equal(formatValue(0.5, unitFromWord('seconds'), { precise: true }), '500 ms');
   });
 
   it('parses the prefix forms of label matchers', () => {

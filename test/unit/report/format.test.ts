@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatByUnit, formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatSeconds } from '../../../src/core/format';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatSeconds } from '../../../src/core/format';
 
 describe('format', () => {
   it('bytes in binary units', () => {
@@ -27,13 +27,5 @@ describe('format', () => {
     assert.equal(formatDuration(51 * 3_600_000), '2 d 3 h');
     assert.equal(formatSeconds(0.0123), '12.3 ms');
     assert.equal(formatSeconds(0.00085), '850 µs');
-  });
-
-  it('by the unit in the metric name', () => {
-    assert.equal(formatByUnit('process_resident_memory_bytes', 1024 * 1024), '1 MiB');
-    assert.equal(formatByUnit('chat_message_latency_seconds_p95', 0.25), '250 ms');
-    assert.equal(formatByUnit('process_uptime_seconds', 3900), '1 h 5 min');
-    assert.equal(formatByUnit('system_network_receive_bytes_per_second', 1024), '1 KiB/s');
-    assert.equal(formatByUnit('nodejs_gc_time_ratio', 0.16), '16%');
   });
 });
