@@ -7,6 +7,9 @@ import { BenchContext, BenchRow, skippedRow } from './lib/row';
 const BUNDLES = [
   { id: 'bundle.extension', file: 'dist/extension.js', budgetKB: 600 },
   { id: 'bundle.webview', file: 'dist/webview.js', budgetKB: 150 },
+  // The Logs view, loaded only when it is opened: host side and page.
+  { id: 'bundle.logsView', file: 'dist/logsView.js', budgetKB: 40 },
+  { id: 'bundle.logsPage', file: 'dist/logsPage.js', budgetKB: 40 },
 ] as const;
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {

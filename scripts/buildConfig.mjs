@@ -12,6 +12,9 @@ export const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.t
 export const cliBuild = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } };
 // The log watcher (parsers, source maps) beside the extension, loaded only when a log file is configured.
 export const logsBuild = { ...common, entryPoints: ['src/core/logs/logWatcher.ts'], outfile: 'dist/logs.js', platform: 'node', format: 'cjs', target: 'node20' };
+// The Logs view: its host side (vscode external) and its page, both loaded only when the view is opened.
+export const logsViewBuild = { ...common, entryPoints: ['src/vscode/logs/logsViewPanel.ts'], outfile: 'dist/logsView.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+export const logsPageBuild = { ...common, entryPoints: ['src/webview/logs/main.ts'], outfile: 'dist/logsPage.js', platform: 'browser', format: 'iife', target: 'es2022' };
 export const webviewBuild = { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' };
 
 /** Files the webview needs from node_modules (uPlot's stylesheet, the codicon font), as [source, destination]. */

@@ -21,4 +21,5 @@ export const Commands = {
   allowAutomaticActions: 'chatroomMonitor.allowAutomaticActions',
   dismissRuntimeErrors: 'chatroomMonitor.dismissRuntimeErrors',
   openErrorFrame: 'chatroomMonitor.openErrorFrame',
+  showLogs: 'chatroomMonitor.showLogs',
 } as const;

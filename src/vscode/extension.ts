@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
   context.subscriptions.push(settings, alerts);
-  const logs = new LogsController(log, (n) => alerts.offer(n), () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  const logs = new LogsController(log, (n) => alerts.offer(n), () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), context.extensionUri);
   logsSource.current = logs.tickSource;
   context.subscriptions.push(logs);
 
@@ -113,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     (ruleId) => m.alertRules.find((r) => r.id === ruleId)?.actions ?? [],
   );
   server = serverController;
+  // The supervised server's stdout/stderr go through the log pipeline like a followed file.
+  context.subscriptions.push(logs.attachStream(serverController.lines));
   context.subscriptions.push(serverController, { dispose: m.alerts.onTransition((t) => serverController.onAlertTransition(t)).dispose });
 
   // One handler for first setup and changes: every setting problem is shown, new

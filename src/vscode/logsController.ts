@@ -5,6 +5,7 @@ import { AlertNotification } from '../core/alerts/notificationThrottle';
 import { SourceOutput, TickSource } from '../core/collect/tickSource';
 import { ErrorGroup, GroupEvent } from '../core/logs/errorGroups';
 import { mapGroupFrames, ReportFrame, topWorkspaceFrame, LogsReport } from '../core/logs/logReport';
+import type { LineStream } from '../core/logs/lineStream';
 import type { LogWatcher } from '../core/logs/logWatcher';
 import { inertLogText, inertNotificationText, visibleText } from '../core/text/inertText';
 import { Commands } from '../shared/commandIds';
@@ -36,16 +37,22 @@ export class LogsController implements vscode.Disposable {
   private filesKey = '';
   private readonly subscriptions: vscode.Disposable[] = [];
   private generation = 0;
+  private files: readonly string[] = [];
+  /** A supervised server's stream has produced a line (the pipeline then runs without files). */
+  private streamSeen = false;
+  private view: LogsViewPanelType | undefined;
 
   constructor(
     private readonly log: MonitorLog,
     private readonly offerNotification: (n: AlertNotification) => void,
     private readonly roots: () => readonly string[],
+    private readonly extensionUri: vscode.Uri,
   ) {
     this.subscriptions.push(
       this.diagnostics,
       vscode.commands.registerCommand(Commands.dismissRuntimeErrors, () => this.dismissAll()),
       vscode.commands.registerCommand(Commands.openErrorFrame, (file: string, line: number, column?: number) => openAt(file, line, column)),
+      vscode.commands.registerCommand(Commands.showLogs, () => this.showView()),
     );
   }
 
@@ -60,13 +67,45 @@ export class LogsController implements vscode.Disposable {
     const key = JSON.stringify(s.files);
     if (key === this.filesKey) return;
     this.filesKey = key;
+    this.files = s.files;
     const gen = ++this.generation;
     this.stopWatcher();
-    if (s.files.length === 0) return;
-    const { LogWatcher } = await Promise.resolve(loadLogsModule());
-    if (gen !== this.generation) return; // settings changed again while loading
+    // A supervised server that has written lines keeps the pipeline alive without a file.
+    if (s.files.length === 0 && !this.streamSeen) return;
+    await Promise.resolve();
+    if (gen !== this.generation) return; // settings changed again meanwhile
+    this.startWatcher();
+  }
+
+  /**
+   * Reads another line stream (the supervised server's stdout/stderr) into whichever
+   * watcher is current, now and after settings changes; its first line starts the
+   * log pipeline when no file is configured. `onRestart` marks regressions.
+   */
+  attachStream(stream: LineStream): vscode.Disposable {
+    const subs = [
+      stream.onLine((l) => {
+        this.streamSeen = true;
+        (this.watcher ?? this.startWatcher()).pipeline.push(l);
+      }),
+      ...(stream.onRestart ? [stream.onRestart((r) => this.watcher?.pipeline.markRestart(r.timeMs))] : []),
+    ];
+    return { dispose: () => subs.forEach((d) => d.dispose()) };
+  }
+
+  /** Opens (or reveals) the Logs view; its code is its own bundle, loaded now. */
+  showView(): void {
+    if (!this.view) {
+      const { LogsViewPanel } = loadLogsViewModule();
+      this.view = new LogsViewPanel(this.extensionUri, { watcher: () => this.watcher, roots: this.roots, log: (m) => this.log.warn(inertLogText(m)) });
+    }
+    this.view.show();
+  }
+
+  private startWatcher(): LogWatcher {
+    const { LogWatcher } = loadLogsModule();
     const roots = this.roots();
-    const w = new LogWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, files: s.files, roots, ...(roots[0] ? { cwd: roots[0] } : {}) });
+    const w = new LogWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, files: this.files, roots, ...(roots[0] ? { cwd: roots[0] } : {}) });
     this.watcher = w;
     this.currentSource = w.tickSource();
     this.watcherSubs = [
@@ -74,9 +113,11 @@ export class LogsController implements vscode.Disposable {
       w.pipeline.onGroupEvent((e) => this.onGroupEvent(e)),
     ];
     w.start();
-    this.log.info(`Following ${s.files.length} log source${s.files.length === 1 ? '' : 's'}: ${inertLogText(s.files.join(', '))}.`);
+    const n = this.files.length;
+    this.log.info(n > 0 ? `Following ${n} log source${n === 1 ? '' : 's'}: ${inertLogText(this.files.join(', '))}.` : 'Reading the supervised server\'s output into the log pipeline.');
     this.refreshTimer = setInterval(() => this.refresh(), REFRESH_MS);
     this.refreshTimer.unref();
+    return w;
   }
 
   /** The watcher (tests, the dashboard, other streams such as a supervised server's output). */
@@ -156,12 +197,15 @@ export class LogsController implements vscode.Disposable {
 
   dispose(): void {
     this.generation++;
+    this.view?.dispose();
     this.stopWatcher();
     this.subscriptions.forEach((s) => s.dispose());
   }
 }
 
 type LogsModule = typeof import('../core/logs/logWatcher');
+type LogsViewModule = typeof import('./logs/logsViewPanel');
+type LogsViewPanelType = import('./logs/logsViewPanel').LogsViewPanel;
 
 /**
  * The log watcher is its own bundle (dist/logs.js beside dist/extension.js), so its
@@ -174,6 +218,14 @@ function loadLogsModule(): LogsModule {
   const target = fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', 'core', 'logs', 'logWatcher');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(target) as LogsModule;
+}
+
+/** The Logs view's host code: dist/logsView.js in the package, the module itself from compiled sources. */
+function loadLogsViewModule(): LogsViewModule {
+  const bundled = path.join(__dirname, 'logsView.js');
+  const target = fs.existsSync(bundled) ? bundled : path.join(__dirname, 'logs', 'logsViewPanel');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(target) as LogsViewModule;
 }
 
 function diagnosticMessage(g: ErrorGroup): string {

@@ -52,9 +52,12 @@ const EXPECTED_ROWS = [
   'activation.firstSample',
   'bundle.extension',
   'bundle.webview',
+  'bundle.logsView',
+  'bundle.logsPage',
   'logs.ingest.json',
   'logs.ingest.file',
   'logs.memoryPerKeptLine',
+  'logs.viewScreen',
   'logs.childProcesses',
 ];
 

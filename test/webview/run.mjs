@@ -375,6 +375,113 @@ test('light and dark themes: charts follow the theme; screenshots saved', async 
 // ---------------------------------------------------------------------------
 // runner
 
+// ---------------------------------------------------------------------------
+// the Logs view page (dist/logsPage.js)
+
+const LOG_T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'];
+
+function logsState({ total = 100_000, groups = [], filter = { levels: LEVELS, text: '' }, notes = [] } = {}) {
+  return { type: 'state', total, kept: total, levels: { trace: 0, debug: 0, info: total - 10, warn: 0, error: 10, fatal: 0, unknown: 0 }, groups, filter, notes };
+}
+
+const GROUP = {
+  id: 'g1', type: 'TypeError', message: "Cannot read properties of undefined (reading 'user')", count: 37, firstSeenMs: LOG_T0, lastSeenMs: LOG_T0 + 5000,
+  sparkline: Array.from({ length: 30 }, (_, i) => (i > 25 ? i - 25 : 0)), regression: false,
+  frames: [{ index: 0, label: 'src/mentions.ts:21:24', function: 'resolveMentions', inWorkspace: true }, { index: 1, label: 'node:internal/x:1:1', inWorkspace: false }],
+};
+
+/** Plays the host: answers every new rows request with generated rows (`text(i)` for row i). */
+async function answerRows(page, text = (i) => `line ${i}`, total = 100_000) {
+  const answered = new Set();
+  for (let k = 0; k < 20; k++) {
+    const reqs = (await posted(page)).filter((m) => m.type === 'rows' && !answered.has(m.requestId));
+    if (reqs.length === 0) {
+      await frame(page);
+      continue;
+    }
+    for (const r of reqs) {
+      answered.add(r.requestId);
+      const rows = [];
+      for (let i = r.from; i < Math.min(total, r.from + r.count); i++) {
+        rows.push({ seq: i, timeMs: LOG_T0 + i, level: i % 10 === 0 ? 'error' : 'info', source: 'stdout', text: text(i), ...(i % 10 === 0 ? { groupId: 'g1', frame: GROUP.frames[0] } : {}) });
+      }
+      await send(page, { type: 'rows', from: r.from, total, rows, requestId: r.requestId });
+    }
+  }
+}
+
+async function openLogs(page, url, state = logsState({ groups: [GROUP] })) {
+  await page.goto(`${url}logs.html?theme=dark`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  await send(page, state);
+  await answerRows(page);
+}
+
+test('logs view: 100,000 lines are a tall list with only the visible rows in the DOM; scrolling asks for the rows shown', async ({ page, url }) => {
+  await openLogs(page, url);
+  const rows = await page.locator('.log-row').count();
+  assert.ok(rows > 10 && rows < 200, `${rows} rows in the DOM for 100,000 lines`);
+  const spacer = await page.evaluate(() => document.querySelector('.log-spacer').getBoundingClientRect().height);
+  assert.equal(spacer, 100_000 * 20);
+  // Follow mode: the end of the list is shown.
+  assert.ok(await page.locator('.log-row[data-seq="99999"]').count(), 'the last line is shown while following');
+  await page.evaluate(() => (document.querySelector('.log-viewport').scrollTop = 50_000 * 20));
+  await answerRows(page);
+  const req = (await posted(page)).filter((m) => m.type === 'rows').at(-1);
+  assert.ok(req.from <= 50_000 && req.from + req.count > 50_000, JSON.stringify(req));
+  assert.ok(await page.locator('.log-row[data-seq="50005"]').count(), 'row 50,005 is rendered after the scroll');
+  assert.equal(await page.locator('button.follow').getAttribute('aria-pressed'), 'false', 'scrolling up stops following');
+  assert.ok((await page.locator('.log-row').count()) < 200);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'logs-view.png'), fullPage: true });
+});
+
+test('logs view: level chips, search and a group filter ask the host to filter', async ({ page, url }) => {
+  await openLogs(page, url);
+  await page.locator('.level-chips button[data-level="info"]').click();
+  let f = (await posted(page)).filter((m) => m.type === 'filter').at(-1);
+  assert.deepEqual(f.filter.levels, ['trace', 'debug', 'warn', 'error', 'fatal', 'unknown']);
+  await page.locator('input.log-search').fill('mention');
+  await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'filter').at(-1).filter.text === 'mention');
+  await page.locator('.group[data-group-id="g1"] button.filter-group').click();
+  f = (await posted(page)).filter((m) => m.type === 'filter').at(-1);
+  assert.equal(f.filter.groupId, 'g1');
+  assert.equal(f.filter.text, 'mention');
+});
+
+test('logs view: a group shows its count and sparkline; clicking a stack frame asks the host to open it (by group and index, never a path)', async ({ page, url }) => {
+  await openLogs(page, url);
+  assert.equal(await text(page, '.group[data-group-id="g1"] .count'), '37×');
+  assert.equal(await page.locator('.group[data-group-id="g1"] svg.group-spark polyline').count(), 1);
+  assert.equal(await page.locator('.group[data-group-id="g1"] .frames .frame-link').count(), 1, 'only the workspace frame is a link');
+  await page.locator('.group[data-group-id="g1"] .frame-link').first().click();
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'openFrame').at(-1), { type: 'openFrame', groupId: 'g1', index: 0 });
+  // The frame on an error row opens the same way.
+  await page.locator('.log-row[data-seq="99990"] .frame-link').click();
+  assert.equal((await posted(page)).filter((m) => m.type === 'openFrame').length, 2);
+});
+
+test('logs view: hostile log text, group messages and notes show as literal text, controls named', async ({ page, url, consoleErrors, dialogs }) => {
+  await page.goto(`${url}logs.html?theme=dark`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  await send(page, logsState({ total: 3, groups: [{ ...GROUP, type: HOSTILE[0], message: HOSTILE[1] }], notes: [HOSTILE[0]] }));
+  await answerRows(page, (i) => (i === 0 ? HOSTILE[0] : i === 1 ? `evil \u202Egnp.exe\nsecond line ${HOSTILE[1]}` : 'plain'), 3);
+  const body = await page.evaluate(() => document.body.innerText);
+  for (const h of HOSTILE) assert.ok(body.includes(h), `missing literal ${h}`);
+  assert.ok(body.includes('⟨U+202E⟩'), 'the bidi override is named, not obeyed');
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.locator('script').count(), 2, 'no <script> element was created');
+  await page.locator('.log-row[data-seq="1"]').click();
+  const detail = await text(page, '.log-detail');
+  assert.ok(detail.includes('second line') && detail.includes('⟨U+202E⟩'), detail);
+  await page.waitForTimeout(200);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(consoleErrors, []);
+  const violations = await page.evaluate(() => window.__violations);
+  assert.deepEqual(violations, [], 'the page needs nothing the CSP forbids');
+});
+
 async function main() {
   const { bundleBytes, html } = await buildAll();
   console.log(`dist/webview.js: ${(bundleBytes / 1024).toFixed(1)} KB minified`);

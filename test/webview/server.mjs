@@ -8,7 +8,7 @@ import path from 'node:path';
 import { root } from './assets.mjs';
 
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
-const ALLOWED = ['dist/webview.js', 'media/', 'test/webview/fixture/'];
+const ALLOWED = ['dist/webview.js', 'dist/logsPage.js', 'media/', 'test/webview/fixture/'];
 
 /**
  * Starts the server; resolves to { url, close }. `html` is the module compiled
@@ -18,16 +18,19 @@ export function startFixtureServer(html) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = `http://127.0.0.1:${server.address().port}`;
-    if (url.pathname === '/' || url.pathname === '/dashboard.html') {
+    // The Logs view page is served the same way, with the same shell and CSP.
+    const logs = url.pathname === '/logs.html';
+    if (url.pathname === '/' || url.pathname === '/dashboard.html' || logs) {
       const nonce = html.makeNonce();
+      const script = logs ? 'dist/logsPage.js' : 'dist/webview.js';
       let page = html.dashboardHtml({
         cspSource: origin,
         nonce,
-        scriptUri: `${origin}/dist/webview.js`,
-        styleUris: ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css', 'test/webview/fixture/theme.css'].map((p) => `${origin}/${p}`),
+        scriptUri: `${origin}/${script}`,
+        styleUris: (logs ? ['media/vendor/codicon.css', 'media/logs.css', 'test/webview/fixture/theme.css'] : ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css', 'test/webview/fixture/theme.css']).map((p) => `${origin}/${p}`),
       });
       // The stub must run before the bundle, with the page's nonce, as VS Code's own preload does.
-      const bundleTag = `<script nonce="${nonce}" src="${origin}/dist/webview.js">`;
+      const bundleTag = `<script nonce="${nonce}" src="${origin}/${script}">`;
       page = page.replace(bundleTag, `<script nonce="${nonce}" src="${origin}/test/webview/fixture/stub.js"></script>\n    ${bundleTag}`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(page);

@@ -1,0 +1,167 @@
+/**
+ * The Logs view: a webview panel beside the editor with the live tail (level filter,
+ * text search, virtualised: the page asks for the rows it shows), the error groups
+ * with counts and sparklines, and stack frames that open the source line.
+ *
+ * Built as its own bundle (dist/logsView.js, loaded on Show Logs only), so none of it
+ * weighs on the extension's activation or its main bundle.
+ */
+import * as vscode from 'vscode';
+import type { LogWatcher } from '../../core/logs/logWatcher';
+import { ALL_LEVELS_FILTER, LogsViewModel } from '../../core/logs/logsView';
+import { checkLogsPageMessage, LogsHostToPage, LogsPageToHost } from '../../shared/logsProtocol';
+import { Commands } from '../../shared/commandIds';
+import { dashboardHtml, makeNonce } from '../dashboard/dashboardHtml';
+
+export const LOGS_VIEW_TYPE = 'chatroomMonitor.logs';
+const PAGE_SCRIPT = 'dist/logsPage.js';
+const PAGE_STYLES = ['media/vendor/codicon.css', 'media/logs.css'];
+/** How often the page is told about new lines and groups (when there are any). */
+const REFRESH_MS = 500;
+
+export interface LogsViewHost {
+  /** The current log watcher (none: no log file set and no supervised output yet). */
+  watcher(): LogWatcher | undefined;
+  /** Workspace folders; frame labels are relative to the first. */
+  roots(): readonly string[];
+  /** Where bad messages and failures are written (the output channel, inert). */
+  log(message: string): void;
+}
+
+export class LogsViewPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private model: LogsViewModel | undefined;
+  private modelWatcher: LogWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ready = false;
+  private lastStateJson = '';
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: LogsViewHost,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(LOGS_VIEW_TYPE, 'Chat-Room Monitor — Logs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      retainContextWhenHidden: false,
+    });
+    this.panel = panel;
+    this.subs.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.guard(() => this.onMessage(m))),
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.closed()),
+    );
+    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p.split('/'))).toString();
+    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: uri(PAGE_SCRIPT), styleUris: PAGE_STYLES.map(uri) });
+    this.timer = setInterval(() => this.guard(() => this.tick()), REFRESH_MS);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.closed();
+  }
+
+  private closed(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.subs.splice(0).forEach((s) => s.dispose());
+    this.panel = undefined;
+    this.ready = false;
+    this.model = undefined;
+    this.modelWatcher = undefined;
+  }
+
+  /** The model over the current watcher (a settings change makes a new watcher: the filter carries over). */
+  private currentModel(): LogsViewModel | undefined {
+    const w = this.host.watcher();
+    if (w !== this.modelWatcher) {
+      const filter = this.model?.currentFilter;
+      this.modelWatcher = w;
+      this.model = w ? new LogsViewModel(w.pipeline, w.mapper, this.host.roots()[0]) : undefined;
+      if (filter) this.model?.setFilter(filter);
+      this.lastStateJson = '';
+    }
+    return this.model;
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = checkLogsPageMessage(raw);
+    if (typeof msg === 'string') {
+      this.host.log(`Logs view: ${msg}.`);
+      return;
+    }
+    this.handle(msg);
+  }
+
+  private handle(msg: LogsPageToHost): void {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastStateJson = '';
+        this.tick();
+        return;
+      case 'filter':
+        this.currentModel()?.setFilter(msg.filter);
+        this.lastStateJson = '';
+        this.tick();
+        return;
+      case 'rows': {
+        const m = this.currentModel();
+        this.post({ type: 'rows', from: msg.from, total: m?.total() ?? 0, rows: m?.rows(msg.from, msg.count) ?? [], requestId: msg.requestId });
+        return;
+      }
+      case 'openFrame': {
+        const target = this.currentModel()?.frameTarget(msg.groupId, msg.index);
+        if (!target) {
+          void vscode.window.showInformationMessage('That frame is not a file in this workspace, so there is nothing to open.');
+          return;
+        }
+        void vscode.commands.executeCommand(Commands.openErrorFrame, target.file, target.line, target.column);
+        return;
+      }
+    }
+  }
+
+  private tick(): void {
+    if (!this.ready || !this.panel) return;
+    const m = this.currentModel();
+    const w = this.modelWatcher;
+    w?.pipeline.flush();
+    const notes = w ? w.fileNotes : ['No log source yet: set chatroomMonitor.logs.files (paths or globs), or start the server from the monitor (Start Server) and its output is read here.'];
+    const state = m
+      ? m.state(Date.now(), notes)
+      : { type: 'state' as const, total: 0, kept: 0, levels: { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0, unknown: 0 }, groups: [], filter: ALL_LEVELS_FILTER, notes };
+    // Unchanged counts are not resent; sparklines move with the clock, so once per 10 s bucket anyway.
+    const json = JSON.stringify({ ...state, bucket: Math.floor(Date.now() / 10_000), groups: state.groups.map((g) => [g.id, g.count, g.lastSeenMs, g.regression]) });
+    if (json === this.lastStateJson) return;
+    this.lastStateJson = json;
+    this.post(state);
+  }
+
+  private post(msg: LogsHostToPage): void {
+    void this.panel?.webview.postMessage(msg).then(undefined, () => {
+      this.ready = false;
+    });
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.host.log(`The Logs view could not update: ${err instanceof Error ? err.message : String(err)}.`);
+    }
+  }
+}
