@@ -107,13 +107,16 @@ export function buildStatusView(input: StatusInput): StatusView {
   const tx = v(Metric.systemNetTxBytesPerSecond);
   const isScrape = (x: SourceProblem) => x.source === SCRAPE_SOURCE;
   const scrapeProblem = input.problems.find(isScrape);
-  const scrapeUp = v(Metric.scrapeUp);
+  // Live values only: after scraping is turned off (metrics.url "" or a file: URL), the
+  // last scrape's samples stay in the store, stale, and must not read as "ok".
+  const scrapeUp = store.latestValue(Metric.scrapeUp);
+  const scraped = store.latestValue(Metric.scrapeSamplesScraped);
   const scrapeLine =
-    scrapeUp === undefined && !scrapeProblem
-      ? 'off'
-      : scrapeProblem
-        ? `$(warning) ${md(scrapeProblem.message)}`
-        : `ok (${store.seriesCount} series)`;
+    scrapeProblem !== undefined
+      ? `$(warning) ${md(scrapeProblem.message)}`
+      : scrapeUp === undefined
+        ? 'off'
+        : `ok${scraped !== undefined ? ` (${scraped} series)` : ''}`;
   // The monitor read what it could; say when Prometheus would have refused the body.
   const verdict = verdictSentence(input.snapshot?.prometheusVerdict);
   const metricsCell = verdict && scrapeLine !== 'off' ? `${scrapeLine} · $(warning) ${inertMarkdownText(verdict)}` : scrapeLine;

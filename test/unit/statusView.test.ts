@@ -101,6 +101,26 @@ describe('buildStatusView', () => {
     });
   });
 
+  it('the Metrics row tells the truth: live scrapes with their series count, "off" once scraping stopped', () => {
+    const i = input();
+    i.store.append(2000, [
+      { name: Metric.processCpuPercent, labels: {}, value: 1 },
+      { name: Metric.processRssBytes, labels: {}, value: 1 },
+      { name: Metric.scrapeUp, labels: {}, value: 1 },
+      { name: Metric.scrapeSamplesScraped, labels: {}, value: 91 },
+    ]);
+    const snap = (timeMs: number) => ({ ...i.snapshot!, timeMs });
+    assert.match(buildStatusView({ ...i, snapshot: snap(2000), nowMs: 2100 }).tooltip, /\| Metrics \| ok \(91 series\) \|/);
+    // metrics.url set to a file: URL (refused: scraping off): the old samples are stale.
+    i.store.append(3000, [
+      { name: Metric.processCpuPercent, labels: {}, value: 1 },
+      { name: Metric.processRssBytes, labels: {}, value: 1 },
+    ]);
+    const off = buildStatusView({ ...i, snapshot: snap(3000), nowMs: 3100 }).tooltip;
+    assert.match(off, /\| Metrics \| off \|/);
+    assert.doesNotMatch(off, /ok \(/);
+  });
+
   it('puts a broken metrics endpoint in the tooltip in its own sentence', () => {
     const message = 'Nothing answers at http://127.0.0.1:8080/metrics (chatroomMonitor.metrics.url): is the chat server running?';
     const v = buildStatusView(input({ problems: [{ source: 'metrics', setting: 'chatroomMonitor.metrics.url', message }] }));

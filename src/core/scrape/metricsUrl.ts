@@ -57,7 +57,7 @@ export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean; s
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return {
       ok: false,
-      message: `${name} must start with http:// or https://, not ${parsed.protocol}// — write it like ${EXAMPLE}.`,
+      message: `${name} must start with http:// or https://, not ${parsed.protocol} — write it like ${EXAMPLE}.`,
     };
   }
   if (!opts.allowRemote && !isLoopbackHost(parsed.hostname)) {

@@ -178,7 +178,8 @@ export class Scraper {
       try {
         body = await this.readBody(res);
       } catch (e) {
-        throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
+        // It did answer (a status line and headers came): the body was cut, not refused.
+        throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.cutBodyMessage(res, where));
       }
     } finally {
       this.opts.clock.clearTimeout(timer);
@@ -239,6 +240,10 @@ export class Scraper {
 
   private timeoutMessage(where: string): string {
     return `${where} did not answer within ${this.opts.timeoutMs} ms — the chat server may be stuck or overloaded; the next tick tries again.`;
+  }
+
+  private cutBodyMessage(res: HttpAnswer, where: string): string {
+    return `${where} answered ${res.status}${res.statusText ? ' ' + res.statusText : ''} but the connection closed before the body ended — the chat server may have crashed or been stopped while answering; the next tick tries again.`;
   }
 
   private statusMessage(res: HttpAnswer, where: string): string {

@@ -54,9 +54,11 @@ describe('validateMetricsUrl', () => {
     assert.match(msg(42), /is empty/);
     assert.match(msg('127.0.0.1:8080/metrics'), /has no http:\/\/ in front \("127\.0\.0\.1:8080\/metrics"\): write it like http:\/\/127\.0\.0\.1:8080\/metrics\.$/);
     assert.match(msg('localhost:8080/metrics'), /write it like http:\/\/localhost:8080\/metrics\.$/);
-    assert.match(msg('mailto:me@example.com'), /must start with http:\/\/ or https:\/\/, not mailto:\/\//);
+    assert.match(msg('mailto:me@example.com'), /must start with http:\/\/ or https:\/\/, not mailto: — /);
+    // The scheme as written: "javascript:" has no "//" to quote.
+    assert.match(msg('javascript:alert(1)'), /must start with http:\/\/ or https:\/\/, not javascript: — write it like http:\/\/127\.0\.0\.1:8080\/metrics\.$/);
     assert.match(msg('http://'), /is not a valid URL/);
-    assert.match(msg('file:///etc/passwd'), /must start with http:\/\/ or https:\/\/, not file:\/\//);
+    assert.match(msg('file:///etc/passwd'), /must start with http:\/\/ or https:\/\/, not file: — /);
   });
 
   it('knows loopback host names', () => {

@@ -131,6 +131,18 @@ describe('Scraper', () => {
     assert.match(onlyProblem(r), /answered 302 Found, a redirect to http:\/\/example\.invalid\/metrics, which the monitor does not follow/);
   });
 
+  it('a body cut after a 200 says it answered and was cut, not that it never answered', async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Length': '1000' });
+      res.write('# TYPE chat_active_users gauge\nchat_active_users 3\n');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const r = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+    assertFailed(r);
+    assert.match(onlyProblem(r), /answered 200 OK but the connection closed before the body ended/);
+    assert.doesNotMatch(onlyProblem(r), /before answering/);
+  });
+
   it('says nothing answers when the port is closed', async () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/metrics`;
@@ -332,7 +344,7 @@ describe('Scraper', () => {
   describe('bad settings', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['an invalid URL', 'not a url', /^chatroomMonitor\.metrics\.url is not a valid URL \("not a url"\): write it like http:\/\/127\.0\.0\.1:8080\/metrics\.$/],
-      ['a non-http scheme', 'ftp://127.0.0.1/metrics', /^chatroomMonitor\.metrics\.url must start with http:\/\/ or https:\/\/, not ftp:\/\//],
+      ['a non-http scheme', 'ftp://127.0.0.1/metrics', /^chatroomMonitor\.metrics\.url must start with http:\/\/ or https:\/\/, not ftp: — /],
       ['a remote host without allowRemote', 'http://192.0.2.7:9100/metrics', /points to 192\.0\.2\.7:9100, which is not this machine/],
     ];
     for (const [what, url, re] of cases) {
