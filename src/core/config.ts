@@ -33,6 +33,8 @@ export interface MonitorConfig {
   readonly metricsUrl: string | undefined;
   readonly metricsMaxSeries: number;
   readonly historyMinutes: number;
+  /** The store's memory budget for sample storage, bytes (chatroomMonitor.history.memoryBudgetMb). */
+  readonly historyBudgetBytes: number;
   /** A memory limit to forecast RSS against; the machine's memory when unset. */
   readonly memoryLimitBytes: number | undefined;
   /** False in an untrusted workspace: the scraper may only reach this machine. */
@@ -93,6 +95,7 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
     metricsUrl,
     metricsMaxSeries: s['metrics.maxSeries'],
     historyMinutes: s['history.minutes'],
+    historyBudgetBytes: s['history.memoryBudgetMb'] * 1024 * 1024,
     memoryLimitBytes: limit === null ? undefined : Math.round(limit * 1024 * 1024),
     allowRemoteMetrics: opts.allowRemoteMetrics,
   };

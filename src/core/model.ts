@@ -85,6 +85,8 @@ export const Metric = {
   logLinesPerSecond: 'log_lines_per_second',
   /** Error events per second in the server's logs (level error/fatal or carrying an error). */
   logErrorsPerSecond: 'log_errors_per_second',
+  /** Series whose oldest samples the store's memory budget dropped early; written once it first happens. */
+  storeHistoryCappedSeries: 'store_history_capped_series',
 } as const;
 
 export type OwnMetricName = (typeof Metric)[keyof typeof Metric];

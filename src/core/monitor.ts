@@ -167,9 +167,15 @@ export class Monitor implements Disposable {
     const maxSeries = config.metricsMaxSeries + Defaults.storeSeriesHeadroom;
     const capacity = Math.max(2, Math.ceil((config.historyMinutes * 60_000) / config.sampleIntervalMs));
     const sameTarget = this.currentConfig !== undefined && sameTargetSpec(this.currentConfig, config);
-    if (!this.storeInstance || this.storeInstance.capacity !== capacity || this.storeInstance.maxSeries !== maxSeries || !sameTarget) {
+    if (
+      !this.storeInstance ||
+      this.storeInstance.capacity !== capacity ||
+      this.storeInstance.maxSeries !== maxSeries ||
+      this.storeInstance.budgetBytes !== config.historyBudgetBytes ||
+      !sameTarget
+    ) {
       // A different target's history would mislead; a different size needs new buffers.
-      this.storeInstance = new SeriesStore(capacity, maxSeries);
+      this.storeInstance = new SeriesStore(capacity, maxSeries, config.historyBudgetBytes);
       this.lastScrapeProblem = undefined;
     }
     this.currentConfig = config;

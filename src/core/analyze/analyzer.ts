@@ -122,6 +122,7 @@ const AGGREGATE: readonly (readonly [string, 'sum' | 'max'])[] = [
   [Metric.scrapeUp, 'max'],
   [Metric.scrapeSamplesDropped, 'max'],
   [Metric.storeSeriesRefused, 'max'],
+  [Metric.storeHistoryCappedSeries, 'max'],
   [ChatMetric.activeUsers, 'sum'],
   [ChatMetric.messagesPerSecond, 'sum'],
   [ChatMetric.latencyP95Seconds, 'max'],

@@ -125,6 +125,7 @@ type Rule = (input: DiagnosisInput) => Issue | undefined;
 const RULES: readonly Rule[] = [
   scrapeFailing,
   seriesDropped,
+  historyCapped,
   tooFewSamples,
   serverDown,
   restarts,
@@ -277,6 +278,24 @@ function seriesDropped(input: DiagnosisInput): Issue | undefined {
     recommendations: {
       now: ['Find the label with unbounded values (user ids, message ids, URLs with ids) in the server\'s /metrics output and remove it or bound it.'],
       investigate: ['If the series are all needed, raise chatroomMonitor.metrics.maxSeries (up to 100,000) — memory grows with it.'],
+    },
+  };
+}
+
+function historyCapped(input: DiagnosisInput): Issue | undefined {
+  const capped = input.series.get(Metric.storeHistoryCappedSeries);
+  const last = lastFinite(capped);
+  if (!capped || !last || !(last.value > 0)) return undefined;
+  return {
+    id: 'history-capped',
+    category: 'data',
+    severity: 'info',
+    title: "The memory budget cut the history of some of the server's series",
+    summary: `The history's memory budget is full: ${formatNumber(last.value)} of the server's own series kept only their newest samples, so their figures here may cover less than the window. The process and machine series keep their whole history.`,
+    evidence: [{ label: 'Series with history cut by the budget', value: formatNumber(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: capped.key }],
+    recommendations: {
+      now: ['Raise chatroomMonitor.history.memoryBudgetMb, or keep fewer series (chatroomMonitor.metrics.maxSeries).'],
+      investigate: ['Many series usually means a label with unbounded values in the server\'s /metrics output.'],
     },
   };
 }

@@ -159,6 +159,15 @@ export class Collector implements Disposable {
         setting: settingId('metrics.maxSeries'),
       });
     }
+    if (this.opts.store.budgetCappedSeries > 0) {
+      // One constant sentence (logged once): the count is in store_history_capped_series.
+      const mib = Math.round(this.opts.store.budgetBytes / (1024 * 1024));
+      problems.push({
+        source: 'store-budget',
+        message: `The history's memory budget (${mib} MiB) is full: the server's own series keep their newest samples and drop their oldest first, so their charts and reports cover less than chatroomMonitor.history.minutes. Raise chatroomMonitor.history.memoryBudgetMb, or keep fewer series (chatroomMonitor.metrics.maxSeries).`,
+        setting: 'chatroomMonitor.history.memoryBudgetMb',
+      });
+    }
     this.logProblemChanges(problems);
 
     const snapshot: Snapshot = {

@@ -147,7 +147,17 @@ export const SETTINGS = {
     unit: 'minutes',
     order: 13,
     part: 'collection',
-    markdownDescription: 'How many **minutes of history** to keep in memory for the dashboard and the report. Memory is bounded: 16 bytes per sample per series.',
+    markdownDescription: 'How many **minutes of history** to keep in memory for the dashboard and the report. A series takes 16 bytes per sample it holds, within ``chatroomMonitor.history.memoryBudgetMb``.',
+  },
+  'history.memoryBudgetMb': {
+    type: 'integer',
+    default: 64,
+    minimum: 8,
+    maximum: 4096,
+    unit: 'MiB',
+    order: 14,
+    part: 'collection',
+    markdownDescription: 'The most memory, in **MiB**, the stored history may take. When it is full, the server\'s own scraped series keep their newest samples and drop their oldest first (the process and machine series the rules read keep their whole history), and the log and the report say so.',
   },
   'history.persist': {
     type: 'boolean',

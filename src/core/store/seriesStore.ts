@@ -1,5 +1,12 @@
-import { Labels, Metric, NO_LABELS, Sample, seriesKey } from '../model';
-import { RingBuffer, RingSegment } from './ringBuffer';
+import { Labels, Metric, NO_LABELS, Sample, isOwnMetric, seriesKey } from '../model';
+import { INITIAL_RING_SLOTS, RingBuffer, RingSegment } from './ringBuffer';
+
+/**
+ * The budget's share the monitor's own series (process, machine, scrape health: what
+ * the rules read) may reserve for their whole history; the server's scraped series
+ * fill the rest, so they are the first to lose their oldest samples.
+ */
+const OWN_RESERVE_MAX_SHARE = 0.75;
 
 /** A label matcher as in PromQL: `=`, `!=`, `=~`, `!~` (regexes fully anchored). */
 export interface LabelMatcher {
@@ -46,11 +53,61 @@ export class SeriesStore {
   private tick = 0;
   private lastTimeMs = Number.NEGATIVE_INFINITY;
 
+  /** Bytes of sample storage held by every ring together (never above budgetBytes). */
+  private used = 0;
+  private usedScraped = 0;
+  /** Series whose history the budget cut short, by key. */
+  private readonly cappedKeys = new Set<string>();
+
   constructor(
-    /** Samples kept per series. */
+    /** Samples kept per series at most. */
     readonly capacity: number,
     readonly maxSeries = 20_000,
+    /** Sample storage never grows past this many bytes (chatroomMonitor.history.memoryBudgetMb). */
+    readonly budgetBytes = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Bytes of sample storage held now. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  /** Series whose oldest samples were dropped early because the budget was full. */
+  get budgetCappedSeries(): number {
+    return this.cappedKeys.size;
+  }
+
+  /** A ring for a new series, or undefined when the budget cannot hold even its first storage. */
+  private newRing(key: string, name: string): RingBuffer | undefined {
+    const own = isOwnMetric(name);
+    const first = Math.min(this.capacity, INITIAL_RING_SLOTS) * 16;
+    if (!this.fits(first, own)) return undefined;
+    this.take(first, own);
+    if (own) this.ownSeries++;
+    return new RingBuffer(this.capacity, (bytes) => {
+      if (this.fits(bytes, own)) {
+        this.take(bytes, own);
+        return true;
+      }
+      this.cappedKeys.add(key);
+      return false;
+    });
+  }
+
+  private fits(bytes: number, own: boolean): boolean {
+    if (this.used + bytes > this.budgetBytes) return false;
+    if (own) return true;
+    // Room kept for the own series' full history (their count is known from the first tick).
+    const reserve = Math.min(this.budgetBytes * OWN_RESERVE_MAX_SHARE, this.ownSeries * this.capacity * 16);
+    return this.usedScraped + bytes <= this.budgetBytes - reserve;
+  }
+
+  private take(bytes: number, own: boolean): void {
+    this.used += bytes;
+    if (!own) this.usedScraped += bytes;
+  }
+
+  private ownSeries = 0;
 
   get seriesCount(): number {
     return this.entries.size;
@@ -73,11 +130,12 @@ export class SeriesStore {
       const key = seriesKey(s.name, s.labels);
       let e = this.entries.get(key);
       if (!e) {
-        if (this.entries.size >= this.maxSeries) {
+        const ring = this.entries.size < this.maxSeries ? this.newRing(key, s.name) : undefined;
+        if (!ring) {
           refused++;
           continue;
         }
-        e = { info: { key, name: s.name, labels: s.labels }, ring: new RingBuffer(this.capacity), lastTick: 0 };
+        e = { info: { key, name: s.name, labels: s.labels }, ring, lastTick: 0 };
         this.entries.set(key, e);
         const list = this.byName.get(s.name);
         if (list) {
@@ -98,6 +156,9 @@ export class SeriesStore {
       this.everRefused = true;
       this.writeOwn(Metric.storeSeriesRefused, timeMs, refused);
     }
+    if (this.cappedKeys.size > 0) {
+      this.writeOwn(Metric.storeHistoryCappedSeries, timeMs, this.cappedKeys.size);
+    }
     return refused;
   }
 
@@ -108,7 +169,9 @@ export class SeriesStore {
     const key = seriesKey(name, NO_LABELS);
     let e = this.entries.get(key);
     if (!e) {
-      e = { info: { key, name, labels: NO_LABELS }, ring: new RingBuffer(this.capacity), lastTick: 0 };
+      const ring = this.newRing(key, name);
+      if (!ring) return;
+      e = { info: { key, name, labels: NO_LABELS }, ring, lastTick: 0 };
       this.entries.set(key, e);
       this.byName.set(name, [e]);
     }
@@ -197,6 +260,10 @@ export class SeriesStore {
     this.entries.clear();
     this.byName.clear();
     this.everRefused = false;
+    this.used = 0;
+    this.usedScraped = 0;
+    this.ownSeries = 0;
+    this.cappedKeys.clear();
   }
 }
 

@@ -1,3 +1,4 @@
+import { Metric } from '../../../src/core/model';
 import assert from 'node:assert/strict';
 import { RingBuffer } from '../../../src/core/store/ringBuffer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
@@ -55,5 +56,44 @@ describe('SeriesStore', () => {
     assert.equal(refused, 2);
     // Two series kept, and the store's own series saying how many it refused.
     assert.deepEqual(s.allSeries().map((i) => i.key), ['x{i="1"}', 'x{i="2"}', 'store_series_refused']);
+  });
+
+  describe('memory grows with the samples, within one budget', () => {
+    it('a ring starts small and grows as samples arrive, keeping order, up to its capacity', () => {
+      const r = new RingBuffer(3600);
+      assert.equal(r.bytes, 8 * 16, 'a new series costs 8 samples, not an hour');
+      for (let i = 0; i < 100; i++) r.push(i * 1000, i);
+      assert.equal(r.slots, 128);
+      assert.equal(r.length, 100);
+      assert.deepEqual([r.timeAt(0), r.valueAt(99)], [0, 99]);
+      for (let i = 100; i < 5000; i++) r.push(i * 1000, i);
+      assert.equal(r.slots, 3600, 'never past the capacity');
+      assert.equal(r.length, 3600);
+      assert.equal(r.valueAt(0), 1400);
+      assert.equal(r.cappedDrops, 0);
+    });
+
+    it('never exceeds its budget: scraped series keep their newest samples, own series their whole history', () => {
+      const budget = 64 * 1024;
+      const s = new SeriesStore(3600, 1000, budget);
+      for (let t = 0; t < 2000; t++) {
+        const samples: { name: string; labels: Record<string, string>; value: number }[] = [{ name: Metric.processCpuPercent, labels: {}, value: t }];
+        for (let k = 0; k < 20; k++) samples.push({ name: 'chat_room_users', labels: { room: String(k) }, value: t });
+        s.append(t * 1000, samples);
+        assert.ok(s.usedBytes <= budget, `tick ${t}: ${s.usedBytes} bytes`);
+      }
+      assert.equal(s.length(Metric.processCpuPercent), 2000, 'the rules\' input keeps its whole history');
+      const room = s.window('chat_room_users{room="0"}', 0)!;
+      assert.ok(room.times.length < 2000 && room.times.length >= 64, String(room.times.length));
+      assert.equal(room.values[room.values.length - 1], 1999, 'the newest samples are the ones kept');
+      assert.ok(s.budgetCappedSeries >= 20, String(s.budgetCappedSeries));
+      assert.equal(s.latest(Metric.storeHistoryCappedSeries)?.value, s.budgetCappedSeries, 'and it says so');
+    });
+
+    it('an hour of 10,000 series costs what is held, not 10,000 hours preallocated', () => {
+      const s = new SeriesStore(3600, 20_000);
+      s.append(0, Array.from({ length: 10_000 }, (_, i) => ({ name: 'x', labels: { i: String(i) }, value: i })));
+      assert.equal(s.usedBytes, 10_000 * 8 * 16);
+    });
   });
 });
