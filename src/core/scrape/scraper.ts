@@ -177,7 +177,7 @@ export class Scraper {
       }
       try {
         body = await this.readBody(res);
-      } catch (e) {
+      } catch {
         // It did answer (a status line and headers came): the body was cut, not refused.
         throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.cutBodyMessage(res, where));
       }

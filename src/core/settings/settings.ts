@@ -151,7 +151,7 @@ export const SETTINGS = {
   },
   'history.memoryBudgetMb': {
     type: 'integer',
-    default: 64,
+    default: 48,
     minimum: 8,
     maximum: 4096,
     unit: 'MiB',
