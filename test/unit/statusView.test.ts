@@ -131,7 +131,7 @@ describe('buildStatusView', () => {
 
   it("adds Prometheus' verdict to the Metrics row, inert, while the row still reads ok", () => {
     const i = input();
-    i.store.append(1000, [{ name: Metric.scrapeUp, labels: {}, value: 1 }]);
+    i.store.append(1000, [{ name: Metric.scrapeUp, labels: {}, value: 1 }, { name: Metric.scrapeSamplesScraped, labels: {}, value: 91 }]);
     const reason = 'strconv.ParseFloat: parsing "[x](https://evil.example)": invalid syntax';
     const snapshot = { ...i.snapshot!, prometheusVerdict: { accept: false, line: 14, reason, complete: true } };
     const v = buildStatusView({ ...i, snapshot });
