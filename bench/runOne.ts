@@ -24,6 +24,8 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   historyDisk: async () => (await import('./historyDisk')).run,
   alertEvaluation: async () => (await import('./alertEvaluation')).run,
   analyzerDay: async () => (await import('./analyzerDay')).run,
+  memoryWatcher: async () => (await import('./memoryBudget')).runWatcher,
+  memoryDay: async () => (await import('./memoryBudget')).runDay,
   activation: async () => (await import('./activation')).run,
   bundleSizes: async () => (await import('./bundleSizes')).run,
   logIngest: async () => (await import('./logIngest')).run,

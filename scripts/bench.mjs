@@ -42,6 +42,8 @@ const BENCHMARKS = [
   { id: 'historyDisk' },
   { id: 'alertEvaluation' },
   { id: 'analyzerDay' },
+  { id: 'memoryWatcher' },
+  { id: 'memoryDay', node: ['--expose-gc'] },
   { id: 'dashboard' },
   { id: 'activation' },
   { id: 'bundleSizes' },

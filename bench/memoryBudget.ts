@@ -1,0 +1,122 @@
+/**
+ * Peak RSS (VmHWM, the kernel's high-water mark of this process) of the watcher under
+ * two loads, each in a fresh process (`npm run bench` runs one per id):
+ *
+ * - memoryWatcher: the real Monitor (real /proc sources, real scraper over loopback
+ *   HTTP) watching a server that exposes 100,000 series, with the default settings
+ *   (10,000 series kept, 60 min of history at 1 Hz = 3,600 samples a series, a 48 MiB
+ *   history budget). Ticks run back to back (tickNow) instead of once a second: memory
+ *   depends on the samples held, not on the wall time between them.
+ * - memoryDay: what `report --duration 24h` holds at its end on the example server —
+ *   the example server's series (scraped once from the real server) plus the monitor's
+ *   own, 86,400 ticks appended to the store the CLI makes for 24 h, then the analysis
+ *   and the report over the whole day.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { analyze } from '../src/core/analyze/analyzer';
+import { parseConfig } from '../src/core/config';
+import { Metric, Sample } from '../src/core/model';
+import { Monitor } from '../src/core/monitor';
+import { createMonitorDeps } from '../src/core/monitorDeps';
+import { renderMarkdown } from '../src/core/report/markdown';
+import { buildReport } from '../src/core/report/reportData';
+import { Scraper } from '../src/core/scrape/scraper';
+import { SeriesStore } from '../src/core/store/seriesStore';
+import { systemClock } from '../src/core/clock';
+import { SETTINGS } from '../src/core/settings/settings';
+import { BenchContext, BenchRow, skippedRow } from './lib/row';
+
+const MB = 1e6;
+const BUDGET_MB = 150;
+
+/** The kernel's peak resident set of this process, bytes. */
+function peakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
+}
+
+const WIDE_SERVER = `
+const http = require('node:http');
+const n = Number(process.argv[1]);
+let body = '# TYPE chat_user_messages gauge\\n';
+for (let i = 0; i < n; i++) body += 'chat_user_messages{user="u' + i + '"} ' + (i % 97) + '\\n';
+http.createServer((req, res) => { res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }); res.end(body); })
+  .listen(0, '127.0.0.1', function () { console.log(this.address().port); });
+`;
+
+export async function runWatcher(ctx: BenchContext): Promise<BenchRow[]> {
+  const exposed = ctx.smoke ? 2_000 : 100_000;
+  const ticks = ctx.smoke ? 20 : 500;
+  const server = spawn(process.execPath, ['-e', WIDE_SERVER, String(exposed)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('exit', (code) => reject(new Error(`the wide server exited with ${code}`)));
+      server.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    });
+    const monitor = new Monitor(createMonitorDeps({ diskPath: process.cwd() }));
+    const { config, problems } = parseConfig({ 'target.port': port });
+    if (problems.length > 0) throw new Error(problems.map((p) => p.message).join(' '));
+    monitor.configure(config);
+    const t0 = performance.now();
+    for (let i = 0; i < ticks; i++) await monitor.tickNow();
+    const store = monitor.store;
+    const row: BenchRow = {
+      id: 'memory.watcher100k',
+      figure: `watcher peak RSS, ${exposed.toLocaleString('en-US')} exposed series, 60 min history (${ticks} ticks back to back: the budget fills at ~300)`,
+      ours: { value: peakRss() / MB, unit: 'MB', what: 'peak RSS' },
+      budget: { text: `≤ ${BUDGET_MB} MB`, holds: peakRss() / MB <= BUDGET_MB },
+      note: `${store.seriesCount.toLocaleString('en-US')} series kept; sample storage ${(store.usedBytes / 2 ** 20).toFixed(1)} MiB of the ${SETTINGS['history.memoryBudgetMb'].default} MiB budget, ${store.budgetCappedSeries.toLocaleString('en-US')} series capped by it; the budget fills at ~300 ticks, after which storage is flat by construction. ${((performance.now() - t0) / ticks).toFixed(0)} ms a tick.`,
+      raw: { exposed, ticks, seriesKept: store.seriesCount, usedBytes: store.usedBytes, capped: store.budgetCappedSeries, peakRssBytes: peakRss() },
+    };
+    monitor.dispose();
+    return [row];
+  } finally {
+    server.kill();
+  }
+}
+
+export async function runDay(ctx: BenchContext): Promise<BenchRow[]> {
+  if (!ctx.target && !ctx.smoke) {
+    return [skippedRow('memory.day', 'report --duration 24h peak RSS', `≤ ${BUDGET_MB} MB`, 'The example chat server did not start, so its series are unknown.')];
+  }
+  const seconds = ctx.smoke ? 600 : 86_400;
+  // The example server's own series, as the scraper derives them (a second scrape gives rates).
+  let scraped: Sample[] = [];
+  if (ctx.target) {
+    const scraper = new Scraper({ url: `http://127.0.0.1:${ctx.target.port}/metrics`, timeoutMs: 2000, clock: systemClock });
+    await scraper.scrape();
+    await new Promise((r) => setTimeout(r, 1100));
+    scraped = (await scraper.scrape()).samples;
+    scraper.dispose();
+  }
+  const own = Object.values(Metric).map((name) => ({ name, labels: {}, value: 1 }));
+  const series = [...own, ...scraped.filter((s) => !own.some((o) => o.name === s.name))];
+  // The store the CLI makes for --duration 24h (history = duration, default budget).
+  const { config } = parseConfig({ 'history.minutes': SETTINGS['history.minutes'].maximum });
+  const store = new SeriesStore(Math.ceil((config.historyMinutes * 60_000) / config.sampleIntervalMs), config.metricsMaxSeries, config.historyBudgetBytes);
+  const t0 = Date.UTC(2026, 0, 1);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let s = 0; s < seconds; s++) {
+    // A real day has idle time between ticks in which V8 collects the ticks' garbage;
+    // ticks back to back do not, so collect once per simulated hour (node --expose-gc).
+    if (s % 3600 === 0) gc?.();
+    store.append(
+      t0 + s * 1000,
+      series.map((x, i) => ({ name: x.name, labels: x.labels, value: x.value * (1 + ((s * 7 + i) % 13) / 100) })),
+    );
+  }
+  const analysis = analyze(store, { fromMs: t0, toMs: t0 + (seconds - 1) * 1000, nowMs: t0 + seconds * 1000 });
+  const text = renderMarkdown(buildReport({ target: { name: 'node', state: 'running' }, analysis, generatedAtMs: t0 + seconds * 1000 }));
+  const peak = peakRss() / MB;
+  return [
+    {
+      id: 'memory.day',
+      figure: `report --duration 24h peak RSS (example server: ${series.length} series × ${seconds.toLocaleString('en-US')} ticks, analysis + report)`,
+      ours: { value: peak, unit: 'MB', what: 'peak RSS' },
+      budget: { text: `≤ ${BUDGET_MB} MB`, holds: peak <= BUDGET_MB },
+      note: `sample storage ${(store.usedBytes / 2 ** 20).toFixed(1)} MiB of the ${SETTINGS['history.memoryBudgetMb'].default} MiB budget; ${store.budgetCappedSeries} series capped by it; report ${(text.length / 1024).toFixed(0)} KiB.`,
+      raw: { series: series.length, seconds, usedBytes: store.usedBytes, capped: store.budgetCappedSeries, peakRssBytes: peakRss() },
+    },
+  ];
+}
