@@ -46,6 +46,8 @@ const EXPECTED_ROWS = [
   'alerts.evaluate',
   'analyzer.day',
   'report.day',
+  'memory.watcher100k',
+  'memory.day',
   'dashboard.firstRender',
   'dashboard.update',
   'activation.headless',
