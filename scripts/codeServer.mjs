@@ -123,5 +123,5 @@ export async function startCodeServer(o) {
     await stopProcess(entry);
     throw err;
   }
-  return { url, port, workspaceDir: dirs.ws, runDir, version: versionOut.trim().split('\n')[0] ?? '', stop: () => stopProcess(entry) };
+  return { url, port, workspaceDir: dirs.ws, runDir, version: versionOut.trim().split('\n')[0] ?? '', entry, stop: () => stopProcess(entry) };
 }

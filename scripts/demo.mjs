@@ -6,6 +6,11 @@
 //   generator (steady, bounded) → start code-server with the .vsix installed and a
 //   workspace watching that port → print the URL. Ctrl-C stops everything.
 //
+// It stops cleanly, and says why, when: the load ends; SIGINT, SIGTERM or SIGHUP reaches
+// this process (package.json runs it with `exec`, so npm's forwarded signal arrives here
+// and not at a shell that waits for us); the chat server, the load generator or
+// code-server ends (e.g. `kill PID` on any of them); or the npm that started it is killed.
+//
 // Options: --minutes N (load duration, default and maximum 30 — the load generator's
 //          own bound; the demo ends with it)
 //          --scenario steady|ramp|cpu-burn|leak|flood (default steady)
@@ -14,7 +19,7 @@ import { startCodeServer } from './codeServer.mjs';
 import { startChatServer, startLoad } from './lib/chatServer.mjs';
 import { packageExtension } from './lib/extension.mjs';
 import { runsDir } from './lib/paths.mjs';
-import { stopAll } from './lib/processes.mjs';
+import { endedWords, firstEnd, stopAll, stopSignal } from './lib/processes.mjs';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,9 +48,19 @@ async function main() {
   console.log(`\n  Open ${cs.url}/?folder=${encodeURIComponent(cs.workspaceDir)} in your browser.\n`);
   console.log('  Status bar: the chat server\'s CPU and memory. Command palette (F1): "Chat-Room Monitor".');
   console.log('  Press Ctrl-C to stop the chat server, the load and code-server.\n');
-  // The demo ends with the load; Ctrl-C earlier is handled by processes.mjs.
-  await load.exited;
-  console.log('demo: the load finished; stopping.');
+  // The demo ends with the load, or with whichever of its processes ends first.
+  // A signal to this process is handled by processes.mjs (it says so and stops all).
+  const end = await firstEnd([load, server.entry, cs.entry]);
+  if (stopSignal() !== undefined) {
+    return;
+  }
+  if ('parentGone' in end) {
+    console.log(`demo: the process that started it (pid ${end.parentGone}) ended; stopping.`);
+  } else if (end.entry === load && end.entry.ended?.code === 0) {
+    console.log(`demo: the load finished (${minutes} min); stopping.`);
+  } else {
+    console.log(`demo: ${end.entry.name} (pid ${end.entry.pid}) ${endedWords(end.entry)}; stopping the rest.`);
+  }
 }
 
 try {

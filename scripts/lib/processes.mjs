@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-/** @typedef {{ name: string, child: import('node:child_process').ChildProcess, pid: number, exited: Promise<number|null>, output: () => string }} Tracked */
+/** @typedef {{ name: string, child: import('node:child_process').ChildProcess, pid: number, exited: Promise<number|null>, output: () => string, ended?: { code: number|null, signal: string|null } }} Tracked */
 
 /** @type {Set<Tracked>} */
 const tracked = new Set();
@@ -58,8 +58,12 @@ export function startProcess(name, command, args, options = {}) {
       out += `\n${name}: ${err.message}\n`;
       resolve(null);
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+    child.on('exit', (code, signal) => {
+      entry.ended = { code, signal };
+      resolve(code ?? (signal ? 128 : null));
+    });
   });
+  /** @type {Tracked} */
   const entry = { name, child, pid: child.pid ?? -1, exited, output: () => out };
   tracked.add(entry);
   void exited.then(() => {
@@ -177,6 +181,46 @@ function killAllNow() {
   tracked.clear();
 }
 
+/** The signal this process received and is stopping for (SIGINT, SIGTERM, SIGHUP), if any. */
+let stoppingFor;
+export function stopSignal() {
+  return stoppingFor;
+}
+
+/**
+ * Why a tracked process ended, in words: "exited with code 0", "exited with code 3",
+ * "was stopped by SIGTERM".
+ * @param {Tracked} entry
+ */
+export function endedWords(entry) {
+  const e = entry.ended;
+  if (!e) {
+    return 'could not be started';
+  }
+  return e.signal ? `was stopped by ${e.signal}` : `exited with code ${e.code}`;
+}
+
+/**
+ * Resolves with the first of `entries` to end, or with `{ parentGone: pid }` when this
+ * process' parent ends first (the npm or shell that started us was killed: we are
+ * orphaned and must not run on unseen). Polls the parent every `everyMs`.
+ * @param {Tracked[]} entries
+ * @param {number} [everyMs]
+ * @returns {Promise<{ entry: Tracked } | { parentGone: number }>}
+ */
+export function firstEnd(entries, everyMs = 500) {
+  const parent = process.ppid;
+  let timer;
+  const orphaned = new Promise((resolve) => {
+    timer = setInterval(() => {
+      if (process.ppid !== parent) {
+        resolve({ parentGone: parent });
+      }
+    }, everyMs);
+  });
+  return Promise.race([orphaned, ...entries.map((entry) => entry.exited.then(() => ({ entry })))]).finally(() => clearInterval(timer));
+}
+
 let handlersInstalled = false;
 function installExitHandlers() {
   if (handlersInstalled) {
@@ -184,6 +228,7 @@ function installExitHandlers() {
   }
   handlersInstalled = true;
   const onSignal = (sig) => {
+    stoppingFor = sig;
     process.stderr.write(`\n${sig}: stopping ${tracked.size} child process(es)…\n`);
     void stopAll(2000).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
