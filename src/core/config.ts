@@ -19,7 +19,25 @@ export const Defaults = {
   metricsMaxSeries: SETTINGS['metrics.maxSeries'].default,
   /** Room in the store above `metrics.maxSeries` for the process, system and derived series. */
   storeSeriesHeadroom: 1000,
+  /**
+   * A series (or the last tick) older than this many sample intervals is stale: one
+   * late tick is jitter, two and a half are a gap (status bar, chart gaps).
+   */
+  staleIntervals: 2.5,
+  /** The live analysis (status bar forecast, dashboard issues, markers and health) looks at this much history. */
+  liveAnalysisWindowMs: 15 * 60_000,
+  /**
+   * The live analysis is recomputed every this many ticks (between, every consumer
+   * reads the same result): 15 minutes re-analysed on every tick is what an open
+   * dashboard must not cost.
+   */
+  liveAnalysisEveryTicks: 15,
 } as const;
+
+/** The age after which a tick or a series counts as stale, for a sample interval. */
+export function staleAfterMs(intervalMs: number): number {
+  return intervalMs * Defaults.staleIntervals;
+}
 
 export type { RawSettings };
 

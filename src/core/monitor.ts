@@ -2,7 +2,9 @@ import { AlertEngine } from './alerts/engine';
 import { CompiledRule, anomalyTargets, forecastTargets } from './alerts/rule';
 import { AnomalySource } from './collect/anomalySource';
 import { VerdictTally } from './scrape/promVerdict';
-import { Analysis, Analyzer } from './analyze/analyzer';
+import { Analysis, AnalyzeOptions, analyze } from './analyze/analyzer';
+import { ShownForecast } from './analyze/forecast';
+import { LiveAnalysis } from './analyze/liveAnalysis';
 import { Clock } from './clock';
 import { ForecastSource } from './collect/forecastSource';
 import { Collector, CollectorLogEvent } from './collect/collector';
@@ -41,7 +43,6 @@ export class Monitor implements Disposable {
   private collectorSubscriptions = new DisposableStore();
   private currentConfig: MonitorConfig | undefined;
   private started = false;
-  private analyzer: Analyzer | undefined;
   private forecastTargetList: readonly { metric: string; limit: number }[] = [];
   private anomalyTargetList: readonly string[] = [];
 
@@ -91,32 +92,44 @@ export class Monitor implements Disposable {
   }
 
   /**
-   * The analysis of the last `windowMs` (or everything kept), cached until the
-   * next tick, so the dashboard, status bar and report can all ask for it.
+   * The analysis of the last `windowMs` (or everything kept): a pure function of the
+   * store's samples, the settings and the clock — no cache, no hysteresis, so a
+   * report over any window changes nothing the status bar or dashboard shows.
    */
   analyze(windowMs: number | 'all'): Analysis {
+    return analyze(this.store, this.analysisOptions(windowMs));
+  }
+
+  /**
+   * The live analysis (the last `Defaults.liveAnalysisWindowMs`), updated by the tick
+   * every `Defaults.liveAnalysisEveryTicks` ticks: the status bar, the dashboard's
+   * health, issues and markers all read this one result. Before the first tick it is
+   * computed on demand (and not kept).
+   */
+  liveAnalysis(): Analysis {
+    return this.live.analysis ?? this.analyze(this.live.windowMs);
+  }
+
+  /** Forecasts that passed the live analysis' hysteresis. */
+  get shownForecasts(): readonly ShownForecast[] {
+    return this.live.shownForecasts;
+  }
+
+  /** What remembers between ticks in analysis (forecast hysteresis, the live result); the tick updates it once. */
+  private readonly live = new LiveAnalysis({ windowMs: Defaults.liveAnalysisWindowMs, everyTicks: Defaults.liveAnalysisEveryTicks });
+
+  private analysisOptions(windowMs: number | 'all'): AnalyzeOptions {
     const store = this.store;
-    if (!this.analyzer || this.analyzerStore !== store) {
-      this.analyzer = new Analyzer(store);
-      this.analyzerStore = store;
-    }
     const toMs = Number.isFinite(store.latestTimeMs) ? store.latestTimeMs : this.deps.clock.now();
     const fromMs = windowMs === 'all' ? Math.min(store.earliestTimeMs(), toMs) : toMs - windowMs;
-    return this.analyzer.analyze({
+    return {
       fromMs,
       toMs,
       nowMs: this.deps.clock.now(),
       ...(this.currentConfig?.memoryLimitBytes ? { memoryLimitBytes: this.currentConfig.memoryLimitBytes, memoryLimitSetting: settingId('analysis.memoryLimitMb') } : {}),
       ...(this.lastScrapeProblem ? { scrapeProblem: this.lastScrapeProblem } : {}),
-    });
+    };
   }
-
-  /** Forecasts that passed the analyzer's hysteresis (from the latest analysis). */
-  get shownForecasts() {
-    return this.analyzer?.shownForecasts ?? [];
-  }
-
-  private analyzerStore: SeriesStore | undefined;
   /** The scraper's last failure sentence: the report quotes it as the evidence and the fix. */
   private lastScrapeProblem: string | undefined;
 
@@ -177,6 +190,7 @@ export class Monitor implements Disposable {
       // A different target's history would mislead; a different size needs new buffers.
       this.storeInstance = new SeriesStore(capacity, maxSeries, config.historyBudgetBytes);
       this.lastScrapeProblem = undefined;
+      this.live.reset();
     }
     this.currentConfig = config;
     const wasStarted = this.started;
@@ -208,6 +222,7 @@ export class Monitor implements Disposable {
         if (scrapeProblem) this.lastScrapeProblem = scrapeProblem.message;
         // Alerts first, so every snapshot listener sees alerts that match its numbers.
         this.alerts.evaluate(this.store, s.timeMs);
+        this.live.tick(this.store, (w) => this.analysisOptions(w));
         if (s.prometheusVerdict) {
           this.verdicts.record(s.timeMs, s.prometheusVerdict);
         }

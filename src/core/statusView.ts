@@ -6,6 +6,7 @@ import { verdictSentence } from './scrape/promVerdict';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
 import { inertMarkdownCode, inertMarkdownText, inertStatusBarText, visibleText } from './text/inertText';
+import { staleAfterMs } from './config';
 
 /** What the status bar shows, computed without `vscode` so it is unit-tested in Node. */
 export interface StatusView {
@@ -87,7 +88,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   const rss = store.latest(Metric.processRssBytes);
   // Stale: the process sample missed the latest tick, or no tick came for a while.
   const lastTickAge = snapshot ? input.nowMs - snapshot.timeMs : Number.POSITIVE_INFINITY;
-  const stale = !rss || rss.stale || lastTickAge > 2.5 * input.intervalMs;
+  const stale = !rss || rss.stale || lastTickAge > staleAfterMs(input.intervalMs);
   const cpuText = cpu ? `${Math.round(cpu.value).toString().padStart(3, FIG)}%` : `${FIG}${FIG}–%`;
   const rssText = rss ? formatBytes(rss.value) : '–';
   const icon = stale ? '$(history)' : severity === 'none' ? '$(pulse)' : severity === 'error' ? '$(error)' : '$(warning)';

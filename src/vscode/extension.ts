@@ -52,8 +52,6 @@ export interface ChatroomMonitorApi {
 let monitor: Monitor | undefined;
 let server: ServerController | undefined;
 
-const FORECAST_WINDOW_MS = 15 * 60_000;
-
 export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const log = new MonitorLog();
   context.subscriptions.push(log);
@@ -85,9 +83,6 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     forecast: () => forecastSentence(m.shownForecasts),
   });
   context.subscriptions.push(statusBar);
-  // Forecasts need the analyzer; running it every 15 ticks keeps the tooltip's
-  // forecast fresh at a cost the benchmark measures (not on every tick).
-  context.subscriptions.push({ dispose: m.onSnapshot((s) => s.tick % 15 === 0 && void m.analyze(FORECAST_WINDOW_MS)).dispose });
 
   const dashboardSource = new MonitorDashboardSource(m, () => void vscode.commands.executeCommand(Commands.showReport));
   const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ActiveAlertLine, buildStatusView, StatusView } from '../core/statusView';
 import { Monitor } from '../core/monitor';
 import { Commands } from '../shared/commandIds';
+import { Defaults } from '../core/config';
 
 export interface StatusBarInputs {
   readonly monitor: Monitor;
@@ -42,7 +43,7 @@ export class StatusBarController implements vscode.Disposable {
     const config = m.config;
     const view = buildStatusView({
       nowMs: Date.now(),
-      intervalMs: config?.sampleIntervalMs ?? 1000,
+      intervalMs: config?.sampleIntervalMs ?? Defaults.sampleIntervalMs,
       name: config?.target.name,
       target: m.targetState,
       snapshot: m.latestSnapshot,

@@ -95,6 +95,37 @@ describe('Monitor', () => {
     assert.ok(monitor.alerts.active().some((a) => a.state === 'firing' && a.ruleId.startsWith('forecast')), 'the forecast rule fires');
   });
 
+  it('analysis is pure: reports over other windows change nothing the status bar or dashboard read', async () => {
+    // Two monitors fed the same samples; one is asked for reports (5 min, 30 min, 1 h, all) every 20 s.
+    const a = setup({ 'analysis.memoryLimitMb': 400 });
+    const b = setup({ 'analysis.memoryLimitMb': 400 });
+    const seen = { a: [] as string[], b: [] as string[] };
+    const record = (m: Monitor, into: string[]) => m.onSnapshot(() => into.push(JSON.stringify([m.shownForecasts, m.liveAnalysis().status, m.liveAnalysis().window])));
+    record(a.monitor, seen.a);
+    record(b.monitor, seen.b);
+    a.monitor.start();
+    b.monitor.start();
+    for (let i = 0; i < 420; i++) {
+      if (i >= 240) {
+        a.state.rss += 1e6; // heading for the 400 MB limit: a forecast appears after 3 live evaluations
+        b.state.rss += 1e6;
+      }
+      await a.clock.tickAsync(1000);
+      await b.clock.tickAsync(1000);
+      if (i % 20 === 0) {
+        const first = a.monitor.analyze(5 * 60_000);
+        for (const w of ['5m', '30m', '1h'] as const) buildMonitorReport(a.monitor, w, a.clock.now());
+        a.monitor.analyze('all');
+        assert.deepEqual(a.monitor.analyze(5 * 60_000), first, 'same window, same result, whatever ran before');
+      }
+    }
+    await a.monitor.stop();
+    await b.monitor.stop();
+    assert.ok(b.monitor.shownForecasts.length > 0, 'the forecast is shown by the end');
+    assert.deepEqual(seen.a, seen.b);
+    assert.deepEqual(a.monitor.analyze(15 * 60_000), b.monitor.analyze(15 * 60_000));
+  });
+
   it('keeps history across a settings change that keeps the target and size, and drops it for a new target', async () => {
     const { clock, monitor } = setup();
     monitor.start();

@@ -19,7 +19,7 @@ import { bucketsOf } from './downsample';
 import { Incident, groupIncidents } from './incidents';
 import { Sensitivity, StreamingAnomalyDetector, detectCalibrated, thresholdFor } from './streaming';
 import { ChatMetric, SeriesData, diagnose } from './diagnose';
-import { Forecast, ForecastTracker, ShownForecast, forecastTimeToLimit } from './forecast';
+import { Forecast, forecastTimeToLimit } from './forecast';
 import { HealthStatus } from '../../shared/vocabulary';
 import { Issue, TimeWindow } from './issue';
 import { ScanScratch, scanWindow } from './seriesScan';
@@ -425,67 +425,4 @@ function buildEarlyWarnings(
     if (f) out.push(f);
   }
   return out;
-}
-
-/**
- * The analyzer the dashboard calls every few seconds: the same store state and
- * options give back the previous Analysis without recomputing it, and each forecast
- * passes through a ForecastTracker so what is shown does not flicker.
- */
-export class Analyzer {
-  private last: { signature: string; analysis: Analysis } | undefined;
-  private readonly trackers = new Map<string, ForecastTracker>();
-  private shown: ShownForecast[] = [];
-
-  constructor(
-    private readonly store: SeriesStore,
-    private readonly trackerOptions: { horizonMs?: number; confirmations?: number } = {},
-  ) {}
-
-  /** Analyses, or returns the cached analysis when nothing was appended since. */
-  analyze(options: AnalyzeOptions): Analysis {
-    const signature = JSON.stringify([
-      options.fromMs,
-      options.toMs,
-      options.memoryLimitBytes,
-      options.memoryLimitSetting,
-      options.recentMs,
-      options.forecastWindowMs,
-      options.maxSeries,
-      options.maxAnomalies,
-      options.anomaly,
-      options.scrapeProblem,
-      this.store.latestTimeMs,
-      this.store.seriesCount,
-    ]);
-    if (this.last && this.last.signature === signature) {
-      return this.last.analysis;
-    }
-    const analysis = analyze(this.store, options);
-    this.last = { signature, analysis };
-    this.updateForecasts(analysis.forecasts);
-    return analysis;
-  }
-
-  /** Forecasts that passed the hysteresis, for the status bar tooltip and dashboard. */
-  get shownForecasts(): readonly ShownForecast[] {
-    return this.shown;
-  }
-
-  private updateForecasts(forecasts: readonly Forecast[]): void {
-    const seen = new Set<string>();
-    for (const f of forecasts) {
-      seen.add(f.series);
-      let t = this.trackers.get(f.series);
-      if (!t) {
-        t = new ForecastTracker(this.trackerOptions);
-        this.trackers.set(f.series, t);
-      }
-      t.update(f);
-    }
-    for (const [series, t] of this.trackers) {
-      if (!seen.has(series)) t.update(undefined);
-    }
-    this.shown = [...this.trackers.values()].map((t) => t.current).filter((s): s is ShownForecast => s !== undefined);
-  }
 }

@@ -5,6 +5,9 @@
  */
 import { linearTrend, Trend, TrendOptions, trendValueAt } from './trend';
 
+/** Regression window of every forecast (the analyzer's and the alert rules' forecast source), predict_linear style. */
+export const FORECAST_WINDOW_MS = 10 * 60_000;
+
 export interface Forecast {
   /** Series key forecast. */
   readonly series: string;
@@ -57,7 +60,7 @@ export function forecastTimeToLimit(
   limitLabel: string,
   options: ForecastOptions = {},
 ): Forecast | undefined {
-  const windowMs = options.windowMs ?? 10 * 60_000;
+  const windowMs = options.windowMs ?? FORECAST_WINDOW_MS;
   if (!Number.isFinite(limit) || times.length < 2) {
     return undefined;
   }

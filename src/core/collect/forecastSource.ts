@@ -1,14 +1,11 @@
 import { FORECAST_METRIC } from '../alerts/rule';
-import { forecastTimeToLimit } from '../analyze/forecast';
+import { FORECAST_WINDOW_MS, forecastTimeToLimit } from '../analyze/forecast';
 import { Sample } from '../model';
 import { SeriesStore } from '../store/seriesStore';
 import { SourceOutput, TickSource } from './tickSource';
 
 /** Published when a series is not heading for its limit: "not within any horizon" (~31 years). */
 export const NOT_HEADING_SECONDS = 1e9;
-
-/** Regression window, as predict_linear(x[10m], …). */
-const FORECAST_WINDOW_MS = 10 * 60_000;
 
 /**
  * Publishes `forecast_seconds_to_limit{series, limit}` for the forecast alert rules

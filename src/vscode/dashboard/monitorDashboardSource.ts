@@ -11,9 +11,8 @@ import { Monitor } from '../../core/monitor';
 import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
 import { DashboardSource } from './dashboardSource';
 import { StoreChartFeed } from './storeDashboardSource';
+import { Defaults } from '../../core/config';
 
-/** The analyzer looks at this much history for the dashboard's issues and markers. */
-const ANALYSIS_WINDOW_MS = 15 * 60_000;
 /** Recently resolved alerts stay on the dashboard (and as bands) this long. */
 const RESOLVED_SHOWN_MS = 30 * 60_000;
 
@@ -41,7 +40,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
   }
 
   get intervalMs(): number {
-    return this.monitor.config?.sampleIntervalMs ?? 1000;
+    return this.monitor.config?.sampleIntervalMs ?? Defaults.sampleIntervalMs;
   }
 
   get maxPoints(): number {
@@ -77,7 +76,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
    * Snoozing silences notifications, it does not make the server healthy.
    */
   private healthStatus(): HeaderDto['status'] {
-    const analysis = this.monitor.analyze(ANALYSIS_WINDOW_MS);
+    const analysis = this.monitor.liveAnalysis();
     return statusWithAlerts(analysis.status, analysis.reasons, this.monitor.alerts.active()).status;
   }
 
@@ -114,7 +113,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
   }
 
   issues(): IssueDto[] {
-    return this.monitor.analyze(ANALYSIS_WINDOW_MS).issues.map((i) => ({
+    return this.monitor.liveAnalysis().issues.map((i) => ({
       id: i.id,
       severity: i.severity,
       title: i.title,
@@ -137,7 +136,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
       }
     }
     // One band per incident: an anomaly seen at once in several series is one thing that happened.
-    for (const inc of this.monitor.analyze(ANALYSIS_WINDOW_MS).incidents) {
+    for (const inc of this.monitor.liveAnalysis().incidents) {
       if (inc.endMs >= fromMs) {
         out.push(
           inc.series.length === 1

@@ -6,6 +6,7 @@
 import { buildColumns, describeSeries } from '../../core/chartData';
 import { SeriesStore } from '../../core/store/seriesStore';
 import { ColumnsDto, SeriesDto } from '../../shared/protocol';
+import { staleAfterMs } from '../../core/config';
 
 export interface StoreChartFeedOptions {
   /** Collector tick, ms. */
@@ -25,7 +26,7 @@ export class StoreChartFeed {
     private readonly store: SeriesStore,
     private readonly options: StoreChartFeedOptions,
   ) {
-    this.maxGapMs = options.intervalMs * 2.5;
+    this.maxGapMs = staleAfterMs(options.intervalMs);
   }
 
   get maxPoints(): number {

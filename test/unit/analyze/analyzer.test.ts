@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { analyze, Analyzer } from '../../../src/core/analyze/analyzer';
+import { analyze } from '../../../src/core/analyze/analyzer';
+import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { MB, scenario, windowOf } from './scenario';
 import { T0 } from './synthetic';
@@ -100,30 +101,34 @@ describe('analyze', () => {
     for (let k = 1; k < 5; k++) assert.ok(a.anomalies[k]!.startMs >= a.anomalies[k - 1]!.startMs);
   });
 
-  describe('Analyzer (the dashboard path)', () => {
-    it('returns the cached analysis until a tick is appended', () => {
+  describe('LiveAnalysis (the one place analysis remembers between ticks)', () => {
+    const optionsFor = (store: SeriesStore) => (windowMs: number) => ({ fromMs: store.latestTimeMs - windowMs, toMs: store.latestTimeMs, nowMs: store.latestTimeMs, memoryLimitBytes: 512 * MB });
+
+    it('re-analyses on each of the first everyTicks ticks, then once every everyTicks ticks', () => {
       const store = scenario({}, { seconds: 300 });
-      const analyzer = new Analyzer(store);
-      const w = windowOf(store);
-      const first = analyzer.analyze(w);
-      assert.equal(analyzer.analyze(w), first);
-      store.append(store.latestTimeMs + 1000, [{ name: 'process_cpu_usage_percent', labels: {}, value: 10 }]);
-      assert.notEqual(analyzer.analyze(w), first);
+      const live = new LiveAnalysis({ windowMs: 120_000, everyTicks: 3 });
+      assert.equal(live.analysis, undefined);
+      const made = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => live.tick(store, optionsFor(store)));
+      assert.deepEqual(made, [true, true, true, false, false, true, false, false, true, false]);
+      assert.deepEqual(live.analysis, analyze(store, optionsFor(store)(120_000)), 'the live result is exactly the pure analysis of its window');
     });
 
     it('shows a forecast only after it has been there for 3 evaluations', () => {
       const store = new SeriesStore(4000);
-      const analyzer = new Analyzer(store);
+      const live = new LiveAnalysis({ windowMs: 1_000_000, everyTicks: 1 });
       const shown: number[] = [];
       for (let i = 0; i < 700; i++) {
         store.append(T0 + i * 1000, [{ name: 'process_resident_memory_bytes', labels: {}, value: 100 * MB + (i / 60) * 5 * MB }]);
         if (i >= 600) {
-          analyzer.analyze({ fromMs: T0, toMs: T0 + i * 1000, nowMs: T0 + i * 1000, memoryLimitBytes: 512 * MB });
-          shown.push(analyzer.shownForecasts.length);
+          live.tick(store, optionsFor(store));
+          shown.push(live.shownForecasts.length);
         }
       }
       assert.deepEqual(shown.slice(0, 4), [0, 0, 1, 1]);
-      assert.ok(analyzer.shownForecasts[0]!.etaRoundedMs > 0);
+      assert.ok(live.shownForecasts[0]!.etaRoundedMs > 0);
+      live.reset();
+      assert.equal(live.shownForecasts.length, 0);
+      assert.equal(live.analysis, undefined);
     });
   });
 });

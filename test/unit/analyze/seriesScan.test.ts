@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Analysis, Analyzer, analyze } from '../../../src/core/analyze/analyzer';
+import { Analysis, analyze } from '../../../src/core/analyze/analyzer';
 import { bucketFinite, downsample } from '../../../src/core/analyze/downsample';
 import { ScanScratch, scanWindow } from '../../../src/core/analyze/seriesScan';
 import { summarize } from '../../../src/core/analyze/stats';
@@ -134,18 +134,5 @@ describe('analyze over a wrapped ring', () => {
     const a: Analysis = analyze(wrapped, options);
     assert.ok(a.sampleCount > 10_000);
     assert.deepEqual(a, analyze(flat, options));
-  });
-
-  it('the dashboard path recomputes when the anomaly options change, not only when a tick is appended', () => {
-    const [wrapped] = pair();
-    const analyzer = new Analyzer(wrapped);
-    // The classic robust detector flags the periodic spikes (the calibrated one learns them as usual).
-    const options = { fromMs: T0, toMs: T0 + 899_000, nowMs: T0 + 899_500, anomaly: { detector: 'robust' as const } };
-    const first = analyzer.analyze(options);
-    assert.equal(analyzer.analyze({ ...options, anomaly: { detector: 'robust' } }), first);
-    const none = analyzer.analyze({ ...options, anomaly: { detector: 'none' } });
-    assert.notEqual(none, first);
-    assert.equal(none.anomalyCount, 0);
-    assert.ok(first.anomalyCount > 0);
   });
 });

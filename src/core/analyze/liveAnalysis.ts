@@ -1,0 +1,97 @@
+/**
+ * The live analysis: the one thing in analysis that remembers between ticks.
+ *
+ * `analyze()` (analyzer.ts) is a pure function of the store's samples and the
+ * options: the same window gives the same result whatever ran before, and a report
+ * over 5 min, 30 min or 1 h changes nothing here. What must remember — the forecast
+ * hysteresis (a forecast is shown after 3 evaluations that agree and hidden after 3
+ * that do not) and when the analysis was last made — lives in this tracker, which
+ * the monitor's tick updates once. Every live consumer (status bar forecast,
+ * dashboard health, issues and markers) reads the same result for the same window.
+ *
+ * Cost: the window is re-analysed once every `everyTicks` ticks, not on every read
+ * nor on every tick while the dashboard is open.
+ */
+import { Analysis, AnalyzeOptions, analyze } from './analyzer';
+import { Forecast, ForecastTracker, ForecastTrackerOptions, ShownForecast } from './forecast';
+import { SeriesStore } from '../store/seriesStore';
+
+export interface LiveAnalysisOptions {
+  /** How much history the live analysis looks at (ms). */
+  readonly windowMs: number;
+  /** Re-analyse every this many ticks (≥ 1). */
+  readonly everyTicks: number;
+  readonly tracker?: ForecastTrackerOptions;
+}
+
+export class LiveAnalysis {
+  private current: Analysis | undefined;
+  private ticksSince = 0;
+  private ticksSeen = 0;
+  private readonly trackers = new Map<string, ForecastTracker>();
+  private shown: readonly ShownForecast[] = [];
+  private readonly everyTicks: number;
+
+  constructor(private readonly options: LiveAnalysisOptions) {
+    this.everyTicks = Math.max(1, Math.floor(options.everyTicks));
+  }
+
+  get windowMs(): number {
+    return this.options.windowMs;
+  }
+
+  /**
+   * One tick happened. Re-analyses the live window when `everyTicks` ticks have
+   * passed since the last analysis — and on every one of the first `everyTicks`
+   * ticks, while a few samples change the verdict ("too few samples" → healthy) and
+   * the analysis is cheap — and feeds the
+   * forecasts to the hysteresis once. Returns true when it re-analysed.
+   */
+  tick(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): boolean {
+    this.ticksSince++;
+    this.ticksSeen++;
+    if (this.current && this.ticksSeen > this.everyTicks && this.ticksSince < this.everyTicks) {
+      return false;
+    }
+    this.ticksSince = 0;
+    this.current = analyze(store, options(this.options.windowMs));
+    this.updateForecasts(this.current.forecasts);
+    return true;
+  }
+
+  /** The latest live analysis; undefined before the first tick. */
+  get analysis(): Analysis | undefined {
+    return this.current;
+  }
+
+  /** Forecasts that passed the hysteresis, for the status bar tooltip and dashboard. */
+  get shownForecasts(): readonly ShownForecast[] {
+    return this.shown;
+  }
+
+  /** The store was replaced (another target): nothing remembered applies to it. */
+  reset(): void {
+    this.current = undefined;
+    this.ticksSince = 0;
+    this.ticksSeen = 0;
+    this.trackers.clear();
+    this.shown = [];
+  }
+
+  private updateForecasts(forecasts: readonly Forecast[]): void {
+    const seen = new Set<string>();
+    for (const f of forecasts) {
+      seen.add(f.series);
+      let t = this.trackers.get(f.series);
+      if (!t) {
+        t = new ForecastTracker(this.options.tracker);
+        this.trackers.set(f.series, t);
+      }
+      t.update(f);
+    }
+    for (const [series, t] of this.trackers) {
+      if (!seen.has(series)) t.update(undefined);
+    }
+    this.shown = [...this.trackers.values()].map((t) => t.current).filter((s): s is ShownForecast => s !== undefined);
+  }
+}
