@@ -4,6 +4,7 @@
  * with `file` relative to the workspace (the current directory for the CLI).
  */
 import { AccessSummary } from './accessStats';
+import type { ErrorLink } from './errorLinks';
 import { ErrorGroup } from './errorGroups';
 import { FrameMapper } from './frameMapper';
 import { LevelKey, LogPipeline } from './logPipeline';
@@ -28,6 +29,8 @@ export interface ReportErrorGroup {
   readonly ratePerSecond: number;
   /** The group came back after a restart. */
   readonly regression: boolean;
+  /** ISO 8601: when it came back (present with `regression`). */
+  readonly regressedAt?: string;
   readonly frames: readonly ReportFrame[];
 }
 
@@ -38,6 +41,8 @@ export interface LogsReport {
   readonly levels: Readonly<Record<LevelKey, number>>;
   readonly errorGroups: readonly ReportErrorGroup[];
   readonly access?: AccessSummary;
+  /** Error groups linked to the restarts, exits, alerts, anomalies and issues around them (the report adds them). */
+  readonly links?: readonly ErrorLink[];
   /** Sentences about the sources (a file not there yet, a rotation, the kernel log). */
   readonly notes: readonly string[];
 }
@@ -72,6 +77,7 @@ export function buildLogsReport(p: LogPipeline, mapper: FrameMapper, nowMs: numb
         message: g.message,
         ratePerSecond: p.groups.rate(g, nowMs),
         regression: g.regressedAtMs !== undefined,
+        ...(g.regressedAtMs !== undefined ? { regressedAt: new Date(g.regressedAtMs).toISOString() } : {}),
         frames: mapGroupFrames(g, mapper, opts.base),
       })),
     ...(access ? { access } : {}),

@@ -359,6 +359,10 @@ function logsSection(logs: LogsReport): string[] {
     }
     out.push('');
   }
+  if (logs.links && logs.links.length > 0) {
+    // The sentences quote the server's error messages: inert like every server text.
+    out.push('What the errors line up with:', '', ...logs.links.map((l) => `- ${inertMarkdownText(l.sentence, PROSE_CHARS)}`), '');
+  }
   if (logs.access) {
     const a = logs.access;
     const classes = Object.entries(a.statusClasses)

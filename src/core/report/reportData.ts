@@ -6,6 +6,7 @@ import type { VerdictSummary } from '../scrape/promVerdict';
  */
 import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
+import { linkErrorGroups, reportLinkEvents } from '../logs/errorLinks';
 import { LogsReport } from '../logs/logReport';
 import { TargetState } from '../model';
 import { RunSamples } from './runSamples';
@@ -143,8 +144,20 @@ export function buildReport(input: ReportInput): ReportData {
     ...(input.operations ? { operations: input.operations } : {}),
     ...(input.run ? { run: input.run } : {}),
     ...(input.prometheusVerdict ? { prometheusVerdict: input.prometheusVerdict } : {}),
-    ...(input.logs ? { logs: input.logs } : {}),
+    ...(input.logs ? { logs: withLinks(input.logs, input, active, history) } : {}),
   };
+}
+
+/** The logs object with its error groups linked to the run's operations, alerts, incidents and issues. */
+function withLinks(logs: LogsReport, input: ReportInput, active: readonly ReportAlert[], history: readonly ReportAlert[]): LogsReport {
+  if (logs.errorGroups.length === 0) return logs;
+  const events = reportLinkEvents({
+    ...(input.operations ? { operations: input.operations } : {}),
+    alerts: [...active, ...history],
+    incidents: input.analysis.incidents,
+    issues: input.analysis.issues,
+  });
+  return { ...logs, links: linkErrorGroups(logs.errorGroups, events) };
 }
 
 /** The report as indented JSON; NaN and ±Infinity (figures without data) become null. */
