@@ -257,9 +257,15 @@ export class Monitor implements Disposable {
     this.collector = undefined;
   }
 
+  /**
+   * Stops collection and closes everything the monitor opened: the sources' fds,
+   * sockets and timers (through the collector) and the locator's kept fd — the
+   * monitor owns the locator it was given.
+   */
   dispose(): void {
     this.started = false;
     this.teardownCollector();
+    this.deps.locator.dispose?.();
     this.alerts.dispose();
     this.snapshotEmitter.dispose();
     this.logEmitter.dispose();

@@ -31,6 +31,12 @@ export class ProcessSource implements TickSource {
     }
   }
 
+  /** The sampler is this source's: disposing the source closes every fd it opened. */
+  dispose(): void {
+    this.lastPid = undefined;
+    this.sampler.dispose();
+  }
+
   private forgetLast(): void {
     if (this.lastPid !== undefined) {
       this.sampler.forget(this.lastPid);

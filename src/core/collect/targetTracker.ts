@@ -4,7 +4,7 @@ import { LocateResult, ProcessLocator } from '../process/locator';
 export type { LocateResult };
 
 /** The part of the process locator the tracker needs (Linux /proc or portable). */
-export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess'>;
+export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess' | 'dispose'>;
 
 export interface TrackerUpdate {
   readonly state: TargetState;

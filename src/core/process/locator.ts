@@ -43,6 +43,8 @@ export interface ProcessLocator {
   isSameProcess(pid: number, startTimeMs: number): Promise<boolean>;
   /** Every process listening on a TCP port (except this editor and its parents), chat-server-like first. */
   listCandidates(): Promise<Candidate[]>;
+  /** Closes what the locator keeps open (the confirmed pid's stat fd); its owner, the Monitor, calls it. */
+  dispose?(): void;
 }
 
 /** The /proc locator on Linux, the systeminformation one elsewhere. */
@@ -98,7 +100,14 @@ export class ProcfsProcessLocator implements ProcessLocator {
 
   constructor() {
     const checked = this.checked;
-    procFileReaper.register(this, () => checked.file?.close());
+    // A safety net only: the owner (the Monitor) closes it in dispose().
+    procFileReaper.register(this, () => checked.file?.close(), this);
+  }
+
+  dispose(): void {
+    this.checked.file?.close();
+    this.checked.file = undefined;
+    procFileReaper.unregister(this);
   }
 
   /** One synchronous re-read of /proc/PID/stat through a kept fd: it runs every tick. */

@@ -57,6 +57,8 @@ export interface ProcessSampler {
   sample(pid: number, nowMs: number): Promise<ProcessSampleResult>;
   /** Drops the CPU baseline of a pid that is no longer watched. */
   forget(pid: number): void;
+  /** Closes every descriptor this sampler opened (its owner, the ProcessSource, calls it). */
+  dispose(): void;
 }
 
 export interface ProcessSamplerOptions {
@@ -133,11 +135,25 @@ export class ProcfsProcessSampler implements ProcessSampler {
   constructor(options: ProcessSamplerOptions = {}) {
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
     const files = this.files;
-    procFileReaper.register(this, () => {
-      for (const f of files.values()) {
-        f.close();
-      }
-    });
+    // A safety net only: the owner (ProcessSource) closes them in dispose().
+    procFileReaper.register(
+      this,
+      () => {
+        for (const f of files.values()) {
+          f.close();
+        }
+      },
+      this,
+    );
+  }
+
+  /** Closes every per-pid /proc fd this sampler opened. */
+  dispose(): void {
+    for (const pid of [...this.files.keys()]) {
+      this.closeFiles(pid);
+    }
+    this.baselines.clear();
+    procFileReaper.unregister(this);
   }
 
   /** Pids whose /proc files are held open now (for tests and leak checks). */

@@ -41,6 +41,11 @@ export class PortableProcessSampler implements ProcessSampler {
     }
   }
 
+  /** Holds no descriptor (pidusage opens and closes its own). */
+  dispose(): void {
+    this.seen.clear();
+  }
+
   forget(pid: number): void {
     this.seen.delete(pid);
   }
