@@ -16,6 +16,8 @@ export interface ChartColumns {
   x: number[];
   keys: string[];
   y: (number | null)[][];
+  /** Set when the points are a tier's bucket extremes (min and max per bucket of this many ms); absent for raw ticks. */
+  stepMs?: number;
 }
 
 export interface ColumnsOptions {
@@ -90,6 +92,137 @@ export function buildColumns(store: SeriesStore, keys: readonly string[], opts: 
     prevMs = t;
   }
   return { x, keys: [...keys], y };
+}
+
+/**
+ * Steps of the coarser tiers (ms), finest first: 10 s and 1 min as in a TSDB, with
+ * 30 s between them (an hour on a half-width chart) and 5 min, 10 min, 1 h for days.
+ */
+export const TIER_STEPS_MS: readonly number[] = [10_000, 30_000, 60_000, 300_000, 600_000, 3_600_000];
+
+/**
+ * Raw ticks a tiered chart may take by `append` before the host sends its window
+ * again (a quarter of the plot): with the tier's points, still no more than pixels.
+ */
+export function chartTailBudget(plotWidthPx: number): number {
+  return Math.max(1, Math.floor(plotWidthPx / 4));
+}
+
+/**
+ * The tier a chart `plotWidthPx` wide draws a span from: 0 (raw ticks) while the raw
+ * points fit in the pixels, else the finest tier whose buckets (two points each, their
+ * minimum and maximum), the live bucket (three) and the appends until the next window
+ * (chartTailBudget) fit. So no chart ever holds more points than it has pixels.
+ */
+export function chartStepMs(spanMs: number, intervalMs: number, plotWidthPx: number): number {
+  const pixels = Math.max(8, Math.floor(plotWidthPx));
+  if (!(spanMs > 0) || spanMs / Math.max(1, intervalMs) + 1 <= pixels) {
+    return 0;
+  }
+  const room = pixels - chartTailBudget(pixels) - 3;
+  const fits = (step: number): boolean => 2 * (Math.ceil(spanMs / step) + 1) <= room;
+  const tier = TIER_STEPS_MS.find(fits);
+  if (tier !== undefined) {
+    return tier;
+  }
+  // Longer than any tier fits (weeks on a narrow chart): whole hours per bucket.
+  const last = TIER_STEPS_MS[TIER_STEPS_MS.length - 1]!;
+  let step = last;
+  while (!fits(step)) {
+    step += last;
+  }
+  return step;
+}
+
+/**
+ * Raw columns as a tier of `stepMs` buckets, aligned to multiples of the step (so the
+ * same bucket gives the same points whichever window asks): each complete bucket
+ * becomes two rows, at ¼ and ¾ of it, holding each series' extremes in the order they
+ * happened (a spike stays visible, and so does a dip); a series without a sample in
+ * the bucket gets nulls. Buckets with no data between two with data leave a null row
+ * (a gap, not a line across missing time). The live bucket (the one holding
+ * `liveFromMs`) is drawn the same way over its elapsed part, then its newest tick
+ * raw, so the right edge and the tiles read the live value.
+ */
+export function downsampleColumns(cols: ChartColumns, stepMs: number, liveFromMs: number): ChartColumns {
+  const n = cols.keys.length;
+  const x: number[] = [];
+  const y: (number | null)[][] = cols.keys.map(() => []);
+  const liveBucket = Math.floor(liveFromMs / stepMs);
+  const min = new Float64Array(n);
+  const max = new Float64Array(n);
+  const minAt = new Int32Array(n);
+  const maxAt = new Int32Array(n);
+  let bucket = Number.NaN;
+  let prevBucket = Number.NaN;
+  let firstRow = 0;
+  let lastRow = -1;
+  const emit = (): void => {
+    if (Number.isNaN(bucket) || !minAt.some((i) => i >= 0)) {
+      return;
+    }
+    if (!Number.isNaN(prevBucket) && bucket - prevBucket > 1) {
+      x.push(((prevBucket + 1) * stepMs) / 1000);
+      y.forEach((col) => col.push(null));
+    }
+    const startMs = bucket * stepMs;
+    const live = bucket >= liveBucket;
+    if (live && firstRow === lastRow) {
+      // One tick so far: it is the live edge itself.
+      pushRow(lastRow);
+    } else {
+      // A live bucket spans what has elapsed of it, ending at its newest tick.
+      const spanMs = live ? cols.x[lastRow]! * 1000 - startMs : stepMs;
+      x.push((startMs + spanMs / 4) / 1000, (startMs + (3 * spanMs) / 4) / 1000);
+      for (let k = 0; k < n; k++) {
+        if (minAt[k]! < 0) {
+          y[k]!.push(null, null);
+        } else if (minAt[k]! <= maxAt[k]!) {
+          y[k]!.push(min[k]!, max[k]!);
+        } else {
+          y[k]!.push(max[k]!, min[k]!);
+        }
+      }
+      if (live) {
+        pushRow(lastRow);
+      }
+    }
+    prevBucket = bucket;
+  };
+  const pushRow = (row: number): void => {
+    x.push(cols.x[row]!);
+    for (let k = 0; k < n; k++) {
+      y[k]!.push(cols.y[k]![row] ?? null);
+    }
+  };
+  for (let row = 0; row < cols.x.length; row++) {
+    const b = Math.min(liveBucket, Math.floor((cols.x[row]! * 1000) / stepMs));
+    if (b !== bucket) {
+      emit();
+      bucket = b;
+      firstRow = row;
+      minAt.fill(-1);
+    }
+    lastRow = row;
+    for (let k = 0; k < n; k++) {
+      const v = cols.y[k]![row];
+      if (v === null || v === undefined) {
+        continue;
+      }
+      if (minAt[k]! < 0) {
+        min[k] = max[k] = v;
+        minAt[k] = maxAt[k] = row;
+      } else if (v < min[k]!) {
+        min[k] = v;
+        minAt[k] = row;
+      } else if (v > max[k]!) {
+        max[k] = v;
+        maxAt[k] = row;
+      }
+    }
+  }
+  emit();
+  return { x, keys: [...cols.keys], y, stepMs };
 }
 
 export type ChartPlacement = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'server' | 'none';

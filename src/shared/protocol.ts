@@ -82,6 +82,13 @@ export interface ColumnsDto {
   x: number[];
   keys: string[];
   y: (number | null)[][];
+  /**
+   * Set when the points are a tier, not raw ticks: each bucket of this many ms is two
+   * points, its minimum and maximum in the order they happened (the live bucket and
+   * later appends are raw). Chosen by the host so a chart never gets more points than
+   * the plot has pixels.
+   */
+  stepMs?: number;
 }
 
 
@@ -210,11 +217,15 @@ export interface ReadyMessage {
   type: 'ready';
   range?: RangeId;
   selectedSeries?: string[];
+  /** Width of the narrowest chart's plot area, px: the host sends no more points than this. */
+  plotWidthPx?: number;
 }
 
 export interface SetRangeMessage {
   type: 'setRange';
   range: RangeId;
+  /** As in `ready`; sent again with the same range when the charts are resized. */
+  plotWidthPx?: number;
 }
 
 export interface SnoozeMessage {
@@ -324,6 +335,9 @@ function checkColumns(c: unknown): Problem {
     if (!isFiniteNumber(t) || (i > 0 && t < (c.x[i - 1] as number))) {
       return 'columns x must be finite times in seconds, in ascending order';
     }
+  }
+  if (!isOptional(c.stepMs, (v): v is number => isFiniteNumber(v) && v > 0)) {
+    return 'columns stepMs must be a positive number of ms when present';
   }
   if (c.y.length !== c.keys.length) {
     return `columns have ${c.keys.length} keys but ${c.y.length} y arrays; send one y array per key`;
@@ -480,6 +494,12 @@ export function checkHostToWebview(msg: unknown): Problem {
   return p ? `Ignored ${describe(msg)} from the extension: ${p}.` : undefined;
 }
 
+function checkPlotWidth(w: unknown): Problem {
+  return isOptional(w, (v): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100_000)
+    ? undefined
+    : 'plotWidthPx must be a whole number of pixels from 1 to 100000';
+}
+
 /** Why `msg` is not a valid webview → host message, or undefined when it is. */
 export function checkWebviewToHost(msg: unknown): Problem {
   if (!isObject(msg) || typeof msg.type !== 'string') {
@@ -491,10 +511,10 @@ export function checkWebviewToHost(msg: unknown): Problem {
       p =
         !isOptional(msg.range, (r): r is RangeId => oneOf(r, RANGE_IDS)) || !isOptional(msg.selectedSeries, isStringArray)
           ? 'range must be one of 1m, 5m, 15m, 1h, all and selectedSeries an array of series keys'
-          : undefined;
+          : checkPlotWidth(msg.plotWidthPx);
       break;
     case 'setRange':
-      p = oneOf(msg.range, RANGE_IDS) ? undefined : 'range must be one of 1m, 5m, 15m, 1h, all';
+      p = oneOf(msg.range, RANGE_IDS) ? checkPlotWidth(msg.plotWidthPx) : 'range must be one of 1m, 5m, 15m, 1h, all';
       break;
     case 'snooze':
       p =

@@ -46,6 +46,9 @@ const RANGE_NAMES: Readonly<Record<RangeId, string>> = {
   all: 'everything kept',
 };
 
+/** Pixels of a chart taken by its axes: the plot area is the chart's width less this. */
+const AXES_PX = 80;
+
 export class Dashboard {
   private readonly ui: UiState;
   private readonly data = new SeriesData();
@@ -123,9 +126,23 @@ export class Dashboard {
   }
 
   /** The state the host needs on `ready` to send the right window first time. */
-  readyMessage(): { type: 'ready'; range?: RangeId; selectedSeries?: string[] } {
-    return { type: 'ready', range: this.ui.range, selectedSeries: this.ui.selected };
+  readyMessage(): { type: 'ready'; range?: RangeId; selectedSeries?: string[]; plotWidthPx: number } {
+    this.sentPlotWidthPx = this.plotWidthPx();
+    return { type: 'ready', range: this.ui.range, selectedSeries: this.ui.selected, plotWidthPx: this.sentPlotWidthPx };
   }
+
+  /**
+   * The narrowest chart's plot area (its width less the axes), px: the host sends no
+   * more points than this, choosing a coarser tier for long ranges.
+   */
+  private plotWidthPx(): number {
+    const width = this.chartWidth();
+    const server = this.serverSlot.clientWidth ? Math.max(240, this.serverSlot.clientWidth) : width;
+    return Math.max(1, Math.min(width, server) - AXES_PX);
+  }
+
+  /** The plot width the host was last told. */
+  private sentPlotWidthPx = 0;
 
   handle(msg: HostToWebview): void {
     switch (msg.type) {
@@ -198,7 +215,8 @@ export class Dashboard {
     this.ui.range = r;
     this.save();
     this.renderControls();
-    this.api.postMessage({ type: 'setRange', range: r });
+    this.sentPlotWidthPx = this.plotWidthPx();
+    this.api.postMessage({ type: 'setRange', range: r, plotWidthPx: this.sentPlotWidthPx });
     // Show what is held at once; the host's window message fills in the rest.
     this.refreshData(true);
   }
@@ -370,7 +388,7 @@ export class Dashboard {
     const last = x[x.length - 1]!;
     const span = RANGE_MS[this.range];
     const spanSec = span !== undefined ? span / 1000 : last - x[0]!;
-    const secPerPixel = spanSec / Math.max(1, this.chartWidthPx - 80);
+    const secPerPixel = spanSec / Math.max(1, this.chartWidthPx - AXES_PX);
     return last - this.lastDrawnX >= secPerPixel;
   }
 
@@ -398,6 +416,12 @@ export class Dashboard {
     this.chartWidthPx = width;
     for (const [id, c] of this.charts) {
       c.setWidth(id === 'chart-server' ? Math.max(240, this.serverSlot.clientWidth || width) : width);
+    }
+    // A plot a tenth narrower or wider needs another tier: ask for the window again.
+    const plot = this.plotWidthPx();
+    if (this.started && Math.abs(plot - this.sentPlotWidthPx) > this.sentPlotWidthPx / 10) {
+      this.sentPlotWidthPx = plot;
+      this.api.postMessage({ type: 'setRange', range: this.range, plotWidthPx: plot });
     }
   }
 }

@@ -4,6 +4,7 @@
  * to a {@link WebviewPort}) so it is tested in plain Node; DashboardPanel plugs a
  * real webview into it.
  */
+import { chartTailBudget } from '../../core/chartData';
 import { Disposable, DisposableStore, Event } from '../../core/events';
 import {
   checkWebviewToHost,
@@ -46,6 +47,12 @@ export class DashboardSession implements Disposable {
   private catalogueCache: SeriesDto[] = [];
   private dataKeys: string[] = [];
   private lastSentMs = Number.NEGATIVE_INFINITY;
+  /** The page's narrowest plot width, px (it says so on ready/setRange); undefined: raw points. */
+  private plotWidthPx: number | undefined;
+  /** The tier of the window last sent (0: raw ticks): when its live bucket completes, the window is sent again. */
+  private windowStepMs = 0;
+  /** Ticks appended since the last window: a tiered window is sent again before they outgrow the pixels. */
+  private appendedSinceWindow = 0;
   /** JSON of the last header/alerts/issues/markers/catalogue sent, to skip repeats. */
   private readonly lastJson = new Map<string, string>();
   private disposed = false;
@@ -106,11 +113,13 @@ export class DashboardSession implements Disposable {
         if (msg.selectedSeries) {
           this.picked = msg.selectedSeries;
         }
+        this.plotWidthPx = msg.plotWidthPx ?? this.plotWidthPx;
         this.ready = true;
         this.sendInit();
         return;
       case 'setRange':
         this.range = msg.range;
+        this.plotWidthPx = msg.plotWidthPx ?? this.plotWidthPx;
         if (this.ready) {
           this.sendWindow();
           this.sendMarkers();
@@ -149,10 +158,21 @@ export class DashboardSession implements Disposable {
         }
       }
       const fresh = this.source.latestTimeMs();
-      const columns = this.source.pointsSince(this.dataKeys, this.lastSentMs);
-      this.lastSentMs = fresh;
-      if (columns.x.length > 0) {
-        this.post({ type: 'append', columns });
+      const step = this.windowStepMs;
+      if (
+        step > 0 &&
+        (Math.floor(fresh / step) !== Math.floor(this.lastSentMs / step) || this.appendedSinceWindow >= chartTailBudget(this.plotWidthPx ?? 1))
+      ) {
+        // The live bucket of a tiered window completed (its ticks become two points),
+        // or the raw ticks appended since would outgrow the pixels: a fresh window.
+        this.sendWindow();
+      } else {
+        const columns = this.source.pointsSince(this.dataKeys, this.lastSentMs);
+        this.lastSentMs = fresh;
+        if (columns.x.length > 0) {
+          this.appendedSinceWindow += columns.x.length;
+          this.post({ type: 'append', columns });
+        }
       }
       const header = this.source.header();
       this.sendIfChanged('header', header, { type: 'header', header });
@@ -173,7 +193,9 @@ export class DashboardSession implements Disposable {
     this.dataKeys = this.computeDataKeys();
     const markers = this.source.markers(this.fromMs());
     this.lastSentMs = this.source.latestTimeMs();
-    const columns = this.source.window(this.dataKeys, this.fromMs());
+    const columns = this.source.window(this.dataKeys, this.fromMs(), this.plotWidthPx);
+    this.windowStepMs = columns.stepMs ?? 0;
+    this.appendedSinceWindow = 0;
     this.remember('header', header);
     this.remember('catalogue', catalogue);
     this.remember('alerts', alerts);
@@ -200,7 +222,10 @@ export class DashboardSession implements Disposable {
   private sendWindow(): void {
     this.dataKeys = this.computeDataKeys();
     this.lastSentMs = this.source.latestTimeMs();
-    this.post({ type: 'window', range: this.range, columns: this.source.window(this.dataKeys, this.fromMs()) });
+    const columns = this.source.window(this.dataKeys, this.fromMs(), this.plotWidthPx);
+    this.windowStepMs = columns.stepMs ?? 0;
+    this.appendedSinceWindow = 0;
+    this.post({ type: 'window', range: this.range, columns });
   }
 
   private sendAlerts(): void {

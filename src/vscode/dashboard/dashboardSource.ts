@@ -18,8 +18,11 @@ export interface DashboardSource {
   header(): HeaderDto;
   /** Every series the page may show, with unit, chart and tile role. */
   catalogue(): SeriesDto[];
-  /** Columns for `keys` from `fromMs` (inclusive; -Infinity for all) to the latest tick. */
-  window(keys: readonly string[], fromMs: number): ColumnsDto;
+  /**
+   * Columns for `keys` from `fromMs` (inclusive; -Infinity for all) to the latest tick;
+   * with `plotWidthPx`, no more points than that (a tier, see ColumnsDto.stepMs).
+   */
+  window(keys: readonly string[], fromMs: number, plotWidthPx?: number): ColumnsDto;
   /** Columns for `keys` strictly after `afterMs`: what is new since the last send. */
   pointsSince(keys: readonly string[], afterMs: number): ColumnsDto;
   /** Active alerts (pending, firing, and recently resolved). */

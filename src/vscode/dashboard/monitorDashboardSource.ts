@@ -84,8 +84,8 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     return this.chart().catalogue();
   }
 
-  window(keys: readonly string[], fromMs: number): ColumnsDto {
-    return this.chart().window(keys, fromMs);
+  window(keys: readonly string[], fromMs: number, plotWidthPx?: number): ColumnsDto {
+    return this.chart().window(keys, fromMs, plotWidthPx);
   }
 
   pointsSince(keys: readonly string[], afterMs: number): ColumnsDto {

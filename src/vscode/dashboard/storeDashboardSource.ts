@@ -3,7 +3,7 @@
  * appends as chart-ready columns. The extension composes it with the header,
  * alerts, issues and markers it gets from the monitor. No `vscode` here.
  */
-import { buildColumns, describeSeries } from '../../core/chartData';
+import { buildColumns, chartStepMs, describeSeries, downsampleColumns } from '../../core/chartData';
 import { SeriesStore } from '../../core/store/seriesStore';
 import { ColumnsDto, SeriesDto } from '../../shared/protocol';
 import { staleAfterMs } from '../../core/config';
@@ -41,8 +41,20 @@ export class StoreChartFeed {
     return describeSeries(this.store.allSeries(), this.options.maxCatalogue ?? 500);
   }
 
-  window(keys: readonly string[], fromMs: number): ColumnsDto {
-    return buildColumns(this.store, keys, { fromMs, maxGapMs: this.maxGapMs });
+  /**
+   * Columns from `fromMs` to the latest tick. Given the plot's width, a window with
+   * more ticks than pixels comes as its tier (chartStepMs: bucket extremes), the
+   * live bucket raw; `stepMs` on the result says which tier it is.
+   */
+  window(keys: readonly string[], fromMs: number, plotWidthPx?: number): ColumnsDto {
+    const raw = buildColumns(this.store, keys, { fromMs, maxGapMs: this.maxGapMs });
+    if (plotWidthPx === undefined || raw.x.length <= plotWidthPx) {
+      return raw;
+    }
+    const latestMs = this.store.latestTimeMs;
+    const spanMs = latestMs - Math.max(fromMs, raw.x[0]! * 1000);
+    const stepMs = chartStepMs(spanMs, this.options.intervalMs, plotWidthPx);
+    return stepMs === 0 ? raw : downsampleColumns(raw, stepMs, latestMs);
   }
 
   pointsSince(keys: readonly string[], afterMs: number): ColumnsDto {

@@ -45,7 +45,7 @@ class StoreSource implements DashboardSource {
   latestTimeMs = (): number => this.store.latestTimeMs;
   header = (): HeaderDto => this.headerDto;
   catalogue = () => this.feed.catalogue();
-  window = (keys: readonly string[], fromMs: number) => this.feed.window(keys, fromMs);
+  window = (keys: readonly string[], fromMs: number, plotWidthPx?: number) => this.feed.window(keys, fromMs, plotWidthPx);
   pointsSince = (keys: readonly string[], afterMs: number) => this.feed.pointsSince(keys, afterMs);
   alerts = (): AlertDto[] => this.alertList;
   issues = () => [];
@@ -205,5 +205,39 @@ describe('DashboardSession', () => {
     assert.equal(port.incoming.listenerCount, 0);
     port.incoming.fire({ type: 'ready' });
     assert.deepEqual(port.sent, []);
+  });
+
+  it('sends a long range as a tier that fits the plot, appends raw ticks, and sends the window again when its bucket completes', () => {
+    const { port, source } = setup();
+    for (let i = 0; i < 3600; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i % 97));
+    }
+    port.incoming.fire({ type: 'ready', range: '1h', plotWidthPx: 440 });
+    const init = port.last('init')!;
+    assert.equal(init.columns.stepMs, 30_000);
+    assert.ok(init.columns.x.length <= 440, `${init.columns.x.length} points on a 440 px plot`);
+    // T0 is a multiple of 30 s, so the bucket holding the last tick (T0 + 3599 s) completes at T0 + 3600 s.
+    source.tick(T0 + 3600_000, ownSamples(1));
+    assert.equal(port.sent[port.sent.length - 1]!.type, 'window');
+    source.tick(T0 + 3601_000, ownSamples(2));
+    assert.equal(port.last('append')!.columns.x.length, 1);
+    assert.deepEqual(port.types().slice(-1), ['append']);
+    // Raw ticks appended never outgrow a quarter of the plot before a fresh window.
+    const before = port.sent.length;
+    for (let i = 2; i < 29; i++) {
+      source.tick(T0 + 3600_000 + i * 1000, ownSamples(i));
+    }
+    assert.deepEqual(port.types().slice(before).filter((t) => t === 'window'), []);
+    source.tick(T0 + 3630_000, ownSamples(3));
+    assert.equal(port.last('window')!.columns.stepMs, 30_000);
+    // A narrower plot after a resize: the page says so with setRange, the host answers with a coarser tier.
+    port.incoming.fire({ type: 'setRange', range: '1h', plotWidthPx: 200 });
+    const w = port.last('window')!;
+    assert.equal(w.columns.stepMs, 60_000);
+    assert.ok(w.columns.x.length <= 200);
+    // Short ranges stay raw.
+    port.incoming.fire({ type: 'setRange', range: '5m', plotWidthPx: 440 });
+    assert.equal(port.last('window')!.columns.stepMs, undefined);
+    assert.equal(port.last('window')!.columns.x.length, 300); // every tick of the last 5 min (T0 + 3629 s was skipped above)
   });
 });
