@@ -50,6 +50,7 @@ const EXPECTED_ROWS = [
   'memory.day',
   'dashboard.firstRender',
   'dashboard.update',
+  'dashboard.update1hTiered',
   'activation.headless',
   'activation.firstSample',
   'bundle.extension',
