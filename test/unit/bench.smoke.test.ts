@@ -46,6 +46,7 @@ const EXPECTED_ROWS = [
   'alerts.evaluate',
   'analyzer.day',
   'report.day',
+  'analysis.liveTick',
   'memory.watcher100k',
   'memory.day',
   'dashboard.firstRender',
