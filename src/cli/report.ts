@@ -8,6 +8,7 @@ import { compileAlertRules } from '../core/alerts/defaults';
 import { parseConfig } from '../core/config';
 import { oomSentence, readKernelOomKills } from '../core/logs/kernelLog';
 import { LogWatcher } from '../core/logs/logWatcher';
+import { TraceWatcher } from '../core/traces/traceWatcher';
 import { Monitor } from '../core/monitor';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { renderMarkdown } from '../core/report/markdown';
@@ -32,6 +33,8 @@ export interface ReportArgs {
   readonly quiet: boolean;
   /** Log files or globs to follow (`--log`, repeatable). */
   readonly logs: readonly string[];
+  /** Receive OpenTelemetry spans and logs (OTLP/HTTP) on this loopback port during the watch. */
+  readonly otlpPort?: number;
 }
 
 /** The flag that stands for each setting the report sets, so sentences name what the user typed. */
@@ -52,7 +55,7 @@ const STATUS_RANK: Record<string, number> = { unknown: 1, healthy: 0, warning: 1
 export const reportCommand: CliCommand = {
   name: 'report',
   summary: 'watch a running server for a while and print its performance report',
-  usage: '(--port N | --pid N | --pattern REGEX | --log FILE) [options]',
+  usage: '(--port N | --pid N | --pattern REGEX | --log FILE | --otlp-port N) [options]',
   description: 'Watches a running chat server for a while and prints a performance report.',
   options: {
     port: { type: 'string', value: 'N', help: 'the server listens on TCP port N (its /metrics is scraped)' },
@@ -61,6 +64,7 @@ export const reportCommand: CliCommand = {
     name: { type: 'string', value: 'NAME', help: 'name shown in the report' },
     'metrics-url': { type: 'string', value: 'URL', help: 'the server\'s Prometheus endpoint ("" turns scraping off)' },
     log: { type: 'string', value: 'FILE', multiple: true, help: 'follow this log file or glob like tail -F (repeatable): error groups, frames, line rates' },
+    'otlp-port': { type: 'string', value: 'N', help: 'receive OpenTelemetry spans and logs (OTLP/HTTP, protobuf or JSON) on 127.0.0.1:N during the watch (4318 is the SDKs\' default; 0 picks a free port)' },
     duration: { type: 'string', value: '60s', help: 'how long to watch (like 30s, 5m, 1h30m; default 60s)' },
     interval: { type: 'string', value: 'MS', help: `sample interval in ms (default ${SETTINGS.sampleIntervalMs.default}, min ${SETTINGS.sampleIntervalMs.minimum})` },
     json: { type: 'boolean', help: 'print the JSON form instead of Markdown' },
@@ -85,6 +89,7 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
     ['port', SETTINGS['target.port'].minimum, SETTINGS['target.port'].maximum],
     ['pid', SETTINGS['target.pid'].minimum, 2 ** 31 - 1],
     ['interval', SETTINGS.sampleIntervalMs.minimum, SETTINGS.sampleIntervalMs.maximum],
+    ['otlp-port', 0, 65535],
   ];
   for (const [flag, min, max] of ranges) {
     const text = str(flag);
@@ -98,8 +103,8 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
   }
   const pattern = str('pattern');
   const logs = Array.isArray(v.log) ? (v.log as readonly string[]) : [];
-  if (ints.port === undefined && ints.pid === undefined && !pattern && logs.length === 0) {
-    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE).' };
+  if (ints.port === undefined && ints.pid === undefined && !pattern && logs.length === 0 && ints['otlp-port'] === undefined) {
+    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE, its spans: --otlp-port N).' };
   }
   const durationMs = duration('--duration', str('duration') ?? '60s', 1000, MAX_DURATION_MS);
   if (typeof durationMs !== 'number') {
@@ -127,6 +132,7 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
       json: v.json === true,
       quiet: v.quiet === true,
       logs,
+      ...(ints['otlp-port'] !== undefined ? { otlpPort: ints['otlp-port'] } : {}),
     },
   };
 }
@@ -165,9 +171,24 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   const say = (s: string) => !a.quiet && io.stderr(`${PROGRAM}: ${s}\n`);
   const deps = createMonitorDeps({ diskPath: process.cwd() });
   // Logs: frames and files are shown relative to the current directory.
-  const logs = a.logs.length > 0 ? new LogWatcher({ clock: deps.clock, files: a.logs, roots: [process.cwd()], cwd: process.cwd() }) : undefined;
+  // OTLP log records join the log pipeline, so --otlp-port alone also reports logs.
+  const logs = a.logs.length > 0 || a.otlpPort !== undefined ? new LogWatcher({ clock: deps.clock, files: a.logs, roots: [process.cwd()], cwd: process.cwd() }) : undefined;
   logs?.onNote((n) => n.kind !== 'opened' && say(n.message));
-  const monitor = new Monitor(logs ? { ...deps, createSources: (c) => [...deps.createSources(c), logs.tickSource()] } : deps);
+  const traces = a.otlpPort !== undefined ? new TraceWatcher({ clock: deps.clock, port: a.otlpPort }) : undefined;
+  if (traces) {
+    try {
+      const port = await traces.start();
+      say(`receiving OTLP spans and logs on http://127.0.0.1:${port}`);
+    } catch (e) {
+      io.stderr(`${PROGRAM} report: ${e instanceof Error ? e.message : String(e)}\n`);
+      traces.dispose();
+      logs?.dispose();
+      return 2;
+    }
+    logs?.attach(traces.logLines);
+  }
+  const extraSources = [...(logs ? [logs.tickSource()] : []), ...(traces ? [traces.tickSource()] : [])];
+  const monitor = new Monitor(extraSources.length > 0 ? { ...deps, createSources: (c) => [...deps.createSources(c), ...extraSources] } : deps);
   monitor.setAlertRules(compileAlertRules([], true).rules);
   monitor.onLog((e) => say(e.message));
   monitor.configure(config);
@@ -190,8 +211,8 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   logs?.poll();
   const pid = monitor.targetState.kind === 'running' ? monitor.targetState.process.pid : monitor.targetState.kind === 'notRunning' ? monitor.targetState.lastPid : undefined;
   const watchesServer = a.port !== undefined || a.pid !== undefined || a.pattern !== undefined;
-  const logsReport = logs?.report(Date.now(), process.cwd(), watchesServer ? [oomSentence(readKernelOomKills(), pid)] : []);
-  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now(), undefined, logsReport, gitState());
+  const logsReport = a.logs.length > 0 || (logs && logs.pipeline.kept.size > 0) ? logs?.report(Date.now(), process.cwd(), watchesServer ? [oomSentence(readKernelOomKills(), pid)] : []) : undefined;
+  const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now(), undefined, logsReport, gitState(), traces ? (from, to) => traces.report(from, to) : undefined);
   const text = a.json ? renderJson(report) : renderMarkdown(report);
   if (a.out) {
     fs.writeFileSync(a.out, text);
@@ -201,6 +222,7 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   }
   monitor.dispose();
   logs?.dispose();
+  traces?.dispose();
   const status = report.analysis.status;
   say(`status: ${status}${report.analysis.reasons.length ? ` — ${report.analysis.reasons.join('; ')}` : ''}`);
   if (a.failOn && (STATUS_RANK[status] ?? 0) >= STATUS_RANK[a.failOn]!) {

@@ -18,6 +18,7 @@ import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/iner
 import { verdictSentence } from '../scrape/promVerdict';
 import { ReportAlert, ReportData, ReportOperations } from './reportData';
 import { LogsReport, topWorkspaceFrame } from '../logs/logReport';
+import { tracesMarkdown } from '../traces/traceReport';
 
 /** The analyzer's own sentences quote series names, so they are inert too, with a longer cap. */
 const PROSE_CHARS = 2000;
@@ -133,6 +134,7 @@ export function renderMarkdown(report: ReportData): string {
   }
 
   if (report.logs) out.push(...logsSection(report.logs));
+  if (report.traces) out.push(...tracesMarkdown(report.traces));
 
   out.push('## Alerts', '');
   out.push('### Active', '');

@@ -1,5 +1,6 @@
 import { Alert, AlertHistoryEntry } from '../alerts/alert';
 import { LogsReport } from '../logs/logReport';
+import type { TracesReport } from '../traces/traceAnalysis';
 import { Monitor } from '../monitor';
 import { REPORT_WINDOWS, ReportWindowId } from '../../shared/vocabulary';
 import { runSamplesFrom } from './runSamples';
@@ -7,7 +8,7 @@ import { buildReport, ReportAlert, ReportData, ReportOperations, reportTargetFro
 
 
 /** One report, the same for the VS Code command and the headless CLI. */
-export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations, logs?: LogsReport, vcs?: { commit: string; dirty: boolean }): ReportData {
+export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | number, nowMs: number, operations?: ReportOperations, logs?: LogsReport, vcs?: { commit: string; dirty: boolean }, traces?: (fromMs: number, toMs: number) => TracesReport): ReportData {
   const windowMs = typeof window === 'number' ? window : REPORT_WINDOWS[window].ms;
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
@@ -27,6 +28,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
     run: runSamplesFrom(monitor.store, fromMs, analysis.window.toMs, vcs),
     ...(verdict ? { prometheusVerdict: verdict } : {}),
     ...(logs ? { logs } : {}),
+    ...(traces ? { traces: traces(fromMs, Math.max(analysis.window.toMs, nowMs)) } : {}),
   });
 }
 

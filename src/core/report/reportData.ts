@@ -8,6 +8,8 @@ import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
 import { linkErrorGroups, reportLinkEvents } from '../logs/errorLinks';
 import { LogsReport } from '../logs/logReport';
+import type { TracesReport } from '../traces/traceAnalysis';
+import { traceIssue } from '../traces/traceReport';
 import { TargetState } from '../model';
 import { RunSamples } from './runSamples';
 import { AlertLevel, ShownAlertState } from '../../shared/vocabulary';
@@ -83,6 +85,8 @@ export interface ReportInput {
   readonly prometheusVerdict?: VerdictSummary;
   /** Present when logs are watched. */
   readonly logs?: LogsReport;
+  /** Present when the OTLP receiver ran. */
+  readonly traces?: TracesReport;
 }
 
 export interface ReportData {
@@ -105,6 +109,12 @@ export interface ReportData {
   readonly prometheusVerdict?: VerdictSummary;
   /** Error groups and line rates from the server's logs (when logs are watched). */
   readonly logs?: LogsReport;
+  /**
+   * Spans received over OTLP (when the receiver ran): `operations[]` ({ service, name,
+   * count, errorRate, p50Ms, p95Ms, p99Ms, … }), `slowest[]` ({ traceId, durationMs,
+   * spans }), where the slow traces' time went, and the diagnosis sentences.
+   */
+  readonly traces?: TracesReport;
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -127,8 +137,8 @@ export function reportTargetFrom(state: TargetState, name?: string): ReportTarge
 
 /** Assembles the report. Never throws: odd input gives a report that says so. */
 export function buildReport(input: ReportInput): ReportData {
-  const { analysis } = input;
-  const { fromMs, toMs } = analysis.window;
+  const { fromMs, toMs } = input.analysis.window;
+  const analysis = input.traces ? withTraceIssue(input.analysis, input.traces) : input.analysis;
   const active = [...(input.alerts?.active ?? [])].sort(byLevelThenTime);
   const history = [...(input.alerts?.history ?? [])].sort((a, b) => b.startedMs - a.startedMs);
   return {
@@ -145,6 +155,7 @@ export function buildReport(input: ReportInput): ReportData {
     ...(input.run ? { run: input.run } : {}),
     ...(input.prometheusVerdict ? { prometheusVerdict: input.prometheusVerdict } : {}),
     ...(input.logs ? { logs: withLinks(input.logs, input, active, history) } : {}),
+    ...(input.traces ? { traces: input.traces } : {}),
   };
 }
 
@@ -158,6 +169,15 @@ function withLinks(logs: LogsReport, input: ReportInput, active: readonly Report
     issues: input.analysis.issues,
   });
   return { ...logs, links: linkErrorGroups(logs.errorGroups, events) };
+}
+
+/** The trace diagnosis as an analyzer issue: a slow operation is a warning, like the other latency rules. */
+function withTraceIssue(analysis: Analysis, traces: TracesReport): Analysis {
+  const issue = traceIssue(traces, analysis.window);
+  if (!issue) return analysis;
+  const status = analysis.status === 'healthy' ? 'warning' : analysis.status;
+  const reasons = analysis.status === 'healthy' ? [issue.title] : [...analysis.reasons, issue.title];
+  return { ...analysis, status, reasons, issues: [...analysis.issues, issue] };
 }
 
 /** The report as indented JSON; NaN and ±Infinity (figures without data) become null. */
