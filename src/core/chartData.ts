@@ -305,7 +305,7 @@ export function describeSeries(infos: readonly SeriesInfo[], maxSeries = 500): C
     key: i.key,
     name: i.name,
     labels: { ...i.labels },
-    unit: inferUnit(i.name),
+    unit: inferUnit(i.name, i.meta),
     chart: chartOfName(i.name),
   }));
   const byRole = new Map<ChartTileRole, ChartSeries>();

@@ -8,11 +8,38 @@ export type Labels = Readonly<Record<string, string>>;
 
 export const NO_LABELS: Labels = Object.freeze({});
 
+/**
+ * What the exposition declared about a series' family: its `# TYPE` (counter, gauge,
+ * untyped…) and `# UNIT` ('' when none). One shared object per distinct pair, so a
+ * store can tell a change by reference.
+ */
+export interface SeriesMeta {
+  readonly type: string;
+  readonly unit: string;
+}
+
+const metaInterned = new Map<string, SeriesMeta>();
+/** Distinct TYPE/UNIT pairs shared at most (UNIT is server text); beyond, fresh objects. */
+const MAX_INTERNED_META = 256;
+
+/** The shared SeriesMeta of a TYPE/UNIT pair. */
+export function seriesMeta(type: string, unit: string): SeriesMeta {
+  const k = type + '\u0000' + unit;
+  let m = metaInterned.get(k);
+  if (!m) {
+    m = Object.freeze({ type, unit });
+    if (metaInterned.size < MAX_INTERNED_META) metaInterned.set(k, m);
+  }
+  return m;
+}
+
 /** One value of one series, as a source produces it in a tick. */
 export interface Sample {
   readonly name: string;
   readonly labels: Labels;
   readonly value: number;
+  /** Declared metadata, when the source had any (scraped series); names decide otherwise. */
+  readonly meta?: SeriesMeta;
 }
 
 /**

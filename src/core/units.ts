@@ -8,7 +8,7 @@
  * Figures come from src/core/format.ts so a value reads the same on every surface
  * (binary KiB/MiB, as `top` and Task Manager count memory).
  */
-import { formatBytes, formatNumber, formatPercent, formatRate, formatRatio, formatSeconds } from './format';
+import { formatBytes, formatNumber, formatPercent, formatRate, formatRatio, formatSeconds, formatTimestamp } from './format';
 import { Unit, UNITS } from '../shared/vocabulary';
 
 export { Unit, UNITS };
@@ -26,6 +26,7 @@ const SYMBOLS: Readonly<Record<Unit, string>> = {
   percent: '%',
   bytes: 'B',
   seconds: 's',
+  timestamp: '',
   bytesPerSecond: 'B/s',
   perSecond: '/s',
   ratio: '',
@@ -53,6 +54,13 @@ const METADATA_UNITS: Readonly<Record<string, Unit>> = {
   percent: 'percent',
 };
 
+/**
+ * A point in time in seconds since the epoch, by Prometheus' naming convention
+ * (`process_start_time_seconds`, `node_boot_time_seconds`, `*_timestamp_seconds`):
+ * never a duration, whatever `# UNIT seconds` says.
+ */
+const TIMESTAMP_NAME = /_(start_time|boot_time|timestamp)_seconds$/;
+
 /** Suffixes the monitor appends to a name (quantiles, summaries of a window) or counters carry. */
 const LOOK_THROUGH = /_(p\d+(_\d+)?|mean|avg|max|min|total)$/;
 
@@ -68,6 +76,9 @@ export function inferUnit(name: string, hints?: UnitHints): Unit {
   }
   if (base.endsWith('_per_second')) {
     return 'perSecond';
+  }
+  if (TIMESTAMP_NAME.test(base)) {
+    return 'timestamp';
   }
   const declared = hints?.unit ? METADATA_UNITS[hints.unit] : undefined;
   if (declared) {
@@ -141,6 +152,8 @@ export function formatValue(value: number | null | undefined, unit: Unit | UnitS
       return formatBytes(value);
     case 'seconds':
       return formatSeconds(value);
+    case 'timestamp':
+      return formatTimestamp(value * 1000);
     case 'bytesPerSecond':
       return formatRate(value, 'bytes');
     case 'perSecond':

@@ -28,7 +28,7 @@ export type HealthStatus = (typeof HEALTH_STATUSES)[number];
  * Every unit a series can have; `count` is a plain number (users, connections).
  * Inference from names and `# UNIT` metadata, and the one formatter: src/core/units.ts.
  */
-export const UNITS = ['percent', 'bytes', 'bytesPerSecond', 'perSecond', 'seconds', 'ratio', 'count'] as const;
+export const UNITS = ['percent', 'bytes', 'bytesPerSecond', 'perSecond', 'seconds', 'timestamp', 'ratio', 'count'] as const;
 export type Unit = (typeof UNITS)[number];
 
 /** How bad an analyzer issue is. */

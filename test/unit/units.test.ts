@@ -45,7 +45,7 @@ describe('units (one inference rule, one formatter)', () => {
 
   it('formats every unit, with a dash for no value', () => {
     const seen = UNITS.map((u) => formatValue(1.5, u));
-    assert.deepEqual(seen, ['1.5%', '2 B', '2 B/s', '1.5/s', '1.5 s', '150%', '1.5']);
+    assert.deepEqual(seen, ['1.5%', '2 B', '2 B/s', '1.5/s', '1.5 s', '1970-01-01T00:00:01Z', '150%', '1.5']);
     assert.equal(formatValue(null, 'bytes'), '—');
     assert.equal(formatValue(Number.NaN, 'percent'), '—');
     assert.equal(formatValue(80.44, 'percent'), '80%');

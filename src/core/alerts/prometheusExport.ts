@@ -249,6 +249,8 @@ function valueTemplate(unit: UnitSpec): string {
       return '{{ $value | humanize1024 }}B';
     case 'seconds':
       return '{{ $value | humanizeDuration }}';
+    case 'timestamp':
+      return '{{ $value | humanizeTimestamp }}';
     case 'bytesPerSecond':
       return '{{ $value | humanize1024 }}B/s';
     case 'perSecond':

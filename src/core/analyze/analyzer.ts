@@ -11,6 +11,7 @@
  */
 import { formatBytes } from '../format';
 import { Labels, Metric, isOwnMetric } from '../model';
+import { valueKind } from '../seriesKind';
 import { RingSegment } from '../store/ringBuffer';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
 import { AnomalyInterval, DetectOptions, detectInBuckets, detectorFor, reducersFor } from './anomaly';
@@ -56,14 +57,20 @@ export interface AnalyzeOptions {
   readonly scrapeProblem?: string;
 }
 
-export type SeriesKind = 'gauge' | 'counter' | 'derived';
+export type SeriesKind = 'gauge' | 'counter' | 'timestamp' | 'derived';
 
 export interface SeriesStats {
   readonly key: string;
   readonly name: string;
   readonly labels: Labels;
-  /** Counters (`*_total`) are summarised as per-second rates. */
+  /**
+   * From the declared TYPE (the name only where none was declared, see seriesKind.ts):
+   * counters are summarised as per-second rates and an increase; timestamps by their
+   * latest value, a point in time.
+   */
   readonly kind: SeriesKind;
+  /** The family's declared `# UNIT`, when it had one. */
+  readonly unit?: string;
   readonly summary: Summary;
   readonly latest?: { readonly timeMs: number; readonly value: number };
   /** Counters: increase over the window, across resets. */
@@ -178,10 +185,17 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     if (!segments || segments.length === 0) continue;
     // Only the series the rules read need one contiguous array; the rest are read
     // straight from the ring's views.
-    const w = RULE_INPUTS.has(info.name) || info.name.endsWith('_total') ? contiguous(segments) : undefined;
+    const kind = valueKind(info.name, info.meta);
+    const w = RULE_INPUTS.has(info.name) || kind === 'counter' ? contiguous(segments) : undefined;
     const ruleInput = w && RULE_INPUTS.has(info.name) ? { key: info.key, times: w.times, values: w.values } : undefined;
     if (ruleInput) windows.set(info.key, ruleInput);
-    if (w && info.name.endsWith('_total')) {
+    if (kind === 'timestamp') {
+      // A point in time: its latest value is the figure; a trend or an anomaly of a
+      // start time would only restate a restart.
+      const scan = scanWindow(segments, scratch, { maxPoints, reducers: [] });
+      sampleCount += scan.sampleCount;
+      stats.push({ ...base(info), kind: 'timestamp', summary: scan.summary, latest: scan.latest });
+    } else if (w && kind === 'counter') {
       sampleCount += w.times.length;
       const rate = rateSeries(w.times, w.values);
       const inc = counterIncrease(w.values);
@@ -191,9 +205,9 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
     } else {
       const classic = options.anomaly?.detector;
-      const kind = classic ?? detectorFor(info.name);
-      const calibrated = classic === undefined && kind !== 'none';
-      const scan = scanWindow(segments, scratch, { maxPoints, reducers: calibrated ? ['mean'] : reducersFor(kind) });
+      const detector = classic ?? detectorFor(info.name);
+      const calibrated = classic === undefined && detector !== 'none';
+      const scan = scanWindow(segments, scratch, { maxPoints, reducers: calibrated ? ['mean'] : reducersFor(detector) });
       sampleCount += scan.sampleCount;
       stats.push({ ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest });
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
@@ -203,7 +217,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
         detectors.set(info.key, found.detector);
         anomalies = anomalies.concat(found.intervals);
       } else {
-        anomalies = anomalies.concat(detectInBuckets(info.key, kind, scan.buckets, options.anomaly));
+        anomalies = anomalies.concat(detectInBuckets(info.key, detector, scan.buckets, options.anomaly));
       }
     }
   }
@@ -290,8 +304,8 @@ function contiguous(segments: readonly RingSegment[]): RingSegment {
   return { times, values };
 }
 
-function base(info: SeriesInfo): { key: string; name: string; labels: Labels } {
-  return { key: info.key, name: info.name, labels: info.labels };
+function base(info: SeriesInfo): { key: string; name: string; labels: Labels; unit?: string } {
+  return info.meta?.unit ? { key: info.key, name: info.name, labels: info.labels, unit: info.meta.unit } : { key: info.key, name: info.name, labels: info.labels };
 }
 
 function lastFinite(times: Float64Array, values: Float64Array): { timeMs: number; value: number } | undefined {

@@ -247,8 +247,15 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
       out.push(`| ${title} | ${formatNumber(s.increase ?? NaN)} (increase) | — | — | — | — | — | — | ${s.summary.count + 1} |`);
       continue;
     }
-    // Derived series have no unit suffix in their key; format by name.
-    const f = (v: number): string => formatByName(s.name, v);
+    if (s.kind === 'timestamp') {
+      // A point in time (seconds since the epoch): the time and its age, never a duration.
+      const at = s.latest ? s.latest.value * 1000 : NaN;
+      const age = s.latest ? ` (${formatDuration(s.latest.timeMs - at)} before its last sample)` : '';
+      out.push(`| ${title} | ${formatTimestamp(at)}${age} | — | — | — | — | — | — | ${s.summary.count} |`);
+      continue;
+    }
+    // Derived series have no unit suffix in their key; format by name (and the declared UNIT).
+    const f = (v: number): string => formatByName(s.name, v, s.unit ? { unit: s.unit } : undefined);
     const sm = s.summary;
     const invalid = sm.invalidCount > 0 ? ` (+${sm.invalidCount} invalid)` : '';
     out.push(

@@ -5,7 +5,7 @@
  * (previous values, bucket snapshots), bounded in count and forgotten when a series
  * stops appearing.
  */
-import { Labels, Sample, isOwnMetric, seriesKey } from '../model';
+import { Labels, Sample, SeriesMeta, isOwnMetric, seriesKey, seriesMeta } from '../model';
 import { histogramQuantile } from './histogramQuantile';
 import { MetricFamily, ParsedSample, parseFloatToken } from './parser';
 
@@ -33,6 +33,8 @@ export interface DeriveResult {
 export const DEFAULT_HISTOGRAM_WINDOW_MS = 10_000;
 export const DEFAULT_FORGET_AFTER_MS = 5 * 60_000;
 export const DEFAULT_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
+/** A rate the monitor derived from a counter: a gauge of its own (per second, by its name). */
+const RATE_META = seriesMeta('gauge', '');
 /** Snapshots kept per histogram at most, however short the scrape interval. */
 const MAX_SNAPSHOTS = 64;
 
@@ -141,11 +143,14 @@ export class ScrapeDeriver {
         case 'summary':
           this.deriveSummary(f, run);
           break;
-        default:
-          // gauge, untyped, unknown, info, stateset: a value to chart as it is.
+        default: {
+          // gauge, untyped, unknown, info, stateset: a value to chart as it is, with its
+          // declared TYPE and UNIT (a gauge named *_total stays a gauge).
+          const meta = seriesMeta(f.type, f.unit);
           for (const s of f.samples) {
-            run.emit(s.name, s.labels, s.value);
+            run.emit(s.name, s.labels, s.value, meta);
           }
+        }
       }
     }
     this.forget(timeMs);
@@ -194,7 +199,7 @@ export class ScrapeDeriver {
     const perSecond = increase(prev.value, s.value) / (dtMs / 1000);
     prev.value = s.value;
     prev.timeMs = run.timeMs;
-    run.emit(outName, s.labels, perSecond);
+    run.emit(outName, s.labels, perSecond, RATE_META);
   }
 
   // ---- summaries -----------------------------------------------------------------
@@ -209,7 +214,7 @@ export class ScrapeDeriver {
           run.problems.add(`summary ${f.name} has a sample without a quantile label between 0 and 1; it was skipped.`);
           continue;
         }
-        run.emit(quantileName(f.name, q), withoutLabel(s.labels, 'quantile'), s.value);
+        run.emit(quantileName(f.name, q), withoutLabel(s.labels, 'quantile'), s.value, seriesMeta('gauge', f.unit));
       } else if (s.name === countName) {
         this.rate(countName, s, f.name + '_per_second', run);
       }
@@ -326,14 +331,14 @@ export class ScrapeDeriver {
       for (const q of this.quantiles) {
         const v = histogramQuantile(q, st.bounds, inc);
         if (!Number.isNaN(v)) {
-          run.emit(quantileName(f.name, q), g.labels, v);
+          run.emit(quantileName(f.name, q), g.labels, v, seriesMeta('gauge', f.unit));
         }
       }
       const countInc = snap.count - base.count;
       if (countInc > 0 && Number.isFinite(sum)) {
-        run.emit(f.name + '_mean', g.labels, (snap.sum - base.sum) / countInc);
+        run.emit(f.name + '_mean', g.labels, (snap.sum - base.sum) / countInc, seriesMeta('gauge', f.unit));
       }
-      run.emit(f.name + '_per_second', g.labels, (snap.count - prev.count) / ((run.timeMs - prev.timeMs) / 1000));
+      run.emit(f.name + '_per_second', g.labels, (snap.count - prev.count) / ((run.timeMs - prev.timeMs) / 1000), RATE_META);
     }
   }
 
@@ -348,11 +353,11 @@ export class ScrapeDeriver {
       for (const q of this.quantiles) {
         const v = histogramQuantile(q, g.bounds, g.counts);
         if (!Number.isNaN(v)) {
-          run.emit(quantileName(f.name, q), g.labels, v);
+          run.emit(quantileName(f.name, q), g.labels, v, seriesMeta('gauge', f.unit));
         }
       }
       if (g.count > 0) {
-        run.emit(f.name + '_mean', g.labels, g.sum / g.count);
+        run.emit(f.name + '_mean', g.labels, g.sum / g.count, seriesMeta('gauge', f.unit));
       }
     }
   }
@@ -382,7 +387,7 @@ class DeriveRun {
 
   constructor(readonly timeMs: number) {}
 
-  emit(name: string, labels: Labels, value: number): void {
+  emit(name: string, labels: Labels, value: number, meta: SeriesMeta): void {
     if (!Number.isFinite(value)) {
       this.nonFinite++;
       return;
@@ -391,7 +396,7 @@ class DeriveRun {
       this.own++;
       return;
     }
-    this.samples.push({ name, labels, value });
+    this.samples.push({ name, labels, value, meta });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Labels, Metric, NO_LABELS, Sample, isOwnMetric, seriesKey } from '../model';
+import { Labels, Metric, NO_LABELS, Sample, SeriesMeta, isOwnMetric, seriesKey } from '../model';
 import { INITIAL_RING_SLOTS, RingBuffer, RingSegment } from './ringBuffer';
 
 /**
@@ -19,6 +19,8 @@ export interface SeriesInfo {
   readonly key: string;
   readonly name: string;
   readonly labels: Labels;
+  /** The latest declared TYPE/UNIT of its family (scraped series), if any. */
+  readonly meta?: SeriesMeta;
 }
 
 export interface LatestPoint {
@@ -35,7 +37,7 @@ export interface SeriesWindow {
 }
 
 interface Entry {
-  readonly info: SeriesInfo;
+  info: SeriesInfo;
   readonly ring: RingBuffer;
   /** The tick number this series was last written in. */
   lastTick: number;
@@ -135,7 +137,7 @@ export class SeriesStore {
           refused++;
           continue;
         }
-        e = { info: { key, name: s.name, labels: s.labels }, ring, lastTick: 0 };
+        e = { info: s.meta ? { key, name: s.name, labels: s.labels, meta: s.meta } : { key, name: s.name, labels: s.labels }, ring, lastTick: 0 };
         this.entries.set(key, e);
         const list = this.byName.get(s.name);
         if (list) {
@@ -146,6 +148,10 @@ export class SeriesStore {
       }
       if (e.lastTick === this.tick) {
         continue; // a duplicate series in one tick: the first value wins
+      }
+      if (s.meta !== undefined && s.meta !== e.info.meta) {
+        // The last TYPE/UNIT declared wins, as in Prometheus (shared objects: rarely taken).
+        e.info = { ...e.info, meta: s.meta };
       }
       e.ring.push(timeMs, s.value);
       e.lastTick = this.tick;

@@ -11,6 +11,11 @@ function families(text: string): readonly MetricFamily[] {
   return p.families;
 }
 
+/** The samples without their declared metadata (checked on its own below). */
+function plain(samples: readonly Sample[]): { name: string; labels: Sample['labels']; value: number }[] {
+  return samples.map(({ name, labels, value }) => ({ name, labels, value }));
+}
+
 function byKey(samples: readonly Sample[]): Map<string, number> {
   return new Map(samples.map((s) => [seriesKey(s.name, s.labels), s.value]));
 }
@@ -26,7 +31,7 @@ describe('ScrapeDeriver', () => {
       families('# TYPE g gauge\ng{room="a"} 3\nu 4\n# TYPE k unknown\nk 5\n# TYPE st stateset\nst{st="on"} 1\n# EOF\n'),
       0,
     );
-    assert.deepEqual(r.samples, [
+    assert.deepEqual(plain(r.samples), [
       { name: 'g', labels: { room: 'a' }, value: 3 },
       { name: 'u', labels: {}, value: 4 },
       { name: 'k', labels: {}, value: 5 },
@@ -44,9 +49,9 @@ describe('ScrapeDeriver', () => {
       const clock = fakeClock();
       const d = new ScrapeDeriver();
       const body = (v: number): readonly MetricFamily[] => families(`# TYPE chat_messages_total counter\nchat_messages_total{room="a"} ${v}\n`);
-      assert.deepEqual(d.derive(body(100), clock.now()).samples, []);
+      assert.deepEqual(plain(d.derive(body(100), clock.now()).samples), []);
       clock.tick(2000);
-      assert.deepEqual(d.derive(body(130), clock.now()).samples, [
+      assert.deepEqual(plain(d.derive(body(130), clock.now()).samples), [
         { name: 'chat_messages_per_second', labels: { room: 'a' }, value: 15 },
       ]);
       // Same increase over a longer time: a lower rate (time, not sample count, divides).
@@ -61,13 +66,13 @@ describe('ScrapeDeriver', () => {
       d.derive(body(1000), clock.now());
       clock.tick(2000);
       // The server restarted and has counted 10 since: 10 over 2 s, not -990.
-      assert.deepEqual(d.derive(body(10), clock.now()).samples, [{ name: 'c_per_second', labels: {}, value: 5 }]);
+      assert.deepEqual(plain(d.derive(body(10), clock.now()).samples), [{ name: 'c_per_second', labels: {}, value: 5 }]);
     });
 
     it('reads a typed counter without _total', () => {
       const d = new ScrapeDeriver();
       d.derive(families('# TYPE hits counter\nhits 1\n'), 0);
-      assert.deepEqual(d.derive(families('# TYPE hits counter\nhits 3\n'), 1000).samples, [
+      assert.deepEqual(plain(d.derive(families('# TYPE hits counter\nhits 3\n'), 1000).samples), [
         { name: 'hits_per_second', labels: {}, value: 2 },
       ]);
     });
@@ -75,7 +80,7 @@ describe('ScrapeDeriver', () => {
     it('gives nothing for a scrape at the same instant (nothing to divide by)', () => {
       const d = new ScrapeDeriver();
       d.derive(families('# TYPE c counter\nc_total 1\n'), 5000);
-      assert.deepEqual(d.derive(families('# TYPE c counter\nc_total 2\n'), 5000).samples, []);
+      assert.deepEqual(plain(d.derive(families('# TYPE c counter\nc_total 2\n'), 5000).samples), []);
     });
   });
 
@@ -99,7 +104,7 @@ describe('ScrapeDeriver', () => {
         h.observe({ room: 'a' }, 0.5); // before the first scrape: not in any increase
       }
       const d = new ScrapeDeriver();
-      assert.deepEqual(d.derive(families(await register.metrics()), clock.now()).samples, []);
+      assert.deepEqual(plain(d.derive(families(await register.metrics()), clock.now()).samples), []);
 
       // 100 observations between the scrapes: 10 ≤ 0.01, 40 in (0.01, 0.05], 40 in (0.05, 0.1], 10 in (0.1, 1]
       for (let i = 0; i < 10; i++) h.observe({ room: 'a' }, 0.005);
@@ -166,7 +171,7 @@ describe('ScrapeDeriver', () => {
       const d = new ScrapeDeriver();
       d.derive(families('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\n'), 0);
       const got = d.derive(families('# TYPE h histogram\nh_bucket{le="2"} 5\nh_bucket{le="+Inf"} 5\n'), 1000);
-      assert.deepEqual(got.samples, []);
+      assert.deepEqual(plain(got.samples), []);
     });
 
     it('says so when a histogram has no +Inf bucket', () => {
@@ -218,14 +223,14 @@ describe('ScrapeDeriver', () => {
   it("drops the series the monitor measures itself (prom-client's process metrics) and counts them", () => {
     const d = new ScrapeDeriver();
     const r = d.derive(families('process_resident_memory_bytes 5\nprocess_open_fds 9\nchat_active_users 2\n'), 0);
-    assert.deepEqual(r.samples, [{ name: 'chat_active_users', labels: {}, value: 2 }]);
+    assert.deepEqual(plain(r.samples), [{ name: 'chat_active_users', labels: {}, value: 2 }]);
     assert.equal(r.ownDropped, 2);
   });
 
   it('drops NaN and ±Inf values and counts them', () => {
     const d = new ScrapeDeriver();
     const r = d.derive(families('a NaN\nb +Inf\nc -Inf\nd 1\n# TYPE s summary\ns{quantile="0.5"} NaN\n'), 0);
-    assert.deepEqual(r.samples, [{ name: 'd', labels: {}, value: 1 }]);
+    assert.deepEqual(plain(r.samples), [{ name: 'd', labels: {}, value: 1 }]);
     assert.equal(r.nonFiniteDropped, 4);
   });
 
@@ -256,5 +261,18 @@ describe('ScrapeDeriver', () => {
     assert.deepEqual(r.problems, [
       '2 counter or histogram series got no rate because 2 series are already tracked — the server exposes too many label values.',
     ]);
+  });
+
+  it('carries each family\'s declared TYPE and UNIT (one shared object per pair); derived rates and quantiles are gauges', () => {
+    const d = new ScrapeDeriver();
+    const text = '# TYPE up_total gauge\nup_total 3\n# TYPE lat summary\n# UNIT lat seconds\nlat{quantile="0.5"} 0.2\nlat_count 1\nlat_sum 0.2\nplain_total 1\n# EOF\n';
+    const p = parseExposition(text, { format: 'openmetrics' });
+    const r = d.derive(p.families, 1000);
+    const meta = (n: string): unknown => r.samples.find((x) => x.name === n)?.meta;
+    assert.deepEqual(meta('up_total'), { type: 'gauge', unit: '' });
+    assert.deepEqual(meta('lat_p50'), { type: 'gauge', unit: 'seconds' });
+    assert.deepEqual(meta('plain_total'), { type: 'unknown', unit: '' });
+    const again = d.derive(parseExposition(text, { format: 'openmetrics' }).families, 2000);
+    assert.equal(again.samples.find((x) => x.name === 'up_total')?.meta, meta('up_total'));
   });
 });

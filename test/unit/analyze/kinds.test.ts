@@ -1,0 +1,91 @@
+/**
+ * Issue 11, item 3: kinds from the declared TYPE and UNIT. The bytes of a real
+ * prom-client body go through the real parser, deriver, store, analyzer and report.
+ */
+import assert from 'node:assert/strict';
+import { analyze } from '../../../src/core/analyze/analyzer';
+import { seriesMeta } from '../../../src/core/model';
+import { renderMarkdown } from '../../../src/core/report/markdown';
+import { buildReport } from '../../../src/core/report/reportData';
+import { ScrapeDeriver } from '../../../src/core/scrape/derive';
+import { parseExposition } from '../../../src/core/scrape/parser';
+import { valueKind } from '../../../src/core/seriesKind';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { formatValue, inferUnit } from '../../../src/core/units';
+
+const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
+const STARTED = T0 / 1000 - 3 * 3600 - 120; // 3 h 2 min before T0
+
+function body(i: number): string {
+  return [
+    '# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.',
+    '# TYPE process_start_time_seconds gauge',
+    `process_start_time_seconds ${STARTED}`,
+    '# HELP nodejs_active_resources_total Total number of active resources.',
+    '# TYPE nodejs_active_resources_total gauge',
+    `nodejs_active_resources_total ${i % 2 === 0 ? 3 : 5}`,
+    '# HELP chat_connections_total Connections opened.',
+    '# TYPE chat_connections_total counter',
+    `chat_connections_total ${10 * i}`,
+    'legacy_requests_total 42',
+    '',
+  ].join('\n');
+}
+
+function scrapedStore(ticks: number): SeriesStore {
+  const store = new SeriesStore(600);
+  const deriver = new ScrapeDeriver();
+  for (let i = 0; i < ticks; i++) {
+    const t = T0 + i * 1000;
+    store.append(t, deriver.derive(parseExposition(body(i)).families, t).samples);
+  }
+  return store;
+}
+
+describe('kinds from metadata (TYPE, UNIT), names only without', () => {
+  it('valueKind: TYPE decides; the name only for untyped or undeclared series; start times are timestamps', () => {
+    assert.equal(valueKind('nodejs_active_resources_total', seriesMeta('gauge', '')), 'gauge');
+    assert.equal(valueKind('legacy_requests_total', seriesMeta('untyped', '')), 'counter');
+    assert.equal(valueKind('legacy_requests_total', seriesMeta('unknown', '')), 'counter');
+    assert.equal(valueKind('target_restarts_total'), 'counter');
+    assert.equal(valueKind('jobs_done', seriesMeta('counter', '')), 'counter');
+    assert.equal(valueKind('process_start_time_seconds', seriesMeta('gauge', 'seconds')), 'timestamp');
+    assert.equal(valueKind('node_boot_time_seconds'), 'timestamp');
+    assert.equal(valueKind('last_backup_timestamp_seconds', seriesMeta('gauge', '')), 'timestamp');
+    assert.equal(valueKind('http_request_duration_seconds_p95', seriesMeta('gauge', 'seconds')), 'gauge');
+  });
+
+  it('the unit module reads start times as points in time, even with # UNIT seconds, and formats them as a date', () => {
+    assert.equal(inferUnit('process_start_time_seconds'), 'timestamp');
+    assert.equal(inferUnit('process_start_time_seconds', { unit: 'seconds', type: 'gauge' }), 'timestamp');
+    assert.equal(inferUnit('request_duration_seconds', { unit: 'seconds' }), 'seconds');
+    assert.equal(formatValue(STARTED, 'timestamp'), '2026-11-29T08:58:00Z');
+  });
+
+  it('the store keeps each scraped series\' declared TYPE and UNIT, the last declared winning', () => {
+    const store = new SeriesStore(10);
+    store.append(T0, [{ name: 'x_total', labels: {}, value: 1, meta: seriesMeta('untyped', '') }]);
+    assert.equal(store.info('x_total')?.meta?.type, 'untyped');
+    store.append(T0 + 1000, [{ name: 'x_total', labels: {}, value: 1, meta: seriesMeta('gauge', '') }]);
+    assert.equal(store.info('x_total')?.meta?.type, 'gauge');
+  });
+
+  it('a real body: a gauge named *_total is a gauge, a start time a time, a counter a counter, an untyped *_total a counter', () => {
+    const store = scrapedStore(120);
+    const a = analyze(store, { fromMs: T0, toMs: T0 + 119_000, nowMs: T0 + 120_000 });
+    const kind = (k: string): string | undefined => a.stats.find((s) => s.key === k)?.kind;
+    assert.equal(kind('nodejs_active_resources_total'), 'gauge');
+    assert.equal(kind('process_start_time_seconds'), 'timestamp');
+    assert.equal(kind('chat_connections_per_second'), 'gauge'); // the rate the deriver made of the counter
+    assert.equal(kind('legacy_requests_total'), 'counter');
+    const md = renderMarkdown(buildReport({ target: { name: 'chat', state: 'running' }, analysis: a, generatedAtMs: T0 + 120_000 }));
+    const row = (name: string): string => md.split('\n').find((l) => l.includes(`\`${name}\``)) ?? '';
+    // Not "0 (increase)": the mean of 3 and 5, as a gauge.
+    assert.doesNotMatch(row('nodejs_active_resources_total'), /increase/);
+    assert.match(row('nodejs_active_resources_total'), /^\| `nodejs_active_resources_total` \| 5 \| 4 \|/);
+    // Not "20786 d 16 h": a time, and how long before its last sample the process started.
+    assert.match(row('process_start_time_seconds'), /\| 2026-11-29T08:58:00Z \(3 h 4 min before its last sample\) \| — \|/);
+    assert.doesNotMatch(row('process_start_time_seconds'), /\d+ d /);
+    assert.match(row('legacy_requests_total'), /\(increase\)/);
+  });
+});
