@@ -48,6 +48,11 @@ export interface HeaderDto {
   state: TargetStateKind;
   /** A sentence for non-running states ("No process listens on port 8080; start the server or change chatroomMonitor.target.port."). */
   message?: string;
+  /**
+   * "Prometheus would reject this scrape: line 14: …" when the latest scrape's body
+   * would be rejected by Prometheus (server text inside: shown as text, never markup).
+   */
+  verdict?: string;
 }
 
 /**
@@ -292,6 +297,9 @@ function checkHeader(h: unknown): Problem {
   }
   if (h.message !== undefined && typeof h.message !== 'string') {
     return 'header message must be a string when present';
+  }
+  if (h.verdict !== undefined && typeof h.verdict !== 'string') {
+    return 'header verdict must be a string when present';
   }
   return undefined;
 }

@@ -40,6 +40,8 @@ export class HeaderView {
       header.state !== 'running' ? h('span', { className: `badge state-${header.state}`, text: STATE_TEXT[header.state] }) : null,
       details.length ? h('span', { className: 'details', text: details.join(' · ') }) : null,
       header.message ? h('p', { className: 'message', text: header.message }) : null,
+      // What Prometheus would do with the latest scrape; the figures below are what the monitor could read.
+      header.verdict ? h('p', { className: 'verdict', attrs: { role: 'note' } }, icon('warning'), ` ${header.verdict} — the charts show what the monitor could read.`) : null,
     );
     // Tiles and charts dim when the data is not live (see dashboard.css).
     document.body.dataset.targetState = header.state;

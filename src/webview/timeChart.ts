@@ -1,12 +1,13 @@
 /**
  * One time-series chart: a uPlot plot inside a <figure>, with alert and anomaly
- * bands drawn under the lines, a legend that shows values at the cursor (synced
- * across charts), and a text summary for screen readers.
+ * bands drawn under the lines and a legend naming each kind of band shown, one y
+ * axis per unit (left, right, left…), a legend that shows values at the cursor
+ * (synced across charts), and a text summary for screen readers.
  */
 import uPlot from 'uplot';
 import { MarkerDto, RangeId } from '../shared/protocol';
 import { Unit } from '../shared/vocabulary';
-import { h } from './dom';
+import { h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
 import { rangeWords } from './format';
 import { Palette } from './theme';
@@ -44,6 +45,7 @@ export class TimeChart {
   readonly element: HTMLElement;
   private readonly plotHost: HTMLDivElement;
   private readonly summary: HTMLParagraphElement;
+  private readonly bandLegend: HTMLUListElement;
   private readonly plot: uPlot;
   private markers: MarkerDto[] = [];
   private xRange: XRange = { spanSec: undefined };
@@ -52,11 +54,13 @@ export class TimeChart {
     const summaryId = `${o.id}-summary`;
     this.plotHost = h('div', { className: 'plot' });
     this.summary = h('p', { className: 'visually-hidden', attrs: { id: summaryId } });
+    this.bandLegend = h('ul', { className: 'band-legend', attrs: { 'aria-label': 'Bands on this chart' } });
     this.element = h(
       'figure',
       { className: 'chart', attrs: { id: o.id, role: 'group', 'aria-label': o.title, 'aria-describedby': summaryId, 'data-points': '0' } },
       h('figcaption', { text: o.title }),
       this.plotHost,
+      this.bandLegend,
       this.summary,
     );
 
@@ -79,7 +83,8 @@ export class TimeChart {
       values: (_u, splits) => splits.map((v) => formatValue(v, unit)),
     });
     const axes: uPlot.Axis[] = [{ stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid, width: 1 } }];
-    units.slice(0, 2).forEach((unit, i) => axes.push(axis(unit, i === 0 ? 3 : 1, i === 0)));
+    // One axis per unit: seconds never read off a messages-per-second axis.
+    units.forEach((unit, i) => axes.push(axis(unit, i % 2 === 0 ? 3 : 1, i === 0)));
 
     const opts: uPlot.Options = {
       width: o.width,
@@ -135,7 +140,18 @@ export class TimeChart {
     this.markers = markers.filter(
       (m) => m.kind === 'alert' || (m.seriesKeys ? m.seriesKeys.some((k) => keys.has(k)) : m.seriesKey === undefined || keys.has(m.seriesKey)),
     );
+    this.renderBandLegend();
     this.plot.redraw(false, false);
+  }
+
+  /** One entry per kind of band the chart draws, in the band's own colour. */
+  private renderBandLegend(): void {
+    const kinds = new Set<string>(this.markers.map((m) => (m.kind === 'anomaly' ? 'anomaly' : (m.level ?? 'critical'))));
+    const items = BAND_KINDS.filter(([k]) => kinds.has(k)).map(([k, text]) =>
+      h('li', { className: `band-${k}` }, h('span', { className: 'band-swatch', attrs: { 'aria-hidden': 'true' } }), text),
+    );
+    replaceChildren(this.bandLegend, ...items);
+    this.bandLegend.hidden = items.length === 0;
   }
 
   setWidth(width: number): void {
@@ -221,8 +237,24 @@ export class TimeChart {
   }
 }
 
+/** What each kind of band means, in legend order (colours: dashboard.css, as drawBands picks them). */
+const BAND_KINDS: readonly (readonly [string, string])[] = [
+  ['critical', 'Critical alert firing'],
+  ['error', 'Error alert firing'],
+  ['warning', 'Warning alert firing'],
+  ['info', 'Info alert firing'],
+  ['anomaly', 'Anomaly: unusual for this series'],
+];
+
 /** Scale range from zero for non-negative data, with headroom; 0–100 at least for percentages. */
 function niceRange(min: number | null, max: number | null, unit: Unit): uPlot.Range.MinMax {
+  if (unit === 'timestamp') {
+    // Points in time: around the values, never from 1970.
+    const lo = min === null || !Number.isFinite(min) ? 0 : min;
+    const hi = max === null || !Number.isFinite(max) ? lo + 1 : max;
+    const pad = Math.max(60, (hi - lo) * 0.1);
+    return [lo - pad, hi + pad];
+  }
   const lo = min === null || !Number.isFinite(min) ? 0 : Math.min(0, min);
   let hi = max === null || !Number.isFinite(max) ? 1 : max;
   if (unit === 'percent') {

@@ -281,6 +281,30 @@ test('alert and anomaly markers are drawn as bands on the charts', async ({ page
   assert.ok(memAnomaly);
 });
 
+test('one y axis per unit on a chart: latency in seconds is never read off the messages-per-second axis', async ({ page, url }) => {
+  await open(page, url);
+  const picked = initMessage().ui.selectedSeries;
+  const units = new Set(initMessage().catalogue.filter((s) => picked.includes(s.key)).map((s) => s.unit));
+  assert.ok(units.size >= 3, `the fixture's picked server series span ${units.size} units`);
+  // uPlot draws one .u-axis per axis: x, then one per unit (two at most before: a third unit had none).
+  assert.equal(await page.locator('#chart-server .u-axis').count(), 1 + units.size);
+});
+
+test('every band has a legend entry naming what it means; no bands, no legend', async ({ page, url }) => {
+  // The fixture starts with a warning alert band and a CPU anomaly band.
+  await open(page, url);
+  const legend = (id) => page.locator(`#${id} .band-legend`);
+  assert.deepEqual(await legend('chart-processCpu').locator('li').allTextContents(), ['Warning alert firing', 'Anomaly: unusual for this series']);
+  // The anomaly is not on the memory chart: its legend names only the alert band.
+  assert.deepEqual(await legend('chart-processMemory').locator('li').allTextContents(), ['Warning alert firing']);
+  const swatch = await legend('chart-processCpu').locator('.band-anomaly .band-swatch').evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.notEqual(swatch, 'rgba(0, 0, 0, 0)');
+  await send(page, { type: 'markers', markers: [] });
+  assert.equal(await legend('chart-processCpu').isVisible(), false);
+  await send(page, { type: 'markers', markers: [{ kind: 'alert', level: 'critical', fromMs: (T0_SEC + 60) * 1000 }] });
+  assert.deepEqual(await legend('chart-processMemory').locator('li').allTextContents(), ['Critical alert firing']);
+});
+
 test('header shows stale and not-running states and dims the figures', async ({ page, url }) => {
   await open(page, url);
   await send(page, { type: 'header', header: { name: 'chat', status: 'unknown', state: 'notRunning', message: 'No process listens on port 8080; start the server or change chatroomMonitor.target.port.' } });
@@ -291,6 +315,18 @@ test('header shows stale and not-running states and dims the figures', async ({ 
   assert.equal(deco, 'line-through');
   await send(page, { type: 'header', header: { name: 'chat', status: 'unknown', state: 'stale', pid: 1 } });
   assert.match(await text(page, '.dash-header'), /Stale — no fresh data/);
+});
+
+test('the header says when Prometheus would reject the latest scrape, as plain text', async ({ page, url, dialogs }) => {
+  await open(page, url);
+  assert.equal(await page.locator('.dash-header .verdict').count(), 0);
+  const verdict = 'Prometheus would reject this scrape: line 14: invalid metric type "<img src=x onerror=alert(1)>"';
+  await send(page, { type: 'header', header: { name: 'chat', status: 'warning', state: 'running', pid: 1, verdict } });
+  assert.match(await text(page, '.dash-header .verdict'), /^\s*Prometheus would reject this scrape: line 14: invalid metric type "<img src=x onerror=alert\(1\)>" — the charts show what the monitor could read\.$/);
+  assert.equal(await page.locator('.dash-header .verdict img').count(), 0);
+  assert.equal(dialogs.length, 0);
+  await send(page, { type: 'header', header: { name: 'chat', status: 'healthy', state: 'running', pid: 1 } });
+  assert.equal(await page.locator('.dash-header .verdict').count(), 0);
 });
 
 test('the series picker asks for the picked series and rebuilds the server chart', async ({ page, url }) => {

@@ -8,6 +8,7 @@ import { statusWithAlerts } from '../../core/analyze/issue';
 import { Disposable, Emitter, Event } from '../../core/events';
 import { Metric } from '../../core/model';
 import { Monitor } from '../../core/monitor';
+import { verdictSentence } from '../../core/scrape/promVerdict';
 import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
 import { DashboardSource } from './dashboardSource';
 import { StoreChartFeed } from './storeDashboardSource';
@@ -55,8 +56,11 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     const t = this.monitor.targetState;
     const name = this.monitor.config?.target.name || (t.kind === 'running' ? t.process.executable : 'server');
     const status = this.healthStatus();
+    // Prometheus' verdict on the latest scrape, while the monitor still charts what it read.
+    const sentence = verdictSentence(this.monitor.latestSnapshot?.prometheusVerdict);
+    const verdict = sentence ? { verdict: sentence } : {};
     if (t.kind !== 'running') {
-      return { name, status, state: t.kind, message: t.message };
+      return { name, status, state: t.kind, message: t.message, ...verdict };
     }
     const rss = this.monitor.store.latest(Metric.processRssBytes);
     const uptime = this.monitor.store.latestValue(Metric.processUptimeSeconds);
@@ -67,6 +71,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
       ...(uptime !== undefined ? { uptimeSeconds: uptime } : {}),
       status,
       state: !rss || rss.stale ? 'stale' : 'running',
+      ...verdict,
     };
   }
 

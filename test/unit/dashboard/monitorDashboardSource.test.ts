@@ -42,3 +42,38 @@ describe('MonitorDashboardSource', () => {
     monitor.dispose();
   });
 });
+
+describe('MonitorDashboardSource: Prometheus verdict', () => {
+  it('the header carries the latest scrape verdict while Prometheus would reject it, and drops it once accepted', async () => {
+    const clock = fakeClock();
+    const reject = { on: true };
+    const monitor = new Monitor({
+      clock,
+      locator,
+      createSources: () => [
+        { id: 'process', collect: async () => ({ samples: [{ name: Metric.processRssBytes, labels: {}, value: 50e6 }], problems: [] }) },
+        {
+          id: 'scrape',
+          collect: async () => ({
+            samples: [{ name: 'chat_active_users', labels: {}, value: 3 }],
+            problems: [],
+            prometheusVerdict: reject.on
+              ? { accept: false, line: 14, reason: 'expected a valid start token, got "\\u202e" ("INVALID") while parsing: "\\u202e"', complete: true }
+              : { accept: true, complete: true },
+          }),
+        },
+      ],
+    });
+    monitor.configure(parseConfig({ 'target.port': 8080 }).config);
+    const source = new MonitorDashboardSource(monitor, () => undefined);
+    monitor.start();
+    await clock.tickAsync(2000);
+    assert.match(source.header().verdict ?? '', /^Prometheus would reject this scrape: line 14: expected a valid start token/);
+    reject.on = false;
+    await clock.tickAsync(2000);
+    await monitor.stop();
+    assert.equal(source.header().verdict, undefined);
+    source.dispose();
+    monitor.dispose();
+  });
+});

@@ -43,6 +43,8 @@ describe('protocol validators', () => {
     assert.match(checkHostToWebview({ type: 'append', columns: { x: [2, 1], keys: [], y: [] } })!, /ascending/);
     assert.match(checkHostToWebview({ type: 'append', columns: { x: [1], keys: ['a'], y: [['1']] } })!, /finite numbers, or null/);
     assert.match(checkHostToWebview({ type: 'header', header: { ...header, status: 'fine' } })!, /status/);
+    assert.equal(checkHostToWebview({ type: 'header', header: { ...header, verdict: 'Prometheus would reject this scrape: line 2: …' } }), undefined);
+    assert.match(checkHostToWebview({ type: 'header', header: { ...header, verdict: 14 } })!, /verdict must be a string/);
     assert.match(checkHostToWebview({ type: 'alerts', alerts: [{ id: 1 }] })!, /each alert needs/);
     assert.ok(!isHostToWebview({ type: 'markers', markers: [{ kind: 'alert', fromMs: 'yesterday' }] }));
     // An incident across metrics: one marker naming every member series.
