@@ -9,6 +9,8 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
 
 export const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+/** The profiler, loaded by the extension on first use (activation never loads it). */
+export const profilerBuild = { ...common, entryPoints: ['src/core/profile/profilerBundle.ts'], outfile: 'dist/profiler.js', platform: 'node', format: 'cjs', target: 'node20' };
 export const cliBuild = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } };
 // The log watcher (parsers, source maps) beside the extension, loaded only when a log file is configured.
 export const logsBuild = { ...common, entryPoints: ['src/core/logs/logWatcher.ts'], outfile: 'dist/logs.js', platform: 'node', format: 'cjs', target: 'node20' };

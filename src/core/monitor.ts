@@ -1,3 +1,4 @@
+import { MAX_KEPT_PROFILES, ProfileEvidence } from './profile/profileEvidence';
 import { AlertEngine } from './alerts/engine';
 import { CompiledRule, anomalyTargets, forecastTargets } from './alerts/rule';
 import { AnomalySource } from './collect/anomalySource';
@@ -33,6 +34,7 @@ export interface MonitorDeps {
  * effect on the next tick, without a reload and without losing the charts.
  */
 export class Monitor implements Disposable {
+  private readonly keptProfiles: ProfileEvidence[] = [];
   private readonly snapshotEmitter = new Emitter<Snapshot>();
   private readonly logEmitter = new Emitter<CollectorLogEvent>();
   readonly onSnapshot: Event<Snapshot> = this.snapshotEmitter.event;
@@ -142,6 +144,19 @@ export class Monitor implements Disposable {
 
   get config(): MonitorConfig | undefined {
     return this.currentConfig;
+  }
+
+  /** Profiles captured of the server (newest last, at most MAX_KEPT_PROFILES), for the report. */
+  get profiles(): readonly ProfileEvidence[] {
+    return this.keptProfiles;
+  }
+
+  /** Keeps a profile's evidence for the report's Profile section and the diagnosis. */
+  recordProfile(p: ProfileEvidence): void {
+    this.keptProfiles.push(p);
+    if (this.keptProfiles.length > MAX_KEPT_PROFILES) {
+      this.keptProfiles.splice(0, this.keptProfiles.length - MAX_KEPT_PROFILES);
+    }
   }
 
   get targetState(): TargetState {

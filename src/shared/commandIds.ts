@@ -22,4 +22,7 @@ export const Commands = {
   dismissRuntimeErrors: 'chatroomMonitor.dismissRuntimeErrors',
   openErrorFrame: 'chatroomMonitor.openErrorFrame',
   showLogs: 'chatroomMonitor.showLogs',
+  captureCpuProfile: 'chatroomMonitor.captureCpuProfile',
+  captureHeapProfile: 'chatroomMonitor.captureHeapProfile',
+  clearProfileDecorations: 'chatroomMonitor.clearProfileDecorations',
 } as const;

@@ -10,10 +10,12 @@ import { inertQuickPickText } from '../core/text/inertText';
 import { Commands } from '../shared/commandIds';
 import { Settings, SettingKey, touches } from '../core/settings/settings';
 import { MonitorLog } from './log';
+import { profileKindFor } from '../core/profile/profileEvidence';
 
 const ACTION_DASHBOARD = 'Open Dashboard';
 const ACTION_SNOOZE = 'Snooze…';
 const ACTION_REPORT = 'Show Report';
+const ACTION_PROFILE = 'Profile now';
 
 /** A notification shown, for the test API and diagnostics. */
 export interface ShownNotification {
@@ -109,8 +111,11 @@ export class AlertsController implements vscode.Disposable {
     // `[x](command:…)`); no `$(icon)` either, notifications show it literally.
     const text = notificationText(n);
     this.record(n.level, text);
-    const actions = n.kind === 'resolved' ? [] : [ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
-    void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) => this.act(choice, n.alertId));
+    const profile = n.kind === 'resolved' ? undefined : profileKindFor(this.monitor.alerts.active().find((a) => a.id === n.alertId)?.metric);
+    const actions = n.kind === 'resolved' ? [] : [...(profile ? [ACTION_PROFILE] : []), ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
+    void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) =>
+      choice === ACTION_PROFILE ? this.profileNow(n.alertId, profile!) : this.act(choice, n.alertId),
+    );
   }
 
   private showSummary(s: GroupedSummary): void {
@@ -136,6 +141,12 @@ export class AlertsController implements vscode.Disposable {
       default:
         return vscode.window.showInformationMessage(text, ...actions);
     }
+  }
+
+  /** "Profile now" on a CPU or memory alert: the profile is taken while the alert still fires. */
+  async profileNow(alertId: string, kind: 'cpu' | 'heap'): Promise<void> {
+    this.log.info(`Profile now (${kind === 'cpu' ? 'CPU' : 'heap'}) for alert ${alertId}.`);
+    await vscode.commands.executeCommand(kind === 'cpu' ? Commands.captureCpuProfile : Commands.captureHeapProfile);
   }
 
   private async act(choice: string | undefined, alertId: string): Promise<void> {

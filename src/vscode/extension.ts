@@ -14,6 +14,7 @@ import { forecastSentence } from './forecastSentence';
 import { HistoryController } from './historyController';
 import { MonitorLog } from './log';
 import { LogsController } from './logsController';
+import { ProfileController, ProfileRecord, DecorationLine } from './profileController';
 import { registerReportCommand } from './reportCommand';
 import { registerSelectProcess } from './selectProcess';
 import { ServerController } from './serverController';
@@ -47,6 +48,9 @@ export interface ChatroomMonitorApi {
   logsReport(): LogsReport | undefined;
   /** Recomputes the Problems entries now. */
   refreshProblems(): void;
+  /** Profiles captured in this session, and the hot-function marks shown in editors. */
+  profiles(): readonly ProfileRecord[];
+  profileDecorations(): DecorationLine[];
 }
 
 let monitor: Monitor | undefined;
@@ -70,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
+  const profiles = new ProfileController(m, log, context.globalStorageUri.fsPath, __dirname);
+  context.subscriptions.push(profiles);
   context.subscriptions.push(settings, alerts);
   const logs = new LogsController(log, (n) => alerts.offer(n), () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), context.extensionUri);
   logsSource.current = logs.tickSource;
@@ -168,6 +174,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     history: () => history.status(),
     logsReport: () => logs.report(Date.now()),
     refreshProblems: () => logs.refresh(),
+    profiles: () => profiles.profiles(),
+    profileDecorations: () => profiles.decorations(),
   };
 }
 

@@ -4,6 +4,7 @@
  * alerts, issues with evidence and recommendations, anomalies, trends and forecasts,
  * and how each figure was computed. Text from the server is inert (core/text/inertText).
  */
+import { profileSection } from '../profile/profileEvidence';
 import { DETECTOR_TABLE } from '../analyze/anomaly';
 import { DEFAULT_ANOMALY_THRESHOLD } from '../analyze/streaming';
 import { SeriesStats } from '../analyze/analyzer';
@@ -144,6 +145,9 @@ export function renderMarkdown(report: ReportData): string {
 
   if (report.operations) {
     out.push(...renderOperationsMarkdown(report.operations));
+  }
+  if (report.profiles?.length) {
+    out.push(...profileSection(report.profiles));
   }
 
   out.push('## Issues and recommendations', '');

@@ -29,6 +29,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
     ...(verdict ? { prometheusVerdict: verdict } : {}),
     ...(logs ? { logs } : {}),
     ...(traces ? { traces: traces(fromMs, Math.max(analysis.window.toMs, nowMs)) } : {}),
+    profiles: monitor.profiles.filter((p) => p.atMs + p.durationMs >= fromMs),
   });
 }
 

@@ -4,6 +4,7 @@ import type { VerdictSummary } from '../scrape/promVerdict';
  * JSON-serialisable, built from an Analysis plus the target and the alert engine's
  * alerts mapped to a minimal shape.
  */
+import { ProfileEvidence, quoteProfiles } from '../profile/profileEvidence';
 import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
 import { linkErrorGroups, reportLinkEvents } from '../logs/errorLinks';
@@ -87,6 +88,8 @@ export interface ReportInput {
   readonly logs?: LogsReport;
   /** Present when the OTLP receiver ran. */
   readonly traces?: TracesReport;
+  /** Profiles captured in the window: the Profile section, quoted by the diagnosis. */
+  readonly profiles?: readonly ProfileEvidence[];
 }
 
 export interface ReportData {
@@ -115,6 +118,7 @@ export interface ReportData {
    * spans }), where the slow traces' time went, and the diagnosis sentences.
    */
   readonly traces?: TracesReport;
+  readonly profiles?: readonly ProfileEvidence[];
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -149,13 +153,18 @@ export function buildReport(input: ReportInput): ReportData {
     target: input.target,
     window: { fromMs, toMs, durationMs: Math.max(0, toMs - fromMs), from: iso(fromMs), to: iso(toMs) },
     // The summary agrees with the alerts listed below it (and --fail-on reads it).
-    analysis: { ...analysis, ...statusWithAlerts(analysis.status, analysis.reasons, active) },
+    analysis: {
+      ...analysis,
+      ...statusWithAlerts(analysis.status, analysis.reasons, active),
+      ...(input.profiles?.length ? { issues: quoteProfiles(analysis.issues, input.profiles) } : {}),
+    },
     alerts: { active, history },
     ...(input.operations ? { operations: input.operations } : {}),
     ...(input.run ? { run: input.run } : {}),
     ...(input.prometheusVerdict ? { prometheusVerdict: input.prometheusVerdict } : {}),
     ...(input.logs ? { logs: withLinks(input.logs, input, active, history) } : {}),
     ...(input.traces ? { traces: input.traces } : {}),
+    ...(input.profiles?.length ? { profiles: input.profiles } : {}),
   };
 }
 
