@@ -2,7 +2,7 @@
 // extension host) for the integration tests, the end-to-end tests and the demo.
 //
 // Every run gets a throwaway profile, extensions folder and workspace under
-// .cache/runs/<name>/, so nothing leaks between runs or into $HOME:
+// test-results/runs/<name>/, so nothing leaks between runs or into $HOME:
 //   ud/User/settings.json   no welcome page, no telemetry, no update checks
 //   exts/                   the freshly packaged .vsix is installed here
 //   ws/.vscode/settings.json points chatroomMonitor.* at the example server
@@ -43,7 +43,7 @@ export async function ensureCodeServer() {
 
 /**
  * @typedef {object} CodeServerOptions
- * @property {string} name                 folder name under .cache/runs (wiped first)
+ * @property {string} name                 folder name under test-results/runs (wiped first)
  * @property {Record<string, unknown>} workspaceSettings  written to ws/.vscode/settings.json
  * @property {string} [vsixPath]           installed into the throwaway extensions folder
  * @property {'disabled'|'untrusted'} [workspaceTrust]  see the file comment

@@ -15,5 +15,9 @@ export const examplesDir = path.resolve(process.env.CRM_EXAMPLES_DIR ?? path.joi
 /** Screenshots and logs of test runs (git-ignored). */
 export const resultsDir = path.join(repoRoot, 'test-results');
 
-/** Throwaway state of runs: code-server profiles, workspaces (git-ignored, wiped per run). */
-export const runsDir = path.join(repoRoot, '.cache', 'runs');
+/**
+ * Throwaway state of runs: code-server profiles, workspaces (git-ignored, wiped per run).
+ * Not under .cache: a worktree's .cache may be a link to another checkout's, and two
+ * worktrees' runs would then share (and wipe) one code-server profile and workspace.
+ */
+export const runsDir = path.join(resultsDir, 'runs');
