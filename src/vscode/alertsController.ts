@@ -22,6 +22,8 @@ export interface ShownNotification {
   readonly level: AlertLevel;
   readonly text: string;
   readonly atMs: number;
+  /** The buttons it offered ("Profile now" first on a CPU or memory alert). */
+  readonly actions: readonly string[];
 }
 
 /**
@@ -110,21 +112,21 @@ export class AlertsController implements vscode.Disposable {
     // Inert: a label value in the title must not become a link (notifications render
     // `[x](command:…)`); no `$(icon)` either, notifications show it literally.
     const text = notificationText(n);
-    this.record(n.level, text);
-    const profile = n.kind === 'resolved' ? undefined : profileKindFor(this.monitor.alerts.active().find((a) => a.id === n.alertId)?.metric);
+    const profile = n.kind === 'resolved' ? undefined : this.profileKindOf(n.alertId);
     const actions = n.kind === 'resolved' ? [] : [...(profile ? [ACTION_PROFILE] : []), ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
+    this.record(n.level, text, actions);
     void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) =>
-      choice === ACTION_PROFILE ? this.profileNow(n.alertId, profile!) : this.act(choice, n.alertId),
+      choice === ACTION_PROFILE ? this.profileNow(n.alertId) : this.act(choice, n.alertId),
     );
   }
 
   private showSummary(s: GroupedSummary): void {
-    this.record(s.highestLevel, s.message);
+    this.record(s.highestLevel, s.message, [ACTION_DASHBOARD, ACTION_SNOOZE]);
     void this.notify(s.highestLevel, `Chat-Room Monitor: ${s.message}`, [ACTION_DASHBOARD, ACTION_SNOOZE]).then((choice) => this.act(choice, 'all'));
   }
 
-  private record(level: AlertLevel, text: string): void {
-    this.shown.push({ level, text, atMs: Date.now() });
+  private record(level: AlertLevel, text: string, actions: readonly string[]): void {
+    this.shown.push({ level, text, atMs: Date.now(), actions });
     if (this.shown.length > 200) {
       this.shown.splice(0, this.shown.length - 200);
     }
@@ -143,10 +145,23 @@ export class AlertsController implements vscode.Disposable {
     }
   }
 
-  /** "Profile now" on a CPU or memory alert: the profile is taken while the alert still fires. */
-  async profileNow(alertId: string, kind: 'cpu' | 'heap'): Promise<void> {
+  /** Which profile explains this active alert (CPU for a CPU alert, heap for memory), if any. */
+  private profileKindOf(alertId: string): 'cpu' | 'heap' | undefined {
+    return profileKindFor(this.monitor.alerts.active().find((a) => a.id === alertId)?.metric);
+  }
+
+  /**
+   * "Profile now" on a CPU or memory alert: the profile is taken while the alert still
+   * fires. Resolves to what the capture command returned (undefined when it was refused).
+   */
+  async profileNow(alertId: string): Promise<unknown> {
+    const kind = this.profileKindOf(alertId);
+    if (!kind) {
+      this.log.warn(`Profile now: alert ${alertId} is no longer active or is not about the server's CPU or memory.`);
+      return undefined;
+    }
     this.log.info(`Profile now (${kind === 'cpu' ? 'CPU' : 'heap'}) for alert ${alertId}.`);
-    await vscode.commands.executeCommand(kind === 'cpu' ? Commands.captureCpuProfile : Commands.captureHeapProfile);
+    return vscode.commands.executeCommand(kind === 'cpu' ? Commands.captureCpuProfile : Commands.captureHeapProfile);
   }
 
   private async act(choice: string | undefined, alertId: string): Promise<void> {

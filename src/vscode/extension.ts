@@ -51,6 +51,8 @@ export interface ChatroomMonitorApi {
   /** Profiles captured in this session, and the hot-function marks shown in editors. */
   profiles(): readonly ProfileRecord[];
   profileDecorations(): DecorationLine[];
+  /** The "Profile now" button of an active alert's notification, pressed: what the capture returned. */
+  profileNow(alertId: string): Promise<unknown>;
 }
 
 let monitor: Monitor | undefined;
@@ -176,6 +178,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     refreshProblems: () => logs.refresh(),
     profiles: () => profiles.profiles(),
     profileDecorations: () => profiles.decorations(),
+    profileNow: (alertId: string) => alerts.profileNow(alertId),
   };
 }
 

@@ -7,6 +7,7 @@
  * Env (set on code-server, inherited by the extension host):
  *   CRM_TEST_RESULT_FILE      where to write the JSON result for the driver
  *   CRM_TEST_WORKSPACE_TRUST  'untrusted' → run only the "[untrusted]" tests, else all others
+ *   CRM_TEST_ONLY             (optional) run only the files whose name contains it, e.g. "profile"
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,7 +29,7 @@ export function run(): Promise<void> {
     mocha.invert();
   }
   for (const f of fs.readdirSync(__dirname).sort()) {
-    if (f.endsWith('.test.js')) {
+    if (f.endsWith('.test.js') && (!process.env.CRM_TEST_ONLY || f.includes(process.env.CRM_TEST_ONLY))) {
       mocha.addFile(path.join(__dirname, f));
     }
   }

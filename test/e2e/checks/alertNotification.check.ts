@@ -10,7 +10,7 @@ import { Locator } from 'playwright-core';
 import type { Workbench } from '../support/workbench';
 import { LIVE_STATUS_TEXT, clearNotifications, notificationCentreTexts, statusBarItemBackground, toast, waitForNotification } from '../support/workbenchUi';
 
-const ACTIONS = ['Open Dashboard', 'Snooze…', 'Show Report'];
+const ACTIONS = ['Profile now', 'Open Dashboard', 'Snooze…', 'Show Report'];
 const FIRING = new RegExp(`Chat-Room Monitor: ${CPU_ALERT_TITLE}:.*CPU`);
 const RESOLVED = new RegExp(`Resolved: ${CPU_ALERT_TITLE}`);
 

@@ -21,7 +21,7 @@ export interface ChatroomMonitorApi {
   /** Active alerts (pending and firing) as the engine holds them. */
   activeAlerts(): { id: string; ruleId: string; level: string; state: string; title: string }[];
   /** Notifications shown so far, after the storm guard (a resolved one keeps its alert's level). */
-  notifications(): readonly { level: string; text: string; atMs: number }[];
+  notifications(): readonly { level: string; text: string; atMs: number; actions: readonly string[] }[];
   /** True while the dashboard panel is open. */
   dashboardOpen(): boolean;
   /** Error groups and line rates from the followed log files (undefined when none is set). */
