@@ -29,6 +29,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   activation: async () => (await import('./activation')).run,
   bundleSizes: async () => (await import('./bundleSizes')).run,
   logIngest: async () => (await import('./logIngest')).run,
+  profileOverhead: async () => (await import('./profileOverhead')).run,
 };
 
 /** What a benchmark process writes: its rows, or the sentence saying why it failed. */

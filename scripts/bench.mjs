@@ -48,6 +48,7 @@ const BENCHMARKS = [
   { id: 'activation' },
   { id: 'bundleSizes' },
   { id: 'logIngest', node: ['--expose-gc'] },
+  { id: 'profileOverhead' },
 ];
 const BENCH_TIMEOUT_MS = 240_000;
 

@@ -63,6 +63,7 @@ const EXPECTED_ROWS = [
   'logs.memoryPerKeptLine',
   'logs.viewScreen',
   'logs.childProcesses',
+  'profile.throughput',
 ];
 
 /** Rows that may be skipped on a machine without the tool they compare against. */
