@@ -119,6 +119,20 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   // The supervised server's stdout/stderr go through the log pipeline like a followed file.
   context.subscriptions.push(logs.attachStream(serverController.lines));
   context.subscriptions.push(serverController, { dispose: m.alerts.onTransition((t) => serverController.onAlertTransition(t)).dispose });
+  // The rules' cpuProfile / heapProfile actions profile the process the monitor watches.
+  const profileAction = (kind: 'cpu' | 'heap') => async (pid: number, durationMs: number | undefined) => {
+    const r = await profiles.captureProcess(kind, pid, durationMs, false);
+    if (!r.ok) {
+      throw new Error(r.message);
+    }
+    return { file: r.record.file, finding: r.finding };
+  };
+  serverController.operations.handlers = {
+    ...serverController.operations.handlers,
+    cpuProfile: profileAction('cpu'),
+    heapProfile: profileAction('heap'),
+    profileTarget: () => (m.targetState.kind === 'running' ? m.targetState.process.pid : undefined),
+  };
 
   // One handler for first setup and changes: every setting problem is shown, new
   // ones are logged, and collection restarts only when a collection setting changed.

@@ -82,17 +82,31 @@ export class ProfileController implements vscode.Disposable {
 
   /** Captures a profile of the watched server; returns the record, or undefined with a sentence shown. */
   async capture(kind: 'cpu' | 'heap', durationMs?: number): Promise<ProfileRecord | undefined> {
+    const target = this.monitor.targetState;
+    const r =
+      target.kind !== 'running'
+        ? { ok: false as const, message: 'No server is being watched, so there is nothing to profile; run "Select Process to Watch" first.' }
+        : await this.captureProcess(kind, target.process.pid, durationMs, true);
+    if (!r.ok) {
+      void vscode.window.showWarningMessage(`Chat-Room Monitor: ${inertNotificationText(r.message)}`);
+      return undefined;
+    }
+    return r.record;
+  }
+
+  /**
+   * Profiles process `pid` (the command, Profile now, and the rules' cpuProfile /
+   * heapProfile actions all come here): the file, the report's evidence, the editor
+   * marks. Never throws; a refusal or failure is one sentence, also in the log.
+   * `announce`: say where the CPU went in a notification with Open Profile.
+   */
+  async captureProcess(kind: 'cpu' | 'heap', pid: number, durationMs: number | undefined, announce: boolean): Promise<{ ok: true; record: ProfileRecord; finding: string } | { ok: false; message: string }> {
     const fail = (message: string) => {
       this.log.warn(message);
-      void vscode.window.showWarningMessage(`Chat-Room Monitor: ${inertNotificationText(message)}`);
-      return undefined;
+      return { ok: false as const, message };
     };
     if (!vscode.workspace.isTrusted) {
       return fail('Profiling attaches a debugger to the server, so it is off in Restricted Mode; trust this workspace to profile.');
-    }
-    const target = this.monitor.targetState;
-    if (target.kind !== 'running') {
-      return fail('No server is being watched, so there is nothing to profile; run "Select Process to Watch" first.');
     }
     if (this.busy) {
       return fail('A profile is already being captured; wait for it to finish.');
@@ -100,7 +114,6 @@ export class ProfileController implements vscode.Disposable {
     this.busy = true;
     try {
       const profiler = this.loadProfiler();
-      const pid = target.process.pid;
       const ms = durationMs ?? (kind === 'cpu' ? PROFILE_DURATION_MS : HEAP_DURATION_MS);
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
       const what = kind === 'cpu' ? 'CPU profile' : 'heap profile';
@@ -127,8 +140,11 @@ export class ProfileController implements vscode.Disposable {
       if (result.kind === 'cpu') {
         this.decorate(result);
       }
-      void this.announce(record, profiler);
-      return record;
+      const finding = findingOf(record, profiler);
+      if (announce) {
+        void this.announce(record, finding);
+      }
+      return { ok: true, record, finding };
     } catch (e) {
       return fail(`The profile could not be captured: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -136,17 +152,15 @@ export class ProfileController implements vscode.Disposable {
     }
   }
 
-  private async announce(r: ProfileRecord, profiler: typeof Profiler): Promise<void> {
-    const c = r.capture;
-    const top = c.kind === 'cpu' ? profiler.topOwnFunction(c) : profiler.topOwnAllocationSite(c);
-    const summary = top
-      ? c.kind === 'cpu'
-        ? `${(top as { selfPercent: number }).selfPercent}% of CPU in ${top.function} at ${top.file}:${top.line}`
-        : `${top.function} at ${top.file}:${top.line} grew the most`
-      : 'nothing in the workspace stood out';
-    const choice = await vscode.window.showInformationMessage(`Chat-Room Monitor: ${c.kind === 'cpu' ? 'CPU' : 'Heap'} profile saved — ${inertNotificationText(summary)}.`, 'Open Profile');
+  /** Opens a profile file in VS Code (its profile viewer where present). */
+  async open(file: string): Promise<void> {
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+  }
+
+  private async announce(r: ProfileRecord, finding: string): Promise<void> {
+    const choice = await vscode.window.showInformationMessage(`Chat-Room Monitor: ${r.kind === 'cpu' ? 'CPU' : 'Heap'} profile saved — ${inertNotificationText(finding)}.`, 'Open Profile');
     if (choice === 'Open Profile') {
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(r.file));
+      await this.open(r.file);
     }
   }
 
@@ -185,4 +199,14 @@ export class ProfileController implements vscode.Disposable {
       s.dispose();
     }
   }
+}
+
+/** One sentence of what a profile found (plain text; escape it for its surface). */
+function findingOf(r: ProfileRecord, profiler: typeof Profiler): string {
+  const c = r.capture;
+  const top = c.kind === 'cpu' ? profiler.topOwnFunction(c) : profiler.topOwnAllocationSite(c);
+  if (!top) {
+    return 'nothing in the workspace stood out';
+  }
+  return c.kind === 'cpu' ? `${(top as { selfPercent: number }).selfPercent}% of CPU in ${top.function} at ${top.file}:${top.line}` : `${top.function} at ${top.file}:${top.line} grew the most`;
 }

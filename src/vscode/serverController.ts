@@ -300,7 +300,14 @@ export class ServerController implements vscode.Disposable {
     this.log.info(`Audit: ${e.action} by ${inertLogText(triggerText(e.trigger))} → ${e.result}${e.message ? ` (${inertLogText(e.message)})` : ''}.`);
     if (e.trigger.kind === 'rule' && e.result === 'ok') {
       const what = `${e.action} done automatically (rule ${e.trigger.ruleId}).`;
-      if (e.undo) {
+      const file = (e.params?.after as { file?: unknown } | undefined)?.file;
+      if ((e.action === 'cpuProfile' || e.action === 'heapProfile') && typeof file === 'string') {
+        // A profile changes nothing in the server, so there is nothing to undo: say what it found.
+        const found = e.message ? ` ${inertNotificationText(e.message)}.` : '';
+        void this.tell('info', `${what}${found}`, 'Open Profile', 'Show Audit Log').then((c) =>
+          c === 'Open Profile' ? void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)) : c && void this.showAuditLog(),
+        );
+      } else if (e.undo) {
         void this.tell('info', what, 'Undo', 'Show Audit Log').then((c) => (c === 'Undo' ? void this.undoLast() : c && void this.showAuditLog()));
       } else {
         void this.tell('info', `${what} A ${e.action} cannot be undone.`, 'Show Audit Log').then((c) => c && void this.showAuditLog());

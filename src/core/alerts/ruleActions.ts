@@ -26,7 +26,7 @@ export interface ActionSpec {
   readonly task?: string;
   /** command: a command line run in the workspace folder (`docker compose up -d --scale chat=2`). */
   readonly command?: string;
-  /** cpuProfile: how long to record. */
+  /** cpuProfile / heapProfile: how long to record (heapProfile: undefined = the profiler's 20 s). */
   readonly durationMs?: number;
 }
 
@@ -34,7 +34,7 @@ const FIELDS: Readonly<Record<ActionKind, readonly string[]>> = {
   restart: [],
   scale: ['workers'],
   cpuProfile: ['duration'],
-  heapProfile: [],
+  heapProfile: ['duration'],
   runTask: ['task'],
   command: ['command'],
 };
@@ -108,7 +108,9 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
         problems.push(`${where}: a "command" action needs "command", a command line such as "docker compose up -d --scale chat=2" (got ${describeType(o.command)}).`);
       }
     } else if (kind === 'cpuProfile') {
-      spec.durationMs = duration(o.duration, 'duration', ACTION_DEFAULTS.profileMs, where, problems);
+      spec.durationMs = profileDuration(o.duration, ACTION_DEFAULTS.profileMs, where, problems);
+    } else if (kind === 'heapProfile' && o.duration !== undefined) {
+      spec.durationMs = profileDuration(o.duration, undefined, where, problems);
     }
     if (problems.length === start) {
       out.push(spec);
@@ -117,7 +119,17 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
   return out;
 }
 
-function duration(v: unknown, field: string, fallback: number, where: string, problems: string[]): number {
+/** A profile's duration: 1 s to 60 s (the profiler's bounds). */
+function profileDuration<T extends number | undefined>(v: unknown, fallback: T, where: string, problems: string[]): number | T {
+  const ms = duration(v, 'duration', fallback, where, problems);
+  if (ms !== undefined && (ms < 1000 || ms > 60_000)) {
+    problems.push(`${where}: "duration" must be from 1s to 60s (a profile is bounded), not ${Math.round(ms / 100) / 10}s.`);
+    return fallback;
+  }
+  return ms;
+}
+
+function duration<T extends number | undefined>(v: unknown, field: string, fallback: T, where: string, problems: string[]): number | T {
   if (v === undefined) {
     return fallback;
   }

@@ -66,7 +66,7 @@ const COMMON = {
         workers: { type: 'integer', minimum: 1, maximum: 64, markdownDescription: '`scale`: the worker count to set.' },
         task: { type: 'string', markdownDescription: "`runTask`: the task's name in tasks.json." },
         command: { type: 'string', markdownDescription: '`command`: the command line to run.' },
-        duration: duration('`cpuProfile`: how long to record (default `10s`).'),
+        duration: duration('`cpuProfile` / `heapProfile`: how long to record, 1s to 60s (default `10s` for CPU, `20s` for heap growth).'),
       },
     },
     markdownDescription:

@@ -17,9 +17,15 @@ export const WORKERS_ENV = 'WEB_CONCURRENCY';
 
 /** Capabilities other parts provide; a missing one makes its action fail with a sentence. */
 export interface OperationHandlers {
-  /** Records a CPU profile of `pid`; resolves with where it was saved. */
-  cpuProfile?(pid: number, durationMs: number): Promise<string>;
-  heapProfile?(pid: number): Promise<string>;
+  /**
+   * Records a CPU profile of `pid` for `durationMs`; resolves with the file it was saved
+   * to and one sentence of what it found, or rejects with a sentence saying why not.
+   */
+  cpuProfile?(pid: number, durationMs: number): Promise<ProfileOutcome>;
+  /** Heap growth by allocation site over `durationMs` (undefined: the capability's default). */
+  heapProfile?(pid: number, durationMs: number | undefined): Promise<ProfileOutcome>;
+  /** The process a profile should attach to (the node the monitor watches); else the supervised pid. */
+  profileTarget?(): number | undefined;
   /** Runs a VS Code task by name; resolves when it was started. */
   runTask?(name: string): Promise<void>;
   /** Runs a command line in the workspace; resolves with its exit code. */
@@ -28,10 +34,16 @@ export interface OperationHandlers {
   setRuleEnabled?(ruleId: string, enabled: boolean): Promise<void>;
 }
 
+/** What a profile action produced: the file, and what it found in one sentence. */
+export interface ProfileOutcome {
+  readonly file: string;
+  readonly finding?: string;
+}
+
 /** Why an action cannot run here, per kind, when its handler is missing. */
 const UNAVAILABLE: Readonly<Record<string, string>> = {
-  cpuProfile: 'CPU profiling is not available in this build yet, so no profile was recorded.',
-  heapProfile: 'Heap profiling is not available in this build yet, so no snapshot was taken.',
+  cpuProfile: 'CPU profiling is only available inside VS Code (headless: chatroom-monitor profile), so no profile was recorded.',
+  heapProfile: 'Heap profiling is only available inside VS Code (headless: chatroom-monitor profile --heap), so no heap profile was taken.',
   runTask: 'Running a VS Code task is only possible inside VS Code.',
   command: 'Running a command line is not available here.',
   disableRule: 'Rules can only be turned off from VS Code settings.',
@@ -196,7 +208,7 @@ export class Operations implements Disposable {
       case 'cpuProfile':
         return { sentence: `record a ${Math.round((spec.durationMs ?? 0) / 1000)} s CPU profile of the server` };
       case 'heapProfile':
-        return { sentence: 'take a heap profile of the server' };
+        return { sentence: `record the server's heap growth${spec.durationMs ? ` for ${Math.round(spec.durationMs / 1000)} s` : ''}` };
       case 'runTask':
         return { after: { task: spec.task }, sentence: `run the task "${spec.task}"` };
       case 'command':
@@ -258,16 +270,17 @@ export class Operations implements Disposable {
 
   private profile(kind: 'cpuProfile' | 'heapProfile', durationMs: number | undefined, trigger: AuditTrigger, mode?: ActionMode): Promise<AuditEntry> {
     return this.timedAsync(kind, trigger, async () => {
-      const pid = this.supervisor.pid;
-      const capture = kind === 'cpuProfile' ? this.handlers.cpuProfile : this.handlers.heapProfile;
-      if (!capture) {
-        return { result: 'failed', message: UNAVAILABLE[kind]!, ...(mode ? { mode } : {}) };
+      const pid = this.handlers.profileTarget?.() ?? this.supervisor.pid;
+      const m = mode ? { mode } : {};
+      if (!(kind === 'cpuProfile' ? this.handlers.cpuProfile : this.handlers.heapProfile)) {
+        return { result: 'failed', message: UNAVAILABLE[kind]!, ...m };
       }
       if (pid === undefined) {
-        return { result: 'failed', message: 'The server is not running, so there is nothing to profile.', ...(mode ? { mode } : {}) };
+        return { result: 'failed', message: 'No server is running or watched, so there is nothing to profile.', ...m };
       }
-      const where = kind === 'cpuProfile' ? await capture.call(this.handlers, pid, durationMs ?? 10_000) : await capture.call(this.handlers, pid, 0);
-      return { result: 'ok', params: { after: { pid, file: where } }, ...(mode ? { mode } : {}) };
+      const out = kind === 'cpuProfile' ? await this.handlers.cpuProfile!(pid, durationMs ?? 10_000) : await this.handlers.heapProfile!(pid, durationMs);
+      // Nothing to revert: a profile changes nothing in the server (its inspector is closed again).
+      return { result: 'ok', params: { after: { pid, file: out.file } }, ...(out.finding ? { message: out.finding } : {}), ...m };
     });
   }
 

@@ -148,7 +148,45 @@ describe('supervise/operations', () => {
     ops.start({ kind: 'user' }, { command: 'node', args: ['s.js'] });
     const e = await ops.runAction(spec({ do: 'cpuProfile' }), { kind: 'user' });
     assert.equal(e.result, 'failed');
-    assert.match(e.message!, /not available/);
+    assert.match(e.message!, /only available inside VS Code/);
+  });
+
+  it('cpuProfile profiles the watched process for its duration, audits the file and the finding, and leaves nothing to undo', async () => {
+    const { ops, supervisor } = setup();
+    ops.start({ kind: 'user' }, { command: 'npm', args: ['run', 'dev'] });
+    const calls: string[] = [];
+    ops.handlers = {
+      // The node below the npm wrapper: what the monitor watches, not the supervised leader.
+      profileTarget: () => 4242,
+      cpuProfile: (pid, ms) => (calls.push(`cpu ${pid} ${ms}`), Promise.resolve({ file: '/s/p.cpuprofile', finding: '72% of CPU in burnCpu at faultInjection.js:98' })),
+      heapProfile: (pid, ms) => (calls.push(`heap ${pid} ${ms}`), Promise.resolve({ file: '/s/p.heapprofile' })),
+    };
+    const e = await ops.runAction(spec({ do: 'cpuProfile', mode: 'auto', duration: '5s' }), { kind: 'rule', ruleId: 'cpu-high' });
+    const h = await ops.runAction(spec({ do: 'heapProfile', mode: 'auto' }), { kind: 'rule', ruleId: 'mem-high' });
+    assert.deepEqual(calls, ['cpu 4242 5000', 'heap 4242 undefined']);
+    assert.notEqual(supervisor.pid, 4242);
+    assert.equal(e.result, 'ok');
+    assert.deepEqual(e.params, { after: { pid: 4242, file: '/s/p.cpuprofile' } });
+    assert.equal(e.message, '72% of CPU in burnCpu at faultInjection.js:98');
+    assert.equal(e.mode, 'auto');
+    assert.equal(e.undo, undefined);
+    assert.equal(h.result, 'ok');
+    assert.equal(ops.undoable(), undefined);
+    const u = await ops.undoLast({ kind: 'user' });
+    assert.equal(u.result, 'skipped');
+    assert.match(u.message!, /profiles.* cannot be undone/);
+  });
+
+  it('a profile that fails is audited as failed with its sentence; no target is a sentence too', async () => {
+    const { ops } = setup();
+    ops.handlers = { cpuProfile: () => Promise.reject(new Error('Process 7 exited while it was being profiled.')), profileTarget: () => undefined };
+    const none = await ops.runAction(spec({ do: 'cpuProfile' }), { kind: 'user' });
+    assert.equal(none.result, 'failed');
+    assert.match(none.message!, /nothing to profile/);
+    ops.handlers = { ...ops.handlers, profileTarget: () => 7 };
+    const e = await ops.runAction(spec({ do: 'cpuProfile' }), { kind: 'user' });
+    assert.equal(e.result, 'failed');
+    assert.match(e.message!, /exited while it was being profiled/);
   });
 });
 
@@ -267,5 +305,17 @@ describe('alerts/ruleActions', () => {
     assert.match(problems[0]!, /"scale" action needs "workers"/);
     assert.match(problems[1]!, /"do" is .*reboot/);
     assert.match(problems[2]!, /"mode"/);
+  });
+
+  it('profile actions take a duration from 1s to 60s (heapProfile too); outside it is a sentence', () => {
+    const problems: string[] = [];
+    const ok = validateActions([{ do: 'cpuProfile' }, { do: 'heapProfile', duration: '30s' }, { do: 'heapProfile' }], 'rule', problems);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(ok.map((a) => a.durationMs), [10_000, 30_000, undefined]);
+    const bad = validateActions([{ do: 'cpuProfile', duration: '5m' }, { do: 'heapProfile', duration: '500ms' }], 'rule', problems);
+    assert.equal(bad.length, 0);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0]!, /"duration" must be from 1s to 60s .* not 300s/);
+    assert.match(problems[1]!, /not 0\.5s/);
   });
 });
