@@ -2,19 +2,27 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { Metric } from '../../src/core/model';
 import { listeningPortsOf, probeInspector } from '../../src/core/profile/inspector';
 import { startNode } from '../e2e/support/childProcesses';
 import { examplesDir, RunningLoad, startLoad } from './support/loadGenerator';
 import { ChatroomMonitorApi, monitorApi, nextSnapshots, waitFor, withWorkspaceSettings } from './support/monitorApi';
 
+interface ServerApi {
+  audit(): readonly { action: string; result: string; mode?: string; message?: string; trigger: { kind: string; ruleId?: string; evidence?: Record<string, unknown> }; undo?: unknown; params?: { after?: { pid?: number; file?: string } } }[];
+  messages(): readonly string[];
+}
+
 interface ProfileApi {
+  server: ServerApi;
   profiles(): readonly { kind: string; file: string; capture: { summary: { hotFunctions: { function: string; file: string; line: number; selfPercent: number; inWorkspace: boolean }[] } } }[];
   profileDecorations(): { file: string; line: number; text: string }[];
   profileNow(alertId: string): Promise<unknown>;
 }
 
-// Same lowered built-in rule as the alerts test: the shared machine may not give
-// cpu-burn 80% of a core for 30 s.
+// The built-in rule lowered further than in the alerts test: at a load average of 25
+// the shared 2-core machine gave the cpu-burn server barely 20% of a core (the idle
+// server stays under 5%).
 const RULE_ID = 'process-cpu-warning';
 const COPY = 'profile-server-copy';
 
@@ -30,22 +38,25 @@ function methodRange(file: string, name: string): [number, number] {
 /**
  * Issue 15 end to end in the real extension host: a copy of the example server runs
  * from inside the workspace (so the profile's frames are workspace files), cpu-burn
- * load fires the CPU alert, and its "Profile now" produces the .cpuprofile, the
- * report's Profile section and the hot-line decoration; the inspector is closed after.
+ * load fires the CPU alert; the rule's automatic cpuProfile action (issue 14) profiles
+ * it and is audited with the alert's evidence; then its "Profile now" produces the
+ * .cpuprofile, the report's Profile section and the hot-line decoration; the inspector
+ * is closed after.
  */
 describe('profiles: "Profile now" on a firing CPU alert', function () {
-  this.timeout(120_000);
+  // Bounds, not expectations: ~40 s on a quiet machine, several times that at a load average of 25.
+  this.timeout(240_000);
   let server: ReturnType<typeof startNode> | undefined;
   let load: RunningLoad | undefined;
   let restore: (() => Promise<void>) | undefined;
 
   after(async function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
     await load?.stop();
     await server?.stop();
     await restore?.();
+    await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', []);
     await vscode.commands.executeCommand('chatroomMonitor.clearProfileDecorations');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('writes the .cpuprofile, adds the Profile section to the report and marks burnCpu in the editor; no inspector port stays open', async () => {
@@ -69,28 +80,49 @@ describe('profiles: "Profile now" on a firing CPU alert', function () {
     restore = await withWorkspaceSettings({
       'target.port': port,
       'metrics.url': `http://127.0.0.1:${port}/metrics`,
-      'alerts.rules': [{ id: RULE_ID, threshold: 20, for: '5s' }],
+      // Issue 14's profile action on the same alert: automatic, audited with the evidence.
+      'alerts.rules': [{ id: RULE_ID, threshold: 10, for: '3s', actions: [{ do: 'cpuProfile', mode: 'auto', duration: '3s', cooldown: '10m' }] }],
     });
+    await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', ['cpuProfile']);
     await waitFor(`the copy (pid ${pid}) to be watched`, () => {
       const t = api.targetState();
       return t.kind === 'running' && t.process.pid === pid;
     }, 20_000, () => JSON.stringify(api.targetState()));
     const portsBefore = await listeningPortsOf(pid);
 
+    const cpuSeen: number[] = [];
+    const watch = api.onSnapshot((snap) => {
+      const cpu = snap.samples.find((x) => x.name === Metric.processCpuPercent)?.value;
+      if (cpu !== undefined) cpuSeen.push(Math.round(cpu));
+    });
     const notifiedBefore = api.notifications().length;
-    load = startLoad({ port, scenario: 'cpu-burn', users: 20, rate: 5, durationS: 60 });
-    const alert = await waitFor(`${RULE_ID} to fire on the copy under cpu-burn`, () => api.activeAlerts().find((a) => a.ruleId === RULE_ID && a.state === 'firing'), 45_000, () => JSON.stringify(api.activeAlerts()));
+    // 40 msg/s × 8 ms: a third of a core, so a starved server's backlog stays short.
+    load = startLoad({ port, scenario: 'cpu-burn', users: 10, rate: 4, durationS: 90 });
+    const alert = await waitFor(`${RULE_ID} to fire on the copy under cpu-burn`, () => api.activeAlerts().find((a) => a.ruleId === RULE_ID && a.state === 'firing'), 60_000, () => `alerts ${JSON.stringify(api.activeAlerts())}; CPU % per tick ${cpuSeen.join(', ')}`).finally(() => watch.dispose());
     // The notification offers "Profile now" first (unless the storm guard grouped it).
     const shown = api.notifications().slice(notifiedBefore).find((n) => n.text.startsWith('Chat server CPU high'));
     if (shown) {
       assert.strictEqual(shown.actions[0], 'Profile now', `the CPU alert's notification offers ${JSON.stringify(shown.actions)}`);
     }
 
+    // The rule's action ran by itself when the alert fired: a 3 s profile of the watched copy, audited.
+    const auto = await waitFor('the automatic cpuProfile in the audit log', () => api.server.audit().find((e) => e.action === 'cpuProfile' && e.trigger.kind === 'rule' && e.result !== 'skipped'), 30_000, () => JSON.stringify(api.server.audit().slice(-3)));
+    assert.strictEqual(auto.result, 'ok', JSON.stringify(auto));
+    assert.strictEqual(auto.mode, 'auto');
+    assert.strictEqual(auto.trigger.ruleId, RULE_ID);
+    assert.ok(Number(auto.trigger.evidence?.value) > 10, `the audit's evidence: ${JSON.stringify(auto.trigger)}`);
+    assert.strictEqual(auto.params?.after?.pid, pid);
+    assert.ok(auto.params?.after?.file?.endsWith('.cpuprofile') && fs.existsSync(auto.params.after.file), JSON.stringify(auto.params));
+    assert.match(auto.message ?? '', /% of CPU in /);
+    assert.strictEqual(auto.undo, undefined, 'a profile has nothing to undo');
+    assert.ok(api.server.messages().some((m) => m.startsWith(`cpuProfile done automatically (rule ${RULE_ID}).`)), api.server.messages().join(' | '));
+
     // The button's handler, as a click on it runs it.
     await api.profileNow(alert.id);
     await load.stop();
     load = undefined;
     const record = api.profiles().at(-1);
+    assert.notStrictEqual(record?.file, auto.params.after.file, 'Profile now made no profile of its own');
     assert.ok(record, `no profile was captured; log: ${api.logLines().slice(-8).join(' | ')}`);
     assert.strictEqual(record.kind, 'cpu');
     assert.ok(record.file.endsWith('.cpuprofile') && fs.existsSync(record.file), `no .cpuprofile at ${record.file}`);
@@ -115,18 +147,29 @@ describe('profiles: "Profile now" on a firing CPU alert', function () {
     const report = await vscode.commands.executeCommand<{ document: vscode.TextDocument; json: string } | undefined>('chatroomMonitor.showReport', '5m');
     assert.ok(report, 'showReport returned nothing');
     const text = report.document.getText();
+    // The report is an untitled document: revert it so closing asks nothing.
+    await vscode.window.showTextDocument(report.document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     const json = JSON.parse(report.json) as { profiles?: { kind: string; rows: { function: string }[] }[] };
     assert.strictEqual(json.profiles?.at(-1)?.kind, 'cpu', 'the JSON report has no profiles entry');
     assert.match(text, /## Profile/, 'the report has no Profile section');
     assert.ok(text.includes(`\`burnCpu\` at \`${COPY}/faultInjection.js:${top.line}\``), `the Profile section does not quote burnCpu at its line:\n${text.slice(text.indexOf('## Profile'), text.indexOf('## Profile') + 600)}`);
 
-    // The log says the inspector was opened and closed; the pid listens on what it listened on before.
+    // The log says the inspector was opened, and closed — at once, or (a saturated server's
+    // event loop far behind) once the loop catches up after the load stopped. Either way the
+    // pid ends up listening on exactly what it listened on before, checked twice a tick apart.
     const lines = api.logLines().join('\n');
-    assert.match(lines, new RegExp(`Opened the inspector of process ${pid} on 127\\.0\\.0\\.1:\\d+`));
-    assert.match(lines, new RegExp(`Closed the inspector of process ${pid}: port \\d+ no longer listens`));
-    const inspectorPort = Number(new RegExp(`Opened the inspector of process ${pid} on 127\\.0\\.0\\.1:(\\d+)`).exec(lines)![1]);
+    const opened = new RegExp(`Opened the inspector of process ${pid} on 127\\.0\\.0\\.1:(\\d+)`).exec(lines);
+    assert.ok(opened, `the log does not say the inspector of ${pid} was opened:\n${lines.slice(-1500)}`);
+    assert.match(lines, new RegExp(`(Closed the inspector of process ${pid}: port \\d+ no longer listens|The inspector of process ${pid} still listens on 127\\.0\\.0\\.1:\\d+ 30 s after the capture)`));
+    const inspectorPort = Number(opened[1]);
+    const samePorts = async () => JSON.stringify((await listeningPortsOf(pid)).sort()) === JSON.stringify([...portsBefore].sort()) && (await probeInspector(inspectorPort)) === undefined;
+    const deadline = Date.now() + 60_000;
+    while (!(await samePorts()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
     for (let i = 0; i < 2; i++) {
-      assert.deepStrictEqual((await listeningPortsOf(pid)).sort(), portsBefore.sort(), 'the server listens on a port it did not listen on before the profile');
+      assert.deepStrictEqual((await listeningPortsOf(pid)).sort(), [...portsBefore].sort(), 'the server still listens on a port it did not listen on before the profiles');
       assert.strictEqual(await probeInspector(inspectorPort), undefined, `the inspector still answers on ${inspectorPort}`);
       await nextSnapshots(api, 1);
     }
