@@ -105,8 +105,9 @@ describe('profiles: "Profile now" on a firing CPU alert', function () {
       assert.strictEqual(shown.actions[0], 'Profile now', `the CPU alert's notification offers ${JSON.stringify(shown.actions)}`);
     }
 
-    // The rule's action ran by itself when the alert fired: a 3 s profile of the watched copy, audited.
-    const auto = await waitFor('the automatic cpuProfile in the audit log', () => api.server.audit().find((e) => e.action === 'cpuProfile' && e.trigger.kind === 'rule' && e.result !== 'skipped'), 30_000, () => JSON.stringify(api.server.audit().slice(-3)));
+    // The rule's action ran by itself when the alert fired: a 3 s profile of the watched copy,
+    // audited when it ends (the close may wait for a starved server's loop: up to 30 s more).
+    const auto = await waitFor('the automatic cpuProfile in the audit log', () => api.server.audit().find((e) => e.action === 'cpuProfile' && e.trigger.kind === 'rule' && e.result !== 'skipped'), 90_000, () => `${JSON.stringify(api.server.audit().slice(-3))}; log: ${api.logLines().slice(-12).join(' | ')}`);
     assert.strictEqual(auto.result, 'ok', JSON.stringify(auto));
     assert.strictEqual(auto.mode, 'auto');
     assert.strictEqual(auto.trigger.ruleId, RULE_ID);
