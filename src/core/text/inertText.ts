@@ -177,9 +177,23 @@ export function inertTemplateValue(input: unknown, maxChars: number = INERT_LIMI
 /**
  * Punctuation that starts Markdown or HTML syntax, backslash-escaped (CommonMark
  * removes the backslash from any escaped ASCII punctuation, so nothing stray shows).
- * `@` stops e-mail autolinks; `//` and `www.` are escaped below for URL autolinks.
+ * Autolinks are broken separately (see {@link breakAutolinks}).
  */
-const MARKDOWN_SYNTAX = /[\\`*_[\]<>&|~#!@]/g;
+const MARKDOWN_SYNTAX = /[\\`*_[\]<>&|~#!]/g;
+
+/**
+ * URL and e-mail autolinks. A backslash escape is not enough: VS Code's preview
+ * (markdown-it 12 with `markdown.preview.linkify`) runs linkify over the text *after*
+ * escapes are removed, so `https:\/\/x` is a link there. A WORD JOINER between the two
+ * slashes of every `//` (no `scheme://`, no protocol-relative `//host`) and before
+ * every `@` (no e-mail, no `mailto:`) breaks linkify-it and marked's GFM autolinks
+ * alike while the text reads the same. `www.` keeps its escape (fuzzy links are off in
+ * the preview; marked honours the escape).
+ */
+function breakAutolinks(s: string): string {
+  return s.replace(/\/(?=\/)/g, '/' + WJ).replace(/@/g, WJ + '@');
+}
+
 /** A start of line that would make a list item, a quote or a setext underline. */
 const BLOCK_START = /^(\s*)([-+=]|\d+[.)])/;
 
@@ -190,9 +204,8 @@ const BLOCK_START = /^(\s*)([-+=]|\d+[.)])/;
  * Reads well in the Markdown source too: only syntax characters are escaped.
  */
 export function inertMarkdownText(input: unknown, maxChars: number = INERT_LIMITS.markdown): string {
-  return breakIcons(visibleText(input, maxChars))
+  return breakAutolinks(breakIcons(visibleText(input, maxChars)))
     .replace(MARKDOWN_SYNTAX, (c) => '\\' + c)
-    .replace(/\/\//g, '\\/\\/')
     .replace(/(www)\./gi, '$1\\.')
     .replace(BLOCK_START, (_m, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`);
 }
@@ -203,12 +216,15 @@ export function inertMarkdownText(input: unknown, maxChars: number = INERT_LIMIT
  * backtick run inside (CommonMark §6.1), padded when the text starts or ends with a
  * backtick. Inside a code span nothing is HTML, a link or an autolink; `$(` is broken
  * because VS Code renders icons in the HTML after Markdown. In a table cell GFM splits
- * on `|` before code spans, so `inTable` escapes it (the renderer removes the escape).
+ * on `|` before code spans, so `inTable` escapes it (the renderer removes the escape),
+ * and a backslash of the value right before a pipe is kept apart from that escape.
  */
 export function inertMarkdownCode(input: unknown, maxChars: number = INERT_LIMITS.code, inTable = false): string {
   let s = breakIcons(visibleText(input, maxChars));
   if (inTable) {
-    s = s.replace(/\|/g, '\\|');
+    // A backslash of the value right before a pipe would pair with the escape (GFM
+    // counts backslashes: `\\|` splits the cell in marked and on GitHub); a joiner keeps it the value's own.
+    s = s.replace(/\\(?=\|)/g, '\\' + WJ).replace(/\|/g, '\\|');
   }
   if (s.length === 0) {
     return '` `';

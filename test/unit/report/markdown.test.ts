@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { marked } from 'marked';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { inertMarkdownCode as codeSpan, inertMarkdownText as escapeMarkdownText } from '../../../src/core/text/inertText';
@@ -60,6 +61,39 @@ describe('report', () => {
       }
     });
 
+    it('server text holding `\\|` stays in its table cell (GFM counts the backslashes: marked, GitHub) and reads as the original', () => {
+      // A room name quoted by an error message, and a path, shown in code spans in the Logs table.
+      const message = 'room a\\|b \\\\|c not found';
+      const file = 'src/rooms\\|x.js';
+      const store = scenario({}, { seconds: 60 });
+      const iso = new Date(T0).toISOString();
+      const report = buildReport({
+        target: { name: 'node', state: 'running', pid: 42 },
+        analysis: analyze(store, windowOf(store)),
+        generatedAtMs: T0 + 70_000,
+        logs: {
+          linesPerSecond: 1,
+          lines: 60,
+          levels: { trace: 0, debug: 0, info: 59, warn: 0, error: 1, fatal: 0, unknown: 0 },
+          errorGroups: [{ id: 'g1', count: 1, firstSeen: iso, lastSeen: iso, type: 'Error', message, ratePerSecond: 0, regression: false, frames: [{ file, line: 3, column: null, inWorkspace: true }] }],
+          notes: [],
+        },
+      });
+      const text = renderMarkdown(report);
+      for (const [name, html] of [
+        ['marked', marked.parse(text, { async: false, gfm: true }) as string],
+        ['markdown-it', md.render(text)],
+      ] as const) {
+        const table = html.split('<table>').map((t) => t.split('</table>')[0]!).find((t) => t.includes('not found'));
+        assert.ok(table, `${name}: the Logs table lists the group`);
+        const head = (table.split('</thead>')[0]!.match(/<th[\s>]/g) ?? []).length;
+        const tr = table.split('</tr>').find((r) => r.includes('not found'))!;
+        assert.equal((tr.match(/<td[\s>]/g) ?? []).length, head, `${name}: the row keeps ${head} cells: ${tr}`);
+        const codes = [...tr.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1]!.replace(/\u2060/g, ''));
+        assert.deepEqual(codes, [`Error: ${message}`, `${file}:3`], `${name}: the cells read as the original`);
+      }
+    });
+
     it('codeSpan fences backticks with a longer run and pads edge backticks', () => {
       assert.equal(codeSpan('a`b``c'), '```a`b``c```');
       assert.equal(codeSpan('`x'), '`` `x ``');
@@ -68,7 +102,7 @@ describe('report', () => {
     });
 
     it('escapeMarkdownText leaves no emphasis, link or HTML', () => {
-      const html = md.render(escapeMarkdownText('*b* _i_ [l](http://x) <b>x</b> # h'));
+      const html = md.render(escapeMarkdownText('*b* _i_ [l](http://x) <b>x</b> # h')).replace(/\u2060/g, '');
       assert.equal(html.trim(), '<p>*b* _i_ [l](http://x) &lt;b&gt;x&lt;/b&gt; # h</p>');
       assert.equal(md.render(escapeMarkdownText('- not a list')).trim(), '<p>- not a list</p>');
       assert.equal(md.render(escapeMarkdownText('1. not a list')).trim(), '<p>1. not a list</p>');

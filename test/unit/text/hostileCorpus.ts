@@ -28,6 +28,7 @@ export const HOSTILE_CORPUS: readonly string[] = [
   '&lt; &amp; &#x3C;img&#62;',
   '`a``b```c',
   '| a | b |\n|---|---|\n| x | [y](command:z) |',
+  'pipe \\| escaped, \\\\| twice, end \\',
   'x'.repeat(5000),
   'word '.repeat(1000) + '[tail](command:workbench.action.terminal.new)',
   'line\n'.repeat(50),

@@ -1,7 +1,8 @@
 /**
  * The renderers VS Code 1.100 uses for the surfaces, reproduced in Node so unit tests
  * see what a person would see: marked 14.0.0 plus the theme-icon pass for
- * MarkdownStrings (hover, status bar tooltip), markdown-it with linkify (fuzzy links
+ * MarkdownStrings (hover, status bar tooltip), markdown-it 12.3.2 (the version the
+ * preview bundles: linkify runs on text after escapes are removed) with linkify (fuzzy links
  * off) for the Markdown preview, the linkedText parser for notifications, and the
  * icon parser of status bar items and QuickPicks. Copied from the workbench's own
  * sources (base/browser/markdownRenderer.ts, base/common/linkedText.ts, iconLabels.ts).
