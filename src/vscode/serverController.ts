@@ -19,7 +19,7 @@ import { describeExit } from '../core/supervise/policy';
 import { parseServerSettings, ServerSettings, serverPidOf } from '../core/supervise/serverSettings';
 import { ServerLineStream } from '../core/supervise/serverLines';
 import { Supervisor } from '../core/supervise/supervisor';
-import { inertLogText, inertNotificationText } from '../core/text/inertText';
+import { inertLogText, inertNotificationText, visibleText } from '../core/text/inertText';
 import { Settings, settingId, SETTINGS_SECTION } from '../core/settings/settings';
 import { renderOperationsMarkdown } from '../core/report/markdown';
 import { ReportOperations } from '../core/report/reportData';
@@ -27,6 +27,8 @@ import { Commands } from '../shared/commandIds';
 import { MonitorLog } from './log';
 
 const USER: AuditTrigger = { kind: 'user' };
+/** A whole notification sentence of this controller (a quoted stderr line is cut at 200 inside it). */
+const TELL_CHARS = 700;
 
 export class ServerController implements vscode.Disposable {
   readonly supervisor: Supervisor;
@@ -208,10 +210,16 @@ export class ServerController implements vscode.Disposable {
     return undefined;
   }
 
+  /**
+   * Every notification of this controller: the whole sentence goes through the inert-text
+   * module here (it quotes stderr lines, task names and settings), so pieces are built
+   * with `visibleText` only and no caller can forget.
+   */
   private tell(level: 'info' | 'warning' | 'error', sentence: string, ...items: string[]): Thenable<string | undefined> {
-    this.shown.push(sentence);
+    const text = inertNotificationText(sentence, TELL_CHARS);
+    this.shown.push(text);
     const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    return show(sentence, ...items);
+    return show(text, ...items);
   }
 
   /** The command from a task (when `server.task` is set) or from the settings. */
@@ -277,7 +285,7 @@ export class ServerController implements vscode.Disposable {
       this.watchedPid = undefined;
       this.onWatchPid(undefined);
       if (e.reason === 'spawnFailed') {
-        this.tell('error', `The server could not be started: ${inertNotificationText(this.supervisor.lastStderr.at(-1) ?? 'unknown error', 200)}. Check ${settingId('server.command')}.`);
+        this.tell('error', `The server could not be started: ${visibleText(this.supervisor.lastStderr.at(-1) ?? 'unknown error', 200)}. Check ${settingId('server.command')}.`);
       }
     } else if (e.type === 'crashLoop') {
       const a = e.alert;
@@ -286,7 +294,7 @@ export class ServerController implements vscode.Disposable {
         this.log.error(`  stderr: ${inertLogText(line)}`);
       }
       const last = a.lastStderr.at(-1);
-      void this.tell('error', `${a.title}. ${a.message}${last ? ` Last stderr line: ${inertNotificationText(last, 200)}` : ''}`, 'Show Output', 'Start Again').then((c) => {
+      void this.tell('error', `${a.title}. ${a.message}${last ? ` Last stderr line: ${visibleText(last, 200)}` : ''}`, 'Show Output', 'Start Again').then((c) => {
         if (c === 'Show Output') {
           this.showTerminal();
         } else if (c === 'Start Again') {

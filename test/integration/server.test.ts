@@ -194,6 +194,25 @@ describe('the server the monitor starts', function () {
   });
 });
 
+describe('the server controller\'s notifications', () => {
+  it('quote settings text inertly: a task name with a command link and an icon shows neither', async () => {
+    const api = await serverApi();
+    const hostile = '[Open Dashboard](command:workbench.action.terminal.new) $(zap)';
+    const restore = await withWorkspaceSettings({ 'server.task': hostile });
+    try {
+      await vscode.commands.executeCommand('chatroomMonitor.startServer');
+      const said = api.messages().at(-1) ?? '';
+      assert.ok(said.includes('No task named'), said);
+      // VS Code's notification link syntax and icon syntax; the text still reads the same once the invisible joiners are dropped.
+      assert.ok(!/\[[^\]]+\]\((?:https?:\/\/|command:|file:)/.test(said), `a live link: ${said}`);
+      assert.ok(!/\$\(/.test(said), `an icon: ${said}`);
+      assert.ok(said.replace(/\u2060/g, '').includes(hostile), said);
+    } finally {
+      await restore();
+    }
+  });
+});
+
 describe('the server in Restricted Mode', () => {
   it('[untrusted] Start Server refuses with a sentence and starts nothing', async () => {
     assert.strictEqual(vscode.workspace.isTrusted, false);
