@@ -40,7 +40,9 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const log = (s: string): void => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
   const env = e2eEnvFromProcess();
-  const checks = loadChecks();
+  // CRM_E2E_ONLY=<pattern>: run only the checks whose name matches (while working on one).
+  const only = process.env.CRM_E2E_ONLY ? new RegExp(process.env.CRM_E2E_ONLY, 'i') : undefined;
+  const checks = loadChecks().filter((c) => !only || only.test(c.name));
   let passed = 0;
   let failed = 0;
   log(`${checks.length} checks; opening ${env.url}`);
