@@ -9,6 +9,8 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
 
 export const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+/** systeminformation and pidusage, loaded only where there is no /proc (macOS, Windows). */
+export const portableBuild = { ...common, entryPoints: ['src/core/process/portableLibs.ts'], outfile: 'dist/portable.js', platform: 'node', format: 'cjs', target: 'node20' };
 /** The profiler, loaded by the extension on first use (activation never loads it). */
 export const profilerBuild = { ...common, entryPoints: ['src/core/profile/profilerBundle.ts'], outfile: 'dist/profiler.js', platform: 'node', format: 'cjs', target: 'node20' };
 export const cliBuild = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } };

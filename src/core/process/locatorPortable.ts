@@ -4,6 +4,7 @@
  * Linux does not use it). Same rules and sentences as the /proc locator.
  */
 import type { Systeminformation } from 'systeminformation';
+import { loadPortableLibs } from './loadPortableLibs';
 import type { TargetSpec } from '../model';
 import type { Candidate, LocateResult, ProcessLocator } from './locator';
 import { chatLikeScore, chooseServerProcess, ProcessInfo } from './processChoice';
@@ -102,8 +103,8 @@ export class PortableProcessLocator implements ProcessLocator {
 }
 
 async function si(): Promise<typeof import('systeminformation')> {
-  // Loaded on first use so the Linux path never pays for this module.
-  return import('systeminformation');
+  // Loaded on first use (its own bundle) so the Linux path never pays for this module.
+  return loadPortableLibs().si;
 }
 
 async function processes(): Promise<Map<number, ProcessInfo>> {

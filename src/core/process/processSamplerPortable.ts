@@ -3,6 +3,7 @@
  * PowerShell on Windows). It knows CPU and RSS only, so fds and threads are
  * undefined and left out of the samples.
  */
+import { loadPortableLibs } from './loadPortableLibs';
 import type { ProcessSampleResult, ProcessSampler } from './processSampler';
 
 type Pidusage = typeof import('pidusage');
@@ -13,8 +14,8 @@ export class PortableProcessSampler implements ProcessSampler {
 
   async sample(pid: number, _nowMs: number): Promise<ProcessSampleResult> {
     try {
-      // Loaded on first use so the Linux path never pays for it.
-      this.lib ??= (await import('pidusage')).default;
+      // Loaded on first use (its own bundle) so the Linux path never pays for it.
+      this.lib ??= loadPortableLibs().pidusage;
       const s = await this.lib(pid);
       // pidusage's first figure for a pid covers the process' whole life, not the last interval.
       const first = !this.seen.has(pid);

@@ -2,6 +2,7 @@
  * The system sampler where there is no /proc: systeminformation for CPU, memory
  * and interface counters; disk through the same statfs call as on Linux.
  */
+import { loadPortableLibs } from '../process/loadPortableLibs';
 import type { InterfaceCounters } from '../process/procfs';
 import { NetReading, netRatesBetween, systemSampleOf } from './systemMath';
 import type { SystemSampleResult, SystemSampler, SystemSamplerOptions } from './systemSampler';
@@ -20,8 +21,8 @@ export class PortableSystemSampler implements SystemSampler {
 
   async sample(_nowMs: number): Promise<SystemSampleResult> {
     try {
-      // Loaded on first use so the Linux path never pays for it.
-      const si = await import('systeminformation');
+      // Loaded on first use (its own bundle) so the Linux path never pays for it.
+      const si = loadPortableLibs().si;
       const [load, mem, nets, disk] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats('*'), readDiskUsage(this.diskPath)]);
       const atMs = this.monotonicMs();
       const interfaces = new Map<string, InterfaceCounters>(nets.map((n) => [n.iface, { rxBytes: n.rx_bytes, txBytes: n.tx_bytes }]));
