@@ -30,6 +30,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   bundleSizes: async () => (await import('./bundleSizes')).run,
   logIngest: async () => (await import('./logIngest')).run,
   profileOverhead: async () => (await import('./profileOverhead')).run,
+  spanIngest: async () => (await import('./spanIngest')).run,
 };
 
 /** What a benchmark process writes: its rows, or the sentence saying why it failed. */

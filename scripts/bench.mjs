@@ -49,6 +49,7 @@ const BENCHMARKS = [
   { id: 'bundleSizes' },
   { id: 'logIngest', node: ['--expose-gc'] },
   { id: 'profileOverhead' },
+  { id: 'spanIngest', node: ['--expose-gc'] },
 ];
 const BENCH_TIMEOUT_MS = 240_000;
 

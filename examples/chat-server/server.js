@@ -14,8 +14,11 @@ const { createChatRooms } = require('./chatRooms');
 const { createLogger } = require('./logger');
 const { createFaultInjection, parseControl } = require('./faultInjection');
 const { parseServerOptions, defaultServerOptions, isLoopbackHost } = require('./serverOptions');
+const { startTracing, moderate } = require('./tracing');
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
+/** The line of tracedChat, for the spans' code.lineno (spans open the source at it). */
+const TRACED_CHAT_LINE = require('node:fs').readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes('function tracedChat(')) + 1;
 const MAX_TEXT_CHARS = 4000;
 const MAX_CONTROL_BODY_BYTES = 4096;
 /** Clients get this long to answer the close handshake before being cut off. */
@@ -41,6 +44,8 @@ async function startChatServer(overrides = {}) {
   const rooms = createChatRooms();
   const faults = createFaultInjection(options);
   const log = overrides.logger ?? createLogger(options.logFile);
+  // OpenTelemetry (the SDK's own packages), only when an OTLP endpoint is given.
+  const tracing = options.otlpEndpoint ? await startTracing(options.otlpEndpoint) : undefined;
 
   const httpServer = http.createServer((req, res) => {
     handleHttp(req, res).catch((err) => {
@@ -136,6 +141,10 @@ async function startChatServer(overrides = {}) {
       reject(ws, 'bad_message', `A chat message needs "text", a string of at most ${MAX_TEXT_CHARS} characters.`);
       return;
     }
+    if (tracing) {
+      tracedChat(ws, msg, membership, receivedAtNs);
+      return;
+    }
     faults.burnCpu();
     faults.leak();
     const mentions = rooms.mentionsIn(ws, msg.text);
@@ -147,6 +156,50 @@ async function startChatServer(overrides = {}) {
     const accepted = faults.persist(() => broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs));
     if (accepted) metrics.messageAccepted();
     else reject(ws, 'overloaded', 'The server is overloaded and dropped your message; slow down.');
+  }
+
+  /**
+   * A chat message with OpenTelemetry: the server span covers the handling; inside it
+   * the moderation call (client span) and the SQLite insert (database span, which
+   * also holds the wait for the slow store when latencyMs is set).
+   */
+  function tracedChat(ws, msg, membership, receivedAtNs) {
+    const { api, tracer, db } = tracing;
+    tracer.startActiveSpan('chat message', { kind: api.SpanKind.SERVER, attributes: { 'chat.room': membership.room, 'code.filepath': __filename, 'code.lineno': TRACED_CHAT_LINE, 'code.function': 'tracedChat' } }, async (span) => {
+      const fail = (kind, message) => {
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message });
+        span.end();
+        reject(ws, kind, message);
+      };
+      try {
+        faults.burnCpu();
+        faults.leak();
+        const mentions = rooms.mentionsIn(ws, msg.text);
+        if (!(await moderate(tracing, msg.text))) { fail('moderated', 'The moderation service refused your message.'); return; }
+        const payload = {
+          type: 'chat', room: membership.room, user: membership.user, text: msg.text,
+          ...(mentions.length > 0 ? { mentions } : {}),
+          sentAt: typeof msg.sentAt === 'number' ? msg.sentAt : undefined,
+        };
+        const dbSpan = tracer.startSpan('db.query INSERT messages', { kind: api.SpanKind.CLIENT, attributes: { 'db.system': 'sqlite', 'db.operation.name': 'INSERT', 'db.statement': 'INSERT INTO messages (room, user, text, at) VALUES (?, ?, ?, ?)' } });
+        const accepted = faults.persist(() => {
+          db.insert(membership.room, membership.user, msg.text);
+          dbSpan.end();
+          broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs);
+          span.end();
+        });
+        if (accepted) metrics.messageAccepted();
+        else {
+          dbSpan.setStatus({ code: api.SpanStatusCode.ERROR, message: 'store queue full' });
+          dbSpan.end();
+          fail('overloaded', 'The server is overloaded and dropped your message; slow down.');
+        }
+      } catch (err) {
+        log.error({ err }, 'chat handler failed');
+        span.recordException(err);
+        fail('handler', 'The server failed to handle your message.');
+      }
+    });
   }
 
   function onMessage(ws, raw) {
@@ -208,6 +261,7 @@ async function startChatServer(overrides = {}) {
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
 
   let closing;
+  let tracingDown;
   function close() {
     closing ??= new Promise((resolve) => {
       faults.close();
@@ -220,7 +274,8 @@ async function startChatServer(overrides = {}) {
         httpServer.closeAllConnections();
       });
     });
-    return closing;
+    tracingDown ??= closing.then(() => tracing?.shutdown());
+    return tracingDown;
   }
 
   log.info({ port }, 'chat-server started');

@@ -24,6 +24,8 @@ const FLAGS = {
   // monitor's scale action sets it.
   '--workers': { key: 'workers', env: 'WEB_CONCURRENCY', kind: 'int', min: 1, max: 64 },
   '--log-file': { key: 'logFile', env: 'CHAT_LOG_FILE', kind: 'string' },
+  // OpenTelemetry: where the OTLP/HTTP exporter sends spans (the monitor's receiver), e.g. http://127.0.0.1:4318.
+  '--otlp-endpoint': { key: 'otlpEndpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'string' },
 };
 
 /**
@@ -43,7 +45,7 @@ const FLAGS = {
 function defaultServerOptions() {
   return {
     port: 8080, host: '127.0.0.1', cpuWorkMs: 0, leakBytes: 0, latencyMs: 0,
-    leakLimitBytes: DEFAULT_LEAK_LIMIT_BYTES, allowRemote: false, workers: 1, logFile: '-',
+    leakLimitBytes: DEFAULT_LEAK_LIMIT_BYTES, allowRemote: false, workers: 1, logFile: '-', otlpEndpoint: '',
   };
 }
 

@@ -13,7 +13,7 @@ const BOUNDS = Object.freeze({
   maxRooms: 100,
 });
 
-const SCENARIOS = ['steady', 'ramp', 'cpu-burn', 'leak', 'flood', 'errors'];
+const SCENARIOS = ['steady', 'ramp', 'cpu-burn', 'leak', 'flood', 'errors', 'slow-db'];
 
 /**
  * What each scenario asks of the server through POST /control, and its defaults.
@@ -32,6 +32,8 @@ const SCENARIO_DEFAULTS = Object.freeze({
   // (examples/chat-server/src/mentions.ts, via chatRooms.js and server.js) throws a
   // real TypeError, logged with its stack — one error per message sent.
   errors: { users: 5, rate: 1, control: {}, mention: 'nobody' },
+  // The store (SQLite insert behind one connection) takes 30 ms a message: requests queue for it.
+  'slow-db': { users: 10, rate: 2, control: { latencyMs: 30 } },
 });
 
 /**
@@ -148,7 +150,7 @@ function normalizeLoadOptions(input = {}) {
 }
 
 function usage() {
-  return 'Usage: node examples/load/load.js --url ws://127.0.0.1:8080 --scenario steady|ramp|cpu-burn|leak|flood|errors --users N --rate MSGS_PER_SEC_PER_USER --duration 60s [--rooms 3] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--report-every 5s].';
+  return 'Usage: node examples/load/load.js --url ws://127.0.0.1:8080 --scenario steady|ramp|cpu-burn|leak|flood|errors|slow-db --users N --rate MSGS_PER_SEC_PER_USER --duration 60s [--rooms 3] [--cpu-work-ms N] [--leak-bytes N] [--latency-ms N] [--report-every 5s].';
 }
 
 module.exports = { normalizeLoadOptions, parseLoadArgs, parseDurationMs, BOUNDS, SCENARIOS, SCENARIO_DEFAULTS };

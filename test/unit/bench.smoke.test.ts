@@ -64,6 +64,9 @@ const EXPECTED_ROWS = [
   'logs.viewScreen',
   'logs.childProcesses',
   'profile.throughput',
+  'traces.ingest.protobuf',
+  'traces.ingest.json',
+  'traces.memoryPerKeptSpan',
 ];
 
 /** Rows that may be skipped on a machine without the tool they compare against. */

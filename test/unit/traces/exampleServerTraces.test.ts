@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { systemClock } from '../../../src/core/clock';
+import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
+
+// out/test/unit/traces → the repository
+const repo = path.resolve(__dirname, '..', '..', '..', '..');
+
+function run(args: string[], until?: RegExp): { child: ChildProcess; ready: Promise<string>; done: Promise<string> } {
+  const child = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let resolveReady: (s: string) => void = () => undefined;
+  const ready = new Promise<string>((r) => (resolveReady = r));
+  const onData = (c: Buffer) => {
+    out += c.toString();
+    if (until && until.test(out)) resolveReady(out);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const done = new Promise<string>((r) => child.on('exit', () => r(out)));
+  return { child, ready, done };
+}
+
+describe('the example chat server traced by the real OpenTelemetry SDK, end to end', function () {
+  this.timeout(90_000);
+  let watcher: TraceWatcher;
+  let server: ChildProcess | undefined;
+
+  afterEach(() => {
+    server?.kill('SIGTERM');
+    watcher.dispose();
+  });
+
+  it('a chat message gives a server span, a SQLite span and the moderation call; the slow-db scenario is diagnosed in the database', async () => {
+    watcher = new TraceWatcher({ clock: systemClock, port: 0 });
+    const otlpPort = await watcher.start();
+    const s = run(['examples/chat-server/server.js', '--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], /listening on (http:\/\/\S+)/);
+    server = s.child;
+    const url = /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+    const t0 = Date.now();
+    await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '10', '--rate', '2', '--duration', '4s']).done;
+    const loadOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '60', '--duration', '6s']).done;
+    // The SDK's batch processor exports every 500 ms.
+    await new Promise((r) => setTimeout(r, 2000));
+    const r = watcher.report(t0, Date.now());
+    const op = (name: string) => r.operations.find((o) => o.name === name);
+    const chat = op('chat message');
+    assert.ok(chat && chat.kind === 'server' && chat.service === 'chat-server', JSON.stringify(r.operations));
+    assert.equal(op('db.query INSERT messages')?.category, 'db');
+    assert.equal(op('POST')?.category, 'client');
+    assert.equal(op('POST /moderate')?.service, 'moderation');
+    const sent = Number(/sent (\d+)/.exec(loadOut)?.[1] ?? 0);
+    assert.ok(chat.count >= sent, `${chat.count} chat spans for at least ${sent} messages of the slow-db load`);
+    // One trace holds the three: server → client → (moderation server), server → db.
+    const slow = r.slowest[0]!;
+    assert.deepEqual(new Set(slow.spans.map((x) => x.category)), new Set(['server', 'client', 'db']));
+    assert.equal(slow.spans[0]!.code?.function, 'tracedChat');
+    assert.match(slow.spans[0]!.code?.file ?? '', /examples\/chat-server\/server\.js$/);
+    assert.equal(r.diagnosis.length, 1, JSON.stringify(r.breakdown));
+    assert.match(r.diagnosis[0]!, /^p95 of chat message rose from [\d.]+ ms to [\d.]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/);
+  });
+});
