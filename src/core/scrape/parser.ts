@@ -10,6 +10,7 @@
  */
 import { Labels, NO_LABELS } from '../model';
 import { PrometheusVerdict, prometheusVerdict } from './promVerdict';
+import { CH_BACKSLASH, CH_COMMA, CH_CR, CH_EQUALS, CH_HASH, CH_LBRACE, CH_QUOTE, CH_RBRACE, isBlank, InvalidUtf8Cursor } from './exposition';
 
 export type { PrometheusVerdict } from './promVerdict';
 
@@ -188,20 +189,6 @@ interface MutableFamily {
   createdOf?: MutableFamily;
 }
 
-const CH_TAB = 9;
-const CH_CR = 13;
-const CH_SPACE = 32;
-const CH_QUOTE = 34;
-const CH_HASH = 35;
-const CH_COMMA = 44;
-const CH_EQUALS = 61;
-const CH_BACKSLASH = 92;
-const CH_LBRACE = 123;
-const CH_RBRACE = 125;
-
-function isBlank(c: number): boolean {
-  return c === CH_SPACE || c === CH_TAB;
-}
 
 /** [a-zA-Z_:] first, [a-zA-Z0-9_:] after. */
 function isNameChar(c: number, first: boolean): boolean {
@@ -348,9 +335,8 @@ class ExpositionParser {
   private labelError = '';
   /** Where the current sample line ends (later than its first newline when a value spans lines). */
   private lineEnd = 0;
-  /** Sorted indexes of U+FFFD characters that replaced invalid UTF-8, and the next one to pass. */
-  private readonly invalid: readonly number[];
-  private invIdx = 0;
+  /** Where invalid UTF-8 bytes were replaced, read front to back. */
+  private readonly invalid: InvalidUtf8Cursor;
 
   constructor(
     private readonly text: string,
@@ -363,19 +349,7 @@ class ExpositionParser {
     private readonly verdict: PrometheusVerdict,
   ) {
     this.openMetrics = format === 'openmetrics';
-    this.invalid = invalidUtf8At ?? [];
-  }
-
-  /** True when an invalid UTF-8 byte was replaced within [a, b). Calls come in increasing a. */
-  private hasInvalid(a: number, b: number): boolean {
-    const inv = this.invalid;
-    if (inv.length === 0) {
-      return false;
-    }
-    while (this.invIdx < inv.length && inv[this.invIdx]! < a) {
-      this.invIdx++;
-    }
-    return this.invIdx < inv.length && inv[this.invIdx]! < b;
+    this.invalid = new InvalidUtf8Cursor(invalidUtf8At ?? []);
   }
 
   run(): ParsedExposition {
@@ -529,7 +503,7 @@ class ExpositionParser {
     // Exactly one separator blank: help text may itself start with blanks.
     const rest = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
     if (keyword === 'HELP') {
-      if (this.hasInvalid(nameEnd, end)) {
+      if (this.invalid.within(nameEnd, end)) {
         this.problem(this.lineNo, `the help text of ${name} is not valid UTF-8 — the bad bytes show as U+FFFD`);
       }
       this.help(name, rest);
@@ -812,7 +786,7 @@ class ExpositionParser {
         this.labelError = `the value of label ${labelName} has no closing quote`;
         return -1;
       }
-      if (this.hasInvalid(valueStart, i)) {
+      if (this.invalid.within(valueStart, i)) {
         this.labelError = `the value of label ${labelName} is not valid UTF-8 (Prometheus refuses it; the bad bytes would show as U+FFFD)`;
         return -1;
       }

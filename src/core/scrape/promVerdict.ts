@@ -30,6 +30,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { type ExpositionFormat, parseFloatToken } from './parser';
+import { CH_BACKSLASH, CH_COMMA, CH_EQUALS, CH_HASH, CH_LBRACE, CH_LF, CH_QUOTE, CH_RBRACE, CH_SPACE, isBlank, InvalidUtf8Cursor } from './exposition';
 
 export interface PrometheusVerdict {
   /** True when Prometheus would store this scrape. */
@@ -52,20 +53,6 @@ export interface VerdictOptions {
   readonly partial?: boolean;
 }
 
-const CH_TAB = 9;
-const CH_LF = 10;
-const CH_SPACE = 32;
-const CH_QUOTE = 34;
-const CH_HASH = 35;
-const CH_COMMA = 44;
-const CH_EQUALS = 61;
-const CH_BACKSLASH = 92;
-const CH_LBRACE = 123;
-const CH_RBRACE = 125;
-
-function isBlank(c: number): boolean {
-  return c === CH_SPACE || c === CH_TAB;
-}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -234,8 +221,7 @@ type LineResult = typeof OK | typeof STOP | string;
 
 class VerdictChecker {
   private readonly len: number;
-  private readonly invalid: readonly number[];
-  private invIdx = 0;
+  private readonly invalid: InvalidUtf8Cursor;
   /** Label names of the line being checked, as start/end pairs (duplicate check without slicing). */
   private readonly names: number[] = [];
   private nameCount = 0;
@@ -246,19 +232,7 @@ class VerdictChecker {
     opts: VerdictOptions,
   ) {
     this.len = text.length;
-    this.invalid = opts.invalidUtf8At ?? [];
-  }
-
-  /** True when an invalid UTF-8 byte was replaced within [a, b). Calls come in increasing a. */
-  private hasInvalid(a: number, b: number): boolean {
-    const inv = this.invalid;
-    if (inv.length === 0) {
-      return false;
-    }
-    while (this.invIdx < inv.length && inv[this.invIdx]! < a) {
-      this.invIdx++;
-    }
-    return this.invIdx < inv.length && inv[this.invIdx]! < b;
+    this.invalid = new InvalidUtf8Cursor(opts.invalidUtf8At ?? []);
   }
 
   run(): { line: number; reason: string } | undefined {
@@ -427,7 +401,7 @@ class VerdictChecker {
           }
           this.lineEnd = end;
         }
-        if (this.hasInvalid(vs, i)) {
+        if (this.invalid.within(vs, i)) {
           return 'invalid UTF-8 label value';
         }
         i = this.skip(i + 1, end);
@@ -550,7 +524,7 @@ class VerdictChecker {
       const word = text.slice(restStart, end);
       return PROM_TYPES.has(word) ? OK : `invalid metric type ${goQuote(word)}`;
     }
-    return this.hasInvalid(restStart, end) ? 'help text is not a valid utf8 string' : OK;
+    return this.invalid.within(restStart, end) ? 'help text is not a valid utf8 string' : OK;
   }
 
   // ---- OpenMetrics 1.0 --------------------------------------------------------------
@@ -738,7 +712,7 @@ class VerdictChecker {
         i++;
       }
       i++;
-      if (this.hasInvalid(vs, i)) {
+      if (this.invalid.within(vs, i)) {
         return 'invalid UTF-8 label value';
       }
     }
@@ -831,7 +805,7 @@ class VerdictChecker {
         ? OK
         : `unit not a suffix of metric ${goQuote(name)}`;
     }
-    return this.hasInvalid(i + 1, lineEnd) ? 'help text is not a valid utf8 string' : OK;
+    return this.invalid.within(i + 1, lineEnd) ? 'help text is not a valid utf8 string' : OK;
   }
 }
 
