@@ -75,9 +75,11 @@ export class Workbench {
     page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
     const payload = JSON.stringify([['skipWelcome', 'true']]);
-    await page.goto(`${env.url}/?folder=${encodeURIComponent(env.folder)}&payload=${encodeURIComponent(payload)}`);
-    await page.locator('.monaco-workbench').waitFor();
-    await page.locator('#workbench\\.parts\\.statusbar').waitFor();
+    // The workbench's scripts are large: on a loaded shared machine the first load takes well over 30 s.
+    const OPEN_TIMEOUT_MS = 150_000;
+    await page.goto(`${env.url}/?folder=${encodeURIComponent(env.folder)}&payload=${encodeURIComponent(payload)}`, { waitUntil: 'domcontentloaded', timeout: OPEN_TIMEOUT_MS });
+    await page.locator('.monaco-workbench').waitFor({ timeout: OPEN_TIMEOUT_MS });
+    await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: OPEN_TIMEOUT_MS });
     return new Workbench(page, env, context, profileDir, lines);
   }
 
