@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { startNode } from '../e2e/support/childProcesses';
 import { examplesDir, startLoad } from './support/loadGenerator';
-import { monitorApi, waitFor, withWorkspaceSettings } from './support/monitorApi';
+import { monitorApi, unusedPort, waitFor, withWorkspaceSettings } from './support/monitorApi';
 
 /**
  * The errors scenario end to end in the real extension host: a copy of the example
@@ -66,5 +66,33 @@ describe('logs: the errors scenario', function () {
 
     await vscode.commands.executeCommand('chatroomMonitor.dismissRuntimeErrors');
     assert.strictEqual(vscode.languages.getDiagnostics(tsUri).filter((x) => x.source === 'Chat-Room Monitor').length, 0, 'dismissed entries are cleared');
+  });
+
+  it('reads the supervised server\'s stdout into the same pipeline: its errors group like a file\'s', async () => {
+    const api = await monitorApi();
+    await restore?.();
+    restore = undefined;
+    await waitFor('no log file followed', () => api.logsReport() === undefined, 15_000);
+    const port = await unusedPort();
+    const restoreServer = await withWorkspaceSettings({
+      'server.command': process.execPath,
+      'server.args': [path.join(examplesDir(), 'chat-server', 'server.js'), '--port', String(port)],
+      'server.env': { ELECTRON_RUN_AS_NODE: '1', NODE_PATH: path.join(examplesDir(), 'chat-server', 'node_modules') },
+      'target.port': port,
+    });
+    try {
+      await vscode.commands.executeCommand('chatroomMonitor.startServer');
+      // The server's first stdout line starts the log pipeline without any log file set.
+      await waitFor('the pipeline reading the server\'s output', () => (api.logsReport()?.lines ?? 0) > 0, 30_000, () => JSON.stringify(api.logsReport()));
+      const load = startLoad({ port, scenario: 'errors', users: 2, rate: 2, durationS: 3 });
+      await new Promise<void>((r) => load.child.once('exit', () => r()));
+      const sent = Number(/sent (\d+)/.exec(load.output())?.[1]);
+      assert.ok(sent > 0, `the load generator sent nothing:\n${load.output()}`);
+      const group = await waitFor(`a TypeError group of ${sent} from stdout`, () => api.logsReport()?.errorGroups.find((g) => g.type === 'TypeError' && g.count === sent), 20_000, () => JSON.stringify(api.logsReport()?.errorGroups.map((g) => [g.type, g.count])));
+      assert.match(group.frames[0]!.file, /mentions\.ts$/, 'the stdout stack maps through the source map like a file\'s');
+    } finally {
+      await vscode.commands.executeCommand('chatroomMonitor.stopServer');
+      await restoreServer();
+    }
   });
 });

@@ -25,7 +25,7 @@ export interface ChatroomMonitorApi {
   /** True while the dashboard panel is open. */
   dashboardOpen(): boolean;
   /** Error groups and line rates from the followed log files (undefined when none is set). */
-  logsReport(): { linesPerSecond: number; errorGroups: { id: string; count: number; type: string; message: string; frames: { file: string; line: number; column: number | null; inWorkspace: boolean }[] }[] } | undefined;
+  logsReport(): { linesPerSecond: number; lines: number; errorGroups: { id: string; count: number; type: string; message: string; frames: { file: string; line: number; column: number | null; inWorkspace: boolean }[] }[] } | undefined;
   /** Recomputes the Problems entries now. */
   refreshProblems(): void;
 }
