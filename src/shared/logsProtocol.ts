@@ -48,6 +48,11 @@ export interface LogsRowDto {
   readonly source: string;
   /** The event's text (a multi-line event keeps its line breaks; the page shows the first line and the rest on demand). */
   readonly text: string;
+  /**
+   * What the line says, for a structured line (JSON, logfmt): its message and error, so the
+   * row reads "chat handler failed — TypeError: …" rather than the raw JSON, kept in `text`.
+   */
+  readonly message?: string;
   readonly groupId?: string;
   /** The group's top frame in the workspace, clickable. */
   readonly frame?: LogsFrameDto;

@@ -435,7 +435,7 @@ const GROUP = {
 };
 
 /** Plays the host: answers every new rows request with generated rows (`text(i)` for row i). */
-async function answerRows(page, text = (i) => `line ${i}`, total = 100_000) {
+async function answerRows(page, text = (i) => `line ${i}`, total = 100_000, message = () => undefined) {
   const answered = new Set();
   for (let k = 0; k < 20; k++) {
     const reqs = (await posted(page)).filter((m) => m.type === 'rows' && !answered.has(m.requestId));
@@ -447,7 +447,7 @@ async function answerRows(page, text = (i) => `line ${i}`, total = 100_000) {
       answered.add(r.requestId);
       const rows = [];
       for (let i = r.from; i < Math.min(total, r.from + r.count); i++) {
-        rows.push({ seq: i, timeMs: LOG_T0 + i, level: i % 10 === 0 ? 'error' : 'info', source: 'stdout', text: text(i), ...(i % 10 === 0 ? { groupId: 'g1', frame: GROUP.frames[0] } : {}) });
+        rows.push({ seq: i, timeMs: LOG_T0 + i, level: i % 10 === 0 ? 'error' : 'info', source: 'stdout', text: text(i), ...(message(i) !== undefined ? { message: message(i) } : {}), ...(i % 10 === 0 ? { groupId: 'g1', frame: GROUP.frames[0] } : {}) });
       }
       await send(page, { type: 'rows', from: r.from, total, rows, requestId: r.requestId });
     }
@@ -523,6 +523,18 @@ test('logs view: hostile log text, group messages and notes show as literal text
   assert.deepEqual(consoleErrors, []);
   const violations = await page.evaluate(() => window.__violations);
   assert.deepEqual(violations, [], 'the page needs nothing the CSP forbids');
+});
+
+test('logs view: a structured line reads as its message; the raw line is in the detail pane', async ({ page, url }) => {
+  await page.goto(`${url}logs.html?theme=dark`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  await send(page, logsState({ total: 2 }));
+  const raw = '{"level":50,"msg":"chat handler failed","err":{"type":"TypeError"}}';
+  await answerRows(page, (i) => (i === 0 ? raw : 'plain words'), 2, (i) => (i === 0 ? 'chat handler failed — TypeError: boom' : undefined));
+  assert.equal(await text(page, '.log-row[data-seq="0"] .text'), 'chat handler failed — TypeError: boom');
+  assert.equal(await text(page, '.log-row[data-seq="1"] .text'), 'plain words');
+  await page.locator('.log-row[data-seq="0"]').click();
+  assert.equal(await text(page, '.log-detail'), raw);
 });
 
 async function main() {

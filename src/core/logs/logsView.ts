@@ -11,6 +11,7 @@ import { FrameMapper } from './frameMapper';
 import { KeptLine } from './keptLines';
 import { LogPipeline } from './logPipeline';
 import { mapGroupFrames, ReportFrame } from './logReport';
+import { parseLine } from './parseLine';
 
 export const ALL_LEVELS_FILTER: LogsFilterDto = { levels: [...LOGS_LEVEL_KEYS], text: '' };
 
@@ -153,8 +154,9 @@ export class LogsViewModel {
       seq: l.seq,
       timeMs: l.timeMs,
       level: l.level ?? 'unknown',
-      source: l.source,
+      source: this.mapper.relative(l.source, this.base),
       text: l.text,
+      ...structuredMessage(l.text),
       ...(l.groupId !== undefined ? { groupId: l.groupId } : {}),
       ...(top >= 0 ? { frame: frameDto(frames[top]!, top) } : {}),
     };
@@ -169,6 +171,21 @@ export class LogsViewModel {
     }
     return f;
   }
+}
+
+/**
+ * The message of a structured line, re-read from the kept text for the rows on screen only
+ * (keeping it per line would double the ring's memory). Plain text lines have none: the
+ * text is the message.
+ */
+function structuredMessage(text: string): { message?: string } {
+  const nl = text.indexOf('\n');
+  const parsed = parseLine(nl >= 0 ? text.slice(0, nl) : text);
+  if (parsed.format !== 'json' && parsed.format !== 'logfmt') return {};
+  const err = parsed.error;
+  const errText = err ? `${err.type}: ${err.message}` : '';
+  const message = parsed.message && errText && !parsed.message.includes(err!.message) ? `${parsed.message} — ${errText}` : parsed.message || errText;
+  return message ? { message } : {};
 }
 
 function frameDto(f: ReportFrame, index: number): LogsFrameDto {

@@ -158,7 +158,7 @@ export class LogsPage {
 
   private rowElement(r: LogsRowDto): HTMLElement {
     const nl = r.text.indexOf('\n');
-    const first = nl >= 0 ? r.text.slice(0, nl) : r.text;
+    const first = r.message ?? (nl >= 0 ? r.text.slice(0, nl) : r.text);
     const more = nl >= 0 ? r.text.split('\n').length - 1 : 0;
     return h(
       'div',

@@ -55,6 +55,24 @@ describe('Logs view model', () => {
     assert.equal(view.total(), 7);
   });
 
+  it('shows a structured line by what it says (message and error) and its file relative to the workspace', () => {
+    const { root, pipeline, view, json, push, throwIt } = setup();
+    push(json('info', 'listening'));
+    pipeline.push({ text: 'plain words at=3', source: path.join(root, 'logs', 'server.log'), receivedMs: 0 });
+    pipeline.push({ text: 'level=warn msg="slow store" ms=812', source: 'stdout', receivedMs: 0 });
+    throwIt();
+    pipeline.flush();
+    const rows = view.rows(0, 10);
+    const row = (part: string) => rows.find((r) => r.text.includes(part))!;
+    assert.equal(row('listening').message, 'listening');
+    assert.ok(row('listening').text.startsWith('{'), 'the raw line stays in text (the detail pane shows it)');
+    assert.equal(row('plain words').message, undefined, 'a plain text line is its own message');
+    assert.equal(row('plain words').source, 'logs/server.log');
+    assert.equal(row('slow store').message, 'slow store');
+    assert.equal(row('join failed').message, "join failed — TypeError: Cannot read properties of undefined (reading 'user')");
+    assert.equal(row('join failed').source, 'stdout');
+  });
+
   it('keeps indexes right when the ring evicts old lines', () => {
     const { pipeline, view, json, push } = setup(10);
     view.setFilter({ levels: ['warn'], text: '' });
