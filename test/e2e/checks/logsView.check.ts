@@ -16,8 +16,10 @@ import { runCommand, updateWorkspaceSettings } from '../support/workbenchUi';
 async function closeAllEditors(wb: Workbench): Promise<void> {
   await runCommand(wb, 'View: Close All Editors');
   const dontSave = wb.page.locator('.monaco-dialog-box button', { hasText: "Don't Save" });
+  // The dialog comes a moment after the command (isVisible does not wait: waitFor does).
   for (let i = 0; i < 5; i++) {
-    if (!(await dontSave.first().isVisible({ timeout: 2000 }).catch(() => false))) return;
+    const shown = await dontSave.first().waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    if (!shown) return;
     await dontSave.first().click();
   }
 }
