@@ -1,30 +1,39 @@
 import fs from 'node:fs';
-import { compareFigure, FigureComparison } from '../core/analyze/compareRuns';
-import { RUN_FIGURES, RunSamples } from '../core/report/runSamples';
+import { RunSamples } from '../core/report/runSamples';
+import { commitText } from '../core/runs/runs';
+import { compareRuns, comparisonText, regressions } from '../core/runs/runComparison';
+import { runSamplesOfLog, runsOfLog } from '../core/store/historyRecorder';
 import { CliCommand, CliIo, CliValues } from './command';
+import { jsonNumbers, openHistory } from './history';
 
 /**
- * `chatroom-monitor compare BASE.json HEAD.json`: did the change make it slower?
- * Reads two JSON reports (their `run` block: the figures tick by tick and the
- * commit), compares each figure with a block-bootstrap interval and a practical
- * threshold, and exits 1 on a significant regression larger than
- * --fail-on-regression.
+ * `chatroom-monitor compare BASE.json HEAD.json` (or `compare --store DIR RUN RUN`):
+ * did the change make it slower? Reads two runs — the `run` block of two JSON
+ * reports, or two runs of the history on disk — compares each figure with a
+ * block-bootstrap interval and a practical threshold, and exits 1 on a significant
+ * regression larger than --fail-on-regression.
  */
 export const compareCommand: CliCommand = {
   name: 'compare',
-  summary: 'compare two runs (JSON reports): what changed, with statistics that hold up',
-  usage: 'BASE.json HEAD.json [--fail-on-regression 10%] [--json]',
+  summary: 'compare two runs (JSON reports, or runs in the history): what changed, with statistics that hold up',
+  usage: 'BASE.json HEAD.json [--fail-on-regression 10%] [--json]  |  --store DIR BASE_RUN HEAD_RUN',
   description:
-    'Compares the per-second figures of two reports made with `report --json` (CPU, memory, message rate, latency p95). ' +
+    'Compares the per-second figures of two reports made with `report --json` (CPU, memory, message rate, latency p50/p95/p99, errors, users), ' +
+    'or of two runs in the history folder (ids from `history runs --store DIR`; `latest` and `previous` also work). ' +
     'A change is named only when its 99% moving-block bootstrap interval excludes zero and it is at least 5% of the base; otherwise "no significant change".',
   options: {
     'fail-on-regression': { type: 'string', value: 'P%', help: 'exit 1 when a figure regressed significantly by at least P per cent' },
     json: { type: 'boolean', help: 'print the comparison as JSON' },
+    store: { type: 'string', value: 'DIR', help: 'compare two runs of this history folder instead of two reports' },
   },
   positionals: true,
   async run(values: CliValues, io: CliIo, positionals: readonly string[]): Promise<number> {
     if (positionals.length !== 2) {
-      io.stderr(`compare: give two JSON reports, the base and the head (got ${positionals.length}); make them with \`chatroom-monitor report --json --out FILE\`.\n`);
+      io.stderr(
+        values.store !== undefined
+          ? `compare: give two runs of the history, the base and the head (got ${positionals.length}); list them with \`chatroom-monitor history runs --store DIR\`.\n`
+          : `compare: give two JSON reports, the base and the head (got ${positionals.length}); make them with \`chatroom-monitor report --json --out FILE\`.\n`,
+      );
       return 2;
     }
     let failAt: number | undefined;
@@ -37,30 +46,59 @@ export const compareCommand: CliCommand = {
       }
       failAt = Number(m[1]) / 100;
     }
-    const runs: RunSamples[] = [];
-    for (const file of positionals) {
-      const run = readRun(file, io);
-      if (!run) {
-        return 2;
-      }
-      runs.push(run);
+    const runs = values.store !== undefined ? readStoreRuns(values.store, positionals, io) : readReportRuns(positionals, io);
+    if (!runs) {
+      return 2;
     }
-    const [base, head] = runs as [RunSamples, RunSamples];
-    const results = RUN_FIGURES.filter((d) => base.samples[d.id] && head.samples[d.id]).map((d) =>
-      compareFigure({ id: d.id, label: d.label, unit: d.unit, direction: d.direction, base: base.samples[d.id]!, head: head.samples[d.id]! }),
-    );
-    const failing = failAt === undefined ? [] : results.filter((r) => r.verdict === 'regression' && Math.abs(r.relativeChange) >= failAt);
+    const comparison = compareRuns(runs.base, runs.head);
+    const failing = failAt === undefined ? [] : regressions(comparison, failAt);
     if (values.json) {
-      io.stdout(JSON.stringify({ base: commitOf(base), head: commitOf(head), figures: results, failed: failing.map((r) => r.id) }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+      io.stdout(JSON.stringify({ ...comparison, failed: failing.map((r) => r.id) }, jsonNumbers, 2) + '\n');
     } else {
-      io.stdout(renderText(results, base, head));
+      io.stdout(comparisonText(comparison, runs.names));
     }
     return failing.length > 0 ? 1 : 0;
   },
 };
 
-function commitOf(run: RunSamples): { commit: string | null; dirty: boolean | null } {
-  return { commit: run.commit ?? null, dirty: run.dirty ?? null };
+interface TwoRuns {
+  readonly base: RunSamples;
+  readonly head: RunSamples;
+  readonly names?: { base: string; head: string };
+}
+
+function readReportRuns(files: readonly string[], io: CliIo): TwoRuns | undefined {
+  const runs: RunSamples[] = [];
+  for (const file of files) {
+    const run = readRun(file, io);
+    if (!run) {
+      return undefined;
+    }
+    runs.push(run);
+  }
+  return { base: runs[0]!, head: runs[1]! };
+}
+
+function readStoreRuns(store: unknown, ids: readonly string[], io: CliIo): TwoRuns | undefined {
+  const opened = openHistory(store);
+  if ('error' in opened) {
+    io.stderr(`compare: ${opened.error}\n`);
+    return undefined;
+  }
+  try {
+    const all = runsOfLog(opened.log);
+    const picked = ids.map((id) => (id === 'latest' ? all.at(-1) : id === 'previous' ? all.at(-2) : all.find((r) => r.id === id)));
+    const missing = ids.filter((_id, i) => !picked[i]);
+    if (missing.length > 0) {
+      io.stderr(`compare: no run ${missing.map((m) => `"${m}"`).join(' or ')} in ${String(store)} (${all.length} runs); list them with \`chatroom-monitor history runs --store DIR\`.\n`);
+      return undefined;
+    }
+    const [base, head] = picked as [NonNullable<(typeof picked)[0]>, NonNullable<(typeof picked)[0]>];
+    const label = (r: typeof base): string => `run ${r.id} (${new Date(r.startMs).toISOString()}, pid ${r.pid}), ${commitText(r)}`;
+    return { base: runSamplesOfLog(opened.log, base), head: runSamplesOfLog(opened.log, head), names: { base: label(base), head: label(head) } };
+  } finally {
+    opened.log.dispose();
+  }
 }
 
 function readRun(file: string, io: CliIo): RunSamples | undefined {
@@ -77,27 +115,4 @@ function readRun(file: string, io: CliIo): RunSamples | undefined {
     return undefined;
   }
   return run;
-}
-
-const VERDICT_WORDS: Record<FigureComparison['verdict'], string> = {
-  regression: 'REGRESSION',
-  improvement: 'improvement',
-  noChange: 'no significant change',
-  notEnoughData: 'not enough data',
-};
-
-function renderText(results: readonly FigureComparison[], base: RunSamples, head: RunSamples): string {
-  const name = (r: RunSamples): string => (r.commit ? r.commit.slice(0, 12) + (r.dirty ? ' (uncommitted changes)' : '') : 'unknown commit');
-  const lines = [`base: ${name(base)}`, `head: ${name(head)}`, ''];
-  for (const r of results) {
-    const pct = Number.isFinite(r.relativeChange) ? `${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(1)}%` : 'n/a';
-    const ci = Number.isFinite(r.ci[0]) ? `, ${Math.round(r.confidence * 100)}% interval ${r.ci[0].toFixed(2)} … ${r.ci[1].toFixed(2)} ${r.unit}` : '';
-    lines.push(`${r.label}: ${r.baseMean.toFixed(2)} → ${r.headMean.toFixed(2)} ${r.unit} (${pct}${ci}) — ${VERDICT_WORDS[r.verdict]}`);
-  }
-  if (results.length === 0) {
-    lines.push('No figure is in both reports.');
-  } else if (results.every((r) => r.verdict === 'noChange')) {
-    lines.push('', 'No significant change.');
-  }
-  return lines.join('\n') + '\n';
 }

@@ -9,16 +9,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EXPORT_FORMATS, ExportFormat, writeHistory } from '../core/store/historyExport';
 import { HistoryLog } from '../core/store/historyLog';
+import { runSamplesOfLog, runsOfLog } from '../core/store/historyRecorder';
+import { commitText, RunInfo } from '../core/runs/runs';
 import { checkWritableFile, duration } from './args';
 import { CliCommand, CliIo, CliValues, PROGRAM } from './command';
 
 export const historyCommand: CliCommand = {
   name: 'history',
-  summary: 'export the history the extension keeps on disk (OpenMetrics or CSV)',
-  usage: 'export --store DIR [--format openmetrics|csv] [--last 1h | --from T --to T] [--series NAME…] [--out FILE]',
+  summary: 'the history the extension keeps on disk: list its runs, or export it (OpenMetrics or CSV)',
+  usage: 'runs --store DIR [--json]  |  export --store DIR [--format openmetrics|csv] [--last 1h | --from T --to T] [--series NAME…] [--out FILE]',
   description:
-    'Reads the history folder (the extension logs its path when it opens it: the workspace storage\'s "history" folder) without changing it, ' +
-    'and writes its samples as OpenMetrics text (load it with `promtool tsdb create-blocks-from openmetrics FILE DIR`) or as CSV (one row a tick, one column a series).',
+    'Reads the history folder (the extension logs its path when it opens it: the workspace storage\'s "history" folder) without changing it. ' +
+    '`runs` lists each start of the server with its commit and summary (compare two of them with `compare --store DIR RUN RUN`); ' +
+    '`export` writes the samples as OpenMetrics text (load it with `promtool tsdb create-blocks-from openmetrics FILE DIR`) or as CSV (one row a tick, one column a series).',
   options: {
     store: { type: 'string', value: 'DIR', help: 'the history folder' },
     format: { type: 'string', value: 'FMT', help: 'openmetrics (default) or csv' },
@@ -27,10 +30,61 @@ export const historyCommand: CliCommand = {
     to: { type: 'string', value: 'TIME', help: 'up to this time (same forms as --from)' },
     series: { type: 'string', value: 'NAME', multiple: true, help: 'only series with this metric name (repeatable; default every series)' },
     out: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' },
+    json: { type: 'boolean', help: 'runs: print the list as JSON' },
   },
   positionals: true,
   run: (values, io, positionals) => runHistory(values, io, positionals),
 };
+
+/** The history folder named by --store, opened read-only, or a sentence saying what is wrong. */
+export function openHistory(store: unknown): { log: HistoryLog } | { error: string } {
+  if (typeof store !== 'string' || store === '') {
+    return { error: '--store DIR is needed: the history folder (the extension names it in its log when it opens it).' };
+  }
+  if (!fs.existsSync(store) || !fs.statSync(store).isDirectory()) {
+    return { error: `--store: ${path.resolve(store)} is not a folder.` };
+  }
+  try {
+    return { log: HistoryLog.open(store, { readOnly: true }).log };
+  } catch (e) {
+    return { error: `${path.resolve(store)} could not be read (${e instanceof Error ? e.message : String(e)}).` };
+  }
+}
+
+/** A run as listed: who, when, which commit, and its summary. */
+export interface ListedRun extends RunInfo {
+  readonly summary: Readonly<Record<string, number>>;
+  readonly ticks: number;
+}
+
+export function listRuns(log: HistoryLog): ListedRun[] {
+  return runsOfLog(log).map((run) => {
+    const s = runSamplesOfLog(log, run);
+    return { ...run, summary: s.summary, ticks: Math.max(0, ...Object.values(s.samples).map((v) => v.length)) };
+  });
+}
+
+/** Non-finite numbers become null in JSON (NaN is not JSON). */
+export function jsonNumbers(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+function renderRuns(runs: readonly ListedRun[]): string {
+  if (runs.length === 0) {
+    return 'No runs in this history yet: a run starts when the monitor first sees the server running.\n';
+  }
+  const fmt = (v: number | undefined, digits: number): string => (v === undefined ? '—' : v.toFixed(digits));
+  const lines: string[] = [];
+  for (const r of runs) {
+    const s = r.summary;
+    lines.push(
+      `${r.id}  ${new Date(r.startMs).toISOString()} → ${r.ended ? new Date(r.endMs).toISOString() : 'still running'}  pid ${r.pid}  ${commitText(r)}`,
+      `    ${r.ticks} ticks · CPU ${fmt(s['cpuPercent'], 1)}% · ${fmt(s['cpuSecondsPer1kMessages'], 3)} core-s per 1,000 messages · RSS ${fmt(s['rssMiB'], 1)} MiB (${fmt(s['rssMiBPerUser'], 2)} MiB a user) · ` +
+        `p50/p95/p99 ${fmt(s['latencyP50Ms'], 1)}/${fmt(s['latencyP95Ms'], 1)}/${fmt(s['latencyP99Ms'], 1)} ms · ${fmt(s['errorsPerSecond'], 2)} errors/s · ${fmt(s['messagesPerSecond'], 1)} msg/s`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
 
 /** A time flag: ISO 8601 or whole milliseconds since the epoch. */
 function timeOf(flag: string, text: string): number | { error: string } {
@@ -43,15 +97,21 @@ async function runHistory(values: CliValues, io: CliIo, positionals: readonly st
     io.stderr(`${PROGRAM} history: ${message}\n`);
     return 2;
   };
-  if (positionals.length !== 1 || positionals[0] !== 'export') {
-    return fail(`say what to do with the history: \`${PROGRAM} history export --store DIR\`${positionals.length > 0 ? ` ("${positionals.join(' ')}" is not a history command)` : ''}.`);
+  if (positionals.length !== 1 || (positionals[0] !== 'export' && positionals[0] !== 'runs')) {
+    return fail(`say what to do with the history: \`${PROGRAM} history runs --store DIR\` or \`${PROGRAM} history export --store DIR\`${positionals.length > 0 ? ` ("${positionals.join(' ')}" is not a history command)` : ''}.`);
   }
-  const store = values.store;
-  if (typeof store !== 'string' || store === '') {
-    return fail('--store DIR is needed: the history folder (the extension names it in its log when it opens it).');
-  }
-  if (!fs.existsSync(store) || !fs.statSync(store).isDirectory()) {
-    return fail(`--store: ${path.resolve(store)} is not a folder.`);
+  if (positionals[0] === 'runs') {
+    const opened = openHistory(values.store);
+    if ('error' in opened) {
+      return fail(opened.error);
+    }
+    try {
+      const runs = listRuns(opened.log);
+      io.stdout(values.json ? JSON.stringify({ runs }, jsonNumbers, 2) + '\n' : renderRuns(runs));
+    } finally {
+      opened.log.dispose();
+    }
+    return 0;
   }
   const format = (typeof values.format === 'string' ? values.format : 'openmetrics') as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) {
@@ -93,12 +153,11 @@ async function runHistory(values: CliValues, io: CliIo, positionals: readonly st
   }
   const names = Array.isArray(values.series) ? new Set(values.series as readonly string[]) : undefined;
 
-  let log: HistoryLog;
-  try {
-    ({ log } = HistoryLog.open(store, { readOnly: true }));
-  } catch (e) {
-    return fail(`${path.resolve(store)} could not be read (${e instanceof Error ? e.message : String(e)}).`);
+  const opened = openHistory(values.store);
+  if ('error' in opened) {
+    return fail(opened.error);
   }
+  const log = opened.log;
   try {
     const filter = names ? (name: string): boolean => names.has(name) : undefined;
     if (lastMs !== undefined) {

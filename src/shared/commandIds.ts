@@ -7,6 +7,7 @@ export const Commands = {
   selectProcess: 'chatroomMonitor.selectProcess',
   openDashboard: 'chatroomMonitor.openDashboard',
   showReport: 'chatroomMonitor.showReport',
+  compareRuns: 'chatroomMonitor.compareRuns',
   snoozeAlerts: 'chatroomMonitor.snoozeAlerts',
   clearSnooze: 'chatroomMonitor.clearSnooze',
   exportPrometheusRules: 'chatroomMonitor.exportPrometheusRules',

@@ -3,6 +3,10 @@ import { Event } from '../core/events';
 import { LogsReport } from '../core/logs/logReport';
 import { Snapshot, TargetState } from '../core/model';
 import { Monitor } from '../core/monitor';
+import type { RunInfo } from '../core/runs/runs';
+import type { RegressionCheck } from '../core/runs/regressionCheck';
+import { inertNotificationText } from '../core/text/inertText';
+import { registerCompareRunsCommand } from './compareRunsCommand';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { touches } from '../core/settings/settings';
 import { AlertsController, ShownNotification } from './alertsController';
@@ -12,6 +16,7 @@ import { DashboardPanel } from './dashboard/dashboardPanel';
 import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
 import { forecastSentence } from './forecastSentence';
 import { HistoryController } from './historyController';
+import { readWorkspaceGit } from './gitState';
 import { MonitorLog } from './log';
 import { LogsController } from './logsController';
 import { ProfileController, ProfileRecord, DecorationLine } from './profileController';
@@ -44,6 +49,10 @@ export interface ChatroomMonitorApi {
   };
   /** Where the history on disk is, how large, and how many ticks this session restored from it. */
   history(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number };
+  /** The runs in the history (oldest first), once the marks of the snapshots so far are written. */
+  runs(): Promise<readonly RunInfo[]>;
+  /** The last comparison of a new run with the previous one, after its first two minutes. */
+  lastRegressionCheck(): { check: RegressionCheck; baseId: string; headId: string } | undefined;
   /** The logs side: error groups as in the report (undefined when no log file is configured). */
   logsReport(): LogsReport | undefined;
   /** Recomputes the Problems entries now. */
@@ -71,7 +80,14 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(m);
   context.subscriptions.push({ dispose: m.onLog((e) => log[e.level](e.message)).dispose });
 
-  const history = new HistoryController(m, (context.storageUri ?? context.globalStorageUri).fsPath, log);
+  const history = new HistoryController(
+    m,
+    (context.storageUri ?? context.globalStorageUri).fsPath,
+    log,
+    () => readWorkspaceGit(vscode.workspace.workspaceFolders?.[0]?.uri),
+    undefined,
+    (check, baseId, headId) => showRegressionCheck(check, baseId, headId, log),
+  );
   context.subscriptions.push(history);
 
   const settings = new SettingsReader();
@@ -165,6 +181,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
+    registerCompareRunsCommand(history, log),
     registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs), (nowMs) => logs.report(nowMs)),
     vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
@@ -188,12 +205,33 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       messages: () => serverController.shownMessages(),
     },
     history: () => history.status(),
+    lastRegressionCheck: () => history.lastRegressionCheck,
+    runs: async () => {
+      await history.runsSettled();
+      return history.runs();
+    },
     logsReport: () => logs.report(Date.now()),
     refreshProblems: () => logs.refresh(),
     profiles: () => profiles.profiles(),
     profileDecorations: () => profiles.decorations(),
     profileNow: (alertId: string) => alerts.profileNow(alertId),
   };
+}
+
+/** The regression warning after a restart, naming both commits; the button opens the comparison. */
+function showRegressionCheck(check: RegressionCheck, baseId: string, headId: string, log: MonitorLog): void {
+  if (check.kind === 'regression') {
+    log.warn(check.sentence);
+    void vscode.window.showWarningMessage(inertNotificationText(check.sentence), 'Compare Runs').then((choice) => {
+      if (choice) {
+        void vscode.commands.executeCommand(Commands.compareRuns, baseId, headId);
+      }
+    });
+  } else if (check.kind === 'noRegression') {
+    log.info('This run compared with the previous one under the same load: no significant change.');
+  } else {
+    log.info(check.sentence);
+  }
 }
 
 /** VS Code awaits this: the collector stops before the host goes away. */

@@ -3,7 +3,13 @@ import * as vscode from 'vscode';
 import { Monitor } from '../core/monitor';
 import { Settings } from '../core/settings/settings';
 import { HistoryRecorder } from '../core/store/historyRecorder';
+import { commitText, RunInfo, RunStartData, VcsReading } from '../core/runs/runs';
+import { RunTracker } from '../core/runs/runTracker';
+import { checkRegression, RegressionCheck, REGRESSION_CHECK_AFTER_TICKS } from '../core/runs/regressionCheck';
+import { runSamplesFrom } from '../core/report/runSamples';
+import { Snapshot } from '../core/model';
 import { MonitorLog } from './log';
+import { inertLogText } from '../core/text/inertText';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -15,18 +21,29 @@ const DAY_MS = 24 * 3600_000;
  */
 export class HistoryController implements vscode.Disposable {
   private recorder: HistoryRecorder | undefined;
+  private tracker: RunTracker | undefined;
   private restored = false;
   private readonly subscription: { dispose(): void };
   private restoredTicks = 0;
+  /** The run going on, and whether it was compared with the previous one yet. */
+  private currentRun: { startMs: number; checked: boolean } | undefined;
+  private lastCheckResult: { check: RegressionCheck; baseId: string; headId: string } | undefined;
 
   constructor(
     private readonly monitor: Monitor,
     private readonly storageDir: string,
     private readonly log: MonitorLog,
+    /** The workspace's git state, read once per run start. */
+    private readonly readVcs: () => Promise<VcsReading>,
+    private readonly onRunStart: (run: RunStartData & { startMs: number }) => void = () => undefined,
+    /** A new run was compared with the previous one (after REGRESSION_CHECK_AFTER_TICKS seconds). */
+    private readonly onRegressionCheck: (check: RegressionCheck, baseId: string, headId: string) => void = () => undefined,
   ) {
     this.subscription = monitor.onSnapshot((s) => {
       try {
         this.recorder?.record(s);
+        this.tracker?.onSnapshot(s);
+        this.maybeCheckRegression(s);
       } catch (e) {
         // A full disk must not stop monitoring: say it once and stop writing.
         this.log.error(`History could not be written to ${this.storageDir}: ${e instanceof Error ? e.message : String(e)}. The monitor keeps working from memory; free disk space and reload the window to resume.`);
@@ -48,6 +65,20 @@ export class HistoryController implements vscode.Disposable {
       });
       // Named once, so `chatroom-monitor history export --store DIR` can be pointed at it.
       this.log.info(`History on disk: ${this.recorder.dir}`);
+      const recorder = this.recorder;
+      const lastRun = recorder.runs().at(-1);
+      // A run going on since before this session (a reload) was compared then, or will not be.
+      this.currentRun = lastRun && !lastRun.ended ? { startMs: lastRun.startMs, checked: true } : undefined;
+      this.tracker = new RunTracker(
+        { mark: (t, kind, data) => this.markSafely(recorder, t, kind, data) },
+        this.readVcs,
+        lastRun,
+        (startMs, data) => {
+          this.log.info(`Run started: server pid ${data.pid}, ${inertLogText(commitText(data))}.`);
+          this.currentRun = { startMs, checked: false };
+          this.onRunStart({ ...data, startMs });
+        },
+      );
       for (const p of this.recorder.recovery.problems) {
         this.log.warn(`History recovered after an unclean stop: ${p}`);
       }
@@ -75,6 +106,69 @@ export class HistoryController implements vscode.Disposable {
     }
   }
 
+  /** Runs in the history, oldest first (empty when history on disk is off). */
+  runs(): RunInfo[] {
+    return this.recorder?.runs() ?? [];
+  }
+
+  /** The recorder, while history on disk is on (Compare Runs reads runs' samples through it). */
+  get history(): HistoryRecorder | undefined {
+    return this.recorder;
+  }
+
+  /** Resolves when the run marks of the snapshots seen so far are written. */
+  runsSettled(): Promise<void> {
+    return this.tracker?.settled() ?? Promise.resolve();
+  }
+
+  /** The last comparison of a new run with the previous one (tests). */
+  get lastRegressionCheck(): { check: RegressionCheck; baseId: string; headId: string } | undefined {
+    return this.lastCheckResult;
+  }
+
+  /**
+   * Once a new run has REGRESSION_CHECK_AFTER_TICKS seconds, it is compared with the
+   * previous run: the previous run's last ten minutes (its steady part, and a bounded
+   * cost) from disk, this run's seconds from memory.
+   */
+  private maybeCheckRegression(s: Snapshot): void {
+    const run = this.currentRun;
+    const recorder = this.recorder;
+    if (!run || run.checked || !recorder || s.timeMs - run.startMs < REGRESSION_CHECK_AFTER_TICKS * 1000) {
+      return;
+    }
+    run.checked = true;
+    const runs = recorder.runs();
+    const head = runs.at(-1);
+    const base = runs.at(-2);
+    if (!head || !base || head.startMs !== run.startMs) {
+      return;
+    }
+    let check: RegressionCheck;
+    try {
+      const baseSamples = recorder.runSamples({ ...base, startMs: Math.max(base.startMs, base.endMs - 600_000) });
+      const vcs = head.commit !== null && head.dirty !== null ? { commit: head.commit, dirty: head.dirty } : undefined;
+      check = checkRegression(baseSamples, runSamplesFrom(this.monitor.store, head.startMs, s.timeMs, vcs));
+    } catch (e) {
+      this.log.warn(`This run could not be compared with the previous one: ${e instanceof Error ? e.message : String(e)}.`);
+      return;
+    }
+    this.lastCheckResult = { check, baseId: base.id, headId: head.id };
+    this.onRegressionCheck(check, base.id, head.id);
+  }
+
+  private markSafely(recorder: HistoryRecorder, timeMs: number, kind: string, data: Readonly<Record<string, unknown>>): void {
+    if (this.recorder !== recorder) {
+      return; // Closed or reopened since the run started.
+    }
+    try {
+      recorder.mark(timeMs, kind, data);
+    } catch (e) {
+      this.log.error(`History could not be written to ${this.storageDir}: ${e instanceof Error ? e.message : String(e)}. The monitor keeps working from memory.`);
+      this.close();
+    }
+  }
+
   status(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number } {
     return { dir: this.recorder?.dir, bytesOnDisk: this.recorder?.bytesOnDisk ?? 0, restoredTicks: this.restoredTicks };
   }
@@ -82,6 +176,8 @@ export class HistoryController implements vscode.Disposable {
   private close(): void {
     this.recorder?.dispose();
     this.recorder = undefined;
+    this.tracker = undefined;
+    this.currentRun = undefined;
   }
 
   dispose(): void {

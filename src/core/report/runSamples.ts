@@ -1,7 +1,8 @@
 /**
- * What `chatroom-monitor compare` needs from a report: the run's figures tick by
- * tick (about one a second), so two runs can be compared with statistics rather
- * than two averages. Each figure names its series, its unit and which way is better.
+ * What `chatroom-monitor compare` and Compare Runs… need from a run: its figures
+ * tick by tick (about one a second), so two runs can be compared with statistics
+ * rather than two averages, and the summary a run is listed with. Each figure names
+ * its series, its unit and which way is better.
  */
 import { Direction } from '../analyze/compareRuns';
 import { SeriesStore } from '../store/seriesStore';
@@ -16,36 +17,53 @@ export interface RunFigureDef {
   readonly scale: number;
 }
 
-/** The figures a run is summarised by (the issue's list: CPU, memory, latency, throughput). */
+/** The figures a run is summarised by (the issue's list: CPU, memory, latency, errors, throughput). */
 export const RUN_FIGURES: readonly RunFigureDef[] = [
   { id: 'cpuPercent', label: 'Server CPU', unit: '% of a core', direction: 'lowerIsBetter', series: 'process_cpu_usage_percent', scale: 1 },
   { id: 'rssMiB', label: 'Server memory (RSS)', unit: 'MiB', direction: 'lowerIsBetter', series: 'process_resident_memory_bytes', scale: 1 / 1048576 },
   { id: 'messagesPerSecond', label: 'Messages', unit: 'msg/s', direction: 'higherIsBetter', series: 'chat_messages_per_second', scale: 1 },
+  { id: 'latencyP50Ms', label: 'Message latency p50', unit: 'ms', direction: 'lowerIsBetter', series: 'chat_message_latency_seconds_p50', scale: 1000 },
   { id: 'latencyP95Ms', label: 'Message latency p95', unit: 'ms', direction: 'lowerIsBetter', series: 'chat_message_latency_seconds_p95', scale: 1000 },
+  { id: 'latencyP99Ms', label: 'Message latency p99', unit: 'ms', direction: 'lowerIsBetter', series: 'chat_message_latency_seconds_p99', scale: 1000 },
+  { id: 'errorsPerSecond', label: 'Errors', unit: 'errors/s', direction: 'lowerIsBetter', series: 'chat_errors_per_second', scale: 1 },
+  { id: 'activeUsers', label: 'Users', unit: 'users', direction: 'higherIsBetter', series: 'chat_active_users', scale: 1 },
 ];
+
+/**
+ * Ratios a run is summarised by, from the means of two figures (a ratio of means,
+ * not a mean of per-second ratios: a second with one message would dominate those).
+ */
+export const RUN_RATIOS = [
+  // CPU seconds per 1,000 messages: (cpu% / 100) core-seconds a second ÷ messages a second × 1,000.
+  { id: 'cpuSecondsPer1kMessages', label: 'CPU per 1,000 messages', unit: 'core-s', of: 'cpuPercent', per: 'messagesPerSecond', scale: 1000 / 100 },
+  { id: 'rssMiBPerUser', label: 'RSS per user', unit: 'MiB', of: 'rssMiB', per: 'activeUsers', scale: 1 },
+] as const;
 
 export interface RunSamples {
   /** Figure id → its values in the window, oldest first (ticks without a value left out). */
   readonly samples: Readonly<Record<string, readonly number[]>>;
-  /** Figure id → mean over the window. */
+  /** Figure id (and ratio id) → mean over the window. */
   readonly summary: Readonly<Record<string, number>>;
   readonly commit?: string;
   readonly dirty?: boolean;
 }
 
-export function runSamplesFrom(store: SeriesStore, fromMs: number, toMs: number, vcs?: { commit: string; dirty: boolean }): RunSamples {
+/** The windows of every series named `name` (a labelled family: one per label set). */
+export type SeriesWindows = (name: string) => Iterable<{ readonly times: ArrayLike<number>; readonly values: ArrayLike<number> }>;
+
+/** A run's figures from any source of series (the in-memory store, the history on disk). */
+export function runSamplesOf(read: SeriesWindows, vcs?: { commit: string; dirty: boolean }): RunSamples {
   const samples: Record<string, number[]> = {};
   const summary: Record<string, number> = {};
   for (const f of RUN_FIGURES) {
     // A labelled family (rooms, instances) is summed tick by tick into one figure.
     const perTick = new Map<number, number>();
-    for (const info of store.select(f.series)) {
-      const w = store.window(info.key, fromMs, toMs);
-      if (!w) {
-        continue;
-      }
+    for (const w of read(f.series)) {
       for (let i = 0; i < w.times.length; i++) {
-        perTick.set(w.times[i]!, (perTick.get(w.times[i]!) ?? 0) + w.values[i]! * f.scale);
+        const v = w.values[i]!;
+        if (Number.isFinite(v)) {
+          perTick.set(w.times[i]!, (perTick.get(w.times[i]!) ?? 0) + v * f.scale);
+        }
       }
     }
     const values = [...perTick.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
@@ -54,5 +72,23 @@ export function runSamplesFrom(store: SeriesStore, fromMs: number, toMs: number,
       summary[f.id] = values.reduce((s, v) => s + v, 0) / values.length;
     }
   }
+  for (const r of RUN_RATIOS) {
+    const of = summary[r.of];
+    const per = summary[r.per];
+    if (of !== undefined && per !== undefined && per > 0) {
+      summary[r.id] = (of / per) * r.scale;
+    }
+  }
   return { samples, summary, ...(vcs ? { commit: vcs.commit, dirty: vcs.dirty } : {}) };
+}
+
+export function runSamplesFrom(store: SeriesStore, fromMs: number, toMs: number, vcs?: { commit: string; dirty: boolean }): RunSamples {
+  return runSamplesOf(function* (name) {
+    for (const info of store.select(name)) {
+      const w = store.window(info.key, fromMs, toMs);
+      if (w) {
+        yield w;
+      }
+    }
+  }, vcs);
 }

@@ -86,6 +86,8 @@ interface Segment {
   bytes: number;
   minTimeMs: number;
   maxTimeMs: number;
+  /** The segment's events, kept in memory (they are few): listing runs never rereads the files. */
+  readonly events: HistoryEvent[];
 }
 
 interface SeriesDef {
@@ -175,6 +177,7 @@ export class HistoryLog {
     this.assertOpen();
     const body = Buffer.from(JSON.stringify(event), 'utf8');
     this.writeRecord(RecordType.Event, body, event.timeMs);
+    this.segments[this.segments.length - 1]!.events.push(event);
     this.maybeSync();
   }
 
@@ -278,13 +281,11 @@ export class HistoryLog {
   events(fromMs: number, toMs: number): HistoryEvent[] {
     const out: HistoryEvent[] = [];
     for (const seg of this.segments) {
-      readSegment(seg.file, {
-        event: (e) => {
-          if (e.timeMs >= fromMs && e.timeMs <= toMs) {
-            out.push(e);
-          }
-        },
-      });
+      for (const e of seg.events) {
+        if (e.timeMs >= fromMs && e.timeMs <= toMs) {
+          out.push(e);
+        }
+      }
     }
     return out.sort((a, b) => a.timeMs - b.timeMs);
   }
@@ -343,7 +344,7 @@ export class HistoryLog {
     const file = path.join(this.dir, String(this.nextSeq++).padStart(8, '0') + SEGMENT_SUFFIX);
     this.fd = fs.openSync(file, 'w');
     fs.writeSync(this.fd, MAGIC);
-    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs });
+    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs, events: [] });
     this.definedHere = new Set();
     this.unsynced = true;
     this.applyRetention();
@@ -382,7 +383,7 @@ export class HistoryLog {
     let blocks = 0;
     for (const name of files) {
       const file = path.join(this.dir, name);
-      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity };
+      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity, events: [] };
       const result = readSegment(file, {
         // Ids are per segment: a new segment always defines the series it uses.
         series: () => undefined,
@@ -395,6 +396,7 @@ export class HistoryLog {
           blocks++;
         },
         event: (e) => {
+          seg.events.push(e);
           seg.minTimeMs = Math.min(seg.minTimeMs, e.timeMs);
           seg.maxTimeMs = Math.max(seg.maxTimeMs, e.timeMs);
         },

@@ -6,6 +6,8 @@
  */
 import { Disposable } from '../events';
 import { Labels, Sample, Snapshot } from '../model';
+import { RunSamples, runSamplesOf, RUN_FIGURES } from '../report/runSamples';
+import { RunInfo, runsFromEvents } from '../runs/runs';
 import { HistoryLog, HistoryOptions, RecoveryReport } from './historyLog';
 import { SeriesStore } from './seriesStore';
 
@@ -58,6 +60,16 @@ export class HistoryRecorder implements Disposable {
     this.log.append(snapshot.timeMs, snapshot.samples);
   }
 
+  /** Every run in the history, oldest first (the newest may still be going). */
+  runs(): RunInfo[] {
+    return runsOfLog(this.log);
+  }
+
+  /** A run's figures tick by tick, read from disk (and the head block), tagged with its commit. */
+  runSamples(run: RunInfo): RunSamples {
+    return runSamplesOfLog(this.log, run);
+  }
+
   /** Marks a moment (a restart, a run's start with its commit) for the charts and run summaries. */
   mark(timeMs: number, kind: string, data: Readonly<Record<string, unknown>> = {}): void {
     this.log.appendEvent({ timeMs, kind, data });
@@ -66,4 +78,16 @@ export class HistoryRecorder implements Disposable {
   dispose(): void {
     this.log.dispose();
   }
+}
+
+/** The runs a history holds (also for the CLI's read-only log). */
+export function runsOfLog(log: HistoryLog): RunInfo[] {
+  return runsFromEvents(log.events(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY), log.newestTimeMs);
+}
+
+export function runSamplesOfLog(log: HistoryLog, run: RunInfo): RunSamples {
+  const names = new Set(RUN_FIGURES.map((f) => f.series));
+  // An ended run ends where the next begins: its end is exclusive.
+  const series = [...log.read(run.startMs, run.ended ? run.endMs - 1 : run.endMs, (name) => names.has(name)).values()];
+  return runSamplesOf((name) => series.filter((h) => h.name === name), run.commit !== null && run.dirty !== null ? { commit: run.commit, dirty: run.dirty } : undefined);
 }

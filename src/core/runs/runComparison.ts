@@ -1,0 +1,109 @@
+/**
+ * Two runs compared figure by figure — the one comparison behind `chatroom-monitor
+ * compare`, Compare Runs… and the regression warning after a restart — and its
+ * text for people, naming both commits.
+ */
+import { compareFigure, CompareOptions, FigureComparison } from '../analyze/compareRuns';
+import { RUN_FIGURES, RunSamples } from '../report/runSamples';
+import { inertMarkdownText } from '../text/inertText';
+
+export interface RunComparison {
+  readonly base: { readonly commit: string | null; readonly dirty: boolean | null };
+  readonly head: { readonly commit: string | null; readonly dirty: boolean | null };
+  readonly figures: readonly FigureComparison[];
+}
+
+export function compareRuns(base: RunSamples, head: RunSamples, options?: CompareOptions): RunComparison {
+  const figures = RUN_FIGURES.filter((d) => base.samples[d.id] && head.samples[d.id]).map((d) =>
+    compareFigure({ id: d.id, label: d.label, unit: d.unit, direction: d.direction, base: base.samples[d.id]!, head: head.samples[d.id]! }, options),
+  );
+  return { base: commitOf(base), head: commitOf(head), figures };
+}
+
+function commitOf(run: RunSamples): { commit: string | null; dirty: boolean | null } {
+  return { commit: run.commit ?? null, dirty: run.dirty ?? null };
+}
+
+export const VERDICT_WORDS: Record<FigureComparison['verdict'], string> = {
+  regression: 'REGRESSION',
+  improvement: 'improvement',
+  noChange: 'no significant change',
+  notEnoughData: 'not enough data',
+};
+
+/** "3f2a9c1b04de (uncommitted changes)", or "unknown commit". */
+export function commitName(c: { readonly commit: string | null; readonly dirty: boolean | null }): string {
+  return c.commit ? c.commit.slice(0, 12) + (c.dirty ? ' (uncommitted changes)' : '') : 'unknown commit';
+}
+
+/** One line a figure: means, relative change, interval, effect size and verdict. */
+export function figureLine(r: FigureComparison): string {
+  const pct = Number.isFinite(r.relativeChange) ? `${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(1)}%` : 'n/a';
+  const ci = Number.isFinite(r.ci[0]) ? `, ${Math.round(r.confidence * 100)}% interval ${r.ci[0].toFixed(2)} … ${r.ci[1].toFixed(2)} ${r.unit}` : '';
+  const effect = Number.isFinite(r.cliffsDelta) ? `, Cliff's δ ${r.cliffsDelta.toFixed(2)}` : '';
+  return `${r.label}: ${r.baseMean.toFixed(2)} → ${r.headMean.toFixed(2)} ${r.unit} (${pct}${ci}${effect}) — ${VERDICT_WORDS[r.verdict]}`;
+}
+
+export function comparisonText(c: RunComparison, names: { base?: string; head?: string } = {}): string {
+  const lines = [`base: ${names.base ?? commitName(c.base)}`, `head: ${names.head ?? commitName(c.head)}`, ''];
+  for (const r of c.figures) {
+    lines.push(figureLine(r));
+  }
+  if (c.figures.length === 0) {
+    lines.push('No figure is in both runs.');
+  } else if (c.figures.every((r) => r.verdict === 'noChange')) {
+    lines.push('', 'No significant change.');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The significant regressions at least `minRelative` large, worst first. */
+export function regressions(c: RunComparison, minRelative = 0): FigureComparison[] {
+  return c.figures.filter((r) => r.verdict === 'regression' && Math.abs(r.relativeChange) >= minRelative).sort((a, b) => Math.abs(b.relativeChange) - Math.abs(a.relativeChange));
+}
+
+/**
+ * The comparison as a Markdown document (Compare Runs…): a table a figure with both
+ * means, the change, its interval, the effect size and the verdict, then what it
+ * means in a sentence. Run names go through the inert-text module (branch names and
+ * command lines are not ours).
+ */
+export function comparisonMarkdown(c: RunComparison, names: { base: string; head: string }): string {
+  const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '—');
+  const lines = [
+    '# Run comparison',
+    '',
+    `- **Base:** ${inertMarkdownText(names.base)}`,
+    `- **Head:** ${inertMarkdownText(names.head)}`,
+    '',
+    '| Figure | Base mean | Head mean | Change | Interval of the difference | Cliff\'s δ | Seconds (base / head) | Verdict |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |',
+  ];
+  for (const r of c.figures) {
+    const pct = Number.isFinite(r.relativeChange) ? `${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(1)}%` : '—';
+    const ci = Number.isFinite(r.ci[0]) ? `${num(r.ci[0])} … ${num(r.ci[1])} (${Math.round(r.confidence * 100)}%)` : '—';
+    const verdict = r.verdict === 'regression' ? '**regression**' : VERDICT_WORDS[r.verdict];
+    lines.push(`| ${r.label} (${r.unit}) | ${num(r.baseMean)} | ${num(r.headMean)} | ${pct} | ${ci} | ${num(r.cliffsDelta)} | ${r.baseSamples} / ${r.headSamples} | ${verdict} |`);
+  }
+  lines.push('');
+  const worse = regressions(c);
+  const better = c.figures.filter((r) => r.verdict === 'improvement');
+  if (c.figures.length === 0) {
+    lines.push('No figure was measured in both runs.');
+  } else if (worse.length > 0) {
+    lines.push(`**The head is significantly worse:** ${worse.map((r) => `${r.label} ${(r.relativeChange * 100).toFixed(0)}%`).join(', ')}.`);
+  } else if (better.length > 0) {
+    lines.push(`The head is significantly better: ${better.map((r) => `${r.label} ${(r.relativeChange * 100).toFixed(0)}%`).join(', ')}; nothing got worse.`);
+  } else if (c.figures.every((r) => r.verdict === 'notEnoughData')) {
+    lines.push('Not enough data: each run needs at least 20 seconds of samples.');
+  } else {
+    lines.push('**No significant change.**');
+  }
+  lines.push(
+    '',
+    'How to read it: the interval is a moving-block bootstrap of the difference of the per-second means (blocks keep the seconds\' dependence); ' +
+      'a change is named only when the interval excludes zero and the change is at least 5% of the base. Cliff\'s δ is the effect size: ' +
+      'P(head > base) − P(head < base) over all pairs of seconds.',
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { RunInfo, commitText } from '../core/runs/runs';
+import { compareRuns, comparisonMarkdown, RunComparison } from '../core/runs/runComparison';
+import { inertQuickPickText } from '../core/text/inertText';
+import { Commands } from '../shared/commandIds';
+import { HistoryController } from './historyController';
+import { MonitorLog } from './log';
+
+/** What the command returns (tests, the regression warning's button). */
+export interface CompareRunsResult {
+  readonly document: vscode.TextDocument;
+  readonly comparison: RunComparison;
+  readonly base: RunInfo;
+  readonly head: RunInfo;
+}
+
+/** "Compare Runs…": this run vs the previous one or the last on the main branch, or any two, as a Markdown report. */
+export function registerCompareRunsCommand(history: HistoryController, log: MonitorLog): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.compareRuns, async (baseId?: string, headId?: string): Promise<CompareRunsResult | undefined> => {
+    const recorder = history.history;
+    if (!recorder) {
+      void vscode.window.showWarningMessage('Compare Runs needs the history on disk, and it is off (setting chatroomMonitor.history.persist).');
+      return undefined;
+    }
+    await history.runsSettled();
+    const runs = recorder.runs();
+    if (runs.length < 2) {
+      void vscode.window.showInformationMessage(`Compare Runs needs two runs of the server in the history; there ${runs.length === 1 ? 'is one' : 'are none'} so far. A run starts each time the server starts.`);
+      return undefined;
+    }
+    let pair: [RunInfo, RunInfo] | undefined;
+    if (baseId !== undefined && headId !== undefined) {
+      const base = runs.find((r) => r.id === baseId);
+      const head = runs.find((r) => r.id === headId);
+      if (!base || !head) {
+        void vscode.window.showWarningMessage(`Compare Runs: run ${base ? headId : baseId} is not in the history (retention may have removed it).`);
+        return undefined;
+      }
+      pair = [base, head];
+    } else {
+      pair = await pickRuns(runs);
+    }
+    if (!pair) {
+      return undefined;
+    }
+    const [base, head] = pair;
+    const comparison = compareRuns(recorder.runSamples(base), recorder.runSamples(head));
+    const markdown = comparisonMarkdown(comparison, { base: runName(base), head: runName(head) });
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+    await vscode.window.showTextDocument(document, { preview: false });
+    log.info(`Compared run ${base.id} with run ${head.id}: ${comparison.figures.map((f) => `${f.id} ${f.verdict}`).join(', ') || 'no common figure'}.`);
+    return { document, comparison, base, head };
+  });
+}
+
+export function runName(r: RunInfo): string {
+  return `run of ${new Date(r.startMs).toLocaleString()} (pid ${r.pid}, ${Math.round((r.endMs - r.startMs) / 1000)} s${r.ended ? '' : ', still running'}), ${commitText(r)}`;
+}
+
+const MAIN_BRANCHES = new Set(['main', 'master', 'trunk']);
+
+async function pickRuns(runs: readonly RunInfo[]): Promise<[RunInfo, RunInfo] | undefined> {
+  const current = runs[runs.length - 1]!;
+  const previous = runs[runs.length - 2]!;
+  const lastOnMain = [...runs.slice(0, -1)].reverse().find((r) => r.branch !== null && MAIN_BRANCHES.has(r.branch) && r.commit !== current.commit);
+  type Choice = vscode.QuickPickItem & { pair?: [RunInfo, RunInfo] };
+  const choices: Choice[] = [{ label: '$(history) This run vs the previous run', detail: inertQuickPickText(`${commitText(previous)} → ${commitText(current)}`), pair: [previous, current] }];
+  if (lastOnMain && lastOnMain !== previous) {
+    choices.push({ label: `$(git-branch) This run vs the last run on ${lastOnMain.branch}`, detail: inertQuickPickText(`${commitText(lastOnMain)} → ${commitText(current)}`), pair: [lastOnMain, current] });
+  }
+  choices.push({ label: '$(list-selection) Pick two runs…' });
+  const choice = await vscode.window.showQuickPick(choices, { title: 'Chat-Room Monitor: Compare Runs' });
+  if (!choice) {
+    return undefined;
+  }
+  if (choice.pair) {
+    return choice.pair;
+  }
+  const items = [...runs].reverse().map((r) => ({ label: inertQuickPickText(new Date(r.startMs).toLocaleString()), description: inertQuickPickText(`pid ${r.pid} · ${commitText(r)}`), run: r }));
+  const base = await vscode.window.showQuickPick(items, { title: 'Compare Runs: the base run (before the change)' });
+  if (!base) {
+    return undefined;
+  }
+  const head = await vscode.window.showQuickPick(
+    items.filter((i) => i.run !== base.run),
+    { title: 'Compare Runs: the head run (after the change)' },
+  );
+  return head ? [base.run, head.run] : undefined;
+}

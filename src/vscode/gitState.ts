@@ -1,0 +1,83 @@
+/**
+ * The workspace's commit, dirty state and branch through VS Code's own Git
+ * extension (its API, version 1): no `git` process of ours, and what the Source
+ * Control view shows is what a run is tagged with. Read once per run start.
+ */
+import * as vscode from 'vscode';
+import type { VcsReading } from '../core/runs/runs';
+
+/** The part of the Git extension's API (extensions/git/src/api/git.d.ts) read here. */
+interface GitApi {
+  readonly state: 'uninitialized' | 'initialized';
+  readonly onDidChangeState: vscode.Event<'uninitialized' | 'initialized'>;
+  readonly repositories: readonly GitRepository[];
+  getRepository(uri: vscode.Uri): GitRepository | null;
+}
+interface GitRepository {
+  readonly rootUri: vscode.Uri;
+  readonly state: {
+    readonly HEAD: { readonly name?: string; readonly commit?: string } | undefined;
+    readonly workingTreeChanges: readonly unknown[];
+    readonly indexChanges: readonly unknown[];
+    readonly mergeChanges: readonly unknown[];
+  };
+}
+interface GitExtension {
+  readonly enabled: boolean;
+  getAPI(version: 1): GitApi;
+}
+
+/** How long the first reading waits for the Git extension to find the repository. */
+const INIT_WAIT_MS = 5000;
+
+export async function readWorkspaceGit(folder: vscode.Uri | undefined): Promise<VcsReading> {
+  if (!folder) {
+    return { note: 'no folder is open, so runs are not tagged with a commit' };
+  }
+  const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
+  if (!ext) {
+    return { note: 'the Git extension is not available (disabled, or Restricted Mode), so runs are not tagged with a commit' };
+  }
+  let git: GitExtension;
+  try {
+    git = ext.isActive ? ext.exports : await ext.activate();
+  } catch (e) {
+    return { note: `the Git extension did not start (${e instanceof Error ? e.message : String(e)}), so runs are not tagged with a commit` };
+  }
+  if (!git?.enabled) {
+    return { note: 'git is turned off in VS Code (git.enabled), so runs are not tagged with a commit' };
+  }
+  const api = git.getAPI(1);
+  if (api.state !== 'initialized') {
+    await waitFor(api.onDidChangeState, INIT_WAIT_MS);
+  }
+  // The repository is opened a little after initialisation; give it the same wait.
+  let repo = api.getRepository(folder);
+  const until = Date.now() + INIT_WAIT_MS;
+  while (!repo && api.repositories.length === 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    repo = api.getRepository(folder);
+  }
+  repo ??= api.getRepository(folder);
+  if (!repo) {
+    return { note: 'the workspace folder is not in a git repository, so runs are not tagged with a commit' };
+  }
+  const head = repo.state.HEAD;
+  if (!head?.commit) {
+    return { note: 'the repository has no commit yet, so runs are not tagged with one' };
+  }
+  const s = repo.state;
+  return { commit: head.commit, dirty: s.workingTreeChanges.length + s.indexChanges.length + s.mergeChanges.length > 0, ...(head.name ? { branch: head.name } : {}) };
+}
+
+function waitFor(event: vscode.Event<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const sub = event(done);
+    function done(): void {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    }
+  });
+}
