@@ -179,6 +179,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+const exitedWhileOpening = (pid: number): ProfileError => new ProfileError(`Process ${pid} exited while its inspector was being opened; nothing was captured.`);
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Connects and checks the other end is the pid we meant (a port can be reused). */
@@ -192,7 +194,10 @@ async function connectTo(wsUrl: string, pid: number, port: number): Promise<CdpC
     return client;
   } catch (e) {
     client.close();
-    throw e instanceof CdpError ? new ProfileError(`Process ${pid}'s inspector on port ${port} did not answer: ${e.message}`) : e;
+    if (!(e instanceof CdpError)) throw e;
+    // A connection that closes because the process died is the process's exit, said as such.
+    if (!isAlive(pid)) throw exitedWhileOpening(pid);
+    throw new ProfileError(`Process ${pid}'s inspector on port ${port} did not answer: ${e.message}`);
   }
 }
 
@@ -238,7 +243,7 @@ export async function openInspector(pid: number, log: Log, platform: NodeJS.Plat
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
     if (!isAlive(pid)) {
-      throw new ProfileError(`Process ${pid} exited while its inspector was being opened; nothing was captured.`);
+      throw exitedWhileOpening(pid);
     }
     for (const port of await listeningPortsOf(pid)) {
       if (known.has(port)) {

@@ -40,7 +40,7 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     const url = /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
     const t0 = Date.now();
     await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '10', '--rate', '2', '--duration', '4s']).done;
-    const loadOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '60', '--duration', '6s']).done;
+    const loadOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '300', '--duration', '6s']).done;
     // The SDK's batch processor exports every 500 ms.
     await new Promise((r) => setTimeout(r, 2000));
     const r = watcher.report(t0, Date.now());
@@ -58,6 +58,8 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     assert.equal(slow.spans[0]!.code?.function, 'tracedChat');
     assert.match(slow.spans[0]!.code?.file ?? '', /examples\/chat-server\/server\.js$/);
     assert.equal(r.diagnosis.length, 1, JSON.stringify(r.breakdown));
-    assert.match(r.diagnosis[0]!, /^p95 of chat message rose from [\d.]+ ms to [\d.]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/);
+    // "rose from … to …" when the window's first traces were fast; on a loaded machine they may not be ("is …").
+    // The store's wait (300 ms) is long enough to stay the largest share when the machine is loaded.
+    assert.match(r.diagnosis[0]!, /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/);
   });
 });
