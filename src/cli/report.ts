@@ -14,10 +14,11 @@ import { createMonitorDeps } from '../core/monitorDeps';
 import { renderMarkdown } from '../core/report/markdown';
 import { buildMonitorReport } from '../core/report/monitorReport';
 import { gitState } from './git';
-import { renderJson } from '../core/report/reportData';
+import { ReportData, renderJson } from '../core/report/reportData';
 import { SETTINGS, SettingKey, settingId } from '../core/settings/settings';
 import { checkWritableFile, duration, wholeNumber } from './args';
 import { CliCommand, CliIo, CliValues, PROGRAM, parseCommandArgs } from './command';
+import { prometheusReport } from './promReport';
 
 export interface ReportArgs {
   readonly port?: number;
@@ -35,6 +36,8 @@ export interface ReportArgs {
   readonly logs: readonly string[];
   /** Receive OpenTelemetry spans and logs (OTLP/HTTP) on this loopback port during the watch. */
   readonly otlpPort?: number;
+  /** Read the service from this Prometheus (`--prometheus URL --job NAME`) instead of a local process. */
+  readonly prometheus?: { readonly url: string; readonly job: string; readonly instance?: string; readonly rateWindow?: string };
 }
 
 /** The flag that stands for each setting the report sets, so sentences name what the user typed. */
@@ -46,6 +49,10 @@ const FLAG_OF: Partial<Record<SettingKey, string>> = {
   'metrics.url': '--metrics-url',
   sampleIntervalMs: '--interval',
   'history.minutes': '--duration',
+  'prometheus.url': '--prometheus',
+  'prometheus.job': '--job',
+  'prometheus.instance': '--instance',
+  'prometheus.rateWindow': '--rate-window',
 };
 
 const MAX_DURATION_MS = SETTINGS['history.minutes'].maximum * 60_000;
@@ -55,14 +62,19 @@ const STATUS_RANK: Record<string, number> = { unknown: 1, healthy: 0, warning: 1
 export const reportCommand: CliCommand = {
   name: 'report',
   summary: 'watch a running server for a while and print its performance report',
-  usage: '(--port N | --pid N | --pattern REGEX | --log FILE | --otlp-port N) [options]',
-  description: 'Watches a running chat server for a while and prints a performance report.',
+  usage: '(--port N | --pid N | --pattern REGEX | --log FILE | --otlp-port N | --prometheus URL --job NAME) [options]',
+  description:
+    'Watches a running chat server for a while and prints a performance report. With --prometheus, reads the last --duration of every instance of the job from that Prometheus at once (query_range), with a section per instance; credentials from CHATROOM_MONITOR_PROMETHEUS_TOKEN (bearer) or CHATROOM_MONITOR_PROMETHEUS_BASIC (user:password).',
   options: {
     port: { type: 'string', value: 'N', help: 'the server listens on TCP port N (its /metrics is scraped)' },
     pid: { type: 'string', value: 'N', help: 'watch this process id' },
     pattern: { type: 'string', value: 'REGEX', help: 'watch the process whose command line matches REGEX' },
     name: { type: 'string', value: 'NAME', help: 'name shown in the report' },
     'metrics-url': { type: 'string', value: 'URL', help: 'the server\'s Prometheus endpoint ("" turns scraping off)' },
+    prometheus: { type: 'string', value: 'URL', help: "read the server from this Prometheus' query API (base address, like http://127.0.0.1:9090)" },
+    job: { type: 'string', value: 'NAME', help: 'with --prometheus: the job label of the chat server (every instance is read)' },
+    instance: { type: 'string', value: 'REGEX', help: 'with --prometheus: only instances whose instance label matches REGEX' },
+    'rate-window': { type: 'string', value: '1m', help: 'with --prometheus: the range of rate() (at least four scrape intervals)' },
     log: { type: 'string', value: 'FILE', multiple: true, help: 'follow this log file or glob like tail -F (repeatable): error groups, frames, line rates' },
     'otlp-port': { type: 'string', value: 'N', help: 'receive OpenTelemetry spans and logs (OTLP/HTTP, protobuf or JSON) on 127.0.0.1:N during the watch (4318 is the SDKs\' default; 0 picks a free port)' },
     duration: { type: 'string', value: '60s', help: 'how long to watch (like 30s, 5m, 1h30m; default 60s)' },
@@ -103,8 +115,16 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
   }
   const pattern = str('pattern');
   const logs = Array.isArray(v.log) ? (v.log as readonly string[]) : [];
-  if (ints.port === undefined && ints.pid === undefined && !pattern && logs.length === 0 && ints['otlp-port'] === undefined) {
-    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE, its spans: --otlp-port N).' };
+  const promUrl = str('prometheus');
+  const job = str('job');
+  if (promUrl !== undefined && !job) {
+    return { ok: false, message: '--prometheus needs --job NAME: the job label of the chat server in that Prometheus (the job_name of its scrape config).' };
+  }
+  if (promUrl === undefined && (job !== undefined || str('instance') !== undefined || str('rate-window') !== undefined)) {
+    return { ok: false, message: '--job, --instance and --rate-window read from a Prometheus: add --prometheus URL.' };
+  }
+  if (ints.port === undefined && ints.pid === undefined && !pattern && logs.length === 0 && ints['otlp-port'] === undefined && promUrl === undefined) {
+    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE, its spans: --otlp-port N), or --prometheus URL --job NAME.' };
   }
   const durationMs = duration('--duration', str('duration') ?? '60s', 1000, MAX_DURATION_MS);
   if (typeof durationMs !== 'number') {
@@ -127,6 +147,9 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
       ...(metricsUrl !== undefined ? { metricsUrl } : {}),
       ...(out ? { out } : {}),
       ...(failOn ? { failOn } : {}),
+      ...(promUrl !== undefined && job
+        ? { prometheus: { url: promUrl, job, ...(str('instance') !== undefined ? { instance: str('instance')! } : {}), ...(str('rate-window') !== undefined ? { rateWindow: str('rate-window')! } : {}) } }
+        : {}),
       durationMs,
       intervalMs: ints.interval ?? SETTINGS.sampleIntervalMs.default,
       json: v.json === true,
@@ -148,6 +171,16 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   if (outProblem) {
     io.stderr(`${PROGRAM} report: ${outProblem}\n`);
     return 2;
+  }
+  if (a.prometheus) {
+    const r = await prometheusReport(a, a.prometheus, (key) => FLAG_OF[key] ?? settingId(key), (s) => !a.quiet && io.stderr(`${PROGRAM}: ${s}\n`));
+    if (!r.ok) {
+      for (const m of r.problems) {
+        io.stderr(`${PROGRAM} report: ${m}\n`);
+      }
+      return 2;
+    }
+    return finishReport(r.report, a, io);
   }
   const { config, problems } = parseConfig(
     {
@@ -213,6 +246,15 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   const watchesServer = a.port !== undefined || a.pid !== undefined || a.pattern !== undefined;
   const logsReport = a.logs.length > 0 || (logs && logs.pipeline.kept.size > 0) ? logs?.report(Date.now(), process.cwd(), watchesServer ? [oomSentence(readKernelOomKills(), pid)] : []) : undefined;
   const report = buildMonitorReport(monitor, Date.now() - startMs + a.intervalMs, Date.now(), undefined, logsReport, gitState(), traces ? (from, to) => traces.report(from, to) : undefined);
+  monitor.dispose();
+  logs?.dispose();
+  traces?.dispose();
+  return finishReport(report, a, io);
+}
+
+/** Prints or writes the report, says its status, and gives the exit code --fail-on asks for. */
+function finishReport(report: ReportData, a: ReportArgs, io: CliIo): number {
+  const say = (s: string) => !a.quiet && io.stderr(`${PROGRAM}: ${s}\n`);
   const text = a.json ? renderJson(report) : renderMarkdown(report);
   if (a.out) {
     fs.writeFileSync(a.out, text);
@@ -220,9 +262,6 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   } else {
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
-  monitor.dispose();
-  logs?.dispose();
-  traces?.dispose();
   const status = report.analysis.status;
   say(`status: ${status}${report.analysis.reasons.length ? ` — ${report.analysis.reasons.join('; ')}` : ''}`);
   if (a.failOn && (STATUS_RANK[status] ?? 0) >= STATUS_RANK[a.failOn]!) {

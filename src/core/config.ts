@@ -1,4 +1,5 @@
 import { TargetSpec } from './model';
+import { PromTargetConfig } from './prometheus/promQueries';
 import { validateMetricsUrl } from './scrape/metricsUrl';
 import { RawSettings, SETTINGS, SettingNamer, SettingProblem, settingId, Settings, validateSettings } from './settings/settings';
 
@@ -57,6 +58,8 @@ export interface MonitorConfig {
   readonly memoryLimitBytes: number | undefined;
   /** False in an untrusted workspace: the scraper may only reach this machine. */
   readonly allowRemoteMetrics: boolean;
+  /** Set when the service is read from a Prometheus instead of this machine's processes. */
+  readonly prometheus?: PromTargetConfig;
 }
 
 export type ConfigProblem = SettingProblem;
@@ -106,6 +109,8 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
     }
   }
 
+  const prometheus = prometheusConfig(s, problems, opts.allowRemoteMetrics, nameOf);
+
   const limit = s['analysis.memoryLimitMb'];
   const config: MonitorConfig = {
     target,
@@ -116,8 +121,55 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
     historyBudgetBytes: s['history.memoryBudgetMb'] * 1024 * 1024,
     memoryLimitBytes: limit === null ? undefined : Math.round(limit * 1024 * 1024),
     allowRemoteMetrics: opts.allowRemoteMetrics,
+    ...(prometheus ? { prometheus } : {}),
   };
   return { config, settings: s, problems };
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * The Prometheus source's settings, checked: a base URL (loopback only when remote is
+ * not allowed) and a job; without both there is no Prometheus source. Label matchers
+ * with a bad name or a value that is not text are left out with a sentence.
+ */
+function prometheusConfig(s: Settings, problems: SettingProblem[], allowRemote: boolean, nameOf: SettingNamer): PromTargetConfig | undefined {
+  const raw = s['prometheus.url'];
+  if (raw === null || raw === '') {
+    return undefined;
+  }
+  const checked = validateMetricsUrl(raw, { allowRemote, setting: nameOf('prometheus.url'), example: 'http://127.0.0.1:9090', what: "Prometheus' base address" });
+  if (!checked.ok) {
+    problems.push({ key: 'prometheus.url', setting: nameOf('prometheus.url'), message: checked.message });
+    return undefined;
+  }
+  const job = s['prometheus.job'].trim();
+  if (!job) {
+    problems.push({ key: 'prometheus.job', setting: nameOf('prometheus.job'), message: `${nameOf('prometheus.job')} is empty: say which job of the Prometheus at ${checked.url.origin} is the chat server (the job_name of its scrape config), like "chat".` });
+    return undefined;
+  }
+  const labels: Record<string, string> = {};
+  const rawLabels = s['prometheus.labels'];
+  if (rawLabels !== null && typeof rawLabels === 'object' && !Array.isArray(rawLabels)) {
+    for (const [k, v] of Object.entries(rawLabels as Record<string, unknown>)) {
+      if (!LABEL_NAME.test(k) || k === 'job' || typeof v !== 'string') {
+        problems.push({ key: 'prometheus.labels', setting: nameOf('prometheus.labels'), message: `${nameOf('prometheus.labels')}: ${JSON.stringify(k)} is left out: a label matcher needs a label name (letters, digits, _; not "job") and a text value, like { "env": "staging" }.` });
+        continue;
+      }
+      labels[k] = v;
+    }
+  } else {
+    problems.push({ key: 'prometheus.labels', setting: nameOf('prometheus.labels'), message: `${nameOf('prometheus.labels')} must be an object of label matchers, like { "env": "staging" }; no extra matcher is used.` });
+  }
+  return {
+    url: checked.url.href,
+    job,
+    instance: s['prometheus.instance'],
+    labels,
+    cpuQuery: s['prometheus.cpuQuery'].trim(),
+    memoryQuery: s['prometheus.memoryQuery'].trim(),
+    rateWindow: s['prometheus.rateWindow'].trim(),
+  };
 }
 
 /** The metrics URL to scrape for a target: the setting, or derived from the listening port. */

@@ -150,10 +150,34 @@ export interface TargetProcess {
   readonly reason: string;
 }
 
+/** One instance of a service watched as a whole (a Prometheus target, a worker process). */
+export interface InstanceState {
+  /** Prometheus' `instance` label (`host:port`), or `pid 1234` for a local process. */
+  readonly instance: string;
+  readonly up: boolean;
+  /** Why it is down, in a sentence (Prometheus' last scrape error), when known. */
+  readonly detail?: string;
+}
+
+/** Many instances watched as one service: where they were read from and how each one is. */
+export interface ServiceState {
+  readonly source: 'prometheus' | 'local';
+  /** For people: "job "chat" in Prometheus at http://127.0.0.1:9090". */
+  readonly where: string;
+  readonly instances: readonly InstanceState[];
+  /** False when the source could not be read this tick (the figures are then the last known, stale). */
+  readonly reachable: boolean;
+}
+
 export type TargetState =
   | { readonly kind: 'unconfigured'; readonly message: string }
-  | { readonly kind: 'running'; readonly process: TargetProcess }
-  | { readonly kind: 'notRunning'; readonly message: string; readonly lastPid?: number };
+  | { readonly kind: 'running'; readonly process: TargetProcess; readonly service?: ServiceState }
+  | { readonly kind: 'notRunning'; readonly message: string; readonly lastPid?: number; readonly service?: ServiceState };
+
+/** "2/3 up" for a service. */
+export function upCount(service: ServiceState): string {
+  return `${service.instances.filter((i) => i.up).length}/${service.instances.length} up`;
+}
 
 /** A source that failed this tick, in a sentence that says what is wrong and how to fix it. */
 export interface SourceProblem {

@@ -9,7 +9,7 @@ import { LiveAnalysis } from './analyze/liveAnalysis';
 import { Clock } from './clock';
 import { ForecastSource } from './collect/forecastSource';
 import { Collector, CollectorLogEvent } from './collect/collector';
-import { Locator, TargetTracker } from './collect/targetTracker';
+import { Locator, TargetTracker, TargetWatch } from './collect/targetTracker';
 import { TickSource } from './collect/tickSource';
 import { Defaults, MonitorConfig, ParsedConfig, sameMonitorConfig } from './config';
 import { SettingsChange, settingId, touches } from './settings/settings';
@@ -25,6 +25,12 @@ export interface MonitorDeps {
   readonly locator: Locator;
   /** The sources for a config: process, system, scrape (each fails alone). */
   createSources(config: MonitorConfig): TickSource[];
+  /**
+   * For a config whose service is read from elsewhere (`config.prometheus`): the watch
+   * that replaces the process tracker and the sources that replace createSources'.
+   * Undefined: the local process is watched.
+   */
+  createRemoteWatch?(config: MonitorConfig): { readonly watch: TargetWatch; readonly sources: readonly TickSource[] } | undefined;
 }
 
 /**
@@ -174,7 +180,7 @@ export class Monitor implements Disposable {
     return this.tracker?.restartCount ?? 0;
   }
 
-  private tracker: TargetTracker | undefined;
+  private tracker: TargetWatch | undefined;
 
   /** Collectors built so far (a test checks that settings of other parts do not restart collection). */
   get collectorGeneration(): number {
@@ -210,7 +216,8 @@ export class Monitor implements Disposable {
     this.currentConfig = config;
     const wasStarted = this.started;
     this.teardownCollector();
-    this.tracker = new TargetTracker(this.deps.locator, config.target);
+    const remote = config.prometheus ? this.deps.createRemoteWatch?.(config) : undefined;
+    this.tracker = remote?.watch ?? new TargetTracker(this.deps.locator, config.target);
     this.generation++;
     this.collector = new Collector({
       clock: this.deps.clock,
@@ -218,7 +225,7 @@ export class Monitor implements Disposable {
       store: this.storeInstance,
       tracker: this.tracker,
       sources: [
-        ...this.deps.createSources(config),
+        ...(remote ? remote.sources : this.deps.createSources(config)),
         new ForecastSource(
           () => this.store,
           () => this.forecastTargetList,
@@ -288,5 +295,10 @@ export class Monitor implements Disposable {
 }
 
 function sameTargetSpec(a: MonitorConfig, b: MonitorConfig): boolean {
-  return a.target.pid === b.target.pid && a.target.port === b.target.port && a.target.commandPattern === b.target.commandPattern;
+  return (
+    a.target.pid === b.target.pid &&
+    a.target.port === b.target.port &&
+    a.target.commandPattern === b.target.commandPattern &&
+    JSON.stringify(a.prometheus) === JSON.stringify(b.prometheus)
+  );
 }

@@ -13,6 +13,11 @@ export interface RealDepsOptions {
   /** Whose file system the disk figures describe (the workspace folder). */
   readonly diskPath: string;
   readonly clock?: Clock;
+  /**
+   * Builds the watch of a service read from a Prometheus (config.prometheus). Injected
+   * so the extension can load it lazily from its own bundle; the CLI imports it.
+   */
+  readonly createRemoteWatch?: MonitorDeps['createRemoteWatch'];
 }
 
 export interface RealMonitorDeps extends MonitorDeps {
@@ -26,6 +31,7 @@ export function createMonitorDeps(opts: RealDepsOptions): RealMonitorDeps {
   return {
     clock,
     locator,
+    ...(opts.createRemoteWatch ? { createRemoteWatch: opts.createRemoteWatch } : {}),
     createSources(config: MonitorConfig): TickSource[] {
       return [
         new ProcessSource(createProcessSampler()),

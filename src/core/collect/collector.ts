@@ -4,14 +4,14 @@ import { Disposable, Emitter, Event } from '../events';
 import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
 import { SeriesStore } from '../store/seriesStore';
 import { settingId } from '../settings/settings';
-import { TargetTracker } from './targetTracker';
+import { TargetWatch } from './targetTracker';
 import { TickSource } from './tickSource';
 
 export interface CollectorOptions {
   readonly clock: Clock;
   readonly intervalMs: number;
   readonly store: SeriesStore;
-  readonly tracker: TargetTracker;
+  readonly tracker: TargetWatch;
   readonly sources: readonly TickSource[];
   /** A monotonic clock in ms for measuring how long a tick took (performance.now by default). */
   readonly monotonicMs?: () => number;
@@ -120,6 +120,13 @@ export class Collector implements Disposable {
     const samples: Sample[] = [];
     const problems: SourceProblem[] = [];
 
+    if (tick === 1 && this.opts.tracker.prepare) {
+      try {
+        problems.push(...(await this.opts.tracker.prepare(this.opts.store, nowMs)));
+      } catch (err) {
+        problems.push({ source: 'target', message: `Could not read the recent history: ${errorText(err)}` });
+      }
+    }
     try {
       const update = await this.opts.tracker.update();
       this.target = update.state;

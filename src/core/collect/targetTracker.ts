@@ -1,5 +1,6 @@
 import { Metric, Sample, SourceProblem, TargetProcess, TargetSpec, TargetState } from '../model';
 import { LocateResult, ProcessLocator } from '../process/locator';
+import type { SeriesStore } from '../store/seriesStore';
 
 export type { LocateResult };
 
@@ -15,13 +16,29 @@ export interface TrackerUpdate {
 }
 
 /**
+ * What the collector asks each tick, before the sources: is the target there, and the
+ * samples that say so. A local process ({@link TargetTracker}) or a service read from
+ * elsewhere (a Prometheus' `up`).
+ */
+export interface TargetWatch {
+  update(): Promise<TrackerUpdate>;
+  /** Restarts seen since watching began. */
+  readonly restartCount: number;
+  /**
+   * Runs once before the first tick: a watch that can read the past (Prometheus'
+   * query_range) fills the store with the recent window. Returns problem sentences.
+   */
+  prepare?(store: SeriesStore, nowMs: number): Promise<readonly SourceProblem[]>;
+}
+
+/**
  * Keeps track of the process to watch across ticks. Checking that the known
  * process is still the same one is cheap (one stat read), so it runs every tick;
  * the full search (a scan of /proc) runs only while the target is not found.
  * When the process exits we search again in the same tick, so a server restarted
  * with a new PID is live again on the first tick after its port listens.
  */
-export class TargetTracker {
+export class TargetTracker implements TargetWatch {
   private current: TargetProcess | undefined;
   private lastPid: number | undefined;
   private restarts = 0;

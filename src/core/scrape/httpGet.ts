@@ -224,3 +224,19 @@ class FetchAnswer implements HttpAnswer {
     void this.res.body?.cancel().catch(() => undefined);
   }
 }
+
+/** The system error code, also where undici wraps it in `cause` and dual-stack connects in `errors`. */
+export function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; depth++) {
+    const rec = cur as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof rec.code === 'string') {
+      return rec.code;
+    }
+    if (Array.isArray(rec.errors) && rec.errors.length > 0) {
+      cur = rec.errors[0];
+      continue;
+    }
+    cur = rec.cause;
+  }
+  return undefined;
+}

@@ -9,7 +9,7 @@ export const METRICS_URL_SETTING = settingId('metrics.url');
 
 export type MetricsUrlCheck = { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly message: string };
 
-const EXAMPLE = 'http://127.0.0.1:8080/metrics';
+const METRICS_EXAMPLE = 'http://127.0.0.1:8080/metrics';
 
 /** True for 127.0.0.0/8, ::1 (and IPv4-mapped 127.x), `localhost` — as the WHATWG URL parser normalises them. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -32,10 +32,15 @@ export function isLoopbackHost(hostname: string): boolean {
  * Parses and checks a metrics URL. Never throws: a bad value gives one sentence naming
  * the setting and what to write instead.
  */
-export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean; setting?: string }): MetricsUrlCheck {
+export function validateMetricsUrl(
+  url: unknown,
+  opts: { allowRemote: boolean; setting?: string; /** The address's example and its name in sentences (a Prometheus base URL, not /metrics). */ example?: string; what?: string },
+): MetricsUrlCheck {
   const name = opts.setting ?? METRICS_URL_SETTING;
+  const EXAMPLE = opts.example ?? METRICS_EXAMPLE;
+  const what = opts.what ?? "the chat server's metrics address";
   if (typeof url !== 'string' || url.trim() === '') {
-    return { ok: false, message: `${name} is empty: set it to the chat server's metrics address, like ${EXAMPLE}.` };
+    return { ok: false, message: `${name} is empty: set it to ${what}, like ${EXAMPLE}.` };
   }
   const trimmed = url.trim();
   if (/^(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d+)?(?:\/\S*)?$/i.test(trimmed)) {
@@ -63,7 +68,7 @@ export function validateMetricsUrl(url: unknown, opts: { allowRemote: boolean; s
   if (!opts.allowRemote && !isLoopbackHost(parsed.hostname)) {
     return {
       ok: false,
-      message: `${name} points to ${parsed.host}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are scraped — trust the workspace or use a loopback address.`,
+      message: `${name} points to ${parsed.host}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are reached — trust the workspace or use a loopback address.`,
     };
   }
   return { ok: true, url: parsed };

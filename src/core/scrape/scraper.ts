@@ -8,7 +8,7 @@
 import { Clock } from '../clock';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
-import { Cancellation, fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
+import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
 import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExposition } from './parser';
 import { decodeUtf8 } from './promVerdict';
@@ -58,22 +58,6 @@ class ScrapeFailure extends Error {}
 function mb(bytes: number): string {
   const v = bytes / (1024 * 1024);
   return `${Number.isInteger(v) ? v : v.toFixed(1)} MB`;
-}
-
-/** The system error code, also where undici wraps it in `cause` and dual-stack connects in `errors`. */
-function errorCode(e: unknown): string | undefined {
-  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; depth++) {
-    const rec = cur as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof rec.code === 'string') {
-      return rec.code;
-    }
-    if (Array.isArray(rec.errors) && rec.errors.length > 0) {
-      cur = rec.errors[0];
-      continue;
-    }
-    cur = rec.cause;
-  }
-  return undefined;
 }
 
 /**

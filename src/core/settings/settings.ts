@@ -323,6 +323,74 @@ export const SETTINGS = {
     markdownDescription:
       'The server\'s **log files**, followed like `tail -F` (rotation, truncation and files that appear later are handled; reading starts at the end with a 64 KiB look-back). Paths or globs in the file name (`logs/*.log`), relative to the workspace folder. JSON lines (pino, winston, bunyan, Python), logfmt, access logs and plain text are read; errors are grouped and shown in **Problems** at the line of your code that threw.',
   },
+  'prometheus.url': {
+    type: 'string',
+    nullable: true,
+    default: null,
+    format: 'uri',
+    restricted: true,
+    order: 60,
+    part: 'collection',
+    markdownDescription:
+      "Read the server from a **Prometheus** (or Thanos, Mimir, VictoriaMetrics) instead of this machine's processes: its base address, e.g. `http://127.0.0.1:9090`. With `#chatroomMonitor.prometheus.job#` set, every instance of that job is watched as one service. Credentials: **Chat-Room Monitor: Set Prometheus Credentials** (kept in VS Code's secret storage, never in settings). In an untrusted workspace only a Prometheus on this machine is read.",
+  },
+  'prometheus.job': {
+    type: 'string',
+    default: '',
+    order: 61,
+    part: 'collection',
+    markdownDescription: 'The **`job` label** of the chat server in Prometheus (the `job_name` of its scrape config), e.g. `chat`.',
+  },
+  'prometheus.instance': {
+    type: 'string',
+    default: '',
+    check: (v: string) => {
+      try {
+        new RegExp(v);
+        return undefined;
+      } catch {
+        return 'is not a valid regular expression; use one such as "127\\.0\\.0\\.1:80.*", or clear it for every instance';
+      }
+    },
+    order: 62,
+    part: 'collection',
+    markdownDescription: 'Only the instances whose **`instance` label matches this regular expression** (PromQL `=~`), e.g. `staging-.*`. Empty: every instance of the job.',
+  },
+  'prometheus.labels': {
+    type: 'object',
+    default: {},
+    order: 63,
+    part: 'collection',
+    markdownDescription:
+      'More **label matchers** for the service, e.g. `{ "env": "staging" }`; a value starting with `=~`, `!=` or `!~` uses that PromQL matcher (`{ "pod": "=~chat-.*" }`).',
+  },
+  'prometheus.cpuQuery': {
+    type: 'string',
+    default: '',
+    order: 64,
+    part: 'collection',
+    markdownDescription:
+      'PromQL for **CPU in % of one core, per instance**, instead of `sum by (instance) (rate(process_cpu_seconds_total{$selector}[$window])) * 100`. `$selector` is replaced by the service\'s matchers, `$window` by `#chatroomMonitor.prometheus.rateWindow#`.',
+  },
+  'prometheus.memoryQuery': {
+    type: 'string',
+    default: '',
+    order: 65,
+    part: 'collection',
+    markdownDescription:
+      'PromQL for **resident memory in bytes, per instance**, instead of `sum by (instance) (process_resident_memory_bytes{$selector})` (e.g. `container_memory_working_set_bytes{$selector}` in Kubernetes).',
+  },
+  'prometheus.rateWindow': {
+    type: 'string',
+    default: '1m',
+    check: (v: string) => {
+      const r = parseDuration(v);
+      return 'error' in r ? r.error : r.ms < 1000 ? 'is shorter than 1s; use at least four scrape intervals, such as "1m"' : undefined;
+    },
+    order: 66,
+    part: 'collection',
+    markdownDescription: 'The range of `rate()` for CPU and the chat counters: at least four of that Prometheus\' **scrape intervals** (`1m` for the usual 15 s).',
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingKey = keyof typeof SETTINGS;

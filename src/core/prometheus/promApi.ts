@@ -1,0 +1,234 @@
+/**
+ * A small client for Prometheus' HTTP query API (`/api/v1/query`, `/api/v1/query_range`),
+ * which Thanos, Mimir and VictoriaMetrics speak too. Every failure — nothing listening,
+ * a wrong base URL, missing credentials, a PromQL error — comes back as one sentence
+ * naming the setting to change; Prometheus' own warnings come back as sentences too.
+ * Never throws.
+ */
+import { Clock } from '../clock';
+import { Labels } from '../model';
+import { Cancellation, errorCode, HttpGetter, NodeHttpGetter } from '../scrape/httpGet';
+
+/** One element of an instant vector. */
+export interface PromSample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+/** One series of a range matrix: times in ms since the epoch. */
+export interface PromSeries {
+  readonly labels: Labels;
+  readonly timesMs: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** Why a request failed: the status bar and the tracker treat "cannot reach" apart from "bad query". */
+export type PromFailureKind = 'unreachable' | 'auth' | 'notPrometheus' | 'query' | 'timeout';
+
+export type PromResult<T> =
+  | { readonly ok: true; readonly value: T; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly kind: PromFailureKind; readonly message: string };
+
+export interface PromApiOptions {
+  /** The base URL, like `http://127.0.0.1:9090` (a path prefix such as `/prometheus` is kept). */
+  readonly baseUrl: URL;
+  /** How the user names the base URL in sentences: the setting or the CLI flag. */
+  readonly setting: string;
+  /** A ready `Authorization` header value (`Bearer …`, `Basic …`), from secret storage or the environment. */
+  readonly authorization?: string;
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+  readonly http?: HttpGetter;
+  /** Bodies above this are cut and the query reported (a query_range over many series). */
+  readonly maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+
+interface ApiEnvelope {
+  status?: unknown;
+  data?: { resultType?: unknown; result?: unknown };
+  errorType?: unknown;
+  error?: unknown;
+  warnings?: unknown;
+}
+
+export class PromApi {
+  private readonly http: HttpGetter;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly opts: PromApiOptions) {
+    this.http = opts.http ?? new NodeHttpGetter();
+    this.headers = { accept: 'application/json', ...(opts.authorization ? { authorization: opts.authorization } : {}) };
+  }
+
+  /** The base URL as the user wrote it, for sentences. */
+  get where(): string {
+    return `${this.opts.baseUrl.href.replace(/\/$/, '')} (${this.opts.setting})`;
+  }
+
+  /** An instant query at `timeMs` (Prometheus' own "now" when absent). */
+  async query(expr: string, timeMs?: number): Promise<PromResult<PromSample[]>> {
+    const params: Record<string, string> = { query: expr };
+    if (timeMs !== undefined) {
+      params.time = (timeMs / 1000).toFixed(3);
+    }
+    const r = await this.request('query', params, expr);
+    if (!r.ok) {
+      return r;
+    }
+    const { resultType, result } = r.value;
+    if (resultType === 'scalar' && Array.isArray(result)) {
+      return { ok: true, value: [{ labels: {}, value: Number(result[1]) }], warnings: r.warnings };
+    }
+    if (resultType !== 'vector' || !Array.isArray(result)) {
+      return { ok: false, kind: 'query', message: `Prometheus answered the query ${quote(expr)} with a ${String(resultType)}, not an instant vector; write a query that returns one value per instance.` };
+    }
+    const out: PromSample[] = [];
+    for (const e of result as { metric?: Record<string, string>; value?: [number, string] }[]) {
+      const v = Number(e.value?.[1]);
+      if (e.metric && Number.isFinite(v)) {
+        out.push({ labels: e.metric, value: v });
+      }
+    }
+    return { ok: true, value: out, warnings: r.warnings };
+  }
+
+  /** A range query: one point per `stepMs` from `startMs` to `endMs`. */
+  async queryRange(expr: string, startMs: number, endMs: number, stepMs: number): Promise<PromResult<PromSeries[]>> {
+    const params = { query: expr, start: (startMs / 1000).toFixed(3), end: (endMs / 1000).toFixed(3), step: `${Math.max(1, Math.round(stepMs)) / 1000}` };
+    // A range reads many points: it may take longer than one tick's query.
+    const r = await this.request('query_range', params, expr, this.opts.timeoutMs * 5);
+    if (!r.ok) {
+      return r;
+    }
+    const { resultType, result } = r.value;
+    if (resultType !== 'matrix' || !Array.isArray(result)) {
+      return { ok: false, kind: 'query', message: `Prometheus answered the range query ${quote(expr)} with a ${String(resultType)}, not a matrix.` };
+    }
+    const out: PromSeries[] = [];
+    for (const e of result as { metric?: Record<string, string>; values?: [number, string][] }[]) {
+      const timesMs: number[] = [];
+      const values: number[] = [];
+      for (const [t, v] of e.values ?? []) {
+        const n = Number(v);
+        if (Number.isFinite(n)) {
+          timesMs.push(Math.round(t * 1000));
+          values.push(n);
+        }
+      }
+      out.push({ labels: e.metric ?? {}, timesMs, values });
+    }
+    return { ok: true, value: out, warnings: r.warnings };
+  }
+
+  /** Label values Prometheus knows (for "wrong job": which jobs there are). */
+  async labelValues(label: string): Promise<PromResult<string[]>> {
+    const r = await this.request(`label/${encodeURIComponent(label)}/values`, {}, undefined);
+    if (!r.ok) {
+      return r;
+    }
+    const list = (r.value as unknown as unknown[]) ?? [];
+    return { ok: true, value: Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [], warnings: r.warnings };
+  }
+
+  private async request(
+    endpoint: string,
+    params: Record<string, string>,
+    expr: string | undefined,
+    timeoutMs = this.opts.timeoutMs,
+  ): Promise<PromResult<{ resultType?: unknown; result?: unknown }>> {
+    const base = this.opts.baseUrl.href.endsWith('/') ? this.opts.baseUrl.href : this.opts.baseUrl.href + '/';
+    const url = new URL(`api/v1/${endpoint}`, base);
+    for (const [k, v] of Object.entries(params)) {
+      url.searchParams.set(k, v);
+    }
+    const cancellation = new Cancellation();
+    let timedOut = false;
+    const timer = this.opts.clock.setTimeout(() => {
+      timedOut = true;
+      cancellation.cancel();
+    }, timeoutMs);
+    let status: number;
+    let statusText: string;
+    let text: string;
+    try {
+      const res = await this.http.get(url, this.headers, cancellation);
+      status = res.status;
+      statusText = res.statusText;
+      if (status >= 300 && status < 400) {
+        res.discard();
+        return { ok: false, kind: 'notPrometheus', message: `${this.where} answered ${status}, a redirect${res.header('location') ? ' to ' + res.header('location') : ''}, which the monitor does not follow — put the final address in the setting.` };
+      }
+      const { bytes, cut } = await res.readBody(this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      if (cut) {
+        return { ok: false, kind: 'query', message: `Prometheus' answer to ${quote(expr ?? endpoint)} is larger than ${Math.round((this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY) / 1048576)} MB; narrow the selector (job, instance) so fewer series match.` };
+      }
+      text = bytes.toString('utf8');
+    } catch (e) {
+      if (timedOut) {
+        return { ok: false, kind: 'timeout', message: `Prometheus at ${this.where} did not answer within ${timeoutMs} ms; it may be overloaded, or the query too heavy. The next tick tries again.` };
+      }
+      return { ok: false, kind: 'unreachable', message: this.networkMessage(e) };
+    } finally {
+      this.opts.clock.clearTimeout(timer);
+    }
+
+    let body: ApiEnvelope | undefined;
+    try {
+      body = JSON.parse(text) as ApiEnvelope;
+    } catch {
+      body = undefined;
+    }
+    if (status === 401 || status === 403) {
+      return {
+        ok: false,
+        kind: 'auth',
+        message: `Prometheus at ${this.where} refused the request (HTTP ${status}${statusText ? ' ' + statusText : ''}): it needs credentials — run "Chat-Room Monitor: Set Prometheus Credentials" (they are kept in VS Code's secret storage), or set CHATROOM_MONITOR_PROMETHEUS_TOKEN for the command line.`,
+      };
+    }
+    if (!body || typeof body !== 'object' || (body.status !== 'success' && body.status !== 'error')) {
+      return {
+        ok: false,
+        kind: 'notPrometheus',
+        message: `${this.where} answered HTTP ${status} without the query API's JSON at /api/v1/${endpoint.split('/')[0]}: set the setting to Prometheus' base address, like http://127.0.0.1:9090 (without /graph or /api).`,
+      };
+    }
+    const warnings = Array.isArray(body.warnings) ? body.warnings.map((w) => `Prometheus warns about ${quote(expr ?? endpoint)}: ${String(w)}`) : [];
+    if (body.status === 'error') {
+      const kind = String(body.errorType ?? 'error');
+      const what = expr !== undefined ? `the query ${quote(expr)}` : `/api/v1/${endpoint}`;
+      if (kind === 'timeout' || status === 503) {
+        return { ok: false, kind: 'timeout', message: `Prometheus could not answer ${what} in time (${kind}): ${String(body.error ?? '')}. The next tick tries again.` };
+      }
+      return { ok: false, kind: 'query', message: `Prometheus refused ${what} (${kind}): ${String(body.error ?? `HTTP ${status}`)}.` };
+    }
+    return { ok: true, value: body.data ?? {}, warnings };
+  }
+
+  private networkMessage(e: unknown): string {
+    const code = errorCode(e);
+    switch (code) {
+      case 'ECONNREFUSED':
+        return `Nothing answers at ${this.where}: is Prometheus running, and is that its address (usually port 9090)?`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `The host in ${this.where} was not found — check its spelling.`;
+      case 'ECONNRESET':
+      case 'EPIPE':
+        return `${this.where} closed the connection before answering — is that Prometheus' HTTP port?`;
+      default:
+        return `Could not reach Prometheus at ${this.where}: ${code ?? (e instanceof Error ? e.message : String(e))}.`;
+    }
+  }
+
+  dispose(): void {
+    this.http.dispose();
+  }
+}
+
+/** A query quoted for a sentence, cut so a long override does not fill the tooltip. */
+function quote(expr: string): string {
+  const one = expr.replace(/\s+/g, ' ').trim();
+  return '`' + (one.length > 120 ? one.slice(0, 119) + '…' : one) + '`';
+}

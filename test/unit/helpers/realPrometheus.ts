@@ -1,0 +1,154 @@
+/**
+ * Real parts for the Prometheus source's tests: Debian's `prometheus` binary on a free
+ * loopback port with a generated config scraping example chat servers started here.
+ * Every process started is stopped by its own pid (never by name: other agents' tests
+ * share the machine).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const PROMETHEUS_BIN = process.env.CRM_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+
+/** The repository root (tests run from out/test/…; the examples are not compiled). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'examples', 'chat-server', 'server.js'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`examples/chat-server/server.js not found above ${__dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ChatServer {
+  readonly port: number;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** `node examples/chat-server/server.js --port 0` (extra args and env), once it listens. */
+export function startChatServer(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ChatServer> {
+  const script = path.join(repoRoot(), 'examples', 'chat-server', 'server.js');
+  const child = spawn(process.execPath, [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the example chat server did not start: ${out}`)), 15_000);
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)\)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ port: Number(m[1]), pid: Number(m[2]), child, stop: () => stopChild(child) });
+      }
+    });
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the example chat server exited (${code}): ${out}`));
+    });
+  });
+}
+
+export interface RealPrometheus {
+  readonly url: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Prometheus scraping `targets` (host:port) as job `job` every `scrapeIntervalS`
+ * seconds, and resolves when it is ready and has scraped every target once.
+ */
+export async function startPrometheus(jobs: Readonly<Record<string, readonly string[]>>, scrapeIntervalS = 1): Promise<RealPrometheus> {
+  if (!fs.existsSync(PROMETHEUS_BIN)) {
+    throw new Error(`${PROMETHEUS_BIN} is missing: install Debian's prometheus package (.ci/run does).`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-prom-'));
+  const scrapeConfigs = Object.entries(jobs)
+    .map(([job, targets]) => `  - job_name: ${JSON.stringify(job)}\n    static_configs:\n      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`)
+    .join('\n');
+  fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${scrapeIntervalS}s\n  scrape_timeout: ${scrapeIntervalS}s\nscrape_configs:\n${scrapeConfigs}\n`);
+  const port = await freePort();
+  const child = spawn(
+    PROMETHEUS_BIN,
+    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-2000)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  const want = Object.values(jobs).reduce((n, t) => n + t.length, 0);
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus exited: ${err}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count(up)')}`);
+      const j = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
+      if (Number(j.data?.result?.[0]?.value[1] ?? 0) >= want) {
+        return { url, port, child, stop };
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus at ${url} did not scrape its ${want} targets within 30 s: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Waits until `check` holds (polling), or fails with `what`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Resident memory of a pid from /proc (bytes). */
+export function procRssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}

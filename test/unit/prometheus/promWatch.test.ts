@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { systemClock } from '../../../src/core/clock';
+import { parseConfig } from '../../../src/core/config';
+import { Metric } from '../../../src/core/model';
+import { Monitor } from '../../../src/core/monitor';
+import { createPrometheusWatch } from '../../../src/core/prometheus/promDeps';
+import { InstanceMetric, ServiceMetric } from '../../../src/core/prometheus/promQueries';
+import { PrometheusWatch } from '../../../src/core/prometheus/promWatch';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { ChatServer, freePort, procRssBytes, RealPrometheus, startChatServer, startPrometheus, until } from '../helpers/realPrometheus';
+
+const CLI = path.join(__dirname, '../../../src/cli/main.js');
+
+function watchFor(url: string, extra: Record<string, unknown> = {}, backfillMs = 0): PrometheusWatch {
+  const { config, problems } = parseConfig({ 'prometheus.url': url, 'prometheus.job': 'chat', 'prometheus.rateWindow': '5s', ...extra });
+  assert.deepEqual(problems, []);
+  return createPrometheusWatch(config, { clock: systemClock, backfillMs })!.watch;
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('Prometheus source against a real Prometheus scraping two example servers', function () {
+  this.timeout(90_000);
+  let servers: ChatServer[] = [];
+  let prom: RealPrometheus | undefined;
+
+  before(async () => {
+    servers = [await startChatServer(), await startChatServer()];
+    prom = await startPrometheus({ chat: servers.map((s) => `127.0.0.1:${s.port}`), other: [`127.0.0.1:${await freePort()}`] });
+    // rate() over 5 s needs two scrapes of every target.
+    await new Promise((r) => setTimeout(r, 3000));
+  });
+
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await prom?.stop();
+  });
+
+  it('watches every instance of the job as one service: 2/2 up, totals are the sums of the instances', async () => {
+    const w = watchFor(prom!.url);
+    try {
+      const u = await w.update();
+      assert.equal(u.state.kind, 'running');
+      assert.equal(u.state.kind === 'running' && u.state.service?.instances.length, 2);
+      assert.match(u.change ?? '', /Watching job "chat" in Prometheus at .*: 2\/2 up/);
+      assert.equal(u.samples.find((s) => s.name === ServiceMetric.instancesUp)?.value, 2);
+      const out = await w.collect({ nowMs: Date.now(), target: u.state });
+      assert.deepEqual(out.problems, []);
+      const per = (name: string) => out.samples.filter((s) => s.name === name);
+      const total = (name: string) => out.samples.find((s) => s.name === name && Object.keys(s.labels).length === 0)?.value;
+      const rss = per(InstanceMetric.rssBytes);
+      assert.equal(rss.length, 2);
+      assert.equal(total(Metric.processRssBytes), rss[0]!.value + rss[1]!.value);
+      const cpu = per(InstanceMetric.cpuPercent);
+      assert.equal(cpu.length, 2);
+      assert.ok(Math.abs(total(Metric.processCpuPercent)! - (cpu[0]!.value + cpu[1]!.value)) < 1e-9);
+      // Each instance's RSS is that process' own (Prometheus' last scrape vs /proc now: within 10%).
+      const byPort = new Map(rss.map((s) => [Number(s.labels['instance']!.split(':')[1]), s.value]));
+      for (const s of servers) {
+        const proc = procRssBytes(s.pid);
+        const seen = byPort.get(s.port)!;
+        assert.ok(Math.abs(seen - proc) / proc < 0.1, `instance :${s.port} RSS ${seen} vs /proc ${proc}`);
+      }
+      assert.ok(total('chat_active_users') !== undefined, 'the chat metrics are read too');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('back-fills the store with query_range before the first tick', async () => {
+    const w = watchFor(prom!.url, {}, 60_000);
+    const store = new SeriesStore(600);
+    try {
+      const r = await w.backfill(store, Date.now());
+      assert.deepEqual(r.problems, []);
+      assert.ok(r.ticks >= 3, `ticks back-filled: ${r.ticks}`);
+      assert.ok(store.has(Metric.processRssBytes) && store.has(Metric.targetUp));
+      assert.equal(store.select(InstanceMetric.up).length, 2);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('says in one sentence: a wrong job (naming the jobs there are), nothing listening, not a Prometheus, a PromQL error', async () => {
+    const wrongJob = watchFor(prom!.url, { 'prometheus.job': 'chatt' });
+    const nobody = watchFor(`http://127.0.0.1:${await freePort()}`);
+    const notProm = watchFor(`http://127.0.0.1:${servers[0]!.port}`);
+    const badQuery = watchFor(prom!.url, { 'prometheus.cpuQuery': 'rate(process_cpu_seconds_total{$selector}[$window]' });
+    try {
+      const a = await wrongJob.update();
+      assert.equal(a.state.kind, 'notRunning');
+      assert.match(a.problem!.message, /scrapes no target of job "chatt": check chatroomMonitor\.prometheus\.job\. The jobs it scrapes: chat, other\./);
+      const b = await nobody.update();
+      assert.equal(b.state.kind, 'notRunning');
+      assert.match(b.problem!.message, /^Nothing answers at http:\/\/127\.0\.0\.1:\d+ \(chatroomMonitor\.prometheus\.url\): is Prometheus running/);
+      assert.equal(b.samples.length, 0, 'no evidence, no up = 0');
+      const c = await notProm.update();
+      assert.match(c.problem!.message, /without the query API's JSON .*set the setting to Prometheus' base address/);
+      const d = await badQuery.update();
+      assert.equal(d.state.kind, 'running');
+      const out = await badQuery.collect({ nowMs: Date.now(), target: d.state });
+      assert.equal(out.problems.length, 1);
+      assert.match(out.problems[0]!.message, /^Prometheus refused the query `.*` \(bad_data\): .*parse error.* Fix chatroomMonitor\.prometheus\.cpuQuery\.$/);
+      assert.ok(out.samples.some((s) => s.name === Metric.processRssBytes), 'memory is still read');
+      for (const m of [a.problem!.message, b.problem!.message, c.problem!.message, out.problems[0]!.message]) {
+        assert.doesNotMatch(m, /\n|at .*\.js:\d+/, 'a sentence, not a trace');
+      }
+    } finally {
+      for (const w of [wrongJob, nobody, notProm, badQuery]) w.dispose();
+    }
+  });
+
+  it('runs the monitor on it: the same series the status bar and alerts read, and the CLI report --prometheus', async () => {
+    const { config } = parseConfig({ 'prometheus.url': prom!.url, 'prometheus.job': 'chat', 'prometheus.rateWindow': '5s' });
+    const m = new Monitor({
+      clock: systemClock,
+      locator: { locate: () => Promise.reject(new Error('no local search')), isSameProcess: () => Promise.resolve(false) },
+      createSources: () => [],
+      createRemoteWatch: (c) => createPrometheusWatch(c, { clock: systemClock, backfillMs: 30_000 }),
+    });
+    try {
+      m.configure(config);
+      await m.tickNow();
+      assert.equal(m.targetState.kind, 'running');
+      assert.ok(m.store.latest(Metric.processCpuPercent) && !m.store.latest(Metric.processRssBytes)!.stale);
+      assert.ok(m.store.length(Metric.processRssBytes) >= 3, `back-filled before the first tick: ${m.store.length(Metric.processRssBytes)} ${JSON.stringify(m.latestSnapshot?.problems)}`);
+    } finally {
+      m.dispose();
+    }
+    const r = await runCli(['report', '--prometheus', prom!.url, '--job', 'chat', '--rate-window', '5s', '--duration', '20s', '--json', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { target: { state: string; detail: string }; analysis: { stats: { name: string }[] } };
+    assert.equal(report.target.state, 'running');
+    assert.match(report.target.detail, /2\/2 up/);
+    assert.ok(report.analysis.stats.some((s) => s.name === Metric.processCpuPercent));
+  });
+
+  it('an instance that stops is down within the scrape interval and a tick: 1/2 up, said once', async () => {
+    const w = watchFor(prom!.url);
+    try {
+      await w.update();
+      await servers[1]!.stop();
+      let last = await w.update();
+      await until('1/2 up', async () => {
+        last = await w.update();
+        return last.state.kind === 'running' && last.state.service!.instances.filter((i) => i.up).length === 1;
+      });
+      assert.match(last.change ?? '', new RegExp(`Instance 127\\.0\\.0\\.1:${servers[1]!.port} of job "chat" .* is down`));
+      assert.equal(last.samples.find((s) => s.name === InstanceMetric.up && s.labels['instance'] === `127.0.0.1:${servers[1]!.port}`)?.value, 0);
+      const again = await w.update();
+      assert.equal(again.change, undefined, 'said once');
+    } finally {
+      w.dispose();
+    }
+  });
+});
