@@ -19,6 +19,8 @@ export const logsBuild = { ...common, entryPoints: ['src/core/logs/logWatcher.ts
 // The Logs view: its host side (vscode external) and its page, both loaded only when the view is opened.
 export const logsViewBuild = { ...common, entryPoints: ['src/vscode/logs/logsViewPanel.ts'], outfile: 'dist/logsView.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 export const logsPageBuild = { ...common, entryPoints: ['src/webview/logs/main.ts'], outfile: 'dist/logsPage.js', platform: 'browser', format: 'iife', target: 'es2022' };
+// The Prometheus source (query API client, back-fill) beside the extension, loaded only when chatroomMonitor.prometheus.url is set.
+export const prometheusBuild = { ...common, entryPoints: ['src/core/prometheus/promDeps.ts'], outfile: 'dist/prometheus.js', platform: 'node', format: 'cjs', target: 'node20' };
 export const webviewBuild = { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' };
 
 /** Files the webview needs from node_modules (uPlot's stylesheet, the codicon font), as [source, destination]. */

@@ -116,6 +116,26 @@ export const Metric = {
   storeHistoryCappedSeries: 'store_history_capped_series',
 } as const;
 
+/** Per-instance series: the same names as the local ones, under a `service_instance_` prefix, with an `instance` label. */
+export const InstanceMetric = {
+  up: 'service_instance_up',
+  cpuPercent: 'service_instance_cpu_usage_percent',
+  rssBytes: 'service_instance_resident_memory_bytes',
+} as const;
+
+/** Whole-service counts (unlabelled). */
+export const ServiceMetric = {
+  instancesUp: 'service_instances_up',
+  instances: 'service_instances',
+} as const;
+
+const SERVICE_NAMES: ReadonlySet<string> = new Set([...Object.values(InstanceMetric), ...Object.values(ServiceMetric)]);
+
+/** True for the per-instance and whole-service series of a service of many instances. */
+export function isServiceMetric(name: string): boolean {
+  return SERVICE_NAMES.has(name);
+}
+
 export type OwnMetricName = (typeof Metric)[keyof typeof Metric];
 
 const OWN_NAMES: ReadonlySet<string> = new Set(Object.values(Metric));

@@ -1,7 +1,7 @@
 import { Commands } from '../shared/commandIds';
 import { AlertLevel } from '../shared/vocabulary';
 import { formatBytes, formatDuration } from './format';
-import { Metric, Snapshot, SourceProblem, TargetState } from './model';
+import { InstanceMetric, Metric, ServiceState, Snapshot, SourceProblem, TargetState, upCount } from './model';
 import { verdictSentence } from './scrape/promVerdict';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
@@ -70,9 +70,16 @@ export function buildStatusView(input: StatusInput): StatusView {
   const tipName = md(rawName, 120);
   const ariaName = visibleText(rawName, 120);
   if (target.kind === 'notRunning') {
-    const text = `$(debug-disconnect) ${name}: not running`;
+    // A service whose source could not be read is not known to be down: say what failed.
+    const unread = target.service && !target.service.reachable;
+    const noInstance = target.service?.reachable && target.service.instances.length === 0;
+    const text = unread
+      ? `$(warning) ${name}: ${target.service!.source === 'prometheus' ? 'Prometheus' : 'source'} unreachable`
+      : noInstance
+        ? `$(warning) ${name}: no instance found`
+        : `$(debug-disconnect) ${name}: not running${target.service ? ` (${upCount(target.service)})` : ''}`;
     const tooltip = [
-      `**${tipName}** is not running`,
+      `**${tipName}** ${unread ? 'cannot be read' : noInstance ? 'has no instance' : 'is not running'}`,
       '',
       md(target.message),
       '',
@@ -80,7 +87,8 @@ export function buildStatusView(input: StatusInput): StatusView {
       ...alertLines(input.alerts),
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
-    return { text, tooltip, ariaLabel: `${ariaName} is not running. ${visibleText(target.message, 300)}`, severity, state: 'notRunning' };
+    const ariaState = unread ? 'cannot be read' : noInstance ? 'has no instance' : 'is not running';
+    return { text, tooltip, ariaLabel: `${ariaName} ${ariaState}. ${visibleText(target.message, 300)}`, severity, state: 'notRunning' };
   }
 
   const p = target.process;
@@ -88,11 +96,13 @@ export function buildStatusView(input: StatusInput): StatusView {
   const rss = store.latest(Metric.processRssBytes);
   // Stale: the process sample missed the latest tick, or no tick came for a while.
   const lastTickAge = snapshot ? input.nowMs - snapshot.timeMs : Number.POSITIVE_INFINITY;
-  const stale = !rss || rss.stale || lastTickAge > staleAfterMs(input.intervalMs);
+  const service = target.service;
+  const stale = !rss || rss.stale || lastTickAge > staleAfterMs(input.intervalMs) || (service !== undefined && !service.reachable);
   const cpuText = cpu ? `${Math.round(cpu.value).toString().padStart(3, FIG)}%` : `${FIG}${FIG}–%`;
   const rssText = rss ? formatBytes(rss.value) : '–';
   const icon = stale ? '$(history)' : severity === 'none' ? '$(pulse)' : severity === 'error' ? '$(error)' : '$(warning)';
-  const text = `${icon} ${name} ${cpuText} · ${rssText}${stale ? ' (stale)' : ''}`;
+  const serviceText = service ? ` · ${upCount(service)}` : '';
+  const text = `${icon} ${name} ${cpuText} · ${rssText}${serviceText}${stale ? ' (stale)' : ''}`;
 
   const v = (metric: string) => store.latest(metric)?.value;
   const fds = v(Metric.processOpenFds);
@@ -121,24 +131,34 @@ export function buildStatusView(input: StatusInput): StatusView {
   // The monitor read what it could; say when Prometheus would have refused the body.
   const verdict = verdictSentence(input.snapshot?.prometheusVerdict);
   const metricsCell = verdict && scrapeLine !== 'off' ? `${scrapeLine} · $(warning) ${inertMarkdownText(verdict)}` : scrapeLine;
-  const otherProblems = input.problems.filter((x) => !isScrape(x) && x.source !== 'target').map((x) => `- $(warning) ${md(x.message)}`);
+  const otherProblems = input.problems.filter((x) => !isScrape(x) && (x.source !== 'target' || service !== undefined)).map((x) => `- $(warning) ${md(x.message)}`);
 
+  const head = service
+    ? [`**${tipName}** — ${md(service.where)}: ${upCount(service)}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`, '', ...instanceTable(service, store)]
+    : [
+        `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+        '',
+        inertMarkdownCode(p.commandLine, 200),
+      ];
   const lines = [
-    `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
-    '',
-    inertMarkdownCode(p.commandLine, 200),
+    ...head,
     '',
     '| | |',
     '|---|---|',
-    `| CPU | ${cpu ? `${cpu.value.toFixed(1)}% of one core` : '–'} |`,
+    `| CPU | ${cpu ? `${cpu.value.toFixed(1)}% of one core${service ? ' (all instances)' : ''}` : '–'} |`,
     `| Memory (RSS) | ${rss ? formatBytes(rss.value) : '–'} |`,
     `| Open files | ${fds !== undefined ? `${fds}${maxFds ? ` of ${maxFds}` : ''}` : '–'} |`,
-    `| Threads | ${threads ?? '–'} |`,
-    `| Machine CPU | ${sysCpu !== undefined ? `${sysCpu.toFixed(1)}%` : '–'} |`,
-    `| Machine memory | ${memPct !== undefined ? `${memPct.toFixed(1)}%${memUsed !== undefined && memTotal !== undefined ? ` (${formatBytes(memUsed)} of ${formatBytes(memTotal)})` : ''}` : '–'} |`,
-    `| Disk | ${disk !== undefined ? `${disk.toFixed(1)}% used` : '–'} |`,
-    `| Network | ${rx !== undefined && tx !== undefined ? `↓ ${formatBytes(rx)}/s ↑ ${formatBytes(tx)}/s` : '–'} |`,
-    `| Metrics | ${metricsCell} |`,
+    // A remote service: this machine's figures say nothing about it; Prometheus' problems are listed below.
+    ...(service?.source === 'prometheus'
+      ? []
+      : [
+          `| Threads | ${threads ?? '–'} |`,
+          `| Machine CPU | ${sysCpu !== undefined ? `${sysCpu.toFixed(1)}%` : '–'} |`,
+          `| Machine memory | ${memPct !== undefined ? `${memPct.toFixed(1)}%${memUsed !== undefined && memTotal !== undefined ? ` (${formatBytes(memUsed)} of ${formatBytes(memTotal)})` : ''}` : '–'} |`,
+          `| Disk | ${disk !== undefined ? `${disk.toFixed(1)}% used` : '–'} |`,
+          `| Network | ${rx !== undefined && tx !== undefined ? `↓ ${formatBytes(rx)}/s ↑ ${formatBytes(tx)}/s` : '–'} |`,
+          `| Metrics | ${metricsCell} |`,
+        ]),
     `| Last sample | ${snapshot ? `${formatAge(lastTickAge)}${stale ? ' — **stale**' : ''}` : 'none yet'} |`,
     ...(input.forecast ? ['', `$(graph-line) ${md(input.forecast)}`] : []),
     ...alertLines(input.alerts),
@@ -149,6 +169,23 @@ export function buildStatusView(input: StatusInput): StatusView {
   const aria = `${ariaName}: CPU ${cpu ? Math.round(cpu.value) : 'unknown'} percent, memory ${rss ? formatBytes(rss.value) : 'unknown'}${stale ? ', stale data' : ''}${input.alerts?.length ? `, ${input.alerts.length} active alert${input.alerts.length > 1 ? 's' : ''}` : ''}`;
   return { text, tooltip: lines.join('\n'), ariaLabel: aria, severity, state: stale ? 'stale' : 'live' };
 }
+
+/** One row per instance of a service: up or down, its CPU and memory (the total is in the table below). */
+function instanceTable(service: ServiceState, store: SeriesStore): string[] {
+  if (service.instances.length === 0) {
+    return [];
+  }
+  const shown = service.instances.slice(0, MAX_INSTANCE_ROWS);
+  const rows = shown.map((i) => {
+    const cpu = store.latestValue(InstanceMetric.cpuPercent, { instance: i.instance });
+    const rss = store.latestValue(InstanceMetric.rssBytes, { instance: i.instance });
+    return `| ${md(i.instance, 80)} | ${i.up ? 'up' : '$(error) **down**'} | ${i.up && cpu !== undefined ? `${cpu.toFixed(1)}%` : '–'} | ${i.up && rss !== undefined ? formatBytes(rss) : '–'} |`;
+  });
+  const more = service.instances.length - shown.length;
+  return ['| Instance | | CPU | Memory |', '|---|---|---|---|', ...rows, ...(more > 0 ? [`| … ${more} more | | | |`] : [])];
+}
+
+const MAX_INSTANCE_ROWS = 12;
 
 function alertSeverity(alerts: readonly ActiveAlertLine[]): StatusView['severity'] {
   const live = alerts.filter((a) => !a.snoozed);

@@ -26,4 +26,5 @@ export const Commands = {
   captureCpuProfile: 'chatroomMonitor.captureCpuProfile',
   captureHeapProfile: 'chatroomMonitor.captureHeapProfile',
   clearProfileDecorations: 'chatroomMonitor.clearProfileDecorations',
+  setPrometheusCredentials: 'chatroomMonitor.setPrometheusCredentials',
 } as const;

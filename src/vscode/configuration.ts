@@ -43,6 +43,7 @@ export class SettingsReader implements vscode.Disposable {
     const changed = new Set(changedSettings(this.raw, raw));
     if (vscode.workspace.isTrusted !== this.trusted) {
       changed.add('metrics.url'); // trust decides which metrics URLs are allowed
+      changed.add('prometheus.url'); // …and which Prometheus may be read
     }
     this.raw = raw;
     this.trusted = vscode.workspace.isTrusted;

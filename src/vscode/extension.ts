@@ -24,6 +24,8 @@ import { registerReportCommand } from './reportCommand';
 import { registerSelectProcess } from './selectProcess';
 import { ServerController } from './serverController';
 import { StatusBarController } from './statusBar';
+import { PrometheusSourceController } from './prometheusSource';
+import { systemClock } from '../core/clock';
 
 /** Returned from activate(): lets integration tests (and other extensions) look inside. */
 export interface ChatroomMonitorApi {
@@ -72,7 +74,10 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(log);
 
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const deps = createMonitorDeps({ diskPath: workspaceFolder ?? process.cwd() });
+  const prometheus = new PrometheusSourceController(context.secrets, log);
+  context.subscriptions.push(prometheus);
+  const clock = systemClock;
+  const deps = createMonitorDeps({ diskPath: workspaceFolder ?? process.cwd(), clock, createRemoteWatch: prometheus.createRemoteWatch(clock) });
   // The logs controller's tick source reads whichever log files are configured (none: no samples).
   const logsSource: { current?: LogsController['tickSource'] } = {};
   const m = new Monitor({ ...deps, createSources: (c) => [...deps.createSources(c), ...(logsSource.current ? [logsSource.current] : [])] });

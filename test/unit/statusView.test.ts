@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Metric, Snapshot, TargetState } from '../../src/core/model';
+import { InstanceMetric, Metric, ServiceState, Snapshot, TargetState } from '../../src/core/model';
 import { formatBytes } from '../../src/core/format';
 import { buildStatusView, StatusInput } from '../../src/core/statusView';
 import { SeriesStore } from '../../src/core/store/seriesStore';
@@ -47,6 +47,50 @@ describe('buildStatusView', () => {
     assert.equal(v.text, '$(debug-disconnect) chat: not running');
     assert.match(v.tooltip, /command:chatroomMonitor\.selectProcess/);
     assert.match(read(htmlText(hoverHtml(v.tooltip))), /port 8080 \(chatroomMonitor\.target\.port\)/);
+  });
+
+  describe('a service of many instances (read from Prometheus)', () => {
+    const service: ServiceState = {
+      source: 'prometheus',
+      where: 'job "chat" in Prometheus at http://127.0.0.1:9090',
+      reachable: true,
+      instances: [
+        { instance: '127.0.0.1:8081', up: true },
+        { instance: '127.0.0.1:8082', up: false },
+      ],
+    };
+    const svcTarget: TargetState = { kind: 'running', process: { pid: 0, commandLine: 'up{job="chat"}', executable: 'chat', ports: [], startTimeMs: 0, reason: 'r' }, service };
+
+    it('shows the total and "n/m up" in the item, a row per instance in the tooltip, no pid', () => {
+      const i = input({ target: svcTarget });
+      i.store.append(1000, [
+        { name: Metric.processCpuPercent, labels: {}, value: 30 },
+        { name: Metric.processRssBytes, labels: {}, value: 200 * 1024 * 1024 },
+        { name: InstanceMetric.cpuPercent, labels: { instance: '127.0.0.1:8081' }, value: 30 },
+        { name: InstanceMetric.rssBytes, labels: { instance: '127.0.0.1:8081' }, value: 200 * 1024 * 1024 },
+      ]);
+      const v = buildStatusView(i);
+      assert.equal(v.text, '$(pulse) chat \u200730% · 200 MiB · 1/2 up');
+      assert.doesNotMatch(v.tooltip, /pid 0/);
+      assert.match(v.tooltip, /\| 127\\?\.0\.0\.1:8081 \| up \| 30\.0% \| 200 MiB \|/);
+      assert.match(v.tooltip, /\| 127\\?\.0\.0\.1:8082 \| \$\(error\) \*\*down\*\* \| – \| – \|/);
+      assert.doesNotMatch(v.tooltip, /Machine CPU/, "this machine's figures say nothing about a remote service");
+      assert.match(v.tooltip, /1\/2 up/);
+    });
+
+    it('says "Prometheus unreachable" rather than "not running" when it cannot be read, and "no instance" for an empty job', () => {
+      const unread = buildStatusView(input({ target: { kind: 'notRunning', message: 'Nothing answers at http://127.0.0.1:9090 (chatroomMonitor.prometheus.url): is Prometheus running?', service: { ...service, reachable: false } } }));
+      assert.equal(unread.text, '$(warning) chat: Prometheus unreachable');
+      const none = buildStatusView(input({ target: { kind: 'notRunning', message: 'no target', service: { ...service, instances: [] } } }));
+      assert.equal(none.text, '$(warning) chat: no instance found');
+      const down = buildStatusView(input({ target: { kind: 'notRunning', message: 'none up', service: { ...service, instances: [{ instance: 'a:1', up: false }] } } }));
+      assert.equal(down.text, '$(debug-disconnect) chat: not running (0/1 up)');
+    });
+
+    it('shows the last figures as stale while Prometheus cannot be read', () => {
+      const v = buildStatusView(input({ target: { ...svcTarget, service: { ...service, reachable: false } } as TargetState }));
+      assert.equal(v.state, 'stale');
+    });
   });
 
   it('takes the warning or error colour while an alert fires, not while snoozed', () => {

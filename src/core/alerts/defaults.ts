@@ -1,4 +1,4 @@
-import { Metric } from '../model';
+import { InstanceMetric, Metric } from '../model';
 import { describeType } from './duration';
 import { AlertRuleConfig, CompiledRule, RULES_SETTING, validateRules } from './rule';
 
@@ -80,6 +80,19 @@ export function defaultRules(): AlertRuleConfig[] {
       for: '5s',
       title: 'Chat server is not running',
       message: 'The chat server you are watching is not running. Start it, or check chatroomMonitor.target.',
+    },
+    {
+      // Only for a service of many instances (chatroomMonitor.prometheus.*): one alert per
+      // lost instance, at the first tick that sees it down, while the others keep the
+      // service "running".
+      id: 'instance-down',
+      metric: InstanceMetric.up,
+      op: '==',
+      threshold: 0,
+      for: '0s',
+      level: 'error',
+      title: 'Instance {{labels.instance}} is down',
+      message: 'Instance {{labels.instance}} of the service is down (Prometheus cannot scrape it); the other instances carry its load.',
     },
     {
       // Only when the server's /metrics exposes the latency histogram: without the

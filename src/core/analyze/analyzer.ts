@@ -9,6 +9,7 @@
  * buckets per series (see anomaly.ts). Only the series the rules read are made
  * contiguous, by a copy only where the ring wrapped inside the window.
  */
+import { instanceFigures } from './instances';
 import { formatBytes } from '../format';
 import { Labels, Metric, isOwnMetric } from '../model';
 import { valueKind } from '../seriesKind';
@@ -256,6 +257,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     memoryLimit,
     recentMs: options.recentMs,
     ...(options.scrapeProblem ? { scrapeProblem: options.scrapeProblem } : {}),
+    instances: instanceFigures(store, window),
   });
 
   const anomalyCount = anomalies.length;

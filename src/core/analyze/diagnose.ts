@@ -17,6 +17,7 @@ import { HealthStatus, Severity } from '../../shared/vocabulary';
 import { Evidence, Issue, TimeWindow, severityRank } from './issue';
 import { counterIncrease, quantile } from './stats';
 import { Trend } from './trend';
+import { InstanceFigures, unevenInstancesIssue } from './instances';
 
 /** Scraped and derived series the rules read (besides `Metric`). */
 export const ChatMetric = {
@@ -53,6 +54,8 @@ export interface DiagnosisInput {
   readonly recentMs?: number;
   /** The scraper's last failure sentence (what is wrong and the fix), when a scrape failed. */
   readonly scrapeProblem?: string;
+  /** Per-instance means, when the service has several instances (compared with each other). */
+  readonly instances?: readonly InstanceFigures[];
 }
 
 export interface Diagnosis {
@@ -139,6 +142,7 @@ const RULES: readonly Rule[] = [
   gcPressure,
   fdLeak,
   diskFilling,
+  (input) => (input.instances ? unevenInstancesIssue(input.window, input.instances) : undefined),
 ];
 
 // ---------------------------------------------------------------- helpers

@@ -34,8 +34,12 @@ export interface PromApiOptions {
   readonly baseUrl: URL;
   /** How the user names the base URL in sentences: the setting or the CLI flag. */
   readonly setting: string;
-  /** A ready `Authorization` header value (`Bearer …`, `Basic …`), from secret storage or the environment. */
-  readonly authorization?: string;
+  /**
+   * A ready `Authorization` header value (`Bearer …`, `Basic …`), from secret storage or
+   * the environment; a function is asked before every request, so new credentials apply
+   * at the next tick.
+   */
+  readonly authorization?: string | (() => string | undefined);
   readonly timeoutMs: number;
   readonly clock: Clock;
   readonly http?: HttpGetter;
@@ -55,11 +59,14 @@ interface ApiEnvelope {
 
 export class PromApi {
   private readonly http: HttpGetter;
-  private readonly headers: Record<string, string>;
 
   constructor(private readonly opts: PromApiOptions) {
     this.http = opts.http ?? new NodeHttpGetter();
-    this.headers = { accept: 'application/json', ...(opts.authorization ? { authorization: opts.authorization } : {}) };
+  }
+
+  private headers(): Record<string, string> {
+    const a = typeof this.opts.authorization === 'function' ? this.opts.authorization() : this.opts.authorization;
+    return a ? { accept: 'application/json', authorization: a } : { accept: 'application/json' };
   }
 
   /** The base URL as the user wrote it, for sentences. */
@@ -153,7 +160,7 @@ export class PromApi {
     let statusText: string;
     let text: string;
     try {
-      const res = await this.http.get(url, this.headers, cancellation);
+      const res = await this.http.get(url, this.headers(), cancellation);
       status = res.status;
       statusText = res.statusText;
       if (status >= 300 && status < 400) {

@@ -15,8 +15,8 @@ export { PromApi } from './promApi';
 
 export interface PrometheusWatchDeps {
   readonly clock: Clock;
-  /** The `Authorization` header (from secret storage, or the CLI's environment). */
-  readonly authorization?: string;
+  /** The `Authorization` header (from secret storage, or the CLI's environment); a function is asked per request. */
+  readonly authorization?: string | (() => string | undefined);
   /** How settings are named in sentences (default: their VS Code ids). */
   readonly nameOf?: (key: SettingKey) => string;
   /** How far back to back-fill before the first tick (default: the config's history). */

@@ -4,7 +4,9 @@
  * the chat metrics of the example servers; CPU and memory can be overridden, with
  * `$selector` (the matchers, without braces) and `$window` (the rate window) filled in.
  */
-import { Metric } from '../model';
+import { InstanceMetric, Metric } from '../model';
+
+export { InstanceMetric, ServiceMetric } from '../model';
 
 /** Where the service's series are in Prometheus, and how to read them (validated settings or CLI flags). */
 export interface PromTargetConfig {
@@ -23,19 +25,6 @@ export interface PromTargetConfig {
   /** The range of rate() (`1m`): at least four scrape intervals of that Prometheus. */
   readonly rateWindow: string;
 }
-
-/** Per-instance series: the same names as the local ones, under a `service_instance_` prefix, with an `instance` label. */
-export const InstanceMetric = {
-  up: 'service_instance_up',
-  cpuPercent: 'service_instance_cpu_usage_percent',
-  rssBytes: 'service_instance_resident_memory_bytes',
-} as const;
-
-/** Whole-service counts (unlabelled). */
-export const ServiceMetric = {
-  instancesUp: 'service_instances_up',
-  instances: 'service_instances',
-} as const;
 
 /** A query whose result is one value per instance (summed for the service) or one value for the service. */
 export interface ServiceQuery {

@@ -12,12 +12,13 @@ import { Thresholds } from '../analyze/diagnose';
 import { Severity } from '../../shared/vocabulary';
 import { ForecastRules } from '../analyze/forecast';
 import { Issue } from '../analyze/issue';
-import { formatDuration, formatNumber, formatTimestamp } from '../format';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatTimestamp } from '../format';
 import { formatByName } from '../units';
-import { Metric, isOwnMetric } from '../model';
+import { Metric, isOwnMetric, isServiceMetric } from '../model';
 import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/inertText';
 import { verdictSentence } from '../scrape/promVerdict';
 import { ReportAlert, ReportData, ReportOperations } from './reportData';
+import { ReportFigure, ReportService } from './serviceReport';
 import { LogsReport, topWorkspaceFrame } from '../logs/logReport';
 import { tracesMarkdown } from '../traces/traceReport';
 
@@ -92,6 +93,24 @@ function verdictLine(report: ReportData): string | undefined {
   return `${inertMarkdownText(sentence, PROSE_CHARS)} — ${v.rejected} of ${v.scrapes} scrapes; the monitor still shows what it could read.`;
 }
 
+/** One row per instance of a service: up now, share of the window up, CPU and memory (mean / peak). */
+function instancesSection(service: ReportService): string[] {
+  const pair = (f: ReportFigure | null, show: (v: number) => string) => (f ? `${show(f.mean)} / ${show(f.max)}` : '–');
+  return [
+    '## Instances',
+    '',
+    `${inertMarkdownText(service.where, PROSE_CHARS)}: ${service.instancesUp} of ${service.instanceCount} up at the end of the window. The server's figures above are the sums over the instances.`,
+    '',
+    '| Instance | Now | Up in window | CPU mean / peak | Memory mean / peak |',
+    '|---|---|---|---|---|',
+    ...service.instances.map(
+      (i) =>
+        `| ${inertMarkdownCode(i.instance, INERT_LIMITS.code, true)} | ${i.up ? 'up' : '**down**'} | ${i.upShare === null ? '–' : formatPercent(i.upShare * 100)} | ${pair(i.cpuPercent, formatPercent)} | ${pair(i.rssBytes, formatBytes)} |`,
+    ),
+    '',
+  ];
+}
+
 export function renderMarkdown(report: ReportData): string {
   const a = report.analysis;
   const out: string[] = [];
@@ -119,11 +138,13 @@ export function renderMarkdown(report: ReportData): string {
   const stats = new Map(a.stats.map((s) => [s.key, s]));
   out.push('## The server', '');
   out.push(...statsTable(SERVER_ROWS.map(([k, label]) => [label, stats.get(k)])));
+  if (report.service) out.push(...instancesSection(report.service));
   out.push('## The machine', '');
   out.push(...statsTable(MACHINE_ROWS.map(([k, label]) => [label, stats.get(k)])));
 
   const known = new Set([...SERVER_ROWS, ...MACHINE_ROWS].map(([k]) => k));
-  const own = a.stats.filter((s) => !known.has(s.key) && !isOwnMetric(s.name));
+  // Per-instance and whole-service series have their own section.
+  const own = a.stats.filter((s) => !known.has(s.key) && !isOwnMetric(s.name) && !isServiceMetric(s.name));
   out.push("## The server's own metrics", '');
   if (own.length === 0) {
     out.push('_The server exposes no metrics the monitor could scrape in this window (set chatroomMonitor.metrics.url to its /metrics endpoint)._', '');

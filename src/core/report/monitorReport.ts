@@ -4,6 +4,7 @@ import type { TracesReport } from '../traces/traceAnalysis';
 import { Monitor } from '../monitor';
 import { REPORT_WINDOWS, ReportWindowId } from '../../shared/vocabulary';
 import { runSamplesFrom } from './runSamples';
+import { serviceReport } from './serviceReport';
 import { buildReport, ReportAlert, ReportData, ReportOperations, reportTargetFrom } from './reportData';
 
 
@@ -13,6 +14,8 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
   const analysis = monitor.analyze(windowMs);
   const fromMs = analysis.window.fromMs;
   const verdict = monitor.verdicts.summary();
+  const t = monitor.targetState;
+  const service = serviceReport(t.kind === 'unconfigured' ? undefined : t.service, monitor.store, fromMs, analysis.window.toMs);
   return buildReport({
     target: reportTargetFrom(monitor.targetState, monitor.config?.target.name || undefined),
     analysis,
@@ -30,6 +33,7 @@ export function buildMonitorReport(monitor: Monitor, window: ReportWindowId | nu
     ...(logs ? { logs } : {}),
     ...(traces ? { traces: traces(fromMs, Math.max(analysis.window.toMs, nowMs)) } : {}),
     profiles: monitor.profiles.filter((p) => p.atMs + p.durationMs >= fromMs),
+    ...(service ? { service } : {}),
   });
 }
 

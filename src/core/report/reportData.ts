@@ -13,6 +13,7 @@ import type { TracesReport } from '../traces/traceAnalysis';
 import { traceIssue } from '../traces/traceReport';
 import { TargetState } from '../model';
 import { RunSamples } from './runSamples';
+import { ReportService } from './serviceReport';
 import { AlertLevel, ShownAlertState } from '../../shared/vocabulary';
 
 
@@ -90,6 +91,8 @@ export interface ReportInput {
   readonly traces?: TracesReport;
   /** Profiles captured in the window: the Profile section, quoted by the diagnosis. */
   readonly profiles?: readonly ProfileEvidence[];
+  /** Present when a service of many instances is watched. */
+  readonly service?: ReportService;
 }
 
 export interface ReportData {
@@ -119,6 +122,8 @@ export interface ReportData {
    */
   readonly traces?: TracesReport;
   readonly profiles?: readonly ProfileEvidence[];
+  /** Many instances watched as one service: one entry per instance (up share, CPU, memory). */
+  readonly service?: ReportService;
 }
 
 /** Maps the collector's TargetState to the report's target block. */
@@ -128,7 +133,8 @@ export function reportTargetFrom(state: TargetState, name?: string): ReportTarge
       return {
         name: name ?? state.process.executable,
         state: 'running',
-        pid: state.process.pid,
+        // A service read from elsewhere has no pid here.
+        ...(state.service ? {} : { pid: state.process.pid }),
         commandLine: state.process.commandLine,
         detail: state.process.reason,
       };
@@ -165,6 +171,7 @@ export function buildReport(input: ReportInput): ReportData {
     ...(input.logs ? { logs: withLinks(input.logs, input, active, history) } : {}),
     ...(input.traces ? { traces: input.traces } : {}),
     ...(input.profiles?.length ? { profiles: input.profiles } : {}),
+    ...(input.service ? { service: input.service } : {}),
   };
 }
 

@@ -205,7 +205,7 @@ export const SETTINGS = {
     order: 20,
     part: 'alerts',
     markdownDescription:
-      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), message latency p95 above 500 ms (when the server exposes it), more than 1 error per second in the server\'s logs for 30 s (when `#chatroomMonitor.logs.files#` is set). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
+      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), an instance of a service read from Prometheus down (error, one alert per instance), message latency p95 above 500 ms (when the server exposes it), more than 1 error per second in the server\'s logs for 30 s (when `#chatroomMonitor.logs.files#` is set). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
   },
   'alerts.rules': {
     type: 'array',

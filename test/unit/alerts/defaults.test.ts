@@ -15,6 +15,7 @@ describe('default alert rules', () => {
       `system-memory-critical ${Metric.systemMemoryPercent} > 95 critical for 30000ms`,
       `system-disk-warning ${Metric.systemDiskPercent} > 90 warning for 60000ms`,
       `target-down ${Metric.targetUp} == 0 error for 5000ms`,
+      'instance-down service_instance_up == 0 error for 0ms',
       'message-latency-p95 chat_message_latency_seconds_p95 > 0.5 warning for 60000ms',
       `log-error-rate ${Metric.logErrorsPerSecond} > 1 warning for 30000ms`,
     ]);

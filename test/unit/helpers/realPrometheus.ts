@@ -85,6 +85,9 @@ export interface RealPrometheus {
   readonly url: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** Adds a target to a job (rewrites the config, SIGHUP) and waits for its first scrape. */
+  addTarget(job: string, target: string): Promise<void>;
+  removeTarget(job: string, target: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,10 +100,14 @@ export async function startPrometheus(jobs: Readonly<Record<string, readonly str
     throw new Error(`${PROMETHEUS_BIN} is missing: install Debian's prometheus package (.ci/run does).`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-prom-'));
-  const scrapeConfigs = Object.entries(jobs)
-    .map(([job, targets]) => `  - job_name: ${JSON.stringify(job)}\n    static_configs:\n      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`)
-    .join('\n');
-  fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${scrapeIntervalS}s\n  scrape_timeout: ${scrapeIntervalS}s\nscrape_configs:\n${scrapeConfigs}\n`);
+  const current: Record<string, string[]> = Object.fromEntries(Object.entries(jobs).map(([j, t]) => [j, [...t]]));
+  const writeConfig = () => {
+    const scrapeConfigs = Object.entries(current)
+      .map(([job, targets]) => `  - job_name: ${JSON.stringify(job)}\n    static_configs:\n      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`)
+      .join('\n');
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${scrapeIntervalS}s\n  scrape_timeout: ${scrapeIntervalS}s\nscrape_configs:\n${scrapeConfigs}\n`);
+  };
+  writeConfig();
   const port = await freePort();
   const child = spawn(
     PROMETHEUS_BIN,
@@ -125,7 +132,29 @@ export async function startPrometheus(jobs: Readonly<Record<string, readonly str
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count(up)')}`);
       const j = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
       if (Number(j.data?.result?.[0]?.value[1] ?? 0) >= want) {
-        return { url, port, child, stop };
+        const reload = async (job: string, target: string, present: boolean) => {
+          writeConfig();
+          child.kill('SIGHUP');
+          const q = `up{job=${JSON.stringify(job)},instance=${JSON.stringify(target)}}`;
+          await until(`Prometheus to ${present ? 'scrape' : 'forget'} ${target}`, async () => {
+            const r = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data?: { result?: unknown[] } };
+            return (r.data?.result?.length ?? 0) > 0 === present;
+          });
+        };
+        return {
+          url,
+          port,
+          child,
+          stop,
+          addTarget: async (job, target) => {
+            current[job] = [...(current[job] ?? []), target];
+            await reload(job, target, true);
+          },
+          removeTarget: async (job, target) => {
+            current[job] = (current[job] ?? []).filter((t) => t !== target);
+            await reload(job, target, false);
+          },
+        };
       }
     } catch {
       // not listening yet

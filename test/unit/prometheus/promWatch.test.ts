@@ -8,6 +8,8 @@ import { Monitor } from '../../../src/core/monitor';
 import { createPrometheusWatch } from '../../../src/core/prometheus/promDeps';
 import { InstanceMetric, ServiceMetric } from '../../../src/core/prometheus/promQueries';
 import { PrometheusWatch } from '../../../src/core/prometheus/promWatch';
+import { compileAlertRules } from '../../../src/core/alerts/defaults';
+import { buildStatusView } from '../../../src/core/statusView';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { ChatServer, freePort, procRssBytes, RealPrometheus, startChatServer, startPrometheus, until } from '../helpers/realPrometheus';
 
@@ -146,22 +148,88 @@ describe('Prometheus source against a real Prometheus scraping two example serve
     assert.ok(report.analysis.stats.some((s) => s.name === Metric.processCpuPercent));
   });
 
-  it('an instance that stops is down within the scrape interval and a tick: 1/2 up, said once', async () => {
-    const w = watchFor(prom!.url);
+  it('the CLI report from --prometheus agrees with the local report of the same server over the same window (CPU mean within 2 points, RSS within 2%)', async function () {
+    // A third instance that does some work: 3 ms of CPU per message, 5 users at 2 msg/s
+    // (light, so a loaded machine still scrapes it within the 1 s scrape timeout).
+    const busy = await startChatServer(['--cpu-work-ms', '3']);
+    servers.push(busy);
+    const load = spawn(process.execPath, [path.join(__dirname, '../../../../examples/load/load.js'), '--url', `ws://127.0.0.1:${busy.port}`, '--scenario', 'steady', '--users', '5', '--rate', '2', '--duration', '40s'], { stdio: 'ignore' });
     try {
+      await prom!.addTarget('chat', `127.0.0.1:${busy.port}`);
+      await new Promise((r) => setTimeout(r, 6000)); // the load is steady, the rate window is full
+      const local = await runCli(['report', '--port', String(busy.port), '--duration', '15s', '--json', '--quiet']);
+      assert.equal(local.code, 0, local.stderr);
+      const remote = await runCli(['report', '--prometheus', prom!.url, '--job', 'chat', '--instance', `127\\.0\\.0\\.1:${busy.port}`, '--rate-window', '5s', '--duration', '15s', '--json', '--quiet']);
+      assert.equal(remote.code, 0, remote.stderr);
+      type R = { analysis: { stats: { key: string; summary: { mean: number } }[] }; service?: { instances: { instance: string }[] } };
+      const mean = (r: R, key: string) => {
+        const st = r.analysis.stats.find((x) => x.key === key);
+        assert.ok(st, `${key} in ${JSON.stringify(r).slice(0, 600)}`);
+        return st.summary.mean;
+      };
+      const l = JSON.parse(local.stdout) as R;
+      const p = JSON.parse(remote.stdout) as R;
+      const cpuL = mean(l, Metric.processCpuPercent);
+      const cpuP = mean(p, Metric.processCpuPercent);
+      const rssL = mean(l, Metric.processRssBytes);
+      const rssP = mean(p, Metric.processRssBytes);
+      console.log(`      local CPU mean ${cpuL.toFixed(2)}%, Prometheus ${cpuP.toFixed(2)}%; local RSS mean ${(rssL / 1048576).toFixed(1)} MiB, Prometheus ${(rssP / 1048576).toFixed(1)} MiB`);
+      assert.ok(cpuL > 1, `the server works: ${cpuL}%`);
+      assert.ok(Math.abs(cpuL - cpuP) <= 2, `CPU mean: local ${cpuL}, Prometheus ${cpuP}`);
+      assert.ok(Math.abs(rssL - rssP) / rssL <= 0.02, `RSS mean: local ${rssL}, Prometheus ${rssP}`);
+      assert.deepEqual(p.service?.instances.map((i) => i.instance), [`127.0.0.1:${busy.port}`], 'a section per instance');
+    } finally {
+      load.kill();
+      await prom!.removeTarget('chat', `127.0.0.1:${busy.port}`);
+    }
+  });
+
+  it('an instance that stops is down within the scrape interval and a tick: 1/2 up in the status bar, said once, an instance-down alert', async () => {
+    const w = watchFor(prom!.url);
+    const { config } = parseConfig({ 'prometheus.url': prom!.url, 'prometheus.job': 'chat', 'prometheus.rateWindow': '5s' });
+    const m = new Monitor({
+      clock: systemClock,
+      locator: { locate: () => Promise.reject(new Error('no local search')), isSameProcess: () => Promise.resolve(false) },
+      createSources: () => [],
+      createRemoteWatch: (c) => createPrometheusWatch(c, { clock: systemClock, backfillMs: 0 }),
+    });
+    m.setAlertRules(compileAlertRules([], true).rules);
+    try {
+      m.configure(config);
+      await m.tickNow();
       await w.update();
+      const status = () => buildStatusView({ nowMs: Date.now(), intervalMs: 1000, name: 'chat', target: m.targetState, snapshot: m.latestSnapshot, store: m.store, problems: [], configProblems: [] });
+      assert.match(status().text, / · 2\/2 up$/);
+      const sumBefore = m.store.latest(Metric.processRssBytes)!.value;
+      assert.ok(sumBefore > 2 * 20 * 1048576, 'the sum of two servers');
+      const gone = `127.0.0.1:${servers[1]!.port}`;
+      const stoppedAt = Date.now();
       await servers[1]!.stop();
       let last = await w.update();
       await until('1/2 up', async () => {
+        await m.tickNow();
         last = await w.update();
         return last.state.kind === 'running' && last.state.service!.instances.filter((i) => i.up).length === 1;
       });
-      assert.match(last.change ?? '', new RegExp(`Instance 127\\.0\\.0\\.1:${servers[1]!.port} of job "chat" .* is down`));
-      assert.equal(last.samples.find((s) => s.name === InstanceMetric.up && s.labels['instance'] === `127.0.0.1:${servers[1]!.port}`)?.value, 0);
+      const seenAfterMs = Date.now() - stoppedAt;
+      console.log(`      instance down seen ${seenAfterMs} ms after the stop (scrape interval 1 s)`);
+      assert.match(last.change ?? '', new RegExp(`Instance ${gone.replace(/\./g, '\\.')} of job "chat" .* is down`));
+      assert.equal(last.samples.find((s) => s.name === InstanceMetric.up && s.labels['instance'] === gone)?.value, 0);
       const again = await w.update();
       assert.equal(again.change, undefined, 'said once');
+      await until('the monitor sees it', async () => {
+        await m.tickNow();
+        return m.targetState.kind === 'running' && m.targetState.service!.instances.some((i) => i.instance === gone && !i.up);
+      });
+      assert.match(status().text, / · 1\/2 up$/);
+      const alert = m.alerts.active().find((a) => a.ruleId === 'instance-down');
+      assert.ok(alert, 'an instance-down alert');
+      assert.equal(alert.state, 'firing');
+      assert.equal(alert.title, `Instance ${gone} is down`);
+      assert.equal(m.alerts.active().filter((a) => a.ruleId === 'target-down').length, 0, 'the service still runs');
     } finally {
       w.dispose();
+      m.dispose();
     }
   });
 });
