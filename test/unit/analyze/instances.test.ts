@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Analyzer } from '../../../src/core/analyze/analyzer';
+import { analyze } from '../../../src/core/analyze/analyzer';
 import { instanceFigures, unevenInstancesIssue } from '../../../src/core/analyze/instances';
 import { InstanceMetric, Metric, Sample, ServiceState } from '../../../src/core/model';
 import { renderJson } from '../../../src/core/report/reportData';
@@ -56,7 +56,7 @@ describe('instances compared with their siblings', () => {
 
   it('the analyzer reports it, and the report has a section per instance (JSON service.instances, Markdown "Instances")', () => {
     const store = storeWith([10, 12, 45], [100 * MiB, 100 * MiB, 300 * MiB]);
-    const analysis = new Analyzer(store).analyze({ fromMs: window.fromMs, toMs: window.toMs, nowMs: window.toMs });
+    const analysis = analyze(store, { fromMs: window.fromMs, toMs: window.toMs, nowMs: window.toMs });
     assert.ok(analysis.issues.some((i) => i.id === 'uneven-instances'));
     const service: ServiceState = {
       source: 'prometheus',
