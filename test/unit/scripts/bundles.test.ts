@@ -10,6 +10,7 @@ interface BuildConfig {
   root: string;
   extensionBuild: esbuild.BuildOptions;
   portableBuild: esbuild.BuildOptions;
+  prometheusBuild: esbuild.BuildOptions;
 }
 
 // The main bundle is what every activation loads; the libraries only macOS and Windows
@@ -32,6 +33,8 @@ describe('bundles', function () {
     const r = await esbuild.build({ ...config.extensionBuild, outfile: path.join(dir, 'extension.js'), metafile: true, logLevel: 'silent' });
     const inputs = Object.keys(Object.values(r.metafile.outputs)[0]!.inputs);
     assert.deepEqual(inputs.filter((f) => /node_modules\/(systeminformation|pidusage)\//.test(f)), []);
+    // The Prometheus query client and back-fill load only when a Prometheus URL is set (dist/prometheus.js).
+    assert.deepEqual(inputs.filter((f) => /src\/core\/prometheus\//.test(f)), []);
     assert.ok(fs.statSync(path.join(dir, 'extension.js')).size <= 600 * 1024);
   });
 
@@ -48,5 +51,15 @@ describe('bundles', function () {
     const own = await libs.pidusage(process.pid);
     assert.ok(own.memory > 1e6);
     assert.ok(fs.readFileSync(path.join(dir, 'loader.js'), 'utf8').length < 10_000, 'the loader bundle must not inline the libraries');
+  });
+
+  it('dist/prometheus.js holds the query client and exports the watch factory the extension requires', async () => {
+    const out = path.join(dir, 'prometheus.js');
+    const r = await esbuild.build({ ...config.prometheusBuild, outfile: out, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(Object.values(r.metafile.outputs)[0]!.inputs);
+    assert.ok(inputs.some((f) => f.endsWith('src/core/prometheus/promApi.ts')));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(out) as typeof import('../../../src/core/prometheus/promDeps');
+    assert.equal(typeof mod.createPrometheusWatch, 'function');
   });
 });
