@@ -95,7 +95,7 @@ export interface RealPrometheus {
  * Starts Prometheus scraping `targets` (host:port) as job `job` every `scrapeIntervalS`
  * seconds, and resolves when it is ready and has scraped every target once.
  */
-export async function startPrometheus(jobs: Readonly<Record<string, readonly string[]>>, scrapeIntervalS = 1): Promise<RealPrometheus> {
+export async function startPrometheus(jobs: Readonly<Record<string, readonly string[]>>, scrapeIntervalS = 2): Promise<RealPrometheus> {
   if (!fs.existsSync(PROMETHEUS_BIN)) {
     throw new Error(`${PROMETHEUS_BIN} is missing: install Debian's prometheus package (.ci/run does).`);
   }
