@@ -153,6 +153,8 @@ export interface TargetSpec {
   readonly commandPattern?: string;
   /** Shown in the UI; defaults to the process' executable name. */
   readonly name?: string;
+  /** Watch the process and every process it started (cluster workers) as one service. */
+  readonly processTree?: boolean;
 }
 
 /** The process we found, and why we chose it. */
@@ -177,6 +179,8 @@ export interface InstanceState {
   readonly up: boolean;
   /** Why it is down, in a sentence (Prometheus' last scrape error), when known. */
   readonly detail?: string;
+  /** A local instance's process id. */
+  readonly pid?: number;
 }
 
 /** Many instances watched as one service: where they were read from and how each one is. */
@@ -197,6 +201,15 @@ export type TargetState =
 /** "2/3 up" for a service. */
 export function upCount(service: ServiceState): string {
   return `${service.instances.filter((i) => i.up).length}/${service.instances.length} up`;
+}
+
+/** The samples that say which instances are up (the instance-down rule reads them), for either source. */
+export function serviceUpSamples(instances: readonly InstanceState[]): Sample[] {
+  return [
+    { name: ServiceMetric.instancesUp, labels: {}, value: instances.filter((i) => i.up).length },
+    { name: ServiceMetric.instances, labels: {}, value: instances.length },
+    ...instances.map((i) => ({ name: InstanceMetric.up, labels: { instance: i.instance }, value: i.up ? 1 : 0 })),
+  ];
 }
 
 /** A source that failed this tick, in a sentence that says what is wrong and how to fix it. */

@@ -299,6 +299,7 @@ function sameTargetSpec(a: MonitorConfig, b: MonitorConfig): boolean {
     a.target.pid === b.target.pid &&
     a.target.port === b.target.port &&
     a.target.commandPattern === b.target.commandPattern &&
+    a.target.processTree === b.target.processTree &&
     JSON.stringify(a.prometheus) === JSON.stringify(b.prometheus)
   );
 }

@@ -134,7 +134,12 @@ export function buildStatusView(input: StatusInput): StatusView {
   const otherProblems = input.problems.filter((x) => !isScrape(x) && (x.source !== 'target' || service !== undefined)).map((x) => `- $(warning) ${md(x.message)}`);
 
   const head = service
-    ? [`**${tipName}** — ${md(service.where)}: ${upCount(service)}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`, '', ...instanceTable(service, store)]
+    ? [
+        `**${tipName}** — ${md(service.where)}${service.source === 'local' && p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}: ${upCount(service)}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+        '',
+        ...instanceTable(service, store),
+        ...(service.source === 'local' ? ['', inertMarkdownCode(p.commandLine, 200)] : []),
+      ]
     : [
         `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
         '',

@@ -11,7 +11,8 @@ describe('parseConfig', () => {
     assert.equal(config.sampleIntervalMs, 1000);
     assert.equal(config.historyMinutes, 60);
     assert.equal(config.metricsUrl, undefined);
-    assert.deepEqual(config.target, {});
+    // The process tree (cluster workers) is watched by default.
+    assert.deepEqual(config.target, { processTree: true });
   });
 
   it('names the setting and the fix for each bad field, and keeps the good ones', () => {

@@ -82,9 +82,9 @@ export function defaultRules(): AlertRuleConfig[] {
       message: 'The chat server you are watching is not running. Start it, or check chatroomMonitor.target.',
     },
     {
-      // Only for a service of many instances (chatroomMonitor.prometheus.*): one alert per
-      // lost instance, at the first tick that sees it down, while the others keep the
-      // service "running".
+      // Only for a service of many instances (chatroomMonitor.prometheus.*, or the processes
+      // of the watched tree): one alert per lost instance, at the first tick that sees it
+      // down, while the others keep the service "running".
       id: 'instance-down',
       metric: InstanceMetric.up,
       op: '==',
@@ -92,7 +92,7 @@ export function defaultRules(): AlertRuleConfig[] {
       for: '0s',
       level: 'error',
       title: 'Instance {{labels.instance}} is down',
-      message: 'Instance {{labels.instance}} of the service is down (Prometheus cannot scrape it); the other instances carry its load.',
+      message: 'Instance {{labels.instance}} of the service is down (a Prometheus target that cannot be scraped, or a worker process that exited); the other instances carry its load.',
     },
     {
       // Only when the server's /metrics exposes the latency histogram: without the

@@ -1,46 +1,86 @@
-import { ProcessSampler, processStatsToSamples } from '../process/processSampler';
+import { InstanceMetric, Sample } from '../model';
+import { ProcessSampler, ProcessStats, processStatsToSamples } from '../process/processSampler';
 import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from './tickSource';
 
-/** Samples the watched process each tick; nothing while no process is found. */
+/**
+ * Samples the watched process each tick; nothing while no process is found. When the
+ * tracker watches a process tree (cluster workers), every live process is sampled: the
+ * usual series carry the service's total, `service_instance_*{instance="pid N"}` each one.
+ */
 export class ProcessSource implements TickSource {
   readonly id = 'process';
-  private lastPid: number | undefined;
+  /** Pids sampled last tick (their CPU baselines are kept; a pid that left is forgotten). */
+  private sampled = new Set<number>();
 
   constructor(private readonly sampler: ProcessSampler) {}
 
   async collect(ctx: TickContext): Promise<SourceOutput> {
     if (ctx.target.kind !== 'running') {
-      this.forgetLast();
+      this.keepOnly([]);
       return EMPTY_OUTPUT;
     }
-    const pid = ctx.target.process.pid;
-    if (pid !== this.lastPid) {
-      this.forgetLast();
-      this.lastPid = pid;
+    const root = ctx.target.process.pid;
+    const service = ctx.target.service?.source === 'local' ? ctx.target.service : undefined;
+    const pids = service ? service.instances.filter((i) => i.up && i.pid !== undefined).map((i) => i.pid!) : [root];
+    if (!pids.includes(root)) pids.unshift(root);
+    this.keepOnly(pids);
+    const results = await Promise.all(pids.map((pid) => this.sampler.sample(pid, ctx.nowMs)));
+    const rootResult = results[pids.indexOf(root)]!;
+    if (rootResult.kind === 'error') {
+      return { samples: [], problems: [{ source: this.id, message: rootResult.message }] };
     }
-    const r = await this.sampler.sample(pid, ctx.nowMs);
-    switch (r.kind) {
-      case 'ok':
-        return { samples: processStatsToSamples(r.stats), problems: [] };
-      case 'gone':
-        // Exited between the tracker's check and this read: the tracker notices on the
-        // next tick and searches again. Not a problem to report, and no sample to store.
-        return EMPTY_OUTPUT;
-      case 'error':
-        return { samples: [], problems: [{ source: this.id, message: r.message }] };
+    if (rootResult.kind === 'gone') {
+      // Exited between the tracker's check and this read: the tracker notices on the
+      // next tick and searches again. Not a problem to report, and no sample to store.
+      return EMPTY_OUTPUT;
     }
+    if (!service) {
+      return { samples: processStatsToSamples(rootResult.stats), problems: [] };
+    }
+    // A worker that exited since the tracker listed it is left out of this tick's total;
+    // the tracker marks it down on the next tick.
+    const stats = results.flatMap((r) => (r.kind === 'ok' ? [r.stats] : []));
+    const samples: Sample[] = [...processStatsToSamples(treeTotal(rootResult.stats, stats))];
+    for (const s of stats) {
+      const instance = { instance: `pid ${s.pid}` };
+      samples.push({ name: InstanceMetric.rssBytes, labels: instance, value: s.rssBytes });
+      if (s.cpuPercent !== undefined) samples.push({ name: InstanceMetric.cpuPercent, labels: instance, value: s.cpuPercent });
+    }
+    const problems = results.flatMap((r) => (r.kind === 'error' ? [{ source: this.id, message: r.message }] : []));
+    return { samples, problems };
   }
 
   /** The sampler is this source's: disposing the source closes every fd it opened. */
   dispose(): void {
-    this.lastPid = undefined;
+    this.sampled.clear();
     this.sampler.dispose();
   }
 
-  private forgetLast(): void {
-    if (this.lastPid !== undefined) {
-      this.sampler.forget(this.lastPid);
-      this.lastPid = undefined;
+  private keepOnly(pids: readonly number[]): void {
+    const keep = new Set(pids);
+    for (const pid of this.sampled) {
+      if (!keep.has(pid)) this.sampler.forget(pid);
     }
+    this.sampled = keep;
   }
+}
+
+/**
+ * The tree's total: CPU, memory, fds and threads summed; limits and uptime are the
+ * watched (root) process'. CPU is unknown while any process has no baseline yet (its
+ * first sample): a partial sum would dip each time a worker starts.
+ */
+function treeTotal(root: ProcessStats, all: readonly ProcessStats[]): ProcessStats {
+  const sum = (pick: (s: ProcessStats) => number | undefined): number | undefined =>
+    all.some((s) => pick(s) === undefined) ? undefined : all.reduce((n, s) => n + pick(s)!, 0);
+  return {
+    pid: root.pid,
+    cpuPercent: sum((s) => s.cpuPercent),
+    rssBytes: all.reduce((n, s) => n + s.rssBytes, 0),
+    openFds: sum((s) => s.openFds),
+    maxFds: root.maxFds,
+    threads: sum((s) => s.threads),
+    uptimeSeconds: root.uptimeSeconds,
+    startTimeMs: root.startTimeMs,
+  };
 }

@@ -1,11 +1,11 @@
-import { Metric, Sample, SourceProblem, TargetProcess, TargetSpec, TargetState } from '../model';
+import { InstanceState, Metric, Sample, serviceUpSamples, ServiceState, SourceProblem, TargetProcess, TargetSpec, TargetState } from '../model';
 import { LocateResult, ProcessLocator } from '../process/locator';
 import type { SeriesStore } from '../store/seriesStore';
 
 export type { LocateResult };
 
 /** The part of the process locator the tracker needs (Linux /proc or portable). */
-export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess' | 'dispose'>;
+export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess' | 'dispose' | 'descendants'>;
 
 export interface TrackerUpdate {
   readonly state: TargetState;
@@ -43,6 +43,11 @@ export class TargetTracker implements TargetWatch {
   private lastPid: number | undefined;
   private restarts = 0;
   private lastMessage = '';
+  /** The watched process and the processes it started, by pid (a lost one stays, down, until a new one takes its place). */
+  private readonly tree = new Map<number, InstanceState>();
+  /** Set once the tree held more than one process: from then on it is shown as a service of instances. */
+  private manyProcesses = false;
+  private treeProblem = '';
 
   constructor(
     private readonly locator: Locator,
@@ -62,12 +67,14 @@ export class TargetTracker implements TargetWatch {
     let exited: string | undefined;
     if (this.current) {
       if (await this.locator.isSameProcess(this.current.pid, this.current.startTimeMs)) {
-        return this.result({ kind: 'running', process: this.current }, undefined, undefined);
+        return this.running(this.current, undefined);
       }
       exited = `The watched process ${this.describe(this.current)} exited.`;
       this.lastPid = this.current.pid;
       this.current = undefined;
     }
+    this.tree.clear();
+    this.manyProcesses = false;
     const found = await this.locator.locate(this.spec);
     if (found.ok) {
       const isRestart = this.lastPid !== undefined && found.process.pid !== this.lastPid;
@@ -77,7 +84,7 @@ export class TargetTracker implements TargetWatch {
       this.current = found.process;
       this.lastPid = found.process.pid;
       const verb = isRestart ? 'Restarted: now watching' : 'Watching';
-      return this.result({ kind: 'running', process: found.process }, joinSentences(exited, `${verb} ${found.process.reason}`), undefined);
+      return this.running(found.process, joinSentences(exited, `${verb} ${found.process.reason}`));
     }
     const state: TargetState = { kind: 'notRunning', message: found.message, ...(this.lastPid !== undefined ? { lastPid: this.lastPid } : {}) };
     const problem: SourceProblem = { source: 'target', message: found.message, ...(found.setting ? { setting: found.setting } : {}) };
@@ -85,6 +92,58 @@ export class TargetTracker implements TargetWatch {
     const change = exited ?? (found.message !== this.lastMessage ? found.message : undefined);
     this.lastMessage = found.message;
     return this.result(state, change, problem);
+  }
+
+  /** The running state, with the process tree as a service when it holds (or held) more than one process. */
+  private async running(process: TargetProcess, change: string | undefined): Promise<TrackerUpdate> {
+    const tree = await this.followTree(process.pid);
+    const state: TargetState = { kind: 'running', process, ...(tree.service ? { service: tree.service } : {}) };
+    const changes = [change, ...tree.changes].filter((c): c is string => !!c).join(' ');
+    return this.result(state, changes || undefined, tree.problem);
+  }
+
+  /**
+   * Lists the watched process' descendants (cluster workers) when `target.processTree`
+   * is on. A process that left stays as a down instance (the instance-down alert) until
+   * a new process joins: a supervisor that replaces a dead worker gets back to n/n up.
+   */
+  private async followTree(root: number): Promise<{ service?: ServiceState; changes: string[]; problem?: SourceProblem }> {
+    const changes: string[] = [];
+    if (!this.spec.processTree || !this.locator.descendants) {
+      return { changes };
+    }
+    let pids: number[];
+    try {
+      pids = [root, ...(await this.locator.descendants(root))];
+      this.treeProblem = '';
+    } catch (err) {
+      const message = `The processes started by pid ${root} could not be listed (${err instanceof Error ? err.message : String(err)}); only pid ${root} is watched. Turn chatroomMonitor.target.processTree off to silence this.`;
+      if (message !== this.treeProblem) changes.push(message);
+      this.treeProblem = message;
+      return { changes, problem: { source: 'target', message, setting: 'chatroomMonitor.target.processTree' } };
+    }
+    const now = new Set(pids);
+    for (const [pid, inst] of this.tree) {
+      if (inst.up && !now.has(pid)) {
+        this.tree.set(pid, { ...inst, up: false, detail: 'exited' });
+        changes.push(`Process ${pid}, started by the watched server (pid ${root}), exited.`);
+      }
+    }
+    for (const pid of pids) {
+      if (this.tree.get(pid)?.up) continue;
+      const replaced = [...this.tree.values()].find((i) => !i.up);
+      if (replaced) this.tree.delete(replaced.pid!);
+      this.tree.set(pid, { instance: `pid ${pid}`, pid, up: true });
+      if (this.manyProcesses || pids.length > 1) {
+        if (pid !== root) changes.push(`Watching process ${pid} too, started by pid ${root}${replaced ? ` (in place of ${replaced.pid}, which exited)` : ''}.`);
+      }
+    }
+    this.manyProcesses ||= this.tree.size > 1;
+    if (!this.manyProcesses) {
+      return { changes: [] };
+    }
+    const service: ServiceState = { source: 'local', where: `pid ${root} and the processes it started`, instances: [...this.tree.values()], reachable: true };
+    return { service, changes };
   }
 
   private result(state: TargetState, change: string | undefined, problem: SourceProblem | undefined): TrackerUpdate {
@@ -97,6 +156,7 @@ export class TargetTracker implements TargetWatch {
         : [
             { name: Metric.targetUp, labels: {}, value: state.kind === 'running' ? 1 : 0 },
             { name: Metric.targetRestarts, labels: {}, value: this.restarts },
+            ...(state.kind === 'running' && state.service ? serviceUpSamples(state.service.instances) : []),
           ];
     return { state, samples, ...(change ? { change } : {}), ...(problem ? { problem } : {}) };
   }

@@ -22,6 +22,7 @@ import {
 import { chatLikeScore, chooseServerProcess, executableOf, ProcessInfo } from './processChoice';
 import { describeProcess, fail, LocateFailure, parseTargetSpec, TargetSetting } from './targetSpec';
 import { PortableProcessLocator } from './locatorPortable';
+import { descendantsOf } from './processTree';
 
 export type LocateResult = { readonly ok: true; readonly process: TargetProcess } | LocateFailure;
 
@@ -43,6 +44,8 @@ export interface ProcessLocator {
   isSameProcess(pid: number, startTimeMs: number): Promise<boolean>;
   /** Every process listening on a TCP port (except this editor and its parents), chat-server-like first. */
   listCandidates(): Promise<Candidate[]>;
+  /** The processes `pid` started, and theirs (cluster workers); absent where it cannot be read cheaply. */
+  descendants?(pid: number): Promise<number[]>;
   /** Closes what the locator keeps open (the confirmed pid's stat fd); its owner, the Monitor, calls it. */
   dispose?(): void;
 }
@@ -102,6 +105,10 @@ export class ProcfsProcessLocator implements ProcessLocator {
     const checked = this.checked;
     // A safety net only: the owner (the Monitor) closes it in dispose().
     procFileReaper.register(this, () => checked.file?.close(), this);
+  }
+
+  descendants(pid: number): Promise<number[]> {
+    return descendantsOf(pid);
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@
  * work unchanged) and each instance's own under `service_instance_*{instance}`.
  * Before the first tick, `query_range` back-fills the store with the recent window.
  */
-import { Metric, InstanceState, Sample, ServiceState, SourceProblem, TargetProcess, TargetState, upCount } from '../model';
+import { Metric, InstanceState, Sample, serviceUpSamples, ServiceState, SourceProblem, TargetProcess, TargetState, upCount } from '../model';
 import { SeriesStore } from '../store/seriesStore';
 import { TargetWatch, TrackerUpdate } from '../collect/targetTracker';
 import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from '../collect/tickSource';
@@ -117,9 +117,7 @@ export class PrometheusWatch implements TargetWatch, TickSource {
     const samples: Sample[] = [
       { name: Metric.targetUp, labels: {}, value: upNow > 0 ? 1 : 0 },
       { name: Metric.targetRestarts, labels: {}, value: this.restarts },
-      { name: ServiceMetric.instancesUp, labels: {}, value: upNow },
-      { name: ServiceMetric.instances, labels: {}, value: instances.length },
-      ...instances.map((i) => ({ name: InstanceMetric.up, labels: { instance: i.instance }, value: i.up ? 1 : 0 })),
+      ...serviceUpSamples(instances),
     ];
     return { state, samples, ...(changes.length ? { change: changes.join(' ') } : {}) };
   }

@@ -98,6 +98,14 @@ export const SETTINGS = {
     markdownDescription:
       'Watch the process whose **command line matches this regular expression**, for example `node .*server\\.js` or `python3? -m chat_server`. Used when neither PID nor port is set.',
   },
+  'target.processTree': {
+    type: 'boolean',
+    default: true,
+    order: 5,
+    part: 'collection',
+    markdownDescription:
+      'Watch the process **and every process it started** (cluster workers, `WEB_CONCURRENCY`) as one service: the status bar shows their total CPU and memory and `4/4 up`, the tooltip, dashboard and report a row per process, and a process that exits is an alert of its own. Linux only; a server without child processes looks the same either way.',
+  },
   'target.name': {
     type: 'string',
     default: '',
@@ -205,7 +213,7 @@ export const SETTINGS = {
     order: 20,
     part: 'alerts',
     markdownDescription:
-      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), an instance of a service read from Prometheus down (error, one alert per instance), message latency p95 above 500 ms (when the server exposes it), more than 1 error per second in the server\'s logs for 30 s (when `#chatroomMonitor.logs.files#` is set). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
+      'Use the built-in alert rules: server CPU above 80% (warning) and 95% (critical) for 30 s, machine memory above 85% / 95%, disk above 90%, the server not running (error), an instance of a service down — a Prometheus target, or a process of the watched tree such as a cluster worker (error, one alert per instance), message latency p95 above 500 ms (when the server exposes it), more than 1 error per second in the server\'s logs for 30 s (when `#chatroomMonitor.logs.files#` is set). Change one by adding a rule with its id to `#chatroomMonitor.alerts.rules#`.',
   },
   'alerts.rules': {
     type: 'array',
