@@ -63,6 +63,31 @@ export function seriesKey(name: string, labels: Labels = NO_LABELS): string {
   return s + '}';
 }
 
+const keysByLabels = new WeakMap<Labels, Map<string, string>>();
+
+/**
+ * seriesKey, remembered per labels object: where the same labels object comes back
+ * tick after tick (the scraper's series cache hands them on), the key is built once,
+ * not once per sample per tick. Weak, so a labels object no one holds takes its keys
+ * with it. For labels built fresh on every call, plain seriesKey is cheaper.
+ */
+export function cachedSeriesKey(name: string, labels: Labels): string {
+  if (labels === NO_LABELS) {
+    return name;
+  }
+  let byName = keysByLabels.get(labels);
+  if (byName === undefined) {
+    byName = new Map();
+    keysByLabels.set(labels, byName);
+  }
+  let key = byName.get(name);
+  if (key === undefined) {
+    key = seriesKey(name, labels);
+    byName.set(name, key);
+  }
+  return key;
+}
+
 export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }

@@ -5,7 +5,7 @@
  * (previous values, bucket snapshots), bounded in count and forgotten when a series
  * stops appearing.
  */
-import { Labels, Sample, SeriesMeta, isOwnMetric, seriesKey, seriesMeta } from '../model';
+import { Labels, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey, seriesMeta } from '../model';
 import { histogramQuantile } from './histogramQuantile';
 import { MetricFamily, ParsedSample, parseFloatToken } from './parser';
 
@@ -59,6 +59,51 @@ function withoutLabel(labels: Labels, drop: string): Labels {
   return out;
 }
 
+/**
+ * A label set without one label (`le`, `quantile`), as ONE object per distinct result
+ * and remembered per input labels object: every bucket of a histogram maps to the same
+ * group labels, tick after tick, so the group's key is cached (cachedSeriesKey) and the
+ * store sees a stable identity. Bounded: past `max` distinct results it starts over.
+ */
+class LabelsWithout {
+  private readonly memo = new WeakMap<Labels, Labels>();
+  private readonly canonical = new Map<string, Labels>();
+
+  constructor(
+    private readonly drop: string,
+    private readonly max: number,
+  ) {}
+
+  of(labels: Labels): Labels {
+    let out = this.memo.get(labels);
+    if (out === undefined) {
+      const fresh = withoutLabel(labels, this.drop);
+      const key = seriesKey('', fresh);
+      out = this.canonical.get(key);
+      if (out === undefined) {
+        if (this.canonical.size >= this.max) this.canonical.clear();
+        out = fresh;
+        this.canonical.set(key, out);
+      }
+      this.memo.set(labels, out);
+    }
+    return out;
+  }
+}
+
+/** The names a family's samples and derived series use, built once per family name. */
+interface FamilyNames {
+  readonly bucket: string;
+  readonly sum: string;
+  readonly count: string;
+  readonly gsum: string;
+  readonly gcount: string;
+  readonly mean: string;
+  readonly perSecond: string;
+  /** quantileName(family, q) for each configured quantile, in order. */
+  readonly quantiles: readonly string[];
+}
+
 interface CounterState {
   value: number;
   timeMs: number;
@@ -108,12 +153,49 @@ export class ScrapeDeriver {
   private readonly quantiles: readonly number[];
   private readonly counters = new Map<string, CounterState>();
   private readonly histograms = new Map<string, HistogramState>();
+  private readonly withoutLe: LabelsWithout;
+  private readonly withoutQuantile: LabelsWithout;
+  private readonly familyNames = new Map<string, FamilyNames>();
+  private readonly rateNames = new Map<string, string>();
+  /** Scratch for a histogram's bucket increases over the window (no allocation per tick). */
+  private increases = new Float64Array(16);
 
   constructor(opts: DeriveOptions = {}) {
     this.windowMs = positive(opts.histogramWindowMs, DEFAULT_HISTOGRAM_WINDOW_MS);
     this.forgetAfterMs = positive(opts.forgetAfterMs, DEFAULT_FORGET_AFTER_MS);
     this.maxTracked = positive(opts.maxTrackedSeries, 10_000);
     this.quantiles = (opts.quantiles ?? DEFAULT_QUANTILES).filter((q) => q >= 0 && q <= 1);
+    this.withoutLe = new LabelsWithout('le', this.maxTracked * 2);
+    this.withoutQuantile = new LabelsWithout('quantile', this.maxTracked * 2);
+  }
+
+  private names(family: string): FamilyNames {
+    let n = this.familyNames.get(family);
+    if (n === undefined) {
+      if (this.familyNames.size >= this.maxTracked) this.familyNames.clear();
+      n = {
+        bucket: family + '_bucket',
+        sum: family + '_sum',
+        count: family + '_count',
+        gsum: family + '_gsum',
+        gcount: family + '_gcount',
+        mean: family + '_mean',
+        perSecond: family + '_per_second',
+        quantiles: this.quantiles.map((q) => quantileName(family, q)),
+      };
+      this.familyNames.set(family, n);
+    }
+    return n;
+  }
+
+  private rateNameOf(counter: string): string {
+    let n = this.rateNames.get(counter);
+    if (n === undefined) {
+      if (this.rateNames.size >= this.maxTracked) this.rateNames.clear();
+      n = rateName(counter);
+      this.rateNames.set(counter, n);
+    }
+    return n;
   }
 
   /** Counter and histogram series currently remembered. */
@@ -171,7 +253,7 @@ export class ScrapeDeriver {
 
   private deriveCounter(f: MetricFamily, run: DeriveRun): void {
     for (const s of f.samples) {
-      this.rate(s.name, s, rateName(s.name), run);
+      this.rate(s.name, s, this.rateNameOf(s.name), run);
     }
   }
 
@@ -181,7 +263,7 @@ export class ScrapeDeriver {
       run.nonFinite++;
       return;
     }
-    const key = seriesKey(stateName, s.labels);
+    const key = cachedSeriesKey(stateName, s.labels);
     const prev = this.counters.get(key);
     if (prev === undefined) {
       if (this.trackedSeries >= this.maxTracked) {
@@ -205,7 +287,8 @@ export class ScrapeDeriver {
   // ---- summaries -----------------------------------------------------------------
 
   private deriveSummary(f: MetricFamily, run: DeriveRun): void {
-    const countName = f.name + '_count';
+    const names = this.names(f.name);
+    const meta = seriesMeta('gauge', f.unit);
     for (const s of f.samples) {
       if (s.name === f.name) {
         const qText = s.labels['quantile'];
@@ -214,9 +297,10 @@ export class ScrapeDeriver {
           run.problems.add(`summary ${f.name} has a sample without a quantile label between 0 and 1; it was skipped.`);
           continue;
         }
-        run.emit(quantileName(f.name, q), withoutLabel(s.labels, 'quantile'), s.value, seriesMeta('gauge', f.unit));
-      } else if (s.name === countName) {
-        this.rate(countName, s, f.name + '_per_second', run);
+        const at = this.quantiles.indexOf(q);
+        run.emit(at >= 0 ? names.quantiles[at]! : quantileName(f.name, q), this.withoutQuantile.of(s.labels), s.value, meta);
+      } else if (s.name === names.count) {
+        this.rate(names.count, s, names.perSecond, run);
       }
       // _sum alone says nothing a chart needs.
     }
@@ -226,10 +310,12 @@ export class ScrapeDeriver {
 
   /** Buckets grouped per label set without `le`, sorted by bound, equal bounds merged. */
   private groupBuckets(f: MetricFamily, run: DeriveRun, sumName: string, countName: string): Map<string, BucketGroup> {
-    const bucketName = f.name + '_bucket';
+    const bucketName = this.names(f.name).bucket;
     const groups = new Map<string, BucketGroup>();
-    const group = (labels: Labels): BucketGroup => {
-      const key = seriesKey(f.name, labels);
+    const group = (sampleLabels: Labels): BucketGroup => {
+      // One labels object per group, whatever line it came from (see LabelsWithout).
+      const labels = this.withoutLe.of(sampleLabels);
+      const key = cachedSeriesKey(f.name, labels);
       let g = groups.get(key);
       if (!g) {
         g = { labels, bounds: [], counts: [], sum: NaN, count: NaN };
@@ -245,7 +331,7 @@ export class ScrapeDeriver {
           run.problems.add(`histogram ${f.name} has a bucket without a numeric le label; it was skipped.`);
           continue;
         }
-        const g = group(withoutLabel(s.labels, 'le'));
+        const g = group(s.labels);
         g.bounds.push(le);
         g.counts.push(s.value);
       } else if (s.name === sumName) {
@@ -264,7 +350,9 @@ export class ScrapeDeriver {
   }
 
   private deriveHistogram(f: MetricFamily, run: DeriveRun): void {
-    const groups = this.groupBuckets(f, run, f.name + '_sum', f.name + '_count');
+    const names = this.names(f.name);
+    const meta = seriesMeta('gauge', f.unit);
+    const groups = this.groupBuckets(f, run, names.sum, names.count);
     for (const [key, g] of groups) {
       const n = g.bounds.length;
       if (n === 0 || g.bounds[n - 1] !== Infinity) {
@@ -302,9 +390,19 @@ export class ScrapeDeriver {
       if (run.timeMs <= last.timeMs) {
         continue;
       }
-      const buckets = new Float64Array(n);
+      const snaps = st.snapshots;
+      // Keep the snapshots inside the window, and always the previous one (a scrape
+      // interval longer than the window still gives one interval's increase). A
+      // snapshot leaving the window lends its storage to the new one.
+      let spare: Float64Array | undefined;
+      while (snaps.length > 1 && (snaps[0]!.timeMs < run.timeMs - this.windowMs || snaps.length >= MAX_SNAPSHOTS)) {
+        spare = snaps.shift()!.buckets;
+      }
+      const buckets = spare ?? new Float64Array(n);
+      const raw = st.raw;
       for (let i = 0; i < n; i++) {
-        buckets[i] = last.buckets[i]! + increase(st.raw[i]!, g.counts[i]!);
+        buckets[i] = last.buckets[i]! + increase(raw[i]!, g.counts[i]!);
+        raw[i] = g.counts[i]!;
       }
       const snap: Snapshot = {
         timeMs: run.timeMs,
@@ -312,52 +410,49 @@ export class ScrapeDeriver {
         sum: last.sum + (Number.isFinite(sum) && Number.isFinite(st.rawSum) ? increase(st.rawSum, sum) : 0),
         count: last.count + increase(st.rawCount, count),
       };
-      st.raw = Float64Array.from(g.counts);
       st.rawSum = sum;
       st.rawCount = count;
-      const snaps = st.snapshots;
       snaps.push(snap);
-      // Keep the snapshots inside the window, and always the previous one (a scrape
-      // interval longer than the window still gives one interval's increase).
-      while (snaps.length > 2 && (snaps[0]!.timeMs < run.timeMs - this.windowMs || snaps.length > MAX_SNAPSHOTS)) {
-        snaps.shift();
-      }
       const base = snaps[0]!;
       const prev = snaps[snaps.length - 2]!;
-      const inc = new Float64Array(n);
+      if (this.increases.length < n) this.increases = new Float64Array(n * 2);
+      const inc = this.increases;
       for (let i = 0; i < n; i++) {
         inc[i] = buckets[i]! - base.buckets[i]!;
       }
-      for (const q of this.quantiles) {
-        const v = histogramQuantile(q, st.bounds, inc);
+      for (let k = 0; k < this.quantiles.length; k++) {
+        // Reads the first n (the bounds' length); made monotonic in place, the same for every quantile.
+        const v = histogramQuantile(this.quantiles[k]!, st.bounds, inc, inc);
         if (!Number.isNaN(v)) {
-          run.emit(quantileName(f.name, q), g.labels, v, seriesMeta('gauge', f.unit));
+          run.emit(names.quantiles[k]!, g.labels, v, meta);
         }
       }
       const countInc = snap.count - base.count;
       if (countInc > 0 && Number.isFinite(sum)) {
-        run.emit(f.name + '_mean', g.labels, (snap.sum - base.sum) / countInc, seriesMeta('gauge', f.unit));
+        run.emit(names.mean, g.labels, (snap.sum - base.sum) / countInc, meta);
       }
-      run.emit(f.name + '_per_second', g.labels, (snap.count - prev.count) / ((run.timeMs - prev.timeMs) / 1000), RATE_META);
+      run.emit(names.perSecond, g.labels, (snap.count - prev.count) / ((run.timeMs - prev.timeMs) / 1000), RATE_META);
     }
   }
 
   /** A gauge histogram is a current distribution, not a counter: quantiles straight from its buckets. */
   private deriveGaugeHistogram(f: MetricFamily, run: DeriveRun): void {
-    const groups = this.groupBuckets(f, run, f.name + '_gsum', f.name + '_gcount');
+    const names = this.names(f.name);
+    const meta = seriesMeta('gauge', f.unit);
+    const groups = this.groupBuckets(f, run, names.gsum, names.gcount);
     for (const g of groups.values()) {
       const n = g.bounds.length;
       if (n === 0 || g.bounds[n - 1] !== Infinity) {
         continue;
       }
-      for (const q of this.quantiles) {
-        const v = histogramQuantile(q, g.bounds, g.counts);
+      for (let k = 0; k < this.quantiles.length; k++) {
+        const v = histogramQuantile(this.quantiles[k]!, g.bounds, g.counts);
         if (!Number.isNaN(v)) {
-          run.emit(quantileName(f.name, q), g.labels, v, seriesMeta('gauge', f.unit));
+          run.emit(names.quantiles[k]!, g.labels, v, meta);
         }
       }
       if (g.count > 0) {
-        run.emit(f.name + '_mean', g.labels, g.sum / g.count, seriesMeta('gauge', f.unit));
+        run.emit(names.mean, g.labels, g.sum / g.count, meta);
       }
     }
   }

@@ -19,6 +19,11 @@ export function histogramQuantile(
   q: number,
   upperBounds: ArrayLike<number>,
   cumulativeCounts: ArrayLike<number>,
+  /**
+   * Where to write the monotonic counts (length ≥ the buckets'), instead of a fresh
+   * array per call; it may be `cumulativeCounts` itself, which is then made monotonic.
+   */
+  scratch?: Float64Array,
 ): number {
   if (Number.isNaN(q)) {
     return NaN;
@@ -35,7 +40,7 @@ export function histogramQuantile(
   }
   // Counts of a scraped histogram can dip by float error or a racy exporter;
   // Prometheus forces them monotonic before searching, and so do we.
-  const counts = new Float64Array(n);
+  const counts = scratch !== undefined && scratch.length >= n ? scratch : new Float64Array(n);
   let max = 0;
   for (let i = 0; i < n; i++) {
     const c = cumulativeCounts[i]!;

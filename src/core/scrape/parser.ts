@@ -11,6 +11,7 @@
 import { Labels, NO_LABELS } from '../model';
 import { PrometheusVerdict, prometheusVerdict } from './promVerdict';
 import { CH_BACKSLASH, CH_COMMA, CH_CR, CH_EQUALS, CH_HASH, CH_LBRACE, CH_QUOTE, CH_RBRACE, isBlank, InvalidUtf8Cursor } from './exposition';
+import type { SeriesCache } from './seriesCache';
 
 export type { PrometheusVerdict } from './promVerdict';
 
@@ -99,6 +100,11 @@ export interface ParseOptions {
   maxProblems?: number;
   /** Shared across scrapes so names and label values are copied once, not once per body. */
   interner?: StringInterner;
+  /**
+   * Shared across scrapes: a series already read (same text) is not parsed again, and
+   * keeps its labels object, so consumers can cache per label set (seriesCache.ts).
+   */
+  seriesCache?: SeriesCache;
   /**
    * Sorted indexes into the text of U+FFFD characters that replaced invalid UTF-8
    * bytes (see decodeUtf8): Prometheus refuses those in label values and HELP text.
@@ -347,6 +353,7 @@ class ExpositionParser {
     private readonly interner: StringInterner,
     invalidUtf8At: readonly number[] | undefined,
     private readonly verdict: PrometheusVerdict,
+    private readonly seriesCache: SeriesCache | undefined,
   ) {
     this.openMetrics = format === 'openmetrics';
     this.invalid = new InvalidUtf8Cursor(invalidUtf8At ?? []);
@@ -593,6 +600,23 @@ class ExpositionParser {
 
   private sampleLine(start: number, end: number): void {
     const text = this.text;
+    // A series read by an earlier scrape: one scan to its closing brace, one lookup.
+    const cache = this.seriesCache;
+    let seriesEnd = -1;
+    if (cache !== undefined) {
+      seriesEnd = labelledSeriesEnd(text, start, end);
+      if (seriesEnd > 0) {
+        if (this.invalid.within(start, seriesEnd)) {
+          seriesEnd = -1; // U+FFFD for a bad byte reads like a real one: parse it in full
+        } else {
+          const hit = cache.get(text.slice(start, seriesEnd));
+          if (hit !== undefined) {
+            this.valueAndRest(hit.name, hit.labels, seriesEnd, end);
+            return;
+          }
+        }
+      }
+    }
     let i = start;
     while (i < end && isNameChar(text.charCodeAt(i), i === start)) {
       i++;
@@ -619,7 +643,8 @@ class ExpositionParser {
     i = skipBlanks(text, i, end);
     if (i < end && text.charCodeAt(i) === CH_LBRACE) {
       i = this.parseLabels(i + 1, end);
-      if (this.lineEnd > end) {
+      const spanned = this.lineEnd > end;
+      if (spanned) {
         // A value ran over newlines (0.0.4 allows it): the sample ends on a later line.
         end = this.lineEnd;
         if (end > i && text.charCodeAt(end - 1) === CH_CR) {
@@ -631,8 +656,17 @@ class ExpositionParser {
         return;
       }
       labels = this.labelsOut;
-      i = skipBlanks(text, i, end);
+      if (i === seriesEnd && !spanned) {
+        cache!.set(text.slice(start, i), { name, labels });
+      }
     }
+    this.valueAndRest(name, labels, i, end);
+  }
+
+  /** The value, the timestamp and an exemplar's `#` after a sample's series (ending at i). */
+  private valueAndRest(name: string, labels: Labels, i: number, end: number): void {
+    const text = this.text;
+    i = skipBlanks(text, i, end);
     if (i >= end) {
       this.problem(this.lineNo, `${name} has no value — write it after a space, like ${name} 1`);
       return;
@@ -980,6 +1014,41 @@ class ExpositionParser {
   }
 }
 
+/**
+ * Where a sample line's labelled series text (`name{…}`, blanks allowed before the
+ * brace) ends, just after the closing brace outside quotes; -1 when the line has no
+ * label set or it does not close on this line.
+ */
+function labelledSeriesEnd(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && isNameChar(text.charCodeAt(i), i === start)) {
+    i++;
+  }
+  if (i === start) {
+    return -1;
+  }
+  i = skipBlanks(text, i, end);
+  if (i >= end || text.charCodeAt(i) !== CH_LBRACE) {
+    return -1;
+  }
+  let quoted = false;
+  for (i++; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === CH_BACKSLASH) {
+        i++;
+      } else if (c === CH_QUOTE) {
+        quoted = false;
+      }
+    } else if (c === CH_QUOTE) {
+      quoted = true;
+    } else if (c === CH_RBRACE) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
 function created(name: string, labels: Labels, createdSeconds: number, timestampMs: number | undefined): CreatedTimestamp {
   return timestampMs === undefined ? { labels, createdSeconds, name } : { labels, createdSeconds, name, timestampMs };
 }
@@ -1032,5 +1101,6 @@ export function parseExposition(text: string, opts: ParseOptions = {}): ParsedEx
   const format = opts.format ?? guessFormat(text);
   const interner = opts.interner ?? new StringInterner();
   const verdict = prometheusVerdict(text, format, { invalidUtf8At: opts.invalidUtf8At, partial: opts.partial });
-  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner, opts.invalidUtf8At, verdict).run();
+  opts.seriesCache?.useFormat(format);
+  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner, opts.invalidUtf8At, verdict, opts.seriesCache).run();
 }

@@ -12,6 +12,7 @@ import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter, NodeHttpG
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
 import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExposition } from './parser';
 import { decodeUtf8 } from './promVerdict';
+import { SeriesCache } from './seriesCache';
 
 export { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
 
@@ -67,6 +68,7 @@ function mb(bytes: number): string {
 export class Scraper {
   private readonly deriver: ScrapeDeriver;
   private readonly interner = new StringInterner();
+  private readonly seriesCache: SeriesCache;
   private readonly maxBodyBytes: number;
   private readonly maxSeries: number;
   private readonly http: HttpGetter;
@@ -78,6 +80,7 @@ export class Scraper {
     this.deriver = new ScrapeDeriver(opts.derive);
     this.maxBodyBytes = opts.maxBodyBytes !== undefined && opts.maxBodyBytes > 0 ? opts.maxBodyBytes : DEFAULT_MAX_BODY_BYTES;
     this.maxSeries = opts.maxSeries !== undefined && opts.maxSeries >= 0 ? opts.maxSeries : DEFAULT_MAX_SERIES;
+    this.seriesCache = new SeriesCache(Math.max(1000, this.maxSeries * 2));
     this.http = opts.fetchImpl ? fetchGetter(opts.fetchImpl) : new NodeHttpGetter();
   }
 
@@ -182,6 +185,7 @@ export class Scraper {
       maxSeries: this.maxSeries,
       partial: body.cut,
       interner: this.interner,
+      seriesCache: this.seriesCache,
       invalidUtf8At: body.invalidUtf8At,
     });
     onVerdict(parsed.verdict);

@@ -1,4 +1,4 @@
-import { Labels, Metric, NO_LABELS, Sample, SeriesMeta, isOwnMetric, seriesKey } from '../model';
+import { Labels, Metric, NO_LABELS, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey } from '../model';
 import { INITIAL_RING_SLOTS, RingBuffer, RingSegment } from './ringBuffer';
 
 /**
@@ -129,7 +129,8 @@ export class SeriesStore {
     this.lastTimeMs = timeMs;
     let refused = 0;
     for (const s of samples) {
-      const key = seriesKey(s.name, s.labels);
+      // Scraped series keep their labels object from tick to tick: no key string per sample.
+      const key = cachedSeriesKey(s.name, s.labels);
       let e = this.entries.get(key);
       if (!e) {
         const ring = this.entries.size < this.maxSeries ? this.newRing(key, s.name) : undefined;

@@ -167,6 +167,47 @@ describe('ScrapeDeriver', () => {
       assert.equal(got.get('h_per_second'), 8);
     });
 
+    it('keeps the window right scrape after scrape while snapshots leaving it lend their storage to new ones', () => {
+      const d = new ScrapeDeriver({ histogramWindowMs: 10_000 });
+      // One observation per second: ≤ 1 for the first 30 s, in (1, 2] after that.
+      const body = (i: number): readonly MetricFamily[] => {
+        const le1 = Math.min(i, 30);
+        return families(`# TYPE h histogram\nh_bucket{le="1"} ${le1}\nh_bucket{le="2"} ${i}\nh_bucket{le="+Inf"} ${i}\nh_count ${i}\nh_sum ${i}\n`);
+      };
+      const at = new Map<number, Map<string, number>>();
+      for (let i = 0; i <= 100; i++) {
+        at.set(i, byKey(d.derive(body(i), i * 1000).samples));
+      }
+      // At 35 s the window (25 s → 35 s) holds 5 observations ≤ 1 and 5 in (1, 2].
+      close(at.get(35)!.get('h_p50'), 1, 'p50 at 35 s');
+      close(at.get(35)!.get('h_p95'), 1.9, 'p95 at 35 s');
+      // From 40 s on, all 10 are in (1, 2]: rank 5 of 10 is half-way.
+      close(at.get(70)!.get('h_p50'), 1.5, 'p50 at 70 s');
+      close(at.get(100)!.get('h_p99'), 1.99, 'p99 at 100 s');
+      close(at.get(100)!.get('h_per_second'), 1, 'rate at 100 s');
+    });
+
+    it('hands on one labels object per histogram group and per summary quantile series, scrape after scrape', () => {
+      const d = new ScrapeDeriver();
+      const body = (n: number): readonly MetricFamily[] =>
+        families(
+          `# TYPE h histogram\nh_bucket{room="a",le="1"} ${n}\nh_bucket{room="a",le="+Inf"} ${n}\nh_count{room="a"} ${n}\nh_sum{room="a"} ${n}\n` +
+            `# TYPE s summary\ns{room="a",quantile="0.5"} ${n}\ns_count{room="a"} ${n}\ns_sum{room="a"} ${n}\n`,
+        );
+      d.derive(body(0), 0);
+      const first = d.derive(body(10), 1000).samples;
+      const second = d.derive(body(20), 2000).samples;
+      for (const name of ['h_p50', 'h_per_second', 's_p50']) {
+        const a = first.find((s) => s.name === name);
+        const b = second.find((s) => s.name === name);
+        assert.ok(a && b, name);
+        assert.deepEqual({ ...b.labels }, { room: 'a' });
+        assert.equal(b.labels, a.labels, `${name}: the same labels object`);
+      }
+      const h = second.filter((s) => s.name.startsWith('h_'));
+      assert.ok(h.every((s) => s.labels === h[0]!.labels), 'every series of the group shares it');
+    });
+
     it('starts over when the exporter changes its buckets', () => {
       const d = new ScrapeDeriver();
       d.derive(families('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\n'), 0);

@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ExpositionFormat, ParsedExposition, parseExposition } from '../../../src/core/scrape/parser';
+import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
+import { SeriesCache } from '../../../src/core/scrape/seriesCache';
+
+const corpus = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'conformance', 'corpus');
+
+function bodies(): { id: string; text: string; invalidUtf8At?: number[]; format: ExpositionFormat }[] {
+  const out = [];
+  for (const dir of ['own', 'openmetrics']) {
+    for (const name of fs.readdirSync(path.join(corpus, dir)).sort()) {
+      if (!/\.(om|prom|txt)$/.test(name)) continue;
+      const { text, invalidUtf8At } = decodeUtf8(fs.readFileSync(path.join(corpus, dir, name)));
+      out.push({ id: `${dir}/${name}`, text, invalidUtf8At, format: (name.endsWith('.om') ? 'openmetrics' : 'prometheus') as ExpositionFormat });
+    }
+  }
+  return out;
+}
+
+/** Everything a consumer reads from a parse, as plain data. */
+function plain(p: ParsedExposition): unknown {
+  return JSON.parse(JSON.stringify({ families: p.families, problems: p.problems, count: p.sampleCount, verdict: p.verdict }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+}
+
+describe('SeriesCache: a scrape reuses the previous parse of unchanged series', () => {
+  it('every conformance body reads the same with a warm cache as without one (bodies parsed in turn through one cache per format)', () => {
+    const all = bodies();
+    assert.ok(all.length > 300, `corpus has ${all.length} bodies`);
+    const caches = { prometheus: new SeriesCache(), openmetrics: new SeriesCache() };
+    let hits = 0;
+    for (const round of [0, 1]) {
+      for (const b of all) {
+        const cache = caches[b.format];
+        const before = cache.size;
+        const cold = parseExposition(b.text, { format: b.format, invalidUtf8At: b.invalidUtf8At });
+        const warm = parseExposition(b.text, { format: b.format, invalidUtf8At: b.invalidUtf8At, seriesCache: cache });
+        assert.deepEqual(plain(warm), plain(cold), `${b.id}, round ${round}`);
+        if (round === 1 && cache.size === before) hits++;
+      }
+    }
+    assert.ok(hits > 100, `the second round should find its series cached (${hits} bodies)`);
+  });
+
+  it('hands on the same name and labels objects for an unchanged series, and reads the new value', () => {
+    const cache = new SeriesCache();
+    const a = parseExposition('# TYPE m counter\nm_total{room="lobby",path="/a\\"}"} 1\nm_total{room="x"} 2\n', { seriesCache: cache });
+    const b = parseExposition('# TYPE m counter\nm_total{room="lobby",path="/a\\"}"} 5\nm_total{room="x"} 2\n', { seriesCache: cache });
+    const sa = a.families[0]!.samples;
+    const sb = b.families[0]!.samples;
+    assert.equal(sb[0]!.labels, sa[0]!.labels, 'the same labels object');
+    assert.deepEqual({ ...sb[0]!.labels }, { room: 'lobby', path: '/a"}' });
+    assert.equal(sb[0]!.value, 5);
+    assert.equal(sb[1]!.labels, sa[1]!.labels);
+    assert.equal(cache.size, 2);
+  });
+
+  it('never serves a series whose bytes were not valid UTF-8 from the cache', () => {
+    const cache = new SeriesCache();
+    // A real U+FFFD character first: valid, cached.
+    parseExposition('m{a="\ufffd"} 1\n', { seriesCache: cache });
+    const { text, invalidUtf8At } = decodeUtf8(Buffer.concat([Buffer.from('m{a="'), Buffer.from([0xff]), Buffer.from('"} 1\n')]));
+    const p = parseExposition(text, { invalidUtf8At, seriesCache: cache });
+    assert.equal(p.sampleCount, 0);
+    assert.match(p.problems[0] ?? '', /not valid UTF-8/);
+  });
+
+  it('starts over for a body of the other format, and when full', () => {
+    const cache = new SeriesCache(2);
+    parseExposition('m{a="1"} 1\nm{a="2"} 1\n', { seriesCache: cache, format: 'prometheus' });
+    assert.equal(cache.size, 2);
+    parseExposition('m{a="3"} 1\n', { seriesCache: cache, format: 'prometheus' });
+    assert.equal(cache.size, 1);
+    parseExposition('m{a="3"} 1\n# EOF\n', { seriesCache: cache, format: 'openmetrics' });
+    assert.equal(cache.size, 1);
+    assert.equal(cache.get('m{a="3"}')?.name, 'm');
+  });
+});
