@@ -119,7 +119,7 @@ function floorTick(pid: number, diskPath: string): () => number {
  * shared buffer; only the fd/ listing (no kept-open directory in Node) and statfs
  * are per tick. Nothing the monitor can do costs less than these system calls.
  */
-function keptOpenFloorTick(pid: number, diskPath: string): () => number {
+export function keptOpenFloorTick(pid: number, diskPath: string): () => number {
   const paths = [`/proc/${pid}/stat`, `/proc/${pid}/status`, `/proc/${pid}/limits`, '/proc/uptime', '/proc/stat', '/proc/meminfo', '/proc/net/dev'];
   const fds = paths.map((p) => openSync(p, 'r'));
   const buf = Buffer.allocUnsafe(256 * 1024);

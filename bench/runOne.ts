@@ -18,6 +18,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   collectionTick: async () => (await import('./collectionTick')).run,
   spawnsPerTick: async () => (await import('./spawnsPerTick')).run,
   extensionHostCpu: async () => (await import('./extensionHostCpu')).run,
+  scrapeFloor: async () => (await import('./scrapeFloor')).run,
   summarizeStats: async () => (await import('./summarizeStats')).run,
   parseExposition: async () => (await import('./parseExposition')).run,
   bytesPerSample: async () => (await import('./bytesPerSample')).run,

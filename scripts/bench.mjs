@@ -36,6 +36,7 @@ const BENCHMARKS = [
   { id: 'collectionTick' },
   { id: 'spawnsPerTick' },
   { id: 'extensionHostCpu' },
+  { id: 'scrapeFloor' },
   { id: 'summarizeStats' },
   { id: 'parseExposition' },
   { id: 'bytesPerSample', node: ['--expose-gc'] },

@@ -37,6 +37,8 @@ const EXPECTED_ROWS = [
   'tick.libs',
   'spawns.perTick',
   'extensionHost.cpu',
+  'scrape.bareGet',
+  'tick.floorWithScrape',
   'stats.summarize',
   'parse.exposition',
   'store.bytesPerSample',
