@@ -102,7 +102,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       comparison: { label: 'bare node:http GET', value: cpu(bareRounds), unit: 'µs', what: 'CPU/GET' },
       ratio: scrapeRatio,
       ratioMeaning: 'ours ÷ bare GET (CPU)',
-      budget: { text: 'reported (the tick row holds the budget)', holds: undefined },
+      budget: { text: `≤ ${TICK_BUDGET_RATIO}× bare GET`, holds: scrapeRatio <= TICK_BUDGET_RATIO },
       note: 'both on one kept-alive loopback connection; the difference is parsing, the verdict, rates and quantiles and the store write.',
       raw: { scrapeCpuUsByRound: scrapeRounds.map((x) => x.cpuUsPerOp), bareCpuUsByRound: bareRounds.map((x) => x.cpuUsPerOp), bytes, perRound },
     },

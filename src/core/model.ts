@@ -72,11 +72,11 @@ const keysByLabels = new WeakMap<Labels, Map<string, string>>();
  * with it. For labels built fresh on every call, plain seriesKey is cheaper.
  */
 export function cachedSeriesKey(name: string, labels: Labels): string {
-  if (labels === NO_LABELS) {
-    return name;
-  }
   let byName = keysByLabels.get(labels);
   if (byName === undefined) {
+    if (isEmpty(labels)) {
+      return name; // `{}` built fresh per sample: nothing to remember
+    }
     byName = new Map();
     keysByLabels.set(labels, byName);
   }
@@ -86,6 +86,13 @@ export function cachedSeriesKey(name: string, labels: Labels): string {
     byName.set(name, key);
   }
   return key;
+}
+
+function isEmpty(labels: Labels): boolean {
+  for (const _ in labels) {
+    return false;
+  }
+  return true;
 }
 
 export function escapeLabelValue(v: string): string {
