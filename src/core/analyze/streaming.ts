@@ -124,6 +124,12 @@ export class TailCalibrator {
   private excess = 0;
   private excessWeight = 0;
   private seen = 0;
+  /**
+   * One past the highest bin ever filled: every bin from here up is exactly 0 (weights
+   * only grow; a rescale keeps 0 at 0), so the scans start here instead of at BINS —
+   * the same sums, to the last bit, at a third of the work on typical deviations.
+   */
+  private top = 0;
 
   constructor(options: TailOptions = {}) {
     this.decay = options.decay ?? 1 / 2000;
@@ -144,7 +150,7 @@ export class TailCalibrator {
         p = (1 - this.quantile) * Math.exp(-(r - uq) / this.meanExcess(uq));
       } else {
         let above = 0;
-        for (let j = binOf(r); j < BINS; j++) above += this.bins[j]!;
+        for (let j = binOf(r); j < this.top; j++) above += this.bins[j]!;
         p = above / this.total;
       }
       if (this.seen < this.trustedAfter) p = Math.max(p, 1 / (this.seen + 1));
@@ -154,6 +160,7 @@ export class TailCalibrator {
     if (this.weight > 1e200) this.rescale();
     const at = binOf(r);
     this.bins[at] = this.bins[at]! + this.weight;
+    if (at >= this.top) this.top = at + 1;
     this.total += this.weight;
     if (r > uq) {
       this.excess += this.weight * (r - uq);
@@ -174,7 +181,7 @@ export class TailCalibrator {
       return uq + this.meanExcess(uq) * Math.log((1 - this.quantile) / p);
     }
     let above = 0;
-    for (let k = BINS - 1; k >= 0; k--) {
+    for (let k = this.top - 1; k >= 0; k--) {
       above += this.bins[k]!;
       if (above / this.total > p) return (k + 1) * BIN_WIDTH;
     }
@@ -192,8 +199,9 @@ export class TailCalibrator {
   /** The lower edge above which `1 − quantile` of the weight lies. */
   private upperQuantile(): number {
     const target = (1 - this.quantile) * this.total;
+    if (this.top === 0) return BINS * BIN_WIDTH; // nothing learnt: the whole range, as a scan of zeros gives
     let cum = 0;
-    let k = BINS - 1;
+    let k = this.top - 1;
     for (; k >= 0; k--) {
       cum += this.bins[k]!;
       if (cum >= target) break;
