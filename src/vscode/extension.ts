@@ -187,7 +187,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
     registerCompareRunsCommand(history, log),
-    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs), (nowMs) => logs.report(nowMs)),
+    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs), (nowMs) => logs.report(nowMs), context.globalStorageUri),
     vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );

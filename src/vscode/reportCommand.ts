@@ -8,19 +8,33 @@ import { renderJson, ReportOperations } from '../core/report/reportData';
 import { Commands } from '../shared/commandIds';
 import { MonitorLog } from './log';
 
-/** What the command returns: the opened document, and the data behind it (tests, other extensions). */
+/** What the command returns: the report's Markdown document, and the data behind it (tests, other extensions). */
 export interface ReportResult {
   readonly document: vscode.TextDocument;
+  /** The file the Markdown was written to (the preview shows it). */
+  readonly uri: vscode.Uri;
+  /** The rendered preview opened (false: the Markdown editor is shown instead). */
+  readonly rendered: boolean;
   readonly status: string;
   readonly json: string;
 }
 
 /**
- * "Show Performance Report": asks for the window, writes the report as an untitled
- * Markdown document (the user saves it where they like) and offers the JSON form.
- * A window id argument skips the question (notification actions, tests).
+ * "Show Performance Report": asks for the window, writes the report as Markdown into
+ * the extension's storage and opens it rendered (the built-in Markdown preview; its
+ * "Open Source" button shows the raw Markdown). A notification offers Save as
+ * Markdown…, Save JSON… and Copy Markdown. A window id argument skips the question
+ * and the notification (notification actions, tests). A file rather than an untitled
+ * document: the preview of an untitled document logged a workbench error.
  */
-export function registerReportCommand(monitor: Monitor, log: MonitorLog, defaultWindow: () => ReportWindowId, operations?: (fromMs: number) => ReportOperations | undefined, logsReport: (nowMs: number) => LogsReport | undefined = () => undefined): vscode.Disposable {
+export function registerReportCommand(
+  monitor: Monitor,
+  log: MonitorLog,
+  defaultWindow: () => ReportWindowId,
+  operations?: (fromMs: number) => ReportOperations | undefined,
+  logsReport: (nowMs: number) => LogsReport | undefined = () => undefined,
+  storage?: vscode.Uri,
+): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.showReport, async (windowArg?: string): Promise<ReportResult | undefined> => {
     let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
     if (!window) {
@@ -40,28 +54,57 @@ export function registerReportCommand(monitor: Monitor, log: MonitorLog, default
     const markdown = renderMarkdown(report);
     const json = renderJson(report);
     log.info(`Report (${REPORT_WINDOWS[window].label.toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-    await vscode.window.showTextDocument(document, { preview: false });
+    const { document, uri } = await reportDocument(markdown, storage);
+    let rendered = false;
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+      rendered = true;
+    } catch (err) {
+      log.warn(`The Markdown preview did not open (${String((err as Error)?.message ?? err)}); showing the report's Markdown.`);
+    }
+    if (!rendered) {
+      await vscode.window.showTextDocument(document, { preview: false });
+    }
     if (!windowArg) {
       void vscode.window
-        .showInformationMessage(`Performance report: ${report.analysis.status}, ${report.analysis.issues.length} issue(s).`, 'Open Preview', 'Save JSON…')
+        .showInformationMessage(`Performance report: ${report.analysis.status}, ${report.analysis.issues.length} issue(s).`, 'Save as Markdown…', 'Save JSON…', 'Copy Markdown')
         .then(async (choice) => {
-          if (choice === 'Open Preview') {
-            await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+          if (choice === 'Save as Markdown…') {
+            await saveAs(markdown, 'Markdown', 'md');
           } else if (choice === 'Save JSON…') {
-            const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-            const uri = await vscode.window.showSaveDialog({
-              filters: { JSON: ['json'] },
-              ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'performance-report.json') } : {}),
-            });
-            if (uri) {
-              await vscode.workspace.fs.writeFile(uri, Buffer.from(json, 'utf8'));
-            }
+            await saveAs(json, 'JSON', 'json');
+          } else if (choice === 'Copy Markdown') {
+            await vscode.env.clipboard.writeText(markdown);
           }
         });
     }
-    return { document, status: report.analysis.status, json };
+    return { document, uri, rendered, status: report.analysis.status, json };
   });
+}
+
+/** The report as a Markdown file in the extension's storage (overwritten by the next report); untitled without storage. */
+async function reportDocument(markdown: string, storage: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; uri: vscode.Uri }> {
+  if (storage) {
+    const dir = vscode.Uri.joinPath(storage, 'reports');
+    const uri = vscode.Uri.joinPath(dir, 'performance-report.md');
+    await vscode.workspace.fs.createDirectory(dir);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(markdown, 'utf8'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    return { document, uri };
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  return { document, uri: document.uri };
+}
+
+async function saveAs(content: string, kind: string, ext: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = await vscode.window.showSaveDialog({
+    filters: { [kind]: [ext] },
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `performance-report.${ext}`) } : {}),
+  });
+  if (uri) {
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
+  }
 }
 
 function isWindowId(v: unknown): v is ReportWindowId {

@@ -4,6 +4,8 @@ import { harnessEnv, monitorApi, nextSnapshots, waitFor } from './support/monito
 
 interface ReportResult {
   document: vscode.TextDocument;
+  uri: vscode.Uri;
+  rendered: boolean;
   status: string;
   json: string;
 }
@@ -24,7 +26,11 @@ describe('Show Performance Report with a window argument', () => {
     try {
       const doc = result.document;
       assert.strictEqual(doc.languageId, 'markdown');
-      assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'the report is not the active editor');
+      assert.strictEqual(doc.uri.scheme, 'file', `the report is a file (the preview of an untitled document logs an error): ${doc.uri.toString()}`);
+      // Opened rendered: the active tab is the Markdown preview, not a text editor with pipes and dashes.
+      assert.strictEqual(result.rendered, true);
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType), `the active tab is not the Markdown preview: ${tab?.label} ${JSON.stringify(tab?.input)}`);
       const text = doc.getText();
       assert.match(text, /^# Chat server performance report/m);
       assert.match(text, /^## The server$/m);
@@ -41,9 +47,8 @@ describe('Show Performance Report with a window argument', () => {
       assert.ok(STATUSES.includes(result.status), `status "${result.status}" is not one of ${STATUSES.join(', ')}`);
       assert.strictEqual(json.analysis?.status, result.status);
     } finally {
-      // The report is an untitled document: revert it so closing asks nothing.
-      await vscode.window.showTextDocument(result.document);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const previews = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+      await vscode.window.tabGroups.close(previews);
     }
   });
 

@@ -17,7 +17,7 @@ import type { E2eCheck } from '../support/check';
 import { startNode } from '../support/childProcesses';
 import type { Workbench } from '../support/workbench';
 import { LOW_CPU_RULE } from '../support/cpuBurnPhase';
-import { clearNotifications, pickQuickItem, runCommand, updateWorkspaceSettings } from '../support/workbenchUi';
+import { clearNotifications, markdownPreviewFrame, pickQuickItem, runCommand, updateWorkspaceSettings } from '../support/workbenchUi';
 
 interface FoundLink {
   surface: string;
@@ -171,21 +171,10 @@ export const checks: E2eCheck[] = [
         zaps += await zapIcons(quick);
         await wb.closeQuickInput();
 
-        // Report and its preview.
+        // Report: it opens rendered, in the Markdown preview.
         await runCommand(wb, 'Chat-Room Monitor: Show Performance Report');
         await pickQuickItem(wb, 'Last 5 minutes');
-        await wb.page.waitForTimeout(1500);
-        await runCommand(wb, 'Markdown: Open Preview to the Side');
-        let preview = undefined as undefined | import('playwright-core').Frame;
-        for (let i = 0; i < 60 && !preview; i++) {
-          // The workbench's own frame shows the title in the editor tab: only a webview frame is the preview.
-          for (const f of wb.page.frames()) {
-            if (f === wb.page.mainFrame()) continue;
-            if (await f.locator('h1', { hasText: 'Chat server performance report' }).count().catch(() => 0)) preview = f;
-          }
-          if (!preview) await wb.page.waitForTimeout(250);
-        }
-        if (!preview) throw new Error('the report preview did not open');
+        const preview = await markdownPreviewFrame(wb, 'Chat server performance report', 30000);
         await wb.screenshot('inert-report-preview');
         const previewLinks = await preview.locator('body').evaluate((b) =>
           Array.from(b.querySelectorAll('a')).map((a) => ({ target: a.getAttribute('data-href') || a.getAttribute('href') || '', text: (a.textContent ?? '').slice(0, 80) })),

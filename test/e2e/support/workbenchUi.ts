@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FrameLocator, Locator } from 'playwright-core';
+import { Frame, FrameLocator, Locator } from 'playwright-core';
 import type { Workbench } from './workbench';
 
 /** The status bar item's text while it shows live figures ("12% · 148 MiB"). */
@@ -174,4 +174,17 @@ export async function workbenchThemeKind(wb: Workbench): Promise<'light' | 'dark
   const cls = (await wb.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
   const list = cls.split(/\s+/);
   return list.includes('vs-dark') ? 'dark' : list.includes('vs') ? 'light' : 'other';
+}
+
+/** The Markdown preview's webview frame showing an `<h1>` with `title` (not the workbench's own frame, whose tab shows the title too). */
+export async function markdownPreviewFrame(wb: Workbench, title: string, timeoutMs = 20000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const f of wb.page.frames()) {
+      if (f === wb.page.mainFrame()) continue;
+      if (await f.locator('h1', { hasText: title }).count().catch(() => 0)) return f;
+    }
+    await wb.page.waitForTimeout(250);
+  }
+  throw new Error(`no Markdown preview shows "${title}"`);
 }
