@@ -55,6 +55,10 @@ async function main(): Promise<number> {
     return 1;
   }
   try {
+    if (only) {
+      // The skipped checks would have waited for the extension: wait for its live status bar item here.
+      await wb.statusBarItem(/%\s*·/).first().waitFor({ timeout: 120000 }).catch(() => log('the extension\'s status bar item did not appear in 120 s'));
+    }
     for (const [i, c] of checks.entries()) {
       const start = Date.now();
       try {

@@ -35,8 +35,8 @@ describe('Show Performance Report with a window argument', () => {
       assert.match(text, /^# Chat server performance report/m);
       assert.match(text, /^## The server$/m);
       assert.ok(text.includes(`pid ${pid}`), `the report does not name pid ${pid}: ${text.slice(0, 400)}`);
-      // | CPU (% of one core) | latest | mean | … | samples | — real numbers, not dashes.
-      const cpuRow = /^\| CPU \(% of one core\) \| ([\d.]+)\s*% \|.*\| (\d+)[^|]*\|$/m.exec(text);
+      // | Server CPU (% of a core) | latest | mean | … | samples | — real numbers, not dashes.
+      const cpuRow = /^\| Server CPU \(% of a core\) \| ([\d.]+)\s*% \|.*\| (\d+)[^|]*\|$/m.exec(text);
       assert.ok(cpuRow, `no CPU % row with numbers in the server table:\n${text.split('\n').filter((l) => l.startsWith('|')).slice(0, 6).join('\n')}`);
       assert.ok(Number(cpuRow[2]) >= 3, `the CPU row summarises ${cpuRow[2]} samples`);
 

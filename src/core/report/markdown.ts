@@ -1,8 +1,10 @@
 /**
- * The report as a Markdown document a developer can paste into a pull request:
- * status and reasons first, then the server, the machine, the server's own metrics,
- * alerts, issues with evidence and recommendations, anomalies, trends and forecasts,
- * and how each figure was computed. Text from the server is inert (core/text/inertText).
+ * The report as a Markdown document a developer can paste into a pull request, read
+ * top to bottom: a one-line header (name, pid, port, window), the verdict, the issues
+ * with evidence and recommendations, alerts, "About the server" (command line, limits,
+ * uptime, restarts, info metrics: facts, not measurements), then the statistics
+ * tables (measurements only; counters as increases and rates), logs, operations,
+ * anomalies, trends and forecasts, and how each figure was computed. Text from the server is inert (core/text/inertText).
  */
 import { profileSection } from '../profile/profileEvidence';
 import { DETECTOR_TABLE } from '../analyze/anomaly';
@@ -16,6 +18,7 @@ import { formatBytes, formatDuration, formatNumber, formatPercent, formatTimesta
 import { formatByName } from '../units';
 import { Metric, isOwnMetric, isServiceMetric } from '../model';
 import { INERT_LIMITS, inertMarkdownCode, inertMarkdownText } from '../text/inertText';
+import { seriesDisplayName } from '../../shared/seriesNames';
 import { verdictSentence } from '../scrape/promVerdict';
 import { ReportAlert, ReportData, ReportOperations } from './reportData';
 import { ReportFigure, ReportService } from './serviceReport';
@@ -32,25 +35,19 @@ const SEVERITY_LABEL: Record<Severity, string> = { critical: '🔴 critical', wa
 /** Alerts have one more level than issues: error (the server is down, say). */
 const ALERT_LEVEL_LABEL: Record<ReportAlert['level'], string> = { ...SEVERITY_LABEL, error: '🟥 error' };
 
-const SERVER_ROWS: readonly (readonly [string, string])[] = [
-  [Metric.processCpuPercent, 'CPU (% of one core)'],
-  [Metric.processRssBytes, 'Memory (RSS)'],
-  [Metric.processOpenFds, 'Open file descriptors'],
-  [Metric.processMaxFds, 'File descriptor limit'],
-  [Metric.processThreads, 'Threads'],
-  [Metric.processUptimeSeconds, 'Uptime'],
-  [Metric.targetRestarts, 'Restarts (in window)'],
-  [Metric.targetUp, 'Up (1 = running)'],
-];
+/** Measurements of the server, in the statistics table (constants go to "About the server"). */
+const SERVER_ROWS: readonly string[] = [Metric.processCpuPercent, Metric.processRssBytes, Metric.processOpenFds, Metric.processThreads];
+/** Measurements of the machine. */
+const MACHINE_ROWS: readonly string[] = [Metric.systemCpuPercent, Metric.systemMemoryPercent, Metric.systemDiskPercent, Metric.systemNetRxBytesPerSecond, Metric.systemNetTxBytesPerSecond];
 
-const MACHINE_ROWS: readonly (readonly [string, string])[] = [
-  [Metric.systemCpuPercent, 'CPU (all cores)'],
-  [Metric.systemMemoryPercent, 'Memory used'],
-  [Metric.systemMemoryTotalBytes, 'Memory total'],
-  [Metric.systemDiskPercent, 'Disk used'],
-  [Metric.systemNetRxBytesPerSecond, 'Network in'],
-  [Metric.systemNetTxBytesPerSecond, 'Network out'],
-];
+/**
+ * A scraped series that describes the server rather than measures it: info metrics
+ * (`python_info`, `*_build_info`: the value is 1, the labels say something) and
+ * configured limits and start times, constant by nature. Decided by name only.
+ */
+export function isAboutSeries(name: string): boolean {
+  return /_info$/.test(name) || /(_limit|_limit_bytes|_max_fds|_start_time_seconds|_boot_time_seconds)$/.test(name);
+}
 
 /** The Operations section: what was done to the server, by whom, and with what result. */
 export function renderOperationsMarkdown(ops: ReportOperations): string[] {
@@ -114,16 +111,10 @@ function instancesSection(service: ReportService): string[] {
 export function renderMarkdown(report: ReportData): string {
   const a = report.analysis;
   const out: string[] = [];
-  const w = report.window;
   out.push(`# ${inertMarkdownText(report.title)}`, '');
-  out.push(
-    `**Server:** ${targetLine(report)}  `,
-    `**Window:** ${formatTimestamp(w.fromMs)} → ${formatTimestamp(w.toMs)} (${formatDuration(w.durationMs)}), ${formatNumber(a.sampleCount)} samples  `,
-    `**Generated:** ${formatTimestamp(report.generatedAtMs)}`,
-    '',
-  );
+  out.push(headerLine(report), '');
 
-  out.push('## Summary', '');
+  out.push('## Verdict', '');
   out.push(`**Status: ${STATUS_LABEL[a.status] ?? inertMarkdownText(String(a.status))}**`, '');
   for (const r of a.reasons) out.push(`- ${inertMarkdownText(r, PROSE_CHARS)}`);
   const infos = a.issues.filter((i) => i.severity === 'info');
@@ -135,21 +126,38 @@ export function renderMarkdown(report: ReportData): string {
   if (pv) out.push(`- ${pv}`);
   out.push('');
 
+  out.push('## Issues and recommendations', '');
+  if (a.issues.length === 0) {
+    out.push('No issue found.', '');
+  }
+  for (const issue of a.issues) out.push(...issueSection(issue));
+
+  out.push('## Alerts', '');
+  out.push('### Active', '');
+  out.push(...alertTable(report.alerts.active, 'No alert is firing.'));
+  out.push('### History', '');
+  out.push(...alertTable(report.alerts.history, 'No alert fired in this window.'));
+
   const stats = new Map(a.stats.map((s) => [s.key, s]));
+  // Per-instance and whole-service series have their own section.
+  const ownScraped = a.stats.filter((s) => !isOwnMetric(s.name) && !isServiceMetric(s.name));
+  out.push(...aboutSection(report, stats, ownScraped.filter((s) => isAboutSeries(s.name))));
+
   out.push('## The server', '');
-  out.push(...statsTable(SERVER_ROWS.map(([k, label]) => [label, stats.get(k)])));
+  out.push(...statsTable(SERVER_ROWS.map((k) => [seriesDisplayName(k), stats.get(k)])));
   if (report.service) out.push(...instancesSection(report.service));
   out.push('## The machine', '');
-  out.push(...statsTable(MACHINE_ROWS.map(([k, label]) => [label, stats.get(k)])));
+  out.push(...statsTable(MACHINE_ROWS.map((k) => [seriesDisplayName(k), stats.get(k)])));
 
-  const known = new Set([...SERVER_ROWS, ...MACHINE_ROWS].map(([k]) => k));
-  // Per-instance and whole-service series have their own section.
-  const own = a.stats.filter((s) => !known.has(s.key) && !isOwnMetric(s.name) && !isServiceMetric(s.name));
+  const measured = ownScraped.filter((s) => !isAboutSeries(s.name));
   out.push("## The server's own metrics", '');
-  if (own.length === 0) {
+  if (ownScraped.length === 0) {
     out.push('_The server exposes no metrics the monitor could scrape in this window (set chatroomMonitor.metrics.url to its /metrics endpoint)._', '');
   } else {
-    out.push(...statsTable(own.map((s) => [null, s])));
+    const gauges = measured.filter((s) => s.kind !== 'counter');
+    const counters = measured.filter((s) => s.kind === 'counter');
+    if (gauges.length > 0) out.push(...statsTable(gauges.map((s) => [null, s])));
+    if (counters.length > 0) out.push(...counterTable(counters, report.window.durationMs));
   }
   if (a.skippedSeries > 0) {
     out.push(`_${a.skippedSeries} more series were not analysed (too many label combinations)._`, '');
@@ -158,24 +166,12 @@ export function renderMarkdown(report: ReportData): string {
   if (report.logs) out.push(...logsSection(report.logs));
   if (report.traces) out.push(...tracesMarkdown(report.traces));
 
-  out.push('## Alerts', '');
-  out.push('### Active', '');
-  out.push(...alertTable(report.alerts.active, 'No alert is firing.'));
-  out.push('### History', '');
-  out.push(...alertTable(report.alerts.history, 'No alert fired in this window.'));
-
   if (report.operations) {
     out.push(...renderOperationsMarkdown(report.operations));
   }
   if (report.profiles?.length) {
     out.push(...profileSection(report.profiles));
   }
-
-  out.push('## Issues and recommendations', '');
-  if (a.issues.length === 0) {
-    out.push('No issue found.', '');
-  }
-  for (const issue of a.issues) out.push(...issueSection(issue));
 
   out.push('## Anomalies', '');
   if (a.anomalies.length === 0) {
@@ -251,15 +247,71 @@ export function renderMarkdown(report: ReportData): string {
   return out.join('\n');
 }
 
-function targetLine(report: ReportData): string {
+/**
+ * One line under the title: who (name, pid, port, state) and when (the window, its
+ * samples, when generated). How the process was found goes to "About the server".
+ */
+function headerLine(report: ReportData): string {
   const t = report.target;
+  const w = report.window;
   const parts = [inertMarkdownCode(t.name)];
   if (t.pid !== undefined) parts.push(`pid ${t.pid}`);
-  parts.push(t.state === 'running' ? 'running' : t.state === 'notRunning' ? 'not running' : 'not configured');
-  let line = parts.join(', ');
-  if (t.commandLine) line += ` — ${inertMarkdownCode(t.commandLine)}`;
-  if (t.detail) line += ` (${inertMarkdownText(t.detail)})`;
-  return line;
+  if (t.ports && t.ports.length > 0) parts.push(`port${t.ports.length === 1 ? '' : 's'} ${t.ports.join(', ')}`);
+  const state = t.state === 'running' ? 'running' : t.state === 'notRunning' ? 'not running' : 'not configured';
+  // Not running: the detail says why (and is no repeat of a pid or command line).
+  parts.push(t.state !== 'running' && t.detail ? `${state} (${inertMarkdownText(t.detail)})` : state);
+  parts.push(`${formatTimestamp(w.fromMs)} → ${formatTimestamp(w.toMs)} (${formatDuration(w.durationMs)}, ${formatNumber(report.analysis.sampleCount)} samples)`);
+  parts.push(`generated ${formatTimestamp(report.generatedAtMs)}`);
+  return parts.join(' · ');
+}
+
+/** Facts about the server rather than measurements: its command line, limits, uptime, restarts, info metrics. */
+function aboutSection(report: ReportData, stats: ReadonlyMap<string, SeriesStats>, scraped: readonly SeriesStats[]): string[] {
+  const t = report.target;
+  const items: string[] = [];
+  if (t.commandLine) items.push(`Command line: ${inertMarkdownCode(t.commandLine)}`);
+  if (t.detail && t.state === 'running') items.push(`How it was found: ${inertMarkdownText(t.detail)}`);
+  const latest = (k: string): number | undefined => stats.get(k)?.latest?.value;
+  const uptime = latest(Metric.processUptimeSeconds);
+  if (uptime !== undefined) items.push(`${seriesDisplayName(Metric.processUptimeSeconds)}: ${formatDuration(uptime * 1000)}`);
+  const up = stats.get(Metric.targetUp);
+  if (up && up.summary.count > 0) items.push(`Running in ${formatNumber(up.summary.mean * 100)}% of the window's samples`);
+  const restarts = stats.get(Metric.targetRestarts);
+  if (restarts) items.push(`Restarts in the window: ${formatNumber(restarts.increase ?? 0)}`);
+  const fds = latest(Metric.processMaxFds);
+  if (fds !== undefined) items.push(`${seriesDisplayName(Metric.processMaxFds)}: ${formatNumber(fds)}`);
+  const mem = latest(Metric.systemMemoryTotalBytes);
+  if (mem !== undefined) items.push(`${seriesDisplayName(Metric.systemMemoryTotalBytes)}: ${formatByName(Metric.systemMemoryTotalBytes, mem)}`);
+  // Info metrics first, then constants; each by series key.
+  const isInfo = (s: SeriesStats): number => (/_info$/.test(s.name) ? 0 : 1);
+  for (const s of [...scraped].sort((p, q) => isInfo(p) - isInfo(q) || p.key.localeCompare(q.key))) {
+    const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`);
+    if (/_info$/.test(s.name)) {
+      items.push(`${inertMarkdownCode(s.name)}: ${labels.length ? inertMarkdownCode(labels.join(', ')) : 'no labels'}`);
+    } else {
+      const v = s.latest?.value;
+      items.push(`${inertMarkdownCode(s.key)}: ${v === undefined ? '—' : formatByName(s.name, v, hints(s))}`);
+    }
+  }
+  if (items.length === 0) return [];
+  return ['## About the server', '', ...items.map((i) => `- ${i}`), ''];
+}
+
+/** Counters as what they counted in the window and per second, in their unit. */
+function counterTable(counters: readonly SeriesStats[], windowMs: number): string[] {
+  const out = ['| Counter | Increase in the window | Per second | Samples |', '|---|---|---|---|'];
+  const seconds = Math.max(1, windowMs / 1000);
+  for (const s of counters) {
+    const inc = s.increase ?? NaN;
+    out.push(`| ${inertMarkdownCode(s.key, INERT_LIMITS.code, true)} | ${formatByName(s.name, inc, hints(s))} | ${formatByName(s.name, inc / seconds, hints(s))}/s | ${s.summary.count + 1} |`);
+  }
+  out.push('');
+  return out;
+}
+
+/** The declared `# UNIT` of a scraped series, for formatting. */
+function hints(s: SeriesStats): { unit: string } | undefined {
+  return s.unit ? { unit: s.unit } : undefined;
 }
 
 function statsTable(rows: readonly (readonly [string | null, SeriesStats | undefined])[]): string[] {
@@ -268,10 +320,6 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
   const out = ['| Metric | Latest | Mean | Median | p95 | p99 | Min | Max | Samples |', '|---|---|---|---|---|---|---|---|---|'];
   for (const [label, s] of present) {
     const title = label ? inertMarkdownText(label) : inertMarkdownCode(s.key, INERT_LIMITS.code, true);
-    if (s.kind === 'counter') {
-      out.push(`| ${title} | ${formatNumber(s.increase ?? NaN)} (increase) | — | — | — | — | — | — | ${s.summary.count + 1} |`);
-      continue;
-    }
     if (s.kind === 'timestamp') {
       // A point in time (seconds since the epoch): the time and its age, never a duration.
       const at = s.latest ? s.latest.value * 1000 : NaN;
@@ -280,7 +328,7 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
       continue;
     }
     // Derived series have no unit suffix in their key; format by name (and the declared UNIT).
-    const f = (v: number): string => formatByName(s.name, v, s.unit ? { unit: s.unit } : undefined);
+    const f = (v: number): string => formatByName(s.name, v, hints(s));
     const sm = s.summary;
     const invalid = sm.invalidCount > 0 ? ` (+${sm.invalidCount} invalid)` : '';
     out.push(

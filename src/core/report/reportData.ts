@@ -66,6 +66,8 @@ export interface ReportTarget {
   readonly name: string;
   readonly state: 'running' | 'notRunning' | 'unconfigured';
   readonly pid?: number;
+  /** TCP ports it listens on. */
+  readonly ports?: readonly number[];
   readonly commandLine?: string;
   /** Why this process, or why none. */
   readonly detail?: string;
@@ -135,6 +137,7 @@ export function reportTargetFrom(state: TargetState, name?: string): ReportTarge
         state: 'running',
         // A service read from elsewhere has no pid here.
         ...(state.service ? {} : { pid: state.process.pid }),
+        ...(state.process.ports.length > 0 ? { ports: [...state.process.ports] } : {}),
         commandLine: state.process.commandLine,
         detail: state.process.reason,
       };

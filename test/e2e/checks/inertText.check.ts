@@ -175,6 +175,8 @@ export const checks: E2eCheck[] = [
         await runCommand(wb, 'Chat-Room Monitor: Show Performance Report');
         await pickQuickItem(wb, 'Last 5 minutes');
         const preview = await markdownPreviewFrame(wb, 'Chat server performance report', 30000);
+        // An earlier check's report may still be in the preview: wait for this server's (its name ends in gnp.exe).
+        for (let i = 0; i < 60 && !(await preview.locator('body').innerText()).includes('gnp.exe'); i++) await wb.page.waitForTimeout(250);
         await wb.screenshot('inert-report-preview');
         const previewLinks = await preview.locator('body').evaluate((b) =>
           Array.from(b.querySelectorAll('a')).map((a) => ({ target: a.getAttribute('data-href') || a.getAttribute('href') || '', text: (a.textContent ?? '').slice(0, 80) })),

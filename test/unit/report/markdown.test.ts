@@ -5,6 +5,7 @@ import { analyze } from '../../../src/core/analyze/analyzer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { inertMarkdownCode as codeSpan, inertMarkdownText as escapeMarkdownText } from '../../../src/core/text/inertText';
 import { renderMarkdown } from '../../../src/core/report/markdown';
+import { formatTimestamp } from '../../../src/core/format';
 import { buildReport, renderJson, ReportAlert, reportTargetFrom } from '../../../src/core/report/reportData';
 import { MB, scenario, windowOf } from '../analyze/scenario';
 import { T0 } from '../analyze/synthetic';
@@ -115,14 +116,14 @@ describe('report', () => {
       const analysis = analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB, memoryLimitSetting: 'chatroomMonitor.memoryLimitMb' });
       const history: ReportAlert[] = [{ id: 'h', level: 'critical', state: 'resolved', title: 'CPU high', message: 'CPU above 95%', startedMs: T0, endedMs: T0 + 90_000, peakValue: '97%' }];
       const text = renderMarkdown(buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis, generatedAtMs: T0 + 1_800_000, alerts: { history } }));
-      for (const h of ['# Chat server performance report', '## Summary', '## The server', '## The machine', "## The server's own metrics", '### Active', '### History', '## Issues and recommendations', '## Anomalies', '## Trends and forecasts', '## How each figure was computed']) {
+      for (const h of ['# Chat server performance report', '## Verdict', '## The server', '## The machine', "## The server's own metrics", '### Active', '### History', '## Issues and recommendations', '## Anomalies', '## Trends and forecasts', '## How each figure was computed']) {
         assert.ok(text.includes(h), h);
       }
       assert.match(text, /\*\*Status: ⚠️ Warning\*\*/);
       assert.match(text, /### Memory leak suspected/);
       assert.match(text, /Process memory \(RSS\) reaches the 512 MiB limit \(chatroomMonitor\.memoryLimitMb\) in ~1 h \d+ min/);
       assert.match(text, /`node --heapsnapshot-signal=SIGUSR2 server\.js`/);
-      assert.match(text, /\| Memory \(RSS\) \| 1\d\d MiB \|/);
+      assert.match(text, /\| Server memory \(RSS\) \| 1\d\d MiB \|/);
       assert.match(text, /\| 🔴 critical \| CPU high \| .* \| 1 min 30 s \| 97% \|/);
     });
 
@@ -134,6 +135,72 @@ describe('report', () => {
       assert.match(text, /Unknown \(no data\)/);
       assert.match(text, /not configured \(Set chatroomMonitor\.target\.port\.\)/);
       assert.match(text, /No alert is firing\./);
+    });
+  });
+
+  describe('reads top to bottom', () => {
+    function fullReport(): string {
+      const store = scenario(
+        { chat_messages_total: (i) => 1000 + 20 * i, python_info: () => 1, process_open_files_limit: () => 4096 },
+        { seconds: 300, labelled: [{ name: 'app_build_info', labels: { version: '1.2.3' }, gen: () => 1 }] },
+      );
+      const analysis = analyze(store, windowOf(store));
+      return renderMarkdown(
+        buildReport({
+          target: reportTargetFrom({
+            kind: 'running',
+            process: { pid: 18469, commandLine: '/usr/bin/node server.js --port 0', executable: 'node', ports: [40631], startTimeMs: T0, reason: 'pid 18469 (/usr/bin/node server.js --port 0) listens on port 40631 (chatroomMonitor.target.port).' },
+          }),
+          analysis,
+          generatedAtMs: T0 + 301_000,
+        }),
+      );
+    }
+
+    it('one header line: name, pid, port, state, window, samples, generated — nothing said twice', () => {
+      const lines = fullReport().split('\n');
+      assert.equal(lines[0], '# Chat server performance report');
+      const header = lines[2]!;
+      const windowPart = /· (\S+ → \S+ \(4 min 59 s, [\d,.k]+ samples\)) ·/.exec(header)?.[1];
+      assert.ok(windowPart, header);
+      assert.equal(header, `\`node\` · pid 18469 · port 40631 · running · ${windowPart} · generated ${formatTimestamp(T0 + 301_000)}`);
+      assert.equal(header.match(/18469/g)?.length, 1, header);
+      assert.equal(lines[3], '');
+    });
+
+    it('verdict and issues first, then alerts, "About the server", and the statistics tables', () => {
+      const text = fullReport();
+      const order = ['## Verdict', '## Issues and recommendations', '## Alerts', '## About the server', '## The server', '## The machine', "## The server's own metrics", '## Anomalies', '## Trends and forecasts', '## How each figure was computed'];
+      const at = order.map((h) => text.split('\n').indexOf(h));
+      assert.ok(at.every((i) => i >= 0), `${order.filter((_, k) => at[k]! < 0).join(', ')} missing`);
+      assert.deepEqual([...at].sort((a, b) => a - b), at, `headings out of order: ${at.join(', ')}`);
+    });
+
+    it('"About the server" lists the command line, how it was found, uptime, limits, restarts and info metrics', () => {
+      const text = fullReport();
+      const about = text.split('## About the server\n\n')[1]!.split('\n\n')[0]!.split('\n');
+      assert.deepEqual(about, [
+        '- Command line: `/usr/bin/node server.js --port 0`',
+        '- How it was found: pid 18469 (/usr/bin/node server.js --port 0) listens on port 40631 (chatroomMonitor.target.port).',
+        '- Server uptime: 1 h 5 min',
+        '- Running in 100% of the window\'s samples',
+        '- Restarts in the window: 0',
+        '- File descriptor limit: 1,024',
+        '- Machine memory: 16 GiB',
+        '- `app_build_info`: `version=1.2.3`',
+        '- `python_info`: no labels',
+        '- `process_open_files_limit`: 4,096',
+      ]);
+    });
+
+    it('statistics tables list measurements only; counters as increase and rate with their unit', () => {
+      const text = fullReport();
+      const rows = text.split('\n').filter((l) => l.startsWith('| '));
+      for (const bad of ['Memory total', 'Machine memory |', 'File descriptor limit', '_info', '(increase)', 'Restarts', 'Uptime', 'Up (1', 'files_limit']) {
+        assert.ok(!rows.some((r) => r.includes(bad)), `a table row holds "${bad}": ${rows.find((r) => r.includes(bad))}`);
+      }
+      assert.ok(rows.some((r) => r.startsWith('| Server CPU (% of a core) |')), rows.slice(0, 4).join('\n'));
+      assert.match(text, /\| `chat_messages_total` \| 5[\d,.]+ \| 20(\.0)?\/s \| \d+ \|/);
     });
   });
 
