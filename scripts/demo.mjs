@@ -14,7 +14,9 @@
 // Options: --minutes N (load duration, default and maximum 30 — the load generator's
 //          own bound; the demo ends with it)
 //          --scenario steady|ramp|cpu-burn|leak|flood (default steady)
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startCodeServer } from './codeServer.mjs';
 import { startChatServer, startLoad } from './lib/chatServer.mjs';
 import { packageExtension } from './lib/extension.mjs';
@@ -30,6 +32,12 @@ const minutes = Math.min(Math.max(Number(option('minutes', '30')) || 30, 1), 30)
 const scenario = option('scenario', 'steady');
 
 async function main() {
+  // A fresh clone: install what is missing first (npm packages, code-server), or say what apt must add.
+  const setup = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'setup.mjs'), 'demo'], { stdio: 'inherit' });
+  if (setup.status !== 0) {
+    process.exitCode = 1;
+    return;
+  }
   console.log('demo: building and packaging the extension…');
   const vsix = await packageExtension();
   const server = await startChatServer({ logFile: path.join(runsDir, 'demo-chat-server.log') });
