@@ -148,7 +148,7 @@ describe('profiles: "Profile now" on a firing CPU alert', function () {
     const report = await vscode.commands.executeCommand<{ document: vscode.TextDocument; json: string } | undefined>('chatroomMonitor.showReport', '5m');
     assert.ok(report, 'showReport returned nothing');
     const text = report.document.getText();
-    // The report is an untitled document: revert it so closing asks nothing.
+    // The report's Markdown file (shown rendered): close its editor too.
     await vscode.window.showTextDocument(report.document);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     const json = JSON.parse(report.json) as { profiles?: { kind: string; rows: { function: string }[] }[] };
