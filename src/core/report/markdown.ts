@@ -290,7 +290,8 @@ function aboutSection(report: ReportData, stats: ReadonlyMap<string, SeriesStats
       items.push(`${inertMarkdownCode(s.name)}: ${labels.length ? inertMarkdownCode(labels.join(', ')) : 'no labels'}`);
     } else {
       const v = s.latest?.value;
-      items.push(`${inertMarkdownCode(s.key)}: ${v === undefined ? '—' : formatByName(s.name, v, hints(s))}`);
+      const text = s.kind === 'timestamp' ? pointInTime(s) : v === undefined ? '—' : formatByName(s.name, v, hints(s));
+      items.push(`${inertMarkdownCode(s.key)}: ${text}`);
     }
   }
   if (items.length === 0) return [];
@@ -309,6 +310,13 @@ function counterTable(counters: readonly SeriesStats[], windowMs: number): strin
   return out;
 }
 
+/** A point in time (seconds since the epoch): the time and how long before its last sample, never a duration. */
+function pointInTime(s: SeriesStats): string {
+  if (!s.latest) return '—';
+  const at = s.latest.value * 1000;
+  return `${formatTimestamp(at)} (${formatDuration(s.latest.timeMs - at)} before its last sample)`;
+}
+
 /** The declared `# UNIT` of a scraped series, for formatting. */
 function hints(s: SeriesStats): { unit: string } | undefined {
   return s.unit ? { unit: s.unit } : undefined;
@@ -321,10 +329,7 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
   for (const [label, s] of present) {
     const title = label ? inertMarkdownText(label) : inertMarkdownCode(s.key, INERT_LIMITS.code, true);
     if (s.kind === 'timestamp') {
-      // A point in time (seconds since the epoch): the time and its age, never a duration.
-      const at = s.latest ? s.latest.value * 1000 : NaN;
-      const age = s.latest ? ` (${formatDuration(s.latest.timeMs - at)} before its last sample)` : '';
-      out.push(`| ${title} | ${formatTimestamp(at)}${age} | — | — | — | — | — | — | ${s.summary.count} |`);
+      out.push(`| ${title} | ${pointInTime(s)} | — | — | — | — | — | — | ${s.summary.count} |`);
       continue;
     }
     // Derived series have no unit suffix in their key; format by name (and the declared UNIT).
