@@ -228,13 +228,19 @@ function installExitHandlers() {
   }
   handlersInstalled = true;
   const onSignal = (sig) => {
+    // Ctrl-C in a terminal reaches every process of the foreground group, and npm forwards
+    // the one it got as well: a repeat while stopping must not end this process before its
+    // children are stopped (they run in their own groups and would be left behind).
+    if (stoppingFor !== undefined) {
+      return;
+    }
     stoppingFor = sig;
     process.stderr.write(`\n${sig}: stopping ${tracked.size} child process(es)…\n`);
     void stopAll(2000).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.on('uncaughtException', (err) => {
     process.stderr.write(`uncaught error: ${err?.stack ?? err}\n`);
     void stopAll(2000).finally(() => process.exit(1));

@@ -17,7 +17,9 @@ const processesUrl = pathToFileURL(path.join(repoRoot, 'scripts', 'lib', 'proces
 const HARNESS = `
 import { endedWords, firstEnd, startProcess, stopAll, stopSignal } from ${JSON.stringify(processesUrl)};
 const idle = ['-e', 'setInterval(() => {}, 1000)'];
-const server = startProcess('chat-server', process.execPath, idle);
+// CRM_STUBBORN: the server ignores SIGTERM, so stopping it takes the grace period and a SIGKILL.
+const stubborn = ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"];
+const server = startProcess('chat-server', process.execPath, process.env.CRM_STUBBORN ? stubborn : idle);
 const load = startProcess('load', process.execPath, idle);
 console.log(JSON.stringify({ pids: [server.pid, load.pid] }));
 const end = await firstEnd([load, server], 50);
@@ -43,8 +45,8 @@ interface Run {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function startHarness(): Run {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', HARNESS], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startHarness(env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', HARNESS], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   const pids = new Promise<number[]>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -77,6 +79,21 @@ describe('npm run demo: stopping', function () {
   it('runs the demo with exec, so a signal npm forwards reaches node and not a waiting shell', () => {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.match(pkg.scripts['demo'] ?? '', /^exec node scripts\/demo\.mjs/);
+  });
+
+  it('Ctrl-C in a terminal (SIGINT to the demo, then the one npm forwards) still stops every child before it exits', async () => {
+    const run = startHarness({ CRM_STUBBORN: '1' });
+    const pids = await run.pids;
+    started.push(...pids);
+    run.child.kill('SIGINT');
+    for (let i = 0; i < 100 && !/SIGINT: stopping/.test(run.out()); i++) await new Promise((r) => setTimeout(r, 20));
+    // The repeat arrives while the stubborn server is still being stopped (its grace period).
+    run.child.kill('SIGINT');
+    const { code, signal } = await run.exit;
+    assert.equal(signal, null, 'the repeated SIGINT killed the demo before it stopped its children');
+    assert.equal(code, 130);
+    assert.equal(run.out().match(/SIGINT: stopping/g)?.length, 1);
+    assert.ok(await gone(pids), `children still alive: ${pids.filter(alive).join(', ')}`);
   });
 
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
