@@ -16,7 +16,7 @@ import {
 } from '../shared/protocol';
 import { AlertsView } from './alertsView';
 import { button, h, replaceChildren } from './dom';
-import { seriesLabel } from './format';
+import { rawSeriesLabel, seriesLabel } from './format';
 import { HeaderView } from './headerView';
 import { IssuesView } from './issuesView';
 import { SeriesData } from './seriesData';
@@ -287,7 +287,7 @@ export class Dashboard {
     const chart = new TimeChart({
       id,
       title,
-      series: series.map((s) => ({ key: s.key, label: seriesLabel(s.name, s.labels), unit: s.unit })),
+      series: series.map((s) => ({ key: s.key, label: seriesLabel(s.name, s.labels), title: rawSeriesLabel(s.name, s.labels), unit: s.unit })),
       hidden,
       palette: this.palette,
       width,
@@ -316,15 +316,15 @@ export class Dashboard {
     const items: { s: SeriesDto; li: HTMLLIElement; box: HTMLInputElement; text: string }[] = [];
     for (const s of server) {
       const text = seriesLabel(s.name, s.labels);
+      const raw = rawSeriesLabel(s.name, s.labels);
       const box = h('input', { attrs: { type: 'checkbox', 'data-key': s.key } });
       box.checked = selected.has(s.key);
       box.addEventListener('change', () => this.toggleSeries(s.key, box.checked));
       const label = h('label', {}, box, ' ', h('span', { text }));
-      if (s.help) {
-        label.title = s.help;
-      }
+      // The raw series name in the tooltip (and the filter finds it too), then the server's HELP text.
+      label.title = s.help ? `${raw}\n${s.help}` : raw;
       const li = h('li', {}, label);
-      items.push({ s, li, box, text });
+      items.push({ s, li, box, text: text === raw ? text : `${text} ${raw}` });
       list.appendChild(li);
     }
     const full = selected.size >= MAX_SELECTED_SERIES;

@@ -5,6 +5,7 @@
 import { visibleText } from '../core/text/inertText';
 import { formatDuration } from '../core/format';
 import { RangeId } from '../shared/protocol';
+import { seriesDisplayName } from '../shared/seriesNames';
 
 export function formatUptime(seconds: number): string {
   return formatDuration(seconds * 1000);
@@ -30,10 +31,20 @@ export function clockTime(ms: number): string {
 }
 
 /**
- * `name{a="x"}` as shown in legends and the picker; labels are server text, shown
+ * `name{a="x"}` as shown in legends and the picker, with the built-in series' display name
+ * ("Server CPU (% of a core)"); labels are server text, shown
  * literally with hidden characters named and each value bounded (inert text).
  */
 export function seriesLabel(name: string, labels: Readonly<Record<string, string>>): string {
+  return labelled(seriesDisplayName(name), labels);
+}
+
+/** The raw `name{a="x"}`, for the tooltip beside a display name (and for people who search by it). */
+export function rawSeriesLabel(name: string, labels: Readonly<Record<string, string>>): string {
+  return labelled(name, labels);
+}
+
+function labelled(name: string, labels: Readonly<Record<string, string>>): string {
   const parts = Object.keys(labels)
     .sort()
     .map((k) => `${visibleText(k, 60)}="${visibleText(labels[k], 120)}"`);

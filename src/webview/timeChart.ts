@@ -17,6 +17,8 @@ export interface ChartSeriesSpec {
   key: string;
   /** Legend label (server text; uPlot sets it with textContent). */
   label: string;
+  /** Tooltip of the legend entry: the raw series name. */
+  title?: string;
   unit: Unit;
 }
 
@@ -120,6 +122,12 @@ export class TimeChart {
       },
     };
     this.plot = new uPlot(opts, [[], ...o.series.map(() => [])] as uPlot.AlignedData, this.plotHost);
+    // Legend rows: [Time, ...series]; each series row says its raw name on hover.
+    const rows = this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    o.series.forEach((s, i) => {
+      const row = rows[i + 1];
+      if (row && s.title) row.title = s.title;
+    });
   }
 
   get seriesKeys(): string[] {

@@ -340,6 +340,29 @@ test('the series picker asks for the picked series and rebuilds the server chart
   assert.deepEqual(await page.evaluate(() => window.__state.selected), last.keys);
 });
 
+test('legends and the series picker show people\'s names for built-in series; the raw series name is the tooltip', async ({ page, url }) => {
+  await open(page, url);
+  // Legend rows: [Time, ...series]; the series rows as [text, tooltip].
+  const legend = (id) =>
+    page.$$eval(`#${id} .u-legend .u-series`, (rows) => rows.slice(1).map((r) => [r.querySelector('.u-label')?.textContent ?? '', r.getAttribute('title')]));
+  assert.deepEqual(await legend('chart-processCpu'), [['Server CPU (% of a core)', 'process_cpu_usage_percent']]);
+  assert.deepEqual(await legend('chart-systemNetwork'), [
+    ['Network in', 'system_network_receive_bytes_per_second'],
+    ['Network out', 'system_network_transmit_bytes_per_second'],
+  ]);
+  const usage = await legend('chart-systemUsage');
+  assert.deepEqual(usage.map(([, raw]) => raw), ['system_cpu_usage_percent', 'system_memory_usage_percent']);
+  assert.ok(usage.every(([label]) => !label.includes('_')), JSON.stringify(usage));
+  // The screen-reader summary of a chart with several series names them the same way.
+  assert.match(await text(page, '#chart-systemNetwork-summary'), /^Network in .*Network out /);
+  // The server's own series have no display name: the raw name is the label, and the tooltip says it, then HELP.
+  await page.locator('details.picker summary').click();
+  const item = page.locator('details.picker label', { has: page.locator('input[data-key="chat_active_users"]') });
+  assert.equal((await item.textContent()).trim(), 'chat_active_users');
+  assert.equal(await item.getAttribute('title'), 'chat_active_users\nUsers connected now');
+  assert.equal(await page.locator('details.picker label', { has: page.locator('input[data-key="chat_rooms"]') }).getAttribute('title'), 'chat_rooms');
+});
+
 test('keyboard: range buttons are reachable and work with Enter; focus is visible', async ({ page, url }) => {
   await open(page, url);
   let found = false;
