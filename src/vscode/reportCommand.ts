@@ -82,13 +82,27 @@ export function registerReportCommand(
   });
 }
 
-/** The report as a Markdown file in the extension's storage (overwritten by the next report); untitled without storage. */
+/** Reports kept in the extension's storage; older ones are deleted when a new one is written. */
+const KEPT_REPORTS = 20;
+
+/**
+ * The report as a Markdown file of its own in the extension's storage (named by its time, so a report
+ * still open in a tab is never overwritten under it: VS Code would hand back the open document with the
+ * old text); untitled without storage.
+ */
 async function reportDocument(markdown: string, storage: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; uri: vscode.Uri }> {
   if (storage) {
     const dir = vscode.Uri.joinPath(storage, 'reports');
-    const uri = vscode.Uri.joinPath(dir, 'performance-report.md');
     await vscode.workspace.fs.createDirectory(dir);
+    const names = (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n).filter((n) => /^performance-report.*\.md$/.test(n));
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    let name = `performance-report-${stamp}.md`;
+    for (let i = 2; names.includes(name); i++) name = `performance-report-${stamp}-${i}.md`;
+    const uri = vscode.Uri.joinPath(dir, name);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(markdown, 'utf8'));
+    for (const old of names.sort().slice(0, Math.max(0, names.length + 1 - KEPT_REPORTS))) {
+      await Promise.resolve(vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, old))).catch(() => undefined);
+    }
     const document = await vscode.workspace.openTextDocument(uri);
     return { document, uri };
   }
