@@ -3,11 +3,11 @@
 // `--dev` keeps source maps and skips minifying; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
-import { cliBuild, copyVendorAssets, extensionBuild, logsBuild, portableBuild, logsPageBuild, logsViewBuild, profilerBuild, prometheusBuild, webviewBuild } from './scripts/buildConfig.mjs';
+import { cliBuild, copyVendorAssets, extensionBuild, logsBuild, portableBuild, tracesBuild, tracesViewBuild, tracesPageBuild, logsPageBuild, logsViewBuild, profilerBuild, prometheusBuild, webviewBuild } from './scripts/buildConfig.mjs';
 
 const watch = process.argv.includes('--watch');
 const dev = process.argv.includes('--dev') || watch;
-const builds = [extensionBuild, portableBuild, logsBuild, logsViewBuild, profilerBuild, prometheusBuild, cliBuild, webviewBuild, logsPageBuild]
+const builds = [extensionBuild, portableBuild, logsBuild, tracesBuild, logsViewBuild, profilerBuild, prometheusBuild, cliBuild, webviewBuild, logsPageBuild, tracesViewBuild, tracesPageBuild]
   .filter((b) => fs.existsSync(b.entryPoints[0]))
   .map((b) => (dev ? { ...b, minify: false, sourcemap: 'inline' } : b));
 

@@ -10,6 +10,10 @@ const BUNDLES = [
   // The Logs view, loaded only when it is opened: host side and page.
   { id: 'bundle.logsView', file: 'dist/logsView.js', budgetKB: 40 },
   { id: 'bundle.logsPage', file: 'dist/logsPage.js', budgetKB: 40 },
+  // The OTLP receiver (protobufjs, the OTLP definitions), loaded when it starts; the Traces view, when opened.
+  { id: 'bundle.traces', file: 'dist/traces.js', budgetKB: 200 },
+  { id: 'bundle.tracesView', file: 'dist/tracesView.js', budgetKB: 40 },
+  { id: 'bundle.tracesPage', file: 'dist/tracesPage.js', budgetKB: 40 },
 ] as const;
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {

@@ -16,11 +16,16 @@ export const profilerBuild = { ...common, entryPoints: ['src/core/profile/profil
 export const cliBuild = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } };
 // The log watcher (parsers, source maps) beside the extension, loaded only when a log file is configured.
 export const logsBuild = { ...common, entryPoints: ['src/core/logs/logWatcher.ts'], outfile: 'dist/logs.js', platform: 'node', format: 'cjs', target: 'node20' };
+// The OTLP receiver, span store and trace analysis (protobufjs, the OTLP definitions), loaded when the receiver starts.
+export const tracesBuild = { ...common, entryPoints: ['src/core/traces/traceWatcher.ts'], outfile: 'dist/traces.js', platform: 'node', format: 'cjs', target: 'node20' };
 // The Logs view: its host side (vscode external) and its page, both loaded only when the view is opened.
 export const logsViewBuild = { ...common, entryPoints: ['src/vscode/logs/logsViewPanel.ts'], outfile: 'dist/logsView.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 export const logsPageBuild = { ...common, entryPoints: ['src/webview/logs/main.ts'], outfile: 'dist/logsPage.js', platform: 'browser', format: 'iife', target: 'es2022' };
 // The Prometheus source (query API client, back-fill) beside the extension, loaded only when chatroomMonitor.prometheus.url is set.
 export const prometheusBuild = { ...common, entryPoints: ['src/core/prometheus/promDeps.ts'], outfile: 'dist/prometheus.js', platform: 'node', format: 'cjs', target: 'node20' };
+// The Traces view: host side and page, both loaded only when the view is opened.
+export const tracesViewBuild = { ...common, entryPoints: ['src/vscode/traces/tracesViewPanel.ts'], outfile: 'dist/tracesView.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+export const tracesPageBuild = { ...common, entryPoints: ['src/webview/traces/main.ts'], outfile: 'dist/tracesPage.js', platform: 'browser', format: 'iife', target: 'es2022' };
 export const webviewBuild = { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' };
 
 /** Files the webview needs from node_modules (uPlot's stylesheet, the codicon font), as [source, destination]. */

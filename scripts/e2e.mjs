@@ -15,7 +15,7 @@ import { startCodeServer } from './codeServer.mjs';
 import { startChatServer } from './lib/chatServer.mjs';
 import { packageExtension } from './lib/extension.mjs';
 import { examplesDir, extensionDir, repoRoot, resultsDir } from './lib/paths.mjs';
-import { startProcess, stopAll } from './lib/processes.mjs';
+import { freePort, startProcess, stopAll } from './lib/processes.mjs';
 
 const outDir = path.join(resultsDir, 'e2e');
 
@@ -31,6 +31,8 @@ async function main() {
   const vsix = i > 0 ? path.resolve(process.argv[i + 1]) : await packageExtension();
   const server = await startChatServer({ logFile: path.join(outDir, 'chat-server.log') });
   console.log(`[e2e] example chat server on port ${server.port} (pid ${server.pid})`);
+  // The OTLP receiver on a port of its own: runs side by side never fight over 4318.
+  const otlpPort = await freePort();
   const cs = await startCodeServer({
     name: 'e2e',
     vsixPath: vsix,
@@ -38,6 +40,7 @@ async function main() {
       'chatroomMonitor.target.port': server.port,
       'chatroomMonitor.metrics.url': server.metricsUrl,
       'chatroomMonitor.sampleIntervalMs': 1000,
+      'chatroomMonitor.traces.port': otlpPort,
     },
   });
   console.log(`[e2e] ${cs.version} at ${cs.url} with ${path.basename(vsix)} installed`);
@@ -51,6 +54,7 @@ async function main() {
       CRM_TEST_SERVER_PORT: String(server.port),
       CRM_TEST_SERVER_PID: String(server.pid),
       CRM_EXAMPLES_DIR: examplesDir,
+      CRM_E2E_OTLP_PORT: String(otlpPort),
       CRM_TEST_MANIFEST: path.join(extensionDir, 'package.json'),
     },
   });

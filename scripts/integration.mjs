@@ -48,6 +48,8 @@ async function runPass(trust) {
       'chatroomMonitor.target.port': server.port,
       'chatroomMonitor.metrics.url': server.metricsUrl,
       'chatroomMonitor.sampleIntervalMs': 1000,
+      // Any free port for the OTLP receiver: runs side by side never fight over 4318.
+      'chatroomMonitor.traces.port': 0,
     },
     env: {
       CRM_TEST_SERVER_PORT: String(server.port),

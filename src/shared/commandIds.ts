@@ -23,6 +23,7 @@ export const Commands = {
   dismissRuntimeErrors: 'chatroomMonitor.dismissRuntimeErrors',
   openErrorFrame: 'chatroomMonitor.openErrorFrame',
   showLogs: 'chatroomMonitor.showLogs',
+  showTraces: 'chatroomMonitor.showTraces',
   captureCpuProfile: 'chatroomMonitor.captureCpuProfile',
   captureHeapProfile: 'chatroomMonitor.captureHeapProfile',
   clearProfileDecorations: 'chatroomMonitor.clearProfileDecorations',

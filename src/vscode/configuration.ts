@@ -44,6 +44,7 @@ export class SettingsReader implements vscode.Disposable {
     if (vscode.workspace.isTrusted !== this.trusted) {
       changed.add('metrics.url'); // trust decides which metrics URLs are allowed
       changed.add('prometheus.url'); // …and which Prometheus may be read
+      changed.add('traces.enabled'); // and whether the OTLP receiver runs
     }
     this.raw = raw;
     this.trusted = vscode.workspace.isTrusted;

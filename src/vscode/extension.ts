@@ -26,6 +26,8 @@ import { ServerController } from './serverController';
 import { StatusBarController } from './statusBar';
 import { PrometheusSourceController } from './prometheusSource';
 import { systemClock } from '../core/clock';
+import { TracesController, ReceiverState } from './traces/tracesController';
+import type { TracesReport } from '../core/traces/traceWatcher';
 
 /** Returned from activate(): lets integration tests (and other extensions) look inside. */
 export interface ChatroomMonitorApi {
@@ -64,6 +66,15 @@ export interface ChatroomMonitorApi {
   profileDecorations(): DecorationLine[];
   /** The "Profile now" button of an active alert's notification, pressed: what the capture returned. */
   profileNow(alertId: string): Promise<unknown>;
+  /** The OTLP receiver: its state and sentence, the port it listens on, the report's traces object. */
+  traces: {
+    state(): ReceiverState;
+    message(): string;
+    port(): number | undefined;
+    report(fromMs: number, toMs: number): TracesReport | undefined;
+    /** True while the Traces view is open. */
+    viewOpen(): boolean;
+  };
 }
 
 let monitor: Monitor | undefined;
@@ -79,8 +90,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   const clock = systemClock;
   const deps = createMonitorDeps({ diskPath: workspaceFolder ?? process.cwd(), clock, createRemoteWatch: prometheus.createRemoteWatch(clock) });
   // The logs controller's tick source reads whichever log files are configured (none: no samples).
-  const logsSource: { current?: LogsController['tickSource'] } = {};
-  const m = new Monitor({ ...deps, createSources: (c) => [...deps.createSources(c), ...(logsSource.current ? [logsSource.current] : [])] });
+  const extraSources: { logs?: LogsController['tickSource']; traces?: TracesController['tickSource'] } = {};
+  const m = new Monitor({ ...deps, createSources: (c) => [...deps.createSources(c), ...[extraSources.logs, extraSources.traces].filter((s) => s !== undefined)] });
   monitor = m;
   context.subscriptions.push(m);
   context.subscriptions.push({ dispose: m.onLog((e) => log[e.level](e.message)).dispose });
@@ -101,8 +112,12 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(profiles);
   context.subscriptions.push(settings, alerts);
   const logs = new LogsController(log, (n) => alerts.offer(n), () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), context.extensionUri);
-  logsSource.current = logs.tickSource;
+  extraSources.logs = logs.tickSource;
   context.subscriptions.push(logs);
+  // OTLP log records go through the same log pipeline as a followed file.
+  const traces = new TracesController(log, (stream) => logs.attachStream(stream), () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), context.extensionUri);
+  extraSources.traces = traces.tickSource;
+  context.subscriptions.push(traces);
 
   let configProblems: readonly string[] = [];
   const statusBar = new StatusBarController({
@@ -174,6 +189,9 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       const files = parsed.settings['logs.files'].filter((f): f is string => typeof f === 'string' && f.trim() !== '');
       logs.applySettings({ files }).catch((err: unknown) => log.error(`Log files could not be followed: ${err instanceof Error ? err.message : String(err)}`));
     }
+    if (touches(changed, 'traces')) {
+      traces.apply({ enabled: parsed.settings['traces.enabled'], port: parsed.settings['traces.port'], trusted: vscode.workspace.isTrusted });
+    }
     if (touches(changed, 'collection')) {
       // Before the first tick only (a no-op afterwards): the store then starts with the last session's window.
       history.restoreOnce(parsed.settings['history.minutes'] * 60_000, Date.now());
@@ -187,7 +205,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   context.subscriptions.push(
     registerSelectProcess(deps.locator, log),
     registerCompareRunsCommand(history, log),
-    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs), (nowMs) => logs.report(nowMs), context.globalStorageUri),
+    registerReportCommand(m, log, () => settings.current.settings['report.defaultWindow'], (fromMs) => serverController.reportOperations(fromMs), (nowMs) => logs.report(nowMs), context.globalStorageUri, () => traces.reporter()),
     vscode.commands.registerCommand(Commands.openDashboard, () => dashboard.open()),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );
@@ -220,6 +238,13 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     profiles: () => profiles.profiles(),
     profileDecorations: () => profiles.decorations(),
     profileNow: (alertId: string) => alerts.profileNow(alertId),
+    traces: {
+      state: () => traces.state,
+      message: () => traces.message,
+      port: () => traces.port,
+      report: (fromMs: number, toMs: number) => traces.reporter()?.(fromMs, toMs),
+      viewOpen: () => traces.viewOpen,
+    },
   };
 }
 

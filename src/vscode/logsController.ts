@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { AlertNotification } from '../core/alerts/notificationThrottle';
@@ -9,6 +8,7 @@ import type { LineStream } from '../core/logs/lineStream';
 import type { LogWatcher } from '../core/logs/logWatcher';
 import { inertLogText, inertNotificationText, visibleText } from '../core/text/inertText';
 import { Commands } from '../shared/commandIds';
+import { loadBundle } from './lazyModule';
 import { MonitorLog } from './log';
 
 /** The Problems panel's name for runtime errors (the diagnostic collection and each entry's source). */
@@ -207,25 +207,14 @@ type LogsModule = typeof import('../core/logs/logWatcher');
 type LogsViewModule = typeof import('./logs/logsViewPanel');
 type LogsViewPanelType = import('./logs/logsViewPanel').LogsViewPanel;
 
-/**
- * The log watcher is its own bundle (dist/logs.js beside dist/extension.js), so its
- * parsers and the source-map library load only when a log file is configured; from
- * compiled sources (tests) it is the module itself. Both paths are computed, so the
- * extension bundle does not inline it.
- */
+/** The log watcher (parsers, source maps): dist/logs.js, loaded only when a log source exists. */
 function loadLogsModule(): LogsModule {
-  const bundled = path.join(__dirname, 'logs.js');
-  const target = fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', 'core', 'logs', 'logWatcher');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(target) as LogsModule;
+  return loadBundle<LogsModule>('logs.js', '../core/logs/logWatcher');
 }
 
-/** The Logs view's host code: dist/logsView.js in the package, the module itself from compiled sources. */
+/** The Logs view's host code: dist/logsView.js, loaded on Show Logs. */
 function loadLogsViewModule(): LogsViewModule {
-  const bundled = path.join(__dirname, 'logsView.js');
-  const target = fs.existsSync(bundled) ? bundled : path.join(__dirname, 'logs', 'logsViewPanel');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(target) as LogsViewModule;
+  return loadBundle<LogsViewModule>('logsView.js', 'logs/logsViewPanel');
 }
 
 function diagnosticMessage(g: ErrorGroup): string {

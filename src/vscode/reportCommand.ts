@@ -1,4 +1,5 @@
 import { LogsReport } from '../core/logs/logReport';
+import type { TracesReport } from '../core/traces/traceWatcher';
 import * as vscode from 'vscode';
 import { Monitor } from '../core/monitor';
 import { renderMarkdown } from '../core/report/markdown';
@@ -34,6 +35,7 @@ export function registerReportCommand(
   operations?: (fromMs: number) => ReportOperations | undefined,
   logsReport: (nowMs: number) => LogsReport | undefined = () => undefined,
   storage?: vscode.Uri,
+  tracesReporter: () => ((fromMs: number, toMs: number) => TracesReport) | undefined = () => undefined,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.showReport, async (windowArg?: string): Promise<ReportResult | undefined> => {
     let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
@@ -50,7 +52,9 @@ export function registerReportCommand(
     const t0 = performance.now();
     const nowMs = Date.now();
     const windowMs = REPORT_WINDOWS[window].ms;
-    const report = buildMonitorReport(monitor, window, nowMs, operations?.(windowMs === 'all' ? 0 : nowMs - windowMs), logsReport(nowMs));
+    const fromMs = windowMs === 'all' ? 0 : nowMs - windowMs;
+    // No receiver (off by the setting or trust, or still starting): the report has no traces object.
+    const report = buildMonitorReport(monitor, window, nowMs, operations?.(fromMs), logsReport(nowMs), undefined, tracesReporter());
     const markdown = renderMarkdown(report);
     const json = renderJson(report);
     log.info(`Report (${REPORT_WINDOWS[window].label.toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import { copyVendorAssets, logsPageBuild, root, webviewBuild } from '../../scripts/buildConfig.mjs';
+import { copyVendorAssets, logsPageBuild, root, tracesPageBuild, webviewBuild } from '../../scripts/buildConfig.mjs';
 
 export { root, copyVendorAssets };
 
 /** Bundles the page script with the extension build's options; returns its size in bytes. */
 export async function buildWebviewBundle() {
-  await Promise.all([esbuild.build(webviewBuild), esbuild.build(logsPageBuild)]);
+  await Promise.all([esbuild.build(webviewBuild), esbuild.build(logsPageBuild), esbuild.build(tracesPageBuild)]);
   return fs.statSync(path.join(root, 'dist/webview.js')).size;
 }
 

@@ -560,6 +560,134 @@ test('logs view: a structured line reads as its message; the raw line is in the 
   assert.equal(await text(page, '.log-detail'), raw);
 });
 
+// ---------------------------------------------------------------------------
+// the Traces view page (dist/tracesPage.js)
+
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const TRACE_T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function tracesState({ operations, slowest, diagnosis = [], receiver } = {}) {
+  return {
+    type: 'state',
+    receiver: receiver ?? { state: 'listening', message: 'Receiving OpenTelemetry spans and logs (OTLP/HTTP) on http://127.0.0.1:4318.' },
+    spansReceived: 1268,
+    tracesKept: 317,
+    operations: operations ?? [
+      { service: 'chat-server', name: 'chat message', kind: 'server', category: 'server', count: 300, ratePerSecond: 2.5, errorRate: 0.01, p50Ms: 4.2, p95Ms: 45.1, p99Ms: 61.7 },
+      { service: 'chat-server', name: 'db.query INSERT messages', kind: 'client', category: 'db', count: 300, ratePerSecond: 2.5, errorRate: 0, p50Ms: 1.1, p95Ms: 40.3, p99Ms: 58 },
+      { service: 'moderation', name: 'POST /moderate', kind: 'server', category: 'server', count: 300, ratePerSecond: 2.5, errorRate: 0, p50Ms: 0.8, p95Ms: 2.1, p99Ms: 3.9 },
+    ],
+    slowest: slowest ?? [
+      { traceId: TRACE_ID, durationMs: 63.2, service: 'chat-server', name: 'chat message', startMs: TRACE_T0, error: false, spanCount: 4 },
+      { traceId: '1'.repeat(32), durationMs: 51, service: 'chat-server', name: 'chat message', startMs: TRACE_T0 + 1000, error: true, spanCount: 4 },
+    ],
+    diagnosis,
+  };
+}
+
+function traceMessage(overrides = {}) {
+  const span = (o) => ({ kind: 'internal', category: 'internal', depth: 0, selfMs: 0, criticalMs: 0, status: 'unset', canOpen: false, attributes: [], service: 'chat-server', ...o });
+  return {
+    type: 'trace',
+    traceId: TRACE_ID,
+    trace: {
+      traceId: TRACE_ID, durationMs: 63.2, service: 'chat-server', name: 'chat message', startMs: TRACE_T0, error: false, spanCount: 4,
+      spans: [
+        span({ name: 'chat message', kind: 'server', category: 'server', startOffsetMs: 0, durationMs: 63.2, selfMs: 3.2, criticalMs: 3.2, source: 'server.js:212 tracedChat', canOpen: true, attributes: [['code.filepath', '/ws/server.js'], ['code.lineno', '212']] }),
+        span({ name: 'POST', kind: 'client', category: 'client', depth: 1, startOffsetMs: 1, durationMs: 2.5, selfMs: 0.5, criticalMs: 0.5 }),
+        span({ name: 'POST /moderate', service: 'moderation', kind: 'server', category: 'server', depth: 2, startOffsetMs: 1.5, durationMs: 2, selfMs: 2, criticalMs: 2 }),
+        span({ name: 'db.query INSERT messages', kind: 'client', category: 'db', depth: 1, startOffsetMs: 4, durationMs: 57.5, selfMs: 57.5, criticalMs: 57.5, attributes: [['db.system', 'sqlite'], ['db.statement', 'INSERT INTO messages VALUES (?, ?)']] }),
+      ],
+      ...overrides,
+    },
+  };
+}
+
+async function openTraces(page, url, state = tracesState()) {
+  await page.goto(`${url}traces.html?theme=dark`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  await send(page, state);
+}
+
+test('traces view: the Operations table shows rate, errors and p50/p95/p99 per operation, sorted by p95; a header click sorts', async ({ page, url }) => {
+  await openTraces(page, url);
+  const rows = () => page.locator('table.ops tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+  assert.deepEqual(await rows(), [
+    ['chat-server', 'chat message', '2.5/s', '1%', '4.2 ms', '45.1 ms', '61.7 ms', '300'],
+    ['chat-server', 'db.query INSERT messages', '2.5/s', '0%', '1.1 ms', '40.3 ms', '58 ms', '300'],
+    ['moderation', 'POST /moderate', '2.5/s', '0%', '800 µs', '2.1 ms', '3.9 ms', '300'],
+  ]);
+  assert.equal(await page.locator('th[data-key="p95Ms"]').getAttribute('aria-sort'), 'descending');
+  await page.locator('th[data-key="p50Ms"] button').click();
+  assert.deepEqual((await rows()).map((r) => r[1]), ['chat message', 'db.query INSERT messages', 'POST /moderate']);
+  await page.locator('th[data-key="p50Ms"] button').click();
+  assert.deepEqual((await rows()).map((r) => r[1]), ['POST /moderate', 'db.query INSERT messages', 'chat message']);
+  assert.equal(await page.locator('th[data-key="p50Ms"]').getAttribute('aria-sort'), 'ascending');
+  await page.locator('th[data-key="service"] button').click();
+  assert.deepEqual((await rows()).map((r) => r[0]), ['chat-server', 'chat-server', 'moderation']);
+});
+
+test('traces view: the slowest trace is asked for at once; its waterfall marks the critical path; a span shows its attributes and opens its source by index', async ({ page, url }) => {
+  await openTraces(page, url);
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'selectTrace'), [{ type: 'selectTrace', traceId: TRACE_ID }]);
+  await send(page, traceMessage());
+  assert.equal(await page.locator('.span-row').count(), 4);
+  assert.deepEqual(await page.locator('.span-row').evaluateAll((rs) => rs.map((r) => [r.dataset.category, r.dataset.critical])), [['server', 'true'], ['client', 'true'], ['server', 'true'], ['db', 'true']]);
+  // Bars sit where the spans ran: the database span from 4 ms for 57.5 of 63.2 ms.
+  const db = await page.locator('.span-row[data-index="3"] .bar').evaluate((b) => ({ left: b.style.left, width: b.style.width, critical: b.classList.contains('critical') }));
+  assert.equal(Number.parseFloat(db.left).toFixed(2), ((100 * 4) / 63.2).toFixed(2));
+  assert.equal(Number.parseFloat(db.width).toFixed(2), ((100 * 57.5) / 63.2).toFixed(2));
+  assert.ok(db.critical);
+  assert.match(await text(page, '.span-row[data-index="3"] .span-time'), /57\.5 ms · 57\.5 ms critical/);
+  await page.locator('.span-row[data-index="3"]').click();
+  assert.match(await text(page, '.span-detail'), /db\.statementINSERT INTO messages VALUES \(\?, \?\)/);
+  assert.equal(await page.locator('.span-detail .frame-link').count(), 0, 'no source link for a span without one');
+  await page.locator('.span-row[data-index="0"] button.open-source').click();
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'openSpan'), [{ type: 'openSpan', traceId: TRACE_ID, index: 0 }]);
+  await page.locator('.span-row[data-index="0"]').click();
+  await page.locator('.span-detail .frame-link').click();
+  assert.equal((await posted(page)).filter((m) => m.type === 'openSpan').length, 2);
+  await page.locator(`button[data-trace-id="${'1'.repeat(32)}"]`).click();
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'selectTrace').at(-1), { type: 'selectTrace', traceId: '1'.repeat(32) });
+  await send(page, { type: 'trace', traceId: '1'.repeat(32) });
+  assert.match(await text(page, '.trace-head'), /no longer kept/);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await send(page, { type: 'trace', traceId: '1'.repeat(32), trace: { ...traceMessage().trace, traceId: '1'.repeat(32) } });
+  await page.locator('.span-row[data-index="3"]').click();
+  await page.screenshot({ path: path.join(SHOTS, 'traces-view.png'), fullPage: true });
+});
+
+test('traces view: hostile span names, attributes, services and the receiver sentence show as literal text', async ({ page, url, consoleErrors, dialogs }) => {
+  const evil = `${HOSTILE[0]} \u202Egnp.exe`;
+  await openTraces(page, url, tracesState({
+    receiver: { state: 'failed', message: HOSTILE[1] },
+    diagnosis: [`p95 of ${HOSTILE[0]} rose`],
+    operations: [{ service: HOSTILE[1], name: evil, kind: 'server', category: 'server', count: 1, ratePerSecond: 1, errorRate: 0, p50Ms: 1, p95Ms: 1, p99Ms: 1 }],
+    slowest: [{ traceId: TRACE_ID, durationMs: 1, service: HOSTILE[1], name: evil, startMs: TRACE_T0, error: false, spanCount: 1 }],
+  }));
+  const t = traceMessage();
+  t.trace.spans[0] = { ...t.trace.spans[0], name: evil, service: HOSTILE[1], statusMessage: HOSTILE[0], status: 'error', source: HOSTILE[1], attributes: [[HOSTILE[0], HOSTILE[1]]] };
+  await send(page, t);
+  await page.locator('.span-row[data-index="0"]').click();
+  const body = await page.evaluate(() => document.body.innerText);
+  for (const h of HOSTILE) assert.ok(body.includes(h), `missing literal ${h}`);
+  assert.ok(body.includes('⟨U+202E⟩'), 'the bidi override is named, not obeyed');
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.locator('script').count(), 2, 'no <script> element was created');
+  await page.waitForTimeout(200);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), [], 'the page needs nothing the CSP forbids');
+});
+
+test('traces view: no receiver says why, and an empty table says what to do', async ({ page, url }) => {
+  await openTraces(page, url, tracesState({ receiver: { state: 'untrusted', message: 'The OTLP receiver is off in this untrusted workspace (Restricted Mode): trust the workspace to receive OpenTelemetry spans and logs on 127.0.0.1:4318.' }, operations: [], slowest: [] }));
+  assert.match(await text(page, '.traces-summary'), /off in this untrusted workspace/);
+  assert.match(await text(page, 'table.ops tbody'), /No spans yet/);
+  assert.match(await text(page, '.slowest'), /No trace yet/);
+  assert.equal((await posted(page)).filter((m) => m.type === 'selectTrace').length, 0);
+});
+
 async function main() {
   const { bundleBytes, html } = await buildAll();
   console.log(`dist/webview.js: ${(bundleBytes / 1024).toFixed(1)} KB minified`);

@@ -8,7 +8,16 @@ import path from 'node:path';
 import { root } from './assets.mjs';
 
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
-const ALLOWED = ['dist/webview.js', 'dist/logsPage.js', 'media/', 'test/webview/fixture/'];
+const ALLOWED = ['dist/webview.js', 'dist/logsPage.js', 'dist/tracesPage.js', 'media/', 'test/webview/fixture/'];
+
+const DASHBOARD = { script: 'dist/webview.js', styles: ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css'] };
+/** Each page: its bundle and its stylesheets, as its panel loads them. */
+const PAGES = {
+  '/': DASHBOARD,
+  '/dashboard.html': DASHBOARD,
+  '/logs.html': { script: 'dist/logsPage.js', styles: ['media/vendor/codicon.css', 'media/logs.css'] },
+  '/traces.html': { script: 'dist/tracesPage.js', styles: ['media/vendor/codicon.css', 'media/traces.css'] },
+};
 
 /**
  * Starts the server; resolves to { url, close }. `html` is the module compiled
@@ -18,16 +27,16 @@ export function startFixtureServer(html) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = `http://127.0.0.1:${server.address().port}`;
-    // The Logs view page is served the same way, with the same shell and CSP.
-    const logs = url.pathname === '/logs.html';
-    if (url.pathname === '/' || url.pathname === '/dashboard.html' || logs) {
+    // The Logs and Traces view pages are served the same way, with the same shell and CSP.
+    const view = PAGES[url.pathname];
+    if (view) {
       const nonce = html.makeNonce();
-      const script = logs ? 'dist/logsPage.js' : 'dist/webview.js';
+      const script = view.script;
       let page = html.dashboardHtml({
         cspSource: origin,
         nonce,
         scriptUri: `${origin}/${script}`,
-        styleUris: (logs ? ['media/vendor/codicon.css', 'media/logs.css', 'test/webview/fixture/theme.css'] : ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css', 'test/webview/fixture/theme.css']).map((p) => `${origin}/${p}`),
+        styleUris: [...view.styles, 'test/webview/fixture/theme.css'].map((p) => `${origin}/${p}`),
       });
       // The stub must run before the bundle, with the page's nonce, as VS Code's own preload does.
       const bundleTag = `<script nonce="${nonce}" src="${origin}/${script}">`;

@@ -20,7 +20,7 @@ import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vo
 export const SETTINGS_SECTION = 'chatroomMonitor';
 
 /** Which part of the monitor a setting reconfigures (the change event is routed by it). */
-export type SettingPart = 'collection' | 'history' | 'alerts' | 'notifications' | 'report' | 'server' | 'logs';
+export type SettingPart = 'collection' | 'history' | 'alerts' | 'notifications' | 'report' | 'server' | 'logs' | 'traces';
 
 type JsonType = 'integer' | 'number' | 'string' | 'boolean' | 'array' | 'object';
 
@@ -398,6 +398,26 @@ export const SETTINGS = {
     order: 66,
     part: 'collection',
     markdownDescription: 'The range of `rate()` for CPU and the chat counters: at least four of that Prometheus\' **scrape intervals** (`1m` for the usual 15 s).',
+  },
+  'traces.enabled': {
+    type: 'boolean',
+    default: true,
+    order: 70,
+    part: 'traces',
+    markdownDescription:
+      'Receive **OpenTelemetry spans and logs** from your server (OTLP/HTTP, protobuf or JSON, what the OpenTelemetry SDKs send to `http://localhost:4318` by default) on `#chatroomMonitor.traces.port#`, on this machine only. Spans give per-operation rate, errors and p50/p95/p99, the slowest traces and where their time went (**Show Traces**); log records join the server\'s logs. Off in an untrusted workspace.',
+  },
+  'traces.port': {
+    type: 'integer',
+    default: 4318,
+    minimum: 0,
+    maximum: 65535,
+    outOfRange: 'reject',
+    invalid: 'is not a TCP port; use a whole number from 1 to 65535 (0: any free port), using 4318',
+    order: 71,
+    part: 'traces',
+    markdownDescription:
+      'The loopback **port** of the OTLP/HTTP receiver (4318 is the SDKs\' default; point `OTEL_EXPORTER_OTLP_ENDPOINT` at `http://127.0.0.1:PORT` when you change it). `0` picks a free port, shown in the output channel.',
   },
 } as const satisfies Record<string, SettingDecl>;
 

@@ -34,6 +34,8 @@ export interface OtlpReceiverOptions {
   /** Where spans go; returns how many it took (the rest count as rejected). */
   readonly onSpans: (spans: SpanRecord[], receivedMs: number) => { accepted: number; dropped: number };
   readonly onLogs?: (records: OtlpLogRecord[], receivedMs: number) => void;
+  /** How the sentence for a taken port names the fix (default "another OTLP port"). */
+  readonly portSetting?: string;
 }
 
 export interface ReceiverNote {
@@ -106,7 +108,7 @@ export class OtlpReceiver implements Disposable {
         server.close();
         const message =
           err.code === 'EADDRINUSE'
-            ? `Port ${port} on ${host} is already taken (an OpenTelemetry Collector or another monitor?): set another OTLP port, or stop that program.`
+            ? `Port ${port} on ${host} is already taken (an OpenTelemetry Collector or another monitor?): set ${this.options.portSetting ?? 'another OTLP port'}, or stop that program.`
             : `Could not listen for OTLP on ${host}:${port}: ${err.message}.`;
         if (host === '127.0.0.1') this.noteEmitter.fire({ kind: 'error', message });
         reject(new Error(message));

@@ -44,6 +44,8 @@ export interface TraceWatcherOptions {
   readonly seriesWindowMs?: number;
   readonly maxSpansPerSecond?: number;
   readonly maxBodyBytes?: number;
+  /** How the sentence for a taken port names the fix ("chatroomMonitor.traces.port to another port"). */
+  readonly portSetting?: string;
 }
 
 export class TraceWatcher implements Disposable {
@@ -67,6 +69,7 @@ export class TraceWatcher implements Disposable {
       clock: options.clock,
       ...(options.maxSpansPerSecond !== undefined ? { maxSpansPerSecond: options.maxSpansPerSecond } : {}),
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      ...(options.portSetting !== undefined ? { portSetting: options.portSetting } : {}),
       onSpans: (spans, ms) => this.ingest(spans, ms),
       onLogs: (records, ms) => this.ingestLogs(records, ms),
     });

@@ -28,6 +28,14 @@ export interface ChatroomMonitorApi {
   logsReport(): { linesPerSecond: number; lines: number; errorGroups: { id: string; count: number; type: string; message: string; frames: { file: string; line: number; column: number | null; inWorkspace: boolean }[] }[] } | undefined;
   /** Recomputes the Problems entries now. */
   refreshProblems(): void;
+  /** The OTLP receiver: state, its sentence, the port it listens on, the report's traces object. */
+  traces: {
+    state(): 'off' | 'untrusted' | 'starting' | 'listening' | 'failed';
+    message(): string;
+    port(): number | undefined;
+    report(fromMs: number, toMs: number): { spansReceived: number; operations: { service: string; name: string; kind: string; category: string; count: number; p95Ms: number }[] } | undefined;
+    viewOpen(): boolean;
+  };
 }
 
 /** The extension, activated; fails the test with a sentence when it is missing. */

@@ -11,6 +11,7 @@ interface BuildConfig {
   extensionBuild: esbuild.BuildOptions;
   portableBuild: esbuild.BuildOptions;
   prometheusBuild: esbuild.BuildOptions;
+  tracesBuild: esbuild.BuildOptions;
 }
 
 // The main bundle is what every activation loads; the libraries only macOS and Windows
@@ -36,6 +37,26 @@ describe('bundles', function () {
     // The Prometheus query client and back-fill load only when a Prometheus URL is set (dist/prometheus.js).
     assert.deepEqual(inputs.filter((f) => /src\/core\/prometheus\//.test(f)), []);
     assert.ok(fs.statSync(path.join(dir, 'extension.js')).size <= 600 * 1024);
+  });
+
+  it('the extension bundle holds neither the OTLP receiver nor protobufjs: dist/traces.js does, and it receives spans', async () => {
+    const r = await esbuild.build({ ...config.extensionBuild, outfile: path.join(dir, 'extension.js'), metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(Object.values(r.metafile.outputs)[0]!.inputs);
+    assert.deepEqual(inputs.filter((f) => /node_modules\/protobufjs\/|src\/core\/traces\/(otlpReceiver|otlpDecode|otlpSchema|spanStore)\.ts$/.test(f)), []);
+    await esbuild.build({ ...config.tracesBuild, outfile: path.join(dir, 'traces.js'), logLevel: 'silent' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TraceWatcher } = require(path.join(dir, 'traces.js')) as typeof import('../../../src/core/traces/traceWatcher');
+    const w = new TraceWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, port: 0 });
+    try {
+      const port = await w.start();
+      const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'chat message', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000004000000' };
+      const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'chat' } }] }, scopeSpans: [{ spans: [span] }] }] });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 200);
+      assert.deepEqual(w.report(0, Date.now()).operations.map((o) => [o.service, o.name, o.count, o.p50Ms]), [['chat', 'chat message', 1, 4]]);
+    } finally {
+      w.dispose();
+    }
   });
 
   it('dist/portable.js beside a bundle is what the portable samplers load, and it works', async () => {

@@ -31,7 +31,7 @@ describe('settings drift: one declaration per setting', () => {
 
   it('every setting belongs to a part, and every part has a reader', () => {
     const parts = new Set(SETTING_KEYS.map((k) => SETTINGS[k].part));
-    assert.deepEqual([...parts].sort(), ['alerts', 'collection', 'history', 'logs', 'notifications', 'report', 'server']);
+    assert.deepEqual([...parts].sort(), ['alerts', 'collection', 'history', 'logs', 'notifications', 'report', 'server', 'traces']);
     assert.ok(keysOf('alerts').includes('alerts.rules'));
   });
 });

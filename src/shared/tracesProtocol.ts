@@ -1,0 +1,123 @@
+/**
+ * Messages between the Traces view page (src/webview/traces) and its host
+ * (src/vscode/traces/tracesViewPanel.ts). The host holds the spans; the page gets
+ * the per-operation figures, the slowest traces, and the waterfall of the one trace
+ * it asks for. A click on a span sends back the trace id and the span's index in
+ * that waterfall, never a path: the host decides what, if anything, to open.
+ *
+ * Every string in these messages (operation and span names, services, attribute
+ * keys and values, status messages) came from the watched server: the page shows it
+ * through `textContent` after the inert-text module.
+ */
+import type { SpanCategory, SpanKind, StatusCode } from '../core/traces/span';
+
+export type TracesReceiverState = 'off' | 'untrusted' | 'starting' | 'listening' | 'failed';
+
+export interface TraceOperationDto {
+  readonly service: string;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly category: SpanCategory;
+  readonly count: number;
+  readonly ratePerSecond: number;
+  /** 0..1 */
+  readonly errorRate: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+}
+
+export interface TraceSummaryDto {
+  readonly traceId: string;
+  readonly durationMs: number;
+  readonly service: string;
+  readonly name: string;
+  readonly startMs: number;
+  readonly error: boolean;
+  readonly spanCount: number;
+}
+
+export interface TraceSpanDto {
+  readonly name: string;
+  readonly service: string;
+  readonly kind: SpanKind;
+  readonly category: SpanCategory;
+  readonly depth: number;
+  readonly startOffsetMs: number;
+  readonly durationMs: number;
+  readonly selfMs: number;
+  /** Time of the trace this span holds on the critical path (0: off the path). */
+  readonly criticalMs: number;
+  readonly status: StatusCode;
+  readonly statusMessage?: string;
+  readonly orphan?: boolean;
+  /** Where the span was made ("server.js:42 tracedChat"); present when the span says. */
+  readonly source?: string;
+  /** The host found a workspace file for it: a click opens it. */
+  readonly canOpen: boolean;
+  /** [key, value as text], sorted by key. */
+  readonly attributes: readonly (readonly [string, string])[];
+}
+
+export interface TraceDetailDto {
+  readonly traceId: string;
+  readonly durationMs: number;
+  readonly service: string;
+  readonly name: string;
+  readonly startMs: number;
+  readonly error: boolean;
+  readonly spanCount: number;
+  readonly spans: readonly TraceSpanDto[];
+}
+
+export interface TracesStateMessage {
+  readonly type: 'state';
+  readonly receiver: { readonly state: TracesReceiverState; readonly message: string };
+  readonly spansReceived: number;
+  readonly tracesKept: number;
+  readonly operations: readonly TraceOperationDto[];
+  /** Slowest first. */
+  readonly slowest: readonly TraceSummaryDto[];
+  /** "p95 of chat message rose from 4 ms to 180 ms; 71% of the slow traces' time is in db.query INSERT messages (database)". */
+  readonly diagnosis: readonly string[];
+}
+
+export interface TracesTraceMessage {
+  readonly type: 'trace';
+  readonly traceId: string;
+  /** Undefined when the trace is no longer kept (evicted). */
+  readonly trace?: TraceDetailDto;
+}
+
+export type TracesHostToPage = TracesStateMessage | TracesTraceMessage;
+
+export type TracesPageToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'selectTrace'; readonly traceId: string }
+  | { readonly type: 'openSpan'; readonly traceId: string; readonly index: number };
+
+/** Spans of one trace the view shows at most (the waterfall's rows). */
+export const MAX_WATERFALL_SPANS = 500;
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** A message from the page, checked; a sentence saying what is wrong, or the message. */
+export function checkTracesPageMessage(v: unknown): TracesPageToHost | string {
+  if (!isObject(v) || typeof v.type !== 'string') return 'a Traces view message needs a type';
+  switch (v.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'selectTrace':
+      return typeof v.traceId === 'string' && TRACE_ID.test(v.traceId) ? { type: 'selectTrace', traceId: v.traceId } : 'a Traces view selectTrace needs a trace id (32 hex digits)';
+    case 'openSpan':
+      return typeof v.traceId === 'string' && TRACE_ID.test(v.traceId) && typeof v.index === 'number' && Number.isInteger(v.index) && v.index >= 0 && v.index < MAX_WATERFALL_SPANS
+        ? { type: 'openSpan', traceId: v.traceId, index: v.index }
+        : 'a Traces view openSpan needs a trace id and a span index';
+    default:
+      return `unknown Traces view message type "${v.type.slice(0, 40)}"`;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The Traces view: a webview panel beside the editor with the Operations table
+ * (rate, errors, p50/p95/p99 per operation), the slowest traces, and the waterfall
+ * of one trace with its critical path; a span that says where it was made opens
+ * that line.
+ *
+ * Built as its own bundle (dist/tracesView.js, loaded on Show Traces only), so none
+ * of it weighs on the extension's activation or its main bundle.
+ */
+import * as vscode from 'vscode';
+import { FrameMapper } from '../../core/logs/frameMapper';
+import { spanSourceFrames, traceDetail, tracesState } from '../../core/traces/tracesView';
+import type { TraceWatcher } from '../../core/traces/traceWatcher';
+import type { WaterfallSpan } from '../../core/traces/traceAnalysis';
+import { checkTracesPageMessage, MAX_WATERFALL_SPANS, TracesHostToPage, TracesPageToHost, TracesReceiverState } from '../../shared/tracesProtocol';
+import { Commands } from '../../shared/commandIds';
+import { dashboardHtml, makeNonce } from '../dashboard/dashboardHtml';
+
+export const TRACES_VIEW_TYPE = 'chatroomMonitor.traces';
+const PAGE_SCRIPT = 'dist/tracesPage.js';
+const PAGE_STYLES = ['media/vendor/codicon.css', 'media/traces.css'];
+/** How often the page is told about new spans (when there are any). */
+const REFRESH_MS = 1000;
+
+export interface TracesViewHost {
+  /** The receiver's watcher (none: off, untrusted, failed or still starting). */
+  watcher(): TraceWatcher | undefined;
+  receiver(): { state: TracesReceiverState; message: string };
+  /** Workspace folders: only a file under one of them is opened. */
+  roots(): readonly string[];
+  /** Where bad messages and failures are written (the output channel, inert). */
+  log(message: string): void;
+}
+
+export class TracesViewPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ready = false;
+  private lastKey = '';
+  private selected: string | undefined;
+  private mapper: { roots: string; mapper: FrameMapper } | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: TracesViewHost,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(TRACES_VIEW_TYPE, 'Chat-Room Monitor — Traces', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      retainContextWhenHidden: false,
+    });
+    this.panel = panel;
+    this.subs.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.guard(() => this.onMessage(m))),
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.closed()),
+    );
+    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p.split('/'))).toString();
+    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: uri(PAGE_SCRIPT), styleUris: PAGE_STYLES.map(uri) });
+    this.timer = setInterval(() => this.guard(() => this.tick()), REFRESH_MS);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.closed();
+  }
+
+  private closed(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.subs.splice(0).forEach((s) => s.dispose());
+    this.panel = undefined;
+    this.ready = false;
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = checkTracesPageMessage(raw);
+    if (typeof msg === 'string') {
+      this.host.log(`Traces view: ${msg}.`);
+      return;
+    }
+    this.handle(msg);
+  }
+
+  private handle(msg: TracesPageToHost): void {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastKey = '';
+        this.tick();
+        if (this.selected) this.sendTrace(this.selected);
+        return;
+      case 'selectTrace':
+        this.selected = msg.traceId;
+        this.sendTrace(msg.traceId);
+        return;
+      case 'openSpan': {
+        const span = this.host.watcher()?.trace(msg.traceId)?.spans[msg.index];
+        const target = span ? this.sourceOf(span) : undefined;
+        if (!target) {
+          void vscode.window.showInformationMessage('That span does not say where in this workspace it was made (code.filepath and code.lineno, or a stack), so there is nothing to open.');
+          return;
+        }
+        void vscode.commands.executeCommand(Commands.openErrorFrame, target.file, target.line, target.column);
+        return;
+      }
+    }
+  }
+
+  /** The first workspace file a span names (through source maps, like a log's stack frame). */
+  private sourceOf(span: WaterfallSpan): { file: string; line: number; column?: number } | undefined {
+    const roots = this.host.roots();
+    if (this.mapper?.roots !== roots.join('\n')) this.mapper = { roots: roots.join('\n'), mapper: new FrameMapper({ roots }) };
+    for (const f of spanSourceFrames(span)) {
+      const m = this.mapper.mapper.map(f);
+      if (m.inWorkspace) return { file: m.file, line: m.line, ...(m.column !== undefined ? { column: m.column } : {}) };
+    }
+    return undefined;
+  }
+
+  private sendTrace(traceId: string): void {
+    const w = this.host.watcher();
+    const t = w?.trace(traceId);
+    const trimmed = t && t.spans.length > MAX_WATERFALL_SPANS ? { ...t, spans: t.spans.slice(0, MAX_WATERFALL_SPANS) } : t;
+    this.post({ type: 'trace', traceId, ...(trimmed ? { trace: traceDetail(trimmed, (s) => this.sourceOf(s) !== undefined) } : {}) });
+  }
+
+  private tick(): void {
+    if (!this.ready || !this.panel) return;
+    const w = this.host.watcher();
+    const receiver = this.host.receiver();
+    const received = w?.store.acceptedSpans ?? 0;
+    // Unchanged spans and receiver are not resent; the rate moves with the clock, so every 10 s anyway.
+    const key = JSON.stringify([receiver, received, Math.floor(Date.now() / 10_000)]);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    const now = Date.now();
+    const empty = { spansReceived: 0, spansKept: 0, tracesKept: 0, bytesKept: 0, evictedTraces: 0, rejectedSpans: 0, operations: [], slowest: [], breakdown: [], diagnosis: [], notes: [] };
+    this.post(tracesState(w ? w.report(0, now) : empty, receiver));
+  }
+
+  private post(msg: TracesHostToPage): void {
+    void this.panel?.webview.postMessage(msg).then(undefined, () => {
+      this.ready = false;
+    });
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.host.log(`The Traces view could not update: ${err instanceof Error ? err.message : String(err)}.`);
+    }
+  }
+}
