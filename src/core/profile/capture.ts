@@ -185,7 +185,7 @@ async function withInspector<T extends CpuCapture | HeapCapture>(
       ins = await openInspector(opts.pid, log);
       return await body(ins.client, ins, Date.now());
     } catch (e) {
-      return { ok: false as const, message: failureSentence(e, opts.pid, what) };
+      return { ok: false as const, message: await failureSentence(e, opts.pid, what) };
     } finally {
       if (ins) {
         await closeInspector(ins, log).catch((e: unknown) => log(`Closing the inspector of process ${opts.pid} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -194,12 +194,12 @@ async function withInspector<T extends CpuCapture | HeapCapture>(
   });
 }
 
-function failureSentence(e: unknown, pid: number, what: string): string {
+async function failureSentence(e: unknown, pid: number, what: string): Promise<string> {
   if (e instanceof ProfileError) {
     return e.message;
   }
   if (e instanceof CdpError) {
-    if (e.kind === 'closed' && !isAlive(pid)) {
+    if (e.kind === 'closed' && !(await aliveAfterExitWindow(pid))) {
       return `Process ${pid} exited during the ${what}; nothing was written.`;
     }
     if (e.kind === 'closed') {
@@ -208,4 +208,20 @@ function failureSentence(e: unknown, pid: number, what: string): string {
     return `The ${what} of process ${pid} failed: ${e.message}`;
   }
   return `The ${what} of process ${pid} failed: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/**
+ * Whether the process still lives once a dying one would be seen dead. A killed process
+ * closes its sockets before the kernel marks it a zombie, so the inspector's connection
+ * can end while /proc still shows it running: look again for up to a second before
+ * saying it closed its inspector on purpose.
+ */
+async function aliveAfterExitWindow(pid: number): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    if (!isAlive(pid)) {
+      return false;
+    }
+    await new Promise<void>((r) => setTimeout(r, 50));
+  }
+  return isAlive(pid);
 }
