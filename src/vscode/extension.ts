@@ -42,6 +42,8 @@ export interface ChatroomMonitorApi {
   notifications(): readonly ShownNotification[];
   /** True while the dashboard panel is open. */
   dashboardOpen(): boolean;
+  /** Oldest and newest sample of a series key and how many the store holds (tests check the back-fill with it). */
+  seriesSpan(key: string): { firstMs: number; lastMs: number; count: number } | undefined;
   /** The server the monitor supervises: state, pid watched, process tree, audit, sentences shown. */
   server: {
     state(): string;
@@ -219,6 +221,11 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     activeAlerts: () => m.alerts.active().map((a) => ({ id: a.id, ruleId: a.ruleId, level: a.level, state: a.state, title: a.title })),
     notifications: () => alerts.notifications(),
     dashboardOpen: () => dashboard.isOpen,
+    seriesSpan: (key: string) => {
+      const n = m.store.length(key);
+      const w = n > 0 ? m.store.window(key, Number.NEGATIVE_INFINITY) : undefined;
+      return w && w.times.length > 0 ? { firstMs: w.times[0]!, lastMs: w.times[w.times.length - 1]!, count: n } : undefined;
+    },
     server: {
       state: () => serverController.state,
       pid: () => serverController.supervisor.pid,

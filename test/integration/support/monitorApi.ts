@@ -24,6 +24,8 @@ export interface ChatroomMonitorApi {
   notifications(): readonly { level: string; text: string; atMs: number; actions: readonly string[] }[];
   /** True while the dashboard panel is open. */
   dashboardOpen(): boolean;
+  /** Oldest and newest sample of a series key and how many the store holds. */
+  seriesSpan(key: string): { firstMs: number; lastMs: number; count: number } | undefined;
   /** Error groups and line rates from the followed log files (undefined when none is set). */
   logsReport(): { linesPerSecond: number; lines: number; errorGroups: { id: string; count: number; type: string; message: string; frames: { file: string; line: number; column: number | null; inWorkspace: boolean }[] }[] } | undefined;
   /** Recomputes the Problems entries now. */
