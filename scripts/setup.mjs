@@ -2,7 +2,7 @@
 // The set-up step of `npm run demo` and `npm run bench`, so either works first on a
 // fresh clone (before .ci/run). Plain Node, no npm package: it runs before they exist.
 // Installs what is missing, one progress line per step:
-//   npm packages (npm ci) → the example server's package (pino) → for the demo,
+//   npm packages (npm ci, when one is missing) → the example server's packages (the same) → for the demo,
 //   code-server into .cache (scripts/install-code-server.sh; minutes, once).
 // What it cannot install (apt packages) it names in one sentence with the command
 // that does, and exits 1.
@@ -50,18 +50,30 @@ if (apt.length > 0) {
   fail(`${apt.join(' and ')} ${apt.length === 1 ? 'is' : 'are'} missing and only apt installs ${apt.length === 1 ? 'it' : 'them'}: run "sudo apt-get install -y ${apt.join(' ')}" (or .ci/run, which installs everything), then "npm run ${what}" again.`);
 }
 
-// npm packages: installed once (after a pull that changes them, run npm install or npm ci yourself).
-const stamp = path.join(root, 'node_modules', '.package-lock.json');
-if (!fs.existsSync(path.join(root, 'node_modules', 'esbuild', 'package.json')) || !fs.existsSync(stamp)) {
-  say('installing the npm packages (npm ci; a minute or two the first time)…');
-  run('npm', ['ci']);
-} else {
-  say('npm packages present.');
+// npm packages: installed when one the package.json names is missing (a fresh clone, or a
+// pull that added one); a changed version of a present package is npm install's business.
+/** Dependencies of the package in `dir` that its node_modules lacks. */
+function missingPackages(dir) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  return names.filter((n) => !fs.existsSync(path.join(dir, 'node_modules', n, 'package.json')));
 }
+
+function installIfMissing(dir, label, args) {
+  const missing = missingPackages(dir);
+  if (missing.length === 0) {
+    say(`${label} present.`);
+    return;
+  }
+  const some = missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ');
+  say(`installing the ${label} (${some} missing; npm ${args.join(' ')}; a minute or two the first time)…`);
+  run('npm', args);
+}
+
+installIfMissing(root, 'npm packages', ['ci']);
 const example = path.join(root, 'examples', 'chat-server');
-if (fs.existsSync(path.join(example, 'package-lock.json')) && !fs.existsSync(path.join(example, 'node_modules'))) {
-  say("installing the example chat server's package (npm ci --prefix examples/chat-server)…");
-  run('npm', ['ci', '--prefix', 'examples/chat-server']);
+if (fs.existsSync(path.join(example, 'package-lock.json'))) {
+  installIfMissing(example, "example chat server's packages", ['ci', '--prefix', 'examples/chat-server']);
 }
 
 if (what === 'demo') {
