@@ -4,6 +4,7 @@
  * preview: real tables, not pipes and dashes) with no workbench console error.
  */
 import type { E2eCheck } from '../support/check';
+import { realConsoleErrors } from '../support/consoleErrors';
 import { markdownPreviewFrame, pickQuickItem, runCommand, serverPid } from '../support/workbenchUi';
 
 export const checks: E2eCheck[] = [
@@ -35,12 +36,8 @@ export const checks: E2eCheck[] = [
       console.log(`    report preview: ${tables} tables; first lines: ${text.split('\n').filter(Boolean).slice(0, 3).join(' / ').slice(0, 200)}`);
       await wb.page.waitForTimeout(1000);
       await wb.screenshot('report-rendered');
-      // Page errors, and workbench errors about the report or its preview (an untitled document's preview logged
-      // "Unable to resolve filesystem provider"); unrelated workbench noise on a loaded machine (the TypeScript
-      // task provider timing out) is not the report's.
-      const errors = wb.consoleLines
-        .slice(errorsBefore)
-        .filter((l) => l.startsWith('[pageerror]') || (l.startsWith('[error]') && /untitled|filesystem provider|markdown|preview|report|chatroom/i.test(l)));
+      // Every console error while the report opened, but the workbench's own named noise (support/consoleErrors.ts).
+      const errors = realConsoleErrors(wb.consoleLines.slice(errorsBefore));
       if (errors.length > 0) {
         throw new Error(`console errors while opening the report: ${errors.join(' | ').slice(0, 400)}`);
       }

@@ -72,7 +72,8 @@ export class Workbench {
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30000);
     const lines: string[] = [];
-    page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}`));
+    // An error's source address too: "Failed to load resource: 404" alone does not say whose resource it was.
+    page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}${m.type() === 'error' && m.location().url ? ` (at ${m.location().url})` : ''}`));
     page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
     const payload = JSON.stringify([['skipWelcome', 'true']]);
     // The workbench's scripts are large: on a loaded shared machine the first load takes well over 30 s.
