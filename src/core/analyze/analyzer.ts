@@ -206,7 +206,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
     } else {
       const classic = options.anomaly?.detector;
-      const detector = classic ?? detectorFor(info.name);
+      const detector = classic ?? detectorFor(info.name, kind);
       const calibrated = classic === undefined && detector !== 'none';
       const scan = scanWindow(segments, scratch, { maxPoints, reducers: calibrated ? ['mean'] : reducersFor(detector) });
       sampleCount += scan.sampleCount;

@@ -14,6 +14,7 @@
  *    mean has caught up with it.
  */
 import { BucketReducer, ReducedBuckets, bucketsOf, downsample } from './downsample';
+import { ValueKind, valueKind } from '../seriesKind';
 
 export type AnomalyMethod = 'robust-z' | 'ewma' | 'calibrated';
 export type DetectorKind = 'robust' | 'ewma' | 'none';
@@ -60,18 +61,25 @@ export interface EwmaOptions {
   readonly minRelativeSigma?: number;
 }
 
-/** Which detector watches which series; first match wins, default robust. */
-export const DETECTOR_TABLE: readonly { readonly pattern: RegExp; readonly detector: DetectorKind; readonly why: string }[] = [
-  { pattern: /_total$|^target_up$|^scrape_up$|uptime_seconds$|_max_fds$|_total_bytes$/, detector: 'none', why: 'counters, states and constants are not scored' },
+/**
+ * Which detector watches which series; first match wins, default robust. A row with
+ * a `kind` applies only to series of that kind (seriesKind.ts): `*_total` is a
+ * counter's name, but a family declared `# TYPE … gauge` (`nodejs_active_resources_total`)
+ * is a level like any other and is scored.
+ */
+export const DETECTOR_TABLE: readonly { readonly pattern: RegExp; readonly kind?: ValueKind; readonly detector: DetectorKind; readonly why: string }[] = [
+  { pattern: /_total$/, kind: 'counter', detector: 'none', why: 'counters are not scored, their rates are' },
+  { pattern: /^target_up$|^scrape_up$|uptime_seconds$|_max_fds$|_total_bytes$/, detector: 'none', why: 'states and constants are not scored' },
   { pattern: /^anomaly_level$|^forecast_seconds_to_limit$/, detector: 'none', why: "the monitor's own derived series for alert rules" },
   { pattern: /_bytes_per_second$|_per_second$/, detector: 'robust', why: 'rates are spiky' },
   { pattern: /memory|_bytes$|_fds$|_threads$|disk/, detector: 'ewma', why: 'slow series: level shifts and drifts' },
   { pattern: /.*/, detector: 'robust', why: 'spiky by default (CPU, latency, lag)' },
 ];
 
-export function detectorFor(name: string): DetectorKind {
+/** The detector of a series; `kind` from its declared TYPE (valueKind), by default from its name alone. */
+export function detectorFor(name: string, kind: ValueKind = valueKind(name)): DetectorKind {
   for (const row of DETECTOR_TABLE) {
-    if (row.pattern.test(name)) return row.detector;
+    if ((row.kind === undefined || row.kind === kind) && row.pattern.test(name)) return row.detector;
   }
   return 'robust';
 }

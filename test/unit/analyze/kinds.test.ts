@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/core/analyze/analyzer';
+import { detectorFor } from '../../../src/core/analyze/anomaly';
 import { seriesMeta } from '../../../src/core/model';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport } from '../../../src/core/report/reportData';
@@ -88,5 +89,23 @@ describe('kinds from metadata (TYPE, UNIT), names only without', () => {
     assert.equal(row('process_start_time_seconds'), '- `process_start_time_seconds`: 2026-11-29T08:58:00Z (3 h 4 min before its last sample)');
     // A counter: what it counted in the window and per second (constant at 42: nothing), in the counters' table.
     assert.match(row('legacy_requests_total'), /^\| `legacy_requests_total` \| 0 \| 0\/s \| 120 \|$/);
+  });
+
+  it('a gauge named *_total is scored for anomalies like any gauge (its declared TYPE, not its name, decides)', () => {
+    assert.equal(detectorFor('nodejs_active_resources_total', 'gauge'), 'robust');
+    assert.equal(detectorFor('legacy_requests_total', 'counter'), 'none');
+    assert.equal(detectorFor('legacy_requests_total'), 'none'); // no TYPE: the name says counter
+    const store = new SeriesStore(900);
+    const gauge = seriesMeta('gauge', '');
+    for (let i = 0; i < 600; i++) {
+      // A steady, slightly noisy level, then a burst of handles at 500 s.
+      const value = i >= 500 && i < 510 ? 400 : 40 + (i % 7);
+      store.append(T0 + i * 1000, [{ name: 'nodejs_active_resources_total', labels: {}, value, meta: gauge }]);
+    }
+    const a = analyze(store, { fromMs: T0, toMs: T0 + 599_000, nowMs: T0 + 600_000 });
+    const found = a.anomalies.filter((x) => x.series === 'nodejs_active_resources_total');
+    assert.equal(found.length, 1, JSON.stringify(a.anomalies));
+    assert.equal(found[0]!.startMs, T0 + 500_000);
+    assert.equal(found[0]!.direction, 'high');
   });
 });
