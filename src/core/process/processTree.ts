@@ -2,18 +2,23 @@
  * The processes a watched process started (cluster workers, `WEB_CONCURRENCY`, a
  * child it spawned), read from /proc/PID/task/TID/children: one small file per thread
  * of each process in the tree, no scan of all of /proc.
+ *
+ * Read synchronously, every tick: the files are generated in memory and bounded by
+ * MAX_TREE_PROCESSES, and through fs.promises the same reads (a readdir and a
+ * readFile per thread, each a thread-pool round trip, a FileHandle and its promises)
+ * cost about 10× the CPU — over a millisecond a tick for one 7-thread node server.
  */
-import { promises as fsp } from 'node:fs';
-import { isGoneError, PROC_ROOT } from './procfs';
+import { readdirSync } from 'node:fs';
+import { isGoneError, PROC_ROOT, readProcFileSync } from './procfs';
 
 /** More than this is not a chat server's workers; the rest is left out (and said so by the caller). */
 export const MAX_TREE_PROCESSES = 256;
 
 /** Direct children of a process (every thread's list: a child forked from another thread is in that thread's file). */
-async function childrenOf(pid: number): Promise<number[]> {
+function childrenOf(pid: number): number[] {
   let tids: string[];
   try {
-    tids = await fsp.readdir(`${PROC_ROOT}/${pid}/task`);
+    tids = readdirSync(`${PROC_ROOT}/${pid}/task`);
   } catch (err) {
     if (isGoneError(err)) return [];
     throw err;
@@ -22,7 +27,7 @@ async function childrenOf(pid: number): Promise<number[]> {
   for (const tid of tids) {
     let text: string;
     try {
-      text = await fsp.readFile(`${PROC_ROOT}/${pid}/task/${tid}/children`, 'utf8');
+      text = readProcFileSync(`${pid}/task/${tid}/children`);
     } catch (err) {
       if (isGoneError(err)) continue;
       throw err;
@@ -40,13 +45,21 @@ async function childrenOf(pid: number): Promise<number[]> {
  * `MAX_TREE_PROCESSES - 1` of them. Throws only when /proc cannot be read at all
  * (no `children` file: a kernel without CONFIG_PROC_CHILDREN).
  */
-export async function descendantsOf(pid: number): Promise<number[]> {
+export function descendantsOf(pid: number): Promise<number[]> {
+  try {
+    return Promise.resolve(descendantsOfSync(pid));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+function descendantsOfSync(pid: number): number[] {
   const seen = new Set<number>([pid]);
   const out: number[] = [];
   const queue = [pid];
   while (queue.length > 0 && out.length < MAX_TREE_PROCESSES - 1) {
     const cur = queue.shift()!;
-    for (const child of await childrenOf(cur)) {
+    for (const child of childrenOf(cur)) {
       if (!seen.has(child) && out.length < MAX_TREE_PROCESSES - 1) {
         seen.add(child);
         out.push(child);
