@@ -17,8 +17,11 @@ const { parseServerOptions, defaultServerOptions, isLoopbackHost } = require('./
 const { startTracing, moderate } = require('./tracing');
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
-/** The line of tracedChat, for the spans' code.lineno (spans open the source at it). */
-const TRACED_CHAT_LINE = require('node:fs').readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes('function tracedChat(')) + 1;
+/**
+ * The line of tracedChat, for the spans' code.lineno (spans open the source at it):
+ * the line that starts with the declaration (this line names it too, but not at its start).
+ */
+const TRACED_CHAT_LINE = require('node:fs').readFileSync(__filename, 'utf8').split('\n').findIndex((l) => /^\s*function tracedChat\(/.test(l)) + 1;
 const MAX_TEXT_CHARS = 4000;
 const MAX_CONTROL_BODY_BYTES = 4096;
 /** Clients get this long to answer the close handshake before being cut off. */

@@ -14,7 +14,12 @@ const http = require('node:http');
  * @returns {Promise<{ api: any, tracer: any, moderation: { url: string, close(): Promise<void> }, db: { insert(room: string, user: string, text: string): void, close(): void }, shutdown(): Promise<void> }>}
  */
 async function startTracing(endpoint) {
-  const api = require('@opentelemetry/api');
+  // The API package the SDK itself uses: another @opentelemetry/api found first on the
+  // way up from a copy of this file (a newer one in a parent node_modules) refuses the
+  // SDK's globals, so context would not propagate and the moderation call would start
+  // a trace of its own.
+  const sdkDir = require('node:path').dirname(require.resolve('@opentelemetry/sdk-trace-node'));
+  const api = require(require.resolve('@opentelemetry/api', { paths: [sdkDir] }));
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
   const { resourceFromAttributes } = require('@opentelemetry/resources');

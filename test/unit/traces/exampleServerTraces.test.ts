@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
@@ -56,6 +57,11 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     const slow = r.slowest[0]!;
     assert.deepEqual(new Set(slow.spans.map((x) => x.category)), new Set(['server', 'client', 'db']));
     assert.equal(slow.spans[0]!.code?.function, 'tracedChat');
+    // …and the moderation service's own server span joins the trace (the client span's context crossed the HTTP call)
+    assert.deepEqual(slow.spans.map((x) => `${x.service} ${x.name}`).sort(), ['chat-server POST', 'chat-server chat message', 'chat-server db.query INSERT messages', 'moderation POST /moderate']);
+    // code.lineno is the line that declares tracedChat (the click to source lands on it)
+    const serverLines = fs.readFileSync(path.join(repo, 'examples/chat-server/server.js'), 'utf8').split('\n');
+    assert.match(serverLines[(slow.spans[0]!.code?.line ?? 0) - 1] ?? '', /^\s*function tracedChat\(/);
     assert.match(slow.spans[0]!.code?.file ?? '', /examples\/chat-server\/server\.js$/);
     assert.equal(r.diagnosis.length, 1, JSON.stringify(r.breakdown));
     // "rose from … to …" when the window's first traces were fast; on a loaded machine they may not be ("is …").
