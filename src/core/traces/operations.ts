@@ -20,7 +20,11 @@ export interface OperationFigures {
   readonly p50Ms: number;
   readonly p95Ms: number;
   readonly p99Ms: number;
-  /** Spans per second over the window. */
+  /**
+   * Spans per second over the part of the window in which spans were arriving: from
+   * the window's start or the first span ever received, whichever is later (a window
+   * that reaches back before the receiver started does not dilute the rate).
+   */
   readonly ratePerSecond: number;
 }
 
@@ -88,6 +92,8 @@ export class OperationTracker {
   private readonly maxOperations: number;
   /** Spans of operations beyond maxOperations (counted, not tracked). */
   untracked = 0;
+  /** The earliest end time of any span received (the rate's earliest start). */
+  private firstEndMs = Infinity;
 
   constructor(options: OperationTrackerOptions = {}) {
     this.capacity = Math.max(16, options.capacity ?? 8192);
@@ -106,7 +112,9 @@ export class OperationTracker {
         op = new OperationRing(s.service, s.name, s.kind, s.category, this.capacity);
         this.ops.set(key, op);
       }
-      op.add(s.startMs + s.durationMs, s.durationMs, s.status === 'error');
+      const endMs = s.startMs + s.durationMs;
+      if (endMs < this.firstEndMs) this.firstEndMs = endMs;
+      op.add(endMs, s.durationMs, s.status === 'error');
     }
   }
 
@@ -120,7 +128,8 @@ export class OperationTracker {
    */
   figures(fromMs: number, toMs: number): OperationFigures[] {
     const out: OperationFigures[] = [];
-    const seconds = Math.max(1e-3, (toMs - fromMs) / 1000);
+    // At least a second: one span just received is not a rate of thousands per second.
+    const seconds = Math.max(1, (toMs - Math.max(fromMs, this.firstEndMs)) / 1000);
     for (const op of this.ops.values()) {
       const d: number[] = [];
       let errors = 0;

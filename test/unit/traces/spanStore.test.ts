@@ -115,6 +115,11 @@ describe('RED figures and the diagnosis', () => {
     assert.ok(Math.abs(f!.p99Ms - 99.01) < 1e-9);
     // a window keeps only the spans that ended in it
     assert.equal(ops.figures(1000, 1000 + 50 * 10 + 50)[0]!.count, 50);
+    // the rate covers the time spans were arriving (ends 1,011…2,100; [0, 2,011] holds 91 of them, over the 1 s since the first),
+    // not a window reaching back to 0 (the Traces view asks for everything kept)
+    assert.equal(ops.figures(0, 2011)[0]!.ratePerSecond, 91);
+    // a window inside the arrivals: its own length (ends 1,506…2,100 in [1,505, 2,505]: 55 spans in 1 s)
+    assert.equal(ops.figures(1505, 2505)[0]!.ratePerSecond, 55);
   });
 
   it('a slow database: "p95 of POST /messages rose from 4 ms to 180 ms; 71% of the slow traces\' time is in db.query INSERT messages"', () => {
