@@ -1,0 +1,90 @@
+/**
+ * The Traces view through the real workbench: a copy of the example chat server runs
+ * from inside the workspace, traced by the real OpenTelemetry SDK and exporting to
+ * the extension's OTLP receiver (the harness sets chatroomMonitor.traces.port); the
+ * load generator makes the database slow. Show Traces draws the waterfall of the
+ * slowest trace with the database span on the critical path, and the server span's
+ * source link opens server.js at tracedChat's line.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { E2eCheck } from '../support/check';
+import { startNode } from '../support/childProcesses';
+import type { Workbench } from '../support/workbench';
+import { clearNotifications, dashboardFrame, runCommand } from '../support/workbenchUi';
+
+async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last: ${await last().catch((e: Error) => e.message)}` : ''}`);
+    }
+    await wb.page.waitForTimeout(250);
+  }
+}
+
+function runToEnd(script: string, args: string[]): Promise<string> {
+  const p = startNode(script, args, { ...process.env });
+  return new Promise((resolve) => p.child.once('exit', () => resolve(p.output())));
+}
+
+export const checks: E2eCheck[] = [
+  {
+    name: 'Show Traces: the waterfall of a slow trace with the database on the critical path; the span\'s source link opens the line',
+    order: 60,
+    timeoutMs: 120000,
+    async run(wb) {
+      const otlpPort = Number(process.env.CRM_E2E_OTLP_PORT);
+      if (!(otlpPort > 0)) throw new Error('CRM_E2E_OTLP_PORT is not set: run the e2e level through scripts/e2e.mjs, which gives the receiver its port.');
+      const src = path.join(wb.env.examplesDir, 'chat-server');
+      const dir = path.join(wb.env.folder, 'traced-chat');
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.cpSync(src, dir, { recursive: true, filter: (f) => !f.includes(`${path.sep}node_modules`) });
+      const env = { ...process.env, NODE_PATH: [path.join(src, 'node_modules'), path.resolve(wb.env.examplesDir, '..', 'node_modules')].join(path.delimiter) };
+      const server = startNode(path.join(dir, 'server.js'), ['--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], env);
+      try {
+        let port = 0;
+        await waitUntil(wb, 'the traced chat server to listen', async () => {
+          port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(server.output())?.[1] ?? 0);
+          return port > 0;
+        }, 20000, async () => server.output());
+        const load = path.join(wb.env.examplesDir, 'load', 'load.js');
+        await runToEnd(load, ['--url', `ws://127.0.0.1:${port}`, '--scenario', 'steady', '--users', '4', '--rate', '2', '--duration', '3s']);
+        const slow = await runToEnd(load, ['--url', `ws://127.0.0.1:${port}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '80', '--duration', '3s']);
+        console.log(`    load: ${slow.trim().split('\n').at(-1)?.slice(0, 120)}`);
+
+        await runCommand(wb, 'View: Close All Editors');
+        await runCommand(wb, 'Chat-Room Monitor: Show Traces');
+        await wb.page.locator('.tabs-container .tab', { hasText: 'Traces' }).first().waitFor({ timeout: 15000 });
+        const frame = dashboardFrame(wb);
+        const rows = frame.locator('.span-row');
+        await waitUntil(wb, 'a slow trace whose database span is on the critical path', async () => (await frame.locator('.span-row[data-category="db"][data-critical="true"]').count()) > 0, 30000, async () => (await frame.locator('main').innerText({ timeout: 1000 })).replace(/\s+/g, ' ').slice(0, 400));
+        const ops = (await frame.locator('table.ops tbody').innerText()).replace(/\s+/g, ' ');
+        if (!/chat message/.test(ops) || !/db\.query INSERT messages/.test(ops) || !/POST \/moderate/.test(ops)) throw new Error(`the Operations table lacks the example's operations: ${ops.slice(0, 300)}`);
+        const head = (await frame.locator('.trace-head').innerText()).replace(/\s+/g, ' ');
+        const dbTime = (await frame.locator('.span-row[data-category="db"] .span-time').first().innerText()).replace(/\s+/g, ' ');
+        console.log(`    trace: ${head.slice(0, 120)}; ${await rows.count()} spans; database span ${dbTime}`);
+        if (!/^chat message/.test(head)) throw new Error(`the slowest trace is not a chat message: ${head}`);
+        // The moderation service's server span is in the same trace (context crossed the HTTP call).
+        const services = (await frame.locator('.span-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+        if (!services.some((t) => /POST \/moderate moderation/.test(t))) throw new Error(`the moderation span is not in the slow trace: ${services.join(' | ')}`);
+        await frame.locator('.span-row[data-category="db"]').first().click();
+        await clearNotifications(wb); // code-server's "application on port N is available" toast would cover the detail pane
+        await wb.screenshot('traces-waterfall');
+
+        // The server span says where it was made (code.filepath / code.lineno): its link opens the line.
+        const line = fs.readFileSync(path.join(dir, 'server.js'), 'utf8').split('\n').findIndex((l) => /^\s*function tracedChat\(/.test(l)) + 1;
+        await frame.locator('.span-row[data-index="0"] button.open-source').click();
+        const tab = wb.page.locator('.tabs-container .tab.active', { hasText: 'server.js' });
+        await tab.first().waitFor({ timeout: 15000 });
+        const cursor = wb.page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+        await waitUntil(wb, `the cursor on line ${line}`, async () => new RegExp(`Ln ${line},`).test(await cursor.innerText({ timeout: 1000 })), 10000, () => cursor.innerText({ timeout: 1000 }));
+        console.log(`    opened traced-chat/server.js at line ${line}`);
+        await wb.screenshot('traces-open-source');
+        await runCommand(wb, 'View: Close All Editors');
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+];
