@@ -9,7 +9,8 @@
  * keys and values, status messages) came from the watched server: the page shows it
  * through `textContent` after the inert-text module.
  */
-import type { SpanCategory, SpanKind, StatusCode } from '../core/traces/span';
+import type { SpanCategory, SpanKind } from '../core/traces/span';
+import type { WaterfallSpan } from '../core/traces/traceAnalysis';
 
 export type TracesReceiverState = 'off' | 'untrusted' | 'starting' | 'listening' | 'failed';
 
@@ -37,20 +38,9 @@ export interface TraceSummaryDto {
   readonly spanCount: number;
 }
 
-export interface TraceSpanDto {
-  readonly name: string;
-  readonly service: string;
-  readonly kind: SpanKind;
-  readonly category: SpanCategory;
-  readonly depth: number;
-  readonly startOffsetMs: number;
-  readonly durationMs: number;
-  readonly selfMs: number;
-  /** Time of the trace this span holds on the critical path (0: off the path). */
-  readonly criticalMs: number;
-  readonly status: StatusCode;
-  readonly statusMessage?: string;
-  readonly orphan?: boolean;
+/** A waterfall span as the page gets it: the analysis' figures, its source as a label, attributes as text. */
+export interface TraceSpanDto
+  extends Pick<WaterfallSpan, 'name' | 'service' | 'kind' | 'category' | 'depth' | 'startOffsetMs' | 'durationMs' | 'selfMs' | 'criticalMs' | 'status' | 'statusMessage' | 'orphan'> {
   /** Where the span was made ("server.js:42 tracedChat"); present when the span says. */
   readonly source?: string;
   /** The host found a workspace file for it: a click opens it. */
@@ -59,14 +49,7 @@ export interface TraceSpanDto {
   readonly attributes: readonly (readonly [string, string])[];
 }
 
-export interface TraceDetailDto {
-  readonly traceId: string;
-  readonly durationMs: number;
-  readonly service: string;
-  readonly name: string;
-  readonly startMs: number;
-  readonly error: boolean;
-  readonly spanCount: number;
+export interface TraceDetailDto extends TraceSummaryDto {
   readonly spans: readonly TraceSpanDto[];
 }
 
