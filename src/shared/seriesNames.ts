@@ -2,8 +2,8 @@
  * The names people read for the monitor's own series — in chart legends, tiles, the
  * series picker, the report and notifications — with the unit where it is not
  * obvious. The raw series name stays in tooltips and in JSON. One table for every
- * surface (the webview bundles it too); a unit test checks that every series of
- * core/model's `Metric` has an entry.
+ * surface (the webview bundles it too); test/unit/shared/seriesNames.test.ts checks that
+ * every series of core/model's `Metric`, `InstanceMetric` and `ServiceMetric` has an entry.
  */
 export const SERIES_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   process_cpu_usage_percent: 'Server CPU (% of a core)',
@@ -30,6 +30,12 @@ export const SERIES_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   store_series_refused: 'Series refused (series limit)',
   log_lines_per_second: 'Log lines per second',
   log_errors_per_second: 'Log errors per second',
+  store_history_capped_series: 'Series with history cut short (memory budget)',
+  service_instance_up: 'Instance up',
+  service_instance_cpu_usage_percent: 'Instance CPU (% of a core)',
+  service_instance_resident_memory_bytes: 'Instance memory (RSS)',
+  service_instances_up: 'Instances up',
+  service_instances: 'Instances',
 };
 
 /** The name a person reads for a series name; the raw name when it has none. */

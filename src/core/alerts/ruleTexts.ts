@@ -3,6 +3,7 @@ import { formatPromDuration } from './duration';
 import { CompiledRule } from './rule';
 import { TemplateVariable } from './template';
 import { formatValue } from '../units';
+import { seriesDisplayName } from '../../shared/seriesNames';
 
 /** Every template variable that depends on the rule alone (all but `value`), formatted for people. */
 export type RuleTexts = Readonly<Record<Exclude<TemplateVariable, 'value'>, string>>;
@@ -12,7 +13,8 @@ export function ruleTexts(rule: CompiledRule): RuleTexts {
   return {
     threshold: formatValue(rule.threshold, rule.unit, { precise: true }),
     unit: rule.unit.symbol,
-    metric: rule.displayMetric,
+    // A person's name for a built-in series ("Server CPU (% of a core)"); a user's own metric as written.
+    metric: seriesDisplayName(rule.displayMetric),
     for: formatPromDuration(rule.forMs),
     level: rule.level,
     op: rule.op,

@@ -257,7 +257,7 @@ describe('AlertEngine', () => {
     it('default messages mention the `for` duration', () => {
       const rig = new Rig(compile([cpuRule({ for: '2s' })]));
       rig.run(CPU, [90, 90, 95]);
-      assert.equal(rig.engine.active()[0]?.message, 'process_cpu_usage_percent has been > 80% for 2s; it is now 95%.');
+      assert.equal(rig.engine.active()[0]?.message, 'Server CPU (% of a core) has been > 80% for 2s; it is now 95%.');
     });
   });
 
@@ -368,7 +368,7 @@ describe('AlertEngine', () => {
       const ts = rig.tick(forecast(500));
       assert.deepEqual(brief(ts), ['forecast-process_resident_memory_bytes:inactive>firing']);
       assert.equal(ts[0]!.alert.metric, 'process_resident_memory_bytes');
-      assert.equal(ts[0]!.alert.title, 'process_resident_memory_bytes heading for 1 GiB');
+      assert.equal(ts[0]!.alert.title, 'Server memory (RSS) heading for 1 GiB');
       // The wording of durations belongs to the shared formatter (src/core/format.ts).
       assert.equal(ts[0]!.alert.message, `At its current trend process_resident_memory_bytes reaches 1 GiB in about ${formatSeconds(500)}.`);
       assert.match(ts[0]!.alert.message, /in about 8 min/);
