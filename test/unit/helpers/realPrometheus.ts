@@ -62,7 +62,7 @@ export function startChatServer(args: readonly string[] = [], env: NodeJS.Proces
   const child = spawn(process.execPath, [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the example chat server did not start: ${out}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`the example chat server did not start within 45 s: ${out}`)), 45_000);
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)\)/.exec(out);

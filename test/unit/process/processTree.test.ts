@@ -19,7 +19,7 @@ function ppidOf(pid: number): number {
 }
 
 describe('a cluster server watched as one service (the example server with WEB_CONCURRENCY=3, real /proc)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let server: ChatServer;
   let monitor: Monitor;
   let primary: number;
