@@ -24,6 +24,7 @@ import { ChatMetric, SeriesData, diagnose } from './diagnose';
 import { Forecast, forecastTimeToLimit } from './forecast';
 import { HealthStatus } from '../../shared/vocabulary';
 import { Issue, TimeWindow } from './issue';
+import { LiveDetectors } from './liveDetectors';
 import { ScanScratch, scanWindow } from './seriesScan';
 import { Summary, counterIncrease, rateSeries, summarize } from './stats';
 import { Trend, linearTrend } from './trend';
@@ -56,6 +57,12 @@ export interface AnalyzeOptions {
   readonly incidentToleranceMs?: number;
   /** The scraper's last failure sentence, quoted as the evidence and fix of a failing scrape. */
   readonly scrapeProblem?: string;
+  /**
+   * The live analysis' detectors (liveDetectors.ts): the calibrated detector of each
+   * series is fed only the samples since the previous analysis instead of the whole
+   * window from a fresh detector. Reports leave it out.
+   */
+  readonly liveDetectors?: LiveDetectors;
 }
 
 export type SeriesKind = 'gauge' | 'counter' | 'timestamp' | 'derived';
@@ -208,13 +215,14 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       const classic = options.anomaly?.detector;
       const detector = classic ?? detectorFor(info.name, kind);
       const calibrated = classic === undefined && detector !== 'none';
-      const scan = scanWindow(segments, scratch, { maxPoints, reducers: calibrated ? ['mean'] : reducersFor(detector) });
+      const live = calibrated ? options.liveDetectors : undefined;
+      const scan = scanWindow(segments, scratch, { maxPoints, reducers: live ? [] : calibrated ? ['mean'] : reducersFor(detector) });
       sampleCount += scan.sampleCount;
       stats.push({ ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest });
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
       if (ruleInput) fitted.set(ruleInput, scan.trend);
       if (calibrated) {
-        const found = detectCalibrated(info.key, bucketsOf(scan.buckets, 'mean'), { threshold });
+        const found = live ? live.feed(info.key, segments, fromMs, toMs, threshold) : detectCalibrated(info.key, bucketsOf(scan.buckets, 'mean'), { threshold });
         detectors.set(info.key, found.detector);
         anomalies = anomalies.concat(found.intervals);
       } else {

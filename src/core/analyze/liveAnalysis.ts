@@ -10,10 +10,13 @@
  * dashboard health, issues and markers) reads the same result for the same window.
  *
  * Cost: the window is re-analysed once every `everyTicks` ticks, not on every read
- * nor on every tick while the dashboard is open.
+ * nor on every tick while the dashboard is open; and the anomaly detectors, most of
+ * an analysis' cost, keep their state here between analyses and are fed only the
+ * samples that arrived since the last one (liveDetectors.ts).
  */
 import { Analysis, AnalyzeOptions, analyze } from './analyzer';
 import { Forecast, ForecastTracker, ForecastTrackerOptions, ShownForecast } from './forecast';
+import { LiveDetectors } from './liveDetectors';
 import { SeriesStore } from '../store/seriesStore';
 
 export interface LiveAnalysisOptions {
@@ -31,6 +34,7 @@ export class LiveAnalysis {
   private readonly trackers = new Map<string, ForecastTracker>();
   private shown: readonly ShownForecast[] = [];
   private readonly everyTicks: number;
+  private readonly detectors = new LiveDetectors();
 
   constructor(private readonly options: LiveAnalysisOptions) {
     this.everyTicks = Math.max(1, Math.floor(options.everyTicks));
@@ -54,7 +58,9 @@ export class LiveAnalysis {
       return false;
     }
     this.ticksSince = 0;
-    this.current = analyze(store, options(this.options.windowMs));
+    this.detectors.begin();
+    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors });
+    this.detectors.end();
     this.updateForecasts(this.current.forecasts);
     return true;
   }
@@ -76,6 +82,12 @@ export class LiveAnalysis {
     this.ticksSeen = 0;
     this.trackers.clear();
     this.shown = [];
+    this.detectors.clear();
+  }
+
+  /** The live detectors (tests read how many samples they were fed). */
+  get liveDetectors(): LiveDetectors {
+    return this.detectors;
   }
 
   private updateForecasts(forecasts: readonly Forecast[]): void {

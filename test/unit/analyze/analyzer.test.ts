@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { analyze } from '../../../src/core/analyze/analyzer';
+import { Analysis, analyze } from '../../../src/core/analyze/analyzer';
 import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { MB, scenario, windowOf } from './scenario';
-import { T0 } from './synthetic';
+import { T0, mulberry32 } from './synthetic';
 
 describe('analyze', () => {
   it('an empty store: status unknown with a sentence, no exception', () => {
@@ -110,7 +110,34 @@ describe('analyze', () => {
       assert.equal(live.analysis, undefined);
       const made = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => live.tick(store, optionsFor(store)));
       assert.deepEqual(made, [true, true, true, false, false, true, false, false, true, false]);
-      assert.deepEqual(live.analysis, analyze(store, optionsFor(store)(120_000)), 'the live result is exactly the pure analysis of its window');
+      assert.deepEqual(live.analysis, analyze(store, optionsFor(store)(120_000)), 'fed once, the live result is exactly the pure analysis of its window');
+    });
+
+    it('feeds the anomaly detectors only the samples since its previous analysis, and finds the spike a full analysis finds', () => {
+      const store = new SeriesStore(4000);
+      const rnd = mulberry32(5);
+      const append = (i: number) =>
+        store.append(T0 + i * 1000, [
+          { name: 'process_cpu_usage_percent', labels: {}, value: i === 790 ? 95 : 20 + rnd() * 4 },
+          { name: 'chat_messages_per_second', labels: {}, value: 50 + rnd() * 5 },
+        ]);
+      for (let i = 0; i < 600; i++) append(i);
+      const live = new LiveAnalysis({ windowMs: 300_000, everyTicks: 1 });
+      live.tick(store, optionsFor(store));
+      assert.equal(live.liveDetectors.samplesFed, 2 * 301, 'the first analysis feeds the window: 2 scored series × 301 samples (both ends included)');
+      for (let i = 600; i < 800; i++) {
+        append(i);
+        const before = live.liveDetectors.samplesFed;
+        live.tick(store, optionsFor(store));
+        assert.equal(live.liveDetectors.samplesFed - before, 2, `tick ${i}: one new sample per series, not the window`);
+      }
+      const spike = (a: Analysis | undefined) => a?.anomalies.filter((x) => x.series === 'process_cpu_usage_percent').map((x) => [x.startMs, x.direction]);
+      const full = analyze(store, optionsFor(store)(300_000));
+      assert.deepEqual(spike(full), [[T0 + 790_000, 'high']]);
+      assert.deepEqual(spike(live.analysis), spike(full));
+      assert.equal(live.liveDetectors.size, 2);
+      live.reset();
+      assert.equal(live.liveDetectors.size, 0);
     });
 
     it('shows a forecast only after it has been there for 3 evaluations', () => {

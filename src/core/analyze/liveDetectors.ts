@@ -1,0 +1,163 @@
+/**
+ * The live analysis' anomaly detectors, kept from one analysis to the next (issue 20:
+ * "the streaming detector fed one bucket per tick, keeping its state between ticks").
+ *
+ * A report over an arbitrary window runs detectCalibrated over that window from a
+ * fresh detector. The live window (the last 15 min, re-analysed every few ticks) does
+ * not: each series keeps its StreamingAnomalyDetector and its open interval, and an
+ * analysis feeds only the samples that arrived since the previous one — O(new
+ * samples) instead of O(window) per series, and the detectors' state never starts
+ * over. The detector scores each value from the past only, so fed once, in order, it
+ * gives every sample the score it gets at the end of a full run over the same
+ * history; what changes is that the history is the whole watch rather than the
+ * window (no 100-sample warm-up at the window's start, a calibration with more
+ * memory). Intervals follow detectCalibrated's rules exactly (onset at the score,
+ * lasting while the level stays at the threshold, gaps of `gapSamples` bridged);
+ * those that ended before the window are forgotten.
+ */
+import { AnomalyInterval } from './anomaly';
+import { StreamingAnomalyDetector } from './streaming';
+import { RingSegment } from '../store/ringBuffer';
+
+/** Closed intervals kept per series at most (the window's are far fewer; a bound, not a figure). */
+const MAX_CLOSED = 200;
+
+interface OpenInterval {
+  startMs: number;
+  endMs: number;
+  endIndex: number;
+  peak: number;
+  peakValue: number;
+  readonly direction: 'high' | 'low';
+  flagged: number;
+}
+
+interface Track {
+  readonly detector: StreamingAnomalyDetector;
+  /** Time of the last sample fed. */
+  lastMs: number;
+  /** Samples fed, the position detectCalibrated's loop index would have. */
+  index: number;
+  threshold: number;
+  closed: AnomalyInterval[];
+  open: OpenInterval | undefined;
+  /** The analysis that last fed it; series not fed by the latest are dropped. */
+  generation: number;
+}
+
+export class LiveDetectors {
+  private readonly tracks = new Map<string, Track>();
+  private generation = 0;
+  private fed = 0;
+
+  constructor(private readonly gapSamples = 2) {}
+
+  /** Samples fed to detectors since this object was made (a test reads it: O(new samples)). */
+  get samplesFed(): number {
+    return this.fed;
+  }
+
+  /** Series with a detector. */
+  get size(): number {
+    return this.tracks.size;
+  }
+
+  /** Starts an analysis: series it does not feed are forgotten by `end()`. */
+  begin(): void {
+    this.generation++;
+  }
+
+  /** Ends an analysis. */
+  end(): void {
+    for (const [key, t] of this.tracks) {
+      if (t.generation !== this.generation) this.tracks.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.tracks.clear();
+  }
+
+  /**
+   * Feeds `key`'s samples newer than the last fed and not after `toMs` (the window's
+   * `segments`, in time order), then returns the intervals that reach into
+   * [fromMs, toMs] (the open one as it stands) and the detector.
+   */
+  feed(
+    key: string,
+    segments: readonly RingSegment[],
+    fromMs: number,
+    toMs: number,
+    threshold: number,
+  ): { intervals: AnomalyInterval[]; detector: StreamingAnomalyDetector } {
+    let t = this.tracks.get(key);
+    if (!t) {
+      t = { detector: new StreamingAnomalyDetector(), lastMs: Number.NEGATIVE_INFINITY, index: -1, threshold, closed: [], open: undefined, generation: 0 };
+      this.tracks.set(key, t);
+    }
+    t.generation = this.generation;
+    if (t.threshold !== threshold) {
+      // Another sensitivity: intervals are cut at the threshold, so the old ones do not apply.
+      t.threshold = threshold;
+      t.closed = [];
+      t.open = undefined;
+    }
+    for (const s of segments) {
+      const n = s.times.length;
+      // Samples are in time order: skip what was fed by a binary search, not a scan.
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s.times[mid]! <= t.lastMs) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < n; i++) {
+        const time = s.times[i]!;
+        if (time > toMs) break;
+        this.step(t, key, time, s.values[i]!);
+      }
+    }
+    while (t.closed.length > 0 && t.closed[0]!.endMs < fromMs) t.closed.shift();
+    const intervals = t.closed.slice();
+    if (t.open && t.open.endMs >= fromMs) intervals.push(toInterval(key, t.open));
+    return { intervals, detector: t.detector };
+  }
+
+  private step(t: Track, key: string, time: number, value: number): void {
+    this.fed++;
+    t.lastMs = time;
+    t.index++;
+    const r = t.detector.update(time, value);
+    const open = t.open;
+    if (open && r.level >= t.threshold) {
+      open.endMs = time;
+      open.endIndex = t.index;
+      open.flagged++;
+      if (r.level > open.peak) {
+        open.peak = r.level;
+        open.peakValue = value;
+      }
+    } else if (open && t.index - open.endIndex > this.gapSamples) {
+      t.closed.push(toInterval(key, open));
+      if (t.closed.length > MAX_CLOSED) t.closed.shift();
+      t.open = undefined;
+    }
+    if (!t.open && r.score >= t.threshold) {
+      t.open = { startMs: time, endMs: time, endIndex: t.index, peak: r.level, peakValue: value, direction: r.direction, flagged: 1 };
+    }
+  }
+}
+
+function toInterval(series: string, o: OpenInterval): AnomalyInterval {
+  return {
+    series,
+    startMs: o.startMs,
+    endMs: o.endMs,
+    peakValue: o.peakValue,
+    peakScore: 10 * o.peak,
+    direction: o.direction,
+    method: 'calibrated',
+    flaggedCount: o.flagged,
+  };
+}
