@@ -7,10 +7,16 @@
  *
  * Layout (all integers unsigned LEB128):
  *   ticks, series, then per series: its id; the timestamp stream's byte length and
- *   bytes; per series: the value stream's byte length and bytes.
+ *   bytes; per series: its value stream.
+ * Format 1 (read only, older files): a value stream is its byte length and Gorilla
+ * XOR bytes. Format 2 (written): a value stream starts with its encoding — Gorilla
+ * XOR, absent throughout (no bytes), or scaled decimal integers (decimalColumn.ts) —
+ * whichever is smallest for that column in that block.
  * Streams are byte-aligned so a reader can skip a series it does not want.
  */
 import { BitReader } from './bits';
+import { ByteSink, ByteSource } from './byteStream';
+import { decodeDecimalColumn, encodeDecimalColumn } from './decimalColumn';
 import { decodeTimestamps, decodeValues, encodeTimestamps, encodeValues } from './gorilla';
 
 export interface Block {
@@ -19,7 +25,15 @@ export interface Block {
   readonly columns: ReadonlyMap<number, Float64Array>;
 }
 
-export function encodeBlock(block: Block): Uint8Array {
+export type BlockFormat = 1 | 2;
+
+const enum ColumnEncoding {
+  Xor = 0,
+  Absent = 1,
+  Decimal = 2,
+}
+
+export function encodeBlock(block: Block, format: BlockFormat = 2): Uint8Array {
   const out = new ByteSink();
   out.varint(block.times.length);
   out.varint(block.columns.size);
@@ -31,16 +45,40 @@ export function encodeBlock(block: Block): Uint8Array {
     if (values.length !== block.times.length) {
       throw new RangeError(`a column has ${values.length} values for ${block.times.length} ticks`);
     }
-    out.bytesWithLength(encodeValues(values).bytes());
+    if (format === 1) {
+      out.bytesWithLength(encodeValues(values).bytes());
+    } else {
+      encodeColumn(out, values);
+    }
   }
   return out.bytes();
+}
+
+function encodeColumn(out: ByteSink, values: Float64Array): void {
+  let absent = true;
+  for (let i = 0; i < values.length && absent; i++) {
+    absent = Number.isNaN(values[i]!);
+  }
+  if (absent) {
+    out.varint(ColumnEncoding.Absent);
+    return;
+  }
+  const xor = encodeValues(values).bytes();
+  const decimal = encodeDecimalColumn(values);
+  if (decimal && decimal.length < xor.length) {
+    out.varint(ColumnEncoding.Decimal);
+    out.bytesWithLength(decimal);
+  } else {
+    out.varint(ColumnEncoding.Xor);
+    out.bytesWithLength(xor);
+  }
 }
 
 /**
  * Decodes a block; `wanted` (ids) skips the value streams of the other series, and a
  * block entirely outside [fromMs, toMs] is skipped after its timestamps (undefined).
  */
-export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>, fromMs = -Infinity, toMs = Infinity): Block | undefined {
+export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>, fromMs = -Infinity, toMs = Infinity, format: BlockFormat = 2): Block | undefined {
   const src = new ByteSource(bytes);
   const ticks = src.varint();
   const n = src.varint();
@@ -53,94 +91,29 @@ export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>, fro
     return undefined;
   }
   const columns = new Map<number, Float64Array>();
+  // One allocation for every column of the block (views into it): a read decodes thousands of blocks.
+  const arena = new Float64Array(ticks * (wanted ? Math.min(wanted.size, n) : n));
+  let next = 0;
+  const slot = (): Float64Array<ArrayBuffer> => arena.subarray(ticks * next, ticks * ++next);
   for (const id of ids) {
+    const encoding = format === 1 ? ColumnEncoding.Xor : src.varint();
+    if (encoding === ColumnEncoding.Absent) {
+      if (!wanted || wanted.has(id)) {
+        columns.set(id, slot().fill(NaN));
+      }
+      continue;
+    }
     const stream = src.bytesWithLength();
-    if (!wanted || wanted.has(id)) {
-      columns.set(id, decodeValues(new BitReader(stream), ticks));
+    if (wanted && !wanted.has(id)) {
+      continue;
+    }
+    if (encoding === ColumnEncoding.Xor) {
+      columns.set(id, decodeValues(new BitReader(stream), ticks, slot()));
+    } else if (encoding === ColumnEncoding.Decimal) {
+      columns.set(id, decodeDecimalColumn(stream, ticks, slot()));
+    } else {
+      throw new RangeError(`unknown column encoding ${encoding}`);
     }
   }
   return { times, columns };
-}
-
-/** A growing byte buffer with LEB128 integers. */
-export class ByteSink {
-  private buf = new Uint8Array(256);
-  private len = 0;
-
-  varint(v: number): void {
-    if (!Number.isSafeInteger(v) || v < 0) {
-      throw new RangeError(`not a non-negative integer: ${v}`);
-    }
-    this.reserve(8);
-    while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.len++] = v;
-  }
-
-  raw(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
-  }
-
-  bytesWithLength(bytes: Uint8Array): void {
-    this.varint(bytes.length);
-    this.raw(bytes);
-  }
-
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, this.len);
-  }
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) {
-      return;
-    }
-    let size = this.buf.length * 2;
-    while (size < this.len + n) {
-      size *= 2;
-    }
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-}
-
-export class ByteSource {
-  private pos = 0;
-
-  constructor(private readonly buf: Uint8Array) {}
-
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-
-  varint(): number {
-    let v = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      if (this.pos >= this.buf.length) {
-        throw new RangeError('block ends inside a number');
-      }
-      const b = this.buf[this.pos++]!;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) {
-        return v;
-      }
-      scale *= 0x80;
-    }
-    throw new RangeError('number longer than 8 bytes');
-  }
-
-  bytesWithLength(): Uint8Array {
-    const n = this.varint();
-    if (n > this.remaining) {
-      throw new RangeError(`block ends: ${n} bytes wanted, ${this.remaining} left`);
-    }
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
 }

@@ -4,10 +4,12 @@
  *
  * A segment is a file `NNNNNNNN.crmh` starting with an 8-byte magic, then records:
  *   u32 LE length of the body · u32 LE CRC-32 of the body · body (type byte + payload)
- * Record types: a series definition (id → name and labels, written in each segment
+ * Record types: series definitions (id → name and labels, written in each segment
  * before the series' first block there, so a segment never depends on an older one
- * that retention deleted), a block of ticks (blockCodec), and an event (a restart, a
- * run's start with its commit — JSON).
+ * that retention deleted; deflated JSON, several in one record — names and labels
+ * repeat their prefixes), a block of ticks (blockCodec), and an event (a restart, a
+ * run's start with its commit — JSON). Files written before the block format 2 and
+ * the deflated definitions (one plain record a series) are still read.
  *
  * Durability: ticks gather in a head block in memory and are written when it holds
  * `blockTicks` ticks; written records are fsync'd every `syncIntervalMs`. A crash
@@ -19,7 +21,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Labels, Sample, seriesKey } from '../model';
-import { Block, ByteSink, ByteSource, decodeBlock, encodeBlock } from './blockCodec';
+import { Block, BlockFormat, decodeBlock, encodeBlock } from './blockCodec';
+import { ByteSource } from './byteStream';
 
 const MAGIC = Buffer.from('CRMHIST1', 'latin1');
 const RECORD_HEADER = 8;
@@ -28,9 +31,15 @@ const SEGMENT_SUFFIX = '.crmh';
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 const enum RecordType {
+  /** One series definition, plain (older files; read only). */
   Series = 1,
+  /** A block in format 1 (older files; read only). */
   Block = 2,
   Event = 3,
+  /** A block in format 2 (blockCodec). */
+  BlockV2 = 4,
+  /** Several series definitions, deflated JSON [[id, name, labels], …]. */
+  SeriesDefs = 5,
 }
 
 export interface HistoryOptions {
@@ -86,6 +95,8 @@ interface Segment {
   bytes: number;
   minTimeMs: number;
   maxTimeMs: number;
+  /** Ticks in its blocks (sizes a read's arrays once instead of growing them). */
+  ticks: number;
   /** The segment's events, kept in memory (they are few): listing runs never rereads the files. */
   readonly events: HistoryEvent[];
 }
@@ -195,12 +206,12 @@ export class HistoryLog {
     this.headTimes = [];
     this.headColumns = new Map();
     this.ensureSegment(first);
-    for (const id of block.columns.keys()) {
-      if (!this.definedHere.has(id)) {
-        this.writeSeriesDef(this.defs[id]!, first);
-      }
+    const undefinedHere = [...block.columns.keys()].filter((id) => !this.definedHere.has(id)).map((id) => this.defs[id]!);
+    if (undefinedHere.length > 0) {
+      this.writeSeriesDefs(undefinedHere, first);
     }
-    this.writeRecord(RecordType.Block, encodeBlock(block), lastTime);
+    this.writeRecord(RecordType.BlockV2, encodeBlock(block), lastTime);
+    this.segments[this.segments.length - 1]!.ticks += block.times.length;
   }
 
   /** fsyncs what was written. */
@@ -215,6 +226,9 @@ export class HistoryLog {
   /** Every series' samples in [fromMs, toMs], disk and head block together. */
   read(fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesHistory> {
     const parts = new Map<string, SeriesBuilder>();
+    // At most this many samples a series: its arrays are allocated once at that size.
+    const overlapping = this.segments.filter((g) => g.maxTimeMs >= fromMs && g.minTimeMs <= toMs);
+    const capacity = overlapping.reduce((n, g) => n + g.ticks, this.headTimes.length);
     const take = (def: SeriesDef, times: Float64Array, values: Float64Array): void => {
       let lo = 0;
       let hi = times.length;
@@ -230,15 +244,12 @@ export class HistoryLog {
       const key = seriesKey(def.name, def.labels);
       let p = parts.get(key);
       if (!p) {
-        p = new SeriesBuilder(def);
+        p = new SeriesBuilder(def, capacity);
         parts.set(key, p);
       }
       p.add(times, values, lo, hi);
     };
-    for (const seg of this.segments) {
-      if (seg.maxTimeMs < fromMs || seg.minTimeMs > toMs) {
-        continue;
-      }
+    for (const seg of overlapping) {
       const local = new Map<number, SeriesDef>();
       let wanted: Set<number> | undefined;
       readSegment(seg.file, {
@@ -246,11 +257,11 @@ export class HistoryLog {
           local.set(def.id, def);
           wanted = undefined;
         },
-        block: (bytes) => {
+        block: (bytes, format) => {
           if (filter && !wanted) {
             wanted = new Set([...local.values()].filter((d) => filter(d.name, d.labels)).map((d) => d.id));
           }
-          const block = decodeBlock(bytes, wanted, fromMs, toMs);
+          const block = decodeBlock(bytes, wanted, fromMs, toMs, format);
           if (!block) {
             return;
           }
@@ -324,12 +335,12 @@ export class HistoryLog {
     return def;
   }
 
-  private writeSeriesDef(def: SeriesDef, timeMs: number): void {
-    const sink = new ByteSink();
-    sink.varint(def.id);
-    sink.bytesWithLength(Buffer.from(JSON.stringify([def.name, def.labels]), 'utf8'));
-    this.writeRecord(RecordType.Series, sink.bytes(), timeMs);
-    this.definedHere.add(def.id);
+  private writeSeriesDefs(defs: readonly SeriesDef[], timeMs: number): void {
+    const json = JSON.stringify(defs.map((d) => [d.id, d.name, d.labels]));
+    this.writeRecord(RecordType.SeriesDefs, zlib.deflateRawSync(Buffer.from(json, 'utf8')), timeMs);
+    for (const d of defs) {
+      this.definedHere.add(d.id);
+    }
   }
 
   private ensureSegment(timeMs: number): void {
@@ -344,7 +355,7 @@ export class HistoryLog {
     const file = path.join(this.dir, String(this.nextSeq++).padStart(8, '0') + SEGMENT_SUFFIX);
     this.fd = fs.openSync(file, 'w');
     fs.writeSync(this.fd, MAGIC);
-    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs, events: [] });
+    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs, ticks: 0, events: [] });
     this.definedHere = new Set();
     this.unsynced = true;
     this.applyRetention();
@@ -383,12 +394,13 @@ export class HistoryLog {
     let blocks = 0;
     for (const name of files) {
       const file = path.join(this.dir, name);
-      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity, events: [] };
+      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity, ticks: 0, events: [] };
       const result = readSegment(file, {
         // Ids are per segment: a new segment always defines the series it uses.
         series: () => undefined,
-        block: (bytes) => {
-          const b = decodeBlock(bytes, new Set())!;
+        block: (bytes, format) => {
+          const b = decodeBlock(bytes, new Set(), -Infinity, Infinity, format)!;
+          seg.ticks += b.times.length;
           if (b.times.length > 0) {
             seg.minTimeMs = Math.min(seg.minTimeMs, b.times[0]!);
             seg.maxTimeMs = Math.max(seg.maxTimeMs, b.times[b.times.length - 1]!);
@@ -441,13 +453,24 @@ export class HistoryLog {
   }
 }
 
-/** Collects one series' samples (NaN = absent) into typed arrays that grow by doubling. */
+/**
+ * Collects one series' samples (NaN = absent), copied out of each decoded block at
+ * once (the block's arrays die young) into arrays sized for the whole read.
+ */
 class SeriesBuilder {
-  private times = new Float64Array(256);
-  private values = new Float64Array(256);
+  private times: Float64Array;
+  private values: Float64Array;
   private n = 0;
 
-  constructor(private readonly def: SeriesDef) {}
+  constructor(
+    private readonly def: SeriesDef,
+    capacity: number,
+  ) {
+    // A read of a long range for a short-lived series must not reserve the range's size.
+    const initial = Math.max(64, Math.min(capacity, 1 << 16));
+    this.times = new Float64Array(initial);
+    this.values = new Float64Array(initial);
+  }
 
   add(times: Float64Array, values: Float64Array, from: number, to: number): void {
     if (this.n + (to - from) > this.times.length) {
@@ -476,13 +499,19 @@ class SeriesBuilder {
   }
 
   build(): SeriesHistory {
-    return { name: this.def.name, labels: this.def.labels, times: this.times.slice(0, this.n), values: this.values.slice(0, this.n) };
+    const full = this.n === this.times.length;
+    return {
+      name: this.def.name,
+      labels: this.def.labels,
+      times: full ? this.times : this.times.slice(0, this.n),
+      values: full ? this.values : this.values.slice(0, this.n),
+    };
   }
 }
 
 interface SegmentVisitor {
   series?(def: SeriesDef): void;
-  block?(bytes: Uint8Array): void;
+  block?(bytes: Uint8Array, format: BlockFormat): void;
   event?(e: HistoryEvent): void;
 }
 
@@ -526,8 +555,18 @@ function visitRecord(body: Uint8Array, visit: SegmentVisitor): void {
       visit.series?.({ id, name, labels });
       break;
     }
+    case RecordType.SeriesDefs: {
+      const defs = JSON.parse(zlib.inflateRawSync(payload).toString('utf8')) as [number, string, Labels][];
+      for (const [id, name, labels] of defs) {
+        visit.series?.({ id, name, labels });
+      }
+      break;
+    }
     case RecordType.Block:
-      visit.block?.(payload);
+      visit.block?.(payload, 1);
+      break;
+    case RecordType.BlockV2:
+      visit.block?.(payload, 2);
       break;
     case RecordType.Event:
       visit.event?.(JSON.parse(Buffer.from(payload).toString('utf8')) as HistoryEvent);
