@@ -244,13 +244,18 @@ export interface OpenReportMessage {
   type: 'openReport';
 }
 
+/** The dashboard's Compare Runs… button: the host runs the command (its own picks follow). */
+export interface CompareRunsMessage {
+  type: 'compareRuns';
+}
+
 /** The server series the user picked for the server-metrics chart. */
 export interface SelectSeriesMessage {
   type: 'selectSeries';
   keys: string[];
 }
 
-export type WebviewToHost = ReadyMessage | SetRangeMessage | SnoozeMessage | OpenReportMessage | SelectSeriesMessage;
+export type WebviewToHost = ReadyMessage | SetRangeMessage | SnoozeMessage | OpenReportMessage | CompareRunsMessage | SelectSeriesMessage;
 
 // ---------------------------------------------------------------------------
 // Validation. Each `check*` returns undefined when valid, else one sentence saying
@@ -533,6 +538,7 @@ export function checkWebviewToHost(msg: unknown): Problem {
             : undefined;
       break;
     case 'openReport':
+    case 'compareRuns':
       p = undefined;
       break;
     case 'selectSeries':

@@ -130,7 +130,11 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   });
   context.subscriptions.push(statusBar);
 
-  const dashboardSource = new MonitorDashboardSource(m, () => void vscode.commands.executeCommand(Commands.showReport));
+  const dashboardSource = new MonitorDashboardSource(
+    m,
+    () => void vscode.commands.executeCommand(Commands.showReport),
+    () => void vscode.commands.executeCommand(Commands.compareRuns),
+  );
   const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));
   context.subscriptions.push(dashboardSource, dashboard);
 

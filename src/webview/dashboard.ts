@@ -101,7 +101,11 @@ export class Dashboard {
     const report = button('Performance report', 'output', () => this.api.postMessage({ type: 'openReport' }), {
       'data-action': 'report',
     });
-    const toolbar = h('div', { className: 'toolbar' }, rangeGroup, this.pauseButton, this.pausedNote, report);
+    const compare = button('Compare runs…', 'git-compare', () => this.api.postMessage({ type: 'compareRuns' }), {
+      'data-action': 'compare-runs',
+      'aria-label': 'Compare two runs of the server',
+    });
+    const toolbar = h('div', { className: 'toolbar' }, rangeGroup, this.pauseButton, this.pausedNote, report, compare);
 
     const chartsSection = h(
       'section',

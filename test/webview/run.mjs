@@ -219,16 +219,18 @@ test('the CSP blocks inline styles, and the page needs none', async ({ page, url
   assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).display), 'none');
 });
 
-test('snooze buttons and the report button post their requests', async ({ page, url }) => {
+test('snooze buttons, the report button and Compare runs… post their requests', async ({ page, url }) => {
   await open(page, url);
   await page.click('.alert[data-alert-id="cpu-high"] button:has-text("15 min")');
   await page.click('button[aria-label="Snooze all alerts for 1 hour"]');
   await page.click('button[data-action="report"]');
-  const msgs = (await posted(page)).slice(-3);
+  await page.click('button[data-action="compare-runs"]');
+  const msgs = (await posted(page)).slice(-4);
   assert.deepEqual(msgs, [
     { type: 'snooze', alertId: 'cpu-high', minutes: 15 },
     { type: 'snooze', alertId: 'all', minutes: 60 },
     { type: 'openReport' },
+    { type: 'compareRuns' },
   ]);
   assert.equal(
     await attr(page, '.alert[data-alert-id="cpu-high"] button:has-text("1 h")', 'aria-label'),

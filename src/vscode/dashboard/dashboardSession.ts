@@ -140,6 +140,9 @@ export class DashboardSession implements Disposable {
       case 'openReport':
         this.source.showReport();
         return;
+      case 'compareRuns':
+        this.source.compareRuns();
+        return;
     }
   }
 

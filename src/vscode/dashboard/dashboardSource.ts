@@ -34,4 +34,6 @@ export interface DashboardSource {
   snooze(alertId: string, minutes: number): void;
   /** Opens the Markdown performance report (the Show Performance Report command). */
   showReport(): void;
+  /** Compare Runs… (its QuickPick follows). */
+  compareRuns(): void;
 }

@@ -27,6 +27,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
   constructor(
     private readonly monitor: Monitor,
     private readonly showReportCommand: () => void,
+    private readonly compareRunsCommand: () => void,
   ) {
     this.subscription = monitor.onSnapshot(() => this.changeEmitter.fire());
   }
@@ -159,6 +160,10 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
 
   showReport(): void {
     this.showReportCommand();
+  }
+
+  compareRuns(): void {
+    this.compareRunsCommand();
   }
 
   dispose(): void {

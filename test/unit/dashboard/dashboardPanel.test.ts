@@ -100,6 +100,7 @@ function source(): DashboardSource & { changed: Emitter<void> } {
     markers: () => [],
     snooze: () => undefined,
     showReport: () => undefined,
+    compareRuns: () => undefined,
   };
 }
 

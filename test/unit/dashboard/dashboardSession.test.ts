@@ -41,6 +41,7 @@ class StoreSource implements DashboardSource {
   markerList: MarkerDto[] = [];
   snoozed: [string, number][] = [];
   reports = 0;
+  comparisons = 0;
   markerFrom: number[] = [];
   latestTimeMs = (): number => this.store.latestTimeMs;
   header = (): HeaderDto => this.headerDto;
@@ -55,6 +56,9 @@ class StoreSource implements DashboardSource {
   };
   snooze = (id: string, minutes: number): void => {
     this.snoozed.push([id, minutes]);
+  };
+  compareRuns = (): void => {
+    this.comparisons++;
   };
   showReport = (): void => {
     this.reports++;
@@ -146,13 +150,15 @@ describe('DashboardSession', () => {
     assert.ok(port.last('window')!.columns.keys.includes('chat_rooms'));
   });
 
-  it('passes snooze and openReport to the source', () => {
+  it('passes snooze, openReport and compareRuns to the source', () => {
     const { port, source } = setup();
     port.incoming.fire({ type: 'ready' });
     port.incoming.fire({ type: 'snooze', alertId: 'all', minutes: 15 });
     port.incoming.fire({ type: 'openReport' });
+    port.incoming.fire({ type: 'compareRuns' });
     assert.deepEqual(source.snoozed, [['all', 15]]);
     assert.equal(source.reports, 1);
+    assert.equal(source.comparisons, 1);
   });
 
   it('logs one sentence for a bad message and does not act on it', () => {
