@@ -90,6 +90,9 @@ function verdictLine(report: ReportData): string | undefined {
   return `${inertMarkdownText(sentence, PROSE_CHARS)} — ${v.rejected} of ${v.scrapes} scrapes; the monitor still shows what it could read.`;
 }
 
+export const LOCAL_CLUSTER_METRICS_NOTE =
+  "CPU and memory are read for each process. The server's own metrics (its /metrics) are not: in a cluster the workers share the port and each keeps its own counters, so each scrape is answered by one worker and those figures are that worker's, not the service's.";
+
 /** One row per instance of a service: up now, share of the window up, CPU and memory (mean / peak). */
 function instancesSection(service: ReportService): string[] {
   const pair = (f: ReportFigure | null, show: (v: number) => string) => (f ? `${show(f.mean)} / ${show(f.max)}` : '–');
@@ -98,6 +101,8 @@ function instancesSection(service: ReportService): string[] {
     '',
     `${inertMarkdownText(service.where, PROSE_CHARS)}: ${service.instancesUp} of ${service.instanceCount} up at the end of the window. The server's figures above are the sums over the instances.`,
     '',
+    // Local processes are sampled one by one, but a cluster's workers share one port: each scrape of /metrics is answered by one of them.
+    ...(service.source === 'local' ? [LOCAL_CLUSTER_METRICS_NOTE, ''] : []),
     '| Instance | Now | Up in window | CPU mean / peak | Memory mean / peak |',
     '|---|---|---|---|---|',
     ...service.instances.map(
