@@ -11,7 +11,7 @@ import type { LogWatcher } from '../../core/logs/logWatcher';
 import { ALL_LEVELS_FILTER, LogsViewModel } from '../../core/logs/logsView';
 import { checkLogsPageMessage, LogsHostToPage, LogsPageToHost } from '../../shared/logsProtocol';
 import { Commands } from '../../shared/commandIds';
-import { dashboardHtml, makeNonce } from '../dashboard/dashboardHtml';
+import { PagePanel } from '../pagePanel';
 
 export const LOGS_VIEW_TYPE = 'chatroomMonitor.logs';
 const PAGE_SCRIPT = 'dist/logsPage.js';
@@ -29,59 +29,40 @@ export interface LogsViewHost {
 }
 
 export class LogsViewPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly page: PagePanel<LogsHostToPage>;
   private model: LogsViewModel | undefined;
   private modelWatcher: LogWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private ready = false;
   private lastStateJson = '';
-  private readonly subs: vscode.Disposable[] = [];
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly host: LogsViewHost,
-  ) {}
+  ) {
+    this.page = new PagePanel(
+      extensionUri,
+      { viewType: LOGS_VIEW_TYPE, title: 'Chat-Room Monitor — Logs', script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Logs view' },
+      {
+        onMessage: (m) => this.onMessage(m),
+        tick: () => this.tick(),
+        closed: () => {
+          this.model = undefined;
+          this.modelWatcher = undefined;
+        },
+        log: (m) => host.log(m),
+      },
+    );
+  }
 
   get isOpen(): boolean {
-    return this.panel !== undefined;
+    return this.page.isOpen;
   }
 
   show(): void {
-    if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(LOGS_VIEW_TYPE, 'Chat-Room Monitor — Logs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-      retainContextWhenHidden: false,
-    });
-    this.panel = panel;
-    this.subs.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.guard(() => this.onMessage(m))),
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => this.closed()),
-    );
-    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p.split('/'))).toString();
-    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: uri(PAGE_SCRIPT), styleUris: PAGE_STYLES.map(uri) });
-    this.timer = setInterval(() => this.guard(() => this.tick()), REFRESH_MS);
+    this.page.show();
   }
 
   dispose(): void {
-    this.panel?.dispose();
-    this.closed();
-  }
-
-  private closed(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.subs.splice(0).forEach((s) => s.dispose());
-    this.panel = undefined;
-    this.ready = false;
-    this.model = undefined;
-    this.modelWatcher = undefined;
+    this.page.dispose();
   }
 
   /** The model over the current watcher (a settings change makes a new watcher: the filter carries over). */
@@ -109,7 +90,7 @@ export class LogsViewPanel implements vscode.Disposable {
   private handle(msg: LogsPageToHost): void {
     switch (msg.type) {
       case 'ready':
-        this.ready = true;
+        this.page.ready = true;
         this.lastStateJson = '';
         this.tick();
         return;
@@ -120,7 +101,7 @@ export class LogsViewPanel implements vscode.Disposable {
         return;
       case 'rows': {
         const m = this.currentModel();
-        this.post({ type: 'rows', from: msg.from, total: m?.total() ?? 0, rows: m?.rows(msg.from, msg.count) ?? [], requestId: msg.requestId });
+        this.page.post({ type: 'rows', from: msg.from, total: m?.total() ?? 0, rows: m?.rows(msg.from, msg.count) ?? [], requestId: msg.requestId });
         return;
       }
       case 'openFrame': {
@@ -136,7 +117,7 @@ export class LogsViewPanel implements vscode.Disposable {
   }
 
   private tick(): void {
-    if (!this.ready || !this.panel) return;
+    if (!this.page.ready) return;
     const m = this.currentModel();
     const w = this.modelWatcher;
     w?.pipeline.flush();
@@ -148,20 +129,6 @@ export class LogsViewPanel implements vscode.Disposable {
     const json = JSON.stringify({ ...state, bucket: Math.floor(Date.now() / 10_000), groups: state.groups.map((g) => [g.id, g.count, g.lastSeenMs, g.regression]) });
     if (json === this.lastStateJson) return;
     this.lastStateJson = json;
-    this.post(state);
-  }
-
-  private post(msg: LogsHostToPage): void {
-    void this.panel?.webview.postMessage(msg).then(undefined, () => {
-      this.ready = false;
-    });
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.host.log(`The Logs view could not update: ${err instanceof Error ? err.message : String(err)}.`);
-    }
+    this.page.post(state);
   }
 }

@@ -14,7 +14,7 @@ import type { TraceWatcher } from '../../core/traces/traceWatcher';
 import type { WaterfallSpan } from '../../core/traces/traceAnalysis';
 import { checkTracesPageMessage, MAX_WATERFALL_SPANS, TracesHostToPage, TracesPageToHost, TracesReceiverState } from '../../shared/tracesProtocol';
 import { Commands } from '../../shared/commandIds';
-import { dashboardHtml, makeNonce } from '../dashboard/dashboardHtml';
+import { PagePanel } from '../pagePanel';
 
 export const TRACES_VIEW_TYPE = 'chatroomMonitor.traces';
 const PAGE_SCRIPT = 'dist/tracesPage.js';
@@ -33,57 +33,32 @@ export interface TracesViewHost {
 }
 
 export class TracesViewPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private ready = false;
+  private readonly page: PagePanel<TracesHostToPage>;
   private lastKey = '';
   private selected: string | undefined;
   private mapper: { roots: string; mapper: FrameMapper } | undefined;
-  private readonly subs: vscode.Disposable[] = [];
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly host: TracesViewHost,
-  ) {}
+  ) {
+    this.page = new PagePanel(
+      extensionUri,
+      { viewType: TRACES_VIEW_TYPE, title: 'Chat-Room Monitor — Traces', script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Traces view' },
+      { onMessage: (m) => this.onMessage(m), tick: () => this.tick(), log: (m) => host.log(m) },
+    );
+  }
 
   get isOpen(): boolean {
-    return this.panel !== undefined;
+    return this.page.isOpen;
   }
 
   show(): void {
-    if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(TRACES_VIEW_TYPE, 'Chat-Room Monitor — Traces', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-      retainContextWhenHidden: false,
-    });
-    this.panel = panel;
-    this.subs.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.guard(() => this.onMessage(m))),
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => this.closed()),
-    );
-    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p.split('/'))).toString();
-    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: uri(PAGE_SCRIPT), styleUris: PAGE_STYLES.map(uri) });
-    this.timer = setInterval(() => this.guard(() => this.tick()), REFRESH_MS);
+    this.page.show();
   }
 
   dispose(): void {
-    this.panel?.dispose();
-    this.closed();
-  }
-
-  private closed(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.subs.splice(0).forEach((s) => s.dispose());
-    this.panel = undefined;
-    this.ready = false;
+    this.page.dispose();
   }
 
   private onMessage(raw: unknown): void {
@@ -98,7 +73,7 @@ export class TracesViewPanel implements vscode.Disposable {
   private handle(msg: TracesPageToHost): void {
     switch (msg.type) {
       case 'ready':
-        this.ready = true;
+        this.page.ready = true;
         this.lastKey = '';
         this.tick();
         if (this.selected) this.sendTrace(this.selected);
@@ -135,11 +110,11 @@ export class TracesViewPanel implements vscode.Disposable {
     const w = this.host.watcher();
     const t = w?.trace(traceId);
     const trimmed = t && t.spans.length > MAX_WATERFALL_SPANS ? { ...t, spans: t.spans.slice(0, MAX_WATERFALL_SPANS) } : t;
-    this.post({ type: 'trace', traceId, ...(trimmed ? { trace: traceDetail(trimmed, (s) => this.sourceOf(s) !== undefined) } : {}) });
+    this.page.post({ type: 'trace', traceId, ...(trimmed ? { trace: traceDetail(trimmed, (s) => this.sourceOf(s) !== undefined) } : {}) });
   }
 
   private tick(): void {
-    if (!this.ready || !this.panel) return;
+    if (!this.page.ready) return;
     const w = this.host.watcher();
     const receiver = this.host.receiver();
     const received = w?.store.acceptedSpans ?? 0;
@@ -149,20 +124,6 @@ export class TracesViewPanel implements vscode.Disposable {
     this.lastKey = key;
     const now = Date.now();
     const empty = { spansReceived: 0, spansKept: 0, tracesKept: 0, bytesKept: 0, evictedTraces: 0, rejectedSpans: 0, operations: [], slowest: [], breakdown: [], diagnosis: [], notes: [] };
-    this.post(tracesState(w ? w.report(0, now) : empty, receiver));
-  }
-
-  private post(msg: TracesHostToPage): void {
-    void this.panel?.webview.postMessage(msg).then(undefined, () => {
-      this.ready = false;
-    });
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.host.log(`The Traces view could not update: ${err instanceof Error ? err.message : String(err)}.`);
-    }
+    this.page.post(tracesState(w ? w.report(0, now) : empty, receiver));
   }
 }
