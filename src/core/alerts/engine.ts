@@ -1,13 +1,12 @@
 import { Clock } from '../clock';
 import { Emitter, Event, Disposable } from '../events';
-import { Labels } from '../model';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
 import { Alert, AlertHistoryEntry, AlertTransition, TransitionReason } from './alert';
 import { AlertState, levelRank } from '../../shared/vocabulary';
 import { compare, CompiledRule } from './rule';
 import { RuleTexts, ruleTexts } from './ruleTexts';
 import { renderTemplate, TemplateVariable } from './template';
-import { formatValue } from '../units';
+import { formatValue, inferUnitSpec, UnitSpec } from '../units';
 
 export interface AlertEngineOptions {
   /** Finished alerts kept for the report and dashboard (oldest dropped first). Default 500. */
@@ -197,7 +196,7 @@ export class AlertEngine implements Disposable {
   /** Finished alerts (those that fired), oldest first, at most `historyLimit`. */
   history(): AlertHistoryEntry[] {
     return this.finished.slice(-this.historyLimit).map((f) => {
-      const text = this.render(f.rule, f.value, f.info.labels);
+      const text = this.render(f.rule, f.value, f.info);
       return {
         id: `${f.rule.id}/${f.info.key}`,
         ruleId: f.rule.id,
@@ -211,7 +210,7 @@ export class AlertEngine implements Disposable {
         endMs: f.endMs,
         durationMs: Math.max(0, f.endMs - f.startMs),
         peakValue: f.peakValue,
-        peakText: formatValue(f.peakValue, f.rule.unit, { precise: true }),
+        peakText: formatValue(f.peakValue, unitOf(f.rule, f.info), { precise: true }),
         threshold: f.rule.threshold,
         reason: f.reason,
       };
@@ -446,7 +445,7 @@ export class AlertEngine implements Disposable {
   /** A snapshot of a tracked alert: a plain object of one fixed shape (cheap to build and to post to a webview). */
   private snapshot(t: Tracked, state: AlertState, clockNow: number, resolvedAtMs?: number): Alert {
     const rule = t.rule;
-    const text = this.render(rule, t.value, t.info.labels);
+    const text = this.render(rule, t.value, t.info);
     return {
       id: t.id,
       ruleId: rule.id,
@@ -463,7 +462,7 @@ export class AlertEngine implements Disposable {
       thresholdText: text.thresholdText,
       clearThreshold: rule.clearThreshold,
       op: rule.op,
-      unit: rule.unit.symbol || undefined,
+      unit: unitOf(rule, t.info).symbol || undefined,
       pendingSinceMs: t.pendingSinceMs,
       firingSinceMs: t.firingSinceMs,
       resolvedAtMs,
@@ -473,11 +472,13 @@ export class AlertEngine implements Disposable {
     };
   }
 
-  private render(rule: CompiledRule, value: number, labels: Labels): RenderedText {
-    const fixed = this.ruleTexts(rule);
-    const valueText = formatValue(value, rule.unit, { precise: true });
+  private render(rule: CompiledRule, value: number, info: SeriesInfo): RenderedText {
+    const unit = unitOf(rule, info);
+    // The texts of a rule are cached for its own unit; a series whose # UNIT says otherwise is rare.
+    const fixed = unit === rule.unit ? this.ruleTexts(rule) : ruleTexts(rule, unit);
+    const valueText = formatValue(value, unit, { precise: true });
     const vars: Record<TemplateVariable, string> = { ...fixed, value: valueText };
-    return { valueText, thresholdText: fixed.threshold, title: renderTemplate(rule.title, vars, labels), message: renderTemplate(rule.message, vars, labels) };
+    return { valueText, thresholdText: fixed.threshold, title: renderTemplate(rule.title, vars, info.labels), message: renderTemplate(rule.message, vars, info.labels) };
   }
 
   /** The template variables that do not change with the value, formatted once per rule. */
@@ -489,4 +490,16 @@ export class AlertEngine implements Disposable {
     }
     return texts;
   }
+}
+
+/**
+ * The unit an alert's values are shown in: the rule's `unit` when it gives one; else the
+ * series' own `# UNIT` first and the name second (one inference rule, units.ts) — the
+ * rule compiled from the metric's name alone, before any series was seen.
+ */
+function unitOf(rule: CompiledRule, info: SeriesInfo): UnitSpec {
+  if (rule.unitOverride !== undefined || rule.kind === 'forecast' || rule.kind === 'anomaly' || !info.meta?.unit) {
+    return rule.unit;
+  }
+  return inferUnitSpec(info.name, info.meta);
 }
