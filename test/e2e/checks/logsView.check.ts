@@ -78,9 +78,9 @@ export const checks: E2eCheck[] = [
 
         await topFrame.click();
         const tab = wb.page.locator('.tabs-container .tab.active', { hasText: 'mentions.ts' });
-        await tab.first().waitFor({ timeout: 15000 });
+        await tab.first().waitFor({ timeout: 45000 }); // the editor tab takes seconds on a loaded machine (TypeScript analyses the file)
         const position = wb.page.locator('#status\\.editor\\.selection');
-        await waitUntil(wb, 'the cursor at line 21', async () => /Ln 21, Col 24/.test(await position.innerText({ timeout: 1000 })), 10000, () => position.innerText({ timeout: 1000 }));
+        await waitUntil(wb, 'the cursor at line 21', async () => /Ln 21, Col 24/.test(await position.innerText({ timeout: 1000 })), 30000, () => position.innerText({ timeout: 1000 }));
         console.log(`    editor: mentions.ts, ${(await position.innerText()).trim()}`);
         await wb.screenshot('logs-view-click-to-source');
       } finally {
