@@ -21,9 +21,11 @@ export interface PagePanelSpec {
   readonly name: string;
 }
 
-export interface PagePanelParts {
-  /** A message from the page, not yet checked. */
-  onMessage(raw: unknown): void;
+export interface PagePanelParts<FromPage> {
+  /** The page's message checked: the message, or why it is not one (logged, then dropped). */
+  check(raw: unknown): FromPage | string;
+  /** A checked message from the page. */
+  handle(msg: FromPage): void;
   /** Every refreshMs while open; `ready` says whether the page listens. */
   tick(): void;
   /** After the panel closed (by the user or dispose): forget per-panel state. */
@@ -32,7 +34,7 @@ export interface PagePanelParts {
   log(message: string): void;
 }
 
-export class PagePanel<ToPage> implements vscode.Disposable {
+export class PagePanel<ToPage, FromPage> implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly subs: vscode.Disposable[] = [];
@@ -42,7 +44,7 @@ export class PagePanel<ToPage> implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly spec: PagePanelSpec,
-    private readonly parts: PagePanelParts,
+    private readonly parts: PagePanelParts<FromPage>,
   ) {}
 
   get isOpen(): boolean {
@@ -61,7 +63,7 @@ export class PagePanel<ToPage> implements vscode.Disposable {
     });
     this.panel = panel;
     this.subs.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.guard(() => this.parts.onMessage(m))),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.guard(() => this.receive(m))),
       panel.onDidChangeViewState((e) => {
         if (!e.webviewPanel.visible) this.ready = false;
       }),
@@ -91,6 +93,15 @@ export class PagePanel<ToPage> implements vscode.Disposable {
     this.panel = undefined;
     this.ready = false;
     this.parts.closed?.();
+  }
+
+  private receive(raw: unknown): void {
+    const msg = this.parts.check(raw);
+    if (typeof msg === 'string') {
+      this.parts.log(`${this.spec.name}: ${msg}.`);
+      return;
+    }
+    this.parts.handle(msg);
   }
 
   private guard(fn: () => void): void {

@@ -29,7 +29,7 @@ export interface LogsViewHost {
 }
 
 export class LogsViewPanel implements vscode.Disposable {
-  private readonly page: PagePanel<LogsHostToPage>;
+  private readonly page: PagePanel<LogsHostToPage, LogsPageToHost>;
   private model: LogsViewModel | undefined;
   private modelWatcher: LogWatcher | undefined;
   private lastStateJson = '';
@@ -42,7 +42,8 @@ export class LogsViewPanel implements vscode.Disposable {
       extensionUri,
       { viewType: LOGS_VIEW_TYPE, title: 'Chat-Room Monitor — Logs', script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Logs view' },
       {
-        onMessage: (m) => this.onMessage(m),
+        check: checkLogsPageMessage,
+        handle: (m) => this.handle(m),
         tick: () => this.tick(),
         closed: () => {
           this.model = undefined;
@@ -76,15 +77,6 @@ export class LogsViewPanel implements vscode.Disposable {
       this.lastStateJson = '';
     }
     return this.model;
-  }
-
-  private onMessage(raw: unknown): void {
-    const msg = checkLogsPageMessage(raw);
-    if (typeof msg === 'string') {
-      this.host.log(`Logs view: ${msg}.`);
-      return;
-    }
-    this.handle(msg);
   }
 
   private handle(msg: LogsPageToHost): void {

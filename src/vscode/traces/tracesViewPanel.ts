@@ -33,7 +33,7 @@ export interface TracesViewHost {
 }
 
 export class TracesViewPanel implements vscode.Disposable {
-  private readonly page: PagePanel<TracesHostToPage>;
+  private readonly page: PagePanel<TracesHostToPage, TracesPageToHost>;
   private lastKey = '';
   private selected: string | undefined;
   private mapper: { roots: string; mapper: FrameMapper } | undefined;
@@ -45,7 +45,7 @@ export class TracesViewPanel implements vscode.Disposable {
     this.page = new PagePanel(
       extensionUri,
       { viewType: TRACES_VIEW_TYPE, title: 'Chat-Room Monitor — Traces', script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Traces view' },
-      { onMessage: (m) => this.onMessage(m), tick: () => this.tick(), log: (m) => host.log(m) },
+      { check: checkTracesPageMessage, handle: (m) => this.handle(m), tick: () => this.tick(), log: (m) => host.log(m) },
     );
   }
 
@@ -59,15 +59,6 @@ export class TracesViewPanel implements vscode.Disposable {
 
   dispose(): void {
     this.page.dispose();
-  }
-
-  private onMessage(raw: unknown): void {
-    const msg = checkTracesPageMessage(raw);
-    if (typeof msg === 'string') {
-      this.host.log(`Traces view: ${msg}.`);
-      return;
-    }
-    this.handle(msg);
   }
 
   private handle(msg: TracesPageToHost): void {
