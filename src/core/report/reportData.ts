@@ -73,7 +73,10 @@ export interface ReportTarget {
   readonly detail?: string;
 }
 
-export interface ReportInput {
+/** The optional sections a report carries as they were given (ReportData documents each). */
+type ReportSections = 'operations' | 'run' | 'prometheusVerdict' | 'logs' | 'traces' | 'profiles' | 'service';
+
+export interface ReportInput extends Pick<ReportData, ReportSections> {
   readonly target: ReportTarget;
   readonly analysis: Analysis;
   /** When the report was made (injected clock). */
@@ -81,20 +84,6 @@ export interface ReportInput {
   readonly alerts?: { readonly active?: readonly ReportAlert[]; readonly history?: readonly ReportAlert[] };
   /** Default "Chat server performance report". */
   readonly title?: string;
-  /** Present when the monitor started the server (or ran actions): the Operations section. */
-  readonly operations?: ReportOperations;
-  /** The run's figures tick by tick, for `chatroom-monitor compare`. */
-  readonly run?: RunSamples;
-  /** Prometheus' verdicts on the scrapes of the run, when a metrics body was read. */
-  readonly prometheusVerdict?: VerdictSummary;
-  /** Present when logs are watched. */
-  readonly logs?: LogsReport;
-  /** Present when the OTLP receiver ran. */
-  readonly traces?: TracesReport;
-  /** Profiles captured in the window: the Profile section, quoted by the diagnosis. */
-  readonly profiles?: readonly ProfileEvidence[];
-  /** Present when a service of many instances is watched. */
-  readonly service?: ReportService;
 }
 
 export interface ReportData {
@@ -107,6 +96,7 @@ export interface ReportData {
   readonly window: { readonly fromMs: number; readonly toMs: number; readonly durationMs: number; readonly from: string; readonly to: string };
   readonly analysis: Analysis;
   readonly alerts: { readonly active: readonly ReportAlert[]; readonly history: readonly ReportAlert[] };
+  /** Present when the monitor started the server (or ran actions): the Operations section. */
   readonly operations?: ReportOperations;
   /** The run's figures tick by tick (and its commit), for `chatroom-monitor compare`. */
   readonly run?: RunSamples;
@@ -123,6 +113,7 @@ export interface ReportData {
    * spans }), where the slow traces' time went, and the diagnosis sentences.
    */
   readonly traces?: TracesReport;
+  /** Profiles captured in the window: the Profile section, quoted by the diagnosis. */
   readonly profiles?: readonly ProfileEvidence[];
   /** Many instances watched as one service: one entry per instance (up share, CPU, memory). */
   readonly service?: ReportService;
