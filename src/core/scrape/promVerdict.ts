@@ -111,19 +111,7 @@ export function goParseFloat(tok: string): number | string {
   if (/[pP_]/.test(tok)) {
     return 'unsupported character in float';
   }
-  const lower = tok.toLowerCase();
-  switch (lower) {
-    case 'nan':
-      return NaN;
-    case 'inf':
-    case '+inf':
-    case 'infinity':
-    case '+infinity':
-      return Infinity;
-    case '-inf':
-    case '-infinity':
-      return -Infinity;
-  }
+  // NaN and the infinities in every spelling Go takes were read by the fast path above.
   // Go's decimal syntax: sign, digits with an optional dot, an optional exponent.
   // (Hex floats need a `p` exponent, refused above.)
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(tok)) {
