@@ -155,6 +155,19 @@ export const InstanceMetric = {
   rssBytes: 'service_instance_resident_memory_bytes',
 } as const;
 
+/**
+ * RED series made from OpenTelemetry spans, per entry operation (labels `service`,
+ * `operation`); written by the TraceWatcher (lazy bundle dist/traces.js), read by the
+ * built-in rules — so the names live here, not in that bundle.
+ */
+export const TraceMetric = {
+  requestsPerSecond: 'trace_requests_per_second',
+  errorsPerSecond: 'trace_errors_per_second',
+  durationP50: 'trace_duration_seconds_p50',
+  durationP95: 'trace_duration_seconds_p95',
+  durationP99: 'trace_duration_seconds_p99',
+} as const;
+
 /** Whole-service counts (unlabelled). */
 export const ServiceMetric = {
   instancesUp: 'service_instances_up',

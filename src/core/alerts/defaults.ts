@@ -1,4 +1,4 @@
-import { InstanceMetric, Metric } from '../model';
+import { InstanceMetric, Metric, TraceMetric } from '../model';
 import { describeType } from './duration';
 import { AlertRuleConfig, CompiledRule, RULES_SETTING, validateRules } from './rule';
 
@@ -106,6 +106,19 @@ export function defaultRules(): AlertRuleConfig[] {
       level: 'warning',
       title: 'Slow message delivery',
       message: '95% of messages are delivered within {{value}}, above the {{threshold}} target.',
+    },
+    {
+      // Only while the OTLP receiver gets spans: one alert per entry operation (its
+      // labels), from the spans' own durations over the last 30 s.
+      id: 'operation-latency-p95',
+      metric: TraceMetric.durationP95,
+      op: '>',
+      threshold: 0.5,
+      clearThreshold: 0.4,
+      for: '1m',
+      level: 'warning',
+      title: 'Slow operation {{labels.operation}}',
+      message: '95% of {{labels.service}} "{{labels.operation}}" spans finish within {{value}}, above the {{threshold}} target; Show Traces has the slowest traces.',
     },
     {
       // Only when log files are followed (chatroomMonitor.logs.files): errors the

@@ -1,5 +1,6 @@
 import { ALERT_LEVELS } from '../../shared/vocabulary';
 import { DURATION_PATTERN } from './duration';
+import { defaultRules } from './defaults';
 import { COMPARISON_OPS } from './rule';
 import { ACTION_DEFAULTS, ACTION_KINDS, ACTION_MODES } from './ruleActions';
 
@@ -10,7 +11,10 @@ import { ACTION_DEFAULTS, ACTION_KINDS, ACTION_MODES } from './ruleActions';
  * levels, operators and duration grammar so the two cannot disagree.
  */
 
-const BUILT_IN_IDS = '`process-cpu-warning`, `process-cpu-critical`, `system-memory-warning`, `system-memory-critical`, `system-disk-warning`, `target-down`, `message-latency-p95`, `log-error-rate`';
+/** From the built-in rules themselves, so a new one is named here too. */
+const BUILT_IN_IDS = defaultRules()
+  .map((r) => `\`${r.id ?? ''}\``)
+  .join(', ');
 const METRIC_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
 
 const duration = (markdownDescription: string) => ({ type: ['string', 'number'], pattern: DURATION_PATTERN, markdownDescription });

@@ -13,7 +13,7 @@ import { Clock } from '../clock';
 import { SourceOutput, TickSource } from '../collect/tickSource';
 import { Disposable, DisposableStore, Emitter, Event } from '../events';
 import { LineStream, LogLine } from '../logs/lineStream';
-import { Sample } from '../model';
+import { Sample, TraceMetric } from '../model';
 import { OtlpLogRecord } from './otlpDecode';
 import { OtlpReceiver, ReceiverNote } from './otlpReceiver';
 import { OperationTracker } from './operations';
@@ -24,14 +24,7 @@ import { analyzeTraces, TracesReport, waterfall, SlowTrace } from './traceAnalys
 export { OTLP_DEFAULT_PORT } from './otlpReceiver';
 export type { TracesReport, SlowTrace };
 
-/** Names of the series made from spans (units in names; `_p95` is looked through). */
-export const TraceMetric = {
-  requestsPerSecond: 'trace_requests_per_second',
-  errorsPerSecond: 'trace_errors_per_second',
-  durationP50: 'trace_duration_seconds_p50',
-  durationP95: 'trace_duration_seconds_p95',
-  durationP99: 'trace_duration_seconds_p99',
-} as const;
+export { TraceMetric };
 
 export interface TraceWatcherOptions {
   readonly clock: Clock;

@@ -17,6 +17,7 @@ describe('default alert rules', () => {
       `target-down ${Metric.targetUp} == 0 error for 5000ms`,
       'instance-down service_instance_up == 0 error for 0ms',
       'message-latency-p95 chat_message_latency_seconds_p95 > 0.5 warning for 60000ms',
+      'operation-latency-p95 trace_duration_seconds_p95 > 0.5 warning for 60000ms',
       `log-error-rate ${Metric.logErrorsPerSecond} > 1 warning for 30000ms`,
     ]);
     assert.ok(rules.filter((r) => r.op === '>').every((r) => r.clearThreshold !== undefined && r.clearThreshold < r.threshold));
