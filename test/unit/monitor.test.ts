@@ -155,19 +155,19 @@ describe('Monitor', () => {
     await clock.tickAsync(3000);
     const generation = monitor.collectorGeneration;
     const ticks = monitor.latestSnapshot!.tick;
-    assert.equal(monitor.alertRules.length, 9, 'the built-in rules (instance-down included)');
+    assert.equal(monitor.alertRules.length, 10, 'the built-in rules (instance-down and operation-latency-p95 included)');
 
     apply({ ...raw, 'alerts.rules': [{ id: 'many-users', metric: 'chat_active_users', op: '>', threshold: 200, level: 'info', for: '1h30m' }] });
     apply({ ...raw, 'alerts.minimumLevel': 'error', 'report.defaultWindow': '5m' });
     assert.equal(monitor.collectorGeneration, generation, 'no new collector for alert, notification or report settings');
     assert.equal(sources.length, 1, 'sources were built once');
-    assert.equal(monitor.alertRules.length, 10, 'the rule edit took effect');
+    assert.equal(monitor.alertRules.length, 11, 'the rule edit took effect');
     await clock.tickAsync(2000);
     assert.ok(monitor.latestSnapshot!.tick > ticks, 'the same collector kept ticking');
 
     apply({ ...raw, sampleIntervalMs: 2000 });
     assert.equal(monitor.collectorGeneration, generation + 1, 'a collection setting rebuilds collection');
-    assert.equal(monitor.alertRules.length, 10, 'a collection change leaves the rules alone');
+    assert.equal(monitor.alertRules.length, 11, 'a collection change leaves the rules alone');
     await monitor.stop();
     monitor.dispose();
   });

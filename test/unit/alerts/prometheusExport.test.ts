@@ -57,7 +57,7 @@ describe('toPrometheusRulesYaml', () => {
     const yaml = toPrometheusRulesYaml(rules);
     const r = checkRules(yaml);
     assert.equal(r.status, 0, r.output);
-    assert.match(r.output, /SUCCESS: 9 rules found/);
+    assert.match(r.output, new RegExp(`SUCCESS: ${compileAlertRules([]).rules.length} rules found`));
   });
 
   it('exports tricky user rules (regex matchers, quotes, braces, newlines, unicode) as a file promtool accepts', () => {
