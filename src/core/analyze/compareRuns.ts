@@ -25,6 +25,8 @@ export interface FigureSamples {
   readonly direction: Direction;
   readonly base: readonly number[];
   readonly head: readonly number[];
+  /** Smallest absolute change worth reporting, in the figure's unit (latencies: 1 ms); 0 when absent. */
+  readonly minAbsoluteChange?: number;
 }
 
 export type Verdict = 'regression' | 'improvement' | 'noChange' | 'notEnoughData';
@@ -84,7 +86,7 @@ export function compareFigure(f: FigureSamples, options: CompareOptions = {}): F
   const cliffsDelta = cliffs(base, head);
   const excludesZero = ci[0] > 0 || ci[1] < 0;
   // With a zero base any change is "large"; compare against the spread instead.
-  const large = Number.isNaN(relativeChange) ? Math.abs(difference) > 0 : Math.abs(relativeChange) >= minRel;
+  const large = (Number.isNaN(relativeChange) ? Math.abs(difference) > 0 : Math.abs(relativeChange) >= minRel) && Math.abs(difference) >= (f.minAbsoluteChange ?? 0);
   let verdict: Verdict = 'noChange';
   if (excludesZero && large) {
     const worse = f.direction === 'lowerIsBetter' ? difference > 0 : difference < 0;

@@ -15,7 +15,10 @@ export interface RunComparison {
 
 export function compareRuns(base: RunSamples, head: RunSamples, options?: CompareOptions): RunComparison {
   const figures = RUN_FIGURES.filter((d) => base.samples[d.id] && head.samples[d.id]).map((d) =>
-    compareFigure({ id: d.id, label: d.label, unit: d.unit, direction: d.direction, base: base.samples[d.id]!, head: head.samples[d.id]! }, options),
+    compareFigure(
+      { id: d.id, label: d.label, unit: d.unit, direction: d.direction, base: base.samples[d.id]!, head: head.samples[d.id]!, minAbsoluteChange: d.minAbsoluteChange },
+      options,
+    ),
   );
   return { base: commitOf(base), head: commitOf(head), figures };
 }
@@ -102,7 +105,7 @@ export function comparisonMarkdown(c: RunComparison, names: { base: string; head
   lines.push(
     '',
     'How to read it: the interval is a moving-block bootstrap of the difference of the per-second means (blocks keep the seconds\' dependence); ' +
-      'a change is named only when the interval excludes zero and the change is at least 5% of the base. Cliff\'s δ is the effect size: ' +
+      'a change is named only when the interval excludes zero and the change is at least 5% of the base (and 1 ms for latencies). Cliff\'s δ is the effect size: ' +
       'P(head > base) − P(head < base) over all pairs of seconds.',
   );
   return lines.join('\n') + '\n';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { blockLength, compareFigure, FigureSamples } from '../../../src/core/analyze/compareRuns';
+import { RUN_FIGURES } from '../../../src/core/report/runSamples';
 import { gaussian, mulberry32 } from './synthetic';
 
 /** Per-second CPU of a server under steady load: an AR(1) process around `level` (φ = 0.7, as busy seconds cluster). */
@@ -40,6 +41,20 @@ describe('compareRuns', () => {
     const tput = (base: number[], head: number[]): FigureSamples => ({ id: 'messagesPerSecond', label: 'Throughput', unit: 'msg/s', direction: 'higherIsBetter', base, head });
     assert.equal(compareFigure(tput(ar1(3, 90, 100, 5), ar1(4, 90, 70, 5))).verdict, 'regression');
     assert.equal(compareFigure(tput(ar1(3, 90, 100, 5), ar1(4, 90, 130, 5))).verdict, 'improvement');
+  });
+
+  it('a latency median that moves by a tenth of a millisecond (+24%) is no change under a 1 ms floor; 0.5 → 8 ms still is a regression', () => {
+    const p50 = (base: number[], head: number[], minAbsoluteChange?: number): FigureSamples => ({ id: 'latencyP50Ms', label: 'Message latency p50', unit: 'ms', direction: 'lowerIsBetter', base, head, minAbsoluteChange });
+    const base = ar1(7, 60, 0.42, 0.03);
+    const head = ar1(8, 60, 0.52, 0.03);
+    assert.equal(compareFigure(p50(base, head)).verdict, 'regression', 'without a floor the shift is named');
+    assert.equal(compareFigure(p50(base, head, 1)).verdict, 'noChange');
+    assert.equal(compareFigure(p50(base, ar1(9, 60, 8, 1.5), 1)).verdict, 'regression');
+  });
+
+  it('the run figures put a 1 ms floor under the three latencies, and none under the others', () => {
+    const floors = Object.fromEntries(RUN_FIGURES.map((f) => [f.id, f.minAbsoluteChange ?? 0]));
+    assert.deepEqual(floors, { cpuPercent: 0, rssMiB: 0, messagesPerSecond: 0, latencyP50Ms: 1, latencyP95Ms: 1, latencyP99Ms: 1, errorsPerSecond: 0, activeUsers: 0 });
   });
 
   it('a real but negligible shift (2%) is no significant change', () => {
