@@ -8,22 +8,13 @@ import { FrameLocator } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
 import { ensureCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
 import type { Workbench } from '../support/workbench';
-import { chartInk, dashboardFrame, runCommand, serverPid, seriesInk, updateWorkspaceSettings, workbenchThemeKind } from '../support/workbenchUi';
+import { chartInk, dashboardFrame, runCommand, serverPid, seriesInk, updateWorkspaceSettings, workbenchThemeKind, waitUntil } from '../support/workbenchUi';
 
 /** A chart canvas with fewer inked pixels than this shows nothing but, at most, stray pixels. */
 const MIN_INK_PIXELS = 500;
 /** Pixels in the CPU series' colour: a few seconds of data after a reload draw a short line. */
 const MIN_LINE_PIXELS = 8;
 
-async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last: ${await last().catch((e: Error) => e.message)}` : ''}`);
-    }
-    await wb.page.waitForTimeout(250);
-  }
-}
 
 /** Header with the pid, a CPU tile with a number, and charts that drew something. */
 async function expectRendered(wb: Workbench, frame: FrameLocator): Promise<void> {

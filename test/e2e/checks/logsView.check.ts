@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { E2eCheck } from '../support/check';
 import { startNode } from '../support/childProcesses';
 import type { Workbench } from '../support/workbench';
-import { runCommand, updateWorkspaceSettings } from '../support/workbenchUi';
+import { runCommand, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
 
 /** Closes every editor; an untitled one (the report check's) asks to save: answer "Don't Save". */
 async function closeAllEditors(wb: Workbench): Promise<void> {
@@ -24,15 +24,6 @@ async function closeAllEditors(wb: Workbench): Promise<void> {
   }
 }
 
-async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last: ${await last().catch((e: Error) => e.message)}` : ''}`);
-    }
-    await wb.page.waitForTimeout(250);
-  }
-}
 
 export const checks: E2eCheck[] = [
   {

@@ -10,18 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { E2eCheck } from '../support/check';
 import { startNode } from '../support/childProcesses';
-import type { Workbench } from '../support/workbench';
-import { clearNotifications, dashboardFrame, runCommand } from '../support/workbenchUi';
+import { clearNotifications, dashboardFrame, runCommand, waitUntil } from '../support/workbenchUi';
 
-async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last: ${await last().catch((e: Error) => e.message)}` : ''}`);
-    }
-    await wb.page.waitForTimeout(250);
-  }
-}
 
 function runToEnd(script: string, args: string[]): Promise<string> {
   const p = startNode(script, args, { ...process.env });

@@ -188,3 +188,14 @@ export async function markdownPreviewFrame(wb: Workbench, title: string, timeout
   }
   throw new Error(`no Markdown preview shows "${title}"`);
 }
+
+/** Polls `probe` every 250 ms until it holds; the timeout names what was awaited and, with `last`, what was seen last. */
+export async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last: ${await last().catch((e: Error) => e.message)}` : ''}`);
+    }
+    await wb.page.waitForTimeout(250);
+  }
+}
