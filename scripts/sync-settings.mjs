@@ -17,6 +17,13 @@ pkg.contributes.configuration.properties = m.settingsContribution();
 pkg.capabilities.untrustedWorkspaces.restrictedConfigurations = m.restrictedSettings();
 fs.writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
 
+// package.nls.json: the settings' English texts (keys `config.…`) beside the hand-kept
+// ones (commands, descriptions); package.nls.zh-cn.json is translated by hand.
+const nlsPath = path.join(root, 'package.nls.json');
+const nls = fs.existsSync(nlsPath) ? JSON.parse(fs.readFileSync(nlsPath, 'utf8')) : {};
+const kept = Object.fromEntries(Object.entries(nls).filter(([k]) => !k.startsWith(m.SETTINGS_NLS_PREFIX)));
+fs.writeFileSync(nlsPath, JSON.stringify({ ...kept, ...m.settingsNls() }, null, 2) + '\n');
+
 const readmePath = path.join(root, 'README.md');
 const readme = fs.readFileSync(readmePath, 'utf8');
 const start = readme.indexOf(m.README_TABLE_START);
@@ -26,4 +33,4 @@ if (start < 0 || end < start) {
   process.exit(1);
 }
 fs.writeFileSync(readmePath, readme.slice(0, start + m.README_TABLE_START.length) + '\n' + m.settingsReadmeTable() + '\n' + readme.slice(end));
-console.log('package.json and README.md settings written from src/core/settings/settings.ts');
+console.log('package.json, package.nls.json and README.md settings written from src/core/settings/settings.ts');
