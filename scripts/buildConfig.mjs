@@ -6,7 +6,20 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
+/**
+ * Every bundle's `@vscode/l10n` is src/core/i18n/sharedL10n.ts, which keeps the translation
+ * table on globalThis: the extension host loads several of our bundles, and the lazily
+ * loaded ones must translate with the table the extension set at activation.
+ */
+const SHARED_L10N = path.join(root, 'src/core/i18n/sharedL10n.ts');
+export const sharedL10nPlugin = {
+  name: 'shared-l10n',
+  setup(build) {
+    build.onResolve({ filter: /^@vscode\/l10n$/ }, (args) => (args.importer === SHARED_L10N ? undefined : { path: SHARED_L10N }));
+  },
+};
+
+const common = { plugins: [sharedL10nPlugin], bundle: true, minify: true, sourcemap: false, logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
 
 export const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 /** systeminformation and pidusage, loaded only where there is no /proc (macOS, Windows). */

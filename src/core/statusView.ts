@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Commands } from '../shared/commandIds';
 import { AlertLevel } from '../shared/vocabulary';
 import { formatBytes, formatDuration } from './format';
@@ -51,16 +52,16 @@ export function buildStatusView(input: StatusInput): StatusView {
   const configLines = input.configProblems.map((p) => `- $(warning) ${md(p)}`);
 
   if (target.kind === 'unconfigured') {
-    const text = '$(pulse) Chat-Room Monitor: select a process';
+    const text = `$(pulse) ${l10n.t('Chat-Room Monitor: select a process')}`;
     const tooltip = [
-      '**Chat-Room Monitor**',
+      `**${l10n.t('Chat-Room Monitor')}**`,
       '',
       md(target.message),
       '',
-      `[Select Process to Watch](command:${Commands.selectProcess})`,
+      `[${l10n.t('Select Process to Watch')}](command:${Commands.selectProcess})`,
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
-    return { text, tooltip, ariaLabel: `Chat-Room Monitor: ${visibleText(target.message, 300)}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
+    return { text, tooltip, ariaLabel: `${l10n.t('Chat-Room Monitor')}: ${visibleText(target.message, 300)}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
   }
 
   // The name comes from the process (argv[0]) unless the user set one: inert, and short
@@ -74,21 +75,21 @@ export function buildStatusView(input: StatusInput): StatusView {
     const unread = target.service && !target.service.reachable;
     const noInstance = target.service?.reachable && target.service.instances.length === 0;
     const text = unread
-      ? `$(warning) ${name}: ${target.service!.source === 'prometheus' ? 'Prometheus' : 'source'} unreachable`
+      ? `$(warning) ${target.service!.source === 'prometheus' ? l10n.t('{0}: Prometheus unreachable', name) : l10n.t('{0}: source unreachable', name)}`
       : noInstance
-        ? `$(warning) ${name}: no instance found`
-        : `$(debug-disconnect) ${name}: not running${target.service ? ` (${upCount(target.service)})` : ''}`;
+        ? `$(warning) ${l10n.t('{0}: no instance found', name)}`
+        : `$(debug-disconnect) ${l10n.t('{0}: not running', name)}${target.service ? ` (${upCount(target.service)})` : ''}`;
     const tooltip = [
-      `**${tipName}** ${unread ? 'cannot be read' : noInstance ? 'has no instance' : 'is not running'}`,
+      unread ? l10n.t('**{0}** cannot be read', tipName) : noInstance ? l10n.t('**{0}** has no instance', tipName) : l10n.t('**{0}** is not running', tipName),
       '',
       md(target.message),
       '',
-      `[Select Process to Watch](command:${Commands.selectProcess}) · [Show Log](command:${Commands.showLog})`,
+      `[${l10n.t('Select Process to Watch')}](command:${Commands.selectProcess}) · [${l10n.t('Show Log')}](command:${Commands.showLog})`,
       ...alertLines(input.alerts),
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
-    const ariaState = unread ? 'cannot be read' : noInstance ? 'has no instance' : 'is not running';
-    return { text, tooltip, ariaLabel: `${ariaName} ${ariaState}. ${visibleText(target.message, 300)}`, severity, state: 'notRunning' };
+    const ariaState = unread ? l10n.t('{0} cannot be read.', ariaName) : noInstance ? l10n.t('{0} has no instance.', ariaName) : l10n.t('{0} is not running.', ariaName);
+    return { text, tooltip, ariaLabel: `${ariaState} ${visibleText(target.message, 300)}`, severity, state: 'notRunning' };
   }
 
   const p = target.process;
@@ -102,7 +103,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   const rssText = rss ? formatBytes(rss.value) : '–';
   const icon = stale ? '$(history)' : severity === 'none' ? '$(pulse)' : severity === 'error' ? '$(error)' : '$(warning)';
   const serviceText = service ? ` · ${upCount(service)}` : '';
-  const text = `${icon} ${name} ${cpuText} · ${rssText}${serviceText}${stale ? ' (stale)' : ''}`;
+  const text = `${icon} ${name} ${cpuText} · ${rssText}${serviceText}${stale ? ` ${l10n.t('(stale)')}` : ''}`;
 
   const v = (metric: string) => store.latest(metric)?.value;
   const fds = v(Metric.processOpenFds);
@@ -122,26 +123,30 @@ export function buildStatusView(input: StatusInput): StatusView {
   // last scrape's samples stay in the store, stale, and must not read as "ok".
   const scrapeUp = store.latestValue(Metric.scrapeUp);
   const scraped = store.latestValue(Metric.scrapeSamplesScraped);
+  const OFF = l10n.t('off');
   const scrapeLine =
     scrapeProblem !== undefined
       ? `$(warning) ${md(scrapeProblem.message)}`
       : scrapeUp === undefined
-        ? 'off'
-        : `ok${scraped !== undefined ? ` (${scraped} series)` : ''}`;
+        ? OFF
+        : scraped !== undefined
+          ? l10n.t('ok ({0} series)', scraped)
+          : l10n.t('ok');
   // The monitor read what it could; say when Prometheus would have refused the body.
   const verdict = verdictSentence(input.snapshot?.prometheusVerdict);
-  const metricsCell = verdict && scrapeLine !== 'off' ? `${scrapeLine} · $(warning) ${inertMarkdownText(verdict)}` : scrapeLine;
+  const metricsCell = verdict && scrapeLine !== OFF ? `${scrapeLine} · $(warning) ${inertMarkdownText(verdict)}` : scrapeLine;
   const otherProblems = input.problems.filter((x) => !isScrape(x) && (x.source !== 'target' || service !== undefined)).map((x) => `- $(warning) ${md(x.message)}`);
 
+  const restartsText = input.restarts ? ` · ${input.restarts > 1 ? l10n.t('{0} restarts', input.restarts) : l10n.t('1 restart')}` : '';
   const head = service
     ? [
-        `**${tipName}** — ${md(service.where)}${service.source === 'local' && p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}: ${upCount(service)}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+        `**${tipName}** — ${md(service.where)}${service.source === 'local' && p.ports.length ? ` · ${l10n.t('port {0}', p.ports.join(', '))}` : ''}: ${upCount(service)}${restartsText}`,
         '',
         ...instanceTable(service, store),
         ...(service.source === 'local' ? ['', inertMarkdownCode(p.commandLine, 200)] : []),
       ]
     : [
-        `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · port ${p.ports.join(', ')}` : ''}${uptime !== undefined ? ` · up ${formatDuration(uptime * 1000)}` : ''}${input.restarts ? ` · ${input.restarts} restart${input.restarts > 1 ? 's' : ''}` : ''}`,
+        `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · ${l10n.t('port {0}', p.ports.join(', '))}` : ''}${uptime !== undefined ? ` · ${l10n.t('up {0}', formatDuration(uptime * 1000))}` : ''}${restartsText}`,
         '',
         inertMarkdownCode(p.commandLine, 200),
       ];
@@ -150,28 +155,32 @@ export function buildStatusView(input: StatusInput): StatusView {
     '',
     '| | |',
     '|---|---|',
-    `| CPU | ${cpu ? `${cpu.value.toFixed(1)}% of one core${service ? ' (all instances)' : ''}` : '–'} |`,
-    `| Memory (RSS) | ${rss ? formatBytes(rss.value) : '–'} |`,
-    `| Open files | ${fds !== undefined ? `${fds}${maxFds ? ` of ${maxFds}` : ''}` : '–'} |`,
+    `| CPU | ${cpu ? (service ? l10n.t('{0}% of one core (all instances)', cpu.value.toFixed(1)) : l10n.t('{0}% of one core', cpu.value.toFixed(1))) : '–'} |`,
+    `| ${l10n.t('Memory (RSS)')} | ${rss ? formatBytes(rss.value) : '–'} |`,
+    `| ${l10n.t('Open files')} | ${fds !== undefined ? (maxFds ? l10n.t('{0} of {1}', fds, maxFds) : String(fds)) : '–'} |`,
     // A remote service: this machine's figures say nothing about it; Prometheus' problems are listed below.
     ...(service?.source === 'prometheus'
       ? []
       : [
-          `| Threads | ${threads ?? '–'} |`,
-          `| Machine CPU | ${sysCpu !== undefined ? `${sysCpu.toFixed(1)}%` : '–'} |`,
-          `| Machine memory | ${memPct !== undefined ? `${memPct.toFixed(1)}%${memUsed !== undefined && memTotal !== undefined ? ` (${formatBytes(memUsed)} of ${formatBytes(memTotal)})` : ''}` : '–'} |`,
-          `| Disk | ${disk !== undefined ? `${disk.toFixed(1)}% used` : '–'} |`,
-          `| Network | ${rx !== undefined && tx !== undefined ? `↓ ${formatBytes(rx)}/s ↑ ${formatBytes(tx)}/s` : '–'} |`,
-          `| Metrics | ${metricsCell} |`,
+          `| ${l10n.t('Threads')} | ${threads ?? '–'} |`,
+          `| ${l10n.t('Machine CPU')} | ${sysCpu !== undefined ? `${sysCpu.toFixed(1)}%` : '–'} |`,
+          `| ${l10n.t('Machine memory')} | ${memPct !== undefined ? `${memPct.toFixed(1)}%${memUsed !== undefined && memTotal !== undefined ? ` (${l10n.t('{0} of {1}', formatBytes(memUsed), formatBytes(memTotal))})` : ''}` : '–'} |`,
+          `| ${l10n.t('Disk')} | ${disk !== undefined ? l10n.t('{0}% used', disk.toFixed(1)) : '–'} |`,
+          `| ${l10n.t('Network')} | ${rx !== undefined && tx !== undefined ? `↓ ${formatBytes(rx)}/s ↑ ${formatBytes(tx)}/s` : '–'} |`,
+          `| ${l10n.t('Metrics')} | ${metricsCell} |`,
         ]),
-    `| Last sample | ${snapshot ? `${formatAge(lastTickAge)}${stale ? ' — **stale**' : ''}` : 'none yet'} |`,
+    `| ${l10n.t('Last sample')} | ${snapshot ? `${formatAge(lastTickAge)}${stale ? ` — **${l10n.t('stale')}**` : ''}` : l10n.t('none yet')} |`,
     ...(input.forecast ? ['', `$(graph-line) ${md(input.forecast)}`] : []),
     ...alertLines(input.alerts),
     ...(otherProblems.length || configLines.length ? ['', ...otherProblems, ...configLines] : []),
     '',
-    `[Open Dashboard](command:${Commands.openDashboard}) · [Show Report](command:${Commands.showReport}) · [Select Process](command:${Commands.selectProcess})`,
+    `[${l10n.t('Open Dashboard')}](command:${Commands.openDashboard}) · [${l10n.t('Show Report')}](command:${Commands.showReport}) · [${l10n.t('Select Process')}](command:${Commands.selectProcess})`,
   ];
-  const aria = `${ariaName}: CPU ${cpu ? Math.round(cpu.value) : 'unknown'} percent, memory ${rss ? formatBytes(rss.value) : 'unknown'}${stale ? ', stale data' : ''}${input.alerts?.length ? `, ${input.alerts.length} active alert${input.alerts.length > 1 ? 's' : ''}` : ''}`;
+  const aria = [
+    l10n.t('{0}: CPU {1} percent, memory {2}', ariaName, cpu ? Math.round(cpu.value) : l10n.t('unknown'), rss ? formatBytes(rss.value) : l10n.t('unknown')),
+    ...(stale ? [l10n.t('stale data')] : []),
+    ...(input.alerts?.length ? [input.alerts.length > 1 ? l10n.t('{0} active alerts', input.alerts.length) : l10n.t('1 active alert')] : []),
+  ].join(l10n.t(', '));
   return { text, tooltip: lines.join('\n'), ariaLabel: aria, severity, state: stale ? 'stale' : 'live' };
 }
 
@@ -184,10 +193,10 @@ function instanceTable(service: ServiceState, store: SeriesStore): string[] {
   const rows = shown.map((i) => {
     const cpu = store.latestValue(InstanceMetric.cpuPercent, { instance: i.instance });
     const rss = store.latestValue(InstanceMetric.rssBytes, { instance: i.instance });
-    return `| ${md(i.instance, 80)} | ${i.up ? 'up' : '$(error) **down**'} | ${i.up && cpu !== undefined ? `${cpu.toFixed(1)}%` : '–'} | ${i.up && rss !== undefined ? formatBytes(rss) : '–'} |`;
+    return `| ${md(i.instance, 80)} | ${i.up ? l10n.t('up') : `$(error) **${l10n.t('down')}**`} | ${i.up && cpu !== undefined ? `${cpu.toFixed(1)}%` : '–'} | ${i.up && rss !== undefined ? formatBytes(rss) : '–'} |`;
   });
   const more = service.instances.length - shown.length;
-  return ['| Instance | | CPU | Memory |', '|---|---|---|---|', ...rows, ...(more > 0 ? [`| … ${more} more | | | |`] : [])];
+  return [`| ${l10n.t('Instance')} | | CPU | ${l10n.t('Memory')} |`, '|---|---|---|---|', ...rows, ...(more > 0 ? [`| ${l10n.t('… {0} more', more)} | | | |`] : [])];
 }
 
 const MAX_INSTANCE_ROWS = 12;
@@ -205,7 +214,7 @@ function alertLines(alerts: readonly ActiveAlertLine[] | undefined): string[] {
     return [];
   }
   const icon = (l: ActiveAlertLine['level']) => (l === 'critical' || l === 'error' ? '$(error)' : l === 'warning' ? '$(warning)' : '$(info)');
-  return ['', `**Active alerts (${alerts.length})**`, ...alerts.map((a) => `- ${icon(a.level)} ${md(a.title)}${a.snoozed ? ' _(snoozed)_' : ''}`)];
+  return ['', `**${l10n.t('Active alerts ({0})', alerts.length)}**`, ...alerts.map((a) => `- ${icon(a.level)} ${md(a.title)}${a.snoozed ? ` _${l10n.t('(snoozed)')}_` : ''}`)];
 }
 
 /** Text from a process, a server or a setting, as inert Markdown text for the tooltip. */
@@ -214,5 +223,5 @@ function md(s: string, maxChars = 300): string {
 }
 
 function formatAge(ms: number): string {
-  return ms < 1000 ? 'just now' : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s ago`;
+  return ms < 1000 ? l10n.t('just now') : l10n.t('{0} s ago', (ms / 1000).toFixed(ms < 10_000 ? 1 : 0));
 }

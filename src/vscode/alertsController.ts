@@ -11,11 +11,13 @@ import { Commands } from '../shared/commandIds';
 import { Settings, SettingKey, touches } from '../core/settings/settings';
 import { MonitorLog } from './log';
 import { profileKindFor } from '../core/profile/profileEvidence';
+import { alertStateWord } from '../core/i18n/words';
 
-const ACTION_DASHBOARD = 'Open Dashboard';
-const ACTION_SNOOZE = 'Snooze…';
-const ACTION_REPORT = 'Show Report';
-const ACTION_PROFILE = 'Profile now';
+// Button labels, in the display language (read when a notification is shown, after activation).
+const ACTION_DASHBOARD = () => vscode.l10n.t('Open Dashboard');
+const ACTION_SNOOZE = () => vscode.l10n.t('Snooze…');
+const ACTION_REPORT = () => vscode.l10n.t('Show Report');
+const ACTION_PROFILE = () => vscode.l10n.t('Profile now');
 
 /** A notification shown, for the test API and diagnostics. */
 export interface ShownNotification {
@@ -113,16 +115,17 @@ export class AlertsController implements vscode.Disposable {
     // `[x](command:…)`); no `$(icon)` either, notifications show it literally.
     const text = notificationText(n);
     const profile = n.kind === 'resolved' ? undefined : this.profileKindOf(n.alertId);
-    const actions = n.kind === 'resolved' ? [] : [...(profile ? [ACTION_PROFILE] : []), ACTION_DASHBOARD, ACTION_SNOOZE, ACTION_REPORT];
+    const actions = n.kind === 'resolved' ? [] : [...(profile ? [ACTION_PROFILE()] : []), ACTION_DASHBOARD(), ACTION_SNOOZE(), ACTION_REPORT()];
     this.record(n.level, text, actions);
-    void this.notify(n.kind === 'resolved' ? 'info' : n.level, `Chat-Room Monitor: ${text}`, actions).then((choice) =>
-      choice === ACTION_PROFILE ? this.profileNow(n.alertId) : this.act(choice, n.alertId),
+    void this.notify(n.kind === 'resolved' ? 'info' : n.level, vscode.l10n.t('Chat-Room Monitor: {0}', text), actions).then((choice) =>
+      choice === ACTION_PROFILE() ? this.profileNow(n.alertId) : this.act(choice, n.alertId),
     );
   }
 
   private showSummary(s: GroupedSummary): void {
-    this.record(s.highestLevel, s.message, [ACTION_DASHBOARD, ACTION_SNOOZE]);
-    void this.notify(s.highestLevel, `Chat-Room Monitor: ${s.message}`, [ACTION_DASHBOARD, ACTION_SNOOZE]).then((choice) => this.act(choice, 'all'));
+    const actions = [ACTION_DASHBOARD(), ACTION_SNOOZE()];
+    this.record(s.highestLevel, s.message, actions);
+    void this.notify(s.highestLevel, vscode.l10n.t('Chat-Room Monitor: {0}', s.message), actions).then((choice) => this.act(choice, 'all'));
   }
 
   private record(level: AlertLevel, text: string, actions: readonly string[]): void {
@@ -165,11 +168,11 @@ export class AlertsController implements vscode.Disposable {
   }
 
   private async act(choice: string | undefined, alertId: string): Promise<void> {
-    if (choice === ACTION_DASHBOARD) {
+    if (choice === ACTION_DASHBOARD()) {
       await vscode.commands.executeCommand(Commands.openDashboard);
-    } else if (choice === ACTION_REPORT) {
+    } else if (choice === ACTION_REPORT()) {
       await vscode.commands.executeCommand(Commands.showReport);
-    } else if (choice === ACTION_SNOOZE) {
+    } else if (choice === ACTION_SNOOZE()) {
       await this.snoozeCommand(alertId);
     }
   }
@@ -180,15 +183,19 @@ export class AlertsController implements vscode.Disposable {
     if (!which) {
       const active = this.monitor.alerts.active();
       const items: (vscode.QuickPickItem & { id: string })[] = [
-        { label: '$(bell-slash) All alerts', description: active.length ? `${active.length} active` : 'none active now', id: 'all' },
+        {
+          label: `$(bell-slash) ${vscode.l10n.t('All alerts')}`,
+          description: active.length ? vscode.l10n.t('{0} active', active.length) : vscode.l10n.t('none active now'),
+          id: 'all',
+        },
         ...active.map((a: Alert) => ({
           label: `${levelIcon(a.level)} ${inertQuickPickText(a.title)}`,
-          description: a.state,
+          description: alertStateWord(a.state),
           detail: inertQuickPickText(a.message, 300),
           id: a.id,
         })),
       ];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Snooze which alerts?' });
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Snooze which alerts?') });
       if (!picked) {
         return false;
       }
@@ -197,12 +204,12 @@ export class AlertsController implements vscode.Disposable {
     let mins = minutes;
     if (mins === undefined) {
       const choices = [
-        { label: '15 minutes', minutes: 15 },
-        { label: '1 hour', minutes: 60 },
-        { label: '4 hours', minutes: 240 },
-        { label: '8 hours', minutes: 480 },
+        { label: vscode.l10n.t('15 minutes'), minutes: 15 },
+        { label: vscode.l10n.t('1 hour'), minutes: 60 },
+        { label: vscode.l10n.t('{0} hours', 4), minutes: 240 },
+        { label: vscode.l10n.t('{0} hours', 8), minutes: 480 },
       ];
-      const picked = await vscode.window.showQuickPick(choices, { title: 'Snooze for how long?' });
+      const picked = await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Snooze for how long?') });
       if (!picked) {
         return false;
       }
@@ -218,9 +225,9 @@ export class AlertsController implements vscode.Disposable {
     const uri =
       target ??
       (await vscode.window.showSaveDialog({
-        title: 'Export alert rules for Prometheus',
+        title: vscode.l10n.t('Export alert rules for Prometheus'),
         ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'chatroom-monitor.rules.yml') } : {}),
-        filters: { 'Prometheus rules': ['yml', 'yaml'] },
+        filters: { [vscode.l10n.t('Prometheus rules')]: ['yml', 'yaml'] },
       }));
     if (!uri) {
       return undefined;

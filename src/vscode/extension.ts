@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Event } from '../core/events';
+import { normalizeLocale, useLocale } from '../core/i18n/locale';
 import { LogsReport } from '../core/logs/logReport';
 import { Snapshot, TargetState } from '../core/model';
 import { Monitor } from '../core/monitor';
@@ -83,6 +84,9 @@ let monitor: Monitor | undefined;
 let server: ServerController | undefined;
 
 export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
+  // The core (status bar text, alerts, report) speaks VS Code's display language, with the
+  // translations VS Code loaded for us from l10n/ (undefined in English).
+  useLocale(normalizeLocale(vscode.env.language), vscode.l10n.bundle);
   const log = new MonitorLog();
   context.subscriptions.push(log);
 

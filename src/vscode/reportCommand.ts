@@ -8,6 +8,7 @@ import { REPORT_WINDOW_IDS, REPORT_WINDOWS, ReportWindowId } from '../shared/voc
 import { renderJson, ReportOperations } from '../core/report/reportData';
 import { Commands } from '../shared/commandIds';
 import { MonitorLog } from './log';
+import { healthWord, reportWindowLabel } from '../core/i18n/words';
 
 /** What the command returns: the report's Markdown document, and the data behind it (tests, other extensions). */
 export interface ReportResult {
@@ -41,9 +42,9 @@ export function registerReportCommand(
     let window: ReportWindowId | undefined = isWindowId(windowArg) ? windowArg : undefined;
     if (!window) {
       const preferred = defaultWindow();
-      const items = REPORT_WINDOW_IDS.map((id) => ({ label: REPORT_WINDOWS[id].label, id, picked: id === preferred }));
+      const items = REPORT_WINDOW_IDS.map((id) => ({ label: reportWindowLabel(id), id, picked: id === preferred }));
       items.sort((a, b) => Number(b.picked) - Number(a.picked));
-      const picked = await vscode.window.showQuickPick(items, { title: 'Chat-Room Monitor: Performance report for…' });
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Chat-Room Monitor: Performance report for…') });
       if (!picked) {
         return undefined;
       }
@@ -70,14 +71,17 @@ export function registerReportCommand(
       await vscode.window.showTextDocument(document, { preview: false });
     }
     if (!windowArg) {
+      const saveMarkdown = vscode.l10n.t('Save as Markdown…');
+      const saveJson = vscode.l10n.t('Save JSON…');
+      const copyMarkdown = vscode.l10n.t('Copy Markdown');
       void vscode.window
-        .showInformationMessage(`Performance report: ${report.analysis.status}, ${report.analysis.issues.length} issue(s).`, 'Save as Markdown…', 'Save JSON…', 'Copy Markdown')
+        .showInformationMessage(vscode.l10n.t('Performance report: {0}, {1} issue(s).', healthWord(report.analysis.status), report.analysis.issues.length), saveMarkdown, saveJson, copyMarkdown)
         .then(async (choice) => {
-          if (choice === 'Save as Markdown…') {
+          if (choice === saveMarkdown) {
             await saveAs(markdown, 'Markdown', 'md');
-          } else if (choice === 'Save JSON…') {
+          } else if (choice === saveJson) {
             await saveAs(json, 'JSON', 'json');
-          } else if (choice === 'Copy Markdown') {
+          } else if (choice === copyMarkdown) {
             await vscode.env.clipboard.writeText(markdown);
           }
         });

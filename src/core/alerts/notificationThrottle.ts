@@ -1,4 +1,6 @@
+import * as l10n from '@vscode/l10n';
 import { Clock, TimerHandle } from '../clock';
+import { levelWord } from '../i18n/words';
 import { Disposable, Emitter, Event } from '../events';
 import { inertNotificationText, visibleText } from '../text/inertText';
 import { AlertTransition } from './alert';
@@ -52,7 +54,7 @@ const NOTIFICATION_CHARS = 700;
 export function notificationText(n: AlertNotification): string {
   const title = visibleText(n.title, TITLE_CHARS);
   // Critical stays a non-modal error notification, made prominent by its first word.
-  const prefix = n.kind === 'firing' && n.level === 'critical' ? 'CRITICAL — ' : '';
+  const prefix = n.kind === 'firing' && n.level === 'critical' ? `${l10n.t('CRITICAL')} — ` : '';
   return inertNotificationText(n.kind === 'resolved' ? title : `${prefix}${title}: ${visibleText(n.message, MESSAGE_CHARS)}`, NOTIFICATION_CHARS);
 }
 
@@ -65,7 +67,7 @@ export function notificationFor(t: AlertTransition): AlertNotification | undefin
     alertId: t.alert.id,
     level: t.alert.level,
     kind: t.to,
-    title: t.to === 'resolved' ? `Resolved: ${t.alert.title}` : t.alert.title,
+    title: t.to === 'resolved' ? l10n.t('Resolved: {0}', t.alert.title) : t.alert.title,
     message: t.alert.message,
   };
 }
@@ -186,7 +188,7 @@ function normalize(o: NotificationThrottleOptions): Required<NotificationThrottl
   };
 }
 
-function summarize(held: readonly AlertNotification[]): GroupedSummary {
+export function summarize(held: readonly AlertNotification[]): GroupedSummary {
   const countByLevel: Record<AlertLevel, number> = { info: 0, warning: 0, error: 0, critical: 0 };
   for (const n of held) {
     countByLevel[n.level]++;
@@ -197,8 +199,8 @@ function summarize(held: readonly AlertNotification[]): GroupedSummary {
   const levels = [...ALERT_LEVELS]
     .reverse()
     .filter((l) => countByLevel[l] > 0)
-    .map((l) => `${countByLevel[l]} ${l}`)
-    .join(', ');
+    .map((l) => `${countByLevel[l]} ${levelWord(l)}`)
+    .join(l10n.t(', '));
   const more = held.length > titles.length ? ', …' : '';
   const count = held.length;
   return {
@@ -207,7 +209,9 @@ function summarize(held: readonly AlertNotification[]): GroupedSummary {
     countByLevel,
     titles,
     message: inertNotificationText(
-      `And ${count} more alert notification${count === 1 ? '' : 's'} (${levels}): ${titles.join(', ')}${more}. Open the dashboard for the full list.`,
+      count === 1
+        ? l10n.t('And 1 more alert notification ({0}): {1}{2}. Open the dashboard for the full list.', levels, titles.join(l10n.t(', ')), more)
+        : l10n.t('And {0} more alert notifications ({1}): {2}{3}. Open the dashboard for the full list.', count, levels, titles.join(l10n.t(', ')), more),
       NOTIFICATION_CHARS,
     ),
   };

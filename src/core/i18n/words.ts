@@ -1,0 +1,60 @@
+import * as l10n from '@vscode/l10n';
+import { AlertLevel, AlertState, HealthStatus, ReportWindowId, Severity } from '../../shared/vocabulary';
+
+/**
+ * The shared vocabulary (src/shared/vocabulary.ts) in the display language, written once
+ * for every surface. The ids themselves stay English wherever they are data (JSON keys
+ * and values, settings, the log).
+ */
+
+export function levelWord(level: AlertLevel | Severity): string {
+  switch (level) {
+    case 'info':
+      return l10n.t('info');
+    case 'warning':
+      return l10n.t('warning');
+    case 'error':
+      return l10n.t('error');
+    case 'critical':
+      return l10n.t('critical');
+  }
+}
+
+export function alertStateWord(state: AlertState): string {
+  switch (state) {
+    case 'inactive':
+      return l10n.t('inactive');
+    case 'pending':
+      return l10n.t('pending');
+    case 'firing':
+      return l10n.t('firing');
+    case 'resolved':
+      return l10n.t('resolved');
+  }
+}
+
+export function healthWord(status: HealthStatus): string {
+  switch (status) {
+    case 'healthy':
+      return l10n.t('healthy');
+    case 'warning':
+      return l10n.t('warning');
+    case 'critical':
+      return l10n.t('critical');
+    case 'unknown':
+      return l10n.t('unknown');
+  }
+}
+
+export function reportWindowLabel(id: ReportWindowId): string {
+  switch (id) {
+    case '5m':
+      return l10n.t('Last 5 minutes');
+    case '30m':
+      return l10n.t('Last 30 minutes');
+    case '1h':
+      return l10n.t('Last hour');
+    case 'all':
+      return l10n.t('Everything kept');
+  }
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { notificationFor, notificationText, summarize } from '../../../src/core/alerts/notificationThrottle';
+import { Metric, Snapshot, TargetState } from '../../../src/core/model';
+import { buildStatusView, StatusInput } from '../../../src/core/statusView';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { takeLangFlag, applyCliLanguage } from '../../../src/cli/lang';
+import { displayLocale, useLocale } from '../../../src/core/i18n/locale';
+import { inZhCn } from '../helpers/zhCn';
+
+const running: TargetState = {
+  kind: 'running',
+  process: { pid: 4242, commandLine: 'node server.js', executable: 'node', ports: [8080], startTimeMs: 0, reason: 'pid 4242 listens on port 8080' },
+};
+
+function input(over: Partial<StatusInput> = {}): StatusInput {
+  const store = new SeriesStore(10);
+  store.append(1000, [
+    { name: Metric.processCpuPercent, labels: {}, value: 12.4 },
+    { name: Metric.processRssBytes, labels: {}, value: 148 * 1024 * 1024 },
+  ]);
+  const snapshot = { timeMs: 1000, tick: 1, target: running, samples: [], problems: [], durationMs: 1, skippedTicks: 0 } as Snapshot;
+  return { nowMs: 1500, intervalMs: 1000, name: 'chat', target: running, snapshot, store, problems: [], configProblems: [], ...over };
+}
+
+describe('Simplified Chinese on the core surfaces', () => {
+  it('the status bar item, tooltip and screen-reader label', () => {
+    const v = inZhCn(() => buildStatusView(input({ alerts: [{ level: 'warning', title: 'CPU high' }], nowMs: 10_000 })));
+    assert.match(v.text, /（数据过时）$/);
+    assert.match(v.tooltip, /\| 内存（RSS） \| 148 MiB \|/);
+    assert.match(v.tooltip, /\*\*活动告警（1）\*\*/);
+    assert.match(v.tooltip, /\[打开仪表板\]\(command:chatroomMonitor\.openDashboard\)/);
+    assert.match(v.ariaLabel, /^chat：CPU 百分之 12，内存 148 MiB，数据过时，1 条活动告警$/);
+    // And back: English once the locale is English again.
+    assert.match(buildStatusView(input()).tooltip, /\| Memory \(RSS\) \| 148 MiB \|/);
+  });
+
+  it('a critical notification says its level in a word, and the storm summary counts in Chinese', () => {
+    const n = notificationFor({
+      alert: { id: 'a', level: 'critical', title: 'CPU 99%', message: 'above 95% for 30 s' },
+      from: 'pending',
+      to: 'firing',
+      notify: true,
+    } as unknown as Parameters<typeof notificationFor>[0]);
+    assert.ok(n);
+    assert.equal(
+      inZhCn(() => notificationText(n)),
+      '严重 — CPU 99%: above 95% for 30 s',
+    );
+    const s = inZhCn(() => summarize([n, { ...n, level: 'warning' }]));
+    assert.match(s.message, /^另有 2 条告警通知（1 严重，1 警告）：/);
+  });
+
+  it('the CLI takes --lang anywhere before --, else LC_ALL / LANG', () => {
+    assert.deepEqual(takeLangFlag(['report', '--lang', 'zh-cn', '--port', '1']), { argv: ['report', '--port', '1'], lang: 'zh-cn' });
+    assert.deepEqual(takeLangFlag(['run', '--lang=zh-CN', '--', 'node', '--lang', 'x']), { argv: ['run', '--', 'node', '--lang', 'x'], lang: 'zh-CN' });
+    try {
+      assert.equal(applyCliLanguage(['report'], { LANG: 'zh_CN.UTF-8' }).locale, 'zh-cn');
+      assert.equal(displayLocale(), 'zh-cn');
+      assert.equal(applyCliLanguage(['report', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).locale, 'en');
+    } finally {
+      useLocale('en');
+    }
+  });
+});
