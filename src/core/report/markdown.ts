@@ -6,12 +6,14 @@
  * tables (measurements only; counters as increases and rates), logs, operations,
  * anomalies, trends and forecasts, and how each figure was computed. Text from the server is inert (core/text/inertText).
  */
+import * as l10n from '@vscode/l10n';
 import { profileSection } from '../profile/profileEvidence';
 import { DETECTOR_TABLE } from '../analyze/anomaly';
 import { DEFAULT_ANOMALY_THRESHOLD } from '../analyze/streaming';
 import { SeriesStats } from '../analyze/analyzer';
 import { Thresholds } from '../analyze/diagnose';
 import { Severity } from '../../shared/vocabulary';
+import { alertStateWord, levelWord } from '../i18n/words';
 import { ForecastRules } from '../analyze/forecast';
 import { Issue } from '../analyze/issue';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatTimestamp } from '../format';
@@ -29,11 +31,18 @@ import { tracesMarkdown } from '../traces/traceReport';
 const PROSE_CHARS = 2000;
 
 const MAX_ANOMALIES_PER_SERIES = 5;
-const STATUS_LABEL = { healthy: '✅ Healthy', warning: '⚠️ Warning', critical: '🔴 Critical', unknown: '❔ Unknown (no data)' } as const;
-const SEVERITY_LABEL: Record<Severity, string> = { critical: '🔴 critical', warning: '⚠️ warning', info: 'ℹ️ info' };
+// Labels are functions: they are read in the display language chosen at start-up, not at module load.
+// The level is said by an icon and a word, never by colour alone.
+const STATUS_LABEL = (): Record<string, string> => ({
+  healthy: `✅ ${l10n.t('Healthy')}`,
+  warning: `⚠️ ${l10n.t('Warning')}`,
+  critical: `🔴 ${l10n.t('Critical')}`,
+  unknown: `❔ ${l10n.t('Unknown (no data)')}`,
+});
+const SEVERITY_LABEL = (): Record<Severity, string> => ({ critical: `🔴 ${levelWord('critical')}`, warning: `⚠️ ${levelWord('warning')}`, info: `ℹ️ ${levelWord('info')}` });
 
 /** Alerts have one more level than issues: error (the server is down, say). */
-const ALERT_LEVEL_LABEL: Record<ReportAlert['level'], string> = { ...SEVERITY_LABEL, error: '🟥 error' };
+const ALERT_LEVEL_LABEL = (): Record<ReportAlert['level'], string> => ({ ...SEVERITY_LABEL(), error: `🟥 ${levelWord('error')}` });
 
 /** Measurements of the server, in the statistics table (constants go to "About the server"). */
 const SERVER_ROWS: readonly string[] = [Metric.processCpuPercent, Metric.processRssBytes, Metric.processOpenFds, Metric.processThreads];
@@ -119,11 +128,11 @@ export function renderMarkdown(report: ReportData): string {
   out.push(`# ${inertMarkdownText(report.title)}`, '');
   out.push(headerLine(report), '');
 
-  out.push('## Verdict', '');
-  out.push(`**Status: ${STATUS_LABEL[a.status] ?? inertMarkdownText(String(a.status))}**`, '');
+  out.push(`## ${l10n.t('Verdict')}`, '');
+  out.push(`**${l10n.t('Status: {0}', STATUS_LABEL()[a.status] ?? inertMarkdownText(String(a.status)))}**`, '');
   for (const r of a.reasons) out.push(`- ${inertMarkdownText(r, PROSE_CHARS)}`);
   const infos = a.issues.filter((i) => i.severity === 'info');
-  for (const i of infos) out.push(`- ${inertMarkdownText(i.title)} (info)`);
+  for (const i of infos) out.push(`- ${inertMarkdownText(i.title)} (${levelWord('info')})`);
   if (a.forecasts.length > 0) {
     for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
   }
@@ -131,33 +140,33 @@ export function renderMarkdown(report: ReportData): string {
   if (pv) out.push(`- ${pv}`);
   out.push('');
 
-  out.push('## Issues and recommendations', '');
+  out.push(`## ${l10n.t('Issues and recommendations')}`, '');
   if (a.issues.length === 0) {
-    out.push('No issue found.', '');
+    out.push(l10n.t('No issue found.'), '');
   }
   for (const issue of a.issues) out.push(...issueSection(issue));
 
-  out.push('## Alerts', '');
-  out.push('### Active', '');
-  out.push(...alertTable(report.alerts.active, 'No alert is firing.'));
-  out.push('### History', '');
-  out.push(...alertTable(report.alerts.history, 'No alert fired in this window.'));
+  out.push(`## ${l10n.t('Alerts')}`, '');
+  out.push(`### ${l10n.t('Active')}`, '');
+  out.push(...alertTable(report.alerts.active, l10n.t('No alert is firing.')));
+  out.push(`### ${l10n.t('History')}`, '');
+  out.push(...alertTable(report.alerts.history, l10n.t('No alert fired in this window.')));
 
   const stats = new Map(a.stats.map((s) => [s.key, s]));
   // Per-instance and whole-service series have their own section.
   const ownScraped = a.stats.filter((s) => !isOwnMetric(s.name) && !isServiceMetric(s.name));
   out.push(...aboutSection(report, stats, ownScraped.filter((s) => isAboutSeries(s.name))));
 
-  out.push('## The server', '');
+  out.push(`## ${l10n.t('The server')}`, '');
   out.push(...statsTable(SERVER_ROWS.map((k) => [seriesDisplayName(k), stats.get(k)])));
   if (report.service) out.push(...instancesSection(report.service));
-  out.push('## The machine', '');
+  out.push(`## ${l10n.t('The machine')}`, '');
   out.push(...statsTable(MACHINE_ROWS.map((k) => [seriesDisplayName(k), stats.get(k)])));
 
   const measured = ownScraped.filter((s) => !isAboutSeries(s.name));
-  out.push("## The server's own metrics", '');
+  out.push(`## ${l10n.t("The server's own metrics")}`, '');
   if (ownScraped.length === 0) {
-    out.push('_The server exposes no metrics the monitor could scrape in this window (set chatroomMonitor.metrics.url to its /metrics endpoint)._', '');
+    out.push(`_${l10n.t('The server exposes no metrics the monitor could scrape in this window (set chatroomMonitor.metrics.url to its /metrics endpoint).')}_`, '');
   } else {
     const gauges = measured.filter((s) => s.kind !== 'counter');
     const counters = measured.filter((s) => s.kind === 'counter');
@@ -165,7 +174,7 @@ export function renderMarkdown(report: ReportData): string {
     if (counters.length > 0) out.push(...counterTable(counters, report.window.durationMs));
   }
   if (a.skippedSeries > 0) {
-    out.push(`_${a.skippedSeries} more series were not analysed (too many label combinations)._`, '');
+    out.push(`_${l10n.t('{0} more series were not analysed (too many label combinations).', a.skippedSeries)}_`, '');
   }
 
   if (report.logs) out.push(...logsSection(report.logs));
@@ -178,12 +187,12 @@ export function renderMarkdown(report: ReportData): string {
     out.push(...profileSection(report.profiles));
   }
 
-  out.push('## Anomalies', '');
+  out.push(`## ${l10n.t('Anomalies')}`, '');
   if (a.anomalies.length === 0) {
-    out.push('No anomaly: every series stayed within its own usual range.', '');
+    out.push(l10n.t('No anomaly: every series stayed within its own usual range.'), '');
   } else {
     if (a.anomalyCount > a.anomalies.length) {
-      out.push(`The ${a.anomalies.length} strongest of ${a.anomalyCount} anomalies, in time order.`, '');
+      out.push(l10n.t('The {0} strongest of {1} anomalies, in time order.', a.anomalies.length, a.anomalyCount), '');
     }
     // A drifting series can produce many intervals; the strongest few per series
     // say as much, and the count says the rest.
@@ -196,33 +205,33 @@ export function renderMarkdown(report: ReportData): string {
         return n <= MAX_ANOMALIES_PER_SERIES;
       })
       .sort((p, q) => p.startMs - q.startMs);
-    out.push('| Series | From | To | Direction | Peak | Score | Method |', '|---|---|---|---|---|---|---|');
+    out.push(`| ${[l10n.t('Series'), l10n.t('From'), l10n.t('To'), l10n.t('Direction'), l10n.t('Peak'), l10n.t('Score'), l10n.t('Method')].join(' | ')} |`, '|---|---|---|---|---|---|---|');
     for (const x of shown) {
       const name = stats.get(x.series)?.name ?? x.series;
       out.push(
-        `| ${inertMarkdownCode(x.series, INERT_LIMITS.code, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${x.direction} | ${formatByName(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
+        `| ${inertMarkdownCode(x.series, INERT_LIMITS.code, true)} | ${formatTimestamp(x.startMs)} | ${formatTimestamp(x.endMs)} | ${directionWord(x.direction)} | ${formatByName(name, x.peakValue)} | ${x.peakScore.toFixed(1)} | ${x.method} |`,
       );
     }
     out.push('');
     for (const [series, n] of perSeries) {
-      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${inertMarkdownCode(series)}: ${n - MAX_ANOMALIES_PER_SERIES} more weaker intervals not listed.`);
+      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${inertMarkdownCode(series)}: ${l10n.t('{0} more weaker intervals not listed.', n - MAX_ANOMALIES_PER_SERIES)}`);
     }
     if ([...perSeries.values()].some((n) => n > MAX_ANOMALIES_PER_SERIES)) out.push('');
   }
   const joint = a.incidents.filter((i) => i.series.length > 1);
   if (joint.length > 0) {
-    out.push('### Incidents across metrics', '');
-    out.push('Anomalies that happened at once in several series: one incident each, with its members (strongest first).', '');
+    out.push(`### ${l10n.t('Incidents across metrics')}`, '');
+    out.push(l10n.t('Anomalies that happened at once in several series: one incident each, with its members (strongest first).'), '');
     for (const inc of joint) {
-      const members = inc.members.map((m) => `${inertMarkdownCode(m.series)} ${m.direction} (${formatByName(stats.get(m.series)?.name ?? m.series, m.peakValue)})`);
-      out.push(`- ${formatTimestamp(inc.startMs)} → ${formatTimestamp(inc.endMs)}: ${members.join(', ')}`);
+      const members = inc.members.map((m) => `${inertMarkdownCode(m.series)} ${directionWord(m.direction)} (${formatByName(stats.get(m.series)?.name ?? m.series, m.peakValue)})`);
+      out.push(`- ${formatTimestamp(inc.startMs)} → ${formatTimestamp(inc.endMs)}: ${members.join(l10n.t(', '))}`);
     }
     out.push('');
   }
 
-  out.push('## Trends and forecasts', '');
+  out.push(`## ${l10n.t('Trends and forecasts')}`, '');
   if (a.forecasts.length === 0) {
-    out.push('No limit is in sight: nothing that has a limit (memory, file descriptors, disk) is rising significantly.', '');
+    out.push(l10n.t('No limit is in sight: nothing that has a limit (memory, file descriptors, disk) is rising significantly.'), '');
   } else {
     for (const f of a.forecasts) out.push(`- ${forecastSentence(f)}`);
     out.push('');
@@ -231,19 +240,19 @@ export function renderMarkdown(report: ReportData): string {
   if (a.earlyWarnings.length > 0) out.push('');
   const moving = a.trends.filter((t) => t.trend.significant);
   if (moving.length === 0) {
-    out.push('No series rose or fell significantly over the window.', '');
+    out.push(l10n.t('No series rose or fell significantly over the window.'), '');
   } else {
-    out.push('| Series | Direction | Change per minute | R² | Samples |', '|---|---|---|---|---|');
+    out.push(`| ${l10n.t('Series')} | ${l10n.t('Direction')} | ${l10n.t('Change per minute')} | R² | ${l10n.t('Samples')} |`, '|---|---|---|---|---|');
     for (const t of moving) {
       out.push(
-        `| ${inertMarkdownCode(t.key, INERT_LIMITS.code, true)} | ${t.trend.direction} | ${signed(formatByName(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
+        `| ${inertMarkdownCode(t.key, INERT_LIMITS.code, true)} | ${directionWord(t.trend.direction)} | ${signed(formatByName(t.name, t.trend.slopePerMinute), t.trend.slopePerMinute)} | ${t.trend.r2.toFixed(2)} | ${t.trend.n} |`,
       );
     }
     out.push('');
   }
   const corr = a.correlations.filter((c) => Number.isFinite(c.r));
   if (corr.length > 0) {
-    out.push('| Correlation | r | Pairs |', '|---|---|---|');
+    out.push(`| ${l10n.t('Correlation')} | r | ${l10n.t('Pairs')} |`, '|---|---|---|');
     for (const c of corr) out.push(`| ${inertMarkdownCode(c.a, INERT_LIMITS.code, true)} ~ ${inertMarkdownCode(c.b, INERT_LIMITS.code, true)} | ${c.r.toFixed(2)} | ${c.n} |`);
     out.push('');
   }
@@ -261,12 +270,12 @@ function headerLine(report: ReportData): string {
   const w = report.window;
   const parts = [inertMarkdownCode(t.name)];
   if (t.pid !== undefined) parts.push(`pid ${t.pid}`);
-  if (t.ports && t.ports.length > 0) parts.push(`port${t.ports.length === 1 ? '' : 's'} ${t.ports.join(', ')}`);
-  const state = t.state === 'running' ? 'running' : t.state === 'notRunning' ? 'not running' : 'not configured';
+  if (t.ports && t.ports.length > 0) parts.push(t.ports.length === 1 ? l10n.t('port {0}', t.ports[0]) : l10n.t('ports {0}', t.ports.join(', ')));
+  const state = t.state === 'running' ? l10n.t('running') : t.state === 'notRunning' ? l10n.t('not running') : l10n.t('not configured');
   // Not running: the detail says why (and is no repeat of a pid or command line).
   parts.push(t.state !== 'running' && t.detail ? `${state} (${inertMarkdownText(t.detail)})` : state);
-  parts.push(`${formatTimestamp(w.fromMs)} → ${formatTimestamp(w.toMs)} (${formatDuration(w.durationMs)}, ${formatNumber(report.analysis.sampleCount)} samples)`);
-  parts.push(`generated ${formatTimestamp(report.generatedAtMs)}`);
+  parts.push(l10n.t('{0} → {1} ({2}, {3} samples)', formatTimestamp(w.fromMs), formatTimestamp(w.toMs), formatDuration(w.durationMs), formatNumber(report.analysis.sampleCount)));
+  parts.push(l10n.t('generated {0}', formatTimestamp(report.generatedAtMs)));
   return parts.join(' · ');
 }
 
@@ -274,15 +283,15 @@ function headerLine(report: ReportData): string {
 function aboutSection(report: ReportData, stats: ReadonlyMap<string, SeriesStats>, scraped: readonly SeriesStats[]): string[] {
   const t = report.target;
   const items: string[] = [];
-  if (t.commandLine) items.push(`Command line: ${inertMarkdownCode(t.commandLine)}`);
-  if (t.detail && t.state === 'running') items.push(`How it was found: ${inertMarkdownText(t.detail)}`);
+  if (t.commandLine) items.push(l10n.t('Command line: {0}', inertMarkdownCode(t.commandLine)));
+  if (t.detail && t.state === 'running') items.push(l10n.t('How it was found: {0}', inertMarkdownText(t.detail)));
   const latest = (k: string): number | undefined => stats.get(k)?.latest?.value;
   const uptime = latest(Metric.processUptimeSeconds);
   if (uptime !== undefined) items.push(`${seriesDisplayName(Metric.processUptimeSeconds)}: ${formatDuration(uptime * 1000)}`);
   const up = stats.get(Metric.targetUp);
-  if (up && up.summary.count > 0) items.push(`Running in ${formatNumber(up.summary.mean * 100)}% of the window's samples`);
+  if (up && up.summary.count > 0) items.push(l10n.t("Running in {0}% of the window's samples", formatNumber(up.summary.mean * 100)));
   const restarts = stats.get(Metric.targetRestarts);
-  if (restarts) items.push(`Restarts in the window: ${formatNumber(restarts.increase ?? 0)}`);
+  if (restarts) items.push(l10n.t('Restarts in the window: {0}', formatNumber(restarts.increase ?? 0)));
   const fds = latest(Metric.processMaxFds);
   if (fds !== undefined) items.push(`${seriesDisplayName(Metric.processMaxFds)}: ${formatNumber(fds)}`);
   const mem = latest(Metric.systemMemoryTotalBytes);
@@ -292,7 +301,7 @@ function aboutSection(report: ReportData, stats: ReadonlyMap<string, SeriesStats
   for (const s of [...scraped].sort((p, q) => isInfo(p) - isInfo(q) || p.key.localeCompare(q.key))) {
     const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`);
     if (/_info$/.test(s.name)) {
-      items.push(`${inertMarkdownCode(s.name)}: ${labels.length ? inertMarkdownCode(labels.join(', ')) : 'no labels'}`);
+      items.push(`${inertMarkdownCode(s.name)}: ${labels.length ? inertMarkdownCode(labels.join(', ')) : l10n.t('no labels')}`);
     } else {
       const v = s.latest?.value;
       const text = s.kind === 'timestamp' ? pointInTime(s) : v === undefined ? '—' : formatByName(s.name, v, hints(s));
@@ -300,12 +309,12 @@ function aboutSection(report: ReportData, stats: ReadonlyMap<string, SeriesStats
     }
   }
   if (items.length === 0) return [];
-  return ['## About the server', '', ...items.map((i) => `- ${i}`), ''];
+  return [`## ${l10n.t('About the server')}`, '', ...items.map((i) => `- ${i}`), ''];
 }
 
 /** Counters as what they counted in the window and per second, in their unit. */
 function counterTable(counters: readonly SeriesStats[], windowMs: number): string[] {
-  const out = ['| Counter | Increase in the window | Per second | Samples |', '|---|---|---|---|'];
+  const out = [`| ${[l10n.t('Counter'), l10n.t('Increase in the window'), l10n.t('Per second'), l10n.t('Samples')].join(' | ')} |`, '|---|---|---|---|'];
   const seconds = Math.max(1, windowMs / 1000);
   for (const s of counters) {
     const inc = s.increase ?? NaN;
@@ -319,7 +328,7 @@ function counterTable(counters: readonly SeriesStats[], windowMs: number): strin
 function pointInTime(s: SeriesStats): string {
   if (!s.latest) return '—';
   const at = s.latest.value * 1000;
-  return `${formatTimestamp(at)} (${formatDuration(s.latest.timeMs - at)} before its last sample)`;
+  return `${formatTimestamp(at)} (${l10n.t('{0} before its last sample', formatDuration(s.latest.timeMs - at))})`;
 }
 
 /** The declared `# UNIT` of a scraped series, for formatting. */
@@ -329,8 +338,9 @@ function hints(s: SeriesStats): { unit: string } | undefined {
 
 function statsTable(rows: readonly (readonly [string | null, SeriesStats | undefined])[]): string[] {
   const present = rows.filter((r): r is readonly [string | null, SeriesStats] => r[1] !== undefined);
-  if (present.length === 0) return ['_No samples._', ''];
-  const out = ['| Metric | Latest | Mean | Median | p95 | p99 | Min | Max | Samples |', '|---|---|---|---|---|---|---|---|---|'];
+  if (present.length === 0) return [`_${l10n.t('No samples.')}_`, ''];
+  const head = [l10n.t('Metric'), l10n.t('Latest'), l10n.t('Mean'), l10n.t('Median'), 'p95', 'p99', l10n.t('Min'), l10n.t('Max'), l10n.t('Samples')];
+  const out = [`| ${head.join(' | ')} |`, '|---|---|---|---|---|---|---|---|---|'];
   for (const [label, s] of present) {
     const title = label ? inertMarkdownText(label) : inertMarkdownCode(s.key, INERT_LIMITS.code, true);
     if (s.kind === 'timestamp') {
@@ -340,7 +350,7 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
     // Derived series have no unit suffix in their key; format by name (and the declared UNIT).
     const f = (v: number): string => formatByName(s.name, v, hints(s));
     const sm = s.summary;
-    const invalid = sm.invalidCount > 0 ? ` (+${sm.invalidCount} invalid)` : '';
+    const invalid = sm.invalidCount > 0 ? ` (${l10n.t('+{0} invalid', sm.invalidCount)})` : '';
     out.push(
       `| ${title} | ${f(s.latest?.value ?? NaN)} | ${f(sm.mean)} | ${f(sm.median)} | ${f(sm.p95)} | ${f(sm.p99)} | ${f(sm.min)} | ${f(sm.max)} | ${sm.count}${invalid} |`,
     );
@@ -351,14 +361,15 @@ function statsTable(rows: readonly (readonly [string | null, SeriesStats | undef
 
 function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
   if (alerts.length === 0) return [none, ''];
-  const out = ['| Level | Alert | Started | Duration | Peak | Message |', '|---|---|---|---|---|---|'];
+  const head = [l10n.t('Level'), l10n.t('Alert'), l10n.t('Started'), l10n.t('Duration'), l10n.t('Peak'), l10n.t('Message')];
+  const out = [`| ${head.join(' | ')} |`, '|---|---|---|---|---|---|'];
   for (const x of alerts) {
     const dur = x.durationMs ?? (x.endedMs !== undefined ? x.endedMs - x.startedMs : undefined);
     const peak =
       x.peakValue === undefined ? '—' : typeof x.peakValue === 'number' ? formatByName(x.metric ?? '', x.peakValue) : inertMarkdownText(x.peakValue);
-    const state = x.state === 'pending' ? ' (pending)' : '';
+    const state = x.state === 'pending' ? ` (${alertStateWord('pending')})` : '';
     out.push(
-      `| ${ALERT_LEVEL_LABEL[x.level] ?? inertMarkdownText(String(x.level))}${state} | ${inertMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${inertMarkdownText(x.message)} |`,
+      `| ${ALERT_LEVEL_LABEL()[x.level] ?? inertMarkdownText(String(x.level))}${state} | ${inertMarkdownText(x.title)} | ${formatTimestamp(x.startedMs)} | ${dur === undefined ? '—' : formatDuration(dur)} | ${peak} | ${inertMarkdownText(x.message)} |`,
     );
   }
   out.push('');
@@ -366,9 +377,9 @@ function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
 }
 
 function issueSection(issue: Issue): string[] {
-  const out = [`### ${inertMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL[issue.severity]}** · ${issue.category}`, '', inertMarkdownText(issue.summary, PROSE_CHARS), ''];
+  const out = [`### ${inertMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL()[issue.severity]}** · ${issue.category}`, '', inertMarkdownText(issue.summary, PROSE_CHARS), ''];
   if (issue.evidence.length > 0) {
-    out.push('| Evidence | Value | Window | Series |', '|---|---|---|---|');
+    out.push(`| ${l10n.t('Evidence')} | ${l10n.t('Value')} | ${l10n.t('Window')} | ${l10n.t('Series')} |`, '|---|---|---|---|');
     for (const e of issue.evidence) {
       const win = e.window.fromMs === e.window.toMs ? formatTimestamp(e.window.fromMs) : `${formatTimestamp(e.window.fromMs)} → ${formatTimestamp(e.window.toMs)}`;
       out.push(`| ${inertMarkdownText(e.label)} | ${inertMarkdownText(e.value)} | ${win} | ${e.series ? inertMarkdownCode(e.series, INERT_LIMITS.code, true) : '—'} |`);
@@ -377,12 +388,12 @@ function issueSection(issue: Issue): string[] {
   }
   // Recommendations are our own text with commands in backticks: kept as Markdown.
   if (issue.recommendations.now.length > 0) {
-    out.push('**Do now**', '');
+    out.push(`**${l10n.t('Do now')}**`, '');
     for (const r of issue.recommendations.now) out.push(`- ${r}`);
     out.push('');
   }
   if (issue.recommendations.investigate.length > 0) {
-    out.push('**Investigate**', '');
+    out.push(`**${l10n.t('Investigate')}**`, '');
     for (const r of issue.recommendations.investigate) out.push(`- ${r}`);
     out.push('');
   }
@@ -391,20 +402,49 @@ function issueSection(issue: Issue): string[] {
 
 function forecastSentence(f: ReportData['analysis']['forecasts'][number]): string {
   const name = f.series.split('{')[0] ?? f.series;
-  return (
-    `${capitalise(inertMarkdownText(f.what))} reaches ${inertMarkdownText(f.limitLabel)} in ~${formatDuration(f.etaMs)} ` +
-    `(around ${formatTimestamp(f.reachAtMs)}), rising ${formatByName(name, f.trend.slopePerMinute)}/min now at ${formatByName(name, f.fittedNow)} ` +
-    `(R² ${f.trend.r2.toFixed(2)}, ${f.trend.n} samples).`
+  return l10n.t(
+    '{0} reaches {1} in ~{2} (around {3}), rising {4}/min now at {5} (R² {6}, {7} samples).',
+    capitalise(inertMarkdownText(f.what)),
+    inertMarkdownText(f.limitLabel),
+    formatDuration(f.etaMs),
+    formatTimestamp(f.reachAtMs),
+    formatByName(name, f.trend.slopePerMinute),
+    formatByName(name, f.fittedNow),
+    f.trend.r2.toFixed(2),
+    f.trend.n,
   );
 }
 
 /** "Early warning: server CPU leaves its usual range (above 42%) in ~5 min …". */
 function earlyWarningSentence(f: ReportData['analysis']['earlyWarnings'][number]): string {
   const name = f.series.split('{')[0] ?? f.series;
-  return (
-    `Early warning: ${inertMarkdownText(f.what)} leaves its usual range (above ${formatByName(name, f.limit)}, where it would be flagged as an anomaly) in ~${formatDuration(f.etaMs)} ` +
-    `(around ${formatTimestamp(f.reachAtMs)}) at its current trend, rising ${formatByName(name, f.trend.slopePerMinute)}/min, now at ${formatByName(name, f.fittedNow)}.`
+  return l10n.t(
+    'Early warning: {0} leaves its usual range (above {1}, where it would be flagged as an anomaly) in ~{2} (around {3}) at its current trend, rising {4}/min, now at {5}.',
+    inertMarkdownText(f.what),
+    formatByName(name, f.limit),
+    formatDuration(f.etaMs),
+    formatTimestamp(f.reachAtMs),
+    formatByName(name, f.trend.slopePerMinute),
+    formatByName(name, f.fittedNow),
   );
+}
+
+/** Anomaly and trend directions (data values "up"/"down", "rising"/"falling"/"flat") in words. */
+function directionWord(d: string): string {
+  switch (d) {
+    case 'up':
+      return l10n.t('up');
+    case 'down':
+      return l10n.t('down');
+    case 'rising':
+      return l10n.t('rising');
+    case 'falling':
+      return l10n.t('falling');
+    case 'flat':
+      return l10n.t('flat');
+    default:
+      return inertMarkdownText(d);
+  }
 }
 
 function signed(text: string, v: number): string {

@@ -13,6 +13,8 @@ export interface E2eCheck {
   readonly order: number;
   /** Longest time the check may take; the runner fails it after this. */
   readonly timeoutMs?: number;
+  /** Runs only in a workbench with this display language (CRM_E2E_LOCALE); checks without one run in the English workbench. */
+  readonly locale?: string;
   /** Throws (with a sentence) when the check fails. The runner takes a screenshot afterwards either way. */
   run(wb: Workbench): Promise<void>;
 }

@@ -21,6 +21,8 @@ export interface E2eEnv {
   readonly manifestPath: string;
   /** Where screenshots go (CRM_E2E_SHOTS). */
   readonly shotsDir: string;
+  /** The workbench's display language when not English (CRM_E2E_LOCALE, e.g. zh-cn). */
+  readonly locale?: string;
 }
 
 /** Reads the harness' environment; throws one sentence naming what is missing. */
@@ -39,6 +41,7 @@ export function e2eEnvFromProcess(): E2eEnv {
     examplesDir: need('CRM_EXAMPLES_DIR'),
     manifestPath: need('CRM_TEST_MANIFEST'),
     shotsDir: need('CRM_E2E_SHOTS'),
+    ...(process.env.CRM_E2E_LOCALE ? { locale: process.env.CRM_E2E_LOCALE } : {}),
   };
 }
 
@@ -91,7 +94,13 @@ export class Workbench {
     };
     // Commands the manifest hides from the palette (`when: "false"`: internal ones that take arguments) are not for people to find there.
     const hidden = new Set((manifest.contributes?.menus?.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
-    return (manifest.contributes?.commands ?? []).filter((c) => !hidden.has(c.command));
+    // Titles are `%key%`s resolved through package.nls.json (package.nls.<locale>.json for another display language).
+    const nlsFile = path.join(path.dirname(this.env.manifestPath), this.env.locale ? `package.nls.${this.env.locale}.json` : 'package.nls.json');
+    const nls = (fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {}) as Record<string, string>;
+    const text = (s: string): string => s.replace(/^%([^%]+)%$/, (m, k: string) => nls[k] ?? m);
+    return (manifest.contributes?.commands ?? [])
+      .filter((c) => !hidden.has(c.command))
+      .map((c) => ({ ...c, title: text(c.title), ...(c.category ? { category: text(c.category) } : {}) }));
   }
 
   /** Status bar items whose text matches `pattern`. */
