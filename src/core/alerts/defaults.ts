@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { InstanceMetric, Metric, TraceMetric } from '../model';
 import { describeType } from './duration';
 import { AlertRuleConfig, CompiledRule, RULES_SETTING, validateRules } from './rule';
@@ -24,8 +25,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 75,
       for: '30s',
       level: 'warning',
-      title: 'Chat server CPU high',
-      message: 'The chat server has used more than {{threshold}} CPU for {{for}}; it is now at {{value}}.',
+      title: l10n.t('Chat server CPU high'),
+      message: l10n.t('The chat server has used more than {{threshold}} CPU for {{for}}; it is now at {{value}}.'),
     },
     {
       id: 'process-cpu-critical',
@@ -35,8 +36,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 90,
       for: '30s',
       level: 'critical',
-      title: 'Chat server CPU saturated',
-      message: 'The chat server has used more than {{threshold}} CPU for {{for}} ({{value}} now): it is probably stuck in a busy loop or overloaded.',
+      title: l10n.t('Chat server CPU saturated'),
+      message: l10n.t('The chat server has used more than {{threshold}} CPU for {{for}} ({{value}} now): it is probably stuck in a busy loop or overloaded.'),
     },
     {
       id: 'system-memory-warning',
@@ -46,8 +47,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 82,
       for: '30s',
       level: 'warning',
-      title: 'System memory high',
-      message: 'System memory use is {{value}} (above {{threshold}} for {{for}}).',
+      title: l10n.t('System memory high'),
+      message: l10n.t('System memory use is {{value}} (above {{threshold}} for {{for}}).'),
     },
     {
       id: 'system-memory-critical',
@@ -57,8 +58,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 92,
       for: '30s',
       level: 'critical',
-      title: 'System memory almost exhausted',
-      message: 'System memory use is {{value}} (above {{threshold}} for {{for}}); the system may start swapping or killing processes.',
+      title: l10n.t('System memory almost exhausted'),
+      message: l10n.t('System memory use is {{value}} (above {{threshold}} for {{for}}); the system may start swapping or killing processes.'),
     },
     {
       id: 'system-disk-warning',
@@ -68,8 +69,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 88,
       for: '1m',
       level: 'warning',
-      title: 'Disk almost full',
-      message: 'Disk use is {{value}} (above {{threshold}}).',
+      title: l10n.t('Disk almost full'),
+      message: l10n.t('Disk use is {{value}} (above {{threshold}}).'),
     },
     {
       // 5s rides out a watcher (nodemon, `node --watch`) restarting the server on save,
@@ -78,8 +79,8 @@ export function defaultRules(): AlertRuleConfig[] {
       id: 'target-down',
       level: 'error',
       for: '5s',
-      title: 'Chat server is not running',
-      message: 'The chat server you are watching is not running. Start it, or check chatroomMonitor.target.',
+      title: l10n.t('Chat server is not running'),
+      message: l10n.t('The chat server you are watching is not running. Start it, or check chatroomMonitor.target.'),
     },
     {
       // Only for a service of many instances (chatroomMonitor.prometheus.*, or the processes
@@ -91,8 +92,8 @@ export function defaultRules(): AlertRuleConfig[] {
       threshold: 0,
       for: '0s',
       level: 'error',
-      title: 'Instance {{labels.instance}} is down',
-      message: 'Instance {{labels.instance}} of the service is down (a Prometheus target that cannot be scraped, or a worker process that exited); the other instances carry its load.',
+      title: l10n.t('Instance {{labels.instance}} is down'),
+      message: l10n.t('Instance {{labels.instance}} of the service is down (a Prometheus target that cannot be scraped, or a worker process that exited); the other instances carry its load.'),
     },
     {
       // Only when the server's /metrics exposes the latency histogram: without the
@@ -104,8 +105,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 0.4,
       for: '1m',
       level: 'warning',
-      title: 'Slow message delivery',
-      message: '95% of messages are delivered within {{value}}, above the {{threshold}} target.',
+      title: l10n.t('Slow message delivery'),
+      message: l10n.t('95% of messages are delivered within {{value}}, above the {{threshold}} target.'),
     },
     {
       // Only while the OTLP receiver gets spans: one alert per entry operation (its
@@ -117,8 +118,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 0.4,
       for: '1m',
       level: 'warning',
-      title: 'Slow operation {{labels.operation}}',
-      message: '95% of {{labels.service}} "{{labels.operation}}" spans finish within {{value}}, above the {{threshold}} target; Show Traces has the slowest traces.',
+      title: l10n.t('Slow operation {{labels.operation}}'),
+      message: l10n.t('95% of {{labels.service}} "{{labels.operation}}" spans finish within {{value}}, above the {{threshold}} target; Show Traces has the slowest traces.'),
     },
     {
       // Only when log files are followed (chatroomMonitor.logs.files): errors the
@@ -130,8 +131,8 @@ export function defaultRules(): AlertRuleConfig[] {
       clearThreshold: 0.5,
       for: '30s',
       level: 'warning',
-      title: 'Errors in the server logs',
-      message: 'The server has logged more than {{threshold}} errors per second for {{for}} ({{value}} now); the error groups are in Problems and in the report.',
+      title: l10n.t('Errors in the server logs'),
+      message: l10n.t('The server has logged more than {{threshold}} errors per second for {{for}} ({{value}} now); the error groups are in Problems and in the report.'),
     },
   ];
 }

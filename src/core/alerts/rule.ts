@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ALERT_LEVELS, AlertLevel } from '../../shared/vocabulary';
 import { Labels, Metric } from '../model';
 import { compileMatcher, LabelMatcher } from '../store/seriesStore';
@@ -266,8 +267,8 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   let forecast: CompiledRule['forecast'];
   let anomaly: CompiledRule['anomaly'];
   let unitOverride: string | undefined;
-  let defaultTitle = 'Chat server is not running';
-  let defaultMessage = 'The chat server you are watching is not running. Start it, or check chatroomMonitor.target.';
+  let defaultTitle = l10n.t('Chat server is not running');
+  let defaultMessage = l10n.t('The chat server you are watching is not running. Start it, or check chatroomMonitor.target.');
 
   if (kind !== 'targetDown') {
     metric = readMetric(o.metric, who, problems);
@@ -298,7 +299,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     }
     defaultTitle = `{{metric}} ${op} {{threshold}}`;
     defaultMessage =
-      forMs > 0 ? `{{metric}} has been ${op} {{threshold}} for {{for}}; it is now {{value}}.` : `{{metric}} is {{value}} (${op} {{threshold}}).`;
+      forMs > 0 ? l10n.t('{{metric}} has been {0} {{threshold}} for {{for}}; it is now {{value}}.', op) : l10n.t('{{metric}} is {{value}} ({0} {{threshold}}).', op);
   } else if (kind === 'forecast') {
     const limit = readNumber(o.limit, 'limit', true, who, problems) ?? 0;
     const withinMs = readDuration(o.within, 'within', 15 * 60_000, who, problems);
@@ -318,8 +319,8 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     ];
     op = '<=';
     threshold = withinMs / 1000;
-    defaultTitle = '{{metric}} heading for {{limit}}';
-    defaultMessage = 'At its current trend {{labels.series}} reaches {{limit}} in about {{value}}.';
+    defaultTitle = l10n.t('{{metric}} heading for {{limit}}');
+    defaultMessage = l10n.t('At its current trend {{labels.series}} reaches {{limit}} in about {{value}}.');
   } else if (kind === 'anomaly') {
     const sensitivity = readSensitivity(o.sensitivity, who, problems);
     anomaly = { metric, sensitivity };
@@ -327,8 +328,8 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     matchers = [{ label: 'series', op: '=~', value: `${escapeRegex(displayMetric)}(\\{.*\\})?` }];
     op = '>=';
     threshold = thresholdFor(sensitivity);
-    defaultTitle = '{{metric}} is unusual';
-    defaultMessage = '{{labels.series}} is outside its usual range (anomaly level {{value}}, alert at {{threshold}}).';
+    defaultTitle = l10n.t('{{metric}} is unusual');
+    defaultMessage = l10n.t('{{labels.series}} is outside its usual range (anomaly level {{value}}, alert at {{threshold}}).');
   }
 
   const title = readTemplate(o.title, 'title', defaultTitle, who, problems);

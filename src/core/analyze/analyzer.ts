@@ -9,6 +9,7 @@
  * buckets per series (see anomaly.ts). Only the series the rules read are made
  * contiguous, by a copy only where the ring wrapped inside the window.
  */
+import * as l10n from '@vscode/l10n';
 import { instanceFigures } from './instances';
 import { formatBytes } from '../format';
 import { Labels, Metric, isOwnMetric } from '../model';
@@ -384,12 +385,12 @@ function gcTimeRatio(store: SeriesStore, windows: ReadonlyMap<string, SeriesData
 function memoryLimitOf(byName: ReadonlyMap<string, SeriesData>, options: AnalyzeOptions): { bytes: number; label: string } | undefined {
   if (options.memoryLimitBytes !== undefined && options.memoryLimitBytes > 0 && Number.isFinite(options.memoryLimitBytes)) {
     const where = options.memoryLimitSetting ? ` (${options.memoryLimitSetting})` : '';
-    return { bytes: options.memoryLimitBytes, label: `the ${formatBytes(options.memoryLimitBytes)} limit${where}` };
+    return { bytes: options.memoryLimitBytes, label: l10n.t('the {0} limit{1}', formatBytes(options.memoryLimitBytes), where) };
   }
   const total = byName.get(Metric.systemMemoryTotalBytes);
   const last = total ? lastFinite(total.times, total.values) : undefined;
   if (last && last.value > 0) {
-    return { bytes: last.value, label: `the machine's ${formatBytes(last.value)} of memory` };
+    return { bytes: last.value, label: l10n.t("the machine's {0} of memory", formatBytes(last.value)) };
   }
   return undefined;
 }
@@ -400,19 +401,19 @@ function buildForecasts(byName: ReadonlyMap<string, SeriesData>, options: Analyz
   const rss = byName.get(Metric.processRssBytes);
   const limit = memoryLimitOf(byName, options);
   if (rss && limit) {
-    const f = forecastTimeToLimit(rss.key, 'process memory (RSS)', rss.times, rss.values, limit.bytes, limit.label, fo);
+    const f = forecastTimeToLimit(rss.key, l10n.t('process memory (RSS)'), rss.times, rss.values, limit.bytes, limit.label, fo);
     if (f) out.push(f);
   }
   const disk = byName.get(Metric.systemDiskPercent);
   if (disk) {
-    const f = forecastTimeToLimit(disk.key, 'disk use', disk.times, disk.values, 100, 'a full disk (100%)', fo);
+    const f = forecastTimeToLimit(disk.key, l10n.t('disk use'), disk.times, disk.values, 100, l10n.t('a full disk (100%)'), fo);
     if (f) out.push(f);
   }
   const fds = byName.get(Metric.processOpenFds);
   const maxFds = byName.get(Metric.processMaxFds);
   const maxLast = maxFds ? lastFinite(maxFds.times, maxFds.values) : undefined;
   if (fds && maxLast && maxLast.value > 0) {
-    const f = forecastTimeToLimit(fds.key, 'open file descriptors', fds.times, fds.values, maxLast.value, `the limit of ${maxLast.value} open files`, fo);
+    const f = forecastTimeToLimit(fds.key, l10n.t('open file descriptors'), fds.times, fds.values, maxLast.value, l10n.t('the limit of {0} open files', maxLast.value), fo);
     if (f) out.push(f);
   }
   return out;

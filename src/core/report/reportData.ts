@@ -4,6 +4,7 @@ import type { VerdictSummary } from '../scrape/promVerdict';
  * JSON-serialisable, built from an Analysis plus the target and the alert engine's
  * alerts mapped to a minimal shape.
  */
+import * as l10n from '@vscode/l10n';
 import { ProfileEvidence, quoteProfiles } from '../profile/profileEvidence';
 import { Analysis } from '../analyze/analyzer';
 import { statusWithAlerts } from '../analyze/issue';
@@ -147,7 +148,7 @@ export function buildReport(input: ReportInput): ReportData {
   const history = [...(input.alerts?.history ?? [])].sort((a, b) => b.startedMs - a.startedMs);
   return {
     schemaVersion: 1,
-    title: input.title ?? 'Chat server performance report',
+    title: input.title ?? l10n.t('Chat server performance report'),
     generatedAtMs: input.generatedAtMs,
     generatedAt: iso(input.generatedAtMs),
     target: input.target,
