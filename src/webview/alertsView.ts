@@ -1,4 +1,5 @@
 /** Active alerts, each with snooze buttons; one button snoozes them all. */
+import * as l10n from '@vscode/l10n';
 import { AlertDto } from '../shared/protocol';
 import { AlertLevel } from '../shared/vocabulary';
 import { button, h, icon, replaceChildren } from './dom';
@@ -16,8 +17,8 @@ export class AlertsView {
   private readonly count = h('span', { className: 'count' });
 
   constructor(private readonly onSnooze: (alertId: string, minutes: number) => void) {
-    this.snoozeAll = button('Snooze all for 1 hour', 'bell-slash', () => this.onSnooze('all', 60), {
-      'aria-label': 'Snooze all alerts for 1 hour',
+    this.snoozeAll = button(l10n.t('Snooze all for 1 hour'), 'bell-slash', () => this.onSnooze('all', 60), {
+      'aria-label': l10n.t('Snooze all alerts for 1 hour'),
     });
     this.element = h(
       'section',

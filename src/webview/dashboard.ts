@@ -3,6 +3,7 @@
  * user's clicks into requests to the host. Owns the page's data (bounded) and its
  * UI state (saved with setState).
  */
+import * as l10n from '@vscode/l10n';
 import {
   AlertDto,
   ChartId,
@@ -30,21 +31,22 @@ interface ChartDef {
   title: string;
 }
 
-const FIXED_CHARTS: readonly ChartDef[] = [
-  { id: 'processCpu', title: 'Server CPU' },
-  { id: 'processMemory', title: 'Server memory' },
-  { id: 'systemUsage', title: 'Machine CPU and memory' },
-  { id: 'systemNetwork', title: 'Machine network' },
+// Functions, not constants: read in the page's display language once it is set.
+const FIXED_CHARTS = (): readonly ChartDef[] => [
+  { id: 'processCpu', title: l10n.t('Server CPU') },
+  { id: 'processMemory', title: l10n.t('Server memory') },
+  { id: 'systemUsage', title: l10n.t('Machine CPU and memory') },
+  { id: 'systemNetwork', title: l10n.t('Machine network') },
 ];
 
-const RANGE_LABELS: Readonly<Record<RangeId, string>> = { '1m': '1m', '5m': '5m', '15m': '15m', '1h': '1h', all: 'All' };
-const RANGE_NAMES: Readonly<Record<RangeId, string>> = {
-  '1m': 'last minute',
-  '5m': 'last 5 minutes',
-  '15m': 'last 15 minutes',
-  '1h': 'last hour',
-  all: 'everything kept',
-};
+const RANGE_LABELS = (): Readonly<Record<RangeId, string>> => ({ '1m': '1m', '5m': '5m', '15m': '15m', '1h': '1h', all: l10n.t('All') });
+const RANGE_NAMES = (): Readonly<Record<RangeId, string>> => ({
+  '1m': l10n.t('Show the last minute'),
+  '5m': l10n.t('Show the last 5 minutes'),
+  '15m': l10n.t('Show the last 15 minutes'),
+  '1h': l10n.t('Show the last hour'),
+  all: l10n.t('Show everything kept'),
+});
 
 /** Pixels of a chart taken by its axes: the plot area is the chart's width less this. */
 const AXES_PX = 80;
@@ -83,22 +85,22 @@ export class Dashboard {
     this.palette = readPalette();
     this.alertsView = new AlertsView((id, minutes) => this.api.postMessage({ type: 'snooze', alertId: id, minutes }));
 
-    const rangeGroup = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': 'Time range' } });
+    const rangeGroup = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': l10n.t('Time range') } });
     for (const r of RANGE_IDS) {
-      const b = button(RANGE_LABELS[r], undefined, () => this.setRange(r), {
+      const b = button(RANGE_LABELS()[r], undefined, () => this.setRange(r), {
         'aria-pressed': 'false',
-        'aria-label': `Show the ${RANGE_NAMES[r]}`,
+        'aria-label': RANGE_NAMES()[r],
         'data-range': r,
       });
       this.rangeButtons.set(r, b);
       rangeGroup.appendChild(b);
     }
-    this.pauseButton = button('Pause', 'debug-pause', () => this.setPaused(!this.ui.paused), {
+    this.pauseButton = button(l10n.t('Pause'), 'debug-pause', () => this.setPaused(!this.ui.paused), {
       'aria-pressed': 'false',
-      'aria-label': 'Pause the charts',
+      'aria-label': l10n.t('Pause the charts'),
       'data-action': 'pause',
     });
-    const report = button('Performance report', 'output', () => this.api.postMessage({ type: 'openReport' }), {
+    const report = button(l10n.t('Performance report'), 'output', () => this.api.postMessage({ type: 'openReport' }), {
       'data-action': 'report',
     });
     const compare = button('Compare runs…', 'git-compare', () => this.api.postMessage({ type: 'compareRuns' }), {
@@ -110,9 +112,9 @@ export class Dashboard {
     const chartsSection = h(
       'section',
       { className: 'charts', attrs: { 'aria-labelledby': 'charts-title' } },
-      h('h2', { attrs: { id: 'charts-title' }, text: 'Charts' }),
+      h('h2', { attrs: { id: 'charts-title' }, text: l10n.t('Charts') }),
       this.chartGrid,
-      h('h2', { attrs: { id: 'server-title' }, text: 'Server metrics' }),
+      h('h2', { attrs: { id: 'server-title' }, text: l10n.t('Server metrics') }),
       this.picker,
       this.serverSlot,
     );
@@ -243,13 +245,13 @@ export class Dashboard {
     }
     const paused = this.ui.paused;
     this.pauseButton.setAttribute('aria-pressed', String(paused));
-    this.pauseButton.setAttribute('aria-label', paused ? 'Resume the charts' : 'Pause the charts');
+    this.pauseButton.setAttribute('aria-label', paused ? l10n.t('Resume the charts') : l10n.t('Pause the charts'));
     replaceChildren(
       this.pauseButton,
       h('span', { className: `codicon codicon-${paused ? 'debug-continue' : 'debug-pause'}`, attrs: { 'aria-hidden': 'true' } }),
       h('span', { className: 'label', text: paused ? 'Resume' : 'Pause' }),
     );
-    this.pausedNote.textContent = paused ? 'Charts paused; figures above stay live.' : '';
+    this.pausedNote.textContent = paused ? l10n.t('Charts paused; figures above stay live.') : '';
   }
 
   /** Rebuilds tiles, charts and picker from the catalogue, then draws the data. */
@@ -261,7 +263,7 @@ export class Dashboard {
     this.tiles.build(this.catalogue, this.palette);
     const width = this.chartWidth();
     this.chartWidthPx = width;
-    for (const def of FIXED_CHARTS) {
+    for (const def of FIXED_CHARTS()) {
       const series = this.catalogue.filter((s) => s.chart === def.id);
       if (series.length === 0) {
         continue;
@@ -272,7 +274,7 @@ export class Dashboard {
     const byKey = new Map(this.catalogue.map((s) => [s.key, s]));
     const picked = (this.ui.selected ?? []).map((k) => byKey.get(k)).filter((s): s is SeriesDto => s?.chart === 'server');
     if (picked.length > 0) {
-      replaceChildren(this.serverSlot, this.makeChart('chart-server', 'Picked server series', picked, this.serverSlot.clientWidth || width).element);
+      replaceChildren(this.serverSlot, this.makeChart('chart-server', l10n.t('Picked server series'), picked, this.serverSlot.clientWidth || width).element);
     } else {
       replaceChildren(this.serverSlot, h('p', { className: 'empty', text: this.serverEmptyText() }));
     }
@@ -282,8 +284,8 @@ export class Dashboard {
 
   private serverEmptyText(): string {
     return this.catalogue.some((s) => s.chart === 'server')
-      ? 'Pick series above to chart the server’s own metrics.'
-      : 'No metrics scraped from the server yet. Set chatroomMonitor.metrics.url to its /metrics endpoint.';
+      ? l10n.t('Pick series above to chart the server’s own metrics.')
+      : l10n.t('No metrics scraped from the server yet. Set chatroomMonitor.metrics.url to its /metrics endpoint.');
   }
 
   private makeChart(id: string, title: string, series: SeriesDto[], width: number): TimeChart {
@@ -315,7 +317,7 @@ export class Dashboard {
     const server = this.catalogue.filter((s) => s.chart === 'server');
     const selected = new Set(this.ui.selected ?? []);
     const summary = h('summary', { text: `Choose series (${[...selected].filter((k) => server.some((s) => s.key === k)).length} of ${server.length})` });
-    const filter = h('input', { attrs: { type: 'search', placeholder: 'Filter series', 'aria-label': 'Filter series' } });
+    const filter = h('input', { attrs: { type: 'search', placeholder: l10n.t('Filter series'), 'aria-label': l10n.t('Filter series') } });
     const list = h('ul', { className: 'picker-list' });
     const items: { s: SeriesDto; li: HTMLLIElement; box: HTMLInputElement; text: string }[] = [];
     for (const s of server) {

@@ -1,4 +1,5 @@
 /** The analyzer's findings: what is wrong, the figures behind it, and what to do. */
+import * as l10n from '@vscode/l10n';
 import { IssueDto } from '../shared/protocol';
 import { Severity } from '../shared/vocabulary';
 import { h, icon, replaceChildren } from './dom';
@@ -10,7 +11,7 @@ export class IssuesView {
   readonly element = h(
     'section',
     { className: 'issues', attrs: { 'aria-labelledby': 'issues-title' } },
-    h('h2', { attrs: { id: 'issues-title' }, text: 'Issues and recommendations' }),
+    h('h2', { attrs: { id: 'issues-title' }, text: l10n.t('Issues and recommendations') }),
     this.body,
   );
 
@@ -34,8 +35,8 @@ export class IssuesView {
       h('h3', {}, icon(SEVERITY_ICON[i.severity]), ' ', h('span', { text: i.title })),
       h('p', { className: 'summary', text: i.summary }),
       evidence,
-      list('Do now', i.recommendations.now),
-      list('Investigate', i.recommendations.investigate),
+      list(l10n.t('Do now'), i.recommendations.now),
+      list(l10n.t('Investigate'), i.recommendations.investigate),
     );
   }
 }

@@ -2,6 +2,7 @@
  * Entry point of the dashboard page (bundled to dist/webview.js). Builds the page,
  * listens to the host, and says `ready` so the host sends its first `init`.
  */
+import { normalizeLocale, useLocale } from '../core/i18n/locale';
 import { checkHostToWebview, HostToWebview } from '../shared/protocol';
 import { Dashboard } from './dashboard';
 import { watchTheme } from './theme';
@@ -13,6 +14,7 @@ function start(): void {
     return;
   }
   const api = getVsCodeApi();
+  adoptDisplayLanguage();
   const dashboard = new Dashboard(root, api);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const problem = checkHostToWebview(event.data);
@@ -28,6 +30,17 @@ function start(): void {
   });
   watchTheme(() => dashboard.onThemeChange());
   api.postMessage(dashboard.readyMessage());
+}
+
+/** The extension's display language and translations, from the page's data block; English without one. */
+function adoptDisplayLanguage(): void {
+  try {
+    const data = JSON.parse(document.getElementById('l10n-messages')?.textContent ?? '{}') as { locale?: string; messages?: Record<string, string> };
+    const locale = normalizeLocale(data.locale);
+    useLocale(locale, locale === 'en' ? undefined : (data.messages ?? {}));
+  } catch {
+    useLocale('en');
+  }
 }
 
 start();

@@ -1,4 +1,5 @@
 /** Key figures at the top: one tile per role the server provides, each with a sparkline. */
+import * as l10n from '@vscode/l10n';
 import { SeriesDto, TILE_ROLES, TileRole } from '../shared/protocol';
 import { h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
@@ -6,14 +7,15 @@ import { SeriesData } from './seriesData';
 import { CssSize, drawSparkline } from './sparkline';
 import { Palette } from './theme';
 
-const TITLES: Readonly<Record<TileRole, string>> = {
+/** Read when the tiles are built, in the page's display language. */
+const TITLES = (): Readonly<Record<TileRole, string>> => ({
   cpu: 'CPU',
-  memory: 'Memory',
-  activeUsers: 'Active users',
-  messagesPerSecond: 'Messages/s',
-  latencyP95: 'Latency p95',
-  errorRate: 'Error rate',
-};
+  memory: l10n.t('Memory'),
+  activeUsers: l10n.t('Active users'),
+  messagesPerSecond: l10n.t('Messages/s'),
+  latencyP95: l10n.t('Latency p95'),
+  errorRate: l10n.t('Error rate'),
+});
 
 interface Tile {
   series: SeriesDto;
@@ -24,7 +26,7 @@ interface Tile {
 }
 
 export class TilesView {
-  readonly element = h('section', { className: 'tiles', attrs: { 'aria-label': 'Key figures' } });
+  readonly element = h('section', { className: 'tiles', attrs: { 'aria-label': l10n.t('Key figures') } });
   private tiles: Tile[] = [];
 
   /** Rebuilds the tiles for the roles present in the catalogue (only those). */
@@ -49,8 +51,8 @@ export class TilesView {
       nodes.push(
         h(
           'div',
-          { className: 'tile', attrs: { role: 'group', 'aria-label': TITLES[role], 'data-role': role, title: series.key } },
-          h('div', { className: 'tile-title', text: TITLES[role] }),
+          { className: 'tile', attrs: { role: 'group', 'aria-label': TITLES()[role], 'data-role': role, title: series.key } },
+          h('div', { className: 'tile-title', text: TITLES()[role] }),
           value,
           canvas,
         ),

@@ -52,6 +52,11 @@ export function displayLocale(): DisplayLocale {
   return shared().locale === 'zh-cn' ? 'zh-cn' : 'en';
 }
 
+/** The translation table in use (empty in English): the extension hands it to its webviews. */
+export function currentBundle(): MessageBundle {
+  return shared().bundle;
+}
+
 /** The BCP 47 tag for `Intl` formatting of numbers and dates. */
 export function intlLocale(locale: DisplayLocale = displayLocale()): string {
   return locale === 'zh-cn' ? 'zh-CN' : 'en-US';

@@ -2,7 +2,9 @@
  * The dashboard page's HTML shell and its Content Security Policy. No `vscode`
  * here, so the Chromium tests serve exactly this page, with exactly this policy.
  */
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
+import { currentBundle, displayLocale, DisplayLocale, intlLocale, MessageBundle } from '../../core/i18n/locale';
 
 export interface DashboardHtmlOptions {
   /** `webview.cspSource`: the only origin styles, fonts and images may come from. */
@@ -13,6 +15,18 @@ export interface DashboardHtmlOptions {
   readonly scriptUri: string;
   /** Stylesheets in order (uPlot's, codicons, dashboard.css) as webview URIs. */
   readonly styleUris: readonly string[];
+  /** The page's display language and its translations (default: the extension's own). */
+  readonly locale?: DisplayLocale;
+  readonly messages?: MessageBundle;
+}
+
+/**
+ * The translations as a JSON data block the page reads before it builds anything
+ * (`type="application/json"` is never run; `<` is escaped so no text can end the element).
+ */
+function messagesBlock(locale: DisplayLocale, messages: MessageBundle, nonce: string): string {
+  const json = JSON.stringify({ locale, messages: locale === 'en' ? {} : messages }).replace(/</g, '\\u003c');
+  return `<script type="application/json" id="l10n-messages" nonce="${escapeAttribute(nonce)}">${json}</script>`;
 }
 
 /** 128 random bits: a script nonce nobody can guess, new for every page. */
@@ -49,17 +63,19 @@ export function escapeAttribute(value: string): string {
 export function dashboardHtml(o: DashboardHtmlOptions): string {
   const csp = escapeAttribute(dashboardCsp(o.cspSource, o.nonce));
   const styles = o.styleUris.map((u) => `    <link rel="stylesheet" href="${escapeAttribute(u)}">`).join('\n');
+  const locale = o.locale ?? displayLocale();
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${intlLocale(locale)}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${csp}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${styles}
-    <title>Chat-Room Monitor</title>
+    <title>${escapeAttribute(l10n.t('Chat-Room Monitor'))}</title>
   </head>
   <body>
-    <main id="app" aria-busy="true"><p class="loading">Waiting for the monitor…</p></main>
+    <main id="app" aria-busy="true"><p class="loading">${escapeAttribute(l10n.t('Waiting for the monitor…'))}</p></main>
+    ${messagesBlock(locale, o.messages ?? currentBundle(), o.nonce)}
     <script nonce="${escapeAttribute(o.nonce)}" src="${escapeAttribute(o.scriptUri)}"></script>
   </body>
 </html>
