@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { PrometheusVerdict } from './scrape/promVerdict';
 /**
  * The data model: Prometheus' — a series is a metric name plus a label set, a
@@ -245,7 +246,7 @@ export type TargetState =
 
 /** "2/3 up" for a service. */
 export function upCount(service: ServiceState): string {
-  return `${service.instances.filter((i) => i.up).length}/${service.instances.length} up`;
+  return l10n.t('{0}/{1} up', service.instances.filter((i) => i.up).length, service.instances.length);
 }
 
 /** The samples that say which instances are up (the instance-down rule reads them), for either source. */

@@ -193,7 +193,7 @@ function instanceTable(service: ServiceState, store: SeriesStore): string[] {
   const rows = shown.map((i) => {
     const cpu = store.latestValue(InstanceMetric.cpuPercent, { instance: i.instance });
     const rss = store.latestValue(InstanceMetric.rssBytes, { instance: i.instance });
-    return `| ${md(i.instance, 80)} | ${i.up ? l10n.t('up') : `$(error) **${l10n.t('down')}**`} | ${i.up && cpu !== undefined ? `${cpu.toFixed(1)}%` : '–'} | ${i.up && rss !== undefined ? formatBytes(rss) : '–'} |`;
+    return `| ${md(i.instance, 80)} | ${i.up ? l10n.t({ message: 'up', comment: 'instance state' }) : `$(error) **${l10n.t({ message: 'down', comment: 'instance state' })}**`} | ${i.up && cpu !== undefined ? `${cpu.toFixed(1)}%` : '–'} | ${i.up && rss !== undefined ? formatBytes(rss) : '–'} |`;
   });
   const more = service.instances.length - shown.length;
   return [`| ${l10n.t('Instance')} | | CPU | ${l10n.t('Memory')} |`, '|---|---|---|---|', ...rows, ...(more > 0 ? [`| ${l10n.t('… {0} more', more)} | | | |`] : [])];

@@ -19,13 +19,17 @@ export function registerCompareRunsCommand(history: HistoryController, log: Moni
   return vscode.commands.registerCommand(Commands.compareRuns, async (baseId?: string, headId?: string): Promise<CompareRunsResult | undefined> => {
     const recorder = history.history;
     if (!recorder) {
-      void vscode.window.showWarningMessage('Compare Runs needs the history on disk, and it is off (setting chatroomMonitor.history.persist).');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Compare Runs needs the history on disk, and it is off (setting chatroomMonitor.history.persist).'));
       return undefined;
     }
     await history.runsSettled();
     const runs = recorder.runs();
     if (runs.length < 2) {
-      void vscode.window.showInformationMessage(`Compare Runs needs two runs of the server in the history; there ${runs.length === 1 ? 'is one' : 'are none'} so far. A run starts each time the server starts.`);
+      void vscode.window.showInformationMessage(
+        runs.length === 1
+          ? vscode.l10n.t('Compare Runs needs two runs of the server in the history; there is one so far. A run starts each time the server starts.')
+          : vscode.l10n.t('Compare Runs needs two runs of the server in the history; there are none so far. A run starts each time the server starts.'),
+      );
       return undefined;
     }
     let pair: [RunInfo, RunInfo] | undefined;
@@ -33,7 +37,7 @@ export function registerCompareRunsCommand(history: HistoryController, log: Moni
       const base = runs.find((r) => r.id === baseId);
       const head = runs.find((r) => r.id === headId);
       if (!base || !head) {
-        void vscode.window.showWarningMessage(`Compare Runs: run ${base ? headId : baseId} is not in the history (retention may have removed it).`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Compare Runs: run {0} is not in the history (retention may have removed it).', String(base ? headId : baseId)));
         return undefined;
       }
       pair = [base, head];

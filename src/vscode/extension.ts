@@ -267,7 +267,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
 function showRegressionCheck(check: RegressionCheck, baseId: string, headId: string, log: MonitorLog): void {
   if (check.kind === 'regression') {
     log.warn(check.sentence);
-    void vscode.window.showWarningMessage(inertNotificationText(check.sentence), 'Compare Runs').then((choice) => {
+    void vscode.window.showWarningMessage(inertNotificationText(check.sentence), vscode.l10n.t('Compare Runs')).then((choice) => {
       if (choice) {
         void vscode.commands.executeCommand(Commands.compareRuns, baseId, headId);
       }

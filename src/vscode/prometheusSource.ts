@@ -57,11 +57,11 @@ export class PrometheusSourceController implements vscode.Disposable {
   private async askCredentials(): Promise<void> {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: 'Bearer token', auth: 'bearer' as const, detail: 'Sent as Authorization: Bearer …' },
-        { label: 'User name and password', auth: 'basic' as const, detail: 'HTTP basic authentication' },
-        { label: 'No credentials', auth: 'none' as const, detail: 'Forget the stored credentials' },
+        { label: vscode.l10n.t('Bearer token'), auth: 'bearer' as const, detail: vscode.l10n.t('Sent as Authorization: Bearer …') },
+        { label: vscode.l10n.t('User name and password'), auth: 'basic' as const, detail: vscode.l10n.t('HTTP basic authentication') },
+        { label: vscode.l10n.t('No credentials'), auth: 'none' as const, detail: vscode.l10n.t('Forget the stored credentials') },
       ],
-      { title: 'Prometheus credentials (kept in the secret storage, not in settings)' },
+      { title: vscode.l10n.t('Prometheus credentials (kept in the secret storage, not in settings)') },
     );
     if (!pick) {
       return;
@@ -73,13 +73,13 @@ export class PrometheusSourceController implements vscode.Disposable {
       return;
     }
     if (pick.auth === 'bearer') {
-      const token = await vscode.window.showInputBox({ title: 'Prometheus bearer token', password: true, ignoreFocusOut: true });
+      const token = await vscode.window.showInputBox({ title: vscode.l10n.t('Prometheus bearer token'), password: true, ignoreFocusOut: true });
       if (!token) return;
       await this.store(`Bearer ${token.trim()}`);
     } else {
-      const user = await vscode.window.showInputBox({ title: 'Prometheus user name', ignoreFocusOut: true });
+      const user = await vscode.window.showInputBox({ title: vscode.l10n.t('Prometheus user name'), ignoreFocusOut: true });
       if (!user) return;
-      const password = await vscode.window.showInputBox({ title: `Password of ${user}`, password: true, ignoreFocusOut: true });
+      const password = await vscode.window.showInputBox({ title: vscode.l10n.t('Password of {0}', user), password: true, ignoreFocusOut: true });
       if (password === undefined) return;
       await this.store(`Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`);
     }

@@ -92,11 +92,11 @@ export function renderOperationsMarkdown(ops: ReportOperations): string[] {
 function verdictLine(report: ReportData): string | undefined {
   const v = report.prometheusVerdict;
   if (!v) return undefined;
-  if (v.rejected === 0) return `Prometheus would accept the metrics body (${v.scrapes} scrape${v.scrapes === 1 ? '' : 's'} checked).`;
+  if (v.rejected === 0) return v.scrapes === 1 ? l10n.t('Prometheus would accept the metrics body (1 scrape checked).') : l10n.t('Prometheus would accept the metrics body ({0} scrapes checked).', v.scrapes);
   const latest = verdictSentence(v.latest);
   const last = v.lastRejection;
-  const sentence = latest ?? (last ? `${verdictSentence(last)} (at ${formatTimestamp(last.timeMs)}; the latest scrape would be accepted)` : '');
-  return `${inertMarkdownText(sentence, PROSE_CHARS)} — ${v.rejected} of ${v.scrapes} scrapes; the monitor still shows what it could read.`;
+  const sentence = latest ?? (last ? `${verdictSentence(last)} (${l10n.t('at {0}; the latest scrape would be accepted', formatTimestamp(last.timeMs))})` : '');
+  return `${inertMarkdownText(sentence, PROSE_CHARS)} — ${l10n.t('{0} of {1} scrapes; the monitor still shows what it could read.', v.rejected, v.scrapes)}`;
 }
 
 export const LOCAL_CLUSTER_METRICS_NOTE =
@@ -106,17 +106,17 @@ export const LOCAL_CLUSTER_METRICS_NOTE =
 function instancesSection(service: ReportService): string[] {
   const pair = (f: ReportFigure | null, show: (v: number) => string) => (f ? `${show(f.mean)} / ${show(f.max)}` : '–');
   return [
-    '## Instances',
+    `## ${l10n.t('Instances')}`,
     '',
-    `${inertMarkdownText(service.where, PROSE_CHARS)}: ${service.instancesUp} of ${service.instanceCount} up at the end of the window. The server's figures above are the sums over the instances.`,
+    `${inertMarkdownText(service.where, PROSE_CHARS)}: ${l10n.t("{0} of {1} up at the end of the window. The server's figures above are the sums over the instances.", service.instancesUp, service.instanceCount)}`,
     '',
     // Local processes are sampled one by one, but a cluster's workers share one port: each scrape of /metrics is answered by one of them.
     ...(service.source === 'local' ? [LOCAL_CLUSTER_METRICS_NOTE, ''] : []),
-    '| Instance | Now | Up in window | CPU mean / peak | Memory mean / peak |',
+    `| ${[l10n.t('Instance'), l10n.t('Now'), l10n.t('Up in window'), l10n.t('CPU mean / peak'), l10n.t('Memory mean / peak')].join(' | ')} |`,
     '|---|---|---|---|---|',
     ...service.instances.map(
       (i) =>
-        `| ${inertMarkdownCode(i.instance, INERT_LIMITS.code, true)} | ${i.up ? 'up' : '**down**'} | ${i.upShare === null ? '–' : formatPercent(i.upShare * 100)} | ${pair(i.cpuPercent, formatPercent)} | ${pair(i.rssBytes, formatBytes)} |`,
+        `| ${inertMarkdownCode(i.instance, INERT_LIMITS.code, true)} | ${i.up ? l10n.t({ message: 'up', comment: 'instance state' }) : `**${l10n.t({ message: 'down', comment: 'instance state' })}**`} | ${i.upShare === null ? '–' : formatPercent(i.upShare * 100)} | ${pair(i.cpuPercent, formatPercent)} | ${pair(i.rssBytes, formatBytes)} |`,
     ),
     '',
   ];
@@ -270,7 +270,7 @@ function headerLine(report: ReportData): string {
   const w = report.window;
   const parts = [inertMarkdownCode(t.name)];
   if (t.pid !== undefined) parts.push(`pid ${t.pid}`);
-  if (t.ports && t.ports.length > 0) parts.push(t.ports.length === 1 ? l10n.t('port {0}', t.ports[0]) : l10n.t('ports {0}', t.ports.join(', ')));
+  if (t.ports && t.ports.length > 0) parts.push(t.ports.length === 1 ? l10n.t('port {0}', String(t.ports[0])) : l10n.t('ports {0}', t.ports.join(', ')));
   const state = t.state === 'running' ? l10n.t('running') : t.state === 'notRunning' ? l10n.t('not running') : l10n.t('not configured');
   // Not running: the detail says why (and is no repeat of a pid or command line).
   parts.push(t.state !== 'running' && t.detail ? `${state} (${inertMarkdownText(t.detail)})` : state);

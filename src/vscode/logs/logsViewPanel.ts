@@ -40,7 +40,7 @@ export class LogsViewPanel implements vscode.Disposable {
   ) {
     this.page = new PagePanel(
       extensionUri,
-      { viewType: LOGS_VIEW_TYPE, title: 'Chat-Room Monitor — Logs', script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Logs view' },
+      { viewType: LOGS_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Logs'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Logs view' },
       {
         check: checkLogsPageMessage,
         handle: (m) => this.handle(m),

@@ -44,7 +44,7 @@ export class TracesViewPanel implements vscode.Disposable {
   ) {
     this.page = new PagePanel(
       extensionUri,
-      { viewType: TRACES_VIEW_TYPE, title: 'Chat-Room Monitor — Traces', script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Traces view' },
+      { viewType: TRACES_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Traces'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Traces view' },
       { check: checkTracesPageMessage, handle: (m) => this.handle(m), tick: () => this.tick(), log: (m) => host.log(m) },
     );
   }
@@ -77,7 +77,7 @@ export class TracesViewPanel implements vscode.Disposable {
         const span = this.host.watcher()?.trace(msg.traceId)?.spans[msg.index];
         const target = span ? this.sourceOf(span) : undefined;
         if (!target) {
-          void vscode.window.showInformationMessage('That span does not say where in this workspace it was made (code.filepath and code.lineno, or a stack), so there is nothing to open.');
+          void vscode.window.showInformationMessage(vscode.l10n.t('That span does not say where in this workspace it was made (code.filepath and code.lineno, or a stack), so there is nothing to open.'));
           return;
         }
         void vscode.commands.executeCommand(Commands.openErrorFrame, target.file, target.line, target.column);

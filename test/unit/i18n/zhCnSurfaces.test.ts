@@ -69,21 +69,21 @@ describe('Simplified Chinese on the core surfaces', () => {
 });
 
 describe('the report in Simplified Chinese', () => {
-  it('headings, table heads, levels and the status are Chinese; series names, units and JSON keys stay as they are', () => {
+  it('headings, table heads, levels and the status are Chinese; raw series names, units and JSON keys stay as they are', () => {
     const store = scenario({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 3 * MB * m + 0.5 * MB * g() });
     const analysis = analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB });
     const history: ReportAlert[] = [{ id: 'h', level: 'critical', state: 'resolved', title: 'CPU high', message: 'CPU above 95%', startedMs: T0, endedMs: T0 + 90_000, peakValue: '97%' }];
     const report = buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis, generatedAtMs: T0 + 1_800_000, alerts: { history } });
     const text = inZhCn(() => renderMarkdown(report));
-    for (const h of ['## 概要', '## 服务器', '## 本机', '## 服务器自身的指标', '### 活动中', '### 历史', '## 问题与建议', '## 异常检测', '## 趋势与预测']) {
+    for (const h of ['## 结论', '## 服务器', '## 本机', '## 服务器自身的指标', '### 活动中', '### 历史', '## 问题与建议', '## 异常检测', '## 趋势与预测']) {
       assert.ok(text.includes(h), h);
     }
     assert.match(text, /\*\*状态：⚠️ 警告\*\*/);
     assert.match(text, /\| 指标 \| 最新 \| 平均 \| 中位数 \| p95 \| p99 \| 最小 \| 最大 \| 样本数 \|/);
-    assert.match(text, /\| 内存（RSS） \| 1\d\d MiB \|/);
+    assert.match(text, /\| 服务器内存（RSS） \| 1\d\d MiB \|/);
     assert.match(text, /\| 🔴 严重 \| CPU high \|/);
-    assert.doesNotMatch(text, /## Summary|\| Metric \|/);
+    assert.doesNotMatch(text, /## Verdict|\| Metric \||Server memory/);
     // The same report in English afterwards: the locale is per call, not baked in at load.
-    assert.match(renderMarkdown(report), /## Summary/);
+    assert.match(renderMarkdown(report), /## Verdict[^]*\| Server memory \(RSS\) \|/);
   });
 });
