@@ -187,7 +187,8 @@ test('hostile label values, help, alert and issue text show as literal text: no 
   const legend = await page.locator('#chart-server .u-legend').textContent();
   assert.ok(legend.includes(`room="${HOSTILE[0]}"`), legend);
   assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
-  assert.equal(await page.locator('script').count(), 2, 'no <script> element was created');
+  assert.equal(await page.locator('script:not([type="application/json"])').count(), 2, 'no <script> element was created');
+  assert.equal(await page.locator('script[type="application/json"]').count(), 1, 'only the host\'s messages block');
   await page.waitForTimeout(200);
   assert.deepEqual(dialogs, []);
   assert.deepEqual(consoleErrors, []);
@@ -539,7 +540,8 @@ test('logs view: hostile log text, group messages and notes show as literal text
   for (const h of HOSTILE) assert.ok(body.includes(h), `missing literal ${h}`);
   assert.ok(body.includes('⟨U+202E⟩'), 'the bidi override is named, not obeyed');
   assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
-  assert.equal(await page.locator('script').count(), 2, 'no <script> element was created');
+  assert.equal(await page.locator('script:not([type="application/json"])').count(), 2, 'no <script> element was created');
+  assert.equal(await page.locator('script[type="application/json"]').count(), 1, 'only the host\'s messages block');
   await page.locator('.log-row[data-seq="1"]').click();
   const detail = await text(page, '.log-detail');
   assert.ok(detail.includes('second line') && detail.includes('⟨U+202E⟩'), detail);
@@ -675,7 +677,8 @@ test('traces view: hostile span names, attributes, services and the receiver sen
   for (const h of HOSTILE) assert.ok(body.includes(h), `missing literal ${h}`);
   assert.ok(body.includes('⟨U+202E⟩'), 'the bidi override is named, not obeyed');
   assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
-  assert.equal(await page.locator('script').count(), 2, 'no <script> element was created');
+  assert.equal(await page.locator('script:not([type="application/json"])').count(), 2, 'no <script> element was created');
+  assert.equal(await page.locator('script[type="application/json"]').count(), 1, 'only the host\'s messages block');
   await page.waitForTimeout(200);
   assert.deepEqual(dialogs, []);
   assert.deepEqual(consoleErrors, []);
