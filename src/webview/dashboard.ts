@@ -103,9 +103,9 @@ export class Dashboard {
     const report = button(l10n.t('Performance report'), 'output', () => this.api.postMessage({ type: 'openReport' }), {
       'data-action': 'report',
     });
-    const compare = button('Compare runs…', 'git-compare', () => this.api.postMessage({ type: 'compareRuns' }), {
+    const compare = button(l10n.t('Compare runs…'), 'git-compare', () => this.api.postMessage({ type: 'compareRuns' }), {
       'data-action': 'compare-runs',
-      'aria-label': 'Compare two runs of the server',
+      'aria-label': l10n.t('Compare two runs of the server'),
     });
     const toolbar = h('div', { className: 'toolbar' }, rangeGroup, this.pauseButton, this.pausedNote, report, compare);
 
