@@ -19,6 +19,7 @@ import { describeExit } from '../core/supervise/policy';
 import { parseServerSettings, ServerSettings, serverPidOf } from '../core/supervise/serverSettings';
 import { ServerLineStream } from '../core/supervise/serverLines';
 import { Supervisor } from '../core/supervise/supervisor';
+import { TerminalFeed } from '../core/supervise/terminalFeed';
 import { inertLogText, inertNotificationText, visibleText } from '../core/text/inertText';
 import { Settings, settingId, SETTINGS_SECTION } from '../core/settings/settings';
 import { renderOperationsMarkdown } from '../core/report/markdown';
@@ -40,6 +41,8 @@ export class ServerController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly item: vscode.StatusBarItem;
   private readonly writeEmitter = new vscode.EventEmitter<string>();
+  /** The output lines, kept for a terminal that opens late or again. */
+  private readonly feed = new TerminalFeed();
   private terminal: vscode.Terminal | undefined;
   private settings: ServerSettings;
   private problems: string[] = [];
@@ -415,8 +418,9 @@ export class ServerController implements vscode.Disposable {
     if (!this.terminal || this.terminal.exitStatus) {
       const pty: vscode.Pseudoterminal = {
         onDidWrite: this.writeEmitter.event,
-        open: () => undefined,
+        open: () => this.feed.open((data) => this.writeEmitter.fire(data)),
         close: () => {
+          this.feed.close();
           this.terminal = undefined;
         },
       };
@@ -426,7 +430,7 @@ export class ServerController implements vscode.Disposable {
   }
 
   private write(line: string): void {
-    this.writeEmitter.fire(`${line}\r\n`);
+    this.feed.write(line);
   }
 
   private async runTask(name: string): Promise<void> {
