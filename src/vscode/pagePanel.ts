@@ -9,11 +9,15 @@
 import * as vscode from 'vscode';
 import { dashboardHtml, makeNonce } from './dashboard/dashboardHtml';
 
+/** The style sheets every page starts with: the codicons and what the pages share. */
+export const PAGE_BASE_STYLES: readonly string[] = ['media/vendor/codicon.css', 'media/page.css'];
+
 export interface PagePanelSpec {
   readonly viewType: string;
   readonly title: string;
   /** The page's bundle, relative to the extension, like `dist/logsPage.js`. */
   readonly script: string;
+  /** The view's own style sheets, after the shared PAGE_BASE_STYLES. */
   readonly styles: readonly string[];
   /** How often `tick` runs while the panel is open. */
   readonly refreshMs: number;
@@ -70,7 +74,7 @@ export class PagePanel<ToPage, FromPage> implements vscode.Disposable {
       panel.onDidDispose(() => this.closed()),
     );
     const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p.split('/'))).toString();
-    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: uri(this.spec.script), styleUris: this.spec.styles.map(uri) });
+    panel.webview.html = dashboardHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: uri(this.spec.script), styleUris: [...PAGE_BASE_STYLES, ...this.spec.styles].map(uri) });
     this.timer = setInterval(() => this.guard(() => this.parts.tick()), this.spec.refreshMs);
   }
 
@@ -110,5 +114,22 @@ export class PagePanel<ToPage, FromPage> implements vscode.Disposable {
     } catch (err) {
       this.parts.log(`The ${this.spec.name} could not update: ${err instanceof Error ? err.message : String(err)}.`);
     }
+  }
+}
+
+/** A view that is one PagePanel: whether it is open, showing it and closing it are the panel's. */
+export abstract class PageView<ToPage, FromPage> implements vscode.Disposable {
+  protected abstract readonly page: PagePanel<ToPage, FromPage>;
+
+  get isOpen(): boolean {
+    return this.page.isOpen;
+  }
+
+  show(): void {
+    this.page.show();
+  }
+
+  dispose(): void {
+    this.page.dispose();
   }
 }

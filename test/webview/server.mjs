@@ -15,8 +15,8 @@ const DASHBOARD = { script: 'dist/webview.js', styles: ['media/vendor/uPlot.min.
 const PAGES = {
   '/': DASHBOARD,
   '/dashboard.html': DASHBOARD,
-  '/logs.html': { script: 'dist/logsPage.js', styles: ['media/vendor/codicon.css', 'media/logs.css'] },
-  '/traces.html': { script: 'dist/tracesPage.js', styles: ['media/vendor/codicon.css', 'media/traces.css'] },
+  '/logs.html': { script: 'dist/logsPage.js', styles: ['media/vendor/codicon.css', 'media/page.css', 'media/logs.css'] },
+  '/traces.html': { script: 'dist/tracesPage.js', styles: ['media/vendor/codicon.css', 'media/page.css', 'media/traces.css'] },
 };
 
 /**

@@ -11,11 +11,11 @@ import type { LogWatcher } from '../../core/logs/logWatcher';
 import { ALL_LEVELS_FILTER, LogsViewModel } from '../../core/logs/logsView';
 import { checkLogsPageMessage, LogsHostToPage, LogsPageToHost } from '../../shared/logsProtocol';
 import { Commands } from '../../shared/commandIds';
-import { PagePanel } from '../pagePanel';
+import { PagePanel, PageView } from '../pagePanel';
 
 export const LOGS_VIEW_TYPE = 'chatroomMonitor.logs';
 const PAGE_SCRIPT = 'dist/logsPage.js';
-const PAGE_STYLES = ['media/vendor/codicon.css', 'media/logs.css'];
+const PAGE_STYLES = ['media/logs.css'];
 /** How often the page is told about new lines and groups (when there are any). */
 const REFRESH_MS = 500;
 
@@ -28,8 +28,8 @@ export interface LogsViewHost {
   log(message: string): void;
 }
 
-export class LogsViewPanel implements vscode.Disposable {
-  private readonly page: PagePanel<LogsHostToPage, LogsPageToHost>;
+export class LogsViewPanel extends PageView<LogsHostToPage, LogsPageToHost> {
+  protected readonly page: PagePanel<LogsHostToPage, LogsPageToHost>;
   private model: LogsViewModel | undefined;
   private modelWatcher: LogWatcher | undefined;
   private lastStateJson = '';
@@ -38,6 +38,7 @@ export class LogsViewPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly host: LogsViewHost,
   ) {
+    super();
     this.page = new PagePanel(
       extensionUri,
       { viewType: LOGS_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Logs'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Logs view' },
@@ -52,18 +53,6 @@ export class LogsViewPanel implements vscode.Disposable {
         log: (m) => host.log(m),
       },
     );
-  }
-
-  get isOpen(): boolean {
-    return this.page.isOpen;
-  }
-
-  show(): void {
-    this.page.show();
-  }
-
-  dispose(): void {
-    this.page.dispose();
   }
 
   /** The model over the current watcher (a settings change makes a new watcher: the filter carries over). */

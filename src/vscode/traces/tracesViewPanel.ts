@@ -14,11 +14,11 @@ import type { TraceWatcher } from '../../core/traces/traceWatcher';
 import type { WaterfallSpan } from '../../core/traces/traceAnalysis';
 import { checkTracesPageMessage, MAX_WATERFALL_SPANS, TracesHostToPage, TracesPageToHost, TracesReceiverState } from '../../shared/tracesProtocol';
 import { Commands } from '../../shared/commandIds';
-import { PagePanel } from '../pagePanel';
+import { PagePanel, PageView } from '../pagePanel';
 
 export const TRACES_VIEW_TYPE = 'chatroomMonitor.traces';
 const PAGE_SCRIPT = 'dist/tracesPage.js';
-const PAGE_STYLES = ['media/vendor/codicon.css', 'media/traces.css'];
+const PAGE_STYLES = ['media/traces.css'];
 /** How often the page is told about new spans (when there are any). */
 const REFRESH_MS = 1000;
 
@@ -32,8 +32,8 @@ export interface TracesViewHost {
   log(message: string): void;
 }
 
-export class TracesViewPanel implements vscode.Disposable {
-  private readonly page: PagePanel<TracesHostToPage, TracesPageToHost>;
+export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost> {
+  protected readonly page: PagePanel<TracesHostToPage, TracesPageToHost>;
   private lastKey = '';
   private selected: string | undefined;
   private mapper: { roots: string; mapper: FrameMapper } | undefined;
@@ -42,23 +42,12 @@ export class TracesViewPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly host: TracesViewHost,
   ) {
+    super();
     this.page = new PagePanel(
       extensionUri,
       { viewType: TRACES_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Traces'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Traces view' },
       { check: checkTracesPageMessage, handle: (m) => this.handle(m), tick: () => this.tick(), log: (m) => host.log(m) },
     );
-  }
-
-  get isOpen(): boolean {
-    return this.page.isOpen;
-  }
-
-  show(): void {
-    this.page.show();
-  }
-
-  dispose(): void {
-    this.page.dispose();
   }
 
   private handle(msg: TracesPageToHost): void {
