@@ -75,7 +75,7 @@ export function registerReportCommand(
       const saveJson = vscode.l10n.t('Save JSON…');
       const copyMarkdown = vscode.l10n.t('Copy Markdown');
       void vscode.window
-        .showInformationMessage(vscode.l10n.t('Performance report: {0}, {1} issue(s).', healthWord(report.analysis.status), report.analysis.issues.length), saveMarkdown, saveJson, copyMarkdown)
+        .showInformationMessage(reportToast(healthWord(report.analysis.status), report.analysis.issues.length), saveMarkdown, saveJson, copyMarkdown)
         .then(async (choice) => {
           if (choice === saveMarkdown) {
             await saveAs(markdown, 'Markdown', 'md');
@@ -131,4 +131,11 @@ async function saveAs(content: string, kind: string, ext: string): Promise<void>
 
 function isWindowId(v: unknown): v is ReportWindowId {
   return typeof v === 'string' && v in REPORT_WINDOWS;
+}
+
+/** The toast after a report: "no issues", "1 issue" and "n issues" are different sentences (also in Chinese word order). */
+function reportToast(health: string, issues: number): string {
+  if (issues === 0) return vscode.l10n.t('Performance report: {0}, no issues.', health);
+  if (issues === 1) return vscode.l10n.t('Performance report: {0}, 1 issue.', health);
+  return vscode.l10n.t('Performance report: {0}, {1} issues.', health, issues);
 }
