@@ -7,10 +7,7 @@
  * VS Code. Each view keeps only its own messages and state.
  */
 import * as vscode from 'vscode';
-import { dashboardHtml, makeNonce } from './dashboard/dashboardHtml';
-
-/** The style sheets every page starts with: the codicons and what the pages share. */
-export const PAGE_BASE_STYLES: readonly string[] = ['media/vendor/codicon.css', 'media/page.css'];
+import { dashboardHtml, makeNonce, PAGE_BASE_STYLES } from './dashboard/dashboardHtml';
 
 export interface PagePanelSpec {
   readonly viewType: string;

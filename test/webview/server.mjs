@@ -10,7 +10,7 @@ import { root } from './assets.mjs';
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
 const ALLOWED = ['dist/webview.js', 'dist/logsPage.js', 'dist/tracesPage.js', 'media/', 'test/webview/fixture/'];
 
-const DASHBOARD = { script: 'dist/webview.js', styles: ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css'] };
+const DASHBOARD = { script: 'dist/webview.js', styles: ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/page.css', 'media/dashboard.css'] };
 /** Each page: its bundle and its stylesheets, as its panel loads them. */
 const PAGES = {
   '/': DASHBOARD,

@@ -13,7 +13,7 @@ export interface DashboardHtmlOptions {
   readonly nonce: string;
   /** The bundled page script (dist/webview.js) as a webview URI. */
   readonly scriptUri: string;
-  /** Stylesheets in order (uPlot's, codicons, dashboard.css) as webview URIs. */
+  /** Stylesheets in order (uPlot's, codicons, page.css, dashboard.css) as webview URIs. */
   readonly styleUris: readonly string[];
   /** The page's display language and its translations (default: the extension's own). */
   readonly locale?: DisplayLocale;
@@ -28,6 +28,9 @@ function messagesBlock(locale: DisplayLocale, messages: MessageBundle, nonce: st
   const json = JSON.stringify({ locale, messages: locale === 'en' ? {} : messages }).replace(/</g, '\\u003c');
   return `<script type="application/json" id="l10n-messages" nonce="${escapeAttribute(nonce)}">${json}</script>`;
 }
+
+/** The style sheets every page starts with: the codicons and what the pages share (theme variables, body, headings). */
+export const PAGE_BASE_STYLES: readonly string[] = ['media/vendor/codicon.css', 'media/page.css'];
 
 /** 128 random bits: a script nonce nobody can guess, new for every page. */
 export function makeNonce(): string {

@@ -5,7 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import { DisposableStore } from '../../core/events';
-import { dashboardHtml, makeNonce } from './dashboardHtml';
+import { dashboardHtml, makeNonce, PAGE_BASE_STYLES } from './dashboardHtml';
 import { DashboardSession } from './dashboardSession';
 import { DashboardSource } from './dashboardSource';
 
@@ -13,7 +13,7 @@ import { DashboardSource } from './dashboardSource';
 export const DASHBOARD_VIEW_TYPE = 'chatroomMonitor.dashboard';
 
 /** Stylesheets of the page, relative to the extension root, in cascade order. */
-export const DASHBOARD_STYLES: readonly string[] = ['media/vendor/uPlot.min.css', 'media/vendor/codicon.css', 'media/dashboard.css'];
+export const DASHBOARD_STYLES: readonly string[] = ['media/vendor/uPlot.min.css', ...PAGE_BASE_STYLES, 'media/dashboard.css'];
 
 export const DASHBOARD_SCRIPT = 'dist/webview.js';
 
