@@ -19,6 +19,7 @@ export interface HttpAnswer {
   /**
    * Reads the body up to `maxBytes`; `cut` when there was more (the rest is dropped
    * and the connection closed). Rejects when the connection fails or is aborted.
+   * The bytes may be a view of a buffer the getter reuses: read them before its next get.
    */
   readBody(maxBytes: number): Promise<{ readonly bytes: Buffer; readonly cut: boolean }>;
   /** Drops the body unread. */

@@ -8,11 +8,12 @@
 import { Clock } from '../clock';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
-import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter, NodeHttpGetter } from './httpGet';
+import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
 import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExposition } from './parser';
 import { decodeUtf8 } from './promVerdict';
 import { SeriesCache } from './seriesCache';
+import { SocketHttpGetter } from './socketHttp';
 
 export { METRICS_URL_SETTING, validateMetricsUrl } from './metricsUrl';
 
@@ -81,7 +82,7 @@ export class Scraper {
     this.maxBodyBytes = opts.maxBodyBytes !== undefined && opts.maxBodyBytes > 0 ? opts.maxBodyBytes : DEFAULT_MAX_BODY_BYTES;
     this.maxSeries = opts.maxSeries !== undefined && opts.maxSeries >= 0 ? opts.maxSeries : DEFAULT_MAX_SERIES;
     this.seriesCache = new SeriesCache(Math.max(1000, this.maxSeries * 2));
-    this.http = opts.fetchImpl ? fetchGetter(opts.fetchImpl) : new NodeHttpGetter();
+    this.http = opts.fetchImpl ? fetchGetter(opts.fetchImpl) : new SocketHttpGetter();
   }
 
   /** Closes the kept-alive connection (it would close itself after IDLE_CONNECTION_MS idle anyway). */
