@@ -87,9 +87,10 @@ export class Dashboard {
 
     const rangeGroup = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': l10n.t('Time range') } });
     for (const r of RANGE_IDS) {
+      // The visible "5m" is the button's name (what a voice user says); the sentence is its description.
       const b = button(RANGE_LABELS()[r], undefined, () => this.setRange(r), {
         'aria-pressed': 'false',
-        'aria-label': RANGE_NAMES()[r],
+        title: RANGE_NAMES()[r],
         'data-range': r,
       });
       this.rangeButtons.set(r, b);
@@ -103,9 +104,10 @@ export class Dashboard {
     const report = button(l10n.t('Performance report'), 'output', () => this.api.postMessage({ type: 'openReport' }), {
       'data-action': 'report',
     });
+    // The visible text stays the name (WCAG 2.5.3); the longer sentence is the tooltip and description.
     const compare = button(l10n.t('Compare runs…'), 'git-compare', () => this.api.postMessage({ type: 'compareRuns' }), {
       'data-action': 'compare-runs',
-      'aria-label': l10n.t('Compare two runs of the server'),
+      title: l10n.t('Compare two runs of the server'),
     });
     const toolbar = h('div', { className: 'toolbar' }, rangeGroup, this.pauseButton, this.pausedNote, report, compare);
 
@@ -249,7 +251,7 @@ export class Dashboard {
     replaceChildren(
       this.pauseButton,
       h('span', { className: `codicon codicon-${paused ? 'debug-continue' : 'debug-pause'}`, attrs: { 'aria-hidden': 'true' } }),
-      h('span', { className: 'label', text: paused ? 'Resume' : 'Pause' }),
+      h('span', { className: 'label', text: paused ? l10n.t('Resume') : l10n.t('Pause') }),
     );
     this.pausedNote.textContent = paused ? l10n.t('Charts paused; figures above stay live.') : '';
   }
@@ -316,7 +318,8 @@ export class Dashboard {
   private renderPicker(): void {
     const server = this.catalogue.filter((s) => s.chart === 'server');
     const selected = new Set(this.ui.selected ?? []);
-    const summary = h('summary', { text: `Choose series (${[...selected].filter((k) => server.some((s) => s.key === k)).length} of ${server.length})` });
+    const picked = [...selected].filter((k) => server.some((s) => s.key === k)).length;
+    const summary = h('summary', { text: l10n.t('Choose series ({0} of {1})', picked, server.length) });
     const filter = h('input', { attrs: { type: 'search', placeholder: l10n.t('Filter series'), 'aria-label': l10n.t('Filter series') } });
     const list = h('ul', { className: 'picker-list' });
     const items: { s: SeriesDto; li: HTMLLIElement; box: HTMLInputElement; text: string }[] = [];

@@ -2,6 +2,7 @@
  * Words and times for the page. Values by unit: formatValue in src/core/units.ts
  * (one formatter for the page, the status bar, alerts and the report).
  */
+import * as l10n from '@vscode/l10n';
 import { visibleText } from '../core/text/inertText';
 import { formatDuration } from '../core/format';
 import { RangeId } from '../shared/protocol';
@@ -11,17 +12,20 @@ export function formatUptime(seconds: number): string {
   return formatDuration(seconds * 1000);
 }
 
-const RANGE_WORDS: Readonly<Record<RangeId, string>> = {
-  '1m': 'the last minute',
-  '5m': 'the last 5 minutes',
-  '15m': 'the last 15 minutes',
-  '1h': 'the last hour',
-  all: 'everything kept',
-};
-
-/** "the last 5 minutes", for chart summaries. */
+/** "the last 5 minutes", for chart summaries, in the page's display language. */
 export function rangeWords(range: RangeId): string {
-  return RANGE_WORDS[range];
+  switch (range) {
+    case '1m':
+      return l10n.t('the last minute');
+    case '5m':
+      return l10n.t('the last 5 minutes');
+    case '15m':
+      return l10n.t('the last 15 minutes');
+    case '1h':
+      return l10n.t('the last hour');
+    case 'all':
+      return l10n.t('everything kept');
+  }
 }
 
 /** Local wall-clock time, hours and minutes: when an alert started. */

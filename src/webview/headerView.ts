@@ -43,7 +43,7 @@ export class HeaderView {
       details.length ? h('span', { className: 'details', text: details.join(' · ') }) : null,
       header.message ? h('p', { className: 'message', text: header.message }) : null,
       // What Prometheus would do with the latest scrape; the figures below are what the monitor could read.
-      header.verdict ? h('p', { className: 'verdict', attrs: { role: 'note' } }, icon('warning'), ` ${header.verdict} — the charts show what the monitor could read.`) : null,
+      header.verdict ? h('p', { className: 'verdict', attrs: { role: 'note' } }, icon('warning'), ` ${l10n.t('{0} — the charts show what the monitor could read.', header.verdict)}`) : null,
     );
     // Tiles and charts dim when the data is not live (see dashboard.css).
     document.body.dataset.targetState = header.state;

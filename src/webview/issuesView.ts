@@ -2,6 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { IssueDto } from '../shared/protocol';
 import { Severity } from '../shared/vocabulary';
+import { levelWord } from '../core/i18n/words';
 import { h, icon, replaceChildren } from './dom';
 
 const SEVERITY_ICON: Readonly<Record<Severity, string>> = { info: 'info', warning: 'warning', critical: 'error' };
@@ -17,7 +18,7 @@ export class IssuesView {
 
   render(issues: readonly IssueDto[]): void {
     if (issues.length === 0) {
-      replaceChildren(this.body, h('p', { className: 'empty', text: 'No issues found in the recent data.' }));
+      replaceChildren(this.body, h('p', { className: 'empty', text: l10n.t('No issues found in the recent data.') }));
       return;
     }
     replaceChildren(this.body, ...issues.map((i) => this.issue(i)));
@@ -32,7 +33,8 @@ export class IssuesView {
     return h(
       'article',
       { className: `issue severity-${i.severity}`, attrs: { 'data-issue-id': i.id, 'aria-label': i.title } },
-      h('h3', {}, icon(SEVERITY_ICON[i.severity]), ' ', h('span', { text: i.title })),
+      // The severity in words beside its icon and colour.
+      h('h3', {}, icon(SEVERITY_ICON[i.severity]), ' ', h('span', { className: 'level-word', text: levelWord(i.severity) }), ' ', h('span', { text: i.title })),
       h('p', { className: 'summary', text: i.summary }),
       evidence,
       list(l10n.t('Do now'), i.recommendations.now),

@@ -4,12 +4,14 @@
  * axis per unit (left, right, left…), a legend that shows values at the cursor
  * (synced across charts), and a text summary for screen readers.
  */
+import * as l10n from '@vscode/l10n';
 import uPlot from 'uplot';
 import { MarkerDto, RangeId } from '../shared/protocol';
 import { Unit } from '../shared/vocabulary';
 import { h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
 import { rangeWords } from './format';
+import { ChartTable, columnStats, ColumnStats } from './chartTable';
 import { Palette } from './theme';
 import { Column } from './seriesData';
 
@@ -49,21 +51,33 @@ export class TimeChart {
   private readonly summary: HTMLParagraphElement;
   private readonly bandLegend: HTMLUListElement;
   private readonly plot: uPlot;
+  private readonly table: ChartTable;
+  /** The legend's toggles, one per series (index = series index − 1). */
+  private readonly toggles: HTMLButtonElement[] = [];
+  /** Series switched off in the legend, kept current as the user toggles. */
+  private readonly hidden: Set<string>;
   private markers: MarkerDto[] = [];
   private xRange: XRange = { spanSec: undefined };
+  /** What the summary and table were last written from, to rewrite them when a series is toggled. */
+  private lastStats: ColumnStats[] = [];
+  private lastRange: RangeId = '5m';
+  private lastPoints = 0;
 
   constructor(private readonly o: TimeChartOptions) {
     const summaryId = `${o.id}-summary`;
+    this.hidden = new Set(o.hidden);
     this.plotHost = h('div', { className: 'plot' });
     this.summary = h('p', { className: 'visually-hidden', attrs: { id: summaryId } });
-    this.bandLegend = h('ul', { className: 'band-legend', attrs: { 'aria-label': 'Bands on this chart' } });
+    this.bandLegend = h('ul', { className: 'band-legend', attrs: { 'aria-label': l10n.t('Bands on this chart') } });
+    this.table = new ChartTable(`${o.id}-table`, o.title);
     this.element = h(
       'figure',
-      { className: 'chart', attrs: { id: o.id, role: 'group', 'aria-label': o.title, 'aria-describedby': summaryId, 'data-points': '0' } },
+      { className: 'chart', attrs: { id: o.id, 'aria-label': o.title, 'data-points': '0' } },
       h('figcaption', { text: o.title }),
       this.plotHost,
       this.bandLegend,
       this.summary,
+      this.table.element,
     );
 
     // One y scale per unit, so users (hundreds) and latency (milliseconds) can share a chart.
@@ -95,7 +109,7 @@ export class TimeChart {
       scales,
       axes,
       series: [
-        { label: 'Time' },
+        { label: l10n.t('Time') },
         ...o.series.map((s, i) => ({
           label: s.label,
           scale: s.unit,
@@ -115,19 +129,51 @@ export class TimeChart {
           (u, idx) => {
             const spec = idx !== null && idx > 0 ? o.series[idx - 1] : undefined;
             if (spec) {
-              o.onToggle(spec.key, u.series[idx!]?.show !== false);
+              const shown = u.series[idx!]?.show !== false;
+              if (shown) {
+                this.hidden.delete(spec.key);
+              } else {
+                this.hidden.add(spec.key);
+              }
+              this.toggles[idx! - 1]?.setAttribute('aria-pressed', String(shown));
+              this.writeText();
+              o.onToggle(spec.key, shown);
             }
           },
         ],
       },
     };
     this.plot = new uPlot(opts, [[], ...o.series.map(() => [])] as uPlot.AlignedData, this.plotHost);
+    // The canvas is a picture: its name is the summary sentence (the table holds the figures).
+    this.plot.root.querySelector('.u-wrap')?.setAttribute('role', 'img');
+    this.plot.root.querySelector('.u-wrap')?.setAttribute('aria-labelledby', summaryId);
     // Legend rows: [Time, ...series]; each series row says its raw name on hover.
     const rows = this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
     o.series.forEach((s, i) => {
       const row = rows[i + 1];
       if (row && s.title) row.title = s.title;
+      if (row) this.makeToggle(row, i);
     });
+  }
+
+  /**
+   * uPlot's legend toggles on a click of the row's header cell, which no keyboard can
+   * reach. Its marker and label move into a real button inside that cell: Tab reaches
+   * it, Enter and Space click it (the click bubbles to uPlot's own handler, so mouse and
+   * keyboard take one path), and aria-pressed says whether the series is shown.
+   */
+  private makeToggle(row: HTMLElement, i: number): void {
+    const cell = row.querySelector('th');
+    if (!cell) {
+      return;
+    }
+    const toggle = h('button', {
+      className: 'legend-toggle',
+      attrs: { type: 'button', 'aria-pressed': String(!this.hidden.has(this.o.series[i]!.key)), 'data-series': this.o.series[i]!.key },
+    });
+    toggle.append(...Array.from(cell.childNodes));
+    cell.appendChild(toggle);
+    this.toggles[i] = toggle;
   }
 
   get seriesKeys(): string[] {
@@ -140,7 +186,25 @@ export class TimeChart {
     const ys = columns.map((c) => c ?? new Array<number | null>(x.length).fill(null));
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
     this.element.setAttribute('data-points', String(x.length));
-    this.summary.textContent = this.describe(x, ys, range);
+    const timesMs = x.map((s) => s * 1000);
+    this.lastStats = ys.map((col) => columnStats(timesMs, col));
+    this.lastRange = range;
+    this.lastPoints = x.length;
+    this.writeText();
+  }
+
+  /** The summary sentence and the data table, from the last data and the legend's current state. */
+  private writeText(): void {
+    this.summary.textContent = this.describe();
+    this.table.update(
+      this.o.series.map((s, i) => ({
+        label: s.label,
+        title: s.title,
+        unit: s.unit,
+        stats: this.lastStats[i] ?? { latest: null, min: null, max: null, trend: 'flat' },
+        hidden: this.hidden.has(s.key),
+      })),
+    );
   }
 
   setMarkers(markers: MarkerDto[]): void {
@@ -155,7 +219,7 @@ export class TimeChart {
   /** One entry per kind of band the chart draws, in the band's own colour. */
   private renderBandLegend(): void {
     const kinds = new Set<string>(this.markers.map((m) => (m.kind === 'anomaly' ? 'anomaly' : (m.level ?? 'critical'))));
-    const items = BAND_KINDS.filter(([k]) => kinds.has(k)).map(([k, text]) =>
+    const items = BAND_KINDS().filter(([k]) => kinds.has(k)).map(([k, text]) =>
       h('li', { className: `band-${k}` }, h('span', { className: 'band-swatch', attrs: { 'aria-hidden': 'true' } }), text),
     );
     replaceChildren(this.bandLegend, ...items);
@@ -183,38 +247,27 @@ export class TimeChart {
   }
 
   /** "CPU 12% now, min 3%, max 48% over the last 5 minutes." for each shown series. */
-  private describe(x: number[], ys: Column[], range: RangeId): string {
-    if (x.length === 0) {
-      return `${this.o.title}: no data yet.`;
+  private describe(): string {
+    if (this.lastPoints === 0) {
+      return l10n.t('{0}: no data yet.', this.o.title);
     }
     const parts: string[] = [];
     this.o.series.forEach((s, i) => {
-      const col = ys[i];
-      if (!col || this.o.hidden.has(s.key)) {
+      const st = this.lastStats[i];
+      if (!st || this.hidden.has(s.key)) {
         return;
-      }
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      let last: number | null = null;
-      for (const v of col) {
-        if (v !== null) {
-          if (v < min) {
-            min = v;
-          }
-          if (v > max) {
-            max = v;
-          }
-          last = v;
-        }
       }
       const name = this.o.series.length === 1 ? this.o.title : s.label;
       parts.push(
-        last === null
-          ? `${name}: no data`
-          : `${name} ${formatValue(last, s.unit)} now, min ${formatValue(min, s.unit)}, max ${formatValue(max, s.unit)}`,
+        st.latest === null
+          ? l10n.t('{0}: no data', name)
+          : l10n.t('{0} {1} now, min {2}, max {3}', name, formatValue(st.latest, s.unit), formatValue(st.min, s.unit), formatValue(st.max, s.unit)),
       );
     });
-    return `${parts.join('; ')} over ${rangeWords(range)}.`;
+    if (parts.length === 0) {
+      return l10n.t('{0}: every series is switched off in the legend.', this.o.title);
+    }
+    return l10n.t('{0} over {1}.', parts.join(l10n.t({ message: '; ', comment: 'between the series of a chart summary' })), rangeWords(this.lastRange));
   }
 
   private drawBands(u: uPlot): void {
@@ -246,12 +299,12 @@ export class TimeChart {
 }
 
 /** What each kind of band means, in legend order (colours: dashboard.css, as drawBands picks them). */
-const BAND_KINDS: readonly (readonly [string, string])[] = [
-  ['critical', 'Critical alert firing'],
-  ['error', 'Error alert firing'],
-  ['warning', 'Warning alert firing'],
-  ['info', 'Info alert firing'],
-  ['anomaly', 'Anomaly: unusual for this series'],
+const BAND_KINDS = (): readonly (readonly [string, string])[] => [
+  ['critical', l10n.t('Critical alert firing')],
+  ['error', l10n.t('Error alert firing')],
+  ['warning', l10n.t('Warning alert firing')],
+  ['info', l10n.t('Info alert firing')],
+  ['anomaly', l10n.t('Anomaly: unusual for this series')],
 ];
 
 /** Scale range from zero for non-negative data, with headroom; 0–100 at least for percentages. */

@@ -18,11 +18,16 @@ export async function buildWebviewBundle() {
 }
 
 /** Loads src/vscode/dashboard/dashboardHtml.ts (compiled to a temp file). */
-export async function loadDashboardHtml() {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dash-html-')), 'dashboardHtml.cjs');
+export function loadDashboardHtml() {
+  return loadTsModule('src/vscode/dashboard/dashboardHtml.ts');
+}
+
+/** Loads a TypeScript module of src (compiled to a temp file), e.g. the core's formatValue for expected texts. */
+export async function loadTsModule(entry) {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dash-html-')), 'module.cjs');
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: ['src/vscode/dashboard/dashboardHtml.ts'],
+    entryPoints: [entry],
     outfile: out,
     bundle: true,
     platform: 'node',

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { buildAll, root } from './assets.mjs';
+import { buildAll, loadTsModule, root } from './assets.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from './server.mjs';
 import { columns, HOSTILE, initMessage, T0_SEC } from './fixtureData.mjs';
 
@@ -18,8 +18,8 @@ const test = (name, fn) => tests.push({ name, fn });
 // ---------------------------------------------------------------------------
 // helpers
 
-async function open(page, url, { theme = 'dark', init = initMessage() } = {}) {
-  await page.goto(`${url}?theme=${theme}`);
+async function open(page, url, { theme = 'dark', init = initMessage(), lang } = {}) {
+  await page.goto(`${url}?theme=${theme}${lang ? `&lang=${lang}` : ''}`);
   await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
   if (init) {
     await send(page, init);
@@ -110,7 +110,7 @@ test('each chart has a text summary with now, min and max over the range', async
   await open(page, url);
   const summary = await text(page, '#chart-processCpu-summary');
   assert.match(summary, /^Server CPU \d+(\.\d)?% now, min \d+(\.\d)?%, max \d+(\.\d)?% over the last 5 minutes\.$/);
-  assert.equal(await attr(page, '#chart-processCpu', 'aria-describedby'), 'chart-processCpu-summary');
+  assert.equal(await attr(page, '#chart-processCpu .u-wrap', 'aria-labelledby'), 'chart-processCpu-summary');
 });
 
 test('updates tiles, charts and summaries on append', async ({ page, url }) => {
@@ -223,7 +223,7 @@ test('the CSP blocks inline styles, and the page needs none', async ({ page, url
 test('snooze buttons, the report button and Compare runs… post their requests', async ({ page, url }) => {
   await open(page, url);
   await page.click('.alert[data-alert-id="cpu-high"] button:has-text("15 min")');
-  await page.click('button[aria-label="Snooze all alerts for 1 hour"]');
+  await page.click('button[data-action="snooze-all"]');
   await page.click('button[data-action="report"]');
   await page.click('button[data-action="compare-runs"]');
   const msgs = (await posted(page)).slice(-4);
@@ -235,8 +235,11 @@ test('snooze buttons, the report button and Compare runs… post their requests'
   ]);
   assert.equal(
     await attr(page, '.alert[data-alert-id="cpu-high"] button:has-text("1 h")', 'aria-label'),
-    'Snooze "CPU above 80%" for 1 hour',
+    'Snooze for 1 h: CPU above 80%',
   );
+  // The level is said in words too, not only by the colour of the border and icon.
+  assert.deepEqual(await page.locator('.alert .level-word').allTextContents(), ['warning', 'critical']);
+  assert.deepEqual(await page.locator('.issue .level-word').allTextContents(), ['warning']);
 });
 
 test('alerts and issues update from their messages', async ({ page, url }) => {
@@ -249,7 +252,7 @@ test('alerts and issues update from their messages', async ({ page, url }) => {
   await send(page, { type: 'issues', issues: [] });
   assert.equal(await text(page, '.alert-list'), 'No active alerts.');
   assert.match(await text(page, '.issue-list'), /No issues/);
-  assert.equal(await page.locator('button[aria-label="Snooze all alerts for 1 hour"]').isDisabled(), true);
+  assert.equal(await page.locator('button[data-action="snooze-all"]').isDisabled(), true);
 });
 
 test('alert and anomaly markers are drawn as bands on the charts', async ({ page, url }) => {
@@ -379,6 +382,160 @@ test('keyboard: range buttons are reachable and work with Enter; focus is visibl
   await page.keyboard.press('Enter');
   const last = (await posted(page)).at(-1);
   assert.deepEqual([last.type, last.range], ['setRange', '15m']);
+});
+
+/** Presses Tab until `pred` (run in the page on document.activeElement) holds; returns the presses, or -1. */
+async function tabTo(page, pred, max = 80) {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(pred)) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+test('keyboard only: Tab reaches a legend toggle, Space hides the series (aria-pressed, chart, summary, saved), Enter shows it again', async ({ page, url }) => {
+  await open(page, url);
+  const toggle = '#chart-systemUsage button.legend-toggle[data-series="system_memory_usage_percent"]';
+  assert.equal(await attr(page, toggle, 'aria-pressed'), 'true');
+  const inkBefore = (await inkByChart(page))['chart-systemUsage'];
+  const presses = await tabTo(page, () => document.activeElement?.dataset?.series === 'system_memory_usage_percent');
+  assert.ok(presses > 0, 'the legend toggle is in the tab order');
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none', 'focus is visible');
+  await page.keyboard.press('Space');
+  await frame(page);
+  assert.equal(await attr(page, toggle, 'aria-pressed'), 'false');
+  assert.match(await page.locator('#chart-systemUsage .u-legend .u-series').nth(2).getAttribute('class'), /\bu-off\b/);
+  const inkAfter = (await inkByChart(page))['chart-systemUsage'];
+  assert.ok(inkAfter < inkBefore - 300, `the hidden line is no longer drawn (${inkBefore} → ${inkAfter} inked pixels)`);
+  assert.deepEqual(await page.evaluate(() => window.__state.hidden), ['system_memory_usage_percent']);
+  const summary = await text(page, '#chart-systemUsage-summary');
+  assert.ok(!summary.includes('Machine memory used') && /now, min/.test(summary), `summary names only the shown series: ${summary}`);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.series), 'system_memory_usage_percent', 'focus stays on the toggle');
+  await page.evaluate(() => (document.querySelector('#chart-systemUsage details.chart-table').open = true));
+  await page.locator('#chart-systemUsage').screenshot({ path: path.join(SHOTS, 'legend-keyboard-off.png') });
+  await page.keyboard.press('Enter');
+  await frame(page);
+  assert.equal(await attr(page, toggle, 'aria-pressed'), 'true');
+  assert.deepEqual(await page.evaluate(() => window.__state.hidden), []);
+});
+
+test('keyboard only: each chart\'s data table opens from the keyboard with latest, min, max and trend formatted as the chart formats them', async ({ page, url, units }) => {
+  const init = initMessage();
+  const n = init.columns.x.length;
+  const mem = init.columns.keys.indexOf('process_resident_memory_bytes');
+  init.columns.y[mem] = init.columns.x.map((_, i) => 100e6 + i * 200e3); // rising
+  const cpu = init.columns.keys.indexOf('process_cpu_usage_percent');
+  init.columns.y[cpu] = init.columns.x.map((_, i) => 90 - (i * 80) / n); // falling
+  await open(page, url, { init });
+  assert.equal(await page.locator('figure.chart details.chart-table').count(), 5, 'one table per chart');
+  assert.ok((await tabTo(page, () => document.activeElement?.matches('#chart-processMemory details.chart-table > summary'))) > 0, 'the table is in the tab order');
+  assert.equal(await page.locator('#chart-processMemory-table').isVisible(), false);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#chart-processMemory-table').isVisible(), true);
+  const rows = (id) => page.$$eval(`#${id}-table tbody tr`, (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const col = (i) => init.columns.y[i];
+  const fmt = (v, unit) => units.formatValue(v, unit);
+  assert.deepEqual(await rows('chart-processMemory'), [
+    ['Server memory (RSS)', fmt(col(mem).at(-1), 'bytes'), fmt(Math.min(...col(mem)), 'bytes'), fmt(Math.max(...col(mem)), 'bytes'), '↗ rising'],
+  ]);
+  assert.deepEqual(await rows('chart-processCpu'), [
+    ['Server CPU (% of a core)', fmt(col(cpu).at(-1), 'percent'), fmt(Math.min(...col(cpu)), 'percent'), fmt(Math.max(...col(cpu)), 'percent'), '↘ falling'],
+  ]);
+  const headers = await page.$$eval('#chart-processCpu-table thead th', (ths) => ths.map((t) => t.textContent));
+  assert.deepEqual(headers, ['Series', 'Latest', 'Min', 'Max', 'Trend']);
+  // The canvas is an image named by the summary sentence.
+  const wrap = page.locator('#chart-processCpu .u-wrap');
+  assert.equal(await wrap.getAttribute('role'), 'img');
+  assert.equal(await wrap.getAttribute('aria-labelledby'), 'chart-processCpu-summary');
+  // A new point reaches the table.
+  const msg = appendMsg(n, 1);
+  msg.columns.y[msg.columns.keys.indexOf('process_cpu_usage_percent')][0] = 42;
+  await send(page, msg);
+  assert.equal((await rows('chart-processCpu'))[0][1], fmt(42, 'percent'));
+});
+
+test('keyboard only: Tab walks every control of the dashboard in order, each with a visible focus outline, and leaves the page (no trap)', async ({ page, url }) => {
+  await open(page, url);
+  const stops = [];
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) {
+        return null;
+      }
+      const cs = getComputedStyle(el);
+      const seen = (window.__tabSeen ??= new Set());
+      const again = seen.has(el);
+      seen.add(el);
+      return { tag: el.tagName, id: el.dataset?.series ?? el.dataset?.range ?? el.dataset?.action ?? el.dataset?.key ?? el.textContent.trim().slice(0, 30), outline: cs.outlineStyle, again };
+    });
+    if (!stop) {
+      break;
+    }
+    stops.push(stop);
+  }
+  assert.ok(stops.length > 15 && stops.length < 200, `${stops.length} tab stops, then focus leaves the page`);
+  assert.deepEqual(stops.filter((s) => s.outline === 'none'), [], 'every stop shows its focus');
+  const ids = stops.map((s) => s.id);
+  for (const want of ['15m', 'pause', 'report', 'compare-runs', 'process_cpu_usage_percent', 'system_memory_usage_percent']) {
+    assert.ok(ids.includes(want), `${want} is a tab stop: ${ids.join(' | ')}`);
+  }
+  assert.ok(ids.filter((id) => id === 'Data table').length === 5, 'each chart\'s table is a tab stop');
+  assert.deepEqual(stops.filter((s) => s.again), [], 'no stop is visited twice');
+});
+
+test('the data tables, legend and summaries follow the display language (zh-cn)', async ({ page, url }) => {
+  await open(page, url, { lang: 'zh-cn' });
+  const headers = await page.$$eval('#chart-processCpu-table thead th', (ths) => ths.map((t) => t.textContent));
+  assert.ok(headers.every((h) => /[\u4e00-\u9fff]/.test(h)), `headers in Chinese: ${headers}`);
+  assert.ok(/[\u4e00-\u9fff]/.test(await text(page, '#chart-processCpu details.chart-table > summary')));
+  const summary = await text(page, '#chart-processCpu-summary');
+  assert.ok(/[\u4e00-\u9fff]/.test(summary) && !/\bnow\b|\bover\b/.test(summary), summary);
+  const trend = await page.$$eval('#chart-processCpu-table tbody td[data-trend]', (tds) => tds.map((t) => t.textContent));
+  assert.ok(trend.every((t) => /[\u4e00-\u9fff]/.test(t)), `trend in words, in Chinese: ${trend}`);
+  await page.locator('#chart-processCpu details.chart-table > summary').click();
+  await page.locator('#chart-processCpu').screenshot({ path: path.join(SHOTS, 'chart-table-zh-cn.png') });
+});
+
+const AXE_SOURCE = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2 A/AA and best-practice rules on the page as it stands; the serious
+ * and critical violations, one line each. axe is evaluated through the DevTools
+ * protocol (page.evaluate), which the page's CSP does not govern: the page itself
+ * still loads nothing but its own nonce'd script.
+ */
+async function axeViolations(page, name) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1, 2).join('')}`) }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  // All of them, minor ones too, beside the screenshots: what the assertion's short message cannot hold.
+  fs.writeFileSync(path.join(SHOTS, `axe-${name}.json`), JSON.stringify(violations, null, 1));
+  return bad;
+}
+
+for (const theme of ['dark', 'light', 'hc']) {
+  test(`axe-core finds no serious or critical accessibility violation on the dashboard (${theme}, tables open, a series off)`, async ({ page, url }) => {
+    await open(page, url, { theme });
+    await page.locator('#chart-systemUsage button.legend-toggle[data-series="system_memory_usage_percent"]').click();
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    await frame(page);
+    const v = await axeViolations(page, theme);
+    assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+  });
+}
+
+test('axe-core finds no serious or critical accessibility violation on the dashboard in Chinese', async ({ page, url }) => {
+  await open(page, url, { lang: 'zh-cn' });
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  const v = await axeViolations(page, 'zh-cn');
+  assert.deepEqual(v, [], JSON.stringify(v, null, 1));
 });
 
 test('ignores malformed host messages with one warning sentence', async ({ page, url, consoleErrors, consoleWarnings }) => {
@@ -695,6 +852,7 @@ test('traces view: no receiver says why, and an empty table says what to do', as
 
 async function main() {
   const { bundleBytes, html } = await buildAll();
+  const units = await loadTsModule('src/core/units.ts');
   console.log(`dist/webview.js: ${(bundleBytes / 1024).toFixed(1)} KB minified`);
   const server = await startFixtureServer(html);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
@@ -726,7 +884,7 @@ async function main() {
       try {
         let timer;
         await Promise.race([
-          t.fn({ page, url: server.url, consoleErrors, consoleWarnings, dialogs }),
+          t.fn({ page, url: server.url, consoleErrors, consoleWarnings, dialogs, units }),
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS))),
         ]).finally(() => clearTimeout(timer));
         // A test that does not expect console errors must not have produced any.

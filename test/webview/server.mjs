@@ -19,6 +19,8 @@ const PAGES = {
   '/traces.html': { script: 'dist/tracesPage.js', styles: ['media/vendor/codicon.css', 'media/page.css', 'media/traces.css'] },
 };
 
+const zhMessages = () => JSON.parse(fs.readFileSync(path.join(root, 'l10n/bundle.l10n.zh-cn.json'), 'utf8'));
+
 /**
  * Starts the server; resolves to { url, close }. `html` is the module compiled
  * from src/vscode/dashboard/dashboardHtml.ts.
@@ -37,6 +39,8 @@ export function startFixtureServer(html) {
         nonce,
         scriptUri: `${origin}/${script}`,
         styleUris: [...view.styles, 'test/webview/fixture/theme.css'].map((p) => `${origin}/${p}`),
+        // `?lang=zh-cn`: the page in Chinese, with the shipped bundle, as the extension sends it.
+        ...(url.searchParams.get('lang') === 'zh-cn' ? { locale: 'zh-cn', messages: zhMessages() } : {}),
       });
       // The stub must run before the bundle, with the page's nonce, as VS Code's own preload does.
       const bundleTag = `<script nonce="${nonce}" src="${origin}/${script}">`;

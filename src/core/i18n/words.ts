@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { AlertLevel, AlertState, HealthStatus, ReportWindowId, Severity } from '../../shared/vocabulary';
+import { TrendDirection } from '../analyze/trend';
 
 /**
  * The shared vocabulary (src/shared/vocabulary.ts) in the display language, written once
@@ -56,5 +57,17 @@ export function reportWindowLabel(id: ReportWindowId): string {
       return l10n.t('Last hour');
     case 'all':
       return l10n.t('Everything kept');
+  }
+}
+
+/** A trend's direction in words (report tables, the dashboard's data tables). */
+export function trendWord(direction: TrendDirection): string {
+  switch (direction) {
+    case 'rising':
+      return l10n.t('rising');
+    case 'falling':
+      return l10n.t('falling');
+    case 'flat':
+      return l10n.t('flat');
   }
 }

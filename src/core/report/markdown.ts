@@ -13,7 +13,7 @@ import { DEFAULT_ANOMALY_THRESHOLD } from '../analyze/streaming';
 import { SeriesStats } from '../analyze/analyzer';
 import { Thresholds } from '../analyze/diagnose';
 import { Severity } from '../../shared/vocabulary';
-import { alertStateWord, levelWord } from '../i18n/words';
+import { alertStateWord, levelWord, trendWord } from '../i18n/words';
 import { ForecastRules } from '../analyze/forecast';
 import { Issue } from '../analyze/issue';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatTimestamp } from '../format';
@@ -437,11 +437,9 @@ function directionWord(d: string): string {
     case 'down':
       return l10n.t('down');
     case 'rising':
-      return l10n.t('rising');
     case 'falling':
-      return l10n.t('falling');
     case 'flat':
-      return l10n.t('flat');
+      return trendWord(d);
     default:
       return inertMarkdownText(d);
   }
