@@ -27,6 +27,9 @@ import { ByteSource } from './byteStream';
 const MAGIC = Buffer.from('CRMHIST1', 'latin1');
 const RECORD_HEADER = 8;
 const SEGMENT_SUFFIX = '.crmh';
+const INDEX_SUFFIX = '.idx';
+/** Version of the sidecar summary; another version is ignored (the segment is read in full). */
+const INDEX_VERSION = 1;
 /** A record larger than this is taken as a torn length field, not a record. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
@@ -88,6 +91,8 @@ export interface RecoveryReport {
   readonly blocks: number;
   readonly truncatedBytes: number;
   readonly problems: readonly string[];
+  /** Segments read in full at open (no sidecar summary matched them: a crash, or older files). */
+  readonly scannedSegments: number;
 }
 
 interface Segment {
@@ -226,9 +231,11 @@ export class HistoryLog {
   /** Every series' samples in [fromMs, toMs], disk and head block together. */
   read(fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesHistory> {
     const parts = new Map<string, SeriesBuilder>();
-    // At most this many samples a series: its arrays are allocated once at that size.
+    // About this many samples a series: each segment's ticks in proportion to the part of
+    // its time span the window covers (a segment of four hours gives the last hour a
+    // quarter of its ticks). Arrays are allocated once at that size, and grow if short.
     const overlapping = this.segments.filter((g) => g.maxTimeMs >= fromMs && g.minTimeMs <= toMs);
-    const capacity = overlapping.reduce((n, g) => n + g.ticks, this.headTimes.length);
+    const capacity = overlapping.reduce((n, g) => n + ticksWithin(g, fromMs, toMs), this.headTimes.length);
     const take = (def: SeriesDef, times: Float64Array, values: Float64Array): void => {
       let lo = 0;
       let hi = times.length;
@@ -307,10 +314,10 @@ export class HistoryLog {
       return;
     }
     this.flush();
-    this.sync();
     if (this.fd !== undefined) {
-      fs.closeSync(this.fd);
-      this.fd = undefined;
+      this.closeSegment();
+    } else {
+      this.sync();
     }
     this.closed = true;
   }
@@ -335,6 +342,14 @@ export class HistoryLog {
     return def;
   }
 
+  /** Syncs and closes the segment being written, then writes its summary beside it. */
+  private closeSegment(): void {
+    this.sync();
+    fs.closeSync(this.fd!);
+    this.fd = undefined;
+    writeIndex(this.segments[this.segments.length - 1]!);
+  }
+
   private writeSeriesDefs(defs: readonly SeriesDef[], timeMs: number): void {
     const json = JSON.stringify(defs.map((d) => [d.id, d.name, d.labels]));
     this.writeRecord(RecordType.SeriesDefs, zlib.deflateRawSync(Buffer.from(json, 'utf8')), timeMs);
@@ -349,8 +364,7 @@ export class HistoryLog {
       return;
     }
     if (this.fd !== undefined) {
-      this.sync();
-      fs.closeSync(this.fd);
+      this.closeSegment();
     }
     const file = path.join(this.dir, String(this.nextSeq++).padStart(8, '0') + SEGMENT_SUFFIX);
     this.fd = fs.openSync(file, 'w');
@@ -385,15 +399,23 @@ export class HistoryLog {
   }
 
   private recover(): RecoveryReport {
-    const files = fs
-      .readdirSync(this.dir)
-      .filter((f) => /^\d{8}\.crmh$/.test(f))
-      .sort();
+    const names = fs.readdirSync(this.dir);
+    const files = names.filter((f) => /^\d{8}\.crmh$/.test(f)).sort();
+    const indexes = new Set(names.filter((f) => f.endsWith(INDEX_SUFFIX)));
     const problems: string[] = [];
     let truncated = 0;
     let blocks = 0;
+    let scanned = 0;
     for (const name of files) {
       const file = path.join(this.dir, name);
+      const indexName = name.slice(0, -SEGMENT_SUFFIX.length) + INDEX_SUFFIX;
+      const summary = indexes.has(indexName) ? readIndex(path.join(this.dir, indexName), file) : undefined;
+      if (summary) {
+        this.segments.push(summary);
+        this.nextSeq = Math.max(this.nextSeq, Number(name.slice(0, 8)) + 1);
+        continue;
+      }
+      scanned++;
       const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity, ticks: 0, events: [] };
       const result = readSegment(file, {
         // Ids are per segment: a new segment always defines the series it uses.
@@ -420,6 +442,7 @@ export class HistoryLog {
         if (result.validBytes < MAGIC.length) {
           if (!this.opts.readOnly) {
             fs.rmSync(file, { force: true });
+            fs.rmSync(indexPath(file), { force: true });
           }
           continue;
         }
@@ -433,8 +456,12 @@ export class HistoryLog {
       }
       this.segments.push(seg);
       this.nextSeq = Math.max(this.nextSeq, Number(name.slice(0, 8)) + 1);
+      // Closed from now on (this session writes a new file): the next open reads its summary.
+      if (!this.opts.readOnly) {
+        writeIndex(seg);
+      }
     }
-    return { segments: this.segments.length, blocks, truncatedBytes: truncated, problems };
+    return { segments: this.segments.length, blocks, truncatedBytes: truncated, problems, scannedSegments: scanned };
   }
 
   private applyRetention(): void {
@@ -447,6 +474,7 @@ export class HistoryLog {
         break;
       }
       fs.rmSync(seg.file, { force: true });
+      fs.rmSync(indexPath(seg.file), { force: true });
       total -= seg.bytes;
       this.segments.shift();
     }
@@ -499,12 +527,13 @@ class SeriesBuilder {
   }
 
   build(): SeriesHistory {
-    const full = this.n === this.times.length;
+    // Views, not copies, unless most of the arrays would be wasted (a read's results are short-lived).
+    const view = this.n * 2 >= this.times.length;
     return {
       name: this.def.name,
       labels: this.def.labels,
-      times: full ? this.times : this.times.slice(0, this.n),
-      values: full ? this.values : this.values.slice(0, this.n),
+      times: view ? this.times.subarray(0, this.n) : this.times.slice(0, this.n),
+      values: view ? this.values.subarray(0, this.n) : this.values.slice(0, this.n),
     };
   }
 }
@@ -573,5 +602,57 @@ function visitRecord(body: Uint8Array, visit: SegmentVisitor): void {
       break;
     default:
       throw new Error(`unknown record type ${body[0]}`);
+  }
+}
+
+/** A segment's ticks in [fromMs, toMs], estimated from its time span (ticks are about evenly spaced). */
+function ticksWithin(g: Segment, fromMs: number, toMs: number): number {
+  const span = g.maxTimeMs - g.minTimeMs;
+  if (span <= 0) {
+    return g.ticks;
+  }
+  const covered = Math.min(toMs, g.maxTimeMs) - Math.max(fromMs, g.minTimeMs);
+  return Math.min(g.ticks, Math.ceil((g.ticks * Math.max(0, covered)) / span) + 1);
+}
+
+function indexPath(segmentFile: string): string {
+  return segmentFile.slice(0, -SEGMENT_SUFFIX.length) + INDEX_SUFFIX;
+}
+
+/**
+ * Writes a closed segment's summary (temporary file, then rename: a crash leaves the
+ * old summary, none, or the new one, never half of one). A failure only costs the
+ * next open a full read of the segment.
+ */
+function writeIndex(seg: Segment): void {
+  const target = indexPath(seg.file);
+  const tmp = `${target}.tmp`;
+  try {
+    const { file: _file, ...summary } = seg;
+    fs.writeFileSync(tmp, JSON.stringify({ v: INDEX_VERSION, ...summary }));
+    fs.renameSync(tmp, target);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** A segment's summary, when its sidecar is readable and still describes the file as it is. */
+function readIndex(indexFile: string, segmentFile: string): Segment | undefined {
+  try {
+    const j = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as Partial<Omit<Segment, 'file'>> & { v?: number };
+    const size = fs.statSync(segmentFile).size;
+    if (
+      j.v !== INDEX_VERSION ||
+      j.bytes !== size ||
+      typeof j.minTimeMs !== 'number' ||
+      typeof j.maxTimeMs !== 'number' ||
+      typeof j.ticks !== 'number' ||
+      !Array.isArray(j.events)
+    ) {
+      return undefined;
+    }
+    return { file: segmentFile, bytes: j.bytes, minTimeMs: j.minTimeMs, maxTimeMs: j.maxTimeMs, ticks: j.ticks, events: j.events };
+  } catch {
+    return undefined;
   }
 }

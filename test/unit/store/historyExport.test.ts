@@ -106,7 +106,7 @@ describe('history export (OpenMetrics, CSV)', function () {
       log.append(1_000_000 + i * 1000, [{ name: 'x', labels: {}, value: i }]);
     }
     log.dispose();
-    const file = path.join(dir, fs.readdirSync(dir)[0]!);
+    const file = path.join(dir, fs.readdirSync(dir).filter((f) => f.endsWith('.crmh'))[0]!);
     fs.appendFileSync(file, Buffer.from([9, 0, 0, 0, 1, 2]));
     const before = fs.readFileSync(file);
     const { log: reader, recovery } = HistoryLog.open(dir, { readOnly: true, retentionMs: 1 });

@@ -85,7 +85,7 @@ describe('HistoryLog (segments on disk)', function () {
       log.append(i * 1000, samplesAt(i * 1000));
     }
     log.dispose();
-    const [seg] = fs.readdirSync(dir);
+    const [seg] = fs.readdirSync(dir).filter((f) => f.endsWith('.crmh'));
     const file = path.join(dir, seg!);
     const whole = fs.readFileSync(file);
     // The first block ends where the second block's records begin: find it by reopening truncated copies.
@@ -108,6 +108,57 @@ describe('HistoryLog (segments on disk)', function () {
     assert.match(recovery.problems.join(), /checksum/);
     assert.equal(checkAll(again).get('process_max_fds'), 4000);
     again.dispose();
+  });
+
+  it('a closed segment leaves a summary beside it: the next open reads no segment in full, and reads and events are the same', () => {
+    const dir = newDir();
+    const opts = { blockTicks: 7, segmentBytes: 600, retentionMs: Infinity };
+    let { log } = HistoryLog.open(dir, opts);
+    for (let i = 0; i < 100; i++) {
+      log.append(1_000_000 + i * 1000, samplesAt(1_000_000 + i * 1000));
+    }
+    log.appendEvent({ timeMs: 1_050_500, kind: 'runStart', data: { pid: 7 } });
+    log.dispose();
+    const segments = fs.readdirSync(dir).filter((f) => f.endsWith('.crmh'));
+    assert.ok(segments.length > 2, `${segments.length} segments`);
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.idx')).length, segments.length);
+    const opened = HistoryLog.open(dir, opts);
+    log = opened.log;
+    assert.equal(opened.recovery.scannedSegments, 0);
+    assert.equal(opened.recovery.segments, segments.length);
+    assert.equal(log.read(-Infinity, Infinity).get('process_max_fds')!.times.length, 100);
+    checkAll(log);
+    assert.deepEqual(log.events(0, Infinity).map((e) => e.data), [{ pid: 7 }]);
+    assert.equal(log.newestTimeMs, 1_099_000);
+    log.dispose();
+  });
+
+  it('after a crash only the segment left without a summary is read in full; a stale or broken summary is ignored', () => {
+    const dir = newDir();
+    const opts = { blockTicks: 5, segmentBytes: 400, retentionMs: Infinity, syncIntervalMs: 0 };
+    const { log } = HistoryLog.open(dir, opts);
+    for (let i = 0; i < 60; i++) {
+      log.append(i * 1000, samplesAt(i * 1000));
+    }
+    // No dispose: the writer "crashed"; the file being written has no summary yet.
+    const segments = fs.readdirSync(dir).filter((f) => f.endsWith('.crmh')).sort();
+    const indexes = fs.readdirSync(dir).filter((f) => f.endsWith('.idx'));
+    assert.equal(indexes.length, segments.length - 1);
+    let again = HistoryLog.open(dir, opts);
+    assert.equal(again.recovery.scannedSegments, 1);
+    assert.equal(checkAll(again.log).get('process_max_fds'), 59_000, 'every written block is back');
+    again.log.dispose();
+    // A summary that no longer matches its file, and one that is not JSON: both segments are read instead.
+    const first = path.join(dir, segments[0]!.replace('.crmh', '.idx'));
+    const second = path.join(dir, segments[1]!.replace('.crmh', '.idx'));
+    const summary = JSON.parse(fs.readFileSync(first, 'utf8')) as { bytes: number; maxTimeMs: number };
+    fs.writeFileSync(first, JSON.stringify({ ...summary, bytes: summary.bytes + 1, maxTimeMs: 0 }));
+    fs.writeFileSync(second, '{"v":1,"by');
+    again = HistoryLog.open(dir, opts);
+    assert.equal(again.recovery.scannedSegments, 2);
+    assert.equal(checkAll(again.log).get('process_max_fds'), 59_000);
+    assert.equal(again.log.read(0, 4000).get('process_max_fds')!.times.length, 5, 'the first segment is found by its real time span');
+    again.log.dispose();
   });
 
   it('retention deletes the oldest segments by age and by bytes, never the one being written', () => {
