@@ -5,7 +5,7 @@
  * dashboard, alerts and report start with the hour they had.
  */
 import { Disposable } from '../events';
-import { Labels, Sample, Snapshot } from '../model';
+import { Snapshot } from '../model';
 import { RunSamples, runSamplesOf, RUN_FIGURES } from '../report/runSamples';
 import { RunInfo, runsFromEvents } from '../runs/runs';
 import { HistoryLog, HistoryOptions, RecoveryReport } from './historyLog';
@@ -31,29 +31,15 @@ export class HistoryRecorder implements Disposable {
   }
 
   /**
-   * Appends the history of [fromMs, toMs] to `store`, one tick at a time in time
-   * order (the store's own append, so its bounds hold). Call it on an empty store
-   * before the first tick. Returns the number of ticks restored.
+   * Loads the history of [fromMs, toMs] into `store`, which must be empty (call it
+   * before the first tick): every series at once, through the store's own bounds.
+   * Returns the number of ticks restored (those of the series seen most often: the
+   * series of one source share their ticks).
    */
   restoreInto(store: SeriesStore, fromMs: number, toMs: number): number {
-    const ticks = new Map<number, Sample[]>();
-    for (const h of this.log.read(fromMs, toMs).values()) {
-      const labels: Labels = h.labels;
-      for (let i = 0; i < h.times.length; i++) {
-        const t = h.times[i]!;
-        let samples = ticks.get(t);
-        if (!samples) {
-          samples = [];
-          ticks.set(t, samples);
-        }
-        samples.push({ name: h.name, labels, value: h.values[i]! });
-      }
-    }
-    const times = [...ticks.keys()].sort((a, b) => a - b);
-    for (const t of times) {
-      store.append(t, ticks.get(t)!);
-    }
-    return times.length;
+    const series = [...this.log.read(fromMs, toMs).values()];
+    store.load(series);
+    return series.reduce((n, h) => Math.max(n, h.times.length), 0);
   }
 
   record(snapshot: Snapshot): void {

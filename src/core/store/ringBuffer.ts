@@ -74,6 +74,18 @@ export class RingBuffer {
     }
   }
 
+  /**
+   * Grows the storage at once to hold `samples` (at most the capacity), when the
+   * budget allows: a restore that knows its count copies nothing on the way there.
+   */
+  reserve(samples: number): void {
+    const size = this.times.length;
+    const next = Math.min(this.capacity, samples);
+    if (next > size && this.mayGrow((next - size) * 16)) {
+      this.grow(next);
+    }
+  }
+
   /** Copies the samples, oldest first, into larger storage. */
   private grow(slots: number): void {
     const times = new Float64Array(slots);

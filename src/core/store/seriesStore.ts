@@ -169,6 +169,60 @@ export class SeriesStore {
     return refused;
   }
 
+  /**
+   * Fills an empty store with history (the restore after "Reload Window"): each
+   * series' samples, in time order, go into its ring at once — one lookup a series,
+   * not one a sample. The series limit and the memory budget hold as for appends
+   * (a refused series is skipped and counted). The newest time becomes the latest
+   * tick: the series sampled then are live until the next append, the others stale.
+   */
+  load(series: readonly { readonly name: string; readonly labels: Labels; readonly times: ArrayLike<number>; readonly values: ArrayLike<number> }[]): number {
+    if (this.tick !== 0 || this.entries.size > 0) {
+      throw new Error('history can only be loaded into an empty store');
+    }
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const h of series) {
+      if (h.times.length > 0) {
+        newest = Math.max(newest, h.times[h.times.length - 1]!);
+      }
+    }
+    if (newest === Number.NEGATIVE_INFINITY) {
+      return 0;
+    }
+    this.tick = 1;
+    this.lastTimeMs = newest;
+    let refused = 0;
+    for (const h of series) {
+      const n = h.times.length;
+      if (n === 0) {
+        continue;
+      }
+      const key = cachedSeriesKey(h.name, h.labels);
+      if (this.entries.has(key)) {
+        continue; // the same series twice: the first wins, as in one tick
+      }
+      const ring = this.entries.size < this.maxSeries ? this.newRing(key, h.name) : undefined;
+      if (!ring) {
+        refused++;
+        continue;
+      }
+      const from = Math.max(0, n - this.capacity);
+      ring.reserve(n - from);
+      for (let i = from; i < n; i++) {
+        ring.push(h.times[i]!, h.values[i]!);
+      }
+      const e: Entry = { info: { key, name: h.name, labels: h.labels }, ring, lastTick: h.times[n - 1] === newest ? this.tick : 0 };
+      this.entries.set(key, e);
+      const list = this.byName.get(h.name);
+      if (list) {
+        list.push(e);
+      } else {
+        this.byName.set(h.name, [e]);
+      }
+    }
+    return refused;
+  }
+
   /** Whether any tick refused a series (then store_series_refused is written every tick). */
   private everRefused = false;
 

@@ -97,3 +97,57 @@ describe('SeriesStore', () => {
     });
   });
 });
+
+describe('SeriesStore.load (the restore after "Reload Window")', () => {
+  const cols = (name: string, labels: Record<string, string>, times: number[], value: (t: number) => number) => ({
+    name,
+    labels,
+    times: Float64Array.from(times),
+    values: Float64Array.from(times.map(value)),
+  });
+
+  it('holds what appending the same ticks would hold: newest `capacity` samples, live and stale series, then appends go on', () => {
+    const times = Array.from({ length: 50 }, (_, i) => 1000 + i * 1000);
+    const series = [
+      cols('cpu', {}, times, (t) => t / 100),
+      cols('users', { room: 'a"b' }, times, (t) => t % 7),
+      cols('rare', {}, times.filter((_, i) => i % 10 === 0), (t) => t),
+    ];
+    const loaded = new SeriesStore(20);
+    const appended = new SeriesStore(20);
+    for (const t of times) {
+      appended.append(
+        t,
+        series.filter((s) => s.times.includes(t)).map((s) => ({ name: s.name, labels: s.labels, value: s.values[s.times.indexOf(t)]! })),
+      );
+    }
+    assert.equal(loaded.load(series), 0);
+    assert.equal(loaded.latestTimeMs, appended.latestTimeMs);
+    for (const key of ['cpu', seriesKey('users', { room: 'a"b' }), 'rare']) {
+      const a = appended.window(key, -Infinity)!;
+      const b = loaded.window(key, -Infinity)!;
+      assert.deepEqual([...b.times], [...a.times], key);
+      assert.deepEqual([...b.values], [...a.values], key);
+      assert.deepEqual(loaded.latest(key), appended.latest(key), key);
+    }
+    assert.equal(loaded.latest('rare')!.stale, true, 'a series not sampled in the newest tick is stale');
+    assert.equal(loaded.latest('cpu')!.stale, false);
+    assert.deepEqual(loaded.select('users').map((i) => i.labels), [{ room: 'a"b' }]);
+    loaded.append(51_000, [{ name: 'cpu', labels: {}, value: 1 }]);
+    assert.equal(loaded.latest('cpu')!.value, 1);
+    assert.equal(loaded.latest(seriesKey('users', { room: 'a"b' }))!.stale, true);
+    assert.throws(() => loaded.load(series), /empty store/);
+  });
+
+  it('keeps the series limit and the memory budget: refused series are counted, none is over budget', () => {
+    const times = Array.from({ length: 100 }, (_, i) => i * 1000);
+    const many = Array.from({ length: 10 }, (_, i) => cols(`chat_s${i}`, {}, times, () => i));
+    const limited = new SeriesStore(100, 4);
+    assert.equal(limited.load(many), 6);
+    assert.equal(limited.seriesCount, 4);
+    const budget = 100 * 16 * 3;
+    const small = new SeriesStore(100, 100, budget);
+    small.load(many);
+    assert.ok(small.usedBytes <= budget, `${small.usedBytes} bytes > ${budget}`);
+  });
+});
