@@ -5,8 +5,9 @@
  * - bytes a sample on disk (Gorilla's paper: 1.37 B; the comparison is the 16 B of
  *   two float64s that the in-memory rings use);
  * - write cost a tick (CPU of append, blocks and fsyncs included, averaged);
- * - restore time of one hour (the recorded ticks replayed to 3,600, reopened and
- *   read back as the extension does after "Reload Window").
+ * - restore time of one hour: the recorded ticks replayed into a history of four
+ *   hours, then what the extension does after "Reload Window" — open the history
+ *   (recovery included) and replay its last hour into a new in-memory store.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,8 @@ import { Monitor } from '../src/core/monitor';
 import { createMonitorDeps } from '../src/core/monitorDeps';
 import { Sample } from '../src/core/model';
 import { HistoryLog } from '../src/core/store/historyLog';
+import { HistoryRecorder } from '../src/core/store/historyRecorder';
+import { SeriesStore } from '../src/core/store/seriesStore';
 import { requireTarget } from './lib/context';
 import { configForPort } from './lib/realMonitor';
 import { BenchContext, BenchRow } from './lib/row';
@@ -80,24 +83,40 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const bytesPerSample = bytes / samples;
   const seriesCount = new Set(recorded.flatMap((r) => r.samples.map((s) => s.name + JSON.stringify(s.labels)))).size;
 
-  // One hour: the recorded ticks again and again, each replay shifted in time.
+  // Four hours: the recorded ticks again and again, each replay shifted in time; the
+  // last hour is restored (the older three are what a history on disk usually holds too).
   const hourDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-history-hour-'));
   const hourTicks = ctx.smoke ? 20 : 3600;
-  const { log: hour } = HistoryLog.open(hourDir, { retentionMs: Infinity });
+  const heldTicks = hourTicks * 4;
+  // The log's clock follows the samples' times, so blocks and fsyncs (every 10 s) come
+  // as they do at 1 Hz; the write cost of the last hour is the steady state (the live
+  // 180 ticks above are mostly the first compilation of the encoders).
+  let newestMs = 0;
+  const { log: hour } = HistoryLog.open(hourDir, { retentionMs: Infinity }, () => newestMs);
   const span = recorded.length > 1 ? recorded[recorded.length - 1]!.timeMs - recorded[0]!.timeMs + 1000 : 1000;
-  for (let i = 0; i < hourTicks; i++) {
+  let steadyCpuMs = 0;
+  for (let i = 0; i < heldTicks; i++) {
     const r = recorded[i % recorded.length]!;
-    hour.append(r.timeMs + Math.floor(i / recorded.length) * span, r.samples);
+    newestMs = r.timeMs + Math.floor(i / recorded.length) * span;
+    const c0 = cpuMs();
+    hour.append(newestMs, r.samples);
+    if (i >= heldTicks - hourTicks) {
+      steadyCpuMs += cpuMs() - c0;
+    }
   }
   hour.dispose();
+  const steadyUs = (steadyCpuMs * 1000) / hourTicks;
+  const windowMs = (hourTicks - 1) * intervalMs;
   const restoreMs: number[] = [];
   let restored = 0;
+  let restoredTicks = 0;
   for (let k = 0; k < (ctx.smoke ? 1 : 7); k++) {
     const t0 = performance.now();
-    const { log: again } = HistoryLog.open(hourDir, { retentionMs: Infinity });
-    const all = again.read(-Infinity, Infinity);
+    const again = HistoryRecorder.open(hourDir, { retentionMs: Infinity });
+    const store = new SeriesStore(hourTicks);
+    restoredTicks = again.restoreInto(store, newestMs - windowMs, newestMs);
     restoreMs.push(performance.now() - t0);
-    restored = [...all.values()].reduce((s, h) => s + h.times.length, 0);
+    restored = store.allSeries().reduce((s, i) => s + store.length(i.key), 0);
     again.dispose();
   }
   restoreMs.sort((a, b) => a - b);
@@ -119,17 +138,18 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     },
     {
       id: 'history.writeCostPerTick',
-      figure: 'history write cost a tick (CPU: append, blocks, fsyncs)',
-      ours: { value: perTickUs, unit: 'µs', what: 'CPU/tick' },
-      budget: { text: '≤ 100 µs', holds: perTickUs <= 100 },
-      raw: { writeCpuMs, ticks: recorded.length },
+      figure: `history write cost a tick (CPU: append, blocks, fsyncs every 10 s; steady state: the 4th hour of the replay, ${seriesCount} series)`,
+      ours: { value: steadyUs, unit: 'µs', what: 'CPU/tick' },
+      budget: { text: '≤ 100 µs', holds: steadyUs <= 100 },
+      note: `the first ${recorded.length} live ticks cost ${perTickUs.toFixed(0)} µs CPU/tick (process CPU while appending, first compilation included).`,
+      raw: { steadyCpuMs, steadyTicks: hourTicks, liveWriteCpuMs: writeCpuMs, liveTicks: recorded.length, livePerTickUs: perTickUs },
     },
     {
       id: 'history.restoreHour',
-      figure: `restore one hour from disk (${hourTicks} ticks, ${restored.toLocaleString('en')} samples: open + recover + read)`,
+      figure: `restore the last hour of a ${heldTicks / hourTicks} h history (${restoredTicks} ticks, ${restored.toLocaleString('en')} samples: open + recover + replay into the store)`,
       ours: { value: restoreMedian, unit: 'ms', what: 'wall, median' },
       budget: { text: '≤ 100 ms', holds: restoreMedian <= 100 },
-      raw: { restoreMs, restored },
+      raw: { restoreMs, restored, restoredTicks, heldTicks },
     },
   ];
 }
