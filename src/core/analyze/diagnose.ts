@@ -9,6 +9,8 @@
  * Thresholds here are rule thresholds (what "saturated" means), not anomaly
  * thresholds: anomalies are adaptive (anomaly.ts).
  */
+import * as l10n from '@vscode/l10n';
+import { trendWord } from '../i18n/words';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatSeconds, formatRate } from '../format';
 import { Metric } from '../model';
 import { Correlation } from './correlation';
@@ -116,11 +118,11 @@ function statusOf(input: DiagnosisInput, issues: readonly Issue[]): { status: He
   if (samples === 0) {
     return {
       status: 'unknown',
-      reasons: ['No samples in this window: the monitor has not measured the server yet, or the window is before monitoring began.'],
+      reasons: [l10n.t('No samples in this window: the monitor has not measured the server yet, or the window is before monitoring began.')],
     };
   }
   const span = formatDuration(input.window.toMs - input.window.fromMs);
-  return { status: 'healthy', reasons: [`No problem found over ${span}: no rule fired.`] };
+  return { status: 'healthy', reasons: [l10n.t('No problem found over {0}: no rule fired.', span)] };
 }
 
 type Rule = (input: DiagnosisInput) => Issue | undefined;
@@ -193,16 +195,17 @@ function trendWindow(t: Trend): TimeWindow {
 
 function forecastEvidence(f: Forecast, fmt: (v: number) => string): Evidence {
   return {
-    label: `Time to ${f.limitLabel}`,
-    value: `~${formatDuration(f.etaMs)} (now ${fmt(f.fittedNow)}, limit ${fmt(f.limit)})`,
+    label: l10n.t('Time to {0}', f.limitLabel),
+    value: l10n.t('~{0} (now {1}, limit {2})', formatDuration(f.etaMs), fmt(f.fittedNow), fmt(f.limit)),
     window: trendWindow(f.trend),
     series: f.series,
   };
 }
 
-const PROFILE_CPU = [
-  'Node: record a CPU profile with `node --cpu-prof server.js` (open the .cpuprofile in VS Code) or `npx clinic flame -- node server.js`.',
-  'Python: `py-spy record -o profile.svg --pid <PID>` or `py-spy top --pid <PID>` shows the hot functions without restarting.',
+/** A function, not a constant: read in the display language chosen after the module loads. */
+const PROFILE_CPU = (): string[] => [
+  l10n.t('Node: record a CPU profile with `node --cpu-prof server.js` (open the .cpuprofile in VS Code) or `npx clinic flame -- node server.js`.'),
+  l10n.t('Python: `py-spy record -o profile.svg --pid <PID>` or `py-spy top --pid <PID>` shows the hot functions without restarting.'),
 ];
 
 // ---------------------------------------------------------------- rules
@@ -230,33 +233,33 @@ function scrapeFailing(input: DiagnosisInput): Issue | undefined {
   const share = failed / n;
   const most = share >= Thresholds.scrapeFailedWarnShare;
   const window = { fromMs: firstFailMs, toMs: lastFailMs };
-  const evidence: Evidence[] = [{ label: 'Failed scrapes', value: `${formatNumber(failed)} of ${formatNumber(n)} (${formatPercent(share * 100)})`, window, series: up.key }];
-  if (input.scrapeProblem) evidence.push({ label: 'Last failure', value: input.scrapeProblem, window: { fromMs: lastFailMs, toMs: lastFailMs }, series: up.key });
+  const evidence: Evidence[] = [{ label: l10n.t('Failed scrapes'), value: l10n.t('{0} of {1} ({2})', formatNumber(failed), formatNumber(n), formatPercent(share * 100)), window, series: up.key }];
+  if (input.scrapeProblem) evidence.push({ label: l10n.t('Last failure'), value: input.scrapeProblem, window: { fromMs: lastFailMs, toMs: lastFailMs }, series: up.key });
   return {
     id: 'scrape-failing',
     category: 'data',
     severity: most ? 'warning' : 'info',
-    title: most ? "The server's metrics could not be read" : "Some scrapes of the server's metrics failed",
+    title: most ? l10n.t('The server\'s metrics could not be read') : l10n.t('Some scrapes of the server\'s metrics failed'),
     summary: most
-      ? `${formatNumber(failed)} of ${formatNumber(n)} scrapes of the metrics endpoint failed: the server's own figures (users, messages, latency, event loop) are missing for most of the window, so the rules that read them could not judge it.`
-      : `${formatNumber(failed)} of ${formatNumber(n)} scrapes of the metrics endpoint failed; the server's own figures have gaps there.`,
+      ? l10n.t('{0} of {1} scrapes of the metrics endpoint failed: the server\'s own figures (users, messages, latency, event loop) are missing for most of the window, so the rules that read them could not judge it.', formatNumber(failed), formatNumber(n))
+      : l10n.t('{0} of {1} scrapes of the metrics endpoint failed; the server\'s own figures have gaps there.', formatNumber(failed), formatNumber(n)),
     evidence,
     recommendations: {
       now: [
         // Our own words only: the failure sentence quotes server text (a status line, a
         // redirect target) and stays in the evidence, which every surface escapes.
-        ...(input.scrapeProblem ? ['Fix what the last failure in the evidence says; it names the setting and the cause.'] : []),
-        'Open the endpoint yourself (`curl -sS -D- http://127.0.0.1:PORT/metrics | head`): it must answer 200 within the tick with Prometheus text lines.',
+        ...(input.scrapeProblem ? [l10n.t('Fix what the last failure in the evidence says; it names the setting and the cause.')] : []),
+        l10n.t('Open the endpoint yourself (`curl -sS -D- http://127.0.0.1:PORT/metrics | head`): it must answer 200 within the tick with Prometheus text lines.'),
       ],
-      investigate: ['If the endpoint hangs or fails only under load, the server is too busy to serve it: see the CPU and event-loop figures.'],
+      investigate: [l10n.t('If the endpoint hangs or fails only under load, the server is too busy to serve it: see the CPU and event-loop figures.')],
     },
   };
 }
 
 function seriesDropped(input: DiagnosisInput): Issue | undefined {
   const parts: [SeriesData | undefined, string][] = [
-    [input.series.get(Metric.scrapeSamplesDropped), 'Samples dropped from a scrape (over chatroomMonitor.metrics.maxSeries)'],
-    [input.series.get(Metric.storeSeriesRefused), 'Series the store refused (its series limit)'],
+    [input.series.get(Metric.scrapeSamplesDropped), l10n.t('Samples dropped from a scrape (over chatroomMonitor.metrics.maxSeries)')],
+    [input.series.get(Metric.storeSeriesRefused), l10n.t('Series the store refused (its series limit)')],
   ];
   const evidence: Evidence[] = [];
   for (const [s, label] of parts) {
@@ -269,19 +272,19 @@ function seriesDropped(input: DiagnosisInput): Issue | undefined {
         atMs = s.times[i]!;
       }
     }
-    if (max > 0) evidence.push({ label, value: `${formatNumber(max)} at most`, window: { fromMs: atMs, toMs: atMs }, series: s.key });
+    if (max > 0) evidence.push({ label, value: l10n.t('{0} at most', formatNumber(max)), window: { fromMs: atMs, toMs: atMs }, series: s.key });
   }
   if (evidence.length === 0) return undefined;
   return {
     id: 'series-dropped',
     category: 'data',
     severity: 'warning',
-    title: 'Series were dropped by the series limit',
-    summary: 'The server exposed more series than the monitor keeps, so some were not read: figures and rules for them are missing from this report.',
+    title: l10n.t('Series were dropped by the series limit'),
+    summary: l10n.t('The server exposed more series than the monitor keeps, so some were not read: figures and rules for them are missing from this report.'),
     evidence,
     recommendations: {
-      now: ['Find the label with unbounded values (user ids, message ids, URLs with ids) in the server\'s /metrics output and remove it or bound it.'],
-      investigate: ['If the series are all needed, raise chatroomMonitor.metrics.maxSeries (up to 100,000) — memory grows with it.'],
+      now: [l10n.t('Find the label with unbounded values (user ids, message ids, URLs with ids) in the server\'s /metrics output and remove it or bound it.')],
+      investigate: [l10n.t('If the series are all needed, raise chatroomMonitor.metrics.maxSeries (up to 100,000) — memory grows with it.')],
     },
   };
 }
@@ -294,12 +297,12 @@ function historyCapped(input: DiagnosisInput): Issue | undefined {
     id: 'history-capped',
     category: 'data',
     severity: 'info',
-    title: "The memory budget cut the history of some of the server's series",
-    summary: `The history's memory budget is full: ${formatNumber(last.value)} of the server's own series kept only their newest samples, so their figures here may cover less than the window. The process and machine series keep their whole history.`,
-    evidence: [{ label: 'Series with history cut by the budget', value: formatNumber(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: capped.key }],
+    title: l10n.t('The memory budget cut the history of some of the server\'s series'),
+    summary: l10n.t('The history\'s memory budget is full: {0} of the server\'s own series kept only their newest samples, so their figures here may cover less than the window. The process and machine series keep their whole history.', formatNumber(last.value)),
+    evidence: [{ label: l10n.t('Series with history cut by the budget'), value: formatNumber(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: capped.key }],
     recommendations: {
-      now: ['Raise chatroomMonitor.history.memoryBudgetMb, or keep fewer series (chatroomMonitor.metrics.maxSeries).'],
-      investigate: ['Many series usually means a label with unbounded values in the server\'s /metrics output.'],
+      now: [l10n.t('Raise chatroomMonitor.history.memoryBudgetMb, or keep fewer series (chatroomMonitor.metrics.maxSeries).')],
+      investigate: [l10n.t('Many series usually means a label with unbounded values in the server\'s /metrics output.')],
     },
   };
 }
@@ -314,12 +317,15 @@ function tooFewSamples(input: DiagnosisInput): Issue | undefined {
     id: 'too-few-samples',
     category: 'data',
     severity: 'warning',
-    title: 'Too few samples to judge the server',
-    summary: `The window holds ${n} sample${n === 1 ? '' : 's'} of the server's process; the rules need at least ${Thresholds.minProcessSamples}, so no verdict is given on what they watch.`,
-    evidence: [{ label: 'Process samples', value: String(n), window: input.window, ...(proc ? { series: proc.key } : {}) }],
+    title: l10n.t('Too few samples to judge the server'),
+    summary:
+      n === 1
+        ? l10n.t('The window holds 1 sample of the server\'s process; the rules need at least {0}, so no verdict is given on what they watch.', Thresholds.minProcessSamples)
+        : l10n.t('The window holds {0} samples of the server\'s process; the rules need at least {1}, so no verdict is given on what they watch.', n, Thresholds.minProcessSamples),
+    evidence: [{ label: l10n.t('Process samples'), value: String(n), window: input.window, ...(proc ? { series: proc.key } : {}) }],
     recommendations: {
-      now: ['Report over a longer window (or watch for longer: `--duration 60s`).'],
-      investigate: ['If the monitor runs but the samples are missing, read Chat-Room Monitor: Show Log for why the process could not be read.'],
+      now: [l10n.t('Report over a longer window (or watch for longer: `--duration 60s`).')],
+      investigate: [l10n.t('If the monitor runs but the samples are missing, read Chat-Room Monitor: Show Log for why the process could not be read.')],
     },
   };
 }
@@ -342,21 +348,21 @@ function serverDown(input: DiagnosisInput): Issue | undefined {
     id: 'server-down',
     category: 'availability',
     severity: 'critical',
-    title: 'The chat server is not running',
+    title: l10n.t('The chat server is not running'),
     summary: wasUp
-      ? `The watched process disappeared ${formatDuration(last.timeMs - downSinceMs)} before the end of the window and has not come back.`
-      : 'The monitor has not found the chat server process during this window.',
+      ? l10n.t('The watched process disappeared {0} before the end of the window and has not come back.', formatDuration(last.timeMs - downSinceMs))
+      : l10n.t('The monitor has not found the chat server process during this window.'),
     evidence: [
-      { label: 'Down for', value: formatDuration(last.timeMs - downSinceMs), window: { fromMs: downSinceMs, toMs: last.timeMs }, series: up.key },
+      { label: l10n.t('Down for'), value: formatDuration(last.timeMs - downSinceMs), window: { fromMs: downSinceMs, toMs: last.timeMs }, series: up.key },
     ],
     recommendations: {
       now: [
-        "Read the server's terminal or log output for the error it exited with, then start it again.",
-        'If the monitor is looking for the wrong process, check the chatroomMonitor.target settings (pid, port or command pattern).',
+        l10n.t('Read the server\'s terminal or log output for the error it exited with, then start it again.'),
+        l10n.t('If the monitor is looking for the wrong process, check the chatroomMonitor.target settings (pid, port or command pattern).'),
       ],
       investigate: [
-        'Node: run with `node --trace-uncaught --unhandled-rejections=strict server.js` to see what killed it.',
-        'Check `dmesg` or `journalctl -k` for an out-of-memory kill if memory was high before it stopped.',
+        l10n.t('Node: run with `node --trace-uncaught --unhandled-rejections=strict server.js` to see what killed it.'),
+        l10n.t('Check `dmesg` or `journalctl -k` for an out-of-memory kill if memory was high before it stopped.'),
       ],
     },
   };
@@ -376,17 +382,17 @@ function restarts(input: DiagnosisInput): Issue | undefined {
     id: 'restarts',
     category: 'availability',
     severity,
-    title: count >= 2 ? `The chat server restarted ${count} times` : 'The chat server restarted once',
+    title: count >= 2 ? l10n.t('The chat server restarted {0} times', count) : l10n.t('The chat server restarted once'),
     summary:
       count >= 2
-        ? 'The server keeps restarting (a new process each time): it is probably crashing, or a file watcher (nodemon, --watch) restarts it on every save.'
-        : 'The server was restarted once in this window (a new process); figures before and after belong to different processes.',
-    evidence: [{ label: 'Restarts', value: String(count), window: input.window, series: src.key }],
+        ? l10n.t('The server keeps restarting (a new process each time): it is probably crashing, or a file watcher (nodemon, --watch) restarts it on every save.')
+        : l10n.t('The server was restarted once in this window (a new process); figures before and after belong to different processes.'),
+    evidence: [{ label: l10n.t('Restarts'), value: String(count), window: input.window, series: src.key }],
     recommendations: {
-      now: ["Look at the server's output just before each restart for a crash trace."],
+      now: [l10n.t('Look at the server\'s output just before each restart for a crash trace.')],
       investigate: [
-        'If a watcher restarts it, exclude generated files (logs, uploads) from its watch list.',
-        'If it is killed for memory, see the memory issues below and check `dmesg` for the OOM killer.',
+        l10n.t('If a watcher restarts it, exclude generated files (logs, uploads) from its watch list.'),
+        l10n.t('If it is killed for memory, see the memory issues below and check `dmesg` for the OOM killer.'),
       ],
     },
   };
@@ -403,17 +409,17 @@ function cpuSaturation(input: DiagnosisInput): Issue | undefined {
     id: 'cpu-saturation',
     category: 'cpu',
     severity: critical ? 'critical' : 'warning',
-    title: 'The chat server is saturating the CPU',
-    summary: `The server's process used at least ${Thresholds.cpuBusyPercent}% of a core in ${formatPercent(busy * 100)} of the last ${formatDuration(r.window.toMs - r.window.fromMs)}: a Node server does its JavaScript on one thread, so it is at its limit and every message waits.`,
+    title: l10n.t('The chat server is saturating the CPU'),
+    summary: l10n.t('The server\'s process used at least {0}% of a core in {1} of the last {2}: a Node server does its JavaScript on one thread, so it is at its limit and every message waits.', Thresholds.cpuBusyPercent, formatPercent(busy * 100), formatDuration(r.window.toMs - r.window.fromMs)),
     evidence: [
-      { label: 'Median CPU', value: formatPercent(quantile(r.values, 0.5)), window: r.window, series: cpu.key },
-      { label: `Share of samples ≥ ${Thresholds.cpuBusyPercent}%`, value: formatPercent(busy * 100), window: r.window, series: cpu.key },
+      { label: l10n.t('Median CPU'), value: formatPercent(quantile(r.values, 0.5)), window: r.window, series: cpu.key },
+      { label: l10n.t('Share of samples ≥ {0}%', Thresholds.cpuBusyPercent), value: formatPercent(busy * 100), window: r.window, series: cpu.key },
     ],
     recommendations: {
-      now: [...PROFILE_CPU],
+      now: PROFILE_CPU(),
       investigate: [
-        'Move heavy work (JSON of large payloads, crypto, compression, image work) off the event loop: `worker_threads`, a queue, or precomputation.',
-        'Check for broadcast loops that are O(users²) per message.',
+        l10n.t('Move heavy work (JSON of large payloads, crypto, compression, image work) off the event loop: `worker_threads`, a queue, or precomputation.'),
+        l10n.t('Check for broadcast loops that are O(users²) per message.'),
       ],
     },
   };
@@ -432,15 +438,15 @@ function systemContention(input: DiagnosisInput): Issue | undefined {
     id: 'system-contention',
     category: 'contention',
     severity: 'warning',
-    title: 'Another process is using the CPU',
-    summary: `The machine's CPU was above ${Thresholds.systemBusyPercent}% while the chat server itself used a median of ${formatPercent(serverMedian)} of a core: slowness now comes from something else on this machine, not from the server.`,
+    title: l10n.t('Another process is using the CPU'),
+    summary: l10n.t('The machine\'s CPU was above {0}% while the chat server itself used a median of {1} of a core: slowness now comes from something else on this machine, not from the server.', Thresholds.systemBusyPercent, formatPercent(serverMedian)),
     evidence: [
-      { label: 'Median system CPU', value: formatPercent(quantile(rs.values, 0.5)), window: rs.window, series: sys.key },
-      { label: "Median server CPU", value: formatPercent(serverMedian), window: rp.window, series: proc.key },
+      { label: l10n.t('Median system CPU'), value: formatPercent(quantile(rs.values, 0.5)), window: rs.window, series: sys.key },
+      { label: l10n.t('Median server CPU'), value: formatPercent(serverMedian), window: rp.window, series: proc.key },
     ],
     recommendations: {
-      now: ['Find the busy process with `top -o %CPU` (or VS Code: Help › Open Process Explorer) and pause it — builds, test watchers, indexers, a browser tab.'],
-      investigate: ["Measure the server again once the machine is quiet before drawing conclusions from its latency."],
+      now: [l10n.t('Find the busy process with `top -o %CPU` (or VS Code: Help › Open Process Explorer) and pause it — builds, test watchers, indexers, a browser tab.')],
+      investigate: [l10n.t('Measure the server again once the machine is quiet before drawing conclusions from its latency.')],
     },
   };
 }
@@ -449,13 +455,13 @@ function loadTrends(input: DiagnosisInput): { rising: boolean; evidence: Evidenc
   const evidence: Evidence[] = [];
   let rising = false;
   for (const [name, label, fmt] of [
-    [ChatMetric.activeUsers, 'Active users trend', (v: number) => `${v >= 0 ? '+' : ''}${formatNumber(v)}/min`],
-    [ChatMetric.messagesPerSecond, 'Messages/s trend', (v: number) => `${v >= 0 ? '+' : ''}${formatNumber(v)}/s per min`],
+    [ChatMetric.activeUsers, l10n.t('Active users trend'), (v: number) => `${v >= 0 ? '+' : ''}${formatNumber(v)}/min`],
+    [ChatMetric.messagesPerSecond, l10n.t('Messages/s trend'), (v: number) => l10n.t('{0}/s per min', `${v >= 0 ? '+' : ''}${formatNumber(v)}`)],
   ] as const) {
     const t = input.trends.get(name);
     if (!t) continue;
     if (t.direction === 'rising') rising = true;
-    evidence.push({ label: label, value: `${t.direction} (${fmt(t.slopePerMinute)}, R² ${t.r2.toFixed(2)})`, window: trendWindow(t), series: name });
+    evidence.push({ label: label, value: l10n.t('{0} ({1}, R² {2})', trendWord(t.direction), fmt(t.slopePerMinute), t.r2.toFixed(2)), window: trendWindow(t), series: name });
   }
   return { rising, evidence };
 }
@@ -474,8 +480,8 @@ function memoryLeak(input: DiagnosisInput): Issue | undefined {
   const load = loadTrends(input);
   const growthPerMin = `${formatBytes(t.slopePerMinute)}/min`;
   const evidence: Evidence[] = [
-    { label: 'RSS growth', value: `+${growthPerMin}`, window: trendWindow(t), series: Metric.processRssBytes },
-    { label: 'Fit of the line (R², samples)', value: `${t.r2.toFixed(2)}, n = ${t.n}`, window: trendWindow(t), series: Metric.processRssBytes },
+    { label: l10n.t('RSS growth'), value: `+${growthPerMin}`, window: trendWindow(t), series: Metric.processRssBytes },
+    { label: l10n.t('Fit of the line (R², samples)'), value: `${t.r2.toFixed(2)}, n = ${t.n}`, window: trendWindow(t), series: Metric.processRssBytes },
     ...load.evidence,
   ];
   if (forecast) evidence.push(forecastEvidence(forecast, formatBytes));
@@ -484,12 +490,12 @@ function memoryLeak(input: DiagnosisInput): Issue | undefined {
       id: 'memory-grows-with-load',
       category: 'memory',
       severity: 'info',
-      title: 'Memory grows with the load',
-      summary: `RSS rose by ${growthPerMin} while users or messages rose too: this may be normal per-connection memory; watch whether it comes back down when the load drops.`,
+      title: l10n.t('Memory grows with the load'),
+      summary: l10n.t('RSS rose by {0} while users or messages rose too: this may be normal per-connection memory; watch whether it comes back down when the load drops.', growthPerMin),
       evidence,
       recommendations: {
-        now: ['Let the load fall (stop the load generator) and check that RSS falls back, or flattens, within a few minutes.'],
-        investigate: ['Divide the growth by the users added to get memory per connection, and compare it with what a connection should hold.'],
+        now: [l10n.t('Let the load fall (stop the load generator) and check that RSS falls back, or flattens, within a few minutes.')],
+        investigate: [l10n.t('Divide the growth by the users added to get memory per connection, and compare it with what a connection should hold.')],
       },
     };
   }
@@ -498,16 +504,16 @@ function memoryLeak(input: DiagnosisInput): Issue | undefined {
     id: 'memory-leak',
     category: 'memory',
     severity: critical ? 'critical' : 'warning',
-    title: 'Memory leak suspected',
-    summary: `The server's memory (RSS) rose steadily by ${growthPerMin} (R² ${t.r2.toFixed(2)}) while the number of users and messages did not grow${forecast ? `; at this rate it reaches ${forecast.limitLabel} in ~${formatDuration(forecast.etaMs)}` : ''}.`,
+    title: l10n.t('Memory leak suspected'),
+    summary: l10n.t('The server\'s memory (RSS) rose steadily by {0} (R² {1}) while the number of users and messages did not grow{2}.', growthPerMin, t.r2.toFixed(2), forecast ? l10n.t('; at this rate it reaches {0} in ~{1}', forecast.limitLabel, formatDuration(forecast.etaMs)) : ''),
     evidence,
     recommendations: {
       now: [
-        'Node: start with `node --heapsnapshot-signal=SIGUSR2 server.js`, take a heap snapshot (`kill -USR2 <PID>`) now and another in a few minutes, and compare them in Chrome DevTools (Memory › Comparison); or attach with `node --inspect`.',
-        'Python: `tracemalloc.start()` then compare `tracemalloc.take_snapshot()` results a few minutes apart (`snapshot.compare_to(old, "lineno")`).',
+        l10n.t('Node: start with `node --heapsnapshot-signal=SIGUSR2 server.js`, take a heap snapshot (`kill -USR2 <PID>`) now and another in a few minutes, and compare them in Chrome DevTools (Memory › Comparison); or attach with `node --inspect`.'),
+        l10n.t('Python: `tracemalloc.start()` then compare `tracemalloc.take_snapshot()` results a few minutes apart (`snapshot.compare_to(old, "lineno")`).'),
       ],
       investigate: [
-        'Look for per-user state that is not removed on disconnect: socket maps, rooms, listeners (`MaxListenersExceededWarning`), message histories, caches without a bound.',
+        l10n.t('Look for per-user state that is not removed on disconnect: socket maps, rooms, listeners (`MaxListenersExceededWarning`), message histories, caches without a bound.'),
       ],
     },
   };
@@ -524,12 +530,12 @@ function memoryNearLimit(input: DiagnosisInput): Issue | undefined {
     id: 'memory-near-limit',
     category: 'memory',
     severity: 'critical',
-    title: 'The server is close to its memory limit',
-    summary: `RSS is ${formatBytes(last.value)}, ${formatPercent(share * 100)} of ${limit.label}.`,
-    evidence: [{ label: 'RSS', value: formatBytes(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: rss.key }],
+    title: l10n.t('The server is close to its memory limit'),
+    summary: l10n.t('RSS is {0}, {1} of {2}.', formatBytes(last.value), formatPercent(share * 100), limit.label),
+    evidence: [{ label: l10n.t({ message: 'RSS', comment: 'resident set size, the process memory' }), value: formatBytes(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: rss.key }],
     recommendations: {
-      now: ['Take a heap snapshot now (see "Memory leak suspected") before the process is killed or starts swapping.'],
-      investigate: ['If the memory is legitimately needed, raise the limit (Node: `--max-old-space-size`) rather than let it hit the wall.'],
+      now: [l10n.t('Take a heap snapshot now (see "Memory leak suspected") before the process is killed or starts swapping.')],
+      investigate: [l10n.t('If the memory is legitimately needed, raise the limit (Node: `--max-old-space-size`) rather than let it hit the wall.')],
     },
   };
 }
@@ -544,12 +550,12 @@ function machineMemory(input: DiagnosisInput): Issue | undefined {
     id: 'machine-memory',
     category: 'contention',
     severity: median >= Thresholds.systemMemoryCriticalPercent ? 'critical' : 'warning',
-    title: 'The machine is short of memory',
-    summary: `The machine's memory use has a median of ${formatPercent(median)} recently: the system may swap, and everything on it slows down.`,
-    evidence: [{ label: 'Median system memory', value: formatPercent(median), window: r.window, series: mem.key }],
+    title: l10n.t('The machine is short of memory'),
+    summary: l10n.t('The machine\'s memory use has a median of {0} recently: the system may swap, and everything on it slows down.', formatPercent(median)),
+    evidence: [{ label: l10n.t('Median system memory'), value: formatPercent(median), window: r.window, series: mem.key }],
     recommendations: {
-      now: ['Close what you do not need (browsers, containers, other servers); check `free -h` and `top -o %MEM`.'],
-      investigate: ['If the chat server is the big one, see its memory trend in this report.'],
+      now: [l10n.t('Close what you do not need (browsers, containers, other servers); check `free -h` and `top -o %MEM`.')],
+      investigate: [l10n.t('If the chat server is the big one, see its memory trend in this report.')],
     },
   };
 }
@@ -566,16 +572,16 @@ function loadDrivenLatency(input: DiagnosisInput): Issue | undefined {
     id: 'load-driven-latency',
     category: 'latency',
     severity: slow ? 'warning' : 'info',
-    title: 'Latency rises with the message rate',
-    summary: `The 95th-percentile message latency follows the message rate (r = ${c.r.toFixed(2)} over ${c.n} samples)${slow ? `, reaching ${formatSeconds(worst)}` : ''}: the server slows down because of load, not at random.`,
+    title: l10n.t('Latency rises with the message rate'),
+    summary: l10n.t('The 95th-percentile message latency follows the message rate (r = {0} over {1} samples){2}: the server slows down because of load, not at random.', c.r.toFixed(2), c.n, slow ? l10n.t(', reaching {0}', formatSeconds(worst)) : ''),
     evidence: [
-      { label: 'Correlation latency p95 ~ messages/s', value: `r = ${c.r.toFixed(2)}, n = ${c.n}`, window: input.window, series: lat.key },
-      { label: 'Latency p95 (95th percentile over the window)', value: formatSeconds(worst), window: input.window, series: lat.key },
-      { label: 'Messages/s (max)', value: formatRate(quantile(msgs.values, 1)), window: input.window, series: msgs.key },
+      { label: l10n.t('Correlation latency p95 ~ messages/s'), value: `r = ${c.r.toFixed(2)}, n = ${c.n}`, window: input.window, series: lat.key },
+      { label: l10n.t('Latency p95 (95th percentile over the window)'), value: formatSeconds(worst), window: input.window, series: lat.key },
+      { label: l10n.t('Messages/s (max)'), value: formatRate(quantile(msgs.values, 1)), window: input.window, series: msgs.key },
     ],
     recommendations: {
-      now: [...PROFILE_CPU.slice(0, 1), 'Load-test at the rate where latency bends to find the per-message cost that grows.'],
-      investigate: ['Batch broadcasts, avoid per-message synchronous work (logging to disk, JSON.stringify per recipient), and check for per-message work that grows with users.'],
+      now: [...PROFILE_CPU().slice(0, 1), l10n.t('Load-test at the rate where latency bends to find the per-message cost that grows.')],
+      investigate: [l10n.t('Batch broadcasts, avoid per-message synchronous work (logging to disk, JSON.stringify per recipient), and check for per-message work that grows with users.')],
     },
   };
 }
@@ -590,12 +596,12 @@ function eventLoopBlocking(input: DiagnosisInput): Issue | undefined {
     id: 'event-loop-blocking',
     category: 'event-loop',
     severity: median >= Thresholds.eventLoopLagCriticalSeconds ? 'critical' : 'warning',
-    title: 'The event loop is blocked',
-    summary: `Event-loop lag has a median of ${formatSeconds(median)} recently: something runs synchronously for that long, and every socket waits behind it.`,
-    evidence: [{ label: 'Median event-loop lag', value: formatSeconds(median), window: r.window, series: lag.key }],
+    title: l10n.t('The event loop is blocked'),
+    summary: l10n.t('Event-loop lag has a median of {0} recently: something runs synchronously for that long, and every socket waits behind it.', formatSeconds(median)),
+    evidence: [{ label: l10n.t('Median event-loop lag'), value: formatSeconds(median), window: r.window, series: lag.key }],
     recommendations: {
-      now: ['Record a CPU profile (`node --cpu-prof`) or run `npx clinic doctor -- node server.js`; the long frames are the blocking calls.'],
-      investigate: ['Look for `*Sync` fs calls, large `JSON.parse`/`stringify`, synchronous crypto (`pbkdf2Sync`), or long loops in message handlers; move them to `worker_threads` or make them async.'],
+      now: [l10n.t('Record a CPU profile (`node --cpu-prof`) or run `npx clinic doctor -- node server.js`; the long frames are the blocking calls.')],
+      investigate: [l10n.t('Look for `*Sync` fs calls, large `JSON.parse`/`stringify`, synchronous crypto (`pbkdf2Sync`), or long loops in message handlers; move them to `worker_threads` or make them async.')],
     },
   };
 }
@@ -610,12 +616,12 @@ function gcPressure(input: DiagnosisInput): Issue | undefined {
     id: 'gc-pressure',
     category: 'gc',
     severity: median >= Thresholds.gcCriticalRatio ? 'critical' : 'warning',
-    title: 'Garbage collection takes a large share of the time',
-    summary: `The server spends ${formatPercent(median * 100)} of its time collecting garbage (median of the recent window): it allocates too fast, or its heap is close to full.`,
-    evidence: [{ label: 'GC time share', value: formatPercent(median * 100), window: r.window, series: gc.key }],
+    title: l10n.t('Garbage collection takes a large share of the time'),
+    summary: l10n.t('The server spends {0} of its time collecting garbage (median of the recent window): it allocates too fast, or its heap is close to full.', formatPercent(median * 100)),
+    evidence: [{ label: l10n.t('GC time share'), value: formatPercent(median * 100), window: r.window, series: gc.key }],
     recommendations: {
-      now: ['Run with `node --trace-gc` to see whether the collections are scavenges (allocation rate) or mark-sweeps (a full heap).'],
-      investigate: ['Take an allocation profile (DevTools › Memory › Allocation sampling) and cut per-message allocations; if the heap is full, see the memory trend and `--max-old-space-size`.'],
+      now: [l10n.t('Run with `node --trace-gc` to see whether the collections are scavenges (allocation rate) or mark-sweeps (a full heap).')],
+      investigate: [l10n.t('Take an allocation profile (DevTools › Memory › Allocation sampling) and cut per-message allocations; if the heap is full, see the memory trend and `--max-old-space-size`.')],
     },
   };
 }
@@ -631,23 +637,23 @@ function fdLeak(input: DiagnosisInput): Issue | undefined {
   const sustained = f !== undefined && f.trend.toMs - f.trend.fromMs >= Thresholds.leakMinSpanMs;
   if (!fds || !last || !((sustained && f.etaMs <= Thresholds.forecastHorizonMs) || nearMax)) return undefined;
   const critical = nearMax || (f !== undefined && f.etaMs <= Thresholds.forecastCriticalMs);
-  const evidence: Evidence[] = [{ label: 'Open file descriptors', value: formatNumber(last.value), window: input.window, series: fds.key }];
+  const evidence: Evidence[] = [{ label: l10n.t('Open file descriptors'), value: formatNumber(last.value), window: input.window, series: fds.key }];
   if (f) {
-    evidence.push({ label: 'Growth', value: `+${formatNumber(f.trend.slopePerMinute)}/min (R² ${f.trend.r2.toFixed(2)})`, window: trendWindow(f.trend), series: fds.key });
+    evidence.push({ label: l10n.t('Growth'), value: l10n.t('+{0}/min (R² {1})', formatNumber(f.trend.slopePerMinute), f.trend.r2.toFixed(2)), window: trendWindow(f.trend), series: fds.key });
     evidence.push(forecastEvidence(f, formatNumber));
   }
   return {
     id: 'fd-leak',
     category: 'file-descriptors',
     severity: critical ? 'critical' : 'warning',
-    title: 'File descriptors are leaking',
+    title: l10n.t('File descriptors are leaking'),
     summary: nearMax
-      ? `The server holds ${formatNumber(last.value)} open file descriptors, close to its limit of ${formatNumber(max.value)}: new connections will fail with EMFILE.`
-      : `Open file descriptors keep rising and reach the process limit in ~${formatDuration(f!.etaMs)}: sockets or files are opened and never closed.`,
+      ? l10n.t('The server holds {0} open file descriptors, close to its limit of {1}: new connections will fail with EMFILE.', formatNumber(last.value), formatNumber(max.value))
+      : l10n.t('Open file descriptors keep rising and reach the process limit in ~{0}: sockets or files are opened and never closed.', formatDuration(f!.etaMs)),
     evidence,
     recommendations: {
-      now: ['List them with `ls -l /proc/<PID>/fd` or `lsof -p <PID>` and see which kind grows (sockets, files, pipes).'],
-      investigate: ['Make sure sockets are destroyed on `close`/`error` and that every `fs.open`/stream is closed on all paths; a `ws` server should drop references to closed clients.'],
+      now: [l10n.t('List them with `ls -l /proc/<PID>/fd` or `lsof -p <PID>` and see which kind grows (sockets, files, pipes).')],
+      investigate: [l10n.t('Make sure sockets are destroyed on `close`/`error` and that every `fs.open`/stream is closed on all paths; a `ws` server should drop references to closed clients.')],
     },
   };
 }
@@ -659,20 +665,20 @@ function diskFilling(input: DiagnosisInput): Issue | undefined {
   const full = last !== undefined && last.value >= Thresholds.diskCriticalPercent;
   if (!disk || !last || !((f && f.etaMs <= Thresholds.forecastHorizonMs) || full)) return undefined;
   const critical = full || (f !== undefined && f.etaMs <= 2 * Thresholds.forecastCriticalMs);
-  const evidence: Evidence[] = [{ label: 'Disk used', value: formatPercent(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: disk.key }];
+  const evidence: Evidence[] = [{ label: l10n.t('Disk used'), value: formatPercent(last.value), window: { fromMs: last.timeMs, toMs: last.timeMs }, series: disk.key }];
   if (f) evidence.push(forecastEvidence(f, formatPercent));
   return {
     id: 'disk-filling',
     category: 'disk',
     severity: critical ? 'critical' : 'warning',
-    title: full ? 'The disk is almost full' : 'The disk is filling up',
+    title: full ? l10n.t('The disk is almost full') : l10n.t('The disk is filling up'),
     summary: full
-      ? `The disk is ${formatPercent(last.value)} full: writes (logs, uploads, databases) will start failing.`
-      : `Disk use rises and reaches 100% in ~${formatDuration(f!.etaMs)} at the current rate.`,
+      ? l10n.t('The disk is {0} full: writes (logs, uploads, databases) will start failing.', formatPercent(last.value))
+      : l10n.t('Disk use rises and reaches 100% in ~{0} at the current rate.', formatDuration(f!.etaMs)),
     evidence,
     recommendations: {
-      now: ['Find what grows with `du -xh --max-depth=2 . | sort -h | tail` — often a log file written on every message.'],
-      investigate: ['Rotate or cap logs, and lower the log level of per-message lines.'],
+      now: [l10n.t('Find what grows with `du -xh --max-depth=2 . | sort -h | tail` — often a log file written on every message.')],
+      investigate: [l10n.t('Rotate or cap logs, and lower the log level of per-message lines.')],
     },
   };
 }

@@ -4,6 +4,7 @@
  * its own — uneven load balancing (a busy room pinned to one worker), a stuck loop or
  * a leak in one process — which a sum over the service hides.
  */
+import * as l10n from '@vscode/l10n';
 import { formatBytes, formatPercent } from '../format';
 import { InstanceMetric } from '../model';
 import { SeriesStore } from '../store/seriesStore';
@@ -68,26 +69,26 @@ export function unevenInstancesIssue(window: TimeWindow, figures: readonly Insta
       if (v === undefined || others.length === 0) continue;
       const median = quantile(others, 0.5);
       if (v >= median * ratio && v - median >= distance) {
-        hot.push(`${f.instance} (${what} ${show(v)} against ${show(median)})`);
-        evidence.push({ label: `${what}, ${f.instance}`, value: `${show(v)} (siblings' median ${show(median)})`, window });
+        hot.push(l10n.t('{0} ({1} {2} against {3})', f.instance, what, show(v), show(median)));
+        evidence.push({ label: `${what}, ${f.instance}`, value: l10n.t('{0} (siblings\' median {1})', show(v), show(median)), window });
       }
     }
   };
-  check('cpuMean', InstanceThresholds.cpuRatio, InstanceThresholds.cpuPoints, (v) => formatPercent(v), 'CPU mean');
-  check('rssMean', InstanceThresholds.rssRatio, InstanceThresholds.rssBytes, (v) => formatBytes(v), 'memory mean');
+  check('cpuMean', InstanceThresholds.cpuRatio, InstanceThresholds.cpuPoints, (v) => formatPercent(v), l10n.t('CPU mean'));
+  check('rssMean', InstanceThresholds.rssRatio, InstanceThresholds.rssBytes, (v) => formatBytes(v), l10n.t('memory mean'));
   if (hot.length === 0) return undefined;
   return {
     id: 'uneven-instances',
     category: 'contention',
     severity: 'warning',
-    title: hot.length === 1 ? 'One instance runs hotter than its siblings' : 'Some instances run hotter than their siblings',
-    summary: `Of ${usable.length} instances, ${hot.join('; ')}: the service's total hides it.`,
+    title: hot.length === 1 ? l10n.t('One instance runs hotter than its siblings') : l10n.t('Some instances run hotter than their siblings'),
+    summary: l10n.t('Of {0} instances, {1}: the service\'s total hides it.', usable.length, hot.join('; ')),
     evidence,
     recommendations: {
-      now: ["Look at that instance's load: connections and rooms per instance (a busy room pinned to one worker), and its logs."],
+      now: [l10n.t('Look at that instance\'s load: connections and rooms per instance (a busy room pinned to one worker), and its logs.')],
       investigate: [
-        'Whether the load balancer spreads connections evenly (sticky sessions, node:cluster round-robin versus the OS scheduler).',
-        'A loop or a leak in that instance only: profile it (Chat-Room Monitor: profile) and compare with a sibling.',
+        l10n.t('Whether the load balancer spreads connections evenly (sticky sessions, node:cluster round-robin versus the OS scheduler).'),
+        l10n.t('A loop or a leak in that instance only: profile it (Chat-Room Monitor: profile) and compare with a sibling.'),
       ],
     },
   };

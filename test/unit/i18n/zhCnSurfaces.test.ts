@@ -86,4 +86,20 @@ describe('the report in Simplified Chinese', () => {
     // The same report in English afterwards: the locale is per call, not baked in at load.
     assert.match(renderMarkdown(report), /## Verdict[^]*\| Server memory \(RSS\) \|/);
   });
+
+  it('the analyzer\'s issues are written in the display language: title, summary, evidence and what to do', () => {
+    const store = scenario({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 3 * MB * m + 0.5 * MB * g() });
+    const zh = inZhCn(() => analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB }));
+    const leak = zh.issues.find((i) => i.id === 'memory-leak');
+    assert.ok(leak, JSON.stringify(zh.issues.map((i) => i.id)));
+    assert.equal(leak.title, '疑似内存泄漏');
+    assert.match(leak.summary, /^服务器的内存（RSS）以 .+\/min 的速度持续上升（R² [01]\.\d\d）/);
+    assert.deepEqual(leak.evidence.slice(0, 2).map((e) => e.label), ['RSS 增长', '直线拟合度（R²，采样数）']);
+    assert.match(leak.recommendations.investigate[0]!, /^查找断开连接时没有清理的每用户状态/);
+    // Commands in the advice stay as they are typed.
+    assert.ok(leak.recommendations.now[0]!.includes('`node --heapsnapshot-signal=SIGUSR2 server.js`'));
+    assert.deepEqual(zh.reasons, ['疑似内存泄漏']);
+    // English again once the locale is English: nothing is fixed at load.
+    assert.equal(analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB }).issues.find((i) => i.id === 'memory-leak')?.title, 'Memory leak suspected');
+  });
 });
