@@ -129,38 +129,38 @@ export function goParseFloat(tok: string): number | string {
  * overflow: [+-]?digits[.digits]([eE][+-]?d{1,2})? and shorter than 300 characters.
  * Checked in place (no slice, no Number()) because nearly every value looks so.
  */
-function isPlainDecimal(text: string, a: number, b: number): boolean {
+function isPlainDecimal(text: Uint8Array, a: number, b: number): boolean {
   if (b - a >= 300) {
     return false;
   }
   let i = a;
-  let c = text.charCodeAt(i);
+  let c = text[i]!;
   if (c === 43 || c === 45) {
-    c = text.charCodeAt(++i);
+    c = text[++i]!;
   }
   let digits = 0;
   while (i < b && isDigit(c)) {
     digits++;
-    c = text.charCodeAt(++i);
+    c = text[++i]!;
   }
   if (i < b && c === 46) {
-    c = text.charCodeAt(++i);
+    c = text[++i]!;
     while (i < b && isDigit(c)) {
       digits++;
-      c = text.charCodeAt(++i);
+      c = text[++i]!;
     }
   }
   if (digits === 0) {
     return false;
   }
   if (i < b && (c === 101 || c === 69)) {
-    c = text.charCodeAt(++i);
+    c = text[++i]!;
     if (c === 43 || c === 45) {
-      c = text.charCodeAt(++i);
+      c = text[++i]!;
     }
     const e = i;
     while (i < b && isDigit(c)) {
-      c = text.charCodeAt(++i);
+      c = text[++i]!;
     }
     if (i - e < 1 || i - e > 2) {
       return false;
@@ -170,12 +170,34 @@ function isPlainDecimal(text: string, a: number, b: number): boolean {
 }
 
 /** Go's ParseFloat of text[a, b): the number is not needed, only whether and why it fails. */
-function floatError(text: string, a: number, b: number): string | undefined {
+function floatError(text: Uint8Array, a: number, b: number): string | undefined {
   if (isPlainDecimal(text, a, b)) {
     return undefined;
   }
-  const r = goParseFloat(text.slice(a, b));
+  const r = goParseFloat(str(text, a, b));
   return typeof r === 'string' ? r : undefined;
+}
+
+/** The text of bytes [a, b) (UTF-8; what a message quotes or a word compares). */
+function str(bytes: Uint8Array, a: number, b: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', a, b);
+}
+
+/** True when the ASCII text s is at bytes[i…]. */
+function startsAt(bytes: Uint8Array, s: string, i: number): boolean {
+  if (i < 0 || i + s.length > bytes.length) return false;
+  for (let k = 0; k < s.length; k++) {
+    if (bytes[i + k] !== s.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** The character that starts at byte i, as a JS string's code unit there would read (its first UTF-16 unit). */
+function charAt(bytes: Uint8Array, i: number): string {
+  const c = bytes[i]!;
+  if (c < 0x80) return String.fromCharCode(c);
+  const len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+  return str(bytes, i, Math.min(bytes.length, i + len))[0] ?? '';
 }
 
 const INT64_MAX = '9223372036854775807';
@@ -215,12 +237,13 @@ class VerdictChecker {
   private nameCount = 0;
 
   constructor(
-    private readonly text: string,
+    private readonly text: Buffer,
     private readonly openMetrics: boolean,
-    opts: VerdictOptions,
+    /** Byte offsets where invalid UTF-8 sequences start. */
+    invalidByteAt: readonly number[],
   ) {
     this.len = text.length;
-    this.invalid = new InvalidUtf8Cursor(opts.invalidUtf8At ?? []);
+    this.invalid = new InvalidUtf8Cursor(invalidByteAt);
   }
 
   run(): { line: number; reason: string } | undefined {
@@ -228,13 +251,13 @@ class VerdictChecker {
     const len = this.len;
     let pos = 0;
     let lineNo = 0;
-    if (len > 0 && text.charCodeAt(0) === 0xfeff) {
+    if (len >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) {
       // Prometheus does not skip a byte-order mark: its bytes start the first line.
       return { line: 1, reason: this.openMetrics ? '"INVALID" "\\xef" is not a valid start token' : '"INVALID" is not a valid start token' };
     }
     while (pos < len) {
       lineNo++;
-      let lineEnd = text.indexOf('\n', pos);
+      let lineEnd = text.indexOf(CH_LF, pos);
       if (lineEnd === -1) {
         lineEnd = len;
       }
@@ -242,8 +265,8 @@ class VerdictChecker {
         const r = this.omLine(pos, lineEnd);
         if (r === STOP) {
           // `# EOF`, then at most one newline and the end.
-          const after = text.startsWith('EOF', pos + 2) ? pos + 5 : lineEnd;
-          if (after === len || (after === len - 1 && text.charCodeAt(after) === CH_LF)) {
+          const after = startsAt(text, 'EOF', pos + 2) ? pos + 5 : lineEnd;
+          if (after === len || (after === len - 1 && text[after]! === CH_LF)) {
             return undefined;
           }
           return { line: lineNo, reason: 'unexpected data after # EOF' };
@@ -281,7 +304,7 @@ class VerdictChecker {
   /** Position of the first backslash at or after i (the text's length when none). */
   private backslashAfter(i: number): number {
     if (this.nextBackslash < i) {
-      const b = this.text.indexOf('\\', i);
+      const b = this.text.indexOf(CH_BACKSLASH, i);
       this.nextBackslash = b === -1 ? this.len : b;
     }
     return this.nextBackslash;
@@ -289,7 +312,7 @@ class VerdictChecker {
 
   private skip(i: number, end: number): number {
     const text = this.text;
-    while (i < end && isBlank(text.charCodeAt(i))) {
+    while (i < end && isBlank(text[i]!)) {
       i++;
     }
     return i;
@@ -300,7 +323,7 @@ class VerdictChecker {
     if (i >= end) {
       return 'INVALID';
     }
-    const c = this.text.charCodeAt(i);
+    const c = this.text[i]!;
     return c === CH_RBRACE ? 'BCLOSE' : c === CH_COMMA ? 'COMMA' : c === CH_EQUALS ? 'EQUAL' : isLabelStart(c) ? 'LNAME' : 'INVALID';
   }
 
@@ -312,7 +335,7 @@ class VerdictChecker {
     if (i === lineEnd) {
       return OK;
     }
-    const c = text.charCodeAt(i);
+    const c = text[i]!;
     if (c === 0) {
       return STOP; // promlex.l: `\0` is the end of the input
     }
@@ -323,14 +346,14 @@ class VerdictChecker {
       return '"INVALID" is not a valid start token';
     }
     const nameStart = i;
-    while (i < lineEnd && (isNameStart(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) {
+    while (i < lineEnd && (isNameStart(text[i]!) || isDigit(text[i]!))) {
       i++;
     }
     const nameEnd = i;
     this.nameCount = 0;
     i = this.skip(i, lineEnd);
     let end = lineEnd;
-    if (i < end && text.charCodeAt(i) === CH_LBRACE) {
+    if (i < end && text[i]! === CH_LBRACE) {
       i = this.skip(i + 1, end);
       let t = this.promLabelToken(i, end);
       for (;;) {
@@ -342,7 +365,7 @@ class VerdictChecker {
           return `expected label name, got "${t}"`;
         }
         const ls = i;
-        while (i < end && (isLabelStart(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) {
+        while (i < end && (isLabelStart(text[i]!) || isDigit(text[i]!))) {
           i++;
         }
         this.addName(ls, i);
@@ -352,14 +375,14 @@ class VerdictChecker {
           return `expected equal, got "${t}"`;
         }
         i = this.skip(i + 1, end);
-        if (i >= end || text.charCodeAt(i) !== CH_QUOTE) {
+        if (i >= end || text[i]! !== CH_QUOTE) {
           return 'expected label value, got "INVALID"';
         }
         // \"(\\.|[^\\"])*\" — a raw newline is allowed, so the value may run on.
         const vs = i;
         i++;
         // Fast path: the closing quote is on this line and no backslash comes before it.
-        const q = text.indexOf('"', i);
+        const q = text.indexOf(CH_QUOTE, i);
         if (q !== -1 && q < end && this.backslashAfter(i) > q) {
           i = q;
         }
@@ -367,7 +390,7 @@ class VerdictChecker {
           if (i >= this.len) {
             return 'expected label value, got "INVALID"';
           }
-          const v = text.charCodeAt(i);
+          const v = text[i]!;
           if (v === CH_QUOTE) {
             break;
           }
@@ -375,7 +398,7 @@ class VerdictChecker {
             this.extraLines++;
           }
           if (v === CH_BACKSLASH) {
-            if (i + 1 >= this.len || text.charCodeAt(i + 1) === CH_LF) {
+            if (i + 1 >= this.len || text[i + 1]! === CH_LF) {
               return 'expected label value, got "INVALID"';
             }
             i++;
@@ -383,7 +406,7 @@ class VerdictChecker {
           i++;
         }
         if (i >= end) {
-          end = text.indexOf('\n', i);
+          end = text.indexOf(CH_LF, i);
           if (end === -1) {
             end = this.len;
           }
@@ -400,7 +423,7 @@ class VerdictChecker {
         }
       }
       i = this.skip(i, end);
-      if (i < end && text.charCodeAt(i) === CH_LBRACE) {
+      if (i < end && text[i]! === CH_LBRACE) {
         return 'expected value after metric, got "BOPEN"';
       }
     }
@@ -410,7 +433,7 @@ class VerdictChecker {
     // [^{ \t\n]+
     const vs = i;
     while (i < end) {
-      const v = text.charCodeAt(i);
+      const v = text[i]!;
       if (v === CH_LBRACE || isBlank(v)) {
         break;
       }
@@ -422,24 +445,24 @@ class VerdictChecker {
     }
     i = this.skip(i, end);
     if (i < end) {
-      if (!isDigit(text.charCodeAt(i))) {
+      if (!isDigit(text[i]!)) {
         return 'expected timestamp or new record, got "INVALID"';
       }
       const ts = i;
-      while (i < end && isDigit(text.charCodeAt(i))) {
+      while (i < end && isDigit(text[i]!)) {
         i++;
       }
-      if (i - ts >= 19 && overflowsInt64(text.slice(ts, i))) {
-        return `strconv.ParseInt: parsing ${goQuote(text.slice(ts, i))}: value out of range`;
+      if (i - ts >= 19 && overflowsInt64(str(text, ts, i))) {
+        return `strconv.ParseInt: parsing ${goQuote(str(text, ts, i))}: value out of range`;
       }
       i = this.skip(i, end);
       if (i < end) {
-        return `expected next entry after timestamp, got "${isDigit(text.charCodeAt(i)) ? 'TIMESTAMP' : 'INVALID'}"`;
+        return `expected next entry after timestamp, got "${isDigit(text[i]!) ? 'TIMESTAMP' : 'INVALID'}"`;
       }
     }
     // Only now, as scrape.go does after a sample parsed: the series' own checks.
     if (nameStart !== pos) {
-      return `invalid metric name or label names: {__name__=${goQuote(text.slice(pos, nameEnd))}}`;
+      return `invalid metric name or label names: {__name__=${goQuote(str(text, pos, nameEnd))}}`;
     }
     return this.duplicateLabel();
   }
@@ -458,7 +481,7 @@ class VerdictChecker {
     }
     const text = this.text;
     for (let k = 0, x = n[a * 2]!, y = n[b * 2]!; k < len; k++) {
-      if (text.charCodeAt(x + k) !== text.charCodeAt(y + k)) {
+      if (text[x + k]! !== text[y + k]!) {
         return false;
       }
     }
@@ -472,13 +495,13 @@ class VerdictChecker {
     const text = this.text;
     let dup: string | undefined;
     for (let a = 0; a < count; a++) {
-      const name = n[a * 2 + 1]! - n[a * 2]! === 8 && text.startsWith('__name__', n[a * 2]!);
+      const name = n[a * 2 + 1]! - n[a * 2]! === 8 && startsAt(text, '__name__', n[a * 2]!);
       if (name) {
         dup = '__name__';
       }
       for (let b = a + 1; b < count; b++) {
         if (this.sameName(a, b)) {
-          const d = text.slice(n[a * 2]!, n[a * 2 + 1]!);
+          const d = str(text, n[a * 2]!, n[a * 2 + 1]!);
           // HasDuplicateLabelNames walks the sorted set: the smallest name repeated.
           dup = dup === undefined || d < dup ? d : dup;
         }
@@ -490,17 +513,17 @@ class VerdictChecker {
   private promMeta(i: number, end: number): LineResult {
     const text = this.text;
     // `#[ \t]+` then HELP/TYPE and blanks; anything else is a comment.
-    if (i + 1 >= end || !isBlank(text.charCodeAt(i + 1))) {
+    if (i + 1 >= end || !isBlank(text[i + 1]!)) {
       return OK;
     }
     i = this.skip(i + 1, end);
-    const kw = text.startsWith('HELP', i) ? 'HELP' : text.startsWith('TYPE', i) ? 'TYPE' : undefined;
-    if (kw === undefined || i + 4 >= end || !isBlank(text.charCodeAt(i + 4))) {
+    const kw = startsAt(text, 'HELP', i) ? 'HELP' : startsAt(text, 'TYPE', i) ? 'TYPE' : undefined;
+    if (kw === undefined || i + 4 >= end || !isBlank(text[i + 4]!)) {
       return OK;
     }
     i = this.skip(i + 4, end);
     const ns = i;
-    while (i < end && (isNameStart(text.charCodeAt(i)) || (i > ns && isDigit(text.charCodeAt(i))))) {
+    while (i < end && (isNameStart(text[i]!) || (i > ns && isDigit(text[i]!)))) {
       i++;
     }
     if (i === ns) {
@@ -509,7 +532,7 @@ class VerdictChecker {
     // {C}* after the name; all blanks lex as whitespace, else its first character is dropped.
     const restStart = this.skip(i, end) === end ? end : Math.min(i + 1, end);
     if (kw === 'TYPE') {
-      const word = text.slice(restStart, end);
+      const word = str(text, restStart, end);
       return PROM_TYPES.has(word) ? OK : `invalid metric type ${goQuote(word)}`;
     }
     return this.invalid.within(restStart, end) ? 'help text is not a valid utf8 string' : OK;
@@ -522,18 +545,18 @@ class VerdictChecker {
     if (i >= this.len) {
       return 'EOF';
     }
-    const c = this.text.charCodeAt(i);
+    const c = this.text[i]!;
     return c === CH_RBRACE ? 'BCLOSE' : c === CH_COMMA ? 'COMMA' : c === CH_EQUALS ? 'EQUAL' : isLabelStart(c) ? 'LNAME' : 'INVALID';
   }
 
   /** Go's %q of the byte the lexer stopped at ("\n" at a line end). */
   private curQuoted(i: number): string {
-    return i >= this.len ? '"\\n"' : goQuote(this.text[i]!);
+    return i >= this.len ? '"\\n"' : goQuote(charAt(this.text, i));
   }
 
   private omLine(pos: number, lineEnd: number): LineResult {
     const text = this.text;
-    const c = text.charCodeAt(pos);
+    const c = text[pos]!;
     if (pos === lineEnd) {
       return `"INVALID" "\\n" is not a valid start token`;
     }
@@ -544,14 +567,14 @@ class VerdictChecker {
       return `"INVALID" ${this.curQuoted(pos)} is not a valid start token`;
     }
     let i = pos;
-    while (i < lineEnd && (isNameStart(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) {
+    while (i < lineEnd && (isNameStart(text[i]!) || isDigit(text[i]!))) {
       i++;
     }
     const nameStart = pos;
     const nameEnd = i;
     this.nameCount = 0;
     let sawLabels = false;
-    if (i < lineEnd && text.charCodeAt(i) === CH_LBRACE) {
+    if (i < lineEnd && text[i]! === CH_LBRACE) {
       const r = this.omLabels(i + 1, true);
       if (typeof r === 'string') {
         return r;
@@ -562,7 +585,7 @@ class VerdictChecker {
     // {S}[^ \n]+
     const v = this.omToken(i);
     if (v < 0) {
-      const t = i >= this.len ? 'EOF' : sawLabels && text.charCodeAt(i) === CH_LBRACE ? 'BOPEN' : 'INVALID';
+      const t = i >= this.len ? 'EOF' : sawLabels && text[i]! === CH_LBRACE ? 'BOPEN' : 'INVALID';
       return `expected value after metric, got "${t}"`;
     }
     const valueError = floatError(text, i + 1, v);
@@ -573,8 +596,8 @@ class VerdictChecker {
     if (i >= this.len) {
       return 'data does not end with # EOF';
     }
-    if (text.charCodeAt(i) !== CH_LF) {
-      if (text.startsWith(' # {', i)) {
+    if (text[i]! !== CH_LF) {
+      if (startsAt(text, ' # {', i)) {
         const r = this.omExemplar(nameStart, nameEnd, i + 4);
         if (r !== OK) {
           return r;
@@ -584,7 +607,7 @@ class VerdictChecker {
         if (t < 0) {
           return 'expected timestamp or # symbol, got "INVALID"';
         }
-        const ts = goParseFloat(text.slice(i + 1, t));
+        const ts = goParseFloat(str(text, i + 1, t));
         if (typeof ts === 'string') {
           return ts;
         }
@@ -600,12 +623,12 @@ class VerdictChecker {
         if (i >= this.len) {
           return 'expected next entry after timestamp, got "EOF"';
         }
-        if (text.startsWith(' # {', i)) {
+        if (startsAt(text, ' # {', i)) {
           const r = this.omExemplar(nameStart, nameEnd, i + 4);
           if (r !== OK) {
             return r;
           }
-        } else if (text.charCodeAt(i) !== CH_LF) {
+        } else if (text[i]! !== CH_LF) {
           return `expected next entry after timestamp, got "${this.omTokenName(i)}"`;
         }
       }
@@ -619,18 +642,18 @@ class VerdictChecker {
    * (INVALID) rather than falling back to the shorter match (recorded).
    */
   private omTokenName(i: number): string {
-    return this.omToken(i) > 0 && !this.text.startsWith(' # ', i) ? 'TIMESTAMP' : 'INVALID';
+    return this.omToken(i) > 0 && !startsAt(this.text, ' # ', i) ? 'TIMESTAMP' : 'INVALID';
   }
 
   /** End of a `{S}[^ \n]+` token starting at i, or -1. */
   private omToken(i: number): number {
     const text = this.text;
-    if (i >= this.len || text.charCodeAt(i) !== CH_SPACE) {
+    if (i >= this.len || text[i]! !== CH_SPACE) {
       return -1;
     }
     let j = i + 1;
     while (j < this.len) {
-      const c = text.charCodeAt(j);
+      const c = text[j]!;
       if (c === CH_SPACE || c === CH_LF) {
         break;
       }
@@ -666,7 +689,7 @@ class VerdictChecker {
       }
       first = false;
       const ls = i;
-      while (i < this.len && (isLabelStart(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) {
+      while (i < this.len && (isLabelStart(text[i]!) || isDigit(text[i]!))) {
         i++;
       }
       if (keepNames) {
@@ -678,13 +701,13 @@ class VerdictChecker {
       }
       i++;
       // \"(\\.|[^\\"\n])*\"
-      if (i >= this.len || text.charCodeAt(i) !== CH_QUOTE) {
+      if (i >= this.len || text[i]! !== CH_QUOTE) {
         return `expected label value, got "${i >= this.len ? 'EOF' : 'INVALID'}"`;
       }
       const vs = i;
       i++;
       for (;;) {
-        const v = i < this.len ? text.charCodeAt(i) : CH_LF;
+        const v = i < this.len ? text[i]! : CH_LF;
         if (v === CH_LF) {
           return 'expected label value, got "INVALID"';
         }
@@ -692,7 +715,7 @@ class VerdictChecker {
           break;
         }
         if (v === CH_BACKSLASH) {
-          if (i + 1 >= this.len || text.charCodeAt(i + 1) === CH_LF) {
+          if (i + 1 >= this.len || text[i + 1]! === CH_LF) {
             return 'expected label value, got "INVALID"';
           }
           i++;
@@ -708,7 +731,7 @@ class VerdictChecker {
 
   /** openmetricsparse.go parseComment, from just after ` # {`. */
   private omExemplar(nameStart: number, nameEnd: number, i: number): LineResult {
-    const name = this.text.slice(nameStart, nameEnd);
+    const name = str(this.text, nameStart, nameEnd);
     if (!name.endsWith('_total') && !name.endsWith('_bucket')) {
       return `metric name ${name} does not support exemplars`;
     }
@@ -729,21 +752,21 @@ class VerdictChecker {
     if (i >= this.len) {
       return 'data does not end with # EOF';
     }
-    if (this.text.charCodeAt(i) === CH_LF) {
+    if (this.text[i]! === CH_LF) {
       return OK;
     }
     const t = this.omToken(i);
     if (t < 0) {
       return 'expected timestamp or comment, got "INVALID"';
     }
-    const ts = goParseFloat(this.text.slice(i + 1, t));
+    const ts = goParseFloat(str(this.text, i + 1, t));
     if (typeof ts === 'string') {
       return ts;
     }
     if (!Number.isFinite(ts)) {
       return 'invalid exemplar timestamp';
     }
-    if (t >= this.len || this.text.charCodeAt(t) !== CH_LF) {
+    if (t >= this.len || this.text[t]! !== CH_LF) {
       return `expected next entry after exemplar timestamp, got "${t >= this.len ? 'EOF' : this.omTokenName(t)}"`;
     }
     return OK;
@@ -751,20 +774,20 @@ class VerdictChecker {
 
   private omMeta(pos: number, lineEnd: number): LineResult {
     const text = this.text;
-    if (pos + 1 >= this.len || text.charCodeAt(pos + 1) !== CH_SPACE) {
+    if (pos + 1 >= this.len || text[pos + 1]! !== CH_SPACE) {
       return `"INVALID" ${this.curQuoted(pos + 1)} is not a valid start token`;
     }
     let i = pos + 2;
-    if (text.startsWith('EOF', i)) {
+    if (startsAt(text, 'EOF', i)) {
       return STOP;
     }
-    const kw = text.startsWith('HELP ', i) ? 'HELP' : text.startsWith('TYPE ', i) ? 'TYPE' : text.startsWith('UNIT ', i) ? 'UNIT' : undefined;
+    const kw = startsAt(text, 'HELP ', i) ? 'HELP' : startsAt(text, 'TYPE ', i) ? 'TYPE' : startsAt(text, 'UNIT ', i) ? 'UNIT' : undefined;
     if (kw === undefined) {
       // The lexer stops after the longest prefix of a keyword it could read.
       let longest = 0;
       for (const k of ['HELP ', 'TYPE ', 'UNIT ']) {
         let n = 0;
-        while (n < k.length && text.charCodeAt(i + n) === k.charCodeAt(n)) {
+        while (n < k.length && text[i + n]! === k.charCodeAt(n)) {
           n++;
         }
         longest = Math.max(longest, n);
@@ -773,18 +796,18 @@ class VerdictChecker {
     }
     i += 5;
     const ns = i;
-    while (i < lineEnd && (isNameStart(text.charCodeAt(i)) || (i > ns && isDigit(text.charCodeAt(i))))) {
+    while (i < lineEnd && (isNameStart(text[i]!) || (i > ns && isDigit(text[i]!)))) {
       i++;
     }
     if (i === ns) {
       return `expected metric name after ${kw}, got "INVALID"`;
     }
-    const name = text.slice(ns, i);
+    const name = str(text, ns, i);
     // {S}{C}*\n: one space, anything, and a newline (not the end of the body).
-    if (i >= lineEnd || text.charCodeAt(i) !== CH_SPACE || lineEnd >= this.len) {
+    if (i >= lineEnd || text[i]! !== CH_SPACE || lineEnd >= this.len) {
       return `expected text in ${kw}`;
     }
-    const word = text.slice(i + 1, lineEnd);
+    const word = str(text, i + 1, lineEnd);
     if (kw === 'TYPE') {
       return OM_TYPES.has(word) ? OK : `invalid metric type ${goQuote(word)}`;
     }
@@ -846,14 +869,53 @@ export class VerdictTally {
   }
 }
 
-/** What Prometheus v2.42 would do with this body, read as `format`. */
+/**
+ * What Prometheus v2.42 would do with this body, read as `format`. The text is the
+ * body decoded (`invalidUtf8At`: where decodeUtf8 put U+FFFD for invalid bytes); the
+ * check itself runs over its UTF-8 bytes, as the scraper's does (verdictOfBytes).
+ */
 export function prometheusVerdict(text: string, format: ExpositionFormat, opts: VerdictOptions = {}): PrometheusVerdict {
-  const complete = opts.partial !== true;
-  const r = new VerdictChecker(text, format === 'openmetrics', opts).run();
+  const bytes = Buffer.from(text, 'utf8');
+  const at = opts.invalidUtf8At;
+  return verdictOfBytes(bytes, format, opts.partial === true, at && at.length > 0 ? byteOffsetsOf(text, at) : []);
+}
+
+/**
+ * What Prometheus v2.42 would do with these body bytes, read as `format`, checked in
+ * place: no string of the body is made (a 100,000-series body is 3.7 MB).
+ */
+export function prometheusVerdictOfBytes(bytes: Buffer, format: ExpositionFormat, opts: { readonly partial?: boolean } = {}): PrometheusVerdict {
+  return verdictOfBytes(bytes, format, opts.partial === true, isUtf8(bytes) ? [] : invalidUtf8Runs(bytes, false).byteAt);
+}
+
+function verdictOfBytes(bytes: Buffer, format: ExpositionFormat, partial: boolean, invalidByteAt: readonly number[]): PrometheusVerdict {
+  const complete = !partial;
+  const r = new VerdictChecker(bytes, format === 'openmetrics', invalidByteAt).run();
   if (r === undefined) {
     return { accept: true, complete };
   }
   return { accept: false, line: r.line, reason: r.reason, complete };
+}
+
+/** The UTF-8 byte offsets of the given (sorted) string indexes of text. */
+function byteOffsetsOf(text: string, indexes: readonly number[]): number[] {
+  const out: number[] = [];
+  let byte = 0;
+  let k = 0;
+  for (let i = 0; i < text.length && k < indexes.length; i++) {
+    while (k < indexes.length && indexes[k] === i) {
+      out.push(byte);
+      k++;
+    }
+    const c = text.charCodeAt(i);
+    if (c < 0x80) byte += 1;
+    else if (c < 0x800) byte += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      byte += 4;
+      i++;
+    } else byte += 3;
+  }
+  return out;
 }
 
 /**
@@ -867,7 +929,17 @@ export function decodeUtf8(bytes: Buffer): { text: string; invalidUtf8At?: numbe
   if (isUtf8(bytes)) {
     return { text };
   }
-  // Decode each run between invalid sequences on its own to learn where U+FFFD went.
+  return { text, invalidUtf8At: invalidUtf8Runs(bytes, true).charAt };
+}
+
+/**
+ * Where each maximal invalid subpart starts: as a byte offset, and (`withCharIndexes`)
+ * as the index of the U+FFFD that replaces it in the decoded string — which costs
+ * decoding the runs between them, so the verdict over bytes asks for offsets only.
+ */
+export function invalidUtf8Runs(bytes: Uint8Array, withCharIndexes: boolean): { byteAt: number[]; charAt: number[] } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const byteAt: number[] = [];
   const at: number[] = [];
   let out = 0;
   let i = 0;
@@ -907,11 +979,14 @@ export function decodeUtf8(bytes: Buffer): { text: string; invalidUtf8At?: numbe
       continue;
     }
     // The maximal subpart ends where the sequence went wrong (at least one byte).
-    out += bytes.toString('utf8', runStart, i).length;
-    at.push(out);
+    byteAt.push(i);
+    if (withCharIndexes) {
+      out += buf.toString('utf8', runStart, i).length;
+      at.push(out);
+    }
     out += 1;
     i = Math.max(i + 1, j - 1);
     runStart = i;
   }
-  return { text, invalidUtf8At: at };
+  return { byteAt, charAt: at };
 }

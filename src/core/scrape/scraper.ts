@@ -10,8 +10,7 @@ import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
 import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
-import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExposition } from './parser';
-import { decodeUtf8 } from './promVerdict';
+import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExpositionBytes } from './parser';
 import { SeriesCache } from './seriesCache';
 import { SocketHttpGetter } from './socketHttp';
 
@@ -144,7 +143,7 @@ export class Scraper {
       timedOut = true;
       cancellation.cancel();
     }, this.opts.timeoutMs);
-    let body: { text: string; cut: boolean; invalidUtf8At?: number[] };
+    let body: { bytes: Buffer; cut: boolean };
     let contentType: string;
     try {
       let res: HttpAnswer;
@@ -181,13 +180,13 @@ export class Scraper {
       );
     }
     const format: ExpositionFormat = contentType.includes('openmetrics') ? 'openmetrics' : 'prometheus';
-    const parsed = parseExposition(body.text, {
+    // Straight from the bytes: no string of the whole body is made (see parseExpositionBytes).
+    const parsed = parseExpositionBytes(body.bytes, {
       format,
       maxSeries: this.maxSeries,
       partial: body.cut,
       interner: this.interner,
       seriesCache: this.seriesCache,
-      invalidUtf8At: body.invalidUtf8At,
     });
     onVerdict(parsed.verdict);
     if (parsed.sampleCount === 0 && (parsed.families.length === 0 || parsed.problems.length > 0)) {
@@ -215,16 +214,11 @@ export class Scraper {
   }
 
   /** Reads the body, stopping at maxBodyBytes and keeping whole lines only. */
-  private async readBody(res: HttpAnswer): Promise<{ text: string; cut: boolean; invalidUtf8At?: number[] }> {
+  private async readBody(res: HttpAnswer): Promise<{ bytes: Buffer; cut: boolean }> {
     const { bytes, cut } = await res.readBody(this.maxBodyBytes);
-    // Where invalid UTF-8 was replaced, so the verdict can say Prometheus refuses it
-    // (a byte-order mark stays: the parser skips it, Prometheus does not).
-    const decoded = decodeUtf8(bytes);
-    let text = decoded.text;
-    if (cut) {
-      text = text.slice(0, text.lastIndexOf('\n') + 1);
-    }
-    return decoded.invalidUtf8At ? { text, cut, invalidUtf8At: decoded.invalidUtf8At } : { text, cut };
+    // Invalid UTF-8 stays in the bytes: the verdict says Prometheus refuses it, the
+    // parser shows U+FFFD (a byte-order mark stays too: the parser skips it, Prometheus does not).
+    return { bytes: cut ? bytes.subarray(0, bytes.lastIndexOf(10) + 1) : bytes, cut };
   }
 
   private timeoutMessage(where: string): string {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { MetricFamily, ParsedExposition, StringInterner, parseExposition } from '../../../src/core/scrape/parser';
+import { MetricFamily, ParsedExposition, StringInterner, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
 
@@ -496,6 +496,53 @@ describe('parseExposition', () => {
       assert.deepEqual(p.truncated, { maxSeries: 10, droppedSamples: 15 });
       assert.equal(family(p, 'm').samples.length, 10);
       assert.equal(p.sawEof, true);
+    });
+
+    it('from bytes: stops at maxSeries sample lines, decodes only the text before the next one, and counts the rest over the bytes', () => {
+      const head = '# TYPE m gauge\n' + Array.from({ length: 10 }, (_, i) => `m{i="${i}"} ${i}`).join('\n') + '\n# TYPE n gauge\n';
+      const tail = Array.from({ length: 14 }, (_, i) => `n{i="${i}"} ${i}`).join('\n') + '\n';
+      // Past the limit: a label value that is not UTF-8 — Prometheus refuses the whole body for it.
+      const bad = Buffer.concat([Buffer.from('n{i="'), Buffer.from([0xff]), Buffer.from('"} 1\n# EOF\n')]);
+      const bytes = Buffer.concat([Buffer.from(head + tail), bad]);
+      const decoded: number[] = [];
+      const toString = Buffer.prototype.toString;
+      Buffer.prototype.toString = function (this: Buffer, ...args: unknown[]): string {
+        const s = (toString as (...a: unknown[]) => string).apply(this, args);
+        decoded.push(s.length);
+        return s;
+      };
+      let p: ParsedExposition;
+      try {
+        p = parseExpositionBytes(bytes, { maxSeries: 10, format: 'openmetrics' });
+      } finally {
+        Buffer.prototype.toString = toString;
+      }
+      assert.equal(p.sampleCount, 10);
+      assert.deepEqual(p.truncated, { maxSeries: 10, droppedSamples: 15 });
+      assert.equal(p.sawEof, true);
+      assert.deepEqual(family(p, 'm').samples.map((x) => x.value), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.equal(family(p, 'n').type, 'gauge', 'metadata before the first dropped line is still read');
+      assert.deepEqual(p.verdict, { accept: false, line: 27, reason: 'invalid UTF-8 label value', complete: true });
+      assert.equal(Math.max(...decoded), head.length, 'only the text up to the first sample past the limit was decoded');
+    });
+
+    it('from bytes: the same families, problems and verdict as from the decoded text, for random bodies', () => {
+      let seed = 777;
+      const rand = (n: number): number => {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        return (seed >>> 0) % n;
+      };
+      const alphabet = '{}=",\\\n #\tabc_:019.+-eEInfNaN\r☕\u0000';
+      for (let iter = 0; iter < 1000; iter++) {
+        const body = Array.from({ length: rand(300) }, () => (rand(4) === 0 ? String.fromCharCode(rand(0x3000)) : alphabet[rand(alphabet.length)]!)).join('');
+        for (const format of ['prometheus', 'openmetrics'] as const) {
+          const a = parseExposition(body, { format });
+          const b = parseExpositionBytes(Buffer.from(body), { format });
+          assert.deepEqual(b, a, JSON.stringify(body));
+        }
+      }
     });
 
     it('never throws: thousands of random bodies and mutations of a real one', async () => {
