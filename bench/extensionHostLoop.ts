@@ -3,14 +3,21 @@
  * at 1 Hz on the real clock, the status bar view rebuilt on every snapshot and every
  * 2 s (as StatusBarController does), and the alert engine evaluating the default
  * rules each tick. Prints the CPU it used (self + reaped children) over `seconds`.
- *   node out/bench/extensionHostLoop.js <linux|portable> <seconds> <port> <diskPath>
+ * Mode `dashboard` is `linux` with the dashboard open: the extension's own
+ * DashboardSession and MonitorDashboardSource, the page's `ready` (5 min range, a
+ * 600 px plot) and every message serialised to JSON as the webview IPC does.
+ *   node out/bench/extensionHostLoop.js <linux|portable|dashboard> <seconds> <port> <diskPath>
  */
 import { AlertEngine } from '../src/core/alerts/engine';
 import { compileAlertRules } from '../src/core/alerts/defaults';
 import { systemClock } from '../src/core/clock';
 import { Monitor } from '../src/core/monitor';
 import { createMonitorDeps } from '../src/core/monitorDeps';
+import { Emitter } from '../src/core/events';
 import { buildStatusView } from '../src/core/statusView';
+import { HostToWebview } from '../src/shared/protocol';
+import { DashboardSession } from '../src/vscode/dashboard/dashboardSession';
+import { MonitorDashboardSource } from '../src/vscode/dashboard/monitorDashboardSource';
 import { cpuWithChildrenUs, reapedChildrenCpuUs, sleep } from './lib/measure';
 import { configForPort, portableDeps } from './lib/realMonitor';
 
@@ -19,7 +26,7 @@ const WARMUP_TICKS = 3;
 const WINDOW_MS = 10_000;
 
 async function main(): Promise<void> {
-  const mode = process.argv[2] === 'portable' ? 'portable' : 'linux';
+  const mode = process.argv[2] === 'portable' ? 'portable' : process.argv[2] === 'dashboard' ? 'dashboard' : 'linux';
   const seconds = Number(process.argv[3] ?? 60);
   const port = Number(process.argv[4]);
   const diskPath = process.argv[5] ?? process.cwd();
@@ -57,8 +64,27 @@ async function main(): Promise<void> {
     render();
   });
   const staleTimer = setInterval(render, 2000);
+  let posted = 0;
+  let postedChars = 0;
+  const page = new Emitter<unknown>();
+  const session =
+    mode === 'dashboard'
+      ? new DashboardSession(
+          {
+            postMessage(message: HostToWebview): PromiseLike<boolean> {
+              posted++;
+              postedChars += JSON.stringify(message).length;
+              return Promise.resolve(true);
+            },
+            onDidReceiveMessage: page.event,
+          },
+          new MonitorDashboardSource(monitor, () => undefined, () => undefined),
+          () => undefined,
+        )
+      : undefined;
   monitor.configure(config);
   monitor.start();
+  page.fire({ type: 'ready', range: '5m', plotWidthPx: 600 });
   while (ticks < WARMUP_TICKS) {
     await sleep(50);
   }
@@ -80,11 +106,12 @@ async function main(): Promise<void> {
   const wallMs = performance.now() - t0;
   const measuredTicks = ticks - ticks0;
   clearInterval(staleTimer);
+  session?.dispose();
   const scraped = monitor.latestSnapshot?.samples.some((s) => s.name === 'scrape_up' && s.value === 1) ?? false;
   await monitor.stop();
   monitor.dispose();
   process.stdout.write(
-    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, scraped, series: monitor.store.seriesCount, textLength, windowCpuMsPerTick }) + '\n',
+    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, posted, postedChars, scraped, series: monitor.store.seriesCount, textLength, windowCpuMsPerTick }) + '\n',
   );
 }
 

@@ -37,6 +37,7 @@ const EXPECTED_ROWS = [
   'tick.libs',
   'spawns.perTick',
   'extensionHost.cpu',
+  'extensionHost.cpuDashboard',
   'scrape.bareGet',
   'tick.floorWithScrape',
   'stats.summarize',
