@@ -53,6 +53,8 @@ export interface ChatroomMonitorApi {
     tree(): Promise<{ pid: number; ppid: number; command: string }[]>;
     audit(): readonly unknown[];
     messages(): readonly string[];
+    /** The same notifications with the buttons each offered. */
+    offers(): readonly { text: string; items: readonly string[] }[];
   };
   /** Where the history on disk is, how large, and how many ticks this session restored from it. */
   history(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number };
@@ -241,6 +243,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       tree: () => serverController.tree(),
       audit: () => serverController.audit.entries(),
       messages: () => serverController.shownMessages(),
+      offers: () => serverController.shownOffers(),
     },
     history: () => history.status(),
     lastRegressionCheck: () => history.lastRegressionCheck,

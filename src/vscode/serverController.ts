@@ -49,6 +49,7 @@ export class ServerController implements vscode.Disposable {
   /** The pid the monitor should watch (the node below an npm wrapper), when we started it. */
   private watchedPid: number | undefined;
   private readonly shown: string[] = [];
+  private readonly offered: { text: string; items: readonly string[] }[] = [];
   private raw: Settings;
 
   constructor(
@@ -142,6 +143,11 @@ export class ServerController implements vscode.Disposable {
     return this.shown;
   }
 
+  /** The same notifications with the buttons each offered (tests: no Undo where nothing can be undone). */
+  shownOffers(): readonly { text: string; items: readonly string[] }[] {
+    return this.offered;
+  }
+
   async start(): Promise<AuditEntry | undefined> {
     if (!vscode.workspace.isTrusted) {
       return this.refuse('Start Server');
@@ -198,7 +204,7 @@ export class ServerController implements vscode.Disposable {
   async undoLast(): Promise<AuditEntry | undefined> {
     const target = this.operations.undoable();
     if (!target) {
-      this.tell('info', 'There is nothing to undo: restarts, profiles, tasks and command lines cannot be undone (see the README).');
+      this.tell('info', vscode.l10n.t('There is nothing to undo: restarts, profiles, tasks and command lines cannot be undone (see the README).'));
       return undefined;
     }
     const e = await this.operations.undoLast(USER);
@@ -221,6 +227,7 @@ export class ServerController implements vscode.Disposable {
   private tell(level: 'info' | 'warning' | 'error', sentence: string, ...items: string[]): Thenable<string | undefined> {
     const text = inertNotificationText(sentence, TELL_CHARS);
     this.shown.push(text);
+    this.offered.push({ text, items });
     const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     return show(text, ...items);
   }
@@ -310,18 +317,22 @@ export class ServerController implements vscode.Disposable {
   private onAudit(e: AuditEntry): void {
     this.log.info(`Audit: ${e.action} by ${inertLogText(triggerText(e.trigger))} → ${e.result}${e.message ? ` (${inertLogText(e.message)})` : ''}.`);
     if (e.trigger.kind === 'rule' && e.result === 'ok') {
-      const what = `${e.action} done automatically (rule ${e.trigger.ruleId}).`;
+      const what = vscode.l10n.t('{0} done automatically (rule {1}).', e.action, e.trigger.ruleId ?? '');
+      const auditButton = vscode.l10n.t('Show Audit Log');
       const file = (e.params?.after as { file?: unknown } | undefined)?.file;
       if ((e.action === 'cpuProfile' || e.action === 'heapProfile') && typeof file === 'string') {
         // A profile changes nothing in the server, so there is nothing to undo: say what it found.
         const found = e.message ? ` ${inertNotificationText(e.message)}.` : '';
-        void this.tell('info', `${what}${found}`, 'Open Profile', 'Show Audit Log').then((c) =>
-          c === 'Open Profile' ? void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)) : c && void this.showAuditLog(),
+        const open = vscode.l10n.t('Open Profile');
+        void this.tell('info', `${what}${found}`, open, auditButton).then((c) =>
+          c === open ? void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)) : c && void this.showAuditLog(),
         );
       } else if (e.undo) {
-        void this.tell('info', what, 'Undo', 'Show Audit Log').then((c) => (c === 'Undo' ? void this.undoLast() : c && void this.showAuditLog()));
+        const undo = vscode.l10n.t('Undo');
+        void this.tell('info', what, undo, auditButton).then((c) => (c === undo ? void this.undoLast() : c && void this.showAuditLog()));
       } else {
-        void this.tell('info', `${what} A ${e.action} cannot be undone.`, 'Show Audit Log').then((c) => c && void this.showAuditLog());
+        // No Undo button where nothing can be undone (the README's table says why for each kind).
+        void this.tell('info', `${what} ${cannotUndo(e.action)}`, auditButton).then((c) => c && void this.showAuditLog());
       }
     }
   }
@@ -530,4 +541,15 @@ async function setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {
     rules.push({ id: ruleId, enabled });
   }
   await c.update('alerts.rules', rules, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
+
+/** Why an automatic action of this kind has no Undo (the README's table, in one sentence). */
+function cannotUndo(action: string): string {
+  if (action === 'restart') {
+    return vscode.l10n.t('A restart cannot be undone: the process that ended cannot be brought back with its memory and connections. The audit log has the evidence.');
+  }
+  if (action === 'runTask' || action === 'command') {
+    return vscode.l10n.t('It cannot be undone: the monitor cannot know what a task or a command line changed.');
+  }
+  return vscode.l10n.t('A {0} cannot be undone.', action);
 }

@@ -17,6 +17,7 @@ interface ServerApi {
   tree(): Promise<{ pid: number; ppid: number; command: string }[]>;
   audit(): readonly { action: string; result: string; mode?: string; trigger: { kind: string; ruleId?: string; evidence?: Record<string, unknown> }; undo?: unknown; undoes?: string; params?: unknown }[];
   messages(): readonly string[];
+  offers(): readonly { text: string; items: readonly string[] }[];
 }
 
 async function serverApi(): Promise<ServerApi> {
@@ -142,7 +143,7 @@ describe('the server the monitor starts', function () {
     }
   });
 
-  it('a memory rule with { do: "restart", mode: "auto" } restarts the leaking server once within its cooldown, audited with the evidence', async () => {
+  it('a memory rule with { do: "restart", mode: "auto" } restarts the leaking server once within its cooldown, audited with the evidence; no Undo is offered, since a restart cannot be undone', async () => {
     const api = await serverApi();
     const { port, restore } = await exampleServerSettings({
       'alerts.rules': [
@@ -185,7 +186,20 @@ describe('the server the monitor starts', function () {
       await new Promise((r) => setTimeout(r, 8000));
       const autoRestarts = api.audit().filter((e) => e.action === 'restart' && e.trigger.kind === 'rule' && e.result === 'ok');
       assert.strictEqual(autoRestarts.length, 1, JSON.stringify(api.audit().filter((e) => e.trigger.kind === 'rule')));
-      assert.ok(api.messages().some((m) => /restart done automatically \(rule leak-restart\)/.test(m)), api.messages().join(' | '));
+      // A restart cannot be undone (README, "Audit and undo"): the entry has no undo record, the
+      // notification says so and offers the audit log, not Undo, and Undo Last Action reverts nothing.
+      assert.strictEqual(restart.undo, undefined, JSON.stringify(restart));
+      const told = api.offers().filter((o) => /restart done automatically \(rule leak-restart\)/.test(o.text));
+      assert.strictEqual(told.length, 1, api.messages().join(' | '));
+      assert.match(told[0]!.text, /A restart cannot be undone: the process that ended cannot be brought back/);
+      assert.deepStrictEqual(told[0]!.items, ['Show Audit Log']);
+      const undosBefore = api.audit().filter((e) => e.action === 'undo').length;
+      const shownBefore = api.messages().length;
+      await vscode.commands.executeCommand('chatroomMonitor.undoLastAction');
+      const saidNow = api.messages().slice(shownBefore);
+      assert.ok(saidNow.some((m) => /^There is nothing to undo: restarts, profiles, tasks and command lines cannot be undone/.test(m)), saidNow.join(' | '));
+      assert.strictEqual(api.audit().filter((e) => e.action === 'undo').length, undosBefore, 'Undo Last Action audited an undo');
+      assert.strictEqual(api.pid(), second, 'Undo Last Action touched the server');
     } finally {
       await load?.stop();
       await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', []);
