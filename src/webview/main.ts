@@ -2,8 +2,8 @@
  * Entry point of the dashboard page (bundled to dist/webview.js). Builds the page,
  * listens to the host, and says `ready` so the host sends its first `init`.
  */
-import { normalizeLocale, useLocale } from '../core/i18n/locale';
 import { checkHostToWebview, HostToWebview } from '../shared/protocol';
+import { adoptDisplayLanguage } from './displayLanguage';
 import { Dashboard } from './dashboard';
 import { watchTheme } from './theme';
 import { getVsCodeApi } from './vscodeApi';
@@ -30,17 +30,6 @@ function start(): void {
   });
   watchTheme(() => dashboard.onThemeChange());
   api.postMessage(dashboard.readyMessage());
-}
-
-/** The extension's display language and translations, from the page's data block; English without one. */
-function adoptDisplayLanguage(): void {
-  try {
-    const data = JSON.parse(document.getElementById('l10n-messages')?.textContent ?? '{}') as { locale?: string; messages?: Record<string, string> };
-    const locale = normalizeLocale(data.locale);
-    useLocale(locale, locale === 'en' ? undefined : (data.messages ?? {}));
-  } catch {
-    useLocale('en');
-  }
 }
 
 start();

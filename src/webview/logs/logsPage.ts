@@ -8,6 +8,7 @@
  * module (dom.ts `h`/`screenText`): bidi controls and invisibles are named, never obeyed.
  */
 import { LOGS_LEVEL_KEYS, LogsFilterDto, LogsGroupDto, LogsHostToPage, LogsLevelKey, LogsPageToHost, LogsRowDto, LogsRowsMessage, LogsStateMessage, MAX_ROWS_PER_REQUEST } from '../../shared/logsProtocol';
+import * as l10n from '@vscode/l10n';
 import { button, h, icon, replaceChildren, screenText } from '../dom';
 
 /** Row height in CSS pixels (media/logs.css sets the same). */
@@ -33,12 +34,12 @@ export class LogsPage {
 
   private readonly summary = h('p', { className: 'logs-summary' });
   private readonly notes = h('ul', { className: 'logs-notes' });
-  private readonly groupList = h('ol', { className: 'group-list', attrs: { 'aria-label': 'Error groups' } });
-  private readonly chips = h('div', { className: 'level-chips', attrs: { role: 'group', 'aria-label': 'Levels shown' } });
-  private readonly search = h('input', { className: 'log-search', attrs: { type: 'search', placeholder: 'Search the lines', 'aria-label': 'Search the lines' } });
+  private readonly groupList = h('ol', { className: 'group-list', attrs: { 'aria-label': l10n.t('Error groups') } });
+  private readonly chips = h('div', { className: 'level-chips', attrs: { role: 'group', 'aria-label': l10n.t('Levels shown') } });
+  private readonly search = h('input', { className: 'log-search', attrs: { type: 'search', placeholder: l10n.t('Search the lines'), 'aria-label': l10n.t('Search the lines') } });
   private readonly groupFilter = h('span', { className: 'group-filter' });
   private readonly followButton: HTMLButtonElement;
-  private readonly viewport = h('div', { className: 'log-viewport', attrs: { tabindex: '0', role: 'log', 'aria-label': 'Log lines' } });
+  private readonly viewport = h('div', { className: 'log-viewport', attrs: { tabindex: '0', role: 'log', 'aria-label': l10n.t('Log lines') } });
   private readonly spacer = h('div', { className: 'log-spacer' });
   private readonly rowsEl = h('div', { className: 'log-rows' });
   private readonly detail = h('pre', { className: 'log-detail', attrs: { 'aria-live': 'polite' } });
@@ -47,7 +48,7 @@ export class LogsPage {
     private readonly root: HTMLElement,
     private readonly api: LogsPageApi,
   ) {
-    this.followButton = button('Follow', 'arrow-down', () => this.setFollow(!this.follow), { 'aria-pressed': 'true', class: 'follow' });
+    this.followButton = button(l10n.t('Follow'), 'arrow-down', () => this.setFollow(!this.follow), { 'aria-pressed': 'true', class: 'follow' });
     for (const level of LOGS_LEVEL_KEYS) {
       const chip = button(level, undefined, () => this.toggleLevel(level), { 'aria-pressed': 'true', 'data-level': level, class: `chip level-${level}` });
       this.chips.appendChild(chip);
@@ -63,10 +64,10 @@ export class LogsPage {
     this.groupList.addEventListener('click', (e) => this.onGroupClick(e));
     replaceChildren(
       root,
-      h('header', { className: 'logs-header' }, h('h1', { text: 'Logs' }), this.summary),
+      h('header', { className: 'logs-header' }, h('h1', { text: l10n.t('Logs') }), this.summary),
       this.notes,
-      h('section', { className: 'groups' }, h('h2', { text: 'Error groups' }), this.groupList),
-      h('section', { className: 'tail' }, h('h2', { text: 'Live tail' }), h('div', { className: 'toolbar' }, this.chips, this.search, this.groupFilter, this.followButton), this.viewport, this.detail),
+      h('section', { className: 'groups' }, h('h2', { text: l10n.t('Error groups') }), this.groupList),
+      h('section', { className: 'tail' }, h('h2', { text: l10n.t('Live tail') }), h('div', { className: 'toolbar' }, this.chips, this.search, this.groupFilter, this.followButton), this.viewport, this.detail),
     );
     root.removeAttribute('aria-busy');
   }
@@ -226,18 +227,19 @@ export class LogsPage {
       if (label) label.textContent = `${level} ${n.toLocaleString()}`;
     }
     const g = this.filter.groupId ? this.state?.groups.find((x) => x.id === this.filter.groupId) : undefined;
-    replaceChildren(this.groupFilter, this.filter.groupId ? button(`Only ${g ? g.type : 'one group'} ×`, 'filter', () => this.setFilter({ levels: this.filter.levels, text: this.filter.text }), { class: 'clear-group' }) : null);
+    replaceChildren(this.groupFilter, this.filter.groupId ? button(g ? l10n.t('Only {0} ×', g.type) : l10n.t('Only one group ×'), 'filter', () => this.setFilter({ levels: this.filter.levels, text: this.filter.text }), { class: 'clear-group' }) : null);
   }
 
   private renderSummary(s: LogsStateMessage): void {
     const errors = s.levels.error + s.levels.fatal;
-    this.summary.textContent = `${s.kept.toLocaleString()} lines kept · ${errors.toLocaleString()} errors · ${s.groups.length} error ${s.groups.length === 1 ? 'group' : 'groups'} · ${s.total.toLocaleString()} shown`;
+    const groups = s.groups.length === 1 ? l10n.t('1 error group') : l10n.t('{0} error groups', s.groups.length);
+    this.summary.textContent = l10n.t('{0} lines kept · {1} errors · {2} · {3} shown', s.kept.toLocaleString(), errors.toLocaleString(), groups, s.total.toLocaleString());
     replaceChildren(this.notes, ...s.notes.map((n) => h('li', { text: n })));
   }
 
   private renderGroups(groups: readonly LogsGroupDto[]): void {
     if (groups.length === 0) {
-      replaceChildren(this.groupList, h('li', { className: 'empty', text: 'No error in the logs.' }));
+      replaceChildren(this.groupList, h('li', { className: 'empty', text: l10n.t('No error in the logs.') }));
       return;
     }
     replaceChildren(
@@ -252,9 +254,9 @@ export class LogsPage {
             h('span', { className: 'count', text: `${g.count.toLocaleString()}×` }),
             sparkline(g.sparkline),
             h('span', { className: 'group-title' }, h('strong', { text: g.type }), ': ', h('span', { className: 'message', text: g.message })),
-            g.regression ? h('span', { className: 'badge regression', text: 'back after restart' }) : null,
-            h('span', { className: 'seen', text: `last ${timeText(g.lastSeenMs)}, first ${timeText(g.firstSeenMs)}` }),
-            button(g.id === this.filter.groupId ? 'All lines' : 'Its lines', 'filter', () => undefined, { 'data-filter-group': g.id, class: 'filter-group' }),
+            g.regression ? h('span', { className: 'badge regression', text: l10n.t('back after restart') }) : null,
+            h('span', { className: 'seen', text: l10n.t('last {0}, first {1}', timeText(g.lastSeenMs), timeText(g.firstSeenMs)) }),
+            button(g.id === this.filter.groupId ? l10n.t('All lines') : l10n.t('Its lines'), 'filter', () => undefined, { 'data-filter-group': g.id, class: 'filter-group' }),
           ),
           h(
             'ol',
@@ -270,7 +272,7 @@ export class LogsPage {
 }
 
 function frameButton(groupId: string, index: number, label: string): HTMLButtonElement {
-  return h('button', { className: 'frame-link', attrs: { type: 'button', 'data-group-id': groupId, 'data-frame-index': String(index), title: `Open ${label}` } }, icon('go-to-file'), h('span', { className: 'label', text: label }));
+  return h('button', { className: 'frame-link', attrs: { type: 'button', 'data-group-id': groupId, 'data-frame-index': String(index), title: l10n.t('Open {0}', label) } }, icon('go-to-file'), h('span', { className: 'label', text: label }));
 }
 
 /** The group's occurrences per 10 s over 5 minutes, as a small SVG polyline. */

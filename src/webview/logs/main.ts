@@ -3,6 +3,7 @@
  * passes the host's messages to it, and says `ready`.
  */
 import { LogsHostToPage, LogsPageToHost } from '../../shared/logsProtocol';
+import { adoptDisplayLanguage } from '../displayLanguage';
 import { LogsPage } from './logsPage';
 
 declare function acquireVsCodeApi(): { postMessage(message: LogsPageToHost): void };
@@ -11,6 +12,7 @@ function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
   const api = acquireVsCodeApi();
+  adoptDisplayLanguage();
   const page = new LogsPage(root, api);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const m = event.data as Partial<LogsHostToPage> | null;
