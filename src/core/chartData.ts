@@ -7,7 +7,7 @@
  * The shapes here are structurally the dashboard protocol's DTOs (src/shared),
  * declared again so the core does not depend on the UI's protocol.
  */
-import { Metric } from './model';
+import { InstanceMetric, isServiceMetric, Metric } from './model';
 import { SeriesInfo, SeriesStore } from './store/seriesStore';
 import { inferUnit, Unit } from './units';
 
@@ -225,7 +225,7 @@ export function downsampleColumns(cols: ChartColumns, stepMs: number, liveFromMs
   return { x, keys: [...cols.keys], y, stepMs };
 }
 
-export type ChartPlacement = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'server' | 'none';
+export type ChartPlacement = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'instanceCpu' | 'instanceMemory' | 'server' | 'none';
 export type ChartTileRole = 'cpu' | 'memory' | 'activeUsers' | 'messagesPerSecond' | 'latencyP95' | 'errorRate';
 
 /** How one series is shown (structurally the protocol's SeriesDto). */
@@ -245,6 +245,9 @@ const FIXED_CHARTS: Readonly<Record<string, ChartPlacement>> = {
   [Metric.systemMemoryPercent]: 'systemUsage',
   [Metric.systemNetRxBytesPerSecond]: 'systemNetwork',
   [Metric.systemNetTxBytesPerSecond]: 'systemNetwork',
+  // A service of many instances: each instance a line, CPU and memory side by side.
+  [InstanceMetric.cpuPercent]: 'instanceCpu',
+  [InstanceMetric.rssBytes]: 'instanceMemory',
 };
 
 /** Own series that are bookkeeping, not something to plot. */
@@ -268,7 +271,7 @@ export function chartOfName(name: string): ChartPlacement {
   if (fixed) {
     return fixed;
   }
-  if (NOT_CHARTED.has(name) || name.startsWith('process_') || name.startsWith('system_') || name.startsWith('scrape_')) {
+  if (NOT_CHARTED.has(name) || isServiceMetric(name) || name.startsWith('process_') || name.startsWith('system_') || name.startsWith('scrape_')) {
     // Other own series (fds, threads, disk) stay in the report, not on the page.
     return 'none';
   }

@@ -59,7 +59,8 @@ export interface HeaderDto {
  * Which fixed chart draws a series. `server` series are offered in the picker of
  * the server-metrics chart; `none` series are not charted (target_up, scrape_up…).
  */
-export type ChartId = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'server' | 'none';
+/** `instanceCpu` / `instanceMemory`: a service of many instances, one line per instance, side by side. */
+export type ChartId = 'processCpu' | 'processMemory' | 'systemUsage' | 'systemNetwork' | 'instanceCpu' | 'instanceMemory' | 'server' | 'none';
 
 /** A series that has a tile at the top of the page. At most one series per role. */
 export type TileRole = 'cpu' | 'memory' | 'activeUsers' | 'messagesPerSecond' | 'latencyP95' | 'errorRate';
@@ -123,9 +124,20 @@ export interface IssueDto {
   recommendations: { now: string[]; investigate: string[] };
 }
 
-/** A band drawn on charts: an alert period (every chart) or an anomaly (its series' chart). */
+/**
+ * What a marker shows: a band for an alert period (every chart) or an anomaly (its
+ * series' chart); a line at a moment (every chart) for a run of the server starting
+ * (a start or a restart, tagged with its commit) and a file saved in the workspace.
+ */
+export type MarkerKind = 'alert' | 'anomaly' | 'run' | 'save';
+
+export const MARKER_KINDS: readonly MarkerKind[] = ['alert', 'anomaly', 'run', 'save'];
+
+/** Markers drawn as a line at `fromMs` rather than a band. */
+export const MOMENT_MARKER_KINDS: readonly MarkerKind[] = ['run', 'save'];
+
 export interface MarkerDto {
-  kind: 'alert' | 'anomaly';
+  kind: MarkerKind;
   fromMs: number;
   /** Absent while still ongoing. */
   toMs?: number;
@@ -134,6 +146,8 @@ export interface MarkerDto {
   seriesKey?: string;
   /** For an incident across metrics: every member series (the band shows on each member's chart, as one incident). */
   seriesKeys?: string[];
+  /** For a moment: what it was, short ("pid 4242 · 3f2a91c", "rooms.ts"); workspace text, drawn as text only. */
+  label?: string;
 }
 
 /** Defaults for the page's UI state; the page's own saved state wins over them. */
@@ -291,7 +305,7 @@ function describe(v: unknown): string {
 }
 
 const STATES: readonly TargetStateKind[] = ['running', 'notRunning', 'unconfigured', 'stale'];
-const CHARTS: readonly ChartId[] = ['processCpu', 'processMemory', 'systemUsage', 'systemNetwork', 'server', 'none'];
+const CHARTS: readonly ChartId[] = ['processCpu', 'processMemory', 'systemUsage', 'systemNetwork', 'instanceCpu', 'instanceMemory', 'server', 'none'];
 
 function checkHeader(h: unknown): Problem {
   if (!isObject(h) || typeof h.name !== 'string' || !oneOf(h.status, HEALTH_STATUSES) || !oneOf(h.state, STATES)) {
@@ -420,14 +434,15 @@ function checkMarkers(a: unknown): Problem {
   for (const m of a) {
     if (
       !isObject(m) ||
-      !oneOf(m.kind, ['alert', 'anomaly'] as const) ||
+      !oneOf(m.kind, MARKER_KINDS) ||
       !isFiniteNumber(m.fromMs) ||
       !isOptional(m.toMs, isFiniteNumber) ||
       !isOptional(m.level, (l): l is AlertLevel => oneOf(l, ALERT_LEVELS)) ||
       (m.seriesKey !== undefined && typeof m.seriesKey !== 'string') ||
-      (m.seriesKeys !== undefined && !(Array.isArray(m.seriesKeys) && m.seriesKeys.every((k) => typeof k === 'string')))
+      (m.seriesKeys !== undefined && !(Array.isArray(m.seriesKeys) && m.seriesKeys.every((k) => typeof k === 'string'))) ||
+      (m.label !== undefined && typeof m.label !== 'string')
     ) {
-      return 'each marker needs a kind (alert, anomaly) and fromMs, with optional toMs, level, seriesKey and seriesKeys';
+      return `each marker needs a kind (${MARKER_KINDS.join(', ')}) and fromMs, with optional toMs, level, seriesKey, seriesKeys and label`;
     }
   }
   return undefined;

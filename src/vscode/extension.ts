@@ -113,6 +113,14 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     (check, baseId, headId) => showRegressionCheck(check, baseId, headId, log),
   );
   context.subscriptions.push(history);
+  // A save in the workspace is a moment on the charts ("p95 rose 40 s after you saved rooms.ts").
+  context.subscriptions.push(
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(doc.uri)) {
+        history.markSave(Date.now(), vscode.workspace.asRelativePath(doc.uri, false));
+      }
+    }),
+  );
 
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
@@ -140,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     m,
     () => void vscode.commands.executeCommand(Commands.showReport),
     () => void vscode.commands.executeCommand(Commands.compareRuns),
+    (fromMs) => history.timeline(fromMs),
   );
   const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));
   context.subscriptions.push(dashboardSource, dashboard);

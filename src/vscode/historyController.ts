@@ -10,6 +10,7 @@ import { runSamplesFrom } from '../core/report/runSamples';
 import { Snapshot } from '../core/model';
 import { MonitorLog } from './log';
 import { inertLogText } from '../core/text/inertText';
+import { FILE_SAVED, TimelineMarker, timelineMarkers } from '../core/runs/timelineMarkers';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -103,6 +104,22 @@ export class HistoryController implements vscode.Disposable {
       }
     } catch (e) {
       this.log.warn(`History could not be restored: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
+
+  /**
+   * Moments for the charts since `fromMs` — runs starting, files saved — from the
+   * history's events (kept in memory by the log: no file is read). None while
+   * history on disk is off.
+   */
+  timeline(fromMs: number): TimelineMarker[] {
+    return this.recorder ? timelineMarkers(this.recorder.events(fromMs, Number.POSITIVE_INFINITY)) : [];
+  }
+
+  /** A file in the workspace was saved: a line on the charts at that moment (and in the history). */
+  markSave(timeMs: number, relativePath: string): void {
+    if (this.recorder) {
+      this.markSafely(this.recorder, timeMs, FILE_SAVED, { path: relativePath });
     }
   }
 

@@ -17,7 +17,7 @@ import {
 } from '../shared/protocol';
 import { AlertsView } from './alertsView';
 import { button, h, replaceChildren } from './dom';
-import { rawSeriesLabel, seriesLabel } from './format';
+import { instanceLabel, rawSeriesLabel, seriesLabel } from './format';
 import { HeaderView } from './headerView';
 import { IssuesView } from './issuesView';
 import { SeriesData } from './seriesData';
@@ -37,7 +37,13 @@ const FIXED_CHARTS = (): readonly ChartDef[] => [
   { id: 'processMemory', title: l10n.t('Server memory') },
   { id: 'systemUsage', title: l10n.t('Machine CPU and memory') },
   { id: 'systemNetwork', title: l10n.t('Machine network') },
+  // A service of many instances (cluster workers, Prometheus targets): one line an instance.
+  { id: 'instanceCpu', title: l10n.t('CPU by instance') },
+  { id: 'instanceMemory', title: l10n.t('Memory by instance') },
 ];
+
+/** Charts whose lines are the instances of one series: the legend names the instance alone. */
+const BY_INSTANCE: ReadonlySet<ChartId> = new Set<ChartId>(['instanceCpu', 'instanceMemory']);
 
 const RANGE_LABELS = (): Readonly<Record<RangeId, string>> => ({ '1m': '1m', '5m': '5m', '15m': '15m', '1h': '1h', all: l10n.t('All') });
 const RANGE_NAMES = (): Readonly<Record<RangeId, string>> => ({
@@ -270,7 +276,7 @@ export class Dashboard {
       if (series.length === 0) {
         continue;
       }
-      const chart = this.makeChart(`chart-${def.id}`, def.title, series, width);
+      const chart = this.makeChart(`chart-${def.id}`, def.title, series, width, BY_INSTANCE.has(def.id));
       this.chartGrid.appendChild(chart.element);
     }
     const byKey = new Map(this.catalogue.map((s) => [s.key, s]));
@@ -290,12 +296,17 @@ export class Dashboard {
       : l10n.t('No metrics scraped from the server yet. Set chatroomMonitor.metrics.url to its /metrics endpoint.');
   }
 
-  private makeChart(id: string, title: string, series: SeriesDto[], width: number): TimeChart {
+  private makeChart(id: string, title: string, series: SeriesDto[], width: number, byInstance = false): TimeChart {
     const hidden = new Set(this.ui.hidden);
     const chart = new TimeChart({
       id,
       title,
-      series: series.map((s) => ({ key: s.key, label: seriesLabel(s.name, s.labels), title: rawSeriesLabel(s.name, s.labels), unit: s.unit })),
+      series: series.map((s) => ({
+        key: s.key,
+        label: byInstance && s.labels.instance !== undefined ? instanceLabel(s.labels.instance) : seriesLabel(s.name, s.labels),
+        title: rawSeriesLabel(s.name, s.labels),
+        unit: s.unit,
+      })),
       hidden,
       palette: this.palette,
       width,

@@ -54,3 +54,8 @@ function labelled(name: string, labels: Readonly<Record<string, string>>): strin
     .map((k) => `${visibleText(k, 60)}="${visibleText(labels[k], 120)}"`);
   return parts.length ? `${name}{${parts.join(', ')}}` : name;
 }
+
+/** An instance (`127.0.0.1:9101`, `pid 4242`) as a legend names it: its label value, inert and bounded. */
+export function instanceLabel(instance: string): string {
+  return visibleText(instance, 80);
+}

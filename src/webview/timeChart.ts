@@ -1,12 +1,13 @@
 /**
  * One time-series chart: a uPlot plot inside a <figure>, with alert and anomaly
- * bands drawn under the lines and a legend naming each kind of band shown, one y
+ * bands drawn under the lines, lines at the moments a run started or a file was
+ * saved (with a short label), and a legend naming each kind of mark shown, one y
  * axis per unit (left, right, left…), a legend that shows values at the cursor
  * (synced across charts), and a text summary for screen readers.
  */
 import * as l10n from '@vscode/l10n';
 import uPlot from 'uplot';
-import { MarkerDto, RangeId } from '../shared/protocol';
+import { MarkerDto, MarkerKind, MOMENT_MARKER_KINDS, RangeId } from '../shared/protocol';
 import { Unit } from '../shared/vocabulary';
 import { h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
@@ -186,6 +187,8 @@ export class TimeChart {
     const ys = columns.map((c) => c ?? new Array<number | null>(x.length).fill(null));
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
     this.element.setAttribute('data-points', String(x.length));
+    // The oldest time drawn (ms): says, without reading pixels, how far back the chart goes.
+    this.element.setAttribute('data-first-ms', x.length ? String(Math.round(x[0]! * 1000)) : '');
     const timesMs = x.map((s) => s * 1000);
     this.lastStats = ys.map((col) => columnStats(timesMs, col));
     this.lastRange = range;
@@ -209,8 +212,9 @@ export class TimeChart {
 
   setMarkers(markers: MarkerDto[]): void {
     const keys = new Set(this.seriesKeys);
+    // Alert periods and moments concern the whole server: every chart shows them.
     this.markers = markers.filter(
-      (m) => m.kind === 'alert' || (m.seriesKeys ? m.seriesKeys.some((k) => keys.has(k)) : m.seriesKey === undefined || keys.has(m.seriesKey)),
+      (m) => m.kind !== 'anomaly' || (m.seriesKeys ? m.seriesKeys.some((k) => keys.has(k)) : m.seriesKey === undefined || keys.has(m.seriesKey)),
     );
     this.renderBandLegend();
     this.plot.redraw(false, false);
@@ -218,10 +222,10 @@ export class TimeChart {
 
   /** One entry per kind of band the chart draws, in the band's own colour. */
   private renderBandLegend(): void {
-    const kinds = new Set<string>(this.markers.map((m) => (m.kind === 'anomaly' ? 'anomaly' : (m.level ?? 'critical'))));
-    const items = BAND_KINDS().filter(([k]) => kinds.has(k)).map(([k, text]) =>
-      h('li', { className: `band-${k}` }, h('span', { className: 'band-swatch', attrs: { 'aria-hidden': 'true' } }), text),
-    );
+    const kinds = new Set<string>(this.markers.map((m) => (m.kind === 'alert' ? (m.level ?? 'critical') : m.kind)));
+    const items = BAND_KINDS()
+      .filter(([k]) => kinds.has(k))
+      .map(([k, text]) => h('li', { className: `band-${k}` }, h('span', { className: 'band-swatch', attrs: { 'aria-hidden': 'true' } }), text));
     replaceChildren(this.bandLegend, ...items);
     this.bandLegend.hidden = items.length === 0;
   }
@@ -279,6 +283,9 @@ export class TimeChart {
     const p = this.o.palette;
     ctx.save();
     for (const m of this.markers) {
+      if (isMoment(m.kind)) {
+        continue;
+      }
       const fromPx = u.valToPos(m.fromMs / 1000, 'x', true);
       const toPx = m.toMs === undefined ? left + width : u.valToPos(m.toMs / 1000, 'x', true);
       const x0 = Math.max(left, Math.min(fromPx, left + width));
@@ -294,17 +301,65 @@ export class TimeChart {
       ctx.globalAlpha = 0.9;
       ctx.fillRect(x0, top, x1 - x0, Math.max(2, Math.round(2 * devicePixelRatio)));
     }
+    this.drawMoments(u, ctx);
     ctx.restore();
+  }
+
+  /**
+   * A dashed line at each moment (a run starting, a file saved), in its kind's colour,
+   * with its label (pid and commit, the file's name) at the top when there is room.
+   * The label is canvas text: never markup.
+   */
+  private drawMoments(u: uPlot, ctx: CanvasRenderingContext2D): void {
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio;
+    const moments = this.markers.filter((m) => isMoment(m.kind)).sort((a, b) => a.fromMs - b.fromMs);
+    let labelEndPx = Number.NEGATIVE_INFINITY;
+    ctx.font = `${Math.round(10 * dpr)}px sans-serif`;
+    ctx.textBaseline = 'top';
+    for (const m of moments) {
+      const x = Math.round(u.valToPos(m.fromMs / 1000, 'x', true));
+      if (x < left || x > left + width) {
+        continue;
+      }
+      const color = m.kind === 'run' ? this.o.palette.foreground : this.o.palette.info;
+      ctx.globalAlpha = 0.85;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = Math.max(1, Math.round(dpr));
+      ctx.setLineDash(m.kind === 'run' ? [] : [Math.round(4 * dpr), Math.round(3 * dpr)]);
+      ctx.beginPath();
+      ctx.moveTo(x + 0.5, top);
+      ctx.lineTo(x + 0.5, top + height);
+      ctx.stroke();
+      // Labels never overlap: one that would is left to the legend and the tooltip of the next.
+      if (m.label && x + 3 * dpr > labelEndPx) {
+        const text = m.label;
+        const w = ctx.measureText(text).width;
+        if (x + 3 * dpr + w <= left + width) {
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = color;
+          ctx.fillText(text, x + 3 * dpr, top + 3 * dpr);
+          labelEndPx = x + 3 * dpr + w + 6 * dpr;
+        }
+      }
+    }
+    ctx.setLineDash([]);
   }
 }
 
-/** What each kind of band means, in legend order (colours: dashboard.css, as drawBands picks them). */
+function isMoment(kind: MarkerKind): boolean {
+  return MOMENT_MARKER_KINDS.includes(kind);
+}
+
+/** What each kind of mark means, in legend order (colours: dashboard.css, as drawBands picks them). */
 const BAND_KINDS = (): readonly (readonly [string, string])[] => [
   ['critical', l10n.t('Critical alert firing')],
   ['error', l10n.t('Error alert firing')],
   ['warning', l10n.t('Warning alert firing')],
   ['info', l10n.t('Info alert firing')],
   ['anomaly', l10n.t('Anomaly: unusual for this series')],
+  ['run', l10n.t('Server started (a new run)')],
+  ['save', l10n.t('File saved')],
 ];
 
 /** Scale range from zero for non-negative data, with headroom; 0–100 at least for percentages. */

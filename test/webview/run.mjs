@@ -287,6 +287,86 @@ test('alert and anomaly markers are drawn as bands on the charts', async ({ page
   assert.ok(memAnomaly);
 });
 
+test('a run start and a file save are lines on every chart, with their labels as text and a legend entry each', async ({ page, url, dialogs }) => {
+  const init = initMessage();
+  init.columns.y = init.columns.y.map((col) => col.map(() => 0));
+  const at = (f) => (T0_SEC + 300 * f) * 1000;
+  init.markers = [
+    { kind: 'run', fromMs: at(0.3), label: 'pid 4242 · 3f2a91c' },
+    { kind: 'save', fromMs: at(0.6), label: HOSTILE[0] },
+  ];
+  await open(page, url, { init });
+  const columnInk = (chartId) =>
+    page.evaluate((id) => {
+      const fig = document.getElementById(id);
+      const canvas = fig.querySelector('canvas');
+      const over = fig.querySelector('.u-over').getBoundingClientRect();
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const ctx = canvas.getContext('2d');
+      // The most opaque pixel low in the plot (under any label), around fraction fx of the width.
+      const inkAt = (fx) => {
+        const cx = Math.round((over.left - box.left + over.width * fx) * scale);
+        const y = Math.round((over.top - box.top + over.height * 0.6) * scale);
+        // Five columns by sixteen rows: wider than the line, taller than a dash and its gap.
+        const d = ctx.getImageData(cx - 2, y, 5, 16).data;
+        let best = 0;
+        for (let i = 3; i < d.length; i += 4) {
+          best = Math.max(best, d[i]);
+        }
+        return best;
+      };
+      return { run: inkAt(0.3), save: inkAt(0.6), none: inkAt(0.45) };
+    }, chartId);
+  for (const id of ['chart-processCpu', 'chart-systemNetwork']) {
+    const ink = await columnInk(id);
+    assert.ok(ink.run > 0, `${id}: no line at the run start: ${JSON.stringify(ink)}`);
+    assert.ok(ink.save > 0, `${id}: no line at the save: ${JSON.stringify(ink)}`);
+    assert.equal(ink.none, 0, `${id}: ink between the lines`);
+  }
+  const legend = await page.locator('#chart-processCpu .band-legend').innerText();
+  assert.match(legend, /Server started \(a new run\)/);
+  assert.match(legend, /File saved/);
+  // A hostile file name is canvas text: nothing of it reaches the DOM as markup.
+  assert.equal(await page.locator('img').count(), 0);
+  assert.deepEqual(dialogs, []);
+  await send(page, { type: 'markers', markers: [] });
+  const cleared = await columnInk('chart-processCpu');
+  assert.equal(cleared.run, 0);
+  assert.equal(await page.locator('#chart-processCpu .band-legend').isHidden(), true);
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-run-and-save-markers.png') }).catch(() => {});
+});
+
+test('a service of many instances: CPU and memory by instance side by side, one line an instance named by its instance label', async ({ page, url }) => {
+  const init = initMessage();
+  const instances = ['127.0.0.1:9101', 'pid 4243', HOSTILE[1]];
+  const extra = [];
+  for (const [name, unit, chart] of [['service_instance_cpu_usage_percent', 'percent', 'instanceCpu'], ['service_instance_resident_memory_bytes', 'bytes', 'instanceMemory']]) {
+    for (const instance of instances) {
+      extra.push({ key: `${name}{instance="${instance.replace(/"/g, '\\"')}"}`, name, labels: { instance }, unit, chart });
+    }
+  }
+  init.catalogue = [...init.catalogue, ...extra];
+  const more = columns(extra, { startSec: T0_SEC, points: 300 });
+  init.columns = { x: init.columns.x, keys: [...init.columns.keys, ...more.keys], y: [...init.columns.y, ...more.y] };
+  await open(page, url, { init });
+  for (const id of ['chart-instanceCpu', 'chart-instanceMemory']) {
+    assert.equal(await attr(page, `#${id}`, 'data-points'), '300', id);
+    const labels = await page.locator(`#${id} .u-legend .u-series .u-label`).allInnerTexts();
+    assert.deepEqual(labels.slice(1), ['127.0.0.1:9101', 'pid 4243', HOSTILE[1]], id);
+  }
+  const ink = await inkByChart(page);
+  assert.ok(ink['chart-instanceCpu'] > 500 && ink['chart-instanceMemory'] > 500, JSON.stringify(ink));
+  // Side by side: the two charts share a row of the grid.
+  const [cpuBox, memBox] = await Promise.all(['#chart-instanceCpu', '#chart-instanceMemory'].map((sel) => page.locator(sel).boundingBox()));
+  assert.ok(Math.abs(cpuBox.y - memBox.y) < 2 && memBox.x > cpuBox.x + cpuBox.width / 2, `${JSON.stringify(cpuBox)} ${JSON.stringify(memBox)}`);
+  await page.locator('#chart-instanceCpu').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-instances.png') }).catch(() => {});
+  // Without instances there are no such charts (a single process shows none).
+  await open(page, url);
+  assert.equal(await page.locator('#chart-instanceCpu').count(), 0);
+});
+
 test('one y axis per unit on a chart: latency in seconds is never read off the messages-per-second axis', async ({ page, url }) => {
   await open(page, url);
   const picked = initMessage().ui.selectedSeries;

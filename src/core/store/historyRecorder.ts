@@ -8,7 +8,7 @@ import { Disposable } from '../events';
 import { Snapshot } from '../model';
 import { RunSamples, runSamplesOf, RUN_FIGURES } from '../report/runSamples';
 import { RunInfo, runsFromEvents } from '../runs/runs';
-import { HistoryLog, HistoryOptions, RecoveryReport } from './historyLog';
+import { HistoryEvent, HistoryLog, HistoryOptions, RecoveryReport } from './historyLog';
 import { SeriesStore } from './seriesStore';
 
 export class HistoryRecorder implements Disposable {
@@ -54,6 +54,11 @@ export class HistoryRecorder implements Disposable {
   /** A run's figures tick by tick, read from disk (and the head block), tagged with its commit. */
   runSamples(run: RunInfo): RunSamples {
     return runSamplesOfLog(this.log, run);
+  }
+
+  /** Marks (run starts and ends, saves) in [fromMs, toMs], oldest first. */
+  events(fromMs: number, toMs: number): HistoryEvent[] {
+    return this.log.events(fromMs, toMs);
   }
 
   /** Marks a moment (a restart, a run's start with its commit) for the charts and run summaries. */

@@ -29,7 +29,7 @@ export const DEFAULT_RANGE: RangeId = '5m';
 /** Server series charted by default when the user has picked none. */
 const DEFAULT_SELECTED = 4;
 
-const FIXED_CHARTS: ReadonlySet<ChartId> = new Set<ChartId>(['processCpu', 'processMemory', 'systemUsage', 'systemNetwork']);
+const FIXED_CHARTS: ReadonlySet<ChartId> = new Set<ChartId>(['processCpu', 'processMemory', 'systemUsage', 'systemNetwork', 'instanceCpu', 'instanceMemory']);
 
 /**
  * Sends nothing until the page says `ready`, then one `init` with everything, then

@@ -28,6 +28,8 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     private readonly monitor: Monitor,
     private readonly showReportCommand: () => void,
     private readonly compareRunsCommand: () => void,
+    /** Moments since a time (runs starting, files saved), drawn as lines on every chart. */
+    private readonly timeline: (fromMs: number) => readonly MarkerDto[] = () => [],
   ) {
     this.subscription = monitor.onSnapshot(() => this.changeEmitter.fire());
   }
@@ -151,6 +153,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
         );
       }
     }
+    out.push(...this.timeline(fromMs));
     return out;
   }
 
