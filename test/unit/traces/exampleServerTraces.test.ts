@@ -63,10 +63,14 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     const serverLines = fs.readFileSync(path.join(repo, 'examples/chat-server/server.js'), 'utf8').split('\n');
     assert.match(serverLines[(slow.spans[0]!.code?.line ?? 0) - 1] ?? '', /^\s*function tracedChat\(/);
     assert.match(slow.spans[0]!.code?.file ?? '', /examples\/chat-server\/server\.js$/);
-    assert.equal(r.diagnosis.length, 1, JSON.stringify(r.breakdown));
+    // The chat message's sentence names the database. On a loaded machine the moderation service's own
+    // operation may also rise and get a sentence of its own (seen at load 20: p95 4.3 → 36.6 ms), so the
+    // test looks for the chat message's sentence rather than counting them.
+    const chatSentences = r.diagnosis.filter((d) => d.startsWith('p95 of chat message '));
+    assert.equal(chatSentences.length, 1, JSON.stringify(r.diagnosis));
     // "rose from … to …" when the window's first traces were fast; on a loaded machine they may not be ("is …").
     // The store's wait (300 ms) is long enough to stay the largest share when the machine is loaded.
-    assert.match(r.diagnosis[0]!, /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/);
+    assert.match(chatSentences[0]!, /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/);
   });
   it('per-operation p50 of the chat message spans is within 10% of the load generator\'s own p50, p95 within 25% (the load generator also times its own scheduling; one user, slow-db 80 ms)', async () => {
     watcher = new TraceWatcher({ clock: systemClock, port: 0 });
