@@ -9,6 +9,8 @@
  * @property {string[]} loadArgs   extra load.js flags (override the scenario's defaults)
  * @property {number} watchS       how long the CLI watches (its --duration)
  * @property {'A'|'B'} lane
+ * @property {boolean} [besideFastLevels]  `npm test` starts it at its beginning, beside the
+ *   type-check … package levels, instead of at the scenarios level (see scripts/test-all.mjs)
  * @property {{ level: 'warning'|'critical', exitCode: 0|1 }} [failOn]  also assert the CLI's exit code
  */
 
@@ -33,6 +35,9 @@ export const SCENARIO_RUNS = [
     // Alone in its lane: it is light (10 msg/s) and would make the run twice as long
     // in sequence with the others.
     lane: 'A',
+    // Light and long: `npm test` runs it beside its first levels (≈ 5.3 min of
+    // type-check, lint, unit, conformance, webview, package), not alone at its end.
+    besideFastLevels: true,
   },
   {
     name: 'cpu-burn',
