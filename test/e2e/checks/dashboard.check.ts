@@ -55,6 +55,32 @@ async function setTheme(wb: Workbench, theme: string, kind: 'light' | 'dark', fr
   await expectRendered(wb, frame);
 }
 
+/**
+ * The keyboard alternative in the real webview: Space on the CPU chart's legend toggle
+ * hides the line (aria-pressed flips) and shows it again; Enter on the chart's "Data
+ * table" opens the table with the live figures.
+ */
+async function keyboardWalk(wb: Workbench, frame: FrameLocator): Promise<void> {
+  const toggle = frame.locator('#chart-processCpu button.legend-toggle').first();
+  const pressed = async (): Promise<string> => String(await toggle.getAttribute('aria-pressed', { timeout: 1000 }));
+  await toggle.focus();
+  await toggle.press('Space');
+  await waitUntil(wb, 'Space on the CPU legend toggle to hide the series', async () => (await pressed()) === 'false', 5000, pressed);
+  await toggle.press('Space');
+  await waitUntil(wb, 'Space again to show it', async () => (await pressed()) === 'true', 5000, pressed);
+  const summary = frame.locator('#chart-processCpu details.chart-table > summary');
+  await summary.focus();
+  await summary.press('Enter');
+  const latest = frame.locator('#chart-processCpu-table tbody tr td').first();
+  await waitUntil(wb, 'the CPU data table open with a figure', async () => /\d.*%$/.test(await latest.innerText({ timeout: 1000 })), 5000, () => latest.innerText({ timeout: 1000 }));
+  const row = (await frame.locator('#chart-processCpu-table tbody tr').first().innerText()).replace(/\s+/g, ' ');
+  console.log(`    CPU data table: "${row}"`);
+  await frame.locator('#chart-processCpu').scrollIntoViewIfNeeded();
+  await wb.screenshot('dashboard-data-table');
+  // Closed again: the next checks see the page as a user left it by default.
+  await summary.press('Enter');
+}
+
 export const checks: E2eCheck[] = [
   {
     name: 'dashboard shows the server\'s pid, CPU tile, drawn charts, and the alert cpu-burn fired',
@@ -74,6 +100,7 @@ export const checks: E2eCheck[] = [
         throw new Error(`the alert in the list does not mention CPU: "${text}"`);
       }
       await wb.screenshot('dashboard-alert-firing');
+      await keyboardWalk(wb, frame);
     },
   },
   {
