@@ -127,14 +127,15 @@ export interface IssueDto {
 /**
  * What a marker shows: a band for an alert period (every chart) or an anomaly (its
  * series' chart); a line at a moment (every chart) for a run of the server starting
- * (a start or a restart, tagged with its commit) and a file saved in the workspace.
+ * (a start or a restart, tagged with its commit), a file saved in the workspace, a
+ * git commit made while watching and an automated action on the server.
  */
-export type MarkerKind = 'alert' | 'anomaly' | 'run' | 'save';
+export type MarkerKind = 'alert' | 'anomaly' | 'run' | 'save' | 'commit' | 'action';
 
-export const MARKER_KINDS: readonly MarkerKind[] = ['alert', 'anomaly', 'run', 'save'];
+export const MARKER_KINDS: readonly MarkerKind[] = ['alert', 'anomaly', 'run', 'save', 'commit', 'action'];
 
 /** Markers drawn as a line at `fromMs` rather than a band. */
-export const MOMENT_MARKER_KINDS: readonly MarkerKind[] = ['run', 'save'];
+export const MOMENT_MARKER_KINDS: readonly MarkerKind[] = ['run', 'save', 'commit', 'action'];
 
 export interface MarkerDto {
   kind: MarkerKind;
@@ -146,7 +147,7 @@ export interface MarkerDto {
   seriesKey?: string;
   /** For an incident across metrics: every member series (the band shows on each member's chart, as one incident). */
   seriesKeys?: string[];
-  /** For a moment: what it was, short ("pid 4242 · 3f2a91c", "rooms.ts"); workspace text, drawn as text only. */
+  /** For a moment: what it was, short ("pid 4242 · 3f2a91c", "rooms.ts", "3f2a91c fix join", "restart · crash"); workspace text, drawn as text only. */
   label?: string;
 }
 

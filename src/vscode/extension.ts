@@ -17,7 +17,8 @@ import { DashboardPanel } from './dashboard/dashboardPanel';
 import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
 import { forecastSentence } from './forecastSentence';
 import { HistoryController } from './historyController';
-import { readWorkspaceGit } from './gitState';
+import { readWorkspaceGit, watchWorkspaceCommits } from './gitState';
+import { actionMarkers } from '../core/runs/timelineMarkers';
 import { MonitorLog } from './log';
 import { LogsController } from './logsController';
 import { ProfileController, ProfileRecord, DecorationLine } from './profileController';
@@ -121,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       }
     }),
   );
+  // So is a commit made while watching (through the Git extension; not awaited: it may wait for git to start).
+  void watchWorkspaceCommits(vscode.workspace.workspaceFolders?.[0]?.uri, (t, c) => history.markCommit(t, c)).then((d) => context.subscriptions.push(d));
 
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
@@ -148,7 +151,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     m,
     () => void vscode.commands.executeCommand(Commands.showReport),
     () => void vscode.commands.executeCommand(Commands.compareRuns),
-    (fromMs) => history.timeline(fromMs),
+    // Runs, saves and commits from the history; automated actions from the audit log.
+    (fromMs) => [...history.timeline(fromMs), ...actionMarkers(server?.audit.entries() ?? [], fromMs)],
   );
   const dashboard = new DashboardPanel(vscode, context.extensionUri, dashboardSource, (message) => log.warn(message));
   context.subscriptions.push(dashboardSource, dashboard);

@@ -1,10 +1,12 @@
 /**
  * The workspace's commit, dirty state and branch through VS Code's own Git
  * extension (its API, version 1): no `git` process of ours, and what the Source
- * Control view shows is what a run is tagged with. Read once per run start.
+ * Control view shows is what a run is tagged with. Read once per run start; and
+ * HEAD is watched, so a commit made while the monitor runs is a moment on the charts.
  */
 import * as vscode from 'vscode';
 import type { VcsReading } from '../core/runs/runs';
+import { isNewCommit } from '../core/runs/timelineMarkers';
 
 /** The part of the Git extension's API (extensions/git/src/api/git.d.ts) read here. */
 interface GitApi {
@@ -20,7 +22,9 @@ interface GitRepository {
     readonly workingTreeChanges: readonly unknown[];
     readonly indexChanges: readonly unknown[];
     readonly mergeChanges: readonly unknown[];
+    readonly onDidChange: vscode.Event<void>;
   };
+  getCommit(ref: string): Promise<{ readonly hash: string; readonly message: string; readonly parents: readonly string[]; readonly commitDate?: Date }>;
 }
 interface GitExtension {
   readonly enabled: boolean;
@@ -31,6 +35,52 @@ interface GitExtension {
 const INIT_WAIT_MS = 5000;
 
 export async function readWorkspaceGit(folder: vscode.Uri | undefined): Promise<VcsReading> {
+  const repo = await findRepository(folder);
+  if ('note' in repo) {
+    return repo;
+  }
+  const head = repo.state.HEAD;
+  if (!head?.commit) {
+    return { note: 'the repository has no commit yet, so runs are not tagged with one' };
+  }
+  const s = repo.state;
+  return { commit: head.commit, dirty: s.workingTreeChanges.length + s.indexChanges.length + s.mergeChanges.length > 0, ...(head.name ? { branch: head.name } : {}) };
+}
+
+/**
+ * Calls `onCommit` for each commit made in the workspace's repository from now on
+ * (HEAD moving to a commit made in the last minutes — not a checkout or a pull:
+ * isNewCommit). Nothing when there is no repository or the Git extension is off.
+ */
+export async function watchWorkspaceCommits(
+  folder: vscode.Uri | undefined,
+  onCommit: (timeMs: number, commit: { hash: string; subject: string }) => void,
+): Promise<vscode.Disposable> {
+  const repo = await findRepository(folder);
+  if ('note' in repo) {
+    return { dispose: () => undefined };
+  }
+  let previous = repo.state.HEAD?.commit;
+  return repo.state.onDidChange(() => {
+    const hash = repo.state.HEAD?.commit;
+    if (!hash || hash === previous) {
+      return;
+    }
+    const before = previous;
+    previous = hash;
+    const seenMs = Date.now();
+    repo.getCommit(hash).then(
+      (c) => {
+        if (isNewCommit(before, { hash: c.hash, parents: c.parents, commitDateMs: c.commitDate?.getTime() }, seenMs)) {
+          onCommit(seenMs, { hash: c.hash, subject: c.message.split('\n')[0] ?? '' });
+        }
+      },
+      () => undefined, // A commit that cannot be read is not drawn.
+    );
+  });
+}
+
+async function findRepository(folder: vscode.Uri | undefined): Promise<GitRepository | { note: string }> {
   if (!folder) {
     return { note: 'no folder is open, so runs are not tagged with a commit' };
   }
@@ -62,12 +112,7 @@ export async function readWorkspaceGit(folder: vscode.Uri | undefined): Promise<
   if (!repo) {
     return { note: 'the workspace folder is not in a git repository, so runs are not tagged with a commit' };
   }
-  const head = repo.state.HEAD;
-  if (!head?.commit) {
-    return { note: 'the repository has no commit yet, so runs are not tagged with one' };
-  }
-  const s = repo.state;
-  return { commit: head.commit, dirty: s.workingTreeChanges.length + s.indexChanges.length + s.mergeChanges.length > 0, ...(head.name ? { branch: head.name } : {}) };
+  return repo;
 }
 
 function waitFor(event: vscode.Event<unknown>, ms: number): Promise<void> {

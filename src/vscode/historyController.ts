@@ -10,7 +10,7 @@ import { runSamplesFrom } from '../core/report/runSamples';
 import { Snapshot } from '../core/model';
 import { MonitorLog } from './log';
 import { inertLogText } from '../core/text/inertText';
-import { FILE_SAVED, TimelineMarker, timelineMarkers } from '../core/runs/timelineMarkers';
+import { FILE_SAVED, GIT_COMMIT, TimelineMarker, timelineMarkers } from '../core/runs/timelineMarkers';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -108,7 +108,7 @@ export class HistoryController implements vscode.Disposable {
   }
 
   /**
-   * Moments for the charts since `fromMs` — runs starting, files saved — from the
+   * Moments for the charts since `fromMs` — runs starting, files saved, commits — from the
    * history's events (kept in memory by the log: no file is read). None while
    * history on disk is off.
    */
@@ -120,6 +120,13 @@ export class HistoryController implements vscode.Disposable {
   markSave(timeMs: number, relativePath: string): void {
     if (this.recorder) {
       this.markSafely(this.recorder, timeMs, FILE_SAVED, { path: relativePath });
+    }
+  }
+
+  /** A git commit was made in the workspace: a line on the charts at that moment (and in the history). */
+  markCommit(timeMs: number, commit: { hash: string; subject: string }): void {
+    if (this.recorder) {
+      this.markSafely(this.recorder, timeMs, GIT_COMMIT, { commit: commit.hash, subject: commit.subject });
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * One time-series chart: a uPlot plot inside a <figure>, with alert and anomaly
- * bands drawn under the lines, lines at the moments a run started or a file was
- * saved (with a short label), and a legend naming each kind of mark shown, one y
+ * bands drawn under the lines, lines at the moments a run started, a file was
+ * saved, a git commit was made or an automated action ran (with a short label), and a legend naming each kind of mark shown, one y
  * axis per unit (left, right, left…), a legend that shows values at the cursor
  * (synced across charts), and a text summary for screen readers.
  */
@@ -306,9 +306,10 @@ export class TimeChart {
   }
 
   /**
-   * A dashed line at each moment (a run starting, a file saved), in its kind's colour,
-   * with its label (pid and commit, the file's name) at the top when there is room.
-   * The label is canvas text: never markup.
+   * A line at each moment, told apart by colour and dash (MOMENT_STYLES): a run
+   * starting, a file saved, a git commit, an automated action; with its label (pid and
+   * commit, the file's name, the commit's subject, the action) at the top when there
+   * is room. The label is canvas text: never markup.
    */
   private drawMoments(u: uPlot, ctx: CanvasRenderingContext2D): void {
     const { left, top, width, height } = u.bbox;
@@ -322,11 +323,12 @@ export class TimeChart {
       if (x < left || x > left + width) {
         continue;
       }
-      const color = m.kind === 'run' ? this.o.palette.foreground : this.o.palette.info;
+      const style = MOMENT_STYLES[m.kind as MomentKind] ?? MOMENT_STYLES.run;
+      const color = this.o.palette[style.color];
       ctx.globalAlpha = 0.85;
       ctx.strokeStyle = color;
-      ctx.lineWidth = Math.max(1, Math.round(dpr));
-      ctx.setLineDash(m.kind === 'run' ? [] : [Math.round(4 * dpr), Math.round(3 * dpr)]);
+      ctx.lineWidth = Math.max(1, Math.round(style.width * dpr));
+      ctx.setLineDash(style.dash.map((d) => Math.round(d * dpr)));
       ctx.beginPath();
       ctx.moveTo(x + 0.5, top);
       ctx.lineTo(x + 0.5, top + height);
@@ -351,6 +353,16 @@ function isMoment(kind: MarkerKind): boolean {
   return MOMENT_MARKER_KINDS.includes(kind);
 }
 
+type MomentKind = 'run' | 'save' | 'commit' | 'action';
+
+/** Each moment's line: colour (from the palette), dash pattern and width in CSS pixels (legend swatches: dashboard.css). */
+const MOMENT_STYLES: Readonly<Record<MomentKind, { color: 'foreground' | 'info' | 'anomaly' | 'warning'; dash: number[]; width: number }>> = {
+  run: { color: 'foreground', dash: [], width: 1 },
+  save: { color: 'info', dash: [4, 3], width: 1 },
+  commit: { color: 'anomaly', dash: [1, 2], width: 1.5 },
+  action: { color: 'warning', dash: [], width: 2 },
+};
+
 /** What each kind of mark means, in legend order (colours: dashboard.css, as drawBands picks them). */
 const BAND_KINDS = (): readonly (readonly [string, string])[] => [
   ['critical', l10n.t('Critical alert firing')],
@@ -360,6 +372,8 @@ const BAND_KINDS = (): readonly (readonly [string, string])[] => [
   ['anomaly', l10n.t('Anomaly: unusual for this series')],
   ['run', l10n.t('Server started (a new run)')],
   ['save', l10n.t('File saved')],
+  ['commit', l10n.t('Git commit')],
+  ['action', l10n.t('Automated action on the server')],
 ];
 
 /** Scale range from zero for non-negative data, with headroom; 0–100 at least for percentages. */

@@ -287,13 +287,15 @@ test('alert and anomaly markers are drawn as bands on the charts', async ({ page
   assert.ok(memAnomaly);
 });
 
-test('a run start and a file save are lines on every chart, with their labels as text and a legend entry each', async ({ page, url, dialogs }) => {
+test('a run start, a file save, a git commit and an automated action are lines on every chart, with their labels as text and a legend entry each', async ({ page, url, dialogs }) => {
   const init = initMessage();
   init.columns.y = init.columns.y.map((col) => col.map(() => 0));
   const at = (f) => (T0_SEC + 300 * f) * 1000;
   init.markers = [
     { kind: 'run', fromMs: at(0.3), label: 'pid 4242 · 3f2a91c' },
     { kind: 'save', fromMs: at(0.6), label: HOSTILE[0] },
+    { kind: 'commit', fromMs: at(0.15), label: 'a1b2c3d rooms: batch joins' },
+    { kind: 'action', fromMs: at(0.8), label: 'restart · crash' },
   ];
   await open(page, url, { init });
   const columnInk = (chartId) =>
@@ -316,25 +318,31 @@ test('a run start and a file save are lines on every chart, with their labels as
         }
         return best;
       };
-      return { run: inkAt(0.3), save: inkAt(0.6), none: inkAt(0.45) };
+      return { run: inkAt(0.3), save: inkAt(0.6), commit: inkAt(0.15), action: inkAt(0.8), none: inkAt(0.45) };
     }, chartId);
   for (const id of ['chart-processCpu', 'chart-systemNetwork']) {
     const ink = await columnInk(id);
     assert.ok(ink.run > 0, `${id}: no line at the run start: ${JSON.stringify(ink)}`);
     assert.ok(ink.save > 0, `${id}: no line at the save: ${JSON.stringify(ink)}`);
+    assert.ok(ink.commit > 0, `${id}: no line at the commit: ${JSON.stringify(ink)}`);
+    assert.ok(ink.action > 0, `${id}: no line at the action: ${JSON.stringify(ink)}`);
     assert.equal(ink.none, 0, `${id}: ink between the lines`);
   }
   const legend = await page.locator('#chart-processCpu .band-legend').innerText();
   assert.match(legend, /Server started \(a new run\)/);
   assert.match(legend, /File saved/);
+  assert.match(legend, /Git commit/);
+  assert.match(legend, /Automated action on the server/);
   // A hostile file name is canvas text: nothing of it reaches the DOM as markup.
   assert.equal(await page.locator('img').count(), 0);
   assert.deepEqual(dialogs, []);
+  await page.locator('#chart-processCpu').screenshot({ path: path.join(SHOTS, 'dashboard-moment-markers.png') }).catch(() => {});
   await send(page, { type: 'markers', markers: [] });
   const cleared = await columnInk('chart-processCpu');
   assert.equal(cleared.run, 0);
+  assert.equal(cleared.commit, 0);
+  assert.equal(cleared.action, 0);
   assert.equal(await page.locator('#chart-processCpu .band-legend').isHidden(), true);
-  await page.screenshot({ path: path.join(SHOTS, 'dashboard-run-and-save-markers.png') }).catch(() => {});
 });
 
 test('a service of many instances: CPU and memory by instance side by side, one line an instance named by its instance label', async ({ page, url }) => {
