@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { Labels, Sample, seriesKey } from '../model';
+import { Labels, Sample, SeriesMeta, seriesKey, seriesMeta } from '../model';
 import { Block, BlockFormat, decodeBlock, encodeBlock } from './blockCodec';
 import { ByteSource } from './byteStream';
 
@@ -41,7 +41,11 @@ const enum RecordType {
   Event = 3,
   /** A block in format 2 (blockCodec). */
   BlockV2 = 4,
-  /** Several series definitions, deflated JSON [[id, name, labels], …]. */
+  /**
+   * Several series definitions, deflated JSON [[id, name, labels, type?, unit?], …]:
+   * the declared TYPE/UNIT too, so a restored counter is still summarised as one. A
+   * definition repeated with the same id (its family's TYPE changed) replaces the older.
+   */
   SeriesDefs = 5,
 }
 
@@ -75,6 +79,8 @@ export const HISTORY_DEFAULTS = {
 export interface SeriesHistory {
   readonly name: string;
   readonly labels: Labels;
+  /** The TYPE/UNIT its source declared last, when it declared any. */
+  readonly meta?: SeriesMeta;
   readonly times: Float64Array;
   readonly values: Float64Array;
 }
@@ -110,6 +116,7 @@ interface SeriesDef {
   readonly id: number;
   readonly name: string;
   readonly labels: Labels;
+  meta?: SeriesMeta;
 }
 
 export class HistoryLog {
@@ -169,7 +176,7 @@ export class HistoryLog {
     const tick = this.headTimes.length;
     this.headTimes.push(t);
     for (const s of samples) {
-      const def = this.defOf(s.name, s.labels);
+      const def = this.defOf(s.name, s.labels, s.meta);
       let col = this.headColumns.get(def.id);
       if (!col) {
         col = new Array<number>(tick).fill(NaN);
@@ -253,6 +260,8 @@ export class HistoryLog {
       if (!p) {
         p = new SeriesBuilder(def, capacity);
         parts.set(key, p);
+      } else if (def.meta) {
+        p.meta = def.meta; // segments are read oldest first: the newest declaration wins
       }
       p.add(times, values, lo, hi);
     };
@@ -331,13 +340,18 @@ export class HistoryLog {
     }
   }
 
-  private defOf(name: string, labels: Labels): SeriesDef {
+  private defOf(name: string, labels: Labels, meta: SeriesMeta | undefined): SeriesDef {
     const key = seriesKey(name, labels);
     let def = this.idOfKey.get(key);
     if (!def) {
-      def = { id: this.defs.length, name, labels };
+      def = meta ? { id: this.defs.length, name, labels, meta } : { id: this.defs.length, name, labels };
       this.defs.push(def);
       this.idOfKey.set(key, def);
+    } else if (meta !== undefined && meta !== def.meta && (meta.type !== def.meta?.type || meta.unit !== def.meta?.unit)) {
+      // The family's TYPE/UNIT changed (the last declared wins, as in the store):
+      // defined again before the series' next block.
+      def.meta = meta;
+      this.definedHere.delete(def.id);
     }
     return def;
   }
@@ -351,7 +365,7 @@ export class HistoryLog {
   }
 
   private writeSeriesDefs(defs: readonly SeriesDef[], timeMs: number): void {
-    const json = JSON.stringify(defs.map((d) => [d.id, d.name, d.labels]));
+    const json = JSON.stringify(defs.map((d) => (d.meta ? [d.id, d.name, d.labels, d.meta.type, d.meta.unit] : [d.id, d.name, d.labels])));
     this.writeRecord(RecordType.SeriesDefs, zlib.deflateRawSync(Buffer.from(json, 'utf8')), timeMs);
     for (const d of defs) {
       this.definedHere.add(d.id);
@@ -489,11 +503,13 @@ class SeriesBuilder {
   private times: Float64Array;
   private values: Float64Array;
   private n = 0;
+  meta: SeriesMeta | undefined;
 
   constructor(
     private readonly def: SeriesDef,
     capacity: number,
   ) {
+    this.meta = def.meta;
     // A read of a long range for a short-lived series must not reserve the range's size.
     const initial = Math.max(64, Math.min(capacity, 1 << 16));
     this.times = new Float64Array(initial);
@@ -529,12 +545,9 @@ class SeriesBuilder {
   build(): SeriesHistory {
     // Views, not copies, unless most of the arrays would be wasted (a read's results are short-lived).
     const view = this.n * 2 >= this.times.length;
-    return {
-      name: this.def.name,
-      labels: this.def.labels,
-      times: view ? this.times.subarray(0, this.n) : this.times.slice(0, this.n),
-      values: view ? this.values.subarray(0, this.n) : this.values.slice(0, this.n),
-    };
+    const times = view ? this.times.subarray(0, this.n) : this.times.slice(0, this.n);
+    const values = view ? this.values.subarray(0, this.n) : this.values.slice(0, this.n);
+    return this.meta ? { name: this.def.name, labels: this.def.labels, meta: this.meta, times, values } : { name: this.def.name, labels: this.def.labels, times, values };
   }
 }
 
@@ -585,9 +598,9 @@ function visitRecord(body: Uint8Array, visit: SegmentVisitor): void {
       break;
     }
     case RecordType.SeriesDefs: {
-      const defs = JSON.parse(zlib.inflateRawSync(payload).toString('utf8')) as [number, string, Labels][];
-      for (const [id, name, labels] of defs) {
-        visit.series?.({ id, name, labels });
+      const defs = JSON.parse(zlib.inflateRawSync(payload).toString('utf8')) as [number, string, Labels, string?, string?][];
+      for (const [id, name, labels, type, unit] of defs) {
+        visit.series?.(typeof type === 'string' ? { id, name, labels, meta: seriesMeta(type, typeof unit === 'string' ? unit : '') } : { id, name, labels });
       }
       break;
     }

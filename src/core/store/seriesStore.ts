@@ -176,7 +176,7 @@ export class SeriesStore {
    * (a refused series is skipped and counted). The newest time becomes the latest
    * tick: the series sampled then are live until the next append, the others stale.
    */
-  load(series: readonly { readonly name: string; readonly labels: Labels; readonly times: ArrayLike<number>; readonly values: ArrayLike<number> }[]): number {
+  load(series: readonly { readonly name: string; readonly labels: Labels; readonly meta?: SeriesMeta; readonly times: ArrayLike<number>; readonly values: ArrayLike<number> }[]): number {
     if (this.tick !== 0 || this.entries.size > 0) {
       throw new Error('history can only be loaded into an empty store');
     }
@@ -211,7 +211,8 @@ export class SeriesStore {
       for (let i = from; i < n; i++) {
         ring.push(h.times[i]!, h.values[i]!);
       }
-      const e: Entry = { info: { key, name: h.name, labels: h.labels }, ring, lastTick: h.times[n - 1] === newest ? this.tick : 0 };
+      const info: SeriesInfo = h.meta ? { key, name: h.name, labels: h.labels, meta: h.meta } : { key, name: h.name, labels: h.labels };
+      const e: Entry = { info, ring, lastTick: h.times[n - 1] === newest ? this.tick : 0 };
       this.entries.set(key, e);
       const list = this.byName.get(h.name);
       if (list) {

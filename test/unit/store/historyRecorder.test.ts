@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Sample, Snapshot } from '../../../src/core/model';
+import { Sample, Snapshot, seriesMeta } from '../../../src/core/model';
+import { valueKind } from '../../../src/core/seriesKind';
 import { HistoryRecorder } from '../../../src/core/store/historyRecorder';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 
@@ -46,6 +47,34 @@ describe('HistoryRecorder (reload keeps the history)', () => {
       assert.deepEqual([...got.values], [...want.values], key);
     }
     assert.deepEqual(restored.info('chat_room_active_users{room="general"}')!.labels, { room: 'general' });
+    second.dispose();
+  });
+
+  it('the declared TYPE and UNIT survive the reload: a gauge named *_total stays a gauge, and a TYPE changed mid-history is restored as the last one', () => {
+    const t0 = 1_800_000_000_000;
+    // Small segments: the series is defined again in each, and the change falls in a later one.
+    const first = HistoryRecorder.open(dir, { blockTicks: 10, segmentBytes: 400 }, () => t0 + 600_000);
+    const gauge = seriesMeta('gauge', '');
+    const counter = seriesMeta('counter', 'bytes');
+    for (let i = 0; i < 600; i++) {
+      first.record(
+        snapshot(i + 1, t0 + i * 1000, [
+          { name: 'nodejs_active_resources_total', labels: {}, value: i % 5, meta: gauge },
+          { name: 'retyped_total', labels: {}, value: i, meta: i < 300 ? gauge : counter },
+          { name: 'process_cpu_usage_percent', labels: {}, value: 3 },
+        ]),
+      );
+    }
+    first.dispose();
+    assert.ok(fs.readdirSync(dir).filter((f) => f.endsWith('.crmh')).length > 3, 'several segments');
+    const second = HistoryRecorder.open(dir, {}, () => t0 + 600_000);
+    const restored = new SeriesStore(7200);
+    second.restoreInto(restored, t0, t0 + 600_000);
+    const active = restored.info('nodejs_active_resources_total')!;
+    assert.deepEqual(active.meta, { type: 'gauge', unit: '' });
+    assert.equal(valueKind(active.name, active.meta), 'gauge', 'a gauge named *_total is not read as a counter after a reload');
+    assert.deepEqual(restored.info('retyped_total')!.meta, { type: 'counter', unit: 'bytes' });
+    assert.equal(restored.info('process_cpu_usage_percent')!.meta, undefined, 'no TYPE declared, none invented');
     second.dispose();
   });
 
