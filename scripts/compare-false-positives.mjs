@@ -14,8 +14,7 @@
 // 1 only when a run could not be made or the control was missed.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
-import { cliBuild } from './buildConfig.mjs';
+import { bundleCli } from './lib/cliBundle.mjs';
 import { startChatServer } from './lib/chatServer.mjs';
 import { examplesDir, repoRoot, resultsDir } from './lib/paths.mjs';
 import { startProcess, stopAll, stopProcess, waitForLine } from './lib/processes.mjs';
@@ -36,13 +35,6 @@ function parseArgs(argv) {
     }
   }
   return o;
-}
-
-async function buildCli() {
-  const outfile = path.join(outDir, 'cli.js');
-  await esbuild.build({ ...cliBuild, outfile, minify: false });
-  await esbuild.stop();
-  return outfile;
 }
 
 /** One run: a fresh server under the steady load, watched by `report --json` for `watchS`. */
@@ -101,7 +93,7 @@ const pct = (x) => `${(x * 100).toFixed(1)}%`;
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   fs.mkdirSync(outDir, { recursive: true });
-  const cli = await buildCli();
+  const cli = await bundleCli(outDir);
   const t0 = Date.now();
   const same = [];
   for (let i = 0; i < opts.runs; i++) {

@@ -17,8 +17,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
-import { cliBuild } from './buildConfig.mjs';
+import { bundleCli } from './lib/cliBundle.mjs';
 import { startChatServer } from './lib/chatServer.mjs';
 import { examplesDir, repoRoot, resultsDir } from './lib/paths.mjs';
 import { startProcess, stopAll, stopProcess, waitForLine, watchDescendants } from './lib/processes.mjs';
@@ -48,18 +47,6 @@ function parseArgs(argv) {
     if (unknown.length > 0) throw new Error(`--only: no scenario named ${unknown.join(', ')}; the scenarios are ${SCENARIO_RUNS.map((s) => s.name).join(', ')}.`);
   }
   return opts;
-}
-
-/**
- * Bundles the CLI from the working tree into test-results/ (not dist/, which the
- * packaging and e2e levels of other runs may be reading at the same time).
- */
-async function buildCli() {
-  const outfile = path.join(outDir, 'cli.js');
-  await esbuild.build({ ...cliBuild, outfile, minify: false });
-  // esbuild keeps a service process for further builds; there are none.
-  await esbuild.stop();
-  return outfile;
 }
 
 /**
@@ -174,7 +161,7 @@ async function main() {
   const tStart = Date.now();
   const opts = parseArgs(process.argv.slice(2));
   fs.mkdirSync(outDir, { recursive: true });
-  const cliPath = opts.cli ?? (await buildCli());
+  const cliPath = opts.cli ?? (await bundleCli(outDir));
   const runs = SCENARIO_RUNS.filter((s) => !opts.only || opts.only.has(s.name));
   const lanes = new Map();
   for (const r of runs) lanes.set(r.lane, [...(lanes.get(r.lane) ?? []), r]);
