@@ -97,6 +97,9 @@ export const Thresholds = {
 } as const;
 
 /** Runs every rule and derives the overall status. Never throws on odd data. */
+/** The issue said while the window holds too few process samples to judge the server (the live analysis re-runs each tick while it stands). */
+export const TOO_FEW_SAMPLES = 'too-few-samples';
+
 export function diagnose(input: DiagnosisInput): Diagnosis {
   const issues: Issue[] = [];
   for (const rule of RULES) {
@@ -314,7 +317,7 @@ function tooFewSamples(input: DiagnosisInput): Issue | undefined {
   const n = proc ? finiteCount(proc.values) : 0;
   if (n >= Thresholds.minProcessSamples) return undefined;
   return {
-    id: 'too-few-samples',
+    id: TOO_FEW_SAMPLES,
     category: 'data',
     severity: 'warning',
     title: l10n.t('Too few samples to judge the server'),

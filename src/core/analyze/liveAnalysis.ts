@@ -15,6 +15,7 @@
  * samples that arrived since the last one (liveDetectors.ts).
  */
 import { Analysis, AnalyzeOptions, analyze } from './analyzer';
+import { TOO_FEW_SAMPLES } from './diagnose';
 import { Forecast, ForecastTracker, ForecastTrackerOptions, ShownForecast } from './forecast';
 import { LiveDetectors } from './liveDetectors';
 import { SeriesStore } from '../store/seriesStore';
@@ -30,7 +31,6 @@ export interface LiveAnalysisOptions {
 export class LiveAnalysis {
   private current: Analysis | undefined;
   private ticksSince = 0;
-  private ticksSeen = 0;
   private readonly trackers = new Map<string, ForecastTracker>();
   private shown: readonly ShownForecast[] = [];
   private readonly everyTicks: number;
@@ -46,15 +46,19 @@ export class LiveAnalysis {
 
   /**
    * One tick happened. Re-analyses the live window when `everyTicks` ticks have
-   * passed since the last analysis — and on every one of the first `everyTicks`
-   * ticks, while a few samples change the verdict ("too few samples" → healthy) and
-   * the analysis is cheap — and feeds the
-   * forecasts to the hysteresis once. Returns true when it re-analysed.
+   * passed since the last analysis — and on every tick while the last analysis could
+   * not judge the server yet (no samples, or too few: one more sample changes the
+   * verdict) — and feeds the forecasts to the hysteresis once. Returns true when it
+   * re-analysed.
+   *
+   * Not on every one of the first `everyTicks` ticks once the server can be judged:
+   * at 1 Hz each analysis runs cold (interpreted code the JIT has not compiled yet),
+   * and those early analyses were the largest part of the monitor's first seconds of
+   * CPU (issue 20, `npm run bench -- --only extensionHostCpu`).
    */
   tick(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): boolean {
     this.ticksSince++;
-    this.ticksSeen++;
-    if (this.current && this.ticksSeen > this.everyTicks && this.ticksSince < this.everyTicks) {
+    if (this.current && !cannotJudgeYet(this.current) && this.ticksSince < this.everyTicks) {
       return false;
     }
     this.ticksSince = 0;
@@ -79,7 +83,6 @@ export class LiveAnalysis {
   reset(): void {
     this.current = undefined;
     this.ticksSince = 0;
-    this.ticksSeen = 0;
     this.trackers.clear();
     this.shown = [];
     this.detectors.clear();
@@ -106,4 +109,9 @@ export class LiveAnalysis {
     }
     this.shown = [...this.trackers.values()].map((t) => t.current).filter((s): s is ShownForecast => s !== undefined);
   }
+}
+
+/** The analysis had nothing, or too little, to judge the server by: the next sample may change its verdict. */
+function cannotJudgeYet(a: Analysis): boolean {
+  return a.status === 'unknown' || a.issues.some((i) => i.id === TOO_FEW_SAMPLES);
 }

@@ -104,13 +104,36 @@ describe('analyze', () => {
   describe('LiveAnalysis (the one place analysis remembers between ticks)', () => {
     const optionsFor = (store: SeriesStore) => (windowMs: number) => ({ fromMs: store.latestTimeMs - windowMs, toMs: store.latestTimeMs, nowMs: store.latestTimeMs, memoryLimitBytes: 512 * MB });
 
-    it('re-analyses on each of the first everyTicks ticks, then once every everyTicks ticks', () => {
+    it('re-analyses on the first tick, then once every everyTicks ticks when the window can be judged', () => {
       const store = scenario({}, { seconds: 300 });
       const live = new LiveAnalysis({ windowMs: 120_000, everyTicks: 3 });
       assert.equal(live.analysis, undefined);
       const made = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => live.tick(store, optionsFor(store)));
-      assert.deepEqual(made, [true, true, true, false, false, true, false, false, true, false]);
+      assert.deepEqual(made, [true, false, false, true, false, false, true, false, false, true]);
       assert.deepEqual(live.analysis, analyze(store, optionsFor(store)(120_000)), 'fed once, the live result is exactly the pure analysis of its window');
+    });
+
+    it('re-analyses on every tick while the window holds too few samples to judge the server, then every everyTicks ticks', () => {
+      const store = new SeriesStore(100);
+      const live = new LiveAnalysis({ windowMs: 120_000, everyTicks: 15 });
+      const made: boolean[] = [];
+      const status: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        store.append(T0 + i * 1000, [
+          { name: 'target_up', labels: {}, value: 1 },
+          { name: 'process_cpu_usage_percent', labels: {}, value: 10 },
+        ]);
+        made.push(live.tick(store, optionsFor(store)));
+        status.push(live.analysis!.issues.some((x) => x.id === 'too-few-samples') ? 'few' : live.analysis!.status);
+      }
+      // Ticks 1–4 hold 1–4 samples (the rules need 5): each is re-analysed, so the verdict
+      // changes on the tick the fifth sample arrives; from there every 15th tick.
+      assert.deepEqual(made.slice(0, 6), [true, true, true, true, true, false]);
+      assert.deepEqual(status.slice(0, 6), ['few', 'few', 'few', 'few', 'healthy', 'healthy']);
+      assert.deepEqual(
+        made.flatMap((m, i) => (m ? [i + 1] : [])),
+        [1, 2, 3, 4, 5, 20],
+      );
     });
 
     it('feeds the anomaly detectors only the samples since its previous analysis, and finds the spike a full analysis finds', () => {
