@@ -6,7 +6,11 @@
  * Mode `dashboard` is `linux` with the dashboard open: the extension's own
  * DashboardSession and MonitorDashboardSource, the page's `ready` (5 min range, a
  * 600 px plot) and every message serialised to JSON as the webview IPC does.
- *   node out/bench/extensionHostLoop.js <linux|portable|dashboard> <seconds> <port> <diskPath>
+ * Mode `floor` is the physical floor of the same job at the same 1 Hz: the /proc files
+ * through kept-open descriptors and a bare keep-alive GET of /metrics, nothing else —
+ * what a tick costs on this machine when it only does its system calls, cold, once a
+ * second (timers, the event loop and the kernel's loopback path included).
+ *   node out/bench/extensionHostLoop.js <linux|portable|dashboard|floor> <seconds> <port> <diskPath>
  */
 import { AlertEngine } from '../src/core/alerts/engine';
 import { compileAlertRules } from '../src/core/alerts/defaults';
@@ -20,16 +24,60 @@ import { DashboardSession } from '../src/vscode/dashboard/dashboardSession';
 import { MonitorDashboardSource } from '../src/vscode/dashboard/monitorDashboardSource';
 import { cpuWithChildrenUs, reapedChildrenCpuUs, sleep } from './lib/measure';
 import { configForPort, portableDeps } from './lib/realMonitor';
+import { keptOpenFloorTick } from './collectionTick';
+import { bareGet } from './scrapeFloor';
 
 /** Ticks before measuring: module loading and the first scrape are activation, not steady state. */
 const WARMUP_TICKS = 3;
 const WINDOW_MS = 10_000;
 
+/** CPU per 10 s window, ms per tick: the first windows carry the JIT's warm-up, the later ones the steady state. */
+async function measureWindows(seconds: number, ticksNow: () => number): Promise<number[]> {
+  const windowCpuMsPerTick: number[] = [];
+  for (let left = seconds * 1000; left > 0; left -= WINDOW_MS) {
+    const c = cpuWithChildrenUs();
+    const n = ticksNow();
+    await sleep(Math.min(WINDOW_MS, left));
+    windowCpuMsPerTick.push((cpuWithChildrenUs() - c) / 1000 / Math.max(1, ticksNow() - n));
+  }
+  return windowCpuMsPerTick;
+}
+
+/** The floor at 1 Hz: kept-open /proc reads and a bare keep-alive GET, on a 1 s timer. */
+async function floorLoop(seconds: number, port: number, diskPath: string, pid: number): Promise<void> {
+  const read = keptOpenFloorTick(pid, diskPath);
+  const http = bareGet(port);
+  let ticks = 0;
+  let bytes = 0;
+  const timer = setInterval(() => {
+    read();
+    void http.get().then((n) => {
+      bytes = n;
+      ticks++;
+    });
+  }, 1000);
+  while (ticks < WARMUP_TICKS) {
+    await sleep(50);
+  }
+  const ticks0 = ticks;
+  const cpu0 = cpuWithChildrenUs();
+  const t0 = performance.now();
+  const windowCpuMsPerTick = await measureWindows(seconds, () => ticks);
+  const cpuUs = cpuWithChildrenUs() - cpu0;
+  const wallMs = performance.now() - t0;
+  clearInterval(timer);
+  http.close();
+  process.stdout.write(JSON.stringify({ mode: 'floor', seconds, wallMs, cpuUs, childCpuUs: 0, ticks: ticks - ticks0, renders: 0, scraped: bytes > 0, series: 0, windowCpuMsPerTick }) + '\n');
+}
+
 async function main(): Promise<void> {
-  const mode = process.argv[2] === 'portable' ? 'portable' : process.argv[2] === 'dashboard' ? 'dashboard' : 'linux';
   const seconds = Number(process.argv[3] ?? 60);
   const port = Number(process.argv[4]);
   const diskPath = process.argv[5] ?? process.cwd();
+  if (process.argv[2] === 'floor') {
+    return floorLoop(seconds, port, diskPath, Number(process.argv[6]));
+  }
+  const mode = process.argv[2] === 'portable' ? 'portable' : process.argv[2] === 'dashboard' ? 'dashboard' : 'linux';
   const deps = mode === 'portable' ? portableDeps(diskPath) : createMonitorDeps({ diskPath });
   const monitor = new Monitor(deps);
   const config = configForPort(port);
@@ -92,15 +140,7 @@ async function main(): Promise<void> {
   const cpu0 = cpuWithChildrenUs();
   const kids0 = reapedChildrenCpuUs();
   const t0 = performance.now();
-  // CPU per 10 s window as well: the first windows carry the JIT's warm-up (compiling
-  // the parser, the HTTP client…), the later ones the steady state.
-  const windowCpuMsPerTick: number[] = [];
-  for (let left = seconds * 1000; left > 0; left -= WINDOW_MS) {
-    const c = cpuWithChildrenUs();
-    const n = ticks;
-    await sleep(Math.min(WINDOW_MS, left));
-    windowCpuMsPerTick.push((cpuWithChildrenUs() - c) / 1000 / Math.max(1, ticks - n));
-  }
+  const windowCpuMsPerTick = await measureWindows(seconds, () => ticks);
   const cpuUs = cpuWithChildrenUs() - cpu0;
   const childCpuUs = reapedChildrenCpuUs() - kids0;
   const wallMs = performance.now() - t0;

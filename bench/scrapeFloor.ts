@@ -23,7 +23,7 @@ import { BenchContext, BenchRow } from './lib/row';
 const TICK_BUDGET_RATIO = 1.5;
 
 /** GET /metrics on one kept-alive connection, the body gathered into one Buffer and nothing else. */
-function bareGet(port: number): { get: () => Promise<number>; close: () => void } {
+export function bareGet(port: number): { get: () => Promise<number>; close: () => void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const options: http.RequestOptions = { host: '127.0.0.1', port, path: '/metrics', agent, headers: { Accept: SCRAPE_ACCEPT } };
   const get = () =>
