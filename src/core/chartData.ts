@@ -33,10 +33,16 @@ export interface ColumnsOptions {
   /**
    * When two consecutive ticks are further apart than this, a row of nulls is put
    * between them so the chart shows a gap (the monitor was stopped, the machine
-   * slept) instead of a straight line across missing time. Default: no gap rows.
+   * slept) instead of a straight line across missing time — unless the step is no
+   * longer than GAP_CADENCE_FACTOR times the step before it: data at a coarser
+   * cadence of its own (a Prometheus back-fill at its query_range step, 6 s for an
+   * hour) is a line, not a dot every step. Default: no gap rows.
    */
   maxGapMs?: number;
 }
+
+/** A step up to this many times the one before it keeps the data's own cadence: no gap (see maxGapMs). */
+export const GAP_CADENCE_FACTOR = 2.5;
 
 /**
  * Builds aligned columns for `keys` over a time window. Series sample on the same
@@ -58,6 +64,7 @@ export function buildColumns(store: SeriesStore, keys: readonly string[], opts: 
   const y: (number | null)[][] = keys.map(() => []);
   const maxGapMs = opts.maxGapMs;
   let prevMs = afterMs !== undefined && Number.isFinite(afterMs) ? afterMs : undefined;
+  let prevStepMs: number | undefined;
 
   for (;;) {
     let t = Number.POSITIVE_INFINITY;
@@ -71,11 +78,15 @@ export function buildColumns(store: SeriesStore, keys: readonly string[], opts: 
     if (t === Number.POSITIVE_INFINITY) {
       break;
     }
-    if (maxGapMs !== undefined && prevMs !== undefined && t - prevMs > maxGapMs) {
-      x.push((prevMs + t) / 2 / 1000);
-      for (const col of y) {
-        col.push(null);
+    if (maxGapMs !== undefined && prevMs !== undefined) {
+      const stepMs = t - prevMs;
+      if (stepMs > maxGapMs && !(prevStepMs !== undefined && stepMs <= GAP_CADENCE_FACTOR * prevStepMs)) {
+        x.push((prevMs + t) / 2 / 1000);
+        for (const col of y) {
+          col.push(null);
+        }
       }
+      prevStepMs = stepMs;
     }
     x.push(t / 1000);
     for (let i = 0; i < times.length; i++) {

@@ -44,6 +44,8 @@ export interface HeaderDto {
   pid?: number;
   port?: number;
   uptimeSeconds?: number;
+  /** For a service of many instances: "2/3 up · job "chat" in Prometheus at http://…" (settings text, shown as text). */
+  service?: string;
   status: HealthStatus;
   state: TargetStateKind;
   /** A sentence for non-running states ("No process listens on port 8080; start the server or change chatroomMonitor.target.port."). */
@@ -320,6 +322,9 @@ function checkHeader(h: unknown): Problem {
   }
   if (h.verdict !== undefined && typeof h.verdict !== 'string') {
     return 'header verdict must be a string when present';
+  }
+  if (h.service !== undefined && typeof h.service !== 'string') {
+    return 'header service must be a string when present';
   }
   return undefined;
 }

@@ -26,6 +26,9 @@ export class HeaderView {
   render(header: HeaderDto): void {
     const status = STATUS()[header.status];
     const details: string[] = [];
+    if (header.service !== undefined) {
+      details.push(header.service);
+    }
     if (header.pid !== undefined) {
       details.push(`pid ${header.pid}`);
     }

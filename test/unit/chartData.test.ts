@@ -70,6 +70,16 @@ describe('chartData.buildColumns', () => {
     assert.deepEqual(noGap.y[0], [1, 2, 3]);
   });
 
+  it('data at a coarser cadence of its own (a Prometheus back-fill every 6 s, then live ticks every second) is a line, not a dot a step; a pause is still a gap', () => {
+    const store = new SeriesStore(100);
+    const times = [0, 6000, 12_000, 18_000, 22_000, 23_000, 24_000, 60_000, 61_000];
+    times.forEach((t, i) => store.append(T0 + t, [s('a', i)]));
+    const c = buildColumns(store, ['a'], { fromMs: T0, maxGapMs: 2500 });
+    // The first step has no step before it to compare with: a gap, as across an append. Then
+    // 6 s steps after a 6 s step, 4 s after 6 s and 1 s after 4 s are lines; 36 s after 1 s is a gap.
+    assert.deepEqual(c.y[0], [0, null, 1, 2, 3, 4, 5, 6, null, 7, 8]);
+  });
+
   // Its cost is the bench's business (rows dashboard.*): a timed assertion here failed on a loaded machine.
   it('builds 1 h × 12 series at 1 Hz, every point in place', () => {
     const store = new SeriesStore(3600);

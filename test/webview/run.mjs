@@ -423,6 +423,17 @@ test('the header says when Prometheus would reject the latest scrape, as plain t
   assert.equal(await page.locator('.dash-header .verdict').count(), 0);
 });
 
+test('the header of a service of many instances says how many are up and where they are read from, as text', async ({ page, url, dialogs }) => {
+  await open(page, url);
+  const service = '2/3 up · job "<img src=x onerror=alert(1)>" in Prometheus at http://127.0.0.1:9090';
+  await send(page, { type: 'header', header: { name: 'chat', status: 'healthy', state: 'running', service } });
+  const details = await text(page, '.dash-header .details');
+  assert.equal(details, service);
+  assert.doesNotMatch(details, /pid/);
+  assert.equal(await page.locator('.dash-header img').count(), 0);
+  assert.equal(dialogs.length, 0);
+});
+
 test('the series picker asks for the picked series and rebuilds the server chart', async ({ page, url }) => {
   await open(page, url);
   await page.locator('details.picker summary').click();

@@ -6,7 +6,8 @@
 import { Alert } from '../../core/alerts/alert';
 import { statusWithAlerts } from '../../core/analyze/issue';
 import { Disposable, Emitter, Event } from '../../core/events';
-import { Metric } from '../../core/model';
+import { Metric, upCount } from '../../core/model';
+import { visibleText } from '../../core/text/inertText';
 import { Monitor } from '../../core/monitor';
 import { verdictSentence } from '../../core/scrape/promVerdict';
 import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
@@ -67,9 +68,11 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     }
     const rss = this.monitor.store.latest(Metric.processRssBytes);
     const uptime = this.monitor.store.latestValue(Metric.processUptimeSeconds);
+    // A Prometheus service has no local process (pid 0): its instances and where they are read from say it.
     return {
       name,
-      pid: t.process.pid,
+      ...(t.process.pid > 0 ? { pid: t.process.pid } : {}),
+      ...(t.service ? { service: `${upCount(t.service)} · ${visibleText(t.service.where, 120, false)}` } : {}),
       ...(t.process.ports[0] !== undefined ? { port: t.process.ports[0] } : {}),
       ...(uptime !== undefined ? { uptimeSeconds: uptime } : {}),
       status,

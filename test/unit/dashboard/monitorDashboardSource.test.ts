@@ -77,3 +77,35 @@ describe('MonitorDashboardSource: Prometheus verdict', () => {
     monitor.dispose();
   });
 });
+
+describe('MonitorDashboardSource: a service of many instances in the header', () => {
+  it('names the instances up and where they are read from; a Prometheus service has no local pid to show', async () => {
+    const clock = fakeClock();
+    const service = { source: 'prometheus' as const, where: 'job "chat" in Prometheus at http://127.0.0.1:9090', instances: [{ instance: '127.0.0.1:9101', up: true }, { instance: '127.0.0.1:9102', up: false }], reachable: true };
+    const monitor = new Monitor({
+      clock,
+      locator,
+      createSources: () => [],
+      createRemoteWatch: () => ({
+        watch: {
+          restartCount: 0,
+          update: async () => ({
+            state: { kind: 'running', process: { pid: 0, commandLine: '', executable: 'chat', ports: [], startTimeMs: 0, reason: 'Prometheus' }, service },
+            samples: [{ name: Metric.processRssBytes, labels: {}, value: 50e6 }],
+          }),
+        },
+        sources: [],
+      }),
+    });
+    monitor.configure(parseConfig({ 'prometheus.url': 'http://127.0.0.1:9090', 'prometheus.job': 'chat' }).config);
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined);
+    monitor.start();
+    await clock.tickAsync(2000);
+    await monitor.stop();
+    const h = source.header();
+    assert.equal(h.pid, undefined, 'no "pid 0"');
+    assert.equal(h.service, '1/2 up · job "chat" in Prometheus at http://127.0.0.1:9090');
+    source.dispose();
+    monitor.dispose();
+  });
+});
