@@ -81,7 +81,7 @@ export interface ParseOptions {
 export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemoteMetrics: true }): ParsedConfig {
   const nameOf = opts.nameOf ?? settingId;
   const { settings: s, problems } = validateSettings(raw, nameOf);
-  const target: { pid?: number; port?: number; commandPattern?: string; name?: string; processTree?: boolean } = {};
+  const target: { pid?: number; port?: number; commandPattern?: string; name?: string; processTree?: boolean; ports?: number[]; everyMatch?: boolean } = {};
   if (s['target.pid'] !== null) {
     target.pid = s['target.pid'];
   }
@@ -93,6 +93,12 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
   }
   if (s['target.name']) {
     target.name = s['target.name'];
+  }
+  if (s['target.ports'].length > 0) {
+    target.ports = s['target.ports'] as number[];
+  }
+  if (s['target.everyMatch']) {
+    target.everyMatch = true;
   }
   if (s['target.processTree']) {
     target.processTree = true;

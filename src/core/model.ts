@@ -201,6 +201,10 @@ export interface TargetSpec {
   readonly name?: string;
   /** Watch the process and every process it started (cluster workers) as one service. */
   readonly processTree?: boolean;
+  /** Watch every process listening on one of these TCP ports as one service (an instance a port). */
+  readonly ports?: readonly number[];
+  /** With `commandPattern`: watch every matching process as one service, not the best match. */
+  readonly everyMatch?: boolean;
 }
 
 /** The process we found, and why we chose it. */

@@ -10,12 +10,14 @@ import { Clock } from './clock';
 import { ForecastSource } from './collect/forecastSource';
 import { Collector, CollectorLogEvent } from './collect/collector';
 import { Locator, TargetTracker, TargetWatch } from './collect/targetTracker';
+import { GroupLocator, GroupTracker } from './collect/groupTracker';
+import { parseGroupSpec } from './process/targetSpec';
 import { TickSource } from './collect/tickSource';
 import { Defaults, MonitorConfig, ParsedConfig, sameMonitorConfig } from './config';
 import { SettingsChange, settingId, touches } from './settings/settings';
 import { compileAlertRules } from './alerts/defaults';
 import { Disposable, DisposableStore, Emitter, Event } from './events';
-import { Metric, Snapshot, TargetState } from './model';
+import { Metric, Snapshot, TargetSpec, TargetState } from './model';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
 
@@ -217,7 +219,7 @@ export class Monitor implements Disposable {
     const wasStarted = this.started;
     this.teardownCollector();
     const remote = config.prometheus ? this.deps.createRemoteWatch?.(config) : undefined;
-    this.tracker = remote?.watch ?? new TargetTracker(this.deps.locator, config.target);
+    this.tracker = remote?.watch ?? localWatch(this.deps.locator, config.target);
     this.generation++;
     this.collector = new Collector({
       clock: this.deps.clock,
@@ -300,6 +302,20 @@ function sameTargetSpec(a: MonitorConfig, b: MonitorConfig): boolean {
     a.target.port === b.target.port &&
     a.target.commandPattern === b.target.commandPattern &&
     a.target.processTree === b.target.processTree &&
+    (a.target.ports ?? []).join(',') === (b.target.ports ?? []).join(',') &&
+    !!a.target.everyMatch === !!b.target.everyMatch &&
     JSON.stringify(a.prometheus) === JSON.stringify(b.prometheus)
   );
+}
+
+/** One process (and its tree), or a group of processes by ports or pattern; a bad group setting is said by a tracker that finds nothing. */
+function localWatch(locator: Locator & GroupLocator, spec: TargetSpec): TargetWatch {
+  const group = parseGroupSpec(spec);
+  if (group === undefined) {
+    return new TargetTracker(locator, spec);
+  }
+  if ('ok' in group) {
+    return new TargetTracker({ locate: () => Promise.resolve(group), isSameProcess: () => Promise.resolve(false) }, spec);
+  }
+  return new GroupTracker(locator, group);
 }

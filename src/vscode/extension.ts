@@ -161,7 +161,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   let startedPid: number | undefined;
   const withOwnTarget = (parsed: SettingsChange['parsed']): SettingsChange['parsed'] => {
     const t = parsed.config.target;
-    const own = startedPid !== undefined && t.pid === undefined && t.port === undefined && !t.commandPattern;
+    const own = startedPid !== undefined && t.pid === undefined && t.port === undefined && !t.commandPattern && !t.ports?.length;
     return own ? { ...parsed, config: { ...parsed.config, target: { ...t, pid: startedPid } } } : parsed;
   };
   const serverController = new ServerController(

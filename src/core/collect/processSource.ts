@@ -4,8 +4,9 @@ import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from './tickSourc
 
 /**
  * Samples the watched process each tick; nothing while no process is found. When the
- * tracker watches a process tree (cluster workers), every live process is sampled: the
- * usual series carry the service's total, `service_instance_*{instance="pid N"}` each one.
+ * tracker watches a process tree (cluster workers) or a group (by ports, by pattern),
+ * every live process is sampled: the usual series carry the service's total,
+ * `service_instance_*{instance="pid N"}` (or `"port N"`) each one.
  */
 export class ProcessSource implements TickSource {
   readonly id = 'process';
@@ -41,8 +42,10 @@ export class ProcessSource implements TickSource {
     // the tracker marks it down on the next tick.
     const stats = results.flatMap((r) => (r.kind === 'ok' ? [r.stats] : []));
     const samples: Sample[] = [...processStatsToSamples(treeTotal(rootResult.stats, stats))];
+    // Each process under its instance's name: `pid N` in a tree, `port N` for a group by ports.
+    const nameOf = new Map(service.instances.flatMap((i) => (i.pid !== undefined ? [[i.pid, i.instance] as const] : [])));
     for (const s of stats) {
-      const instance = { instance: `pid ${s.pid}` };
+      const instance = { instance: nameOf.get(s.pid) ?? `pid ${s.pid}` };
       samples.push({ name: InstanceMetric.rssBytes, labels: instance, value: s.rssBytes });
       if (s.cpuPercent !== undefined) samples.push({ name: InstanceMetric.cpuPercent, labels: instance, value: s.cpuPercent });
     }

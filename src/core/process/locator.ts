@@ -20,11 +20,20 @@ import {
   startTimeMsOf,
 } from './procfs';
 import { chatLikeScore, chooseServerProcess, executableOf, ProcessInfo } from './processChoice';
-import { describeProcess, fail, LocateFailure, parseTargetSpec, TargetSetting } from './targetSpec';
+import { describeProcess, fail, GroupQuery, LocateFailure, parseTargetSpec, TargetSetting } from './targetSpec';
 import { PortableProcessLocator } from './locatorPortable';
-import { descendantsOf } from './processTree';
+import { descendantsOf, MAX_TREE_PROCESSES } from './processTree';
 
 export type LocateResult = { readonly ok: true; readonly process: TargetProcess } | LocateFailure;
+
+/** One process of a group: the instance it is (`port 3001`, `pid 4242`) and the process found for it. */
+export interface GroupMember {
+  readonly instance: string;
+  readonly process: TargetProcess;
+}
+
+/** The processes of a group found now (an empty list is not a failure: each missing instance is down). */
+export type GroupLocateResult = { readonly ok: true; readonly members: readonly GroupMember[] } | LocateFailure;
 
 /** A listening process offered by "Select Process to Watch". */
 export interface Candidate {
@@ -46,6 +55,8 @@ export interface ProcessLocator {
   listCandidates(): Promise<Candidate[]>;
   /** The processes `pid` started, and theirs (cluster workers); absent where it cannot be read cheaply. */
   descendants?(pid: number): Promise<number[]>;
+  /** Every process of a group (one scan of /proc); absent where there is no /proc. */
+  locateGroup?(query: GroupQuery): Promise<GroupLocateResult>;
   /** Closes what the locator keeps open (the confirmed pid's stat fd); its owner, the Monitor, calls it. */
   dispose?(): void;
 }
@@ -109,6 +120,45 @@ export class ProcfsProcessLocator implements ProcessLocator {
 
   descendants(pid: number): Promise<number[]> {
     return descendantsOf(pid);
+  }
+
+  async locateGroup(query: GroupQuery): Promise<GroupLocateResult> {
+    try {
+      return { ok: true, members: query.kind === 'ports' ? await this.byPorts(query.ports) : await this.everyMatch(query.pattern, query.source) };
+    } catch (e) {
+      const setting = query.kind === 'ports' ? TargetSetting.ports : TargetSetting.commandPattern;
+      return fail(`Could not search /proc for the processes to watch: ${e instanceof Error ? e.message : String(e)}.`, setting);
+    }
+  }
+
+  /** The process listening on each port (one scan of the fds for all of them); a port nobody (else) listens on is left out. */
+  private async byPorts(ports: readonly number[]): Promise<GroupMember[]> {
+    const listeners = (await readTcpListeners()).filter((l) => ports.includes(l.port));
+    const holders = await this.socketHolders(new Set(listeners.map((l) => l.inode)));
+    const own = await this.ownLineage();
+    const procs = await this.procs([...holders.keys()].filter((pid) => !own.has(pid)));
+    const out: GroupMember[] = [];
+    for (const port of ports) {
+      const inodes = new Set(listeners.filter((l) => l.port === port).map((l) => l.inode));
+      const pool = procs.filter((p) => !isDeadState(p.state) && holders.get(p.pid)!.some((i) => inodes.has(i)));
+      const choice = chooseServerProcess(pool, await this.ancestorsOf(pool));
+      if (choice) {
+        const p = choice.chosen as Proc;
+        out.push({ instance: `port ${port}`, process: processOf(p, [port], `${describeProcess(p.pid, p.commandLine)} listens on port ${port} (${TargetSetting.ports})${choice.why}.`) });
+      }
+    }
+    return out;
+  }
+
+  /** Every live process whose command line matches, oldest first, at most MAX_TREE_PROCESSES. */
+  private async everyMatch(pattern: RegExp, source: string): Promise<GroupMember[]> {
+    const own = await this.ownLineage();
+    const all = await this.procs((await listPids()).filter((pid) => !own.has(pid)));
+    return all
+      .filter((p) => p.args.length > 0 && !isDeadState(p.state) && pattern.test(p.commandLine) && !carriesPattern(p, source))
+      .sort((a, b) => a.startTimeMs - b.startTimeMs || a.pid - b.pid)
+      .slice(0, MAX_TREE_PROCESSES)
+      .map((p) => ({ instance: `pid ${p.pid}`, process: processOf(p, [], `${describeProcess(p.pid, p.commandLine)} matches /${source}/ (${TargetSetting.commandPattern}, ${TargetSetting.everyMatch}).`) }));
   }
 
   dispose(): void {
@@ -336,17 +386,11 @@ function carriesPattern(p: ProcessInfo, source: string): boolean {
 }
 
 function found(p: ProcessInfo, ports: readonly number[], reason: string): LocateResult {
-  return {
-    ok: true,
-    process: {
-      pid: p.pid,
-      commandLine: p.commandLine,
-      executable: p.executable,
-      ports,
-      startTimeMs: p.startTimeMs,
-      reason: reason + '.',
-    },
-  };
+  return { ok: true, process: processOf(p, ports, reason + '.') };
+}
+
+function processOf(p: ProcessInfo, ports: readonly number[], reason: string): TargetProcess {
+  return { pid: p.pid, commandLine: p.commandLine, executable: p.executable, ports, startTimeMs: p.startTimeMs, reason };
 }
 
 function settingOf(kind: 'pid' | 'port' | 'pattern'): string {

@@ -10,6 +10,8 @@ export const TargetSetting = {
   pid: settingId('target.pid'),
   port: settingId('target.port'),
   commandPattern: settingId('target.commandPattern'),
+  ports: settingId('target.ports'),
+  everyMatch: settingId('target.everyMatch'),
 } as const;
 
 /** Largest PID Linux can hand out (PID_MAX_LIMIT on 64-bit). */
@@ -21,6 +23,34 @@ export type TargetQuery =
   | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly source: string };
 
 export type LocateFailure = { readonly ok: false; readonly message: string; readonly setting: string };
+
+/** Many local processes watched as one service: those listening on a list of ports, or every match of a pattern. */
+export type GroupQuery =
+  | { readonly kind: 'ports'; readonly ports: readonly number[] }
+  | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly source: string };
+
+/**
+ * The group a TargetSpec asks for, or undefined for one process: `target.pid` wins (one
+ * process, as asked); else a non-empty `target.ports`; else `target.commandPattern` with
+ * `target.everyMatch` (when no single `target.port` is set). Bad values are a sentence.
+ */
+export function parseGroupSpec(spec: TargetSpec): GroupQuery | LocateFailure | undefined {
+  if (spec.pid !== undefined && spec.pid !== null) {
+    return undefined;
+  }
+  if (spec.ports && spec.ports.length > 0) {
+    const bad = spec.ports.find((p) => !Number.isInteger(p) || p < 1 || p > 65535);
+    if (bad !== undefined) {
+      return fail(`${String(bad)} is not a TCP port (${TargetSetting.ports}): list whole numbers from 1 to 65535, like [3001, 3002].`, TargetSetting.ports);
+    }
+    return { kind: 'ports', ports: [...new Set(spec.ports)].sort((a, b) => a - b) };
+  }
+  if (spec.everyMatch && (spec.port === undefined || spec.port === null) && spec.commandPattern && spec.commandPattern.trim() !== '') {
+    const q = parseTargetSpec({ commandPattern: spec.commandPattern });
+    return 'ok' in q ? q : q.kind === 'pattern' ? { kind: 'pattern', pattern: q.pattern, source: q.source } : undefined;
+  }
+  return undefined;
+}
 
 /**
  * Picks the one query to run: pid, else port, else commandPattern (the most

@@ -106,6 +106,30 @@ export const SETTINGS = {
     markdownDescription:
       'Watch the process **and every process it started** (cluster workers, `WEB_CONCURRENCY`) as one service: the status bar shows their total CPU and memory and `4/4 up`, the tooltip, dashboard and report a row per process, and a process that exits is an alert of its own. Linux only; a server without child processes looks the same either way.',
   },
+  'target.ports': {
+    type: 'array',
+    default: [],
+    items: { type: 'integer', minimum: 1, maximum: 65535 },
+    invalid: 'is not a list of TCP ports; use whole numbers from 1 to 65535, like [3001, 3002]',
+    check: (v: unknown[]) =>
+      v.every((p) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535)
+        ? v.length > 64
+          ? 'lists more than 64 ports; watch a few instances of one service'
+          : undefined
+        : 'is not a list of TCP ports; use whole numbers from 1 to 65535, like [3001, 3002]',
+    order: 6,
+    part: 'collection',
+    markdownDescription:
+      'Watch **every process listening on one of these TCP ports** as one service, for example `[3001, 3002, 3003]` for three instances of the server: the status bar shows their total CPU and memory and `3/3 up`, the tooltip, dashboard and report a row per port, and a port nobody listens on any more is an alert of its own. Takes the place of `#chatroomMonitor.target.port#`; `#chatroomMonitor.target.pid#` wins over it. Linux only.',
+  },
+  'target.everyMatch': {
+    type: 'boolean',
+    default: false,
+    order: 7,
+    part: 'collection',
+    markdownDescription:
+      'With `#chatroomMonitor.target.commandPattern#`: watch **every process whose command line matches** as one service (a row per process, their total in the status bar, `n/n up`), instead of the one that looks most like the server. Used when neither PID nor port is set. Linux only.',
+  },
   'target.name': {
     type: 'string',
     default: '',
@@ -521,12 +545,18 @@ function validateOne(decl: SettingDecl, v: unknown, bad: (tail: string) => void)
         return decl.default;
       }
       return v;
-    case 'array':
+    case 'array': {
       if (!Array.isArray(v)) {
         bad(decl.invalid ?? `must be a list; ${fallback}`);
         return decl.default;
       }
+      const problem = decl.check?.(v as never);
+      if (problem) {
+        bad(problem);
+        return decl.default;
+      }
       return v;
+    }
     default:
       return v;
   }
