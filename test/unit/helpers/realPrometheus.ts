@@ -4,13 +4,15 @@
  * Every process started is stopped by its own pid (never by name: other agents' tests
  * share the machine).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 export const PROMETHEUS_BIN = process.env.CRM_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+/** Debian's prometheus package ships promtool beside it. */
+const PROMTOOL_BIN = path.join(path.dirname(PROMETHEUS_BIN), 'promtool');
 
 /** The repository root (tests run from out/test/…; the examples are not compiled). */
 function repoRoot(): string {
@@ -97,15 +99,56 @@ export interface RealPrometheus {
   stop(): Promise<void>;
 }
 
+/** One instance's steady past for {@link steadyHistory}: CPU in % of a core, resident memory in bytes. */
+export interface InstancePast {
+  readonly instance: string;
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+}
+
+/**
+ * OpenMetrics text of `job`'s instances running steadily over [fromMs, toMs], one
+ * sample every `stepS` seconds: `process_cpu_seconds_total` rising at `cpuPercent`,
+ * `process_resident_memory_bytes` and `up` = 1 — the series the Prometheus source reads.
+ * For {@link startPrometheus}'s `history`: Prometheus then holds a past older than its
+ * own first scrape, as a long-running one would.
+ */
+export function steadyHistory(job: string, instances: readonly InstancePast[], fromMs: number, toMs: number, stepS = 5): string {
+  const times: number[] = [];
+  for (let t = Math.ceil(fromMs / 1000); t * 1000 <= toMs; t += stepS) times.push(t);
+  const family = (name: string, type: string, sample: string, value: (i: InstancePast, t: number) => number): string[] => [
+    `# TYPE ${name} ${type}`,
+    ...instances.flatMap((i) => times.map((t) => `${sample}{job=${JSON.stringify(job)},instance=${JSON.stringify(i.instance)}} ${value(i, t)} ${t}`)),
+  ];
+  return [
+    ...family('process_cpu_seconds', 'counter', 'process_cpu_seconds_total', (i, t) => +(((t - times[0]!) * i.cpuPercent) / 100).toFixed(3)),
+    ...family('process_resident_memory_bytes', 'gauge', 'process_resident_memory_bytes', (i) => i.rssBytes),
+    ...family('up', 'gauge', 'up', () => 1),
+    '# EOF',
+    '',
+  ].join('\n');
+}
+
 /**
  * Starts Prometheus scraping `targets` (host:port) as job `job` every `scrapeIntervalS`
- * seconds, and resolves when it is ready and has scraped every target once.
+ * seconds, and resolves when it is ready and has scraped every target once. `history`
+ * (OpenMetrics text, e.g. {@link steadyHistory}) is written into its TSDB first with
+ * `promtool tsdb create-blocks-from openmetrics`, Prometheus' own back-filling tool.
  */
-export async function startPrometheus(jobs: Readonly<Record<string, readonly string[]>>, scrapeIntervalS = 2): Promise<RealPrometheus> {
+export async function startPrometheus(jobs: Readonly<Record<string, readonly string[]>>, scrapeIntervalS = 2, history?: string): Promise<RealPrometheus> {
   if (!fs.existsSync(PROMETHEUS_BIN)) {
     throw new Error(`${PROMETHEUS_BIN} is missing: install Debian's prometheus package (.ci/run does).`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-prom-'));
+  if (history !== undefined) {
+    fs.writeFileSync(path.join(dir, 'history.om'), history);
+    try {
+      execFileSync(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', path.join(dir, 'history.om'), path.join(dir, 'data')], { stdio: 'pipe', timeout: 60_000 });
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`promtool could not write the history: ${(e as { stderr?: Buffer }).stderr?.toString().slice(-500) ?? String(e)}`);
+    }
+  }
   const current: Record<string, string[]> = Object.fromEntries(Object.entries(jobs).map(([j, t]) => [j, [...t]]));
   const writeConfig = () => {
     const scrapeConfigs = Object.entries(current)

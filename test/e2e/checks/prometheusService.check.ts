@@ -1,0 +1,124 @@
+/**
+ * Issue 18 in the real workbench: a service of two example chat servers read from
+ * Debian's `prometheus` (started here on loopback, scraping both). Prometheus is
+ * given a past first — the 16 minutes before the check, written into its TSDB with
+ * `promtool tsdb create-blocks-from openmetrics` (the servers' two instances at 3% and
+ * 9% CPU) — as a Prometheus that has been running for a while has. The status bar
+ * shows the service ("2/2 up"), its tooltip a row per instance, and the dashboard's
+ * CPU by instance and Memory by instance charts go back the last 15 minutes on open:
+ * the back-fill with query_range, from before the watch began. Then the workspace
+ * goes back to the local server.
+ */
+import type { FrameLocator } from 'playwright-core';
+import type { E2eCheck } from '../support/check';
+import type { Workbench } from '../support/workbench';
+import { ChatServer, RealPrometheus, startChatServer, startPrometheus, steadyHistory } from '../../unit/helpers/realPrometheus';
+import { clearNotifications, dashboardFrame, runCommand, seriesInk, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
+
+const PAST_MS = 16 * 60_000;
+const SERVICE_STATUS = /·\s*2\/2 up/;
+
+async function chartState(frame: FrameLocator, id: string): Promise<{ points: number; firstMs: number; legend: string }> {
+  return frame.locator(`figure.chart#${id}`).evaluate(
+    (fig) => ({
+      points: Number(fig.getAttribute('data-points')),
+      firstMs: Number(fig.getAttribute('data-first-ms')),
+      legend: (fig.querySelector('.u-legend')?.textContent ?? '').replace(/\s+/g, ' '),
+    }),
+    undefined,
+    { timeout: 2000 },
+  );
+}
+
+async function openDashboard(wb: Workbench): Promise<FrameLocator> {
+  await runCommand(wb, 'Chat-Room Monitor: Open Dashboard');
+  await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).first().waitFor({ timeout: 15000 });
+  return dashboardFrame(wb);
+}
+
+export const checks: E2eCheck[] = [
+  {
+    name: 'a Prometheus-sourced service of two instances: "2/2 up" in the status bar, a tooltip row each, CPU and memory by instance back-filled 15 min on the dashboard',
+    order: 92,
+    timeoutMs: 90000,
+    async run(wb) {
+      let servers: ChatServer[] = [];
+      let prom: RealPrometheus | undefined;
+      let frame: FrameLocator | undefined;
+      try {
+        servers = await Promise.all([startChatServer(), startChatServer()]);
+        const instances = servers.map((s) => `127.0.0.1:${s.port}`);
+        const startedMs = Date.now();
+        const past = steadyHistory(
+          'chat',
+          [
+            { instance: instances[0]!, cpuPercent: 3, rssBytes: 50 * 1048576 },
+            { instance: instances[1]!, cpuPercent: 9, rssBytes: 70 * 1048576 },
+          ],
+          startedMs - PAST_MS,
+          startedMs - 5000,
+          2,
+        );
+        prom = await startPrometheus({ chat: instances }, 2, past);
+        const configuredAt = Date.now();
+        updateWorkspaceSettings(wb, { 'chatroomMonitor.prometheus.url': prom.url, 'chatroomMonitor.prometheus.job': 'chat', 'chatroomMonitor.prometheus.rateWindow': '10s' });
+
+        const item = wb.statusBarItem(SERVICE_STATUS).first();
+        await item.waitFor({ timeout: 30000 });
+        const text = (await item.innerText()).replace(/\s+/g, ' ').trim();
+        console.log(`    status bar: "${text}"`);
+        // The tooltip: a row an instance, each with its CPU once Prometheus has two live scrapes in the rate window.
+        const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: instances[0]! }).first();
+        let tip = '';
+        const rowWithCpu = (i: string) => new RegExp(`${i.replace(/\./g, '\\.')}\\s+up\\s+\\d+(\\.\\d+)?\\s*%`);
+        await waitUntil(
+          wb,
+          'a tooltip row with CPU for each instance',
+          async () => {
+            await wb.page.mouse.move(5, 5);
+            await item.hover();
+            await hover.waitFor({ timeout: 5000 });
+            tip = (await hover.innerText()).replace(/[\u2060\u200b\\]/g, '');
+            return instances.every((i) => rowWithCpu(i).test(tip));
+          },
+          30000,
+          async () => tip.slice(0, 400),
+        );
+        await wb.screenshot('prometheus-service-tooltip');
+        await wb.page.mouse.move(5, 5);
+
+        frame = await openDashboard(wb);
+        await frame.locator('button[data-range="15m"]').click({ timeout: 10000 });
+        const f = frame;
+        for (const id of ['chart-instanceCpu', 'chart-instanceMemory']) {
+          await waitUntil(
+            wb,
+            `${id} with both instances, back to 15 minutes before the watch`,
+            async () => {
+              const c = await chartState(f, id);
+              return c.points > 100 && c.firstMs > 0 && c.firstMs <= configuredAt - 14 * 60_000 && instances.every((i) => c.legend.includes(i));
+            },
+            30000,
+            async () => JSON.stringify(await chartState(f, id)),
+          );
+          const c = await chartState(f, id);
+          const ink = await seriesInk(f, id);
+          if (ink.pixels < 8) throw new Error(`${id}: the first instance's line is not drawn (${JSON.stringify(ink)})`);
+          console.log(`    ${id}: ${c.points} points from ${Math.round((configuredAt - c.firstMs) / 60_000)} min before the watch began; line ${ink.pixels} px`);
+        }
+        const header = (await frame.locator('.dash-header .details').innerText()).trim();
+        if (!header.startsWith('2/2 up · job "chat" in Prometheus at ')) throw new Error(`the dashboard header says "${header}"`);
+        await clearNotifications(wb);
+        await frame.locator('figure.chart#chart-instanceCpu').scrollIntoViewIfNeeded();
+        await wb.screenshot('prometheus-service-dashboard-15m');
+      } finally {
+        await frame?.locator('button[data-range="5m"]').click({ timeout: 3000 }).catch(() => undefined);
+        updateWorkspaceSettings(wb, { 'chatroomMonitor.prometheus.url': undefined, 'chatroomMonitor.prometheus.job': undefined, 'chatroomMonitor.prometheus.rateWindow': undefined });
+        await Promise.all(servers.map((s) => s.stop()));
+        await prom?.stop();
+      }
+      // Back on the local server before the next check.
+      await wb.statusBarItem(/%\s*·/).filter({ hasNotText: /up$/ }).first().waitFor({ timeout: 20000 }).catch(() => undefined);
+    },
+  },
+];
