@@ -60,3 +60,38 @@ describe('many local processes as one service in the extension host (two example
     }, 20_000, () => JSON.stringify(api.targetState()));
   });
 });
+
+// Issue 18's local multi-process check in the real extension host: the example server with
+// WEB_CONCURRENCY=3 watched by its port is one service of 4 processes (primary + workers).
+describe('a cluster server in the extension host (WEB_CONCURRENCY=3, target.port, the process tree)', function () {
+  this.timeout(90_000);
+  let server: ChatServer | undefined;
+  let restore: (() => Promise<void>) | undefined;
+
+  after(async () => {
+    await restore?.();
+    await server?.stop();
+  });
+
+  it('is watched as one service of 4 processes: 4/4 up, a row a process, the totals the sums of the processes', async () => {
+    const api = await monitorApi();
+    server = await startChatServer([], { WEB_CONCURRENCY: '3' });
+    restore = await withWorkspaceSettings({ 'target.port': server.port });
+    await waitFor('the status bar to show 4/4 up', () => / · 4\/4 up$/.test(api.statusBar().text), 40_000, () => api.statusBar().text);
+    const t = api.targetState();
+    assert.ok(t.kind === 'running' && t.service?.source === 'local', JSON.stringify(t));
+    assert.strictEqual(t.service.instances[0]!.pid, server.child.pid, 'the primary first');
+    const instances = t.service.instances.map((i) => i.instance);
+    const snap = await waitFor('a tick with the 4 processes sampled', () => {
+      const s = api.latestSnapshot();
+      return s && instances.every((i) => s.samples.some((x) => x.name === InstanceMetric.rssBytes && x.labels['instance'] === i)) ? s : undefined;
+    }, 10_000);
+    const rss = (instance?: string) => snap.samples.find((s) => s.name === (instance ? InstanceMetric.rssBytes : Metric.processRssBytes) && (instance ? s.labels['instance'] === instance : Object.keys(s.labels).length === 0))?.value;
+    const per = instances.map((i) => rss(i)!);
+    assert.strictEqual(rss(), per.reduce((a, b) => a + b, 0), 'the RSS total is the sum of the processes');
+    const procSum = t.service.instances.reduce((n, i) => n + procRssBytes(i.pid!), 0);
+    console.log(`      status bar ${api.statusBar().text}; ${per.map((b) => (b / 1048576).toFixed(1)).join(' + ')} MiB; /proc VmRSS sum ${(procSum / 1048576).toFixed(1)} MiB`);
+    assert.ok(Math.abs(rss()! - procSum) / procSum < 0.1, `RSS total ${rss()} vs /proc ${procSum}`);
+  });
+});
+
