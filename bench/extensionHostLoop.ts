@@ -126,7 +126,7 @@ async function main(): Promise<void> {
             },
             onDidReceiveMessage: page.event,
           },
-          new MonitorDashboardSource(monitor, () => undefined, () => undefined),
+          new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined),
           () => undefined,
         )
       : undefined;

@@ -272,7 +272,14 @@ export interface SelectSeriesMessage {
   keys: string[];
 }
 
-export type WebviewToHost = ReadyMessage | SetRangeMessage | SnoozeMessage | OpenReportMessage | CompareRunsMessage | SelectSeriesMessage;
+/** A point picked on a chart (click, or Enter on the focused chart): the slowest traces of that moment. */
+export interface ShowTracesMessage {
+  type: 'showTraces';
+  /** The point's time, ms since the epoch. */
+  atMs: number;
+}
+
+export type WebviewToHost = ReadyMessage | SetRangeMessage | SnoozeMessage | OpenReportMessage | CompareRunsMessage | SelectSeriesMessage | ShowTracesMessage;
 
 // ---------------------------------------------------------------------------
 // Validation. Each `check*` returns undefined when valid, else one sentence saying
@@ -561,6 +568,9 @@ export function checkWebviewToHost(msg: unknown): Problem {
     case 'openReport':
     case 'compareRuns':
       p = undefined;
+      break;
+    case 'showTraces':
+      p = isFiniteNumber(msg.atMs) && msg.atMs > 0 ? undefined : 'atMs must be a time in milliseconds since 1970';
       break;
     case 'selectSeries':
       p =

@@ -56,6 +56,8 @@ export interface TraceDetailDto extends TraceSummaryDto {
 export interface TracesStateMessage {
   readonly type: 'state';
   readonly receiver: { readonly state: TracesReceiverState; readonly message: string };
+  /** Present when the view shows one moment (a point picked on a dashboard chart): the figures and traces are of it. */
+  readonly window?: { readonly fromMs: number; readonly toMs: number };
   readonly spansReceived: number;
   readonly tracesKept: number;
   readonly operations: readonly TraceOperationDto[];
@@ -76,6 +78,7 @@ export type TracesHostToPage = TracesStateMessage | TracesTraceMessage;
 
 export type TracesPageToHost =
   | { readonly type: 'ready' }
+  | { readonly type: 'showAll' }
   | { readonly type: 'selectTrace'; readonly traceId: string }
   | { readonly type: 'openSpan'; readonly traceId: string; readonly index: number };
 
@@ -94,6 +97,8 @@ export function checkTracesPageMessage(v: unknown): TracesPageToHost | string {
   switch (v.type) {
     case 'ready':
       return { type: 'ready' };
+    case 'showAll':
+      return { type: 'showAll' };
     case 'selectTrace':
       return typeof v.traceId === 'string' && TRACE_ID.test(v.traceId) ? { type: 'selectTrace', traceId: v.traceId } : 'a Traces view selectTrace needs a trace id (32 hex digits)';
     case 'openSpan':

@@ -30,6 +30,7 @@ import { PrometheusSourceController } from './prometheusSource';
 import { systemClock } from '../core/clock';
 import { TracesController, ReceiverState } from './traces/tracesController';
 import type { TracesReport } from '../core/traces/traceWatcher';
+import { momentWindow } from '../core/traces/moment';
 
 /** Returned from activate(): lets integration tests (and other extensions) look inside. */
 export interface ChatroomMonitorApi {
@@ -80,6 +81,8 @@ export interface ChatroomMonitorApi {
     report(fromMs: number, toMs: number): TracesReport | undefined;
     /** True while the Traces view is open. */
     viewOpen(): boolean;
+    /** The moment the Traces view is narrowed to (a point picked on a dashboard chart); undefined: everything kept. */
+    viewWindow(): { fromMs: number; toMs: number } | undefined;
   };
 }
 
@@ -151,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     m,
     () => void vscode.commands.executeCommand(Commands.showReport),
     () => void vscode.commands.executeCommand(Commands.compareRuns),
+    (atMs) => void vscode.commands.executeCommand(Commands.showTraces, momentWindow(atMs)),
     // Runs, saves and commits from the history; automated actions from the audit log.
     (fromMs) => [...history.timeline(fromMs), ...actionMarkers(server?.audit.entries() ?? [], fromMs)],
   );
@@ -275,6 +279,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       port: () => traces.port,
       report: (fromMs: number, toMs: number) => traces.reporter()?.(fromMs, toMs),
       viewOpen: () => traces.viewOpen,
+      viewWindow: () => traces.viewWindow,
     },
   };
 }

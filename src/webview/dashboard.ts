@@ -320,6 +320,7 @@ export class Dashboard {
         this.ui.hidden = [...set];
         this.save();
       },
+      onPick: (atMs) => this.api.postMessage({ type: 'showTraces', atMs }),
     });
     chart.setMarkers(this.markers);
     this.charts.set(id, chart);

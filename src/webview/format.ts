@@ -34,6 +34,11 @@ export function clockTime(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/** Local wall-clock time to the second: the moment a chart point stands for. */
+export function clockTimeSeconds(ms: number): string {
+  return `${clockTime(ms)}:${String(new Date(ms).getSeconds()).padStart(2, '0')}`;
+}
+
 /**
  * `name{a="x"}` as shown in legends and the picker, with the built-in series' display name
  * ("Server CPU (% of a core)"); labels are server text, shown

@@ -11,7 +11,7 @@ import { MarkerDto, MarkerKind, MOMENT_MARKER_KINDS, RangeId } from '../shared/p
 import { Unit } from '../shared/vocabulary';
 import { h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
-import { rangeWords } from './format';
+import { clockTimeSeconds, rangeWords } from './format';
 import { ChartTable, columnStats, ColumnStats } from './chartTable';
 import { Palette } from './theme';
 import { Column } from './seriesData';
@@ -35,6 +35,12 @@ export interface TimeChartOptions {
   width: number;
   /** Called when the user toggles a series in the legend. */
   onToggle(key: string, shown: boolean): void;
+  /**
+   * A point picked — clicked, or chosen with the arrow keys and Enter on the focused
+   * chart — with its time (ms since the epoch): the host shows the slowest traces of
+   * that moment, so a latency spike leads to the requests that made it.
+   */
+  onPick?(atMs: number): void;
 }
 
 /** Charts in one group share the cursor: hovering one shows that time on all. */
@@ -63,6 +69,9 @@ export class TimeChart {
   private lastStats: ColumnStats[] = [];
   private lastRange: RangeId = '5m';
   private lastPoints = 0;
+  /** The point the keyboard is on (an index into the x values), until the data moves on. */
+  private keyIndex: number | undefined;
+  private readonly pointNote: HTMLParagraphElement;
 
   constructor(private readonly o: TimeChartOptions) {
     const summaryId = `${o.id}-summary`;
@@ -71,15 +80,29 @@ export class TimeChart {
     this.summary = h('p', { className: 'visually-hidden', attrs: { id: summaryId } });
     this.bandLegend = h('ul', { className: 'band-legend', attrs: { 'aria-label': l10n.t('Bands on this chart') } });
     this.table = new ChartTable(`${o.id}-table`, o.title);
+    this.pointNote = h('p', { className: 'visually-hidden point-note', attrs: { role: 'status' } });
+    const pickable = o.onPick !== undefined;
     this.element = h(
       'figure',
-      { className: 'chart', attrs: { id: o.id, 'aria-label': o.title, 'data-points': '0' } },
+      {
+        className: `chart${pickable ? ' pickable' : ''}`,
+        attrs: {
+          id: o.id,
+          'aria-label': o.title,
+          'data-points': '0',
+          ...(pickable ? { tabindex: '0', 'aria-keyshortcuts': 'ArrowLeft ArrowRight Home End Enter' } : {}),
+        },
+      },
       h('figcaption', { text: o.title }),
       this.plotHost,
       this.bandLegend,
       this.summary,
       this.table.element,
+      this.pointNote,
     );
+    if (pickable) {
+      this.plotHost.title = l10n.t('Click a point for the slowest traces of that moment.');
+    }
 
     // One y scale per unit, so users (hundreds) and latency (milliseconds) can share a chart.
     const units = [...new Set(o.series.map((s) => s.unit))];
@@ -122,7 +145,9 @@ export class TimeChart {
           value: (_u: uPlot, v: number | null) => formatValue(v, s.unit),
         })),
       ],
-      cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false }, points: { size: 5 } },
+      // No drag-zoom here, so no "that was a drag, not a click" filter either: uPlot's default
+      // swallows the click whenever its drag start was not recorded, i.e. always with drag off.
+      cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false, click: () => undefined }, points: { size: 5 } },
       legend: { live: true },
       hooks: {
         drawClear: [(u) => this.drawBands(u)],
@@ -148,6 +173,13 @@ export class TimeChart {
     // The canvas is a picture: its name is the summary sentence (the table holds the figures).
     this.plot.root.querySelector('.u-wrap')?.setAttribute('role', 'img');
     this.plot.root.querySelector('.u-wrap')?.setAttribute('aria-labelledby', summaryId);
+    if (pickable) {
+      this.plot.over.addEventListener('click', () => {
+        const i = this.plot.cursor.idx;
+        if (i !== null && i !== undefined) this.pick(i);
+      });
+      this.element.addEventListener('keydown', (e) => this.onKey(e));
+    }
     // Legend rows: [Time, ...series]; each series row says its raw name on hover.
     const rows = this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
     o.series.forEach((s, i) => {
@@ -208,6 +240,47 @@ export class TimeChart {
         hidden: this.hidden.has(s.key),
       })),
     );
+  }
+
+  /** The keyboard's way to a point: arrows move along the points, Home/End jump, Enter picks. */
+  private onKey(e: KeyboardEvent): void {
+    if (e.target !== this.element) return;
+    const xs = this.plot.data[0];
+    if (xs.length === 0) return;
+    const last = xs.length - 1;
+    const at = this.keyIndex !== undefined && this.keyIndex <= last ? this.keyIndex : last;
+    let next: number | undefined;
+    if (e.key === 'ArrowLeft') next = Math.max(0, at - 1);
+    else if (e.key === 'ArrowRight') next = Math.min(last, at + 1);
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = last;
+    else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      this.pick(at);
+      return;
+    } else return;
+    e.preventDefault();
+    this.keyIndex = next;
+    const x = xs[next]!;
+    // The cursor (and the legend's values, synced across charts) follows the keyboard.
+    this.plot.setCursor({ left: this.plot.valToPos(x, 'x'), top: this.plot.over.clientHeight / 2 });
+    this.pointNote.textContent = l10n.t('{0}: {1}. Enter shows the slowest traces of that moment.', clockTimeSeconds(x * 1000), this.valuesAt(next));
+  }
+
+  private pick(index: number): void {
+    const x = this.plot.data[0][index];
+    if (x !== undefined && Number.isFinite(x)) this.o.onPick?.(Math.round(x * 1000));
+  }
+
+  /** "Latency p95 182 ms, Messages/s 40" at one point, for the live note. */
+  private valuesAt(index: number): string {
+    return this.o.series
+      .map((s, i) => {
+        const v = this.plot.data[i + 1]?.[index];
+        return this.hidden.has(s.key) || v === null || v === undefined ? undefined : `${s.label} ${formatValue(v, s.unit)}`;
+      })
+      .filter((t) => t !== undefined)
+      .join(', ');
   }
 
   setMarkers(markers: MarkerDto[]): void {

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { momentWindow } from '../../src/core/traces/moment';
 import { startNode } from '../e2e/support/childProcesses';
 import { examplesDir, startLoad } from './support/loadGenerator';
 import { monitorApi, waitFor, withWorkspaceSettings } from './support/monitorApi';
@@ -14,6 +15,8 @@ import { monitorApi, waitFor, withWorkspaceSettings } from './support/monitorApi
 describe('traces: the OTLP receiver', function () {
   this.timeout(90_000);
   let server: ReturnType<typeof startNode> | undefined;
+  /** The traced example server's port (the first test starts it). */
+  let chatPort: number | undefined;
 
   after(async () => {
     await server?.stop();
@@ -29,6 +32,7 @@ describe('traces: the OTLP receiver', function () {
     const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
     server = startNode(path.join(dir, 'server.js'), ['--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], env);
     const port = Number(await waitFor('the traced chat server to listen', () => /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(server!.output())?.[1], 20_000, () => server!.output()));
+    chatPort = port;
     const load = startLoad({ port, scenario: 'steady', users: 4, rate: 2, durationS: 3 });
     await new Promise<void>((r) => load.child.once('exit', () => r()));
     const sent = Number(/sent (\d+)/.exec(load.output())?.[1]);
@@ -68,6 +72,52 @@ describe('traces: the OTLP receiver', function () {
     // Show Traces opens the view (its own bundle, loaded now).
     await vscode.commands.executeCommand('chatroomMonitor.showTraces');
     await waitFor('the Traces view to open', () => api.traces.viewOpen(), 10_000);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a slow database is diagnosed in the report; a chart point\'s moment narrows the Traces view to the slowest traces then', async () => {
+    const api = await monitorApi();
+    assert.ok(chatPort, 'the first test did not start the traced server');
+    // One user, 8 messages a second, 120 ms in the store: every chat message waits on the database.
+    const t0 = Date.now();
+    const load = startLoad({ port: chatPort, scenario: 'slow-db', users: 1, rate: 8, durationS: 5, extraArgs: ['--latency-ms', '120'] });
+    await new Promise<void>((r) => load.child.once('exit', () => r()));
+    const t1 = Date.now();
+    const sent = Number(/sent (\d+)/.exec(load.output())?.[1]);
+    assert.ok(sent >= 20, `the load generator sent ${sent} (the diagnosis needs 20 spans):\n${load.output()}`);
+    await waitFor(`chat message spans for the ${sent} slow messages`, () => {
+      const chat = api.traces.report(t0, Date.now())?.operations.find((o) => o.name === 'chat message');
+      return chat && chat.count >= sent ? chat : undefined;
+    }, 20_000, () => JSON.stringify(api.traces.report(t0, Date.now())?.operations.map((o) => [o.name, o.count])));
+
+    // The report, inside the extension host: the diagnosis sentence and the analyzer issue made from it.
+    const report = (await vscode.commands.executeCommand('chatroomMonitor.showReport', '5m')) as { json: string } | undefined;
+    assert.ok(report, 'Show Performance Report returned nothing');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const json = JSON.parse(report.json) as { traces?: { diagnosis: string[] }; analysis: { issues: { id: string; summary: string }[] } };
+    const said = json.traces?.diagnosis ?? [];
+    // "rose from … to …" when the window's first third was the fast steady traffic; "is …" when not.
+    const sentence = /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/;
+    assert.ok(said.some((d) => sentence.test(d)), `no slow-database diagnosis: ${JSON.stringify(said)}`);
+    const issue = json.analysis.issues.find((i) => i.id === 'trace-latency');
+    assert.ok(issue && /db\.query INSERT messages \(database\)/.test(issue.summary), JSON.stringify(json.analysis.issues.map((i) => i.id)));
+
+    // A point on a dashboard chart in the middle of the slow load: the extension opens the view on
+    // its moment (momentWindow, as the dashboard's showTraces message does); the view's figures are of it.
+    const window = momentWindow(Math.round((t0 + t1) / 2));
+    await vscode.commands.executeCommand('chatroomMonitor.showTraces', window);
+    await waitFor('the Traces view to open', () => api.traces.viewOpen(), 10_000);
+    assert.deepStrictEqual(api.traces.viewWindow(), window);
+    const moment = api.traces.report(window.fromMs, window.toMs)!;
+    const slowest = moment.slowest[0];
+    assert.ok(slowest && slowest.name === 'chat message' && slowest.durationMs >= 120, JSON.stringify(moment.slowest.map((t) => [t.name, t.durationMs])));
+    for (const t of moment.slowest) {
+      const start = Date.parse(t.startTime);
+      assert.ok(start <= window.toMs && start + t.durationMs >= window.fromMs, `a trace outside the moment: ${t.startTime} ${t.durationMs} ms`);
+    }
+    // Show Traces from the palette: everything kept again.
+    await vscode.commands.executeCommand('chatroomMonitor.showTraces');
+    assert.strictEqual(api.traces.viewWindow(), undefined);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

@@ -242,6 +242,37 @@ test('snooze buttons, the report button and Compare runs… post their requests'
   assert.deepEqual(await page.locator('.issue .level-word').allTextContents(), ['warning']);
 });
 
+test('a point on a chart asks for the slowest traces of that moment: by click, and by arrows + Enter on the focused chart', async ({ page, url }) => {
+  await open(page, url);
+  const chart = page.locator('#chart-server');
+  assert.equal(await chart.getAttribute('tabindex'), '0', 'the chart takes focus');
+  const over = chart.locator('.u-over');
+  await over.scrollIntoViewIfNeeded();
+  const box = await over.boundingBox();
+  // The right edge of the plot is the newest point (5m range, 300 points, one a second).
+  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+  await page.mouse.click(box.x + box.width - 1, box.y + box.height / 2);
+  const picks = async () => (await posted(page)).filter((m) => m.type === 'showTraces');
+  assert.deepEqual(await picks(), [{ type: 'showTraces', atMs: (T0_SEC + 299) * 1000 }]);
+  // A click in the middle: a point inside the range, on a whole second.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const mid = (await picks()).at(-1).atMs / 1000;
+  assert.ok(Number.isInteger(mid) && mid > T0_SEC + 100 && mid < T0_SEC + 200, `middle pick at ${mid - T0_SEC} s`);
+  // Keyboard: Home, Right, Enter picks the second point; the live note says the time, the values and what Enter does.
+  await chart.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await text(page, '#chart-server .point-note'), /^\d\d:\d\d:\d\d: .+\. Enter shows the slowest traces of that moment\.$/);
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await picks()).at(-1), { type: 'showTraces', atMs: (T0_SEC + 1) * 1000 });
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press(' ');
+  assert.deepEqual((await picks()).at(-1), { type: 'showTraces', atMs: (T0_SEC + 298) * 1000 });
+  assert.equal((await picks()).length, 4);
+});
+
 test('alerts and issues update from their messages', async ({ page, url }) => {
   await open(page, url);
   assert.equal(await page.locator('.alert').count(), 2);
@@ -939,6 +970,33 @@ test('traces view: hostile span names, attributes, services and the receiver sen
   assert.deepEqual(dialogs, []);
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(await page.evaluate(() => window.__violations), [], 'the page needs nothing the CSP forbids');
+});
+
+test('traces view: a window from a dashboard chart point is said in a banner, its slowest trace is shown, and Show all traces asks for everything', async ({ page, url }) => {
+  await openTraces(page, url);
+  assert.equal(await page.locator('.window-banner').isVisible(), false, 'no banner without a window');
+  await send(page, traceMessage());
+  assert.equal(await page.locator('.span-row').count(), 4);
+  // The host narrows the view to a moment: another slowest list; the page asks for its slowest trace.
+  const window = { fromMs: TRACE_T0 - 30_000, toMs: TRACE_T0 + 5_000 };
+  const other = '2'.repeat(32);
+  await send(page, { ...tracesState({ slowest: [{ traceId: other, durationMs: 182, service: 'chat-server', name: 'chat message', startMs: TRACE_T0 - 2000, error: false, spanCount: 4 }] }), window });
+  assert.equal(await page.locator('.window-banner').isVisible(), true);
+  assert.match(await text(page, '.window-banner'), /^Traces of the moment picked on the dashboard chart: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d\. Show all traces$/);
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'selectTrace').at(-1), { type: 'selectTrace', traceId: other });
+  assert.equal(await page.locator('.span-row').count(), 0, 'the waterfall of the trace picked before is gone');
+  // The same window again (the host's refresh) keeps the user's pick.
+  await page.locator(`button[data-trace-id="${other}"]`).click();
+  const before = (await posted(page)).filter((m) => m.type === 'selectTrace').length;
+  await send(page, { ...tracesState({ slowest: [{ traceId: other, durationMs: 182, service: 'chat-server', name: 'chat message', startMs: TRACE_T0 - 2000, error: false, spanCount: 4 }] }), window });
+  assert.equal((await posted(page)).filter((m) => m.type === 'selectTrace').length, before);
+  await page.locator('.window-banner button[data-action="show-all"]').click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'showAll' });
+  await send(page, tracesState());
+  assert.equal(await page.locator('.window-banner').isVisible(), false);
+  // An empty window says so.
+  await send(page, { ...tracesState({ slowest: [] }), window });
+  assert.match(await text(page, '.slowest'), /No trace in this window/);
 });
 
 test('traces view: no receiver says why, and an empty table says what to do', async ({ page, url }) => {

@@ -7,6 +7,7 @@
 import type { TraceDetailDto, TraceOperationDto, TraceSpanDto, TracesReceiverState, TracesStateMessage, TraceSummaryDto } from '../../shared/tracesProtocol';
 import { parseStackFrames, RawFrame } from '../logs/stackFrames';
 import { SlowTrace, TracesReport, WaterfallSpan } from './traceAnalysis';
+import type { TimeWindow } from './moment';
 
 /** Attributes that may hold a stack (the span's own, or an exception's). */
 const STACK_ATTRIBUTES = ['code.stacktrace', 'exception.stacktrace'] as const;
@@ -42,10 +43,12 @@ export function traceSummary(t: SlowTrace): TraceSummaryDto {
   return { traceId: t.traceId, durationMs: t.durationMs, service: t.service, name: t.name, startMs: Date.parse(t.startTime), error: t.error, spanCount: t.spanCount };
 }
 
-export function tracesState(report: TracesReport, receiver: { state: TracesReceiverState; message: string }): TracesStateMessage {
+/** The view's state; with a window, the report is of that window and the page says so. */
+export function tracesState(report: TracesReport, receiver: { state: TracesReceiverState; message: string }, window?: TimeWindow): TracesStateMessage {
   return {
     type: 'state',
     receiver,
+    ...(window ? { window: { fromMs: window.fromMs, toMs: window.toMs } } : {}),
     spansReceived: report.spansReceived,
     tracesKept: report.tracesKept,
     operations: operationRows(report),

@@ -143,6 +143,9 @@ export class DashboardSession implements Disposable {
       case 'compareRuns':
         this.source.compareRuns();
         return;
+      case 'showTraces':
+        this.source.showTraces(msg.atMs);
+        return;
     }
   }
 

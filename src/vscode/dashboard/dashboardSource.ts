@@ -36,4 +36,6 @@ export interface DashboardSource {
   showReport(): void;
   /** Compare Runs… (its QuickPick follows). */
   compareRuns(): void;
+  /** The Traces view with the slowest traces of the moment `atMs` (a point picked on a chart). */
+  showTraces(atMs: number): void;
 }

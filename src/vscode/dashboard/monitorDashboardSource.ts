@@ -29,6 +29,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     private readonly monitor: Monitor,
     private readonly showReportCommand: () => void,
     private readonly compareRunsCommand: () => void,
+    private readonly showTracesCommand: (atMs: number) => void,
     /** Moments since a time (runs starting, files saved), drawn as lines on every chart. */
     private readonly timeline: (fromMs: number) => readonly MarkerDto[] = () => [],
   ) {
@@ -170,6 +171,10 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
 
   compareRuns(): void {
     this.compareRunsCommand();
+  }
+
+  showTraces(atMs: number): void {
+    this.showTracesCommand(atMs);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import type { LineStream } from '../../core/logs/lineStream';
 import { inertLogText } from '../../core/text/inertText';
 import type { TracesReport, TraceWatcher } from '../../core/traces/traceWatcher';
 import { settingId } from '../../core/settings/settings';
+import { readTimeWindow, TimeWindow } from '../../core/traces/moment';
 import { Commands } from '../../shared/commandIds';
 import { loadBundle } from '../lazyModule';
 import { MonitorLog } from '../log';
@@ -52,11 +53,16 @@ export class TracesController implements vscode.Disposable {
     /** Deferral of the start (after activation); tests may pass a direct call. */
     private readonly defer: (fn: () => void) => void = (fn) => void setTimeout(fn, 0),
   ) {
-    this.command = vscode.commands.registerCommand(Commands.showTraces, () => this.showView());
+    // With a window ({ fromMs, toMs }, a point picked on a dashboard chart): the traces of that moment.
+    this.command = vscode.commands.registerCommand(Commands.showTraces, (window?: unknown) => this.showView(readTimeWindow(window)));
   }
 
-  /** Opens (or reveals) the Traces view; its code is its own bundle, loaded now. */
-  showView(): void {
+  /**
+   * Opens (or reveals) the Traces view; its code is its own bundle, loaded now. With a
+   * window, the view shows the operations and slowest traces of that window only (until
+   * the user asks for all); without, everything kept.
+   */
+  showView(window?: TimeWindow): void {
     if (!this.view) {
       const { TracesViewPanel } = loadBundle<TracesViewModule>('tracesView.js', 'traces/tracesViewPanel');
       this.view = new TracesViewPanel(this.extensionUri, {
@@ -66,7 +72,13 @@ export class TracesController implements vscode.Disposable {
         log: (m) => this.log.warn(inertLogText(m)),
       });
     }
+    this.view.setWindow(window);
     this.view.show();
+  }
+
+  /** The window the Traces view is narrowed to (tests). */
+  get viewWindow(): TimeWindow | undefined {
+    return this.view?.window;
   }
 
   /** True while the Traces view is open (tests). */

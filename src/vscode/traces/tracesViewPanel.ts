@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { FrameMapper } from '../../core/logs/frameMapper';
 import { spanSourceFrames, traceDetail, tracesState } from '../../core/traces/tracesView';
 import type { TraceWatcher } from '../../core/traces/traceWatcher';
+import type { TimeWindow } from '../../core/traces/moment';
 import type { WaterfallSpan } from '../../core/traces/traceAnalysis';
 import { checkTracesPageMessage, MAX_WATERFALL_SPANS, TracesHostToPage, TracesPageToHost, TracesReceiverState } from '../../shared/tracesProtocol';
 import { Commands } from '../../shared/commandIds';
@@ -36,6 +37,7 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
   protected readonly page: PagePanel<TracesHostToPage, TracesPageToHost>;
   private lastKey = '';
   private selected: string | undefined;
+  private windowNow: TimeWindow | undefined;
   private mapper: { roots: string; mapper: FrameMapper } | undefined;
 
   constructor(
@@ -50,6 +52,24 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
     );
   }
 
+  /** The window shown (undefined: everything kept). */
+  get window(): TimeWindow | undefined {
+    return this.windowNow;
+  }
+
+  /**
+   * Narrows the view to the traces of a window (a point picked on a dashboard chart),
+   * or widens it to everything kept: the page then shows the slowest trace of the
+   * window, not the one picked before.
+   */
+  setWindow(window: TimeWindow | undefined): void {
+    if (window?.fromMs === this.windowNow?.fromMs && window?.toMs === this.windowNow?.toMs) return;
+    this.windowNow = window;
+    this.selected = undefined;
+    this.lastKey = '';
+    this.tick();
+  }
+
   private handle(msg: TracesPageToHost): void {
     switch (msg.type) {
       case 'ready':
@@ -57,6 +77,9 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
         this.lastKey = '';
         this.tick();
         if (this.selected) this.sendTrace(this.selected);
+        return;
+      case 'showAll':
+        this.setWindow(undefined);
         return;
       case 'selectTrace':
         this.selected = msg.traceId;
@@ -99,11 +122,12 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
     const receiver = this.host.receiver();
     const received = w?.store.acceptedSpans ?? 0;
     // Unchanged spans and receiver are not resent; the rate moves with the clock, so every 10 s anyway.
-    const key = JSON.stringify([receiver, received, Math.floor(Date.now() / 10_000)]);
+    const key = JSON.stringify([receiver, received, Math.floor(Date.now() / 10_000), this.windowNow]);
     if (key === this.lastKey) return;
     this.lastKey = key;
     const now = Date.now();
     const empty = { spansReceived: 0, spansKept: 0, tracesKept: 0, bytesKept: 0, evictedTraces: 0, rejectedSpans: 0, operations: [], slowest: [], breakdown: [], diagnosis: [], notes: [] };
-    this.page.post(tracesState(w ? w.report(0, now) : empty, receiver));
+    const { fromMs, toMs } = this.windowNow ?? { fromMs: 0, toMs: now };
+    this.page.post(tracesState(w ? w.report(fromMs, toMs) : empty, receiver, this.windowNow));
   }
 }

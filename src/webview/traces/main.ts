@@ -3,6 +3,7 @@
  * page, passes the host's messages to it, and says `ready`.
  */
 import { TracesHostToPage, TracesPageToHost } from '../../shared/tracesProtocol';
+import { adoptDisplayLanguage } from '../displayLanguage';
 import { TracesPage } from './tracesPage';
 
 declare function acquireVsCodeApi(): { postMessage(message: TracesPageToHost): void };
@@ -11,6 +12,7 @@ function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
   const api = acquireVsCodeApi();
+  adoptDisplayLanguage();
   const page = new TracesPage(root, api);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const m = event.data as Partial<TracesHostToPage> | null;

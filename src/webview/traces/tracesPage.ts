@@ -9,9 +9,11 @@
  * module (dom.ts `h`): a span name with markup stays the literal characters. Bar
  * positions and widths go through the CSSOM (the CSP forbids style attributes).
  */
+import * as l10n from '@vscode/l10n';
 import { formatRate, formatRatio, formatSeconds } from '../../core/format';
 import type { TraceDetailDto, TraceOperationDto, TraceSpanDto, TracesHostToPage, TracesPageToHost, TracesStateMessage, TraceSummaryDto } from '../../shared/tracesProtocol';
 import { button, h, icon, replaceChildren } from '../dom';
+import { clockTimeSeconds } from '../format';
 
 export interface TracesPageApi {
   postMessage(message: TracesPageToHost): void;
@@ -42,6 +44,9 @@ export class TracesPage {
   private selectedSpan: number | undefined;
 
   private readonly summary = h('p', { className: 'traces-summary' });
+  /** Which moment the view shows, when a point on a dashboard chart was picked; hidden otherwise. */
+  private readonly windowBanner = h('div', { className: 'window-banner', attrs: { role: 'status' } });
+  private windowKey = '';
   private readonly diagnosis = h('ul', { className: 'diagnosis' });
   private readonly opsHead = h('tr');
   private readonly opsBody = h('tbody');
@@ -67,11 +72,13 @@ export class TracesPage {
     replaceChildren(
       root,
       h('header', { className: 'traces-header' }, h('h1', { text: 'Traces' }), this.summary),
+      this.windowBanner,
       this.diagnosis,
       h('section', { className: 'operations' }, h('h2', { text: 'Operations' }), h('table', { className: 'ops' }, h('thead', {}, this.opsHead), this.opsBody)),
       h('section', { className: 'slow' }, h('h2', { text: 'Slowest traces' }), this.slowList),
       h('section', { className: 'trace' }, h('h2', { text: 'Trace' }), this.traceHead, legend(), this.waterfall, this.detail),
     );
+    this.windowBanner.hidden = true;
     this.renderTrace();
     root.removeAttribute('aria-busy');
   }
@@ -87,6 +94,7 @@ export class TracesPage {
 
   private onState(s: TracesStateMessage): void {
     this.state = s;
+    this.renderWindow(s.window);
     const counts = `${s.spansReceived.toLocaleString('en-US')} span${s.spansReceived === 1 ? '' : 's'} received, ${s.tracesKept.toLocaleString('en-US')} trace${s.tracesKept === 1 ? '' : 's'} kept.`;
     replaceChildren(this.summary, h('span', { className: `receiver ${s.receiver.state}`, text: s.receiver.message }), ' ', counts);
     replaceChildren(this.diagnosis, ...s.diagnosis.map((d) => h('li', {}, icon('warning'), h('span', { text: d }))));
@@ -94,6 +102,32 @@ export class TracesPage {
     this.renderSlowest(s.slowest);
     // The slowest trace is shown until the user picks one.
     if (this.selectedTrace === undefined && s.slowest[0]) this.selectTrace(s.slowest[0].traceId);
+  }
+
+  /**
+   * A new window (or back to everything): the trace shown is the slowest of it, so the
+   * pick made before is dropped; the banner says which moment and offers the way back.
+   */
+  private renderWindow(w: TracesStateMessage['window']): void {
+    const key = w ? `${w.fromMs}-${w.toMs}` : '';
+    if (key === this.windowKey) return;
+    this.windowKey = key;
+    this.selectedTrace = undefined;
+    this.trace = undefined;
+    this.renderTrace();
+    this.windowBanner.hidden = !w;
+    if (!w) {
+      replaceChildren(this.windowBanner);
+      return;
+    }
+    const all = button(l10n.t('Show all traces'), 'clear-all', () => this.api.postMessage({ type: 'showAll' }), { 'data-action': 'show-all' });
+    replaceChildren(
+      this.windowBanner,
+      icon('pulse'),
+      h('span', { text: l10n.t('Traces of the moment picked on the dashboard chart: {0} to {1}.', clockTimeSeconds(w.fromMs), clockTimeSeconds(w.toMs)) }),
+      ' ',
+      all,
+    );
   }
 
   private setSort(key: SortKey): void {
@@ -124,7 +158,8 @@ export class TracesPage {
 
   private renderSlowest(list: readonly TraceSummaryDto[]): void {
     if (list.length === 0) {
-      replaceChildren(this.slowList, h('li', { className: 'empty', text: 'No trace yet.' }));
+      const text = this.state?.window ? l10n.t('No trace in this window: the receiver got no spans from that moment.') : 'No trace yet.';
+      replaceChildren(this.slowList, h('li', { className: 'empty', text }));
       return;
     }
     replaceChildren(

@@ -43,6 +43,34 @@ export const checks: E2eCheck[] = [
         const slow = await runToEnd(load, ['--url', `ws://127.0.0.1:${port}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '80', '--duration', '3s']);
         console.log(`    load: ${slow.trim().split('\n').at(-1)?.slice(0, 120)}`);
 
+        // From a spike on a dashboard chart to the slowest traces of that moment: the newest point of
+        // the server CPU chart (its moment covers the last 30 s, so the slow load), picked with End +
+        // Enter on the focused chart, opens the Traces view narrowed to it.
+        await runCommand(wb, 'View: Close All Editors');
+        await runCommand(wb, 'Chat-Room Monitor: Open Dashboard');
+        await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).first().waitFor({ timeout: 15000 });
+        const chart = dashboardFrame(wb).locator('figure.chart#chart-processCpu');
+        await waitUntil(wb, 'the server CPU chart to hold points', async () => Number(await chart.getAttribute('data-points', { timeout: 1000 })) > 1, 20000, async () => String(await chart.getAttribute('data-points', { timeout: 1000 })));
+        await chart.focus();
+        await chart.press('End');
+        await chart.press('Enter');
+        await wb.page.locator('.tabs-container .tab', { hasText: 'Traces' }).first().waitFor({ timeout: 15000 });
+        let banner = '';
+        await waitUntil(wb, 'the Traces view narrowed to the moment, with its slowest trace', async () => {
+          for (const f of wb.page.frames()) {
+            const b = f.locator('.window-banner:not([hidden])');
+            if ((await b.count()) > 0 && (await f.locator('.span-row').count()) > 0) {
+              banner = (await b.innerText({ timeout: 1000 })).replace(/\s+/g, ' ');
+              return true;
+            }
+          }
+          return false;
+        }, 30000, async () => banner);
+        console.log(`    from the chart: ${banner}`);
+        if (!/^Traces of the moment picked on the dashboard chart: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d\./.test(banner)) throw new Error(`the Traces view does not say which moment it shows: ${banner}`);
+        await clearNotifications(wb);
+        await wb.screenshot('traces-from-chart');
+
         await runCommand(wb, 'View: Close All Editors');
         await runCommand(wb, 'Chat-Room Monitor: Show Traces');
         await wb.page.locator('.tabs-container .tab', { hasText: 'Traces' }).first().waitFor({ timeout: 15000 });

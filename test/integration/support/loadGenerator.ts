@@ -30,12 +30,12 @@ export function examplesDir(): string {
  * process group so stop() also ends anything it started. Bounded by `durationS` even
  * if the test forgets to stop it.
  */
-export function startLoad(o: { port: number; scenario: string; users: number; rate: number; durationS: number }): RunningLoad {
+export function startLoad(o: { port: number; scenario: string; users: number; rate: number; durationS: number; extraArgs?: readonly string[] }): RunningLoad {
   const script = path.join(examplesDir(), 'load', 'load.js');
   if (!fs.existsSync(script)) {
     throw new Error(`The load generator is missing: ${script} does not exist (set CRM_EXAMPLES_DIR to the examples folder).`);
   }
-  const args = ['--url', `ws://127.0.0.1:${o.port}`, '--scenario', o.scenario, '--users', String(o.users), '--rate', String(o.rate), '--duration', `${o.durationS}s`];
+  const args = ['--url', `ws://127.0.0.1:${o.port}`, '--scenario', o.scenario, '--users', String(o.users), '--rate', String(o.rate), '--duration', `${o.durationS}s`, ...(o.extraArgs ?? [])];
   // Under the desktop runner the host's execPath is Electron: this makes it plain Node.
   const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   return startNode(script, args, env);

@@ -35,8 +35,10 @@ export interface ChatroomMonitorApi {
     state(): 'off' | 'untrusted' | 'starting' | 'listening' | 'failed';
     message(): string;
     port(): number | undefined;
-    report(fromMs: number, toMs: number): { spansReceived: number; operations: { service: string; name: string; kind: string; category: string; count: number; p95Ms: number }[] } | undefined;
+    report(fromMs: number, toMs: number): { spansReceived: number; operations: { service: string; name: string; kind: string; category: string; count: number; p95Ms: number }[]; slowest: { traceId: string; name: string; durationMs: number; startTime: string }[]; diagnosis: string[] } | undefined;
     viewOpen(): boolean;
+    /** The moment the Traces view is narrowed to; undefined: everything kept. */
+    viewWindow(): { fromMs: number; toMs: number } | undefined;
   };
 }
 

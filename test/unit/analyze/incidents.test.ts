@@ -110,7 +110,7 @@ describe('dashboard bands for incidents', () => {
       ],
     });
     monitor.configure(parseConfig({ 'target.port': 8080 }).config);
-    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined);
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined);
     monitor.start();
     await clock.tickAsync(600_000);
     assert.deepEqual(source.markers(0).filter((m) => m.kind === 'anomaly'), [], 'a steady 10 minutes: no anomaly band');

@@ -101,6 +101,7 @@ function source(): DashboardSource & { changed: Emitter<void> } {
     snooze: () => undefined,
     showReport: () => undefined,
     compareRuns: () => undefined,
+    showTraces: () => undefined,
   };
 }
 

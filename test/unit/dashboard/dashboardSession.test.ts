@@ -60,6 +60,10 @@ class StoreSource implements DashboardSource {
   compareRuns = (): void => {
     this.comparisons++;
   };
+  tracesAt: number[] = [];
+  showTraces = (atMs: number): void => {
+    this.tracesAt.push(atMs);
+  };
   showReport = (): void => {
     this.reports++;
   };
@@ -150,15 +154,21 @@ describe('DashboardSession', () => {
     assert.ok(port.last('window')!.columns.keys.includes('chat_rooms'));
   });
 
-  it('passes snooze, openReport and compareRuns to the source', () => {
-    const { port, source } = setup();
+  it('passes snooze, openReport, compareRuns and showTraces (a point picked on a chart) to the source', () => {
+    const { port, source, logs } = setup();
     port.incoming.fire({ type: 'ready' });
     port.incoming.fire({ type: 'snooze', alertId: 'all', minutes: 15 });
     port.incoming.fire({ type: 'openReport' });
     port.incoming.fire({ type: 'compareRuns' });
+    port.incoming.fire({ type: 'showTraces', atMs: 1_790_000_000_000 });
+    port.incoming.fire({ type: 'showTraces', atMs: 'noon' });
+    port.incoming.fire({ type: 'showTraces', atMs: -1 });
     assert.deepEqual(source.snoozed, [['all', 15]]);
     assert.equal(source.reports, 1);
     assert.equal(source.comparisons, 1);
+    assert.deepEqual(source.tracesAt, [1_790_000_000_000]);
+    assert.equal(logs.length, 2, logs.join(' | '));
+    assert.match(logs[0]!, /showTraces.*atMs must be a time in milliseconds/);
   });
 
   it('logs one sentence for a bad message and does not act on it', () => {

@@ -23,7 +23,7 @@ describe('MonitorDashboardSource', () => {
     });
     monitor.configure(parseConfig({ 'target.port': 8080 }).config);
     monitor.setAlertRules(compileAlertRules([{ id: 'process-cpu-warning', threshold: 50, for: '2s' }], true).rules);
-    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined);
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined);
     let changes = 0;
     source.onDidChange(() => changes++);
     monitor.start();
@@ -65,7 +65,7 @@ describe('MonitorDashboardSource: Prometheus verdict', () => {
       ],
     });
     monitor.configure(parseConfig({ 'target.port': 8080 }).config);
-    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined);
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined);
     monitor.start();
     await clock.tickAsync(2000);
     assert.match(source.header().verdict ?? '', /^Prometheus would reject this scrape: line 14: expected a valid start token/);

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { SpanStore } from '../../../src/core/traces/spanStore';
 import { waterfall } from '../../../src/core/traces/traceAnalysis';
-import { sourceLabel, spanSourceFrames, traceDetail } from '../../../src/core/traces/tracesView';
+import { sourceLabel, spanSourceFrames, traceDetail, tracesState } from '../../../src/core/traces/tracesView';
+import { momentWindow, readTimeWindow } from '../../../src/core/traces/moment';
+import { systemClock } from '../../../src/core/clock';
+import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
 import { checkTracesPageMessage } from '../../../src/shared/tracesProtocol';
 import { chatTrace } from './helpers';
 
@@ -41,5 +44,37 @@ describe('traces view model', () => {
     for (const bad of [{ type: 'openSpan', traceId: '../../etc/passwd', index: 0 }, { type: 'openSpan', traceId: id, index: -1 }, { type: 'openSpan', traceId: id, index: 1e9 }, { type: 'selectTrace', traceId: 42 }, { type: 'open', file: '/etc/passwd' }, null]) {
       assert.equal(typeof checkTracesPageMessage(bad), 'string', JSON.stringify(bad));
     }
+  });
+
+  it('a point picked on a chart: the view shows the operations and slowest traces of [t − 30 s, t + 5 s], not the slowest overall', () => {
+    const t = Date.UTC(2026, 10, 30, 7, 30, 0);
+    assert.deepEqual(momentWindow(t), { fromMs: t - 30_000, toMs: t + 5_000 });
+    const w = new TraceWatcher({ clock: systemClock, port: 0 });
+    try {
+      // A very slow trace ten minutes before, a slow one 10 s before the point, a fast one at it, one a minute after.
+      w.ingest([...chatTrace('1', t - 600_000, 900), ...chatTrace('2', t - 10_000, 180), ...chatTrace('3', t - 1000, 4), ...chatTrace('4', t + 60_000, 500)], t + 61_000);
+      const window = momentWindow(t);
+      const state = tracesState(w.report(window.fromMs, window.toMs), { state: 'listening', message: 'ok' }, window);
+      assert.deepEqual(state.window, window);
+      assert.deepEqual(state.slowest.map((x) => [x.traceId.replace(/^0+/, ''), x.durationMs]), [['2', 183], ['3', 7]]);
+      assert.equal(state.operations.find((o) => o.name === 'POST /messages')?.count, 2);
+      // Without a window: everything kept, slowest first, and no window said.
+      const all = tracesState(w.report(0, t + 61_000), { state: 'listening', message: 'ok' });
+      assert.equal(all.window, undefined);
+      assert.deepEqual(all.slowest.map((x) => x.traceId.replace(/^0+/, '')), ['1', '4', '2', '3']);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a window from a command argument is checked: finite, ordered, at most a day wide', () => {
+    assert.deepEqual(readTimeWindow({ fromMs: 1, toMs: 2 }), { fromMs: 1, toMs: 2 });
+    for (const bad of [undefined, null, 'now', { fromMs: 2, toMs: 1 }, { fromMs: 0, toMs: 2 * 86_400_000 }, { fromMs: Number.NaN, toMs: 1 }, { fromMs: '1', toMs: 2 }]) {
+      assert.equal(readTimeWindow(bad), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('the page may ask for all traces again (showAll)', () => {
+    assert.deepEqual(checkTracesPageMessage({ type: 'showAll' }), { type: 'showAll' });
   });
 });
