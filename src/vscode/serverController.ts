@@ -50,6 +50,8 @@ export class ServerController implements vscode.Disposable {
   private watchedPid: number | undefined;
   private readonly shown: string[] = [];
   private readonly offered: { text: string; items: readonly string[] }[] = [];
+  /** Rule actions whose refusal (untrusted workspace) was told this session: told once, audited every time. */
+  private readonly refusalsTold = new Set<string>();
   private raw: Settings;
 
   constructor(
@@ -316,6 +318,13 @@ export class ServerController implements vscode.Disposable {
 
   private onAudit(e: AuditEntry): void {
     this.log.info(`Audit: ${e.action} by ${inertLogText(triggerText(e.trigger))} → ${e.result}${e.message ? ` (${inertLogText(e.message)})` : ''}.`);
+    if (e.trigger.kind === 'rule' && e.result === 'refused') {
+      const key = `${e.trigger.ruleId ?? ''}\u0000${e.action}`;
+      if (!this.refusalsTold.has(key)) {
+        this.refusalsTold.add(key);
+        void this.tell('warning', vscode.l10n.t('The "{0}" action of rule {1} is refused: {2}', e.action, e.trigger.ruleId ?? '', e.message ?? ''), vscode.l10n.t('Show Audit Log')).then((c) => c && void this.showAuditLog());
+      }
+    }
     if (e.trigger.kind === 'rule' && e.result === 'ok') {
       const what = vscode.l10n.t('{0} done automatically (rule {1}).', e.action, e.trigger.ruleId ?? '');
       const auditButton = vscode.l10n.t('Show Audit Log');

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { examplesDir, startLoad } from './support/loadGenerator';
@@ -204,6 +205,56 @@ describe('the server the monitor starts', function () {
       await load?.stop();
       await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', []);
       await restore();
+    }
+  });
+});
+
+/** A rule that fires at once (any machine uses some memory) with one automatic `command` action writing `file`. */
+function commandRule(id: string, file: string): Record<string, unknown> {
+  return { id, metric: 'system_memory_usage_percent', op: '>', threshold: 0, level: 'info', actions: [{ do: 'command', mode: 'auto', command: `echo ran > '${file}'` }] };
+}
+
+describe('rule actions beyond restart and scale', function () {
+  this.timeout(60_000);
+
+  it('a rule with { do: "command", mode: "auto" } runs its command line once it fires, audited with the exit code and the evidence; no Undo is offered', async () => {
+    const api = await serverApi();
+    const file = path.join(os.tmpdir(), `crm-command-action-${process.pid}-${Date.now()}`);
+    await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', ['command']);
+    const restore = await withWorkspaceSettings({ 'alerts.rules': [commandRule('command-probe', file)] });
+    try {
+      const entry = await waitFor('the command action in the audit log', () => api.audit().find((e) => e.action === 'command' && e.trigger.ruleId === 'command-probe'), 30_000, () => JSON.stringify(api.audit().slice(-3)));
+      assert.strictEqual(entry.result, 'ok', JSON.stringify(entry));
+      assert.strictEqual(entry.mode, 'auto');
+      assert.deepStrictEqual((entry.params as { after?: unknown }).after, { command: `echo ran > '${file}'`, exitCode: 0 });
+      assert.ok(Number(entry.trigger.evidence?.value) > 0 && entry.trigger.evidence?.threshold === 0, JSON.stringify(entry.trigger));
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), 'ran\n', 'the command line ran in the workspace');
+      assert.strictEqual(entry.undo, undefined);
+      const told = await waitFor('the notification of the automatic command', () => api.offers().find((o) => /command done automatically \(rule command-probe\)/.test(o.text)), 5000, () => api.messages().join(' | '));
+      assert.match(told.text, /It cannot be undone: the monitor cannot know what a task or a command line changed\.$/);
+      assert.deepStrictEqual(told.items, ['Show Audit Log']);
+    } finally {
+      await restore();
+      await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', []);
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('[untrusted] the same rule\'s command action is refused with a sentence, audited, and nothing runs', async () => {
+    assert.strictEqual(vscode.workspace.isTrusted, false);
+    const api = await serverApi();
+    const file = path.join(os.tmpdir(), `crm-command-refused-${process.pid}-${Date.now()}`);
+    const restore = await withWorkspaceSettings({ 'alerts.rules': [commandRule('command-untrusted', file)] });
+    try {
+      const entry = await waitFor('the refused command action in the audit log', () => api.audit().find((e) => e.action === 'command' && e.trigger.ruleId === 'command-untrusted'), 30_000, () => JSON.stringify(api.audit().slice(-3)));
+      assert.strictEqual(entry.result, 'refused', JSON.stringify(entry));
+      const said = await waitFor('the refusal sentence', () => api.messages().find((m) => m.startsWith('The "command" action of rule command-untrusted is refused: ')), 5000, () => api.messages().join(' | '));
+      assert.match(said, /is refused: This workspace is not trusted, so the monitor runs no action and starts no process from its settings; trust the workspace \(Manage Workspace Trust\) to allow them\.$/);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.strictEqual(fs.existsSync(file), false, 'the command ran in an untrusted workspace');
+    } finally {
+      await restore();
+      fs.rmSync(file, { force: true });
     }
   });
 });
