@@ -82,8 +82,10 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     // once per recipient at the load generator); 80 ms in the store, so the client's own scheduling
     // stays a small part of what both measure. ~95 samples: p95 is not decided by one or two of them.
     // The tail is where a loaded machine shows: the load generator's time also holds its own event
-    // loop's delays and the socket queues no server span can see (at load 17: p95 107 vs 98 ms, p50
-    // 86 vs 84 ms), so p95 gets 25% here and the 10% figure is measured on a quiet machine (notes).
+    // loop's delays and the socket queues no server span can see. With these arguments the p95 gap
+    // measured 9.0% (load 17), 12.3%, 0.8%, 2.9% (load 18) and 22.8% (load 16 with two test levels
+    // beside it: 246.7 vs 190.5 ms) while p50 stayed within 1-8%; a 15% bound failed that last run, so
+    // p95 keeps 25% and the 10% figure is measured on a quiet machine (notes).
     const t0 = Date.now();
     const loadOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'slow-db', '--users', '1', '--rate', '8', '--latency-ms', '80', '--duration', '12s']).done;
     const [, loadP50, loadP95] = (/latency p50 ([\d.]+) ms p95 ([\d.]+) ms/.exec(loadOut) ?? []).map(Number);
