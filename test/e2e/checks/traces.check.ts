@@ -68,7 +68,8 @@ export const checks: E2eCheck[] = [
         const line = fs.readFileSync(path.join(dir, 'server.js'), 'utf8').split('\n').findIndex((l) => /^\s*function tracedChat\(/.test(l)) + 1;
         await frame.locator('.span-row[data-index="0"] button.open-source').click();
         const tab = wb.page.locator('.tabs-container .tab.active', { hasText: 'server.js' });
-        await tab.first().waitFor({ timeout: 15000 });
+        // A deadline, not a speed check: at load 12-17 the editor took longer than 15 s to show the tab.
+        await tab.first().waitFor({ timeout: 45000 });
         const cursor = wb.page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
         await waitUntil(wb, `the cursor on line ${line}`, async () => new RegExp(`Ln ${line},`).test(await cursor.innerText({ timeout: 1000 })), 10000, () => cursor.innerText({ timeout: 1000 }));
         console.log(`    opened traced-chat/server.js at line ${line}`);
