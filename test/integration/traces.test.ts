@@ -97,7 +97,9 @@ describe('traces: the OTLP receiver', function () {
     const json = JSON.parse(report.json) as { traces?: { diagnosis: string[] }; analysis: { issues: { id: string; summary: string }[] } };
     const said = json.traces?.diagnosis ?? [];
     // "rose from … to …" when the window's first third was the fast steady traffic; "is …" when not.
-    const sentence = /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)$/;
+    // On a loaded machine the starved moderation call can take more time than the database: then
+    // the database is named second (the sentence names the runner-up when the first is under half).
+    const sentence = /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in (db\.query INSERT messages \(database\)(, \d+% in .+)?|.+, \d+% in db\.query INSERT messages \(database\))$/;
     assert.ok(said.some((d) => sentence.test(d)), `no slow-database diagnosis: ${JSON.stringify(said)}`);
     const issue = json.analysis.issues.find((i) => i.id === 'trace-latency');
     assert.ok(issue && /db\.query INSERT messages \(database\)/.test(issue.summary), JSON.stringify(json.analysis.issues.map((i) => i.id)));

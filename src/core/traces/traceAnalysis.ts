@@ -295,8 +295,12 @@ export function breakdownOf(store: SpanStore, ops: OperationTracker, op: Operati
 /** The diagnosis sentence for one operation, or undefined when nothing stands out. */
 export function diagnosisSentence(op: OperationFigures, b: OperationBreakdown): string | undefined {
   const rose = b.p95LaterMs >= 2 * b.p95EarlierMs && b.p95LaterMs - b.p95EarlierMs >= 10;
-  const top = b.shares[0];
-  const where = top && b.slowTraces > 0 && top.percent >= 30 ? `${Math.round(top.percent)}% of the slow traces' time is in ${top.name} (${categoryWords(top.category)}${top.service && top.service !== op.service ? `, ${top.service}` : ''})` : undefined;
+  const [top, next] = b.shares;
+  const what = (s: TimeShare) => `${s.name} (${categoryWords(s.category)}${s.service && s.service !== op.service ? `, ${s.service}` : ''})`;
+  // When the first explains less than half, the runner-up is named too: on a loaded machine a
+  // slow database and a starved second service can split the time, and naming only one hides the other.
+  const also = next && top!.percent < 50 && next.percent >= 20 ? `, ${Math.round(next.percent)}% in ${what(next)}` : '';
+  const where = top && b.slowTraces > 0 && top.percent >= 30 ? `${Math.round(top.percent)}% of the slow traces' time is in ${what(top)}${also}` : undefined;
   if (rose) return `p95 of ${op.name} rose from ${ms(b.p95EarlierMs)} to ${ms(b.p95LaterMs)}${where ? `; ${where}` : ''}`;
   if (where && op.p95Ms >= 50) return `p95 of ${op.name} is ${ms(op.p95Ms)}; ${where}`;
   return undefined;

@@ -143,4 +143,24 @@ describe('RED figures and the diagnosis', () => {
     assert.equal(op.count, 120);
     assert.equal(op.service, 'chat-server');
   });
+
+  it('when the first span explains less than half of the slow traces\' time, the diagnosis names the runner-up too', () => {
+    const st = new SpanStore();
+    const ops = new OperationTracker();
+    const add = (spans: SpanRecord[]) => {
+      st.add(spans, 0);
+      ops.add(spans);
+    };
+    // 60 fast requests, then 60 of 200 ms where a starved outbound call (90 ms), the database (70 ms)
+    // and the handler itself (40 ms) split the time.
+    const split = (id: string, t0: number): SpanRecord[] => [
+      span({ traceId: id, spanId: `${id}2`, parent: `${id}1`, name: 'db.query INSERT messages', kind: 'client', startMs: t0 + 1, durationMs: 70, attributes: { 'db.system': 'sqlite' } }),
+      span({ traceId: id, spanId: `${id}3`, parent: `${id}1`, name: 'POST', kind: 'client', startMs: t0 + 71, durationMs: 90 }),
+      span({ traceId: id, spanId: `${id}1`, name: 'POST /messages', kind: 'server', startMs: t0, durationMs: 200 }),
+    ];
+    for (let i = 0; i < 60; i++) add(chatTrace((0x100 + i).toString(16), i * 100, 1, 1));
+    for (let i = 0; i < 60; i++) add(split((0x200 + i).toString(16), 10_000 + i * 300));
+    const r = analyzeTraces(st, ops, { fromMs: 0, toMs: 40_000 });
+    assert.deepEqual(r.diagnosis, ["p95 of POST /messages rose from 4 ms to 200 ms; 45% of the slow traces' time is in POST (outbound call), 35% in db.query INSERT messages (database)"]);
+  });
 });
