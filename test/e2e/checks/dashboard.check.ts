@@ -1,8 +1,8 @@
 /**
  * The dashboard webview through the real workbench: the header names the example
  * server's pid, the charts draw, the CPU tile has a number, the alert cpu-burn fires
- * is in the panel's list; the panel survives "Developer: Reload Window" and renders in
- * the light and the dark theme.
+ * is in the panel's list; the panel survives "Developer: Reload Window" with the history
+ * from before the reload (restored from disk) and renders in the light and the dark theme.
  */
 import { FrameLocator } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
@@ -117,6 +117,12 @@ export const checks: E2eCheck[] = [
         await setTheme(wb, 'Default Light Modern', 'light', frame);
         await wb.screenshot('dashboard-light');
 
+        const cpuChart = (): Promise<{ points: number; firstMs: number }> =>
+          dashboardFrame(wb)
+            .locator('figure.chart#chart-processCpu')
+            .evaluate((el) => ({ points: Number(el.getAttribute('data-points')), firstMs: Number(el.getAttribute('data-first-ms')) }), undefined, { timeout: 5000 });
+        const before = await cpuChart();
+        const reloadAtMs = Date.now();
         const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 30000 });
         await runCommand(wb, 'Developer: Reload Window');
         await reloaded;
@@ -125,6 +131,16 @@ export const checks: E2eCheck[] = [
         // The serializer restores the panel and the host sends the page its data again.
         await expectRendered(wb, dashboardFrame(wb));
         console.log('    the dashboard came back after the window reload');
+        // The new extension host restored the history on disk before its first tick: the
+        // chart goes back to before the reload, with the points it had (not a few seconds' worth).
+        const after = await cpuChart();
+        console.log(`    CPU chart before the reload: ${before.points} points from ${new Date(before.firstMs).toISOString()}; after: ${after.points} points from ${new Date(after.firstMs).toISOString()} (reload at ${new Date(reloadAtMs).toISOString()})`);
+        if (!(after.firstMs > 0 && after.firstMs <= reloadAtMs - 5000)) {
+          throw new Error(`after the reload the CPU chart starts at ${new Date(after.firstMs).toISOString()}, not before the reload at ${new Date(reloadAtMs).toISOString()}: the history was not restored`);
+        }
+        if (after.points < Math.min(before.points, 10)) {
+          throw new Error(`after the reload the CPU chart holds ${after.points} points; before it held ${before.points}`);
+        }
         await wb.screenshot('dashboard-after-reload');
 
         const lightColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
