@@ -98,7 +98,7 @@ describe('MonitorDashboardSource: a service of many instances in the header', ()
       }),
     });
     monitor.configure(parseConfig({ 'prometheus.url': 'http://127.0.0.1:9090', 'prometheus.job': 'chat' }).config);
-    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined);
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined);
     monitor.start();
     await clock.tickAsync(2000);
     await monitor.stop();
