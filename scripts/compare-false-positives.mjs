@@ -109,7 +109,7 @@ async function main() {
       const c = await compare(cli, same[i], same[j]);
       const named = c.figures.filter((f) => f.verdict === 'regression' || f.verdict === 'improvement');
       for (const f of named) namedByFigure.set(f.label, (namedByFigure.get(f.label) ?? 0) + 1);
-      pairs.push({ base: i + 1, head: j + 1, named: named.map((f) => `${f.label} ${f.verdict} ${(f.relativeChange * 100).toFixed(0)}%`) });
+      pairs.push({ base: i + 1, head: j + 1, named: named.map((f) => `${f.label} ${f.verdict} ${(f.relativeChange * 100).toFixed(0)}%`), caution: Boolean(c.caution) });
     }
   }
   const fp = pairs.filter((p) => p.named.length > 0).length;
@@ -119,11 +119,13 @@ async function main() {
   const controlNamed = cpu?.verdict === 'regression';
 
   console.log(`\n${pairs.length} pairs of same-settings runs (${opts.runs} runs × ${opts.watch} s of the steady load):`);
-  for (const p of pairs) console.log(`  ${p.base} vs ${p.head}: ${p.named.length === 0 ? 'no significant change' : p.named.join(', ')}`);
+  for (const p of pairs) console.log(`  ${p.base} vs ${p.head}: ${p.named.length === 0 ? 'no significant change' : p.named.join(', ')}${p.caution ? ' (with the busy-machine caution)' : ''}`);
   console.log(`false positives: ${fp} of ${pairs.length} pairs = ${pct(fp / pairs.length)} (95% Wilson interval ${pct(lo)}–${pct(hi)})`);
+  const cautioned = pairs.filter((p) => p.named.length > 0 && p.caution).length;
+  console.log(`pairs with a change named that also carry the busy-machine caution: ${cautioned} of ${fp}`);
   if (namedByFigure.size > 0) console.log(`named per figure: ${[...namedByFigure].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`control (--cpu-work-ms 2 vs run 1): CPU ${cpu ? `${cpu.verdict}, ${(cpu.relativeChange * 100).toFixed(0)}%` : 'not compared'} — ${controlNamed ? 'named' : 'MISSED'}`);
-  const summary = { runs: opts.runs, watchS: opts.watch, pairs, falsePositives: fp, rate: fp / pairs.length, wilson95: [lo, hi], control: { cpu, named: controlNamed } };
+  const summary = { runs: opts.runs, watchS: opts.watch, pairs, falsePositives: fp, cautioned, rate: fp / pairs.length, wilson95: [lo, hi], control: { cpu, named: controlNamed } };
   fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
   console.log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s; reports in ${path.relative(repoRoot, outDir)}/`);
   return controlNamed ? 0 : 1;

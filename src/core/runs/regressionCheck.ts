@@ -47,6 +47,6 @@ export function checkRegression(previous: RunSamples, current: RunSamples): Regr
     return { kind: 'noRegression', comparison };
   }
   const what = worse.map((r) => `${r.label} ${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(0)}% (${r.baseMean.toFixed(1)} → ${r.headMean.toFixed(1)} ${r.unit})`).join(', ');
-  const sentence = `This run (${commitName(comparison.head)}) is significantly worse than the previous run (${commitName(comparison.base)}) under the same load: ${what}.`;
+  const sentence = `This run (${commitName(comparison.head)}) is significantly worse than the previous run (${commitName(comparison.base)}) under the same load: ${what}.${comparison.caution ? ` ${comparison.caution}` : ''}`;
   return { kind: 'regression', comparison, worse, sentence };
 }

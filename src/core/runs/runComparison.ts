@@ -4,6 +4,7 @@
  * text for people, naming both commits.
  */
 import { compareFigure, CompareOptions, FigureComparison } from '../analyze/compareRuns';
+import { Thresholds } from '../analyze/diagnose';
 import { RUN_FIGURES, RunSamples } from '../report/runSamples';
 import { inertMarkdownText } from '../text/inertText';
 
@@ -11,6 +12,10 @@ export interface RunComparison {
   readonly base: { readonly commit: string | null; readonly dirty: boolean | null };
   readonly head: { readonly commit: string | null; readonly dirty: boolean | null };
   readonly figures: readonly FigureComparison[];
+  /** Share of each run's seconds with the machine's CPU at or above Thresholds.systemBusyPercent, when both measured it. */
+  readonly machineBusy?: { readonly base: number; readonly head: number };
+  /** Why a named wall-clock change may be the machine's and not the build's; absent when nothing suggests it. */
+  readonly caution?: string;
 }
 
 export function compareRuns(base: RunSamples, head: RunSamples, options?: CompareOptions): RunComparison {
@@ -20,7 +25,36 @@ export function compareRuns(base: RunSamples, head: RunSamples, options?: Compar
       options,
     ),
   );
-  return { base: commitOf(base), head: commitOf(head), figures };
+  const machineBusy = busyShares(base, head);
+  const caution = machineBusy ? machineCaution(machineBusy, figures) : undefined;
+  return { base: commitOf(base), head: commitOf(head), figures, ...(machineBusy ? { machineBusy } : {}), ...(caution ? { caution } : {}) };
+}
+
+function busyShares(base: RunSamples, head: RunSamples): { base: number; head: number } | undefined {
+  const share = (v: readonly number[] | undefined): number | undefined => (v && v.length > 0 ? v.filter((x) => x >= Thresholds.systemBusyPercent).length / v.length : undefined);
+  const b = share(base.samples.machineCpuPercent);
+  const h = share(head.samples.machineCpuPercent);
+  return b === undefined || h === undefined ? undefined : { base: b, head: h };
+}
+
+/**
+ * The machine was busy (as the report's system-contention issue means it) during
+ * either run and a wall-clock figure was named: say so. The verdicts stay as they
+ * are — a real regression on a busy machine is still one — but the reader learns
+ * what else changed between the runs.
+ */
+function machineCaution(busy: { base: number; head: number }, figures: readonly FigureComparison[]): string | undefined {
+  const wallClock = new Set(RUN_FIGURES.filter((f) => f.followsMachineLoad).map((f) => f.id));
+  const named = figures.filter((r) => wallClock.has(r.id) && (r.verdict === 'regression' || r.verdict === 'improvement'));
+  if (named.length === 0 || Math.max(busy.base, busy.head) < Thresholds.sustainedShare) {
+    return undefined;
+  }
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  return (
+    `The machine's CPU was at or above ${Thresholds.systemBusyPercent}% for ${pct(busy.base)} of the base run's seconds and ${pct(busy.head)} of the head run's: ` +
+    `${named.map((r) => r.label.toLowerCase()).join(', ')} also follow${named.length === 1 ? 's' : ''} the machine's other work, so the change may not be the build's. ` +
+    'Compare again with the machine quiet; server CPU and CPU per 1,000 messages do not depend on it.'
+  );
 }
 
 function commitOf(run: RunSamples): { commit: string | null; dirty: boolean | null } {
@@ -56,6 +90,9 @@ export function comparisonText(c: RunComparison, names: { base?: string; head?: 
     lines.push('No figure is in both runs.');
   } else if (c.figures.every((r) => r.verdict === 'noChange')) {
     lines.push('', 'No significant change.');
+  }
+  if (c.caution) {
+    lines.push('', `Caution: ${c.caution}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -101,6 +138,9 @@ export function comparisonMarkdown(c: RunComparison, names: { base: string; head
     lines.push('Not enough data: each run needs at least 20 seconds of samples.');
   } else {
     lines.push('**No significant change.**');
+  }
+  if (c.caution) {
+    lines.push('', `**Caution:** ${c.caution}`);
   }
   lines.push(
     '',

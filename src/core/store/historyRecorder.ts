@@ -6,7 +6,7 @@
  */
 import { Disposable } from '../events';
 import { Snapshot } from '../model';
-import { RunSamples, runSamplesOf, RUN_FIGURES } from '../report/runSamples';
+import { RunSamples, runSamplesOf, RUN_CONTEXT, RUN_FIGURES } from '../report/runSamples';
 import { RunInfo, runsFromEvents } from '../runs/runs';
 import { HistoryEvent, HistoryLog, HistoryOptions, RecoveryReport } from './historyLog';
 import { SeriesStore } from './seriesStore';
@@ -77,7 +77,7 @@ export function runsOfLog(log: HistoryLog): RunInfo[] {
 }
 
 export function runSamplesOfLog(log: HistoryLog, run: RunInfo): RunSamples {
-  const names = new Set(RUN_FIGURES.map((f) => f.series));
+  const names = new Set([...RUN_FIGURES, ...RUN_CONTEXT].map((f) => f.series));
   // An ended run ends where the next begins: its end is exclusive.
   const series = [...log.read(run.startMs, run.ended ? run.endMs - 1 : run.endMs, (name) => names.has(name)).values()];
   return runSamplesOf((name) => series.filter((h) => h.name === name), run.commit !== null && run.dirty !== null ? { commit: run.commit, dirty: run.dirty } : undefined);
