@@ -1,3 +1,5 @@
+import { displayLocale } from './i18n/locale';
+
 /**
  * Small, generic number formatting for people: bytes, percents, durations, rates.
  * Shared by the report, the status bar and the dashboard so a figure reads the same
@@ -6,6 +8,15 @@
  */
 
 const DASH = '—';
+
+/**
+ * Units of a duration in each display language. Chinese reads "1 小时 47 分" and "1 分 30 秒",
+ * but "12 分钟" for minutes alone, as people write them (not "1 h 47 min" inside a Chinese sentence).
+ */
+const DURATION_UNITS = {
+  en: { ms: 'ms', s: 's', min: 'min', minBeforeS: 'min', minAfterH: 'min', h: 'h', d: 'd' },
+  'zh-cn': { ms: '毫秒', s: '秒', min: '分钟', minBeforeS: '分', minAfterH: '分', h: '小时', d: '天' },
+} as const;
 
 /** Binary multiples (1 MB = 1,048,576 bytes), as Task Manager and `top` show memory. */
 // Binary multiples, labelled as such: 1 MiB = 1,048,576 bytes (what VmRSS and top count).
@@ -66,37 +77,38 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) {
     return DASH;
   }
+  const u = DURATION_UNITS[displayLocale()];
   const sign = ms < 0 ? '-' : '';
   const abs = Math.abs(ms);
   if (abs < 1000) {
-    return `${sign}${Math.round(abs)} ms`;
+    return `${sign}${Math.round(abs)} ${u.ms}`;
   }
   const s = abs / 1000;
   if (s < 60) {
-    return `${sign}${s < 10 ? Number(s.toFixed(1)) : Math.round(s)} s`;
+    return `${sign}${s < 10 ? Number(s.toFixed(1)) : Math.round(s)} ${u.s}`;
   }
   if (s < 600) {
     // Under ten minutes the seconds still matter: "1 min 30 s", not "2 min".
     const whole = Math.round(s);
     const m = Math.floor(whole / 60);
     const rest = whole - m * 60;
-    return rest === 0 ? `${sign}${m} min` : `${sign}${m} min ${rest} s`;
+    return rest === 0 ? `${sign}${m} ${u.min}` : `${sign}${m} ${u.minBeforeS} ${rest} ${u.s}`;
   }
   const totalMin = Math.round(s / 60);
   if (s < 3600 && totalMin < 60) {
-    return `${sign}${totalMin} min`;
+    return `${sign}${totalMin} ${u.min}`;
   }
   const totalH = Math.floor(s / 3600);
   if (totalH < 24) {
     const min = Math.round((s - totalH * 3600) / 60);
     if (min === 60) {
-      return `${sign}${totalH + 1} h`;
+      return `${sign}${totalH + 1} ${u.h}`;
     }
-    return min === 0 ? `${sign}${totalH} h` : `${sign}${totalH} h ${min} min`;
+    return min === 0 ? `${sign}${totalH} ${u.h}` : `${sign}${totalH} ${u.h} ${min} ${u.minAfterH}`;
   }
   const d = Math.floor(totalH / 24);
   const h = totalH - d * 24;
-  return h === 0 ? `${sign}${d} d` : `${sign}${d} d ${h} h`;
+  return h === 0 ? `${sign}${d} ${u.d}` : `${sign}${d} ${u.d} ${h} ${u.h}`;
 }
 
 /** A duration measured in seconds, such as a latency: `850 µs`, `12 ms`, `1.2 s`. */

@@ -3,6 +3,7 @@
  * few), its Profile section, and the line the diagnosis quotes as evidence
  * ("62% of CPU in `broadcast` at examples/chat-server/chatRooms.js:88").
  */
+import * as l10n from '@vscode/l10n';
 import type { Issue } from '../analyze/issue';
 import { formatBytes, formatDuration, formatTimestamp } from '../format';
 import { inertMarkdownCode, inertMarkdownText } from '../text/inertText';
@@ -62,31 +63,34 @@ export function quoteProfiles(issues: readonly Issue[], profiles: readonly Profi
     if (!p || !q) return issue;
     return {
       ...issue,
-      evidence: [...issue.evidence, { label: p.kind === 'cpu' ? 'CPU profile' : 'Heap profile', value: q.text, window: { fromMs: p.atMs, toMs: p.atMs + p.durationMs } }],
+      evidence: [...issue.evidence, { label: p.kind === 'cpu' ? l10n.t('CPU profile') : l10n.t('Heap profile'), value: q.text, window: { fromMs: p.atMs, toMs: p.atMs + p.durationMs } }],
     };
   });
 }
 
 /** The report's Profile section (Markdown; function names and paths inert). */
 export function profileSection(profiles: readonly ProfileEvidence[]): string[] {
-  const out = ['## Profile', ''];
+  const out = [`## ${l10n.t('Profile')}`, ''];
   for (const p of [...profiles].sort((a, b) => b.atMs - a.atMs)) {
-    const what = p.kind === 'cpu' ? 'CPU profile' : 'Heap growth';
-    out.push(`### ${what} of process ${p.pid} at ${formatTimestamp(p.atMs)} (${formatDuration(p.durationMs)})`, '');
+    const heading =
+      p.kind === 'cpu'
+        ? l10n.t('CPU profile of process {0} at {1} ({2})', p.pid, formatTimestamp(p.atMs), formatDuration(p.durationMs))
+        : l10n.t('Heap growth of process {0} at {1} ({2})', p.pid, formatTimestamp(p.atMs), formatDuration(p.durationMs));
+    out.push(`### ${heading}`, '');
     const q = profileQuote(p);
     if (q) {
       out.push(
         p.kind === 'cpu'
-          ? `${p.rows.find((r) => r.inWorkspace)!.selfPercent}% of CPU in ${inertMarkdownCode(q.fn)} at ${inertMarkdownCode(q.where)}.`
-          : `${inertMarkdownCode(q.fn)} at ${inertMarkdownCode(q.where)} grew the most.`,
+          ? l10n.t('{0}% of CPU in {1} at {2}.', String(p.rows.find((r) => r.inWorkspace)!.selfPercent), inertMarkdownCode(q.fn), inertMarkdownCode(q.where))
+          : l10n.t('{0} at {1} grew the most.', inertMarkdownCode(q.fn), inertMarkdownCode(q.where)),
         '',
       );
     }
     if (p.kind === 'cpu') {
-      out.push('| Self | Total | Function | File:line |', '|---:|---:|---|---|');
+      out.push(`| ${l10n.t('Self')} | ${l10n.t('Total')} | ${l10n.t('Function')} | ${l10n.t('File:line')} |`, '|---:|---:|---|---|');
       for (const r of p.rows) out.push(`| ${r.selfPercent}% | ${r.totalPercent}% | ${inertMarkdownCode(r.function, undefined, true)} | ${inertMarkdownText(`${r.file}:${r.line}`)} |`);
     } else {
-      out.push('| Growth | Allocation site | File:line |', '|---:|---|---|');
+      out.push(`| ${l10n.t('Growth')} | ${l10n.t('Allocation site')} | ${l10n.t('File:line')} |`, '|---:|---|---|');
       for (const r of p.rows) out.push(`| +${formatBytes(r.growthBytes ?? 0)} | ${inertMarkdownCode(r.function, undefined, true)} | ${inertMarkdownText(`${r.file}:${r.line}`)} |`);
     }
     out.push('');

@@ -60,27 +60,25 @@ export function isAboutSeries(name: string): boolean {
 
 /** The Operations section: what was done to the server, by whom, and with what result. */
 export function renderOperationsMarkdown(ops: ReportOperations): string[] {
-  const out = ['## Operations', ''];
-  out.push(
-    `${ops.runs} run${ops.runs === 1 ? '' : 's'}, ${ops.restartsBySupervisor} restart${ops.restartsBySupervisor === 1 ? '' : 's'} by the supervisor` +
-      (ops.crashLoop ? ', then a **crash loop**: the supervisor gave up and left the server stopped.' : '.'),
-    '',
-  );
+  const out = [`## ${l10n.t('Operations')}`, ''];
+  const runs = ops.runs === 1 ? l10n.t('1 run') : l10n.t('{0} runs', ops.runs);
+  const restarts = ops.restartsBySupervisor === 1 ? l10n.t('1 restart by the supervisor') : l10n.t('{0} restarts by the supervisor', ops.restartsBySupervisor);
+  out.push(ops.crashLoop ? l10n.t('{0}, {1}, then a **crash loop**: the supervisor gave up and left the server stopped.', runs, restarts) : l10n.t('{0}, {1}.', runs, restarts), '');
   if (ops.entries.length === 0) {
-    out.push('No operation in this window.', '');
+    out.push(l10n.t('No operation in this window.'), '');
     return out;
   }
-  out.push('| Time | Action | Trigger | Result | Details |', '|---|---|---|---|---|');
+  out.push(`| ${l10n.t('Time')} | ${l10n.t('Action')} | ${l10n.t('Trigger')} | ${l10n.t('Result')} | ${l10n.t('Details')} |`, '|---|---|---|---|---|');
   for (const e of ops.entries) {
-    const status = e.signal ? `signal ${e.signal}` : e.exitCode !== undefined && e.exitCode !== null ? `exit code ${e.exitCode}` : '';
+    const status = e.signal ? l10n.t('signal {0}', e.signal) : e.exitCode !== undefined && e.exitCode !== null ? l10n.t('exit code {0}', e.exitCode) : '';
     const details = [
       status,
-      e.delayMs !== undefined ? `after ${e.delayMs} ms` : '',
+      e.delayMs !== undefined ? l10n.t('after {0} ms', e.delayMs) : '',
       e.message ?? '',
-      e.undone ? '(undone)' : '',
+      e.undone ? l10n.t('(undone)') : '',
     ].filter((x) => x !== '');
     out.push(
-      `| ${inertMarkdownText(e.time)} | ${inertMarkdownText(e.action)}${e.mode ? ` (${inertMarkdownText(e.mode)})` : ''} | ${inertMarkdownText(e.trigger)} | ${inertMarkdownText(e.result)} | ${inertMarkdownText(details.join('; '))} |`,
+      `| ${inertMarkdownText(e.time)} | ${inertMarkdownText(e.action)}${e.mode ? ` (${inertMarkdownText(e.mode)})` : ''} | ${inertMarkdownText(e.trigger)} | ${inertMarkdownText(e.result)} | ${inertMarkdownText(details.join(l10n.t('; ')))} |`,
     );
   }
   out.push('');
@@ -456,42 +454,43 @@ function capitalise(s: string): string {
 function methods(): string[] {
   const detectors = DETECTOR_TABLE.filter((r) => r.detector === 'none').map((r) => `${inertMarkdownCode(r.pattern.source)} (${r.why})`).join('; ');
   return [
-    '## How each figure was computed',
+    `## ${l10n.t('How each figure was computed')}`,
     '',
-    '- **Statistics** use the finite samples of the window; NaN/Infinity samples are counted as invalid and left out. Percentiles interpolate linearly between closest ranks (numpy\'s default). Standard deviation uses n − 1. Memory units are binary (1 MB = 1,048,576 bytes).',
-    '- **Counters** (`*_total`) are turned into per-second rates between consecutive samples; a decrease is a counter reset (the process restarted) and counts the new value as the increase, as Prometheus `rate()` does.',
-    '- **Trends** are least-squares lines against time. A trend is called rising or falling only when the slope\'s t-statistic passes the two-sided 99% Student-t test *and* the line explains at least 30% of the variance (R² ≥ 0.3); otherwise it is flat.',
-    `- **Forecasts** fit a line to the last 10 minutes (or what there is) and extrapolate from the latest sample, like Prometheus \`predict_linear\`. They appear only for significantly rising series still below their limit, whose samples span at least ${formatDuration(ForecastRules.minSpanMs)} and at least 1/${Math.round(1 / ForecastRules.minSpanShare)} of the time forecast ahead (a day ahead needs ${formatDuration(24 * 3_600_000 * ForecastRules.minSpanShare)} of samples), and that rose along the line by at least ${ForecastRules.noiseFactor} standard deviations of their noise around it.`,
-    `- **Anomalies** are learnt per series, no threshold is set per metric: each value is scored from the past only by four views — a robust z against the median/MAD of the previous 64 values, a z against a long exponentially weighted mean/σ, a z against the same quarter-hour of earlier days, and a value 5% beyond the whole range seen — each turned into a tail probability against that series' own history of the view (a decayed histogram, and an exponential peaks-over-threshold tail beyond its 98th percentile); the smallest, times four, is p. An anomaly starts where −log10 p reaches ${(DEFAULT_ANOMALY_THRESHOLD * 10).toFixed(1)} (the shipped threshold, chosen on the Numenta Anomaly Benchmark) above every value of the previous 50 samples, and lasts while −log10 p stays there; the Score column is −log10 p at its peak. Anomalies of several series within 15 s of each other are one incident. Early warnings extrapolate a series' trend (least squares over 10 min) to the edge of its usual range. Long windows are bucketed to 2,000 points (bucket means). Series not scored: ${detectors}.`,
-    `- **Correlations** are Pearson's r between two series paired by nearest timestamp (within half a sampling interval).`,
-    `- **Rules**: CPU saturation when ≥ ${Thresholds.sustainedShare * 100}% of the last 5 min is at ≥ ${Thresholds.cpuBusyPercent}% of a core (critical at ${Thresholds.cpuCriticalPercent}%); another process when the machine is ≥ ${Thresholds.systemBusyPercent}% busy and the server < ${Thresholds.serverQuietPercent}%; memory leak when RSS rises with R² ≥ ${Thresholds.leakMinR2} over ≥ 5 min by ≥ ${Thresholds.leakMinGrowthShare * 100}% (or reaches its limit within a day) while users and messages do not rise; load-driven latency when r > ${Thresholds.latencyCorrelationR} over ≥ ${Thresholds.latencyCorrelationMinPairs} pairs; event-loop lag median ≥ ${Thresholds.eventLoopLagWarnSeconds * 1000} ms; GC share ≥ ${Thresholds.gcWarnRatio * 100}% (rate of the GC histogram count × its mean = seconds of GC per second); fd leak and disk filling when the forecast is within a day.`,
+    `- ${l10n.t("**Statistics** use the finite samples of the window; NaN/Infinity samples are counted as invalid and left out. Percentiles interpolate linearly between closest ranks (numpy's default). Standard deviation uses n − 1. Memory units are binary (1 MB = 1,048,576 bytes).")}`,
+    `- ${l10n.t('**Counters** ({0}) are turned into per-second rates between consecutive samples; a decrease is a counter reset (the process restarted) and counts the new value as the increase, as Prometheus {1} does.', '`*_total`', '`rate()`')}`,
+    `- ${l10n.t("**Trends** are least-squares lines against time. A trend is called rising or falling only when the slope's t-statistic passes the two-sided 99% Student-t test *and* the line explains at least 30% of the variance (R² ≥ 0.3); otherwise it is flat.")}`,
+    `- ${l10n.t('**Forecasts** fit a line to the last 10 minutes (or what there is) and extrapolate from the latest sample, like Prometheus {0}. They appear only for significantly rising series still below their limit, whose samples span at least {1} and at least 1/{2} of the time forecast ahead (a day ahead needs {3} of samples), and that rose along the line by at least {4} standard deviations of their noise around it.', '`predict_linear`', formatDuration(ForecastRules.minSpanMs), Math.round(1 / ForecastRules.minSpanShare), formatDuration(24 * 3_600_000 * ForecastRules.minSpanShare), ForecastRules.noiseFactor)}`,
+    `- ${l10n.t("**Anomalies** are learnt per series, no threshold is set per metric: each value is scored from the past only by four views — a robust z against the median/MAD of the previous 64 values, a z against a long exponentially weighted mean/σ, a z against the same quarter-hour of earlier days, and a value 5% beyond the whole range seen — each turned into a tail probability against that series' own history of the view (a decayed histogram, and an exponential peaks-over-threshold tail beyond its 98th percentile); the smallest, times four, is p. An anomaly starts where −log10 p reaches {0} (the shipped threshold, chosen on the Numenta Anomaly Benchmark) above every value of the previous 50 samples, and lasts while −log10 p stays there; the Score column is −log10 p at its peak. Anomalies of several series within 15 s of each other are one incident. Early warnings extrapolate a series' trend (least squares over 10 min) to the edge of its usual range. Long windows are bucketed to 2,000 points (bucket means). Series not scored: {1}.", (DEFAULT_ANOMALY_THRESHOLD * 10).toFixed(1), detectors)}`,
+    `- ${l10n.t("**Correlations** are Pearson's r between two series paired by nearest timestamp (within half a sampling interval).")}`,
+    `- ${l10n.t('**Rules**: CPU saturation when ≥ {0}% of the last 5 min is at ≥ {1}% of a core (critical at {2}%); another process when the machine is ≥ {3}% busy and the server < {4}%; memory leak when RSS rises with R² ≥ {5} over ≥ 5 min by ≥ {6}% (or reaches its limit within a day) while users and messages do not rise; load-driven latency when r > {7} over ≥ {8} pairs; event-loop lag median ≥ {9} ms; GC share ≥ {10}% (rate of the GC histogram count × its mean = seconds of GC per second); fd leak and disk filling when the forecast is within a day.', Thresholds.sustainedShare * 100, Thresholds.cpuBusyPercent, Thresholds.cpuCriticalPercent, Thresholds.systemBusyPercent, Thresholds.serverQuietPercent, Thresholds.leakMinR2, Thresholds.leakMinGrowthShare * 100, Thresholds.latencyCorrelationR, Thresholds.latencyCorrelationMinPairs, Thresholds.eventLoopLagWarnSeconds * 1000, Thresholds.gcWarnRatio * 100)}`,
     '',
   ];
 }
 
 /** The Logs section: line rate, levels, error groups with their top application frame, access figures. */
 function logsSection(logs: LogsReport): string[] {
-  const out = ['## Logs', ''];
+  const out = [`## ${l10n.t('Logs')}`, ''];
   const levels = Object.entries(logs.levels)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${formatNumber(n)}`)
     .join(', ');
-  out.push(`${formatNumber(logs.lines)} log ${logs.lines === 1 ? 'event' : 'events'}, ${formatNumber(logs.linesPerSecond)}/s${levels ? ` (${levels})` : ''}.`, '');
+  const events = logs.lines === 1 ? l10n.t('1 log event') : l10n.t('{0} log events', formatNumber(logs.lines));
+  out.push(levels ? l10n.t('{0}, {1}/s ({2}).', events, formatNumber(logs.linesPerSecond), levels) : l10n.t('{0}, {1}/s.', events, formatNumber(logs.linesPerSecond)), '');
   if (logs.errorGroups.length === 0) {
-    out.push('No error in the logs.', '');
+    out.push(l10n.t('No error in the logs.'), '');
   } else {
-    out.push('| Error | Count | First seen | Last seen | Where |', '| --- | ---: | --- | --- | --- |');
+    out.push(`| ${l10n.t('Error')} | ${l10n.t('Count')} | ${l10n.t('First seen')} | ${l10n.t('Last seen')} | ${l10n.t('Where')} |`, '| --- | ---: | --- | --- | --- |');
     for (const g of logs.errorGroups) {
       const top = topWorkspaceFrame(g.frames) ?? g.frames[0];
       const where = top ? inertMarkdownCode(`${top.file}:${top.line}${top.column !== null ? `:${top.column}` : ''}`, INERT_LIMITS.code, true) : '—';
       const label = `${g.type}: ${g.message}`;
-      out.push(`| ${inertMarkdownCode(label, 200, true)}${g.regression ? ' (back after a restart)' : ''} | ${formatNumber(g.count)} | ${formatTimestamp(Date.parse(g.firstSeen))} | ${formatTimestamp(Date.parse(g.lastSeen))} | ${where} |`);
+      out.push(`| ${inertMarkdownCode(label, 200, true)}${g.regression ? ` ${l10n.t('(back after a restart)')}` : ''} | ${formatNumber(g.count)} | ${formatTimestamp(Date.parse(g.firstSeen))} | ${formatTimestamp(Date.parse(g.lastSeen))} | ${where} |`);
     }
     out.push('');
   }
   if (logs.links && logs.links.length > 0) {
     // The sentences quote the server's error messages: inert like every server text.
-    out.push('What the errors line up with:', '', ...logs.links.map((l) => `- ${inertMarkdownText(l.sentence, PROSE_CHARS)}`), '');
+    out.push(l10n.t('What the errors line up with:'), '', ...logs.links.map((l) => `- ${inertMarkdownText(l.sentence, PROSE_CHARS)}`), '');
   }
   if (logs.access) {
     const a = logs.access;
@@ -499,8 +498,8 @@ function logsSection(logs: LogsReport): string[] {
       .sort()
       .map(([k, n]) => `${k} ${formatNumber(n)}`)
       .join(', ');
-    const lat = a.latencyMs ? `; latency p50 ${formatNumber(a.latencyMs.p50)} ms, p95 ${formatNumber(a.latencyMs.p95)} ms, p99 ${formatNumber(a.latencyMs.p99)} ms` : '';
-    out.push(`Access log: ${formatNumber(a.requests)} requests, ${formatNumber(a.requestsPerSecond)}/s (${classes})${lat}.`, '');
+    const lat = a.latencyMs ? l10n.t('; latency p50 {0} ms, p95 {1} ms, p99 {2} ms', formatNumber(a.latencyMs.p50), formatNumber(a.latencyMs.p95), formatNumber(a.latencyMs.p99)) : '';
+    out.push(l10n.t('Access log: {0} requests, {1}/s ({2}){3}.', formatNumber(a.requests), formatNumber(a.requestsPerSecond), classes, lat), '');
   }
   for (const n of logs.notes) out.push(`- _${inertMarkdownText(n, PROSE_CHARS)}_`);
   if (logs.notes.length > 0) out.push('');

@@ -8,7 +8,10 @@ import { displayLocale, useLocale } from '../../../src/core/i18n/locale';
 import { inZhCn } from '../helpers/zhCn';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import { renderMarkdown } from '../../../src/core/report/markdown';
-import { buildReport, ReportAlert } from '../../../src/core/report/reportData';
+import { buildReport, ReportAlert, ReportOperations } from '../../../src/core/report/reportData';
+import type { LogsReport } from '../../../src/core/logs/logReport';
+import type { TracesReport } from '../../../src/core/traces/traceAnalysis';
+import type { ProfileEvidence } from '../../../src/core/profile/profileEvidence';
 import { MB, scenario, windowOf } from '../analyze/scenario';
 import { T0 } from '../analyze/synthetic';
 
@@ -85,6 +88,43 @@ describe('the report in Simplified Chinese', () => {
     assert.doesNotMatch(text, /## Verdict|\| Metric \||Server memory/);
     // The same report in English afterwards: the locale is per call, not baked in at load.
     assert.match(renderMarkdown(report), /## Verdict[^]*\| Server memory \(RSS\) \|/);
+  });
+
+  it('the logs, traces, operations and profile sections and "How each figure was computed" are Chinese; span names and paths stay as they are', () => {
+    const store = scenario({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 0.5 * MB * g() });
+    const analysis = analyze(store, windowOf(store));
+    const base = buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis, generatedAtMs: T0 + 1_800_000 });
+    const logs: LogsReport = {
+      lines: 1200, linesPerSecond: 2, levels: { trace: 0, debug: 0, info: 1100, warn: 60, error: 40, fatal: 0 } as LogsReport['levels'],
+      errorGroups: [{ type: 'TypeError', message: 'x is undefined', count: 40, firstSeen: new Date(T0).toISOString(), lastSeen: new Date(T0 + 60_000).toISOString(), frames: [{ file: 'server.js', line: 12, column: 3, inWorkspace: true }], regression: true } as unknown as LogsReport['errorGroups'][number]],
+      access: { requests: 500, requestsPerSecond: 1.5, statusClasses: { '2xx': 480, '5xx': 20 }, latencyMs: { p50: 3, p95: 20, p99: 45 } } as unknown as LogsReport['access'],
+      notes: [],
+    };
+    const traces: TracesReport = {
+      spansReceived: 900, spansKept: 800, tracesKept: 100, bytesKept: 1, evictedTraces: 5, rejectedSpans: 0,
+      operations: [{ name: 'POST /messages', service: 'chat', category: 'server', count: 100, errorRate: 0.01, p50Ms: 12, p95Ms: 80, p99Ms: 120 } as unknown as TracesReport['operations'][number]],
+      breakdown: [{ operation: 'POST /messages', slowTraces: 10, thresholdMs: 70, shares: [{ name: 'db.query', category: 'db', percent: 60, ms: 420 }] } as unknown as TracesReport['breakdown'][number]],
+      slowest: [{ name: 'POST /messages', durationMs: 130, error: true, traceId: 'abc123', spanCount: 2, spans: [{ name: 'db.query', depth: 1, status: 'ok', category: 'db', startOffsetMs: 2, durationMs: 100, selfMs: 100, criticalMs: 100 }] } as unknown as TracesReport['slowest'][number]],
+      diagnosis: [], notes: [],
+    };
+    const operations: ReportOperations = { runs: 2, restartsBySupervisor: 1, crashLoop: false, entries: [{ time: '10:00:00', action: 'restart', trigger: 'crash', result: 'ok', exitCode: 1, delayMs: 500 } as unknown as ReportOperations['entries'][number]] };
+    const profiles: ProfileEvidence[] = [{ kind: 'cpu', pid: 7, atMs: T0, durationMs: 10_000, rows: [{ function: 'spin', file: 'server.js', line: 40, inWorkspace: true, selfPercent: 70, totalPercent: 80 }] }];
+    const report = { ...base, logs, traces, operations, profiles };
+    const text = inZhCn(() => renderMarkdown(report));
+    for (const h of ['## 日志', '## 链路追踪', '## 运维操作', '## 性能剖析', '## 各项数据的计算方法', '### 最慢的链路', '### 慢 `POST /messages` 的时间花在哪里', '### 进程 7 的 CPU 性能剖析']) {
+      assert.ok(text.includes(h), h);
+    }
+    assert.match(text, /1,200 条日志，每秒 2 条（info 1,100, warn 60, error 40）。/);
+    assert.match(text, /\| 错误 \| 次数 \| 首次出现 \| 最近出现 \| 位置 \|/);
+    assert.match(text, /访问日志：500 个请求，每秒 1\.5 个/);
+    assert.match(text, /60% `db\.query`（数据库），每条链路 42 ms/);
+    assert.match(text, /2 次运行，守护进程重启 1 次。/);
+    assert.match(text, /退出码 1；500 毫秒后/);
+    assert.match(text, /70% 的 CPU 时间花在 `server\.js:40` 处的 `spin` 中。/);
+    assert.match(text, /\*\*统计量\*\*/);
+    assert.doesNotMatch(text, /## (Logs|Traces|Operations|Profile|How each figure was computed)|Slowest traces|log events|Access log|restarts? by the supervisor|share of their critical path/);
+    // English again afterwards.
+    assert.match(renderMarkdown(report), /## Logs[^]*## Traces[^]*## Operations[^]*## Profile[^]*## How each figure was computed/);
   });
 
   it('the analyzer\'s issues are written in the display language: title, summary, evidence and what to do', () => {

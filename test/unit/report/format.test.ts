@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatSeconds } from '../../../src/core/format';
+import { inZhCn } from '../helpers/zhCn';
 
 describe('format', () => {
   it('bytes in binary units', () => {
@@ -27,5 +28,18 @@ describe('format', () => {
     assert.equal(formatDuration(51 * 3_600_000), '2 d 3 h');
     assert.equal(formatSeconds(0.0123), '12.3 ms');
     assert.equal(formatSeconds(0.00085), '850 µs');
+  });
+
+  it('durations read as Chinese in the zh-cn display language (not "1 h 47 min" inside a Chinese sentence)', () => {
+    inZhCn(() => {
+      assert.equal(formatDuration(850), '850 毫秒');
+      assert.equal(formatDuration(45_000), '45 秒');
+      assert.equal(formatDuration(90_000), '1 分 30 秒');
+      assert.equal(formatDuration(12 * 60_000), '12 分钟');
+      assert.equal(formatDuration(107 * 60_000), '1 小时 47 分');
+      assert.equal(formatDuration(2 * 3_600_000), '2 小时');
+      assert.equal(formatDuration(51 * 3_600_000), '2 天 3 小时');
+    });
+    assert.equal(formatDuration(107 * 60_000), '1 h 47 min');
   });
 });
