@@ -14,6 +14,7 @@
 // prompts, so the folder opens in Restricted Mode: the integration suite uses this
 // to check that restricted settings (chatroomMonitor.metrics.url) are ignored.
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +47,7 @@ export async function ensureCodeServer() {
  * @property {string} name                 folder name under test-results/runs (wiped first)
  * @property {Record<string, unknown>} workspaceSettings  written to ws/.vscode/settings.json
  * @property {string} [vsixPath]           installed into the throwaway extensions folder
+ * @property {string[]} [moreVsixPaths]    installed too (a language pack for another display language)
  * @property {'disabled'|'untrusted'} [workspaceTrust]  see the file comment
  * @property {NodeJS.ProcessEnv} [env]     extra environment for code-server and so for the extension host
  * @property {boolean} [echo]              forward code-server's output to stdout
@@ -58,6 +60,7 @@ export async function ensureCodeServer() {
  * @property {string} workspaceDir
  * @property {string} runDir
  * @property {string} version        "4.100.3 ... with Code 1.100.3"
+ * @property {string} argvFile       its argv.json, whose `locale` is the display language of windows opened after it is written
  * @property {() => Promise<void>} stop   stops code-server and every process it started
  */
 
@@ -105,10 +108,15 @@ export async function startCodeServer(o) {
   const common = ['--config', configFile, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.exts];
 
   const { stdout: versionOut } = await run(bin, [...common, '--version'], { env });
-  if (o.vsixPath) {
-    await run(bin, [...common, '--install-extension', o.vsixPath], { env }).catch((err) => {
-      throw new Error(`code-server could not install ${o.vsixPath}: ${err.stderr || err.message}`);
+  const vsixPaths = [o.vsixPath, ...(o.moreVsixPaths ?? [])].filter(Boolean);
+  if (vsixPaths.length > 0) {
+    // One CLI run for all of them: each start of code-server's CLI costs seconds on a loaded machine.
+    await run(bin, [...common, ...vsixPaths.flatMap((v) => ['--install-extension', v])], { env }).catch((err) => {
+      throw new Error(`code-server could not install ${vsixPaths.join(', ')}: ${err.stderr || err.message}`);
     });
+  }
+  if (o.moreVsixPaths?.length) {
+    writeLanguagePacksCache(dirs.ud, dirs.exts);
   }
   const args = [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'];
   if (trust === 'disabled') {
@@ -123,5 +131,43 @@ export async function startCodeServer(o) {
     await stopProcess(entry);
     throw err;
   }
-  return { url, port, workspaceDir: dirs.ws, runDir, version: versionOut.trim().split('\n')[0] ?? '', entry, stop: () => stopProcess(entry) };
+  return { url, port, workspaceDir: dirs.ws, runDir, argvFile: path.join(dirs.ud, 'User', 'argv.json'), version: versionOut.trim().split('\n')[0] ?? '', entry, stop: () => stopProcess(entry) };
+}
+
+/**
+ * VS Code finds the display languages it can offer in <user-data-dir>/languagepacks.json,
+ * which its running server writes when a language pack is installed from the workbench
+ * (a post-install step of its language-pack service) — but not when one is installed with
+ * the `--install-extension` CLI, as here. So we write it as that service does
+ * (vs/platform/languagePacks/node/languagePacks.ts, VS Code 1.100): per language id, the
+ * contributing extensions, the md5 of their ids and versions (the name of the folder the
+ * server builds the translated messages in), and each translation file's path.
+ * @param {string} userDataDir
+ * @param {string} extensionsDir
+ */
+function writeLanguagePacksCache(userDataDir, extensionsDir) {
+  const packs = {};
+  for (const folder of fs.readdirSync(extensionsDir)) {
+    const manifestFile = path.join(extensionsDir, folder, 'package.json');
+    if (!fs.existsSync(manifestFile)) {
+      continue;
+    }
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+    for (const loc of manifest.contributes?.localizations ?? []) {
+      const pack = (packs[loc.languageId] ??= { hash: '', extensions: [], translations: {}, label: loc.localizedLanguageName ?? loc.languageName });
+      pack.extensions.push({ extensionIdentifier: { id }, version: manifest.version });
+      for (const t of loc.translations) {
+        pack.translations[t.id] = path.join(extensionsDir, folder, t.path);
+      }
+    }
+  }
+  for (const pack of Object.values(packs)) {
+    const md5 = crypto.createHash('md5');
+    for (const e of pack.extensions) {
+      md5.update(e.extensionIdentifier.id).update(e.version);
+    }
+    pack.hash = md5.digest('hex');
+  }
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
 }

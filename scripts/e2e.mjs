@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startCodeServer } from './codeServer.mjs';
 import { startChatServer } from './lib/chatServer.mjs';
+import { ensureZhCnLanguagePack } from './lib/languagePack.mjs';
 import { packageExtension } from './lib/extension.mjs';
 import { examplesDir, extensionDir, repoRoot, resultsDir } from './lib/paths.mjs';
 import { freePort, startProcess, stopAll } from './lib/processes.mjs';
@@ -33,9 +34,12 @@ async function main() {
   console.log(`[e2e] example chat server on port ${server.port} (pid ${server.pid})`);
   // The OTLP receiver on a port of its own: runs side by side never fight over 4318.
   const otlpPort = await freePort();
+  // The zh-cn checks run in a window of their own with that display language, which needs a language pack.
+  const languagePack = await ensureZhCnLanguagePack();
   const cs = await startCodeServer({
     name: 'e2e',
     vsixPath: vsix,
+    moreVsixPaths: [languagePack],
     workspaceSettings: {
       'chatroomMonitor.target.port': server.port,
       'chatroomMonitor.metrics.url': server.metricsUrl,
@@ -55,6 +59,7 @@ async function main() {
       CRM_TEST_SERVER_PID: String(server.pid),
       CRM_EXAMPLES_DIR: examplesDir,
       CRM_E2E_OTLP_PORT: String(otlpPort),
+      CRM_E2E_ARGV: cs.argvFile,
       CRM_TEST_MANIFEST: path.join(extensionDir, 'package.json'),
     },
   });

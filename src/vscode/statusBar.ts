@@ -23,7 +23,7 @@ export class StatusBarController implements vscode.Disposable {
 
   constructor(private readonly inputs: StatusBarInputs) {
     this.item = vscode.window.createStatusBarItem('chatroomMonitor.status', vscode.StatusBarAlignment.Left, 100);
-    this.item.name = 'Chat-Room Monitor';
+    this.item.name = vscode.l10n.t('Chat-Room Monitor');
     this.item.command = Commands.openDashboard;
     this.subscriptions.push(inputs.monitor.onSnapshot(() => this.render()));
     this.staleTimer = setInterval(() => this.render(), 2000);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { E2eCheck } from './support/check';
 import { killAllChildren } from './support/childProcesses';
-import { Workbench, e2eEnvFromProcess } from './support/workbench';
+import { E2eEnv, Workbench, e2eEnvFromProcess, setDisplayLanguage } from './support/workbench';
 
 const DEFAULT_CHECK_TIMEOUT_MS = 60000;
 
@@ -36,46 +36,42 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-async function main(): Promise<number> {
-  const t0 = Date.now();
-  const log = (s: string): void => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
-  const env = e2eEnvFromProcess();
-  // CRM_E2E_ONLY=<pattern>: run only the checks whose name matches (while working on one).
-  const only = process.env.CRM_E2E_ONLY ? new RegExp(process.env.CRM_E2E_ONLY, 'i') : undefined;
-  // A workbench in another display language runs that language's checks; the English one the rest.
-  const checks = loadChecks().filter((c) => c.locale === env.locale && (!only || only.test(c.name)));
-  let passed = 0;
-  let failed = 0;
-  log(`${checks.length} checks; opening ${env.url}`);
+/**
+ * Opens the workbench for one display language's checks (a lane), runs them in `order`,
+ * and closes it. `counts` gathers passes and failures over all lanes.
+ */
+async function runLane(env: E2eEnv, checks: E2eCheck[], waitForExtension: boolean, counts: { passed: number; failed: number; shots: number }, log: (s: string) => void): Promise<void> {
+  log(`${checks.length} checks${env.locale ? ` in the ${env.locale} display language` : ''}; opening ${env.url}`);
   let wb: Workbench;
   try {
     wb = await Workbench.open(env);
   } catch (err) {
     log(`FAIL the workbench did not open: ${String((err as Error).message ?? err).split('\n')[0]}`);
-    console.log('0 passed, 1 failed');
-    return 1;
+    counts.failed++;
+    return;
   }
   try {
-    if (only) {
+    if (waitForExtension) {
       // The skipped checks would have waited for the extension: wait for its live status bar item here.
       await wb.statusBarItem(/%\s*·/).first().waitFor({ timeout: 120000 }).catch(() => log('the extension\'s status bar item did not appear in 120 s'));
     }
-    for (const [i, c] of checks.entries()) {
+    for (const c of checks) {
       const start = Date.now();
       try {
         await withTimeout(c.run(wb), c.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, c.name);
-        passed++;
+        counts.passed++;
         log(`PASS ${c.name} (${Date.now() - start} ms)`);
       } catch (err) {
-        failed++;
+        counts.failed++;
         log(`FAIL ${c.name} (${Date.now() - start} ms): ${String((err as Error).message ?? err).split('\n')[0]}`);
       }
-      const shot = await wb.screenshot(`${String(i + 1).padStart(2, '0')}-${c.name.toLowerCase().slice(0, 60)}`).catch(() => undefined);
+      counts.shots++;
+      const shot = await wb.screenshot(`${String(counts.shots).padStart(2, '0')}-${c.name.toLowerCase().slice(0, 60)}`).catch(() => undefined);
       if (shot) {
         log(`  screenshot ${path.relative(process.cwd(), shot)}`);
       }
     }
-    if (failed > 0) {
+    if (counts.failed > 0) {
       const errors = wb.consoleLines.filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]')).slice(-5);
       for (const e of errors) {
         console.log(`  browser console: ${e.slice(0, 300)}`);
@@ -83,10 +79,36 @@ async function main(): Promise<number> {
     }
   } finally {
     await wb.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const log = (s: string): void => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+  const env = e2eEnvFromProcess();
+  // CRM_E2E_ONLY=<pattern>: run only the checks whose name matches (while working on one).
+  const only = process.env.CRM_E2E_ONLY ? new RegExp(process.env.CRM_E2E_ONLY, 'i') : undefined;
+  const checks = loadChecks().filter((c) => !only || only.test(c.name));
+  // One lane per display language, English first, each in a window of its own on the same
+  // code-server: a check with a `locale` runs only in that language's window.
+  const lanes = [undefined, ...new Set(checks.map((c) => c.locale).filter((l): l is string => l !== undefined))];
+  const counts = { passed: 0, failed: 0, shots: 0 };
+  try {
+    for (const locale of lanes) {
+      const laneChecks = checks.filter((c) => c.locale === locale);
+      if (laneChecks.length === 0) {
+        continue;
+      }
+      setDisplayLanguage(env, locale);
+      // A new window's extension activates while the first checks already look for it.
+      await runLane({ ...env, ...(locale ? { locale } : {}) }, laneChecks, !!only || locale !== undefined, counts, log);
+    }
+  } finally {
+    setDisplayLanguage(env, undefined);
     killAllChildren();
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  console.log(`${counts.passed} passed, ${counts.failed} failed`);
+  return counts.failed === 0 ? 0 : 1;
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -3,6 +3,7 @@
  * after a window reload by a serializer. Thin: the page logic is in src/webview,
  * the host logic in DashboardSession.
  */
+import * as l10n from '@vscode/l10n';
 import type * as vscode from 'vscode';
 import { DisposableStore } from '../../core/events';
 import { dashboardHtml, makeNonce, PAGE_BASE_STYLES } from './dashboardHtml';
@@ -81,7 +82,7 @@ export class DashboardPanel implements vscode.Disposable {
     }
     const panel = this.api.window.createWebviewPanel(
       DASHBOARD_VIEW_TYPE,
-      'Chat-Room Monitor',
+      l10n.t('Chat-Room Monitor'),
       { viewColumn: this.api.ViewColumn.Beside, preserveFocus: false },
       this.webviewOptions(),
     );

@@ -16,8 +16,8 @@ const MIN_INK_PIXELS = 500;
 const MIN_LINE_PIXELS = 8;
 
 
-/** Header with the pid, a CPU tile with a number, and charts that drew something. */
-async function expectRendered(wb: Workbench, frame: FrameLocator): Promise<void> {
+/** Header with the pid, a CPU tile with a number, and charts that drew something (the zh-cn checks use it too). */
+export async function expectRendered(wb: Workbench, frame: FrameLocator): Promise<void> {
   const pid = serverPid();
   const details = frame.locator('.dash-header .details');
   await waitUntil(wb, `the header to show pid ${pid}`, async () => (await details.innerText({ timeout: 1000 })).includes(`pid ${pid}`), 30000, () => details.innerText({ timeout: 1000 }));
@@ -38,9 +38,10 @@ async function expectRendered(wb: Workbench, frame: FrameLocator): Promise<void>
   console.log(`    CPU chart: ${points} points, line ${line.pixels} px in ${line.color}`);
 }
 
-async function openDashboard(wb: Workbench): Promise<FrameLocator> {
-  await runCommand(wb, 'Chat-Room Monitor: Open Dashboard');
-  const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' });
+/** Runs Open Dashboard from the palette (its title in the window's language) and waits for the panel's tab, titled `tabTitle`. */
+export async function openDashboard(wb: Workbench, tabTitle = 'Chat-Room Monitor'): Promise<FrameLocator> {
+  await runCommand(wb, wb.commandLabel('chatroomMonitor.openDashboard'));
+  const tab = wb.page.locator('.tabs-container .tab', { hasText: tabTitle });
   await tab.first().waitFor({ timeout: 15000 });
   return dashboardFrame(wb);
 }

@@ -21,8 +21,10 @@ export interface E2eEnv {
   readonly manifestPath: string;
   /** Where screenshots go (CRM_E2E_SHOTS). */
   readonly shotsDir: string;
-  /** The workbench's display language when not English (CRM_E2E_LOCALE, e.g. zh-cn). */
+  /** The workbench's display language when not English (zh-cn): set by the runner for a lane. */
   readonly locale?: string;
+  /** code-server's argv.json (CRM_E2E_ARGV): where its display language is chosen. */
+  readonly argvFile?: string;
 }
 
 /** Reads the harness' environment; throws one sentence naming what is missing. */
@@ -41,8 +43,28 @@ export function e2eEnvFromProcess(): E2eEnv {
     examplesDir: need('CRM_EXAMPLES_DIR'),
     manifestPath: need('CRM_TEST_MANIFEST'),
     shotsDir: need('CRM_E2E_SHOTS'),
-    ...(process.env.CRM_E2E_LOCALE ? { locale: process.env.CRM_E2E_LOCALE } : {}),
+    ...(process.env.CRM_E2E_ARGV ? { argvFile: process.env.CRM_E2E_ARGV } : {}),
   };
+}
+
+/**
+ * Chooses the display language of the windows opened from now on, as code-server's
+ * "Configure Display Language" does: the `locale` of its argv.json, read for each new
+ * window (a language pack for it must be installed: scripts/lib/languagePack.mjs).
+ * `undefined` goes back to English. Windows already open keep their language.
+ */
+export function setDisplayLanguage(env: E2eEnv, locale: string | undefined): void {
+  if (!locale) {
+    if (env.argvFile) {
+      fs.rmSync(env.argvFile, { force: true });
+    }
+    return;
+  }
+  if (!env.argvFile) {
+    throw new Error(`the ${locale} checks need CRM_E2E_ARGV (code-server's argv.json): run them through scripts/e2e.mjs`);
+  }
+  fs.mkdirSync(path.dirname(env.argvFile), { recursive: true });
+  fs.writeFileSync(env.argvFile, JSON.stringify({ locale }, null, 2));
 }
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -101,6 +123,15 @@ export class Workbench {
     return (manifest.contributes?.commands ?? [])
       .filter((c) => !hidden.has(c.command))
       .map((c) => ({ ...c, title: text(c.title), ...(c.category ? { category: text(c.category) } : {}) }));
+  }
+
+  /** "Category: Title" of one of the extension's commands as the palette shows it in this window's display language. */
+  commandLabel(command: string): string {
+    const c = this.contributedCommands().find((x) => x.command === command);
+    if (!c) {
+      throw new Error(`the manifest contributes no command ${command}`);
+    }
+    return c.category ? `${c.category}: ${c.title}` : c.title;
   }
 
   /** Status bar items whose text matches `pattern`. */

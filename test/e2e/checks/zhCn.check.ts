@@ -1,0 +1,168 @@
+/**
+ * The monitor in a workbench whose display language is Simplified Chinese (a window of
+ * its own on the same code-server, opened after the English checks; the runner writes
+ * the display language into code-server's argv.json and a real language pack is
+ * installed — scripts/lib/languagePack.mjs). The same facts as the English checks, on
+ * the four surfaces a Chinese-speaking developer meets first, and each one in Chinese:
+ * the status bar item and its tooltip, an alert notification with its actions, the
+ * dashboard, and the performance report. Screenshots zh-cn-*.png.
+ */
+import type { E2eCheck } from '../support/check';
+import { LOW_CPU_RULE, ensureCpuBurn, stopCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
+import type { Workbench } from '../support/workbench';
+import { LIVE_STATUS_TEXT, markdownPreviewFrame, pickQuickItem, runCommand, serverPid, toast, waitUntil } from '../support/workbenchUi';
+import { expectRendered, openDashboard } from './dashboard.check';
+
+const LOCALE = 'zh-cn';
+/** A Han character: text in Chinese, not an English fallback. */
+const HAN = /[\u4e00-\u9fff]/;
+/** The extension's name in Chinese (package.nls.zh-cn.json, l10n bundle). */
+const NAME = 'Chat-Room 监控';
+/** The built-in CPU rule's title in Chinese. */
+const CPU_ALERT_TITLE = '聊天服务器 CPU 偏高';
+const ACTIONS = ['立即性能剖析', '打开仪表板', '暂停告警…', '显示性能报告'];
+/** Two cpu-burn phases at most (see the notification check). */
+const TOAST_WAIT_MS = 100_000;
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Throws unless every word is in `text`; names the missing ones and shows the text. */
+function expectWords(where: string, text: string, words: string[]): void {
+  const missing = words.filter((w) => !text.includes(w));
+  if (missing.length > 0) {
+    throw new Error(`${where} lacks ${missing.map((w) => `"${w}"`).join(', ')}: "${oneLine(text).slice(0, 400)}"`);
+  }
+}
+
+async function windowLanguage(wb: Workbench): Promise<string> {
+  return wb.page.evaluate(() => String((globalThis as { _VSCODE_NLS_LANGUAGE?: string })._VSCODE_NLS_LANGUAGE ?? 'en'));
+}
+
+export const checks: E2eCheck[] = [
+  {
+    name: 'zh-cn: the workbench is in Chinese; the status bar item shows CPU % and memory, its tooltip in Chinese',
+    order: 10,
+    locale: LOCALE,
+    timeoutMs: 90000,
+    async run(wb) {
+      const language = await windowLanguage(wb);
+      if (language !== LOCALE) {
+        throw new Error(`the window's display language is "${language}", not ${LOCALE}: the language pack was not taken`);
+      }
+      const item = wb.statusBarItem(LIVE_STATUS_TEXT).first();
+      await item.waitFor({ timeout: 60000 });
+      if ((await item.locator('.codicon-pulse').count()) < 1) {
+        throw new Error('the status bar item has no $(pulse) codicon');
+      }
+      const aria = (await item.locator('a, [role="button"]').first().getAttribute('aria-label')) ?? (await item.getAttribute('aria-label')) ?? '';
+      await item.hover();
+      const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: new RegExp(`pid ${serverPid()}`) }).first();
+      await hover.waitFor({ timeout: 15000 });
+      const tip = await hover.innerText();
+      console.log(`    zh-cn status bar: "${oneLine(await item.innerText())}", aria-label "${aria.slice(0, 120)}"; tooltip: "${oneLine(tip).slice(0, 200)}"`);
+      expectWords('the status bar tooltip', tip, ['内存（RSS）', '单核的', '最近采样', '打开仪表板', '显示性能报告']);
+      if (!HAN.test(aria)) {
+        throw new Error(`the status bar item's screen-reader name is not Chinese: "${aria}"`);
+      }
+      await wb.screenshot('zh-cn-status-tooltip');
+      await wb.page.mouse.move(700, 400);
+    },
+  },
+  {
+    name: 'zh-cn: cpu-burn fires a warning notification in Chinese with its actions in Chinese',
+    order: 20,
+    locale: LOCALE,
+    timeoutMs: 130000,
+    async run(wb) {
+      await useLowCpuThreshold(wb);
+      const t = toast(wb, new RegExp(`${NAME}：${CPU_ALERT_TITLE}`)).first();
+      // On a machine loaded far past its cores the server may get too little CPU to stay above
+      // the threshold for a whole phase: a second phase starts when the first one ended.
+      const deadline = Date.now() + TOAST_WAIT_MS;
+      let load = ensureCpuBurn(wb);
+      while (!(await t.isVisible())) {
+        if (Date.now() > deadline) {
+          const shown = await wb.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+          const status = await wb.statusBarItem(LIVE_STATUS_TEXT).first().innerText().catch(() => '?');
+          throw new Error(`no Chinese CPU alert toast after ${TOAST_WAIT_MS / 1000} s of cpu-burn (status bar "${oneLine(status)}"); toasts: ${shown.map(oneLine).join(' | ') || 'none'}; load generator: ${oneLine(load.output().slice(-200))}`);
+        }
+        load = ensureCpuBurn(wb);
+        await wb.page.waitForTimeout(500);
+      }
+      const text = await t.innerText();
+      console.log(`    zh-cn toast: "${oneLine(text).slice(0, 200)}"`);
+      if ((await t.locator('.codicon-warning').count()) < 1) {
+        throw new Error('the CPU alert toast has no warning icon: it was not shown as a warning');
+      }
+      expectWords('the alert toast', text, ['聊天服务器的 CPU 使用率', `${LOW_CPU_RULE.threshold}%`]);
+      for (const label of ACTIONS) {
+        if (!(await t.locator('.monaco-button', { hasText: label }).first().isVisible())) {
+          throw new Error(`the toast has no "${label}" button`);
+        }
+      }
+      await wb.page.waitForTimeout(500);
+      await wb.screenshot('zh-cn-notification');
+    },
+  },
+  {
+    name: 'zh-cn: the dashboard shows the pid, drawn charts and the firing alert, in Chinese',
+    order: 30,
+    locale: LOCALE,
+    timeoutMs: 120000,
+    async run(wb) {
+      await useLowCpuThreshold(wb);
+      ensureCpuBurn(wb);
+      const frame = await openDashboard(wb, NAME);
+      await expectRendered(wb, frame);
+      const alert = frame.locator('.alert-list li.alert.state-firing[data-alert-id^="process-cpu-warning"]');
+      // The load keeps going (a new phase when one ends) until the alert is in the list.
+      await waitUntil(wb, 'the firing CPU alert in the dashboard\'s list', async () => (ensureCpuBurn(wb), (await alert.count()) > 0), 60000, async () => oneLine(await frame.locator('.alert-list').innerText({ timeout: 1000 })));
+      expectWords('the firing alert on the dashboard', await alert.first().innerText(), [CPU_ALERT_TITLE, '警告']);
+      const page = await frame.locator('body').innerText();
+      expectWords('the dashboard', page, ['图表', '告警', '服务器 CPU', '数据表']);
+      // English words the page would show had it not followed the display language.
+      const english = ['Charts', 'Data table', 'Pause', 'Performance report'].filter((w) => page.includes(w));
+      if (english.length > 0) {
+        throw new Error(`the dashboard still shows English: ${english.join(', ')}`);
+      }
+      await wb.screenshot('zh-cn-dashboard');
+    },
+  },
+  {
+    name: 'zh-cn: palette → 显示性能报告 → 最近 5 分钟 renders the report in Chinese, with the server\'s figures in tables',
+    order: 40,
+    locale: LOCALE,
+    timeoutMs: 75000,
+    async run(wb) {
+      try {
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.showReport'));
+        await pickQuickItem(wb, '最近 5 分钟');
+        const preview = await markdownPreviewFrame(wb, '聊天服务器性能报告', 30000);
+        await preview.locator('table').first().waitFor({ timeout: 10000 });
+        const text = (await preview.locator('body').innerText()).replace(/\u00a0/g, ' ');
+        if (!text.includes(`pid ${serverPid()}`)) {
+          throw new Error(`the report does not name the server's pid ${serverPid()}: "${text.slice(0, 300)}"`);
+        }
+        if (/^\s*\|.*\|\s*$/m.test(text) || /\|\s*---/.test(text)) {
+          throw new Error(`the preview shows Markdown table syntax, not tables: "${text.slice(0, 300)}"`);
+        }
+        const cells = await preview.locator('td').allInnerTexts();
+        if (!cells.some((c) => /^\s*[\d.,]+\s*(%|MiB|KiB|GiB|B)\b/.test(c))) {
+          throw new Error(`no table cell holds a figure with a unit: ${cells.slice(0, 12).join(' | ')}`);
+        }
+        const headings = (await preview.locator('h2').allInnerTexts()).map(oneLine);
+        console.log(`    zh-cn report: ${await preview.locator('table').count()} tables; headings: ${headings.join(' / ').slice(0, 300)}`);
+        const englishHeadings = headings.filter((h) => !HAN.test(h));
+        if (englishHeadings.length > 0) {
+          throw new Error(`report headings not in Chinese: ${englishHeadings.join(' / ')}`);
+        }
+        await wb.page.waitForTimeout(1000);
+        await wb.screenshot('zh-cn-report');
+      } finally {
+        await stopCpuBurn();
+      }
+    },
+  },
+];
