@@ -153,10 +153,14 @@ describe('Prometheus source against a real Prometheus scraping two example serve
     // (light, so a loaded machine still scrapes it within the 2 s scrape timeout).
     const busy = await startChatServer(['--cpu-work-ms', '3']);
     servers.push(busy);
-    const load = spawn(process.execPath, [path.join(__dirname, '../../../../examples/load/load.js'), '--url', `ws://127.0.0.1:${busy.port}`, '--scenario', 'steady', '--users', '5', '--rate', '2', '--duration', '40s'], { stdio: 'ignore' });
+    const load = spawn(process.execPath, [path.join(__dirname, '../../../../examples/load/load.js'), '--url', `ws://127.0.0.1:${busy.port}`, '--scenario', 'steady', '--users', '5', '--rate', '2', '--duration', '90s'], { stdio: 'ignore' });
     try {
       await prom!.addTarget('chat', `127.0.0.1:${busy.port}`);
       await new Promise((r) => setTimeout(r, 12000)); // the load is steady, the rate window is full
+      // The local report watches the next 15 s; the one from Prometheus, made right after,
+      // reads the last 15 s: the same window. The load outlasts both with room to spare —
+      // with 40 s of load, at load 30 the two CLIs' start-up pushed that window past the
+      // load's end (CPU 5.4 locally, 0.52 from Prometheus: an idle server).
       const local = await runCli(['report', '--port', String(busy.port), '--duration', '15s', '--json', '--quiet']);
       assert.equal(local.code, 0, local.stderr);
       const remote = await runCli(['report', '--prometheus', prom!.url, '--job', 'chat', '--instance', `127\\.0\\.0\\.1:${busy.port}`, '--rate-window', '10s', '--duration', '15s', '--json', '--quiet']);
