@@ -49,12 +49,19 @@ async function floorLoop(seconds: number, port: number, diskPath: string, pid: n
   const http = bareGet(port);
   let ticks = 0;
   let bytes = 0;
+  let failures = 0;
   const timer = setInterval(() => {
     read();
-    void http.get().then((n) => {
-      bytes = n;
-      ticks++;
-    });
+    // A keep-alive socket the server closes as the request goes out ends in "socket hang
+    // up" (it crashed the loop in a clean-clone run): that GET is not a tick, and the
+    // agent opens a new socket for the next one — as the monitor's own scraper does.
+    http.get().then(
+      (n) => {
+        bytes = n;
+        ticks++;
+      },
+      () => failures++,
+    );
   }, 1000);
   while (ticks < WARMUP_TICKS) {
     await sleep(50);
@@ -67,7 +74,7 @@ async function floorLoop(seconds: number, port: number, diskPath: string, pid: n
   const wallMs = performance.now() - t0;
   clearInterval(timer);
   http.close();
-  process.stdout.write(JSON.stringify({ mode: 'floor', seconds, wallMs, cpuUs, childCpuUs: 0, ticks: ticks - ticks0, renders: 0, scraped: bytes > 0, series: 0, windowCpuMsPerTick }) + '\n');
+  process.stdout.write(JSON.stringify({ mode: 'floor', seconds, wallMs, cpuUs, childCpuUs: 0, ticks: ticks - ticks0, renders: 0, scraped: bytes > 0, series: 0, windowCpuMsPerTick, failures }) + '\n');
 }
 
 async function main(): Promise<void> {
