@@ -31,6 +31,8 @@ async function chartState(frame: FrameLocator, id: string): Promise<{ points: nu
 }
 
 async function openDashboard(wb: Workbench): Promise<FrameLocator> {
+  // One webview on the page: an earlier check's report preview is a webview too.
+  await runCommand(wb, 'View: Close All Editors');
   await runCommand(wb, 'Chat-Room Monitor: Open Dashboard');
   await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).first().waitFor({ timeout: 15000 });
   return dashboardFrame(wb);
@@ -39,7 +41,9 @@ async function openDashboard(wb: Workbench): Promise<FrameLocator> {
 export const checks: E2eCheck[] = [
   {
     name: 'a Prometheus-sourced service of two instances: "2/2 up" in the status bar, a tooltip row each, CPU and memory by instance back-filled 15 min on the dashboard',
-    order: 92,
+    // After the hostile-labels check (95): run before it, that check's command palette
+    // stopped answering twice (CI and load 30); the cause was not found.
+    order: 97,
     timeoutMs: 90000,
     async run(wb) {
       let servers: ChatServer[] = [];
