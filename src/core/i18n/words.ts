@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { AlertLevel, AlertState, HealthStatus, ReportWindowId, Severity } from '../../shared/vocabulary';
 import { TrendDirection } from '../analyze/trend';
+import type { SpanCategory } from '../traces/span';
 
 /**
  * The shared vocabulary (src/shared/vocabulary.ts) in the display language, written once
@@ -69,5 +70,21 @@ export function trendWord(direction: TrendDirection): string {
       return l10n.t('falling');
     case 'flat':
       return l10n.t('flat');
+  }
+}
+
+/** What kind of work a span is, in words: the report's traces tables and the Traces page. */
+export function spanCategoryWord(c: SpanCategory): string {
+  switch (c) {
+    case 'db':
+      return l10n.t('database');
+    case 'client':
+      return l10n.t('outbound call');
+    case 'messaging':
+      return l10n.t('messaging');
+    case 'server':
+      return l10n.t('server');
+    case 'internal':
+      return l10n.t('internal');
   }
 }

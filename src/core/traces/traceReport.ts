@@ -8,24 +8,9 @@
 import * as l10n from '@vscode/l10n';
 import { Issue, TimeWindow } from '../analyze/issue';
 import { formatNumber } from '../format';
+import { spanCategoryWord } from '../i18n/words';
 import { inertMarkdownCode, inertMarkdownText } from '../text/inertText';
 import type { TracesReport } from './traceAnalysis';
-
-/** What kind of work a span is, in words (read when used: the display language is set after load). */
-function categoryLabel(c: 'db' | 'client' | 'messaging' | 'server' | 'internal'): string {
-  switch (c) {
-    case 'db':
-      return l10n.t('database');
-    case 'client':
-      return l10n.t('outbound call');
-    case 'messaging':
-      return l10n.t('messaging');
-    case 'server':
-      return l10n.t('server');
-    default:
-      return l10n.t('internal');
-  }
-}
 
 /** The latency issue made from the trace diagnosis (none when nothing stands out). */
 export function traceIssue(t: TracesReport, window: TimeWindow): Issue | undefined {
@@ -38,7 +23,7 @@ export function traceIssue(t: TracesReport, window: TimeWindow): Issue | undefin
     title: l10n.t('Slow requests: the traces say where the time went'),
     summary: t.diagnosis.map((s) => s + '.').join(' '),
     evidence: (b?.shares ?? []).slice(0, 3).map((s) => ({
-      label: l10n.t('critical-path share of {0} ({1})', s.name, categoryLabel(s.category)),
+      label: l10n.t('critical-path share of {0} ({1})', s.name, spanCategoryWord(s.category)),
       value: l10n.t('{0}% of {1} slow traces', Math.round(s.percent), b!.slowTraces),
       window,
     })),
@@ -69,7 +54,7 @@ export function tracesMarkdown(t: TracesReport): string[] {
   } else {
     out.push(`| ${l10n.t('Operation')} | ${l10n.t('Service')} | ${l10n.t('Kind')} | ${l10n.t('Count')} | ${l10n.t('Errors')} | p50 | p95 | p99 |`, '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
     for (const o of t.operations.slice(0, 20)) {
-      out.push(`| ${inertMarkdownCode(o.name, 120, true)} | ${inertMarkdownCode(o.service || '—', 60, true)} | ${categoryLabel(o.category)} | ${formatNumber(o.count)} | ${formatNumber(o.errorRate * 100)}% | ${ms(o.p50Ms)} | ${ms(o.p95Ms)} | ${ms(o.p99Ms)} |`);
+      out.push(`| ${inertMarkdownCode(o.name, 120, true)} | ${inertMarkdownCode(o.service || '—', 60, true)} | ${spanCategoryWord(o.category)} | ${formatNumber(o.count)} | ${formatNumber(o.errorRate * 100)}% | ${ms(o.p50Ms)} | ${ms(o.p95Ms)} | ${ms(o.p99Ms)} |`);
     }
     if (t.operations.length > 20) out.push('', `_${l10n.t('{0} more operations in the JSON report.', t.operations.length - 20)}_`);
     out.push('');
@@ -77,7 +62,7 @@ export function tracesMarkdown(t: TracesReport): string[] {
   for (const b of t.breakdown.filter((x) => x.slowTraces > 0).slice(0, 3)) {
     out.push(`### ${l10n.t('Where the time of slow {0} went', inertMarkdownCode(b.operation, 120))}`, '');
     out.push(l10n.t('{0} traces at or above its p90 ({1}); share of their critical path:', formatNumber(b.slowTraces), ms(b.thresholdMs)), '');
-    for (const s of b.shares) out.push(`- ${l10n.t('{0}% {1} ({2}), {3} per trace', Math.round(s.percent), inertMarkdownCode(s.name, 120), categoryLabel(s.category), ms(s.ms / Math.max(1, b.slowTraces)))}`);
+    for (const s of b.shares) out.push(`- ${l10n.t('{0}% {1} ({2}), {3} per trace', Math.round(s.percent), inertMarkdownCode(s.name, 120), spanCategoryWord(s.category), ms(s.ms / Math.max(1, b.slowTraces)))}`);
     out.push('');
   }
   const slow = t.slowest.slice(0, 3);
@@ -88,7 +73,7 @@ export function tracesMarkdown(t: TracesReport): string[] {
       out.push(`| ${l10n.t('Span')} | ${l10n.t('Kind')} | ${l10n.t('Start')} | ${l10n.t('Duration')} | ${l10n.t('Self')} | ${l10n.t('Critical path')} |`, '| --- | --- | ---: | ---: | ---: | ---: |');
       for (const sp of s.spans.slice(0, 15)) {
         const indent = '· '.repeat(Math.min(sp.depth, 8));
-        out.push(`| ${indent}${inertMarkdownCode(sp.name, 100, true)}${sp.status === 'error' ? ' ⚠' : ''} | ${categoryLabel(sp.category)} | +${ms(sp.startOffsetMs)} | ${ms(sp.durationMs)} | ${ms(sp.selfMs)} | ${ms(sp.criticalMs)} |`);
+        out.push(`| ${indent}${inertMarkdownCode(sp.name, 100, true)}${sp.status === 'error' ? ' ⚠' : ''} | ${spanCategoryWord(sp.category)} | +${ms(sp.startOffsetMs)} | ${ms(sp.durationMs)} | ${ms(sp.selfMs)} | ${ms(sp.criticalMs)} |`);
       }
       if (s.spans.length > 15) out.push('', `_${l10n.t('{0} more spans in the JSON report.', s.spans.length - 15)}_`);
       out.push('');

@@ -11,6 +11,8 @@
  */
 import * as l10n from '@vscode/l10n';
 import { formatRate, formatRatio, formatSeconds } from '../../core/format';
+import { spanCategoryWord } from '../../core/i18n/words';
+import type { SpanCategory } from '../../core/traces/span';
 import type { TraceDetailDto, TraceOperationDto, TraceSpanDto, TracesHostToPage, TracesPageToHost, TracesStateMessage, TraceSummaryDto } from '../../shared/tracesProtocol';
 import { button, h, icon, replaceChildren } from '../dom';
 import { clockTimeSeconds } from '../format';
@@ -32,7 +34,8 @@ const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'count', label: 'Spans', numeric: true },
 ];
 
-const CATEGORY_WORDS: Readonly<Record<string, string>> = { server: 'server', client: 'outbound call', db: 'database', messaging: 'messaging', internal: 'internal' };
+/** The legend's order of span categories. */
+const LEGEND_CATEGORIES: readonly SpanCategory[] = ['server', 'client', 'db', 'messaging', 'internal'];
 
 export const ms = (v: number): string => formatSeconds(v / 1000);
 
@@ -238,7 +241,7 @@ export class TracesPage {
     replaceChildren(
       this.detail,
       h('h3', {}, h('span', { text: s.name })),
-      h('p', { className: 'meta', text: `${s.service} · ${s.kind} · ${CATEGORY_WORDS[s.category] ?? s.category} · ${ms(s.durationMs)} (self ${ms(s.selfMs)}${s.criticalMs > 0 ? `, ${ms(s.criticalMs)} on the critical path` : ''})${s.status === 'error' ? ' · error' : ''}` }),
+      h('p', { className: 'meta', text: `${s.service} · ${s.kind} · ${spanCategoryWord(s.category)} · ${ms(s.durationMs)} (self ${ms(s.selfMs)}${s.criticalMs > 0 ? `, ${ms(s.criticalMs)} on the critical path` : ''})${s.status === 'error' ? ' · error' : ''}` }),
       s.statusMessage ? h('p', { className: 'status-message', text: s.statusMessage }) : null,
       s.source ? sourceLink(s, this.selectedSpan!) : null,
       h('dl', { className: 'attributes' }, ...s.attributes.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
@@ -282,7 +285,7 @@ function spanRow(s: TraceSpanDto, index: number, totalMs: number): HTMLElement {
   const time = h('span', { className: 'span-time', text: `${ms(s.durationMs)}${s.criticalMs > 0 ? ` · ${ms(s.criticalMs)} critical` : ''}` });
   const row = h(
     'div',
-    { className: `span-row${s.criticalMs > 0 ? ' on-critical-path' : ''}`, attrs: { role: 'listitem', tabindex: '0', 'data-index': String(index), 'data-category': s.category, 'data-critical': String(s.criticalMs > 0), 'aria-label': `${s.name}, ${CATEGORY_WORDS[s.category] ?? s.category}, ${ms(s.durationMs)}${s.criticalMs > 0 ? ', on the critical path' : ''}` } },
+    { className: `span-row${s.criticalMs > 0 ? ' on-critical-path' : ''}`, attrs: { role: 'listitem', tabindex: '0', 'data-index': String(index), 'data-category': s.category, 'data-critical': String(s.criticalMs > 0), 'aria-label': `${s.name}, ${spanCategoryWord(s.category)}, ${ms(s.durationMs)}${s.criticalMs > 0 ? ', on the critical path' : ''}` } },
     label,
     h('div', { className: 'track' }, bar),
     time,
@@ -295,7 +298,7 @@ function legend(): HTMLElement {
   return h(
     'p',
     { className: 'legend' },
-    ...Object.entries(CATEGORY_WORDS).map(([cat, word]) => h('span', { className: 'legend-item' }, h('span', { className: `swatch cat-${cat}`, attrs: { 'aria-hidden': 'true' } }), h('span', { text: word }))),
+    ...LEGEND_CATEGORIES.map((cat) => h('span', { className: 'legend-item' }, h('span', { className: `swatch cat-${cat}`, attrs: { 'aria-hidden': 'true' } }), h('span', { text: spanCategoryWord(cat) }))),
     h('span', { className: 'legend-item' }, h('span', { className: 'swatch critical-mark', attrs: { 'aria-hidden': 'true' } }), h('span', { text: 'critical path' })),
   );
 }
