@@ -178,4 +178,34 @@ describe('profiles: "Profile now" on a firing CPU alert', function () {
     await vscode.commands.executeCommand('chatroomMonitor.clearProfileDecorations');
     assert.deepStrictEqual(api.profileDecorations(), [], 'Clear Profile Marks left marks');
   });
+
+  // Issue 14's heapProfile action on the same watched copy: a rule that fires at once (any
+  // machine uses some memory) records a short heap profile by itself.
+  it('a rule with { do: "heapProfile", mode: "auto" } writes a .heapprofile of the watched server, audited with the evidence and the file; nothing to undo', async () => {
+    const api = (await monitorApi()) as unknown as ChatroomMonitorApi & ProfileApi;
+    assert.ok(server, 'the copied server of the test before is not running');
+    const pid = server.child.pid!;
+    const ruleId = 'heap-probe';
+    const seen = api.server.audit().length;
+    await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', ['heapProfile']);
+    const restoreRules = await withWorkspaceSettings({
+      'alerts.rules': [{ id: ruleId, metric: 'system_memory_usage_percent', op: '>', threshold: 0, level: 'info', actions: [{ do: 'heapProfile', mode: 'auto', duration: '2s' }] }],
+    });
+    try {
+      const entry = await waitFor('the automatic heapProfile in the audit log', () => api.server.audit().slice(seen).find((e) => e.action === 'heapProfile' && e.trigger.ruleId === ruleId && e.result !== 'skipped'), 90_000, () => `${JSON.stringify(api.server.audit().slice(-3))}; log: ${api.logLines().slice(-12).join(' | ')}`);
+      assert.strictEqual(entry.result, 'ok', JSON.stringify(entry));
+      assert.strictEqual(entry.mode, 'auto');
+      assert.ok(Number(entry.trigger.evidence?.value) > 0 && entry.trigger.evidence?.threshold === 0, JSON.stringify(entry.trigger));
+      assert.strictEqual(entry.params?.after?.pid, pid);
+      const file = entry.params?.after?.file ?? '';
+      assert.ok(file.endsWith('.heapprofile') && fs.existsSync(file), JSON.stringify(entry.params));
+      const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { head?: { children?: unknown[] }; samples?: unknown[] };
+      assert.ok(profile.head && Array.isArray(profile.head.children) && Array.isArray(profile.samples), `not a sampling heap profile: ${fs.readFileSync(file, 'utf8').slice(0, 200)}`);
+      assert.strictEqual(entry.undo, undefined, 'a profile has nothing to undo');
+      assert.strictEqual(api.profiles().at(-1)?.kind, 'heap');
+      assert.ok(api.server.messages().some((m) => m.startsWith(`heapProfile done automatically (rule ${ruleId}).`)), api.server.messages().join(' | '));
+    } finally {
+      await restoreRules();
+    }
+  });
 });

@@ -240,6 +240,40 @@ describe('rule actions beyond restart and scale', function () {
     }
   });
 
+  it('a rule with { do: "runTask", mode: "auto" } runs the tasks.json task it names once it fires, audited with the task and the evidence; no Undo is offered', async () => {
+    const api = await serverApi();
+    const file = path.join(os.tmpdir(), `crm-task-action-${process.pid}-${Date.now()}`);
+    const label = 'crm-marker-task';
+    const tasksJson = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.vscode', 'tasks.json');
+    fs.mkdirSync(path.dirname(tasksJson), { recursive: true });
+    fs.writeFileSync(tasksJson, JSON.stringify({ version: '2.0.0', tasks: [{ label, type: 'shell', command: `echo ran > '${file}'`, problemMatcher: [], presentation: { reveal: 'never' } }] }, null, 2));
+    await waitForAsync('VS Code to read the task from tasks.json', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === label), 20_000);
+    await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', ['runTask']);
+    const restore = await withWorkspaceSettings({
+      'alerts.rules': [{ id: 'task-probe', metric: 'system_memory_usage_percent', op: '>', threshold: 0, level: 'info', actions: [{ do: 'runTask', mode: 'auto', task: label }] }],
+    });
+    try {
+      const entry = await waitFor('the runTask action in the audit log', () => api.audit().find((e) => e.action === 'runTask' && e.trigger.ruleId === 'task-probe'), 30_000, () => JSON.stringify(api.audit().slice(-3)));
+      assert.strictEqual(entry.result, 'ok', JSON.stringify(entry));
+      assert.strictEqual(entry.mode, 'auto');
+      assert.ok(JSON.stringify(entry.params).includes(label), `the audit does not name the task: ${JSON.stringify(entry.params)}`);
+      assert.ok(Number(entry.trigger.evidence?.value) > 0 && entry.trigger.evidence?.threshold === 0, JSON.stringify(entry.trigger));
+      await waitFor('the task to write its file', () => fs.existsSync(file) && fs.readFileSync(file, 'utf8') === 'ran\n', 20_000, () => String(fs.existsSync(file)));
+      assert.strictEqual(entry.undo, undefined);
+      const told = await waitFor('the notification of the automatic task', () => api.offers().find((o) => /runTask done automatically \(rule task-probe\)/.test(o.text)), 5000, () => api.messages().join(' | '));
+      assert.match(told.text, /It cannot be undone: the monitor cannot know what a task or a command line changed\.$/);
+      assert.deepStrictEqual(told.items, ['Show Audit Log']);
+    } finally {
+      await restore();
+      await vscode.commands.executeCommand('chatroomMonitor.allowAutomaticActions', []);
+      for (const t of vscode.window.terminals.filter((t) => t.name.includes(label))) {
+        t.dispose();
+      }
+      fs.rmSync(tasksJson, { force: true });
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('[untrusted] the same rule\'s command action is refused with a sentence, audited, and nothing runs', async () => {
     assert.strictEqual(vscode.workspace.isTrusted, false);
     const api = await serverApi();
