@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { PrometheusVerdict } from './scrape/promVerdict';
+import type { Exemplar } from './scrape/exemplars';
 /**
  * The data model: Prometheus' — a series is a metric name plus a label set, a
  * sample is (series, timestamp ms, number). Names carry their unit.
@@ -285,4 +286,6 @@ export interface Snapshot {
   readonly skippedTicks: number;
   /** What Prometheus would do with this tick's metrics body (absent when none was read). */
   readonly prometheusVerdict?: PrometheusVerdict;
+  /** Exemplars on the scraped histograms that name a trace (absent when none). */
+  readonly exemplars?: readonly Exemplar[];
 }

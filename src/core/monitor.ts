@@ -3,6 +3,7 @@ import { AlertEngine } from './alerts/engine';
 import { CompiledRule, anomalyTargets, forecastTargets } from './alerts/rule';
 import { AnomalySource } from './collect/anomalySource';
 import { VerdictTally } from './scrape/promVerdict';
+import { ExemplarStore } from './scrape/exemplars';
 import { Analysis, AnalyzeOptions, analyze } from './analyze/analyzer';
 import { ShownForecast } from './analyze/forecast';
 import { LiveAnalysis } from './analyze/liveAnalysis';
@@ -173,6 +174,8 @@ export class Monitor implements Disposable {
 
   /** Prometheus' verdicts on the scrapes so far (for the report). */
   readonly verdicts = new VerdictTally();
+  /** The latest OpenMetrics exemplars of the server's histograms (bounded): points on the latency chart that open their trace. */
+  readonly exemplars = new ExemplarStore();
 
   get latestSnapshot(): Snapshot | undefined {
     return this.collector?.latest;
@@ -250,6 +253,7 @@ export class Monitor implements Disposable {
         if (s.prometheusVerdict) {
           this.verdicts.record(s.timeMs, s.prometheusVerdict);
         }
+        if (s.exemplars) this.exemplars.add(s.exemplars);
         this.snapshotEmitter.fire(s);
       }),
     );

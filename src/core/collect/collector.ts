@@ -1,4 +1,5 @@
 import type { PrometheusVerdict } from '../scrape/promVerdict';
+import type { Exemplar } from '../scrape/exemplars';
 import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
 import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
@@ -143,6 +144,7 @@ export class Collector implements Disposable {
 
     const ctx = { nowMs, target: this.target };
     let prometheusVerdict: PrometheusVerdict | undefined;
+    const exemplars: Exemplar[] = [];
     const results = await Promise.allSettled(this.opts.sources.map((s) => s.collect(ctx)));
     results.forEach((r, i) => {
       const source = this.opts.sources[i]!;
@@ -152,6 +154,7 @@ export class Collector implements Disposable {
         }
         problems.push(...r.value.problems);
         prometheusVerdict = r.value.prometheusVerdict ?? prometheusVerdict;
+        if (r.value.exemplars) exemplars.push(...r.value.exemplars);
       } else {
         problems.push({ source: source.id, message: `The ${source.id} source failed: ${errorText(r.reason)}` });
       }
@@ -186,6 +189,7 @@ export class Collector implements Disposable {
       durationMs: this.monotonicMs() - t0,
       skippedTicks: this.skipped,
       ...(prometheusVerdict ? { prometheusVerdict } : {}),
+      ...(exemplars.length > 0 ? { exemplars } : {}),
     };
     this.lastSnapshot = snapshot;
     this.snapshotEmitter.fire(snapshot);

@@ -40,7 +40,8 @@ export class ScrapeSource implements TickSource {
       });
     }
     const r = await this.scraper.scrape();
-    return r.verdict ? { samples: r.samples, problems: r.problems, prometheusVerdict: r.verdict } : { samples: r.samples, problems: r.problems };
+    const exemplars = r.exemplars.length > 0 ? { exemplars: r.exemplars } : {};
+    return r.verdict ? { samples: r.samples, problems: r.problems, prometheusVerdict: r.verdict, ...exemplars } : { samples: r.samples, problems: r.problems, ...exemplars };
   }
 
   dispose(): void {

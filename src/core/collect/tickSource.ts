@@ -1,3 +1,4 @@
+import type { Exemplar } from '../scrape/exemplars';
 import type { PrometheusVerdict } from '../scrape/promVerdict';
 import { Sample, SourceProblem, TargetState } from '../model';
 
@@ -12,6 +13,8 @@ export interface SourceOutput {
   readonly problems: readonly SourceProblem[];
   /** The metrics scrape only: what Prometheus would do with the body it read. */
   readonly prometheusVerdict?: PrometheusVerdict;
+  /** The metrics scrape only: exemplars on its histograms that name a trace. */
+  readonly exemplars?: readonly Exemplar[];
 }
 
 /**

@@ -6,8 +6,9 @@
  * stops appearing.
  */
 import { Labels, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey, seriesMeta } from '../model';
+import { Exemplar, exemplarTraceId } from './exemplars';
 import { histogramQuantile } from './histogramQuantile';
-import { MetricFamily, ParsedSample, parseFloatToken } from './parser';
+import { MetricFamily, ParsedExemplar, ParsedSample, parseFloatToken } from './parser';
 
 export interface DeriveOptions {
   /** Histogram quantiles, mean: computed over the bucket increases of this window (default 10 s). */
@@ -28,6 +29,8 @@ export interface DeriveResult {
   readonly ownDropped: number;
   /** One sentence per family that could not be derived (deduplicated). */
   readonly problems: string[];
+  /** OpenMetrics exemplars on histogram buckets that name a trace, with the quantile series they belong with. */
+  readonly exemplars: Exemplar[];
 }
 
 export const DEFAULT_HISTOGRAM_WINDOW_MS = 10_000;
@@ -246,6 +249,7 @@ export class ScrapeDeriver {
       nonFiniteDropped: run.nonFinite,
       ownDropped: run.own,
       problems: [...run.problems],
+      exemplars: run.exemplars,
     };
   }
 
@@ -334,6 +338,7 @@ export class ScrapeDeriver {
         const g = group(s.labels);
         g.bounds.push(le);
         g.counts.push(s.value);
+        if (s.exemplar !== undefined) this.exemplar(f.name, g.labels, s.exemplar, run);
       } else if (s.name === sumName) {
         group(s.labels).sum = s.value;
       } else if (s.name === countName) {
@@ -347,6 +352,19 @@ export class ScrapeDeriver {
       }
     }
     return groups;
+  }
+
+  /** A bucket's exemplar that names a trace, placed with the quantile lines of its label set. */
+  private exemplar(family: string, labels: Labels, e: ParsedExemplar, run: DeriveRun): void {
+    const traceId = exemplarTraceId(e.labels);
+    if (traceId === undefined || !Number.isFinite(e.value)) return;
+    run.exemplars.push({
+      histogram: family,
+      seriesKeys: this.names(family).quantiles.map((q) => cachedSeriesKey(q, labels)),
+      traceId,
+      timeMs: e.timestampMs ?? run.timeMs,
+      value: e.value,
+    });
   }
 
   private deriveHistogram(f: MetricFamily, run: DeriveRun): void {
@@ -476,6 +494,7 @@ export class ScrapeDeriver {
 class DeriveRun {
   readonly samples: Sample[] = [];
   readonly problems = new Set<string>();
+  readonly exemplars: Exemplar[] = [];
   nonFinite = 0;
   own = 0;
   untracked = 0;

@@ -39,6 +39,20 @@ export interface ParsedSample {
   readonly timestampMs?: number;
   /** The timestamp exactly as written, so nothing is lost converting units. */
   readonly timestampRaw?: string;
+  /** OpenMetrics: the exemplar after ` # ` on a `_bucket` or `_total` sample, when it reads cleanly. */
+  readonly exemplar?: ParsedExemplar;
+}
+
+/**
+ * An OpenMetrics exemplar: one observation behind a bucket or a counter, with the
+ * labels that identify it (`trace_id` usually). Label values are the watched side's
+ * text: inert wherever they are shown.
+ */
+export interface ParsedExemplar {
+  readonly labels: Labels;
+  readonly value: number;
+  /** Float seconds in the body, made ms; absent when the exemplar has no timestamp. */
+  readonly timestampMs?: number;
 }
 
 /** An OpenMetrics `_created` sample: when the counter/histogram/summary started counting. */
@@ -709,12 +723,49 @@ class ExpositionParser {
       }
       i = skipBlanks(text, tsEnd, end);
     }
-    // Whatever follows ` # ` is an OpenMetrics exemplar: not needed for monitoring, skipped.
     if (i < end && text.charCodeAt(i) !== CH_HASH) {
       this.problem(this.lineNo, `unexpected ${quoteForMessage(text.slice(i, end))} after the value of ${name}`);
       return;
     }
-    this.addSample(name, labels, value, timestampMs, timestampRaw);
+    // What follows ` # ` is an OpenMetrics exemplar. The spec allows one on a bucket or a
+    // counter's _total only; elsewhere, or unreadable, it is skipped here (the verdict
+    // says that Prometheus would refuse the line) and the sample is kept.
+    const exemplar = i < end && this.openMetrics && (name.endsWith('_bucket') || name.endsWith('_total')) ? this.exemplarAt(i + 1, end) : undefined;
+    this.addSample(name, labels, value, timestampMs, timestampRaw, exemplar);
+  }
+
+  /** `{labels} value [timestamp]` from just after the `#`, or undefined when it does not read. */
+  private exemplarAt(i: number, end: number): ParsedExemplar | undefined {
+    const text = this.text;
+    i = skipBlanks(text, i, end);
+    if (i >= end || text.charCodeAt(i) !== CH_LBRACE) return undefined;
+    // parseLabels keeps the previous line's label names to reuse them; the exemplar's
+    // must not take the sample's place there, so that state is put back after.
+    const names = this.lineLabelNames;
+    const prevNames = this.prevLabelNames;
+    const count = this.lineLabelCount;
+    const prevCount = this.prevLabelCount;
+    const sampleLabels = this.labelsOut;
+    this.internValues = false;
+    i = this.parseLabels(i + 1, end);
+    this.internValues = true;
+    const labels = this.labelsOut;
+    this.lineLabelNames = names;
+    this.prevLabelNames = prevNames;
+    this.lineLabelCount = count;
+    this.prevLabelCount = prevCount;
+    this.labelsOut = sampleLabels;
+    if (i < 0) return undefined;
+    i = skipBlanks(text, i, end);
+    const valueEnd = tokenEnd(text, i, end);
+    const value = parseFloatToken(text.slice(i, valueEnd));
+    if (value === undefined) return undefined;
+    i = skipBlanks(text, valueEnd, end);
+    if (i >= end) return { labels, value };
+    const tsEnd = tokenEnd(text, i, end);
+    const seconds = parseFloatToken(text.slice(i, tsEnd));
+    if (seconds === undefined || !Number.isFinite(seconds) || skipBlanks(text, tsEnd, end) < end) return undefined;
+    return { labels, value, timestampMs: Math.trunc(seconds * 1000) + 0 };
   }
 
   /** The name string without slicing when it repeats the family's or the previous line's. */
@@ -809,13 +860,13 @@ class ExpositionParser {
         while (i < end) {
           c = text.charCodeAt(i);
           if (c === CH_QUOTE) {
-            value = i - valueStart < 13 ? text.slice(valueStart, i) : this.interner.intern(text.slice(valueStart, i));
+            value = i - valueStart < 13 ? text.slice(valueStart, i) : this.labelValue(text.slice(valueStart, i));
             i++;
             break;
           }
           if (c === CH_BACKSLASH) {
             i = this.parseEscapedValue(valueStart, end);
-            value = i < 0 ? undefined : this.interner.intern(this.escapedValue);
+            value = i < 0 ? undefined : this.labelValue(this.escapedValue);
             break;
           }
           i++;
@@ -887,6 +938,12 @@ class ExpositionParser {
   }
 
   private escapedValue = '';
+  /** Off while an exemplar's labels are read: a trace id is new every time, not worth a table entry. */
+  private internValues = true;
+
+  private labelValue(v: string): string {
+    return this.internValues ? this.interner.intern(v) : copyString(v);
+  }
 
   /**
    * 0.0.4 only: a label value that did not close on its line may go on over raw
@@ -979,6 +1036,7 @@ class ExpositionParser {
     value: number,
     timestampMs: number | undefined,
     timestampRaw: string | undefined,
+    exemplar?: ParsedExemplar,
   ): void {
     const f = this.familyForSample(name);
     if (f.createdOf !== undefined) {
@@ -990,9 +1048,8 @@ class ExpositionParser {
       return;
     }
     this.sampleCount++;
-    f.samples.push(
-      timestampRaw === undefined ? { name, labels, value } : { name, labels, value, timestampMs, timestampRaw },
-    );
+    const sample: ParsedSample = timestampRaw === undefined ? { name, labels, value } : { name, labels, value, timestampMs, timestampRaw };
+    f.samples.push(exemplar === undefined ? sample : { ...sample, exemplar });
   }
 
   private familyForSample(name: string): MutableFamily {

@@ -8,6 +8,7 @@
 import { Clock } from '../clock';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
+import { Exemplar } from './exemplars';
 import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
 import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExpositionBytes } from './parser';
@@ -52,6 +53,8 @@ export interface ScrapeResult {
   readonly seriesCount: number;
   /** What Prometheus would do with the body; absent when no body was read. */
   readonly verdict?: PrometheusVerdict;
+  /** Exemplars on the body's histogram buckets that name a trace (OpenMetrics only). */
+  readonly exemplars: Exemplar[];
 }
 
 class ScrapeFailure extends Error {}
@@ -102,9 +105,11 @@ export class Scraper {
     let dropped = 0;
     let ok = false;
     let verdict: PrometheusVerdict | undefined;
+    let exemplars: Exemplar[] = [];
     try {
       const r = await this.scrapeOnce(timeMs, problems, (v) => (verdict = v));
       samples = r.samples;
+      exemplars = r.exemplars;
       seriesCount = r.seriesCount;
       dropped = r.dropped;
       ok = true;
@@ -119,7 +124,7 @@ export class Scraper {
       { name: Metric.scrapeSamplesScraped, labels: NO_LABELS, value: seriesCount },
       { name: Metric.scrapeSamplesDropped, labels: NO_LABELS, value: dropped },
     );
-    return verdict ? { ok, samples, problems, durationMs, seriesCount, verdict } : { ok, samples, problems, durationMs, seriesCount };
+    return verdict ? { ok, samples, problems, durationMs, seriesCount, verdict, exemplars } : { ok, samples, problems, durationMs, seriesCount, exemplars };
   }
 
   private problem(message: string): SourceProblem {
@@ -130,7 +135,7 @@ export class Scraper {
     timeMs: number,
     problems: SourceProblem[],
     onVerdict: (v: PrometheusVerdict) => void,
-  ): Promise<{ samples: Sample[]; seriesCount: number; dropped: number }> {
+  ): Promise<{ samples: Sample[]; seriesCount: number; dropped: number; exemplars: Exemplar[] }> {
     const check = (this.urlCheck ??= validateMetricsUrl(this.opts.url, { allowRemote: this.opts.allowRemote === true }));
     if (!check.ok) {
       throw new ScrapeFailure(check.message);
@@ -210,7 +215,7 @@ export class Scraper {
     for (const p of derived.problems) {
       problems.push(this.problem(`${url}: ${p}`));
     }
-    return { samples: derived.samples, seriesCount: parsed.sampleCount, dropped: parsed.truncated?.droppedSamples ?? 0 };
+    return { samples: derived.samples, seriesCount: parsed.sampleCount, dropped: parsed.truncated?.droppedSamples ?? 0, exemplars: derived.exemplars };
   }
 
   /** Reads the body, stopping at maxBodyBytes and keeping whole lines only. */

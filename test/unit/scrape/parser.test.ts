@@ -351,12 +351,14 @@ describe('parseExposition', () => {
       assert.equal(p.verdict.accept, true);
     });
 
-    it('skips OpenMetrics exemplars', () => {
+    it('reads OpenMetrics exemplars on buckets and counters; elsewhere they are skipped and the sample kept', () => {
       const body = [
         '# TYPE rq histogram',
         'rq_bucket{le="0.1"} 3 # {trace_id="KOO5S4vxi0o"} 0.067 1601900000.123',
-        'rq_bucket{le="+Inf"} 4 # {trace_id="x"} 9',
+        'rq_bucket{le="+Inf"} 4 # {trace_id="x",user="<b>"} 9',
         'rq_count 4 1601900001 # {trace_id="y"} 1',
+        '# TYPE c counter',
+        'c_total 7 # {trace_id="4bf92f3577b34da6a3ce929d0e0e4736"} 1 1601900002',
         '# EOF',
         '',
       ].join('\n');
@@ -367,6 +369,37 @@ describe('parseExposition', () => {
         ['rq_bucket', 4, undefined],
         ['rq_count', 4, 1601900001000],
       ]);
+      assert.deepEqual(family(p, 'rq').samples.map((s) => s.exemplar), [
+        { labels: { trace_id: 'KOO5S4vxi0o' }, value: 0.067, timestampMs: 1601900000123 },
+        { labels: { trace_id: 'x', user: '<b>' }, value: 9 },
+        undefined, // _count may not carry one (Prometheus refuses the line: see the verdict)
+      ]);
+      assert.deepEqual(family(p, 'c').samples[0]!.exemplar, { labels: { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' }, value: 1, timestampMs: 1601900002000 });
+      // The sample's own labels are untouched by the exemplar's.
+      assert.deepEqual(family(p, 'rq').samples[1]!.labels, { le: '+Inf' });
+    });
+
+    it('keeps the sample and drops an exemplar that does not read; a 0.0.4 body has none', () => {
+      const body = [
+        '# TYPE rq histogram',
+        'rq_bucket{le="1"} 1 # {trace_id="a"',
+        'rq_bucket{le="2"} 2 # {trace_id="a"} x',
+        'rq_bucket{le="3"} 3 # trace_id="a" 1',
+        'rq_bucket{le="+Inf"} 4 # {trace_id="a"} 1 1 extra',
+        '# EOF',
+        '',
+      ].join('\n');
+      const p = parseExposition(body);
+      assert.deepEqual(family(p, 'rq').samples.map((s) => [s.value, s.exemplar]), [[1, undefined], [2, undefined], [3, undefined], [4, undefined]]);
+      assert.equal(p.verdict.accept, false);
+      const text = parseExposition('# TYPE rq histogram\nrq_bucket{le="+Inf"} 4 # {trace_id="a"} 1\n', { format: 'prometheus' });
+      assert.equal(family(text, 'rq').samples[0]!.exemplar, undefined);
+    });
+
+    it('a gauge with an exemplar: the sample is read, no exemplar, and the verdict says Prometheus refuses it', () => {
+      const p = parseExposition('# TYPE g gauge\ng 1 # {trace_id="x"} 1\n# EOF\n');
+      assert.deepEqual(family(p, 'g').samples.map((s) => [s.value, s.exemplar]), [[1, undefined]]);
+      assert.equal(p.verdict.accept, false);
     });
 
     it('says what follows the value when it is neither a timestamp nor an exemplar', () => {
