@@ -45,6 +45,8 @@ function createMetricSet(register) {
       name: 'chat_message_latency_seconds',
       help: 'Time from receiving a chat message to its broadcast being written to every room member.',
       buckets: LATENCY_BUCKETS_SECONDS,
+      // OpenMetrics only: each bucket names the trace of its latest message (the text format has no exemplars).
+      enableExemplars: register.contentType === client.Registry.OPENMETRICS_CONTENT_TYPE,
       registers,
     }),
     errors: new client.Counter({
@@ -86,8 +88,14 @@ function createChatMetrics() {
     },
     connectionOpened() { each((s) => s.connections.inc()); },
     messageAccepted() { each((s) => s.messages.inc()); },
-    /** @param {number} seconds receive-to-broadcast-done time */
-    observeLatency(seconds) { each((s) => s.latency.observe(seconds)); },
+    /**
+     * @param {number} seconds receive-to-broadcast-done time
+     * @param {string} [traceId] the message's trace (when traced): the OpenMetrics bucket's exemplar
+     */
+    observeLatency(seconds, traceId) {
+      text.latency.observe(seconds);
+      open.latency.observe({ value: seconds, exemplarLabels: traceId ? { trace_id: traceId } : {} });
+    },
     /** @param {string} kind one of ERROR_KINDS */
     error(kind) { each((s) => s.errors.inc({ kind })); },
     /**

@@ -117,11 +117,11 @@ async function startChatServer(overrides = {}) {
     safeSend(ws, { type: 'error', message });
   }
 
-  function broadcast(room, payload, receivedAtNs) {
+  function broadcast(room, payload, receivedAtNs, traceId) {
     const data = JSON.stringify(payload);
     let pending = 1; // held by this function until every send has been issued
     const done = () => {
-      if (--pending === 0) metrics.observeLatency(Number(process.hrtime.bigint() - receivedAtNs) / 1e9);
+      if (--pending === 0) metrics.observeLatency(Number(process.hrtime.bigint() - receivedAtNs) / 1e9, traceId);
     };
     for (const member of rooms.membersOf(room)) {
       if (member.readyState !== member.OPEN) continue;
@@ -188,7 +188,7 @@ async function startChatServer(overrides = {}) {
         const accepted = faults.persist(() => {
           db.insert(membership.room, membership.user, msg.text);
           dbSpan.end();
-          broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs);
+          broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs, span.spanContext().traceId);
           span.end();
         });
         if (accepted) metrics.messageAccepted();

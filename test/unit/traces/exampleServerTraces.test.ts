@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
+import { ScrapeDeriver } from '../../../src/core/scrape/derive';
+import { parseExposition } from '../../../src/core/scrape/parser';
+import { SCRAPE_ACCEPT } from '../../../src/core/scrape/scraper';
 
 // out/test/unit/traces → the repository
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
@@ -31,6 +34,31 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
   afterEach(() => {
     server?.kill('SIGTERM');
     watcher.dispose();
+  });
+
+  it('its OpenMetrics latency histogram carries exemplars whose trace ids are traces in the span store', async () => {
+    watcher = new TraceWatcher({ clock: systemClock, port: 0 });
+    const otlpPort = await watcher.start();
+    const s = run(['examples/chat-server/server.js', '--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], /listening on (http:\/\/\S+)/);
+    server = s.child;
+    const url = /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+    await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '3', '--rate', '2', '--duration', '3s']).done;
+    // What the monitor's scraper asks for and reads: OpenMetrics, parsed and derived as a scrape does.
+    const res = await fetch(`http://${url}/metrics`, { headers: { Accept: SCRAPE_ACCEPT } });
+    assert.match(res.headers.get('content-type') ?? '', /openmetrics/);
+    const body = await res.text();
+    const plain = await (await fetch(`http://${url}/metrics`)).text();
+    assert.doesNotMatch(plain, /trace_id/, 'the text format has no exemplars');
+    const exemplars = new ScrapeDeriver().derive(parseExposition(body, { format: 'openmetrics' }).families, Date.now()).exemplars;
+    const latency = exemplars.filter((e) => e.histogram === 'chat_message_latency_seconds');
+    assert.ok(latency.length >= 1, `no exemplar on chat_message_latency_seconds:\n${body.split('\n').filter((l) => l.includes('latency')).join('\n')}`);
+    // The SDK's batch processor exports every 500 ms: the trace arrives a little after the metric.
+    const deadline = Date.now() + 10_000;
+    const missing = () => latency.filter((e) => watcher.trace(e.traceId) === undefined);
+    while (missing().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(missing().map((e) => e.traceId), [], 'every exemplar names a trace the receiver has');
+    const t = watcher.trace(latency[0]!.traceId)!;
+    assert.equal(t.name, 'chat message');
   });
 
   it('a chat message gives a server span, a SQLite span and the moderation call; the slow-db scenario is diagnosed in the database', async () => {
