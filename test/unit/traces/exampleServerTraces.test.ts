@@ -36,12 +36,17 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     watcher.dispose();
   });
 
-  it('its OpenMetrics latency histogram carries exemplars whose trace ids are traces in the span store', async () => {
+  /** A receiver, and the example server exporting its spans to it; the server's host:port. */
+  async function startTraced(): Promise<string> {
     watcher = new TraceWatcher({ clock: systemClock, port: 0 });
     const otlpPort = await watcher.start();
     const s = run(['examples/chat-server/server.js', '--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], /listening on (http:\/\/\S+)/);
     server = s.child;
-    const url = /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+    return /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+  }
+
+  it('its OpenMetrics latency histogram carries exemplars whose trace ids are traces in the span store', async () => {
+    const url = await startTraced();
     await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '3', '--rate', '2', '--duration', '3s']).done;
     // What the monitor's scraper asks for and reads: OpenMetrics, parsed and derived as a scrape does.
     const res = await fetch(`http://${url}/metrics`, { headers: { Accept: SCRAPE_ACCEPT } });
@@ -62,11 +67,7 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
   });
 
   it('a chat message gives a server span, a SQLite span and the moderation call; the slow-db scenario is diagnosed in the database', async () => {
-    watcher = new TraceWatcher({ clock: systemClock, port: 0 });
-    const otlpPort = await watcher.start();
-    const s = run(['examples/chat-server/server.js', '--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], /listening on (http:\/\/\S+)/);
-    server = s.child;
-    const url = /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+    const url = await startTraced();
     const t0 = Date.now();
     await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '10', '--rate', '2', '--duration', '4s']).done;
     const loadOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '300', '--duration', '6s']).done;
@@ -101,11 +102,7 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     assert.match(chatSentences[0]!, /^p95 of chat message (rose from [\d.,]+ ms to|is) [\d.,]+ ms; \d+% of the slow traces' time is in db\.query INSERT messages \(database\)(, \d+% in .+)?$/);
   });
   it('per-operation p50 of the chat message spans is within 10% of the load generator\'s own p50, p95 within 25% (the load generator also times its own scheduling; one user, slow-db 80 ms)', async () => {
-    watcher = new TraceWatcher({ clock: systemClock, port: 0 });
-    const otlpPort = await watcher.start();
-    const s = run(['examples/chat-server/server.js', '--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], /listening on (http:\/\/\S+)/);
-    server = s.child;
-    const url = /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+    const url = await startTraced();
     // One user, so each message is one latency sample on both sides (a room's broadcast would count it
     // once per recipient at the load generator); 80 ms in the store, so the client's own scheduling
     // stays a small part of what both measure. ~95 samples: p95 is not decided by one or two of them.
