@@ -16,7 +16,7 @@ import { ALL_SETTINGS, SettingsChange, SettingsReader } from './configuration';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { MonitorDashboardSource } from './dashboard/monitorDashboardSource';
 import { forecastSentence } from './forecastSentence';
-import { HistoryController } from './historyController';
+import { HistoryController, HistoryStatus } from './historyController';
 import { readWorkspaceGit, watchWorkspaceCommits } from './gitState';
 import { actionMarkers } from '../core/runs/timelineMarkers';
 import { MonitorLog } from './log';
@@ -28,6 +28,7 @@ import { ServerController } from './serverController';
 import { StatusBarController } from './statusBar';
 import { PrometheusSourceController } from './prometheusSource';
 import { systemClock } from '../core/clock';
+import { DeferredOnce } from '../core/deferredOnce';
 import { TracesController, ReceiverState } from './traces/tracesController';
 import type { TracesReport } from '../core/traces/traceWatcher';
 import { momentWindow } from '../core/traces/moment';
@@ -58,8 +59,10 @@ export interface ChatroomMonitorApi {
     /** The same notifications with the buttons each offered. */
     offers(): readonly { text: string; items: readonly string[] }[];
   };
-  /** Where the history on disk is, how large, and how many ticks this session restored from it. */
-  history(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number };
+  /** When activate() returned (performance.now() of the extension host). */
+  activation(): { returnedMs: number | undefined };
+  /** Where the history on disk is, how large, how many ticks this session restored from it, and when (performance.now()). */
+  history(): HistoryStatus;
   /** The runs in the history (oldest first), once the marks of the snapshots so far are written. */
   runs(): Promise<readonly RunInfo[]>;
   /** The last comparison of a new run with the previous one, after its first two minutes. */
@@ -88,6 +91,7 @@ export interface ChatroomMonitorApi {
 
 let monitor: Monitor | undefined;
 let server: ServerController | undefined;
+let activationReturnedMs: number | undefined;
 
 export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
   // The core (status bar text, alerts, report) speaks VS Code's display language, with the
@@ -222,12 +226,18 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       traces.apply({ enabled: parsed.settings['traces.enabled'], port: parsed.settings['traces.port'], trusted: vscode.workspace.isTrusted });
     }
     if (touches(changed, 'collection')) {
-      // Before the first tick only (a no-op afterwards): the store then starts with the last session's window.
-      history.restoreOnce(parsed.settings['history.minutes'] * 60_000, Date.now());
-      m.start();
+      startCollection.request();
     }
     statusBar.render();
   };
+  // The first start waits until activate() has returned: restoring an hour of history
+  // (~50 ms) is not activation time, and it still happens before the first tick, so the
+  // store starts with the last session's window. Later starts (a setting changed) are direct.
+  const startCollection = new DeferredOnce(() => {
+    history.restoreOnce(settings.current.settings['history.minutes'] * 60_000, Date.now());
+    m.start();
+  });
+  context.subscriptions.push(startCollection);
   applySettings({ parsed: settings.current, changed: ALL_SETTINGS });
   context.subscriptions.push({ dispose: settings.onDidChange(applySettings).dispose });
 
@@ -239,7 +249,10 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );
 
+  activationReturnedMs = performance.now();
+  startCollection.release();
   return {
+    activation: () => ({ returnedMs: activationReturnedMs }),
     statusBar: () => statusBar.current(),
     targetState: () => m.targetState,
     latestSnapshot: () => m.latestSnapshot,

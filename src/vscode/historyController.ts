@@ -14,6 +14,14 @@ import { FILE_SAVED, GIT_COMMIT, TimelineMarker, timelineMarkers } from '../core
 
 const DAY_MS = 24 * 3600_000;
 
+/** What the history on disk holds and what this session restored from it; `restore` in performance.now() time. */
+export interface HistoryStatus {
+  dir: string | undefined;
+  bytesOnDisk: number;
+  restoredTicks: number;
+  restore?: { startedMs: number; ms: number };
+}
+
 /**
  * Owns the history on disk for this workspace: opens it in the extension's
  * workspace storage, restores the recent window once (before the first tick of
@@ -26,6 +34,7 @@ export class HistoryController implements vscode.Disposable {
   private restored = false;
   private readonly subscription: { dispose(): void };
   private restoredTicks = 0;
+  private restoreTiming: HistoryStatus['restore'];
   /** The run going on, and whether it was compared with the previous one yet. */
   private currentRun: { startMs: number; checked: boolean } | undefined;
   private lastCheckResult: { check: RegressionCheck; baseId: string; headId: string } | undefined;
@@ -97,6 +106,7 @@ export class HistoryController implements vscode.Disposable {
       return;
     }
     this.restored = true;
+    const startedMs = performance.now();
     try {
       this.restoredTicks = this.recorder.restoreInto(this.monitor.store, nowMs - windowMs, nowMs);
       if (this.restoredTicks > 0) {
@@ -105,6 +115,7 @@ export class HistoryController implements vscode.Disposable {
     } catch (e) {
       this.log.warn(`History could not be restored: ${e instanceof Error ? e.message : String(e)}.`);
     }
+    this.restoreTiming = { startedMs, ms: performance.now() - startedMs };
   }
 
   /**
@@ -193,8 +204,8 @@ export class HistoryController implements vscode.Disposable {
     }
   }
 
-  status(): { dir: string | undefined; bytesOnDisk: number; restoredTicks: number } {
-    return { dir: this.recorder?.dir, bytesOnDisk: this.recorder?.bytesOnDisk ?? 0, restoredTicks: this.restoredTicks };
+  status(): HistoryStatus {
+    return { dir: this.recorder?.dir, bytesOnDisk: this.recorder?.bytesOnDisk ?? 0, restoredTicks: this.restoredTicks, restore: this.restoreTiming };
   }
 
   private close(): void {

@@ -16,6 +16,15 @@ describe('activation in a real extension host', () => {
     }
   });
 
+  it('restores the history after activate() returned (an hour of it is not activation time), before the first tick', async () => {
+    const api = (await monitorApi()) as unknown as { activation(): { returnedMs?: number }; history(): { restore?: { startedMs: number; ms: number } }; latestSnapshot(): unknown };
+    const returned = api.activation().returnedMs;
+    const restore = api.history().restore;
+    assert.ok(returned !== undefined, 'activate() did not say when it returned');
+    assert.ok(restore, 'the history was not restored (is history.persist on?)');
+    assert.ok(restore.startedMs >= returned, `the restore started ${(returned - restore.startedMs).toFixed(1)} ms before activate() returned`);
+  });
+
   it('fails on purpose when CRM_TEST_FORCE_FAIL=1 (proves a failure reaches npm test)', () => {
     assert.notStrictEqual(process.env.CRM_TEST_FORCE_FAIL, '1', 'CRM_TEST_FORCE_FAIL=1 asked for this failure');
   });
