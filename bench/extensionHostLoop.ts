@@ -1,7 +1,7 @@
 /**
  * A headless stand-in for the extension host's share of the monitor: the Monitor
- * at 1 Hz on the real clock, the status bar view rebuilt on every snapshot and every
- * 2 s (as StatusBarController does), and the alert engine evaluating the default
+ * at 1 Hz on the real clock, the status bar view rebuilt on every snapshot and by the
+ * stale timer (StatusRefresh, as StatusBarController does), and the alert engine evaluating the default
  * rules each tick. Prints the CPU it used (self + reaped children) over `seconds`.
  * Mode `dashboard` is `linux` with the dashboard open: the extension's own
  * DashboardSession and MonitorDashboardSource, the page's `ready` (5 min range, a
@@ -19,6 +19,7 @@ import { Monitor } from '../src/core/monitor';
 import { createMonitorDeps } from '../src/core/monitorDeps';
 import { Emitter } from '../src/core/events';
 import { buildStatusView } from '../src/core/statusView';
+import { StatusRefresh } from '../src/core/statusRefresh';
 import { HostToWebview } from '../src/shared/protocol';
 import { DashboardSession } from '../src/vscode/dashboard/dashboardSession';
 import { MonitorDashboardSource } from '../src/vscode/dashboard/monitorDashboardSource';
@@ -113,12 +114,12 @@ async function main(): Promise<void> {
     renders++;
     textLength += view.text.length + view.tooltip.length;
   };
+  const refresh = new StatusRefresh(systemClock, () => config.sampleIntervalMs, render);
   monitor.onSnapshot(() => {
     ticks++;
     engine.evaluate(monitor.store);
-    render();
+    refresh.snapshot();
   });
-  const staleTimer = setInterval(render, 2000);
   let posted = 0;
   let postedChars = 0;
   const page = new Emitter<unknown>();
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
   const childCpuUs = reapedChildrenCpuUs() - kids0;
   const wallMs = performance.now() - t0;
   const measuredTicks = ticks - ticks0;
-  clearInterval(staleTimer);
+  refresh.dispose();
   session?.dispose();
   const scraped = monitor.latestSnapshot?.samples.some((s) => s.name === 'scrape_up' && s.value === 1) ?? false;
   await monitor.stop();

@@ -67,9 +67,7 @@ export function buildStatusView(input: StatusInput): StatusView {
   // The name comes from the process (argv[0]) unless the user set one: inert, and short
   // in the item so CPU and memory stay visible; in full (to a cap) in the tooltip.
   const rawName = input.name || (target.kind === 'running' ? target.process.executable : 'server');
-  const name = inertStatusBarText(rawName);
-  const tipName = md(rawName, 120);
-  const ariaName = visibleText(rawName, 120);
+  const { name, tipName, ariaName } = nameTexts(rawName);
   if (target.kind === 'notRunning') {
     // A service whose source could not be read is not known to be down: say what failed.
     const unread = target.service && !target.service.reachable;
@@ -143,12 +141,12 @@ export function buildStatusView(input: StatusInput): StatusView {
         `**${tipName}** — ${md(service.where)}${service.source === 'local' && p.ports.length ? ` · ${l10n.t('port {0}', p.ports.join(', '))}` : ''}: ${upCount(service)}${restartsText}`,
         '',
         ...instanceTable(service, store),
-        ...(service.source === 'local' ? ['', inertMarkdownCode(p.commandLine, 200)] : []),
+        ...(service.source === 'local' ? ['', commandLineCode(p.commandLine)] : []),
       ]
     : [
         `**${tipName}** — pid ${p.pid}${p.ports.length ? ` · ${l10n.t('port {0}', p.ports.join(', '))}` : ''}${uptime !== undefined ? ` · ${l10n.t('up {0}', formatDuration(uptime * 1000))}` : ''}${restartsText}`,
         '',
-        inertMarkdownCode(p.commandLine, 200),
+        commandLineCode(p.commandLine),
       ];
   const lines = [
     ...head,
@@ -215,6 +213,28 @@ function alertLines(alerts: readonly ActiveAlertLine[] | undefined): string[] {
   }
   const icon = (l: ActiveAlertLine['level']) => (l === 'critical' || l === 'error' ? '$(error)' : l === 'warning' ? '$(warning)' : '$(info)');
   return ['', `**${l10n.t('Active alerts ({0})', alerts.length)}**`, ...alerts.map((a) => `- ${icon(a.level)} ${md(a.title)}${a.snoozed ? ` _${l10n.t('(snoozed)')}_` : ''}`)];
+}
+
+/**
+ * The process's name and command line as each surface shows them. They are the view's
+ * longest inert texts and change only with the process, while the view is rebuilt on
+ * every tick: the last ones are kept (issue 20, the status bar's share of the 1 Hz CPU).
+ */
+let lastName: { raw: string; name: string; tipName: string; ariaName: string } | undefined;
+let lastCommandLine: { raw: string; code: string } | undefined;
+
+function nameTexts(raw: string): { name: string; tipName: string; ariaName: string } {
+  if (lastName?.raw !== raw) {
+    lastName = { raw, name: inertStatusBarText(raw), tipName: md(raw, 120), ariaName: visibleText(raw, 120) };
+  }
+  return lastName;
+}
+
+function commandLineCode(raw: string): string {
+  if (lastCommandLine?.raw !== raw) {
+    lastCommandLine = { raw, code: inertMarkdownCode(raw, 200) };
+  }
+  return lastCommandLine.code;
 }
 
 /** Text from a process, a server or a setting, as inert Markdown text for the tooltip. */

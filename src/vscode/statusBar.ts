@@ -3,6 +3,8 @@ import { ActiveAlertLine, buildStatusView, StatusView } from '../core/statusView
 import { Monitor } from '../core/monitor';
 import { Commands } from '../shared/commandIds';
 import { Defaults } from '../core/config';
+import { systemClock } from '../core/clock';
+import { StatusRefresh } from '../core/statusRefresh';
 
 export interface StatusBarInputs {
   readonly monitor: Monitor;
@@ -13,21 +15,21 @@ export interface StatusBarInputs {
 
 /**
  * The status bar glance. Re-rendered on every snapshot, and by a slow timer so
- * that data turns "stale" even when the collector itself has stalled.
+ * that data turns "stale" even when the collector itself has stalled (StatusRefresh:
+ * the timer stays quiet while snapshots come).
  */
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
   private view: StatusView | undefined;
-  private staleTimer: NodeJS.Timeout;
+  private readonly refresh: StatusRefresh;
 
   constructor(private readonly inputs: StatusBarInputs) {
     this.item = vscode.window.createStatusBarItem('chatroomMonitor.status', vscode.StatusBarAlignment.Left, 100);
     this.item.name = vscode.l10n.t('Chat-Room Monitor');
     this.item.command = Commands.openDashboard;
-    this.subscriptions.push(inputs.monitor.onSnapshot(() => this.render()));
-    this.staleTimer = setInterval(() => this.render(), 2000);
-    this.staleTimer.unref?.();
+    this.refresh = new StatusRefresh(systemClock, () => inputs.monitor.config?.sampleIntervalMs ?? Defaults.sampleIntervalMs, () => this.render());
+    this.subscriptions.push(inputs.monitor.onSnapshot(() => this.refresh.snapshot()));
     this.render();
     this.item.show();
   }
@@ -70,7 +72,7 @@ export class StatusBarController implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearInterval(this.staleTimer);
+    this.refresh.dispose();
     for (const s of this.subscriptions) {
       s.dispose();
     }

@@ -3,6 +3,7 @@ import { InstanceMetric, Metric, ServiceState, Snapshot, TargetState } from '../
 import { formatBytes } from '../../src/core/format';
 import { buildStatusView, StatusInput } from '../../src/core/statusView';
 import { SeriesStore } from '../../src/core/store/seriesStore';
+import * as inertText from '../../src/core/text/inertText';
 import { visibleText } from '../../src/core/text/inertText';
 import { HOSTILE_CORPUS } from './text/hostileCorpus';
 import { hoverHtml, htmlText, iconCount, read } from './text/renderers';
@@ -185,6 +186,37 @@ describe('buildStatusView', () => {
     assert.ok(!html.includes('href="https://evil'), 'no link from server text');
     const accepted = buildStatusView({ ...i, snapshot: { ...i.snapshot!, prometheusVerdict: { accept: true, complete: true } } });
     assert.doesNotMatch(accepted.tooltip, /Prometheus would reject/);
+  });
+
+  it("makes the process's inert name and command line once, not on every tick", () => {
+    // The same process tick after tick: the inert texts are the view's costliest part (issue 20).
+    const exports = inertText as { inertMarkdownCode: typeof inertText.inertMarkdownCode; visibleText: typeof inertText.visibleText };
+    const realCode = exports.inertMarkdownCode;
+    const realVisible = exports.visibleText;
+    const seen: string[] = [];
+    exports.inertMarkdownCode = (s, ...rest) => (seen.push(`code ${String(s)}`), realCode(s, ...rest));
+    exports.visibleText = (s, ...rest) => (seen.push(`visible ${String(s)}`), realVisible(s, ...rest));
+    try {
+      const cmd = 'node cached-server.js --port 8181';
+      const proc = (commandLine: string, executable: string): TargetState => ({
+        kind: 'running',
+        process: { pid: 4242, commandLine, executable, ports: [8080], startTimeMs: 0, reason: 'pid 4242 listens on port 8080' },
+      });
+      const target = proc(cmd, 'cached');
+      const first = buildStatusView(input({ target, name: undefined }));
+      const second = buildStatusView(input({ target, name: undefined, nowMs: 1700 }));
+      assert.equal(seen.filter((x) => x === `code ${cmd}`).length, 1, 'the command line once');
+      assert.equal(seen.filter((x) => x === 'visible cached').length, 1, 'the name once');
+      assert.equal(second.tooltip, first.tooltip);
+      assert.ok(first.tooltip.includes('`node cached-server.js --port 8181`'));
+      // Another process: made again.
+      const other = buildStatusView(input({ target: proc('node b.js', 'b'), name: undefined }));
+      assert.ok(other.tooltip.includes('`node b.js`'));
+      assert.match(other.text, / b /);
+    } finally {
+      exports.inertMarkdownCode = realCode;
+      exports.visibleText = realVisible;
+    }
   });
 
   it('formats bytes in binary units', () => {
