@@ -1,4 +1,5 @@
 import { formatDuration } from '../format';
+import { displayLocale } from '../i18n/locale';
 import { formatPromDuration } from './duration';
 import { CompiledRule } from './rule';
 import { TemplateVariable } from './template';
@@ -19,7 +20,8 @@ export function ruleTexts(rule: CompiledRule, unit: UnitSpec = rule.unit): RuleT
     unit: unit.symbol,
     // A person's name for a built-in series ("Server CPU (% of a core)"); a user's own metric as written.
     metric: seriesDisplayName(rule.displayMetric),
-    for: formatPromDuration(rule.forMs),
+    // As written in the rule ("5s") in English; inside a Chinese sentence, Chinese ("5 秒").
+    for: displayLocale() === 'zh-cn' ? formatDuration(rule.forMs) : formatPromDuration(rule.forMs),
     level: rule.level,
     op: rule.op,
     id: rule.id,

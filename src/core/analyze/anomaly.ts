@@ -13,6 +13,7 @@
  *    flagged (the mean lags it by slope/α) and a level shift is flagged until the
  *    mean has caught up with it.
  */
+import * as l10n from '@vscode/l10n';
 import { BucketReducer, ReducedBuckets, bucketsOf, downsample } from './downsample';
 import { ValueKind, valueKind } from '../seriesKind';
 
@@ -62,18 +63,19 @@ export interface EwmaOptions {
 }
 
 /**
- * Which detector watches which series; first match wins, default robust. A row with
+ * Which detector watches which series; first match wins, default robust (`why` in the
+ * display language, for the report's methods section). A row with
  * a `kind` applies only to series of that kind (seriesKind.ts): `*_total` is a
  * counter's name, but a family declared `# TYPE … gauge` (`nodejs_active_resources_total`)
  * is a level like any other and is scored.
  */
-export const DETECTOR_TABLE: readonly { readonly pattern: RegExp; readonly kind?: ValueKind; readonly detector: DetectorKind; readonly why: string }[] = [
-  { pattern: /_total$/, kind: 'counter', detector: 'none', why: 'counters are not scored, their rates are' },
-  { pattern: /^target_up$|^scrape_up$|uptime_seconds$|_max_fds$|_total_bytes$/, detector: 'none', why: 'states and constants are not scored' },
-  { pattern: /^anomaly_level$|^forecast_seconds_to_limit$/, detector: 'none', why: "the monitor's own derived series for alert rules" },
-  { pattern: /_bytes_per_second$|_per_second$/, detector: 'robust', why: 'rates are spiky' },
-  { pattern: /memory|_bytes$|_fds$|_threads$|disk/, detector: 'ewma', why: 'slow series: level shifts and drifts' },
-  { pattern: /.*/, detector: 'robust', why: 'spiky by default (CPU, latency, lag)' },
+export const DETECTOR_TABLE: readonly { readonly pattern: RegExp; readonly kind?: ValueKind; readonly detector: DetectorKind; readonly why: () => string }[] = [
+  { pattern: /_total$/, kind: 'counter', detector: 'none', why: () => l10n.t('counters are not scored, their rates are') },
+  { pattern: /^target_up$|^scrape_up$|uptime_seconds$|_max_fds$|_total_bytes$/, detector: 'none', why: () => l10n.t('states and constants are not scored') },
+  { pattern: /^anomaly_level$|^forecast_seconds_to_limit$/, detector: 'none', why: () => l10n.t("the monitor's own derived series for alert rules") },
+  { pattern: /_bytes_per_second$|_per_second$/, detector: 'robust', why: () => l10n.t('rates are spiky') },
+  { pattern: /memory|_bytes$|_fds$|_threads$|disk/, detector: 'ewma', why: () => l10n.t('slow series: level shifts and drifts') },
+  { pattern: /.*/, detector: 'robust', why: () => l10n.t('spiky by default (CPU, latency, lag)') },
 ];
 
 /** The detector of a series; `kind` from its declared TYPE (valueKind), by default from its name alone. */

@@ -2,6 +2,7 @@
  * What the analyzer tells a developer, in the shape Clinic.js Doctor uses: the
  * category of the problem, the evidence, and what to do now / what to look at next.
  */
+import * as l10n from '@vscode/l10n';
 import { AlertLevel, HealthStatus, SEVERITIES, Severity } from '../../shared/vocabulary';
 
 export type IssueCategory =
@@ -72,7 +73,7 @@ export function statusWithAlerts(
   const firing = alerts.filter((a) => a.state === 'firing' && !a.inhibited && a.level !== 'info');
   if (firing.length === 0) return { status, reasons };
   const fromAlerts: HealthStatus = firing.some((a) => a.level === 'critical' || a.level === 'error') ? 'critical' : 'warning';
-  const alertReasons = firing.map((a) => `Alert firing: ${a.title}`);
+  const alertReasons = firing.map((a) => l10n.t('Alert firing: {0}', a.title));
   if (status === 'critical' || (status === 'warning' && fromAlerts === 'warning')) {
     return { status, reasons: [...reasons, ...alertReasons] };
   }

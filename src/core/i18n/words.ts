@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { AlertLevel, AlertState, HealthStatus, ReportWindowId, Severity } from '../../shared/vocabulary';
+import type { IssueCategory } from '../analyze/issue';
 import { TrendDirection } from '../analyze/trend';
 import type { SpanCategory } from '../traces/span';
 
@@ -86,5 +87,39 @@ export function spanCategoryWord(c: SpanCategory): string {
       return l10n.t('server');
     case 'internal':
       return l10n.t('internal');
+  }
+}
+
+/**
+ * The same, inside a sentence about where time went ("45% … in POST (outbound call)"):
+ * a server or internal span is the server's own code.
+ */
+export function spanCategoryInSentence(c: SpanCategory): string {
+  return c === 'server' || c === 'internal' ? l10n.t("the server's own code") : spanCategoryWord(c);
+}
+
+/** What an issue is about, in a word (the report's issue headings). */
+export function issueCategoryWord(c: IssueCategory): string {
+  switch (c) {
+    case 'availability':
+      return l10n.t('availability');
+    case 'cpu':
+      return l10n.t('CPU');
+    case 'contention':
+      return l10n.t('contention');
+    case 'memory':
+      return l10n.t('memory');
+    case 'latency':
+      return l10n.t('latency');
+    case 'event-loop':
+      return l10n.t('event loop');
+    case 'gc':
+      return l10n.t('GC');
+    case 'file-descriptors':
+      return l10n.t('file descriptors');
+    case 'disk':
+      return l10n.t('disk');
+    case 'data':
+      return l10n.t('data');
   }
 }

@@ -13,7 +13,7 @@ import { DEFAULT_ANOMALY_THRESHOLD } from '../analyze/streaming';
 import { SeriesStats } from '../analyze/analyzer';
 import { Thresholds } from '../analyze/diagnose';
 import { Severity } from '../../shared/vocabulary';
-import { alertStateWord, levelWord, trendWord } from '../i18n/words';
+import { alertStateWord, issueCategoryWord, levelWord, trendWord } from '../i18n/words';
 import { ForecastRules } from '../analyze/forecast';
 import { Issue } from '../analyze/issue';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatTimestamp } from '../format';
@@ -375,7 +375,7 @@ function alertTable(alerts: readonly ReportAlert[], none: string): string[] {
 }
 
 function issueSection(issue: Issue): string[] {
-  const out = [`### ${inertMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL()[issue.severity]}** · ${issue.category}`, '', inertMarkdownText(issue.summary, PROSE_CHARS), ''];
+  const out = [`### ${inertMarkdownText(issue.title)}`, '', `**${SEVERITY_LABEL()[issue.severity]}** · ${issueCategoryWord(issue.category)}`, '', inertMarkdownText(issue.summary, PROSE_CHARS), ''];
   if (issue.evidence.length > 0) {
     out.push(`| ${l10n.t('Evidence')} | ${l10n.t('Value')} | ${l10n.t('Window')} | ${l10n.t('Series')} |`, '|---|---|---|---|');
     for (const e of issue.evidence) {
@@ -452,7 +452,7 @@ function capitalise(s: string): string {
 }
 
 function methods(): string[] {
-  const detectors = DETECTOR_TABLE.filter((r) => r.detector === 'none').map((r) => `${inertMarkdownCode(r.pattern.source)} (${r.why})`).join('; ');
+  const detectors = DETECTOR_TABLE.filter((r) => r.detector === 'none').map((r) => l10n.t('{0} ({1})', inertMarkdownCode(r.pattern.source), r.why())).join(l10n.t('; '));
   return [
     `## ${l10n.t('How each figure was computed')}`,
     '',

@@ -4,6 +4,7 @@
  * rather than two averages, and the summary a run is listed with. Each figure names
  * its series, its unit and which way is better.
  */
+import * as l10n from '@vscode/l10n';
 import { Direction } from '../analyze/compareRuns';
 import { SeriesStore } from '../store/seriesStore';
 
@@ -58,6 +59,59 @@ export const RUN_RATIOS = [
   { id: 'cpuSecondsPer1kMessages', label: 'CPU per 1,000 messages', unit: 'core-s', of: 'cpuPercent', per: 'messagesPerSecond', scale: 1000 / 100 },
   { id: 'rssMiBPerUser', label: 'RSS per user', unit: 'MiB', of: 'rssMiB', per: 'activeUsers', scale: 1 },
 ] as const;
+
+/**
+ * A figure's name in the display language, for people (comparisons, the regression
+ * warning). The defs keep the English, which stays the id-like text of the data.
+ */
+export function runFigureLabel(id: string, english: string): string {
+  switch (id) {
+    case 'cpuPercent':
+      return l10n.t('Server CPU');
+    case 'rssMiB':
+      return l10n.t('Server memory (RSS)');
+    case 'messagesPerSecond':
+      return l10n.t('Messages');
+    case 'latencyP50Ms':
+      return l10n.t('Message latency p50');
+    case 'latencyP95Ms':
+      return l10n.t('Message latency p95');
+    case 'latencyP99Ms':
+      return l10n.t('Message latency p99');
+    case 'errorsPerSecond':
+      return l10n.t('Errors');
+    case 'activeUsers':
+      return l10n.t('Users');
+    case 'machineCpuPercent':
+      return l10n.t('Machine CPU');
+    case 'cpuSecondsPer1kMessages':
+      return l10n.t('CPU per 1,000 messages');
+    case 'rssMiBPerUser':
+      return l10n.t('RSS per user');
+    default:
+      return english;
+  }
+}
+
+/** A figure's unit in the display language ("ms" and "MiB" are the same in every language). */
+export function runFigureUnit(unit: string): string {
+  switch (unit) {
+    case '% of a core':
+      return l10n.t('% of a core');
+    case '% of all cores':
+      return l10n.t('% of all cores');
+    case 'msg/s':
+      return l10n.t('msg/s');
+    case 'errors/s':
+      return l10n.t('errors/s');
+    case 'users':
+      return l10n.t('users');
+    case 'core-s':
+      return l10n.t('core-s');
+    default:
+      return unit;
+  }
+}
 
 export interface RunSamples {
   /** Figure id → its values in the window, oldest first (ticks without a value left out). */

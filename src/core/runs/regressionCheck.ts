@@ -6,6 +6,7 @@
  */
 import { FigureComparison } from '../analyze/compareRuns';
 import { RunSamples } from '../report/runSamples';
+import * as l10n from '@vscode/l10n';
 import { commitName, compareRuns, RunComparison, regressions } from './runComparison';
 
 /** Seconds of the new run before it is compared (the bootstrap needs a few dozen blocks). */
@@ -30,7 +31,7 @@ export function sameLoadShape(a: RunSamples, b: RunSamples): { same: boolean; wh
     const scale = Math.max(Math.abs(x), Math.abs(y));
     // Below one message (or user) a second both are idle: the same shape.
     if (scale >= 1 && Math.abs(x - y) / scale > SAME_LOAD_TOLERANCE) {
-      return { same: false, why: `${id === 'messagesPerSecond' ? 'message rate' : 'users'} ${x.toFixed(1)} vs ${y.toFixed(1)}` };
+      return { same: false, why: id === 'messagesPerSecond' ? l10n.t('message rate {0} vs {1}', x.toFixed(1), y.toFixed(1)) : l10n.t('users {0} vs {1}', x.toFixed(1), y.toFixed(1)) };
     }
   }
   return { same: true, why: '' };
@@ -39,14 +40,14 @@ export function sameLoadShape(a: RunSamples, b: RunSamples): { same: boolean; wh
 export function checkRegression(previous: RunSamples, current: RunSamples): RegressionCheck {
   const shape = sameLoadShape(previous, current);
   if (!shape.same) {
-    return { kind: 'differentLoad', sentence: `Not compared with the previous run: the load differs (${shape.why}).` };
+    return { kind: 'differentLoad', sentence: l10n.t('Not compared with the previous run: the load differs ({0}).', shape.why) };
   }
   const comparison = compareRuns(previous, current);
   const worse = regressions(comparison).filter((r) => !LOAD_FIGURES.includes(r.id));
   if (worse.length === 0) {
     return { kind: 'noRegression', comparison };
   }
-  const what = worse.map((r) => `${r.label} ${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(0)}% (${r.baseMean.toFixed(1)} → ${r.headMean.toFixed(1)} ${r.unit})`).join(', ');
-  const sentence = `This run (${commitName(comparison.head)}) is significantly worse than the previous run (${commitName(comparison.base)}) under the same load: ${what}.${comparison.caution ? ` ${comparison.caution}` : ''}`;
+  const what = worse.map((r) => `${r.label} ${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(0)}% (${r.baseMean.toFixed(1)} → ${r.headMean.toFixed(1)} ${r.unit})`).join(l10n.t(', '));
+  const sentence = l10n.t('This run ({0}) is significantly worse than the previous run ({1}) under the same load: {2}.', commitName(comparison.head), commitName(comparison.base), what) + (comparison.caution ? ` ${comparison.caution}` : '');
   return { kind: 'regression', comparison, worse, sentence };
 }

@@ -3,9 +3,10 @@
  * compare`, Compare Runs… and the regression warning after a restart — and its
  * text for people, naming both commits.
  */
+import * as l10n from '@vscode/l10n';
 import { compareFigure, CompareOptions, FigureComparison } from '../analyze/compareRuns';
 import { Thresholds } from '../analyze/diagnose';
-import { RUN_FIGURES, RunSamples } from '../report/runSamples';
+import { RUN_FIGURES, runFigureLabel, runFigureUnit, RunSamples } from '../report/runSamples';
 import { inertMarkdownText } from '../text/inertText';
 
 export interface RunComparison {
@@ -21,7 +22,7 @@ export interface RunComparison {
 export function compareRuns(base: RunSamples, head: RunSamples, options?: CompareOptions): RunComparison {
   const figures = RUN_FIGURES.filter((d) => base.samples[d.id] && head.samples[d.id]).map((d) =>
     compareFigure(
-      { id: d.id, label: d.label, unit: d.unit, direction: d.direction, base: base.samples[d.id]!, head: head.samples[d.id]!, minAbsoluteChange: d.minAbsoluteChange },
+      { id: d.id, label: runFigureLabel(d.id, d.label), unit: runFigureUnit(d.unit), direction: d.direction, base: base.samples[d.id]!, head: head.samples[d.id]!, minAbsoluteChange: d.minAbsoluteChange },
       options,
     ),
   );
@@ -50,49 +51,62 @@ function machineCaution(busy: { base: number; head: number }, figures: readonly 
     return undefined;
   }
   const pct = (x: number): string => `${Math.round(x * 100)}%`;
-  return (
-    `The machine's CPU was at or above ${Thresholds.systemBusyPercent}% for ${pct(busy.base)} of the base run's seconds and ${pct(busy.head)} of the head run's: ` +
-    `${named.map((r) => r.label.toLowerCase()).join(', ')} also follow${named.length === 1 ? 's' : ''} the machine's other work, so the change may not be the build's. ` +
-    'Compare again with the machine quiet; server CPU and CPU per 1,000 messages do not depend on it.'
-  );
+  const names = named.map((r) => r.label.toLowerCase()).join(l10n.t(', '));
+  const args = [Thresholds.systemBusyPercent, pct(busy.base), pct(busy.head), names];
+  return named.length === 1
+    ? l10n.t(
+        "The machine's CPU was at or above {0}% for {1} of the base run's seconds and {2} of the head run's: {3} also follows the machine's other work, so the change may not be the build's. Compare again with the machine quiet; server CPU and CPU per 1,000 messages do not depend on it.",
+        ...args,
+      )
+    : l10n.t(
+        "The machine's CPU was at or above {0}% for {1} of the base run's seconds and {2} of the head run's: {3} also follow the machine's other work, so the change may not be the build's. Compare again with the machine quiet; server CPU and CPU per 1,000 messages do not depend on it.",
+        ...args,
+      );
 }
 
 function commitOf(run: RunSamples): { commit: string | null; dirty: boolean | null } {
   return { commit: run.commit ?? null, dirty: run.dirty ?? null };
 }
 
-export const VERDICT_WORDS: Record<FigureComparison['verdict'], string> = {
-  regression: 'REGRESSION',
-  improvement: 'improvement',
-  noChange: 'no significant change',
-  notEnoughData: 'not enough data',
-};
+/** A comparison's verdict in words (the display language). */
+export function verdictWord(v: FigureComparison['verdict']): string {
+  switch (v) {
+    case 'regression':
+      return l10n.t('REGRESSION');
+    case 'improvement':
+      return l10n.t('improvement');
+    case 'noChange':
+      return l10n.t('no significant change');
+    case 'notEnoughData':
+      return l10n.t('not enough data');
+  }
+}
 
 /** "3f2a9c1b04de (uncommitted changes)", or "unknown commit". */
 export function commitName(c: { readonly commit: string | null; readonly dirty: boolean | null }): string {
-  return c.commit ? c.commit.slice(0, 12) + (c.dirty ? ' (uncommitted changes)' : '') : 'unknown commit';
+  return c.commit ? (c.dirty ? l10n.t('{0} (uncommitted changes)', c.commit.slice(0, 12)) : c.commit.slice(0, 12)) : l10n.t('unknown commit');
 }
 
 /** One line a figure: means, relative change, interval, effect size and verdict. */
 export function figureLine(r: FigureComparison): string {
   const pct = Number.isFinite(r.relativeChange) ? `${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(1)}%` : 'n/a';
-  const ci = Number.isFinite(r.ci[0]) ? `, ${Math.round(r.confidence * 100)}% interval ${r.ci[0].toFixed(2)} … ${r.ci[1].toFixed(2)} ${r.unit}` : '';
-  const effect = Number.isFinite(r.cliffsDelta) ? `, Cliff's δ ${r.cliffsDelta.toFixed(2)}` : '';
-  return `${r.label}: ${r.baseMean.toFixed(2)} → ${r.headMean.toFixed(2)} ${r.unit} (${pct}${ci}${effect}) — ${VERDICT_WORDS[r.verdict]}`;
+  const ci = Number.isFinite(r.ci[0]) ? l10n.t(', {0}% interval {1} … {2} {3}', Math.round(r.confidence * 100), r.ci[0].toFixed(2), r.ci[1].toFixed(2), r.unit) : '';
+  const effect = Number.isFinite(r.cliffsDelta) ? l10n.t(", Cliff's δ {0}", r.cliffsDelta.toFixed(2)) : '';
+  return l10n.t('{0}: {1} → {2} {3} ({4}{5}{6}) — {7}', r.label, r.baseMean.toFixed(2), r.headMean.toFixed(2), r.unit, pct, ci, effect, verdictWord(r.verdict));
 }
 
 export function comparisonText(c: RunComparison, names: { base?: string; head?: string } = {}): string {
-  const lines = [`base: ${names.base ?? commitName(c.base)}`, `head: ${names.head ?? commitName(c.head)}`, ''];
+  const lines = [l10n.t('base: {0}', names.base ?? commitName(c.base)), l10n.t('head: {0}', names.head ?? commitName(c.head)), ''];
   for (const r of c.figures) {
     lines.push(figureLine(r));
   }
   if (c.figures.length === 0) {
-    lines.push('No figure is in both runs.');
+    lines.push(l10n.t('No figure is in both runs.'));
   } else if (c.figures.every((r) => r.verdict === 'noChange')) {
-    lines.push('', 'No significant change.');
+    lines.push('', l10n.t('No significant change.'));
   }
   if (c.caution) {
-    lines.push('', `Caution: ${c.caution}`);
+    lines.push('', l10n.t('Caution: {0}', c.caution));
   }
   return lines.join('\n') + '\n';
 }
@@ -111,42 +125,43 @@ export function regressions(c: RunComparison, minRelative = 0): FigureComparison
 export function comparisonMarkdown(c: RunComparison, names: { base: string; head: string }): string {
   const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '—');
   const lines = [
-    '# Run comparison',
+    `# ${l10n.t('Run comparison')}`,
     '',
-    `- **Base:** ${inertMarkdownText(names.base)}`,
-    `- **Head:** ${inertMarkdownText(names.head)}`,
+    `- **${l10n.t('Base:')}** ${inertMarkdownText(names.base)}`,
+    `- **${l10n.t('Head:')}** ${inertMarkdownText(names.head)}`,
     '',
-    '| Figure | Base mean | Head mean | Change | Interval of the difference | Cliff\'s δ | Seconds (base / head) | Verdict |',
+    `| ${[l10n.t('Figure'), l10n.t('Base mean'), l10n.t('Head mean'), l10n.t('Change'), l10n.t('Interval of the difference'), l10n.t("Cliff's δ"), l10n.t('Seconds (base / head)'), l10n.t('Verdict')].join(' | ')} |`,
     '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |',
   ];
   for (const r of c.figures) {
     const pct = Number.isFinite(r.relativeChange) ? `${r.relativeChange >= 0 ? '+' : ''}${(r.relativeChange * 100).toFixed(1)}%` : '—';
     const ci = Number.isFinite(r.ci[0]) ? `${num(r.ci[0])} … ${num(r.ci[1])} (${Math.round(r.confidence * 100)}%)` : '—';
-    const verdict = r.verdict === 'regression' ? '**regression**' : VERDICT_WORDS[r.verdict];
+    const verdict = r.verdict === 'regression' ? `**${l10n.t('regression')}**` : verdictWord(r.verdict);
     lines.push(`| ${r.label} (${r.unit}) | ${num(r.baseMean)} | ${num(r.headMean)} | ${pct} | ${ci} | ${num(r.cliffsDelta)} | ${r.baseSamples} / ${r.headSamples} | ${verdict} |`);
   }
   lines.push('');
   const worse = regressions(c);
   const better = c.figures.filter((r) => r.verdict === 'improvement');
+  const changes = (rs: readonly FigureComparison[]): string => rs.map((r) => `${r.label} ${(r.relativeChange * 100).toFixed(0)}%`).join(l10n.t(', '));
   if (c.figures.length === 0) {
-    lines.push('No figure was measured in both runs.');
+    lines.push(l10n.t('No figure was measured in both runs.'));
   } else if (worse.length > 0) {
-    lines.push(`**The head is significantly worse:** ${worse.map((r) => `${r.label} ${(r.relativeChange * 100).toFixed(0)}%`).join(', ')}.`);
+    lines.push(l10n.t('**The head is significantly worse:** {0}.', changes(worse)));
   } else if (better.length > 0) {
-    lines.push(`The head is significantly better: ${better.map((r) => `${r.label} ${(r.relativeChange * 100).toFixed(0)}%`).join(', ')}; nothing got worse.`);
+    lines.push(l10n.t('The head is significantly better: {0}; nothing got worse.', changes(better)));
   } else if (c.figures.every((r) => r.verdict === 'notEnoughData')) {
-    lines.push('Not enough data: each run needs at least 20 seconds of samples.');
+    lines.push(l10n.t('Not enough data: each run needs at least 20 seconds of samples.'));
   } else {
-    lines.push('**No significant change.**');
+    lines.push(`**${l10n.t('No significant change.')}**`);
   }
   if (c.caution) {
-    lines.push('', `**Caution:** ${c.caution}`);
+    lines.push('', `**${l10n.t('Caution:')}** ${c.caution}`);
   }
   lines.push(
     '',
-    'How to read it: the interval is a moving-block bootstrap of the difference of the per-second means (blocks keep the seconds\' dependence); ' +
-      'a change is named only when the interval excludes zero and the change is at least 5% of the base (and 1 ms for latencies). Cliff\'s δ is the effect size: ' +
-      'P(head > base) − P(head < base) over all pairs of seconds.',
+    l10n.t(
+      "How to read it: the interval is a moving-block bootstrap of the difference of the per-second means (blocks keep the seconds' dependence); a change is named only when the interval excludes zero and the change is at least 5% of the base (and 1 ms for latencies). Cliff's δ is the effect size: P(head > base) − P(head < base) over all pairs of seconds.",
+    ),
   );
   return lines.join('\n') + '\n';
 }

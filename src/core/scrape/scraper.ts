@@ -5,6 +5,7 @@
  * failure comes back as one sentence naming `chatroomMonitor.metrics.url` and what to
  * do — never as an exception.
  */
+import * as l10n from '@vscode/l10n';
 import { Clock } from '../clock';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
@@ -165,7 +166,7 @@ export class Scraper {
       contentType = (res.header('content-type') ?? '').toLowerCase();
       if (contentType.includes('html') || contentType.includes('json')) {
         res.discard();
-        throw new ScrapeFailure(`${where} returned no metric lines — is it a Prometheus endpoint? It answered with ${contentType.split(';')[0]}.`);
+        throw new ScrapeFailure(l10n.t('{0} returned no metric lines — is it a Prometheus endpoint? It answered with {1}.', where, contentType.split(';')[0]!));
       }
       try {
         body = await this.readBody(res);
@@ -180,7 +181,7 @@ export class Scraper {
     if (body.cut) {
       problems.push(
         this.problem(
-          `${where} sent more than ${mb(this.maxBodyBytes)} of metrics; only the first ${mb(this.maxBodyBytes)} were read — expose fewer series, or they will be missing from the charts.`,
+          l10n.t('{0} sent more than {1} of metrics; only the first {1} were read — expose fewer series, or they will be missing from the charts.', where, mb(this.maxBodyBytes)),
         ),
       );
     }
@@ -195,21 +196,26 @@ export class Scraper {
     });
     onVerdict(parsed.verdict);
     if (parsed.sampleCount === 0 && (parsed.families.length === 0 || parsed.problems.length > 0)) {
-      throw new ScrapeFailure(`${where} returned no metric lines — is it a Prometheus endpoint?`);
+      throw new ScrapeFailure(l10n.t('{0} returned no metric lines — is it a Prometheus endpoint?', where));
     }
     if (parsed.truncated) {
       problems.push(
         this.problem(
-          `${where} exposes more than ${this.maxSeries.toLocaleString('en-US')} series; only the first ${this.maxSeries.toLocaleString('en-US')} were read and ${parsed.truncated.droppedSamples.toLocaleString('en-US')} dropped — a label with unbounded values (user or message ids) is the usual cause.`,
+          l10n.t(
+            '{0} exposes more than {1} series; only the first {1} were read and {2} dropped — a label with unbounded values (user or message ids) is the usual cause.',
+            where,
+            this.maxSeries.toLocaleString('en-US'),
+            parsed.truncated.droppedSamples.toLocaleString('en-US'),
+          ),
         ),
       );
     }
     const shown = parsed.problems.slice(0, MAX_REPORTED_PARSE_PROBLEMS);
     for (const p of shown) {
-      problems.push(this.problem(p.startsWith('line ') ? `${url} has a bad line, skipped — ${p}` : `${url}: ${p}`));
+      problems.push(this.problem(p.startsWith('line ') ? l10n.t('{0} has a bad line, skipped — {1}', url, p) : `${url}: ${p}`));
     }
     if (parsed.problems.length > shown.length) {
-      problems.push(this.problem(`${url} has ${parsed.problems.length - shown.length} more bad lines, skipped too.`));
+      problems.push(this.problem(l10n.t('{0} has {1} more bad lines, skipped too.', url, parsed.problems.length - shown.length)));
     }
     const derived = this.deriver.derive(parsed.families, timeMs);
     for (const p of derived.problems) {
@@ -227,45 +233,48 @@ export class Scraper {
   }
 
   private timeoutMessage(where: string): string {
-    return `${where} did not answer within ${this.opts.timeoutMs} ms — the chat server may be stuck or overloaded; the next tick tries again.`;
+    return l10n.t('{0} did not answer within {1} ms — the chat server may be stuck or overloaded; the next tick tries again.', where, this.opts.timeoutMs);
   }
 
   private cutBodyMessage(res: HttpAnswer, where: string): string {
-    return `${where} answered ${res.status}${res.statusText ? ' ' + res.statusText : ''} but the connection closed before the body ended — the chat server may have crashed or been stopped while answering; the next tick tries again.`;
+    const status = `${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
+    return l10n.t('{0} answered {1} but the connection closed before the body ended — the chat server may have crashed or been stopped while answering; the next tick tries again.', where, status);
   }
 
   private statusMessage(res: HttpAnswer, where: string): string {
     const status = `${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
     if (res.status === 404) {
-      return `${where} answered ${status}: the server runs but serves no metrics at that path — check the path (usually /metrics).`;
+      return l10n.t('{0} answered {1}: the server runs but serves no metrics at that path — check the path (usually /metrics).', where, status);
     }
     if (res.status === 401 || res.status === 403) {
-      return `${where} answered ${status}: the monitor sends no credentials — serve /metrics without authentication on the loopback interface.`;
+      return l10n.t('{0} answered {1}: the monitor sends no credentials — serve /metrics without authentication on the loopback interface.', where, status);
     }
     if (res.status >= 300 && res.status < 400) {
       const to = res.header('location');
-      return `${where} answered ${status}, a redirect${to ? ' to ' + to : ''}, which the monitor does not follow — put the final address in the setting.`;
+      return to
+        ? l10n.t('{0} answered {1}, a redirect to {2}, which the monitor does not follow — put the final address in the setting.', where, status, to)
+        : l10n.t('{0} answered {1}, a redirect, which the monitor does not follow — put the final address in the setting.', where, status);
     }
-    return `${where} answered HTTP ${status} — check the chat server's log, or the address in the setting.`;
+    return l10n.t("{0} answered HTTP {1} — check the chat server's log, or the address in the setting.", where, status);
   }
 
   private networkMessage(e: unknown, url: string, where: string): string {
     const code = errorCode(e);
     switch (code) {
       case 'ECONNREFUSED':
-        return `Nothing answers at ${where}: is the chat server running, and does it serve /metrics?`;
+        return l10n.t('Nothing answers at {0}: is the chat server running, and does it serve /metrics?', where);
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return `The host in ${where} was not found — check its spelling, or use 127.0.0.1.`;
+        return l10n.t('The host in {0} was not found — check its spelling, or use 127.0.0.1.', where);
       case 'ECONNRESET':
       case 'EPIPE':
       case 'UND_ERR_SOCKET':
-        return `${where} closed the connection before answering — is that port the chat server's HTTP port?`;
+        return l10n.t("{0} closed the connection before answering — is that port the chat server's HTTP port?", where);
       default:
         if (code !== undefined && (code.startsWith('CERT_') || code.includes('CERT') || code.includes('SSL'))) {
-          return `${where} has a certificate Node does not trust (${code}) — use http:// for a server on this machine.`;
+          return l10n.t('{0} has a certificate Node does not trust ({1}) — use http:// for a server on this machine.', where, code);
         }
-        return `Could not scrape ${url} (${METRICS_URL_SETTING}): ${code ?? (e instanceof Error ? e.message : String(e))} — check the address and that the chat server is running.`;
+        return l10n.t('Could not scrape {0} ({1}): {2} — check the address and that the chat server is running.', url, METRICS_URL_SETTING, code ?? (e instanceof Error ? e.message : String(e)));
     }
   }
 }

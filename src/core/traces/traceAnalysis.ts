@@ -8,8 +8,10 @@
  * diagnosis sentence "p95 of POST /messages rose from 4 ms to 180 ms; 71% of the
  * slow traces' time is in db.query INSERT messages". Pure functions: nothing changes.
  */
+import * as l10n from '@vscode/l10n';
 import { quantileSorted } from '../analyze/stats';
 import { formatNumber } from '../format';
+import { spanCategoryInSentence } from '../i18n/words';
 import { OperationFigures, OperationTracker } from './operations';
 import { AttributeValue, SpanCategory, SpanKind, SpanRecord, StatusCode, spanCodeLocation } from './span';
 import { SpanStore, TraceEntry } from './spanStore';
@@ -228,18 +230,6 @@ export function waterfall(trace: TraceEntry, maxSpans = 500): SlowTrace {
   };
 }
 
-const CATEGORY_WORDS: Record<SpanCategory, string> = {
-  db: 'database',
-  client: 'outbound call',
-  messaging: 'messaging',
-  server: "the server's own code",
-  internal: "the server's own code",
-};
-
-/** Words for a span category in sentences ("database", "outbound call"). */
-export function categoryWords(c: SpanCategory): string {
-  return CATEGORY_WORDS[c];
-}
 
 export interface AnalyzeTracesOptions {
   readonly fromMs: number;
@@ -296,13 +286,18 @@ export function breakdownOf(store: SpanStore, ops: OperationTracker, op: Operati
 export function diagnosisSentence(op: OperationFigures, b: OperationBreakdown): string | undefined {
   const rose = b.p95LaterMs >= 2 * b.p95EarlierMs && b.p95LaterMs - b.p95EarlierMs >= 10;
   const [top, next] = b.shares;
-  const what = (s: TimeShare) => `${s.name} (${categoryWords(s.category)}${s.service && s.service !== op.service ? `, ${s.service}` : ''})`;
+  const what = (s: TimeShare): string =>
+    s.service && s.service !== op.service ? l10n.t('{0} ({1}, {2})', s.name, spanCategoryInSentence(s.category), s.service) : l10n.t('{0} ({1})', s.name, spanCategoryInSentence(s.category));
   // When the first explains less than half, the runner-up is named too: on a loaded machine a
   // slow database and a starved second service can split the time, and naming only one hides the other.
-  const also = next && top!.percent < 50 && next.percent >= 20 ? `, ${Math.round(next.percent)}% in ${what(next)}` : '';
-  const where = top && b.slowTraces > 0 && top.percent >= 30 ? `${Math.round(top.percent)}% of the slow traces' time is in ${what(top)}${also}` : undefined;
-  if (rose) return `p95 of ${op.name} rose from ${ms(b.p95EarlierMs)} to ${ms(b.p95LaterMs)}${where ? `; ${where}` : ''}`;
-  if (where && op.p95Ms >= 50) return `p95 of ${op.name} is ${ms(op.p95Ms)}; ${where}`;
+  const also = next && top!.percent < 50 && next.percent >= 20 ? l10n.t(', {0}% in {1}', Math.round(next.percent), what(next)) : '';
+  const where = top && b.slowTraces > 0 && top.percent >= 30 ? l10n.t("{0}% of the slow traces' time is in {1}{2}", Math.round(top.percent), what(top), also) : undefined;
+  if (rose) {
+    return where
+      ? l10n.t('p95 of {0} rose from {1} to {2}; {3}', op.name, ms(b.p95EarlierMs), ms(b.p95LaterMs), where)
+      : l10n.t('p95 of {0} rose from {1} to {2}', op.name, ms(b.p95EarlierMs), ms(b.p95LaterMs));
+  }
+  if (where && op.p95Ms >= 50) return l10n.t('p95 of {0} is {1}; {2}', op.name, ms(op.p95Ms), where);
   return undefined;
 }
 

@@ -23,6 +23,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** A Han character or CJK punctuation: a Chinese translation has at least one. */
+const HAN = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+/** Translations Chinese writes exactly as English does (abbreviations, a bare ratio). */
+const SAME_IN_CHINESE = new Set(['CPU', 'GC', 'RSS', '{0} / {1}']);
+
 /** `{0}`, `{name}`: a translation must keep every placeholder of its English message. */
 const placeholders = (s: string): string[] => [...s.matchAll(/\{[^{}]+\}/g)].map((m) => m[0]).sort();
 
@@ -76,6 +81,14 @@ describe('translation bundles match the code', function () {
       const bundle = readJson(`l10n/bundle.l10n.${locale}.json`);
       const bad = Object.entries(bundle).filter(([en, tr]) => typeof tr !== 'string' || tr.trim() === '' || placeholders(en).join() !== placeholders(tr).join());
       assert.deepEqual(bad, []);
+    });
+
+    it(`bundle.l10n.${locale}.json and package.nls.${locale}.json leave no English behind: every translation has Chinese in it, but for the few that are the same in Chinese`, () => {
+      const bundle = readJson(`l10n/bundle.l10n.${locale}.json`) as Record<string, string>;
+      const english = Object.entries(bundle).filter(([, tr]) => !HAN.test(tr) && !SAME_IN_CHINESE.has(tr));
+      assert.deepEqual(english, [], 'translate these (or, when Chinese writes them the same, add them to SAME_IN_CHINESE)');
+      const manifest = readJson(`package.nls.${locale}.json`) as Record<string, string>;
+      assert.deepEqual(Object.entries(manifest).filter(([, tr]) => !HAN.test(tr)), [], `English left in package.nls.${locale}.json`);
     });
 
     it(`package.nls.${locale}.json has exactly the keys of package.nls.json, with placeholders kept`, () => {

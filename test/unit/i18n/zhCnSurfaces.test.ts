@@ -13,7 +13,14 @@ import type { LogsReport } from '../../../src/core/logs/logReport';
 import type { TracesReport } from '../../../src/core/traces/traceAnalysis';
 import type { ProfileEvidence } from '../../../src/core/profile/profileEvidence';
 import { MB, scenario, windowOf } from '../analyze/scenario';
-import { T0 } from '../analyze/synthetic';
+import { gaussian, mulberry32, T0 } from '../analyze/synthetic';
+import { compareRuns, comparisonMarkdown, comparisonText } from '../../../src/core/runs/runComparison';
+import { checkRegression } from '../../../src/core/runs/regressionCheck';
+import type { RunSamples } from '../../../src/core/report/runSamples';
+import { statusWithAlerts } from '../../../src/core/analyze/issue';
+import { validateRules } from '../../../src/core/alerts/rule';
+import { defaultRules } from '../../../src/core/alerts/defaults';
+import { ruleTexts } from '../../../src/core/alerts/ruleTexts';
 
 const running: TargetState = {
   kind: 'running',
@@ -141,5 +148,64 @@ describe('the report in Simplified Chinese', () => {
     assert.deepEqual(zh.reasons, ['疑似内存泄漏']);
     // English again once the locale is English: nothing is fixed at load.
     assert.equal(analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB }).issues.find((i) => i.id === 'memory-leak')?.title, 'Memory leak suspected');
+  });
+});
+
+/** `n` seconds of a steady 10 msg/s server with p95 latency around `p95Ms` and the machine's CPU at `machine`. */
+function run(seed: number, p95Ms: number, machine: number, n = 60): RunSamples {
+  const g = gaussian(mulberry32(seed));
+  const series = (level: number, sd: number): number[] => Array.from({ length: n }, () => Math.max(0, level + g() * sd));
+  const samples = { cpuPercent: series(3, 0.3), messagesPerSecond: series(10, 0.1), activeUsers: Array.from({ length: n }, () => 10), latencyP95Ms: series(p95Ms, p95Ms / 10), machineCpuPercent: series(machine, 2).map((v) => Math.min(100, v)) };
+  const mean = (v: number[]): number => v.reduce((a, y) => a + y, 0) / v.length;
+  return { samples, summary: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, mean(v)])), commit: 'a'.repeat(40), dirty: true };
+}
+
+/** English words of three letters or more, once code spans, commits and the few kept terms are taken out. */
+function englishWords(text: string): string[] {
+  const kept = /\b(CPU|RSS|GC|MiB|ms|p\d\d|Cliff's|Not Found|http|Prometheus|metrics|moving-block bootstrap)\b/g;
+  return (text.replace(/`[^`]*`/g, '').replace(kept, '').match(/\b[A-Za-z]{3,}\b/g) ?? []).filter((w) => !/^a+$/.test(w));
+}
+
+describe('comparisons, verdict reasons, rule texts and the methods in Simplified Chinese', () => {
+  it('Compare Runs (Markdown), compare (text) and the regression warning are Chinese, with the caution; English again afterwards', () => {
+    const c = inZhCn(() => compareRuns(run(1, 2, 97), run(2, 4, 99)));
+    const md = inZhCn(() => comparisonMarkdown(c, { base: 'main', head: 'feature' }));
+    assert.match(md, /^# 运行对比\n/);
+    assert.match(md, /\| 指标 \| 基准均值 \| 对比均值 \| 变化 \| 差值区间 \|/);
+    assert.match(md, /\| 消息延迟 p95 \(ms\) \| [\d.]+ \| [\d.]+ \| \+\d+\.\d% \| .* \| \*\*性能回退\*\* \|/);
+    assert.match(md, /\| 服务器 CPU \(% 单核\) \|/);
+    assert.match(md, /\*\*对比运行显著变差：\*\*消息延迟 p95 \d+%。/);
+    assert.match(md, /\*\*注意：\*\* 基准运行中有 100% 的秒数、对比运行中有 100% 的秒数，本机 CPU 达到或超过 85%：消息延迟 p95 也会随本机上的其他工作而变化/);
+    assert.match(md, /如何解读：/);
+    assert.deepEqual(englishWords(md.replace(/main|feature/g, '')), []);
+    const text = inZhCn(() => comparisonText(c));
+    assert.match(text, /^基准：aaaaaaaaaaaa（有未提交的更改）\n对比：aaaaaaaaaaaa（有未提交的更改）\n/);
+    assert.match(text, /\n消息延迟 p95：[\d.]+ → [\d.]+ ms（\+[\d.]+%，\d+% 区间 .*）——性能回退\n/);
+    assert.match(text, /\n注意：基准运行/);
+    const check = inZhCn(() => checkRegression(run(1, 2, 97), run(2, 4, 99)));
+    assert.ok(check.kind === 'regression');
+    assert.match(check.sentence, /^在相同负载下，本次运行（aaaaaaaaaaaa（有未提交的更改））明显差于上一次运行（.*）：消息延迟 p95 \+\d+% /);
+    assert.match(comparisonMarkdown(compareRuns(run(1, 2, 97), run(2, 4, 99)), { base: 'main', head: 'feature' }), /^# Run comparison\n[^]*\| Message latency p95 \(ms\) \|[^]*\*\*regression\*\*/);
+  });
+
+  it('a firing alert that makes the verdict worse is a Chinese reason', () => {
+    const r = inZhCn(() => statusWithAlerts('healthy', [], [{ level: 'warning', state: 'firing', title: '聊天服务器 CPU 偏高' } as Parameters<typeof statusWithAlerts>[2][number]]));
+    assert.deepEqual(r, { status: 'warning', reasons: ['告警触发中：聊天服务器 CPU 偏高'] });
+  });
+
+  it("a rule's `for` reads as a Chinese duration inside the Chinese sentence, and stays as written in English", () => {
+    const rule = validateRules(defaultRules()).rules.find((r) => r.id === 'target-down')!;
+    assert.equal(inZhCn(() => ruleTexts(rule)).for, '5 秒');
+    assert.equal(ruleTexts(rule).for, '5s');
+  });
+
+  it("the report's issue category and the methods' unscored series are Chinese", () => {
+    const store = scenario({ process_resident_memory_bytes: (_i, m, g) => 100 * MB + 3 * MB * m + 0.5 * MB * g() });
+    const analysis = analyze(store, { ...windowOf(store), memoryLimitBytes: 512 * MB });
+    const report = buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis, generatedAtMs: T0 + 1_800_000 });
+    const text = inZhCn(() => renderMarkdown(report));
+    assert.match(text, /\n\*\*.+\*\* · 内存\n/);
+    assert.match(text, /不参与打分的序列：`_total\$`（计数器本身不参与打分，参与打分的是其速率）；/);
+    assert.match(renderMarkdown(report), /### Memory leak suspected\n\n\*\*.+\*\* · memory\n[^]*`_total\$` \(counters are not scored, their rates are\); /);
   });
 });

@@ -4,7 +4,9 @@ import { AddressInfo } from 'node:net';
 import { systemClock } from '../../../src/core/clock';
 import { Metric, Sample, seriesKey } from '../../../src/core/model';
 import { METRICS_URL_SETTING, SCRAPE_ACCEPT, ScrapeResult, Scraper } from '../../../src/core/scrape/scraper';
+import { useLocale } from '../../../src/core/i18n/locale';
 import { fakeClock } from '../helpers/fakeClock';
+import { zhCnBundle } from '../helpers/zhCn';
 import { chatRegistry } from './exposition';
 
 interface TestServer {
@@ -152,6 +154,23 @@ describe('Scraper', () => {
       onlyProblem(r),
       `Nothing answers at ${url} (chatroomMonitor.metrics.url): is the chat server running, and does it serve /metrics?`,
     );
+  });
+
+  it('says what went wrong in the display language (zh-cn): nothing answering, a wrong path', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    server = await serve((_req, res) => {
+      res.writeHead(404).end('nope');
+    });
+    useLocale('zh-cn', zhCnBundle());
+    try {
+      const closed = await new Scraper({ url, timeoutMs: 2000, clock: systemClock }).scrape();
+      assert.equal(onlyProblem(closed), `${url} (chatroomMonitor.metrics.url) 没有任何响应：聊天服务器在运行吗？它提供 /metrics 吗？`);
+      const wrongPath = await new Scraper({ url: server.url, timeoutMs: 2000, clock: systemClock }).scrape();
+      assert.equal(onlyProblem(wrongPath), `${server.url} (chatroomMonitor.metrics.url) 返回 404 Not Found：服务器在运行，但该路径下没有指标——请检查路径（通常是 /metrics）。`);
+    } finally {
+      useLocale('en');
+    }
   });
 
   it('gives up after timeoutMs on a server that never answers', async () => {

@@ -1,3 +1,4 @@
+import { inZhCn } from '../helpers/zhCn';
 import assert from 'node:assert/strict';
 import { decodeTraces } from '../../../src/core/traces/otlpDecode';
 import { OperationTracker } from '../../../src/core/traces/operations';
@@ -134,6 +135,8 @@ describe('RED figures and the diagnosis', () => {
     for (let i = 0; i < 60; i++) add(chatTrace((0x200 + i).toString(16), 10_000 + i * 200, 128, 50));
     const r = analyzeTraces(st, ops, { fromMs: 0, toMs: 30_000 });
     assert.deepEqual(r.diagnosis, ["p95 of POST /messages rose from 4 ms to 180 ms; 71% of the slow traces' time is in db.query INSERT messages (database)"]);
+    // In Chinese the same sentence, span names as they are.
+    assert.deepEqual(inZhCn(() => analyzeTraces(st, ops, { fromMs: 0, toMs: 30_000 })).diagnosis, ['POST /messages 的 p95 从 4 ms 升到 180 ms；慢链路 71% 的时间花在 db.query INSERT messages（数据库）']);
     const b = r.breakdown[0]!;
     assert.equal(b.shares[0]!.category, 'db');
     assert.equal(b.shares[1]!.name, 'POST');
