@@ -2,6 +2,8 @@
  * History on disk, measured on the example server's real series: the real Monitor
  * ticks at 1 Hz while a steady chat load runs, and every snapshot goes into a
  * HistoryLog as the extension writes it. Rows:
+ * - bytes a sample in memory: the Monitor's own SeriesStore after those ticks, its
+ *   history set to exactly the ticks run, so every ring is full (the steady state);
  * - bytes a sample on disk (Gorilla's paper: 1.37 B; the comparison is the 16 B of
  *   two float64s that the in-memory rings use);
  * - write cost a tick (CPU of append, blocks and fsyncs included, averaged);
@@ -48,11 +50,13 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     signal: controller.signal,
   }).catch(() => undefined);
   const monitor = new Monitor(createMonitorDeps({ diskPath: dir }));
-  monitor.configure(configForPort(target.port));
+  // History of exactly the ticks run (+ the warm-up): the rings end full, as after an hour.
+  monitor.configure({ ...configForPort(target.port), historyMinutes: Math.max(1, Math.ceil(((ticks + 1) * intervalMs) / 60_000)) });
   const { log } = HistoryLog.open(dir, { retentionMs: Infinity });
   const recorded: { timeMs: number; samples: readonly Sample[] }[] = [];
   let samples = 0;
   let writeCpuMs = 0;
+  let memory = { bytes: 0, samples: 0, series: 0, rings: 0, capacity: 0 };
   try {
     // Warm-up: rates and quantiles need two scrapes.
     await monitor.tickNow();
@@ -74,6 +78,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const c0 = cpuMs();
     log.dispose();
     writeCpuMs += cpuMs() - c0;
+    const store = monitor.store;
+    memory = { bytes: store.usedBytes, samples: store.allSeries().reduce((n, i) => n + store.length(i.key), 0), series: store.seriesCount, rings: store.ringCount, capacity: store.capacity };
   } finally {
     controller.abort();
     await load;
@@ -124,7 +130,19 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(hourDir, { recursive: true, force: true });
   const perTickUs = (writeCpuMs * 1000) / Math.max(1, recorded.length);
+  const memoryPerSample = memory.bytes / Math.max(1, memory.samples);
   return [
+    {
+      id: 'store.bytesPerSampleInMemory',
+      figure: `history in memory: bytes a sample (example server, ${memory.series} series the Monitor stored, ${memory.samples.toLocaleString('en')} samples held after ${recorded.length} ticks at ${intervalMs} ms, steady load)`,
+      ours: { value: memoryPerSample, unit: 'B', what: 'shared time columns' },
+      comparison: { label: 'a ring per series (two float64)', value: 16, unit: 'B' },
+      ratio: 16 / memoryPerSample,
+      ratioMeaning: 'theirs ÷ ours',
+      budget: { text: '≤ 9 B', holds: memoryPerSample <= 9 },
+      note: `SeriesStore.usedBytes (every time and value column) ÷ samples held; ${memory.rings} rings for ${memory.series} series; history ${memory.capacity} samples a series, so the rings are full as after an hour.`,
+      raw: memory,
+    },
     {
       id: 'history.bytesPerSampleOnDisk',
       figure: `history on disk: bytes a sample (example server, ${seriesCount} series, ${recorded.length} ticks at ${intervalMs} ms, steady load)`,

@@ -3,7 +3,7 @@ import type { Exemplar } from '../scrape/exemplars';
 import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
 import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
-import { SeriesStore } from '../store/seriesStore';
+import { SeriesStore, SourceSpan } from '../store/seriesStore';
 import { settingId } from '../settings/settings';
 import { TargetWatch } from './targetTracker';
 import { TickSource } from './tickSource';
@@ -119,6 +119,8 @@ export class Collector implements Disposable {
     const nowMs = this.opts.clock.now();
     const tick = ++this.tickNo;
     const samples: Sample[] = [];
+    /** Which source wrote which samples: a source's series share one time column in the store. */
+    const spans: SourceSpan[] = [];
     const problems: SourceProblem[] = [];
 
     if (tick === 1 && this.opts.tracker.prepare) {
@@ -131,7 +133,8 @@ export class Collector implements Disposable {
     try {
       const update = await this.opts.tracker.update();
       this.target = update.state;
-      samples.push(...update.samples);
+      pushFinite(samples, update.samples);
+      spans.push({ source: 'target', end: samples.length });
       if (update.problem) {
         problems.push(update.problem);
       }
@@ -149,9 +152,8 @@ export class Collector implements Disposable {
     results.forEach((r, i) => {
       const source = this.opts.sources[i]!;
       if (r.status === 'fulfilled') {
-        for (const s of r.value.samples) {
-          samples.push(s);
-        }
+        pushFinite(samples, r.value.samples);
+        spans.push({ source: source.id, end: samples.length });
         problems.push(...r.value.problems);
         prometheusVerdict = r.value.prometheusVerdict ?? prometheusVerdict;
         if (r.value.exemplars) exemplars.push(...r.value.exemplars);
@@ -160,8 +162,7 @@ export class Collector implements Disposable {
       }
     });
 
-    const clean = samples.filter((s) => Number.isFinite(s.value));
-    const refused = this.opts.store.append(nowMs, clean);
+    const refused = this.opts.store.append(nowMs, samples, spans);
     if (refused > 0) {
       problems.push({
         source: 'store',
@@ -184,7 +185,7 @@ export class Collector implements Disposable {
       timeMs: nowMs,
       tick,
       target: this.target,
-      samples: clean,
+      samples,
       problems,
       durationMs: this.monotonicMs() - t0,
       skippedTicks: this.skipped,
@@ -230,4 +231,11 @@ export function errorText(err: unknown): string {
     return err.message;
   }
   return String(err);
+}
+
+/** Appends the samples with a finite value (the store keeps no NaN of a failed read). */
+function pushFinite(into: Sample[], samples: readonly Sample[]): void {
+  for (const s of samples) {
+    if (Number.isFinite(s.value)) into.push(s);
+  }
 }

@@ -179,7 +179,7 @@ export const SETTINGS = {
     unit: 'minutes',
     order: 13,
     part: 'collection',
-    markdownDescription: 'How many **minutes of history** to keep in memory for the dashboard and the report. A series takes 16 bytes per sample it holds, within ``chatroomMonitor.history.memoryBudgetMb``.',
+    markdownDescription: 'How many **minutes of history** to keep in memory for the dashboard and the report. A sample takes about 8 bytes (its value; the series a source writes together share one column of times), within ``chatroomMonitor.history.memoryBudgetMb``.',
   },
   'history.memoryBudgetMb': {
     type: 'integer',

@@ -1,5 +1,5 @@
 import { Labels, Metric, NO_LABELS, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey } from '../model';
-import { INITIAL_RING_SLOTS, RingBuffer, RingSegment } from './ringBuffer';
+import { INITIAL_RING_SLOTS, RingSegment, SLOT_BYTES, TimeRing, ValueColumn } from './ringBuffer';
 
 /**
  * The budget's share the monitor's own series (process, machine, scrape health: what
@@ -7,6 +7,17 @@ import { INITIAL_RING_SLOTS, RingBuffer, RingSegment } from './ringBuffer';
  * fill the rest, so they are the first to lose their oldest samples.
  */
 const OWN_RESERVE_MAX_SHARE = 0.75;
+
+/** The source of the store's own series (refused and capped counts). */
+const STORE_SOURCE = 'store';
+
+/** Whether the last `n` of `a` and of `b` are the same times. */
+function sameTail(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolean {
+  for (let i = 1; i <= n; i++) {
+    if (a[a.length - i] !== b[b.length - i]) return false;
+  }
+  return true;
+}
 
 /** A label matcher as in PromQL: `=`, `!=`, `=~`, `!~` (regexes fully anchored). */
 export interface LabelMatcher {
@@ -38,26 +49,41 @@ export interface SeriesWindow {
 
 interface Entry {
   info: SeriesInfo;
-  readonly ring: RingBuffer;
-  /** The tick number this series was last written in. */
+  column: ValueColumn;
+  /** The tick this series was last written in. */
   lastTick: number;
 }
 
+/** Where one source's samples end in a tick's list (exclusive), so its series can share one time column. */
+export interface SourceSpan {
+  readonly source: string;
+  readonly end: number;
+}
+
 /**
- * Per-series ring buffers. The collector appends one tick at a time; a series not
- * written in the latest tick is stale. Series beyond `maxSeries` are refused (the
- * caller is told how many), so a server exposing a label explosion cannot exhaust
- * the extension host's memory.
+ * Per-series history in shared rings (TimeRing): the series a source writes in the same
+ * ticks share one column of times, so a sample costs its value and a share of the
+ * time (≤ 9 bytes with 8 or more series a source, where a ring per series cost 16).
+ * The collector appends one tick at a time; a series not written in the latest tick
+ * is stale, and one that misses a tick its ring writes moves to a ring of its own.
+ * Series beyond `maxSeries` are refused (the caller is told how many), so a server
+ * exposing a label explosion cannot exhaust the extension host's memory.
  */
 export class SeriesStore {
   private readonly entries = new Map<string, Entry>();
   private readonly byName = new Map<string, Entry[]>();
+  /** The ring each source's new series join (by source and own/scraped), while that source keeps writing it. */
+  private readonly sourceRings = new Map<string, TimeRing>();
+  /** Rings staged in the tick being written. */
+  private staged: TimeRing[] = [];
   private tick = 0;
   private lastTimeMs = Number.NEGATIVE_INFINITY;
 
   /** Bytes of sample storage held by every ring together (never above budgetBytes). */
   private used = 0;
   private usedScraped = 0;
+  private ownSeries = 0;
+  private ownRings = 0;
   /** Series whose history the budget cut short, by key. */
   private readonly cappedKeys = new Set<string>();
 
@@ -79,37 +105,135 @@ export class SeriesStore {
     return this.cappedKeys.size;
   }
 
-  /** A ring for a new series, or undefined when the budget cannot hold even its first storage. */
-  private newRing(key: string, name: string): RingBuffer | undefined {
-    const own = isOwnMetric(name);
-    const first = Math.min(this.capacity, INITIAL_RING_SLOTS) * 16;
-    if (!this.fits(first, own)) return undefined;
-    this.take(first, own);
-    if (own) this.ownSeries++;
-    return new RingBuffer(this.capacity, (bytes) => {
-      if (this.fits(bytes, own)) {
-        this.take(bytes, own);
-        return true;
-      }
-      this.cappedKeys.add(key);
-      return false;
-    });
-  }
-
-  private fits(bytes: number, own: boolean): boolean {
-    if (this.used + bytes > this.budgetBytes) return false;
-    if (own) return true;
+  /** Bytes the budget still allows for own or scraped storage. */
+  private room(own: boolean): number {
+    const free = this.budgetBytes - this.used;
+    if (own) return free;
     // Room kept for the own series' full history (their count is known from the first tick).
-    const reserve = Math.min(this.budgetBytes * OWN_RESERVE_MAX_SHARE, this.ownSeries * this.capacity * 16);
-    return this.usedScraped + bytes <= this.budgetBytes - reserve;
+    const reserve = Math.min(this.budgetBytes * OWN_RESERVE_MAX_SHARE, (this.ownSeries + this.ownRings) * this.capacity * SLOT_BYTES);
+    return Math.min(free, this.budgetBytes - reserve - this.usedScraped);
   }
 
-  private take(bytes: number, own: boolean): void {
+  private take(bytes: number, own: boolean): boolean {
+    if (bytes > this.room(own)) return false;
     this.used += bytes;
     if (!own) this.usedScraped += bytes;
+    return true;
   }
 
-  private ownSeries = 0;
+  private release(bytes: number, own: boolean): void {
+    this.used -= bytes;
+    if (!own) this.usedScraped -= bytes;
+  }
+
+  /** A new ring of `slots` rows with one column to come, or undefined when the budget cannot hold it. */
+  private newRing(slots: number, own: boolean): TimeRing | undefined {
+    if (!this.take(slots * SLOT_BYTES * 2, own)) return undefined;
+    if (own) this.ownRings++;
+    return new TimeRing(this.capacity, slots, own);
+  }
+
+  /** The column a new series gets: in its source's ring when that ring is written this tick, else in a new ring. */
+  private newColumn(source: string, own: boolean): ValueColumn | undefined {
+    const group = own ? `${source}\u0000own` : source;
+    const ring = this.sourceRings.get(group);
+    if (ring && ring.stagedTick === this.tick && this.take(ring.slots * SLOT_BYTES, own)) {
+      return ring.addColumn();
+    }
+    const fresh = this.newRing(Math.min(this.capacity, INITIAL_RING_SLOTS), own);
+    if (!fresh) return undefined;
+    this.sourceRings.set(group, fresh);
+    return fresh.addColumn();
+  }
+
+  private addEntry(key: string, name: string, labels: Labels, meta: SeriesMeta | undefined, column: ValueColumn, lastTick: number): Entry {
+    column.key = key;
+    const e: Entry = { info: meta ? { key, name, labels, meta } : { key, name, labels }, column, lastTick };
+    this.entries.set(key, e);
+    const list = this.byName.get(name);
+    if (list) {
+      list.push(e);
+    } else {
+      this.byName.set(name, [e]);
+    }
+    if (column.ring.own) this.ownSeries++;
+    if (column.ring.capped) this.cappedKeys.add(key);
+    return e;
+  }
+
+  /** Sets a series' value for this tick's row and marks its ring as written. */
+  private stage(e: Entry, value: number): void {
+    e.lastTick = this.tick;
+    const c = e.column;
+    c.next = value;
+    const ring = c.ring;
+    if (ring.stagedTick !== this.tick) {
+      ring.stagedTick = this.tick;
+      ring.stagedColumns = 0;
+      this.staged.push(ring);
+    }
+    ring.stagedColumns++;
+  }
+
+  /** Writes the staged rings' rows: series that missed their ring's row leave it first. */
+  private commit(timeMs: number): void {
+    const staged = this.staged;
+    this.staged = [];
+    for (const ring of staged) {
+      if (ring.stagedColumns < ring.columns.length) this.moveOutMissing(ring);
+      this.makeRoom(ring);
+      ring.push(timeMs);
+    }
+  }
+
+  /** Each series of `ring` not written this tick moves to a ring of its own, with its history. */
+  private moveOutMissing(ring: TimeRing): void {
+    const cols = ring.columns;
+    for (let i = cols.length - 1; i >= 0; i--) {
+      const c = cols[i]!;
+      const e = this.entries.get(c.key);
+      if (!e || e.lastTick === this.tick) continue;
+      ring.removeColumn(c);
+      this.release(ring.slots * SLOT_BYTES, ring.own);
+      const n = c.length;
+      // Its samples again, with their times (16 B each): as many as the budget allows.
+      const fit = Math.max(1, Math.floor(this.room(ring.own) / (2 * SLOT_BYTES)));
+      const slots = Math.min(this.capacity, Math.max(Math.min(this.capacity, INITIAL_RING_SLOTS), Math.min(n, fit)));
+      const keep = Math.min(n, slots);
+      this.used += slots * 2 * SLOT_BYTES;
+      if (!ring.own) this.usedScraped += slots * 2 * SLOT_BYTES;
+      if (ring.own) this.ownRings++;
+      if (keep < n) this.cappedKeys.add(e.info.key);
+      e.column = c.detached(keep, slots);
+    }
+  }
+
+  /** Grows a full ring before its next row, as far as the budget allows (all its columns at once). */
+  private makeRoom(ring: TimeRing): void {
+    if (!ring.full || ring.slots >= this.capacity) return;
+    const perRow = SLOT_BYTES * (ring.columns.length + 1);
+    let next = Math.min(this.capacity, ring.slots * 2);
+    if ((next - ring.slots) * perRow > this.room(ring.own)) {
+      next = ring.slots + Math.floor(Math.max(0, this.room(ring.own)) / perRow);
+    }
+    if (next > ring.slots && this.take((next - ring.slots) * perRow, ring.own)) {
+      ring.grow(next);
+      return;
+    }
+    if (!ring.capped) {
+      ring.capped = true;
+      for (const c of ring.columns) {
+        this.cappedKeys.add(c.key);
+      }
+    }
+  }
+
+  /** Rings (time columns) holding the series: fewer rings, fewer bytes a sample. */
+  get ringCount(): number {
+    const rings = new Set<TimeRing>();
+    for (const e of this.entries.values()) rings.add(e.column.ring);
+    return rings.size;
+  }
 
   get seriesCount(): number {
     return this.entries.size;
@@ -122,30 +246,34 @@ export class SeriesStore {
   /**
    * Stores one tick's samples at `timeMs`. Non-finite values are kept as NaN gaps
    * only when finite ones exist around them; callers drop them before this.
+   * `sources` says which source wrote which samples (the collector's order): the
+   * series of one source share a time column. Without it the tick is one source.
    * Returns the number of samples refused because the series limit was reached.
    */
-  append(timeMs: number, samples: readonly Sample[]): number {
+  append(timeMs: number, samples: readonly Sample[], sources?: readonly SourceSpan[]): number {
     this.tick++;
     this.lastTimeMs = timeMs;
     let refused = 0;
-    for (const s of samples) {
+    let span = 0;
+    let source = sources?.[0]?.source ?? '';
+    let spanEnd = sources?.[0]?.end ?? samples.length;
+    for (let k = 0; k < samples.length; k++) {
+      while (k >= spanEnd && sources && span < sources.length) {
+        span++;
+        source = sources[span]?.source ?? '';
+        spanEnd = sources[span]?.end ?? samples.length;
+      }
+      const s = samples[k]!;
       // Scraped series keep their labels object from tick to tick: no key string per sample.
       const key = cachedSeriesKey(s.name, s.labels);
       let e = this.entries.get(key);
       if (!e) {
-        const ring = this.entries.size < this.maxSeries ? this.newRing(key, s.name) : undefined;
-        if (!ring) {
+        const column = this.entries.size < this.maxSeries ? this.newColumn(source, isOwnMetric(s.name)) : undefined;
+        if (!column) {
           refused++;
           continue;
         }
-        e = { info: s.meta ? { key, name: s.name, labels: s.labels, meta: s.meta } : { key, name: s.name, labels: s.labels }, ring, lastTick: 0 };
-        this.entries.set(key, e);
-        const list = this.byName.get(s.name);
-        if (list) {
-          list.push(e);
-        } else {
-          this.byName.set(s.name, [e]);
-        }
+        e = this.addEntry(key, s.name, s.labels, s.meta, column, 0);
       }
       if (e.lastTick === this.tick) {
         continue; // a duplicate series in one tick: the first value wins
@@ -154,27 +282,29 @@ export class SeriesStore {
         // The last TYPE/UNIT declared wins, as in Prometheus (shared objects: rarely taken).
         e.info = { ...e.info, meta: s.meta };
       }
-      e.ring.push(timeMs, s.value);
-      e.lastTick = this.tick;
+      this.stage(e, s.value);
     }
+    this.commit(timeMs);
     if (refused > 0 || this.everRefused) {
       // Said in a series of its own, so a report over any window can tell that series
       // were missing then (and that they no longer are). Never refused itself.
       this.everRefused = true;
-      this.writeOwn(Metric.storeSeriesRefused, timeMs, refused);
+      this.writeOwn(Metric.storeSeriesRefused, refused);
     }
     if (this.cappedKeys.size > 0) {
-      this.writeOwn(Metric.storeHistoryCappedSeries, timeMs, this.cappedKeys.size);
+      this.writeOwn(Metric.storeHistoryCappedSeries, this.cappedKeys.size);
     }
+    this.commit(timeMs);
     return refused;
   }
 
   /**
    * Fills an empty store with history (the restore after "Reload Window"): each
-   * series' samples, in time order, go into its ring at once — one lookup a series,
-   * not one a sample. The series limit and the memory budget hold as for appends
-   * (a refused series is skipped and counted). The newest time becomes the latest
-   * tick: the series sampled then are live until the next append, the others stale.
+   * series' samples, in time order, go into a ring at once — one lookup a series,
+   * not one a sample — and series with the same times share one ring, as they did
+   * live. The series limit and the memory budget hold as for appends (a refused
+   * series is skipped and counted). The newest time becomes the latest tick: the
+   * series sampled then are live until the next append, the others stale.
    */
   load(series: readonly { readonly name: string; readonly labels: Labels; readonly meta?: SeriesMeta; readonly times: ArrayLike<number>; readonly values: ArrayLike<number> }[]): number {
     if (this.tick !== 0 || this.entries.size > 0) {
@@ -192,6 +322,8 @@ export class SeriesStore {
     this.tick = 1;
     this.lastTimeMs = newest;
     let refused = 0;
+    /** Rings by (own, kept samples, first and last time), with the times they were filled from. */
+    const rings = new Map<string, { ring: TimeRing; times: ArrayLike<number> }[]>();
     for (const h of series) {
       const n = h.times.length;
       if (n === 0) {
@@ -201,25 +333,39 @@ export class SeriesStore {
       if (this.entries.has(key)) {
         continue; // the same series twice: the first wins, as in one tick
       }
-      const ring = this.entries.size < this.maxSeries ? this.newRing(key, h.name) : undefined;
-      if (!ring) {
+      if (this.entries.size >= this.maxSeries) {
         refused++;
         continue;
       }
-      const from = Math.max(0, n - this.capacity);
-      ring.reserve(n - from);
-      for (let i = from; i < n; i++) {
-        ring.push(h.times[i]!, h.values[i]!);
+      const own = isOwnMetric(h.name);
+      const kept = Math.min(n, this.capacity);
+      const shape = `${own ? 1 : 0}:${kept}:${h.times[n - kept]}:${h.times[n - 1]}`;
+      const candidates = rings.get(shape) ?? [];
+      let column: ValueColumn | undefined;
+      for (const c of candidates) {
+        if (c.ring.slots === kept && sameTail(c.times, h.times, kept) && this.take(kept * SLOT_BYTES, own)) {
+          column = c.ring.addColumnHolding(h.values);
+          break;
+        }
       }
-      const info: SeriesInfo = h.meta ? { key, name: h.name, labels: h.labels, meta: h.meta } : { key, name: h.name, labels: h.labels };
-      const e: Entry = { info, ring, lastTick: h.times[n - 1] === newest ? this.tick : 0 };
-      this.entries.set(key, e);
-      const list = this.byName.get(h.name);
-      if (list) {
-        list.push(e);
-      } else {
-        this.byName.set(h.name, [e]);
+      if (!column) {
+        const fit = Math.floor(this.room(own) / (2 * SLOT_BYTES));
+        const slots = Math.min(kept, fit);
+        const ring = slots >= Math.min(kept, INITIAL_RING_SLOTS) ? this.newRing(slots, own) : undefined;
+        if (!ring) {
+          refused++;
+          continue;
+        }
+        ring.fill(h.times, slots);
+        column = ring.addColumnHolding(h.values);
+        if (slots < kept) {
+          ring.capped = true;
+        } else {
+          candidates.push({ ring, times: h.times });
+          rings.set(shape, candidates);
+        }
       }
+      this.addEntry(key, h.name, h.labels, h.meta, column, h.times[n - 1] === newest ? this.tick : 0);
     }
     return refused;
   }
@@ -227,19 +373,16 @@ export class SeriesStore {
   /** Whether any tick refused a series (then store_series_refused is written every tick). */
   private everRefused = false;
 
-  private writeOwn(name: string, timeMs: number, value: number): void {
+  private writeOwn(name: string, value: number): void {
     const key = seriesKey(name, NO_LABELS);
     let e = this.entries.get(key);
     if (!e) {
-      const ring = this.newRing(key, name);
-      if (!ring) return;
-      e = { info: { key, name, labels: NO_LABELS }, ring, lastTick: 0 };
-      this.entries.set(key, e);
-      this.byName.set(name, [e]);
+      const column = this.newColumn(STORE_SOURCE, true);
+      if (!column) return;
+      e = this.addEntry(key, name, NO_LABELS, undefined, column, 0);
     }
     if (e.lastTick !== this.tick) {
-      e.ring.push(timeMs, value);
-      e.lastTick = this.tick;
+      this.stage(e, value);
     }
   }
 
@@ -271,11 +414,11 @@ export class SeriesStore {
 
   latest(key: string): LatestPoint | undefined {
     const e = this.entries.get(key);
-    if (!e || e.ring.length === 0) {
+    const n = e?.column.length ?? 0;
+    if (!e || n === 0) {
       return undefined;
     }
-    const i = e.ring.length - 1;
-    return { timeMs: e.ring.timeAt(i), value: e.ring.valueAt(i), stale: e.lastTick !== this.tick };
+    return { timeMs: e.column.timeAt(n - 1), value: e.column.valueAt(n - 1), stale: e.lastTick !== this.tick };
   }
 
   /** Latest value of a series without labels (the monitor's own series), if live. */
@@ -290,29 +433,29 @@ export class SeriesStore {
     if (!e) {
       return undefined;
     }
-    return { info: e.info, ...e.ring.window(fromMs, toMs) };
+    return { info: e.info, ...e.column.window(fromMs, toMs) };
   }
 
   /**
-   * Samples with fromMs <= t <= toMs as zero-copy views of the ring buffer (at most
-   * two, see RingBuffer.segments): for readers of long windows that must not copy.
+   * Samples with fromMs <= t <= toMs as zero-copy views of the ring (at most
+   * two, see ValueColumn.segments): for readers of long windows that must not copy.
    * Read them before the next append; never keep them.
    */
   windowSegments(key: string, fromMs: number, toMs = this.lastTimeMs): RingSegment[] | undefined {
-    return this.entries.get(key)?.ring.segments(fromMs, toMs);
+    return this.entries.get(key)?.column.segments(fromMs, toMs);
   }
 
   /** Number of samples a series holds. */
   length(key: string): number {
-    return this.entries.get(key)?.ring.length ?? 0;
+    return this.entries.get(key)?.column.length ?? 0;
   }
 
   /** Earliest timestamp held by any series (for "everything kept" windows). */
   earliestTimeMs(): number {
     let min = Number.POSITIVE_INFINITY;
     for (const e of this.entries.values()) {
-      if (e.ring.length > 0) {
-        min = Math.min(min, e.ring.timeAt(0));
+      if (e.column.length > 0) {
+        min = Math.min(min, e.column.timeAt(0));
       }
     }
     return min;
@@ -321,6 +464,9 @@ export class SeriesStore {
   clear(): void {
     this.entries.clear();
     this.byName.clear();
+    this.sourceRings.clear();
+    this.staged = [];
+    this.ownRings = 0;
     this.everRefused = false;
     this.used = 0;
     this.usedScraped = 0;

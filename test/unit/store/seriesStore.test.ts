@@ -1,23 +1,42 @@
 import { Metric } from '../../../src/core/model';
 import assert from 'node:assert/strict';
-import { RingBuffer } from '../../../src/core/store/ringBuffer';
+import { TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { seriesKey } from '../../../src/core/model';
 
-describe('RingBuffer', () => {
-  it('keeps the newest `capacity` samples in time order', () => {
-    const r = new RingBuffer(3);
+describe('TimeRing', () => {
+  it('keeps the newest `capacity` rows in time order, for every column', () => {
+    const r = new TimeRing(3, 8, false);
+    const a = r.addColumn();
     for (let i = 1; i <= 5; i++) {
-      r.push(i * 1000, i);
+      a.next = i;
+      r.push(i * 1000);
     }
-    assert.equal(r.length, 3);
-    assert.deepEqual([0, 1, 2].map((i) => r.valueAt(i)), [3, 4, 5]);
-    assert.deepEqual([...r.window(4000, 5000).values], [4, 5]);
-    assert.deepEqual([...r.window(0, 3500).values], [3]);
+    assert.equal(a.length, 3);
+    assert.deepEqual([0, 1, 2].map((i) => a.valueAt(i)), [3, 4, 5]);
+    assert.deepEqual([...a.window(4000, 5000).values], [4, 5]);
+    assert.deepEqual([...a.window(0, 3500).values], [3]);
+  });
+
+  it('a column that joins later holds the rows since it joined, sharing their times', () => {
+    const r = new TimeRing(4, 2, false);
+    const a = r.addColumn();
+    let b: ValueColumn | undefined;
+    for (let i = 1; i <= 6; i++) {
+      if (i === 3) b = r.addColumn();
+      a.next = i;
+      if (b) b.next = i * 10;
+      if (r.full && r.slots < r.capacity) r.grow(r.slots * 2);
+      r.push(i * 1000);
+    }
+    assert.deepEqual([...a.window(-Infinity, Infinity).times], [3000, 4000, 5000, 6000]);
+    assert.deepEqual([...b!.window(-Infinity, Infinity).times], [3000, 4000, 5000, 6000]);
+    assert.deepEqual([...b!.window(-Infinity, Infinity).values], [30, 40, 50, 60]);
+    assert.equal(r.bytes, 4 * 8 * 3, 'one time column and two value columns');
   });
 
   it('refuses a capacity that is not a positive integer', () => {
-    assert.throws(() => new RingBuffer(0), /positive integer/);
+    assert.throws(() => new TimeRing(0, 8, false), /positive integer/);
   });
 });
 
@@ -59,18 +78,18 @@ describe('SeriesStore', () => {
   });
 
   describe('memory grows with the samples, within one budget', () => {
-    it('a ring starts small and grows as samples arrive, keeping order, up to its capacity', () => {
-      const r = new RingBuffer(3600);
-      assert.equal(r.bytes, 8 * 16, 'a new series costs 8 samples, not an hour');
-      for (let i = 0; i < 100; i++) r.push(i * 1000, i);
-      assert.equal(r.slots, 128);
-      assert.equal(r.length, 100);
-      assert.deepEqual([r.timeAt(0), r.valueAt(99)], [0, 99]);
-      for (let i = 100; i < 5000; i++) r.push(i * 1000, i);
-      assert.equal(r.slots, 3600, 'never past the capacity');
-      assert.equal(r.length, 3600);
-      assert.equal(r.valueAt(0), 1400);
-      assert.equal(r.cappedDrops, 0);
+    it('a series starts small and grows as samples arrive, keeping order, up to its capacity', () => {
+      const s = new SeriesStore(3600);
+      s.append(0, [{ name: 'x', labels: {}, value: 0 }]);
+      assert.equal(s.usedBytes, 8 * 16, 'a new series costs 8 samples, not an hour');
+      for (let i = 1; i < 100; i++) s.append(i * 1000, [{ name: 'x', labels: {}, value: i }]);
+      assert.equal(s.usedBytes, 128 * 16);
+      assert.equal(s.length('x'), 100);
+      for (let i = 100; i < 5000; i++) s.append(i * 1000, [{ name: 'x', labels: {}, value: i }]);
+      assert.equal(s.usedBytes, 3600 * 16, 'never past the capacity');
+      assert.equal(s.length('x'), 3600);
+      assert.deepEqual(s.window('x', 0, 1_400_000)?.values[0], 1400);
+      assert.equal(s.budgetCappedSeries, 0);
     });
 
     it('never exceeds its budget: scraped series keep their newest samples, own series their whole history', () => {
@@ -93,7 +112,7 @@ describe('SeriesStore', () => {
     it('an hour of 10,000 series costs what is held, not 10,000 hours preallocated', () => {
       const s = new SeriesStore(3600, 20_000);
       s.append(0, Array.from({ length: 10_000 }, (_, i) => ({ name: 'x', labels: { i: String(i) }, value: i })));
-      assert.equal(s.usedBytes, 10_000 * 8 * 16);
+      assert.equal(s.usedBytes, (10_000 + 1) * 8 * 8, 'and one shared time column');
     });
   });
 });
@@ -149,5 +168,105 @@ describe('SeriesStore.load (the restore after "Reload Window")', () => {
     const small = new SeriesStore(100, 100, budget);
     small.load(many);
     assert.ok(small.usedBytes <= budget, `${small.usedBytes} bytes > ${budget}`);
+  });
+});
+
+describe('SeriesStore: the series a source writes in one tick share one time column', () => {
+  // One labels object a series, as the scraper keeps them from tick to tick.
+  const rooms = Array.from({ length: 20 }, (_, i) => ({ room: String(i) }));
+  const tickOf = (n: number, value: (i: number) => number, name = 'chat_room_users') =>
+    Array.from({ length: n }, (_, i) => ({ name, labels: rooms[i]!, value: value(i) }));
+
+  it('an hour of one source\'s series costs ≤ 9 bytes a sample (8 for the value, a share of the time)', () => {
+    const s = new SeriesStore(3600);
+    for (let t = 0; t < 3600; t++) s.append(t * 1000, tickOf(20, (i) => t + i));
+    const held = s.allSeries().reduce((n, i) => n + s.length(i.key), 0);
+    assert.equal(held, 20 * 3600);
+    assert.equal(s.usedBytes, 3600 * 8 * 21);
+    assert.ok(s.usedBytes / held <= 9, `${(s.usedBytes / held).toFixed(2)} B a sample`);
+    const w = s.window('chat_room_users{room="7"}', 3_000_000, 3_004_000)!;
+    assert.deepEqual([...w.times], [3_000_000, 3_001_000, 3_002_000, 3_003_000, 3_004_000]);
+    assert.deepEqual([...w.values], [3007, 3008, 3009, 3010, 3011]);
+  });
+
+  it('sources apart: a source that fails a tick leaves the others\' sharing alone', () => {
+    const s = new SeriesStore(100);
+    for (let t = 0; t < 100; t++) {
+      const a = tickOf(10, (i) => i, 'a');
+      const b = t % 10 === 5 ? [] : tickOf(10, (i) => -i, 'b');
+      s.append(t * 1000, [...a, ...b], [
+        { source: 'scrape', end: a.length },
+        { source: 'process', end: a.length + b.length },
+      ]);
+    }
+    assert.equal(s.length('a{room="3"}'), 100);
+    assert.equal(s.length('b{room="3"}'), 90, 'the failed ticks are not in its history');
+    assert.equal(s.usedBytes, 100 * 8 * 11 * 2, 'two rings of ten columns, no series moved out');
+  });
+
+  it('a series that misses a tick its source writes moves to a ring of its own with all its history', () => {
+    const s = new SeriesStore(50);
+    for (let t = 0; t < 30; t++) {
+      s.append(t * 1000, tickOf(8, (i) => t * 100 + i).filter((x) => !(x.labels.room === '2' && t === 20)));
+    }
+    const w = s.window('chat_room_users{room="2"}', -Infinity)!;
+    assert.deepEqual([...w.times], Array.from({ length: 30 }, (_, t) => t * 1000).filter((t) => t !== 20_000));
+    assert.deepEqual([...w.values], Array.from({ length: 30 }, (_, t) => t * 100 + 2).filter((v) => v !== 2002));
+    assert.equal(s.length('chat_room_users{room="3"}'), 30);
+  });
+
+  it('reads what a ring per series would hold, whatever the pattern of series coming and going', () => {
+    // A reference: each series' samples in a plain array, the newest `capacity` kept.
+    let seed = 17;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const capacity = 40;
+    const s = new SeriesStore(capacity, 1000);
+    const ref = new Map<string, { t: number; v: number }[]>();
+    for (let t = 0; t < 400; t++) {
+      const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
+      const spans: { source: string; end: number }[] = [];
+      for (const src of ['x', 'y', 'z']) {
+        if (rand() < 0.1) continue; // the source failed this tick
+        for (let i = 0; i < 12; i++) {
+          // Regular series, rare ones, and ones that come and go in runs.
+          const p = i < 6 ? 0.99 : i < 9 ? 0.3 : Math.floor(t / 25) % 2 === 0 ? 1 : 0;
+          if (rand() < p) samples.push({ name: `chat_${src}`, labels: { i: String(i) }, value: rand() * 1000 });
+        }
+        spans.push({ source: src, end: samples.length });
+      }
+      s.append(t * 1000, samples, spans);
+      for (const x of samples) {
+        const key = seriesKey(x.name, x.labels);
+        const list = ref.get(key) ?? [];
+        list.push({ t: t * 1000, v: x.value });
+        if (list.length > capacity) list.shift();
+        ref.set(key, list);
+      }
+      if (t % 37 === 0 || t === 399) {
+        for (const [key, list] of ref) {
+          const w = s.window(key, -Infinity)!;
+          assert.deepEqual([...w.times], list.map((p) => p.t), `${key} at tick ${t}`);
+          assert.deepEqual([...w.values], list.map((p) => p.v), `${key} at tick ${t}`);
+          const from = list[Math.floor(list.length / 2)]!.t;
+          const segs = s.windowSegments(key, from)!;
+          assert.ok(segs.length <= 2);
+          assert.deepEqual(segs.flatMap((g) => [...g.times]), list.filter((p) => p.t >= from).map((p) => p.t));
+          assert.deepEqual(s.latest(key)?.value, list[list.length - 1]!.v);
+        }
+      }
+    }
+  });
+
+  it('the restore puts series with the same times into one ring', () => {
+    const times = Float64Array.from({ length: 100 }, (_, i) => i * 1000);
+    const series = Array.from({ length: 10 }, (_, i) => ({ name: 'chat_x', labels: { i: String(i) }, times, values: times.map((t) => t + i) }));
+    const odd = { name: 'chat_odd', labels: {}, times: times.filter((_, i) => i % 2 === 0), values: times.filter((_, i) => i % 2 === 0) };
+    const s = new SeriesStore(100);
+    s.load([...series, odd]);
+    assert.equal(s.usedBytes, 100 * 8 * 11 + 50 * 16);
+    assert.deepEqual([...s.window('chat_x{i="4"}', 98_000)!.values], [98_004, 99_004]);
+    s.append(100_000, series.map((x) => ({ name: x.name, labels: x.labels, value: 1 })));
+    assert.equal(s.length('chat_x{i="9"}'), 100);
+    assert.equal(s.latest('chat_x{i="9"}')!.timeMs, 100_000);
   });
 });
