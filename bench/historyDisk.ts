@@ -50,8 +50,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     signal: controller.signal,
   }).catch(() => undefined);
   const monitor = new Monitor(createMonitorDeps({ diskPath: dir }));
-  // History of exactly the ticks run (+ the warm-up): the rings end full, as after an hour.
-  monitor.configure({ ...configForPort(target.port), historyMinutes: Math.max(1, Math.ceil(((ticks + 1) * intervalMs) / 60_000)) });
+  // History of the ticks run (whole minutes; the warm-up tick is one more): the rings end full, as after an hour.
+  monitor.configure({ ...configForPort(target.port), historyMinutes: Math.max(1, Math.floor((ticks * intervalMs) / 60_000)) });
   const { log } = HistoryLog.open(dir, { retentionMs: Infinity });
   const recorded: { timeMs: number; samples: readonly Sample[] }[] = [];
   let samples = 0;
