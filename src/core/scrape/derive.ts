@@ -8,7 +8,7 @@
 import { Labels, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey, seriesMeta } from '../model';
 import { Exemplar, exemplarTraceId } from './exemplars';
 import { histogramQuantile } from './histogramQuantile';
-import { MetricFamily, ParsedExemplar, ParsedSample, parseFloatToken } from './parser';
+import { MetricFamily, ParsedExemplar, ParsedSample, parseFloatToken, SampleRows } from './parser';
 
 export interface DeriveOptions {
   /** Histogram quantiles, mean: computed over the bucket increases of this window (default 10 s). */
@@ -232,8 +232,9 @@ export class ScrapeDeriver {
           // gauge, untyped, unknown, info, stateset: a value to chart as it is, with its
           // declared TYPE and UNIT (a gauge named *_total stays a gauge).
           const meta = seriesMeta(f.type, f.unit);
-          for (const s of f.samples) {
-            run.emit(s.name, s.labels, s.value, meta);
+          const rows = rowsOf(f);
+          for (let i = 0; i < rows.length; i++) {
+            run.emit(rows.name(i), rows.labels(i), rows.value(i), meta);
           }
         }
       }
@@ -256,25 +257,27 @@ export class ScrapeDeriver {
   // ---- counters ----------------------------------------------------------------
 
   private deriveCounter(f: MetricFamily, run: DeriveRun): void {
-    for (const s of f.samples) {
-      this.rate(s.name, s, this.rateNameOf(s.name), run);
+    const rows = rowsOf(f);
+    for (let i = 0; i < rows.length; i++) {
+      const name = rows.name(i);
+      this.rate(name, rows.labels(i), rows.value(i), this.rateNameOf(name), run);
     }
   }
 
-  /** Emits `outName` = per-second increase of `s` since the previous scrape. */
-  private rate(stateName: string, s: ParsedSample, outName: string, run: DeriveRun): void {
-    if (!Number.isFinite(s.value)) {
+  /** Emits `outName` = per-second increase of the series (stateName, labels) since the previous scrape. */
+  private rate(stateName: string, labels: Labels, value: number, outName: string, run: DeriveRun): void {
+    if (!Number.isFinite(value)) {
       run.nonFinite++;
       return;
     }
-    const key = cachedSeriesKey(stateName, s.labels);
+    const key = cachedSeriesKey(stateName, labels);
     const prev = this.counters.get(key);
     if (prev === undefined) {
       if (this.trackedSeries >= this.maxTracked) {
         run.untracked++;
         return;
       }
-      this.counters.set(key, { value: s.value, timeMs: run.timeMs, lastSeenMs: run.timeMs });
+      this.counters.set(key, { value, timeMs: run.timeMs, lastSeenMs: run.timeMs });
       return; // first scrape of this series: no rate yet
     }
     prev.lastSeenMs = run.timeMs;
@@ -282,10 +285,10 @@ export class ScrapeDeriver {
     if (dtMs <= 0) {
       return; // the same instant twice: nothing to divide by
     }
-    const perSecond = increase(prev.value, s.value) / (dtMs / 1000);
-    prev.value = s.value;
+    const perSecond = increase(prev.value, value) / (dtMs / 1000);
+    prev.value = value;
     prev.timeMs = run.timeMs;
-    run.emit(outName, s.labels, perSecond, RATE_META);
+    run.emit(outName, labels, perSecond, RATE_META);
   }
 
   // ---- summaries -----------------------------------------------------------------
@@ -293,18 +296,21 @@ export class ScrapeDeriver {
   private deriveSummary(f: MetricFamily, run: DeriveRun): void {
     const names = this.names(f.name);
     const meta = seriesMeta('gauge', f.unit);
-    for (const s of f.samples) {
-      if (s.name === f.name) {
-        const qText = s.labels['quantile'];
+    const rows = rowsOf(f);
+    for (let i = 0; i < rows.length; i++) {
+      const name = rows.name(i);
+      const labels = rows.labels(i);
+      if (name === f.name) {
+        const qText = labels['quantile'];
         const q = qText === undefined ? undefined : parseFloatToken(qText);
         if (q === undefined || !(q >= 0 && q <= 1)) {
           run.problems.add(`summary ${f.name} has a sample without a quantile label between 0 and 1; it was skipped.`);
           continue;
         }
         const at = this.quantiles.indexOf(q);
-        run.emit(at >= 0 ? names.quantiles[at]! : quantileName(f.name, q), this.withoutQuantile.of(s.labels), s.value, meta);
-      } else if (s.name === names.count) {
-        this.rate(names.count, s, names.perSecond, run);
+        run.emit(at >= 0 ? names.quantiles[at]! : quantileName(f.name, q), this.withoutQuantile.of(labels), rows.value(i), meta);
+      } else if (name === names.count) {
+        this.rate(names.count, labels, rows.value(i), names.perSecond, run);
       }
       // _sum alone says nothing a chart needs.
     }
@@ -327,22 +333,26 @@ export class ScrapeDeriver {
       }
       return g;
     };
-    for (const s of f.samples) {
-      if (s.name === bucketName) {
-        const leText = s.labels['le'];
+    const rows = rowsOf(f);
+    for (let i = 0; i < rows.length; i++) {
+      const name = rows.name(i);
+      const labels = rows.labels(i);
+      if (name === bucketName) {
+        const leText = labels['le'];
         const le = leText === undefined ? undefined : parseFloatToken(leText);
         if (le === undefined || Number.isNaN(le)) {
           run.problems.add(`histogram ${f.name} has a bucket without a numeric le label; it was skipped.`);
           continue;
         }
-        const g = group(s.labels);
+        const g = group(labels);
         g.bounds.push(le);
-        g.counts.push(s.value);
-        if (s.exemplar !== undefined) this.exemplar(f.name, g.labels, s.exemplar, run);
-      } else if (s.name === sumName) {
-        group(s.labels).sum = s.value;
-      } else if (s.name === countName) {
-        group(s.labels).count = s.value;
+        g.counts.push(rows.value(i));
+        const exemplar = rows.exemplar(i);
+        if (exemplar !== undefined) this.exemplar(f.name, g.labels, exemplar, run);
+      } else if (name === sumName) {
+        group(labels).sum = rows.value(i);
+      } else if (name === countName) {
+        group(labels).count = rows.value(i);
       }
     }
     for (const g of groups.values()) {
@@ -512,6 +522,36 @@ class DeriveRun {
     }
     this.samples.push({ name, labels, value, meta });
   }
+}
+
+/** parseExposition's ParsedSample objects, read as rows. */
+class ObjectRows implements SampleRows {
+  constructor(private readonly samples: readonly ParsedSample[]) {}
+
+  get length(): number {
+    return this.samples.length;
+  }
+
+  name(i: number): string {
+    return this.samples[i]!.name;
+  }
+
+  labels(i: number): Labels {
+    return this.samples[i]!.labels;
+  }
+
+  value(i: number): number {
+    return this.samples[i]!.value;
+  }
+
+  exemplar(i: number): ParsedExemplar | undefined {
+    return this.samples[i]!.exemplar;
+  }
+}
+
+/** A family's samples, from its columns when the parse filled them (the scraper's path). */
+function rowsOf(f: MetricFamily): SampleRows {
+  return f.columns ?? new ObjectRows(f.samples);
 }
 
 function positive(v: number | undefined, fallback: number): number {

@@ -73,9 +73,92 @@ export interface MetricFamily {
   readonly help: string;
   /** From `# UNIT` (OpenMetrics); '' when none was given. */
   readonly unit: string;
+  /** Empty when the parse put its samples in `columns` (ParseOptions.columns). */
   readonly samples: readonly ParsedSample[];
   /** `_created` samples, kept as timestamps rather than as a series of their own. */
   readonly created: readonly CreatedTimestamp[];
+  /** The samples as columns, when the caller asked for them (ParseOptions.columns). */
+  readonly columns?: SampleRows;
+}
+
+/** A family's samples read by index, whether kept as ParsedSample objects or as columns. */
+export interface SampleRows {
+  readonly length: number;
+  name(i: number): string;
+  labels(i: number): Labels;
+  value(i: number): number;
+  exemplar(i: number): ParsedExemplar | undefined;
+}
+
+/**
+ * A family's samples as columns, for a caller that wants no object per sample: the
+ * scraper at 10,000 series made 10,000 ParsedSample objects a scrape (each with a
+ * boxed value), garbage one tick later, and the garbage decides how far V8 lets the
+ * heap grow (issue 11's memory bound). The arrays are refilled scrape after scrape
+ * (SampleColumnPool). Timestamps are not kept: the deriver uses none.
+ */
+export class SampleColumns implements SampleRows {
+  length = 0;
+  private readonly names: string[] = [];
+  private readonly labelSets: Labels[] = [];
+  private values = new Float64Array(16);
+  private readonly exemplars: (ParsedExemplar | undefined)[] = [];
+
+  name(i: number): string {
+    return this.names[i]!;
+  }
+
+  labels(i: number): Labels {
+    return this.labelSets[i]!;
+  }
+
+  value(i: number): number {
+    return this.values[i]!;
+  }
+
+  exemplar(i: number): ParsedExemplar | undefined {
+    return this.exemplars[i];
+  }
+
+  push(name: string, labels: Labels, value: number, exemplar: ParsedExemplar | undefined): void {
+    const n = this.length;
+    if (n === this.values.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.names[n] = name;
+    this.labelSets[n] = labels;
+    this.values[n] = value;
+    this.exemplars[n] = exemplar;
+    this.length = n + 1;
+  }
+}
+
+/** The columns a parse fills, one per family with samples, handed out again on the next body. */
+export class SampleColumnPool {
+  private readonly all: SampleColumns[] = [];
+  private used = 0;
+
+  /** Every columns object is free again (the previous body's families are no longer read). */
+  begin(): void {
+    // A body with far fewer families than an earlier one lets the spare ones go.
+    if (this.all.length > 2 * this.used + 64) {
+      this.all.length = this.used;
+    }
+    this.used = 0;
+  }
+
+  take(): SampleColumns {
+    let c = this.all[this.used];
+    if (c === undefined) {
+      c = new SampleColumns();
+      this.all.push(c);
+    }
+    this.used++;
+    c.length = 0;
+    return c;
+  }
 }
 
 export interface Truncation {
@@ -124,6 +207,12 @@ export interface ParseOptions {
    * bytes (see decodeUtf8): Prometheus refuses those in label values and HELP text.
    */
   invalidUtf8At?: readonly number[];
+  /**
+   * Samples go into columns from this pool (MetricFamily.columns) instead of one
+   * ParsedSample object each; `samples` stays empty. Shared across scrapes: the
+   * previous parse's columns are refilled, so read them before the next parse.
+   */
+  columns?: SampleColumnPool;
 }
 
 /** What parseExpositionBytes found past the sample lines it decoded (they were counted, not parsed). */
@@ -208,6 +297,8 @@ interface MutableFamily {
   help: string;
   unit: string;
   samples: ParsedSample[];
+  /** Set on the family's first sample when the parse fills columns. */
+  columns: SampleColumns | undefined;
   created: CreatedTimestamp[];
   typeSeen: boolean;
   helpSeen: boolean;
@@ -376,7 +467,9 @@ class ExpositionParser {
     private readonly seriesCache: SeriesCache | undefined,
     /** Set when the text is the start of a body whose remaining sample lines were counted by the caller. */
     private readonly rest: CountedRest | undefined,
+    private readonly columns: SampleColumnPool | undefined,
   ) {
+    columns?.begin();
     this.openMetrics = format === 'openmetrics';
     this.invalid = new InvalidUtf8Cursor(invalidUtf8At ?? []);
   }
@@ -440,14 +533,11 @@ class ExpositionParser {
     }
     const out: ParsedExposition = {
       format: this.format,
-      families: families.map((f) => ({
-        name: f.name,
-        type: f.type,
-        help: f.help,
-        unit: f.unit,
-        samples: f.samples,
-        created: f.created,
-      })),
+      families: families.map((f) =>
+        f.columns === undefined
+          ? { name: f.name, type: f.type, help: f.help, unit: f.unit, samples: f.samples, created: f.created }
+          : { name: f.name, type: f.type, help: f.help, unit: f.unit, samples: f.samples, created: f.created, columns: f.columns },
+      ),
       problems,
       sampleCount: this.sampleCount,
       sawEof: this.sawEof,
@@ -566,6 +656,7 @@ class ExpositionParser {
       help: '',
       unit: '',
       samples: [],
+      columns: undefined,
       created: [],
       typeSeen: false,
       helpSeen: false,
@@ -1048,6 +1139,10 @@ class ExpositionParser {
       return;
     }
     this.sampleCount++;
+    if (this.columns !== undefined) {
+      (f.columns ??= this.columns.take()).push(name, labels, value, exemplar);
+      return;
+    }
     const sample: ParsedSample = timestampRaw === undefined ? { name, labels, value } : { name, labels, value, timestampMs, timestampRaw };
     f.samples.push(exemplar === undefined ? sample : { ...sample, exemplar });
   }
@@ -1173,7 +1268,7 @@ export function parseExposition(text: string, opts: ParseOptions = {}): ParsedEx
   const interner = opts.interner ?? new StringInterner();
   const verdict = prometheusVerdict(text, format, { invalidUtf8At: opts.invalidUtf8At, partial: opts.partial });
   opts.seriesCache?.useFormat(format);
-  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner, opts.invalidUtf8At, verdict, opts.seriesCache, undefined).run();
+  return new ExpositionParser(text, format, maxSeries, maxProblems, opts.partial === true, interner, opts.invalidUtf8At, verdict, opts.seriesCache, undefined, opts.columns).run();
 }
 
 /**
@@ -1211,6 +1306,7 @@ export function parseExpositionBytes(bytes: Buffer, opts: Omit<ParseOptions, 'in
     verdict,
     opts.seriesCache,
     rest,
+    opts.columns,
   ).run();
 }
 

@@ -12,7 +12,7 @@ import { DeriveOptions, ScrapeDeriver } from './derive';
 import { Exemplar } from './exemplars';
 import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
-import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, StringInterner, parseExpositionBytes } from './parser';
+import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, SampleColumnPool, StringInterner, parseExpositionBytes } from './parser';
 import { SeriesCache } from './seriesCache';
 import { SocketHttpGetter } from './socketHttp';
 
@@ -73,6 +73,8 @@ export class Scraper {
   private readonly deriver: ScrapeDeriver;
   private readonly interner = new StringInterner();
   private readonly seriesCache: SeriesCache;
+  /** The parse's sample columns, refilled every scrape: no object per parsed sample. */
+  private readonly columns = new SampleColumnPool();
   private readonly maxBodyBytes: number;
   private readonly maxSeries: number;
   private readonly http: HttpGetter;
@@ -193,6 +195,7 @@ export class Scraper {
       partial: body.cut,
       interner: this.interner,
       seriesCache: this.seriesCache,
+      columns: this.columns,
     });
     onVerdict(parsed.verdict);
     if (parsed.sampleCount === 0 && (parsed.families.length === 0 || parsed.problems.length > 0)) {

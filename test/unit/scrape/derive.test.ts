@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
 import { Sample, seriesKey } from '../../../src/core/model';
 import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
-import { MetricFamily, parseExposition } from '../../../src/core/scrape/parser';
+import { MetricFamily, SampleColumnPool, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
+import { chatRegistry } from './exposition';
 import { fakeClock } from '../helpers/fakeClock';
 
 function families(text: string): readonly MetricFamily[] {
@@ -25,6 +26,30 @@ function close(actual: number | undefined, expected: number, what = ''): void {
 }
 
 describe('ScrapeDeriver', () => {
+  it("derives the same from the parse's columns as from ParsedSample objects, scrape after scrape", async () => {
+    for (const openMetrics of [false, true]) {
+      const { register, messages, activeUsers, latency } = chatRegistry(openMetrics);
+      const format = openMetrics ? 'openmetrics' : 'prometheus';
+      const fromObjects = new ScrapeDeriver();
+      const fromColumns = new ScrapeDeriver();
+      const pool = new SampleColumnPool();
+      for (let scrape = 0; scrape < 4; scrape++) {
+        messages.inc(3 + scrape);
+        activeUsers.set({ room: `r${scrape % 2}` }, scrape);
+        latency.observe(0.02 * (scrape + 1));
+        const body = Buffer.from(await register.metrics());
+        const t = 1000 * (scrape + 1);
+        const a = fromObjects.derive(parseExpositionBytes(body, { format }).families, t);
+        const b = fromColumns.derive(parseExpositionBytes(body, { format, columns: pool }).families, t);
+        assert.deepEqual(b, a);
+        if (scrape > 0) {
+          assert.ok(b.samples.some((s) => s.name === 'chat_messages_per_second'), 'a rate from the columns');
+          assert.ok(b.samples.some((s) => s.name === quantileName('chat_message_latency_seconds', 0.95)), 'a quantile from the columns');
+        }
+      }
+    }
+  });
+
   it('passes gauges, untyped and unknown samples through as they are', () => {
     const d = new ScrapeDeriver();
     const r = d.derive(

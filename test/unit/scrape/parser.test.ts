@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { MetricFamily, ParsedExposition, StringInterner, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
+import { MetricFamily, ParsedExposition, SampleColumnPool, StringInterner, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
 
@@ -576,6 +576,41 @@ describe('parseExposition', () => {
           assert.deepEqual(b, a, JSON.stringify(body));
         }
       }
+    });
+
+    it('into columns: the same samples as the ParsedSample objects, none made, the columns refilled body after body', () => {
+      let seed = 4242;
+      const rand = (n: number): number => {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        return (seed >>> 0) % n;
+      };
+      const alphabet = '{}=",\\\n #\tabc_:019.+-eEInfNaN\r☕';
+      const lines = ['# TYPE h histogram', 'h_bucket{le="1"} 2 # {trace_id="ab"} 0.5', 'h_bucket{le="+Inf"} 3', 'h_count 3', 'h_sum 1.5', '# TYPE c counter', 'c_total{a="x"} 7', 'g{b="y"} -1.5 123'];
+      const pool = new SampleColumnPool();
+      const columnsSeen = new Set<unknown>();
+      for (let iter = 0; iter < 500; iter++) {
+        const noise = Array.from({ length: rand(200) }, () => alphabet[rand(alphabet.length)]!).join('');
+        const body = [...lines.slice(0, rand(lines.length + 1)), noise, 'g{b="z"} 2', iter % 2 ? '# EOF' : ''].join('\n') + '\n';
+        for (const format of ['prometheus', 'openmetrics'] as const) {
+          const objects = parseExpositionBytes(Buffer.from(body), { format });
+          const cols = parseExpositionBytes(Buffer.from(body), { format, columns: pool });
+          assert.deepEqual(cols.problems, objects.problems);
+          assert.equal(cols.sampleCount, objects.sampleCount);
+          assert.equal(cols.families.length, objects.families.length);
+          cols.families.forEach((f, k) => {
+            const o = objects.families[k]!;
+            assert.deepEqual([f.name, f.type, f.help, f.unit, f.created], [o.name, o.type, o.help, o.unit, o.created]);
+            assert.equal(f.samples.length, 0, 'no ParsedSample objects');
+            const rows = f.columns;
+            const fromColumns = rows === undefined ? [] : Array.from({ length: rows.length }, (_, i) => ({ name: rows.name(i), labels: rows.labels(i), value: rows.value(i), exemplar: rows.exemplar(i) }));
+            assert.deepEqual(fromColumns, o.samples.map((x) => ({ name: x.name, labels: x.labels, value: x.value, exemplar: x.exemplar })), JSON.stringify(body));
+            if (rows !== undefined) columnsSeen.add(rows);
+          });
+        }
+      }
+      assert.ok(columnsSeen.size <= 8, `the pool hands out the same columns again (${columnsSeen.size} made for 1,000 bodies)`);
     });
 
     it('never throws: thousands of random bodies and mutations of a real one', async () => {
