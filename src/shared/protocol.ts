@@ -7,6 +7,7 @@
  *
  * No `vscode`, no DOM: both bundles import this file.
  */
+import { isTraceId } from './tracesProtocol';
 import { ALERT_LEVELS, AlertLevel, HEALTH_STATUSES, HealthStatus, SEVERITIES, Severity, SHOWN_ALERT_STATES, ShownAlertState, Unit, UNITS } from './vocabulary';
 
 // ---------------------------------------------------------------------------
@@ -153,6 +154,25 @@ export interface MarkerDto {
   label?: string;
 }
 
+/**
+ * An OpenMetrics exemplar of a latency histogram: one request behind a bucket, drawn as
+ * a small diamond at (time, value) on the chart of its quantile lines; a click opens its
+ * trace. The trace id is the watched side's text, checked to be 32 hex digits.
+ */
+export interface ExemplarDto {
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** When it was observed, ms since the epoch. */
+  timeMs: number;
+  /** The observed value, in the unit of the series it is drawn with (seconds for a latency). */
+  value: number;
+  /** The quantile series (`…_p95{…}`) it belongs with, only those the page was sent: the chart drawing one draws it. */
+  seriesKeys: string[];
+}
+
+/** Exemplars the host sends at most (the newest in the range): a few hundred diamonds are already a cloud. */
+export const MAX_EXEMPLARS = 300;
+
 /** Defaults for the page's UI state; the page's own saved state wins over them. */
 export interface UiDefaultsDto {
   range: RangeId;
@@ -218,6 +238,12 @@ export interface MarkersMessage {
   markers: MarkerDto[];
 }
 
+/** The exemplars in the range shown, on the series sent (replaces the previous list). */
+export interface ExemplarsMessage {
+  type: 'exemplars';
+  exemplars: ExemplarDto[];
+}
+
 export type HostToWebview =
   | InitMessage
   | WindowMessage
@@ -226,7 +252,8 @@ export type HostToWebview =
   | CatalogueMessage
   | AlertsMessage
   | IssuesMessage
-  | MarkersMessage;
+  | MarkersMessage
+  | ExemplarsMessage;
 
 // ---------------------------------------------------------------------------
 // Webview → host
@@ -279,7 +306,24 @@ export interface ShowTracesMessage {
   atMs: number;
 }
 
-export type WebviewToHost = ReadyMessage | SetRangeMessage | SnoozeMessage | OpenReportMessage | CompareRunsMessage | SelectSeriesMessage | ShowTracesMessage;
+/** An exemplar picked on a chart (a click on its diamond, or its button under the chart): its trace. */
+export interface ShowTraceMessage {
+  type: 'showTrace';
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** The exemplar's time, ms since the epoch: the Traces view shows that moment around it. */
+  atMs: number;
+}
+
+export type WebviewToHost =
+  | ReadyMessage
+  | SetRangeMessage
+  | SnoozeMessage
+  | OpenReportMessage
+  | CompareRunsMessage
+  | SelectSeriesMessage
+  | ShowTracesMessage
+  | ShowTraceMessage;
 
 // ---------------------------------------------------------------------------
 // Validation. Each `check*` returns undefined when valid, else one sentence saying
@@ -461,6 +505,18 @@ function checkMarkers(a: unknown): Problem {
   return undefined;
 }
 
+function checkExemplars(a: unknown): Problem {
+  if (!Array.isArray(a) || a.length > MAX_EXEMPLARS) {
+    return `exemplars must be an array of at most ${MAX_EXEMPLARS}`;
+  }
+  for (const e of a) {
+    if (!isObject(e) || !isTraceId(e.traceId) || !isFiniteNumber(e.timeMs) || !isFiniteNumber(e.value) || !isStringArray(e.seriesKeys)) {
+      return 'each exemplar needs a traceId (32 hex digits), a timeMs, a finite value and seriesKeys';
+    }
+  }
+  return undefined;
+}
+
 function checkUi(u: unknown): Problem {
   if (
     !isObject(u) ||
@@ -529,6 +585,9 @@ export function checkHostToWebview(msg: unknown): Problem {
     case 'markers':
       p = checkMarkers(msg.markers);
       break;
+    case 'exemplars':
+      p = checkExemplars(msg.exemplars);
+      break;
     default:
       return `Ignored ${describe(msg)} the dashboard does not know; reload the dashboard after updating the extension.`;
   }
@@ -571,6 +630,13 @@ export function checkWebviewToHost(msg: unknown): Problem {
       break;
     case 'showTraces':
       p = isFiniteNumber(msg.atMs) && msg.atMs > 0 ? undefined : 'atMs must be a time in milliseconds since 1970';
+      break;
+    case 'showTrace':
+      p = !isTraceId(msg.traceId)
+        ? 'traceId must be 32 lowercase hex digits'
+        : isFiniteNumber(msg.atMs) && msg.atMs > 0
+          ? undefined
+          : 'atMs must be a time in milliseconds since 1970';
       break;
     case 'selectSeries':
       p =

@@ -58,6 +58,8 @@ export interface TracesStateMessage {
   readonly receiver: { readonly state: TracesReceiverState; readonly message: string };
   /** Present when the view shows one moment (a point picked on a dashboard chart): the figures and traces are of it. */
   readonly window?: { readonly fromMs: number; readonly toMs: number };
+  /** Once: the trace the page selects now, whether or not it is among the slowest (an exemplar picked on a dashboard chart). */
+  readonly select?: string;
   readonly spansReceived: number;
   readonly tracesKept: number;
   readonly operations: readonly TraceOperationDto[];
@@ -87,6 +89,11 @@ export const MAX_WATERFALL_SPANS = 500;
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
+/** A W3C trace id as the monitor passes it around: 32 lowercase hex digits (the dashboard's exemplars too). */
+export function isTraceId(v: unknown): v is string {
+  return typeof v === 'string' && TRACE_ID.test(v);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
@@ -100,9 +107,9 @@ export function checkTracesPageMessage(v: unknown): TracesPageToHost | string {
     case 'showAll':
       return { type: 'showAll' };
     case 'selectTrace':
-      return typeof v.traceId === 'string' && TRACE_ID.test(v.traceId) ? { type: 'selectTrace', traceId: v.traceId } : 'a Traces view selectTrace needs a trace id (32 hex digits)';
+      return isTraceId(v.traceId) ? { type: 'selectTrace', traceId: v.traceId } : 'a Traces view selectTrace needs a trace id (32 hex digits)';
     case 'openSpan':
-      return typeof v.traceId === 'string' && TRACE_ID.test(v.traceId) && typeof v.index === 'number' && Number.isInteger(v.index) && v.index >= 0 && v.index < MAX_WATERFALL_SPANS
+      return isTraceId(v.traceId) && typeof v.index === 'number' && Number.isInteger(v.index) && v.index >= 0 && v.index < MAX_WATERFALL_SPANS
         ? { type: 'openSpan', traceId: v.traceId, index: v.index }
         : 'a Traces view openSpan needs a trace id and a span index';
     default:

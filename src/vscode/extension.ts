@@ -31,7 +31,7 @@ import { systemClock } from '../core/clock';
 import { DeferredOnce } from '../core/deferredOnce';
 import { TracesController, ReceiverState } from './traces/tracesController';
 import type { TracesReport } from '../core/traces/traceWatcher';
-import { momentWindow } from '../core/traces/moment';
+import { momentTarget } from '../core/traces/moment';
 
 /** Returned from activate(): lets integration tests (and other extensions) look inside. */
 export interface ChatroomMonitorApi {
@@ -86,6 +86,8 @@ export interface ChatroomMonitorApi {
     viewOpen(): boolean;
     /** The moment the Traces view is narrowed to (a point picked on a dashboard chart); undefined: everything kept. */
     viewWindow(): { fromMs: number; toMs: number } | undefined;
+    /** The trace last sent to the Traces view's waterfall, and whether it was still kept. */
+    viewTrace(): { traceId: string; kept: boolean } | undefined;
   };
 }
 
@@ -158,7 +160,8 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     m,
     () => void vscode.commands.executeCommand(Commands.showReport),
     () => void vscode.commands.executeCommand(Commands.compareRuns),
-    (atMs) => void vscode.commands.executeCommand(Commands.showTraces, momentWindow(atMs)),
+    // A chart point: the slowest traces of its moment; an exemplar's diamond: its own trace, in its moment.
+    (atMs, traceId) => void vscode.commands.executeCommand(Commands.showTraces, momentTarget(atMs, traceId)),
     // Runs, saves and commits from the history; automated actions from the audit log.
     (fromMs) => [...history.timeline(fromMs), ...actionMarkers(server?.audit.entries() ?? [], fromMs)],
   );
@@ -293,6 +296,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       report: (fromMs: number, toMs: number) => traces.reporter()?.(fromMs, toMs),
       viewOpen: () => traces.viewOpen,
       viewWindow: () => traces.viewWindow,
+      viewTrace: () => traces.viewTrace,
     },
   };
 }

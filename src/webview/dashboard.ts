@@ -7,6 +7,7 @@ import * as l10n from '@vscode/l10n';
 import {
   AlertDto,
   ChartId,
+  ExemplarDto,
   HostToWebview,
   MarkerDto,
   MAX_SELECTED_SERIES,
@@ -62,6 +63,7 @@ export class Dashboard {
   private readonly data = new SeriesData();
   private catalogue: SeriesDto[] = [];
   private markers: MarkerDto[] = [];
+  private exemplars: ExemplarDto[] = [];
   private alerts: AlertDto[] = [];
   private maxPoints = 3600;
   private palette: Palette;
@@ -169,6 +171,8 @@ export class Dashboard {
         }
         this.catalogue = msg.catalogue;
         this.markers = msg.markers;
+        // Exemplars follow init in their own message when there are any.
+        this.exemplars = [];
         this.alerts = msg.alerts;
         this.header.render(msg.header);
         this.alertsView.render(msg.alerts, Date.now());
@@ -200,6 +204,12 @@ export class Dashboard {
         this.markers = msg.markers;
         for (const c of this.charts.values()) {
           c.setMarkers(this.markers);
+        }
+        return;
+      case 'exemplars':
+        this.exemplars = msg.exemplars;
+        for (const c of this.charts.values()) {
+          c.setExemplars(this.exemplars);
         }
         return;
       case 'catalogue':
@@ -321,8 +331,10 @@ export class Dashboard {
         this.save();
       },
       onPick: (atMs) => this.api.postMessage({ type: 'showTraces', atMs }),
+      onExemplar: (traceId, atMs) => this.api.postMessage({ type: 'showTrace', traceId, atMs }),
     });
     chart.setMarkers(this.markers);
+    if (this.exemplars.length > 0) chart.setExemplars(this.exemplars);
     this.charts.set(id, chart);
     return chart;
   }

@@ -3,13 +3,15 @@
  * bands drawn under the lines, lines at the moments a run started, a file was
  * saved, a git commit was made or an automated action ran (with a short label), and a legend naming each kind of mark shown, one y
  * axis per unit (left, right, left…), a legend that shows values at the cursor
- * (synced across charts), and a text summary for screen readers.
+ * (synced across charts), and a text summary for screen readers. OpenMetrics exemplars
+ * on its latency lines are small diamonds at (time, value): a click on one, or its
+ * button in the list under the chart, opens that request's trace.
  */
 import * as l10n from '@vscode/l10n';
 import uPlot from 'uplot';
-import { MarkerDto, MarkerKind, MOMENT_MARKER_KINDS, RangeId } from '../shared/protocol';
+import { ExemplarDto, MarkerDto, MarkerKind, MOMENT_MARKER_KINDS, RangeId } from '../shared/protocol';
 import { Unit } from '../shared/vocabulary';
-import { h, replaceChildren } from './dom';
+import { button, h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
 import { clockTimeSeconds, rangeWords } from './format';
 import { ChartTable, columnStats, ColumnStats } from './chartTable';
@@ -41,7 +43,16 @@ export interface TimeChartOptions {
    * that moment, so a latency spike leads to the requests that made it.
    */
   onPick?(atMs: number): void;
+  /** An exemplar picked (its diamond clicked, or its button): the host opens its trace. */
+  onExemplar?(traceId: string, atMs: number): void;
 }
+
+/** A click this close to a diamond (CSS px) opens its trace rather than picking the moment. */
+const EXEMPLAR_HIT_PX = 6;
+/** Half the diagonal of an exemplar's diamond, CSS px. */
+const EXEMPLAR_SIZE_PX = 4;
+/** Buttons under the chart: the slowest exemplars in range, for the keyboard and screen readers. */
+const EXEMPLAR_BUTTONS = 5;
 
 /** Charts in one group share the cursor: hovering one shows that time on all. */
 const SYNC_KEY = 'chatroom-dashboard';
@@ -64,6 +75,10 @@ export class TimeChart {
   /** Series switched off in the legend, kept current as the user toggles. */
   private readonly hidden: Set<string>;
   private markers: MarkerDto[] = [];
+  /** Exemplars on this chart's series, oldest first. */
+  private exemplars: ExemplarDto[] = [];
+  private readonly exemplarList: HTMLDivElement;
+  private exemplarListKey = '';
   private xRange: XRange = { spanSec: undefined };
   /** What the summary and table were last written from, to rewrite them when a series is toggled. */
   private lastStats: ColumnStats[] = [];
@@ -81,6 +96,8 @@ export class TimeChart {
     this.bandLegend = h('ul', { className: 'band-legend', attrs: { 'aria-label': l10n.t('Bands on this chart') } });
     this.table = new ChartTable(`${o.id}-table`, o.title);
     this.pointNote = h('p', { className: 'visually-hidden point-note', attrs: { role: 'status' } });
+    this.exemplarList = h('div', { className: 'exemplar-list', attrs: { role: 'group', 'aria-label': l10n.t('Slowest traced requests in range') } });
+    this.exemplarList.hidden = true;
     const pickable = o.onPick !== undefined;
     this.element = h(
       'figure',
@@ -96,6 +113,7 @@ export class TimeChart {
       h('figcaption', { text: o.title }),
       this.plotHost,
       this.bandLegend,
+      this.exemplarList,
       this.summary,
       this.table.element,
       this.pointNote,
@@ -110,7 +128,8 @@ export class TimeChart {
       x: { time: true, range: (u, min, max) => this.rangeX(u, min, max) },
     };
     for (const unit of units) {
-      scales[unit] = { range: (_u, min, max) => niceRange(min, max, unit) };
+      // The slowest exemplar stays inside the plot even when it is above every quantile line.
+      scales[unit] = { range: (_u, min, max) => niceRange(min, this.withExemplars(max, unit), unit) };
     }
     const p = o.palette;
     const axis = (unit: Unit, side: 1 | 3, grid: boolean): uPlot.Axis => ({
@@ -151,6 +170,7 @@ export class TimeChart {
       legend: { live: true },
       hooks: {
         drawClear: [(u) => this.drawBands(u)],
+        draw: [(u) => this.drawExemplars(u)],
         setSeries: [
           (u, idx) => {
             const spec = idx !== null && idx > 0 ? o.series[idx - 1] : undefined;
@@ -163,6 +183,7 @@ export class TimeChart {
               }
               this.toggles[idx! - 1]?.setAttribute('aria-pressed', String(shown));
               this.writeText();
+              if (this.exemplars.length > 0) this.renderExemplarList();
               o.onToggle(spec.key, shown);
             }
           },
@@ -174,9 +195,20 @@ export class TimeChart {
     this.plot.root.querySelector('.u-wrap')?.setAttribute('role', 'img');
     this.plot.root.querySelector('.u-wrap')?.setAttribute('aria-labelledby', summaryId);
     if (pickable) {
-      this.plot.over.addEventListener('click', () => {
+      this.plot.over.addEventListener('click', (e) => {
+        // A diamond under the pointer opens its request's trace; anywhere else picks the moment.
+        const hit = this.exemplarAt(e);
+        if (hit) {
+          this.o.onExemplar?.(hit.traceId, hit.timeMs);
+          return;
+        }
         const i = this.plot.cursor.idx;
         if (i !== null && i !== undefined) this.pick(i);
+      });
+      this.plot.over.addEventListener('mousemove', (e) => {
+        // Over a diamond, the tooltip says which request it is.
+        const hit = this.exemplarAt(e);
+        this.plot.over.title = hit ? this.exemplarTitle(hit) : '';
       });
       this.element.addEventListener('keydown', (e) => this.onKey(e));
     }
@@ -226,6 +258,7 @@ export class TimeChart {
     this.lastRange = range;
     this.lastPoints = x.length;
     this.writeText();
+    if (this.exemplars.length > 0) this.renderExemplarList();
   }
 
   /** The summary sentence and the data table, from the last data and the legend's current state. */
@@ -283,6 +316,113 @@ export class TimeChart {
       .join(', ');
   }
 
+  /**
+   * The exemplars the host sent (in the range shown, on the series it sent); this chart
+   * keeps those of its own series, draws them, and lists the slowest under the plot.
+   */
+  setExemplars(exemplars: readonly ExemplarDto[]): void {
+    const keys = new Set(this.seriesKeys);
+    this.exemplars = exemplars.filter((e) => e.seriesKeys.some((k) => keys.has(k)));
+    this.renderBandLegend();
+    this.renderExemplarList();
+    // Autoscale again: a new slowest exemplar may raise the y range.
+    this.plot.setData(this.plot.data);
+  }
+
+  /** The shown series an exemplar is drawn with (its scale and colour), if any. */
+  private exemplarSeries(e: ExemplarDto): number | undefined {
+    for (const k of e.seriesKeys) {
+      const i = this.o.series.findIndex((s) => s.key === k);
+      if (i >= 0 && !this.hidden.has(k)) return i;
+    }
+    return undefined;
+  }
+
+  /** `max` raised to the largest exemplar drawn on `unit`'s scale. */
+  private withExemplars(max: number | null, unit: Unit): number | null {
+    let hi = max;
+    for (const e of this.exemplars) {
+      const i = this.exemplarSeries(e);
+      if (i !== undefined && this.o.series[i]!.unit === unit && (hi === null || e.value > hi)) hi = e.value;
+    }
+    return hi;
+  }
+
+  /** Where a diamond is, in CSS px of the plot area; undefined when it is not drawn. */
+  private exemplarPos(e: ExemplarDto): { x: number; y: number } | undefined {
+    const i = this.exemplarSeries(e);
+    if (i === undefined) return undefined;
+    const u = this.plot;
+    const x = u.valToPos(e.timeMs / 1000, 'x');
+    const y = u.valToPos(e.value, this.o.series[i]!.unit);
+    const w = u.over.clientWidth;
+    const hgt = u.over.clientHeight;
+    return Number.isFinite(x) && Number.isFinite(y) && x >= 0 && x <= w && y >= 0 && y <= hgt ? { x, y } : undefined;
+  }
+
+  /** The diamond nearest the pointer within EXEMPLAR_HIT_PX, the newest on a tie. */
+  private exemplarAt(ev: MouseEvent): ExemplarDto | undefined {
+    if (this.exemplars.length === 0) return undefined;
+    const r = this.plot.over.getBoundingClientRect();
+    const px = ev.clientX - r.left;
+    const py = ev.clientY - r.top;
+    let best: ExemplarDto | undefined;
+    let bestD = EXEMPLAR_HIT_PX;
+    for (const e of this.exemplars) {
+      const p = this.exemplarPos(e);
+      if (!p) continue;
+      const d = Math.hypot(p.x - px, p.y - py);
+      if (d <= bestD) {
+        best = e;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+
+  private exemplarValueText(e: ExemplarDto): string {
+    const i = this.exemplarSeries(e) ?? this.o.series.findIndex((s) => e.seriesKeys.includes(s.key));
+    return formatValue(e.value, this.o.series[i]?.unit ?? 'seconds');
+  }
+
+  /** "A request of 1.24 s at 14:03:05 (trace 4bf92f35…). Click to open its trace." */
+  private exemplarTitle(e: ExemplarDto): string {
+    return l10n.t('A request of {0} at {1} (trace {2}). Click to open its trace.', this.exemplarValueText(e), clockTimeSeconds(e.timeMs), e.traceId);
+  }
+
+  /**
+   * The slowest exemplars in the range as buttons (Tab, Enter): what the diamonds offer
+   * the mouse, for the keyboard and screen readers. Rebuilt only when the list changes,
+   * so a focused button stays focused as the chart moves on.
+   */
+  private renderExemplarList(): void {
+    const xs = this.plot.data[0];
+    const firstSec = this.xRange.spanSec !== undefined && xs.length ? xs[xs.length - 1]! - this.xRange.spanSec : xs[0] ?? Number.NEGATIVE_INFINITY;
+    const slowest = this.exemplars
+      .filter((e) => e.timeMs / 1000 >= firstSec && this.exemplarSeries(e) !== undefined)
+      .sort((a, b) => b.value - a.value || b.timeMs - a.timeMs)
+      .slice(0, EXEMPLAR_BUTTONS);
+    const key = slowest.map((e) => `${e.traceId}@${e.timeMs}:${e.value}`).join('|');
+    if (key === this.exemplarListKey) return;
+    this.exemplarListKey = key;
+    this.exemplarList.hidden = slowest.length === 0;
+    if (slowest.length === 0) {
+      replaceChildren(this.exemplarList);
+      return;
+    }
+    replaceChildren(
+      this.exemplarList,
+      h('span', { className: 'exemplar-list-title', text: l10n.t('Slowest traced requests in range:') }),
+      ...slowest.map((e) =>
+        button(l10n.t('{0} at {1}', this.exemplarValueText(e), clockTimeSeconds(e.timeMs)), 'pulse', () => this.o.onExemplar?.(e.traceId, e.timeMs), {
+          'data-trace-id': e.traceId,
+          class: 'exemplar-link',
+          title: this.exemplarTitle(e),
+        }),
+      ),
+    );
+  }
+
   setMarkers(markers: MarkerDto[]): void {
     const keys = new Set(this.seriesKeys);
     // Alert periods and moments concern the whole server: every chart shows them.
@@ -296,6 +436,7 @@ export class TimeChart {
   /** One entry per kind of band the chart draws, in the band's own colour. */
   private renderBandLegend(): void {
     const kinds = new Set<string>(this.markers.map((m) => (m.kind === 'alert' ? (m.level ?? 'critical') : m.kind)));
+    if (this.exemplars.length > 0) kinds.add('exemplar');
     const items = BAND_KINDS()
       .filter(([k]) => kinds.has(k))
       .map(([k, text]) => h('li', { className: `band-${k}` }, h('span', { className: 'band-swatch', attrs: { 'aria-hidden': 'true' } }), text));
@@ -420,6 +561,35 @@ export class TimeChart {
     }
     ctx.setLineDash([]);
   }
+
+  /** A diamond per exemplar on a shown series, above the lines: the foreground colour (as its legend swatch), outlined in the background's. */
+  private drawExemplars(u: uPlot): void {
+    if (this.exemplars.length === 0) return;
+    const ctx = u.ctx;
+    const dpr = devicePixelRatio;
+    const { left, top } = u.bbox;
+    const r = EXEMPLAR_SIZE_PX * dpr;
+    const p = this.o.palette;
+    ctx.save();
+    ctx.lineWidth = Math.max(1, Math.round(dpr));
+    ctx.strokeStyle = p.background;
+    ctx.fillStyle = p.foreground;
+    for (const e of this.exemplars) {
+      const pos = this.exemplarPos(e);
+      if (!pos) continue;
+      const x = left + pos.x * dpr;
+      const y = top + pos.y * dpr;
+      ctx.beginPath();
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      ctx.fill();
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
 }
 
 function isMoment(kind: MarkerKind): boolean {
@@ -447,6 +617,7 @@ const BAND_KINDS = (): readonly (readonly [string, string])[] => [
   ['save', l10n.t('File saved')],
   ['commit', l10n.t('Git commit')],
   ['action', l10n.t('Automated action on the server')],
+  ['exemplar', l10n.t('A request with its trace (click to open)')],
 ];
 
 /** Scale range from zero for non-negative data, with headroom; 0–100 at least for percentages. */

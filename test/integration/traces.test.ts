@@ -117,6 +117,18 @@ describe('traces: the OTLP receiver', function () {
       const start = Date.parse(t.startTime);
       assert.ok(start <= window.toMs && start + t.durationMs >= window.fromMs, `a trace outside the moment: ${t.startTime} ${t.durationMs} ms`);
     }
+    // An exemplar picked on a chart (the dashboard's showTrace message): the view, on its moment, selects
+    // that trace — here the third slowest, not the one the page would pick — and the page asks for its waterfall.
+    const third = moment.slowest[2] ?? moment.slowest.at(-1)!;
+    await vscode.commands.executeCommand('chatroomMonitor.showTraces', { ...window, traceId: third.traceId });
+    await waitFor('the Traces view to show the exemplar\'s trace', () => api.traces.viewTrace()?.traceId === third.traceId, 10_000, () => JSON.stringify(api.traces.viewTrace()));
+    assert.deepStrictEqual(api.traces.viewTrace(), { traceId: third.traceId, kept: true });
+    assert.deepStrictEqual(api.traces.viewWindow(), window);
+    // A trace the receiver no longer keeps: the page is told so (it says "That trace is no longer kept.").
+    const gone = 'f'.repeat(32);
+    await vscode.commands.executeCommand('chatroomMonitor.showTraces', { ...window, traceId: gone });
+    await waitFor('the Traces view to be told the trace is gone', () => api.traces.viewTrace()?.traceId === gone, 10_000, () => JSON.stringify(api.traces.viewTrace()));
+    assert.deepStrictEqual(api.traces.viewTrace(), { traceId: gone, kept: false });
     // Show Traces from the palette: everything kept again.
     await vscode.commands.executeCommand('chatroomMonitor.showTraces');
     assert.strictEqual(api.traces.viewWindow(), undefined);

@@ -273,6 +273,133 @@ test('a point on a chart asks for the slowest traces of that moment: by click, a
   assert.equal((await picks()).length, 4);
 });
 
+/** Keeps the server chart's canvas pixels in the page under `name`, to find what a message drew by difference. */
+function snapshotServerChart(page, name) {
+  return page.evaluate((n) => {
+    const c = document.querySelector('#chart-server canvas');
+    window.__snaps = { ...window.__snaps, [n]: c.getContext('2d').getImageData(0, 0, c.width, c.height).data };
+  }, name);
+}
+
+/** Where pixels changed between two snapshots: the box's centre in the plot area (px from its top left corner), its size, and how many. */
+function changedAt(page, a, b) {
+  return page.evaluate(
+    ([na, nb]) => {
+      const [pa, pb] = [window.__snaps[na], window.__snaps[nb]];
+      const c = document.querySelector('#chart-server canvas');
+      const box = c.getBoundingClientRect();
+      const over = document.querySelector('#chart-server .u-over').getBoundingClientRect();
+      const scale = c.width / box.width;
+      let n = 0;
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      for (let i = 0; i < pa.length; i += 4) {
+        if (pa[i] !== pb[i] || pa[i + 1] !== pb[i + 1] || pa[i + 2] !== pb[i + 2] || pa[i + 3] !== pb[i + 3]) {
+          const p = i / 4;
+          const x = p % c.width;
+          const y = Math.floor(p / c.width);
+          n++;
+          x0 = Math.min(x0, x);
+          x1 = Math.max(x1, x);
+          y0 = Math.min(y0, y);
+          y1 = Math.max(y1, y);
+        }
+      }
+      return { n, x: box.left - over.left + (x0 + x1 + 1) / 2 / scale, y: box.top - over.top + (y0 + y1 + 1) / 2 / scale, w: (x1 - x0 + 1) / scale, h: (y1 - y0 + 1) / scale };
+    },
+    [a, b],
+  );
+}
+
+/**
+ * Moves the pointer to (dx, dy) in the server chart's plot area. The cursor's values in
+ * every chart's legend (synced) can rewrap a legend above and move the plot: then again.
+ */
+async function pointInServerPlot(page, dx, dy) {
+  for (let i = 0; i < 4; i++) {
+    const o = await page.locator('#chart-server .u-over').boundingBox();
+    await page.mouse.move(o.x + dx, o.y + dy);
+    await frame(page);
+    const now = await page.locator('#chart-server .u-over').boundingBox();
+    if (now.x === o.x && now.y === o.y) return { x: o.x + dx, y: o.y + dy };
+  }
+  throw new Error('the server chart keeps moving under the pointer');
+}
+
+const exemplar = (n, sec, value) => ({ traceId: n.toString(16).padStart(32, '0'), timeMs: (T0_SEC + sec) * 1000, value, seriesKeys: ['chat_response_time_seconds_p95'] });
+
+test('an exemplar on the latency line is a diamond at its time and value; a click on it opens its trace, a click beside it the moment', async ({ page, url }) => {
+  await open(page, url);
+  await page.locator('#chart-server').scrollIntoViewIfNeeded();
+  // The pointer in the plot first: the cursor's values in every chart's legend (synced) change the layout.
+  const at = await page.locator('#chart-server .u-over').boundingBox();
+  await page.mouse.move(at.x + at.width * 0.1, at.y + 5);
+  await frame(page);
+  await snapshotServerChart(page, 'before');
+  // 20 ms at T0 + 150 s: under the p95 line (30–70 ms), inside its scale, so nothing else moves.
+  await send(page, { type: 'exemplars', exemplars: [exemplar(0xabc, 150, 0.02)] });
+  await snapshotServerChart(page, 'diamond');
+  const d = await changedAt(page, 'before', 'diamond');
+  assert.ok(d.n > 10 && d.w <= 14 && d.h <= 14, `one small diamond drawn: ${JSON.stringify(d)}`);
+  // Where: half way along the 5-minute x axis, and low on the seconds scale (20 ms of about 77).
+  const over = await page.locator('#chart-server .u-over').boundingBox();
+  assert.ok(Math.abs(d.x - over.width * (151 / 300)) < 4, `diamond at x ${d.x}, plot ${JSON.stringify(over)}`);
+  assert.ok(d.y > over.height * 0.6 && d.y < over.height, `diamond at y ${d.y}, plot ${JSON.stringify(over)}`);
+
+  // The legend says what a diamond is.
+  assert.match(await text(page, '#chart-server .band-legend'), /A request with its trace \(click to open\)/);
+  // A click on it: its trace, at its time (not the moment's slowest).
+  const on = await pointInServerPlot(page, d.x + 2, d.y - 1);
+  assert.match(await attr(page, '#chart-server .u-over', 'title'), /^A request of 20 ms at \d\d:\d\d:\d\d \(trace 0+abc\)\. Click to open its trace\.$/);
+  await page.mouse.click(on.x, on.y);
+  const last = async () => (await posted(page)).filter((m) => m.type === 'showTrace' || m.type === 'showTraces').at(-1);
+  assert.deepEqual(await last(), { type: 'showTrace', traceId: exemplar(0xabc, 150, 0).traceId, atMs: (T0_SEC + 150) * 1000 });
+  // 20 px beside it: the moment, as before.
+  const beside = await pointInServerPlot(page, d.x + 20, d.y);
+  await page.mouse.click(beside.x, beside.y);
+  const moment = await last();
+  assert.equal(moment.type, 'showTraces');
+  assert.ok(Math.abs(moment.atMs / 1000 - (T0_SEC + 150)) <= 12, `moment at ${moment.atMs / 1000 - T0_SEC} s`);
+  // Hidden in the legend: the p95 line's diamonds go with it.
+  await snapshotServerChart(page, 'shown');
+  await page.locator('#chart-server button.legend-toggle[data-series="chat_response_time_seconds_p95"]').click();
+  await send(page, { type: 'exemplars', exemplars: [exemplar(0xabc, 150, 0.02)] });
+  assert.equal(await page.locator('#chart-server .exemplar-list').isVisible(), false);
+  await page.locator('#chart-server button.legend-toggle[data-series="chat_response_time_seconds_p95"]').click();
+  assert.equal(await page.locator('#chart-server .exemplar-link').count(), 1);
+  await snapshotServerChart(page, 'again');
+  assert.equal((await changedAt(page, 'shown', 'again')).n, 0, 'shown again: the same picture');
+});
+
+test('keyboard: the slowest exemplars in range are buttons under their chart that open their trace; a hostile trace id is refused', async ({ page, url, consoleWarnings }) => {
+  await open(page, url);
+  const list = [exemplar(1, 10, 0.031), exemplar(2, 40, 0.12), exemplar(3, 80, 0.045), exemplar(4, 120, 0.09), exemplar(5, 160, 0.2), exemplar(6, 200, 0.06), exemplar(7, 250, 0.033)];
+  await send(page, { type: 'exemplars', exemplars: list });
+  // Five, slowest first, under the latency chart only.
+  const buttons = page.locator('#chart-server .exemplar-list button.exemplar-link');
+  assert.deepEqual(await buttons.evaluateAll((bs) => bs.map((b) => b.dataset.traceId.replace(/^0+/, ''))), ['5', '2', '4', '6', '3']);
+  assert.match(await buttons.first().textContent(), /^200 ms at \d\d:\d\d:\d\d$/);
+  assert.equal(await page.locator('#chart-processCpu .exemplar-link').count(), 0);
+  assert.equal(await attr(page, '#chart-server .exemplar-list', 'aria-label'), 'Slowest traced requests in range');
+  await buttons.nth(1).focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'showTrace', traceId: list[1].traceId, atMs: list[1].timeMs });
+  // The next tick's identical list leaves the buttons (and the focus) alone.
+  await send(page, { type: 'exemplars', exemplars: list });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.traceId), list[1].traceId);
+  await page.keyboard.press(' ');
+  assert.equal((await posted(page)).filter((m) => m.type === 'showTrace').length, 2);
+  // A trace id that is not 32 hex digits: the message is ignored with one sentence.
+  await send(page, { type: 'exemplars', exemplars: [{ ...list[0], traceId: '<img src=x onerror=alert(1)>' }] });
+  assert.match(consoleWarnings.at(-1), /^Ignored a "exemplars" message from the extension: each exemplar needs a traceId \(32 hex digits\)/);
+  assert.equal(await buttons.count(), 5);
+  // None left: no list.
+  await send(page, { type: 'exemplars', exemplars: [] });
+  assert.equal(await page.locator('#chart-server .exemplar-list').isVisible(), false);
+});
+
 test('alerts and issues update from their messages', async ({ page, url }) => {
   await open(page, url);
   assert.equal(await page.locator('.alert').count(), 2);
@@ -997,6 +1124,24 @@ test('traces view: a window from a dashboard chart point is said in a banner, it
   // An empty window says so.
   await send(page, { ...tracesState({ slowest: [] }), window });
   assert.match(await text(page, '.slowest'), /No trace in this window/);
+});
+
+test('traces view: an exemplar picked on the dashboard selects its trace, also outside the slowest; a trace no longer kept says so', async ({ page, url }) => {
+  await openTraces(page, url);
+  const window = { fromMs: TRACE_T0 - 30_000, toMs: TRACE_T0 + 5_000 };
+  const picked = '3'.repeat(32);
+  await send(page, { ...tracesState(), window, select: picked });
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'selectTrace').at(-1), { type: 'selectTrace', traceId: picked });
+  await send(page, { type: 'trace', traceId: picked });
+  assert.equal(await text(page, '.trace-head'), 'That trace is no longer kept.');
+  // A kept one: its waterfall.
+  await send(page, { ...tracesState(), window, select: TRACE_ID });
+  await send(page, traceMessage());
+  assert.equal(await page.locator('.span-row').count(), 4);
+  // The next refresh (no select) keeps it.
+  const n = (await posted(page)).filter((m) => m.type === 'selectTrace').length;
+  await send(page, { ...tracesState(), window });
+  assert.equal((await posted(page)).filter((m) => m.type === 'selectTrace').length, n);
 });
 
 test('traces view: no receiver says why, and an empty table says what to do', async ({ page, url }) => {

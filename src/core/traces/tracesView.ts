@@ -43,12 +43,16 @@ export function traceSummary(t: SlowTrace): TraceSummaryDto {
   return { traceId: t.traceId, durationMs: t.durationMs, service: t.service, name: t.name, startMs: Date.parse(t.startTime), error: t.error, spanCount: t.spanCount };
 }
 
-/** The view's state; with a window, the report is of that window and the page says so. */
-export function tracesState(report: TracesReport, receiver: { state: TracesReceiverState; message: string }, window?: TimeWindow): TracesStateMessage {
+/**
+ * The view's state; with a window, the report is of that window and the page says so;
+ * with `select`, the page selects that trace (an exemplar picked on a dashboard chart).
+ */
+export function tracesState(report: TracesReport, receiver: { state: TracesReceiverState; message: string }, window?: TimeWindow, select?: string): TracesStateMessage {
   return {
     type: 'state',
     receiver,
     ...(window ? { window: { fromMs: window.fromMs, toMs: window.toMs } } : {}),
+    ...(select !== undefined ? { select } : {}),
     spansReceived: report.spansReceived,
     tracesKept: report.tracesKept,
     operations: operationRows(report),

@@ -9,7 +9,9 @@ import { Disposable, DisposableStore, Event } from '../../core/events';
 import {
   checkWebviewToHost,
   ChartId,
+  ExemplarDto,
   HostToWebview,
+  MAX_EXEMPLARS,
   MAX_SELECTED_SERIES,
   RANGE_MS,
   RangeId,
@@ -123,12 +125,14 @@ export class DashboardSession implements Disposable {
         if (this.ready) {
           this.sendWindow();
           this.sendMarkers();
+          this.sendExemplars();
         }
         return;
       case 'selectSeries':
         this.picked = msg.keys;
         if (this.ready) {
           this.sendWindow();
+          this.sendExemplars();
         }
         return;
       case 'snooze':
@@ -145,6 +149,9 @@ export class DashboardSession implements Disposable {
         return;
       case 'showTraces':
         this.source.showTraces(msg.atMs);
+        return;
+      case 'showTrace':
+        this.source.showTraces(msg.atMs, msg.traceId);
         return;
     }
   }
@@ -186,6 +193,7 @@ export class DashboardSession implements Disposable {
       const issues = this.source.issues();
       this.sendIfChanged('issues', issues, { type: 'issues', issues });
       this.sendMarkers();
+      this.sendExemplars();
     });
   }
 
@@ -207,6 +215,8 @@ export class DashboardSession implements Disposable {
     this.remember('alerts', alerts);
     this.remember('issues', issues);
     this.remember('markers', markers);
+    // The page starts without exemplars: they follow init only when there are some.
+    this.remember('exemplars', []);
     this.post({
       type: 'init',
       header,
@@ -223,6 +233,7 @@ export class DashboardSession implements Disposable {
         selectedSeries: this.selectedKeys(),
       },
     });
+    this.sendExemplars();
   }
 
   private sendWindow(): void {
@@ -242,6 +253,22 @@ export class DashboardSession implements Disposable {
   private sendMarkers(): void {
     const markers = this.source.markers(this.fromMs());
     this.sendIfChanged('markers', markers, { type: 'markers', markers });
+  }
+
+  /**
+   * The exemplars of the range on the series the page draws, the newest MAX_EXEMPLARS:
+   * each keeps only the series keys the page was sent (an exemplar of a histogram whose
+   * quantile lines are not charted is not sent at all).
+   */
+  private sendExemplars(): void {
+    const sent = new Set(this.dataKeys);
+    const exemplars: ExemplarDto[] = [];
+    for (const e of this.source.exemplars(this.fromMs())) {
+      const seriesKeys = e.seriesKeys.filter((k) => sent.has(k));
+      if (seriesKeys.length > 0) exemplars.push({ ...e, seriesKeys });
+    }
+    const newest = exemplars.slice(-MAX_EXEMPLARS);
+    this.sendIfChanged('exemplars', newest, { type: 'exemplars', exemplars: newest });
   }
 
   private fromMs(): number {

@@ -4,7 +4,7 @@
  * store itself. No `vscode` here, so the host session is testable in plain Node.
  */
 import { Event } from '../../core/events';
-import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
+import { AlertDto, ColumnsDto, ExemplarDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
 
 export interface DashboardSource {
   /** Fires once per collector tick, after the store, alerts and analyzer are updated. */
@@ -30,12 +30,17 @@ export interface DashboardSource {
   issues(): IssueDto[];
   /** Alert periods and anomaly intervals that overlap [fromMs, now]. */
   markers(fromMs: number): MarkerDto[];
+  /** OpenMetrics exemplars (requests with a trace) kept since `fromMs`, oldest first, with every series they belong with. */
+  exemplars(fromMs: number): ExemplarDto[];
   /** Silences one alert (by id) or every alert (`all`) for `minutes`. */
   snooze(alertId: string, minutes: number): void;
   /** Opens the Markdown performance report (the Show Performance Report command). */
   showReport(): void;
   /** Compare Runs… (its QuickPick follows). */
   compareRuns(): void;
-  /** The Traces view with the slowest traces of the moment `atMs` (a point picked on a chart). */
-  showTraces(atMs: number): void;
+  /**
+   * The Traces view with the slowest traces of the moment `atMs` (a point picked on a
+   * chart); with `traceId` (an exemplar picked), that trace selected.
+   */
+  showTraces(atMs: number, traceId?: string): void;
 }

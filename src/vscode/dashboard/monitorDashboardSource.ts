@@ -10,7 +10,7 @@ import { Metric, upCount } from '../../core/model';
 import { visibleText } from '../../core/text/inertText';
 import { Monitor } from '../../core/monitor';
 import { verdictSentence } from '../../core/scrape/promVerdict';
-import { AlertDto, ColumnsDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
+import { AlertDto, ColumnsDto, ExemplarDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
 import { DashboardSource } from './dashboardSource';
 import { StoreChartFeed } from './storeDashboardSource';
 import { Defaults } from '../../core/config';
@@ -29,7 +29,7 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     private readonly monitor: Monitor,
     private readonly showReportCommand: () => void,
     private readonly compareRunsCommand: () => void,
-    private readonly showTracesCommand: (atMs: number) => void,
+    private readonly showTracesCommand: (atMs: number, traceId?: string) => void,
     /** Moments since a time (runs starting, files saved), drawn as lines on every chart. */
     private readonly timeline: (fromMs: number) => readonly MarkerDto[] = () => [],
   ) {
@@ -161,6 +161,10 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     return out;
   }
 
+  exemplars(fromMs: number): ExemplarDto[] {
+    return this.monitor.exemplars.since(fromMs).map((e) => ({ traceId: e.traceId, timeMs: e.timeMs, value: e.value, seriesKeys: [...e.seriesKeys] }));
+  }
+
   snooze(alertId: string, minutes: number): void {
     this.monitor.alerts.snooze(alertId, minutes * 60_000);
   }
@@ -173,8 +177,8 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     this.compareRunsCommand();
   }
 
-  showTraces(atMs: number): void {
-    this.showTracesCommand(atMs);
+  showTraces(atMs: number, traceId?: string): void {
+    this.showTracesCommand(atMs, traceId);
   }
 
   dispose(): void {

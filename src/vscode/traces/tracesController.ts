@@ -4,7 +4,7 @@ import type { LineStream } from '../../core/logs/lineStream';
 import { inertLogText } from '../../core/text/inertText';
 import type { TracesReport, TraceWatcher } from '../../core/traces/traceWatcher';
 import { settingId } from '../../core/settings/settings';
-import { readTimeWindow, TimeWindow } from '../../core/traces/moment';
+import { readTimeWindow, readTraceId, TimeWindow } from '../../core/traces/moment';
 import { Commands } from '../../shared/commandIds';
 import { loadBundle } from '../lazyModule';
 import { MonitorLog } from '../log';
@@ -53,16 +53,18 @@ export class TracesController implements vscode.Disposable {
     /** Deferral of the start (after activation); tests may pass a direct call. */
     private readonly defer: (fn: () => void) => void = (fn) => void setTimeout(fn, 0),
   ) {
-    // With a window ({ fromMs, toMs }, a point picked on a dashboard chart): the traces of that moment.
-    this.command = vscode.commands.registerCommand(Commands.showTraces, (window?: unknown) => this.showView(readTimeWindow(window)));
+    // With a window ({ fromMs, toMs }, a point picked on a dashboard chart): the traces of that moment;
+    // with a traceId too (an exemplar picked), that trace selected in it.
+    this.command = vscode.commands.registerCommand(Commands.showTraces, (arg?: unknown) => this.showView(readTimeWindow(arg), readTraceId(arg)));
   }
 
   /**
    * Opens (or reveals) the Traces view; its code is its own bundle, loaded now. With a
    * window, the view shows the operations and slowest traces of that window only (until
-   * the user asks for all); without, everything kept.
+   * the user asks for all); without, everything kept. With a trace id, the view selects
+   * that trace (or says it is no longer kept).
    */
-  showView(window?: TimeWindow): void {
+  showView(window?: TimeWindow, traceId?: string): void {
     if (!this.view) {
       const { TracesViewPanel } = loadBundle<TracesViewModule>('tracesView.js', 'traces/tracesViewPanel');
       this.view = new TracesViewPanel(this.extensionUri, {
@@ -72,13 +74,18 @@ export class TracesController implements vscode.Disposable {
         log: (m) => this.log.warn(inertLogText(m)),
       });
     }
-    this.view.setWindow(window);
+    this.view.setWindow(window, traceId);
     this.view.show();
   }
 
   /** The window the Traces view is narrowed to (tests). */
   get viewWindow(): TimeWindow | undefined {
     return this.view?.window;
+  }
+
+  /** The trace last sent to the Traces view's waterfall, and whether it was still kept (tests). */
+  get viewTrace(): { traceId: string; kept: boolean } | undefined {
+    return this.view?.shownTrace;
   }
 
   /** True while the Traces view is open (tests). */

@@ -37,6 +37,9 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
   protected readonly page: PagePanel<TracesHostToPage, TracesPageToHost>;
   private lastKey = '';
   private selected: string | undefined;
+  /** A trace the next state asks the page to select (an exemplar picked; the pick kept over a reload). */
+  private pendingSelect: string | undefined;
+  private shown: { traceId: string; kept: boolean } | undefined;
   private windowNow: TimeWindow | undefined;
   private mapper: { roots: string; mapper: FrameMapper } | undefined;
 
@@ -57,15 +60,26 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
     return this.windowNow;
   }
 
+  /** The trace last sent to the page for its waterfall, and whether it is still kept (tests). */
+  get shownTrace(): { traceId: string; kept: boolean } | undefined {
+    return this.shown;
+  }
+
   /**
    * Narrows the view to the traces of a window (a point picked on a dashboard chart),
    * or widens it to everything kept: the page then shows the slowest trace of the
-   * window, not the one picked before.
+   * window, not the one picked before. With a trace id (an exemplar picked on a chart),
+   * the page selects that trace instead, even when the window is already shown.
    */
-  setWindow(window: TimeWindow | undefined): void {
-    if (window?.fromMs === this.windowNow?.fromMs && window?.toMs === this.windowNow?.toMs) return;
-    this.windowNow = window;
-    this.selected = undefined;
+  setWindow(window: TimeWindow | undefined, traceId?: string): void {
+    const same = window?.fromMs === this.windowNow?.fromMs && window?.toMs === this.windowNow?.toMs;
+    if (same && traceId === undefined) return;
+    if (!same) {
+      this.windowNow = window;
+      this.selected = undefined;
+    }
+    if (traceId !== undefined) this.selected = traceId;
+    this.pendingSelect = traceId;
     this.lastKey = '';
     this.tick();
   }
@@ -75,8 +89,9 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
       case 'ready':
         this.page.ready = true;
         this.lastKey = '';
+        // A page made anew (shown again, reloaded) selects the trace shown before; it then asks for it.
+        this.pendingSelect = this.selected;
         this.tick();
-        if (this.selected) this.sendTrace(this.selected);
         return;
       case 'showAll':
         this.setWindow(undefined);
@@ -113,6 +128,7 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
     const w = this.host.watcher();
     const t = w?.trace(traceId);
     const trimmed = t && t.spans.length > MAX_WATERFALL_SPANS ? { ...t, spans: t.spans.slice(0, MAX_WATERFALL_SPANS) } : t;
+    this.shown = { traceId, kept: t !== undefined };
     this.page.post({ type: 'trace', traceId, ...(trimmed ? { trace: traceDetail(trimmed, (s) => this.sourceOf(s) !== undefined) } : {}) });
   }
 
@@ -128,6 +144,8 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
     const now = Date.now();
     const empty = { spansReceived: 0, spansKept: 0, tracesKept: 0, bytesKept: 0, evictedTraces: 0, rejectedSpans: 0, operations: [], slowest: [], breakdown: [], diagnosis: [], notes: [] };
     const { fromMs, toMs } = this.windowNow ?? { fromMs: 0, toMs: now };
-    this.page.post(tracesState(w ? w.report(fromMs, toMs) : empty, receiver, this.windowNow));
+    const select = this.pendingSelect;
+    this.pendingSelect = undefined;
+    this.page.post(tracesState(w ? w.report(fromMs, toMs) : empty, receiver, this.windowNow, select));
   }
 }

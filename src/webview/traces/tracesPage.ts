@@ -103,8 +103,9 @@ export class TracesPage {
     replaceChildren(this.diagnosis, ...s.diagnosis.map((d) => h('li', {}, icon('warning'), h('span', { text: d }))));
     this.renderOperations();
     this.renderSlowest(s.slowest);
-    // The slowest trace is shown until the user picks one.
-    if (this.selectedTrace === undefined && s.slowest[0]) this.selectTrace(s.slowest[0].traceId);
+    // The trace the host names (an exemplar picked on a chart), else the slowest until the user picks one.
+    if (s.select !== undefined) this.selectTrace(s.select);
+    else if (this.selectedTrace === undefined && s.slowest[0]) this.selectTrace(s.slowest[0].traceId);
   }
 
   /**

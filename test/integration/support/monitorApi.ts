@@ -39,6 +39,7 @@ export interface ChatroomMonitorApi {
     viewOpen(): boolean;
     /** The moment the Traces view is narrowed to; undefined: everything kept. */
     viewWindow(): { fromMs: number; toMs: number } | undefined;
+    viewTrace(): { traceId: string; kept: boolean } | undefined;
   };
 }
 

@@ -98,6 +98,7 @@ function source(): DashboardSource & { changed: Emitter<void> } {
     alerts: () => [],
     issues: () => [],
     markers: () => [],
+    exemplars: () => [],
     snooze: () => undefined,
     showReport: () => undefined,
     compareRuns: () => undefined,

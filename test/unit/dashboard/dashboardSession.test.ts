@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Emitter } from '../../../src/core/events';
 import { Metric, Sample } from '../../../src/core/model';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
-import { AlertDto, HeaderDto, HostToWebview, isHostToWebview, MarkerDto } from '../../../src/shared/protocol';
+import { AlertDto, ExemplarDto, HeaderDto, HostToWebview, isHostToWebview, MarkerDto, MAX_EXEMPLARS } from '../../../src/shared/protocol';
 import { DashboardSession, WebviewPort } from '../../../src/vscode/dashboard/dashboardSession';
 import { DashboardSource } from '../../../src/vscode/dashboard/dashboardSource';
 import { StoreChartFeed } from '../../../src/vscode/dashboard/storeDashboardSource';
@@ -60,9 +60,13 @@ class StoreSource implements DashboardSource {
   compareRuns = (): void => {
     this.comparisons++;
   };
+  exemplarList: ExemplarDto[] = [];
+  exemplars = (fromMs: number): ExemplarDto[] => this.exemplarList.filter((e) => e.timeMs >= fromMs);
   tracesAt: number[] = [];
-  showTraces = (atMs: number): void => {
+  tracesOf: (string | undefined)[] = [];
+  showTraces = (atMs: number, traceId?: string): void => {
     this.tracesAt.push(atMs);
+    this.tracesOf.push(traceId);
   };
   showReport = (): void => {
     this.reports++;
@@ -169,6 +173,56 @@ describe('DashboardSession', () => {
     assert.deepEqual(source.tracesAt, [1_790_000_000_000]);
     assert.equal(logs.length, 2, logs.join(' | '));
     assert.match(logs[0]!, /showTraces.*atMs must be a time in milliseconds/);
+  });
+
+  it('sends the exemplars of the range on the series drawn (each with only those keys, the newest 300), and passes an exemplar picked to the source with its trace', () => {
+    const { port, source, logs } = setup();
+    for (let i = 0; i < 120; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i));
+    }
+    const id = (n: number): string => n.toString(16).padStart(32, '0');
+    // chat_active_users is charted by default; chat_rooms (not picked) and an unknown series are not.
+    source.exemplarList = [
+      { traceId: id(1), timeMs: T0 + 10_000, value: 0.2, seriesKeys: ['chat_active_users', 'chat_rooms'] },
+      { traceId: id(2), timeMs: T0 + 100_000, value: 0.3, seriesKeys: ['chat_rooms'] },
+      { traceId: id(3), timeMs: T0 + 110_000, value: 0.4, seriesKeys: ['nope', 'chat_active_users'] },
+    ];
+    port.incoming.fire({ type: 'ready', range: '1m' });
+    assert.deepEqual(port.types(), ['init', 'exemplars']);
+    // The 1m range starts at T0 + 59 s: the first is out of it; the second is on no series drawn.
+    assert.deepEqual(port.last('exemplars')!.exemplars, [{ traceId: id(3), timeMs: T0 + 110_000, value: 0.4, seriesKeys: ['chat_active_users'] }]);
+    // Unchanged on the next tick: not sent again.
+    source.tick(T0 + 120_000, ownSamples(120));
+    assert.equal(port.types().filter((t) => t === 'exemplars').length, 1);
+    // Everything kept, with chat_rooms picked: all three, each with the keys drawn.
+    port.incoming.fire({ type: 'setRange', range: 'all' });
+    port.incoming.fire({ type: 'selectSeries', keys: ['chat_rooms'] });
+    assert.deepEqual(port.last('exemplars')!.exemplars.map((e) => [e.traceId, e.seriesKeys]), [
+      [id(1), ['chat_active_users', 'chat_rooms']],
+      [id(2), ['chat_rooms']],
+      [id(3), ['chat_active_users']],
+    ]);
+    // At most MAX_EXEMPLARS, the newest.
+    source.exemplarList = Array.from({ length: MAX_EXEMPLARS + 50 }, (_, i) => ({ traceId: id(i + 1), timeMs: T0 + i, value: 0.1, seriesKeys: ['chat_rooms'] }));
+    source.tick(T0 + 121_000, ownSamples(121));
+    const sent = port.last('exemplars')!.exemplars;
+    assert.equal(sent.length, MAX_EXEMPLARS);
+    assert.equal(sent[0]!.traceId, id(51));
+    // No exemplar in the range: init alone (the page starts without).
+    const fresh = setup();
+    fresh.source.tick(T0, ownSamples(0));
+    fresh.port.incoming.fire({ type: 'ready' });
+    assert.deepEqual(fresh.port.types(), ['init']);
+
+    // A click on a diamond: its trace, at its time; a trace id that is not 32 hex digits is refused in a sentence.
+    port.incoming.fire({ type: 'showTrace', traceId: id(3), atMs: T0 + 110_000 });
+    port.incoming.fire({ type: 'showTrace', traceId: '<img src=x>', atMs: T0 });
+    port.incoming.fire({ type: 'showTrace', traceId: id(3), atMs: 'now' });
+    assert.deepEqual(source.tracesAt, [T0 + 110_000]);
+    assert.deepEqual(source.tracesOf, [id(3)]);
+    assert.equal(logs.length, 2, logs.join(' | '));
+    assert.match(logs[0]!, /showTrace.*traceId must be 32 lowercase hex digits/);
+    assert.match(logs[1]!, /showTrace.*atMs must be a time/);
   });
 
   it('logs one sentence for a bad message and does not act on it', () => {

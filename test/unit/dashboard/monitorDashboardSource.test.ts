@@ -109,3 +109,37 @@ describe('MonitorDashboardSource: a service of many instances in the header', ()
     monitor.dispose();
   });
 });
+
+describe('MonitorDashboardSource: exemplars', () => {
+  it('gives the exemplars a tick brought (since a time, with their series), and passes an exemplar picked to Show Traces with its trace', async () => {
+    const clock = fakeClock();
+    const id = 'c0ffee'.padEnd(32, '1');
+    const monitor = new Monitor({
+      clock,
+      locator,
+      createSources: () => [
+        {
+          id: 'metrics',
+          collect: async (ctx) => ({
+            samples: [{ name: 'chat_message_latency_seconds_p95', labels: {}, value: 0.2 }],
+            problems: [],
+            exemplars: [{ histogram: 'chat_message_latency_seconds', seriesKeys: ['chat_message_latency_seconds_p50', 'chat_message_latency_seconds_p95'], traceId: id, timeMs: ctx.nowMs, value: 0.25 }],
+          }),
+        },
+      ],
+    });
+    monitor.configure(parseConfig({ 'target.port': 8080 }).config);
+    const picked: [number, string | undefined][] = [];
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined, (atMs, traceId) => picked.push([atMs, traceId]));
+    monitor.start();
+    await clock.tickAsync(2000);
+    await monitor.stop();
+    const all = source.exemplars(0);
+    assert.ok(all.length >= 1, 'the tick\'s exemplars reach the dashboard source');
+    assert.deepEqual(all.at(-1), { traceId: id, timeMs: all.at(-1)!.timeMs, value: 0.25, seriesKeys: ['chat_message_latency_seconds_p50', 'chat_message_latency_seconds_p95'] });
+    assert.deepEqual(source.exemplars(all.at(-1)!.timeMs + 1), []);
+    source.showTraces(all[0]!.timeMs, id);
+    source.showTraces(5);
+    assert.deepEqual(picked, [[all[0]!.timeMs, id], [5, undefined]]);
+  });
+});

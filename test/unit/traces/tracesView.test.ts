@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { SpanStore } from '../../../src/core/traces/spanStore';
 import { waterfall } from '../../../src/core/traces/traceAnalysis';
 import { sourceLabel, spanSourceFrames, traceDetail, tracesState } from '../../../src/core/traces/tracesView';
-import { momentWindow, readTimeWindow } from '../../../src/core/traces/moment';
+import { momentTarget, momentWindow, readTimeWindow, readTraceId } from '../../../src/core/traces/moment';
 import { systemClock } from '../../../src/core/clock';
 import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
 import { checkTracesPageMessage } from '../../../src/shared/tracesProtocol';
@@ -71,6 +71,24 @@ describe('traces view model', () => {
     assert.deepEqual(readTimeWindow({ fromMs: 1, toMs: 2 }), { fromMs: 1, toMs: 2 });
     for (const bad of [undefined, null, 'now', { fromMs: 2, toMs: 1 }, { fromMs: 0, toMs: 2 * 86_400_000 }, { fromMs: Number.NaN, toMs: 1 }, { fromMs: '1', toMs: 2 }]) {
       assert.equal(readTimeWindow(bad), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('an exemplar picked on a chart: the command names its trace in the moment, and the view\'s next state asks the page to select it', () => {
+    const id = 'ab'.repeat(16);
+    assert.deepEqual(momentTarget(100_000, id), { fromMs: 70_000, toMs: 105_000, traceId: id });
+    assert.deepEqual(momentTarget(100_000), momentWindow(100_000));
+    assert.equal(readTraceId(momentTarget(100_000, id)), id);
+    for (const bad of [undefined, 'x', { traceId: 'AB'.repeat(16) }, { traceId: '<b>' }, { traceId: 'ab'.repeat(17) }, momentWindow(1)]) {
+      assert.equal(readTraceId(bad), undefined, JSON.stringify(bad));
+    }
+    const w = new TraceWatcher({ clock: systemClock, port: 0 });
+    try {
+      const state = tracesState(w.report(0, 1), { state: 'listening', message: 'ok' }, momentWindow(100_000), id);
+      assert.equal(state.select, id);
+      assert.equal('select' in tracesState(w.report(0, 1), { state: 'listening', message: 'ok' }), false);
+    } finally {
+      w.dispose();
     }
   });
 
