@@ -383,6 +383,8 @@ test('keyboard: the slowest exemplars in range are buttons under their chart tha
   assert.match(await buttons.first().textContent(), /^200 ms at \d\d:\d\d:\d\d$/);
   assert.equal(await page.locator('#chart-processCpu .exemplar-link').count(), 0);
   assert.equal(await attr(page, '#chart-server .exemplar-list', 'aria-label'), 'Slowest traced requests in range');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.locator('#chart-server').screenshot({ path: path.join(SHOTS, 'exemplars.png') });
   await buttons.nth(1).focus();
   await page.keyboard.press('Enter');
   assert.deepEqual((await posted(page)).at(-1), { type: 'showTrace', traceId: list[1].traceId, atMs: list[1].timeMs });
