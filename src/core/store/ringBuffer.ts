@@ -103,6 +103,39 @@ export class TimeRing {
     return c;
   }
 
+  /**
+   * A column holding `src`'s newest samples (at most this ring's rows), whose times
+   * must be this ring's newest rows: a series moving here from another ring.
+   */
+  addColumnFrom(src: ValueColumn): ValueColumn {
+    const n = Math.min(src.length, this.count);
+    const store = new Float64Array(this.timesStore.length);
+    const skip = src.length - n;
+    for (let k = 0; k < n; k++) store[this.physical(this.count - n + k)] = src.valueAt(skip + k);
+    const c = new ValueColumn(this, store, this.written - n, this.cols.length);
+    c.key = src.key;
+    this.cols.push(c);
+    return c;
+  }
+
+  /** The newest `n` row times, oldest first. */
+  tailTimes(n: number): Float64Array {
+    const out = new Float64Array(Math.min(n, this.count));
+    for (let k = 0; k < out.length; k++) out[k] = this.timeAtRow(this.count - out.length + k);
+    return out;
+  }
+
+  /** Whether `c`'s times are this ring's newest rows (then it can move here). */
+  holdsTimesOf(c: ValueColumn): boolean {
+    const n = c.length;
+    const m = this.count;
+    if (n === 0 || n > m || c.timeAt(n - 1) !== this.timeAtRow(m - 1) || c.timeAt(0) !== this.timeAtRow(m - n)) return false;
+    for (let k = 1; k < n - 1; k++) {
+      if (c.timeAt(k) !== this.timeAtRow(m - n + k)) return false;
+    }
+    return true;
+  }
+
   /** Takes a column out (its storage goes with it). */
   removeColumn(c: ValueColumn): void {
     const last = this.cols.pop()!;
@@ -258,22 +291,5 @@ export class ValueColumn {
       out.push({ times: times.subarray(0, n - first), values: this.values.subarray(0, n - first) });
     }
     return out;
-  }
-
-  /** Copies this column's newest `n` samples into a new ring of its own (`slots` ≥ n rows). */
-  detached(n: number, slots: number): ValueColumn {
-    const len = this.length;
-    const keep = Math.min(n, len);
-    const times = new Float64Array(keep);
-    const values = new Float64Array(keep);
-    for (let k = 0; k < keep; k++) {
-      times[k] = this.timeAt(len - keep + k);
-      values[k] = this.valueAt(len - keep + k);
-    }
-    const ring = new TimeRing(this.ring.capacity, Math.max(slots, keep), this.ring.own);
-    ring.fill(times, keep);
-    const c = ring.addColumnHolding(values);
-    c.key = this.key;
-    return c;
   }
 }

@@ -8,8 +8,19 @@ import { INITIAL_RING_SLOTS, RingSegment, SLOT_BYTES, TimeRing, ValueColumn } fr
  */
 const OWN_RESERVE_MAX_SHARE = 0.75;
 
-/** The source of the store's own series (refused and capped counts). */
-const STORE_SOURCE = 'store';
+/** The source of a tick appended without SourceSpans. */
+const TICK_SOURCE = 'tick';
+
+/** The ring group of a source's own series (apart from its scraped ones: the budget treats them apart). */
+function ownGroupOf(source: string): string {
+  return `${source}\u0000own`;
+}
+
+/** The ring group of the store's own series (refused and capped counts). */
+const STORE_GROUP = ownGroupOf('store');
+
+/** Ticks between two passes that bring series back to their source's ring. */
+const MERGE_EVERY = 60;
 
 /** Whether the last `n` of `a` and of `b` are the same times. */
 function sameTail(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolean {
@@ -50,6 +61,8 @@ export interface SeriesWindow {
 interface Entry {
   info: SeriesInfo;
   column: ValueColumn;
+  /** The source (and own/scraped) that last wrote it: its ring is that source's ('' until written live). */
+  group: string;
   /** The tick this series was last written in. */
   lastTick: number;
 }
@@ -134,8 +147,7 @@ export class SeriesStore {
   }
 
   /** The column a new series gets: in its source's ring when that ring is written this tick, else in a new ring. */
-  private newColumn(source: string, own: boolean): ValueColumn | undefined {
-    const group = own ? `${source}\u0000own` : source;
+  private newColumn(group: string, own: boolean): ValueColumn | undefined {
     const ring = this.sourceRings.get(group);
     if (ring && ring.stagedTick === this.tick && this.take(ring.slots * SLOT_BYTES, own)) {
       return ring.addColumn();
@@ -148,7 +160,7 @@ export class SeriesStore {
 
   private addEntry(key: string, name: string, labels: Labels, meta: SeriesMeta | undefined, column: ValueColumn, lastTick: number): Entry {
     column.key = key;
-    const e: Entry = { info: meta ? { key, name, labels, meta } : { key, name, labels }, column, lastTick };
+    const e: Entry = { info: meta ? { key, name, labels, meta } : { key, name, labels }, column, group: '', lastTick };
     this.entries.set(key, e);
     const list = this.byName.get(name);
     if (list) {
@@ -162,8 +174,9 @@ export class SeriesStore {
   }
 
   /** Sets a series' value for this tick's row and marks its ring as written. */
-  private stage(e: Entry, value: number): void {
+  private stage(e: Entry, value: number, group: string): void {
     e.lastTick = this.tick;
+    e.group = group;
     const c = e.column;
     c.next = value;
     const ring = c.ring;
@@ -186,25 +199,74 @@ export class SeriesStore {
     }
   }
 
-  /** Each series of `ring` not written this tick moves to a ring of its own, with its history. */
+  /**
+   * The series of `ring` not written this tick leave it, with their history: those of
+   * one source together into one new ring (they missed the same tick, so their times
+   * are the same rows), as many of their newest samples as the budget allows.
+   */
   private moveOutMissing(ring: TimeRing): void {
+    const leaving = new Map<string, Entry[]>();
     const cols = ring.columns;
     for (let i = cols.length - 1; i >= 0; i--) {
       const c = cols[i]!;
       const e = this.entries.get(c.key);
       if (!e || e.lastTick === this.tick) continue;
-      ring.removeColumn(c);
-      this.release(ring.slots * SLOT_BYTES, ring.own);
-      const n = c.length;
-      // Its samples again, with their times (16 B each): as many as the budget allows.
-      const fit = Math.max(1, Math.floor(this.room(ring.own) / (2 * SLOT_BYTES)));
-      const slots = Math.min(this.capacity, Math.max(Math.min(this.capacity, INITIAL_RING_SLOTS), Math.min(n, fit)));
-      const keep = Math.min(n, slots);
-      this.used += slots * 2 * SLOT_BYTES;
-      if (!ring.own) this.usedScraped += slots * 2 * SLOT_BYTES;
+      const list = leaving.get(e.group);
+      if (list) list.push(e);
+      else leaving.set(e.group, [e]);
+    }
+    for (const list of leaving.values()) {
+      let rows = 0;
+      for (const e of list) {
+        ring.removeColumn(e.column);
+        this.release(ring.slots * SLOT_BYTES, ring.own);
+        rows = Math.max(rows, e.column.length);
+      }
+      const perRow = SLOT_BYTES * (list.length + 1);
+      const least = Math.min(this.capacity, INITIAL_RING_SLOTS);
+      const slots = Math.max(least, Math.min(rows, Math.floor(this.room(ring.own) / perRow)));
+      // Taken even when the budget is short by a few rows: the samples move, they do not arrive.
+      this.used += slots * perRow;
+      if (!ring.own) this.usedScraped += slots * perRow;
       if (ring.own) this.ownRings++;
-      if (keep < n) this.cappedKeys.add(e.info.key);
-      e.column = c.detached(keep, slots);
+      const moved = new TimeRing(this.capacity, slots, ring.own);
+      const times = ring.tailTimes(Math.min(rows, slots));
+      moved.fill(times, times.length);
+      for (const e of list) {
+        if (e.column.length > times.length) this.cappedKeys.add(e.info.key);
+        e.column = moved.addColumnFrom(e.column);
+      }
+    }
+  }
+
+  /**
+   * Brings series back to their source's ring (every MERGE_EVERY ticks): a series that
+   * left its ring (it missed a tick), or came back from a restore, shares that ring's
+   * times again once its own times are the ring's newest rows. A source whose ring is
+   * no longer written takes the ring its series are in now.
+   */
+  private mergeIntoSourceRings(): void {
+    for (const e of this.entries.values()) {
+      if (e.lastTick !== this.tick || e.group === '') continue;
+      const ring = e.column.ring;
+      const home = this.sourceRings.get(e.group);
+      if (home === ring) continue;
+      if (!home || home.stagedTick !== this.tick || home.own !== ring.own) {
+        this.sourceRings.set(e.group, ring);
+        continue;
+      }
+      if (ring.columns.length > home.columns.length || !home.holdsTimesOf(e.column)) continue;
+      const freed = ring.slots * SLOT_BYTES * (ring.columns.length === 1 ? 2 : 1);
+      this.release(freed, ring.own);
+      if (!this.take(home.slots * SLOT_BYTES, ring.own)) {
+        this.used += freed;
+        if (!ring.own) this.usedScraped += freed;
+        continue;
+      }
+      if (ring.columns.length === 1 && ring.own) this.ownRings--;
+      ring.removeColumn(e.column);
+      e.column = home.addColumnFrom(e.column);
+      if (home.capped) this.cappedKeys.add(e.info.key);
     }
   }
 
@@ -255,12 +317,14 @@ export class SeriesStore {
     this.lastTimeMs = timeMs;
     let refused = 0;
     let span = 0;
-    let source = sources?.[0]?.source ?? '';
+    let source = sources?.[0]?.source ?? TICK_SOURCE;
+    let ownGroup = ownGroupOf(source);
     let spanEnd = sources?.[0]?.end ?? samples.length;
     for (let k = 0; k < samples.length; k++) {
       while (k >= spanEnd && sources && span < sources.length) {
         span++;
-        source = sources[span]?.source ?? '';
+        source = sources[span]?.source ?? TICK_SOURCE;
+        ownGroup = ownGroupOf(source);
         spanEnd = sources[span]?.end ?? samples.length;
       }
       const s = samples[k]!;
@@ -268,7 +332,8 @@ export class SeriesStore {
       const key = cachedSeriesKey(s.name, s.labels);
       let e = this.entries.get(key);
       if (!e) {
-        const column = this.entries.size < this.maxSeries ? this.newColumn(source, isOwnMetric(s.name)) : undefined;
+        const own = isOwnMetric(s.name);
+        const column = this.entries.size < this.maxSeries ? this.newColumn(own ? ownGroup : source, own) : undefined;
         if (!column) {
           refused++;
           continue;
@@ -282,7 +347,7 @@ export class SeriesStore {
         // The last TYPE/UNIT declared wins, as in Prometheus (shared objects: rarely taken).
         e.info = { ...e.info, meta: s.meta };
       }
-      this.stage(e, s.value);
+      this.stage(e, s.value, e.column.ring.own ? ownGroup : source);
     }
     this.commit(timeMs);
     if (refused > 0 || this.everRefused) {
@@ -295,6 +360,7 @@ export class SeriesStore {
       this.writeOwn(Metric.storeHistoryCappedSeries, this.cappedKeys.size);
     }
     this.commit(timeMs);
+    if (this.tick % MERGE_EVERY === 0) this.mergeIntoSourceRings();
     return refused;
   }
 
@@ -377,12 +443,12 @@ export class SeriesStore {
     const key = seriesKey(name, NO_LABELS);
     let e = this.entries.get(key);
     if (!e) {
-      const column = this.newColumn(STORE_SOURCE, true);
+      const column = this.newColumn(STORE_GROUP, true);
       if (!column) return;
       e = this.addEntry(key, name, NO_LABELS, undefined, column, 0);
     }
     if (e.lastTick !== this.tick) {
-      this.stage(e, value);
+      this.stage(e, value, STORE_GROUP);
     }
   }
 

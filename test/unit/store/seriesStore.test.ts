@@ -215,6 +215,38 @@ describe('SeriesStore: the series a source writes in one tick share one time col
     assert.equal(s.length('chat_room_users{room="3"}'), 30);
   });
 
+  it('the series of a source that miss the same tick leave together, into one ring', () => {
+    const s = new SeriesStore(50);
+    for (let t = 0; t < 30; t++) s.append(t * 1000, tickOf(10, (i) => i).filter((x) => !(t === 20 && Number(x.labels.room) >= 5)));
+    assert.equal(s.ringCount, 2, 'the five that missed tick 20 share a ring of their own');
+    assert.equal(s.length('chat_room_users{room="7"}'), 29);
+  });
+
+  it('a series that left its ring comes back once the missed tick has left its history', () => {
+    const s = new SeriesStore(30);
+    for (let t = 0; t < 5 + 30 + 60; t++) s.append(t * 1000, tickOf(10, (i) => t * 10 + i).filter((x) => !(t === 5 && x.labels.room === '3')));
+    assert.equal(s.ringCount, 1);
+    assert.equal(s.usedBytes, 30 * 8 * 11, 'one time column for the ten series again');
+    const w = s.window('chat_room_users{room="3"}', -Infinity)!;
+    assert.deepEqual([...w.times], Array.from({ length: 30 }, (_, k) => (65 + k) * 1000));
+    assert.deepEqual([...w.values], Array.from({ length: 30 }, (_, k) => (65 + k) * 10 + 3));
+  });
+
+  it('after a restore, series that come a tick late (rates need two scrapes) share the times again within one history', () => {
+    const times = Float64Array.from({ length: 100 }, (_, i) => i * 1000);
+    const s = new SeriesStore(100);
+    s.load(rooms.map((labels, i) => ({ name: 'chat_room_users', labels, times, values: times.map((t) => t + i) })));
+    for (let t = 100; t < 100 + 100 + 60; t++) {
+      const samples = tickOf(20, (i) => t + i).filter((x) => t > 100 || Number(x.labels.room) < 15);
+      s.append(t * 1000, samples, [{ source: 'scrape', end: samples.length }]);
+      const held = rooms.reduce((n, labels) => n + s.length(seriesKey('chat_room_users', labels)), 0);
+      if (t === 101) assert.equal(s.ringCount, 2, 'the five late ones left together');
+      if (t >= 200) assert.ok(s.usedBytes / held <= 9, `tick ${t}: ${(s.usedBytes / held).toFixed(2)} B a sample`);
+    }
+    assert.equal(s.ringCount, 1);
+    assert.deepEqual([...s.window('chat_room_users{room="17"}', 258_000)!.values], [258 + 17, 259 + 17]);
+  });
+
   it('reads what a ring per series would hold, whatever the pattern of series coming and going', () => {
     // A reference: each series' samples in a plain array, the newest `capacity` kept.
     let seed = 17;
