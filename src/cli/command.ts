@@ -2,11 +2,17 @@
  * The CLI's subcommands on node's util.parseArgs: each command declares its options
  * once (name, type, placeholder, help line); its `--help`, the parsing and the
  * sentences for bad arguments come from that declaration. To add a subcommand:
- * write a `CliCommand` in its own file and add it to COMMANDS in main.ts.
+ * write a `CliCommand` in its own file and add it to COMMANDS in commands.ts.
+ *
+ * The texts for people (summary, description, each option's help) are getters that
+ * call `l10n.t` when read, so they follow the display language `--lang` or the
+ * environment chose (main.ts sets it before anything is printed), whatever the order
+ * in which the modules were loaded.
  *
  * Exit codes: 0 ok, 1 the run found what the user asked to fail on, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
+import * as l10n from '@vscode/l10n';
 
 export const PROGRAM = 'chatroom-monitor';
 
@@ -44,22 +50,28 @@ export interface CliCommand {
   run(values: CliValues, io: CliIo, positionals: readonly string[]): Promise<number>;
 }
 
-const HELP_OPTION: CliOption = { type: 'boolean', short: 'h', help: 'show this help' };
+const HELP_OPTION: CliOption = {
+  type: 'boolean',
+  short: 'h',
+  get help() {
+    return l10n.t('show this help');
+  },
+};
 
 export function commandHelp(cmd: CliCommand): string {
   const options = { ...cmd.options, help: HELP_OPTION };
   const left = Object.entries(options).map(([name, o]) => `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`);
   const width = Math.max(...left.map((l) => l.length)) + 2;
   const lines = Object.values(options).map((o, i) => `  ${left[i]!.padEnd(width)}${o.help}`);
-  return `Usage: ${PROGRAM} ${cmd.name} ${cmd.usage}\n\n${cmd.description}\n\n${lines.join('\n')}\n`;
+  return `${l10n.t('Usage: {0}', `${PROGRAM} ${cmd.name} ${cmd.usage}`)}\n\n${cmd.description}\n\n${lines.join('\n')}\n`;
 }
 
 export function programHelp(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return (
-    `Usage: ${PROGRAM} <command> [options]\n\n` +
-    `Commands:\n${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}\n\n` +
-    `${PROGRAM} <command> --help says more about one command.\n`
+    `${l10n.t('Usage: {0}', `${PROGRAM} <command> [options]`)}\n\n` +
+    `${l10n.t('Commands:')}\n${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}\n\n` +
+    `${l10n.t('{0} says more about one command.', `${PROGRAM} <command> --help`)}\n`
   );
 }
 
@@ -87,11 +99,11 @@ function argumentSentence(err: unknown): string {
   const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `Unknown option ${flag ?? message}.`;
+      return l10n.t('Unknown option {0}.', flag ?? message);
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `Unexpected argument "${/'([^']*)'/.exec(message)?.[1] ?? message}".`;
+      return l10n.t('Unexpected argument "{0}".', /'([^']*)'/.exec(message)?.[1] ?? message);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /does not take an argument/.test(message) ? `${flag} takes no value.` : `${flag} needs a value.`;
+      return /does not take an argument/.test(message) ? l10n.t('{0} takes no value.', flag ?? '') : l10n.t('{0} needs a value.', flag ?? '');
     default:
       return message;
   }
@@ -107,7 +119,7 @@ export async function runCli(commands: readonly CliCommand[], argv: readonly str
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    io.stderr(`${PROGRAM}: unknown command "${name}".\n\n${programHelp(commands)}`);
+    io.stderr(`${PROGRAM}: ${l10n.t('unknown command "{0}".', name)}\n\n${programHelp(commands)}`);
     return 2;
   }
   const parsed = parseCommandArgs(cmd, rest);

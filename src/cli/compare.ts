@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import { RunSamples } from '../core/report/runSamples';
 import { commitText } from '../core/runs/runs';
 import { compareRuns, comparisonText, regressions } from '../core/runs/runComparison';
 import { runSamplesOfLog, runsOfLog } from '../core/store/historyRecorder';
-import { CliCommand, CliIo, CliValues } from './command';
+import { CliCommand, CliOption, CliIo, CliValues } from './command';
 import { jsonNumbers, openHistory } from './history';
 
 /**
@@ -15,24 +16,27 @@ import { jsonNumbers, openHistory } from './history';
  */
 export const compareCommand: CliCommand = {
   name: 'compare',
-  summary: 'compare two runs (JSON reports, or runs in the history): what changed, with statistics that hold up',
+  get summary() {
+    return l10n.t('compare two runs (JSON reports, or runs in the history): what changed, with statistics that hold up');
+  },
   usage: 'BASE.json HEAD.json [--fail-on-regression 10%] [--json]  |  --store DIR BASE_RUN HEAD_RUN',
-  description:
-    'Compares the per-second figures of two reports made with `report --json` (CPU, memory, message rate, latency p50/p95/p99, errors, users), ' +
-    'or of two runs in the history folder (ids from `history runs --store DIR`; `latest` and `previous` also work). ' +
-    'A change is named only when its 99% moving-block bootstrap interval excludes zero and it is at least 5% of the base; otherwise "no significant change".',
-  options: {
-    'fail-on-regression': { type: 'string', value: 'P%', help: 'exit 1 when a figure regressed significantly by at least P per cent' },
-    json: { type: 'boolean', help: 'print the comparison as JSON' },
-    store: { type: 'string', value: 'DIR', help: 'compare two runs of this history folder instead of two reports' },
+  get description() {
+    return l10n.t('Compares the per-second figures of two reports made with `report --json` (CPU, memory, message rate, latency p50/p95/p99, errors, users), or of two runs in the history folder (ids from `history runs --store DIR`; `latest` and `previous` also work). A change is named only when its 99% moving-block bootstrap interval excludes zero and it is at least 5% of the base; otherwise "no significant change".');
+  },
+  get options(): Readonly<Record<string, CliOption>> {
+    return {
+      'fail-on-regression': { type: 'string', value: 'P%', help: l10n.t('exit 1 when a figure regressed significantly by at least P per cent') },
+      json: { type: 'boolean', help: l10n.t('print the comparison as JSON') },
+      store: { type: 'string', value: 'DIR', help: l10n.t('compare two runs of this history folder instead of two reports') },
+    };
   },
   positionals: true,
   async run(values: CliValues, io: CliIo, positionals: readonly string[]): Promise<number> {
     if (positionals.length !== 2) {
       io.stderr(
         values.store !== undefined
-          ? `compare: give two runs of the history, the base and the head (got ${positionals.length}); list them with \`chatroom-monitor history runs --store DIR\`.\n`
-          : `compare: give two JSON reports, the base and the head (got ${positionals.length}); make them with \`chatroom-monitor report --json --out FILE\`.\n`,
+          ? `compare: ${l10n.t('give two runs of the history, the base and the head (got {0}); list them with {1}.', positionals.length, '`chatroom-monitor history runs --store DIR`')}\n`
+          : `compare: ${l10n.t('give two JSON reports, the base and the head (got {0}); make them with {1}.', positionals.length, '`chatroom-monitor report --json --out FILE`')}\n`,
       );
       return 2;
     }
@@ -41,7 +45,7 @@ export const compareCommand: CliCommand = {
     if (typeof f === 'string') {
       const m = /^(\d+(?:\.\d+)?)%?$/.exec(f.trim());
       if (!m) {
-        io.stderr(`compare: --fail-on-regression "${f}" is not a percentage; use for example 10%.\n`);
+        io.stderr(`compare: ${l10n.t('--fail-on-regression "{0}" is not a percentage; use for example 10%.', f)}\n`);
         return 2;
       }
       failAt = Number(m[1]) / 100;
@@ -90,7 +94,7 @@ function readStoreRuns(store: unknown, ids: readonly string[], io: CliIo): TwoRu
     const picked = ids.map((id) => (id === 'latest' ? all.at(-1) : id === 'previous' ? all.at(-2) : all.find((r) => r.id === id)));
     const missing = ids.filter((_id, i) => !picked[i]);
     if (missing.length > 0) {
-      io.stderr(`compare: no run ${missing.map((m) => `"${m}"`).join(' or ')} in ${String(store)} (${all.length} runs); list them with \`chatroom-monitor history runs --store DIR\`.\n`);
+      io.stderr(`compare: ${l10n.t('no run {0} in {1} ({2} runs); list them with {3}.', missing.map((m) => `"${m}"`).join(l10n.t(' or ')), String(store), all.length, '`chatroom-monitor history runs --store DIR`')}\n`);
       return undefined;
     }
     const [base, head] = picked as [NonNullable<(typeof picked)[0]>, NonNullable<(typeof picked)[0]>];
@@ -106,12 +110,12 @@ function readRun(file: string, io: CliIo): RunSamples | undefined {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    io.stderr(`compare: ${file} could not be read as JSON (${e instanceof Error ? e.message : String(e)}).\n`);
+    io.stderr(`compare: ${l10n.t('{0} could not be read as JSON ({1}).', file, e instanceof Error ? e.message : String(e))}\n`);
     return undefined;
   }
   const run = (json as { run?: RunSamples }).run;
   if (!run || typeof run !== 'object' || typeof run.samples !== 'object') {
-    io.stderr(`compare: ${file} has no "run" block; make it with \`chatroom-monitor report --json\` from this version.\n`);
+    io.stderr(`compare: ${l10n.t('{0} has no "run" block; make it with {1} from this version.', file, '`chatroom-monitor report --json`')}\n`);
     return undefined;
   }
   return run;

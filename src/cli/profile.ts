@@ -4,33 +4,37 @@
  * allocation site), writes the profile file and prints the top entries.
  * Exit codes: 0 written, 1 the capture failed (the sentence is on stderr), 2 bad arguments.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ProcfsProcessLocator } from '../core/process/locator';
 import { captureCpuProfile, captureHeapDiff, MAX_PROFILE_DURATION_MS, MIN_PROFILE_DURATION_MS } from '../core/profile/capture';
 import { profileJson, profileLines } from '../core/profile/profileOutput';
 import { capturePySpy, isPythonProcess } from '../core/profile/pySpy';
-import { checkWritableFile, duration, wholeNumber } from './args';
-import { CliCommand, CliIo, CliValues, parseCommandArgs, PROGRAM } from './command';
+import { checkWritableFile, duration, durationError, wholeNumber } from './args';
+import { CliCommand, CliOption, CliIo, CliValues, parseCommandArgs, PROGRAM } from './command';
 
 const DEFAULT_DURATION_MS = 10_000;
 
 export const profileCommand: CliCommand = {
   name: 'profile',
-  summary: 'record a CPU or heap profile of the running server and print its hot spots',
+  get summary() {
+    return l10n.t('record a CPU or heap profile of the running server and print its hot spots');
+  },
   usage: '(--port N | --pid N) [--duration 10s] [--heap] --out FILE [--json]',
-  description:
-    'Attaches to a running Node server (its inspector, opened with SIGUSR1 and closed\n' +
-    'afterwards) and records a CPU profile, or with --heap the heap growth between two\n' +
-    'moments by allocation site. A Python server is profiled with py-spy when installed.',
-  options: {
-    port: { type: 'string', value: 'N', help: 'the server listens on TCP port N' },
-    pid: { type: 'string', value: 'N', help: "the server's process id" },
-    duration: { type: 'string', value: '10s', help: 'how long to record (1s to 60s; default 10s)' },
-    heap: { type: 'boolean', help: 'heap sampling: what grew, by allocation site (.heapprofile)' },
-    out: { type: 'string', value: 'FILE', help: 'where to write the profile (.cpuprofile / .heapprofile)' },
-    json: { type: 'boolean', help: 'print { "hotFunctions": [...] } (or "allocationSites") instead of a table' },
-    quiet: { type: 'boolean', help: 'no progress on stderr' },
+  get description() {
+    return l10n.t('Attaches to a running Node server (its inspector, opened with SIGUSR1 and closed\nafterwards) and records a CPU profile, or with --heap the heap growth between two\nmoments by allocation site. A Python server is profiled with py-spy when installed.');
+  },
+  get options(): Readonly<Record<string, CliOption>> {
+    return {
+      port: { type: 'string', value: 'N', help: l10n.t('the server listens on TCP port N') },
+      pid: { type: 'string', value: 'N', help: l10n.t("the server's process id") },
+      duration: { type: 'string', value: '10s', help: l10n.t('how long to record (1s to 60s; default 10s)') },
+      heap: { type: 'boolean', help: l10n.t('heap sampling: what grew, by allocation site (.heapprofile)') },
+      out: { type: 'string', value: 'FILE', help: l10n.t('where to write the profile (.cpuprofile / .heapprofile)') },
+      json: { type: 'boolean', help: l10n.t('print { "hotFunctions": [...] } (or "allocationSites") instead of a table') },
+      quiet: { type: 'boolean', help: l10n.t('no progress on stderr') },
+    };
   },
   run: (values, io) => {
     const parsed = profileArgsFrom(values);
@@ -66,15 +70,15 @@ function profileArgsFrom(values: CliValues): { ok: true; args: ProfileArgs } | {
     if (typeof v === 'object') return { ok: false, message: v.error };
   }
   if ((port === undefined) === (pid === undefined)) {
-    return { ok: false, message: 'Say which server to profile: --port N or --pid N (one of them).' };
+    return { ok: false, message: l10n.t('Say which server to profile: --port N or --pid N (one of them).') };
   }
   const d = duration('--duration', typeof values.duration === 'string' ? values.duration : `${DEFAULT_DURATION_MS / 1000}s`, MIN_PROFILE_DURATION_MS, MAX_PROFILE_DURATION_MS);
   if (typeof d === 'object') {
-    return { ok: false, message: d.error.replace(/ \(between .*?\)/, ` (between ${MIN_PROFILE_DURATION_MS / 1000}s and ${MAX_PROFILE_DURATION_MS / 1000}s)`) };
+    return { ok: false, message: durationError('--duration', String(values.duration), { min: `${MIN_PROFILE_DURATION_MS / 1000}s`, max: `${MAX_PROFILE_DURATION_MS / 1000}s` }) };
   }
   const out = typeof values.out === 'string' ? values.out : '';
   if (!out) {
-    return { ok: false, message: 'Say where to write the profile: --out FILE.' };
+    return { ok: false, message: l10n.t('Say where to write the profile: --out FILE.') };
   }
   const bad = checkWritableFile('--out', out);
   if (bad) return { ok: false, message: bad };
@@ -114,7 +118,7 @@ export async function runProfile(a: ProfileArgs, io: CliIo): Promise<number> {
     io.stdout(a.json ? JSON.stringify({ hotFunctions, pid, file: out }, null, 2) + '\n' : r.lines.join('\n') + '\n');
     return 0;
   }
-  say(`profiling process ${pid} for ${a.durationMs / 1000} s…`);
+  say(l10n.t('profiling process {0} for {1} s…', pid, a.durationMs / 1000));
   const opts = { pid, durationMs: a.durationMs, workspaceRoots: [process.cwd()], log: say };
   const r = a.heap ? await captureHeapDiff(opts) : await captureCpuProfile(opts);
   if (!r.ok) {
@@ -122,7 +126,7 @@ export async function runProfile(a: ProfileArgs, io: CliIo): Promise<number> {
     return 1;
   }
   fs.writeFileSync(out, r.fileText);
-  say(`profile written to ${out}`);
+  say(l10n.t('profile written to {0}', out));
   io.stdout(a.json ? JSON.stringify(profileJson(r, out), null, 2) + '\n' : profileLines(r).join('\n') + '\n');
   return 0;
 }

@@ -3,6 +3,7 @@
  * the performance report (Markdown, or the JSON contract with --json) — for load
  * tests in CI. Exit 1 when the status reaches --fail-on.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import { compileAlertRules } from '../core/alerts/defaults';
 import { parseConfig } from '../core/config';
@@ -17,7 +18,7 @@ import { gitState } from './git';
 import { ReportData, renderJson } from '../core/report/reportData';
 import { SETTINGS, SettingKey, settingId } from '../core/settings/settings';
 import { checkWritableFile, duration, wholeNumber } from './args';
-import { CliCommand, CliIo, CliValues, PROGRAM, parseCommandArgs } from './command';
+import { CliCommand, CliOption, CliIo, CliValues, PROGRAM, parseCommandArgs } from './command';
 import { prometheusReport } from './promReport';
 
 export interface ReportArgs {
@@ -61,28 +62,33 @@ const STATUS_RANK: Record<string, number> = { unknown: 1, healthy: 0, warning: 1
 
 export const reportCommand: CliCommand = {
   name: 'report',
-  summary: 'watch a running server for a while and print its performance report',
+  get summary() {
+    return l10n.t('watch a running server for a while and print its performance report');
+  },
   usage: '(--port N | --pid N | --pattern REGEX | --log FILE | --otlp-port N | --prometheus URL --job NAME) [options]',
-  description:
-    'Watches a running chat server for a while and prints a performance report. With --prometheus, reads the last --duration of every instance of the job from that Prometheus at once (query_range), with a section per instance; credentials from CHATROOM_MONITOR_PROMETHEUS_TOKEN (bearer) or CHATROOM_MONITOR_PROMETHEUS_BASIC (user:password).',
-  options: {
-    port: { type: 'string', value: 'N', help: 'the server listens on TCP port N (its /metrics is scraped)' },
-    pid: { type: 'string', value: 'N', help: 'watch this process id' },
-    pattern: { type: 'string', value: 'REGEX', help: 'watch the process whose command line matches REGEX' },
-    name: { type: 'string', value: 'NAME', help: 'name shown in the report' },
-    'metrics-url': { type: 'string', value: 'URL', help: 'the server\'s Prometheus endpoint ("" turns scraping off)' },
-    prometheus: { type: 'string', value: 'URL', help: "read the server from this Prometheus' query API (base address, like http://127.0.0.1:9090)" },
-    job: { type: 'string', value: 'NAME', help: 'with --prometheus: the job label of the chat server (every instance is read)' },
-    instance: { type: 'string', value: 'REGEX', help: 'with --prometheus: only instances whose instance label matches REGEX' },
-    'rate-window': { type: 'string', value: '1m', help: 'with --prometheus: the range of rate() (at least four scrape intervals)' },
-    log: { type: 'string', value: 'FILE', multiple: true, help: 'follow this log file or glob like tail -F (repeatable): error groups, frames, line rates' },
-    'otlp-port': { type: 'string', value: 'N', help: 'receive OpenTelemetry spans and logs (OTLP/HTTP, protobuf or JSON) on 127.0.0.1:N during the watch (4318 is the SDKs\' default; 0 picks a free port)' },
-    duration: { type: 'string', value: '60s', help: 'how long to watch (like 30s, 5m, 1h30m; default 60s)' },
-    interval: { type: 'string', value: 'MS', help: `sample interval in ms (default ${SETTINGS.sampleIntervalMs.default}, min ${SETTINGS.sampleIntervalMs.minimum})` },
-    json: { type: 'boolean', help: 'print the JSON form instead of Markdown' },
-    out: { type: 'string', value: 'FILE', help: 'write the report to FILE instead of stdout' },
-    'fail-on': { type: 'string', value: 'LEVEL', help: 'exit 1 when the status is LEVEL or worse (warning | critical)' },
-    quiet: { type: 'boolean', help: 'no progress on stderr' },
+  get description() {
+    return l10n.t('Watches a running chat server for a while and prints a performance report. With --prometheus, reads the last --duration of every instance of the job from that Prometheus at once (query_range), with a section per instance; credentials from CHATROOM_MONITOR_PROMETHEUS_TOKEN (bearer) or CHATROOM_MONITOR_PROMETHEUS_BASIC (user:password).');
+  },
+  get options(): Readonly<Record<string, CliOption>> {
+    return {
+      port: { type: 'string', value: 'N', help: l10n.t('the server listens on TCP port N (its /metrics is scraped)') },
+      pid: { type: 'string', value: 'N', help: l10n.t('watch this process id') },
+      pattern: { type: 'string', value: 'REGEX', help: l10n.t('watch the process whose command line matches REGEX') },
+      name: { type: 'string', value: 'NAME', help: l10n.t('name shown in the report') },
+      'metrics-url': { type: 'string', value: 'URL', help: l10n.t('the server\'s Prometheus endpoint ("" turns scraping off)') },
+      prometheus: { type: 'string', value: 'URL', help: l10n.t("read the server from this Prometheus' query API (base address, like http://127.0.0.1:9090)") },
+      job: { type: 'string', value: 'NAME', help: l10n.t('with --prometheus: the job label of the chat server (every instance is read)') },
+      instance: { type: 'string', value: 'REGEX', help: l10n.t('with --prometheus: only instances whose instance label matches REGEX') },
+      'rate-window': { type: 'string', value: '1m', help: l10n.t('with --prometheus: the range of rate() (at least four scrape intervals)') },
+      log: { type: 'string', value: 'FILE', multiple: true, help: l10n.t('follow this log file or glob like tail -F (repeatable): error groups, frames, line rates') },
+      'otlp-port': { type: 'string', value: 'N', help: l10n.t('receive OpenTelemetry spans and logs (OTLP/HTTP, protobuf or JSON) on 127.0.0.1:N during the watch (4318 is the SDKs\' default; 0 picks a free port)') },
+      duration: { type: 'string', value: '60s', help: l10n.t('how long to watch (like 30s, 5m, 1h30m; default 60s)') },
+      interval: { type: 'string', value: 'MS', help: l10n.t('sample interval in ms (default {0}, min {1})', SETTINGS.sampleIntervalMs.default, SETTINGS.sampleIntervalMs.minimum) },
+      json: { type: 'boolean', help: l10n.t('print the JSON form instead of Markdown') },
+      out: { type: 'string', value: 'FILE', help: l10n.t('write the report to FILE instead of stdout') },
+      'fail-on': { type: 'string', value: 'LEVEL', help: l10n.t('exit 1 when the status is LEVEL or worse (warning | critical)') },
+      quiet: { type: 'boolean', help: l10n.t('no progress on stderr') },
+    };
   },
   run: (values, io) => runReport(values, io),
 };
@@ -118,13 +124,13 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
   const promUrl = str('prometheus');
   const job = str('job');
   if (promUrl !== undefined && !job) {
-    return { ok: false, message: '--prometheus needs --job NAME: the job label of the chat server in that Prometheus (the job_name of its scrape config).' };
+    return { ok: false, message: l10n.t('--prometheus needs --job NAME: the job label of the chat server in that Prometheus (the job_name of its scrape config).') };
   }
   if (promUrl === undefined && (job !== undefined || str('instance') !== undefined || str('rate-window') !== undefined)) {
-    return { ok: false, message: '--job, --instance and --rate-window read from a Prometheus: add --prometheus URL.' };
+    return { ok: false, message: l10n.t('--job, --instance and --rate-window read from a Prometheus: add --prometheus URL.') };
   }
   if (ints.port === undefined && ints.pid === undefined && !pattern && logs.length === 0 && ints['otlp-port'] === undefined && promUrl === undefined) {
-    return { ok: false, message: 'Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE, its spans: --otlp-port N), or --prometheus URL --job NAME.' };
+    return { ok: false, message: l10n.t('Say which server to watch: --port N, --pid N or --pattern REGEX (and/or its logs: --log FILE, its spans: --otlp-port N), or --prometheus URL --job NAME.') };
   }
   const durationMs = duration('--duration', str('duration') ?? '60s', 1000, MAX_DURATION_MS);
   if (typeof durationMs !== 'number') {
@@ -132,7 +138,7 @@ export function reportArgsFrom(v: CliValues): { ok: true; args: ReportArgs } | {
   }
   const failOn = str('fail-on');
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'critical') {
-    return { ok: false, message: `--fail-on must be warning or critical, not "${failOn}".` };
+    return { ok: false, message: l10n.t('--fail-on must be warning or critical, not "{0}".', failOn) };
   }
   const metricsUrl = str('metrics-url');
   const name = str('name');
@@ -211,7 +217,7 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   if (traces) {
     try {
       const port = await traces.start();
-      say(`receiving OTLP spans and logs on http://127.0.0.1:${port}`);
+      say(l10n.t('receiving OTLP spans and logs on {0}', `http://127.0.0.1:${port}`));
     } catch (e) {
       io.stderr(`${PROGRAM} report: ${e instanceof Error ? e.message : String(e)}\n`);
       traces.dispose();
@@ -233,7 +239,7 @@ async function runReport(values: CliValues, io: CliIo): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const startMs = Date.now();
-  say(`watching for ${Math.round(a.durationMs / 1000)} s…`);
+  say(l10n.t('watching for {0} s…', Math.round(a.durationMs / 1000)));
   monitor.start();
   logs?.start();
   while (!stopped && Date.now() - startMs < a.durationMs) {
@@ -258,12 +264,12 @@ function finishReport(report: ReportData, a: ReportArgs, io: CliIo): number {
   const text = a.json ? renderJson(report) : renderMarkdown(report);
   if (a.out) {
     fs.writeFileSync(a.out, text);
-    say(`report written to ${a.out}`);
+    say(l10n.t('report written to {0}', a.out));
   } else {
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
   const status = report.analysis.status;
-  say(`status: ${status}${report.analysis.reasons.length ? ` — ${report.analysis.reasons.join('; ')}` : ''}`);
+  say(report.analysis.reasons.length ? l10n.t('status: {0} — {1}', status, report.analysis.reasons.join(l10n.t('; '))) : l10n.t('status: {0}', status));
   if (a.failOn && (STATUS_RANK[status] ?? 0) >= STATUS_RANK[a.failOn]!) {
     return 1;
   }

@@ -7,6 +7,7 @@
  * Exit codes: 0 the command ran until --duration or Ctrl-C; 1 the supervisor gave
  * up (crash loop) or the command could not be started; 2 bad arguments.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import { compileAlertRules } from '../core/alerts/defaults';
 import { systemClock } from '../core/clock';
@@ -24,26 +25,29 @@ import { operationsForReport } from '../core/supervise/operationsReport';
 import { DEFAULT_POLICY, describeExit } from '../core/supervise/policy';
 import { Supervisor } from '../core/supervise/supervisor';
 import { checkWritableFile, duration, wholeNumber } from './args';
-import { CliCommand, CliValues, parseCommandArgs, PROGRAM } from './command';
+import { CliCommand, CliOption, CliValues, parseCommandArgs, PROGRAM } from './command';
 
 export const runCliCommand: CliCommand = {
   name: 'run',
-  summary: 'run a command under the supervisor, watch it, and write a report at the end',
+  get summary() {
+    return l10n.t('run a command under the supervisor, watch it, and write a report at the end');
+  },
   usage: '[options] -- CMD ARGS…',
-  description:
-    'Runs CMD under the monitor\'s supervisor: restarted when it exits unexpectedly (delay\n' +
-    'from 100 ms growing ×1.5 up to 15 s), stopped after --max-restarts unstable runs,\n' +
-    'every operation written to the audit log; a report at the end.',
+  get description() {
+    return l10n.t('Runs CMD under the monitor\'s supervisor: restarted when it exits unexpectedly (delay\nfrom 100 ms growing ×1.5 up to 15 s), stopped after --max-restarts unstable runs,\nevery operation written to the audit log; a report at the end.');
+  },
   positionals: true,
-  options: {
-    'min-uptime': { type: 'string', value: '1s', help: 'a run shorter than this is unstable (default 1s)' },
-    'max-restarts': { type: 'string', value: '10', help: 'unstable runs tolerated in 5 minutes before giving up (default 10)' },
-    audit: { type: 'string', value: 'FILE', help: 'append the audit log (JSON lines) to FILE' },
-    report: { type: 'string', value: 'FILE', help: 'write the report to FILE (JSON when FILE ends in .json, else Markdown)' },
-    duration: { type: 'string', value: 'D', help: 'stop the command after D (e.g. 60s, 5m); default: run until Ctrl-C' },
-    port: { type: 'string', value: 'N', help: 'the server listens on N: watch it there (and scrape its /metrics)' },
-    name: { type: 'string', value: 'NAME', help: 'name in sentences and the report' },
-    quiet: { type: 'boolean', help: 'no progress on stderr' },
+  get options(): Readonly<Record<string, CliOption>> {
+    return {
+      'min-uptime': { type: 'string', value: '1s', help: l10n.t('a run shorter than this is unstable (default 1s)') },
+      'max-restarts': { type: 'string', value: '10', help: l10n.t('unstable runs tolerated in 5 minutes before giving up (default 10)') },
+      audit: { type: 'string', value: 'FILE', help: l10n.t('append the audit log (JSON lines) to FILE') },
+      report: { type: 'string', value: 'FILE', help: l10n.t('write the report to FILE (JSON when FILE ends in .json, else Markdown)') },
+      duration: { type: 'string', value: 'D', help: l10n.t('stop the command after D (e.g. 60s, 5m); default: run until Ctrl-C') },
+      port: { type: 'string', value: 'N', help: l10n.t('the server listens on N: watch it there (and scrape its /metrics)') },
+      name: { type: 'string', value: 'NAME', help: l10n.t('name in sentences and the report') },
+      quiet: { type: 'boolean', help: l10n.t('no progress on stderr') },
+    };
   },
   run: (values, io, positionals) => {
     const parsed = runArgsFrom(values, positionals);
@@ -82,7 +86,7 @@ function runArgsFrom(values: CliValues, positionals: readonly string[]): { ok: t
   const v = values as { [k: string]: string | undefined } & { quiet?: boolean };
   const [command, ...args] = positionals;
   if (!command) {
-    return { ok: false, message: 'Say which command to run after --, e.g. chatroom-monitor run -- node server.js.' };
+    return { ok: false, message: l10n.t('Say which command to run after --, e.g. chatroom-monitor run -- node server.js.') };
   }
   const dur = (flag: string, text: string | undefined, fallback: number | undefined): number | undefined | string => {
     if (text === undefined) {
@@ -164,12 +168,12 @@ async function runCommand(a: RunArgs): Promise<number> {
   const finished = new Promise<number>((r) => (done = r));
   supervisor.onEvent((e) => {
     if (e.type === 'started') {
-      say(`run ${e.run}: started pid ${e.pid}`);
+      say(l10n.t('run {0}: started pid {1}', e.run, e.pid));
       if (e.run === 1 || a.port === undefined) {
         watch(e.pid);
       }
     } else if (e.type === 'restartScheduled') {
-      say(`the command ended (${describeExit(e)}); restarting in ${e.delayMs} ms`);
+      say(l10n.t('the command ended ({0}); restarting in {1} ms', describeExit(e), e.delayMs));
     } else if (e.type === 'crashLoop') {
       say(`${e.alert.title}. ${e.alert.message}`);
       for (const line of e.alert.lastStderr.slice(-10)) {
@@ -178,7 +182,7 @@ async function runCommand(a: RunArgs): Promise<number> {
     } else if (e.type === 'stopped' && e.reason !== 'user') {
       done(1);
     } else if (e.type === 'exited' && e.error) {
-      say(`could not start ${JSON.stringify(a.command)}: ${e.error}`);
+      say(l10n.t('could not start {0}: {1}', JSON.stringify(a.command), String(e.error)));
     }
   });
 
@@ -189,10 +193,10 @@ async function runCommand(a: RunArgs): Promise<number> {
     say(why);
     done(0);
   };
-  const onSignal = () => stopSoon('stopping (signal)…');
+  const onSignal = () => stopSoon(l10n.t('stopping (signal)…'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const timer = a.durationMs !== undefined ? setTimeout(() => stopSoon(`${Math.round(a.durationMs! / 1000)} s are up; stopping…`), a.durationMs) : undefined;
+  const timer = a.durationMs !== undefined ? setTimeout(() => stopSoon(l10n.t('{0} s are up; stopping…', Math.round(a.durationMs! / 1000))), a.durationMs) : undefined;
 
   // The core's timers do not keep a process alive (systemClock unrefs them); this one
   // does, so the CLI waits out a restart delay instead of exiting in the middle of it.
@@ -208,10 +212,10 @@ async function runCommand(a: RunArgs): Promise<number> {
     const nowMs = Date.now();
     const report = buildMonitorReport(monitor, nowMs - startMs + 1000, nowMs, operationsForReport(audit.entries(), supervisor.runs, startMs));
     fs.writeFileSync(a.report, a.report.endsWith('.json') ? renderJson(report) : renderMarkdown(report));
-    say(`report written to ${a.report}`);
+    say(l10n.t('report written to {0}', a.report));
   }
   if (a.audit) {
-    say(`audit log: ${a.audit}`);
+    say(l10n.t('audit log: {0}', a.audit));
   }
   monitor.dispose();
   ops.dispose();

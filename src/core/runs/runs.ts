@@ -5,6 +5,7 @@
  * disk — `runStart` and `runEnd` — so the list, the comparison and the regression
  * warning work across reloads and from the CLI.
  */
+import * as l10n from '@vscode/l10n';
 import type { HistoryEvent } from '../store/historyLog';
 
 /** The workspace's version control state when a run started. */
@@ -86,7 +87,8 @@ function parseStart(d: Readonly<Record<string, unknown>>): RunStartData | undefi
 /** "3f2a9c1b04de (uncommitted changes) on main", or the note why there is no commit. */
 export function commitText(run: Pick<RunStartData, 'commit' | 'dirty' | 'branch' | 'vcsNote'>): string {
   if (!run.commit) {
-    return run.vcsNote ? `no commit (${run.vcsNote})` : 'no commit recorded';
+    return run.vcsNote ? l10n.t('no commit ({0})', run.vcsNote) : l10n.t('no commit recorded');
   }
-  return `${run.commit.slice(0, 12)}${run.dirty ? ' (uncommitted changes)' : ''}${run.branch ? ` on ${run.branch}` : ''}`;
+  const commit = run.dirty ? l10n.t('{0} (uncommitted changes)', run.commit.slice(0, 12)) : run.commit.slice(0, 12);
+  return run.branch ? l10n.t('{0} on {1}', commit, run.branch) : commit;
 }

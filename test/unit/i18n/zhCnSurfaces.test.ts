@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { notificationFor, notificationText, summarize } from '../../../src/core/alerts/notificationThrottle';
 import { Metric, Snapshot, TargetState } from '../../../src/core/model';
 import { buildStatusView, StatusInput } from '../../../src/core/statusView';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { takeLangFlag, applyCliLanguage } from '../../../src/cli/lang';
+import { COMMANDS } from '../../../src/cli/commands';
+import { commandHelp } from '../../../src/cli/command';
 import { displayLocale, useLocale } from '../../../src/core/i18n/locale';
 import { inZhCn } from '../helpers/zhCn';
 import { analyze } from '../../../src/core/analyze/analyzer';
@@ -77,6 +81,55 @@ describe('Simplified Chinese on the core surfaces', () => {
     }
   });
 });
+
+describe('the CLI in Simplified Chinese (the real program, as a user runs it)', function () {
+  this.timeout(60_000);
+  const cli = (args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } => {
+    const main = path.resolve(__dirname, '../../../src/cli/main.js');
+    const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...env } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('--lang zh-cn --help lists the commands in Chinese; a command\'s help has Chinese option lines', () => {
+    const top = cli(['--lang', 'zh-cn', '--help']);
+    assert.equal(top.status, 0);
+    assert.match(top.stdout, /^用法：chatroom-monitor <command> \[options\]\n\n命令：\n {2}report +监控运行中的服务器一段时间，然后输出性能报告\n/);
+    assert.match(top.stdout, /chatroom-monitor <command> --help 可查看单个命令的详细说明。/);
+    const report = cli(['report', '--help', '--lang', 'zh-cn']);
+    assert.equal(report.status, 0);
+    assert.match(report.stdout, /^用法：chatroom-monitor report \(--port N/);
+    assert.match(report.stdout, /\n {2}--port N +服务器监听 TCP 端口 N（会采集其 \/metrics）\n/);
+    assert.match(report.stdout, /\n {2}-h, --help +显示此帮助\n$/);
+    assert.deepEqual(englishLines(report.stdout), []);
+    // Every other command's help, in process (the texts are read when help is made, not at load).
+    for (const cmd of COMMANDS) {
+      const help = inZhCn(() => commandHelp(cmd));
+      assert.deepEqual(englishLines(help), [], cmd.name);
+      assert.match(help.split('\n\n')[1]!, /[\u4e00-\u9fff]/, `${cmd.name}: description`);
+    }
+    // English without the flag: the same program, untouched.
+    assert.match(cli(['--help']).stdout, /^Usage: chatroom-monitor <command> \[options\]\n\nCommands:\n {2}report +watch a running server/);
+  });
+
+  it('argument errors are Chinese sentences naming the flag, with --lang or with LANG=zh_CN.UTF-8', () => {
+    const bad = cli(['report', '--port', '0x50', '--lang', 'zh-cn']);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, 'chatroom-monitor report: --port 必须是 1 到 65535 之间的整数，而不是“0x50”。\n');
+    const unknown = cli(['report', '--bogus'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /^chatroom-monitor report: 未知选项 --bogus。\n\n用法：chatroom-monitor report /);
+    const nothing = cli(['report'], { LC_ALL: 'zh_CN.UTF-8' });
+    assert.match(nothing.stderr, /^chatroom-monitor report: 请指明要监控哪个服务器：--port N、--pid N 或 --pattern REGEX/);
+    assert.match(cli(['compare', '--lang', 'zh-cn', 'one.json']).stderr, /^compare: 请给出两份 JSON 报告：基准和对比（收到 1 份）/);
+    assert.match(cli(['frobnicate', '--lang', 'zh-cn']).stderr, /^chatroom-monitor: 未知命令“frobnicate”。/);
+    assert.match(cli(['report', '--port', '0x50']).stderr, /--port must be a whole number from 1 to 65535, not "0x50"\./);
+  });
+});
+
+/** Help lines whose text (after the flag column) has no Chinese: English left behind. */
+function englishLines(help: string): string[] {
+  return help.split('\n').filter((l) => /^ {2}(-\w, )?--/.test(l) && !/[\u4e00-\u9fff]/.test(l));
+}
 
 describe('the report in Simplified Chinese', () => {
   it('headings, table heads, levels and the status are Chinese; raw series names, units and JSON keys stay as they are', () => {
