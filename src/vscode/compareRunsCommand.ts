@@ -68,12 +68,12 @@ async function pickRuns(runs: readonly RunInfo[]): Promise<[RunInfo, RunInfo] | 
   const previous = runs[runs.length - 2]!;
   const lastOnMain = [...runs.slice(0, -1)].reverse().find((r) => r.branch !== null && MAIN_BRANCHES.has(r.branch) && r.commit !== current.commit);
   type Choice = vscode.QuickPickItem & { pair?: [RunInfo, RunInfo] };
-  const choices: Choice[] = [{ label: '$(history) This run vs the previous run', detail: inertQuickPickText(`${commitText(previous)} → ${commitText(current)}`), pair: [previous, current] }];
+  const choices: Choice[] = [{ label: `$(history) ${vscode.l10n.t('This run vs the previous run')}`, detail: inertQuickPickText(`${commitText(previous)} → ${commitText(current)}`), pair: [previous, current] }];
   if (lastOnMain && lastOnMain !== previous) {
-    choices.push({ label: `$(git-branch) This run vs the last run on ${lastOnMain.branch}`, detail: inertQuickPickText(`${commitText(lastOnMain)} → ${commitText(current)}`), pair: [lastOnMain, current] });
+    choices.push({ label: `$(git-branch) ${vscode.l10n.t('This run vs the last run on {0}', String(lastOnMain.branch))}`, detail: inertQuickPickText(`${commitText(lastOnMain)} → ${commitText(current)}`), pair: [lastOnMain, current] });
   }
-  choices.push({ label: '$(list-selection) Pick two runs…' });
-  const choice = await vscode.window.showQuickPick(choices, { title: 'Chat-Room Monitor: Compare Runs' });
+  choices.push({ label: `$(list-selection) ${vscode.l10n.t('Pick two runs…')}` });
+  const choice = await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Chat-Room Monitor: Compare Runs') });
   if (!choice) {
     return undefined;
   }
@@ -81,13 +81,13 @@ async function pickRuns(runs: readonly RunInfo[]): Promise<[RunInfo, RunInfo] | 
     return choice.pair;
   }
   const items = [...runs].reverse().map((r) => ({ label: inertQuickPickText(new Date(r.startMs).toLocaleString()), description: inertQuickPickText(`pid ${r.pid} · ${commitText(r)}`), run: r }));
-  const base = await vscode.window.showQuickPick(items, { title: 'Compare Runs: the base run (before the change)' });
+  const base = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare Runs: the base run (before the change)') });
   if (!base) {
     return undefined;
   }
   const head = await vscode.window.showQuickPick(
     items.filter((i) => i.run !== base.run),
-    { title: 'Compare Runs: the head run (after the change)' },
+    { title: vscode.l10n.t('Compare Runs: the head run (after the change)') },
   );
   return head ? [base.run, head.run] : undefined;
 }

@@ -46,13 +46,13 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
       }));
       items.push(
         { label: '', kind: vscode.QuickPickItemKind.Separator },
-        { label: '$(edit) Enter a port…', manual: 'port' },
-        { label: '$(regex) Enter a command-line pattern…', manual: 'pattern' },
+        { label: `$(edit) ${vscode.l10n.t('Enter a port…')}`, manual: 'port' },
+        { label: `$(regex) ${vscode.l10n.t('Enter a command-line pattern…')}`, manual: 'pattern' },
       );
       pick.items = items;
     } catch (err) {
       log.error(`Could not list listening processes: ${(err as Error).message}`);
-      pick.items = [{ label: '$(edit) Enter a port…', manual: 'port' }];
+      pick.items = [{ label: `$(edit) ${vscode.l10n.t('Enter a port…')}`, manual: 'port' }];
     }
     pick.busy = false;
     const chosen = await new Promise<CandidateItem | undefined>((resolve) => {
@@ -67,7 +67,7 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
     const where = settingsTarget();
     if (chosen.manual === 'port') {
       const text = await vscode.window.showInputBox({
-        title: 'Port the chat server listens on',
+        title: vscode.l10n.t('Port the chat server listens on'),
         placeHolder: '8080',
         validateInput: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 65535 ? undefined : 'Enter a TCP port from 1 to 65535.'),
       });
@@ -79,7 +79,7 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
     }
     if (chosen.manual === 'pattern') {
       const text = await vscode.window.showInputBox({
-        title: 'Regular expression matched against the command line',
+        title: vscode.l10n.t('Regular expression matched against the command line'),
         placeHolder: 'node .*server\\.js',
         validateInput: (v) => {
           try {

@@ -184,7 +184,7 @@ export class ServerController implements vscode.Disposable {
     let workers = n;
     if (workers === undefined) {
       const text = await vscode.window.showInputBox({
-        title: 'Chat-Room Monitor: worker processes (WEB_CONCURRENCY)',
+        title: vscode.l10n.t('Chat-Room Monitor: worker processes (WEB_CONCURRENCY)'),
         value: String(this.operations.workers),
         validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 64 ? undefined : 'A whole number from 1 to 64.'),
       });
@@ -355,7 +355,7 @@ export class ServerController implements vscode.Disposable {
     if (!chosen) {
       const picked = await vscode.window.showQuickPick(
         ACTION_KINDS.map((k) => ({ label: k, picked: this.context.workspaceState.get<boolean>(autoKey(k)) === true })),
-        { canPickMany: true, title: 'Chat-Room Monitor: automatic actions allowed in this workspace' },
+        { canPickMany: true, title: vscode.l10n.t('Chat-Room Monitor: automatic actions allowed in this workspace') },
       );
       if (!picked) {
         return;
@@ -391,12 +391,12 @@ export class ServerController implements vscode.Disposable {
     const s = this.supervisor.state;
     const pid = this.supervisor.pid;
     const text: Record<string, string> = {
-      idle: '$(play) Start Server',
-      running: `$(server-process) server ${pid ?? ''}`.trimEnd(),
-      waiting: '$(sync~spin) server restarting…',
-      stopping: '$(loading~spin) server stopping…',
-      stopped: '$(debug-stop) server stopped',
-      crashLoop: '$(error) server crash loop',
+      idle: `$(play) ${vscode.l10n.t('Start Server')}`,
+      running: `$(server-process) ${pid === undefined ? vscode.l10n.t('server') : vscode.l10n.t('server {0}', pid)}`,
+      waiting: `$(sync~spin) ${vscode.l10n.t('server restarting…')}`,
+      stopping: `$(loading~spin) ${vscode.l10n.t('server stopping…')}`,
+      stopped: `$(debug-stop) ${vscode.l10n.t('server stopped')}`,
+      crashLoop: `$(error) ${vscode.l10n.t('server crash loop')}`,
     };
     this.item.text = text[s] ?? s;
     this.item.tooltip = `Chat-Room Monitor: the server it supervises is ${s}${pid ? ` (pid ${pid}, ${this.supervisor.runs} run${this.supervisor.runs === 1 ? '' : 's'})` : ''}. Click for Start, Stop, Restart, Audit Log and Undo.`;
@@ -407,15 +407,15 @@ export class ServerController implements vscode.Disposable {
     const running = this.supervisor.pid !== undefined;
     const undo = this.operations.undoable();
     const items: (vscode.QuickPickItem & { run: () => unknown })[] = [
-      ...(running ? [] : [{ label: '$(play) Start Server', run: () => this.start() }]),
-      ...(running ? [{ label: '$(debug-stop) Stop Server', run: () => this.stop() }] : []),
-      { label: '$(debug-restart) Restart Server', run: () => this.restart() },
-      { label: '$(server-environment) Scale Server…', description: `${this.operations.workers} worker(s)`, run: () => this.scale() },
-      { label: '$(terminal) Show Server Output', run: () => this.showTerminal() },
-      { label: '$(history) Show Audit Log', run: () => this.showAuditLog() },
-      ...(undo ? [{ label: '$(discard) Undo Last Action', description: `${undo.action} at ${undo.time}`, run: () => this.undoLast() }] : []),
+      ...(running ? [] : [{ label: `$(play) ${vscode.l10n.t('Start Server')}`, run: () => this.start() }]),
+      ...(running ? [{ label: `$(debug-stop) ${vscode.l10n.t('Stop Server')}`, run: () => this.stop() }] : []),
+      { label: `$(debug-restart) ${vscode.l10n.t('Restart Server')}`, run: () => this.restart() },
+      { label: `$(server-environment) ${vscode.l10n.t('Scale Server…')}`, description: vscode.l10n.t('{0} worker(s)', this.operations.workers), run: () => this.scale() },
+      { label: `$(terminal) ${vscode.l10n.t('Show Server Output')}`, run: () => this.showTerminal() },
+      { label: `$(history) ${vscode.l10n.t('Show Audit Log')}`, run: () => this.showAuditLog() },
+      ...(undo ? [{ label: `$(discard) ${vscode.l10n.t('Undo Last Action')}`, description: vscode.l10n.t('{0} at {1}', undo.action, undo.time), run: () => this.undoLast() }] : []),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Chat-Room Monitor: Server' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Chat-Room Monitor: Server') });
     await picked?.run();
   }
 
