@@ -6,7 +6,7 @@ import { Snapshot, TargetState } from '../core/model';
 import { Monitor } from '../core/monitor';
 import type { RunInfo } from '../core/runs/runs';
 import type { RegressionCheck } from '../core/runs/regressionCheck';
-import { inertNotificationText } from '../core/text/inertText';
+import { inertLogText, inertNotificationText } from '../core/text/inertText';
 import { registerCompareRunsCommand } from './compareRunsCommand';
 import { createMonitorDeps } from '../core/monitorDeps';
 import { touches } from '../core/settings/settings';
@@ -63,6 +63,8 @@ export interface ChatroomMonitorApi {
   activation(): { returnedMs: number | undefined };
   /** Where the history on disk is, how large, how many ticks this session restored from it, and when (performance.now()). */
   history(): HistoryStatus;
+  /** The history's moments since `fromMs` (runs, saves, commits) as the charts draw them. */
+  timeline(fromMs: number): readonly { kind: string; fromMs: number; label: string }[];
   /** The runs in the history (oldest first), once the marks of the snapshots so far are written. */
   runs(): Promise<readonly RunInfo[]>;
   /** The last comparison of a new run with the previous one, after its first two minutes. */
@@ -132,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     }),
   );
   // So is a commit made while watching (through the Git extension; not awaited: it may wait for git to start).
-  void watchWorkspaceCommits(vscode.workspace.workspaceFolders?.[0]?.uri, (t, c) => history.markCommit(t, c)).then((d) => context.subscriptions.push(d));
+  void watchWorkspaceCommits(vscode.workspace.workspaceFolders?.[0]?.uri, (t, c) => history.markCommit(t, c), (line) => log.info(inertLogText(line))).then((d) => context.subscriptions.push(d));
 
   const settings = new SettingsReader();
   const alerts = new AlertsController(m, log);
@@ -279,6 +281,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
       offers: () => serverController.shownOffers(),
     },
     history: () => history.status(),
+    timeline: (fromMs) => history.timeline(fromMs),
     lastRegressionCheck: () => history.lastRegressionCheck,
     runs: async () => {
       await history.runsSettled();

@@ -12,6 +12,7 @@ import { isNewCommit } from '../core/runs/timelineMarkers';
 interface GitApi {
   readonly state: 'uninitialized' | 'initialized';
   readonly onDidChangeState: vscode.Event<'uninitialized' | 'initialized'>;
+  readonly onDidOpenRepository: vscode.Event<GitRepository>;
   readonly repositories: readonly GitRepository[];
   getRepository(uri: vscode.Uri): GitRepository | null;
 }
@@ -28,6 +29,7 @@ interface GitRepository {
 }
 interface GitExtension {
   readonly enabled: boolean;
+  readonly onDidChangeEnablement: vscode.Event<boolean>;
   getAPI(version: 1): GitApi;
 }
 
@@ -50,16 +52,55 @@ export async function readWorkspaceGit(folder: vscode.Uri | undefined): Promise<
 /**
  * Calls `onCommit` for each commit made in the workspace's repository from now on
  * (HEAD moving to a commit made in the last minutes — not a checkout or a pull:
- * isNewCommit). Nothing when there is no repository or the Git extension is off.
+ * isNewCommit). A repository that appears later (`git init` while watching) or
+ * Git turned on later (git.enabled) is watched from then on; nothing without the
+ * Git extension.
  */
 export async function watchWorkspaceCommits(
   folder: vscode.Uri | undefined,
   onCommit: (timeMs: number, commit: { hash: string; subject: string }) => void,
+  log: (line: string) => void = () => undefined,
 ): Promise<vscode.Disposable> {
-  const repo = await findRepository(folder);
-  if ('note' in repo) {
+  const ext = folder ? vscode.extensions.getExtension<GitExtension>('vscode.git') : undefined;
+  let git: GitExtension | undefined;
+  try {
+    git = ext && (ext.isActive ? ext.exports : await ext.activate());
+  } catch {
+    git = undefined; // Did not start: readWorkspaceGit says why once per run.
+  }
+  if (!folder || !git) {
     return { dispose: () => undefined };
   }
+  const subscriptions: vscode.Disposable[] = [];
+  let watching = false;
+  const attach = (repo: GitRepository | null) => {
+    if (repo && !watching) {
+      watching = true;
+      log(`Commits made in ${repo.rootUri.fsPath} are drawn on the charts (HEAD ${repo.state.HEAD?.commit?.slice(0, 7) ?? 'not read yet'}).`);
+      subscriptions.push(watchHead(repo, onCommit, log));
+    }
+  };
+  const withApi = (g: GitExtension) => {
+    const api = g.getAPI(1);
+    attach(api.getRepository(folder));
+    subscriptions.push(api.onDidOpenRepository(() => attach(api.getRepository(folder))));
+  };
+  if (git.enabled) {
+    withApi(git);
+  } else {
+    const g = git;
+    const enabled = g.onDidChangeEnablement((on) => {
+      if (on) {
+        enabled.dispose();
+        withApi(g);
+      }
+    });
+    subscriptions.push(enabled);
+  }
+  return { dispose: () => subscriptions.forEach((d) => d.dispose()) };
+}
+
+function watchHead(repo: GitRepository, onCommit: (timeMs: number, commit: { hash: string; subject: string }) => void, log: (line: string) => void): vscode.Disposable {
   let previous = repo.state.HEAD?.commit;
   return repo.state.onDidChange(() => {
     const hash = repo.state.HEAD?.commit;
@@ -73,9 +114,11 @@ export async function watchWorkspaceCommits(
       (c) => {
         if (isNewCommit(before, { hash: c.hash, parents: c.parents, commitDateMs: c.commitDate?.getTime() }, seenMs)) {
           onCommit(seenMs, { hash: c.hash, subject: c.message.split('\n')[0] ?? '' });
+        } else {
+          log(`HEAD moved to ${c.hash.slice(0, 7)}, not a commit made now (a checkout, a pull or the first reading): no line on the charts.`);
         }
       },
-      () => undefined, // A commit that cannot be read is not drawn.
+      (e: unknown) => log(`HEAD moved to ${hash.slice(0, 7)}, which could not be read (${e instanceof Error ? e.message : String(e)}): no line on the charts.`),
     );
   });
 }
