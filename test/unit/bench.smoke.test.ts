@@ -44,6 +44,7 @@ const EXPECTED_ROWS = [
   'stats.summarize',
   'parse.exposition',
   'store.bytesPerSample',
+  'store.bytesPerSampleInMemory',
   'history.bytesPerSampleOnDisk',
   'history.writeCostPerTick',
   'history.restoreHour',
