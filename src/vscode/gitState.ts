@@ -61,14 +61,9 @@ export async function watchWorkspaceCommits(
   onCommit: (timeMs: number, commit: { hash: string; subject: string }) => void,
   log: (line: string) => void = () => undefined,
 ): Promise<vscode.Disposable> {
-  const ext = folder ? vscode.extensions.getExtension<GitExtension>('vscode.git') : undefined;
-  let git: GitExtension | undefined;
-  try {
-    git = ext && (ext.isActive ? ext.exports : await ext.activate());
-  } catch {
-    git = undefined; // Did not start: readWorkspaceGit says why once per run.
-  }
-  if (!folder || !git) {
+  // No folder or no Git extension: nothing to watch (readWorkspaceGit says why once per run).
+  const git = folder ? await startGitExtension() : undefined;
+  if (!folder || !git || 'note' in git) {
     return { dispose: () => undefined };
   }
   const subscriptions: vscode.Disposable[] = [];
@@ -123,21 +118,29 @@ function watchHead(repo: GitRepository, onCommit: (timeMs: number, commit: { has
   });
 }
 
-async function findRepository(folder: vscode.Uri | undefined): Promise<GitRepository | { note: string }> {
-  if (!folder) {
-    return { note: 'no folder is open, so runs are not tagged with a commit' };
-  }
+/** VS Code's Git extension, started (it may still be turned off: `enabled`), or why not. */
+async function startGitExtension(): Promise<GitExtension | { note: string }> {
   const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
   if (!ext) {
     return { note: 'the Git extension is not available (disabled, or Restricted Mode), so runs are not tagged with a commit' };
   }
-  let git: GitExtension;
   try {
-    git = ext.isActive ? ext.exports : await ext.activate();
+    const git = ext.isActive ? ext.exports : await ext.activate();
+    return git ?? { note: 'the Git extension gave no API, so runs are not tagged with a commit' };
   } catch (e) {
     return { note: `the Git extension did not start (${e instanceof Error ? e.message : String(e)}), so runs are not tagged with a commit` };
   }
-  if (!git?.enabled) {
+}
+
+async function findRepository(folder: vscode.Uri | undefined): Promise<GitRepository | { note: string }> {
+  if (!folder) {
+    return { note: 'no folder is open, so runs are not tagged with a commit' };
+  }
+  const git = await startGitExtension();
+  if ('note' in git) {
+    return git;
+  }
+  if (!git.enabled) {
     return { note: 'git is turned off in VS Code (git.enabled), so runs are not tagged with a commit' };
   }
   const api = git.getAPI(1);
