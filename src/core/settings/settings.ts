@@ -183,7 +183,7 @@ export const SETTINGS = {
   },
   'history.memoryBudgetMb': {
     type: 'integer',
-    default: 48,
+    default: 32,
     minimum: 8,
     maximum: 4096,
     unit: 'MiB',
