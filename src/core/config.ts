@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { TargetSpec } from './model';
 import { PromTargetConfig } from './prometheus/promQueries';
 import { validateMetricsUrl } from './scrape/metricsUrl';
@@ -136,6 +137,8 @@ export function parseConfig(raw: RawSettings, opts: ParseOptions = { allowRemote
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** A label matcher object as the user writes it in settings.json. */
+const LABELS_EXAMPLE = '{ "env": "staging" }';
 
 /**
  * The Prometheus source's settings, checked: a base URL (loopback only when remote is
@@ -147,14 +150,14 @@ function prometheusConfig(s: Settings, problems: SettingProblem[], allowRemote: 
   if (raw === null || raw === '') {
     return undefined;
   }
-  const checked = validateMetricsUrl(raw, { allowRemote, setting: nameOf('prometheus.url'), example: 'http://127.0.0.1:9090', what: "Prometheus' base address" });
+  const checked = validateMetricsUrl(raw, { allowRemote, setting: nameOf('prometheus.url'), example: 'http://127.0.0.1:9090', what: l10n.t("Prometheus' base address") });
   if (!checked.ok) {
     problems.push({ key: 'prometheus.url', setting: nameOf('prometheus.url'), message: checked.message });
     return undefined;
   }
   const job = s['prometheus.job'].trim();
   if (!job) {
-    problems.push({ key: 'prometheus.job', setting: nameOf('prometheus.job'), message: `${nameOf('prometheus.job')} is empty: say which job of the Prometheus at ${checked.url.origin} is the chat server (the job_name of its scrape config), like "chat".` });
+    problems.push({ key: 'prometheus.job', setting: nameOf('prometheus.job'), message: l10n.t('{0} is empty: say which job of the Prometheus at {1} is the chat server (the job_name of its scrape config), like "chat".', nameOf('prometheus.job'), checked.url.origin) });
     return undefined;
   }
   const labels: Record<string, string> = {};
@@ -162,13 +165,13 @@ function prometheusConfig(s: Settings, problems: SettingProblem[], allowRemote: 
   if (rawLabels !== null && typeof rawLabels === 'object' && !Array.isArray(rawLabels)) {
     for (const [k, v] of Object.entries(rawLabels as Record<string, unknown>)) {
       if (!LABEL_NAME.test(k) || k === 'job' || typeof v !== 'string') {
-        problems.push({ key: 'prometheus.labels', setting: nameOf('prometheus.labels'), message: `${nameOf('prometheus.labels')}: ${JSON.stringify(k)} is left out: a label matcher needs a label name (letters, digits, _; not "job") and a text value, like { "env": "staging" }.` });
+        problems.push({ key: 'prometheus.labels', setting: nameOf('prometheus.labels'), message: l10n.t('{0}: {1} is left out: a label matcher needs a label name (letters, digits, _; not "job") and a text value, like {2}.', nameOf('prometheus.labels'), JSON.stringify(k), LABELS_EXAMPLE) });
         continue;
       }
       labels[k] = v;
     }
   } else {
-    problems.push({ key: 'prometheus.labels', setting: nameOf('prometheus.labels'), message: `${nameOf('prometheus.labels')} must be an object of label matchers, like { "env": "staging" }; no extra matcher is used.` });
+    problems.push({ key: 'prometheus.labels', setting: nameOf('prometheus.labels'), message: l10n.t('{0} must be an object of label matchers, like {1}; no extra matcher is used.', nameOf('prometheus.labels'), LABELS_EXAMPLE) });
   }
   return {
     url: checked.url.href,

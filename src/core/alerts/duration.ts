@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * Durations as users write them in alert rules: Prometheus style (`30s`, `2m`,
  * `1h30m`, `500ms`) or a plain number of seconds, because that is what people who
@@ -26,19 +28,19 @@ export type DurationResult = { readonly ms: number } | { readonly error: string 
 export function parseDuration(input: unknown): DurationResult {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) {
-      return { error: `is ${String(input)}, not a number of seconds` };
+      return { error: l10n.t('is {0}, not a number of seconds', String(input)) };
     }
     if (input < 0) {
-      return { error: `is negative (${input}); use 0 or more seconds` };
+      return { error: l10n.t('is negative ({0}); use 0 or more seconds', input) };
     }
     return { ms: Math.round(input * 1000) };
   }
   if (typeof input !== 'string') {
-    return { error: `must be a duration such as "30s", "2m" or a number of seconds, not ${describeType(input)}` };
+    return { error: l10n.t('must be a duration such as "30s", "2m" or a number of seconds, not {0}', describeType(input)) };
   }
   const text = input.trim();
   if (text.startsWith('-')) {
-    return { error: `is negative ("${input}"); use a duration such as "30s"` };
+    return { error: l10n.t('is negative ("{0}"); use a duration such as "30s"', input) };
   }
   if (/^\d+(?:\.\d+)?$/.test(text)) {
     return { ms: Math.round(Number(text) * 1000) };
@@ -50,13 +52,13 @@ export function parseDuration(input: unknown): DurationResult {
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(text);
     if (!m) {
-      return { error: `"${input}" is not a duration; write it like "30s", "2m", "1h30m" or a number of seconds` };
+      return { error: l10n.t('"{0}" is not a duration; write it like "30s", "2m", "1h30m" or a number of seconds', input) };
     }
     ms += Number(m[1]) * UNIT_MS[m[2]!]!;
     pos = TOKEN.lastIndex;
   }
   if (text.length === 0) {
-    return { error: 'is empty; write a duration such as "30s"' };
+    return { error: l10n.t('is empty; write a duration such as "30s"') };
   }
   return { ms: Math.round(ms) };
 }
@@ -87,17 +89,17 @@ export function describeType(v: unknown): string {
     return 'null';
   }
   if (Array.isArray(v)) {
-    return 'a list';
+    return l10n.t('a list');
   }
   switch (typeof v) {
     case 'string':
-      return `the text "${v.length > 40 ? v.slice(0, 40) + '…' : v}"`;
+      return l10n.t('the text "{0}"', v.length > 40 ? v.slice(0, 40) + '…' : v);
     case 'number':
-      return `the number ${v}`;
+      return l10n.t('the number {0}', v);
     case 'boolean':
       return `${v}`;
     case 'object':
-      return 'an object';
+      return l10n.t('an object');
     default:
       return typeof v;
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Finds the process to watch: by pid, by the TCP port it listens on, or by a
  * command-line pattern. On Linux everything comes from /proc (no `lsof`, `ss` or
@@ -102,7 +103,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
           return await this.byPattern(query.pattern, query.source);
       }
     } catch (e) {
-      return fail(`Could not search /proc for the process to watch: ${e instanceof Error ? e.message : String(e)}.`, settingOf(query.kind));
+      return fail(l10n.t('Could not search /proc for the process to watch: {0}.', e instanceof Error ? e.message : String(e)), settingOf(query.kind));
     }
   }
 
@@ -127,7 +128,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
       return { ok: true, members: query.kind === 'ports' ? await this.byPorts(query.ports) : await this.everyMatch(query.pattern, query.source) };
     } catch (e) {
       const setting = query.kind === 'ports' ? TargetSetting.ports : TargetSetting.commandPattern;
-      return fail(`Could not search /proc for the processes to watch: ${e instanceof Error ? e.message : String(e)}.`, setting);
+      return fail(l10n.t('Could not search /proc for the processes to watch: {0}.', e instanceof Error ? e.message : String(e)), setting);
     }
   }
 
@@ -144,7 +145,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
       const choice = chooseServerProcess(pool, await this.ancestorsOf(pool));
       if (choice) {
         const p = choice.chosen as Proc;
-        out.push({ instance: `port ${port}`, process: processOf(p, [port], `${describeProcess(p.pid, p.commandLine)} listens on port ${port} (${TargetSetting.ports})${choice.why}.`) });
+        out.push({ instance: `port ${port}`, process: processOf(p, [port], l10n.t('{0} listens on port {1} ({2}){3}.', describeProcess(p.pid, p.commandLine), port, TargetSetting.ports, choice.why)) });
       }
     }
     return out;
@@ -158,7 +159,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
       .filter((p) => p.args.length > 0 && !isDeadState(p.state) && pattern.test(p.commandLine) && !carriesPattern(p, source))
       .sort((a, b) => a.startTimeMs - b.startTimeMs || a.pid - b.pid)
       .slice(0, MAX_TREE_PROCESSES)
-      .map((p) => ({ instance: `pid ${p.pid}`, process: processOf(p, [], `${describeProcess(p.pid, p.commandLine)} matches /${source}/ (${TargetSetting.commandPattern}, ${TargetSetting.everyMatch}).`) }));
+      .map((p) => ({ instance: `pid ${p.pid}`, process: processOf(p, [], l10n.t('{0} matches /{1}/ ({2}, {3}).', describeProcess(p.pid, p.commandLine), source, TargetSetting.commandPattern, TargetSetting.everyMatch)) }));
   }
 
   dispose(): void {
@@ -219,27 +220,38 @@ export class ProcfsProcessLocator implements ProcessLocator {
     const p = await this.proc(pid);
     if (!p) {
       return fail(
-        `No process has pid ${pid} (${TargetSetting.pid}): it may have exited. Start it again and update the pid, or watch it by port instead.`,
+        l10n.t('No process has pid {0} ({1}): it may have exited. Start it again and update the pid, or watch it by port instead.', pid, TargetSetting.pid),
         TargetSetting.pid,
       );
     }
     if (isDeadState(p.state)) {
-      return fail(`The process with pid ${pid} has exited (${TargetSetting.pid}). Start it again and update the pid, or watch it by port instead.`, TargetSetting.pid);
+      return fail(l10n.t('The process with pid {0} has exited ({1}). Start it again and update the pid, or watch it by port instead.', pid, TargetSetting.pid), TargetSetting.pid);
     }
     const ports = await this.listeningPortsOf(pid);
-    const listens = ports.length > 0 ? `, listening on ${plural('port', ports)} ${ports.join(', ')}` : '';
-    return found(p, ports, `${describeProcess(pid, p.commandLine)} is the pid set in ${TargetSetting.pid}${listens}`);
+    const who = describeProcess(pid, p.commandLine);
+    const reason =
+      ports.length === 0
+        ? l10n.t('{0} is the pid set in {1}.', who, TargetSetting.pid)
+        : ports.length === 1
+          ? l10n.t('{0} is the pid set in {1}, listening on port {2}.', who, TargetSetting.pid, ports[0]!)
+          : l10n.t('{0} is the pid set in {1}, listening on ports {2}.', who, TargetSetting.pid, ports.join(', '));
+    return found(p, ports, reason);
   }
 
   private async byPort(port: number): Promise<LocateResult> {
     const inodes = new Set((await readTcpListeners()).filter((l) => l.port === port).map((l) => l.inode));
     if (inodes.size === 0) {
-      return fail(`No process listens on TCP port ${port} (${TargetSetting.port}). Start the chat server, or change the port.`, TargetSetting.port);
+      return fail(l10n.t('No process listens on TCP port {0} ({1}). Start the chat server, or change the port.', port, TargetSetting.port), TargetSetting.port);
     }
     const holders = await this.procs([...(await this.socketHolders(inodes)).keys()]);
     if (holders.length === 0) {
       return fail(
-        `Something listens on TCP port ${port}, but not a process this user can inspect (another user's, or inside a container) (${TargetSetting.port}). Run the chat server as yourself, or set ${TargetSetting.pid}.`,
+        l10n.t(
+          "Something listens on TCP port {0}, but not a process this user can inspect (another user's, or inside a container) ({1}). Run the chat server as yourself, or set {2}.",
+          port,
+          TargetSetting.port,
+          TargetSetting.pid,
+        ),
         TargetSetting.port,
       );
     }
@@ -248,14 +260,14 @@ export class ProcfsProcessLocator implements ProcessLocator {
     if (theirs.length === 0) {
       const h = holders[0]!;
       return fail(
-        `TCP port ${port} belongs to this editor's own server, ${describeProcess(h.pid, h.commandLine)} (${TargetSetting.port}): set it to the port your chat server listens on.`,
+        l10n.t("TCP port {0} belongs to this editor's own server, {1} ({2}): set it to the port your chat server listens on.", port, describeProcess(h.pid, h.commandLine), TargetSetting.port),
         TargetSetting.port,
       );
     }
     const choice = chooseServerProcess(theirs, await this.ancestorsOf(theirs));
     const chosen = choice!.chosen as Proc;
     const ports = await this.listeningPortsOf(chosen.pid);
-    return found(chosen, ports, `${describeProcess(chosen.pid, chosen.commandLine)} listens on port ${port} (${TargetSetting.port})${choice!.why}`);
+    return found(chosen, ports, l10n.t('{0} listens on port {1} ({2}){3}.', describeProcess(chosen.pid, chosen.commandLine), port, TargetSetting.port, choice!.why));
   }
 
   private async byPattern(pattern: RegExp, source: string): Promise<LocateResult> {
@@ -264,14 +276,18 @@ export class ProcfsProcessLocator implements ProcessLocator {
     const matches = all.filter((p) => p.args.length > 0 && !isDeadState(p.state) && pattern.test(p.commandLine) && !carriesPattern(p, source));
     if (matches.length === 0) {
       return fail(
-        `No running process's command line matches /${source}/ (${TargetSetting.commandPattern}). Start the chat server, or change the pattern: it is matched against the whole command line, like "node server.js".`,
+        l10n.t(
+          'No running process\'s command line matches /{0}/ ({1}). Start the chat server, or change the pattern: it is matched against the whole command line, like "node server.js".',
+          source,
+          TargetSetting.commandPattern,
+        ),
         TargetSetting.commandPattern,
       );
     }
     const choice = chooseServerProcess(matches, await this.ancestorsOf(matches));
     const chosen = choice!.chosen as Proc;
     const ports = await this.listeningPortsOf(chosen.pid);
-    return found(chosen, ports, `${describeProcess(chosen.pid, chosen.commandLine)} matches /${source}/ (${TargetSetting.commandPattern})${choice!.why}`);
+    return found(chosen, ports, l10n.t('{0} matches /{1}/ ({2}){3}.', describeProcess(chosen.pid, chosen.commandLine), source, TargetSetting.commandPattern, choice!.why));
   }
 
   /** pid, parents and command line of a process; undefined when it is gone or unreadable. */
@@ -386,7 +402,7 @@ function carriesPattern(p: ProcessInfo, source: string): boolean {
 }
 
 function found(p: ProcessInfo, ports: readonly number[], reason: string): LocateResult {
-  return { ok: true, process: processOf(p, ports, reason + '.') };
+  return { ok: true, process: processOf(p, ports, reason) };
 }
 
 function processOf(p: ProcessInfo, ports: readonly number[], reason: string): TargetProcess {
@@ -397,6 +413,3 @@ function settingOf(kind: 'pid' | 'port' | 'pattern'): string {
   return kind === 'pattern' ? TargetSetting.commandPattern : TargetSetting[kind];
 }
 
-function plural(word: string, items: readonly unknown[]): string {
-  return items.length === 1 ? word : word + 's';
-}

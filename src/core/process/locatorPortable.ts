@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The locator where there is no /proc (macOS, Windows): `systeminformation` lists
  * processes and connections (it runs ps/lsof/netstat underneath, which is why
@@ -25,30 +26,30 @@ export class PortableProcessLocator implements ProcessLocator {
       const own = lineage(process.pid, procs);
       const portsOf = (pid: number): number[] => [...new Set(listeners.filter((l) => l.pid === pid).map((l) => l.port))].sort((a, b) => a - b);
       let pool: ProcessInfo[];
-      let what: string;
+      let reasonOf: (who: string, why: string) => string;
       if (query.kind === 'pid') {
         const p = procs.get(query.pid);
         if (!p) {
-          return fail(`No process has pid ${query.pid} (${TargetSetting.pid}): it may have exited. Start it again and update the pid, or watch it by port instead.`, setting);
+          return fail(l10n.t('No process has pid {0} ({1}): it may have exited. Start it again and update the pid, or watch it by port instead.', query.pid, TargetSetting.pid), setting);
         }
         pool = [p];
-        what = `is the pid set in ${TargetSetting.pid}`;
+        reasonOf = (who) => l10n.t('{0} is the pid set in {1}.', who, TargetSetting.pid);
       } else if (query.kind === 'port') {
         const pids = new Set(listeners.filter((l) => l.port === query.port).map((l) => l.pid));
         if (pids.size === 0) {
-          return fail(`No process listens on TCP port ${query.port} (${TargetSetting.port}). Start the chat server, or change the port.`, setting);
+          return fail(l10n.t('No process listens on TCP port {0} ({1}). Start the chat server, or change the port.', query.port, TargetSetting.port), setting);
         }
         pool = [...pids].filter((pid) => !own.has(pid)).map((pid) => procs.get(pid)).filter((p): p is ProcessInfo => p !== undefined);
         if (pool.length === 0) {
-          return fail(`TCP port ${query.port} belongs to this editor or to a process this user cannot inspect (${TargetSetting.port}): set it to the port your chat server listens on.`, setting);
+          return fail(l10n.t('TCP port {0} belongs to this editor or to a process this user cannot inspect ({1}): set it to the port your chat server listens on.', query.port, TargetSetting.port), setting);
         }
-        what = `listens on port ${query.port} (${TargetSetting.port})`;
+        reasonOf = (who, why) => l10n.t('{0} listens on port {1} ({2}){3}.', who, query.port, TargetSetting.port, why);
       } else {
         pool = [...procs.values()].filter((p) => !own.has(p.pid) && query.pattern.test(p.commandLine));
         if (pool.length === 0) {
-          return fail(`No running process's command line matches /${query.source}/ (${TargetSetting.commandPattern}). Start the chat server, or change the pattern.`, setting);
+          return fail(l10n.t("No running process's command line matches /{0}/ ({1}). Start the chat server, or change the pattern.", query.source, TargetSetting.commandPattern), setting);
         }
-        what = `matches /${query.source}/ (${TargetSetting.commandPattern})`;
+        reasonOf = (who, why) => l10n.t('{0} matches /{1}/ ({2}){3}.', who, query.source, TargetSetting.commandPattern, why);
       }
       const choice = chooseServerProcess(pool, ancestorsMap(pool, procs))!;
       const c = choice.chosen;
@@ -60,11 +61,11 @@ export class PortableProcessLocator implements ProcessLocator {
           executable: c.executable,
           ports: portsOf(c.pid),
           startTimeMs: c.startTimeMs,
-          reason: `${describeProcess(c.pid, c.commandLine)} ${what}${choice.why}.`,
+          reason: reasonOf(describeProcess(c.pid, c.commandLine), choice.why),
         },
       };
     } catch (e) {
-      return fail(`Could not list processes to find the one to watch: ${e instanceof Error ? e.message : String(e)}.`, setting);
+      return fail(l10n.t('Could not list processes to find the one to watch: {0}.', e instanceof Error ? e.message : String(e)), setting);
     }
   }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Pure rules for choosing among several processes: which of the holders of one
  * socket (or matches of one pattern) is the server, and how chat-server-like a
@@ -93,22 +94,22 @@ export function chooseServerProcess(
   }
   const reasons: string[] = [];
   if (innermostMattered) {
-    reasons.push('the innermost (the others are its parents or launchers)');
+    reasons.push(l10n.t('the innermost (the others are its parents or launchers)'));
   }
   if (wrapperMattered) {
-    reasons.push('not a wrapper like npm or sh');
+    reasons.push(l10n.t('not a wrapper like npm or sh'));
   }
   if (sorted.length > 1) {
-    reasons.push('the oldest of its peers');
+    reasons.push(l10n.t('the oldest of its peers'));
   }
   const others = candidates
     .filter((c) => c.pid !== chosen.pid)
     .slice(0, 3)
     .map((c) => describeProcess(c.pid, c.commandLine));
-  const more = candidates.length - 1 > others.length ? ` and ${candidates.length - 1 - others.length} more` : '';
+  const more = candidates.length - 1 > others.length ? l10n.t(' and {0} more', candidates.length - 1 - others.length) : '';
   return {
     chosen,
-    why: `; ${candidates.length} processes qualify, chose it as ${reasons.join(', ')} over ${others.join(', ')}${more}`,
+    why: l10n.t('; {0} processes qualify, chose it as {1} over {2}{3}', candidates.length, reasons.join(l10n.t(', ')), others.join(l10n.t(', ')), more),
   };
 }
 

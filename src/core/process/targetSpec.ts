@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Which way of finding the process a TargetSpec asks for, validated. Shared by the
  * /proc locator and the portable one so both say the same sentences.
@@ -41,7 +42,7 @@ export function parseGroupSpec(spec: TargetSpec): GroupQuery | LocateFailure | u
   if (spec.ports && spec.ports.length > 0) {
     const bad = spec.ports.find((p) => !Number.isInteger(p) || p < 1 || p > 65535);
     if (bad !== undefined) {
-      return fail(`${String(bad)} is not a TCP port (${TargetSetting.ports}): list whole numbers from 1 to 65535, like [3001, 3002].`, TargetSetting.ports);
+      return fail(l10n.t('{0} is not a TCP port ({1}): list whole numbers from 1 to 65535, like [3001, 3002].', String(bad), TargetSetting.ports), TargetSetting.ports);
     }
     return { kind: 'ports', ports: [...new Set(spec.ports)].sort((a, b) => a - b) };
   }
@@ -62,17 +63,17 @@ export function parseTargetSpec(spec: TargetSpec): TargetQuery | LocateFailure {
   if (spec.pid !== undefined && spec.pid !== null) {
     const pid = spec.pid;
     if (!Number.isInteger(pid) || pid < 1 || pid > MAX_PID) {
-      return fail(`${String(pid)} is not a valid process id (${TargetSetting.pid}): use a whole number from 1 to ${MAX_PID}, as shown by ps or top.`, TargetSetting.pid);
+      return fail(l10n.t('{0} is not a valid process id ({1}): use a whole number from 1 to {2}, as shown by ps or top.', String(pid), TargetSetting.pid, MAX_PID), TargetSetting.pid);
     }
     return { kind: 'pid', pid };
   }
   if (spec.port !== undefined && spec.port !== null) {
     const port = spec.port;
     if (!Number.isInteger(port)) {
-      return fail(`Port ${String(port)} is not a whole number (${TargetSetting.port}): use 1–65535.`, TargetSetting.port);
+      return fail(l10n.t('Port {0} is not a whole number ({1}): use 1–65535.', String(port), TargetSetting.port), TargetSetting.port);
     }
     if (port < 1 || port > 65535) {
-      return fail(`Port ${port} is out of range (${TargetSetting.port}): use 1–65535.`, TargetSetting.port);
+      return fail(l10n.t('Port {0} is out of range ({1}): use 1–65535.', port, TargetSetting.port), TargetSetting.port);
     }
     return { kind: 'port', port };
   }
@@ -83,13 +84,18 @@ export function parseTargetSpec(spec: TargetSpec): TargetQuery | LocateFailure {
     } catch (e) {
       const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: (?:\/.*\/[a-z]*: )?/, '') : String(e);
       return fail(
-        `The command pattern "${source}" is not a valid regular expression (${TargetSetting.commandPattern}): ${why}. Fix it, e.g. node .*server\\.js, or watch by port instead.`,
+        l10n.t('The command pattern "{0}" is not a valid regular expression ({1}): {2}. Fix it, e.g. node .*server\\.js, or watch by port instead.', source, TargetSetting.commandPattern, why),
         TargetSetting.commandPattern,
       );
     }
   }
   return fail(
-    `No process to watch is configured: set ${TargetSetting.port} (the port your chat server listens on), ${TargetSetting.pid} or ${TargetSetting.commandPattern}, or run "Select Process to Watch".`,
+    l10n.t(
+      'No process to watch is configured: set {0} (the port your chat server listens on), {1} or {2}, or run "Select Process to Watch".',
+      TargetSetting.port,
+      TargetSetting.pid,
+      TargetSetting.commandPattern,
+    ),
     TargetSetting.port,
   );
 }

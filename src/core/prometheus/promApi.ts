@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * A small client for Prometheus' HTTP query API (`/api/v1/query`, `/api/v1/query_range`),
  * which Thanos, Mimir and VictoriaMetrics speak too. Every failure — nothing listening,
@@ -71,7 +72,7 @@ export class PromApi {
 
   /** The base URL as the user wrote it, for sentences. */
   get where(): string {
-    return `${this.opts.baseUrl.href.replace(/\/$/, '')} (${this.opts.setting})`;
+    return l10n.t('{0} ({1})', this.opts.baseUrl.href.replace(/\/$/, ''), this.opts.setting);
   }
 
   /** An instant query at `timeMs` (Prometheus' own "now" when absent). */
@@ -89,7 +90,7 @@ export class PromApi {
       return { ok: true, value: [{ labels: {}, value: Number(result[1]) }], warnings: r.warnings };
     }
     if (resultType !== 'vector' || !Array.isArray(result)) {
-      return { ok: false, kind: 'query', message: `Prometheus answered the query ${quote(expr)} with a ${String(resultType)}, not an instant vector; write a query that returns one value per instance.` };
+      return { ok: false, kind: 'query', message: l10n.t('Prometheus answered the query {0} with a {1}, not an instant vector; write a query that returns one value per instance.', quote(expr), String(resultType)) };
     }
     const out: PromSample[] = [];
     for (const e of result as { metric?: Record<string, string>; value?: [number, string] }[]) {
@@ -111,7 +112,7 @@ export class PromApi {
     }
     const { resultType, result } = r.value;
     if (resultType !== 'matrix' || !Array.isArray(result)) {
-      return { ok: false, kind: 'query', message: `Prometheus answered the range query ${quote(expr)} with a ${String(resultType)}, not a matrix.` };
+      return { ok: false, kind: 'query', message: l10n.t('Prometheus answered the range query {0} with a {1}, not a matrix.', quote(expr), String(resultType)) };
     }
     const out: PromSeries[] = [];
     for (const e of result as { metric?: Record<string, string>; values?: [number, string][] }[]) {
@@ -165,16 +166,20 @@ export class PromApi {
       statusText = res.statusText;
       if (status >= 300 && status < 400) {
         res.discard();
-        return { ok: false, kind: 'notPrometheus', message: `${this.where} answered ${status}, a redirect${res.header('location') ? ' to ' + res.header('location') : ''}, which the monitor does not follow — put the final address in the setting.` };
+        const location = res.header('location');
+        const message = location
+          ? l10n.t('{0} answered {1}, a redirect to {2}, which the monitor does not follow — put the final address in the setting.', this.where, status, location)
+          : l10n.t('{0} answered {1}, a redirect, which the monitor does not follow — put the final address in the setting.', this.where, status);
+        return { ok: false, kind: 'notPrometheus', message };
       }
       const { bytes, cut } = await res.readBody(this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       if (cut) {
-        return { ok: false, kind: 'query', message: `Prometheus' answer to ${quote(expr ?? endpoint)} is larger than ${Math.round((this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY) / 1048576)} MB; narrow the selector (job, instance) so fewer series match.` };
+        return { ok: false, kind: 'query', message: l10n.t("Prometheus' answer to {0} is larger than {1} MB; narrow the selector (job, instance) so fewer series match.", quote(expr ?? endpoint), Math.round((this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY) / 1048576)) };
       }
       text = bytes.toString('utf8');
     } catch (e) {
       if (timedOut) {
-        return { ok: false, kind: 'timeout', message: `Prometheus at ${this.where} did not answer within ${timeoutMs} ms; it may be overloaded, or the query too heavy. The next tick tries again.` };
+        return { ok: false, kind: 'timeout', message: l10n.t('Prometheus at {0} did not answer within {1} ms; it may be overloaded, or the query too heavy. The next tick tries again.', this.where, timeoutMs) };
       }
       return { ok: false, kind: 'unreachable', message: this.networkMessage(e) };
     } finally {
@@ -191,24 +196,34 @@ export class PromApi {
       return {
         ok: false,
         kind: 'auth',
-        message: `Prometheus at ${this.where} refused the request (HTTP ${status}${statusText ? ' ' + statusText : ''}): it needs credentials — run "Chat-Room Monitor: Set Prometheus Credentials" (they are kept in VS Code's secret storage), or set CHATROOM_MONITOR_PROMETHEUS_TOKEN for the command line.`,
+        message: l10n.t(
+          'Prometheus at {0} refused the request ({1}): it needs credentials — run "{2}" (they are kept in VS Code\'s secret storage), or set CHATROOM_MONITOR_PROMETHEUS_TOKEN for the command line.',
+          this.where,
+          `HTTP ${status}${statusText ? ' ' + statusText : ''}`,
+          l10n.t('Chat-Room Monitor: Set Prometheus Credentials'),
+        ),
       };
     }
     if (!body || typeof body !== 'object' || (body.status !== 'success' && body.status !== 'error')) {
       return {
         ok: false,
         kind: 'notPrometheus',
-        message: `${this.where} answered HTTP ${status} without the query API's JSON at /api/v1/${endpoint.split('/')[0]}: set the setting to Prometheus' base address, like http://127.0.0.1:9090 (without /graph or /api).`,
+        message: l10n.t(
+          "{0} answered HTTP {1} without the query API's JSON at {2}: set the setting to Prometheus' base address, like http://127.0.0.1:9090 (without /graph or /api).",
+          this.where,
+          status,
+          `/api/v1/${endpoint.split('/')[0]}`,
+        ),
       };
     }
-    const warnings = Array.isArray(body.warnings) ? body.warnings.map((w) => `Prometheus warns about ${quote(expr ?? endpoint)}: ${String(w)}`) : [];
+    const warnings = Array.isArray(body.warnings) ? body.warnings.map((w) => l10n.t('Prometheus warns about {0}: {1}', quote(expr ?? endpoint), String(w))) : [];
     if (body.status === 'error') {
       const kind = String(body.errorType ?? 'error');
-      const what = expr !== undefined ? `the query ${quote(expr)}` : `/api/v1/${endpoint}`;
+      const what = expr !== undefined ? l10n.t('the query {0}', quote(expr)) : `/api/v1/${endpoint}`;
       if (kind === 'timeout' || status === 503) {
-        return { ok: false, kind: 'timeout', message: `Prometheus could not answer ${what} in time (${kind}): ${String(body.error ?? '')}. The next tick tries again.` };
+        return { ok: false, kind: 'timeout', message: l10n.t('Prometheus could not answer {0} in time ({1}): {2}. The next tick tries again.', what, kind, String(body.error ?? '')) };
       }
-      return { ok: false, kind: 'query', message: `Prometheus refused ${what} (${kind}): ${String(body.error ?? `HTTP ${status}`)}.` };
+      return { ok: false, kind: 'query', message: l10n.t('Prometheus refused {0} ({1}): {2}.', what, kind, String(body.error ?? `HTTP ${status}`)) };
     }
     return { ok: true, value: body.data ?? {}, warnings };
   }
@@ -217,15 +232,15 @@ export class PromApi {
     const code = errorCode(e);
     switch (code) {
       case 'ECONNREFUSED':
-        return `Nothing answers at ${this.where}: is Prometheus running, and is that its address (usually port 9090)?`;
+        return l10n.t('Nothing answers at {0}: is Prometheus running, and is that its address (usually port 9090)?', this.where);
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return `The host in ${this.where} was not found — check its spelling.`;
+        return l10n.t('The host in {0} was not found — check its spelling.', this.where);
       case 'ECONNRESET':
       case 'EPIPE':
-        return `${this.where} closed the connection before answering — is that Prometheus' HTTP port?`;
+        return l10n.t("{0} closed the connection before answering — is that Prometheus' HTTP port?", this.where);
       default:
-        return `Could not reach Prometheus at ${this.where}: ${code ?? (e instanceof Error ? e.message : String(e))}.`;
+        return l10n.t('Could not reach Prometheus at {0}: {1}.', this.where, code ?? (e instanceof Error ? e.message : String(e)));
     }
   }
 

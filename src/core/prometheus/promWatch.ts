@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * A service read from Prometheus instead of /proc: `up` says which instances there are
  * and whether they run (the target state the status bar, the not-running alert and the
@@ -40,7 +41,7 @@ export class PrometheusWatch implements TargetWatch, TickSource {
 
   constructor(private readonly opts: PrometheusWatchOptions) {
     this.queries = serviceQueries(opts.config, (k) => opts.settingOf(k));
-    this.where = `job "${opts.config.job}" in Prometheus at ${opts.config.url.replace(/\/$/, '')}`;
+    this.where = l10n.t('job "{0}" in Prometheus at {1}', opts.config.job, opts.config.url.replace(/\/$/, ''));
   }
 
   /** Instances that came back after being down (the report's restarts). */
@@ -86,17 +87,17 @@ export class PrometheusWatch implements TargetWatch, TickSource {
     for (const i of instances) {
       const was = before.get(i.instance);
       if (was === true && !i.up) {
-        changes.push(`Instance ${i.instance} of ${this.where} is down (up = 0).`);
+        changes.push(l10n.t('Instance {0} of {1} is down (up = 0).', i.instance, this.where));
       } else if (was === false && i.up) {
         this.restarts++;
-        changes.push(`Instance ${i.instance} is up again.`);
+        changes.push(l10n.t('Instance {0} is up again.', i.instance));
       } else if (was === undefined && before.size > 0) {
-        changes.push(`New instance ${i.instance} (${i.up ? 'up' : 'down'}).`);
+        changes.push(i.up ? l10n.t('New instance {0} (up).', i.instance) : l10n.t('New instance {0} (down).', i.instance));
       }
     }
     for (const [name] of before) {
       if (!instances.some((i) => i.instance === name)) {
-        changes.push(`Instance ${name} is no longer scraped by Prometheus.`);
+        changes.push(l10n.t('Instance {0} is no longer scraped by Prometheus.', name));
       }
     }
     const upNow = instances.filter((i) => i.up).length;
@@ -106,10 +107,10 @@ export class PrometheusWatch implements TargetWatch, TickSource {
       const process: TargetProcess = { pid: 0, commandLine: upQuery(this.opts.config), executable: this.opts.config.job, ports: [], startTimeMs: 0, reason };
       state = { kind: 'running', process, service };
     } else {
-      state = { kind: 'notRunning', message: `No instance of ${this.where} is up (${upCount(service)}): Prometheus cannot scrape them — is the server running?`, service };
+      state = { kind: 'notRunning', message: l10n.t('No instance of {0} is up ({1}): Prometheus cannot scrape them — is the server running?', this.where, upCount(service)), service };
     }
     if (this.lastState === undefined || this.lastState.kind !== state.kind || this.lastMessage !== '') {
-      changes.unshift(state.kind === 'running' ? `Watching ${reason}.` : (state as { message: string }).message);
+      changes.unshift(state.kind === 'running' ? l10n.t('Watching {0}.', reason) : (state as { message: string }).message);
     }
     this.lastMessage = '';
     this.service = service;
@@ -125,9 +126,9 @@ export class PrometheusWatch implements TargetWatch, TickSource {
   /** Why `up{…}` is empty, with the jobs Prometheus does know. */
   private async noTargetsMessage(): Promise<string> {
     const jobs = await this.opts.api.labelValues('job');
-    const known = jobs.ok && jobs.value.length > 0 ? ` The jobs it scrapes: ${jobs.value.slice(0, 10).join(', ')}${jobs.value.length > 10 ? ', …' : ''}.` : '';
-    const sel = this.opts.config.instance || Object.keys(this.opts.config.labels).length ? ' (with these instance and label matchers)' : '';
-    return `Prometheus at ${this.opts.config.url.replace(/\/$/, '')} scrapes no target of job "${this.opts.config.job}"${sel}: check ${this.opts.settingOf('job')}.${known}`;
+    const known = jobs.ok && jobs.value.length > 0 ? l10n.t(' The jobs it scrapes: {0}.', `${jobs.value.slice(0, 10).join(', ')}${jobs.value.length > 10 ? ', …' : ''}`) : '';
+    const sel = this.opts.config.instance || Object.keys(this.opts.config.labels).length ? l10n.t(' (with these instance and label matchers)') : '';
+    return l10n.t('Prometheus at {0} scrapes no target of job "{1}"{2}: check {3}.{4}', this.opts.config.url.replace(/\/$/, ''), this.opts.config.job, sel, this.opts.settingOf('job'), known);
   }
 
   async collect(ctx: TickContext): Promise<SourceOutput> {
@@ -140,7 +141,7 @@ export class PrometheusWatch implements TargetWatch, TickSource {
     results.forEach((r, i) => {
       const q = this.queries[i]!;
       if (!r.ok) {
-        problems.push({ source: PROMETHEUS_SOURCE, message: q.setting ? `${r.message} Fix ${q.setting}.` : r.message, ...(q.setting ? { setting: q.setting } : {}) });
+        problems.push({ source: PROMETHEUS_SOURCE, message: q.setting ? l10n.t('{0} Fix {1}.', r.message, q.setting) : r.message, ...(q.setting ? { setting: q.setting } : {}) });
         return;
       }
       for (const w of r.warnings) {
@@ -183,7 +184,7 @@ export class PrometheusWatch implements TargetWatch, TickSource {
     results.forEach((r, i) => {
       const q = all[i]!;
       if (!r.ok) {
-        problems.push({ source: PROMETHEUS_SOURCE, message: `Back-fill: ${r.message}` });
+        problems.push({ source: PROMETHEUS_SOURCE, message: l10n.t('Back-fill: {0}', r.message) });
         return;
       }
       for (const w of r.warnings) {

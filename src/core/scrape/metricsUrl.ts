@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { settingId } from '../settings/settings';
 /**
  * Checks the metrics URL setting. An untrusted workspace's settings must not make the
@@ -38,16 +39,16 @@ export function validateMetricsUrl(
 ): MetricsUrlCheck {
   const name = opts.setting ?? METRICS_URL_SETTING;
   const EXAMPLE = opts.example ?? METRICS_EXAMPLE;
-  const what = opts.what ?? "the chat server's metrics address";
+  const what = opts.what ?? l10n.t("the chat server's metrics address");
   if (typeof url !== 'string' || url.trim() === '') {
-    return { ok: false, message: `${name} is empty: set it to ${what}, like ${EXAMPLE}.` };
+    return { ok: false, message: l10n.t('{0} is empty: set it to {1}, like {2}.', name, what, EXAMPLE) };
   }
   const trimmed = url.trim();
   if (/^(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d+)?(?:\/\S*)?$/i.test(trimmed)) {
     // "localhost:8080/metrics" would parse as the scheme "localhost:": say what is missing.
     return {
       ok: false,
-      message: `${name} has no http:// in front (${JSON.stringify(url)}): write it like http://${trimmed.replace(/^\/+/, '')}.`,
+      message: l10n.t('{0} has no http:// in front ({1}): write it like {2}.', name, JSON.stringify(url), `http://${trimmed.replace(/^\/+/, '')}`),
     };
   }
   let parsed: URL;
@@ -56,19 +57,19 @@ export function validateMetricsUrl(
   } catch {
     return {
       ok: false,
-      message: `${name} is not a valid URL (${JSON.stringify(url)}): write it like ${EXAMPLE}.`,
+      message: l10n.t('{0} is not a valid URL ({1}): write it like {2}.', name, JSON.stringify(url), EXAMPLE),
     };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return {
       ok: false,
-      message: `${name} must start with http:// or https://, not ${parsed.protocol} — write it like ${EXAMPLE}.`,
+      message: l10n.t('{0} must start with http:// or https://, not {1} — write it like {2}.', name, parsed.protocol, EXAMPLE),
     };
   }
   if (!opts.allowRemote && !isLoopbackHost(parsed.hostname)) {
     return {
       ok: false,
-      message: `${name} points to ${parsed.host}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are reached — trust the workspace or use a loopback address.`,
+      message: l10n.t('{0} points to {1}, which is not this machine; in an untrusted workspace only 127.0.0.1, ::1 or localhost are reached — trust the workspace or use a loopback address.', name, parsed.host),
     };
   }
   return { ok: true, url: parsed };

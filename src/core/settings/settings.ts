@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { parseDuration } from '../alerts/duration';
 import { ALERT_RULE_ITEMS_SCHEMA } from '../alerts/ruleSchema';
 import { ALERT_LEVELS, REPORT_WINDOWS, REPORT_WINDOW_IDS } from '../../shared/vocabulary';
@@ -47,8 +48,11 @@ export interface SettingDecl {
    * numbers with a default), or `reject` (fall back to the default with `invalid`).
    */
   readonly outOfRange?: 'clamp' | 'reject';
-  /** The sentence's tail for a rejected value, after the value: "is not a process id; use …, or clear it". */
-  readonly invalid?: string;
+  /**
+   * The sentence's tail for a rejected value, after the value: "is not a process id; use …, or clear it".
+   * A function, so it is written in the display language when the sentence is.
+   */
+  readonly invalid?: () => string;
   /** An extra check of a well-typed value: a sentence tail when bad (then the default is used). */
   readonly check?: (value: never) => string | undefined;
   /** Untrusted workspaces may not set it (VS Code drops the workspace value). */
@@ -63,7 +67,7 @@ export const SETTINGS = {
     minimum: 1,
     maximum: 65535,
     outOfRange: 'reject',
-    invalid: 'is not a TCP port; use a whole number from 1 to 65535, or clear it',
+    invalid: () => l10n.t('is not a TCP port; use a whole number from 1 to 65535, or clear it'),
     order: 1,
     part: 'collection',
     markdownDescription:
@@ -75,7 +79,7 @@ export const SETTINGS = {
     default: null,
     minimum: 1,
     outOfRange: 'reject',
-    invalid: 'is not a process id; use a positive whole number, or clear it',
+    invalid: () => l10n.t('is not a process id; use a positive whole number, or clear it'),
     order: 2,
     part: 'collection',
     markdownDescription:
@@ -84,13 +88,13 @@ export const SETTINGS = {
   'target.commandPattern': {
     type: 'string',
     default: '',
-    invalid: 'is not text; use a regular expression such as "node .*server\\.js"',
+    invalid: () => l10n.t('is not text; use a regular expression such as "node .*server\\.js"'),
     check: (v: string) => {
       try {
         new RegExp(v);
         return undefined;
       } catch (err) {
-        return `is not a valid regular expression (${(err as Error).message.replace(/^Invalid regular expression: /, '')}); fix it, e.g. "node .*server\\.js"`;
+        return l10n.t('is not a valid regular expression ({0}); fix it, e.g. "node .*server\\.js"', (err as Error).message.replace(/^Invalid regular expression: /, ''));
       }
     },
     order: 3,
@@ -110,13 +114,13 @@ export const SETTINGS = {
     type: 'array',
     default: [],
     items: { type: 'integer', minimum: 1, maximum: 65535 },
-    invalid: 'is not a list of TCP ports; use whole numbers from 1 to 65535, like [3001, 3002]',
+    invalid: () => l10n.t('is not a list of TCP ports; use whole numbers from 1 to 65535, like [3001, 3002]'),
     check: (v: unknown[]) =>
       v.every((p) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535)
         ? v.length > 64
-          ? 'lists more than 64 ports; watch a few instances of one service'
+          ? l10n.t('lists more than {0} ports; watch a few instances of one service', 64)
           : undefined
-        : 'is not a list of TCP ports; use whole numbers from 1 to 65535, like [3001, 3002]',
+        : l10n.t('is not a list of TCP ports; use whole numbers from 1 to 65535, like [3001, 3002]'),
     order: 6,
     part: 'collection',
     markdownDescription:
@@ -134,7 +138,7 @@ export const SETTINGS = {
     type: 'string',
     default: '',
     maxLength: 40,
-    invalid: 'is not text; use a short name such as "chat"',
+    invalid: () => l10n.t('is not text; use a short name such as "chat"'),
     order: 4,
     part: 'collection',
     markdownDescription: "A short **name** shown in the status bar and the dashboard (default: the executable's name, e.g. `node`).",
@@ -225,7 +229,7 @@ export const SETTINGS = {
     default: null,
     minimum: 1,
     outOfRange: 'reject',
-    invalid: "is not a memory size; use a number of MiB such as 512, or clear it to forecast against the machine's memory",
+    invalid: () => l10n.t("is not a memory size; use a number of MiB such as 512, or clear it to forecast against the machine's memory"),
     order: 14,
     part: 'collection',
     markdownDescription:
@@ -243,7 +247,7 @@ export const SETTINGS = {
     type: 'array',
     default: [],
     items: ALERT_RULE_ITEMS_SCHEMA,
-    invalid: 'must be a list of rules; only the built-in rules apply',
+    invalid: () => l10n.t('must be a list of rules; only the built-in rules apply'),
     order: 21,
     part: 'alerts',
     markdownDescription:
@@ -349,7 +353,7 @@ export const SETTINGS = {
     type: 'array',
     default: [],
     items: { type: 'string', minLength: 1 },
-    invalid: 'must be a list of file paths or globs; no log file is followed',
+    invalid: () => l10n.t('must be a list of file paths or globs; no log file is followed'),
     order: 50,
     part: 'logs',
     markdownDescription:
@@ -381,7 +385,7 @@ export const SETTINGS = {
         new RegExp(v);
         return undefined;
       } catch {
-        return 'is not a valid regular expression; use one such as "127\\.0\\.0\\.1:80.*", or clear it for every instance';
+        return l10n.t('is not a valid regular expression; use one such as "127\\.0\\.0\\.1:80.*", or clear it for every instance');
       }
     },
     order: 62,
@@ -417,7 +421,7 @@ export const SETTINGS = {
     default: '1m',
     check: (v: string) => {
       const r = parseDuration(v);
-      return 'error' in r ? r.error : r.ms < 1000 ? 'is shorter than 1s; use at least four scrape intervals, such as "1m"' : undefined;
+      return 'error' in r ? r.error : r.ms < 1000 ? l10n.t('is shorter than 1s; use at least four scrape intervals, such as "1m"') : undefined;
     },
     order: 66,
     part: 'collection',
@@ -437,7 +441,7 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 65535,
     outOfRange: 'reject',
-    invalid: 'is not a TCP port; use a whole number from 1 to 65535 (0: any free port), using 4318',
+    invalid: () => l10n.t('is not a TCP port; use a whole number from 1 to 65535 (0: any free port), using 4318'),
     order: 71,
     part: 'traces',
     markdownDescription:
@@ -482,7 +486,7 @@ export function validateSettings(raw: RawSettings, nameOf: SettingNamer = settin
   const problems: SettingProblem[] = [];
   for (const key of SETTING_KEYS) {
     const decl: SettingDecl = SETTINGS[key];
-    const bad = (tail: string) => problems.push({ key, setting: nameOf(key), message: `${nameOf(key)}: ${show(raw[key])} ${tail}.` });
+    const bad = (tail: string) => problems.push({ key, setting: nameOf(key), message: l10n.t('{0}: {1} {2}.', nameOf(key), show(raw[key]), tail) });
     out[key] = validateOne(decl, raw[key], bad);
   }
   return { settings: out as Settings, problems };
@@ -492,39 +496,39 @@ function validateOne(decl: SettingDecl, v: unknown, bad: (tail: string) => void)
   if (v === undefined || v === null) {
     return decl.default;
   }
-  const fallback = decl.default === null ? 'clearing it' : `using ${show(decl.default)}${decl.unit ? ` ${decl.unit}` : ''}`;
+  const unit = decl.unit ? ` ${unitWord(decl.unit)}` : '';
+  const fallback = decl.default === null ? l10n.t('clearing it') : l10n.t('using {0}', `${show(decl.default)}${unit}`);
   switch (decl.type) {
     case 'integer':
     case 'number': {
-      const unit = decl.unit ? ` ${decl.unit}` : '';
       const min = decl.minimum ?? -Infinity;
       const max = decl.maximum ?? Infinity;
       if (decl.outOfRange === 'reject') {
         const ok = typeof v === 'number' && Number.isFinite(v) && (decl.type === 'number' || Number.isInteger(v)) && v >= min && v <= max;
         if (!ok) {
-          bad(decl.invalid ?? `is not a number from ${min} to ${max}; ${fallback}`);
+          bad(decl.invalid?.() ?? l10n.t('is not a number from {0} to {1}; {2}', min, max, fallback));
           return decl.default;
         }
         return v;
       }
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        bad(`is not a number; ${fallback}`);
+        bad(l10n.t('is not a number; {0}', fallback));
         return decl.default;
       }
       const n = decl.type === 'integer' ? Math.round(v) : v;
       const clamped = Math.min(max, Math.max(min, n));
       if (clamped !== n) {
-        bad(`is outside ${min}–${max}${unit}; using ${clamped}${unit}`);
+        bad(l10n.t('is outside {0}–{1}; using {2}', min, `${max}${unit}`, `${clamped}${unit}`));
       }
       return clamped;
     }
     case 'string': {
       if (typeof v !== 'string') {
-        bad(decl.invalid ?? `is not text; ${fallback}`);
+        bad(decl.invalid?.() ?? l10n.t('is not text; {0}', fallback));
         return decl.default;
       }
       if (decl.enum && !decl.enum.includes(v)) {
-        bad(`is not one of ${decl.enum.join(', ')}; ${fallback}`);
+        bad(l10n.t('is not one of {0}; {1}', decl.enum.join(', '), fallback));
         return decl.default;
       }
       const problem = decl.check?.(v as never);
@@ -534,20 +538,20 @@ function validateOne(decl: SettingDecl, v: unknown, bad: (tail: string) => void)
       }
       const text = decl.maxLength !== undefined ? v.trim() : v;
       if (decl.maxLength !== undefined && text.length > decl.maxLength) {
-        bad(`is longer than ${decl.maxLength} characters; using the first ${decl.maxLength}`);
+        bad(l10n.t('is longer than {0} characters; using the first {0}', decl.maxLength));
         return text.slice(0, decl.maxLength);
       }
       return text;
     }
     case 'boolean':
       if (typeof v !== 'boolean') {
-        bad(`must be true or false; ${fallback}`);
+        bad(l10n.t('must be true or false; {0}', fallback));
         return decl.default;
       }
       return v;
     case 'array': {
       if (!Array.isArray(v)) {
-        bad(decl.invalid ?? `must be a list; ${fallback}`);
+        bad(decl.invalid?.() ?? l10n.t('must be a list; {0}', fallback));
         return decl.default;
       }
       const problem = decl.check?.(v as never);
@@ -559,6 +563,20 @@ function validateOne(decl: SettingDecl, v: unknown, bad: (tail: string) => void)
     }
     default:
       return v;
+  }
+}
+
+/** A declaration's unit word in the display language ("ms" and "MiB" are written the same in Chinese). */
+function unitWord(unit: string): string {
+  switch (unit) {
+    case 'minutes':
+      return l10n.t('minutes');
+    case 'days':
+      return l10n.t('days');
+    case 'series':
+      return l10n.t('series');
+    default:
+      return unit;
   }
 }
 

@@ -17,3 +17,13 @@ export function inZhCn<T>(body: () => T): T {
     useLocale('en');
   }
 }
+
+/** {@link inZhCn} for a body that awaits (the real locator, a real socket). */
+export async function inZhCnAsync<T>(body: () => Promise<T>): Promise<T> {
+  useLocale('zh-cn', zhCnBundle());
+  try {
+    return await body();
+  } finally {
+    useLocale('en');
+  }
+}
