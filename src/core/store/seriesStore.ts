@@ -1,5 +1,6 @@
 import { Labels, Metric, NO_LABELS, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey } from '../model';
 import { INITIAL_RING_SLOTS, RingSegment, SLOT_BYTES, TimeRing, ValueColumn } from './ringBuffer';
+import { SeriesTiers, TierRing, TierWindow, bucketOf } from './tiers';
 
 /**
  * The budget's share the monitor's own series (process, machine, scrape health: what
@@ -10,6 +11,13 @@ const OWN_RESERVE_MAX_SHARE = 0.75;
 
 /** The source of a tick appended without SourceSpans. */
 const TICK_SOURCE = 'tick';
+
+/**
+ * The share of the budget left by the own series' reserve that the tiers (10 s and
+ * 1 min aggregates) may take: a day of both for a hundred series is about 10 MiB; past
+ * it a new series gets none and rings keep their newest buckets.
+ */
+const TIER_MAX_SHARE = 0.25;
 
 /** The ring group of a source's own series (apart from its scraped ones: the budget treats them apart). */
 function ownGroupOf(source: string): string {
@@ -65,6 +73,8 @@ interface Entry {
   group: string;
   /** The tick this series was last written in. */
   lastTick: number;
+  /** Its tier rings (one a stored step), undefined when the budget gave it none. */
+  tiers: TierRing[] | undefined;
 }
 
 /** Where one source's samples end in a tick's list (exclusive), so its series can share one time column. */
@@ -99,6 +109,11 @@ export class SeriesStore {
   private ownRings = 0;
   /** Series whose history the budget cut short, by key. */
   private readonly cappedKeys = new Set<string>();
+  /**
+   * Every series' 10 s and 1 min aggregates (tiers.ts), kept beside the raw samples and
+   * longer: what long ranges read. Their bytes come out of the same budget.
+   */
+  readonly tiers = new SeriesTiers((bytes) => this.takeForTiers(bytes));
 
   constructor(
     /** Samples kept per series at most. */
@@ -118,13 +133,21 @@ export class SeriesStore {
     return this.cappedKeys.size;
   }
 
-  /** Bytes the budget still allows for own or scraped storage. */
+  /** Room kept for the own series' full history (their count is known from the first tick). */
+  private ownReserve(): number {
+    return Math.min(this.budgetBytes * OWN_RESERVE_MAX_SHARE, (this.ownSeries + this.ownRings) * this.capacity * SLOT_BYTES);
+  }
+
+  /** Bytes the budget still allows for own or scraped storage (tiers give way like scraped series). */
   private room(own: boolean): number {
-    const free = this.budgetBytes - this.used;
+    const free = this.budgetBytes - this.used - this.tiers.usedBytes;
     if (own) return free;
-    // Room kept for the own series' full history (their count is known from the first tick).
-    const reserve = Math.min(this.budgetBytes * OWN_RESERVE_MAX_SHARE, (this.ownSeries + this.ownRings) * this.capacity * SLOT_BYTES);
-    return Math.min(free, this.budgetBytes - reserve - this.usedScraped);
+    return Math.min(free, this.budgetBytes - this.ownReserve() - this.usedScraped - this.tiers.usedBytes);
+  }
+
+  /** Tiers take at most a share of what the own series leave, so the raw samples keep most of it. */
+  private takeForTiers(bytes: number): boolean {
+    return this.tiers.usedBytes + bytes <= (this.budgetBytes - this.ownReserve()) * TIER_MAX_SHARE && bytes <= this.room(false);
   }
 
   private take(bytes: number, own: boolean): boolean {
@@ -160,7 +183,8 @@ export class SeriesStore {
 
   private addEntry(key: string, name: string, labels: Labels, meta: SeriesMeta | undefined, column: ValueColumn, lastTick: number): Entry {
     column.key = key;
-    const e: Entry = { info: meta ? { key, name, labels, meta } : { key, name, labels }, column, group: '', lastTick };
+    const info = meta ? { key, name, labels, meta } : { key, name, labels };
+    const e: Entry = { info, column, group: '', lastTick, tiers: this.tiers.ringsOf(key, info) };
     this.entries.set(key, e);
     const list = this.byName.get(name);
     if (list) {
@@ -173,10 +197,13 @@ export class SeriesStore {
     return e;
   }
 
-  /** Sets a series' value for this tick's row and marks its ring as written. */
-  private stage(e: Entry, value: number, group: string): void {
+  /** Sets a series' value for this tick's row and marks its ring as written; adds it to the series' tiers. */
+  private stage(e: Entry, timeMs: number, value: number, group: string): void {
     e.lastTick = this.tick;
     e.group = group;
+    if (e.tiers) {
+      for (const t of e.tiers) t.add(timeMs, value);
+    }
     const c = e.column;
     c.next = value;
     const ring = c.ring;
@@ -346,18 +373,19 @@ export class SeriesStore {
       if (s.meta !== undefined && s.meta !== e.info.meta) {
         // The last TYPE/UNIT declared wins, as in Prometheus (shared objects: rarely taken).
         e.info = { ...e.info, meta: s.meta };
+        this.tiers.setInfo(key, e.info);
       }
-      this.stage(e, s.value, e.column.ring.own ? ownGroup : source);
+      this.stage(e, timeMs, s.value, e.column.ring.own ? ownGroup : source);
     }
     this.commit(timeMs);
     if (refused > 0 || this.everRefused) {
       // Said in a series of its own, so a report over any window can tell that series
       // were missing then (and that they no longer are). Never refused itself.
       this.everRefused = true;
-      this.writeOwn(Metric.storeSeriesRefused, refused);
+      this.writeOwn(timeMs, Metric.storeSeriesRefused, refused);
     }
     if (this.cappedKeys.size > 0) {
-      this.writeOwn(Metric.storeHistoryCappedSeries, this.cappedKeys.size);
+      this.writeOwn(timeMs, Metric.storeHistoryCappedSeries, this.cappedKeys.size);
     }
     this.commit(timeMs);
     if (this.tick % MERGE_EVERY === 0) this.mergeIntoSourceRings();
@@ -431,15 +459,57 @@ export class SeriesStore {
           rings.set(shape, candidates);
         }
       }
-      this.addEntry(key, h.name, h.labels, h.meta, column, h.times[n - 1] === newest ? this.tick : 0);
+      const e = this.addEntry(key, h.name, h.labels, h.meta, column, h.times[n - 1] === newest ? this.tick : 0);
+      this.aggregateIntoTiers(e, h.times, h.values);
     }
     return refused;
+  }
+
+  /**
+   * Puts tier buckets read from disk (call before `load`, into an empty store): the
+   * buckets a series' raw samples then add to are only those after its newest one here.
+   */
+  loadTiers(stepMs: number, series: Iterable<{ readonly name: string; readonly labels: Labels; readonly meta?: SeriesMeta; readonly buckets: TierWindow }>): void {
+    if (this.tick !== 0 || this.entries.size > 0) {
+      throw new Error('tiers can only be loaded into an empty store');
+    }
+    for (const h of series) {
+      const key = cachedSeriesKey(h.name, h.labels);
+      const info = h.meta ? { key, name: h.name, labels: h.labels, meta: h.meta } : { key, name: h.name, labels: h.labels };
+      if (!this.tiers.ringsOf(key, info)) continue;
+      const ring = this.tiers.ring(key, stepMs);
+      if (!ring) continue;
+      const w = h.buckets;
+      for (let i = 0; i < w.times.length; i++) {
+        ring.put(bucketOf(w.times[i]!, stepMs), { min: w.min[i]!, max: w.max[i]!, sum: w.sum[i]!, count: w.count[i]!, minFirst: w.minFirst[i] === 1 });
+      }
+    }
+  }
+
+  /** A restored series' raw samples into its tiers, after the buckets its tiers already hold (from disk). */
+  private aggregateIntoTiers(e: Entry, times: ArrayLike<number>, values: ArrayLike<number>): void {
+    for (const ring of e.tiers ?? []) {
+      const held = ring.newestBucket;
+      const after = held === held ? held : Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < times.length; i++) {
+        const t = times[i]!;
+        if (bucketOf(t, ring.stepMs) > after) ring.add(t, values[i]!);
+      }
+    }
+  }
+
+  /**
+   * A series' buckets of a stored tier (10 s or 1 min) in [fromMs, toMs]: for ranges
+   * longer than the raw history, or wider than the pixels that draw them.
+   */
+  tierWindow(key: string, stepMs: number, fromMs: number, toMs = this.lastTimeMs): TierWindow | undefined {
+    return this.tiers.window(key, stepMs, fromMs, toMs);
   }
 
   /** Whether any tick refused a series (then store_series_refused is written every tick). */
   private everRefused = false;
 
-  private writeOwn(name: string, value: number): void {
+  private writeOwn(timeMs: number, name: string, value: number): void {
     const key = seriesKey(name, NO_LABELS);
     let e = this.entries.get(key);
     if (!e) {
@@ -448,7 +518,7 @@ export class SeriesStore {
       e = this.addEntry(key, name, NO_LABELS, undefined, column, 0);
     }
     if (e.lastTick !== this.tick) {
-      this.stage(e, value, STORE_GROUP);
+      this.stage(e, timeMs, value, STORE_GROUP);
     }
   }
 
@@ -538,6 +608,7 @@ export class SeriesStore {
     this.usedScraped = 0;
     this.ownSeries = 0;
     this.cappedKeys.clear();
+    this.tiers.clear();
   }
 }
 

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { Metric } from '../../../src/core/model';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { BucketAggregate, SeriesTiers, STORED_TIER_STEPS_MS, TierRing, TierWindow, addToBucket, emptyBucket, mergeBuckets, tierForRange } from '../../../src/core/store/tiers';
+import { mulberry32 } from '../../../src/core/analyze/random';
+
+/** Buckets of `step` recomputed from raw samples, the plain way: what a tier must equal exactly. */
+function recompute(times: ArrayLike<number>, values: ArrayLike<number>, step: number, fromMs = -Infinity): Map<number, BucketAggregate> {
+  const out = new Map<number, BucketAggregate>();
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    const v = values[i]!;
+    const start = Math.floor(t / step) * step;
+    if (!Number.isFinite(v) || start < Math.floor(fromMs / step) * step) continue;
+    let b = out.get(start);
+    if (!b) out.set(start, (b = emptyBucket()));
+    // Independent of addToBucket: the minimum came first when its latest occurrence (strict) is not after the maximum's.
+    if (b.count === 0) {
+      b.min = b.max = b.sum = v;
+      b.count = 1;
+      b.minFirst = true;
+      (b as BucketAggregate & { minAt: number; maxAt: number }).minAt = i;
+      (b as BucketAggregate & { minAt: number; maxAt: number }).maxAt = i;
+      continue;
+    }
+    const at = b as BucketAggregate & { minAt: number; maxAt: number };
+    if (v < b.min) {
+      b.min = v;
+      at.minAt = i;
+    }
+    if (v > b.max) {
+      b.max = v;
+      at.maxAt = i;
+    }
+    b.minFirst = at.minAt <= at.maxAt;
+    b.sum += v;
+    b.count++;
+  }
+  return out;
+}
+
+function assertWindowEquals(w: TierWindow | undefined, expected: Map<number, BucketAggregate>, what: string): void {
+  assert.ok(w, `${what}: no tier`);
+  assert.deepEqual([...w.times], [...expected.keys()], `${what}: bucket times`);
+  w.times.forEach((t, i) => {
+    const e = expected.get(t)!;
+    const got = { min: w.min[i], max: w.max[i], sum: w.sum[i], count: w.count[i], minFirst: w.minFirst[i] === 1 };
+    assert.deepEqual(got, { min: e.min, max: e.max, sum: e.sum, count: e.count, minFirst: e.minFirst }, `${what}: bucket at ${t}`);
+  });
+}
+
+describe('tiers (10 s and 1 min aggregates)', () => {
+  it('every bucket equals a recomputation from the raw samples exactly: min, max, sum, count, mean and which extreme came first', () => {
+    const rand = mulberry32(17);
+    const store = new SeriesStore(100_000);
+    const raw = new Map<string, { t: number[]; v: number[] }>();
+    let t = 1_764_500_000_000 + 3_456; // not aligned to any step
+    for (let tick = 0; tick < 5_000; tick++) {
+      // Irregular ticks (a loaded machine), and a pause of several minutes now and then.
+      t += tick % 1_700 === 1_699 ? 7 * 60_000 : 700 + Math.floor(rand() * 900);
+      const samples = [];
+      for (let s = 0; s < 6; s++) {
+        if (s === 5 && tick % 13 < 4) continue; // a series absent from some ticks
+        const v = s === 0 ? Math.round(rand() * 100) : s === 1 ? tick : (rand() - 0.5) * 10 ** (s - 2);
+        samples.push({ name: s === 0 ? Metric.processCpuPercent : 'chat_x', labels: s === 0 ? {} : { s: String(s) }, value: v });
+      }
+      store.append(t, samples);
+      for (const smp of samples) {
+        const key = smp.name === 'chat_x' ? `chat_x{s="${smp.labels.s}"}` : smp.name;
+        const r = raw.get(key) ?? { t: [], v: [] };
+        r.t.push(t);
+        r.v.push(smp.value);
+        raw.set(key, r);
+      }
+    }
+    assert.equal(store.seriesCount, 6);
+    for (const [key, r] of raw) {
+      for (const step of STORED_TIER_STEPS_MS) {
+        const w = store.tierWindow(key, step, -Infinity, Infinity);
+        assertWindowEquals(w, recompute(r.t, r.v, step), `${key} at ${step} ms`);
+        // Means are sum / count: what the analyzer is given.
+        const means = [...w!.sum].map((s, i) => s / w!.count[i]!);
+        assert.ok(means.every((m, i) => m >= w!.min[i]! && m <= w!.max[i]!));
+      }
+    }
+  });
+
+  it('a window gives the buckets that hold [from, to], the first one even when it began before `from`', () => {
+    const store = new SeriesStore(1000);
+    for (let t = 0; t < 120_000; t += 1000) store.append(t, [{ name: 'x', labels: {}, value: t / 1000 }]);
+    const w = store.tierWindow('x', 10_000, 25_000, 44_000)!;
+    assert.deepEqual([...w.times], [20_000, 30_000, 40_000]);
+    assert.deepEqual([...w.count], [10, 10, 10]);
+    assert.deepEqual([...w.min], [20, 30, 40]);
+    assert.equal(store.tierWindow('x', 60_000, -Infinity)!.times.length, 2);
+    assert.equal(store.tierWindow('x', 30_000, -Infinity), undefined, 'only stored steps');
+  });
+
+  it('a tier keeps the last span of time, stopped or not: older buckets go, a pause longer than the span starts it again', () => {
+    const ring = new TierRing(10_000, 6, () => true, 2);
+    for (let t = 0; t < 100_000; t += 1000) ring.add(t, 1);
+    assert.equal(ring.oldestBucket, 4, 'six buckets: 40–100 s');
+    assert.deepEqual([...ring.window(-Infinity, Infinity).times], [40_000, 50_000, 60_000, 70_000, 80_000, 90_000]);
+    ring.add(125_000, 5); // buckets 10, 11 empty: a pause
+    assert.deepEqual([...ring.window(-Infinity, Infinity).times], [70_000, 80_000, 90_000, 120_000]);
+    ring.add(1_000_000, 7); // far beyond the span
+    assert.deepEqual([...ring.window(-Infinity, Infinity).times], [1_000_000]);
+    ring.add(999_000, 9);
+    assert.deepEqual([...ring.window(-Infinity, Infinity).count], [1], 'a time before the newest bucket is not added to a bucket it does not belong to');
+  });
+
+  it('a ring that may not grow keeps its newest buckets', () => {
+    let granted = 0;
+    const tiers = new SeriesTiers((bytes) => (granted += bytes) <= 2_000);
+    const info = { key: 'x', name: 'x', labels: {} };
+    for (let t = 0; t < 3_600_000; t += 1000) tiers.add('x', info, t, t);
+    const w = tiers.window('x', 10_000, -Infinity, Infinity)!;
+    assert.ok(w.times.length < 360 && w.times.length >= 8, String(w.times.length));
+    assert.equal(w.times[w.times.length - 1], 3_590_000, 'the newest bucket is kept');
+    assert.ok(tiers.usedBytes <= 2_000);
+  });
+
+  it('the tiers come out of the store budget and leave the raw samples most of it', () => {
+    const budget = 256 * 1024;
+    const s = new SeriesStore(3600, 1000, budget);
+    for (let t = 0; t < 2000; t++) {
+      const samples: { name: string; labels: Record<string, string>; value: number }[] = [{ name: Metric.processCpuPercent, labels: {}, value: t }];
+      for (let k = 0; k < 40; k++) samples.push({ name: 'chat_room_users', labels: { room: String(k) }, value: t });
+      s.append(t * 1000, samples);
+      assert.ok(s.usedBytes + s.tiers.usedBytes <= budget, `tick ${t}`);
+    }
+    assert.ok(s.tiers.usedBytes > 0 && s.tiers.usedBytes <= s.usedBytes / 2, `${s.tiers.usedBytes} B of tiers, ${s.usedBytes} B raw`);
+    assert.equal(s.length(Metric.processCpuPercent), 2000, 'the rules keep their whole raw history');
+    assert.ok(s.length('chat_room_users{room="0"}') >= 400, 'the scraped series keep most of the rest');
+  });
+
+  it('a bucket seen in two parts (one session closed it half way, the next went on) merges into the whole', () => {
+    const values = [5, 1, 9, 3, 0.5, 12, 7];
+    for (let cut = 0; cut <= values.length; cut++) {
+      const whole = emptyBucket();
+      const a = emptyBucket();
+      const b = emptyBucket();
+      values.forEach((v, i) => {
+        addToBucket(whole, v);
+        addToBucket(i < cut ? a : b, v);
+      });
+      const m = mergeBuckets(a, b);
+      assert.deepEqual({ ...m, sum: Math.round(m.sum * 1e9) }, { ...whole, sum: Math.round(whole.sum * 1e9) }, `cut at ${cut}`);
+    }
+  });
+
+  it('tiers read from disk, then the raw samples after them: the same buckets as appending everything', () => {
+    const live = new SeriesStore(1000);
+    const times: number[] = [];
+    for (let t = 5_000; t < 600_000; t += 1000) {
+      live.append(t, [{ name: 'x', labels: { a: '1' }, value: Math.sin(t) * 50 }]);
+      times.push(t);
+    }
+    const key = 'x{a="1"}';
+    const restored = new SeriesStore(60);
+    // Disk holds the tiers up to 5 min; raw is read for the last 60 s only, and the minute before overlaps.
+    for (const step of STORED_TIER_STEPS_MS) {
+      const upTo = live.tierWindow(key, step, -Infinity, 299_999)!;
+      restored.loadTiers(step, [{ name: 'x', labels: { a: '1' }, buckets: upTo }]);
+    }
+    const rawFrom = 240_000;
+    const rt = times.filter((t) => t >= rawFrom);
+    restored.load([{ name: 'x', labels: { a: '1' }, times: Float64Array.from(rt), values: Float64Array.from(rt.map((t) => Math.sin(t) * 50)) }]);
+    for (const step of STORED_TIER_STEPS_MS) {
+      const want = live.tierWindow(key, step, -Infinity, Infinity)!;
+      const got = restored.tierWindow(key, step, -Infinity, Infinity)!;
+      assert.deepEqual(got, want, `step ${step}`);
+    }
+    assert.equal(restored.length(key), 60, 'raw holds its capacity; the tiers reach further');
+  });
+
+  it('chooses the tier by the range: raw while the raw history covers it and fits, then the finest tier that fits', () => {
+    const hour = 3_600_000;
+    const now = 10 * 24 * hour;
+    const rawFrom = now - hour;
+    assert.equal(tierForRange(15 * 60_000, 1000, 1000, rawFrom, now - 15 * 60_000), 0, '15 min of 1 s ticks on 1000 px');
+    assert.equal(tierForRange(hour, 1000, 1000, rawFrom, now - hour), 10_000, 'an hour is 3600 ticks: 360 buckets of 10 s');
+    assert.equal(tierForRange(hour, 1000, 4000, rawFrom, now - hour), 0, 'an hour fits 4000 points raw');
+    assert.equal(tierForRange(2 * hour, 1000, 4000, rawFrom, now - 2 * hour), 10_000, 'older than the raw history: a tier');
+    assert.equal(tierForRange(6 * hour, 1000, 1000, rawFrom, now - 6 * hour), 60_000);
+    assert.equal(tierForRange(24 * hour, 1000, 1000, rawFrom, now - 24 * hour), 60_000, 'the coarsest when none fits');
+  });
+});
