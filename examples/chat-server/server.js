@@ -117,11 +117,14 @@ async function startChatServer(overrides = {}) {
     safeSend(ws, { type: 'error', message });
   }
 
-  function broadcast(room, payload, receivedAtNs, traceId) {
+  /** Sends to the room; `onSent` runs once every member's send has been written (or failed). */
+  function broadcast(room, payload, receivedAtNs, traceId, onSent) {
     const data = JSON.stringify(payload);
     let pending = 1; // held by this function until every send has been issued
     const done = () => {
-      if (--pending === 0) metrics.observeLatency(Number(process.hrtime.bigint() - receivedAtNs) / 1e9, traceId);
+      if (--pending !== 0) return;
+      metrics.observeLatency(Number(process.hrtime.bigint() - receivedAtNs) / 1e9, traceId);
+      onSent?.();
     };
     for (const member of rooms.membersOf(room)) {
       if (member.readyState !== member.OPEN) continue;
@@ -168,7 +171,10 @@ async function startChatServer(overrides = {}) {
    */
   function tracedChat(ws, msg, membership, receivedAtNs) {
     const { api, tracer, db } = tracing;
-    tracer.startActiveSpan('chat message', { kind: api.SpanKind.SERVER, attributes: { 'chat.room': membership.room, 'code.filepath': __filename, 'code.lineno': TRACED_CHAT_LINE, 'code.function': 'tracedChat' } }, async (span) => {
+    // Like an HTTP server span, from the request's arrival to its answer written: it starts when the
+    // frame reached the handler (before JSON parsing) and ends when the broadcast is on the sockets.
+    const startTime = performance.timeOrigin + performance.now() - Number(process.hrtime.bigint() - receivedAtNs) / 1e6;
+    tracer.startActiveSpan('chat message', { kind: api.SpanKind.SERVER, startTime, attributes: { 'chat.room': membership.room, 'code.filepath': __filename, 'code.lineno': TRACED_CHAT_LINE, 'code.function': 'tracedChat' } }, async (span) => {
       const fail = (kind, message) => {
         span.setStatus({ code: api.SpanStatusCode.ERROR, message });
         span.end();
@@ -188,8 +194,7 @@ async function startChatServer(overrides = {}) {
         const accepted = faults.persist(() => {
           db.insert(membership.room, membership.user, msg.text);
           dbSpan.end();
-          broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs, span.spanContext().traceId);
-          span.end();
+          broadcast(membership.room, { ...payload, serverAt: Date.now() }, receivedAtNs, span.spanContext().traceId, () => span.end());
         });
         if (accepted) metrics.messageAccepted();
         else {
