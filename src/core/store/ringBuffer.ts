@@ -11,6 +11,24 @@ export const INITIAL_RING_SLOTS = 8;
 export const SLOT_BYTES = 8;
 
 /**
+ * A ring whose value columns grow past this many bytes keeps them in one slab (see
+ * TimeRing). Below it, a column is an array of its own: a slab costs whole pages and
+ * an address-space reservation, worth it only for a big ring.
+ */
+export const SLAB_MIN_BYTES = 1 << 20;
+
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the project's lib is ES2022). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
+/** A runtime without resizable buffers keeps every column on its own. */
+const HAS_RESIZABLE = typeof (ArrayBuffer.prototype as Partial<ResizableArrayBuffer>).resize === 'function';
+/** The engine's largest resizable buffer (V8: 2^32 bytes); the store's budget is at most 4096 MiB, so a ring never needs more. */
+const SLAB_MAX_BYTES = 2 ** 32;
+
+/**
  * A ring of rows: one column of tick times shared by the value columns of the series
  * written in those ticks (the series one source writes each tick). A sample costs its
  * 8-byte value and its share of the time: with k series in a ring, 8 + 8/k bytes, where
@@ -24,9 +42,19 @@ export const SLOT_BYTES = 8;
  *
  * The storage grows (to at most `capacity` rows, all columns at once) as rows arrive;
  * the store decides whether its memory budget allows a growth.
+ *
+ * A big ring keeps its value columns in one slab: a resizable buffer that holds column
+ * i at rows [i × slots, (i + 1) × slots), grown and shrunk in place. With an array per
+ * column, 10,000 columns growing meant 10,000 new arrays at twice the size while the
+ * old ones waited for a major GC, and malloc kept the holes they left: ~30 MB of the
+ * watcher's peak RSS at 100,000 exposed series (issue 11). A slab's pages are
+ * committed as it grows and given back as it shrinks; its address space is reserved
+ * up front, which costs no memory.
  */
 export class TimeRing {
   private timesStore: Float64Array;
+  /** Every value column, once the ring is big (undefined before: the columns are arrays of their own). */
+  private slab: ResizableArrayBuffer | undefined;
   /** Physical index of the oldest row. */
   private head = 0;
   private count = 0;
@@ -45,6 +73,8 @@ export class TimeRing {
     slots: number,
     /** The monitor's own series (the budget treats them apart). */
     readonly own: boolean,
+    /** Value columns past this many bytes go into one slab when the ring grows (tests lower it). */
+    private readonly slabMinBytes = SLAB_MIN_BYTES,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
@@ -82,7 +112,7 @@ export class TimeRing {
 
   /** A new column that holds no row yet (it gains the next one). */
   addColumn(): ValueColumn {
-    const c = new ValueColumn(this, new Float64Array(this.timesStore.length), this.written, this.cols.length);
+    const c = new ValueColumn(this, this.newColumnStore(), this.written, this.cols.length);
     this.cols.push(c);
     return c;
   }
@@ -95,7 +125,7 @@ export class TimeRing {
     if (this.head !== 0 || this.written !== this.count || values.length < this.count) {
       throw new Error('a column can only hold the rows a ring was filled with');
     }
-    const store = new Float64Array(this.timesStore.length);
+    const store = this.newColumnStore();
     const from = values.length - this.count;
     for (let i = 0; i < this.count; i++) store[i] = values[from + i]!;
     const c = new ValueColumn(this, store, 0, this.cols.length);
@@ -109,7 +139,7 @@ export class TimeRing {
    */
   addColumnFrom(src: ValueColumn): ValueColumn {
     const n = Math.min(src.length, this.count);
-    const store = new Float64Array(this.timesStore.length);
+    const store = this.newColumnStore();
     const skip = src.length - n;
     for (let k = 0; k < n; k++) store[this.physical(this.count - n + k)] = src.valueAt(skip + k);
     const c = new ValueColumn(this, store, this.written - n, this.cols.length);
@@ -139,6 +169,19 @@ export class TimeRing {
   /** Takes a column out (its storage goes with it). */
   removeColumn(c: ValueColumn): void {
     const last = this.cols.pop()!;
+    const slab = this.slab;
+    if (slab !== undefined) {
+      // It leaves with a copy of its values (the store still reads them: a series moving
+      // to another ring); the last column's values fill its place, and the slab shrinks.
+      c.values = c.values.slice();
+      if (last !== c) {
+        const slots = this.timesStore.length;
+        const place = new Float64Array(slab, c.index * slots * SLOT_BYTES, slots);
+        place.set(last.values);
+        last.values = place;
+      }
+      slab.resize(this.cols.length * this.timesStore.length * SLOT_BYTES);
+    }
     if (last !== c) {
       this.cols[c.index] = last;
       last.index = c.index;
@@ -162,18 +205,102 @@ export class TimeRing {
   /** Grows every column to `slots` rows, oldest first. */
   grow(slots: number): void {
     const next = Math.min(this.capacity, slots);
-    if (next <= this.timesStore.length) return;
+    const old = this.timesStore.length;
+    if (next <= old) return;
+    const bytes = this.cols.length * next * SLOT_BYTES;
+    if (this.slab !== undefined && bytes > SLAB_MAX_BYTES) this.leaveSlab();
+    if (this.slab !== undefined) {
+      this.fitSlab(bytes);
+      this.relayout(old, next);
+    } else if (HAS_RESIZABLE && bytes > 0 && bytes >= this.slabMinBytes && bytes <= SLAB_MAX_BYTES) {
+      const slab = new ResizableBuffer(bytes, { maxByteLength: this.slabReserve(this.cols.length) });
+      for (const c of this.cols) {
+        const v = new Float64Array(slab, c.index * next * SLOT_BYTES, next);
+        this.unwrapInto(c.values, v);
+        c.values = v;
+      }
+      this.slab = slab;
+    } else {
+      for (const c of this.cols) c.values = this.unwrapped(c.values, next);
+    }
     this.timesStore = this.unwrapped(this.timesStore, next);
-    for (const c of this.cols) c.values = this.unwrapped(c.values, next);
     this.head = 0;
   }
 
   private unwrapped(a: Float64Array, size: number): Float64Array {
     const out = new Float64Array(size);
+    this.unwrapInto(a, out);
+    return out;
+  }
+
+  /** `a`'s rows, oldest first, from the start of `out`. */
+  private unwrapInto(a: Float64Array, out: Float64Array): void {
     const first = Math.min(this.count, a.length - this.head);
     out.set(a.subarray(this.head, this.head + first), 0);
     if (this.count > first) out.set(a.subarray(0, this.count - first), first);
-    return out;
+  }
+
+  /** A new column's storage: an array of its own, or the slab's next `slots` rows. */
+  private newColumnStore(): Float64Array {
+    const slots = this.timesStore.length;
+    const at = this.cols.length * slots * SLOT_BYTES;
+    if (this.slab !== undefined && at + slots * SLOT_BYTES > SLAB_MAX_BYTES) this.leaveSlab();
+    if (this.slab === undefined) return new Float64Array(slots);
+    this.fitSlab(at + slots * SLOT_BYTES);
+    return new Float64Array(this.slab, at, slots);
+  }
+
+  /** Address space a slab reserves: room for twice `columns` at the ring's capacity (the engine's limit at most). */
+  private slabReserve(columns: number): number {
+    return Math.min(SLAB_MAX_BYTES, Math.max(64, 2 * columns) * this.capacity * SLOT_BYTES);
+  }
+
+  /**
+   * Makes the slab `bytes` long, in place while its reservation allows; past that, a
+   * new slab with a bigger reservation takes the columns (as they are laid out now).
+   */
+  private fitSlab(bytes: number): void {
+    const slab = this.slab!;
+    if (bytes <= slab.maxByteLength) {
+      slab.resize(bytes);
+      return;
+    }
+    const slots = this.timesStore.length;
+    const moved = new ResizableBuffer(bytes, { maxByteLength: Math.max(bytes, this.slabReserve(this.cols.length + 1)) });
+    new Uint8Array(moved).set(new Uint8Array(slab, 0, Math.min(slab.byteLength, bytes)));
+    for (const c of this.cols) c.values = new Float64Array(moved, c.index * slots * SLOT_BYTES, slots);
+    this.slab = moved;
+  }
+
+  /** Past the engine's limit (a ring of over 4 GiB, only without a budget), every column takes its values back. */
+  private leaveSlab(): void {
+    for (const c of this.cols) c.values = c.values.slice();
+    this.slab = undefined;
+  }
+
+  /**
+   * Moves every column from `old` rows to `next` rows a column, oldest row first, inside
+   * the slab (already `next` rows a column long). From the last column down, a column's
+   * new place starts at or after its old one and past every column still to move.
+   */
+  private relayout(old: number, next: number): void {
+    const slab = this.slab!;
+    const all = new Float64Array(slab, 0, this.cols.length * next);
+    const head = this.head;
+    // Rows [0, head) are the newest: kept aside while the older ones move to the front.
+    const newest = head > 0 ? new Float64Array(head) : undefined;
+    for (let i = this.cols.length - 1; i >= 0; i--) {
+      const from = i * old;
+      const to = i * next;
+      if (newest === undefined) {
+        all.copyWithin(to, from, from + this.count);
+      } else {
+        newest.set(all.subarray(from, from + head));
+        all.copyWithin(to, from + head, from + old);
+        all.set(newest, to + old - head);
+      }
+      this.cols[i]!.values = new Float64Array(slab, to * SLOT_BYTES, next);
+    }
   }
 
   /** Writes a row at `timeMs` with each column's `next` value (the oldest row goes when full). */

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { SLOT_BYTES, TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
+import { mulberry32 } from '../analyze/synthetic';
+
+/** Every column's samples (times and values), oldest first. */
+function held(cols: readonly ValueColumn[]): { times: number[]; values: number[] }[] {
+  return cols.map((c) => {
+    const w = c.window(-Infinity, Infinity);
+    return { times: [...w.times], values: [...w.values] };
+  });
+}
+
+describe('TimeRing: a big ring keeps its value columns in one slab', () => {
+  it('a growth moves the columns into one buffer, grown and shrunk in place (no array per column)', () => {
+    const r = new TimeRing(64, 4, false, 0);
+    const cols = [r.addColumn(), r.addColumn(), r.addColumn()];
+    for (let t = 1; t <= 4; t++) {
+      cols.forEach((c, i) => (c.next = t * 10 + i));
+      r.push(t * 1000);
+    }
+    r.grow(8);
+    const slab = cols[0]!.values.buffer;
+    assert.ok(cols.every((c) => c.values.buffer === slab), 'one buffer for every column');
+    assert.equal(slab.byteLength, 3 * 8 * SLOT_BYTES);
+    const d = r.addColumn();
+    assert.equal(d.values.buffer, slab, 'a new column takes the slab\'s next rows');
+    assert.equal(slab.byteLength, 4 * 8 * SLOT_BYTES);
+    r.removeColumn(cols[0]!);
+    assert.equal(slab.byteLength, 3 * 8 * SLOT_BYTES, 'a column leaving gives its rows back');
+    assert.notEqual(cols[0]!.values.buffer, slab, 'it leaves with its own copy');
+    assert.deepEqual([0, 1, 2, 3].map((i) => cols[0]!.valueAt(i)), [10, 20, 30, 40]);
+    assert.deepEqual([0, 1, 2, 3].map((i) => cols[2]!.valueAt(i)), [12, 22, 32, 42]);
+  });
+
+  it('small rings keep an array per column (a slab costs whole pages)', () => {
+    const r = new TimeRing(3600, 8, false);
+    const a = r.addColumn();
+    const b = r.addColumn();
+    r.grow(16);
+    assert.notEqual(a.values.buffer, b.values.buffer);
+  });
+
+  it('holds what a ring of arrays holds, whatever the pattern of columns joining, leaving and growing (seeded, 300 runs)', () => {
+    for (let run = 0; run < 300; run++) {
+      const rnd = mulberry32(run + 1);
+      const capacity = 1 + Math.floor(rnd() * 40);
+      const slots = 1 + Math.floor(rnd() * capacity);
+      const slab = new TimeRing(capacity, slots, false, 0);
+      const plain = new TimeRing(capacity, slots, false, Number.POSITIVE_INFINITY);
+      const a: ValueColumn[] = [];
+      const b: ValueColumn[] = [];
+      let t = 0;
+      const steps = 20 + Math.floor(rnd() * 200);
+      for (let s = 0; s < steps; s++) {
+        const op = rnd();
+        if (op < 0.15 || a.length === 0) {
+          // Up to ~150 columns: past 64 the slab's first reservation is outgrown.
+          const n = 1 + Math.floor(rnd() * (run % 3 === 0 ? 60 : 4));
+          for (let k = 0; k < n; k++) {
+            a.push(slab.addColumn());
+            b.push(plain.addColumn());
+          }
+        } else if (op < 0.25) {
+          const i = Math.floor(rnd() * a.length);
+          const [ca] = a.splice(i, 1);
+          const [cb] = b.splice(i, 1);
+          slab.removeColumn(ca!);
+          plain.removeColumn(cb!);
+          // The column that left is still read (a series moving to another ring).
+          assert.deepEqual(held([ca!]), held([cb!]), `run ${run}: the column that left`);
+        } else if (op < 0.35) {
+          const to = slab.slots + 1 + Math.floor(rnd() * 8);
+          slab.grow(to);
+          plain.grow(to);
+        } else {
+          t += 1000;
+          a.forEach((c, i) => (c.next = t + i));
+          b.forEach((c, i) => (c.next = t + i));
+          slab.push(t);
+          plain.push(t);
+        }
+      }
+      assert.equal(slab.slots, plain.slots);
+      assert.deepEqual(held(a), held(b), `run ${run}`);
+      const buffers = new Set(a.map((c) => c.values.buffer));
+      if (slab.slots > slots && a.length > 0) assert.equal(buffers.size, 1, `run ${run}: one slab`);
+    }
+  });
+});
