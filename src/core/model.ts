@@ -54,39 +54,49 @@ export function seriesKey(name: string, labels: Labels = NO_LABELS): string {
     return name;
   }
   names.sort();
-  let s = name + '{';
+  // Joined, not concatenated: one flat string, where `+=` leaves a tree of pieces that
+  // a key kept for the series' life (cachedSeriesKey) would hold on to.
+  const parts: string[] = [name, '{'];
   for (let i = 0; i < names.length; i++) {
     const k = names[i]!;
     if (i > 0) {
-      s += ',';
+      parts.push(',');
     }
-    s += k + '="' + escapeLabelValue(labels[k]!) + '"';
+    parts.push(k, '="', escapeLabelValue(labels[k]!), '"');
   }
-  return s + '}';
+  parts.push('}');
+  return parts.join('');
 }
 
-const keysByLabels = new WeakMap<Labels, Map<string, string>>();
+/** A key cachedSeriesKey made, and the one made for another name with the same labels object. */
+interface CachedKey {
+  readonly name: string;
+  readonly key: string;
+  readonly next: CachedKey | undefined;
+}
+
+const keysByLabels = new WeakMap<Labels, CachedKey>();
 
 /**
  * seriesKey, remembered per labels object: where the same labels object comes back
  * tick after tick (the scraper's series cache hands them on), the key is built once,
  * not once per sample per tick. Weak, so a labels object no one holds takes its keys
  * with it. For labels built fresh on every call, plain seriesKey is cheaper.
+ *
+ * These keys live as long as their series (10,000 at the series limit), so each costs
+ * as little as it can (issue 11): a short list per labels object (one name for most,
+ * a few for a histogram's group), not a Map each, and a flat string (seriesKey joins).
  */
 export function cachedSeriesKey(name: string, labels: Labels): string {
-  let byName = keysByLabels.get(labels);
-  if (byName === undefined) {
-    if (isEmpty(labels)) {
-      return name; // `{}` built fresh per sample: nothing to remember
-    }
-    byName = new Map();
-    keysByLabels.set(labels, byName);
+  const first = keysByLabels.get(labels);
+  for (let e = first; e !== undefined; e = e.next) {
+    if (e.name === name) return e.key;
   }
-  let key = byName.get(name);
-  if (key === undefined) {
-    key = seriesKey(name, labels);
-    byName.set(name, key);
+  if (first === undefined && isEmpty(labels)) {
+    return name; // `{}` built fresh per sample: nothing to remember
   }
+  const key = seriesKey(name, labels);
+  keysByLabels.set(labels, { name, key, next: first });
   return key;
 }
 
