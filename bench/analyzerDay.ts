@@ -111,7 +111,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       budget: { text: '≤ 0.2 ms', holds: live.perTickMs <= 0.2 },
       note:
         `amortised over ${live.ticks} ticks: the window is re-analysed every ${Defaults.liveAnalysisEveryTicks} ticks (median ${live.recomputeMs.toFixed(2)} ms each, shown as p99); ` +
-        `its anomaly detectors keep their state and are fed only the samples since the previous analysis (O(new samples)), statistics and trends still re-read the window; every read between returns the same result.`,
+        `its anomaly detectors, statistics and trends keep their state and take in only the samples that arrived or left since the previous analysis (O(new samples), liveStats.ts); correlations, forecasts and the rules still read the window; every read between returns the same result.`,
       raw: live,
     },
   ];

@@ -14,7 +14,6 @@ import { instanceFigures } from './instances';
 import { formatBytes } from '../format';
 import { Labels, Metric, isOwnMetric } from '../model';
 import { valueKind } from '../seriesKind';
-import { RingSegment } from '../store/ringBuffer';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
 import { AnomalyInterval, DetectOptions, detectInBuckets, detectorFor, reducersFor } from './anomaly';
 import { Correlation, correlate } from './correlation';
@@ -26,7 +25,8 @@ import { Forecast, forecastTimeToLimit } from './forecast';
 import { HealthStatus } from '../../shared/vocabulary';
 import { Issue, TimeWindow } from './issue';
 import { LiveDetectors } from './liveDetectors';
-import { ScanScratch, scanWindow } from './seriesScan';
+import { LiveStats } from './liveStats';
+import { ScanScratch, contiguous, scanWindow } from './seriesScan';
 import { Summary, counterIncrease, rateSeries, summarize } from './stats';
 import { Trend, linearTrend } from './trend';
 
@@ -64,6 +64,12 @@ export interface AnalyzeOptions {
    * window from a fresh detector. Reports leave it out.
    */
   readonly liveDetectors?: LiveDetectors;
+  /**
+   * The live analysis' statistics and trends (liveStats.ts), kept from one analysis to
+   * the next and moved with the window: the same figures as the full scan, from the
+   * new samples. Reports leave it out.
+   */
+  readonly liveStats?: LiveStats;
 }
 
 export type SeriesKind = 'gauge' | 'counter' | 'timestamp' | 'derived';
@@ -201,7 +207,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     if (kind === 'timestamp') {
       // A point in time: its latest value is the figure; a trend or an anomaly of a
       // start time would only restate a restart.
-      const scan = scanWindow(segments, scratch, { maxPoints, reducers: [] });
+      const scan = options.liveStats?.scan(store, info.key, segments, fromMs, toMs) ?? scanWindow(segments, scratch, { maxPoints, reducers: [] });
       sampleCount += scan.sampleCount;
       stats.push({ ...base(info), kind: 'timestamp', summary: scan.summary, latest: scan.latest });
     } else if (w && kind === 'counter') {
@@ -217,7 +223,9 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       const detector = classic ?? detectorFor(info.name, kind);
       const calibrated = classic === undefined && detector !== 'none';
       const live = calibrated ? options.liveDetectors : undefined;
-      const scan = scanWindow(segments, scratch, { maxPoints, reducers: live ? [] : calibrated ? ['mean'] : reducersFor(detector) });
+      const reducers = live ? [] : calibrated ? ['mean' as const] : reducersFor(detector);
+      const scan =
+        (reducers.length === 0 ? options.liveStats?.scan(store, info.key, segments, fromMs, toMs) : undefined) ?? scanWindow(segments, scratch, { maxPoints, reducers });
       sampleCount += scan.sampleCount;
       stats.push({ ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest });
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
@@ -296,23 +304,6 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     skippedSeries: all.length - chosen.length,
     problems,
   };
-}
-
-/** One window as one pair of arrays: a view when the ring did not wrap inside it, else a copy. */
-function contiguous(segments: readonly RingSegment[]): RingSegment {
-  const first = segments[0];
-  if (segments.length === 1 && first) return first;
-  let n = 0;
-  for (const s of segments) n += s.times.length;
-  const times = new Float64Array(n);
-  const values = new Float64Array(n);
-  let at = 0;
-  for (const s of segments) {
-    times.set(s.times, at);
-    values.set(s.values, at);
-    at += s.times.length;
-  }
-  return { times, values };
 }
 
 function base(info: SeriesInfo): { key: string; name: string; labels: Labels; unit?: string } {

@@ -10,14 +10,16 @@
  * dashboard health, issues and markers) reads the same result for the same window.
  *
  * Cost: the window is re-analysed once every `everyTicks` ticks, not on every read
- * nor on every tick while the dashboard is open; and the anomaly detectors, most of
- * an analysis' cost, keep their state here between analyses and are fed only the
- * samples that arrived since the last one (liveDetectors.ts).
+ * nor on every tick while the dashboard is open; and the anomaly detectors and the
+ * statistics and trends of each series keep their state here between analyses and
+ * take in only the samples that arrived or left since the last one (liveDetectors.ts,
+ * liveStats.ts) — the same figures as a full scan of the window, in O(new samples).
  */
 import { Analysis, AnalyzeOptions, analyze } from './analyzer';
 import { TOO_FEW_SAMPLES } from './diagnose';
 import { Forecast, ForecastTracker, ForecastTrackerOptions, ShownForecast } from './forecast';
 import { LiveDetectors } from './liveDetectors';
+import { LiveStats } from './liveStats';
 import { SeriesStore } from '../store/seriesStore';
 
 export interface LiveAnalysisOptions {
@@ -35,6 +37,7 @@ export class LiveAnalysis {
   private shown: readonly ShownForecast[] = [];
   private readonly everyTicks: number;
   private readonly detectors = new LiveDetectors();
+  private readonly stats = new LiveStats();
 
   constructor(private readonly options: LiveAnalysisOptions) {
     this.everyTicks = Math.max(1, Math.floor(options.everyTicks));
@@ -63,8 +66,10 @@ export class LiveAnalysis {
     }
     this.ticksSince = 0;
     this.detectors.begin();
-    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors });
+    this.stats.begin();
+    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors, liveStats: this.stats });
     this.detectors.end();
+    this.stats.end();
     this.updateForecasts(this.current.forecasts);
     return true;
   }
@@ -86,11 +91,17 @@ export class LiveAnalysis {
     this.trackers.clear();
     this.shown = [];
     this.detectors.clear();
+    this.stats.clear();
   }
 
   /** The live detectors (tests read how many samples they were fed). */
   get liveDetectors(): LiveDetectors {
     return this.detectors;
+  }
+
+  /** The live statistics and trends (tests read how many samples they read). */
+  get liveStats(): LiveStats {
+    return this.stats;
   }
 
   private updateForecasts(forecasts: readonly Forecast[]): void {

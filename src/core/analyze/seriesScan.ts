@@ -4,10 +4,11 @@
  * trend, the latest finite sample and the anomaly detectors' buckets, from
  *
  *  1. one pass over the ring buffer's views that gathers the finite samples into
- *     reused scratch arrays with their count, sums, min and max;
- *  2. one branch-free pass over the scratch for the centred sums (the same sums,
- *     in the same order, as summarize() and linearTrend() make, so every figure is
- *     identical to the last bit);
+ *     reused scratch arrays with their count, min and max;
+ *  2. one pass over the scratch for the moments (count, means, centred sums), folded
+ *     by blocks of the clock (moments.ts) so that the live analysis, which keeps them
+ *     tick by tick, gives the same figures to the last bit; they agree with
+ *     summarize() and linearTrend() (one long sum each) to rounding;
  *  3. one tight loop per bucket reducer, then selection for the percentiles.
  *
  * A day at 1 Hz used to be copied out of the ring, then read by five separate
@@ -15,10 +16,9 @@
  */
 import { RingSegment } from '../store/ringBuffer';
 import { BucketReducer, ReducedBuckets, bucketFinite, downsample } from './downsample';
+import { Moments, MomentsScratch, centredSums, windowMoments } from './moments';
 import { Summary, summaryOfFinite } from './stats';
 import { Trend, TrendOptions, linearTrend, trendFromSums } from './trend';
-
-const MS_PER_MINUTE = 60_000;
 
 /**
  * Scratch arrays reused from one series to the next, so a scan allocates nothing
@@ -28,6 +28,8 @@ const MS_PER_MINUTE = 60_000;
 export class ScanScratch {
   private t = new Float64Array(0);
   private v = new Float64Array(0);
+  readonly moments = new MomentsScratch();
+  readonly window = new Moments();
 
   /** Arrays of at least `n` elements; their contents are garbage. */
   take(n: number): { readonly t: Float64Array; readonly v: Float64Array } {
@@ -60,7 +62,8 @@ export interface WindowScan {
   readonly buckets: ReducedBuckets;
 }
 
-const NO_BUCKETS: ReducedBuckets = { startMs: new Float64Array(0), endMs: new Float64Array(0), bucketSize: 1, values: {} };
+/** The buckets of a scan asked for none. */
+export const NO_BUCKETS: ReducedBuckets = { startMs: new Float64Array(0), endMs: new Float64Array(0), bucketSize: 1, values: {} };
 
 /**
  * Scans the samples of `segments` taken in order as one window (the views
@@ -74,7 +77,6 @@ export function scanWindow(segments: readonly RingSegment[], scratch: ScanScratc
 
   // Pass 1: gather the finite values with their times.
   let c = 0;
-  let sumT = 0;
   let sumY = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -91,7 +93,6 @@ export function scanWindow(segments: readonly RingSegment[], scratch: ScanScratc
       st[c] = t;
       sv[c] = y;
       c++;
-      sumT += t;
       sumY += y;
       if (y < min) min = y;
       if (y > max) max = y;
@@ -100,7 +101,7 @@ export function scanWindow(segments: readonly RingSegment[], scratch: ScanScratc
   const t = st.subarray(0, c);
   const v = sv.subarray(0, c);
   const latest = c > 0 ? { timeMs: t[c - 1]!, value: v[c - 1]! } : undefined;
-  const meanY = sumY / c;
+  let meanY = sumY / c;
 
   let trend: Trend;
   let buckets: ReducedBuckets;
@@ -115,23 +116,32 @@ export function scanWindow(segments: readonly RingSegment[], scratch: ScanScratc
     trend = linearTrend(t, v, options.trend);
     buckets = options.reducers.length > 0 ? downsample(t, v, options.maxPoints, options.reducers) : NO_BUCKETS;
   } else {
-    // Pass 2: centred sums. Syy is also the summary's Σ(x − mean)².
-    const meanT = sumT / c;
-    let sxx = 0;
-    let sxy = 0;
-    for (let i = 0; i < c; i++) {
-      const dx = (t[i]! - meanT) / MS_PER_MINUTE;
-      const dy = v[i]! - meanY;
-      sxx += dx * dx;
-      sxy += dx * dy;
-      syy += dy * dy;
-    }
-    const fromMs = c > 0 ? t[0]! : NaN;
-    const toMs = c > 0 ? t[c - 1]! : NaN;
-    trend = trendFromSums({ n: c, fromMs, toMs, meanT, meanY, sxx, sxy, syy }, options.trend);
+    // Pass 2: the moments, folded by blocks of the clock (moments.ts), as the live
+    // analysis keeps them tick by tick. Syy is also the summary's Σ(x − mean)².
+    const m = windowMoments(t, v, c, scratch.moments, scratch.window);
+    meanY = m.meanY;
+    syy = m.syy;
+    trend = trendFromSums(centredSums(m, c > 0 ? t[0]! : NaN, c > 0 ? t[c - 1]! : NaN), options.trend);
     buckets = options.reducers.length > 0 ? bucketFinite(t, v, c, options.maxPoints, options.reducers) : NO_BUCKETS;
   }
   // Last: the selection reorders the scratch values.
   const summary = summaryOfFinite(v, n - c, meanY, min, max, syy);
   return { sampleCount: n, summary, trend, latest, buckets };
+}
+
+/** One window as one pair of arrays: a view when the ring did not wrap inside it, else a copy. */
+export function contiguous(segments: readonly RingSegment[]): RingSegment {
+  const first = segments[0];
+  if (segments.length === 1 && first) return first;
+  let n = 0;
+  for (const s of segments) n += s.times.length;
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const s of segments) {
+    times.set(s.times, at);
+    values.set(s.values, at);
+    at += s.times.length;
+  }
+  return { times, values };
 }

@@ -73,12 +73,40 @@ export function summaryOfFinite(finite: Float64Array, invalidCount: number, mean
   if (count === 0) {
     return emptySummary(invalidCount);
   }
-  const stdDev = count > 1 ? Math.sqrt(ss / (count - 1)) : 0;
   // Ascending p, so each selection only has to look right of the previous one.
   const median = selectQuantile(finite, 0.5, 0);
   const p95 = selectQuantile(finite, 0.95, Math.floor((count - 1) * 0.5));
   const p99 = selectQuantile(finite, 0.99, Math.floor((count - 1) * 0.95));
-  return { count, invalidCount, mean, min, max, median, p95, p99, stdDev };
+  return { count, invalidCount, mean, min, max, median, p95, p99, stdDev: sampleStdDev(ss, count) };
+}
+
+/**
+ * The summary of finite values kept sorted (ascending) — the live analysis keeps its
+ * window that way (liveStats.ts) — with the mean and centred sum of squares from
+ * their moments. The same figures, bit for bit, as summaryOfFinite over the same
+ * values in any order: the percentiles are the same order statistics.
+ */
+export function summaryOfSorted(sorted: Float64Array, invalidCount: number, mean: number, ss: number): Summary {
+  const count = sorted.length;
+  if (count === 0) {
+    return emptySummary(invalidCount);
+  }
+  return {
+    count,
+    invalidCount,
+    mean,
+    min: sorted[0]!,
+    max: sorted[count - 1]!,
+    median: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95),
+    p99: quantileSorted(sorted, 0.99),
+    stdDev: sampleStdDev(ss, count),
+  };
+}
+
+/** Sample standard deviation from Σ(x − mean)² (n − 1 in the denominator); 0 for a single value. */
+function sampleStdDev(ss: number, count: number): number {
+  return count > 1 ? Math.sqrt(ss / (count - 1)) : 0;
 }
 
 /** The p-quantile (p in [0, 1]) of already sorted finite values, numpy 'linear' method. */
@@ -90,10 +118,12 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const x0 = sorted[lo]!;
-  if (lo + 1 >= n) {
+  const frac = h - lo;
+  // As selectQuantile: an exact rank is the value itself (x0 + 0·d would turn −0 into 0).
+  if (frac === 0 || lo + 1 >= n) {
     return x0;
   }
-  return x0 + (h - lo) * (sorted[lo + 1]! - x0);
+  return x0 + frac * (sorted[lo + 1]! - x0);
 }
 
 /** The p-quantile of finite values in any order (copies them; the input is untouched). */
