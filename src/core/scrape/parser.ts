@@ -723,14 +723,14 @@ class ExpositionParser {
     const cache = this.seriesCache;
     let seriesEnd = -1;
     if (cache !== undefined) {
-      seriesEnd = labelledSeriesEnd(text, start, end);
+      seriesEnd = this.labelledSeriesEnd(start, end);
       if (seriesEnd > 0) {
         if (this.invalid.within(start, seriesEnd)) {
           seriesEnd = -1; // U+FFFD for a bad byte reads like a real one: parse it in full
         } else {
-          const hit = cache.get(text.slice(start, seriesEnd));
-          if (hit !== undefined) {
-            this.valueAndRest(hit.name, hit.labels, seriesEnd, end);
+          const labels = cache.get(text.slice(start, seriesEnd));
+          if (labels !== undefined) {
+            this.valueAndRest(this.sampleName(start, this.seriesNameEnd), labels, seriesEnd, end);
             return;
           }
         }
@@ -776,10 +776,50 @@ class ExpositionParser {
       }
       labels = this.labelsOut;
       if (i === seriesEnd && !spanned) {
-        cache!.set(text.slice(start, i), { name, labels });
+        cache!.set(text.slice(start, i), labels);
       }
     }
     this.valueAndRest(name, labels, i, end);
+  }
+
+  /** Where the series name of the line labelledSeriesEnd read last ends. */
+  private seriesNameEnd = 0;
+
+  /**
+   * Where a sample line's labelled series text (`name{…}`, blanks allowed before the
+   * brace) ends, just after the closing brace outside quotes; -1 when the line has no
+   * label set or it does not close on this line. Leaves the name's end in seriesNameEnd.
+   */
+  private labelledSeriesEnd(start: number, end: number): number {
+    const text = this.text;
+    let i = start;
+    while (i < end && isNameChar(text.charCodeAt(i), i === start)) {
+      i++;
+    }
+    if (i === start) {
+      return -1;
+    }
+    this.seriesNameEnd = i;
+    i = skipBlanks(text, i, end);
+    if (i >= end || text.charCodeAt(i) !== CH_LBRACE) {
+      return -1;
+    }
+    let quoted = false;
+    for (i++; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quoted) {
+        if (c === CH_BACKSLASH) {
+          i++;
+        } else if (c === CH_QUOTE) {
+          quoted = false;
+        }
+      } else if (c === CH_QUOTE) {
+        quoted = true;
+      } else if (c === CH_RBRACE) {
+        return i + 1;
+      }
+    }
+    return -1;
   }
 
   /** The value, the timestamp and an exemplar's `#` after a sample's series (ending at i). */
@@ -1178,41 +1218,6 @@ class ExpositionParser {
     this.lastSampleFamily = f;
     return f;
   }
-}
-
-/**
- * Where a sample line's labelled series text (`name{…}`, blanks allowed before the
- * brace) ends, just after the closing brace outside quotes; -1 when the line has no
- * label set or it does not close on this line.
- */
-function labelledSeriesEnd(text: string, start: number, end: number): number {
-  let i = start;
-  while (i < end && isNameChar(text.charCodeAt(i), i === start)) {
-    i++;
-  }
-  if (i === start) {
-    return -1;
-  }
-  i = skipBlanks(text, i, end);
-  if (i >= end || text.charCodeAt(i) !== CH_LBRACE) {
-    return -1;
-  }
-  let quoted = false;
-  for (i++; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === CH_BACKSLASH) {
-        i++;
-      } else if (c === CH_QUOTE) {
-        quoted = false;
-      }
-    } else if (c === CH_QUOTE) {
-      quoted = true;
-    } else if (c === CH_RBRACE) {
-      return i + 1;
-    }
-  }
-  return -1;
 }
 
 function created(name: string, labels: Labels, createdSeconds: number, timestampMs: number | undefined): CreatedTimestamp {

@@ -10,17 +10,16 @@
  * Only series text that parsed without a problem is kept, per exposition format (the
  * formats differ in what they accept); the text is a private copy, so the cache
  * never pins a body.
+ *
+ * An entry lives as long as its series (10,000 at the series limit), so it is the
+ * labels object alone under one flat string: no wrapper object, and no slice of a
+ * copy (a sliced string keeps its parent too) — issue 11's memory bound.
  */
 import { Labels } from '../model';
 import { ExpositionFormat } from './parser';
 
-export interface CachedSeries {
-  readonly name: string;
-  readonly labels: Labels;
-}
-
 export class SeriesCache {
-  private readonly map = new Map<string, CachedSeries>();
+  private readonly map = new Map<string, Labels>();
   private formatOf: ExpositionFormat | undefined;
 
   constructor(
@@ -40,15 +39,25 @@ export class SeriesCache {
     }
   }
 
-  get(seriesText: string): CachedSeries | undefined {
+  /** The labels of a series read before, by its text. */
+  get(seriesText: string): Labels | undefined {
     return this.map.get(seriesText);
   }
 
-  set(seriesText: string, series: CachedSeries): void {
+  set(seriesText: string, labels: Labels): void {
     if (this.map.size >= this.maxEntries) {
       this.map.clear();
     }
     // A copy: a slice of the body would keep the whole body alive.
-    this.map.set((' ' + seriesText).slice(1), series);
+    this.map.set(flatCopy(seriesText), labels);
   }
+}
+
+/**
+ * A string with `s`'s characters and nothing else: `(' ' + s).slice(1)` is a slice of a
+ * one-longer copy (both kept); a JSON round trip gives one flat string, lone surrogates
+ * included.
+ */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
