@@ -55,6 +55,12 @@ export class TimeRing {
   private timesStore: Float64Array;
   /** Every value column, once the ring is big (undefined before: the columns are arrays of their own). */
   private slab: ResizableArrayBuffer | undefined;
+  /**
+   * The slab's values (a view that follows its length): column i's row p is at
+   * i × slots + p. Columns hold no view of their own: 10,000 views were 1 MB of heap,
+   * made again at every growth.
+   */
+  private slabValues: Float64Array | undefined;
   /** Physical index of the oldest row. */
   private head = 0;
   private count = 0;
@@ -125,10 +131,11 @@ export class TimeRing {
     if (this.head !== 0 || this.written !== this.count || values.length < this.count) {
       throw new Error('a column can only hold the rows a ring was filled with');
     }
-    const store = this.newColumnStore();
+    const own = this.newColumnStore();
+    const store = own ?? this.slabColumn(this.cols.length);
     const from = values.length - this.count;
     for (let i = 0; i < this.count; i++) store[i] = values[from + i]!;
-    const c = new ValueColumn(this, store, 0, this.cols.length);
+    const c = new ValueColumn(this, own, 0, this.cols.length);
     this.cols.push(c);
     return c;
   }
@@ -139,10 +146,11 @@ export class TimeRing {
    */
   addColumnFrom(src: ValueColumn): ValueColumn {
     const n = Math.min(src.length, this.count);
-    const store = this.newColumnStore();
+    const own = this.newColumnStore();
+    const store = own ?? this.slabColumn(this.cols.length);
     const skip = src.length - n;
     for (let k = 0; k < n; k++) store[this.physical(this.count - n + k)] = src.valueAt(skip + k);
-    const c = new ValueColumn(this, store, this.written - n, this.cols.length);
+    const c = new ValueColumn(this, own, this.written - n, this.cols.length);
     c.key = src.key;
     this.cols.push(c);
     return c;
@@ -169,18 +177,14 @@ export class TimeRing {
   /** Takes a column out (its storage goes with it). */
   removeColumn(c: ValueColumn): void {
     const last = this.cols.pop()!;
-    const slab = this.slab;
-    if (slab !== undefined) {
+    const all = this.slabValues;
+    if (all !== undefined) {
       // It leaves with a copy of its values (the store still reads them: a series moving
       // to another ring); the last column's values fill its place, and the slab shrinks.
-      c.values = c.values.slice();
-      if (last !== c) {
-        const slots = this.timesStore.length;
-        const place = new Float64Array(slab, c.index * slots * SLOT_BYTES, slots);
-        place.set(last.values);
-        last.values = place;
-      }
-      slab.resize(this.cols.length * this.timesStore.length * SLOT_BYTES);
+      const slots = this.timesStore.length;
+      c.ownValues = all.slice(c.index * slots, (c.index + 1) * slots);
+      if (last !== c) all.copyWithin(c.index * slots, last.index * slots, (last.index + 1) * slots);
+      this.slab!.resize(this.cols.length * slots * SLOT_BYTES);
     }
     if (last !== c) {
       this.cols[c.index] = last;
@@ -214,14 +218,15 @@ export class TimeRing {
       this.relayout(old, next);
     } else if (HAS_RESIZABLE && bytes > 0 && bytes >= this.slabMinBytes && bytes <= SLAB_MAX_BYTES) {
       const slab = new ResizableBuffer(bytes, { maxByteLength: this.slabReserve(this.cols.length) });
+      const all = new Float64Array(slab);
       for (const c of this.cols) {
-        const v = new Float64Array(slab, c.index * next * SLOT_BYTES, next);
-        this.unwrapInto(c.values, v);
-        c.values = v;
+        this.unwrapInto(c.ownValues!, all.subarray(c.index * next, (c.index + 1) * next));
+        c.ownValues = undefined;
       }
       this.slab = slab;
+      this.slabValues = all;
     } else {
-      for (const c of this.cols) c.values = this.unwrapped(c.values, next);
+      for (const c of this.cols) c.ownValues = this.unwrapped(c.ownValues!, next);
     }
     this.timesStore = this.unwrapped(this.timesStore, next);
     this.head = 0;
@@ -240,14 +245,31 @@ export class TimeRing {
     if (this.count > first) out.set(a.subarray(0, this.count - first), first);
   }
 
-  /** A new column's storage: an array of its own, or the slab's next `slots` rows. */
-  private newColumnStore(): Float64Array {
+  /** A new column's storage: an array of its own, or undefined when the slab makes room for its rows (the next `slots`). */
+  private newColumnStore(): Float64Array | undefined {
     const slots = this.timesStore.length;
     const at = this.cols.length * slots * SLOT_BYTES;
     if (this.slab !== undefined && at + slots * SLOT_BYTES > SLAB_MAX_BYTES) this.leaveSlab();
     if (this.slab === undefined) return new Float64Array(slots);
     this.fitSlab(at + slots * SLOT_BYTES);
-    return new Float64Array(this.slab, at, slots);
+    return undefined;
+  }
+
+  /** A view of column `index`'s rows in the slab (for a moment: it is not kept). */
+  private slabColumn(index: number): Float64Array {
+    const slots = this.timesStore.length;
+    return this.slabValues!.subarray(index * slots, (index + 1) * slots);
+  }
+
+  /** Column `c`'s storage, physical rows (a view of the slab for a slab column: read it at once). */
+  valuesOf(c: ValueColumn): Float64Array {
+    return c.ownValues ?? this.slabColumn(c.index);
+  }
+
+  /** Column `c`'s value at physical row `p`. */
+  valueAtPhysical(c: ValueColumn, p: number): number {
+    const own = c.ownValues;
+    return own !== undefined ? own[p]! : this.slabValues![c.index * this.timesStore.length + p]!;
   }
 
   /** Address space a slab reserves: room for twice `columns` at the ring's capacity (the engine's limit at most). */
@@ -265,17 +287,17 @@ export class TimeRing {
       slab.resize(bytes);
       return;
     }
-    const slots = this.timesStore.length;
     const moved = new ResizableBuffer(bytes, { maxByteLength: Math.max(bytes, this.slabReserve(this.cols.length + 1)) });
     new Uint8Array(moved).set(new Uint8Array(slab, 0, Math.min(slab.byteLength, bytes)));
-    for (const c of this.cols) c.values = new Float64Array(moved, c.index * slots * SLOT_BYTES, slots);
     this.slab = moved;
+    this.slabValues = new Float64Array(moved);
   }
 
   /** Past the engine's limit (a ring of over 4 GiB, only without a budget), every column takes its values back. */
   private leaveSlab(): void {
-    for (const c of this.cols) c.values = c.values.slice();
+    for (const c of this.cols) c.ownValues = this.slabColumn(c.index).slice();
     this.slab = undefined;
+    this.slabValues = undefined;
   }
 
   /**
@@ -284,8 +306,7 @@ export class TimeRing {
    * new place starts at or after its old one and past every column still to move.
    */
   private relayout(old: number, next: number): void {
-    const slab = this.slab!;
-    const all = new Float64Array(slab, 0, this.cols.length * next);
+    const all = this.slabValues!;
     const head = this.head;
     // Rows [0, head) are the newest: kept aside while the older ones move to the front.
     const newest = head > 0 ? new Float64Array(head) : undefined;
@@ -299,7 +320,6 @@ export class TimeRing {
         all.copyWithin(to, from + head, from + old);
         all.set(newest, to + old - head);
       }
-      this.cols[i]!.values = new Float64Array(slab, to * SLOT_BYTES, next);
     }
   }
 
@@ -308,7 +328,12 @@ export class TimeRing {
     const size = this.timesStore.length;
     const i = (this.head + this.count) % size;
     this.timesStore[i] = timeMs;
-    for (const c of this.cols) c.values[i] = c.next;
+    const all = this.slabValues;
+    if (all === undefined) {
+      for (const c of this.cols) c.ownValues![i] = c.next;
+    } else {
+      for (const c of this.cols) all[c.index * size + i] = c.next;
+    }
     if (this.count < size) {
       this.count++;
     } else {
@@ -341,8 +366,8 @@ export class ValueColumn {
 
   constructor(
     readonly ring: TimeRing,
-    /** Same layout as the ring's time column. */
-    public values: Float64Array,
+    /** Its values (same layout as the ring's time column), or undefined while they are in the ring's slab. */
+    public ownValues: Float64Array | undefined,
     /** The ring's rowsWritten when this column joined. */
     private readonly joinedAt: number,
     /** Position in the ring's columns. */
@@ -362,8 +387,13 @@ export class ValueColumn {
     return this.ring.timeAtRow(this.row(i));
   }
 
+  /** Its values by physical row (a view of the slab for a big ring: read it at once, never keep it). */
+  get values(): Float64Array {
+    return this.ring.valuesOf(this);
+  }
+
   valueAt(i: number): number {
-    return this.values[this.ring.physical(this.row(i))]!;
+    return this.ring.valueAtPhysical(this, this.ring.physical(this.row(i)));
   }
 
   /** Index of the first sample with time >= t (binary search; samples are in time order). */
@@ -413,9 +443,10 @@ export class ValueColumn {
     const size = times.length;
     const p = this.ring.physical(this.row(start));
     const first = Math.min(n, size - p);
-    const out: RingSegment[] = [{ times: times.subarray(p, p + first), values: this.values.subarray(p, p + first) }];
+    const values = this.values;
+    const out: RingSegment[] = [{ times: times.subarray(p, p + first), values: values.subarray(p, p + first) }];
     if (n > first) {
-      out.push({ times: times.subarray(0, n - first), values: this.values.subarray(0, n - first) });
+      out.push({ times: times.subarray(0, n - first), values: values.subarray(0, n - first) });
     }
     return out;
   }
