@@ -192,6 +192,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   // Trends already fitted on a rule input's exact window: a name with one label set
   // needs no second fit.
   const fitted = new Map<SeriesData, Trend>();
+  const summaries = new Map<SeriesData, Summary>();
   const maxPoints = options.anomaly?.maxPoints ?? 2000;
   const threshold = thresholdFor(options.anomaly?.sensitivity ?? 'medium');
   const detectors = new Map<string, StreamingAnomalyDetector>();
@@ -229,7 +230,10 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       sampleCount += scan.sampleCount;
       stats.push({ ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest });
       trends.push({ key: info.key, name: info.name, trend: scan.trend });
-      if (ruleInput) fitted.set(ruleInput, scan.trend);
+      if (ruleInput) {
+        fitted.set(ruleInput, scan.trend);
+        summaries.set(ruleInput, scan.summary);
+      }
       if (calibrated) {
         const found = live ? live.feed(info.key, segments, fromMs, toMs, threshold) : detectCalibrated(info.key, bucketsOf(scan.buckets, 'mean'), { threshold });
         detectors.set(info.key, found.detector);
@@ -275,6 +279,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     recentMs: options.recentMs,
     ...(options.scrapeProblem ? { scrapeProblem: options.scrapeProblem } : {}),
     instances: instanceFigures(store, window),
+    summaries,
   });
 
   const anomalyCount = anomalies.length;

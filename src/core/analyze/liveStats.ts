@@ -8,14 +8,15 @@
  *  - the window's finite values in ascending order (a new value is inserted, a value
  *    that left is removed, each by a binary search): min, max and the percentiles are
  *    read off it, the same order statistics the full scan selects;
- *  - the moments of every minute of the clock the window has left behind (moments.ts),
- *    computed once when the last sample of that minute arrived, their fold, and the
- *    running moments of the current minute.
- * An analysis then reads the leaving samples and the new ones, re-adds the first
- * minute of the window (it loses samples from its start, which sums cannot take out
- * exactly) and merges: O(new + leaving samples + one minute + the window's minutes),
- * against O(window) and a selection for the full scan. The figures are the full scan's
- * to the last bit (test/unit/analyze/liveStats.test.ts checks it tick by tick).
+ *  - the minutes of the clock its samples fall in (moments.ts), and the moments of each
+ *    minute between the window's first and last, computed once after the clock left it,
+ *    and their fold.
+ * An analysis reads the leaving samples and the new ones, re-reads the first minute of
+ * the window (it loses samples from its start, which sums cannot take out exactly) and
+ * the last (it gains them), and merges: O(new + leaving samples + two minutes + the
+ * window's minutes), against O(window) and a selection for the full scan. The figures
+ * are the full scan's to the last bit (test/unit/analyze/liveStats.test.ts checks it
+ * tick by tick).
  *
  * Whatever it cannot follow — a sample the store no longer holds, a time that went
  * back, a sample without a valid time — it does not guess: it starts over from the
@@ -23,15 +24,20 @@
  */
 import { RingSegment } from '../store/ringBuffer';
 import { SeriesStore } from '../store/seriesStore';
-import { BLOCK_MS, Moments, blockOf, centredSums } from './moments';
+import { BLOCK_MS, Moments, blockMoments, blockOf, centredSums } from './moments';
 import { NO_BUCKETS, WindowScan, contiguous } from './seriesScan';
 import { summaryOfSorted } from './stats';
 import { trendFromSums } from './trend';
 
-/** A minute of the clock the window has left behind, with its moments. */
-interface ClosedBlock {
+/** A minute of the clock with a finite sample held, and where its samples are. */
+interface Block {
   readonly startMs: number;
-  readonly moments: Moments;
+  /** Sequence number (see SeriesWindow.seq) of its first finite sample. */
+  readonly startSeq: number;
+  /** Sequence number of the next block's first finite sample; NaN while it is the last. */
+  endSeq: number;
+  /** Computed once, when needed after the clock left the block. */
+  moments: Moments | undefined;
 }
 
 /** Reads one window given as views in order (the ring gives at most two), by index, without copying. */
@@ -78,12 +84,11 @@ class SeriesWindow {
   count = 0;
   latestMs = NaN;
   latestValue = NaN;
-  /** Minutes left behind, oldest first, from `head` on. */
-  closed: ClosedBlock[] = [];
+  /** Samples ever taken in; the held ones are seq − held … seq − 1. */
+  seq = 0;
+  /** Minutes with a finite sample, oldest first, from `head` on; the last is the one samples arrive in. */
+  blocks: Block[] = [];
   head = 0;
-  /** The minute samples are arriving in, and its running moments. */
-  openStartMs = NaN;
-  readonly open = new Moments();
   /** The fold of the closed minutes after the first minute `middleFirstMs`: `middleBlocks` of them. */
   readonly middle = new Moments();
   middleFirstMs = NaN;
@@ -125,6 +130,7 @@ class SeriesWindow {
   /** Takes in a sample newer than every one held; `sorted`: insert its value in order (else append, to sort later). */
   push(t: number, y: number, sorted: boolean): void {
     if (this.held === 0) this.firstMs = t;
+    const seq = this.seq++;
     this.held++;
     this.lastMs = t;
     if (!Number.isFinite(y)) {
@@ -139,12 +145,16 @@ class SeriesWindow {
     this.latestMs = t;
     this.latestValue = y;
     const start = blockOf(t);
-    if (start !== this.openStartMs) {
-      if (this.open.n > 0) this.closed.push({ startMs: this.openStartMs, moments: new Moments().copyFrom(this.open) });
-      this.open.reset(start);
-      this.openStartMs = start;
+    const last = this.blocks[this.blocks.length - 1];
+    if (!last || last.startMs !== start) {
+      if (last) last.endSeq = seq;
+      this.blocks.push({ startMs: start, startSeq: seq, endSeq: NaN, moments: undefined });
     }
-    this.open.add(t, y);
+  }
+
+  /** Index in the window (as the Samples of the window read it) of a sequence number. */
+  indexOf(seq: number): number {
+    return seq - (this.seq - this.held);
   }
 }
 
@@ -165,6 +175,10 @@ export class LiveStats {
   private generation = 0;
   private read = 0;
   private readonly result = new Moments();
+  private readonly block = new Moments();
+  /** A block's samples, copied out of the ring's views (they may wrap inside it). */
+  private t = new Float64Array(64);
+  private v = new Float64Array(64);
 
   /** Samples read since this object was made (a test reads it: O(new samples), not O(window)). */
   get samplesRead(): number {
@@ -258,7 +272,7 @@ export class LiveStats {
       const none = this.result.reset(0);
       return { sampleCount, summary: summaryOfSorted(w.sorted.subarray(0, 0), w.invalid, none.meanY, none.syy), trend: trendFromSums(centredSums(none, NaN, NaN)), latest: undefined, buckets: NO_BUCKETS };
     }
-    // The first minute of the window that holds a finite sample: its finite samples, newest first.
+    // The first minute of the window that holds a finite sample: its samples inside the window.
     let s = 0;
     while (s < window.length && !Number.isFinite(window.value(s))) s++;
     if (s === window.length) return undefined;
@@ -266,17 +280,14 @@ export class LiveStats {
     const firstStart = blockOf(firstMs);
     let e = s;
     while (e < window.length && window.time(e) < firstStart + BLOCK_MS) e++;
-    const result = this.result.reset(firstStart);
-    for (let i = e - 1; i >= s; i--) {
-      const y = window.value(i);
-      this.read++;
-      if (Number.isFinite(y)) result.add(window.time(i), y);
-    }
-    if (w.openStartMs !== firstStart) {
-      // Minutes up to the first are not merged: those before are gone, the first was re-added above.
-      while (w.head < w.closed.length && w.closed[w.head]!.startMs <= firstStart) w.head++;
-      if (w.head > 64 && w.head * 2 > w.closed.length) {
-        w.closed = w.closed.slice(w.head);
+    const result = this.moments(window, s, e, this.result);
+    const last = w.blocks[w.blocks.length - 1];
+    if (!last || last.startMs < firstStart) return undefined;
+    if (last.startMs !== firstStart) {
+      // Minutes up to the first are not merged: those before are gone, the first was read above.
+      while (w.head < w.blocks.length && w.blocks[w.head]!.startMs <= firstStart) w.head++;
+      if (w.head > 64 && w.head * 2 > w.blocks.length) {
+        w.blocks = w.blocks.slice(w.head);
         w.head = 0;
       }
       if (w.middleFirstMs !== firstStart) {
@@ -284,15 +295,33 @@ export class LiveStats {
         w.middleFirstMs = firstStart;
         w.middleBlocks = 0;
       }
-      for (let k = w.head + w.middleBlocks; k < w.closed.length; k++) {
-        w.middle.merge(w.closed[k]!.moments);
+      // The minutes between the first and the last: each read once, after the clock left it.
+      for (let k = w.head + w.middleBlocks; k < w.blocks.length - 1; k++) {
+        const b = w.blocks[k]!;
+        b.moments ??= this.moments(window, w.indexOf(b.startSeq), w.indexOf(b.endSeq), new Moments());
+        w.middle.merge(b.moments);
         w.middleBlocks++;
       }
       result.merge(w.middle);
-      result.merge(w.open);
+      result.merge(this.moments(window, w.indexOf(last.startSeq), window.length, this.block));
     }
     const trend = trendFromSums(centredSums(result, firstMs, w.latestMs));
     const summary = summaryOfSorted(w.sorted.subarray(0, w.count), w.invalid, result.meanY, result.syy);
     return { sampleCount, summary, trend, latest: { timeMs: w.latestMs, value: w.latestValue }, buckets: NO_BUCKETS };
+  }
+
+  /** blockMoments of window samples [from, to) (one block), copied out of the ring's views first. */
+  private moments(window: Samples, from: number, to: number, out: Moments): Moments {
+    const n = Math.max(0, to - from);
+    if (this.t.length < n) {
+      this.t = new Float64Array(Math.max(n, 2 * this.t.length));
+      this.v = new Float64Array(this.t.length);
+    }
+    for (let i = 0; i < n; i++) {
+      this.t[i] = window.time(from + i);
+      this.v[i] = window.value(from + i);
+    }
+    this.read += n;
+    return blockMoments(this.t, this.v, 0, n, out);
   }
 }

@@ -11,18 +11,17 @@
  * aligned on `BLOCK_MS`, not on the window's start), and every window — whoever
  * computes it — is folded the same way:
  *
- *  - the first block (the part of it inside the window) adds its samples from the
- *    newest to the oldest;
- *  - every later block adds its samples from the oldest to the newest (Welford), by
- *    itself, with times relative to the block's own start;
+ *  - each block's finite samples give its moments by themselves, in two passes (the
+ *    means, then the centred sums), with times relative to the block's own start;
  *  - the blocks between the first and the last are merged in time order (Chan et
  *    al.'s pairwise update) into one; then window = (first ⊕ middle) ⊕ last.
  *
  * A block between the first and the last holds the same samples whatever the window,
- * so the live analysis computes it once, when the clock leaves it; only the first
- * block (≤ one minute of samples) is re-added when the window moves. The fold is also
- * more precise than one long sum: each block's sums are small, and epoch-millisecond
- * times are taken relative to a block start.
+ * so the live analysis computes it once, after the clock left it; only the first
+ * block (it loses samples as the window moves) and the last (it gains them) are read
+ * again, at most a minute of samples each. The fold is also more precise than one long
+ * sum: each block's sums are small, and epoch-millisecond times are taken relative
+ * to a block start.
  */
 import { CentredSums } from './trend';
 
@@ -64,20 +63,6 @@ export class Moments {
     return this;
   }
 
-  /** One more finite sample (Welford's update). */
-  add(timeMs: number, y: number): void {
-    const x = timeMs - this.originMs;
-    const n = ++this.n;
-    const dx = x - this.meanT;
-    const dy = y - this.meanY;
-    this.meanT += dx / n;
-    this.meanY += dy / n;
-    const ey = y - this.meanY;
-    this.sxx += dx * (x - this.meanT);
-    this.sxy += dx * ey;
-    this.syy += dy * ey;
-  }
-
   /** Adds the samples `b` holds (Chan et al.), its times moved to this origin. Adding nothing changes nothing. */
   merge(b: Moments): void {
     if (b.n === 0) return;
@@ -117,12 +102,44 @@ export class Moments {
 }
 
 /**
- * The first block of a window: its samples from index `end - 1` down to `start`
- * (all in one block, all finite), newest first, relative to the block's start.
+ * The moments of one block: its samples from index `start` to `end` (exclusive, all
+ * in one block, in time order), the non-finite values skipped, in two passes over
+ * them, times relative to the block's start. Returns `out`.
  */
-export function firstBlockMoments(times: ArrayLike<number>, values: ArrayLike<number>, start: number, end: number, out: Moments): Moments {
+export function blockMoments(times: ArrayLike<number>, values: ArrayLike<number>, start: number, end: number, out: Moments): Moments {
   out.reset(end > start ? blockOf(times[start]!) : 0);
-  for (let i = end - 1; i >= start; i--) out.add(times[i]!, values[i]!);
+  const origin = out.originMs;
+  let n = 0;
+  let sumT = 0;
+  let sumY = 0;
+  for (let i = start; i < end; i++) {
+    const y = values[i]!;
+    if (!Number.isFinite(y)) continue;
+    n++;
+    sumT += times[i]! - origin;
+    sumY += y;
+  }
+  if (n === 0) return out;
+  const meanT = sumT / n;
+  const meanY = sumY / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = start; i < end; i++) {
+    const y = values[i]!;
+    if (!Number.isFinite(y)) continue;
+    const dx = times[i]! - origin - meanT;
+    const dy = y - meanY;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  out.n = n;
+  out.meanT = meanT;
+  out.meanY = meanY;
+  out.sxx = sxx;
+  out.sxy = sxy;
+  out.syy = syy;
   return out;
 }
 
@@ -133,30 +150,29 @@ export class MomentsScratch {
   readonly last = new Moments();
 }
 
+/** The first index from `i` on whose time is in a later block than times[i] (or `end`). */
+function blockEnd(times: ArrayLike<number>, i: number, end: number): number {
+  const next = blockOf(times[i]!) + BLOCK_MS;
+  while (i < end && times[i]! < next) i++;
+  return i;
+}
+
 /**
- * The moments of `c` finite samples in time order (times all finite), folded the
- * block way described above. Returns `out`.
+ * The moments of `c` samples in time order (times all finite; non-finite values are
+ * skipped), folded the block way described above. Returns `out`.
  */
 export function windowMoments(times: ArrayLike<number>, values: ArrayLike<number>, c: number, scratch: MomentsScratch, out: Moments): Moments {
   if (c === 0) return out.reset(0);
-  const origin = blockOf(times[0]!);
-  let i = 0;
-  const firstEnd = origin + BLOCK_MS;
-  while (i < c && times[i]! < firstEnd) i++;
-  firstBlockMoments(times, values, 0, i, out);
-  const middle = scratch.middle.reset(origin);
-  const block = scratch.block;
+  let i = blockEnd(times, 0, c);
+  blockMoments(times, values, 0, i, out);
+  const middle = scratch.middle.reset(out.originMs);
   let last: Moments | undefined;
   while (i < c) {
-    const start = blockOf(times[i]!);
-    const end = start + BLOCK_MS;
-    block.reset(start);
-    while (i < c && times[i]! < end) {
-      block.add(times[i]!, values[i]!);
-      i++;
-    }
-    if (i < c) middle.merge(block);
+    const end = blockEnd(times, i, c);
+    const block = blockMoments(times, values, i, end, scratch.block);
+    if (end < c) middle.merge(block);
     else last = block;
+    i = end;
   }
   out.merge(middle);
   if (last) out.merge(last);

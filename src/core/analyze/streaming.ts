@@ -285,24 +285,35 @@ export class StreamingAnomalyDetector {
   update(timeMs: number, value: number): StreamScore {
     if (!Number.isFinite(value)) return { p: 1, level: 0, score: 0, view: 'local', direction: 'high' };
     const x = value;
-    let best: { p: number; view: AnomalyView; signed: number } = { p: 1, view: 'local', signed: 0 };
-    const consider = (p: number, view: AnomalyView, signed: number): void => {
-      if (p < best.p) best = { p, view, signed };
-    };
+    // The most surprising view so far (kept in locals: an object and a closure a call
+    // were most of an analysis' garbage, issue 20).
+    let bestP = 1;
+    let bestView: AnomalyView = 'local';
+    let bestSigned = 0;
 
     // local: robust z against the trailing window
     if (this.local.count >= 20) {
       const median = this.local.median();
       // σ is never taken below 1% of |median|: a near-flat series' wobble is not news.
       const z = (x - median) / Math.max(this.local.sigma(median), 0.01 * Math.abs(median), TINY);
-      consider(this.calLocal.update(z), 'local', z);
+      const p = this.calLocal.update(z);
+      if (p < bestP) {
+        bestP = p;
+        bestView = 'local';
+        bestSigned = z;
+      }
     }
     this.local.push(x);
 
     // global: exponentially weighted mean and σ
     if (this.n > 10) {
       const z = (x - this.gMean) / Math.max(Math.sqrt(this.gVar), 1e-6 * Math.abs(this.gMean), TINY);
-      consider(this.calGlobal.update(z), 'global', z);
+      const p = this.calGlobal.update(z);
+      if (p < bestP) {
+        bestP = p;
+        bestView = 'global';
+        bestSigned = z;
+      }
     }
     this.n++;
     const a = Math.max(this.globalAlpha, 1 / this.n);
@@ -323,7 +334,12 @@ export class StreamingAnomalyDetector {
       const earlierDays = this.dDays[b]! - (this.dLastDay[b] === day ? 1 : 0);
       if (earlierDays >= 3) {
         const z = (x - this.dMean[b]!) / Math.max(this.dDev[b]! * 1.2533, 1e-6 * Math.abs(this.dMean[b]!), TINY);
-        consider(this.calDaily.update(z), 'daily', z);
+        const p = this.calDaily.update(z);
+        if (p < bestP) {
+          bestP = p;
+          bestView = 'daily';
+          bestSigned = z;
+        }
       }
       if (this.dLastDay[b] !== day) {
         this.dDays[b] = this.dDays[b]! + 1;
@@ -341,17 +357,21 @@ export class StreamingAnomalyDetector {
     if (Number.isNaN(this.firstTime) && Number.isFinite(timeMs)) this.firstTime = timeMs;
     if (this.n > this.rangeWarmup && timeMs - this.firstTime >= this.rangeWarmupMs) {
       const margin = this.rangeMargin * (this.hi - this.lo);
-      if (x > this.hi + margin) consider(1e-4, 'range', 1);
-      else if (x < this.lo - margin) consider(1e-4, 'range', -1);
+      const beyond = x > this.hi + margin ? 1 : x < this.lo - margin ? -1 : 0;
+      if (beyond !== 0 && 1e-4 < bestP) {
+        bestP = 1e-4;
+        bestView = 'range';
+        bestSigned = beyond;
+      }
     }
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
 
-    const p = Math.min(1, 4 * best.p);
+    const p = Math.min(1, 4 * bestP);
     const level = surprise(p);
     const score = level > this.recentMaxLevel() ? level : 0;
     this.pushLevel(level);
-    return { p, level, score, view: best.view, direction: best.signed < 0 ? 'low' : 'high' };
+    return { p, level, score, view: bestView, direction: bestSigned < 0 ? 'low' : 'high' };
   }
 
   /**

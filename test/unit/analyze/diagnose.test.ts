@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyze, Analysis } from '../../../src/core/analyze/analyzer';
+import { quantile } from '../../../src/core/analyze/stats';
+import { formatRate, formatSeconds } from '../../../src/core/format';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { HEALTHY, MB, scenario, windowOf, Gen } from './scenario';
 
@@ -102,6 +104,15 @@ describe('diagnose (through analyze)', () => {
     assert.equal(issue?.severity, 'warning');
     const c = a.correlations.find((x) => x.a === 'chat_message_latency_seconds_p95');
     assert.ok(c && c.r > 0.9);
+    // The percentiles it quotes are the window's (read from the series' summaries, not selected again).
+    const p95 = a.stats.find((x) => x.name === 'chat_message_latency_seconds_p95')!.summary.p95;
+    const max = a.stats.find((x) => x.name === 'chat_messages_per_second')!.summary.max;
+    const store = scenario({ chat_messages_per_second: msgs, chat_message_latency_seconds_p95: (i, m, g) => 0.02 + 0.001 * msgs(i, m, g)! + 0.005 * g() });
+    const w = windowOf(store);
+    assert.equal(p95, quantile(store.window('chat_message_latency_seconds_p95', w.fromMs, w.toMs)!.values, 0.95));
+    assert.equal(max, quantile(store.window('chat_messages_per_second', w.fromMs, w.toMs)!.values, 1));
+    assert.equal(issue!.evidence[1]!.value, formatSeconds(p95));
+    assert.equal(issue!.evidence[2]!.value, formatRate(max));
   });
 
   it('event-loop blocking when the lag is high', () => {
