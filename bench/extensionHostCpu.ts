@@ -96,6 +96,11 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const libsPct = percentOfCore(libs);
   const dashPct = percentOfCore(dash);
   const floorPct = percentOfCore(floor);
+  // The absolute budgets can sit below what this machine's floor of the same job costs;
+  // each row then says so, with its ratio to that floor measured in the same run.
+  const againstFloor = (pct: number, budget: number): string =>
+    `${(pct / floorPct).toFixed(2)}× the same-run floor (${floorPct.toFixed(2)}% of a core: kept-open /proc reads + a bare keep-alive GET at 1 Hz)` +
+    (floorPct > budget ? `; the ${budget}% budget is below that floor on this machine, so only the ratio can hold here` : '');
   return [
     {
       id: 'extensionHost.cpu',
@@ -108,8 +113,9 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       note:
         `real chat server on 127.0.0.1:${port} with /metrics scraped (${ours.series} series); ${(ours.cpuUs / 1000 / ours.ticks).toFixed(2)} ms CPU per tick at 1 Hz; ` +
         `back-to-back ticks: ${(parts.tickCpuUs! / 1000).toFixed(2)} ms, of which the scrape ${(parts.scrapeCpuUs! / 1000).toFixed(2)} ms; ` +
-        `per 10 s window: ${ours.windowCpuMsPerTick.map((v) => v.toFixed(1)).join(', ')} ms/tick (the first carries the JIT warm-up).`,
-      raw: { ours, pidusageSi: libs, seconds, breakdownCpuUs: parts },
+        `per 10 s window: ${ours.windowCpuMsPerTick.map((v) => v.toFixed(1)).join(', ')} ms/tick (the first carries the JIT warm-up); ` +
+        `${againstFloor(oursPct, BUDGET_PERCENT_OF_CORE)}.`,
+      raw: { ours, pidusageSi: libs, seconds, breakdownCpuUs: parts, ratioToFloor: oursPct / floorPct, floorPercentOfCore: floorPct },
     },
     {
       id: 'extensionHost.cpuDashboard',
@@ -119,8 +125,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       ratio: dashPct / oursPct,
       ratioMeaning: 'open ÷ closed (same run, started together)',
       budget: { text: `≤ ${DASHBOARD_BUDGET_PERCENT_OF_CORE}% of one core`, holds: dashPct <= DASHBOARD_BUDGET_PERCENT_OF_CORE },
-      note: `the extension's DashboardSession + MonitorDashboardSource, every message JSON-serialised as the webview IPC does; ${dash.posted ?? 0} messages, ${((dash.postedChars ?? 0) / 1024).toFixed(0)} KiB of JSON in ${seconds} s; ${(dash.cpuUs / 1000 / Math.max(1, dash.ticks)).toFixed(2)} ms CPU per tick; the page's own (Chromium) cost is the dashboard.* rows.`,
-      raw: { dashboard: dash },
+      note: `the extension's DashboardSession + MonitorDashboardSource, every message JSON-serialised as the webview IPC does; ${dash.posted ?? 0} messages, ${((dash.postedChars ?? 0) / 1024).toFixed(0)} KiB of JSON in ${seconds} s; ${(dash.cpuUs / 1000 / Math.max(1, dash.ticks)).toFixed(2)} ms CPU per tick; the page's own (Chromium) cost is the dashboard.* rows; ${againstFloor(dashPct, DASHBOARD_BUDGET_PERCENT_OF_CORE)}.`,
+      raw: { dashboard: dash, ratioToFloor: dashPct / floorPct, floorPercentOfCore: floorPct },
     },
     {
       id: 'extensionHost.cpuFloor',
