@@ -176,8 +176,8 @@ export class LogsController implements vscode.Disposable {
     if (!w) return;
     const g = e.group;
     const top = this.topFrame(w, g);
-    const where = top ? ` at ${top.file}:${top.line}` : '';
-    const what = e.kind === 'new' ? 'New error in the server logs' : 'An error is back after the restart';
+    const where = top ? vscode.l10n.t(' at {0}', `${top.file}:${top.line}`) : '';
+    const what = e.kind === 'new' ? vscode.l10n.t('New error in the server logs') : vscode.l10n.t('An error is back after the restart');
     const text = `${what}: ${g.type}: ${g.message}${where}`;
     this.log.warn(inertLogText(text));
     this.offerNotification({ alertId: `log-group:${g.id}`, level: 'warning', kind: 'firing', title: inertNotificationText(`${what}${where}`, 200), message: inertNotificationText(`${g.type}: ${g.message}`, 200) });

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { AlertTransition } from '../core/alerts/alert';
 import { ACTION_KINDS, ActionKind, ActionSpec } from '../core/alerts/ruleActions';
 import { systemClock } from '../core/clock';
+import { actionWord } from '../core/i18n/words';
 import { ActionRunner, UNTRUSTED_SENTENCE } from '../core/supervise/actionRunner';
 import { AuditEntry, AuditLog, AuditTrigger } from '../core/supervise/audit';
 import { LaunchSpec, TreeProcess } from '../core/supervise/launcher';
@@ -413,7 +414,7 @@ export class ServerController implements vscode.Disposable {
       { label: `$(server-environment) ${vscode.l10n.t('Scale Server…')}`, description: vscode.l10n.t('{0} worker(s)', this.operations.workers), run: () => this.scale() },
       { label: `$(terminal) ${vscode.l10n.t('Show Server Output')}`, run: () => this.showTerminal() },
       { label: `$(history) ${vscode.l10n.t('Show Audit Log')}`, run: () => this.showAuditLog() },
-      ...(undo ? [{ label: `$(discard) ${vscode.l10n.t('Undo Last Action')}`, description: vscode.l10n.t('{0} at {1}', undo.action, undo.time), run: () => this.undoLast() }] : []),
+      ...(undo ? [{ label: `$(discard) ${vscode.l10n.t('Undo Last Action')}`, description: vscode.l10n.t('{0} at {1}', actionWord(undo.action), undo.time), run: () => this.undoLast() }] : []),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Chat-Room Monitor: Server') });
     await picked?.run();

@@ -5,6 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import { visibleText } from '../core/text/inertText';
 import { formatDuration } from '../core/format';
+import { intlLocale } from '../core/i18n/locale';
 import { RangeId } from '../shared/protocol';
 import { seriesDisplayName } from '../shared/seriesNames';
 
@@ -37,6 +38,39 @@ export function clockTime(ms: number): string {
 /** Local wall-clock time to the second: the moment a chart point stands for. */
 export function clockTimeSeconds(ms: number): string {
   return `${clockTime(ms)}:${String(new Date(ms).getSeconds()).padStart(2, '0')}`;
+}
+
+/** The local day, month and day, as the display language writes it: "Nov 30", "11月30日". */
+export function dayText(ms: number): string {
+  return new Date(ms).toLocaleDateString(intlLocale(), { month: 'short', day: 'numeric' });
+}
+
+const DAY_SEC = 86_400;
+
+/**
+ * The charts' time axis (uPlot's `values`; splits in seconds, `incrSec` the tick step): the
+ * page's 24-hour clock (":30" between whole minutes when ticks are seconds apart), with the day under the
+ * first tick and wherever the day changes — in the display language, not uPlot's built-in
+ * English ("3:39pm 11/30/26").
+ */
+export function timeAxisValues(splitsSec: readonly number[], incrSec: number): string[] {
+  let lastDay = '';
+  return splitsSec.map((sec, i) => {
+    const ms = sec * 1000;
+    const day = dayText(ms);
+    const newDay = day !== lastDay;
+    lastDay = day;
+    if (incrSec >= DAY_SEC) return day;
+    // Ticks seconds apart: the whole time on the first and on each new minute, else ":30" (room for the labels).
+    const seconds = new Date(ms).getSeconds();
+    const time = incrSec >= 60 ? clockTime(ms) : i === 0 || newDay || seconds === 0 ? clockTimeSeconds(ms) : `:${String(seconds).padStart(2, '0')}`;
+    return newDay ? `${time}\n${day}` : time;
+  });
+}
+
+/** A moment under the cursor (the legend's time): day and time to the second, in the display language. */
+export function momentText(sec: number | null | undefined): string {
+  return sec === null || sec === undefined || !Number.isFinite(sec) ? '—' : `${dayText(sec * 1000)} ${clockTimeSeconds(sec * 1000)}`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { ExemplarDto, MarkerDto, MarkerKind, MOMENT_MARKER_KINDS, RangeId } from
 import { Unit } from '../shared/vocabulary';
 import { button, h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
-import { clockTimeSeconds, rangeWords } from './format';
+import { clockTimeSeconds, momentText, rangeWords, timeAxisValues } from './format';
 import { ChartTable, columnStats, ColumnStats } from './chartTable';
 import { Palette } from './theme';
 import { Column } from './seriesData';
@@ -141,7 +141,7 @@ export class TimeChart {
       size: 64,
       values: (_u, splits) => splits.map((v) => formatValue(v, unit)),
     });
-    const axes: uPlot.Axis[] = [{ stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid, width: 1 } }];
+    const axes: uPlot.Axis[] = [{ stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid, width: 1 }, values: (_u, splits, _i, _space, incr) => timeAxisValues(splits, incr) }];
     // One axis per unit: seconds never read off a messages-per-second axis.
     units.forEach((unit, i) => axes.push(axis(unit, i % 2 === 0 ? 3 : 1, i === 0)));
 
@@ -152,7 +152,7 @@ export class TimeChart {
       scales,
       axes,
       series: [
-        { label: l10n.t('Time') },
+        { label: l10n.t('Time'), value: (_u: uPlot, v: number | null) => momentText(v) },
         ...o.series.map((s, i) => ({
           label: s.label,
           scale: s.unit,

@@ -755,6 +755,10 @@ test('the data tables, legend and summaries follow the display language (zh-cn)'
   assert.ok(/[\u4e00-\u9fff]/.test(summary) && !/\bnow\b|\bover\b/.test(summary), summary);
   const trend = await page.$$eval('#chart-processCpu-table tbody td[data-trend]', (tds) => tds.map((t) => t.textContent));
   assert.ok(trend.every((t) => /[\u4e00-\u9fff]/.test(t)), `trend in words, in Chinese: ${trend}`);
+  // uPlot's legend: the full-width colon after each name, and the time in the page's own words (not "--").
+  const colons = await page.$$eval('#chart-processCpu .u-legend th', (ths) => ths.map((t) => getComputedStyle(t, '::after').content));
+  assert.ok(colons.length > 1 && colons.every((c) => c === '"："'), `legend colons: ${colons}`);
+  assert.equal(await text(page, '#chart-processCpu .u-legend .u-series:first-child .u-value'), '—');
   await page.locator('#chart-processCpu details.chart-table > summary').click();
   await page.locator('#chart-processCpu').screenshot({ path: path.join(SHOTS, 'chart-table-zh-cn.png') });
 });
@@ -1152,6 +1156,70 @@ test('traces view: no receiver says why, and an empty table says what to do', as
   assert.match(await text(page, 'table.ops tbody'), /No spans yet/);
   assert.match(await text(page, '.slowest'), /No trace yet/);
   assert.equal((await posted(page)).filter((m) => m.type === 'selectTrace').length, 0);
+});
+
+// ---------------------------------------------------------------------------
+// the Logs and Traces pages in Chinese
+
+/**
+ * The English words left in what the page itself writes (text, aria-label, title,
+ * placeholder), once the host's data is taken out: `hostText` (server text: lines,
+ * error groups, span and service names) and the elements matched by `hostSelectors`.
+ */
+async function englishLeft(page, { hostSelectors = [], hostText = [], allowed = [] }) {
+  const written = await page.evaluate((sel) => {
+    const root = document.body.cloneNode(true);
+    for (const s of ['script', 'style', ...sel]) root.querySelectorAll(s).forEach((e) => e.remove());
+    const attrs = [...root.querySelectorAll('[aria-label], [title], [placeholder]')].flatMap((e) => ['aria-label', 'title', 'placeholder'].map((a) => e.getAttribute(a) ?? ''));
+    return [root.textContent, ...attrs].join('\n');
+  }, hostSelectors);
+  const rest = hostText.reduce((t, h) => t.split(h).join(' '), written);
+  return (rest.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !allowed.includes(w));
+}
+
+test('logs view in Chinese: headings, level chips, summary, buttons and labels are Chinese; lines, groups and notes stay as the host sent them', async ({ page, url }) => {
+  await page.goto(`${url}logs.html?theme=dark&lang=zh-cn`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  await send(page, logsState({ total: 30, groups: [{ ...GROUP, regression: true }], notes: ['logs/app.log 尚不存在；它出现后会从头读取。'] }));
+  await answerRows(page, (i) => (i === 25 ? 'first line\nsecond line\nthird line' : `line ${i}`), 30);
+  assert.equal(await text(page, 'h1'), '日志');
+  assert.match(await text(page, '.level-chips button[data-level="info"]'), /^信息 /);
+  assert.match(await text(page, '.level-chips button[data-level="warn"]'), /^警告 /);
+  assert.equal(await text(page, '.log-row[data-seq="20"] .level'), '错误');
+  assert.match(await text(page, '.log-row[data-seq="25"] .more'), /另有 2 行/);
+  await page.locator('.group[data-group-id="g1"] button.filter-group').click();
+  await send(page, logsState({ total: 30, groups: [{ ...GROUP, regression: true }], filter: { levels: LEVELS, text: '', groupId: 'g1' } }));
+  await answerRows(page, (i) => (i === 25 ? 'first line\nsecond line\nthird line' : `line ${i}`), 30);
+  await page.locator('.log-row[data-seq="25"]').click();
+  const left = await englishLeft(page, {
+    hostSelectors: ['.log-row .text', '.log-row .source', '.log-detail', '.logs-notes'],
+    hostText: [GROUP.type, GROUP.message, ...GROUP.frames.flatMap((f) => [f.label, f.function ?? ''])],
+  });
+  assert.deepEqual(left, [], 'English written by the page');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'logs-view-zh-cn.png'), fullPage: true });
+});
+
+test('traces view in Chinese: headings, columns, counts, the waterfall\'s words and labels are Chinese; span and service names stay as sent', async ({ page, url }) => {
+  await page.goto(`${url}traces.html?theme=dark&lang=zh-cn`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  await send(page, tracesState({ receiver: { state: 'listening', message: '正在 http://127.0.0.1:4318 上接收 OpenTelemetry 的 span 和日志（OTLP/HTTP）。' } }));
+  await send(page, traceMessage({ spans: traceMessage().trace.spans.map((sp, i) => (i === 3 ? { ...sp, status: 'error' } : sp)) }));
+  await page.locator('.span-row[data-index="3"]').click();
+  assert.equal(await text(page, 'h1'), '链路追踪');
+  assert.match(await text(page, '.traces-summary'), /已收到 1,268 个 span，保留 317 条链路。/);
+  assert.match(await text(page, '.span-detail .meta'), /自身 57\.5 ms，关键路径上 57\.5 ms\) · 错误$/);
+  assert.match(await attr(page, '.span-row[data-index="3"]', 'aria-label'), /，在关键路径上$/);
+  const spans = traceMessage().trace.spans;
+  const left = await englishLeft(page, {
+    hostSelectors: ['.receiver', '.diagnosis', '.span-detail .attributes', '.span-detail .source'],
+    hostText: [...new Set([...spans.flatMap((sp) => [sp.name, sp.service, sp.source ?? '']).filter(Boolean), 'chat-server', 'moderation', 'db.query INSERT messages', 'POST /moderate', 'chat message'])].sort((a, b) => b.length - a.length),
+    // OpenTelemetry's span kinds and the word span are written as OpenTelemetry writes them.
+    allowed: ['server', 'client', 'internal', 'span'],
+  });
+  assert.deepEqual(left, [], 'English written by the page');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'traces-view-zh-cn.png'), fullPage: true });
 });
 
 async function main() {

@@ -3,6 +3,7 @@ import { AlertLevel, AlertState, HealthStatus, ReportWindowId, Severity } from '
 import type { IssueCategory } from '../analyze/issue';
 import { TrendDirection } from '../analyze/trend';
 import type { SpanCategory } from '../traces/span';
+import type { LogsLevelKey } from '../../shared/logsProtocol';
 
 /**
  * The shared vocabulary (src/shared/vocabulary.ts) in the display language, written once
@@ -121,5 +122,64 @@ export function issueCategoryWord(c: IssueCategory): string {
       return l10n.t('disk');
     case 'data':
       return l10n.t('data');
+  }
+}
+
+/**
+ * An operation on the server (the audit log's `action` id) in words: the chart lines of
+ * automated actions and the Server menu's undo entry. The id stays as it is in the log.
+ */
+export function actionWord(action: string): string {
+  switch (action) {
+    case 'start':
+      return l10n.t({ message: 'start', comment: 'an operation on the server' });
+    case 'stop':
+      return l10n.t({ message: 'stop', comment: 'an operation on the server' });
+    case 'restart':
+      return l10n.t({ message: 'restart', comment: 'an operation on the server' });
+    case 'scale':
+      return l10n.t({ message: 'scale', comment: 'an operation on the server: change the number of workers' });
+    case 'cpuProfile':
+      return l10n.t('CPU profile');
+    case 'heapProfile':
+      return l10n.t('heap snapshot');
+    case 'runTask':
+      return l10n.t('run task');
+    case 'command':
+      return l10n.t('run command');
+    case 'setCommand':
+      return l10n.t('change the start command');
+    case 'disableRule':
+      return l10n.t('turn a rule off');
+    case 'crashLoop':
+      return l10n.t('crash loop');
+    case 'giveUp':
+      return l10n.t('give up restarting');
+    case 'undo':
+      return l10n.t({ message: 'undo', comment: 'an operation on the server' });
+    case 'allowAutomatic':
+      return l10n.t('allow automatic actions');
+    default:
+      return action;
+  }
+}
+
+/** A log line's level in a word (the Logs page's chips and rows); the id stays as it is in filters and data. */
+export function logLevelWord(level: LogsLevelKey): string {
+  switch (level) {
+    case 'trace':
+      return l10n.t({ message: 'trace', comment: 'a log level' });
+    case 'debug':
+      return l10n.t({ message: 'debug', comment: 'a log level' });
+    case 'info':
+      return l10n.t({ message: 'info', comment: 'a log level' });
+    case 'warn':
+      return l10n.t({ message: 'warn', comment: 'a log level' });
+    case 'error':
+      return l10n.t({ message: 'error', comment: 'a log level' });
+    case 'fatal':
+      return l10n.t({ message: 'fatal', comment: 'a log level' });
+    case 'unknown':
+      return l10n.t({ message: 'unknown', comment: 'a log level: the line said none' });
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Follows a log file like `tail -F`, in this process (no `tail` child): starts at the
  * end with a bounded look-back, reads what is appended, survives rename rotation (the
@@ -136,14 +137,14 @@ export class FileFollower implements LineStream, Disposable {
       this.firstOpen = false;
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        this.note('waiting', `${this.path} does not exist yet; it will be read from its start when it appears.`);
+        this.note('waiting', l10n.t('{0} does not exist yet; it will be read from its start when it appears.', this.path));
       } else {
-        this.note('error', `${this.path} cannot be read (${code ?? 'error'}).`);
+        this.note('error', l10n.t('{0} cannot be read ({1}).', this.path, code ?? 'error'));
       }
       return;
     }
     if (!st.isFile()) {
-      this.note('error', `${this.path} is not a regular file.`);
+      this.note('error', l10n.t('{0} is not a regular file.', this.path));
       return;
     }
     if (this.fd !== undefined && (st.ino !== this.ino || st.dev !== this.dev)) {
@@ -151,7 +152,7 @@ export class FileFollower implements LineStream, Disposable {
       this.readToEnd();
       this.flushPartial();
       this.closeFd();
-      this.note('rotated', `${this.path} was rotated; reading the new file from its start.`);
+      this.note('rotated', l10n.t('{0} was rotated; reading the new file from its start.', this.path));
     }
     if (this.fd === undefined) {
       try {
@@ -161,7 +162,7 @@ export class FileFollower implements LineStream, Disposable {
         this.dev = real.dev;
         st = real;
       } catch (err) {
-        this.note('error', `${this.path} cannot be opened (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+        this.note('error', l10n.t('{0} cannot be opened ({1}).', this.path, (err as NodeJS.ErrnoException).code ?? 'error'));
         return;
       }
       const lookBack = this.options.lookBackBytes ?? 64 * 1024;
@@ -175,14 +176,14 @@ export class FileFollower implements LineStream, Disposable {
       this.firstOpen = false;
       this.decoder = new StringDecoder('utf8');
       this.partial = '';
-      if (this.lastNote !== 'rotated') this.note('opened', `Following ${this.path}.`);
+      if (this.lastNote !== 'rotated') this.note('opened', l10n.t('Following {0}.', this.path));
       this.lastNote = 'opened';
     }
     if (st.size < this.position) {
       this.position = 0;
       this.partial = '';
       this.decoder = new StringDecoder('utf8');
-      this.note('truncated', `${this.path} was truncated; reading it again from its start.`);
+      this.note('truncated', l10n.t('{0} was truncated; reading it again from its start.', this.path));
     }
     this.readToEnd(this.options.maxReadPerPollBytes ?? 8 * 1024 * 1024);
   }

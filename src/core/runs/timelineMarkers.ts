@@ -7,6 +7,8 @@
  * supervisor's restart after a crash). The labels are workspace and server text:
  * made visible and bounded here (inertText), and drawn as text only.
  */
+import * as l10n from '@vscode/l10n';
+import { actionWord } from '../i18n/words';
 import { visibleText } from '../text/inertText';
 import type { HistoryEvent } from '../store/historyLog';
 import type { AuditEntry } from '../supervise/audit';
@@ -32,7 +34,7 @@ export function timelineMarkers(events: readonly HistoryEvent[]): TimelineMarker
   const out: TimelineMarker[] = [];
   for (const e of events) {
     if (e.kind === RUN_START) {
-      const pid = typeof e.data['pid'] === 'number' ? `pid ${e.data['pid']}` : 'server';
+      const pid = typeof e.data['pid'] === 'number' ? `pid ${e.data['pid']}` : l10n.t('server');
       const commit = typeof e.data['commit'] === 'string' ? ` · ${e.data['commit'].slice(0, 7)}${e.data['dirty'] === true ? '*' : ''}` : '';
       out.push({ kind: 'run', fromMs: e.timeMs, label: visibleText(`${pid}${commit}`, LABEL_CHARS, false) });
     } else if (e.kind === FILE_SAVED && typeof e.data['path'] === 'string') {
@@ -60,8 +62,8 @@ export function actionMarkers(entries: readonly AuditEntry[], fromMs: number): T
     if (!automated || !Number.isFinite(t) || t < fromMs || (e.result !== 'ok' && e.result !== 'failed')) {
       continue;
     }
-    const why = e.trigger.kind === 'supervisor' ? 'crash' : (e.trigger.ruleId ?? 'rule');
-    const label = `${e.action} · ${why}${e.result === 'failed' ? ' · failed' : ''}`;
+    const why = e.trigger.kind === 'supervisor' ? l10n.t({ message: 'crash', comment: 'why the supervisor restarted the server' }) : (e.trigger.ruleId ?? l10n.t('rule'));
+    const label = [actionWord(e.action), why, ...(e.result === 'failed' ? [l10n.t({ message: 'failed', comment: 'an operation that failed' })] : [])].join(' · ');
     out.push({ kind: 'action', fromMs: t, label: visibleText(label, LABEL_CHARS, false) });
   }
   return out.slice(-MAX_TIMELINE_MARKERS);

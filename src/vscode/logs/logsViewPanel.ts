@@ -88,7 +88,7 @@ export class LogsViewPanel extends PageView<LogsHostToPage, LogsPageToHost> {
       case 'openFrame': {
         const target = this.currentModel()?.frameTarget(msg.groupId, msg.index);
         if (!target) {
-          void vscode.window.showInformationMessage('That frame is not a file in this workspace, so there is nothing to open.');
+          void vscode.window.showInformationMessage(vscode.l10n.t('That frame is not a file in this workspace, so there is nothing to open.'));
           return;
         }
         void vscode.commands.executeCommand(Commands.openErrorFrame, target.file, target.line, target.column);
@@ -102,7 +102,9 @@ export class LogsViewPanel extends PageView<LogsHostToPage, LogsPageToHost> {
     const m = this.currentModel();
     const w = this.modelWatcher;
     w?.pipeline.flush();
-    const notes = w ? w.fileNotes : ['No log source yet: set chatroomMonitor.logs.files (paths or globs), or start the server from the monitor (Start Server) and its output is read here.'];
+    const notes = w
+      ? w.fileNotes
+      : [vscode.l10n.t('No log source yet: set {0} (paths or globs), or start the server from the monitor ({1}) and its output is read here.', 'chatroomMonitor.logs.files', vscode.l10n.t('Start Server'))];
     const state = m
       ? m.state(Date.now(), notes)
       : { type: 'state' as const, total: 0, kept: 0, levels: { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0, unknown: 0 }, groups: [], filter: ALL_LEVELS_FILTER, notes };

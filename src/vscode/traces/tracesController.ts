@@ -37,7 +37,7 @@ export class TracesController implements vscode.Disposable {
   private key = '';
   private generation = 0;
   private stateNow: ReceiverState = 'off';
-  private sentence = 'The OTLP receiver has not started yet.';
+  private sentence = vscode.l10n.t('The OTLP receiver has not started yet.');
   private readonly stateEmitter = new vscode.EventEmitter<ReceiverState>();
   /** Fires when the receiver starts, stops or fails. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -127,15 +127,15 @@ export class TracesController implements vscode.Disposable {
     const gen = ++this.generation;
     this.stop();
     if (!s.enabled) {
-      this.setState('off', `The OTLP receiver is off (${settingId('traces.enabled')}).`);
+      this.setState('off', vscode.l10n.t('The OTLP receiver is off ({0}).', settingId('traces.enabled')));
       return;
     }
     if (!s.trusted) {
-      this.setState('untrusted', `The OTLP receiver is off in this untrusted workspace (Restricted Mode): trust the workspace to receive OpenTelemetry spans and logs on ${where(s.port)}.`);
+      this.setState('untrusted', vscode.l10n.t('The OTLP receiver is off in this untrusted workspace (Restricted Mode): trust the workspace to receive OpenTelemetry spans and logs on {0}.', where(s.port)));
       this.log.info(this.sentence);
       return;
     }
-    this.setState('starting', `The OTLP receiver is starting on ${where(s.port)}.`);
+    this.setState('starting', vscode.l10n.t('The OTLP receiver is starting on {0}.', where(s.port)));
     this.defer(() => {
       if (gen !== this.generation) return; // settings changed again meanwhile
       void this.start(s.port, gen);
@@ -148,7 +148,7 @@ export class TracesController implements vscode.Disposable {
       const { TraceWatcher } = loadBundle<TracesModule>('traces.js', '../core/traces/traceWatcher');
       w = new TraceWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, port, portSetting: `${settingId('traces.port')} to another port` });
     } catch (err) {
-      this.fail(`The OTLP receiver could not be loaded: ${err instanceof Error ? err.message : String(err)}.`);
+      this.fail(vscode.l10n.t('The OTLP receiver could not be loaded: {0}.', err instanceof Error ? err.message : String(err)));
       return;
     }
     this.watcher = w;
@@ -157,7 +157,7 @@ export class TracesController implements vscode.Disposable {
     try {
       const bound = await w.start();
       if (gen !== this.generation) return;
-      this.setState('listening', `Receiving OpenTelemetry spans and logs (OTLP/HTTP) on http://127.0.0.1:${bound}: point the server's OTLP exporter there (OTEL_EXPORTER_OTLP_ENDPOINT).`);
+      this.setState('listening', vscode.l10n.t("Receiving OpenTelemetry spans and logs (OTLP/HTTP) on {0}: point the server's OTLP exporter there (OTEL_EXPORTER_OTLP_ENDPOINT).", `http://127.0.0.1:${bound}`));
       this.log.info(this.sentence);
     } catch (err) {
       if (gen !== this.generation) return;
@@ -201,5 +201,5 @@ export class TracesController implements vscode.Disposable {
 
 /** `127.0.0.1:4318`, or for port 0 what it means. */
 function where(port: number): string {
-  return port === 0 ? 'a free port of 127.0.0.1' : `127.0.0.1:${port}`;
+  return port === 0 ? vscode.l10n.t('a free port of 127.0.0.1') : `127.0.0.1:${port}`;
 }

@@ -10,6 +10,7 @@
 import { LOGS_LEVEL_KEYS, LogsFilterDto, LogsGroupDto, LogsHostToPage, LogsLevelKey, LogsPageToHost, LogsRowDto, LogsRowsMessage, LogsStateMessage, MAX_ROWS_PER_REQUEST } from '../../shared/logsProtocol';
 import * as l10n from '@vscode/l10n';
 import { button, h, icon, replaceChildren, screenText } from '../dom';
+import { logLevelWord } from '../../core/i18n/words';
 
 /** Row height in CSS pixels (media/logs.css sets the same). */
 export const ROW_HEIGHT = 20;
@@ -50,7 +51,7 @@ export class LogsPage {
   ) {
     this.followButton = button(l10n.t('Follow'), 'arrow-down', () => this.setFollow(!this.follow), { 'aria-pressed': 'true', class: 'follow' });
     for (const level of LOGS_LEVEL_KEYS) {
-      const chip = button(level, undefined, () => this.toggleLevel(level), { 'aria-pressed': 'true', 'data-level': level, class: `chip level-${level}` });
+      const chip = button(logLevelWord(level), undefined, () => this.toggleLevel(level), { 'aria-pressed': 'true', 'data-level': level, class: `chip level-${level}` });
       this.chips.appendChild(chip);
     }
     this.search.addEventListener('input', () => {
@@ -165,11 +166,11 @@ export class LogsPage {
       'div',
       { className: `log-row level-${r.level}${r.seq === this.selectedSeq ? ' selected' : ''}`, attrs: { 'data-seq': String(r.seq), ...(r.groupId ? { 'data-group-id': r.groupId } : {}) } },
       h('span', { className: 'time', text: timeText(r.timeMs) }),
-      h('span', { className: 'level', text: r.level }),
+      h('span', { className: 'level', text: logLevelWord(r.level) }),
       h('span', { className: 'source', text: r.source, attrs: { title: r.source } }),
       r.frame && r.groupId ? frameButton(r.groupId, r.frame.index, r.frame.label) : null,
       h('span', { className: 'text', text: screenText(first, 400) }),
-      more > 0 ? h('span', { className: 'more', text: `+${more} lines` }) : null,
+      more > 0 ? h('span', { className: 'more', text: l10n.t('+{0} lines', more) }) : null,
     );
   }
 
@@ -224,7 +225,7 @@ export class LogsPage {
       chip.setAttribute('aria-pressed', String(this.filter.levels.includes(level)));
       const n = this.state?.levels[level] ?? 0;
       const label = chip.querySelector('.label');
-      if (label) label.textContent = `${level} ${n.toLocaleString()}`;
+      if (label) label.textContent = `${logLevelWord(level)} ${n.toLocaleString()}`;
     }
     const g = this.filter.groupId ? this.state?.groups.find((x) => x.id === this.filter.groupId) : undefined;
     replaceChildren(this.groupFilter, this.filter.groupId ? button(g ? l10n.t('Only {0} ×', g.type) : l10n.t('Only one group ×'), 'filter', () => this.setFilter({ levels: this.filter.levels, text: this.filter.text }), { class: 'clear-group' }) : null);

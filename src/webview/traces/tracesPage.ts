@@ -16,6 +16,7 @@ import type { SpanCategory } from '../../core/traces/span';
 import type { TraceDetailDto, TraceOperationDto, TraceSpanDto, TracesHostToPage, TracesPageToHost, TracesStateMessage, TraceSummaryDto } from '../../shared/tracesProtocol';
 import { button, h, icon, replaceChildren } from '../dom';
 import { clockTimeSeconds } from '../format';
+import { formatClockTime, intlLocale } from '../../core/i18n/locale';
 
 export interface TracesPageApi {
   postMessage(message: TracesPageToHost): void;
@@ -23,16 +24,20 @@ export interface TracesPageApi {
 
 type SortKey = 'service' | 'name' | 'ratePerSecond' | 'errorRate' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'count';
 
-const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean }[] = [
-  { key: 'service', label: 'Service', numeric: false },
-  { key: 'name', label: 'Operation', numeric: false },
-  { key: 'ratePerSecond', label: 'Rate', numeric: true },
-  { key: 'errorRate', label: 'Errors', numeric: true },
+/** The operations table's columns; labels read when the table is built, in the display language. */
+const COLUMNS = (): readonly { key: SortKey; label: string; numeric: boolean }[] => [
+  { key: 'service', label: l10n.t('Service'), numeric: false },
+  { key: 'name', label: l10n.t('Operation'), numeric: false },
+  { key: 'ratePerSecond', label: l10n.t({ message: 'Rate', comment: 'spans per second of an operation' }), numeric: true },
+  { key: 'errorRate', label: l10n.t('Errors'), numeric: true },
   { key: 'p50Ms', label: 'p50', numeric: true },
   { key: 'p95Ms', label: 'p95', numeric: true },
   { key: 'p99Ms', label: 'p99', numeric: true },
-  { key: 'count', label: 'Spans', numeric: true },
+  { key: 'count', label: l10n.t({ message: 'Spans', comment: 'the number of spans of an operation' }), numeric: true },
 ];
+
+/** "3 spans", in the display language. */
+const spanCount = (n: number): string => (n === 1 ? l10n.t('1 span') : l10n.t('{0} spans', n.toLocaleString(intlLocale())));
 
 /** The legend's order of span categories. */
 const LEGEND_CATEGORIES: readonly SpanCategory[] = ['server', 'client', 'db', 'messaging', 'internal'];
@@ -53,16 +58,16 @@ export class TracesPage {
   private readonly diagnosis = h('ul', { className: 'diagnosis' });
   private readonly opsHead = h('tr');
   private readonly opsBody = h('tbody');
-  private readonly slowList = h('ol', { className: 'slowest', attrs: { 'aria-label': 'Slowest traces' } });
+  private readonly slowList = h('ol', { className: 'slowest', attrs: { 'aria-label': l10n.t('Slowest traces') } });
   private readonly traceHead = h('div', { className: 'trace-head' });
-  private readonly waterfall = h('div', { className: 'waterfall', attrs: { role: 'list', 'aria-label': 'Spans of the trace' } });
+  private readonly waterfall = h('div', { className: 'waterfall', attrs: { role: 'list', 'aria-label': l10n.t('Spans of the trace') } });
   private readonly detail = h('div', { className: 'span-detail', attrs: { 'aria-live': 'polite' } });
 
   constructor(
     private readonly root: HTMLElement,
     private readonly api: TracesPageApi,
   ) {
-    for (const c of COLUMNS) {
+    for (const c of COLUMNS()) {
       const b = button(c.label, undefined, () => this.setSort(c.key), { 'data-sort': c.key, class: 'sort' });
       this.opsHead.appendChild(h('th', { className: c.numeric ? 'num' : '', attrs: { scope: 'col', 'data-key': c.key } }, b));
     }
@@ -74,12 +79,12 @@ export class TracesPage {
     this.detail.addEventListener('click', (e) => this.onWaterfallClick(e));
     replaceChildren(
       root,
-      h('header', { className: 'traces-header' }, h('h1', { text: 'Traces' }), this.summary),
+      h('header', { className: 'traces-header' }, h('h1', { text: l10n.t('Traces') }), this.summary),
       this.windowBanner,
       this.diagnosis,
-      h('section', { className: 'operations' }, h('h2', { text: 'Operations' }), h('table', { className: 'ops' }, h('thead', {}, this.opsHead), this.opsBody)),
-      h('section', { className: 'slow' }, h('h2', { text: 'Slowest traces' }), this.slowList),
-      h('section', { className: 'trace' }, h('h2', { text: 'Trace' }), this.traceHead, legend(), this.waterfall, this.detail),
+      h('section', { className: 'operations' }, h('h2', { text: l10n.t({ message: 'Operations', comment: 'the traces page: operations by span name' }) }), h('table', { className: 'ops' }, h('thead', {}, this.opsHead), this.opsBody)),
+      h('section', { className: 'slow' }, h('h2', { text: l10n.t('Slowest traces') }), this.slowList),
+      h('section', { className: 'trace' }, h('h2', { text: l10n.t({ message: 'Trace', comment: 'the traces page: the trace picked' }) }), this.traceHead, legend(), this.waterfall, this.detail),
     );
     this.windowBanner.hidden = true;
     this.renderTrace();
@@ -98,7 +103,7 @@ export class TracesPage {
   private onState(s: TracesStateMessage): void {
     this.state = s;
     this.renderWindow(s.window);
-    const counts = `${s.spansReceived.toLocaleString('en-US')} span${s.spansReceived === 1 ? '' : 's'} received, ${s.tracesKept.toLocaleString('en-US')} trace${s.tracesKept === 1 ? '' : 's'} kept.`;
+    const counts = l10n.t('{0} received, {1} kept.', spanCount(s.spansReceived), s.tracesKept === 1 ? l10n.t('1 trace') : l10n.t('{0} traces', s.tracesKept.toLocaleString(intlLocale())));
     replaceChildren(this.summary, h('span', { className: `receiver ${s.receiver.state}`, text: s.receiver.message }), ' ', counts);
     replaceChildren(this.diagnosis, ...s.diagnosis.map((d) => h('li', {}, icon('warning'), h('span', { text: d }))));
     this.renderOperations();
@@ -135,7 +140,7 @@ export class TracesPage {
   }
 
   private setSort(key: SortKey): void {
-    const numeric = COLUMNS.find((c) => c.key === key)?.numeric ?? false;
+    const numeric = COLUMNS().find((c) => c.key === key)?.numeric ?? false;
     this.sort = this.sort.key === key ? { key, descending: !this.sort.descending } : { key, descending: numeric };
     this.renderOperations();
   }
@@ -154,7 +159,7 @@ export class TracesPage {
       return descending ? -c : c;
     });
     if (ops.length === 0) {
-      replaceChildren(this.opsBody, h('tr', {}, h('td', { className: 'empty', text: 'No spans yet: point your server\'s OpenTelemetry exporter at the receiver above.', attrs: { colspan: String(COLUMNS.length) } })));
+      replaceChildren(this.opsBody, h('tr', {}, h('td', { className: 'empty', text: l10n.t("No spans yet: point your server's OpenTelemetry exporter at the receiver above."), attrs: { colspan: String(COLUMNS().length) } })));
       return;
     }
     replaceChildren(this.opsBody, ...ops.map((o) => operationRow(o)));
@@ -162,7 +167,7 @@ export class TracesPage {
 
   private renderSlowest(list: readonly TraceSummaryDto[]): void {
     if (list.length === 0) {
-      const text = this.state?.window ? l10n.t('No trace in this window: the receiver got no spans from that moment.') : 'No trace yet.';
+      const text = this.state?.window ? l10n.t('No trace in this window: the receiver got no spans from that moment.') : l10n.t('No trace yet.');
       replaceChildren(this.slowList, h('li', { className: 'empty', text }));
       return;
     }
@@ -178,7 +183,7 @@ export class TracesPage {
             h('span', { className: 'duration', text: ms(t.durationMs) }),
             h('span', { className: 'name', text: t.name }),
             h('span', { className: 'service', text: t.service }),
-            h('span', { className: 'meta', text: `${t.spanCount} span${t.spanCount === 1 ? '' : 's'} · ${new Date(t.startMs).toLocaleTimeString()}${t.error ? ' · error' : ''}` }),
+            h('span', { className: 'meta', text: `${spanCount(t.spanCount)} · ${formatClockTime(t.startMs)}${t.error ? ` · ${l10n.t('error')}` : ''}` }),
           ),
         ),
       ),
@@ -212,7 +217,7 @@ export class TracesPage {
   private renderTrace(): void {
     const t = this.trace;
     if (!t) {
-      replaceChildren(this.traceHead, h('p', { className: 'empty', text: this.selectedTrace ? 'That trace is no longer kept.' : 'Pick a trace to see where its time went.' }));
+      replaceChildren(this.traceHead, h('p', { className: 'empty', text: this.selectedTrace ? l10n.t('That trace is no longer kept.') : l10n.t('Pick a trace to see where its time went.') }));
       replaceChildren(this.waterfall);
       replaceChildren(this.detail);
       return;
@@ -221,7 +226,7 @@ export class TracesPage {
     replaceChildren(
       this.traceHead,
       h('strong', { className: 'trace-name', text: t.name }),
-      h('span', { className: 'meta', text: ` ${t.service} · ${ms(t.durationMs)} · ${t.spanCount} span${t.spanCount === 1 ? '' : 's'} · ${critical} on the critical path · trace ${t.traceId}` }),
+      h('span', { className: 'meta', text: ` ${t.service} · ${ms(t.durationMs)} · ${spanCount(t.spanCount)} · ${l10n.t('{0} on the critical path', critical)} · ${l10n.t('trace {0}', t.traceId)}` }),
     );
     const total = Math.max(t.durationMs, ...t.spans.map((s) => s.startOffsetMs + s.durationMs), 1e-6);
     replaceChildren(this.waterfall, ...t.spans.map((s, i) => spanRow(s, i, total)));
@@ -236,13 +241,13 @@ export class TracesPage {
     }
     const s = this.selectedSpan !== undefined ? this.trace?.spans[this.selectedSpan] : undefined;
     if (!s) {
-      replaceChildren(this.detail, h('p', { className: 'hint', text: 'Pick a span to see its attributes.' }));
+      replaceChildren(this.detail, h('p', { className: 'hint', text: l10n.t('Pick a span to see its attributes.') }));
       return;
     }
     replaceChildren(
       this.detail,
       h('h3', {}, h('span', { text: s.name })),
-      h('p', { className: 'meta', text: `${s.service} · ${s.kind} · ${spanCategoryWord(s.category)} · ${ms(s.durationMs)} (self ${ms(s.selfMs)}${s.criticalMs > 0 ? `, ${ms(s.criticalMs)} on the critical path` : ''})${s.status === 'error' ? ' · error' : ''}` }),
+      h('p', { className: 'meta', text: `${s.service} · ${s.kind} · ${spanCategoryWord(s.category)} · ${ms(s.durationMs)} (${s.criticalMs > 0 ? l10n.t('self {0}, {1} on the critical path', ms(s.selfMs), ms(s.criticalMs)) : l10n.t('self {0}', ms(s.selfMs))})${s.status === 'error' ? ` · ${l10n.t('error')}` : ''}` }),
       s.statusMessage ? h('p', { className: 'status-message', text: s.statusMessage }) : null,
       s.source ? sourceLink(s, this.selectedSpan!) : null,
       h('dl', { className: 'attributes' }, ...s.attributes.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
@@ -261,17 +266,17 @@ function operationRow(o: TraceOperationDto): HTMLTableRowElement {
     h('td', { className: 'num', text: ms(o.p50Ms) }),
     h('td', { className: 'num', text: ms(o.p95Ms) }),
     h('td', { className: 'num', text: ms(o.p99Ms) }),
-    h('td', { className: 'num', text: o.count.toLocaleString('en-US') }),
+    h('td', { className: 'num', text: o.count.toLocaleString(intlLocale()) }),
   );
 }
 
 function sourceLink(s: TraceSpanDto, index: number): HTMLElement {
-  if (!s.canOpen) return h('p', { className: 'source' }, h('span', { className: 'frame-text', text: s.source ?? '' }), h('span', { className: 'hint', text: ' (not a file in this workspace)' }));
-  return h('p', { className: 'source' }, h('button', { className: 'frame-link', attrs: { type: 'button', 'data-open-index': String(index), title: `Open ${s.source ?? ''}` } }, icon('go-to-file'), h('span', { className: 'label', text: s.source ?? '' })));
+  if (!s.canOpen) return h('p', { className: 'source' }, h('span', { className: 'frame-text', text: s.source ?? '' }), h('span', { className: 'hint', text: ` ${l10n.t('(not a file in this workspace)')}` }));
+  return h('p', { className: 'source' }, h('button', { className: 'frame-link', attrs: { type: 'button', 'data-open-index': String(index), title: l10n.t('Open {0}', s.source ?? '') } }, icon('go-to-file'), h('span', { className: 'label', text: s.source ?? '' })));
 }
 
 function spanRow(s: TraceSpanDto, index: number, totalMs: number): HTMLElement {
-  const bar = h('div', { className: `bar cat-${s.category}${s.criticalMs > 0 ? ' critical' : ''}${s.status === 'error' ? ' error' : ''}`, attrs: { title: `${s.name}: ${ms(s.durationMs)} from +${ms(s.startOffsetMs)}` } });
+  const bar = h('div', { className: `bar cat-${s.category}${s.criticalMs > 0 ? ' critical' : ''}${s.status === 'error' ? ' error' : ''}`, attrs: { title: l10n.t('{0}: {1} from +{2}', s.name, ms(s.durationMs), ms(s.startOffsetMs)) } });
   bar.style.left = `${(100 * s.startOffsetMs) / totalMs}%`;
   bar.style.width = `${Math.max(0.2, (100 * s.durationMs) / totalMs)}%`;
   const label = h(
@@ -280,17 +285,17 @@ function spanRow(s: TraceSpanDto, index: number, totalMs: number): HTMLElement {
     h('span', { className: `swatch cat-${s.category}`, attrs: { 'aria-hidden': 'true' } }),
     h('span', { className: 'span-name', text: s.name }),
     h('span', { className: 'span-service', text: s.service }),
-    s.orphan ? h('span', { className: 'badge', text: 'parent missing' }) : null,
+    s.orphan ? h('span', { className: 'badge', text: l10n.t('parent missing') }) : null,
   );
   label.style.paddingLeft = `${Math.min(s.depth, 12) * 14}px`;
-  const time = h('span', { className: 'span-time', text: `${ms(s.durationMs)}${s.criticalMs > 0 ? ` · ${ms(s.criticalMs)} critical` : ''}` });
+  const time = h('span', { className: 'span-time', text: `${ms(s.durationMs)}${s.criticalMs > 0 ? ` · ${l10n.t('{0} critical', ms(s.criticalMs))}` : ''}` });
   const row = h(
     'div',
-    { className: `span-row${s.criticalMs > 0 ? ' on-critical-path' : ''}`, attrs: { role: 'listitem', tabindex: '0', 'data-index': String(index), 'data-category': s.category, 'data-critical': String(s.criticalMs > 0), 'aria-label': `${s.name}, ${spanCategoryWord(s.category)}, ${ms(s.durationMs)}${s.criticalMs > 0 ? ', on the critical path' : ''}` } },
+    { className: `span-row${s.criticalMs > 0 ? ' on-critical-path' : ''}`, attrs: { role: 'listitem', tabindex: '0', 'data-index': String(index), 'data-category': s.category, 'data-critical': String(s.criticalMs > 0), 'aria-label': [s.name, spanCategoryWord(s.category), ms(s.durationMs), ...(s.criticalMs > 0 ? [l10n.t('on the critical path')] : [])].join(l10n.t(', ')) } },
     label,
     h('div', { className: 'track' }, bar),
     time,
-    s.source && s.canOpen ? h('button', { className: 'open-source', attrs: { type: 'button', 'data-open-index': String(index), title: `Open ${s.source}`, 'aria-label': `Open ${s.source}` } }, icon('go-to-file')) : null,
+    s.source && s.canOpen ? h('button', { className: 'open-source', attrs: { type: 'button', 'data-open-index': String(index), title: l10n.t('Open {0}', s.source), 'aria-label': l10n.t('Open {0}', s.source) } }, icon('go-to-file')) : null,
   );
   return row;
 }
@@ -300,6 +305,6 @@ function legend(): HTMLElement {
     'p',
     { className: 'legend' },
     ...LEGEND_CATEGORIES.map((cat) => h('span', { className: 'legend-item' }, h('span', { className: `swatch cat-${cat}`, attrs: { 'aria-hidden': 'true' } }), h('span', { text: spanCategoryWord(cat) }))),
-    h('span', { className: 'legend-item' }, h('span', { className: 'swatch critical-mark', attrs: { 'aria-hidden': 'true' } }), h('span', { text: 'critical path' })),
+    h('span', { className: 'legend-item' }, h('span', { className: 'swatch critical-mark', attrs: { 'aria-hidden': 'true' } }), h('span', { text: l10n.t('critical path') })),
   );
 }

@@ -7,6 +7,9 @@ import { ProcfsProcessLocator } from '../../../src/core/process/locator';
 import { chooseServerProcess, executableOf, ProcessInfo } from '../../../src/core/process/processChoice';
 import { parseTargetSpec } from '../../../src/core/process/targetSpec';
 import { validateSettings } from '../../../src/core/settings/settings';
+import { actionMarkers, timelineMarkers } from '../../../src/core/runs/timelineMarkers';
+import type { AuditEntry } from '../../../src/core/supervise/audit';
+import { RUN_START } from '../../../src/core/runs/runs';
 import { inZhCn, inZhCnAsync } from '../helpers/zhCn';
 import { freePort } from '../helpers/realPrometheus';
 
@@ -117,5 +120,12 @@ describe('sentences about settings, the process and Prometheus in Simplified Chi
     } finally {
       w.dispose();
     }
+  });
+
+  it("the charts' lines for automated actions name the action and why in Chinese; a rule's id stays as written", () => {
+    const entry = (ms: number, e: Partial<AuditEntry>): AuditEntry => ({ id: String(ms), time: new Date(ms).toISOString(), action: 'restart', trigger: { kind: 'supervisor' }, result: 'ok', durationMs: 5, ...e });
+    const labels = inZhCn(() => actionMarkers([entry(1000, {}), entry(2000, { action: 'scale', trigger: { kind: 'rule', ruleId: 'memory-leak' }, result: 'failed' }), entry(3000, { action: 'cpuProfile', trigger: { kind: 'rule' } })], 0).map((m) => m.label));
+    assert.deepEqual(labels, ['重启 · 崩溃', '调整规模 · memory-leak · 失败', 'CPU 性能剖析 · 规则']);
+    assert.deepEqual(inZhCn(() => timelineMarkers([{ kind: RUN_START, timeMs: 1, data: {} }]).map((m) => m.label)), ['服务端']);
   });
 });

@@ -75,7 +75,7 @@ describe('timeline markers (runs starting, files saved) for the charts', () => {
     );
     assert.equal(markers.length, 4);
     const hostile = markers[3]!.label;
-    assert.ok(hostile.startsWith('cpuProfile · <img') && !hostile.includes('\u202E') && hostile.length <= 48, hostile);
+    assert.ok(hostile.startsWith('CPU profile · <img') && !hostile.includes('\u202E') && hostile.length <= 48, hostile);
     // Only the window asked for.
     assert.deepEqual(actionMarkers(entries, 3500).map((m) => m.fromMs), [4000, 8000]);
   });
