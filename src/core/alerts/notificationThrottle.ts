@@ -55,7 +55,7 @@ export function notificationText(n: AlertNotification): string {
   const title = visibleText(n.title, TITLE_CHARS);
   // Critical stays a non-modal error notification, made prominent by its first word.
   const prefix = n.kind === 'firing' && n.level === 'critical' ? `${l10n.t('CRITICAL')} — ` : '';
-  return inertNotificationText(n.kind === 'resolved' ? title : `${prefix}${title}: ${visibleText(n.message, MESSAGE_CHARS)}`, NOTIFICATION_CHARS);
+  return inertNotificationText(n.kind === 'resolved' ? title : `${prefix}${l10n.t('{0}: {1}', title, visibleText(n.message, MESSAGE_CHARS))}`, NOTIFICATION_CHARS);
 }
 
 /** The notification for a transition the engine marked `notify`, else undefined. */

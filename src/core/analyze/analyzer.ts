@@ -415,13 +415,13 @@ function buildForecasts(byName: ReadonlyMap<string, SeriesData>, options: Analyz
   return out;
 }
 
-/** Series an early warning watches, with what to call them. */
-const EARLY_WARNING: readonly (readonly [string, string])[] = [
-  [Metric.processCpuPercent, 'server CPU'],
-  [ChatMetric.latencyP95Seconds, 'message latency p95'],
-  [ChatMetric.messagesPerSecond, 'messages per second'],
-  [ChatMetric.eventLoopLagP99Seconds, 'event-loop lag p99'],
-  [Metric.processRssBytes, 'process memory (RSS)'],
+/** Series an early warning watches, with what to call them (in the display language, when the warning is written). */
+const EARLY_WARNING: readonly (readonly [string, () => string])[] = [
+  [Metric.processCpuPercent, () => l10n.t('server CPU')],
+  [ChatMetric.latencyP95Seconds, () => l10n.t('message latency p95')],
+  [ChatMetric.messagesPerSecond, () => l10n.t('messages per second')],
+  [ChatMetric.eventLoopLagP99Seconds, () => l10n.t('event-loop lag p99')],
+  [Metric.processRssBytes, () => l10n.t('process memory (RSS)')],
 ];
 
 /**
@@ -442,7 +442,7 @@ function buildEarlyWarnings(
     const d = s ? detectors.get(s.key) : undefined;
     const band = d?.band(threshold);
     if (!s || !band) continue;
-    const f = forecastTimeToLimit(s.key, what, s.times, s.values, band.high, 'the edge of its usual range', { windowMs: options.forecastWindowMs });
+    const f = forecastTimeToLimit(s.key, what(), s.times, s.values, band.high, l10n.t('the edge of its usual range'), { windowMs: options.forecastWindowMs });
     if (f) out.push(f);
   }
   return out;

@@ -11,6 +11,11 @@ import { actionMarkers, timelineMarkers } from '../../../src/core/runs/timelineM
 import type { AuditEntry } from '../../../src/core/supervise/audit';
 import { RUN_START } from '../../../src/core/runs/runs';
 import { inZhCn, inZhCnAsync } from '../helpers/zhCn';
+import { analyze } from '../../../src/core/analyze/analyzer';
+import { renderMarkdown } from '../../../src/core/report/markdown';
+import { buildReport } from '../../../src/core/report/reportData';
+import { notificationText } from '../../../src/core/alerts/notificationThrottle';
+import { scenario, windowOf } from '../analyze/scenario';
 import { freePort } from '../helpers/realPrometheus';
 
 /**
@@ -127,5 +132,17 @@ describe('sentences about settings, the process and Prometheus in Simplified Chi
     const labels = inZhCn(() => actionMarkers([entry(1000, {}), entry(2000, { action: 'scale', trigger: { kind: 'rule', ruleId: 'memory-leak' }, result: 'failed' }), entry(3000, { action: 'cpuProfile', trigger: { kind: 'rule' } })], 0).map((m) => m.label));
     assert.deepEqual(labels, ['重启 · 崩溃', '调整规模 · memory-leak · 失败', 'CPU 性能剖析 · 规则']);
     assert.deepEqual(inZhCn(() => timelineMarkers([{ kind: RUN_START, timeMs: 1, data: {} }]).map((m) => m.label)), ['服务端']);
+  });
+
+  it("the report's early warning names the series in Chinese, and a toast joins title and message with a full-width colon", () => {
+    const climbing = scenario({ process_cpu_usage_percent: (i, _m, g) => 10 + 2 * g() + (i > 2700 ? (i - 2700) / 60 : 0) }, { seconds: 3400 });
+    const text = inZhCn(() => {
+      const a = analyze(climbing, windowOf(climbing));
+      return renderMarkdown(buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis: a, generatedAtMs: a.window.toMs }));
+    });
+    assert.match(text, /提前预警：按当前趋势，服务器 CPU 约 .+ 后（.+ 前后）会超出正常范围（高于 [\d.]+% 即会被判为异常）/);
+    const toast = { alertId: 'a', level: 'warning', kind: 'firing', title: '聊天服务器 CPU 偏高', message: '已持续 5 秒 超过 20%' } as const;
+    assert.equal(inZhCn(() => notificationText(toast)), '聊天服务器 CPU 偏高：已持续 5 秒 超过 20%');
+    assert.equal(notificationText({ ...toast, title: 'CPU high', message: 'above 20%' }), 'CPU high: above 20%');
   });
 });

@@ -63,7 +63,7 @@ describe('Simplified Chinese on the core surfaces', () => {
     assert.ok(n);
     assert.equal(
       inZhCn(() => notificationText(n)),
-      '严重 — CPU 99%: above 95% for 30 s',
+      '严重 — CPU 99%：above 95% for 30 s',
     );
     const s = inZhCn(() => summarize([n, { ...n, level: 'warning' }]));
     assert.match(s.message, /^另有 2 条告警通知（1 严重，1 警告）：/);
