@@ -30,8 +30,8 @@ interface CandidateItem extends vscode.QuickPickItem {
 export function registerSelectProcess(lister: CandidateLister, log: MonitorLog): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.selectProcess, async () => {
     const pick = vscode.window.createQuickPick<CandidateItem>();
-    pick.title = 'Chat-Room Monitor: Select Process to Watch';
-    pick.placeholder = 'Pick the chat server (listening processes; chat-server-like ones first)';
+    pick.title = vscode.l10n.t('Chat-Room Monitor: Select Process to Watch');
+    pick.placeholder = vscode.l10n.t('Pick the chat server (listening processes; chat-server-like ones first)');
     pick.matchOnDetail = true;
     pick.busy = true;
     pick.show();
@@ -40,7 +40,7 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
       const items: CandidateItem[] = candidates.map((c) => ({
         // The name and command line come from the process: inert (no icon, bidi named).
         label: `$(server-process) ${inertQuickPickText(c.executable, 80)}`,
-        description: `pid ${c.pid}${c.ports.length ? ` · port ${c.ports.join(', ')}` : ''}`,
+        description: `pid ${c.pid}${c.ports.length ? ` · ${vscode.l10n.t('port {0}', c.ports.join(', '))}` : ''}`,
         detail: inertQuickPickText(c.commandLine, 400),
         candidate: c,
       }));

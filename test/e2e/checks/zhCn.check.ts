@@ -3,10 +3,14 @@
  * its own on the same code-server, opened after the English checks; the runner writes
  * the display language into code-server's argv.json and a real language pack is
  * installed — scripts/lib/languagePack.mjs). The same facts as the English checks, on
- * the four surfaces a Chinese-speaking developer meets first, and each one in Chinese:
- * the status bar item and its tooltip, an alert notification with its actions, the
- * dashboard, and the performance report. Screenshots zh-cn-*.png.
+ * the surfaces a Chinese-speaking developer meets, and each one in Chinese: the status
+ * bar item and its tooltip, the command palette, Select Process to Watch, an alert
+ * notification with its actions, the dashboard, the performance report, and the Logs
+ * and Traces views. The ones the English run already drives at length (a real error
+ * group, a slow trace) are checked here for their language only, in seconds.
+ * Screenshots zh-cn-*.png.
  */
+import type { Frame } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
 import { LOW_CPU_RULE, ensureCpuBurn, stopCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
 import type { Workbench } from '../support/workbench';
@@ -34,6 +38,32 @@ function expectWords(where: string, text: string, words: string[]): void {
   if (missing.length > 0) {
     throw new Error(`${where} lacks ${missing.map((w) => `"${w}"`).join(', ')}: "${oneLine(text).slice(0, 400)}"`);
   }
+}
+
+/** The webview frame (of any editor open) that shows `selector`: one page among the dashboard, a preview and others. */
+async function pageFrame(wb: Workbench, selector: string, timeoutMs: number): Promise<Frame> {
+  let found: Frame | undefined;
+  await waitUntil(
+    wb,
+    `a webview showing ${selector}`,
+    async () => {
+      for (const f of wb.page.frames()) {
+        if ((await f.locator(selector).count().catch(() => 0)) > 0) {
+          found = f;
+          return true;
+        }
+      }
+      return false;
+    },
+    timeoutMs,
+    async () => `${wb.page.frames().length} frames`,
+  );
+  return found!;
+}
+
+/** The words of `texts` with no Chinese in them (after taking out what may stay as written). */
+function notChinese(texts: string[], keep: RegExp[] = []): string[] {
+  return texts.map(oneLine).filter((t) => t !== '' && !HAN.test(keep.reduce((x, k) => x.replace(k, ''), t)) && keep.reduce((x, k) => x.replace(k, ''), t).trim() !== '');
 }
 
 async function windowLanguage(wb: Workbench): Promise<string> {
@@ -68,6 +98,55 @@ export const checks: E2eCheck[] = [
       }
       await wb.screenshot('zh-cn-status-tooltip');
       await wb.page.mouse.move(700, 400);
+    },
+  },
+  {
+    name: 'zh-cn: the command palette lists the monitor\'s commands under its Chinese name, each title in Chinese',
+    order: 15,
+    locale: LOCALE,
+    timeoutMs: 45000,
+    async run(wb) {
+      const labels = wb.contributedCommands().map((c) => `${c.category ? `${c.category}: ` : ''}${c.title}`);
+      try {
+        const rows = await wb.commandPalette(NAME);
+        await rows.first().waitFor({ timeout: 15000 });
+        const texts = (await rows.allInnerTexts()).map(oneLine).filter((t) => t.includes(NAME));
+        console.log(`    zh-cn palette: ${texts.length} rows, e.g. ${texts.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 60))).join(', ')}`);
+        if (texts.length < 5) {
+          throw new Error(`the palette lists ${texts.length} of the monitor's commands under "${NAME}": ${texts.join(' | ')}`);
+        }
+        const unknown = texts.filter((t) => !labels.some((l) => t.includes(l)));
+        if (unknown.length > 0) {
+          throw new Error(`rows that are not a contributed command's Chinese title: ${unknown.join(' | ')}`);
+        }
+        await wb.screenshot('zh-cn-command-palette');
+      } finally {
+        await wb.closeQuickInput();
+      }
+    },
+  },
+  {
+    name: 'zh-cn: Select Process to Watch lists the chat server by its port, with the picker\'s title and hint in Chinese',
+    order: 17,
+    locale: LOCALE,
+    timeoutMs: 45000,
+    async run(wb) {
+      const port = wb.env.serverPort;
+      try {
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.selectProcess'));
+        const serverRow = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `端口 ${port}` }).first();
+        await serverRow.waitFor({ timeout: 20000 });
+        const row = oneLine(await serverRow.innerText());
+        const title = oneLine(await wb.page.locator('.quick-input-widget .quick-input-title').innerText());
+        const hint = (await wb.page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '';
+        console.log(`    zh-cn picker: "${title}", "${hint}"; row "${row.slice(0, 90)}"`);
+        expectWords('the picker\'s title', title, ['选择要监控的进程']);
+        if (!HAN.test(hint)) throw new Error(`the picker's hint is not Chinese: "${hint}"`);
+        if (!/chat-server|server\.js/.test(row)) throw new Error(`the row for port ${port} does not show the server's command line: ${row}`);
+        await wb.screenshot('zh-cn-select-process');
+      } finally {
+        await wb.closeQuickInput();
+      }
     },
   },
   {
@@ -163,6 +242,54 @@ export const checks: E2eCheck[] = [
       } finally {
         await stopCpuBurn();
       }
+    },
+  },
+  {
+    name: 'zh-cn: the Logs view\'s headings, level chips, summary and notes are Chinese',
+    order: 50,
+    locale: LOCALE,
+    timeoutMs: 45000,
+    async run(wb) {
+      await runCommand(wb, wb.commandLabel('chatroomMonitor.showLogs'));
+      const frame = await pageFrame(wb, '.logs-header h1', 20000);
+      await frame.locator('.logs-summary, .logs-header p, .logs-header span').first().waitFor({ timeout: 10000 }).catch(() => undefined);
+      const words = [
+        await frame.locator('.logs-header h1').innerText(),
+        ...(await frame.locator('h2').allInnerTexts()),
+        ...(await frame.locator('.level-chips button').allInnerTexts()),
+        ...(await frame.locator('.logs-notes li').allInnerTexts()),
+        (await frame.locator('input.log-search').getAttribute('placeholder')) ?? '',
+        await frame.locator('button.follow').innerText(),
+      ];
+      console.log(`    zh-cn Logs view: ${words.map(oneLine).join(' | ').slice(0, 300)}`);
+      expectWords('the Logs view', words.join(' '), ['日志', '错误分组', '实时日志', '信息', '错误']);
+      const english = notChinese(words, [/chatroomMonitor\.[\w.]+/g, /[\d,]+/g]);
+      if (english.length > 0) throw new Error(`the Logs view still shows English: ${english.join(' | ')}`);
+      await wb.screenshot('zh-cn-logs-view');
+    },
+  },
+  {
+    name: 'zh-cn: the Traces view\'s headings, columns and the receiver\'s sentence are Chinese',
+    order: 55,
+    locale: LOCALE,
+    timeoutMs: 45000,
+    async run(wb) {
+      await runCommand(wb, wb.commandLabel('chatroomMonitor.showTraces'));
+      const frame = await pageFrame(wb, '.traces-header h1', 20000);
+      await frame.locator('.traces-summary .receiver').waitFor({ timeout: 10000 });
+      const receiver = await frame.locator('.traces-summary .receiver').innerText();
+      const words = [
+        await frame.locator('.traces-header h1').innerText(),
+        ...(await frame.locator('h2').allInnerTexts()),
+        ...(await frame.locator('table.ops thead th').allInnerTexts()),
+        receiver,
+        await frame.locator('.traces-summary').innerText(),
+      ];
+      console.log(`    zh-cn Traces view: ${words.map(oneLine).join(' | ').slice(0, 300)}`);
+      expectWords('the Traces view', words.join(' '), ['链路追踪', '操作', '最慢的链路', '服务', '速率']);
+      const english = notChinese(words, [/^p\d\d$/]);
+      if (english.length > 0) throw new Error(`the Traces view still shows English: ${english.join(' | ')}`);
+      await wb.screenshot('zh-cn-traces-view');
     },
   },
 ];
