@@ -26,7 +26,8 @@ function run(args: string[], until?: RegExp, priority = false): { child: ChildPr
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const done = new Promise<string>((r) => child.on('exit', () => r(out)));
+  // A child that exits before saying it is ready (a missing dependency, a port in use) ends the wait with its output.
+  const done = new Promise<string>((r) => child.on('exit', () => { resolveReady(out); r(out); }));
   return { child, ready, done };
 }
 
@@ -59,7 +60,10 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     const otlpPort = await watcher.start();
     const s = run(['examples/chat-server/server.js', '--port', '0', '--log-file', '/dev/null', '--otlp-endpoint', `http://127.0.0.1:${otlpPort}`], /listening on (http:\/\/\S+)/, priority);
     server = s.child;
-    return /listening on http:\/\/(\S+)/.exec(await s.ready)![1]!;
+    const said = await s.ready;
+    const listening = /listening on http:\/\/(\S+)/.exec(said);
+    if (!listening) throw new Error(`the example server stopped before listening (npm ci --prefix examples/chat-server installs its packages):\n${said}`);
+    return listening[1]!;
   }
 
   it('its OpenMetrics latency histogram carries exemplars whose trace ids are traces in the span store', async () => {
