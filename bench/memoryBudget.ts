@@ -4,9 +4,10 @@
  *
  * - memoryWatcher: the real Monitor (real /proc sources, real scraper over loopback
  *   HTTP) watching a server that exposes 100,000 series, with the default settings
- *   (10,000 series kept, 60 min of history at 1 Hz = 3,600 samples a series, a 48 MiB
- *   history budget). Ticks run back to back (tickNow) instead of once a second: memory
- *   depends on the samples held, not on the wall time between them.
+ *   (10,000 series kept, 60 min of history at 1 Hz = 3,600 samples a series, the
+ *   default history budget). Ticks run back to back (tickNow) instead of once a second,
+ *   so the store fills in minutes; that is also the worst case for V8's heap, which
+ *   gets no idle time in which to shrink (its new space stays at its 32 MiB maximum).
  * - memoryDay: what `report --duration 24h` holds at its end on the example server —
  *   the example server's series (scraped once from the real server) plus the monitor's
  *   own, 86,400 ticks appended to the store the CLI makes for 24 h, then the analysis
