@@ -9,7 +9,8 @@ import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXPORT_FORMATS, ExportFormat, writeHistory } from '../core/store/historyExport';
-import { HistoryLog } from '../core/store/historyLog';
+import { HistoryLog, SeriesHistory, SeriesTierHistory } from '../core/store/historyLog';
+import { tierMeans } from '../core/store/tiers';
 import { runSamplesOfLog, runsOfLog } from '../core/store/historyRecorder';
 import { commitText, RunInfo } from '../core/runs/runs';
 import { checkWritableFile, duration } from './args';
@@ -20,7 +21,7 @@ export const historyCommand: CliCommand = {
   get summary() {
     return l10n.t('the history the extension keeps on disk: list its runs, or export it (OpenMetrics or CSV)');
   },
-  usage: 'runs --store DIR [--json]  |  export --store DIR [--format openmetrics|csv] [--last 1h | --from T --to T] [--series NAME…] [--out FILE]',
+  usage: 'runs --store DIR [--json]  |  export --store DIR [--format openmetrics|csv] [--last 1h | --from T --to T] [--series NAME…] [--tier 1m] [--out FILE]',
   get description() {
     return l10n.t('Reads the history folder (the extension logs its path when it opens it: the workspace storage\'s "history" folder) without changing it. `runs` lists each start of the server with its commit and summary (compare two of them with `compare --store DIR RUN RUN`); `export` writes the samples as OpenMetrics text (load it with `promtool tsdb create-blocks-from openmetrics FILE DIR`) or as CSV (one row a tick, one column a series).');
   },
@@ -33,6 +34,7 @@ export const historyCommand: CliCommand = {
       to: { type: 'string', value: 'TIME', help: l10n.t('up to this time (same forms as --from)') },
       series: { type: 'string', value: 'NAME', multiple: true, help: l10n.t('only series with this metric name (repeatable; default every series)') },
       out: { type: 'string', value: 'FILE', help: l10n.t('write to FILE instead of stdout') },
+      tier: { type: 'string', value: '1m', help: l10n.t('export the 1 min tier instead of the samples: per bucket NAME:avg_1m, NAME:min_1m, NAME:max_1m, NAME:count_1m (long ranges, a point a minute)') },
       json: { type: 'boolean', help: l10n.t('runs: print the list as JSON') },
     };
   },
@@ -174,6 +176,9 @@ async function runHistory(values: CliValues, io: CliIo, positionals: readonly st
     return fail(outProblem);
   }
   const names = Array.isArray(values.series) ? new Set(values.series as readonly string[]) : undefined;
+  if (values.tier !== undefined && values.tier !== '1m') {
+    return fail(l10n.t('--tier must be 1m (the tier kept on disk), not "{0}".', String(values.tier)));
+  }
 
   const opened = openHistory(values.store);
   if ('error' in opened) {
@@ -185,7 +190,7 @@ async function runHistory(values: CliValues, io: CliIo, positionals: readonly st
     if (lastMs !== undefined) {
       fromMs = log.newestTimeMs - lastMs;
     }
-    const series = log.read(fromMs, toMs, filter);
+    const series = values.tier === '1m' ? tierSeries(log.readTiers(60_000, fromMs, toMs, filter)) : log.read(fromMs, toMs, filter);
     if (names) {
       const found = new Set([...series.values()].map((h) => h.name));
       const missing = [...names].filter((n) => !found.has(n));
@@ -208,4 +213,25 @@ async function runHistory(values: CliValues, io: CliIo, positionals: readonly st
     log.dispose();
   }
   return 0;
+}
+
+/**
+ * A tier's buckets as series a Prometheus recording rule would name: NAME:avg_1m,
+ * NAME:min_1m, NAME:max_1m and NAME:count_1m, a point at each bucket's start.
+ */
+function tierSeries(tiers: ReadonlyMap<string, SeriesTierHistory>): Map<string, SeriesHistory> {
+  const out = new Map<string, SeriesHistory>();
+  for (const [key, t] of tiers) {
+    const b = t.buckets;
+    const parts: [string, Float64Array][] = [
+      ['avg_1m', tierMeans(b)],
+      ['min_1m', b.min],
+      ['max_1m', b.max],
+      ['count_1m', Float64Array.from(b.count)],
+    ];
+    for (const [suffix, values] of parts) {
+      out.set(`${key}:${suffix}`, { name: `${t.name}:${suffix}`, labels: t.labels, times: b.times, values });
+    }
+  }
+  return out;
 }

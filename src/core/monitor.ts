@@ -21,6 +21,7 @@ import { Disposable, DisposableStore, Emitter, Event } from './events';
 import { Metric, Snapshot, TargetSpec, TargetState } from './model';
 import { SCRAPE_SOURCE } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
+import { TieredView, earliestWithTiers } from './store/tieredView';
 
 /** How the monitor gets its sources; Linux /proc or portable, real or scripted in tests. */
 export interface MonitorDeps {
@@ -108,7 +109,9 @@ export class Monitor implements Disposable {
    * report over any window changes nothing the status bar or dashboard shows.
    */
   analyze(windowMs: number | 'all'): Analysis {
-    return analyze(this.store, this.analysisOptions(windowMs));
+    const options = this.analysisOptions(windowMs, true);
+    // Longer than the raw history reaches (or the budget cut a series short): the tiers give the older part.
+    return analyze(TieredView.needed(this.store, options.fromMs) ? new TieredView(this.store) : this.store, options);
   }
 
   /**
@@ -129,10 +132,12 @@ export class Monitor implements Disposable {
   /** What remembers between ticks in analysis (forecast hysteresis, the live result); the tick updates it once. */
   private readonly live = new LiveAnalysis({ windowMs: Defaults.liveAnalysisWindowMs, everyTicks: Defaults.liveAnalysisEveryTicks });
 
-  private analysisOptions(windowMs: number | 'all'): AnalyzeOptions {
+  /** `withTiers`: "everything kept" reaches as far back as the tiers do (reports), not only the raw samples (the live analysis). */
+  private analysisOptions(windowMs: number | 'all', withTiers = false): AnalyzeOptions {
     const store = this.store;
     const toMs = Number.isFinite(store.latestTimeMs) ? store.latestTimeMs : this.deps.clock.now();
-    const fromMs = windowMs === 'all' ? Math.min(store.earliestTimeMs(), toMs) : toMs - windowMs;
+    const earliest = withTiers ? earliestWithTiers(store) : store.earliestTimeMs();
+    const fromMs = windowMs === 'all' ? Math.min(earliest, toMs) : toMs - windowMs;
     return {
       fromMs,
       toMs,

@@ -54,7 +54,11 @@ export function encodeBlock(block: Block, format: BlockFormat = 2): Uint8Array {
   return out.bytes();
 }
 
-function encodeColumn(out: ByteSink, values: Float64Array): void {
+/**
+ * Writes one column of values (NaN = absent) in the smallest of the block format's
+ * encodings; also the tiers' columns (historyLog.ts).
+ */
+export function encodeColumn(out: ByteSink, values: Float64Array): void {
   let absent = true;
   for (let i = 0; i < values.length && absent; i++) {
     absent = Number.isNaN(values[i]!);
@@ -96,24 +100,40 @@ export function decodeBlock(bytes: Uint8Array, wanted?: ReadonlySet<number>, fro
   let next = 0;
   const slot = (): Float64Array<ArrayBuffer> => arena.subarray(ticks * next, ticks * ++next);
   for (const id of ids) {
-    const encoding = format === 1 ? ColumnEncoding.Xor : src.varint();
-    if (encoding === ColumnEncoding.Absent) {
+    if (format === 1) {
+      const stream = src.bytesWithLength();
       if (!wanted || wanted.has(id)) {
-        columns.set(id, slot().fill(NaN));
+        columns.set(id, decodeValues(new BitReader(stream), ticks, slot()));
       }
-      continue;
-    }
-    const stream = src.bytesWithLength();
-    if (wanted && !wanted.has(id)) {
-      continue;
-    }
-    if (encoding === ColumnEncoding.Xor) {
-      columns.set(id, decodeValues(new BitReader(stream), ticks, slot()));
-    } else if (encoding === ColumnEncoding.Decimal) {
-      columns.set(id, decodeDecimalColumn(stream, ticks, slot()));
+    } else if (!wanted || wanted.has(id)) {
+      columns.set(id, decodeColumn(src, ticks, slot()));
     } else {
-      throw new RangeError(`unknown column encoding ${encoding}`);
+      skipColumn(src);
     }
   }
   return { times, columns };
+}
+
+/** Reads a column written by encodeColumn into `out` (`count` values). */
+export function decodeColumn(src: ByteSource, count: number, out: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const encoding = src.varint();
+  if (encoding === ColumnEncoding.Absent) {
+    return out.fill(NaN);
+  }
+  const stream = src.bytesWithLength();
+  if (encoding === ColumnEncoding.Xor) {
+    decodeValues(new BitReader(stream), count, out);
+  } else if (encoding === ColumnEncoding.Decimal) {
+    decodeDecimalColumn(stream, count, out);
+  } else {
+    throw new RangeError(`unknown column encoding ${encoding}`);
+  }
+  return out;
+}
+
+/** Steps over a column written by encodeColumn. */
+export function skipColumn(src: ByteSource): void {
+  if (src.varint() !== ColumnEncoding.Absent) {
+    src.bytesWithLength();
+  }
 }

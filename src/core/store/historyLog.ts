@@ -23,6 +23,8 @@ import zlib from 'node:zlib';
 import { Labels, Sample, SeriesMeta, seriesKey, seriesMeta } from '../model';
 import { Block, BlockFormat, decodeBlock, encodeBlock } from './blockCodec';
 import { ByteSource } from './byteStream';
+import { TierAccumulator, TierBlock, decodeTierBlock, encodeTierBlock } from './tierBlock';
+import { PERSISTED_TIER_STEPS_MS, TierRing, TierWindow, bucketOf } from './tiers';
 
 const MAGIC = Buffer.from('CRMHIST1', 'latin1');
 const RECORD_HEADER = 8;
@@ -30,6 +32,13 @@ const SEGMENT_SUFFIX = '.crmh';
 const INDEX_SUFFIX = '.idx';
 /** Version of the sidecar summary; another version is ignored (the segment is read in full). */
 const INDEX_VERSION = 1;
+/**
+ * Tier buckets gathered before a tier record is written: ten minutes of the 1 min tier.
+ * A record carries each series' first values whole (Gorilla), so a record a block would
+ * cost several times what ten buckets do. A crash loses at most these from the tiers
+ * on disk; the restore rebuilds them from the raw samples, which reach further.
+ */
+const TIER_BUCKETS_A_RECORD = 10;
 /** A record larger than this is taken as a torn length field, not a record. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
@@ -47,6 +56,8 @@ const enum RecordType {
    * definition repeated with the same id (its family's TYPE changed) replaces the older.
    */
   SeriesDefs = 5,
+  /** Buckets of a tier (tierBlock.ts): the 10 s and 1 min aggregates of the ticks of the blocks before it. */
+  Tiers = 6,
 }
 
 export interface HistoryOptions {
@@ -83,6 +94,14 @@ export interface SeriesHistory {
   readonly meta?: SeriesMeta;
   readonly times: Float64Array;
   readonly values: Float64Array;
+}
+
+/** A series' buckets of one tier, read from disk. */
+export interface SeriesTierHistory {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly meta?: SeriesMeta;
+  readonly buckets: TierWindow;
 }
 
 export interface HistoryEvent {
@@ -132,6 +151,8 @@ export class HistoryLog {
   private lastSyncMs = 0;
   private headTimes: number[] = [];
   private headColumns = new Map<number, number[]>();
+  /** The tiers written to disk (PERSISTED_TIER_STEPS_MS), a step each: completed buckets are written after a block, ten at a time. */
+  private readonly tierAccumulators = PERSISTED_TIER_STEPS_MS.map((step) => new TierAccumulator(step, TIER_BUCKETS_A_RECORD));
   private closed = false;
 
   private constructor(
@@ -217,13 +238,31 @@ export class HistoryLog {
     const lastTime = this.headTimes[this.headTimes.length - 1]!;
     this.headTimes = [];
     this.headColumns = new Map();
-    this.ensureSegment(first);
-    const undefinedHere = [...block.columns.keys()].filter((id) => !this.definedHere.has(id)).map((id) => this.defs[id]!);
-    if (undefinedHere.length > 0) {
-      this.writeSeriesDefs(undefinedHere, first);
-    }
-    this.writeRecord(RecordType.BlockV2, encodeBlock(block), lastTime);
+    this.writeWithDefs(RecordType.BlockV2, encodeBlock(block), block.columns.keys(), first, lastTime);
     this.segments[this.segments.length - 1]!.ticks += block.times.length;
+    for (const acc of this.tierAccumulators) {
+      this.writeTiers(acc.addBlock(block.times, block.columns), lastTime);
+    }
+  }
+
+  private writeTiers(tiers: TierBlock | undefined, timeMs: number): void {
+    // Times before 1970 have no bucket index on disk (tests only): their tiers stay in memory.
+    if (tiers && tiers.firstBucket >= 0) {
+      this.writeWithDefs(RecordType.Tiers, encodeTierBlock(tiers), tiers.columns.keys(), timeMs, timeMs);
+    }
+  }
+
+  /**
+   * Writes a record that names series by id, with the definitions the segment it lands
+   * in lacks just before it (in that same segment: a new segment is started first).
+   */
+  private writeWithDefs(type: RecordType, payload: Uint8Array, ids: Iterable<number>, firstMs: number, timeMs: number): void {
+    this.ensureSegment(firstMs);
+    const undefinedHere = [...ids].filter((id) => !this.definedHere.has(id)).map((id) => this.defs[id]!);
+    if (undefinedHere.length > 0) {
+      this.writeSeriesDefs(undefinedHere, firstMs);
+    }
+    this.writeRecord(type, payload, timeMs, false);
   }
 
   /** fsyncs what was written. */
@@ -237,12 +276,42 @@ export class HistoryLog {
 
   /** Every series' samples in [fromMs, toMs], disk and head block together. */
   read(fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesHistory> {
+    return this.scan({ fromMs, toMs }, undefined, filter).raw;
+  }
+
+  /**
+   * Every series' buckets of the tier of `stepMs` (one of STORED_TIER_STEPS_MS) that
+   * start in [fromMs, toMs], from disk: the buckets written with each block (the open
+   * bucket of a live writer is not on disk yet). A bucket written in two parts (a
+   * session closed half way through it) is merged.
+   */
+  readTiers(stepMs: number, fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesTierHistory> {
+    return this.scan(undefined, { fromMs, toMs }, filter).tiers.get(stepMs) ?? new Map();
+  }
+
+  /**
+   * The restore's read, in one pass over the files: the samples of [fromMs, toMs] and
+   * every tier's buckets from `tiersFromMs(step)` to toMs.
+   */
+  readWithTiers(fromMs: number, toMs: number, tiersFromMs: (stepMs: number) => number): { raw: Map<string, SeriesHistory>; tiers: Map<number, Map<string, SeriesTierHistory>> } {
+    const tierFrom = Math.min(...PERSISTED_TIER_STEPS_MS.map(tiersFromMs));
+    return this.scan({ fromMs, toMs }, { fromMs: tierFrom, toMs, fromOf: tiersFromMs }, undefined);
+  }
+
+  private scan(
+    rawRange: { fromMs: number; toMs: number } | undefined,
+    tierRange: { fromMs: number; toMs: number; fromOf?: (stepMs: number) => number } | undefined,
+    filter: ((name: string, labels: Labels) => boolean) | undefined,
+  ): { raw: Map<string, SeriesHistory>; tiers: Map<number, Map<string, SeriesTierHistory>> } {
+    const fromMs = rawRange?.fromMs ?? Number.POSITIVE_INFINITY;
+    const toMs = rawRange?.toMs ?? Number.NEGATIVE_INFINITY;
     const parts = new Map<string, SeriesBuilder>();
+    const inRaw = (g: Segment): boolean => g.maxTimeMs >= fromMs && g.minTimeMs <= toMs;
+    const inTiers = (g: Segment): boolean => tierRange !== undefined && g.maxTimeMs >= tierRange.fromMs && g.minTimeMs <= tierRange.toMs;
     // About this many samples a series: each segment's ticks in proportion to the part of
     // its time span the window covers (a segment of four hours gives the last hour a
     // quarter of its ticks). Arrays are allocated once at that size, and grow if short.
-    const overlapping = this.segments.filter((g) => g.maxTimeMs >= fromMs && g.minTimeMs <= toMs);
-    const capacity = overlapping.reduce((n, g) => n + ticksWithin(g, fromMs, toMs), this.headTimes.length);
+    const capacity = this.segments.filter(inRaw).reduce((n, g) => n + ticksWithin(g, fromMs, toMs), this.headTimes.length);
     const take = (def: SeriesDef, times: Float64Array, values: Float64Array): void => {
       let lo = 0;
       let hi = times.length;
@@ -265,43 +334,54 @@ export class HistoryLog {
       }
       p.add(times, values, lo, hi);
     };
-    for (const seg of overlapping) {
+    const tiers = new TierCollector(tierRange, this.newestTimeMs, this.segments[0]?.minTimeMs ?? 0);
+    for (const seg of this.segments) {
+      const raw = inRaw(seg);
+      if (!raw && !inTiers(seg)) continue;
       const local = new Map<number, SeriesDef>();
       let wanted: Set<number> | undefined;
+      const wantedIds = (): Set<number> | undefined => {
+        if (filter && !wanted) {
+          wanted = new Set([...local.values()].filter((d) => filter(d.name, d.labels)).map((d) => d.id));
+        }
+        return wanted;
+      };
       readSegment(seg.file, {
         series: (def) => {
           local.set(def.id, def);
           wanted = undefined;
         },
-        block: (bytes, format) => {
-          if (filter && !wanted) {
-            wanted = new Set([...local.values()].filter((d) => filter(d.name, d.labels)).map((d) => d.id));
-          }
-          const block = decodeBlock(bytes, wanted, fromMs, toMs, format);
-          if (!block) {
-            return;
-          }
-          for (const [id, values] of block.columns) {
-            const def = local.get(id);
-            if (def) {
-              take(def, block.times, values);
+        block: raw
+          ? (bytes, format) => {
+              const block = decodeBlock(bytes, wantedIds(), fromMs, toMs, format);
+              if (!block) {
+                return;
+              }
+              for (const [id, values] of block.columns) {
+                const def = local.get(id);
+                if (def) {
+                  take(def, block.times, values);
+                }
+              }
             }
-          }
-        },
+          : undefined,
+        tiers: tierRange ? (bytes) => tiers.add(bytes, local, wantedIds()) : undefined,
       });
     }
-    const headTimes = Float64Array.from(this.headTimes);
-    for (const [id, col] of this.headColumns) {
-      const def = this.defs[id]!;
-      if (!filter || filter(def.name, def.labels)) {
-        take(def, headTimes, Float64Array.from(col));
+    if (rawRange) {
+      const headTimes = Float64Array.from(this.headTimes);
+      for (const [id, col] of this.headColumns) {
+        const def = this.defs[id]!;
+        if (!filter || filter(def.name, def.labels)) {
+          take(def, headTimes, Float64Array.from(col));
+        }
       }
     }
     const out = new Map<string, SeriesHistory>();
     for (const [key, p] of parts) {
       out.set(key, p.build());
     }
-    return out;
+    return { raw: out, tiers: tiers.build() };
   }
 
   /** Events in [fromMs, toMs], oldest first. */
@@ -317,12 +397,18 @@ export class HistoryLog {
     return out.sort((a, b) => a.timeMs - b.timeMs);
   }
 
-  /** Writes the head block, syncs and closes the file. */
+  /** Writes the head block and the tiers' open buckets, syncs and closes the file. */
   dispose(): void {
     if (this.closed) {
       return;
     }
     this.flush();
+    if (!this.opts.readOnly) {
+      const lastMs = this.newestTimeMs;
+      for (const acc of this.tierAccumulators) {
+        this.writeTiers(acc.takeOpen(), lastMs);
+      }
+    }
     if (this.fd !== undefined) {
       this.closeSegment();
     } else {
@@ -389,8 +475,10 @@ export class HistoryLog {
     this.applyRetention();
   }
 
-  private writeRecord(type: RecordType, payload: Uint8Array, timeMs: number): void {
-    this.ensureSegment(timeMs);
+  private writeRecord(type: RecordType, payload: Uint8Array, timeMs: number, mayStartSegment = true): void {
+    if (mayStartSegment || this.fd === undefined) {
+      this.ensureSegment(timeMs);
+    }
     const body = Buffer.allocUnsafe(1 + payload.length);
     body[0] = type;
     body.set(payload, 1);
@@ -496,6 +584,64 @@ export class HistoryLog {
 }
 
 /**
+ * Collects the tier buckets of a read, a ring per series and step sized for the range
+ * (clamped to what the log holds), merging a bucket met twice.
+ */
+class TierCollector {
+  private readonly bySeries = new Map<number, Map<string, { def: SeriesDef; ring: TierRing }>>();
+
+  constructor(
+    private readonly range: { fromMs: number; toMs: number; fromOf?: (stepMs: number) => number } | undefined,
+    private readonly newestMs: number,
+    private readonly oldestMs: number,
+  ) {}
+
+  private bounds(stepMs: number): [number, number] {
+    const r = this.range!;
+    const from = Math.max(r.fromOf?.(stepMs) ?? r.fromMs, this.oldestMs);
+    const to = Math.min(r.toMs, this.newestMs);
+    return [bucketOf(from, stepMs), bucketOf(to, stepMs)];
+  }
+
+  add(bytes: Uint8Array, defs: ReadonlyMap<number, SeriesDef>, wanted: ReadonlySet<number> | undefined): void {
+    const b = decodeTierBlock(bytes, wanted);
+    const [lo, hi] = this.bounds(b.stepMs);
+    if (b.firstBucket + b.buckets - 1 < lo || b.firstBucket > hi) return;
+    let series = this.bySeries.get(b.stepMs);
+    if (!series) this.bySeries.set(b.stepMs, (series = new Map()));
+    for (const [id, c] of b.columns) {
+      const def = defs.get(id);
+      if (!def) continue;
+      const key = seriesKey(def.name, def.labels);
+      let s = series.get(key);
+      if (!s) {
+        s = { def, ring: new TierRing(b.stepMs, Math.max(1, hi - lo + 1), () => true) };
+        series.set(key, s);
+      } else if (def.meta) {
+        s.def = def;
+      }
+      for (let i = 0; i < b.buckets; i++) {
+        const bucket = b.firstBucket + i;
+        if (c.count[i]! > 0 && bucket >= lo && bucket <= hi) s.ring.putBucket(bucket, c.min[i]!, c.max[i]!, c.sum[i]!, c.count[i]!, c.minFirst[i] === 1);
+      }
+    }
+  }
+
+  build(): Map<number, Map<string, SeriesTierHistory>> {
+    const out = new Map<number, Map<string, SeriesTierHistory>>();
+    for (const [step, series] of this.bySeries) {
+      const m = new Map<string, SeriesTierHistory>();
+      for (const [key, { def, ring }] of series) {
+        const buckets = ring.window(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+        m.set(key, def.meta ? { name: def.name, labels: def.labels, meta: def.meta, buckets } : { name: def.name, labels: def.labels, buckets });
+      }
+      out.set(step, m);
+    }
+    return out;
+  }
+}
+
+/**
  * Collects one series' samples (NaN = absent), copied out of each decoded block at
  * once (the block's arrays die young) into arrays sized for the whole read.
  */
@@ -554,6 +700,7 @@ class SeriesBuilder {
 interface SegmentVisitor {
   series?(def: SeriesDef): void;
   block?(bytes: Uint8Array, format: BlockFormat): void;
+  tiers?(bytes: Uint8Array): void;
   event?(e: HistoryEvent): void;
 }
 
@@ -609,6 +756,9 @@ function visitRecord(body: Uint8Array, visit: SegmentVisitor): void {
       break;
     case RecordType.BlockV2:
       visit.block?.(payload, 2);
+      break;
+    case RecordType.Tiers:
+      visit.tiers?.(payload);
       break;
     case RecordType.Event:
       visit.event?.(JSON.parse(Buffer.from(payload).toString('utf8')) as HistoryEvent);

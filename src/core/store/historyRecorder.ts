@@ -10,6 +10,7 @@ import { RunSamples, runSamplesOf, RUN_CONTEXT, RUN_FIGURES } from '../report/ru
 import { RunInfo, runsFromEvents } from '../runs/runs';
 import { HistoryEvent, HistoryLog, HistoryOptions, RecoveryReport } from './historyLog';
 import { SeriesStore } from './seriesStore';
+import { TIER_SPAN_MS } from './tiers';
 
 export class HistoryRecorder implements Disposable {
   private constructor(
@@ -32,12 +33,18 @@ export class HistoryRecorder implements Disposable {
 
   /**
    * Loads the history of [fromMs, toMs] into `store`, which must be empty (call it
-   * before the first tick): every series at once, through the store's own bounds.
+   * before the first tick): every series at once, through the store's own bounds, and
+   * the tiers (10 s, 1 min) as far back as they reach.
    * Returns the number of ticks restored (those of the series seen most often: the
    * series of one source share their ticks).
    */
   restoreInto(store: SeriesStore, fromMs: number, toMs: number): number {
-    const series = [...this.log.read(fromMs, toMs).values()];
+    // The tiers first (as far back as each reaches), then the raw samples after their newest buckets.
+    const { raw, tiers } = this.log.readWithTiers(fromMs, toMs, (step) => toMs - (TIER_SPAN_MS[step] ?? 0));
+    for (const [step, bySeries] of tiers) {
+      store.loadTiers(step, bySeries.values());
+    }
+    const series = [...raw.values()];
     store.load(series);
     return series.reduce((n, h) => Math.max(n, h.times.length), 0);
   }

@@ -481,7 +481,7 @@ export class SeriesStore {
       if (!ring) continue;
       const w = h.buckets;
       for (let i = 0; i < w.times.length; i++) {
-        ring.put(bucketOf(w.times[i]!, stepMs), { min: w.min[i]!, max: w.max[i]!, sum: w.sum[i]!, count: w.count[i]!, minFirst: w.minFirst[i] === 1 });
+        ring.putBucket(bucketOf(w.times[i]!, stepMs), w.min[i]!, w.max[i]!, w.sum[i]!, w.count[i]!, w.minFirst[i] === 1);
       }
     }
   }
@@ -490,11 +490,16 @@ export class SeriesStore {
   private aggregateIntoTiers(e: Entry, times: ArrayLike<number>, values: ArrayLike<number>): void {
     for (const ring of e.tiers ?? []) {
       const held = ring.newestBucket;
-      const after = held === held ? held : Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < times.length; i++) {
-        const t = times[i]!;
-        if (bucketOf(t, ring.stepMs) > after) ring.add(t, values[i]!);
+      // The first sample in a bucket after the held ones (times ascend).
+      const afterMs = held === held ? (held + 1) * ring.stepMs : Number.NEGATIVE_INFINITY;
+      let lo = 0;
+      let hi = times.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (times[mid]! < afterMs) lo = mid + 1;
+        else hi = mid;
       }
+      ring.addRun(times, values, lo, times.length);
     }
   }
 

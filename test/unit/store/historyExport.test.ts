@@ -180,6 +180,25 @@ describe('history export (OpenMetrics, CSV)', function () {
     assert.equal(last.out.join('').trim().split('\r\n').length, 1 + 10);
   });
 
+  it('`history export --tier 1m` reads the 1 min tier on disk: a row a minute with the mean, minimum, maximum and count', async () => {
+    const dir = newDir();
+    const t0 = 1_800_000_000_000;
+    const { log } = HistoryLog.open(dir, { retentionMs: Infinity }, () => t0);
+    for (let i = 0; i < 30 * 60; i++) {
+      log.append(t0 + i * 1000, [{ name: 'process_cpu_usage_percent', labels: {}, value: i % 60 }]);
+    }
+    log.dispose();
+    const c = capture();
+    assert.equal(await runCli(COMMANDS, ['history', 'export', '--store', dir, '--format', 'csv', '--tier', '1m', '--last', '10m'], c.io), 0, c.err.join(''));
+    const rows = c.out.join('').trim().split('\r\n');
+    const header = rows[0]!.split(',').map((h) => h.replace(/"/g, ''));
+    assert.deepEqual(header.slice(2).sort(), ['avg_1m', 'count_1m', 'max_1m', 'min_1m'].map((x) => `process_cpu_usage_percent:${x}`));
+    assert.equal(rows.length, 1 + 11, 'ten minutes back from the newest sample: 11 buckets');
+    const cells = rows[1]!.split(',');
+    const at = (x: string): number => Number(cells[header.indexOf(`process_cpu_usage_percent:${x}`)]);
+    assert.deepEqual([at('avg_1m'), at('min_1m'), at('max_1m'), at('count_1m')], [29.5, 0, 59, 60]);
+  });
+
   it('says what is wrong with its arguments, in one sentence, exit 2', async () => {
     const dir = newDir();
     const cases: [string[], RegExp][] = [
@@ -190,6 +209,7 @@ describe('history export (OpenMetrics, CSV)', function () {
       [['history', 'export', '--store', dir, '--format', 'xml'], /--format must be openmetrics or csv, not "xml"/],
       [['history', 'export', '--store', dir, '--from', 'yesterday'], /--from must be a time/],
       [['history', 'export', '--store', dir, '--last', '1h', '--from', '0'], /--last or --from, not both/],
+      [['history', 'export', '--store', dir, '--tier', '10s'], /--tier must be 1m/],
     ];
     for (const [argv, re] of cases) {
       const c = capture();

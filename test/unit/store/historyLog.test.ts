@@ -6,6 +6,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { HistoryLog } from '../../../src/core/store/historyLog';
 import { Sample } from '../../../src/core/model';
+import { PERSISTED_TIER_STEPS_MS, TierWindow, addToBucket, emptyBucket, BucketAggregate } from '../../../src/core/store/tiers';
+import { SeriesStore } from '../../../src/core/store/seriesStore';
 
 /** The value series `s` has at time t: exact in float64, so any corruption shows. */
 const valueOf = (s: number, t: number): number => (s === 0 ? 42 : s === 1 ? Math.floor(t / 7000) : Math.sin(t / 1000 + s) * 100);
@@ -32,7 +34,53 @@ function checkAll(log: HistoryLog): Map<string, number> {
     }
     lastOf.set(key, h.times[h.times.length - 1]!);
   }
+  checkTiers(log);
   return lastOf;
+}
+
+/** The buckets of `step` recomputed from the raw samples on disk. */
+function bucketsFromRaw(times: Float64Array, values: Float64Array, step: number): Map<number, BucketAggregate> {
+  const out = new Map<number, BucketAggregate>();
+  for (let i = 0; i < times.length; i++) {
+    const b = Math.floor(times[i]! / step) * step;
+    let agg = out.get(b);
+    if (!agg) out.set(b, (agg = emptyBucket()));
+    addToBucket(agg, values[i]!);
+  }
+  return out;
+}
+
+/**
+ * Every tier bucket on disk equals the recomputation from the raw samples on disk, exactly
+ * (none torn, none made up) — but for a series' newest bucket, which a live writer has
+ * not completed on disk, and buckets older than the raw samples retention left.
+ * `sumTolerance`: relative, for buckets written in two parts (two partial sums added).
+ */
+function checkTiers(log: HistoryLog, sumTolerance = 0): number {
+  const raw = log.read(-Infinity, Infinity);
+  let checked = 0;
+  for (const step of PERSISTED_TIER_STEPS_MS) {
+    for (const [key, h] of log.readTiers(step, -Infinity, Infinity)) {
+      const r = raw.get(key);
+      assert.ok(r, `${key}: tiers without samples`);
+      const want = bucketsFromRaw(r.times, r.values, step);
+      const w: TierWindow = h.buckets;
+      for (let i = 0; i < w.times.length; i++) {
+        const e = want.get(w.times[i]!);
+        if (w.times[i]! < r.times[0]! || (i === w.times.length - 1 && e && w.count[i]! < e.count)) {
+          continue;
+        }
+        assert.ok(e, `${key} @${step}: a bucket at ${w.times[i]} with no samples`);
+        const got = { min: w.min[i], max: w.max[i], sum: w.sum[i]!, count: w.count[i], minFirst: w.minFirst[i] === 1 };
+        if (sumTolerance > 0 && Math.abs(got.sum - e.sum) <= sumTolerance * Math.max(1, Math.abs(e.sum))) {
+          got.sum = e.sum;
+        }
+        assert.deepEqual(got, { ...e }, `${key} @${step}: bucket at ${w.times[i]}`);
+        checked++;
+      }
+    }
+  }
+  return checked;
 }
 
 describe('HistoryLog (segments on disk)', function () {
@@ -69,6 +117,50 @@ describe('HistoryLog (segments on disk)', function () {
     log.dispose();
   });
 
+  it('writes the 1 min tier with its blocks (ten buckets a record): read back it is the store\'s tier of the same ticks, exactly; a bucket a session closed half way is completed by the next', () => {
+    const dir = newDir();
+    const store = new SeriesStore(100_000);
+    const t0 = 1_800_000_000_000 + 4_321;
+    const opts = { blockTicks: 60, segmentBytes: 20_000, retentionMs: Infinity };
+    let { log } = HistoryLog.open(dir, opts, () => t0);
+    let t = t0;
+    for (let i = 0; i < 2 * 3600; i++) {
+      t += 900 + ((i * 37) % 250); // irregular ticks
+      if (i === 3 * 1000 + 17) {
+        // "Reload Window" in the middle of a minute: the log closes, the next session goes on.
+        log.dispose();
+        ({ log } = HistoryLog.open(dir, opts, () => t));
+      }
+      const samples = samplesAt(t).filter((_, s) => s !== 2 || i % 5 !== 0);
+      log.append(t, samples);
+      store.append(t, samples);
+    }
+    log.dispose();
+    ({ log } = HistoryLog.open(dir, { ...opts, readOnly: true }));
+    assert.ok(checkTiers(log, 1e-12) > 4 * 110, 'every bucket equals its recomputation from the raw samples');
+    assert.equal(log.readTiers(10_000, -Infinity, Infinity).size, 0, 'the 10 s tier is not written (it is rebuilt from the raw samples)');
+    for (const step of PERSISTED_TIER_STEPS_MS) {
+      const disk = log.readTiers(step, -Infinity, Infinity);
+      assert.equal(disk.size, 4);
+      for (const [key, h] of disk) {
+        const mem = store.tierWindow(key, step, -Infinity, Infinity)!;
+        assert.deepEqual([...h.buckets.times], [...mem.times], `${key} @${step}: the same buckets as in memory`);
+        assert.deepEqual([...h.buckets.count], [...mem.count]);
+        assert.deepEqual([...h.buckets.min], [...mem.min]);
+        assert.deepEqual([...h.buckets.max], [...mem.max]);
+        assert.deepEqual([...h.buckets.minFirst], [...mem.minFirst]);
+        // Exact but for the one bucket written in two parts (a sum of two partial sums).
+        h.buckets.sum.forEach((v, i) => assert.ok(Math.abs(v - mem.sum[i]!) <= 1e-9 * Math.max(1, Math.abs(v)), `${key} sum at ${h.buckets.times[i]}`));
+      }
+      const window = log.readTiers(step, t0 + 600_000, t0 + 1_200_000, (name) => name === 'chat_messages_total');
+      assert.deepEqual([...window.keys()], ['chat_messages_total']);
+      const w = window.get('chat_messages_total')!.buckets;
+      assert.equal(w.times[0], Math.floor((t0 + 600_000) / step) * step);
+      assert.ok(w.times[w.times.length - 1]! <= t0 + 1_200_000);
+    }
+    log.dispose();
+  });
+
   it('keeps events (restarts, run starts) and reads them back by time', () => {
     const { log } = HistoryLog.open(newDir(), { retentionMs: Infinity });
     log.appendEvent({ timeMs: 5000, kind: 'restart', data: { pid: 12 } });
@@ -88,25 +180,31 @@ describe('HistoryLog (segments on disk)', function () {
     const [seg] = fs.readdirSync(dir).filter((f) => f.endsWith('.crmh'));
     const file = path.join(dir, seg!);
     const whole = fs.readFileSync(file);
-    // The first block ends where the second block's records begin: find it by reopening truncated copies.
-    for (let cut = whole.length - 1; cut > whole.length - 40; cut--) {
+    // From the end: the tier records the close wrote, then the second block. Cut at every byte
+    // back into the second block: each reopen keeps exactly the records before the cut.
+    const kept: number[] = [];
+    for (let cut = whole.length - 1; kept.filter((k) => k === 4000).length < 20; cut--) {
       fs.writeFileSync(file, whole.subarray(0, cut));
       const { log: again, recovery } = HistoryLog.open(dir, { blockTicks: 5, retentionMs: Infinity });
-      assert.equal(recovery.problems.length, 1, recovery.problems.join());
-      assert.match(recovery.problems[0]!, /cut short|checksum/);
-      const last = checkAll(again);
-      assert.equal(last.get('process_max_fds'), 4000, 'the first block survives');
+      // A cut at a record's end leaves a whole file (nothing to say); anywhere else one torn record.
+      assert.ok(recovery.problems.length <= 1, recovery.problems.join());
+      assert.match(recovery.problems[0] ?? 'cut short', /cut short|checksum/);
+      const last = checkAll(again).get('process_max_fds')!;
+      assert.ok(last === 9000 || last === 4000, `cut at ${cut}: kept up to ${last}`);
+      assert.ok(kept.length === 0 || last <= kept[kept.length - 1]!, 'a shorter file never keeps more');
+      kept.push(last);
       again.dispose();
       fs.rmSync(dir, { recursive: true });
       fs.mkdirSync(dir);
     }
+    assert.ok(kept.includes(9000), 'cuts in the tier records keep both blocks');
     // A flipped byte inside the last record fails its checksum.
     const flipped = Buffer.from(whole);
     flipped[whole.length - 3] = flipped[whole.length - 3]! ^ 0x40;
     fs.writeFileSync(file, flipped);
     const { log: again, recovery } = HistoryLog.open(dir, { blockTicks: 5, retentionMs: Infinity });
     assert.match(recovery.problems.join(), /checksum/);
-    assert.equal(checkAll(again).get('process_max_fds'), 4000);
+    assert.equal(checkAll(again).get('process_max_fds'), 9000);
     again.dispose();
   });
 

@@ -50,6 +50,37 @@ describe('HistoryRecorder (reload keeps the history)', () => {
     second.dispose();
   });
 
+  it('the tiers survive the reload: a day of 1 min buckets from disk and the 10 s buckets of the raw hour, as the live store had them', () => {
+    const t0 = 1_800_000_000_000;
+    const day = 24 * 3600;
+    const live = new SeriesStore(3600);
+    const first = HistoryRecorder.open(dir, { blockTicks: 60, retentionMs: Infinity }, () => t0 + day * 1000);
+    for (let i = 0; i < day; i += 1) {
+      const samples: Sample[] = [
+        { name: 'process_cpu_usage_percent', labels: {}, value: 10 + Math.sin(i / 300) * 5 + (i % 7) },
+        { name: 'chat_room_active_users', labels: { room: 'general' }, value: i % 17 },
+      ];
+      live.append(t0 + i * 1000, samples);
+      first.record(snapshot(i + 1, t0 + i * 1000, samples));
+    }
+    first.dispose();
+    const now = t0 + (day - 1) * 1000;
+    const second = HistoryRecorder.open(dir, {}, () => now);
+    const restored = new SeriesStore(3600);
+    second.restoreInto(restored, now - 3600_000, now);
+    assert.equal(restored.length('process_cpu_usage_percent'), 3600, 'the raw hour');
+    for (const key of ['process_cpu_usage_percent', 'chat_room_active_users{room="general"}']) {
+      // The 1 min tier from disk, the whole day; the 10 s tier rebuilt from the raw hour read back.
+      const want = live.tierWindow(key, 60_000, -Infinity)!;
+      const got = restored.tierWindow(key, 60_000, -Infinity)!;
+      assert.ok(got.times.length >= 24 * 60 - 1, `${key}: ${got.times.length} buckets`);
+      assert.deepEqual(got, want, `${key} @1 min`);
+      const fromRaw = Math.ceil((now - 3600_000) / 10_000) * 10_000;
+      assert.deepEqual(restored.tierWindow(key, 10_000, fromRaw), live.tierWindow(key, 10_000, fromRaw), `${key} @10 s`);
+    }
+    second.dispose();
+  });
+
   it('the declared TYPE and UNIT survive the reload: a gauge named *_total stays a gauge, and a TYPE changed mid-history is restored as the last one', () => {
     const t0 = 1_800_000_000_000;
     // Small segments: the series is defined again in each, and the change falls in a later one.
