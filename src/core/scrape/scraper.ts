@@ -118,7 +118,7 @@ export class Scraper {
       ok = true;
     } catch (e) {
       // Only ScrapeFailure is expected; anything else is still a sentence, not a trace.
-      problems.push(this.problem(e instanceof ScrapeFailure ? e.message : `Scraping ${this.opts.url} (${METRICS_URL_SETTING}) failed unexpectedly: ${String(e)}.`));
+      problems.push(this.problem(e instanceof ScrapeFailure ? e.message : l10n.t('Scraping {0} ({1}) failed unexpectedly: {2}.', this.opts.url, METRICS_URL_SETTING, String(e))));
     }
     const durationMs = performance.now() - startWall;
     samples.push(

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Every operation on the supervised server, the user's or an automatic one, in one
  * place: it runs the operation, appends one audit line (trigger, parameters before
@@ -74,7 +75,7 @@ export class Operations implements Disposable {
           action: 'restart',
           trigger: { kind: 'supervisor' },
           result: 'ok',
-          message: `The server ended unexpectedly (${describeExit(e)}); restarting in ${e.delayMs} ms (unstable runs in the window: ${e.unstableInWindow}).`,
+          message: l10n.t('The server ended unexpectedly ({0}); restarting in {1} ms (unstable runs in the window: {2}).', describeExit(e), e.delayMs, e.unstableInWindow),
           durationMs: 0,
           exitCode: e.exitCode,
           signal: e.signal,
@@ -191,7 +192,7 @@ export class Operations implements Disposable {
           return {
             result: r.exitCode === 0 ? 'ok' : 'failed',
             params: { after: { command: spec.command, exitCode: r.exitCode } },
-            message: `The command ended with ${describeExit({ exitCode: r.exitCode, signal: null })}.`,
+            message: l10n.t('The command ended with {0}.', describeExit({ exitCode: r.exitCode, signal: null })),
             mode,
           };
         });

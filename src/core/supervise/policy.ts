@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * PM2's supervision semantics, made explicit and pure (no processes, no timers), so
  * the sequence of decisions can be tested with a fake clock:
@@ -115,7 +116,7 @@ export class RestartPolicy {
 /** "exit code 1", "signal SIGKILL", for sentences. */
 export function describeExit(e: { readonly exitCode: number | null; readonly signal: string | null }): string {
   if (e.signal) {
-    return `signal ${e.signal}`;
+    return l10n.t('signal {0}', e.signal);
   }
-  return e.exitCode === null ? 'an unknown status' : `exit code ${e.exitCode}`;
+  return e.exitCode === null ? l10n.t('an unknown status') : l10n.t('exit code {0}', e.exitCode);
 }

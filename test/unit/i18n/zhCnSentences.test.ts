@@ -16,6 +16,7 @@ import { renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport } from '../../../src/core/report/reportData';
 import { notificationText } from '../../../src/core/alerts/notificationThrottle';
 import { scenario, windowOf } from '../analyze/scenario';
+import { describeExit } from '../../../src/core/supervise/policy';
 import { freePort } from '../helpers/realPrometheus';
 
 /**
@@ -144,5 +145,10 @@ describe('sentences about settings, the process and Prometheus in Simplified Chi
     const toast = { alertId: 'a', level: 'warning', kind: 'firing', title: '聊天服务器 CPU 偏高', message: '已持续 5 秒 超过 20%' } as const;
     assert.equal(inZhCn(() => notificationText(toast)), '聊天服务器 CPU 偏高：已持续 5 秒 超过 20%');
     assert.equal(notificationText({ ...toast, title: 'CPU high', message: 'above 20%' }), 'CPU high: above 20%');
+  });
+
+  it('how a run of the server ended, in Chinese (run, the Server output, the audit log)', () => {
+    assert.deepEqual(inZhCn(() => [describeExit({ exitCode: 1, signal: null }), describeExit({ exitCode: null, signal: 'SIGKILL' }), describeExit({ exitCode: null, signal: null })]), ['退出码 1', '信号 SIGKILL', '未知状态']);
+    assert.equal(describeExit({ exitCode: 1, signal: null }), 'exit code 1');
   });
 });
