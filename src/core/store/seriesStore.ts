@@ -184,7 +184,7 @@ export class SeriesStore {
   private addEntry(key: string, name: string, labels: Labels, meta: SeriesMeta | undefined, column: ValueColumn, lastTick: number): Entry {
     column.key = key;
     const info = meta ? { key, name, labels, meta } : { key, name, labels };
-    const e: Entry = { info, column, group: '', lastTick, tiers: this.tiers.ringsOf(key, info) };
+    const e: Entry = { info, column, group: '', lastTick, tiers: this.tiers.ringsOf(key, info, column.ring.own) };
     this.entries.set(key, e);
     const list = this.byName.get(name);
     if (list) {
@@ -476,7 +476,7 @@ export class SeriesStore {
     for (const h of series) {
       const key = cachedSeriesKey(h.name, h.labels);
       const info = h.meta ? { key, name: h.name, labels: h.labels, meta: h.meta } : { key, name: h.name, labels: h.labels };
-      if (!this.tiers.ringsOf(key, info)) continue;
+      if (!this.tiers.ringsOf(key, info, isOwnMetric(h.name))) continue;
       const ring = this.tiers.ring(key, stepMs);
       if (!ring) continue;
       const w = h.buckets;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Metric } from '../../../src/core/model';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
-import { BucketAggregate, SeriesTiers, STORED_TIER_STEPS_MS, TierRing, TierWindow, addToBucket, emptyBucket, mergeBuckets, tierForRange } from '../../../src/core/store/tiers';
+import { BucketAggregate, MAX_TIERED_SCRAPED_SERIES, SeriesTiers, STORED_TIER_STEPS_MS, TierRing, TierWindow, addToBucket, emptyBucket, mergeBuckets, tierForRange } from '../../../src/core/store/tiers';
 import { mulberry32 } from '../../../src/core/analyze/random';
 
 /** Buckets of `step` recomputed from raw samples, the plain way: what a tier must equal exactly. */
@@ -132,6 +132,23 @@ describe('tiers (10 s and 1 min aggregates)', () => {
     assert.ok(s.tiers.usedBytes > 0 && s.tiers.usedBytes <= s.usedBytes / 2, `${s.tiers.usedBytes} B of tiers, ${s.usedBytes} B raw`);
     assert.equal(s.length(Metric.processCpuPercent), 2000, 'the rules keep their whole raw history');
     assert.ok(s.length('chat_room_users{room="0"}') >= 400, 'the scraped series keep most of the rest');
+  });
+
+  it('scraped series beyond MAX_TIERED_SCRAPED_SERIES keep raw samples only; the own series always get tiers', () => {
+    const s = new SeriesStore(60, 20_000, 64 * 1024 * 1024);
+    const n = MAX_TIERED_SCRAPED_SERIES + 50;
+    for (let t = 0; t < 3; t++) {
+      const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
+      for (let k = 0; k < n; k++) samples.push({ name: 'chat_room_users', labels: { room: String(k) }, value: k });
+      samples.push({ name: Metric.processCpuPercent, labels: {}, value: t }); // after every scraped one
+      s.append(t * 1000, samples);
+    }
+    const tiered = (key: string) => s.tierWindow(key, 10_000, -Infinity) !== undefined;
+    assert.equal(s.tiers.series().length, MAX_TIERED_SCRAPED_SERIES + 1);
+    assert.ok(tiered(`chat_room_users{room="${MAX_TIERED_SCRAPED_SERIES - 1}"}`));
+    assert.ok(!tiered(`chat_room_users{room="${MAX_TIERED_SCRAPED_SERIES}"}`), 'the first series over the cap has no tiers');
+    assert.equal(s.length(`chat_room_users{room="${n - 1}"}`), 3, 'but keeps its raw samples');
+    assert.ok(tiered(Metric.processCpuPercent), 'an own series has tiers whatever came before it');
   });
 
   it('a bucket seen in two parts (one session closed it half way, the next went on) merges into the whole', () => {
