@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { Labels, cachedSeriesKey, seriesKey } from '../../src/core/model';
+import { heapUsedAfterGc } from './helpers/heap';
 
 describe('series keys', () => {
   it('cachedSeriesKey gives seriesKey, per name, for the same labels object', () => {
@@ -15,20 +14,13 @@ describe('series keys', () => {
   });
 
   it('a key kept for a series costs under 250 bytes of heap (10,000 series at the limit: no Map and no string tree each)', () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const heap = (): number => {
-      gc();
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
     const n = 20_000;
     const labels: Labels[] = [];
     for (let i = 0; i < n; i++) labels.push({ user: `user-number-${i}`, room: `room-${i % 50}` });
-    const before = heap();
+    const before = heapUsedAfterGc();
     const keys: string[] = [];
     for (let i = 0; i < n; i++) keys.push(cachedSeriesKey('chat_user_messages', labels[i]!));
-    const perKey = (heap() - before) / n;
+    const perKey = (heapUsedAfterGc() - before) / n;
     // Measured: 176 bytes (the key's ~60 characters, its list entry, the weak table's
     // slots); with a Map per labels object and a `+=` key it was 537.
     assert.equal(cachedSeriesKey('chat_user_messages', labels[7]!), keys[7]);

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { MetricFamily, ParsedExposition, SampleColumnPool, StringInterner, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
+import { heapUsedAfterGc } from '../helpers/heap';
 
 function family(p: ParsedExposition, name: string): MetricFamily {
   const f = p.families.find((x) => x.name === name);
@@ -660,12 +659,7 @@ describe('parseExposition', () => {
 
   describe('memory', () => {
     it('copies what it keeps, so a kept label value does not pin the whole body', () => {
-      v8.setFlagsFromString('--expose-gc');
-      const gc = vm.runInNewContext('gc') as () => void;
-      const heapMb = (): number => {
-        gc();
-        return process.memoryUsage().heapUsed / 1e6;
-      };
+      const heapMb = (): number => heapUsedAfterGc() / 1e6;
       const kept: string[] = [];
       const before = heapMb();
       for (let k = 0; k < 10; k++) {

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { ExpositionFormat, ParsedExposition, parseExposition } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { SeriesCache } from '../../../src/core/scrape/seriesCache';
+import { heapUsedAfterGc } from '../helpers/heap';
 
 const corpus = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'conformance', 'corpus');
 
@@ -80,20 +79,13 @@ describe('SeriesCache: a scrape reuses the previous parse of unchanged series', 
   });
 
   it('a cached series costs its labels and one flat key: under 140 bytes of heap (10,000 series at the limit)', () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const heap = (): number => {
-      gc();
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
     const n = 20_000;
     let body = '# TYPE chat_user_messages gauge\n';
     for (let i = 0; i < n; i++) body += `chat_user_messages{user="user-number-${i}",room="room-${i % 50}"} ${i}\n`;
     const cache = new SeriesCache(2 * n);
-    const before = heap();
+    const before = heapUsedAfterGc();
     parseExposition(body, { seriesCache: cache, maxSeries: n });
-    const perSeries = (heap() - before) / n;
+    const perSeries = (heapUsedAfterGc() - before) / n;
     assert.equal(cache.size, n);
     // Measured: 100 bytes (the labels object, the key, the map's slots); with a
     // {name, labels} wrapper and a sliced copy as the key it was 179.

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { SLOT_BYTES, TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
 import { mulberry32 } from '../analyze/synthetic';
+import { heapUsedAfterGc } from '../helpers/heap';
 
 /** Every column's samples (times and values), oldest first. */
 function held(cols: readonly ValueColumn[]): { times: number[]; values: number[] }[] {
@@ -35,21 +34,14 @@ describe('TimeRing: a big ring keeps its value columns in one slab', () => {
   });
 
   it('a slab column is one small object: no view of its own (10,000 of them were 1 MB of heap, made again at every growth)', () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const heap = (): number => {
-      gc();
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
     const n = 20_000;
-    const before = heap();
+    const before = heapUsedAfterGc();
     const r = new TimeRing(64, 8, false, 0);
     const cols: ValueColumn[] = [];
     for (let i = 0; i < n; i++) cols.push(r.addColumn());
     for (let t = 1; t <= 8; t++) r.push(t);
     r.grow(16); // into the slab: each column's own array goes
-    const perColumn = (heap() - before) / n;
+    const perColumn = (heapUsedAfterGc() - before) / n;
     assert.equal(cols.length, n);
     // Measured: 108 bytes (the column and its slots in the ring's and the test's lists);
     // with a Float64Array view a column it was 204.
