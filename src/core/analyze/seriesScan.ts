@@ -14,7 +14,7 @@
  * A day at 1 Hz used to be copied out of the ring, then read by five separate
  * passes with a finiteness test and a reducer branch per sample.
  */
-import { RingSegment } from '../store/ringBuffer';
+import { RingSegment, joinSegments } from '../store/ringBuffer';
 import { BucketReducer, ReducedBuckets, bucketFinite, downsample } from './downsample';
 import { Moments, MomentsScratch, centredSums, windowMoments } from './moments';
 import { Summary, summaryOfFinite } from './stats';
@@ -133,15 +133,5 @@ export function scanWindow(segments: readonly RingSegment[], scratch: ScanScratc
 export function contiguous(segments: readonly RingSegment[]): RingSegment {
   const first = segments[0];
   if (segments.length === 1 && first) return first;
-  let n = 0;
-  for (const s of segments) n += s.times.length;
-  const times = new Float64Array(n);
-  const values = new Float64Array(n);
-  let at = 0;
-  for (const s of segments) {
-    times.set(s.times, at);
-    values.set(s.values, at);
-    at += s.times.length;
-  }
-  return { times, values };
+  return joinSegments(segments);
 }

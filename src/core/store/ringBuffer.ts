@@ -4,6 +4,21 @@ export interface RingSegment {
   readonly values: Float64Array;
 }
 
+/** Segments, in order, copied into one fresh pair of arrays. */
+export function joinSegments(segments: readonly RingSegment[]): { times: Float64Array; values: Float64Array } {
+  let n = 0;
+  for (const s of segments) n += s.times.length;
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const s of segments) {
+    times.set(s.times, at);
+    values.set(s.values, at);
+    at += s.times.length;
+  }
+  return { times, values };
+}
+
 /** Rows a new ring starts with: a new series costs a few samples, not its whole history. */
 export const INITIAL_RING_SLOTS = 8;
 
@@ -413,18 +428,7 @@ export class ValueColumn {
 
   /** Copies samples with fromMs <= t <= toMs into fresh arrays. */
   window(fromMs: number, toMs: number): { times: Float64Array; values: Float64Array } {
-    const segs = this.segments(fromMs, toMs);
-    let n = 0;
-    for (const s of segs) n += s.times.length;
-    const times = new Float64Array(n);
-    const values = new Float64Array(n);
-    let at = 0;
-    for (const s of segs) {
-      times.set(s.times, at);
-      values.set(s.values, at);
-      at += s.times.length;
-    }
-    return { times, values };
+    return joinSegments(this.segments(fromMs, toMs));
   }
 
   /**

@@ -12,7 +12,7 @@
  * tier points. Writes are not for a view.
  */
 import { Labels } from '../model';
-import { RingSegment } from './ringBuffer';
+import { RingSegment, joinSegments } from './ringBuffer';
 import { LabelMatcher, LatestPoint, SeriesInfo, SeriesStore, SeriesWindow, compileMatcher } from './seriesStore';
 import { TIER_SPAN_MS, bucketOf } from './tiers';
 
@@ -70,16 +70,7 @@ export class TieredView extends SeriesStore {
     const info = this.info(key);
     const segs = this.windowSegments(key, fromMs, toMs);
     if (!info || !segs) return undefined;
-    const n = segs.reduce((s, g) => s + g.times.length, 0);
-    const times = new Float64Array(n);
-    const values = new Float64Array(n);
-    let at = 0;
-    for (const g of segs) {
-      times.set(g.times, at);
-      values.set(g.values, at);
-      at += g.times.length;
-    }
-    return { info, times, values };
+    return { info, ...joinSegments(segs) };
   }
 
   override allSeries(): SeriesInfo[] {
