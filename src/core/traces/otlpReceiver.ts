@@ -13,6 +13,7 @@
  * DNS name to 127.0.0.1 cannot post spans). Browsers cannot post either: both media
  * types need a CORS preflight, which is never answered.
  */
+import * as l10n from '@vscode/l10n';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { Clock } from '../clock';
@@ -34,7 +35,7 @@ export interface OtlpReceiverOptions {
   /** Where spans go; returns how many it took (the rest count as rejected). */
   readonly onSpans: (spans: SpanRecord[], receivedMs: number) => { accepted: number; dropped: number };
   readonly onLogs?: (records: OtlpLogRecord[], receivedMs: number) => void;
-  /** How the sentence for a taken port names the fix (default "another OTLP port"). */
+  /** The setting a taken port's sentence tells the user to change (without it: "set another OTLP port"). */
   readonly portSetting?: string;
 }
 
@@ -107,9 +108,11 @@ export class OtlpReceiver implements Disposable {
       server.once('error', (err: NodeJS.ErrnoException) => {
         server.close();
         const message =
-          err.code === 'EADDRINUSE'
-            ? `Port ${port} on ${host} is already taken (an OpenTelemetry Collector or another monitor?): set ${this.options.portSetting ?? 'another OTLP port'}, or stop that program.`
-            : `Could not listen for OTLP on ${host}:${port}: ${err.message}.`;
+          err.code !== 'EADDRINUSE'
+            ? l10n.t('Could not listen for OTLP on {0}:{1}: {2}.', host, String(port), err.message)
+            : this.options.portSetting !== undefined
+              ? l10n.t('Port {0} on {1} is already taken (an OpenTelemetry Collector or another monitor?): set {2} to another port, or stop that program.', String(port), host, this.options.portSetting)
+              : l10n.t('Port {0} on {1} is already taken (an OpenTelemetry Collector or another monitor?): set another OTLP port, or stop that program.', String(port), host);
         if (host === '127.0.0.1') this.noteEmitter.fire({ kind: 'error', message });
         reject(new Error(message));
       });

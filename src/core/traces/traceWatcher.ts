@@ -37,7 +37,7 @@ export interface TraceWatcherOptions {
   readonly seriesWindowMs?: number;
   readonly maxSpansPerSecond?: number;
   readonly maxBodyBytes?: number;
-  /** How the sentence for a taken port names the fix ("chatroomMonitor.traces.port to another port"). */
+  /** The setting a taken port's sentence tells the user to change, e.g. chatroomMonitor.traces.port. */
   readonly portSetting?: string;
 }
 

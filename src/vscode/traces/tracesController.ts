@@ -146,7 +146,7 @@ export class TracesController implements vscode.Disposable {
     let w: TraceWatcher;
     try {
       const { TraceWatcher } = loadBundle<TracesModule>('traces.js', '../core/traces/traceWatcher');
-      w = new TraceWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, port, portSetting: `${settingId('traces.port')} to another port` });
+      w = new TraceWatcher({ clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, port, portSetting: settingId('traces.port') });
     } catch (err) {
       this.fail(vscode.l10n.t('The OTLP receiver could not be loaded: {0}.', err instanceof Error ? err.message : String(err)));
       return;

@@ -18,6 +18,7 @@ import { notificationText } from '../../../src/core/alerts/notificationThrottle'
 import { scenario, windowOf } from '../analyze/scenario';
 import { describeExit } from '../../../src/core/supervise/policy';
 import { freePort } from '../helpers/realPrometheus';
+import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
 
 /**
  * What a wrong setting, a bad CLI value, a missing process or an unreachable Prometheus
@@ -150,5 +151,18 @@ describe('sentences about settings, the process and Prometheus in Simplified Chi
   it('how a run of the server ended, in Chinese (run, the Server output, the audit log)', () => {
     assert.deepEqual(inZhCn(() => [describeExit({ exitCode: 1, signal: null }), describeExit({ exitCode: null, signal: 'SIGKILL' }), describeExit({ exitCode: null, signal: null })]), ['退出码 1', '信号 SIGKILL', '未知状态']);
     assert.equal(describeExit({ exitCode: 1, signal: null }), 'exit code 1');
+  });
+
+  it("the OTLP receiver's sentence for a taken port, in Chinese (a second window of the same workspace meets it)", async () => {
+    const first = new TraceWatcher({ clock: systemClock, port: 0 });
+    const port = await first.start();
+    try {
+      const second = new TraceWatcher({ clock: systemClock, port, portSetting: 'chatroomMonitor.traces.port' });
+      const zh = await inZhCnAsync(() => second.start().then(() => '', (err: Error) => err.message));
+      second.dispose();
+      assert.equal(zh, `127.0.0.1 上的端口 ${port} 已被占用（是 OpenTelemetry Collector 还是另一个监控器？）：请把 chatroomMonitor.traces.port 设为其他端口，或停止占用它的程序。`);
+    } finally {
+      first.dispose();
+    }
   });
 });
