@@ -404,13 +404,6 @@ export class SeriesTiers {
     if (r) r.info = info;
   }
 
-  /** Adds one sample of a series to each of its tiers. */
-  add(key: string, info: SeriesInfo, timeMs: number, value: number): void {
-    const rings = this.ringsOf(key, info);
-    if (!rings) return;
-    for (const r of rings) r.add(timeMs, value);
-  }
-
   /** The ring of a series at a step this store keeps. */
   ring(key: string, stepMs: number): TierRing | undefined {
     const i = this.steps.indexOf(stepMs);

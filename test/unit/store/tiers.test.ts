@@ -113,7 +113,8 @@ describe('tiers (10 s and 1 min aggregates)', () => {
     let granted = 0;
     const tiers = new SeriesTiers((bytes) => (granted += bytes) <= 2_000);
     const info = { key: 'x', name: 'x', labels: {} };
-    for (let t = 0; t < 3_600_000; t += 1000) tiers.add('x', info, t, t);
+    const rings = tiers.ringsOf('x', info)!;
+    for (let t = 0; t < 3_600_000; t += 1000) for (const r of rings) r.add(t, t);
     const w = tiers.window('x', 10_000, -Infinity, Infinity)!;
     assert.ok(w.times.length < 360 && w.times.length >= 8, String(w.times.length));
     assert.equal(w.times[w.times.length - 1], 3_590_000, 'the newest bucket is kept');
