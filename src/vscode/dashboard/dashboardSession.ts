@@ -55,6 +55,8 @@ export class DashboardSession implements Disposable {
   private windowStepMs = 0;
   /** Ticks appended since the last window: a tiered window is sent again before they outgrow the pixels. */
   private appendedSinceWindow = 0;
+  /** Points in the window last sent (with the appends since: what the page holds for an `all` range). */
+  private windowPoints = 0;
   /** JSON of the last header/alerts/issues/markers/catalogue sent, to skip repeats. */
   private readonly lastJson = new Map<string, string>();
   private disposed = false;
@@ -173,11 +175,13 @@ export class DashboardSession implements Disposable {
       const fresh = this.source.latestTimeMs();
       const step = this.windowStepMs;
       if (
-        step > 0 &&
-        (Math.floor(fresh / step) !== Math.floor(this.lastSentMs / step) || this.appendedSinceWindow >= chartTailBudget(this.plotWidthPx ?? 1))
+        (step > 0 &&
+          (Math.floor(fresh / step) !== Math.floor(this.lastSentMs / step) || this.appendedSinceWindow >= chartTailBudget(this.plotWidthPx ?? 1))) ||
+        (step === 0 && this.range === 'all' && this.plotWidthPx !== undefined && this.windowPoints + this.appendedSinceWindow >= this.plotWidthPx)
       ) {
         // The live bucket of a tiered window completed (its ticks become two points),
-        // or the raw ticks appended since would outgrow the pixels: a fresh window.
+        // or the raw ticks appended since would outgrow the pixels (a tier's quarter
+        // for appends, or an `all` range that grows with every tick): a fresh window.
         this.sendWindow();
       } else {
         const columns = this.source.pointsSince(this.dataKeys, this.lastSentMs);
@@ -209,6 +213,7 @@ export class DashboardSession implements Disposable {
     this.lastSentMs = this.source.latestTimeMs();
     const columns = this.source.window(this.dataKeys, this.fromMs(), this.plotWidthPx);
     this.windowStepMs = columns.stepMs ?? 0;
+    this.windowPoints = columns.x.length;
     this.appendedSinceWindow = 0;
     this.remember('header', header);
     this.remember('catalogue', catalogue);
@@ -241,6 +246,7 @@ export class DashboardSession implements Disposable {
     this.lastSentMs = this.source.latestTimeMs();
     const columns = this.source.window(this.dataKeys, this.fromMs(), this.plotWidthPx);
     this.windowStepMs = columns.stepMs ?? 0;
+    this.windowPoints = columns.x.length;
     this.appendedSinceWindow = 0;
     this.post({ type: 'window', range: this.range, columns });
   }

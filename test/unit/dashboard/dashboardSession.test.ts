@@ -310,4 +310,23 @@ describe('DashboardSession', () => {
     assert.equal(port.last('window')!.columns.stepMs, undefined);
     assert.equal(port.last('window')!.columns.x.length, 300); // every tick of the last 5 min (T0 + 3629 s was skipped above)
   });
+
+  it('"all" grows with every tick: when its raw ticks reach the plot’s pixels, the host sends it again as a tier', () => {
+    const { port, source } = setup();
+    for (let i = 0; i < 300; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i % 97));
+    }
+    port.incoming.fire({ type: 'ready', range: 'all', plotWidthPx: 440 });
+    assert.equal(port.last('init')!.columns.stepMs, undefined);
+    assert.equal(port.last('init')!.columns.x.length, 300);
+    for (let i = 300; i < 440; i++) {
+      source.tick(T0 + i * 1000, ownSamples(i % 97));
+    }
+    assert.equal(port.last('window'), undefined, 'raw appends while they fit: 440 points on 440 px');
+    source.tick(T0 + 440_000, ownSamples(1));
+    const w = port.last('window')!;
+    assert.equal(w.columns.stepMs, 10_000);
+    assert.ok(w.columns.x.length <= 440, `${w.columns.x.length} points`);
+    assert.equal(w.columns.x[0], (T0 + 2500) / 1000, 'from the first tick on');
+  });
 });
