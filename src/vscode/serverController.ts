@@ -10,7 +10,7 @@ import { AlertTransition } from '../core/alerts/alert';
 import { ACTION_KINDS, ActionKind, ActionSpec } from '../core/alerts/ruleActions';
 import { systemClock } from '../core/clock';
 import { actionWord } from '../core/i18n/words';
-import { ActionRunner, UNTRUSTED_SENTENCE } from '../core/supervise/actionRunner';
+import { ActionRunner, untrustedSentence } from '../core/supervise/actionRunner';
 import { AuditEntry, AuditLog, AuditTrigger } from '../core/supervise/audit';
 import { LaunchSpec, TreeProcess } from '../core/supervise/launcher';
 import { nodeLauncher } from '../core/supervise/nodeLauncher';
@@ -66,7 +66,7 @@ export class ServerController implements vscode.Disposable {
   ) {
     this.raw = initial;
     ({ settings: this.settings, problems: this.problems } = readServerSettings(initial));
-    this.supervisor = new Supervisor({ clock: systemClock, launcher: nodeLauncher, name: 'chat server', policy: this.policy() });
+    this.supervisor = new Supervisor({ clock: systemClock, launcher: nodeLauncher, name: vscode.l10n.t('chat server'), policy: this.policy() });
     const storage = context.storageUri ?? context.globalStorageUri;
     this.audit = new AuditLog({ clock: systemClock, file: path.join(storage.fsPath, 'audit.jsonl'), onProblem: (s) => log.warn(s) });
     this.operations = new Operations({
@@ -84,13 +84,16 @@ export class ServerController implements vscode.Disposable {
       operations: this.operations,
       actionsOf,
       trusted: () => vscode.workspace.isTrusted,
-      ask: async (question) => (await vscode.window.showWarningMessage(inertNotificationText(question), 'Run', 'Not now')) === 'Run',
+      ask: async (question) => {
+        const run = vscode.l10n.t({ message: 'Run', comment: 'a button: run the action a rule asks for' });
+        return (await vscode.window.showWarningMessage(inertNotificationText(question), run, vscode.l10n.t('Not now'))) === run;
+      },
       allowAutomatic: (kind, question) => this.allowAutomatic(kind, question),
     });
 
     this.lines = new ServerLineStream(this.supervisor, systemClock);
     this.item = vscode.window.createStatusBarItem('chatroomMonitor.server', vscode.StatusBarAlignment.Left, 99);
-    this.item.name = 'Chat-Room Monitor: Server';
+    this.item.name = vscode.l10n.t('Chat-Room Monitor: Server');
     this.item.command = Commands.serverMenu;
     this.render();
     this.item.show();
@@ -153,7 +156,7 @@ export class ServerController implements vscode.Disposable {
 
   async start(): Promise<AuditEntry | undefined> {
     if (!vscode.workspace.isTrusted) {
-      return this.refuse('Start Server');
+      return this.refuse(vscode.l10n.t('Start Server'));
     }
     const spec = await this.launchSpec();
     if (!spec) {
@@ -170,7 +173,7 @@ export class ServerController implements vscode.Disposable {
 
   async restart(): Promise<AuditEntry | undefined> {
     if (!vscode.workspace.isTrusted) {
-      return this.refuse('Restart Server');
+      return this.refuse(vscode.l10n.t('Restart Server'));
     }
     if (this.supervisor.state === 'idle' || !this.supervisor.launchSpec) {
       return this.start();
@@ -180,14 +183,14 @@ export class ServerController implements vscode.Disposable {
 
   async scale(n?: number): Promise<AuditEntry | undefined> {
     if (!vscode.workspace.isTrusted) {
-      return this.refuse('Scale Server');
+      return this.refuse(vscode.l10n.t('Scale Server'));
     }
     let workers = n;
     if (workers === undefined) {
       const text = await vscode.window.showInputBox({
         title: vscode.l10n.t('Chat-Room Monitor: worker processes (WEB_CONCURRENCY)'),
         value: String(this.operations.workers),
-        validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 64 ? undefined : 'A whole number from 1 to 64.'),
+        validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 64 ? undefined : vscode.l10n.t('A whole number from 1 to 64.')),
       });
       if (!text) {
         return undefined;
@@ -211,12 +214,12 @@ export class ServerController implements vscode.Disposable {
       return undefined;
     }
     const e = await this.operations.undoLast(USER);
-    this.tell(e.result === 'ok' ? 'info' : 'warning', e.message ?? `Undo ${e.result}.`);
+    this.tell(e.result === 'ok' ? 'info' : 'warning', e.message ?? vscode.l10n.t('Undo {0}.', e.result));
     return e;
   }
 
   private refuse(what: string): undefined {
-    const sentence = `${what} is refused: ${UNTRUSTED_SENTENCE}`;
+    const sentence = vscode.l10n.t('{0} is refused: {1}', what, untrustedSentence());
     this.log.warn(sentence);
     this.tell('warning', sentence);
     return undefined;
@@ -251,7 +254,8 @@ export class ServerController implements vscode.Disposable {
       return spec;
     }
     if (!this.settings.launch) {
-      void this.tell('warning', 'Set chatroomMonitor.server.command (and .args) or chatroomMonitor.server.task to say how to start your server.', 'Open Settings').then((c) => {
+      const openSettings = vscode.l10n.t('Open Settings');
+      void this.tell('warning', vscode.l10n.t('Set chatroomMonitor.server.command (and .args) or chatroomMonitor.server.task to say how to start your server.'), openSettings).then((c) => {
         if (c) {
           void vscode.commands.executeCommand('workbench.action.openSettings', settingId('server.command').replace(/\.command$/, ''));
         }
@@ -298,7 +302,7 @@ export class ServerController implements vscode.Disposable {
       this.watchedPid = undefined;
       this.onWatchPid(undefined);
       if (e.reason === 'spawnFailed') {
-        this.tell('error', `The server could not be started: ${visibleText(this.supervisor.lastStderr.at(-1) ?? 'unknown error', 200)}. Check ${settingId('server.command')}.`);
+        this.tell('error', vscode.l10n.t('The server could not be started: {0}. Check {1}.', visibleText(this.supervisor.lastStderr.at(-1) ?? vscode.l10n.t('unknown error'), 200), settingId('server.command')));
       }
     } else if (e.type === 'crashLoop') {
       const a = e.alert;
@@ -307,10 +311,13 @@ export class ServerController implements vscode.Disposable {
         this.log.error(`  stderr: ${inertLogText(line)}`);
       }
       const last = a.lastStderr.at(-1);
-      void this.tell('error', `${a.title}. ${a.message}${last ? ` Last stderr line: ${visibleText(last, 200)}` : ''}`, 'Show Output', 'Start Again').then((c) => {
-        if (c === 'Show Output') {
+      const showOutput = vscode.l10n.t('Show Output');
+      const startAgain = vscode.l10n.t('Start Again');
+      const sentence = vscode.l10n.t('{0}. {1}', a.title, a.message);
+      void this.tell('error', last ? vscode.l10n.t('{0} Last stderr line: {1}', sentence, visibleText(last, 200)) : sentence, showOutput, startAgain).then((c) => {
+        if (c === showOutput) {
           this.showTerminal();
-        } else if (c === 'Start Again') {
+        } else if (c === startAgain) {
           void this.start();
         }
       });
@@ -375,17 +382,23 @@ export class ServerController implements vscode.Disposable {
     if (saved !== undefined) {
       return saved;
     }
+    const allow = vscode.l10n.t('Allow');
     const answer = await vscode.window.showWarningMessage(
-      `A rule wants to ${kind === 'restart' ? 'restart the server' : `run "${kind}"`} automatically. ${inertNotificationText(question)} Allow automatic "${kind}" actions in this workspace from now on?`,
+      vscode.l10n.t(
+        'A rule wants to {0} automatically. {1} Allow automatic "{2}" actions in this workspace from now on?',
+        kind === 'restart' ? vscode.l10n.t('restart the server') : vscode.l10n.t('run "{0}"', kind),
+        inertNotificationText(question),
+        kind,
+      ),
       { modal: true },
-      'Allow',
-      "Don't Allow",
+      allow,
+      vscode.l10n.t("Don't Allow"),
     );
     if (answer === undefined) {
       return false;
     }
-    await this.context.workspaceState.update(key, answer === 'Allow');
-    return answer === 'Allow';
+    await this.context.workspaceState.update(key, answer === allow);
+    return answer === allow;
   }
 
   private render(): void {
@@ -424,9 +437,9 @@ export class ServerController implements vscode.Disposable {
   async showAuditLog(): Promise<vscode.TextDocument> {
     const ops = operationsForReport(this.audit.entries(), this.supervisor.runs, 0, 500);
     const content = [
-      '# Chat-Room Monitor — audit log',
+      vscode.l10n.t('# Chat-Room Monitor — audit log'),
       '',
-      `Every operation on the server, the user's or an automatic one; the full JSON lines are in \`${this.audit.file ?? 'memory'}\`.`,
+      vscode.l10n.t("Every operation on the server, the user's or an automatic one; the full JSON lines are in {0}.", `\`${this.audit.file ?? vscode.l10n.t('memory')}\``),
       '',
       ...renderOperationsMarkdown(ops),
     ].join('\n');
@@ -445,7 +458,7 @@ export class ServerController implements vscode.Disposable {
           this.terminal = undefined;
         },
       };
-      this.terminal = vscode.window.createTerminal({ name: 'Chat server', pty, iconPath: new vscode.ThemeIcon('server-process') });
+      this.terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Chat server'), pty, iconPath: new vscode.ThemeIcon('server-process') });
     }
     this.terminal.show(true);
   }
@@ -457,7 +470,7 @@ export class ServerController implements vscode.Disposable {
   private async runTask(name: string): Promise<void> {
     const task = (await vscode.tasks.fetchTasks()).find((t) => t.name === name);
     if (!task) {
-      throw new Error(`No task named "${name}" in this workspace; check tasks.json.`);
+      throw new Error(vscode.l10n.t('No task named "{0}" in this workspace; check tasks.json.', name));
     }
     await vscode.tasks.executeTask(task);
   }
@@ -525,7 +538,7 @@ function readServerSettings(s: Settings): { settings: ServerSettings; problems: 
 async function taskLaunchSpec(name: string): Promise<LaunchSpec | string> {
   const task = (await vscode.tasks.fetchTasks()).find((t) => t.name === name);
   if (!task) {
-    return `No task named "${name}" (chatroomMonitor.server.task); check tasks.json.`;
+    return vscode.l10n.t('No task named "{0}" (chatroomMonitor.server.task); check tasks.json.', name);
   }
   const exec = task.execution;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -537,7 +550,7 @@ async function taskLaunchSpec(name: string): Promise<LaunchSpec | string> {
     const line = exec.commandLine ?? [exec.command ? str(exec.command) : '', ...(exec.args ?? []).map(str)].join(' ');
     return { command: line, args: [], shell: true, ...(exec.options?.cwd ?? folder ? { cwd: exec.options?.cwd ?? folder } : {}), ...(exec.options?.env ? { env: exec.options.env } : {}) };
   }
-  return `The task "${name}" is not a shell or process task, so the monitor cannot run it itself; use chatroomMonitor.server.command instead.`;
+  return vscode.l10n.t('The task "{0}" is not a shell or process task, so the monitor cannot run it itself; use chatroomMonitor.server.command instead.', name);
 }
 
 async function setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {

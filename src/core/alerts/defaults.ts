@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { InstanceMetric, Metric, TraceMetric } from '../model';
 import { describeType } from './duration';
-import { AlertRuleConfig, CompiledRule, RULES_SETTING, validateRules } from './rule';
+import { AlertRuleConfig, CompiledRule, RULES_SETTING, ruleOrigin, validateRules } from './rule';
 
 /** The setting that turns the built-in rules on or off as a whole. */
 export const USE_DEFAULTS_SETTING = 'chatroomMonitor.alerts.useDefaults';
@@ -157,13 +157,13 @@ export function mergeRules(
   if (typeof useDefaults === 'boolean') {
     useBuiltIn = useDefaults;
   } else if (useDefaults !== undefined && useDefaults !== null) {
-    problems.push(`${USE_DEFAULTS_SETTING} must be true or false, not ${describeType(useDefaults)}; the built-in rules stay on.`);
+    problems.push(l10n.t('{0} must be true or false, not {1}; the built-in rules stay on.', USE_DEFAULTS_SETTING, describeType(useDefaults)));
   }
   let userList: unknown[] = [];
   if (Array.isArray(user)) {
     userList = user;
   } else if (user !== undefined && user !== null) {
-    problems.push(`${RULES_SETTING} must be a list of rules, not ${describeType(user)}; only the built-in rules apply.`);
+    problems.push(l10n.t('{0} must be a list of rules, not {1}; only the built-in rules apply.', RULES_SETTING, describeType(user)));
   }
 
   const entries: unknown[] = [];
@@ -173,16 +173,16 @@ export function mergeRules(
     for (const d of defaults) {
       byId.set(d.id ?? '', entries.length);
       entries.push({ ...d });
-      origins.push('built-in');
+      origins.push(l10n.t('built-in'));
     }
   }
   userList.forEach((u, i) => {
-    const where = `rule ${i + 1} of ${RULES_SETTING}`;
+    const where = ruleOrigin(i);
     const id = typeof u === 'object' && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>).id : undefined;
     const at = typeof id === 'string' ? byId.get(id.trim()) : undefined;
     if (at !== undefined) {
       entries[at] = overlay(entries[at] as Record<string, unknown>, u as Record<string, unknown>);
-      origins[at] = `built-in, changed by ${where}`;
+      origins[at] = l10n.t('built-in, changed by {0}', where);
       byId.delete(id as string); // a second override of the same id is reported as a duplicate
     } else {
       entries.push(u);

@@ -183,12 +183,12 @@ export function validateRules(raw: unknown, origins?: readonly string[]): { rule
     return { rules, problems };
   }
   if (!Array.isArray(raw)) {
-    problems.push(`${RULES_SETTING} must be a list of rules ([{ "id": …, "metric": …, "op": ">", "threshold": … }]), not ${describeType(raw)}.`);
+    problems.push(l10n.t('{0} must be a list of rules ([{ "id": …, "metric": …, "op": ">", "threshold": … }]), not {1}.', RULES_SETTING, describeType(raw)));
     return { rules, problems };
   }
   const seen = new Set<string>();
   raw.forEach((entry: unknown, i) => {
-    const origin = origins?.[i] ?? `rule ${i + 1} of ${RULES_SETTING}`;
+    const origin = origins?.[i] ?? ruleOrigin(i);
     try {
       const r = compileRule(entry, origin, seen, problems);
       if (r) {
@@ -197,7 +197,7 @@ export function validateRules(raw: unknown, origins?: readonly string[]): { rule
     } catch (err) {
       // Defensive only: compileRule is written not to throw, but a bad rule must never
       // take the others down with it.
-      problems.push(`Alert rule (${origin}) could not be read (${String(err)}); check its fields against the documentation.`);
+      problems.push(l10n.t('Alert rule ({0}) could not be read ({1}); check its fields against the documentation.', origin, String(err)));
     }
   });
   return { rules, problems };
@@ -205,7 +205,9 @@ export function validateRules(raw: unknown, origins?: readonly string[]): { rule
 
 function compileRule(entry: unknown, origin: string, seen: Set<string>, problems: string[]): CompiledRule | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    problems.push(`Alert rule (${origin}) must be an object such as { "id": "cpu-high", "metric": "process_cpu_usage_percent", "op": ">", "threshold": 80, "level": "warning" }, not ${describeType(entry)}.`);
+    problems.push(
+      l10n.t('Alert rule ({0}) must be an object such as { "id": "cpu-high", "metric": "process_cpu_usage_percent", "op": ">", "threshold": 80, "level": "warning" }, not {1}.', origin, describeType(entry)),
+    );
     return undefined;
   }
   const o = entry as Record<string, unknown>;
@@ -216,7 +218,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   if (kindRaw === 'threshold' || kindRaw === 'targetDown' || kindRaw === 'forecast' || kindRaw === 'anomaly') {
     kind = kindRaw;
   } else {
-    problems.push(`Alert rule ${name(o, origin)}: "kind" is ${describeType(kindRaw)}; use "threshold" (the default), "targetDown", "forecast" or "anomaly".`);
+    problems.push(l10n.t('{0}: "kind" is {1}; use "threshold" (the default), "targetDown", "forecast" or "anomaly".', name(o, origin), describeType(kindRaw)));
     return undefined;
   }
 
@@ -226,18 +228,18 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
   } else if (typeof o.id === 'string' && o.id.trim() !== '') {
     id = o.id.trim();
   } else {
-    problems.push(`Alert rule (${origin}) needs an "id": a short unique name such as "cpu-high" (got ${describeType(o.id)}).`);
+    problems.push(l10n.t('Alert rule ({0}) needs an "id": a short unique name such as "cpu-high" (got {1}).', origin, describeType(o.id)));
     return undefined;
   }
-  const who = `Alert rule "${id}" (${origin})`;
+  const who = l10n.t('Alert rule "{0}" ({1})', id, origin);
   if (seen.has(id)) {
-    problems.push(`${who} repeats the id "${id}" of an earlier rule; give each rule its own id (a rule with a default's id changes that default).`);
+    problems.push(l10n.t('{0} repeats the id "{1}" of an earlier rule; give each rule its own id (a rule with a default\'s id changes that default).', who, id));
     return undefined;
   }
   seen.add(id);
 
   if (o.enabled !== undefined && typeof o.enabled !== 'boolean') {
-    problems.push(`${who}: "enabled" must be true or false, not ${describeType(o.enabled)}.`);
+    problems.push(l10n.t('{0}: "enabled" must be true or false, not {1}.', who, describeType(o.enabled)));
   } else if (o.enabled === false) {
     return undefined;
   }
@@ -248,8 +250,8 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
       const hint = closest(key, allowed);
       problems.push(
         hint
-          ? `${who} has an unknown field "${key}" — did you mean "${hint}"?`
-          : `${who} has an unknown field "${key}"; a ${kind} rule takes ${allowed.map((f) => `"${f}"`).join(', ')}.`,
+          ? l10n.t('{0} has an unknown field "{1}" — did you mean "{2}"?', who, key, hint)
+          : l10n.t('{0} has an unknown field "{1}"; a {2} rule takes {3}.', who, key, kind, allowed.map((f) => `"${f}"`).join(', ')),
       );
     }
   }
@@ -277,7 +279,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
       if (typeof o.unit === 'string') {
         unitOverride = o.unit;
       } else {
-        problems.push(`${who}: "unit" must be text such as "percent", "bytes", "seconds", "per_second" or your own word, not ${describeType(o.unit)}.`);
+        problems.push(l10n.t('{0}: "unit" must be text such as "percent", "bytes", "seconds", "per_second" or your own word, not {1}.', who, describeType(o.unit)));
       }
     }
   }
@@ -292,8 +294,10 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
       if (!ok) {
         problems.push(
           op === '==' || op === '!='
-            ? `${who}: "clearThreshold" only works with >, >=, < or <=, not with ${op}; remove it.`
-            : `${who}: "clearThreshold" ${clearThreshold} must be on the other side of the threshold ${threshold} (${op === '>' || op === '>=' ? 'at most' : 'at least'} ${threshold}), so the alert clears only once the value is back to normal.`,
+            ? l10n.t('{0}: "clearThreshold" only works with >, >=, < or <=, not with {1}; remove it.', who, op)
+            : op === '>' || op === '>='
+              ? l10n.t('{0}: "clearThreshold" {1} must be on the other side of the threshold {2} (at most {2}), so the alert clears only once the value is back to normal.', who, clearThreshold, threshold)
+              : l10n.t('{0}: "clearThreshold" {1} must be on the other side of the threshold {2} (at least {2}), so the alert clears only once the value is back to normal.', who, clearThreshold, threshold),
         );
       }
     }
@@ -304,7 +308,7 @@ function compileRule(entry: unknown, origin: string, seen: Set<string>, problems
     const limit = readNumber(o.limit, 'limit', true, who, problems) ?? 0;
     const withinMs = readDuration(o.within, 'within', 15 * 60_000, who, problems);
     if (withinMs <= 0 && problems.length === startCount) {
-      problems.push(`${who}: "within" must be longer than 0, e.g. "15m".`);
+      problems.push(l10n.t('{0}: "within" must be longer than 0, e.g. "15m".', who));
     }
     forecast = {
       metric,
@@ -386,8 +390,8 @@ function readSensitivity(v: unknown, who: string, problems: string[]): Sensitivi
   if (v === 'low' || v === 'medium' || v === 'high') return v;
   if (typeof v === 'number' && v > 0 && v <= 1) return v;
   const lower = typeof v === 'string' ? v.trim().toLowerCase() : '';
-  const hint = lower === 'low' || lower === 'medium' || lower === 'high' ? ` — did you mean "${lower}"?` : '';
-  problems.push(`${who}: "sensitivity" is ${describeType(v)}; use "low" (fewer, surer alerts), "medium" (the default) or "high" (more alerts), or a level between 0 and 1${hint}.`);
+  const hint = lower === 'low' || lower === 'medium' || lower === 'high' ? didYouMean(lower) : '';
+  problems.push(l10n.t('{0}: "sensitivity" is {1}; use "low" (fewer, surer alerts), "medium" (the default) or "high" (more alerts), or a level between 0 and 1{2}.', who, describeType(v), hint));
   return 'medium';
 }
 
@@ -409,8 +413,9 @@ export function compare(op: ComparisonOp, value: number, threshold: number): boo
   }
 }
 
+/** "Alert rule "cpu-high" (rule 2 of …)", or "Alert rule (rule 2 of …)" before its id is known. */
 function name(o: Record<string, unknown>, origin: string): string {
-  return typeof o.id === 'string' && o.id.trim() !== '' ? `"${o.id.trim()}" (${origin})` : `(${origin})`;
+  return typeof o.id === 'string' && o.id.trim() !== '' ? l10n.t('Alert rule "{0}" ({1})', o.id.trim(), origin) : l10n.t('Alert rule ({0})', origin);
 }
 
 function readLevel(v: unknown, fallback: AlertLevel | undefined, who: string, problems: string[]): AlertLevel {
@@ -421,11 +426,11 @@ function readLevel(v: unknown, fallback: AlertLevel | undefined, who: string, pr
     return v as AlertLevel;
   }
   const lower = typeof v === 'string' ? v.toLowerCase() : '';
-  const hint = (ALERT_LEVELS as readonly string[]).includes(lower) ? ` — did you mean "${lower}"?` : lower === 'warn' ? ' — did you mean "warning"?' : '';
+  const hint = (ALERT_LEVELS as readonly string[]).includes(lower) ? didYouMean(lower) : lower === 'warn' ? didYouMean('warning') : '';
   problems.push(
     v === undefined
-      ? `${who} needs a "level": "info", "warning", "error" or "critical".`
-      : `${who}: "level" is ${describeType(v)}, not one of "info", "warning", "error", "critical"${hint}.`,
+      ? l10n.t('{0} needs a "level": "info", "warning", "error" or "critical".', who)
+      : l10n.t('{0}: "level" is {1}, not one of "info", "warning", "error", "critical"{2}.', who, describeType(v), hint),
   );
   return 'warning';
 }
@@ -436,7 +441,7 @@ function readDuration(v: unknown, field: string, fallback: number, who: string, 
   }
   const r = parseDuration(v);
   if ('error' in r) {
-    problems.push(`${who}: "${field}" ${r.error}.`);
+    problems.push(l10n.t('{0}: "{1}" {2}.', who, field, r.error));
     return fallback;
   }
   return r.ms;
@@ -448,8 +453,8 @@ function readMetric(v: unknown, who: string, problems: string[]): string {
   }
   problems.push(
     v === undefined
-      ? `${who} needs a "metric": the series name to watch, such as "process_cpu_usage_percent".`
-      : `${who}: "metric" is ${describeType(v)}, not a metric name (letters, digits, _ and :, such as "process_cpu_usage_percent").`,
+      ? l10n.t('{0} needs a "metric": the series name to watch, such as "process_cpu_usage_percent".', who)
+      : l10n.t('{0}: "metric" is {1}, not a metric name (letters, digits, _ and :, such as "process_cpu_usage_percent").', who, describeType(v)),
   );
   return '';
 }
@@ -461,8 +466,10 @@ function readOp(v: unknown, who: string, problems: string[]): ComparisonOp {
   const hint = typeof v === 'string' ? OP_HINTS[v.trim().toLowerCase()] : undefined;
   problems.push(
     v === undefined
-      ? `${who} needs an "op": one of >, >=, <, <=, ==, !=.`
-      : `${who}: "op" is ${describeType(v)}, which is not one of >, >=, <, <=, ==, !=${hint ? ` — did you mean "${hint}"?` : '.'}`,
+      ? l10n.t('{0} needs an "op": one of >, >=, <, <=, ==, !=.', who)
+      : hint
+        ? l10n.t('{0}: "op" is {1}, which is not one of >, >=, <, <=, ==, !={2}', who, describeType(v), didYouMean(hint))
+        : l10n.t('{0}: "op" is {1}, which is not one of >, >=, <, <=, ==, !=.', who, describeType(v)),
   );
   return '>';
 }
@@ -475,11 +482,11 @@ function readNumber(v: unknown, field: string, required: boolean, who: string, p
     return v;
   }
   if (v === undefined) {
-    problems.push(`${who} needs a "${field}": a number such as 80.`);
+    problems.push(l10n.t('{0} needs a "{1}": a number such as 80.', who, field));
   } else if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) {
-    problems.push(`${who}: "${field}" is the text "${v}"; write it as a number, without quotes: ${Number(v)}.`);
+    problems.push(l10n.t('{0}: "{1}" is the text "{2}"; write it as a number, without quotes: {3}.', who, field, v, Number(v)));
   } else {
-    problems.push(`${who}: "${field}" must be a number such as 80, not ${describeType(v)}.`);
+    problems.push(l10n.t('{0}: "{1}" must be a number such as 80, not {2}.', who, field, describeType(v)));
   }
   return undefined;
 }
@@ -489,24 +496,24 @@ function readLabels(v: unknown, who: string, problems: string[]): LabelMatcher[]
     return [];
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    problems.push(`${who}: "labels" must be an object such as { "room": "general" }, not ${describeType(v)}.`);
+    problems.push(l10n.t('{0}: "labels" must be an object such as { "room": "general" }, not {1}.', who, describeType(v)));
     return [];
   }
   const out: LabelMatcher[] = [];
   for (const [label, raw] of Object.entries(v as Record<string, unknown>)) {
     if (!LABEL_NAME.test(label)) {
-      problems.push(`${who}: label name "${label}" is not valid; use letters, digits and _, not starting with a digit.`);
+      problems.push(l10n.t('{0}: label name "{1}" is not valid; use letters, digits and _, not starting with a digit.', who, label));
       continue;
     }
     if (typeof raw !== 'string') {
-      problems.push(`${who}: label "${label}" must be matched by text such as "general" or "=~gen.*", not ${describeType(raw)}.`);
+      problems.push(l10n.t('{0}: label "{1}" must be matched by text such as "general" or "=~gen.*", not {2}.', who, label, describeType(raw)));
       continue;
     }
     const m = parseLabelMatcher(label, raw);
     if (m.op === '=~' || m.op === '!~') {
       const err = regexProblem(m.value);
       if (err) {
-        problems.push(`${who}: label "${label}" has an invalid regex "${m.value}" (${err}).`);
+        problems.push(l10n.t('{0}: label "{1}" has an invalid regex "{2}" ({3}).', who, label, m.value, err));
         continue;
       }
     }
@@ -540,25 +547,35 @@ function regexProblem(source: string): string | undefined {
     return err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
   }
   if (/\(\?<?[=!]/.test(source)) {
-    return 'lookahead and lookbehind are not supported by Prometheus; rewrite it without (?= (?! (?<= (?<!';
+    return l10n.t('lookahead and lookbehind are not supported by Prometheus; rewrite it without (?= (?! (?<= (?<!');
   }
   if (/\\[1-9]|\\k</.test(source)) {
-    return 'backreferences are not supported by Prometheus';
+    return l10n.t('backreferences are not supported by Prometheus');
   }
   return undefined;
 }
 
 function readTemplate(v: unknown, field: string, fallback: string, who: string, problems: string[]): CompiledTemplate | undefined {
   if (v !== undefined && typeof v !== 'string') {
-    problems.push(`${who}: "${field}" must be text, not ${describeType(v)}.`);
+    problems.push(l10n.t('{0}: "{1}" must be text, not {2}.', who, field, describeType(v)));
     return undefined;
   }
   const r = compileTemplate(v ?? fallback);
   if ('error' in r) {
-    problems.push(`${who}: "${field}" ${r.error}.`);
+    problems.push(l10n.t('{0}: "{1}" {2}.', who, field, r.error));
     return undefined;
   }
   return r.template;
+}
+
+/** "rule 2 of chatroomMonitor.alerts.rules": where a user's rule is, for its sentences. */
+export function ruleOrigin(index: number): string {
+  return l10n.t('rule {0} of {1}', index + 1, RULES_SETTING);
+}
+
+/** The typo hint at the end of a sentence: ` — did you mean "warning"?`. */
+function didYouMean(word: string): string {
+  return l10n.t(' — did you mean "{0}"?', word);
 }
 
 /** The closest allowed field within edit distance 2 (or equal ignoring case), for typo hints. */

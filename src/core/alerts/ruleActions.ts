@@ -3,6 +3,7 @@
  *   "actions": [{ "do": "restart", "mode": "auto", "cooldown": "10m", "maxPerHour": 2 }]
  * validated into {@link ActionSpec}s with one sentence per problem (like the rules).
  */
+import * as l10n from '@vscode/l10n';
 import { describeType, parseDuration } from './duration';
 
 export const ACTION_KINDS = ['restart', 'scale', 'cpuProfile', 'heapProfile', 'runTask', 'command'] as const;
@@ -49,26 +50,26 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
     return [];
   }
   if (!Array.isArray(raw)) {
-    problems.push(`${who}: "actions" must be a list such as [{ "do": "restart", "mode": "ask" }], not ${describeType(raw)}.`);
+    problems.push(l10n.t('{0}: "actions" must be a list such as [{ "do": "restart", "mode": "ask" }], not {1}.', who, describeType(raw)));
     return [];
   }
   const out: ActionSpec[] = [];
   raw.forEach((entry: unknown, i) => {
-    const where = `${who}, action ${i + 1}`;
+    const where = l10n.t('{0}, action {1}', who, i + 1);
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      problems.push(`${where} must be an object such as { "do": "restart", "mode": "ask" }, not ${describeType(entry)}.`);
+      problems.push(l10n.t('{0} must be an object such as { "do": "restart", "mode": "ask" }, not {1}.', where, describeType(entry)));
       return;
     }
     const o = entry as Record<string, unknown>;
     const start = problems.length;
     if (typeof o.do !== 'string' || !(ACTION_KINDS as readonly string[]).includes(o.do)) {
-      problems.push(`${where}: "do" is ${describeType(o.do)}; use one of ${ACTION_KINDS.map((k) => `"${k}"`).join(', ')}.`);
+      problems.push(l10n.t('{0}: "do" is {1}; use one of {2}.', where, describeType(o.do), ACTION_KINDS.map((k) => `"${k}"`).join(', ')));
       return;
     }
     const kind = o.do as ActionKind;
     for (const key of Object.keys(o)) {
       if (!COMMON.includes(key) && !FIELDS[kind].includes(key)) {
-        problems.push(`${where}: a "${kind}" action has no field "${key}"; it takes ${[...COMMON, ...FIELDS[kind]].map((f) => `"${f}"`).join(', ')}.`);
+        problems.push(l10n.t('{0}: a "{1}" action has no field "{2}"; it takes {3}.', where, kind, key, [...COMMON, ...FIELDS[kind]].map((f) => `"${f}"`).join(', ')));
       }
     }
     let mode = ACTION_DEFAULTS.mode;
@@ -76,7 +77,7 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
       if (typeof o.mode === 'string' && (ACTION_MODES as readonly string[]).includes(o.mode)) {
         mode = o.mode as ActionMode;
       } else {
-        problems.push(`${where}: "mode" is ${describeType(o.mode)}; use "ask" (the default), "auto" or "dryRun".`);
+        problems.push(l10n.t('{0}: "mode" is {1}; use "ask" (the default), "auto" or "dryRun".', where, describeType(o.mode)));
       }
     }
     const cooldownMs = duration(o.cooldown, 'cooldown', ACTION_DEFAULTS.cooldownMs, where, problems);
@@ -85,7 +86,7 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
       if (typeof o.maxPerHour === 'number' && Number.isInteger(o.maxPerHour) && o.maxPerHour >= 1 && o.maxPerHour <= 60) {
         maxPerHour = o.maxPerHour;
       } else {
-        problems.push(`${where}: "maxPerHour" must be a whole number from 1 to 60, not ${describeType(o.maxPerHour)}.`);
+        problems.push(l10n.t('{0}: "maxPerHour" must be a whole number from 1 to 60, not {1}.', where, describeType(o.maxPerHour)));
       }
     }
     const spec: { -readonly [K in keyof ActionSpec]: ActionSpec[K] } = { do: kind, mode, cooldownMs, maxPerHour };
@@ -93,19 +94,21 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
       if (typeof o.workers === 'number' && Number.isInteger(o.workers) && o.workers >= 1 && o.workers <= 64) {
         spec.workers = o.workers;
       } else {
-        problems.push(`${where}: a "scale" action needs "workers", a whole number from 1 to 64 (got ${describeType(o.workers)}).`);
+        problems.push(l10n.t('{0}: a "scale" action needs "workers", a whole number from 1 to 64 (got {1}).', where, describeType(o.workers)));
       }
     } else if (kind === 'runTask') {
       if (typeof o.task === 'string' && o.task.trim() !== '') {
         spec.task = o.task.trim();
       } else {
-        problems.push(`${where}: a "runTask" action needs "task", the name of a task in tasks.json (got ${describeType(o.task)}).`);
+        problems.push(l10n.t('{0}: a "runTask" action needs "task", the name of a task in tasks.json (got {1}).', where, describeType(o.task)));
       }
     } else if (kind === 'command') {
       if (typeof o.command === 'string' && o.command.trim() !== '') {
         spec.command = o.command.trim();
       } else {
-        problems.push(`${where}: a "command" action needs "command", a command line such as "docker compose up -d --scale chat=2" (got ${describeType(o.command)}).`);
+        problems.push(
+          l10n.t('{0}: a "command" action needs "command", a command line such as "docker compose up -d --scale chat=2" (got {1}).', where, describeType(o.command)),
+        );
       }
     } else if (kind === 'cpuProfile') {
       spec.durationMs = profileDuration(o.duration, ACTION_DEFAULTS.profileMs, where, problems);
@@ -123,7 +126,7 @@ export function validateActions(raw: unknown, who: string, problems: string[]): 
 function profileDuration<T extends number | undefined>(v: unknown, fallback: T, where: string, problems: string[]): number | T {
   const ms = duration(v, 'duration', fallback, where, problems);
   if (ms !== undefined && (ms < 1000 || ms > 60_000)) {
-    problems.push(`${where}: "duration" must be from 1s to 60s (a profile is bounded), not ${Math.round(ms / 100) / 10}s.`);
+    problems.push(l10n.t('{0}: "duration" must be from 1s to 60s (a profile is bounded), not {1}s.', where, Math.round(ms / 100) / 10));
     return fallback;
   }
   return ms;
@@ -135,7 +138,7 @@ function duration<T extends number | undefined>(v: unknown, field: string, fallb
   }
   const r = parseDuration(v);
   if ('error' in r) {
-    problems.push(`${where}: "${field}" ${r.error}.`);
+    problems.push(l10n.t('{0}: "{1}" {2}.', where, field, r.error));
     return fallback;
   }
   return r.ms;

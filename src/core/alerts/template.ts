@@ -4,6 +4,7 @@
  * raw braces) and rendered only when an alert is shown, so evaluation stays cheap.
  */
 
+import * as l10n from '@vscode/l10n';
 import { inertTemplateValue } from '../text/inertText';
 
 /** Placeholders every rule can use; `{{labels.<name>}}` is allowed as well. */
@@ -38,7 +39,7 @@ export function compileTemplate(source: string): { template: CompiledTemplate } 
       parts.push({ v: name as TemplateVariable });
     } else {
       return {
-        error: `has an unknown placeholder {{${name}}}; use one of ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')} or {{labels.<name>}}`,
+        error: l10n.t('has an unknown placeholder {0}; use one of {1} or {2}', `{{${name}}}`, TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', '), '{{labels.<name>}}'),
       };
     }
     last = m.index + m[0].length;

@@ -5,6 +5,7 @@
  * automatic action of each kind has been allowed once for the workspace). Every
  * decision, including "not now", is one audit line with the alert's evidence.
  */
+import * as l10n from '@vscode/l10n';
 import { Alert, AlertTransition } from '../alerts/alert';
 import { ActionKind, ActionSpec } from '../alerts/ruleActions';
 import { Clock } from '../clock';
@@ -24,8 +25,10 @@ export interface ActionRunnerOptions {
   readonly allowAutomatic: (kind: ActionKind, question: string) => Promise<boolean>;
 }
 
-export const UNTRUSTED_SENTENCE =
-  'This workspace is not trusted, so the monitor runs no action and starts no process from its settings; trust the workspace (Manage Workspace Trust) to allow them.';
+/** Why nothing runs in Restricted Mode, in the display language. */
+export function untrustedSentence(): string {
+  return l10n.t('This workspace is not trusted, so the monitor runs no action and starts no process from its settings; trust the workspace (Manage Workspace Trust) to allow them.');
+}
 
 export class ActionRunner {
   /** Run times per `<ruleId>#<index>`, newest last, at most an hour old. */
@@ -50,35 +53,35 @@ export class ActionRunner {
     const preview = ops.preview(spec);
     const params = { before: preview.before, after: preview.after };
     if (!this.options.trusted()) {
-      return ops.record({ ...base, params, result: 'refused', message: UNTRUSTED_SENTENCE });
+      return ops.record({ ...base, params, result: 'refused', message: untrustedSentence() });
     }
     const nowMs = this.options.clock.now();
     const recent = (this.runs.get(key) ?? []).filter((t) => t > nowMs - 3_600_000);
     this.runs.set(key, recent);
     const last = recent[recent.length - 1];
     if (this.inFlight.has(key)) {
-      return ops.record({ ...base, params, result: 'skipped', message: `Not run: the same action for rule "${alert.ruleId}" is still running.` });
+      return ops.record({ ...base, params, result: 'skipped', message: l10n.t('Not run: the same action for rule "{0}" is still running.', alert.ruleId) });
     }
     if (last !== undefined && nowMs - last < spec.cooldownMs) {
       return ops.record({
         ...base,
         params,
         result: 'skipped',
-        message: `Not run: cooldown — it last ran ${Math.round((nowMs - last) / 1000)} s ago and the cooldown is ${Math.round(spec.cooldownMs / 1000)} s.`,
+        message: l10n.t('Not run: cooldown — it last ran {0} s ago and the cooldown is {1} s.', Math.round((nowMs - last) / 1000), Math.round(spec.cooldownMs / 1000)),
       });
     }
     if (recent.length >= spec.maxPerHour) {
-      return ops.record({ ...base, params, result: 'skipped', message: `Not run: it already ran ${recent.length} times in the last hour (maxPerHour ${spec.maxPerHour}).` });
+      return ops.record({ ...base, params, result: 'skipped', message: l10n.t('Not run: it already ran {0} times in the last hour (maxPerHour {1}).', recent.length, spec.maxPerHour) });
     }
-    const question = `"${alert.title}" is firing: ${preview.sentence}?`;
+    const question = l10n.t('"{0}" is firing: {1}?', alert.title, preview.sentence);
     if (spec.mode === 'dryRun') {
       // A dry run counts toward the cooldown, so the log shows what auto mode would really do.
       recent.push(nowMs);
-      return ops.record({ ...base, params, result: 'dryRun', message: `Dry run: would ${preview.sentence}.` });
+      return ops.record({ ...base, params, result: 'dryRun', message: l10n.t('Dry run: would {0}.', preview.sentence) });
     }
     const allowed = spec.mode === 'ask' ? await this.options.ask(question, alert, spec) : await this.options.allowAutomatic(spec.do, question);
     if (!allowed) {
-      return ops.record({ ...base, params, result: 'declined', message: spec.mode === 'ask' ? 'The user said no.' : 'The user did not allow automatic actions of this kind in this workspace.' });
+      return ops.record({ ...base, params, result: 'declined', message: spec.mode === 'ask' ? l10n.t('The user said no.') : l10n.t('The user did not allow automatic actions of this kind in this workspace.') });
     }
     recent.push(this.options.clock.now());
     this.inFlight.add(key);

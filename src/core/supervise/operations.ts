@@ -8,6 +8,8 @@ import * as l10n from '@vscode/l10n';
 import { ActionMode, ActionSpec } from '../alerts/ruleActions';
 import { Clock } from '../clock';
 import { Disposable, DisposableStore } from '../events';
+import { displayLocale } from '../i18n/locale';
+import { actionWord } from '../i18n/words';
 import { AuditEntry, AuditLog, AuditResult, AuditTrigger, lastUndoable, NewAuditEntry, UndoRecord } from './audit';
 import { LaunchSpec } from './launcher';
 import { describeExit } from './policy';
@@ -41,14 +43,30 @@ export interface ProfileOutcome {
   readonly finding?: string;
 }
 
-/** Why an action cannot run here, per kind, when its handler is missing. */
-const UNAVAILABLE: Readonly<Record<string, string>> = {
-  cpuProfile: 'CPU profiling is only available inside VS Code (headless: chatroom-monitor profile), so no profile was recorded.',
-  heapProfile: 'Heap profiling is only available inside VS Code (headless: chatroom-monitor profile --heap), so no heap profile was taken.',
-  runTask: 'Running a VS Code task is only possible inside VS Code.',
-  command: 'Running a command line is not available here.',
-  disableRule: 'Rules can only be turned off from VS Code settings.',
-};
+/** Why an action cannot run here, per kind, when its handler is missing (in the display language). */
+function unavailable(kind: 'cpuProfile' | 'heapProfile' | 'runTask' | 'command' | 'disableRule'): string {
+  switch (kind) {
+    case 'cpuProfile':
+      return l10n.t('CPU profiling is only available inside VS Code (headless: chatroom-monitor profile), so no profile was recorded.');
+    case 'heapProfile':
+      return l10n.t('Heap profiling is only available inside VS Code (headless: chatroom-monitor profile --heap), so no heap profile was taken.');
+    case 'runTask':
+      return l10n.t('Running a VS Code task is only possible inside VS Code.');
+    case 'command':
+      return l10n.t('Running a command line is not available here.');
+    case 'disableRule':
+      return l10n.t('Rules can only be turned off from VS Code settings.');
+  }
+}
+
+/** The undone operation inside an "Undid …" sentence: its id in English (as before), its name in Chinese. */
+function undoneName(action: string): string {
+  return displayLocale() === 'en' ? action : actionWord(action);
+}
+
+function workersText(n: number): string {
+  return n === 1 ? l10n.t('1 worker') : l10n.t('{0} workers', n);
+}
 
 export interface OperationsOptions {
   readonly clock: Clock;
@@ -114,7 +132,7 @@ export class Operations implements Disposable {
     return this.timedAsync('stop', trigger, async () => {
       const pid = this.supervisor.pid;
       await this.supervisor.stop();
-      return { result: 'ok', message: pid ? `Stopped pid ${pid} and the processes below it.` : 'The server was not running.' };
+      return { result: 'ok', message: pid ? l10n.t('Stopped pid {0} and the processes below it.', pid) : l10n.t('The server was not running.') };
     });
   }
 
@@ -131,7 +149,7 @@ export class Operations implements Disposable {
     return this.timedAsync('scale', trigger, async () => {
       const before = this.workers;
       if (before === workers) {
-        return { result: 'skipped', message: `The server already runs ${workers} worker${workers === 1 ? '' : 's'}.`, params: { before: { workers }, after: { workers } } };
+        return { result: 'skipped', message: l10n.t('The server already runs {0}.', workersText(workers)), params: { before: { workers }, after: { workers } } };
       }
       await this.applyWorkers(workers);
       const undo: UndoRecord = { kind: 'scale', workers: before };
@@ -157,7 +175,7 @@ export class Operations implements Disposable {
     return this.timedAsync('disableRule', trigger, async () => {
       const set = this.handlers.setRuleEnabled;
       if (!set) {
-        return { result: 'failed', message: UNAVAILABLE.disableRule };
+        return { result: 'failed', message: unavailable('disableRule') };
       }
       await set(ruleId, false);
       return { result: 'ok', params: { before: { ruleId, enabled: true }, after: { ruleId, enabled: false } }, undo: { kind: 'enableRule', ruleId } };
@@ -178,7 +196,7 @@ export class Operations implements Disposable {
       case 'runTask':
         return this.timedAsync('runTask', trigger, async () => {
           if (!this.handlers.runTask) {
-            return { result: 'failed', message: UNAVAILABLE.runTask, mode };
+            return { result: 'failed', message: unavailable('runTask'), mode };
           }
           await this.handlers.runTask(spec.task ?? '');
           return { result: 'ok', params: { after: { task: spec.task } }, mode };
@@ -186,7 +204,7 @@ export class Operations implements Disposable {
       case 'command':
         return this.timedAsync('command', trigger, async () => {
           if (!this.handlers.runCommand) {
-            return { result: 'failed', message: UNAVAILABLE.command, mode };
+            return { result: 'failed', message: unavailable('command'), mode };
           }
           const r = await this.handlers.runCommand(spec.command ?? '');
           return {
@@ -203,17 +221,22 @@ export class Operations implements Disposable {
   preview(spec: ActionSpec): { before?: unknown; after?: unknown; sentence: string } {
     switch (spec.do) {
       case 'restart':
-        return { before: { pid: this.supervisor.pid }, sentence: `restart the server${this.supervisor.pid ? ` (pid ${this.supervisor.pid})` : ''}` };
+        return {
+          before: { pid: this.supervisor.pid },
+          sentence: this.supervisor.pid ? l10n.t('restart the server (pid {0})', this.supervisor.pid) : l10n.t('restart the server'),
+        };
       case 'scale':
-        return { before: { workers: this.workers }, after: { workers: spec.workers }, sentence: `scale the server from ${this.workers} to ${spec.workers} workers` };
+        return { before: { workers: this.workers }, after: { workers: spec.workers }, sentence: l10n.t('scale the server from {0} to {1} workers', this.workers, spec.workers ?? 1) };
       case 'cpuProfile':
-        return { sentence: `record a ${Math.round((spec.durationMs ?? 0) / 1000)} s CPU profile of the server` };
+        return { sentence: l10n.t('record a {0} s CPU profile of the server', Math.round((spec.durationMs ?? 0) / 1000)) };
       case 'heapProfile':
-        return { sentence: `record the server's heap growth${spec.durationMs ? ` for ${Math.round(spec.durationMs / 1000)} s` : ''}` };
+        return {
+          sentence: spec.durationMs ? l10n.t("record the server's heap growth for {0} s", Math.round(spec.durationMs / 1000)) : l10n.t("record the server's heap growth"),
+        };
       case 'runTask':
-        return { after: { task: spec.task }, sentence: `run the task "${spec.task}"` };
+        return { after: { task: spec.task }, sentence: l10n.t('run the task "{0}"', spec.task ?? '') };
       case 'command':
-        return { after: { command: spec.command }, sentence: `run the command line "${spec.command}"` };
+        return { after: { command: spec.command }, sentence: l10n.t('run the command line "{0}"', spec.command ?? '') };
     }
   }
 
@@ -232,13 +255,13 @@ export class Operations implements Disposable {
     const target = this.undoable();
     return this.timedAsync('undo', trigger, async () => {
       if (!target?.undo) {
-        return { result: 'skipped', message: 'There is nothing to undo: restarts, profiles, tasks and command lines cannot be undone.' };
+        return { result: 'skipped', message: l10n.t('There is nothing to undo: restarts, profiles, tasks and command lines cannot be undone.') };
       }
       const u = target.undo;
       if (u.kind === 'scale') {
         const before = this.workers;
         await this.applyWorkers(u.workers);
-        return { result: 'ok', undoes: target.id, params: { before: { workers: before }, after: { workers: u.workers } }, message: `Undid ${target.action}: back to ${u.workers} worker${u.workers === 1 ? '' : 's'}.` };
+        return { result: 'ok', undoes: target.id, params: { before: { workers: before }, after: { workers: u.workers } }, message: l10n.t('Undid {0}: back to {1}.', undoneName(target.action), workersText(u.workers)) };
       }
       if (u.kind === 'restoreLaunch') {
         const before = this.supervisor.launchSpec;
@@ -247,21 +270,21 @@ export class Operations implements Disposable {
         if (running) {
           await this.supervisor.restart();
         }
-        return { result: 'ok', undoes: target.id, params: { before: describeSpec(before), after: describeSpec(u.spec) }, message: `Undid ${target.action}: the previous command is back${running ? ' and the server restarted' : ''}.` };
+        return { result: 'ok', undoes: target.id, params: { before: describeSpec(before), after: describeSpec(u.spec) }, message: running ? l10n.t('Undid {0}: the previous command is back and the server restarted.', undoneName(target.action)) : l10n.t('Undid {0}: the previous command is back.', undoneName(target.action)) };
       }
       const set = this.handlers.setRuleEnabled;
       if (!set) {
-        return { result: 'failed', undoes: target.id, message: UNAVAILABLE.disableRule };
+        return { result: 'failed', undoes: target.id, message: unavailable('disableRule') };
       }
       await set(u.ruleId, true);
-      return { result: 'ok', undoes: target.id, params: { before: { ruleId: u.ruleId, enabled: false }, after: { ruleId: u.ruleId, enabled: true } }, message: `Undid ${target.action}: rule "${u.ruleId}" is on again.` };
+      return { result: 'ok', undoes: target.id, params: { before: { ruleId: u.ruleId, enabled: false }, after: { ruleId: u.ruleId, enabled: true } }, message: l10n.t('Undid {0}: rule "{1}" is on again.', undoneName(target.action), u.ruleId) };
     });
   }
 
   private async applyWorkers(workers: number): Promise<void> {
     const spec = this.supervisor.launchSpec;
     if (!spec) {
-      throw new Error('No server command is set; set chatroomMonitor.server.command first.');
+      throw new Error(l10n.t('No server command is set; set chatroomMonitor.server.command first.'));
     }
     this.supervisor.setSpec({ ...spec, env: { ...spec.env, [WORKERS_ENV]: String(workers) } });
     if (this.supervisor.pid !== undefined) {
@@ -274,10 +297,10 @@ export class Operations implements Disposable {
       const pid = this.handlers.profileTarget?.() ?? this.supervisor.pid;
       const m = mode ? { mode } : {};
       if (!(kind === 'cpuProfile' ? this.handlers.cpuProfile : this.handlers.heapProfile)) {
-        return { result: 'failed', message: UNAVAILABLE[kind]!, ...m };
+        return { result: 'failed', message: unavailable(kind), ...m };
       }
       if (pid === undefined) {
-        return { result: 'failed', message: 'No server is running or watched, so there is nothing to profile.', ...m };
+        return { result: 'failed', message: l10n.t('No server is running or watched, so there is nothing to profile.'), ...m };
       }
       const out = kind === 'cpuProfile' ? await this.handlers.cpuProfile!(pid, durationMs ?? 10_000) : await this.handlers.heapProfile!(pid, durationMs);
       // Nothing to revert: a profile changes nothing in the server (its inspector is closed again).

@@ -3,6 +3,7 @@
  * supervises — validated into a typed object with one sentence per bad field.
  */
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { describeType, parseDuration } from '../alerts/duration';
 import { LaunchSpec } from './launcher';
 import { DEFAULT_POLICY } from './policy';
@@ -37,19 +38,19 @@ export function parseServerSettings(raw: RawServerSettings, workspaceFolder: str
   if (typeof raw.command === 'string' && raw.command.trim() !== '') {
     command = raw.command.trim();
   } else if (raw.command !== undefined && raw.command !== null && raw.command !== '') {
-    problems.push(`${s('command')} must be a program such as "node" or "npm", not ${describeType(raw.command)}.`);
+    problems.push(l10n.t('{0} must be a program such as "node" or "npm", not {1}.', s('command'), describeType(raw.command)));
   }
   let args: string[] = [];
   if (Array.isArray(raw.args) && raw.args.every((a) => typeof a === 'string')) {
     args = raw.args as string[];
   } else if (raw.args !== undefined && raw.args !== null) {
-    problems.push(`${s('args')} must be a list of strings such as ["server.js", "--port", "8080"], not ${describeType(raw.args)}.`);
+    problems.push(l10n.t('{0} must be a list of strings such as ["server.js", "--port", "8080"], not {1}.', s('args'), describeType(raw.args)));
   }
   let cwd = workspaceFolder;
   if (typeof raw.cwd === 'string' && raw.cwd.trim() !== '') {
     cwd = path.resolve(workspaceFolder ?? process.cwd(), raw.cwd.trim());
   } else if (raw.cwd !== undefined && raw.cwd !== null && raw.cwd !== '') {
-    problems.push(`${s('cwd')} must be a folder (relative to the workspace), not ${describeType(raw.cwd)}.`);
+    problems.push(l10n.t('{0} must be a folder (relative to the workspace), not {1}.', s('cwd'), describeType(raw.cwd)));
   }
   const env: Record<string, string> = {};
   if (raw.env !== undefined && raw.env !== null) {
@@ -58,11 +59,11 @@ export function parseServerSettings(raw: RawServerSettings, workspaceFolder: str
         if (typeof v === 'string' || typeof v === 'number') {
           env[k] = String(v);
         } else {
-          problems.push(`${s('env')}: "${k}" must be text, not ${describeType(v)}.`);
+          problems.push(l10n.t('{0}: "{1}" must be text, not {2}.', s('env'), k, describeType(v)));
         }
       }
     } else {
-      problems.push(`${s('env')} must be an object such as { "PORT": "8080" }, not ${describeType(raw.env)}.`);
+      problems.push(l10n.t('{0} must be an object such as { "PORT": "8080" }, not {1}.', s('env'), describeType(raw.env)));
     }
   }
   const task = typeof raw.task === 'string' && raw.task.trim() !== '' ? raw.task.trim() : undefined;
@@ -70,7 +71,7 @@ export function parseServerSettings(raw: RawServerSettings, workspaceFolder: str
   if (raw.minUptime !== undefined && raw.minUptime !== null) {
     const r = parseDuration(raw.minUptime);
     if ('error' in r) {
-      problems.push(`${s('minUptime')} ${r.error}.`);
+      problems.push(l10n.t('{0} {1}.', s('minUptime'), r.error));
     } else {
       minUptimeMs = r.ms;
     }
@@ -80,7 +81,7 @@ export function parseServerSettings(raw: RawServerSettings, workspaceFolder: str
     if (typeof raw.maxRestarts === 'number' && Number.isInteger(raw.maxRestarts) && raw.maxRestarts >= 0 && raw.maxRestarts <= 1000) {
       maxRestarts = raw.maxRestarts;
     } else {
-      problems.push(`${s('maxRestarts')} must be a whole number from 0 to 1000, not ${describeType(raw.maxRestarts)}.`);
+      problems.push(l10n.t('{0} must be a whole number from 0 to 1000, not {1}.', s('maxRestarts'), describeType(raw.maxRestarts)));
     }
   }
   const stopOnExit = typeof raw.stopOnExit === 'boolean' ? raw.stopOnExit : true;

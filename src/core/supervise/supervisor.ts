@@ -6,6 +6,7 @@
  * below it that left the group, then SIGKILL after `killTimeoutMs`, so no orphan
  * survives a stop.
  */
+import * as l10n from '@vscode/l10n';
 import { Clock, TimerHandle } from '../clock';
 import { Disposable, Emitter, Event } from '../events';
 import { Launcher, LaunchedProcess, LaunchSpec, OutputLine, ProcessExit, TreeProcess } from './launcher';
@@ -325,10 +326,15 @@ export class Supervisor implements Disposable {
     const p = this.policy;
     return {
       level: 'critical',
-      title: `Crash loop: ${this.name} stopped after ${restarts} restart${restarts === 1 ? '' : 's'}`,
-      message:
-        `${this.name} exited ${exits.length} times within ${Math.round(p.windowMs / 1000)} s, each time after less than ` +
-        `${p.minUptimeMs} ms (${distinct.join(', ')}); it is left stopped. Read its last stderr lines, fix the cause, then start it again.`,
+      title: restarts === 1 ? l10n.t('Crash loop: {0} stopped after 1 restart', this.name) : l10n.t('Crash loop: {0} stopped after {1} restarts', this.name, restarts),
+      message: l10n.t(
+        '{0} exited {1} times within {2} s, each time after less than {3} ms ({4}); it is left stopped. Read its last stderr lines, fix the cause, then start it again.',
+        this.name,
+        exits.length,
+        Math.round(p.windowMs / 1000),
+        p.minUptimeMs,
+        distinct.join(l10n.t(', ')),
+      ),
       exits: exits.map((x) => ({ exitCode: x.exitCode, signal: x.signal, uptimeMs: x.exitedAtMs - x.startedAtMs })),
       lastStderr: [...this.stderrTail],
       timeMs,

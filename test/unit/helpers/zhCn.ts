@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MessageBundle, useLocale } from '../../../src/core/i18n/locale';
@@ -26,4 +27,17 @@ export async function inZhCnAsync<T>(body: () => Promise<T>): Promise<T> {
   } finally {
     useLocale('en');
   }
+}
+
+/**
+ * A Chinese sentence with no English words left but the ones it quotes: setting ids,
+ * "quoted values", /regexes/, addresses, `pid N (name)`, the few words Chinese writes as
+ * English (TCP, JSON, Prometheus …) and whatever `allowed` removes first.
+ */
+export function assertChinese(sentence: string, allowed: RegExp[] = []): void {
+  assert.match(sentence, /[\u4e00-\u9fff]/, sentence);
+  const quoted = allowed.reduce((text, a) => text.replace(a, ''), sentence);
+  const rest = quoted.replace(/chatroomMonitor\.[\w.]+/g, '').replace(/"[^"]*"|“[^”]*”|\/[^/\s]+\/|https?:\/\/\S+|\bpid \d+ \([^)]*\)/g, '');
+  const english = rest.match(/\b[a-z]{3,}\b/gi) ?? [];
+  assert.deepEqual(english.filter((w) => !/^(?:TCP|PID|MiB|URL|JSON|HTTP|Prometheus|job|instance|glob|true|false|localhost)$/i.test(w)), [], sentence);
 }

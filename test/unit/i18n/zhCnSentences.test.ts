@@ -10,7 +10,7 @@ import { validateSettings } from '../../../src/core/settings/settings';
 import { actionMarkers, timelineMarkers } from '../../../src/core/runs/timelineMarkers';
 import type { AuditEntry } from '../../../src/core/supervise/audit';
 import { RUN_START } from '../../../src/core/runs/runs';
-import { inZhCn, inZhCnAsync } from '../helpers/zhCn';
+import { assertChinese, inZhCn, inZhCnAsync } from '../helpers/zhCn';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport } from '../../../src/core/report/reportData';
@@ -25,15 +25,6 @@ import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
  * says, in Simplified Chinese: the sentences a Chinese-speaking developer meets first.
  * Setting ids, values, regexes and addresses stay as typed inside the Chinese sentence.
  */
-
-/** No English words left but the ones a sentence quotes (ids, values, paths, commands). */
-function assertChinese(sentence: string, allowed: RegExp[] = []): void {
-  assert.match(sentence, /[\u4e00-\u9fff]/, sentence);
-  const quoted = allowed.reduce((text, a) => text.replace(a, ''), sentence);
-  const rest = quoted.replace(/chatroomMonitor\.[\w.]+/g, '').replace(/"[^"]*"|“[^”]*”|\/[^/\s]+\/|https?:\/\/\S+|\bpid \d+ \([^)]*\)/g, '');
-  const english = rest.match(/\b[a-z]{3,}\b/gi) ?? [];
-  assert.deepEqual(english.filter((w) => !/^(?:TCP|PID|MiB|URL|JSON|HTTP|Prometheus|job|instance|glob|true|false|localhost)$/i.test(w)), [], sentence);
-}
 
 describe('sentences about settings, the process and Prometheus in Simplified Chinese', function () {
   this.timeout(30_000);
