@@ -92,7 +92,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       id: 'analyzer.day',
       figure: `analyzer over ${size} (${samples.toLocaleString('en')} samples)`,
       ours: { value: a.median, unit: 'ms', p99: a.p99 },
-      budget: { text: '≤ 50 ms', holds: a.median <= 50 },
+      budget: { text: '≤ 25 ms', holds: a.median <= 25 },
       note: `${issues} issues found; n=${a.n}.`,
       raw: { samples, analyzeMs: a, analyzeMsRuns: analyzeMs },
     },
@@ -110,7 +110,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       ours: { value: live.perTickMs, unit: 'ms', p99: live.recomputeMs },
       budget: { text: '≤ 0.2 ms', holds: live.perTickMs <= 0.2 },
       note:
-        `amortised over ${live.ticks} ticks: the window is re-analysed every ${Defaults.liveAnalysisEveryTicks} ticks (median ${live.recomputeMs.toFixed(2)} ms each, shown as p99); ` +
+        `amortised over the first ${live.ticks} ticks of a fresh process: the window is re-analysed every ${Defaults.liveAnalysisEveryTicks} ticks (median ${live.recomputeMs.toFixed(2)} ms each, shown as p99; the first analyses run before the JIT has compiled them and weigh most); ` +
+        `the same ${live.ticks} ticks after ${live.steady.afterTicks} ticks: ${live.steady.perTickMs.toFixed(3)} ms per tick (median ${live.steady.recomputeMs.toFixed(2)} ms an analysis); ` +
         `its anomaly detectors, statistics and trends keep their state and take in only the samples that arrived or left since the previous analysis (O(new samples), liveStats.ts); correlations, forecasts and the rules still read the window; every read between returns the same result.`,
       raw: live,
     },
@@ -121,24 +122,33 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
  * The monitor's per-tick analysis cost: a store holding an hour of 10 series, one tick
  * appended and LiveAnalysis.tick called after it, as Monitor does; mean over `ticks`.
  */
-function liveTickCost(ticks: number): { ticks: number; perTickMs: number; recomputeMs: number } {
+function liveTickCost(ticks: number): { ticks: number; perTickMs: number; recomputeMs: number; steady: { afterTicks: number; perTickMs: number; recomputeMs: number } } {
   const hour = 3600;
-  const store = new SeriesStore(hour + ticks);
+  // The same ticks again once the monitor has run `steadyAfter` more: the JIT has compiled the analysis by then.
+  const steadyAfter = 2 * ticks;
+  const store = new SeriesStore(hour + 2 * ticks + steadyAfter);
   const [, lastMs] = fillDay(store, hour);
   const live = new LiveAnalysis({ windowMs: Defaults.liveAnalysisWindowMs, everyTicks: Defaults.liveAnalysisEveryTicks });
   const options = (windowMs: number) => ({ fromMs: store.latestTimeMs - windowMs, toMs: store.latestTimeMs, nowMs: store.latestTimeMs });
   // Past the first ticks' every-tick refresh, as a monitor that has been running.
   for (let i = 0; i < Defaults.liveAnalysisEveryTicks + 1; i++) live.tick(store, options);
   const lastValues = store.allSeries().map((s) => ({ name: s.name, labels: s.labels, value: store.latestValue(s.name) ?? 0 }));
-  let spent = 0;
-  const recompute: number[] = [];
-  for (let i = 1; i <= ticks; i++) {
-    store.append(lastMs + i * 1000, lastValues);
-    const t0 = performance.now();
-    const made = live.tick(store, options);
-    const dt = performance.now() - t0;
-    spent += dt;
-    if (made) recompute.push(dt);
-  }
-  return { ticks, perTickMs: spent / ticks, recomputeMs: distributionOf(recompute).median };
+  let tick = 0;
+  const run = (n: number): { perTickMs: number; recomputeMs: number } => {
+    let spent = 0;
+    const recompute: number[] = [];
+    for (let i = 0; i < n; i++) {
+      store.append(lastMs + ++tick * 1000, lastValues);
+      const t0 = performance.now();
+      const made = live.tick(store, options);
+      const dt = performance.now() - t0;
+      spent += dt;
+      if (made) recompute.push(dt);
+    }
+    return { perTickMs: spent / n, recomputeMs: distributionOf(recompute).median };
+  };
+  const first = run(ticks);
+  run(steadyAfter);
+  const steady = run(ticks);
+  return { ticks, ...first, steady: { afterTicks: ticks + steadyAfter, ...steady } };
 }

@@ -23,10 +23,104 @@ import { StatusRefresh } from '../src/core/statusRefresh';
 import { HostToWebview } from '../src/shared/protocol';
 import { DashboardSession } from '../src/vscode/dashboard/dashboardSession';
 import { MonitorDashboardSource } from '../src/vscode/dashboard/monitorDashboardSource';
-import { cpuWithChildrenUs, reapedChildrenCpuUs, sleep } from './lib/measure';
+import { cpuWithChildrenUs, reapedChildrenCpuUs, selfCpuUs, sleep } from './lib/measure';
+import { LiveAnalysis } from '../src/core/analyze/liveAnalysis';
+import * as parser from '../src/core/scrape/parser';
+import * as promVerdict from '../src/core/scrape/promVerdict';
+import { ScrapeDeriver } from '../src/core/scrape/derive';
+import { SeriesStore } from '../src/core/store/seriesStore';
+import { ProcfsProcessSampler } from '../src/core/process/processSampler';
+import { ProcfsSystemSampler } from '../src/core/system/systemSampler';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { openSync, readSync } from 'node:fs';
 import { configForPort, portableDeps } from './lib/realMonitor';
 import { keptOpenFloorTick } from './collectionTick';
 import { bareGet } from './scrapeFloor';
+
+/**
+ * CPU time of the main thread (µs): the kernel's schedstat of this thread, read
+ * through a kept-open descriptor. process.cpuUsage() also counts V8's compiler and GC
+ * helper threads. The kernel brings a running thread's figure up to date at its
+ * scheduler ticks only (a few ms), so it serves for the whole measurement, not for a
+ * call. Undefined where the file is not there.
+ */
+function mainThreadCpuClock(): (() => number) | undefined {
+  try {
+    const fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+    const buf = Buffer.alloc(128);
+    const read = (): number => {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const text = buf.toString('latin1', 0, n);
+      return Number(text.slice(0, text.indexOf(' '))) / 1000;
+    };
+    return Number.isFinite(read()) ? read : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU of the tick's synchronous parts, summed while `on`: each function below is
+ * wrapped to add the CPU used while it ran (process.cpuUsage() before and after, ~1 µs
+ * a call) to its part. That figure also holds what V8's compiler and GC helper
+ * threads did meanwhile, so a part is an upper bound of its own cost while the JIT
+ * compiles; a precise clock per thread is not in this Node. What is left — the HTTP
+ * request and answer on the socket, timers, promises, the garbage collector outside
+ * these calls, the event loop, and the other threads' work outside the parts — is the
+ * difference from the process' CPU. A part called inside another (the verdict inside
+ * the parse) is taken out of the outer one.
+ */
+class Parts {
+  on = false;
+  readonly us = new Map<string, number>();
+  private nestedUs = 0;
+
+  private readonly clock = selfCpuUs;
+
+  add(part: string, us: number): void {
+    this.us.set(part, (this.us.get(part) ?? 0) + us);
+  }
+
+  wrap<T extends object>(target: T, name: keyof T & string, part: string): void {
+    const original = target[name] as unknown as (...args: unknown[]) => unknown;
+    if (typeof original !== 'function') throw new Error(`no ${name} to time`);
+    const clock = this.clock;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const parts = this;
+    (target as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]): unknown {
+      if (!parts.on) return original.apply(this, args);
+      const outerNested = parts.nestedUs;
+      parts.nestedUs = 0;
+      const c0 = clock();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const spent = clock() - c0;
+        parts.add(part, spent - parts.nestedUs);
+        parts.nestedUs = outerNested + spent;
+      }
+    };
+  }
+
+  /** Runs `f` as one part. */
+  time(part: string, f: () => void): void {
+    if (!this.on) return f();
+    const c0 = this.clock();
+    f();
+    this.add(part, this.clock() - c0);
+  }
+}
+
+const parts = new Parts();
+const mainThreadCpuUs = mainThreadCpuClock();
+parts.wrap(parser, 'parseExpositionBytes', 'parse');
+parts.wrap(promVerdict, 'prometheusVerdictOfBytes', 'verdict');
+parts.wrap(ScrapeDeriver.prototype, 'derive', 'derive (rates, quantiles)');
+parts.wrap(SeriesStore.prototype, 'append', 'store write');
+parts.wrap(LiveAnalysis.prototype, 'tick', 'live analysis');
+parts.wrap(AlertEngine.prototype, 'evaluate', 'alerts');
+parts.wrap(ProcfsProcessSampler.prototype, 'sampleNow', 'process /proc');
+parts.wrap(ProcfsSystemSampler.prototype as unknown as Record<string, unknown>, 'sampleWith', 'system /proc');
 
 /** Ticks before measuring: module loading and the first scrape are activation, not steady state. */
 const WARMUP_TICKS = 3;
@@ -97,7 +191,8 @@ async function main(): Promise<void> {
   let ticks = 0;
   let renders = 0;
   let textLength = 0;
-  const render = () => {
+  const render = (): void => parts.time('status bar', renderView);
+  const renderView = () => {
     const snapshot = monitor.latestSnapshot;
     const view = buildStatusView({
       nowMs: Date.now(),
@@ -129,7 +224,7 @@ async function main(): Promise<void> {
           {
             postMessage(message: HostToWebview): PromiseLike<boolean> {
               posted++;
-              postedChars += JSON.stringify(message).length;
+              parts.time('dashboard JSON', () => (postedChars += JSON.stringify(message).length));
               return Promise.resolve(true);
             },
             onDidReceiveMessage: page.event,
@@ -148,18 +243,43 @@ async function main(): Promise<void> {
   const cpu0 = cpuWithChildrenUs();
   const kids0 = reapedChildrenCpuUs();
   const t0 = performance.now();
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const main0 = mainThreadCpuUs?.() ?? NaN;
+  parts.on = true;
   const windowCpuMsPerTick = await measureWindows(seconds, () => ticks);
+  parts.on = false;
+  gc.disconnect();
+  const mainUs = (mainThreadCpuUs?.() ?? NaN) - main0;
   const cpuUs = cpuWithChildrenUs() - cpu0;
   const childCpuUs = reapedChildrenCpuUs() - kids0;
   const wallMs = performance.now() - t0;
   const measuredTicks = ticks - ticks0;
+  const partsMsPerTick: Record<string, number> = {};
+  let inParts = 0;
+  for (const [part, us] of parts.us) {
+    partsMsPerTick[part] = us / 1000 / Math.max(1, measuredTicks);
+    inParts += us;
+  }
+  const perTick = (us: number): number => us / 1000 / Math.max(1, measuredTicks);
+  partsMsPerTick['rest (HTTP, timers, promises, event loop, GC and other threads outside the parts)'] = perTick(cpuUs - inParts);
+  // The whole process' CPU split by thread (each part above mixes both).
+  if (Number.isFinite(mainUs)) {
+    partsMsPerTick['of the whole: main thread'] = perTick(mainUs);
+    partsMsPerTick['of the whole: other threads (V8 compiler and GC helpers, libuv pool)'] = perTick(cpuUs - mainUs);
+  }
+  // Pauses of the main thread, wherever they fell (inside a part or not).
+  partsMsPerTick['of the whole: garbage collection pauses on the main thread'] = gcMs / Math.max(1, measuredTicks);
   refresh.dispose();
   session?.dispose();
   const scraped = monitor.latestSnapshot?.samples.some((s) => s.name === 'scrape_up' && s.value === 1) ?? false;
   await monitor.stop();
   monitor.dispose();
   process.stdout.write(
-    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, posted, postedChars, scraped, series: monitor.store.seriesCount, textLength, windowCpuMsPerTick }) + '\n',
+    JSON.stringify({ mode, seconds, wallMs, cpuUs, childCpuUs, ticks: measuredTicks, renders, posted, postedChars, scraped, series: monitor.store.seriesCount, textLength, windowCpuMsPerTick, partsMsPerTick }) + '\n',
   );
 }
 
