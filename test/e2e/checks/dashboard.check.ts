@@ -8,12 +8,38 @@ import { FrameLocator } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
 import { ensureCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
 import type { Workbench } from '../support/workbench';
+import { writeHistoryHours } from '../support/historyHours';
 import { chartInk, dashboardFrame, runCommand, serverPid, seriesInk, updateWorkspaceSettings, workbenchThemeKind, waitUntil } from '../support/workbenchUi';
 
 /** A chart canvas with fewer inked pixels than this shows nothing but, at most, stray pixels. */
 const MIN_INK_PIXELS = 500;
 /** Pixels in the CPU series' colour: a few seconds of data after a reload draw a short line. */
 const MIN_LINE_PIXELS = 8;
+/** Hours of history written before the reload: the raw hour a reload restores, and two more only the 1 min tier keeps. */
+const HISTORY_HOURS = 3;
+
+/** Clicks a range button and waits until the CPU chart starts at or before `firstAtMostMs`; its points, first time and plot width. */
+async function showRange(wb: Workbench, frame: FrameLocator, range: string, firstAtMostMs: number): Promise<{ points: number; firstMs: number; widthPx: number }> {
+  await frame.locator(`button[data-range="${range}"]`).click();
+  const chart = frame.locator('figure.chart#chart-processCpu');
+  const read = (): Promise<{ points: number; firstMs: number; widthPx: number }> =>
+    chart.evaluate(
+      (el) => ({ points: Number(el.getAttribute('data-points')), firstMs: Number(el.getAttribute('data-first-ms')), widthPx: el.getBoundingClientRect().width }),
+      undefined,
+      { timeout: 5000 },
+    );
+  await waitUntil(
+    wb,
+    `the CPU chart at ${range} to start by ${new Date(firstAtMostMs).toISOString()}`,
+    async () => {
+      const c = await read();
+      return c.firstMs > 0 && c.firstMs <= firstAtMostMs;
+    },
+    20000,
+    async () => JSON.stringify({ ...(await read()), firstIso: new Date((await read()).firstMs).toISOString() }),
+  );
+  return read();
+}
 
 
 /** Header with the pid, a CPU tile with a number, and charts that drew something (the zh-cn checks use it too). */
@@ -118,6 +144,10 @@ export const checks: E2eCheck[] = [
         await setTheme(wb, 'Default Light Modern', 'light', frame);
         await wb.screenshot('dashboard-light');
 
+        // A realistic history before the reload: three hours of every live series, ending now.
+        const historyStarted = Date.now();
+        const written = await writeHistoryHours(wb, HISTORY_HOURS);
+        const historyMs = Date.now() - historyStarted;
         const cpuChart = (): Promise<{ points: number; firstMs: number }> =>
           dashboardFrame(wb)
             .locator('figure.chart#chart-processCpu')
@@ -143,6 +173,26 @@ export const checks: E2eCheck[] = [
           throw new Error(`after the reload the CPU chart holds ${after.points} points; before it held ${before.points}`);
         }
         await wb.screenshot('dashboard-after-reload');
+        // The previous hour, restored from disk: the 1 h range starts an hour back (issue 17).
+        const afterFrame = dashboardFrame(wb);
+        const rangesStarted = Date.now();
+        const rangeBefore = (await afterFrame.locator('button[data-range][aria-pressed="true"]').first().getAttribute('data-range')) ?? '5m';
+        const hour = await showRange(wb, afterFrame, '1h', reloadAtMs - 55 * 60_000);
+        console.log(`    1 h after the reload: ${hour.points} points on a ${Math.round(hour.widthPx)} px chart from ${new Date(hour.firstMs).toISOString()} (${((reloadAtMs - hour.firstMs) / 60_000).toFixed(1)} min before the reload)`);
+        await wb.page.waitForTimeout(500);
+        await wb.screenshot('dashboard-after-reload-1h');
+        // 'all' reaches past the raw hour into the 1 min tier read back from disk.
+        const all = await showRange(wb, afterFrame, 'all', written.fromMs + 15 * 60_000);
+        console.log(`    all after the reload: ${all.points} points on a ${Math.round(all.widthPx)} px chart from ${new Date(all.firstMs).toISOString()} (${((reloadAtMs - all.firstMs) / 3600_000).toFixed(2)} h before the reload)`);
+        for (const [name, c] of [['1h', hour], ['all', all]] as const) {
+          if (c.points > c.widthPx) {
+            throw new Error(`the CPU chart at ${name} draws ${c.points} points on ${Math.round(c.widthPx)} px: more points than pixels`);
+          }
+        }
+        await wb.page.waitForTimeout(500);
+        await wb.screenshot('dashboard-after-reload-all');
+        await afterFrame.locator(`button[data-range="${rangeBefore}"]`).click();
+        console.log(`    the hours on disk cost this check ${((historyMs + Date.now() - rangesStarted) / 1000).toFixed(1)} s (writing ${(historyMs / 1000).toFixed(1)} s, the 1 h and all ranges ${((Date.now() - rangesStarted) / 1000).toFixed(1)} s)`);
 
         const lightColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
         await setTheme(wb, 'Default Dark Modern', 'dark', dashboardFrame(wb));
