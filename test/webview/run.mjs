@@ -11,6 +11,13 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from './server.mjs';
 import { columns, HOSTILE, initMessage, T0_SEC } from './fixtureData.mjs';
 
 const SHOTS = path.join(root, 'test-results/webview');
+/** The shipped Chinese bundle: what the keyboard walks expect to read in zh-cn. */
+const ZH_CN = JSON.parse(fs.readFileSync(path.join(root, 'l10n/bundle.l10n.zh-cn.json'), 'utf8'));
+/** The page's text for an English message in `lang` (undefined: English). */
+const inLang = (lang, en) => (lang === 'zh-cn' ? (ZH_CN[en] ?? assert.fail(`no Chinese for "${en}"`)) : en);
+/** The keyboard walks run in both display languages: the same keys, the same stops. */
+const WALK_LANGS = [undefined, 'zh-cn'];
+const inName = (lang) => (lang ? ` (${lang})` : '');
 const TEST_TIMEOUT_MS = 30_000;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -628,8 +635,8 @@ test('legends and the series picker show people\'s names for built-in series; th
   assert.equal(await page.locator('details.picker label', { has: page.locator('input[data-key="chat_rooms"]') }).getAttribute('title'), 'chat_rooms');
 });
 
-test('keyboard: range buttons are reachable and work with Enter; focus is visible', async ({ page, url }) => {
-  await open(page, url);
+for (const lang of WALK_LANGS) test(`keyboard: range buttons are reachable and work with Enter; focus is visible${inName(lang)}`, async ({ page, url }) => {
+  await open(page, url, { lang });
   let found = false;
   for (let i = 0; i < 10 && !found; i++) {
     await page.keyboard.press('Tab');
@@ -654,8 +661,8 @@ async function tabTo(page, pred, max = 80) {
   return -1;
 }
 
-test('keyboard only: Tab reaches a legend toggle, Space hides the series (aria-pressed, chart, summary, saved), Enter shows it again', async ({ page, url }) => {
-  await open(page, url);
+for (const lang of WALK_LANGS) test(`keyboard only: Tab reaches a legend toggle, Space hides the series (aria-pressed, chart, summary, saved), Enter shows it again${inName(lang)}`, async ({ page, url }) => {
+  await open(page, url, { lang });
   const toggle = '#chart-systemUsage button.legend-toggle[data-series="system_memory_usage_percent"]';
   assert.equal(await attr(page, toggle, 'aria-pressed'), 'true');
   const inkBefore = (await inkByChart(page))['chart-systemUsage'];
@@ -670,24 +677,25 @@ test('keyboard only: Tab reaches a legend toggle, Space hides the series (aria-p
   assert.ok(inkAfter < inkBefore - 300, `the hidden line is no longer drawn (${inkBefore} → ${inkAfter} inked pixels)`);
   assert.deepEqual(await page.evaluate(() => window.__state.hidden), ['system_memory_usage_percent']);
   const summary = await text(page, '#chart-systemUsage-summary');
-  assert.ok(!summary.includes('Machine memory used') && /now, min/.test(summary), `summary names only the shown series: ${summary}`);
+  assert.ok(!summary.includes(inLang(lang, 'Machine memory used')) && summary.includes(inLang(lang, 'Machine CPU (all cores)')), `summary names only the shown series: ${summary}`);
+  assert.match(summary, lang ? /[\u4e00-\u9fff]/ : /now, min/);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset?.series), 'system_memory_usage_percent', 'focus stays on the toggle');
   await page.evaluate(() => (document.querySelector('#chart-systemUsage details.chart-table').open = true));
-  await page.locator('#chart-systemUsage').screenshot({ path: path.join(SHOTS, 'legend-keyboard-off.png') });
+  await page.locator('#chart-systemUsage').screenshot({ path: path.join(SHOTS, `legend-keyboard-off${lang ? `-${lang}` : ''}.png`) });
   await page.keyboard.press('Enter');
   await frame(page);
   assert.equal(await attr(page, toggle, 'aria-pressed'), 'true');
   assert.deepEqual(await page.evaluate(() => window.__state.hidden), []);
 });
 
-test('keyboard only: each chart\'s data table opens from the keyboard with latest, min, max and trend formatted as the chart formats them', async ({ page, url, units }) => {
+for (const lang of WALK_LANGS) test(`keyboard only: each chart's data table opens from the keyboard with latest, min, max and trend formatted as the chart formats them${inName(lang)}`, async ({ page, url, units }) => {
   const init = initMessage();
   const n = init.columns.x.length;
   const mem = init.columns.keys.indexOf('process_resident_memory_bytes');
   init.columns.y[mem] = init.columns.x.map((_, i) => 100e6 + i * 200e3); // rising
   const cpu = init.columns.keys.indexOf('process_cpu_usage_percent');
   init.columns.y[cpu] = init.columns.x.map((_, i) => 90 - (i * 80) / n); // falling
-  await open(page, url, { init });
+  await open(page, url, { init, lang });
   assert.equal(await page.locator('figure.chart details.chart-table').count(), 5, 'one table per chart');
   assert.ok((await tabTo(page, () => document.activeElement?.matches('#chart-processMemory details.chart-table > summary'))) > 0, 'the table is in the tab order');
   assert.equal(await page.locator('#chart-processMemory-table').isVisible(), false);
@@ -697,13 +705,13 @@ test('keyboard only: each chart\'s data table opens from the keyboard with lates
   const col = (i) => init.columns.y[i];
   const fmt = (v, unit) => units.formatValue(v, unit);
   assert.deepEqual(await rows('chart-processMemory'), [
-    ['Server memory (RSS)', fmt(col(mem).at(-1), 'bytes'), fmt(Math.min(...col(mem)), 'bytes'), fmt(Math.max(...col(mem)), 'bytes'), '↗ rising'],
+    [inLang(lang, 'Server memory (RSS)'), fmt(col(mem).at(-1), 'bytes'), fmt(Math.min(...col(mem)), 'bytes'), fmt(Math.max(...col(mem)), 'bytes'), `↗ ${inLang(lang, 'rising')}`],
   ]);
   assert.deepEqual(await rows('chart-processCpu'), [
-    ['Server CPU (% of a core)', fmt(col(cpu).at(-1), 'percent'), fmt(Math.min(...col(cpu)), 'percent'), fmt(Math.max(...col(cpu)), 'percent'), '↘ falling'],
+    [inLang(lang, 'Server CPU (% of a core)'), fmt(col(cpu).at(-1), 'percent'), fmt(Math.min(...col(cpu)), 'percent'), fmt(Math.max(...col(cpu)), 'percent'), `↘ ${inLang(lang, 'falling')}`],
   ]);
   const headers = await page.$$eval('#chart-processCpu-table thead th', (ths) => ths.map((t) => t.textContent));
-  assert.deepEqual(headers, ['Series', 'Latest', 'Min', 'Max', 'Trend']);
+  assert.deepEqual(headers, ['Series', 'Latest', 'Min', 'Max', 'Trend'].map((h) => inLang(lang, h)));
   // The canvas is an image named by the summary sentence.
   const wrap = page.locator('#chart-processCpu .u-wrap');
   assert.equal(await wrap.getAttribute('role'), 'img');
@@ -715,8 +723,8 @@ test('keyboard only: each chart\'s data table opens from the keyboard with lates
   assert.equal((await rows('chart-processCpu'))[0][1], fmt(42, 'percent'));
 });
 
-test('keyboard only: Tab walks every control of the dashboard in order, each with a visible focus outline, and leaves the page (no trap)', async ({ page, url }) => {
-  await open(page, url);
+for (const lang of WALK_LANGS) test(`keyboard only: Tab walks every control of the dashboard in order, each with a visible focus outline, and leaves the page (no trap)${inName(lang)}`, async ({ page, url }) => {
+  await open(page, url, { lang });
   const stops = [];
   for (let i = 0; i < 200; i++) {
     await page.keyboard.press('Tab');
@@ -729,7 +737,8 @@ test('keyboard only: Tab walks every control of the dashboard in order, each wit
       const seen = (window.__tabSeen ??= new Set());
       const again = seen.has(el);
       seen.add(el);
-      return { tag: el.tagName, id: el.dataset?.series ?? el.dataset?.range ?? el.dataset?.action ?? el.dataset?.key ?? el.textContent.trim().slice(0, 30), outline: cs.outlineStyle, again };
+      const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('title') || '').trim();
+      return { tag: el.tagName, id: el.dataset?.series ?? el.dataset?.range ?? el.dataset?.action ?? el.dataset?.key ?? el.textContent.trim().slice(0, 30), name, outline: cs.outlineStyle, again };
     });
     if (!stop) {
       break;
@@ -742,8 +751,13 @@ test('keyboard only: Tab walks every control of the dashboard in order, each wit
   for (const want of ['15m', 'pause', 'report', 'compare-runs', 'process_cpu_usage_percent', 'system_memory_usage_percent']) {
     assert.ok(ids.includes(want), `${want} is a tab stop: ${ids.join(' | ')}`);
   }
-  assert.ok(ids.filter((id) => id === 'Data table').length === 5, 'each chart\'s table is a tab stop');
+  assert.ok(ids.filter((id) => id === inLang(lang, 'Data table')).length === 5, 'each chart\'s table is a tab stop');
   assert.deepEqual(stops.filter((s) => s.again), [], 'no stop is visited twice');
+  if (lang) {
+    // What a screen reader says at each stop is Chinese, but for range ids (15m, 1h) and raw metric names.
+    const english = stops.filter((s) => !/[\u4e00-\u9fff]/.test(s.name) && !/^(?:\d+[mh]|all|[a-z_:][a-z0-9_:]*)$/i.test(s.name));
+    assert.deepEqual(english, [], `every stop is named in Chinese: ${JSON.stringify(english.map((s) => s.name))}`);
+  }
 });
 
 test('the data tables, legend and summaries follow the display language (zh-cn)', async ({ page, url }) => {
