@@ -24,6 +24,32 @@ async function closeAllEditors(wb: Workbench): Promise<void> {
   }
 }
 
+/**
+ * A copy of the example server under `<workspace>/<dirName>`, logging JSON lines to
+ * server.log there, which chatroomMonitor.logs.files then names; resolves once it listens.
+ */
+export async function startLoggingCopy(wb: Workbench, dirName: string): Promise<{ server: ReturnType<typeof startNode>; port: number }> {
+  const dir = path.join(wb.env.folder, dirName);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const src = path.join(wb.env.examplesDir, 'chat-server');
+  fs.cpSync(src, dir, { recursive: true, filter: (f) => !f.includes(`${path.sep}node_modules`) });
+  const logFile = path.join(dir, 'server.log');
+  const env = { ...process.env, NODE_PATH: [path.join(src, 'node_modules'), path.resolve(wb.env.examplesDir, '..', 'node_modules')].join(path.delimiter) };
+  const server = startNode(path.join(dir, 'server.js'), ['--port', '0', '--log-file', logFile], env);
+  await waitUntil(wb, 'the copied chat server to listen', () => Promise.resolve(/listening on http:\/\/127\.0\.0\.1:\d+/.test(server.output())), 20000, () => Promise.resolve(server.output()));
+  const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(server.output())![1]);
+  updateWorkspaceSettings(wb, { 'chatroomMonitor.logs.files': [`${dirName}/server.log`] });
+  return { server, port };
+}
+
+/** The errors load scenario against the copy (4 s): resolves with the number of messages sent, each one a TypeError. */
+export async function sendErrors(wb: Workbench, port: number): Promise<number> {
+  const load = startNode(path.join(wb.env.examplesDir, 'load', 'load.js'), ['--url', `ws://127.0.0.1:${port}`, '--scenario', 'errors', '--users', '2', '--rate', '2', '--duration', '4s']);
+  await new Promise<void>((r) => load.child.once('exit', () => r()));
+  const sent = Number(/sent (\d+)/.exec(load.output())?.[1]);
+  if (!(sent > 0)) throw new Error(`the load generator sent nothing: ${load.output().slice(-400)}`);
+  return sent;
+}
 
 export const checks: E2eCheck[] = [
   {
@@ -33,17 +59,8 @@ export const checks: E2eCheck[] = [
     async run(wb) {
       // The extension is active once its status bar item shows a reading (alone, this check can come first).
       await wb.statusBarItem(/\d+% · /).first().waitFor({ timeout: 45000 });
-      const dir = path.join(wb.env.folder, 'chat-server-copy');
-      fs.rmSync(dir, { recursive: true, force: true });
-      const src = path.join(wb.env.examplesDir, 'chat-server');
-      fs.cpSync(src, dir, { recursive: true, filter: (f) => !f.includes(`${path.sep}node_modules`) });
-      const logFile = path.join(dir, 'server.log');
-      const env = { ...process.env, NODE_PATH: [path.join(src, 'node_modules'), path.resolve(wb.env.examplesDir, '..', 'node_modules')].join(path.delimiter) };
-      const server = startNode(path.join(dir, 'server.js'), ['--port', '0', '--log-file', logFile], env);
+      const { server, port } = await startLoggingCopy(wb, 'chat-server-copy');
       try {
-        await waitUntil(wb, 'the copied chat server to listen', () => Promise.resolve(/listening on http:\/\/127\.0\.0\.1:\d+/.test(server.output())), 20000, () => Promise.resolve(server.output()));
-        const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(server.output())![1]);
-        updateWorkspaceSettings(wb, { 'chatroomMonitor.logs.files': ['chat-server-copy/server.log'] });
         await wb.page.waitForTimeout(2000);
         // One webview on screen: the Logs view.
         await closeAllEditors(wb);
@@ -52,10 +69,7 @@ export const checks: E2eCheck[] = [
         const frame = wb.page.frameLocator('iframe.webview').frameLocator('#active-frame');
         await frame.locator('.logs-header h1').waitFor({ timeout: 20000 });
 
-        const load = startNode(path.join(wb.env.examplesDir, 'load', 'load.js'), ['--url', `ws://127.0.0.1:${port}`, '--scenario', 'errors', '--users', '2', '--rate', '2', '--duration', '4s']);
-        await new Promise<void>((r) => load.child.once('exit', () => r()));
-        const sent = Number(/sent (\d+)/.exec(load.output())?.[1]);
-        if (!(sent > 0)) throw new Error(`the load generator sent nothing: ${load.output().slice(-400)}`);
+        const sent = await sendErrors(wb, port);
 
         const group = frame.locator('.group', { hasText: 'TypeError' });
         const count = group.locator('.count');

@@ -8,7 +8,7 @@ import * as path from 'path';
 import type { E2eCheck } from '../support/check';
 import { runCommand, updateWorkspaceSettings } from '../support/workbenchUi';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -19,7 +19,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

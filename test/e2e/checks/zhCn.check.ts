@@ -6,8 +6,9 @@
  * the surfaces a Chinese-speaking developer meets, and each one in Chinese: the status
  * bar item and its tooltip, the command palette, Select Process to Watch, an alert
  * notification with its actions, the dashboard, the performance report, and the Logs
- * and Traces views. The ones the English run already drives at length (a real error
- * group, a slow trace) are checked here for their language only, in seconds.
+ * and Traces views. A real error group to its source and Start Server run again in
+ * zhCnRealData.check.ts; a slow trace's waterfall and profile marks are checked here for
+ * their language only (the English run drives them at length).
  * Screenshots zh-cn-*.png.
  */
 import type { Frame } from 'playwright-core';
@@ -41,7 +42,7 @@ function expectWords(where: string, text: string, words: string[]): void {
 }
 
 /** The webview frame (of any editor open) that shows `selector`: one page among the dashboard, a preview and others. */
-async function pageFrame(wb: Workbench, selector: string, timeoutMs: number): Promise<Frame> {
+export async function pageFrame(wb: Workbench, selector: string, timeoutMs: number): Promise<Frame> {
   let found: Frame | undefined;
   await waitUntil(
     wb,

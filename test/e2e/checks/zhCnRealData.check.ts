@@ -1,0 +1,100 @@
+/**
+ * Two of the English run's real-data checks, again in the zh-cn window: a real error
+ * group in the Logs view (the errors scenario against a copy of the example server
+ * that logs to a file in the workspace) whose top frame opens mentions.ts at line 21,
+ * and Start Server / Stop Server from the palette with the server's output in its
+ * terminal. Each one also reads what it shows in Chinese: the group's "最近 …，首次 …",
+ * the frame link's "打开 …", the server's status bar item "服务器 <pid>" and
+ * "服务器已停止", the terminal named 聊天服务器. Screenshots zh-cn-*.png.
+ */
+import * as path from 'path';
+import type { E2eCheck } from '../support/check';
+import { clearNotifications, runCommand, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
+import { sendErrors, startLoggingCopy } from './logsView.check';
+import { freePort, isRunning } from './startServer.check';
+import { pageFrame } from './zhCn.check';
+
+const LOCALE = 'zh-cn';
+const COPY = 'chat-server-copy-zh';
+
+export const checks: E2eCheck[] = [
+  {
+    name: 'zh-cn: the Logs view shows the errors scenario\'s group in Chinese; clicking its top frame opens mentions.ts at line 21',
+    order: 57,
+    locale: LOCALE,
+    timeoutMs: 120000,
+    async run(wb) {
+      const { server, port } = await startLoggingCopy(wb, COPY);
+      try {
+        await wb.page.waitForTimeout(2000);
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.showLogs'));
+        const frame = await pageFrame(wb, '.logs-header h1', 20000);
+        const sent = await sendErrors(wb, port);
+        const group = frame.locator('.group', { hasText: 'TypeError' }).filter({ has: frame.locator('.frame-link', { hasText: COPY }) });
+        await waitUntil(wb, `the TypeError group with ${sent}×`, async () => (await group.locator('.count').first().innerText({ timeout: 1000 }).catch(() => '')) === `${sent}×`, 30000, () => frame.locator('.group-list').innerText({ timeout: 1000 }));
+        const seen = (await group.first().locator('.seen').innerText()).trim();
+        const topFrame = group.first().locator('.frame-link').first();
+        const label = (await topFrame.innerText()).trim();
+        const title = (await topFrame.getAttribute('title')) ?? '';
+        console.log(`    zh-cn Logs view: TypeError ${sent}×, "${seen}", top frame ${label} ("${title}")`);
+        if (label !== `${COPY}/src/mentions.ts:21:24`) throw new Error(`the top frame is "${label}"`);
+        if (!/^最近 .+，首次 .+$/.test(seen)) throw new Error(`the group's times are not in Chinese: "${seen}"`);
+        if (title !== `打开 ${label}`) throw new Error(`the frame link's title is not Chinese: "${title}"`);
+        await wb.screenshot('zh-cn-logs-view-group');
+
+        await topFrame.click();
+        await wb.page.locator('.tabs-container .tab.active', { hasText: 'mentions.ts' }).first().waitFor({ timeout: 45000 });
+        const position = wb.page.locator('#status\\.editor\\.selection');
+        // VS Code's own words for the cursor, in the language pack's Chinese ("行 21，列 24").
+        await waitUntil(wb, 'the cursor at line 21', async () => /(?:行|Ln) 21[，,]\s*(?:列|Col) 24/.test(await position.innerText({ timeout: 1000 })), 30000, () => position.innerText({ timeout: 1000 }));
+        console.log(`    zh-cn editor: mentions.ts, ${(await position.innerText()).trim()}`);
+        await wb.screenshot('zh-cn-logs-view-click-to-source');
+      } finally {
+        updateWorkspaceSettings(wb, { 'chatroomMonitor.logs.files': undefined });
+        await server.stop();
+      }
+    },
+  },
+  {
+    name: 'zh-cn: Start Server from the palette: the 聊天服务器 terminal shows the server\'s output, the status bar reads 服务器 <pid>, Stop Server stops it',
+    order: 60,
+    locale: LOCALE,
+    timeoutMs: 90000,
+    async run(wb) {
+      const port = await freePort();
+      updateWorkspaceSettings(wb, {
+        'chatroomMonitor.server.command': 'node',
+        'chatroomMonitor.server.args': [path.join(wb.env.examplesDir, 'chat-server', 'server.js'), '--port', String(port)],
+        'terminal.integrated.gpuAcceleration': 'off',
+      });
+      let pid: number | undefined;
+      try {
+        await wb.page.waitForTimeout(1500);
+        await clearNotifications(wb);
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.startServer'));
+        const item = wb.statusBarItem(/服务器 \d+/).first();
+        await item.waitFor({ timeout: 30000 });
+        pid = Number(/服务器 (\d+)/.exec(await item.innerText())?.[1]);
+        const output = wb.page.locator('.terminal-wrapper .xterm-rows', { hasText: `listening on http://127.0.0.1:${port}` });
+        await output.first().waitFor({ timeout: 30000 });
+        const panel = wb.page.locator('#workbench\\.parts\\.panel', { hasText: '聊天服务器' });
+        await panel.first().waitFor({ timeout: 10000 });
+        console.log(`    zh-cn status bar: "${(await item.innerText()).trim()}"; the terminal 聊天服务器 shows the server listening on ${port}`);
+        await wb.screenshot('zh-cn-start-server-terminal');
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.stopServer'));
+        await wb.statusBarItem(/服务器已停止/).first().waitFor({ timeout: 20000 });
+        for (let i = 0; i < 50 && isRunning(pid); i++) {
+          await wb.page.waitForTimeout(200);
+        }
+        if (isRunning(pid)) {
+          throw new Error(`pid ${pid} still runs after 停止服务器`);
+        }
+      } finally {
+        if (pid && isRunning(pid)) {
+          process.kill(pid, 'SIGKILL');
+        }
+        updateWorkspaceSettings(wb, { 'chatroomMonitor.server.command': undefined, 'chatroomMonitor.server.args': undefined, 'terminal.integrated.gpuAcceleration': undefined });
+      }
+    },
+  },
+];
