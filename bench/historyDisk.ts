@@ -101,9 +101,11 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const { log: hour } = HistoryLog.open(hourDir, { retentionMs: Infinity }, () => newestMs);
   const span = recorded.length > 1 ? recorded[recorded.length - 1]!.timeMs - recorded[0]!.timeMs + 1000 : 1000;
   let steadyCpuMs = 0;
+  let hourSamples = 0;
   for (let i = 0; i < heldTicks; i++) {
     const r = recorded[i % recorded.length]!;
     newestMs = r.timeMs + Math.floor(i / recorded.length) * span;
+    hourSamples += r.samples.length;
     const c0 = cpuMs();
     hour.append(newestMs, r.samples);
     if (i >= heldTicks - hourTicks) {
@@ -111,6 +113,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     }
   }
   hour.dispose();
+  // The steady state on disk: four hours hold their tier records (a batch of 1 min buckets every half hour).
+  const hourBytesPerSample = fs.readdirSync(hourDir).reduce((s, f) => s + (f.endsWith('.crmh') ? fs.statSync(path.join(hourDir, f)).size : 0), 0) / Math.max(1, hourSamples);
   const steadyUs = (steadyCpuMs * 1000) / hourTicks;
   const windowMs = (hourTicks - 1) * intervalMs;
   const restoreMs: number[] = [];
@@ -150,9 +154,9 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       comparison: { label: 'two float64 (the rings)', value: 16, unit: 'B' },
       ratio: 16 / bytesPerSample,
       ratioMeaning: 'theirs ÷ ours',
-      budget: { text: '≤ 2 B (Gorilla: 1.37)', holds: bytesPerSample <= 2 },
-      note: 'segment files (records, checksums, series definitions included) ÷ samples written.',
-      raw: { bytes, samples, seriesCount, ticks: recorded.length },
+      budget: { text: '≤ 2 B (Gorilla: 1.37)', holds: bytesPerSample <= 2 && hourBytesPerSample <= 2 },
+      note: `segment files (records, checksums, series definitions included) ÷ samples written; ${recorded.length} ticks write no tier record (a batch is 30 min), so the budget also holds the ${heldTicks / hourTicks} h replay below with its tier records: ${hourBytesPerSample.toFixed(2)} B.`,
+      raw: { bytes, samples, seriesCount, ticks: recorded.length, hourBytesPerSample, hourSamples },
     },
     {
       id: 'history.writeCostPerTick',

@@ -23,7 +23,7 @@ import zlib from 'node:zlib';
 import { Labels, Sample, SeriesMeta, seriesKey, seriesMeta } from '../model';
 import { Block, BlockFormat, decodeBlock, encodeBlock } from './blockCodec';
 import { ByteSource } from './byteStream';
-import { TierAccumulator, TierBlock, decodeTierBlock, encodeTierBlock } from './tierBlock';
+import { TierAccumulator, TierBlock, decodeTierBlock, encodeTierBlock, tierBlockEnd } from './tierBlock';
 import { PERSISTED_TIER_STEPS_MS, TierRing, TierWindow, bucketOf } from './tiers';
 
 const MAGIC = Buffer.from('CRMHIST1', 'latin1');
@@ -31,14 +31,22 @@ const RECORD_HEADER = 8;
 const SEGMENT_SUFFIX = '.crmh';
 const INDEX_SUFFIX = '.idx';
 /** Version of the sidecar summary; another version is ignored (the segment is read in full). */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 /**
- * Tier buckets gathered before a tier record is written: ten minutes of the 1 min tier.
- * A record carries each series' first values whole (Gorilla), so a record a block would
- * cost several times what ten buckets do. A crash loses at most these from the tiers
- * on disk; the restore rebuilds them from the raw samples, which reach further.
+ * Tier buckets gathered before a tier record is written: half an hour of the 1 min tier
+ * (within the hour a restore reads raw anyway). A record carries each series' first
+ * values whole (Gorilla): on the example server's series, a 4 h log takes 1.94 B a
+ * sample with ten buckets a record, 1.91 with thirty. Only whole batches are written (not the
+ * buckets pending when the log closes): the buckets after the newest written are
+ * aggregated from the raw samples on disk by readers, and by the next session's writer,
+ * which writes them with its first batch. So a crash loses none of them either.
  */
-const TIER_BUCKETS_A_RECORD = 10;
+const TIER_BUCKETS_A_RECORD = 30;
+/**
+ * A log with no tier record (new, or written by a build before the tiers) has its
+ * tiers aggregated from the raw samples of its newest segments up to this many bytes.
+ */
+const MAX_UNTIERED_TAIL_BYTES = 8 * 1024 * 1024;
 /** A record larger than this is taken as a torn length field, not a record. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
@@ -127,6 +135,8 @@ interface Segment {
   maxTimeMs: number;
   /** Ticks in its blocks (sizes a read's arrays once instead of growing them). */
   ticks: number;
+  /** By tier step: where the newest bucket written in this segment ends (ms). */
+  tierEnds: Record<number, number>;
   /** The segment's events, kept in memory (they are few): listing runs never rereads the files. */
   readonly events: HistoryEvent[];
 }
@@ -151,8 +161,10 @@ export class HistoryLog {
   private lastSyncMs = 0;
   private headTimes: number[] = [];
   private headColumns = new Map<number, number[]>();
-  /** The tiers written to disk (PERSISTED_TIER_STEPS_MS), a step each: completed buckets are written after a block, ten at a time. */
+  /** The tiers written to disk (PERSISTED_TIER_STEPS_MS), a step each: completed buckets are written after a block, a batch at a time. */
   private readonly tierAccumulators = PERSISTED_TIER_STEPS_MS.map((step) => new TierAccumulator(step, TIER_BUCKETS_A_RECORD));
+  /** Whether the accumulators go on from the tiers on disk yet (done before the first block is written). */
+  private tiersSeeded = false;
   private closed = false;
 
   private constructor(
@@ -236,6 +248,7 @@ export class HistoryLog {
     };
     const first = this.headTimes[0]!;
     const lastTime = this.headTimes[this.headTimes.length - 1]!;
+    this.seedTiers();
     this.headTimes = [];
     this.headColumns = new Map();
     this.writeWithDefs(RecordType.BlockV2, encodeBlock(block), block.columns.keys(), first, lastTime);
@@ -245,10 +258,46 @@ export class HistoryLog {
     }
   }
 
-  private writeTiers(tiers: TierBlock | undefined, timeMs: number): void {
-    // Times before 1970 have no bucket index on disk (tests only): their tiers stay in memory.
-    if (tiers && tiers.firstBucket >= 0) {
+  private writeTiers(records: readonly TierBlock[], timeMs: number): void {
+    for (const tiers of records) {
+      // Times before 1970 have no bucket index on disk (tests only): their tiers stay in memory.
+      if (tiers.firstBucket < 0) continue;
       this.writeWithDefs(RecordType.Tiers, encodeTierBlock(tiers), tiers.columns.keys(), timeMs, timeMs);
+      const seg = this.segments[this.segments.length - 1]!;
+      seg.tierEnds[tiers.stepMs] = Math.max(seg.tierEnds[tiers.stepMs] ?? Number.NEGATIVE_INFINITY, (tiers.firstBucket + tiers.buckets) * tiers.stepMs);
+    }
+  }
+
+  /**
+   * Where the tier of `stepMs` written on disk ends: the raw samples from there on (at
+   * most a bucket short of a batch, and the open one) are aggregated by whoever reads
+   * the tier. With no tier record, the newest MAX_UNTIERED_TAIL_BYTES of segments.
+   */
+  tierTailFromMs(stepMs: number): number {
+    let end = Number.NEGATIVE_INFINITY;
+    for (const g of this.segments) end = Math.max(end, g.tierEnds[stepMs] ?? Number.NEGATIVE_INFINITY);
+    if (end > Number.NEGATIVE_INFINITY) return end;
+    let bytes = 0;
+    let from = Number.POSITIVE_INFINITY;
+    for (let i = this.segments.length - 1; i >= 0 && bytes < MAX_UNTIERED_TAIL_BYTES; i--) {
+      bytes += this.segments[i]!.bytes;
+      from = Math.min(from, this.segments[i]!.minTimeMs);
+    }
+    return from === Number.POSITIVE_INFINITY ? from : bucketOf(from, stepMs) * stepMs;
+  }
+
+  /** Once, before this session's first block: the accumulators take up the buckets the disk's tiers lack. */
+  private seedTiers(): void {
+    if (this.tiersSeeded) return;
+    this.tiersSeeded = true;
+    const diskNewest = this.segments.reduce((m, g) => (g.bytes > MAGIC.length ? Math.max(m, g.maxTimeMs) : m), Number.NEGATIVE_INFINITY);
+    if (diskNewest === Number.NEGATIVE_INFINITY) return;
+    for (const acc of this.tierAccumulators) {
+      const tail = this.scan({ fromMs: this.tierTailFromMs(acc.stepMs), toMs: Number.POSITIVE_INFINITY }, undefined, undefined, false).raw;
+      acc.seed(
+        [...tail.values()].map((h) => ({ id: this.defOf(h.name, h.labels, h.meta).id, times: h.times, values: h.values })),
+        diskNewest,
+      );
     }
   }
 
@@ -281,9 +330,9 @@ export class HistoryLog {
 
   /**
    * Every series' buckets of the tier of `stepMs` (one of STORED_TIER_STEPS_MS) that
-   * start in [fromMs, toMs], from disk: the buckets written with each block (the open
-   * bucket of a live writer is not on disk yet). A bucket written in two parts (a
-   * session closed half way through it) is merged.
+   * start in [fromMs, toMs], from disk: the buckets written in tier records, then those
+   * aggregated from the raw samples after them (the head block's too). A bucket written
+   * in two parts (by a build that wrote its open bucket when it closed) is merged.
    */
   readTiers(stepMs: number, fromMs: number, toMs: number, filter?: (name: string, labels: Labels) => boolean): Map<string, SeriesTierHistory> {
     return this.scan(undefined, { fromMs, toMs }, filter).tiers.get(stepMs) ?? new Map();
@@ -302,17 +351,23 @@ export class HistoryLog {
     rawRange: { fromMs: number; toMs: number } | undefined,
     tierRange: { fromMs: number; toMs: number; fromOf?: (stepMs: number) => number } | undefined,
     filter: ((name: string, labels: Labels) => boolean) | undefined,
+    withHead = true,
   ): { raw: Map<string, SeriesHistory>; tiers: Map<number, Map<string, SeriesTierHistory>> } {
     const fromMs = rawRange?.fromMs ?? Number.POSITIVE_INFINITY;
     const toMs = rawRange?.toMs ?? Number.NEGATIVE_INFINITY;
     const parts = new Map<string, SeriesBuilder>();
-    const inRaw = (g: Segment): boolean => g.maxTimeMs >= fromMs && g.minTimeMs <= toMs;
+    const tiers = new TierCollector(tierRange, this.newestTimeMs, this.segments[0]?.minTimeMs ?? 0, (step) => this.tierTailFromMs(step));
+    // The blocks read: those of the raw range, and those after the tiers written (the tiers' tail).
+    const readFrom = Math.min(fromMs, tiers.tailFromMs);
+    const readTo = Math.max(toMs, tiers.tailToMs);
+    const inRaw = (g: Segment): boolean => (g.maxTimeMs >= fromMs && g.minTimeMs <= toMs) || (g.maxTimeMs >= tiers.tailFromMs && g.minTimeMs <= tiers.tailToMs);
     const inTiers = (g: Segment): boolean => tierRange !== undefined && g.maxTimeMs >= tierRange.fromMs && g.minTimeMs <= tierRange.toMs;
     // About this many samples a series: each segment's ticks in proportion to the part of
     // its time span the window covers (a segment of four hours gives the last hour a
     // quarter of its ticks). Arrays are allocated once at that size, and grow if short.
     const capacity = this.segments.filter(inRaw).reduce((n, g) => n + ticksWithin(g, fromMs, toMs), this.headTimes.length);
     const take = (def: SeriesDef, times: Float64Array, values: Float64Array): void => {
+      tiers.addRaw(def, times, values);
       let lo = 0;
       let hi = times.length;
       while (lo < hi && times[lo]! < fromMs) {
@@ -334,7 +389,6 @@ export class HistoryLog {
       }
       p.add(times, values, lo, hi);
     };
-    const tiers = new TierCollector(tierRange, this.newestTimeMs, this.segments[0]?.minTimeMs ?? 0);
     for (const seg of this.segments) {
       const raw = inRaw(seg);
       if (!raw && !inTiers(seg)) continue;
@@ -353,7 +407,7 @@ export class HistoryLog {
         },
         block: raw
           ? (bytes, format) => {
-              const block = decodeBlock(bytes, wantedIds(), fromMs, toMs, format);
+              const block = decodeBlock(bytes, wantedIds(), readFrom, readTo, format);
               if (!block) {
                 return;
               }
@@ -368,7 +422,7 @@ export class HistoryLog {
         tiers: tierRange ? (bytes) => tiers.add(bytes, local, wantedIds()) : undefined,
       });
     }
-    if (rawRange) {
+    if (withHead) {
       const headTimes = Float64Array.from(this.headTimes);
       for (const [id, col] of this.headColumns) {
         const def = this.defs[id]!;
@@ -397,18 +451,13 @@ export class HistoryLog {
     return out.sort((a, b) => a.timeMs - b.timeMs);
   }
 
-  /** Writes the head block and the tiers' open buckets, syncs and closes the file. */
+  /** Writes the head block, syncs and closes the file. */
   dispose(): void {
     if (this.closed) {
       return;
     }
+    // The tiers' pending buckets are not written: the next reader aggregates them from the raw samples.
     this.flush();
-    if (!this.opts.readOnly) {
-      const lastMs = this.newestTimeMs;
-      for (const acc of this.tierAccumulators) {
-        this.writeTiers(acc.takeOpen(), lastMs);
-      }
-    }
     if (this.fd !== undefined) {
       this.closeSegment();
     } else {
@@ -469,7 +518,7 @@ export class HistoryLog {
     const file = path.join(this.dir, String(this.nextSeq++).padStart(8, '0') + SEGMENT_SUFFIX);
     this.fd = fs.openSync(file, 'w');
     fs.writeSync(this.fd, MAGIC);
-    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs, ticks: 0, events: [] });
+    this.segments.push({ file, bytes: MAGIC.length, minTimeMs: timeMs, maxTimeMs: timeMs, ticks: 0, tierEnds: {}, events: [] });
     this.definedHere = new Set();
     this.unsynced = true;
     this.applyRetention();
@@ -518,7 +567,7 @@ export class HistoryLog {
         continue;
       }
       scanned++;
-      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity, ticks: 0, events: [] };
+      const seg: Segment = { file, bytes: 0, minTimeMs: Infinity, maxTimeMs: -Infinity, ticks: 0, tierEnds: {}, events: [] };
       const result = readSegment(file, {
         // Ids are per segment: a new segment always defines the series it uses.
         series: () => undefined,
@@ -530,6 +579,10 @@ export class HistoryLog {
             seg.maxTimeMs = Math.max(seg.maxTimeMs, b.times[b.times.length - 1]!);
           }
           blocks++;
+        },
+        tiers: (bytes) => {
+          const { stepMs, endMs } = tierBlockEnd(bytes);
+          seg.tierEnds[stepMs] = Math.max(seg.tierEnds[stepMs] ?? Number.NEGATIVE_INFINITY, endMs);
         },
         event: (e) => {
           seg.events.push(e);
@@ -585,16 +638,33 @@ export class HistoryLog {
 
 /**
  * Collects the tier buckets of a read, a ring per series and step sized for the range
- * (clamped to what the log holds), merging a bucket met twice.
+ * (clamped to what the log holds), merging a bucket met twice; then aggregates the raw
+ * samples after the tiers written (their tail) into the buckets after them.
  */
 class TierCollector {
   private readonly bySeries = new Map<number, Map<string, { def: SeriesDef; ring: TierRing }>>();
+  /** The tail's samples, by series. */
+  private readonly tail = new Map<string, SeriesBuilder>();
+  /** Where each step's tail starts. */
+  private readonly tailFrom = new Map<number, number>();
+  /** The raw samples these times cover are the tiers' tail (empty when no tier is read). */
+  readonly tailFromMs: number = Number.POSITIVE_INFINITY;
+  readonly tailToMs: number = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly range: { fromMs: number; toMs: number; fromOf?: (stepMs: number) => number } | undefined,
     private readonly newestMs: number,
     private readonly oldestMs: number,
-  ) {}
+    tailFromOf: (stepMs: number) => number,
+  ) {
+    if (!range) return;
+    for (const step of PERSISTED_TIER_STEPS_MS) {
+      const from = Math.max(tailFromOf(step), this.bounds(step)[0] * step);
+      this.tailFrom.set(step, from);
+      this.tailFromMs = Math.min(this.tailFromMs, from);
+    }
+    this.tailToMs = range.toMs;
+  }
 
   private bounds(stepMs: number): [number, number] {
     const r = this.range!;
@@ -603,31 +673,63 @@ class TierCollector {
     return [bucketOf(from, stepMs), bucketOf(to, stepMs)];
   }
 
+  /** The ring of a series, sized from bucket `first` (the oldest it will hold) to the range's end. */
+  private ringOf(stepMs: number, key: string, def: SeriesDef, first: number): TierRing {
+    let series = this.bySeries.get(stepMs);
+    if (!series) this.bySeries.set(stepMs, (series = new Map()));
+    let s = series.get(key);
+    if (!s) {
+      const [lo, hi] = this.bounds(stepMs);
+      const capacity = Math.max(1, hi - lo + 1);
+      s = { def, ring: new TierRing(stepMs, capacity, () => true, Math.max(1, Math.min(capacity, hi - Math.max(lo, first) + 1))) };
+      series.set(key, s);
+    } else if (def.meta) {
+      s.def = def;
+    }
+    return s.ring;
+  }
+
   add(bytes: Uint8Array, defs: ReadonlyMap<number, SeriesDef>, wanted: ReadonlySet<number> | undefined): void {
     const b = decodeTierBlock(bytes, wanted);
     const [lo, hi] = this.bounds(b.stepMs);
     if (b.firstBucket + b.buckets - 1 < lo || b.firstBucket > hi) return;
-    let series = this.bySeries.get(b.stepMs);
-    if (!series) this.bySeries.set(b.stepMs, (series = new Map()));
     for (const [id, c] of b.columns) {
       const def = defs.get(id);
       if (!def) continue;
-      const key = seriesKey(def.name, def.labels);
-      let s = series.get(key);
-      if (!s) {
-        s = { def, ring: new TierRing(b.stepMs, Math.max(1, hi - lo + 1), () => true) };
-        series.set(key, s);
-      } else if (def.meta) {
-        s.def = def;
-      }
+      const ring = this.ringOf(b.stepMs, seriesKey(def.name, def.labels), def, b.firstBucket);
       for (let i = 0; i < b.buckets; i++) {
         const bucket = b.firstBucket + i;
-        if (c.count[i]! > 0 && bucket >= lo && bucket <= hi) s.ring.putBucket(bucket, c.min[i]!, c.max[i]!, c.sum[i]!, c.count[i]!, c.minFirst[i] === 1);
+        if (c.count[i]! > 0 && bucket >= lo && bucket <= hi) ring.putBucket(bucket, c.min[i]!, c.max[i]!, c.sum[i]!, c.count[i]!, c.minFirst[i] === 1);
       }
     }
   }
 
+  /** A series' raw samples (a block's, in time order): those in the tail are kept for `build`. */
+  addRaw(def: SeriesDef, times: Float64Array, values: Float64Array): void {
+    if (times.length === 0 || times[times.length - 1]! < this.tailFromMs || times[0]! > this.tailToMs) return;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi && times[lo]! < this.tailFromMs) lo++;
+    while (hi > lo && times[hi - 1]! > this.tailToMs) hi--;
+    const key = seriesKey(def.name, def.labels);
+    let p = this.tail.get(key);
+    if (!p) this.tail.set(key, (p = new SeriesBuilder(def, 64)));
+    else if (def.meta) p.meta = def.meta;
+    p.add(times, values, lo, hi);
+  }
+
   build(): Map<number, Map<string, SeriesTierHistory>> {
+    // The tail, a series at a time in time order (so each bucket's sum is the samples' sum in order).
+    for (const [key, p] of this.tail) {
+      const h = p.build();
+      for (const [step, from] of this.tailFrom) {
+        let i = 0;
+        while (i < h.times.length && h.times[i]! < from) i++;
+        if (i === h.times.length) continue;
+        const def = h.meta ? { id: -1, name: h.name, labels: h.labels, meta: h.meta } : { id: -1, name: h.name, labels: h.labels };
+        this.ringOf(step, key, def, bucketOf(h.times[i]!, step)).addRun(h.times, h.values, i, h.times.length);
+      }
+    }
     const out = new Map<number, Map<string, SeriesTierHistory>>();
     for (const [step, series] of this.bySeries) {
       const m = new Map<string, SeriesTierHistory>();
@@ -810,11 +912,13 @@ function readIndex(indexFile: string, segmentFile: string): Segment | undefined 
       typeof j.minTimeMs !== 'number' ||
       typeof j.maxTimeMs !== 'number' ||
       typeof j.ticks !== 'number' ||
+      typeof j.tierEnds !== 'object' ||
+      j.tierEnds === null ||
       !Array.isArray(j.events)
     ) {
       return undefined;
     }
-    return { file: segmentFile, bytes: j.bytes, minTimeMs: j.minTimeMs, maxTimeMs: j.maxTimeMs, ticks: j.ticks, events: j.events };
+    return { file: segmentFile, bytes: j.bytes, minTimeMs: j.minTimeMs, maxTimeMs: j.maxTimeMs, ticks: j.ticks, tierEnds: j.tierEnds, events: j.events };
   } catch {
     return undefined;
   }

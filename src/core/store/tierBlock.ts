@@ -1,8 +1,9 @@
 /**
  * Tiers on disk: a record of consecutive buckets of one step for the series of a
- * block (historyLog.ts writes one a step each time it writes a block of ticks, with
- * the buckets those ticks completed; the bucket still open waits for the next block,
- * and is written as it stands when the log closes — a reader merges the two parts).
+ * block (historyLog.ts writes one a step when the blocks it wrote completed a batch of
+ * buckets; the buckets after the newest written are aggregated from the raw samples
+ * by readers, and by the next session's writer, which goes on from there. Logs of
+ * earlier builds also hold a bucket written in two parts — a reader merges them).
  *
  * Layout (integers unsigned LEB128): step ms, first bucket (index since the epoch),
  * buckets, series, their ids; per series: per bucket count × 2 + (minimum first ? 1 : 0),
@@ -94,12 +95,12 @@ export class TierAccumulator {
 
   constructor(
     readonly stepMs: number,
-    /** Completed buckets held back until there are this many (takeOpen gives them all). */
+    /** Completed buckets held back until there are this many (a closing log writes none: the next session completes them from the raw samples). */
     private readonly batch = 1,
   ) {}
 
-  /** Adds a block's ticks (columns: id → values on `times`, NaN = absent); returns the buckets completed, if any. */
-  addBlock(times: Float64Array, columns: ReadonlyMap<number, Float64Array>): TierBlock | undefined {
+  /** Adds a block's ticks (columns: id → values on `times`, NaN = absent); returns the batches of buckets completed, if any. */
+  addBlock(times: Float64Array, columns: ReadonlyMap<number, Float64Array>): TierBlock[] {
     const cols = [...columns];
     for (let i = 0; i < times.length; i++) {
       const b = bucketOf(times[i]!, this.stepMs);
@@ -115,14 +116,36 @@ export class TierAccumulator {
         addToBucket(agg, v);
       }
     }
-    return this.done.length >= this.batch ? this.take() : undefined;
+    return this.done.length >= this.batch ? this.take() : [];
   }
 
-  /** The buckets held back and the open one as it stands (the log is closing); the next session completes it. */
-  takeOpen(): TierBlock | undefined {
-    this.close();
-    this.openBucket = Number.NaN;
-    return this.take();
+  /**
+   * Starts the accumulator where the tiers on disk end (a new session, or after a crash):
+   * `series` are the raw samples on disk after the newest bucket written (id, times
+   * ascending, NaN = absent), `newestMs` the newest tick on disk. Its bucket stays open
+   * (the next ticks may still fall in it); the older ones are completed, and written
+   * with the next batch, so no bucket is lost or written twice across sessions.
+   */
+  seed(series: Iterable<{ readonly id: number; readonly times: ArrayLike<number>; readonly values: ArrayLike<number> }>, newestMs: number): void {
+    const open = bucketOf(newestMs, this.stepMs);
+    const byBucket = new Map<number, Map<number, BucketAggregate>>();
+    for (const { id, times, values } of series) {
+      for (let i = 0; i < times.length; i++) {
+        const v = values[i]!;
+        if (!Number.isFinite(v)) continue;
+        const b = bucketOf(times[i]!, this.stepMs);
+        let aggs = byBucket.get(b);
+        if (!aggs) byBucket.set(b, (aggs = new Map()));
+        let agg = aggs.get(id);
+        if (!agg) aggs.set(id, (agg = emptyBucket()));
+        addToBucket(agg, v);
+      }
+    }
+    for (const b of [...byBucket.keys()].sort((x, y) => x - y)) {
+      if (b < open) this.done.push({ bucket: b, aggs: byBucket.get(b)! });
+    }
+    this.openBucket = open;
+    this.open = byBucket.get(open) ?? new Map();
   }
 
   private close(): void {
@@ -132,10 +155,22 @@ export class TierAccumulator {
     }
   }
 
-  private take(): TierBlock | undefined {
+  /** The completed buckets, a record for each run of them (a pause longer than a batch starts another). */
+  private take(): TierBlock[] {
     const done = this.done;
-    if (done.length === 0) return undefined;
     this.done = [];
+    const out: TierBlock[] = [];
+    let from = 0;
+    for (let i = 1; i <= done.length; i++) {
+      if (i === done.length || done[i]!.bucket - done[i - 1]!.bucket > this.batch) {
+        out.push(this.record(done.slice(from, i)));
+        from = i;
+      }
+    }
+    return out;
+  }
+
+  private record(done: readonly { bucket: number; aggs: Map<number, BucketAggregate> }[]): TierBlock {
     const first = done[0]!.bucket;
     const buckets = done[done.length - 1]!.bucket - first + 1;
     const columns = new Map<number, TierColumns>();
@@ -162,4 +197,13 @@ export class TierAccumulator {
     }
     return { stepMs: this.stepMs, firstBucket: first, buckets, columns };
   }
+}
+
+/** A tier record's step and where its last bucket ends (ms), from its first three fields. */
+export function tierBlockEnd(bytes: Uint8Array): { stepMs: number; endMs: number } {
+  const src = new ByteSource(bytes);
+  const stepMs = src.varint();
+  const firstBucket = src.varint();
+  const buckets = src.varint();
+  return { stepMs, endMs: (firstBucket + buckets) * stepMs };
 }
