@@ -24,7 +24,7 @@ import { Labels, Sample, SeriesMeta, seriesKey, seriesMeta } from '../model';
 import { Block, BlockFormat, decodeBlock, encodeBlock } from './blockCodec';
 import { ByteSource } from './byteStream';
 import { TierAccumulator, TierBlock, decodeTierBlock, encodeTierBlock, tierBlockEnd } from './tierBlock';
-import { PERSISTED_TIER_STEPS_MS, TierRing, TierWindow, bucketOf } from './tiers';
+import { PERSISTED_TIER_STEPS_MS, TierStore, TierWindow, bucketOf } from './tiers';
 
 const MAGIC = Buffer.from('CRMHIST1', 'latin1');
 const RECORD_HEADER = 8;
@@ -637,12 +637,12 @@ export class HistoryLog {
 }
 
 /**
- * Collects the tier buckets of a read, a ring per series and step sized for the range
- * (clamped to what the log holds), merging a bucket met twice; then aggregates the raw
- * samples after the tiers written (their tail) into the buckets after them.
+ * Collects the tier buckets of a read, a store per step sized for the range (clamped to
+ * what the log holds) and a column per series, merging a bucket met twice; then
+ * aggregates the raw samples after the tiers written (their tail) into the buckets after them.
  */
 class TierCollector {
-  private readonly bySeries = new Map<number, Map<string, { def: SeriesDef; ring: TierRing }>>();
+  private readonly bySeries = new Map<number, { store: TierStore; series: Map<string, { def: SeriesDef; col: number }> }>();
   /** The tail's samples, by series. */
   private readonly tail = new Map<string, SeriesBuilder>();
   /** Where each step's tail starts. */
@@ -673,33 +673,38 @@ class TierCollector {
     return [bucketOf(from, stepMs), bucketOf(to, stepMs)];
   }
 
-  /** The ring of a series, sized from bucket `first` (the oldest it will hold) to the range's end. */
-  private ringOf(stepMs: number, key: string, def: SeriesDef, first: number): TierRing {
-    let series = this.bySeries.get(stepMs);
-    if (!series) this.bySeries.set(stepMs, (series = new Map()));
-    let s = series.get(key);
-    if (!s) {
+  /** The store of a step, sized from bucket `first` (the oldest met first) to the range's end, and the column of a series. */
+  private columnOf(stepMs: number, key: string, def: SeriesDef, first: number): { store: TierStore; col: number } {
+    let tier = this.bySeries.get(stepMs);
+    if (!tier) {
       const [lo, hi] = this.bounds(stepMs);
       const capacity = Math.max(1, hi - lo + 1);
-      s = { def, ring: new TierRing(stepMs, capacity, () => true, Math.max(1, Math.min(capacity, hi - Math.max(lo, first) + 1))) };
-      series.set(key, s);
+      tier = { store: new TierStore(stepMs, capacity, () => true, Math.max(1, Math.min(capacity, hi - Math.max(lo, first) + 1))), series: new Map() };
+      this.bySeries.set(stepMs, tier);
+    }
+    let s = tier.series.get(key);
+    if (!s) {
+      s = { def, col: tier.store.addColumn()! };
+      tier.series.set(key, s);
     } else if (def.meta) {
       s.def = def;
     }
-    return s.ring;
+    return { store: tier.store, col: s.col };
   }
 
   add(bytes: Uint8Array, defs: ReadonlyMap<number, SeriesDef>, wanted: ReadonlySet<number> | undefined): void {
+    // A record outside the range is skipped on its first fields (a restore meets a week of them).
+    const { stepMs, firstBucket, endMs } = tierBlockEnd(bytes);
+    const [lo, hi] = this.bounds(stepMs);
+    if (endMs <= lo * stepMs || firstBucket > hi) return;
     const b = decodeTierBlock(bytes, wanted);
-    const [lo, hi] = this.bounds(b.stepMs);
-    if (b.firstBucket + b.buckets - 1 < lo || b.firstBucket > hi) return;
     for (const [id, c] of b.columns) {
       const def = defs.get(id);
       if (!def) continue;
-      const ring = this.ringOf(b.stepMs, seriesKey(def.name, def.labels), def, b.firstBucket);
+      const { store, col } = this.columnOf(b.stepMs, seriesKey(def.name, def.labels), def, b.firstBucket);
       for (let i = 0; i < b.buckets; i++) {
         const bucket = b.firstBucket + i;
-        if (c.count[i]! > 0 && bucket >= lo && bucket <= hi) ring.putBucket(bucket, c.min[i]!, c.max[i]!, c.sum[i]!, c.count[i]!, c.minFirst[i] === 1);
+        if (c.count[i]! > 0 && bucket >= lo && bucket <= hi) store.putBucket(col, bucket, c.min[i]!, c.max[i]!, c.sum[i]!, c.count[i]!, c.minFirst[i] === 1);
       }
     }
   }
@@ -727,14 +732,17 @@ class TierCollector {
         while (i < h.times.length && h.times[i]! < from) i++;
         if (i === h.times.length) continue;
         const def = h.meta ? { id: -1, name: h.name, labels: h.labels, meta: h.meta } : { id: -1, name: h.name, labels: h.labels };
-        this.ringOf(step, key, def, bucketOf(h.times[i]!, step)).addRun(h.times, h.values, i, h.times.length);
+        const { store, col } = this.columnOf(step, key, def, bucketOf(h.times[i]!, step));
+        const [lo, hi] = this.bounds(step);
+        store.reserve(hi - Math.max(lo, Math.min(store.oldestBucket === store.oldestBucket ? store.oldestBucket : Infinity, bucketOf(h.times[i]!, step))) + 1);
+        store.addRun(col, h.times, h.values, i, h.times.length);
       }
     }
     const out = new Map<number, Map<string, SeriesTierHistory>>();
-    for (const [step, series] of this.bySeries) {
+    for (const [step, { store, series }] of this.bySeries) {
       const m = new Map<string, SeriesTierHistory>();
-      for (const [key, { def, ring }] of series) {
-        const buckets = ring.window(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      for (const [key, { def, col }] of series) {
+        const buckets = store.window(col, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
         m.set(key, def.meta ? { name: def.name, labels: def.labels, meta: def.meta, buckets } : { name: def.name, labels: def.labels, buckets });
       }
       out.set(step, m);

@@ -1,6 +1,6 @@
 import { Labels, Metric, NO_LABELS, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey } from '../model';
 import { INITIAL_RING_SLOTS, RingSegment, SLOT_BYTES, TimeRing, ValueColumn } from './ringBuffer';
-import { SeriesTiers, TierRing, TierWindow, bucketOf } from './tiers';
+import { SeriesTiers, TierWindow, bucketOf } from './tiers';
 
 /**
  * The budget's share the monitor's own series (process, machine, scrape health: what
@@ -73,8 +73,8 @@ interface Entry {
   group: string;
   /** The tick this series was last written in. */
   lastTick: number;
-  /** Its tier rings (one a stored step), undefined when the budget gave it none. */
-  tiers: TierRing[] | undefined;
+  /** Its column in the tiers' stores (one a stored step), -1 when the budget gave it none. */
+  tierCol: number;
 }
 
 /** Where one source's samples end in a tick's list (exclusive), so its series can share one time column. */
@@ -184,7 +184,7 @@ export class SeriesStore {
   private addEntry(key: string, name: string, labels: Labels, meta: SeriesMeta | undefined, column: ValueColumn, lastTick: number): Entry {
     column.key = key;
     const info = meta ? { key, name, labels, meta } : { key, name, labels };
-    const e: Entry = { info, column, group: '', lastTick, tiers: this.tiers.ringsOf(key, info, column.ring.own) };
+    const e: Entry = { info, column, group: '', lastTick, tierCol: this.tiers.columnOf(key, info, column.ring.own) ?? -1 };
     this.entries.set(key, e);
     const list = this.byName.get(name);
     if (list) {
@@ -201,8 +201,8 @@ export class SeriesStore {
   private stage(e: Entry, timeMs: number, value: number, group: string): void {
     e.lastTick = this.tick;
     e.group = group;
-    if (e.tiers) {
-      for (const t of e.tiers) t.add(timeMs, value);
+    if (e.tierCol >= 0) {
+      for (const t of this.tiers.stores) t.add(e.tierCol, timeMs, value);
     }
     const c = e.column;
     c.next = value;
@@ -473,23 +473,35 @@ export class SeriesStore {
     if (this.tick !== 0 || this.entries.size > 0) {
       throw new Error('tiers can only be loaded into an empty store');
     }
-    for (const h of series) {
+    const store = this.tiers.store(stepMs);
+    if (!store) return;
+    const list = [...series];
+    // Room for every bucket read at once (the stores' ring is shared by the series).
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const { buckets: w } of list) {
+      if (w.times.length === 0) continue;
+      first = Math.min(first, bucketOf(w.times[0]!, stepMs));
+      last = Math.max(last, bucketOf(w.times[w.times.length - 1]!, stepMs));
+    }
+    if (last >= first) store.reserve(last - first + 1);
+    for (const h of list) {
       const key = cachedSeriesKey(h.name, h.labels);
       const info = h.meta ? { key, name: h.name, labels: h.labels, meta: h.meta } : { key, name: h.name, labels: h.labels };
-      if (!this.tiers.ringsOf(key, info, isOwnMetric(h.name))) continue;
-      const ring = this.tiers.ring(key, stepMs);
-      if (!ring) continue;
+      const col = this.tiers.columnOf(key, info, isOwnMetric(h.name));
+      if (col === undefined) continue;
       const w = h.buckets;
       for (let i = 0; i < w.times.length; i++) {
-        ring.putBucket(bucketOf(w.times[i]!, stepMs), w.min[i]!, w.max[i]!, w.sum[i]!, w.count[i]!, w.minFirst[i] === 1);
+        store.putBucket(col, bucketOf(w.times[i]!, stepMs), w.min[i]!, w.max[i]!, w.sum[i]!, w.count[i]!, w.minFirst[i] === 1);
       }
     }
   }
 
   /** A restored series' raw samples into its tiers, after the buckets its tiers already hold (from disk). */
   private aggregateIntoTiers(e: Entry, times: ArrayLike<number>, values: ArrayLike<number>): void {
-    for (const ring of e.tiers ?? []) {
-      const held = ring.newestBucket;
+    if (e.tierCol < 0) return;
+    for (const ring of this.tiers.stores) {
+      const held = ring.newestOf(e.tierCol);
       // The first sample in a bucket after the held ones (times ascend).
       const afterMs = held === held ? (held + 1) * ring.stepMs : Number.NEGATIVE_INFINITY;
       let lo = 0;
@@ -499,7 +511,13 @@ export class SeriesStore {
         if (times[mid]! < afterMs) lo = mid + 1;
         else hi = mid;
       }
-      ring.addRun(times, values, lo, times.length);
+      if (lo === times.length) continue;
+      // Room for the buckets held and those the samples add, at once.
+      const held0 = ring.oldestBucket === ring.oldestBucket;
+      const oldest = Math.min(held0 ? ring.oldestBucket : Infinity, bucketOf(times[lo]!, ring.stepMs));
+      const newest = Math.max(held0 ? ring.newestBucket : -Infinity, bucketOf(times[times.length - 1]!, ring.stepMs));
+      ring.reserve(newest - oldest + 1);
+      ring.addRun(e.tierCol, times, values, lo, times.length);
     }
   }
 

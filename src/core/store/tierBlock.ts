@@ -199,11 +199,11 @@ export class TierAccumulator {
   }
 }
 
-/** A tier record's step and where its last bucket ends (ms), from its first three fields. */
-export function tierBlockEnd(bytes: Uint8Array): { stepMs: number; endMs: number } {
+/** A tier record's step, first bucket and where its last bucket ends (ms), from its first three fields. */
+export function tierBlockEnd(bytes: Uint8Array): { stepMs: number; firstBucket: number; endMs: number } {
   const src = new ByteSource(bytes);
   const stepMs = src.varint();
   const firstBucket = src.varint();
   const buckets = src.varint();
-  return { stepMs, endMs: (firstBucket + buckets) * stepMs };
+  return { stepMs, firstBucket, endMs: (firstBucket + buckets) * stepMs };
 }

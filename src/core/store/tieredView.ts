@@ -86,11 +86,11 @@ export class TieredView extends SeriesStore {
   }
 
   override has(key: string): boolean {
-    return this.base.has(key) || this.base.tiers.ring(key, this.base.tiers.steps[0]!) !== undefined;
+    return this.base.has(key) || this.base.tiers.has(key);
   }
 
   override info(key: string): SeriesInfo | undefined {
-    return this.base.info(key) ?? this.base.tiers.series().find((i) => i.key === key);
+    return this.base.info(key) ?? this.base.tiers.info(key);
   }
 
   override latest(key: string): LatestPoint | undefined {

@@ -108,18 +108,44 @@ export function bucketOf(timeMs: number, stepMs: number): number {
   return Math.floor(timeMs / stepMs);
 }
 
+/** Columns a tier store makes room for at first; it grows by half as series come. */
+const INITIAL_COLUMNS = 4;
+
+/** One series' buckets of one step, as TieredView reads them. */
+export interface TierSeries {
+  readonly stepMs: number;
+  /** Bucket index of the oldest bucket held for the series (NaN when none). */
+  readonly oldestBucket: number;
+  /** Bucket index of the newest bucket the series has a sample in (NaN when none). */
+  readonly newestBucket: number;
+  window(fromMs: number, toMs: number): TierWindow;
+}
+
 /**
- * One series' buckets of one step: a ring of contiguous buckets ending at the newest
- * one written. It grows (doubling, up to `capacity`) only when `allow` grants the bytes;
- * when it may not, it overwrites its oldest bucket.
+ * The buckets of one step for every tiered series at once, in columns: one ring of
+ * contiguous buckets shared by all series (buckets are aligned to the step, so bucket
+ * i is the same time for every series), and a column a series in five typed arrays the
+ * store holds (min, max, sum, count, order; column c at [c × slots, (c + 1) × slots)).
+ * A series costs its bucket bytes and nothing more: no arrays or ring of its own. An
+ * empty bucket (no sample then, or the monitor was stopped) counts zero.
+ *
+ * The ring keeps the last `capacity` buckets of time; it grows (doubling) only when
+ * `allow` grants the bytes, else the oldest bucket goes for every series. A pause
+ * longer than the span starts it again.
  */
-export class TierRing {
-  private minArr: Float64Array;
-  private maxArr: Float64Array;
-  private sumArr: Float64Array;
-  private countArr: Uint32Array;
-  private orderArr: Uint8Array;
-  /** Physical index of the oldest bucket. */
+export class TierStore {
+  private minArr = new Float64Array(0);
+  private maxArr = new Float64Array(0);
+  private sumArr = new Float64Array(0);
+  private countArr = new Uint32Array(0);
+  private orderArr = new Uint8Array(0);
+  /** Per column, the newest and oldest bucket it put a sample in (NaN: none yet). */
+  private lastOf = new Float64Array(0);
+  private firstOf = new Float64Array(0);
+  private cols = 0;
+  private colCap = 0;
+  private rows: number;
+  /** Physical row of the oldest bucket. */
   private head = 0;
   private n = 0;
   /** Bucket index (since the epoch) of the newest bucket; NaN while empty. */
@@ -132,21 +158,37 @@ export class TierRing {
     /** Buckets kept at most. */
     readonly capacity: number,
     private readonly allow: (bytes: number) => boolean,
-    slots = Math.min(capacity, INITIAL_BUCKETS),
+    private readonly initialSlots = Math.min(capacity, INITIAL_BUCKETS),
   ) {
-    this.minArr = new Float64Array(slots);
-    this.maxArr = new Float64Array(slots);
-    this.sumArr = new Float64Array(slots);
-    this.countArr = new Uint32Array(slots);
-    this.orderArr = new Uint8Array(slots);
+    this.rows = Math.max(1, Math.min(capacity, initialSlots));
   }
 
+  /** Empty again, every column gone, the arrays given back. */
+  clear(): void {
+    this.minArr = new Float64Array(0);
+    this.maxArr = new Float64Array(0);
+    this.sumArr = new Float64Array(0);
+    this.countArr = new Uint32Array(0);
+    this.orderArr = new Uint8Array(0);
+    this.lastOf = new Float64Array(0);
+    this.firstOf = new Float64Array(0);
+    this.cols = this.colCap = this.head = this.n = 0;
+    this.newest = NaN;
+    this.rows = Math.max(1, Math.min(this.capacity, this.initialSlots));
+  }
+
+  /** Buckets the ring has room for now. */
   get slots(): number {
-    return this.countArr.length;
+    return this.rows;
   }
 
+  get columns(): number {
+    return this.cols;
+  }
+
+  /** Bytes of the arrays (every column the store has room for). */
   get bytes(): number {
-    return this.slots * TIER_BUCKET_BYTES;
+    return this.rows * this.colCap * TIER_BUCKET_BYTES;
   }
 
   /** Bucket index of the newest bucket held (NaN when empty). */
@@ -159,12 +201,46 @@ export class TierRing {
     return this.n === 0 ? NaN : this.newest - this.n + 1;
   }
 
-  /** Adds a sample (times must not go back a bucket; non-finite values are not samples). */
-  add(timeMs: number, value: number): void {
+  /** A new column (series), its buckets empty; undefined when the allowance cannot hold it. */
+  addColumn(): number | undefined {
+    if (this.cols === this.colCap) {
+      const next = Math.max(INITIAL_COLUMNS, Math.ceil(this.colCap * 1.5));
+      if (!this.allow((next - this.colCap) * this.rows * TIER_BUCKET_BYTES)) return undefined;
+      this.relayout(this.rows, next);
+    }
+    const c = this.cols++;
+    this.lastOf[c] = NaN;
+    this.firstOf[c] = NaN;
+    const at = c * this.rows;
+    this.minArr.fill(NaN, at, at + this.rows);
+    this.maxArr.fill(NaN, at, at + this.rows);
+    this.sumArr.fill(0, at, at + this.rows);
+    this.countArr.fill(0, at, at + this.rows);
+    this.orderArr.fill(1, at, at + this.rows);
+    return c;
+  }
+
+  /** Takes back the newest column (a series that could not get a column in every step). */
+  dropLastColumn(): void {
+    if (this.cols > 0) this.cols--;
+  }
+
+  /**
+   * Makes room for `buckets` at once (a restore knows how many it puts), as far as
+   * `capacity` and the allowance let it: one allocation instead of a doubling at a time.
+   */
+  reserve(buckets: number): void {
+    const next = Math.min(this.capacity, buckets);
+    if (next <= this.rows || !this.allow((next - this.rows) * this.colCap * TIER_BUCKET_BYTES)) return;
+    this.relayout(next, this.colCap);
+  }
+
+  /** Adds a sample of column `col` (non-finite values are not samples; a bucket older than the ring holds is not kept). */
+  add(col: number, timeMs: number, value: number): void {
     if (!Number.isFinite(value)) return;
     const b = bucketOf(timeMs, this.stepMs);
     if (!this.reach(b)) return;
-    const i = this.physical(this.n - 1);
+    const i = this.cell(col, b);
     const cur = this.cur;
     cur.min = this.minArr[i]!;
     cur.max = this.maxArr[i]!;
@@ -173,17 +249,13 @@ export class TierRing {
     cur.minFirst = this.orderArr[i] === 1;
     addToBucket(cur, value);
     this.store(i, cur);
+    this.touch(col, b);
   }
 
-  /** Puts a whole bucket (from disk) at bucket index `b`, merged with what the ring holds there. */
-  put(b: number, agg: BucketAggregate): void {
-    this.putBucket(b, agg.min, agg.max, agg.sum, agg.count, agg.minFirst);
-  }
-
-  /** `put` without an object per bucket (a restore puts a day of buckets a series). */
-  putBucket(b: number, min: number, max: number, sum: number, count: number, minFirst: boolean): void {
+  /** Puts a whole bucket (from disk) of column `col` at bucket index `b`, merged with what is held there. */
+  putBucket(col: number, b: number, min: number, max: number, sum: number, count: number, minFirst: boolean): void {
     if (count === 0 || !this.reach(b)) return;
-    const i = this.physical(this.n - 1 - (this.newest - b));
+    const i = this.cell(col, b);
     if (this.countArr[i]! === 0) {
       this.minArr[i] = min;
       this.maxArr[i] = max;
@@ -193,13 +265,14 @@ export class TierRing {
     } else {
       this.store(i, mergeBuckets(this.aggregateAt(i), { min, max, sum, count, minFirst }));
     }
+    this.touch(col, b);
   }
 
   /**
-   * Adds samples `from`..`to` of a series (times ascending, in buckets after the newest
-   * held), a bucket at a time: what `add` would make of them, at a fraction of the cost.
+   * Adds samples `from`..`to` of column `col` (times ascending, in buckets after its
+   * newest), a bucket at a time: what `add` would make of them, at a fraction of the cost.
    */
-  addRun(times: ArrayLike<number>, values: ArrayLike<number>, from: number, to: number): void {
+  addRun(col: number, times: ArrayLike<number>, values: ArrayLike<number>, from: number, to: number): void {
     const step = this.stepMs;
     let i = from;
     while (i < to) {
@@ -226,19 +299,30 @@ export class TierRing {
         }
         count++;
       }
-      this.putBucket(b, min, max, sum, count, minFirst);
+      this.putBucket(col, b, min, max, sum, count, minFirst);
     }
   }
 
-  /** Buckets with samples whose start lies in [fromMs, toMs] (a bucket that began before fromMs but holds it counts too). */
-  window(fromMs: number, toMs: number): TierWindow {
+  /** Bucket index of the newest bucket column `col` has a sample in, while the ring holds it (else NaN). */
+  newestOf(col: number): number {
+    const last = this.lastOf[col]!;
+    return last >= this.newest - this.n + 1 ? last : NaN;
+  }
+
+  /** Bucket index of the oldest bucket held for column `col` (NaN when it has none). */
+  oldestOf(col: number): number {
+    return this.newestOf(col) === this.newestOf(col) ? Math.max(this.firstOf[col]!, this.newest - this.n + 1) : NaN;
+  }
+
+  /** Column `col`'s buckets with samples whose start lies in [fromMs, toMs] (a bucket that began before fromMs but holds it counts too). */
+  window(col: number, fromMs: number, toMs: number): TierWindow {
     const step = this.stepMs;
     const lo = Math.max(this.oldestBucket, bucketOf(fromMs, step));
     const hi = Math.min(this.newest, bucketOf(toMs, step));
     const size = this.n === 0 || !(hi >= lo) ? 0 : hi - lo + 1;
     let filled = 0;
     for (let b = lo; b < lo + size; b++) {
-      if (this.countArr[this.physical(this.n - 1 - (this.newest - b))]! > 0) filled++;
+      if (this.countArr[this.cell(col, b)]! > 0) filled++;
     }
     const w = {
       stepMs: step,
@@ -251,7 +335,7 @@ export class TierRing {
     };
     let k = 0;
     for (let b = lo; b < lo + size; b++) {
-      const i = this.physical(this.n - 1 - (this.newest - b));
+      const i = this.cell(col, b);
       if (this.countArr[i]! === 0) continue;
       w.times[k] = b * step;
       w.min[k] = this.minArr[i]!;
@@ -262,6 +346,33 @@ export class TierRing {
       k++;
     }
     return w;
+  }
+
+  /** Column `col` as one series' tier (read when asked: the store holds no object a series). */
+  seriesOf(col: number): TierSeries {
+    return {
+      stepMs: this.stepMs,
+      oldestBucket: this.oldestOf(col),
+      newestBucket: this.newestOf(col),
+      window: (fromMs, toMs) => this.window(col, fromMs, toMs),
+    };
+  }
+
+  /** Array index of column `col`'s bucket `b` (held by the ring). */
+  private cell(col: number, b: number): number {
+    return col * this.rows + ((this.head + this.n - 1 - (this.newest - b)) % this.rows);
+  }
+
+  /** Column `col` put a sample in bucket `b`: its first and last buckets since the ring held none of its samples. */
+  private touch(col: number, b: number): void {
+    const last = this.lastOf[col]!;
+    if (!(last >= this.newest - this.n + 1)) {
+      this.firstOf[col] = b;
+      this.lastOf[col] = b;
+      return;
+    }
+    if (b > last) this.lastOf[col] = b;
+    if (b < this.firstOf[col]!) this.firstOf[col] = b;
   }
 
   private aggregateAt(i: number): BucketAggregate {
@@ -276,16 +387,13 @@ export class TierRing {
     this.orderArr[i] = a.minFirst ? 1 : 0;
   }
 
-  private physical(logical: number): number {
-    return (this.head + logical) % this.slots;
-  }
-
   /** Makes bucket `b` held (appending empty buckets up to it); false when it is older than the ring reaches. */
   private reach(b: number): boolean {
     if (this.n === 0) {
       this.newest = b;
       this.n = 1;
-      this.clearSlot(this.physical(0));
+      this.head = 0;
+      this.clearRow(0);
       return true;
     }
     if (b <= this.newest) {
@@ -296,68 +404,90 @@ export class TierRing {
       this.head = 0;
       this.n = 1;
       this.newest = b;
-      this.clearSlot(0);
+      this.clearRow(0);
       return true;
     }
     while (this.newest < b) {
-      if (this.n === this.slots) {
+      if (this.n === this.rows) {
         this.growOrDropOldest();
       }
       this.newest++;
       this.n++;
-      this.clearSlot(this.physical(this.n - 1));
+      this.clearRow((this.head + this.n - 1) % this.rows);
     }
     return true;
   }
 
   private growOrDropOldest(): void {
-    const next = Math.min(this.capacity, this.slots * 2);
-    if (next > this.slots && this.allow((next - this.slots) * TIER_BUCKET_BYTES)) {
-      this.minArr = this.inOrder(this.minArr, new Float64Array(next));
-      this.maxArr = this.inOrder(this.maxArr, new Float64Array(next));
-      this.sumArr = this.inOrder(this.sumArr, new Float64Array(next));
-      this.countArr = this.inOrder(this.countArr, new Uint32Array(next));
-      this.orderArr = this.inOrder(this.orderArr, new Uint8Array(next));
-      this.head = 0;
+    const next = Math.min(this.capacity, this.rows * 2);
+    if (next > this.rows && this.allow((next - this.rows) * this.colCap * TIER_BUCKET_BYTES)) {
+      this.relayout(next, this.colCap);
       return;
     }
     // Full: the oldest bucket goes.
-    this.head = (this.head + 1) % this.slots;
+    this.head = (this.head + 1) % this.rows;
     this.n--;
   }
 
-  /** The held buckets of `a`, oldest first, copied into `into` (two block copies). */
-  private inOrder<T extends Float64Array | Uint32Array | Uint8Array>(a: T, into: T): T {
-    const first = Math.min(this.n, a.length - this.head);
-    into.set(a.subarray(this.head, this.head + first), 0);
-    if (this.n > first) into.set(a.subarray(0, this.n - first), first);
-    return into;
+  /** New arrays of `rows` × `colCap`, each column's held buckets copied oldest first (two block copies a column). */
+  private relayout(rows: number, colCap: number): void {
+    const move = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, into: T): T => {
+      const first = Math.min(this.n, this.rows - this.head);
+      for (let c = 0; c < this.cols; c++) {
+        const at = c * this.rows;
+        into.set(a.subarray(at + this.head, at + this.head + first), c * rows);
+        if (this.n > first) into.set(a.subarray(at, at + this.n - first), c * rows + first);
+      }
+      return into;
+    };
+    this.minArr = move(this.minArr, new Float64Array(rows * colCap));
+    this.maxArr = move(this.maxArr, new Float64Array(rows * colCap));
+    this.sumArr = move(this.sumArr, new Float64Array(rows * colCap));
+    this.countArr = move(this.countArr, new Uint32Array(rows * colCap));
+    this.orderArr = move(this.orderArr, new Uint8Array(rows * colCap));
+    if (colCap !== this.colCap) {
+      const last = new Float64Array(colCap);
+      last.set(this.lastOf.subarray(0, this.cols));
+      const first = new Float64Array(colCap);
+      first.set(this.firstOf.subarray(0, this.cols));
+      this.lastOf = last;
+      this.firstOf = first;
+    }
+    this.rows = rows;
+    this.colCap = colCap;
+    this.head = 0;
   }
 
-  private clearSlot(i: number): void {
-    this.minArr[i] = NaN;
-    this.maxArr[i] = NaN;
-    this.sumArr[i] = 0;
-    this.countArr[i] = 0;
-    this.orderArr[i] = 1;
+  private clearRow(r: number): void {
+    for (let c = 0, i = r; c < this.cols; c++, i += this.rows) {
+      this.minArr[i] = NaN;
+      this.maxArr[i] = NaN;
+      this.sumArr[i] = 0;
+      this.countArr[i] = 0;
+      this.orderArr[i] = 1;
+    }
   }
 }
 
 /**
- * The tiers of every series of a store: a TierRing a series and step. Their bytes are
- * granted by the owner (the store's memory budget): past it a ring stops growing and
- * keeps its newest buckets, and a new series gets no tiers.
- */
-/**
- * Scraped series given tiers at most (the monitor's own series always get them). Each tiered
- * series costs two rings and their arrays whatever its bucket bytes (about 2.5 KB of heap), and
- * an aggregation on every sample: at an endpoint's 10,000 kept series that was +120 MB of peak
- * RSS and 2.8x the tick. The analyzer and the dashboard read at most a few hundred series.
+ * Scraped series given tiers at most (the monitor's own series always get them): the
+ * tiers' share of the budget is divided among the series' buckets (every tiered series
+ * keeps as many buckets as the others), so past a few hundred series each would keep
+ * too little to reach past the raw history. The analyzer and the dashboard read at
+ * most a few hundred series.
  */
 export const MAX_TIERED_SCRAPED_SERIES = 1_000;
 
+/**
+ * The tiers of every series of a store: a TierStore a step, a column a series (the same
+ * column in each step). Their bytes are granted by the owner (the store's memory
+ * budget): past it the stores stop growing and keep their newest buckets, and a new
+ * series gets no tiers.
+ */
 export class SeriesTiers {
-  private readonly rings = new Map<string, { info: SeriesInfo; readonly rings: TierRing[] }>();
+  private readonly byKey = new Map<string, { info: SeriesInfo; readonly col: number }>();
+  /** A store a step, finest first. */
+  readonly stores: readonly TierStore[];
   private used = 0;
   private scraped = 0;
 
@@ -368,7 +498,9 @@ export class SeriesTiers {
     /** Buckets kept a step: its span (TIER_SPAN_MS) over the step. */
     readonly spansMs: Readonly<Record<number, number>> = TIER_SPAN_MS,
     readonly maxScrapedSeries = MAX_TIERED_SCRAPED_SERIES,
-  ) {}
+  ) {
+    this.stores = steps.map((s) => new TierStore(s, Math.max(1, Math.ceil((spansMs[s] ?? s) / s)), this.allow));
+  }
 
   /** Bytes of bucket storage held now. */
   get usedBytes(): number {
@@ -382,59 +514,85 @@ export class SeriesTiers {
   };
 
   /**
-   * The rings of a series (one a step, finest first), made on first use; undefined when the budget
-   * cannot hold a new one, or when `own` is false and `maxScrapedSeries` scraped series have them.
+   * The column of a series (the same in every step's store), made on first use; undefined
+   * when the budget cannot hold a new one, or when `own` is false and `maxScrapedSeries`
+   * scraped series have one.
    */
-  ringsOf(key: string, info: SeriesInfo, own = true): TierRing[] | undefined {
-    let r = this.rings.get(key);
-    if (!r) {
-      if (!own && this.scraped >= this.maxScrapedSeries) return undefined;
-      const first = this.steps.map((s) => Math.min(Math.ceil((this.spansMs[s] ?? s) / s), INITIAL_BUCKETS));
-      if (!this.allow(first.reduce((n, slots) => n + slots * TIER_BUCKET_BYTES, 0))) return undefined;
-      r = { info, rings: this.steps.map((s, i) => new TierRing(s, Math.max(1, Math.ceil((this.spansMs[s] ?? s) / s)), this.allow, first[i])) };
-      this.rings.set(key, r);
-      if (!own) this.scraped++;
+  columnOf(key: string, info: SeriesInfo, own = true): number | undefined {
+    const r = this.byKey.get(key);
+    if (r) return r.col;
+    if (!own && this.scraped >= this.maxScrapedSeries) return undefined;
+    let col: number | undefined;
+    for (let i = 0; i < this.stores.length; i++) {
+      const c = this.stores[i]!.addColumn();
+      if (c === undefined || (col !== undefined && c !== col)) {
+        for (let k = 0; k <= i; k++) if (k < i || c !== undefined) this.stores[k]!.dropLastColumn();
+        return undefined;
+      }
+      col = c;
     }
-    return r.rings;
+    if (col === undefined) return undefined;
+    this.byKey.set(key, { info, col });
+    if (!own) this.scraped++;
+    return col;
+  }
+
+  /** Whether the series has tiers. */
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** The name, labels and TYPE/UNIT of a series with tiers. */
+  info(key: string): SeriesInfo | undefined {
+    return this.byKey.get(key)?.info;
   }
 
   /** The series' name, labels and TYPE/UNIT changed (its family declared another). */
   setInfo(key: string, info: SeriesInfo): void {
-    const r = this.rings.get(key);
+    const r = this.byKey.get(key);
     if (r) r.info = info;
   }
 
-  /** The ring of a series at a step this store keeps. */
-  ring(key: string, stepMs: number): TierRing | undefined {
+  /** The store of a step this store keeps. */
+  store(stepMs: number): TierStore | undefined {
     const i = this.steps.indexOf(stepMs);
-    return i < 0 ? undefined : this.rings.get(key)?.rings[i];
+    return i < 0 ? undefined : this.stores[i];
+  }
+
+  /** A series' tier at a step this store keeps. */
+  ring(key: string, stepMs: number): TierSeries | undefined {
+    const r = this.byKey.get(key);
+    return r === undefined ? undefined : this.store(stepMs)?.seriesOf(r.col);
   }
 
   /** Every series with tiers (some may have no raw samples left), in the order they came. */
   series(): SeriesInfo[] {
-    return [...this.rings.values()].map((r) => r.info);
+    return [...this.byKey.values()].map((r) => r.info);
   }
 
   /** A series' buckets of `stepMs` (one of `steps`) in [fromMs, toMs]. */
   window(key: string, stepMs: number, fromMs: number, toMs: number): TierWindow | undefined {
-    return this.ring(key, stepMs)?.window(fromMs, toMs);
+    const r = this.byKey.get(key);
+    return r === undefined ? undefined : this.store(stepMs)?.window(r.col, fromMs, toMs);
   }
 
   /** Start of the oldest bucket any series holds at this step (Infinity when none). */
   earliestTimeMs(stepMs: number): number {
+    const st = this.store(stepMs);
     let min = Number.POSITIVE_INFINITY;
-    const i = this.steps.indexOf(stepMs);
-    for (const r of this.rings.values()) {
-      const b = r.rings[i]?.oldestBucket;
-      if (b !== undefined && b === b) min = Math.min(min, b * stepMs);
+    if (!st) return min;
+    for (const r of this.byKey.values()) {
+      const b = st.oldestOf(r.col);
+      if (b === b) min = Math.min(min, b * stepMs);
     }
     return min;
   }
 
   clear(): void {
-    this.rings.clear();
+    this.byKey.clear();
     this.used = 0;
     this.scraped = 0;
+    for (const st of this.stores) st.clear();
   }
 }
 

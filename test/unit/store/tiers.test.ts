@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { Metric } from '../../../src/core/model';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
-import { BucketAggregate, MAX_TIERED_SCRAPED_SERIES, SeriesTiers, STORED_TIER_STEPS_MS, TierRing, TierWindow, addToBucket, emptyBucket, mergeBuckets, tierForRange } from '../../../src/core/store/tiers';
+import { BucketAggregate, MAX_TIERED_SCRAPED_SERIES, SeriesTiers, STORED_TIER_STEPS_MS, TierStore, TierWindow, addToBucket, emptyBucket, mergeBuckets, tierForRange } from '../../../src/core/store/tiers';
 import { mulberry32 } from '../../../src/core/analyze/random';
+import { heapUsedAfterGc } from '../helpers/heap';
 
 /** Buckets of `step` recomputed from raw samples, the plain way: what a tier must equal exactly. */
 function recompute(times: ArrayLike<number>, values: ArrayLike<number>, step: number, fromMs = -Infinity): Map<number, BucketAggregate> {
@@ -97,28 +98,83 @@ describe('tiers (10 s and 1 min aggregates)', () => {
   });
 
   it('a tier keeps the last span of time, stopped or not: older buckets go, a pause longer than the span starts it again', () => {
-    const ring = new TierRing(10_000, 6, () => true, 2);
-    for (let t = 0; t < 100_000; t += 1000) ring.add(t, 1);
-    assert.equal(ring.oldestBucket, 4, 'six buckets: 40–100 s');
-    assert.deepEqual([...ring.window(-Infinity, Infinity).times], [40_000, 50_000, 60_000, 70_000, 80_000, 90_000]);
-    ring.add(125_000, 5); // buckets 10, 11 empty: a pause
-    assert.deepEqual([...ring.window(-Infinity, Infinity).times], [70_000, 80_000, 90_000, 120_000]);
-    ring.add(1_000_000, 7); // far beyond the span
-    assert.deepEqual([...ring.window(-Infinity, Infinity).times], [1_000_000]);
-    ring.add(999_000, 9);
-    assert.deepEqual([...ring.window(-Infinity, Infinity).count], [1], 'a time before the newest bucket is not added to a bucket it does not belong to');
+    const store = new TierStore(10_000, 6, () => true, 2);
+    const col = store.addColumn()!;
+    for (let t = 0; t < 100_000; t += 1000) store.add(col, t, 1);
+    assert.equal(store.oldestBucket, 4, 'six buckets: 40–100 s');
+    assert.deepEqual([...store.window(col, -Infinity, Infinity).times], [40_000, 50_000, 60_000, 70_000, 80_000, 90_000]);
+    store.add(col, 125_000, 5); // buckets 10, 11 empty: a pause
+    assert.deepEqual([...store.window(col, -Infinity, Infinity).times], [70_000, 80_000, 90_000, 120_000]);
+    store.add(col, 1_000_000, 7); // far beyond the span
+    assert.deepEqual([...store.window(col, -Infinity, Infinity).times], [1_000_000]);
+    store.add(col, 999_000, 9);
+    assert.deepEqual([...store.window(col, -Infinity, Infinity).count], [1], 'a time before the newest bucket is not added to a bucket it does not belong to');
   });
 
   it('a ring that may not grow keeps its newest buckets', () => {
     let granted = 0;
-    const tiers = new SeriesTiers((bytes) => (granted += bytes) <= 2_000);
+    const tiers = new SeriesTiers((bytes) => (granted += bytes) <= 4_000);
     const info = { key: 'x', name: 'x', labels: {} };
-    const rings = tiers.ringsOf('x', info)!;
-    for (let t = 0; t < 3_600_000; t += 1000) for (const r of rings) r.add(t, t);
+    const col = tiers.columnOf('x', info)!;
+    for (let t = 0; t < 3_600_000; t += 1000) for (const st of tiers.stores) st.add(col, t, t);
     const w = tiers.window('x', 10_000, -Infinity, Infinity)!;
     assert.ok(w.times.length < 360 && w.times.length >= 8, String(w.times.length));
     assert.equal(w.times[w.times.length - 1], 3_590_000, 'the newest bucket is kept');
-    assert.ok(tiers.usedBytes <= 2_000);
+    assert.ok(tiers.usedBytes <= 4_000);
+  });
+
+  it('a tiered series costs its buckets and no arrays of its own: under 250 bytes of heap a series beside them (10,000 series, both steps)', () => {
+    const n = 10_000;
+    const tiers = new SeriesTiers(() => true, STORED_TIER_STEPS_MS, undefined, n);
+    const before = heapUsedAfterGc();
+    const infos = [];
+    for (let i = 0; i < n; i++) {
+      const info = { key: `x${i}`, name: 'x', labels: {} };
+      infos.push(info);
+      const col = tiers.columnOf(info.key, info, false)!;
+      for (const st of tiers.stores) st.add(col, 5_000, i);
+    }
+    const perSeries = (heapUsedAfterGc() - before) / n;
+    assert.equal(tiers.series().length, n);
+    assert.ok(tiers.usedBytes >= n * 2 * 29, 'the buckets are counted');
+    // Measured: ~110 bytes (its entry by key); with two rings of five typed arrays a series it was ~2,500.
+    assert.ok(perSeries < 250, `${perSeries.toFixed(0)} bytes of heap a series`);
+    assert.equal(infos.length, n);
+  });
+
+  it('every series of a step shares one store: its columns hold what a store of its own would, whatever the order series come, write and pause in (seeded)', () => {
+    const rand = mulberry32(5);
+    for (let run = 0; run < 40; run++) {
+      const shared = new TierStore(10_000, 12, () => true, 1);
+      const alone: { store: TierStore; col: number }[] = [];
+      const cols: number[] = [];
+      let t = 1_000_000 + Math.floor(rand() * 10_000);
+      for (let tick = 0; tick < 400; tick++) {
+        t += rand() < 0.02 ? Math.floor(rand() * 200_000) : 500 + Math.floor(rand() * 2000);
+        if (cols.length < 6 && rand() < 0.05) {
+          cols.push(shared.addColumn()!);
+          const own = new TierStore(10_000, 12, () => true, 1);
+          alone.push({ store: own, col: own.addColumn()! });
+        }
+        cols.forEach((c, k) => {
+          if (rand() < 0.3) return; // this series misses the tick
+          const v = Math.round(rand() * 100);
+          shared.add(c, t, v);
+          alone[k]!.store.add(alone[k]!.col, t, v);
+        });
+      }
+      cols.forEach((c, k) => {
+        const mine = alone[k]!.store.window(alone[k]!.col, -Infinity, Infinity);
+        const got = shared.window(c, -Infinity, Infinity);
+        // Each keeps the last span of its own newest bucket: compare where both reach.
+        const from = Math.max(mine.times[0] ?? Infinity, shared.oldestBucket * 10_000);
+        const keep = [...got.times].map((x, i) => (x >= from ? i : -1)).filter((i) => i >= 0);
+        const mineKeep = [...mine.times].map((x, i) => (x >= from ? i : -1)).filter((i) => i >= 0);
+        assert.ok(keep.length > 0 || mineKeep.length === 0);
+        const cells = (w: TierWindow, idx: number[]): number[][] => idx.map((i) => [w.times[i]!, w.min[i]!, w.max[i]!, w.sum[i]!, w.count[i]!, w.minFirst[i]!]);
+        assert.deepEqual(cells(got, keep), cells(mine, mineKeep), `run ${run} series ${k}`);
+      });
+    }
   });
 
   it('the tiers come out of the store budget and leave the raw samples most of it', () => {
