@@ -14,7 +14,7 @@ import { Unit } from '../shared/vocabulary';
 import { button, h, replaceChildren } from './dom';
 import { formatValue } from '../core/units';
 import { clockTimeSeconds, momentText, rangeWords, timeAxisValues } from './format';
-import { ChartTable, columnStats, ColumnStats } from './chartTable';
+import { ChartTable, columnStats, ColumnStats, TableRow } from './chartTable';
 import { Palette } from './theme';
 import { Column } from './seriesData';
 
@@ -82,6 +82,8 @@ export class TimeChart {
   private xRange: XRange = { spanSec: undefined };
   /** What the summary and table were last written from, to rewrite them when a series is toggled. */
   private lastStats: ColumnStats[] = [];
+  /** Whether lastStats hold the trends (computed only while the table is open). */
+  private trendsDone = false;
   private lastRange: RangeId = '5m';
   private lastPoints = 0;
   /** The point the keyboard is on (an index into the x values), until the data moves on. */
@@ -94,7 +96,7 @@ export class TimeChart {
     this.plotHost = h('div', { className: 'plot' });
     this.summary = h('p', { className: 'visually-hidden', attrs: { id: summaryId } });
     this.bandLegend = h('ul', { className: 'band-legend', attrs: { 'aria-label': l10n.t('Bands on this chart') } });
-    this.table = new ChartTable(`${o.id}-table`, o.title);
+    this.table = new ChartTable(`${o.id}-table`, o.title, () => this.tableRows(true));
     this.pointNote = h('p', { className: 'visually-hidden point-note', attrs: { role: 'status' } });
     this.exemplarList = h('div', { className: 'exemplar-list', attrs: { role: 'group', 'aria-label': l10n.t('Slowest traced requests in range') } });
     this.exemplarList.hidden = true;
@@ -253,8 +255,10 @@ export class TimeChart {
     this.element.setAttribute('data-points', String(x.length));
     // The oldest time drawn (ms): says, without reading pixels, how far back the chart goes.
     this.element.setAttribute('data-first-ms', x.length ? String(Math.round(x[0]! * 1000)) : '');
-    const timesMs = x.map((s) => s * 1000);
+    // The trend is only in the table: computed when it is shown (tableRows).
+    const timesMs = this.table.isOpen ? x.map((s) => s * 1000) : undefined;
     this.lastStats = ys.map((col) => columnStats(timesMs, col));
+    this.trendsDone = timesMs !== undefined;
     this.lastRange = range;
     this.lastPoints = x.length;
     this.writeText();
@@ -263,16 +267,28 @@ export class TimeChart {
 
   /** The summary sentence and the data table, from the last data and the legend's current state. */
   private writeText(): void {
-    this.summary.textContent = this.describe();
-    this.table.update(
-      this.o.series.map((s, i) => ({
-        label: s.label,
-        title: s.title,
-        unit: s.unit,
-        stats: this.lastStats[i] ?? { latest: null, min: null, max: null, trend: 'flat' },
-        hidden: this.hidden.has(s.key),
-      })),
-    );
+    const summary = this.describe();
+    if (this.summary.textContent !== summary) {
+      this.summary.textContent = summary;
+    }
+    this.table.update(() => this.tableRows(false));
+  }
+
+  /** The table's rows; `opening`: the table was closed, its trends are computed now from the data drawn. */
+  private tableRows(opening: boolean): TableRow[] {
+    if (opening && !this.trendsDone) {
+      const [x, ...ys] = this.plot.data;
+      const timesMs = Array.from(x, (s) => s * 1000);
+      this.lastStats = ys.map((col) => columnStats(timesMs, col as Column));
+      this.trendsDone = true;
+    }
+    return this.o.series.map((s, i) => ({
+      label: s.label,
+      title: s.title,
+      unit: s.unit,
+      stats: this.lastStats[i] ?? { latest: null, min: null, max: null, trend: 'flat' },
+      hidden: this.hidden.has(s.key),
+    }));
   }
 
   /** The keyboard's way to a point: arrows move along the points, Home/End jump, Enter picks. */

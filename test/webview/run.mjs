@@ -707,6 +707,10 @@ for (const lang of WALK_LANGS) test(`keyboard only: each chart's data table open
   assert.deepEqual(await rows('chart-processMemory'), [
     [inLang(lang, 'Server memory (RSS)'), fmt(col(mem).at(-1), 'bytes'), fmt(Math.min(...col(mem)), 'bytes'), fmt(Math.max(...col(mem)), 'bytes'), `↗ ${inLang(lang, 'rising')}`],
   ]);
+  // A closed table is written when it opens (not on every redraw).
+  assert.deepEqual(await rows('chart-processCpu'), [], 'a closed table is not written');
+  await page.evaluate(() => (document.querySelector('#chart-processCpu details.chart-table').open = true));
+  await frame(page);
   assert.deepEqual(await rows('chart-processCpu'), [
     [inLang(lang, 'Server CPU (% of a core)'), fmt(col(cpu).at(-1), 'percent'), fmt(Math.min(...col(cpu)), 'percent'), fmt(Math.max(...col(cpu)), 'percent'), `↘ ${inLang(lang, 'falling')}`],
   ]);
@@ -767,8 +771,10 @@ test('the data tables, legend and summaries follow the display language (zh-cn)'
   assert.ok(/[\u4e00-\u9fff]/.test(await text(page, '#chart-processCpu details.chart-table > summary')));
   const summary = await text(page, '#chart-processCpu-summary');
   assert.ok(/[\u4e00-\u9fff]/.test(summary) && !/\bnow\b|\bover\b/.test(summary), summary);
+  await page.evaluate(() => (document.querySelector('#chart-processCpu details.chart-table').open = true));
+  await frame(page);
   const trend = await page.$$eval('#chart-processCpu-table tbody td[data-trend]', (tds) => tds.map((t) => t.textContent));
-  assert.ok(trend.every((t) => /[\u4e00-\u9fff]/.test(t)), `trend in words, in Chinese: ${trend}`);
+  assert.ok(trend.length > 0 && trend.every((t) => /[\u4e00-\u9fff]/.test(t)), `trend in words, in Chinese: ${trend}`);
   // uPlot's legend: the full-width colon after each name, and the time in the page's own words (not "--").
   const colons = await page.$$eval('#chart-processCpu .u-legend th', (ths) => ths.map((t) => getComputedStyle(t, '::after').content));
   assert.ok(colons.length > 1 && colons.every((c) => c === '"："'), `legend colons: ${colons}`);
