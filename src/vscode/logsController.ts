@@ -114,7 +114,14 @@ export class LogsController implements vscode.Disposable {
     ];
     w.start();
     const n = this.files.length;
-    this.log.info(n > 0 ? `Following ${n} log source${n === 1 ? '' : 's'}: ${inertLogText(this.files.join(', '))}.` : 'Reading the supervised server\'s output into the log pipeline.');
+    const files = inertLogText(this.files.join(', '));
+    this.log.info(
+      n === 0
+        ? vscode.l10n.t("Reading the supervised server's output into the log pipeline.")
+        : n === 1
+          ? vscode.l10n.t('Following 1 log source: {0}.', files)
+          : vscode.l10n.t('Following {0} log sources: {1}.', n, files),
+    );
     this.refreshTimer = setInterval(() => this.refresh(), REFRESH_MS);
     this.refreshTimer.unref();
     return w;

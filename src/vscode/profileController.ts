@@ -85,10 +85,10 @@ export class ProfileController implements vscode.Disposable {
     const target = this.monitor.targetState;
     const r =
       target.kind !== 'running'
-        ? { ok: false as const, message: 'No server is being watched, so there is nothing to profile; run "Select Process to Watch" first.' }
+        ? { ok: false as const, message: vscode.l10n.t('No server is being watched, so there is nothing to profile; run "Select Process to Watch" first.') }
         : await this.captureProcess(kind, target.process.pid, durationMs, true);
     if (!r.ok) {
-      void vscode.window.showWarningMessage(`Chat-Room Monitor: ${inertNotificationText(r.message)}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Chat-Room Monitor: {0}', inertNotificationText(r.message)));
       return undefined;
     }
     return r.record;
@@ -106,19 +106,22 @@ export class ProfileController implements vscode.Disposable {
       return { ok: false as const, message };
     };
     if (!vscode.workspace.isTrusted) {
-      return fail('Profiling attaches a debugger to the server, so it is off in Restricted Mode; trust this workspace to profile.');
+      return fail(vscode.l10n.t('Profiling attaches a debugger to the server, so it is off in Restricted Mode; trust this workspace to profile.'));
     }
     if (this.busy) {
-      return fail('A profile is already being captured; wait for it to finish.');
+      return fail(vscode.l10n.t('A profile is already being captured; wait for it to finish.'));
     }
     this.busy = true;
     try {
       const profiler = this.loadProfiler();
       const ms = durationMs ?? (kind === 'cpu' ? PROFILE_DURATION_MS : HEAP_DURATION_MS);
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const what = kind === 'cpu' ? 'CPU profile' : 'heap profile';
+      const title =
+        kind === 'cpu'
+          ? vscode.l10n.t('Chat-Room Monitor: recording a CPU profile of process {0} for {1} s…', pid, Math.round(ms / 1000))
+          : vscode.l10n.t('Chat-Room Monitor: recording a heap profile of process {0} for {1} s…', pid, Math.round(ms / 1000));
       const result: CpuCaptureResult | HeapCaptureResult = await vscode.window.withProgress<CpuCaptureResult | HeapCaptureResult>(
-        { location: vscode.ProgressLocation.Notification, title: `Chat-Room Monitor: recording a ${what} of process ${pid} for ${Math.round(ms / 1000)} s…`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
         (_p, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
@@ -146,7 +149,7 @@ export class ProfileController implements vscode.Disposable {
       }
       return { ok: true, record, finding };
     } catch (e) {
-      return fail(`The profile could not be captured: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(vscode.l10n.t('The profile could not be captured: {0}', e instanceof Error ? e.message : String(e)));
     } finally {
       this.busy = false;
     }
@@ -158,8 +161,13 @@ export class ProfileController implements vscode.Disposable {
   }
 
   private async announce(r: ProfileRecord, finding: string): Promise<void> {
-    const choice = await vscode.window.showInformationMessage(`Chat-Room Monitor: ${r.kind === 'cpu' ? 'CPU' : 'Heap'} profile saved — ${inertNotificationText(finding)}.`, 'Open Profile');
-    if (choice === 'Open Profile') {
+    const open = vscode.l10n.t('Open Profile');
+    const saved =
+      r.kind === 'cpu'
+        ? vscode.l10n.t('Chat-Room Monitor: CPU profile saved — {0}.', inertNotificationText(finding))
+        : vscode.l10n.t('Chat-Room Monitor: Heap profile saved — {0}.', inertNotificationText(finding));
+    const choice = await vscode.window.showInformationMessage(saved, open);
+    if (choice === open) {
       await this.open(r.file);
     }
   }
@@ -170,7 +178,7 @@ export class ProfileController implements vscode.Disposable {
     const marks = new Map<string, DecorationLine[]>();
     for (const h of c.summary.hotFunctions.filter((f) => f.inWorkspace && f.absolutePath && f.selfPercent >= MIN_DECORATED_PERCENT).slice(0, MAX_DECORATED)) {
       const list = marks.get(h.absolutePath!) ?? [];
-      list.push({ file: h.absolutePath!, line: h.line, text: `${Math.round(h.selfPercent)}% self CPU in the ${hhmm} profile` });
+      list.push({ file: h.absolutePath!, line: h.line, text: vscode.l10n.t('{0}% self CPU in the {1} profile', Math.round(h.selfPercent), hhmm) });
       marks.set(h.absolutePath!, list);
     }
     this.marks = marks;
@@ -206,7 +214,10 @@ function findingOf(r: ProfileRecord, profiler: typeof Profiler): string {
   const c = r.capture;
   const top = c.kind === 'cpu' ? profiler.topOwnFunction(c) : profiler.topOwnAllocationSite(c);
   if (!top) {
-    return 'nothing in the workspace stood out';
+    return vscode.l10n.t('nothing in the workspace stood out');
   }
-  return c.kind === 'cpu' ? `${(top as { selfPercent: number }).selfPercent}% of CPU in ${top.function} at ${top.file}:${top.line}` : `${top.function} at ${top.file}:${top.line} grew the most`;
+  const where = `${top.file}:${top.line}`;
+  return c.kind === 'cpu'
+    ? vscode.l10n.t('{0}% of CPU in {1} at {2}', (top as { selfPercent: number }).selfPercent, top.function, where)
+    : vscode.l10n.t('{0} at {1} grew the most', top.function, where);
 }

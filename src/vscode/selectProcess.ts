@@ -69,7 +69,7 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
       const text = await vscode.window.showInputBox({
         title: vscode.l10n.t('Port the chat server listens on'),
         placeHolder: '8080',
-        validateInput: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 65535 ? undefined : 'Enter a TCP port from 1 to 65535.'),
+        validateInput: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 65535 ? undefined : vscode.l10n.t('Enter a TCP port from 1 to 65535.')),
       });
       if (!text) {
         return undefined;
@@ -84,9 +84,9 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
         validateInput: (v) => {
           try {
             new RegExp(v);
-            return v ? undefined : 'Enter a regular expression.';
+            return v ? undefined : vscode.l10n.t('Enter a regular expression.');
           } catch (err) {
-            return `Not a valid regular expression: ${(err as Error).message}`;
+            return vscode.l10n.t('Not a valid regular expression: {0}', (err as Error).message);
           }
         },
       });

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { PrometheusVerdict } from '../scrape/promVerdict';
 import type { Exemplar } from '../scrape/exemplars';
 import { Clock, TimerHandle } from '../clock';
@@ -127,7 +128,7 @@ export class Collector implements Disposable {
       try {
         problems.push(...(await this.opts.tracker.prepare(this.opts.store, nowMs)));
       } catch (err) {
-        problems.push({ source: 'target', message: `Could not read the recent history: ${errorText(err)}` });
+        problems.push({ source: 'target', message: l10n.t('Could not read the recent history: {0}', errorText(err)) });
       }
     }
     try {
@@ -142,7 +143,7 @@ export class Collector implements Disposable {
         this.logEmitter.fire({ level: update.state.kind === 'running' ? 'info' : 'warn', message: update.change });
       }
     } catch (err) {
-      problems.push({ source: 'target', message: `Could not look for the process to watch: ${errorText(err)}` });
+      problems.push({ source: 'target', message: l10n.t('Could not look for the process to watch: {0}', errorText(err)) });
     }
 
     const ctx = { nowMs, target: this.target };
@@ -158,7 +159,7 @@ export class Collector implements Disposable {
         prometheusVerdict = r.value.prometheusVerdict ?? prometheusVerdict;
         if (r.value.exemplars) exemplars.push(...r.value.exemplars);
       } else {
-        problems.push({ source: source.id, message: `The ${source.id} source failed: ${errorText(r.reason)}` });
+        problems.push({ source: source.id, message: l10n.t('The {0} source failed: {1}', source.id, errorText(r.reason)) });
       }
     });
 
@@ -166,7 +167,12 @@ export class Collector implements Disposable {
     if (refused > 0) {
       problems.push({
         source: 'store',
-        message: `${refused} series were not stored: the monitor keeps at most ${this.opts.store.maxSeries} series. Lower the number of label values the server exposes, or raise ${settingId('metrics.maxSeries')}.`,
+        message: l10n.t(
+          '{0} series were not stored: the monitor keeps at most {1} series. Lower the number of label values the server exposes, or raise {2}.',
+          refused,
+          this.opts.store.maxSeries,
+          settingId('metrics.maxSeries'),
+        ),
         setting: settingId('metrics.maxSeries'),
       });
     }
@@ -175,7 +181,10 @@ export class Collector implements Disposable {
       const mib = Math.round(this.opts.store.budgetBytes / (1024 * 1024));
       problems.push({
         source: 'store-budget',
-        message: `The history's memory budget (${mib} MiB) is full: the server's own series keep their newest samples and drop their oldest first, so their charts and reports cover less than chatroomMonitor.history.minutes. Raise chatroomMonitor.history.memoryBudgetMb, or keep fewer series (chatroomMonitor.metrics.maxSeries).`,
+        message: l10n.t(
+          "The history's memory budget ({0} MiB) is full: the server's own series keep their newest samples and drop their oldest first, so their charts and reports cover less than chatroomMonitor.history.minutes. Raise chatroomMonitor.history.memoryBudgetMb, or keep fewer series (chatroomMonitor.metrics.maxSeries).",
+          mib,
+        ),
         setting: 'chatroomMonitor.history.memoryBudgetMb',
       });
     }
@@ -210,7 +219,7 @@ export class Collector implements Disposable {
     }
     for (const [source] of this.lastProblems) {
       if (!now.has(source)) {
-        this.logEmitter.fire({ level: 'info', message: `The ${source} source works again.` });
+        this.logEmitter.fire({ level: 'info', message: l10n.t('The {0} source works again.', source) });
       }
     }
     this.lastProblems = now;

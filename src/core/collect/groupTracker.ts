@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Many local processes watched as one service: every process listening on one of a
  * list of ports (an instance a port: `port 3001`), or every process whose command
@@ -52,7 +53,7 @@ export class GroupTracker implements TargetWatch {
       if (p && !(await this.locator.isSameProcess(p.pid, p.startTimeMs))) {
         slot.process = undefined;
         slot.detail = 'exited';
-        changes.push(`Instance ${slot.instance} (pid ${p.pid}) exited.`);
+        changes.push(l10n.t('Instance {0} (pid {1}) exited.', slot.instance, p.pid));
       }
     }
     this.ticksSinceScan++;
@@ -62,7 +63,7 @@ export class GroupTracker implements TargetWatch {
       this.ticksSinceScan = 0;
       const found: GroupLocateResult = this.locator.locateGroup
         ? await this.locator.locateGroup(this.query)
-        : { ok: false, message: `Watching ${this.what()} as one service needs /proc (Linux); set ${TargetSetting.port} or ${TargetSetting.pid} to watch one process.`, setting: this.setting() };
+        : { ok: false, message: l10n.t('Watching {0} as one service needs /proc (Linux); set {1} or {2} to watch one process.', this.what(), TargetSetting.port, TargetSetting.pid), setting: this.setting() };
       if (found.ok) {
         changes.push(...this.merge(found.members));
       } else {
@@ -81,7 +82,11 @@ export class GroupTracker implements TargetWatch {
       state = { kind: 'running', process: up[0]!.process!, ...(service ? { service } : {}) };
       this.lastMessage = '';
     } else {
-      const message = problem?.message ?? (this.slots.length === 0 ? `No process found: ${this.what()} matched none. Start the servers, or change ${this.setting()}.` : `None of the ${this.slots.length} instances of ${this.what()} is running.`);
+      const message =
+        problem?.message ??
+        (this.slots.length === 0
+          ? l10n.t('No process found: {0} matched none. Start the servers, or change {1}.', this.what(), this.setting())
+          : l10n.t('None of the {0} instances of {1} is running.', this.slots.length, this.what()));
       state = { kind: 'notRunning', message, ...(service ? { service } : {}) };
       problem ??= { source: 'target', message, setting: this.setting() };
       if (message !== this.lastMessage) changes.push(message);
@@ -110,18 +115,18 @@ export class GroupTracker implements TargetWatch {
         if (known.detail === 'exited') this.restarts++;
         known.process = m.process;
         delete known.detail;
-        changes.push(`Watching ${m.process.reason}`);
+        changes.push(l10n.t('Watching {0}', m.process.reason));
         continue;
       }
       if (this.slots.some((s) => s.process?.pid === m.process.pid)) continue;
       const free = this.slots.findIndex((s) => !s.process);
       const slot: Slot = { instance: m.instance, process: m.process };
       if (free >= 0) {
-        changes.push(`Watching ${m.process.reason.replace(/\.$/, '')} (in place of ${this.slots[free]!.instance}, which exited).`);
+        changes.push(l10n.t('Watching {0} (in place of {1}, which exited).', m.process.reason.replace(/[.。]$/, ''), this.slots[free]!.instance));
         this.slots[free] = slot;
         this.restarts++;
       } else {
-        changes.push(`Watching ${m.process.reason}`);
+        changes.push(l10n.t('Watching {0}', m.process.reason));
         this.slots.push(slot);
       }
     }
@@ -129,7 +134,7 @@ export class GroupTracker implements TargetWatch {
   }
 
   private what(): string {
-    return this.query.kind === 'ports' ? `the processes listening on ports ${this.query.ports.join(', ')}` : `every process matching /${this.query.source}/`;
+    return this.query.kind === 'ports' ? l10n.t('the processes listening on ports {0}', this.query.ports.join(', ')) : l10n.t('every process matching /{0}/', this.query.source);
   }
 
   private setting(): string {

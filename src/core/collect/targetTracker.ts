@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { InstanceState, Metric, Sample, serviceUpSamples, ServiceState, SourceProblem, TargetProcess, TargetSpec, TargetState } from '../model';
 import { LocateResult, ProcessLocator } from '../process/locator';
 import type { SeriesStore } from '../store/seriesStore';
@@ -60,8 +61,7 @@ export class TargetTracker implements TargetWatch {
 
   async update(): Promise<TrackerUpdate> {
     if (!this.spec.pid && !this.spec.port && !this.spec.commandPattern) {
-      const message =
-        'No process to watch yet: run "Chat-Room Monitor: Select Process to Watch", or set chatroomMonitor.target.port (or .pid, or .commandPattern).';
+      const message = l10n.t('No process to watch yet: run "Chat-Room Monitor: Select Process to Watch", or set chatroomMonitor.target.port (or .pid, or .commandPattern).');
       return this.result({ kind: 'unconfigured', message }, undefined, undefined);
     }
     let exited: string | undefined;
@@ -69,7 +69,7 @@ export class TargetTracker implements TargetWatch {
       if (await this.locator.isSameProcess(this.current.pid, this.current.startTimeMs)) {
         return this.running(this.current, undefined);
       }
-      exited = `The watched process ${this.describe(this.current)} exited.`;
+      exited = l10n.t('The watched process {0} exited.', this.describe(this.current));
       this.lastPid = this.current.pid;
       this.current = undefined;
     }
@@ -83,8 +83,8 @@ export class TargetTracker implements TargetWatch {
       }
       this.current = found.process;
       this.lastPid = found.process.pid;
-      const verb = isRestart ? 'Restarted: now watching' : 'Watching';
-      return this.running(found.process, joinSentences(exited, `${verb} ${found.process.reason}`));
+      const now = isRestart ? l10n.t('Restarted: now watching {0}', found.process.reason) : l10n.t('Watching {0}', found.process.reason);
+      return this.running(found.process, joinSentences(exited, now));
     }
     const state: TargetState = { kind: 'notRunning', message: found.message, ...(this.lastPid !== undefined ? { lastPid: this.lastPid } : {}) };
     const problem: SourceProblem = { source: 'target', message: found.message, ...(found.setting ? { setting: found.setting } : {}) };
@@ -117,7 +117,11 @@ export class TargetTracker implements TargetWatch {
       pids = [root, ...(await this.locator.descendants(root))];
       this.treeProblem = '';
     } catch (err) {
-      const message = `The processes started by pid ${root} could not be listed (${err instanceof Error ? err.message : String(err)}); only pid ${root} is watched. Turn chatroomMonitor.target.processTree off to silence this.`;
+      const message = l10n.t(
+        'The processes started by pid {0} could not be listed ({1}); only pid {0} is watched. Turn chatroomMonitor.target.processTree off to silence this.',
+        root,
+        err instanceof Error ? err.message : String(err),
+      );
       if (message !== this.treeProblem) changes.push(message);
       this.treeProblem = message;
       return { changes, problem: { source: 'target', message, setting: 'chatroomMonitor.target.processTree' } };
@@ -126,7 +130,7 @@ export class TargetTracker implements TargetWatch {
     for (const [pid, inst] of this.tree) {
       if (inst.up && !now.has(pid)) {
         this.tree.set(pid, { ...inst, up: false, detail: 'exited' });
-        changes.push(`Process ${pid}, started by the watched server (pid ${root}), exited.`);
+        changes.push(l10n.t('Process {0}, started by the watched server (pid {1}), exited.', pid, root));
       }
     }
     for (const pid of pids) {
@@ -135,14 +139,20 @@ export class TargetTracker implements TargetWatch {
       if (replaced) this.tree.delete(replaced.pid!);
       this.tree.set(pid, { instance: `pid ${pid}`, pid, up: true });
       if (this.manyProcesses || pids.length > 1) {
-        if (pid !== root) changes.push(`Watching process ${pid} too, started by pid ${root}${replaced ? ` (in place of ${replaced.pid}, which exited)` : ''}.`);
+        if (pid !== root) {
+          changes.push(
+            replaced
+              ? l10n.t('Watching process {0} too, started by pid {1} (in place of {2}, which exited).', pid, root, replaced.pid ?? '')
+              : l10n.t('Watching process {0} too, started by pid {1}.', pid, root),
+          );
+        }
       }
     }
     this.manyProcesses ||= this.tree.size > 1;
     if (!this.manyProcesses) {
       return { changes: [] };
     }
-    const service: ServiceState = { source: 'local', where: `pid ${root} and the processes it started`, instances: [...this.tree.values()], reachable: true };
+    const service: ServiceState = { source: 'local', where: l10n.t('pid {0} and the processes it started', root), instances: [...this.tree.values()], reachable: true };
     return { service, changes };
   }
 
@@ -162,10 +172,10 @@ export class TargetTracker implements TargetWatch {
   }
 
   private describe(p: TargetProcess): string {
-    return `(pid ${p.pid}, ${p.executable})`;
+    return l10n.t('(pid {0}, {1})', p.pid, p.executable);
   }
 }
 
 function joinSentences(a: string | undefined, b: string): string {
-  return a ? `${a} ${b}` : b;
+  return a ? l10n.t({ message: '{0} {1}', args: [a, b], comment: 'two sentences, one after the other' }) : b;
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * CPU, memory, file descriptors and threads of the watched process. On Linux it
  * re-reads four small /proc files through kept fds and stats one directory per
@@ -204,9 +205,9 @@ export class ProcfsProcessSampler implements ProcessSampler {
       this.closeFiles(pid);
       if (isGoneError(e)) {
         this.baselines.delete(pid);
-        return { kind: 'gone', pid, message: `The process with pid ${pid} has exited.` };
+        return { kind: 'gone', pid, message: l10n.t('The process with pid {0} has exited.', pid) };
       }
-      return { kind: 'error', pid, message: `Could not read /proc for pid ${pid}: ${e instanceof Error ? e.message : String(e)}.` };
+      return { kind: 'error', pid, message: l10n.t('Could not read /proc for pid {0}: {1}.', pid, e instanceof Error ? e.message : String(e)) };
     }
     // Read right after the files so the interval matches the tick counts.
     const atMs = this.monotonicMs();
@@ -216,10 +217,10 @@ export class ProcfsProcessSampler implements ProcessSampler {
     if (stat && isDeadState(stat.state)) {
       this.baselines.delete(pid);
       this.closeFiles(pid);
-      return { kind: 'gone', pid, message: `The process with pid ${pid} has exited (a zombie its parent has not reaped yet).` };
+      return { kind: 'gone', pid, message: l10n.t('The process with pid {0} has exited (a zombie its parent has not reaped yet).', pid) };
     }
     if (!stat || status.vmRssBytes === undefined || uptime === undefined) {
-      return { kind: 'error', pid, message: `/proc/${pid} has an unexpected format (no stat fields, VmRSS or uptime); is it a kernel thread?` };
+      return { kind: 'error', pid, message: l10n.t('/proc/{0} has an unexpected format (no stat fields, VmRSS or uptime); is it a kernel thread?', pid) };
     }
     const cpuTicks = stat.utimeTicks + stat.stimeTicks;
     const prev = this.baselines.get(pid);

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The process sampler where there is no /proc: `pidusage` (ps on macOS, wmic or
  * PowerShell on Windows). It knows CPU and RSS only, so fds and threads are
@@ -36,9 +37,9 @@ export class PortableProcessSampler implements ProcessSampler {
     } catch (e) {
       if (!isAlive(pid)) {
         this.seen.delete(pid);
-        return { kind: 'gone', pid, message: `The process with pid ${pid} has exited.` };
+        return { kind: 'gone', pid, message: l10n.t('The process with pid {0} has exited.', pid) };
       }
-      return { kind: 'error', pid, message: `Could not sample pid ${pid}: ${e instanceof Error ? e.message : String(e)}.` };
+      return { kind: 'error', pid, message: l10n.t('Could not sample pid {0}: {1}.', pid, e instanceof Error ? e.message : String(e)) };
     }
   }
 

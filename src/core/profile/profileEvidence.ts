@@ -46,8 +46,8 @@ export function profileQuote(p: ProfileEvidence): { fn: string; where: string; t
   if (!top) return undefined;
   const where = `${top.file}:${top.line}`;
   return p.kind === 'cpu'
-    ? { fn: top.function, where, text: `${top.selfPercent}% of CPU in ${top.function} at ${where}` }
-    : { fn: top.function, where, text: `${top.function} at ${where} grew the most (+${formatBytes(top.growthBytes ?? 0)})` };
+    ? { fn: top.function, where, text: l10n.t('{0}% of CPU in {1} at {2}', String(top.selfPercent), top.function, where) }
+    : { fn: top.function, where, text: l10n.t('{0} at {1} grew the most (+{2})', top.function, where, formatBytes(top.growthBytes ?? 0)) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Disk usage of the file system that holds the workspace, from one statfs call
  * (no `df` child process), computed the way df computes Use%.
@@ -98,6 +99,6 @@ function diskProblem(path: string, e: unknown): SourceProblem {
   const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
   return {
     source: SYSTEM_SOURCE,
-    message: `Cannot read disk usage of "${path}" (${code}): open a workspace folder that exists, so its disk can be measured.`,
+    message: l10n.t('Cannot read disk usage of "{0}" ({1}): open a workspace folder that exists, so its disk can be measured.', path, code),
   };
 }

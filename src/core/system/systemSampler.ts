@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Whole-machine CPU, memory, disk and network. On Linux: /proc/stat, /proc/meminfo,
  * /proc/net/dev re-read synchronously through kept fds (see readProcFileSync and
@@ -83,13 +84,13 @@ export class ProcfsSystemSampler implements SystemSampler {
       memText = machineProcFile('meminfo').read();
       netText = readNetDev();
     } catch (e) {
-      return { kind: 'error', message: `Could not read /proc for system figures: ${e instanceof Error ? e.message : String(e)}.` };
+      return { kind: 'error', message: l10n.t('Could not read /proc for system figures: {0}.', e instanceof Error ? e.message : String(e)) };
     }
     const atMs = this.monotonicMs();
     const cpu = parseCpuTimes(statText);
     const mem = parseMemInfo(memText);
     if (!cpu || !mem) {
-      return { kind: 'error', message: '/proc/stat or /proc/meminfo has an unexpected format, so system CPU and memory cannot be measured.' };
+      return { kind: 'error', message: l10n.t('/proc/stat or /proc/meminfo has an unexpected format, so system CPU and memory cannot be measured.') };
     }
     const cpuPercent = this.prevCpu ? systemCpuPercentBetween(this.prevCpu, cpu) : undefined;
     this.prevCpu = cpu;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The system sampler where there is no /proc: systeminformation for CPU, memory
  * and interface counters; disk through the same statfs call as on Linux.
@@ -34,7 +35,7 @@ export class PortableSystemSampler implements SystemSampler {
       this.primed = true;
       return systemSampleOf({ cpuPercent, memoryTotalBytes: mem.total, memoryAvailableBytes: mem.available, disk, rates });
     } catch (e) {
-      return { kind: 'error', message: `Could not read system figures: ${e instanceof Error ? e.message : String(e)}.` };
+      return { kind: 'error', message: l10n.t('Could not read system figures: {0}.', e instanceof Error ? e.message : String(e)) };
     }
   }
 }

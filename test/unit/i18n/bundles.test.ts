@@ -26,7 +26,7 @@ function sourceFiles(dir: string): string[] {
 /** A Han character or CJK punctuation: a Chinese translation has at least one. */
 const HAN = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 /** Translations Chinese writes exactly as English does (abbreviations, a bare ratio). */
-const SAME_IN_CHINESE = new Set(['CPU', 'GC', 'RSS', '{0} / {1}']);
+const SAME_IN_CHINESE = new Set(['CPU', 'GC', 'RSS', '{0} / {1}', '{0}{1}']);
 
 /** `{0}`, `{name}`: a translation must keep every placeholder of its English message. */
 const placeholders = (s: string): string[] => [...s.matchAll(/\{[^{}]+\}/g)].map((m) => m[0]).sort();

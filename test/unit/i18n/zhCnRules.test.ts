@@ -8,6 +8,11 @@ import { AuditLog } from '../../../src/core/supervise/audit';
 import { Operations } from '../../../src/core/supervise/operations';
 import { parseServerSettings } from '../../../src/core/supervise/serverSettings';
 import { Supervisor, SupervisorEvent } from '../../../src/core/supervise/supervisor';
+import { GroupTracker } from '../../../src/core/collect/groupTracker';
+import { TargetTracker } from '../../../src/core/collect/targetTracker';
+import type { TargetProcess } from '../../../src/core/model';
+import type { LocateResult } from '../../../src/core/process/locator';
+import { profileQuote } from '../../../src/core/profile/profileEvidence';
 import { fakeClock } from '../helpers/fakeClock';
 import { assertChinese, inZhCn, inZhCnAsync } from '../helpers/zhCn';
 import { FakeLauncher } from '../supervise/fakeLauncher';
@@ -173,5 +178,35 @@ describe('alert rules, server settings and the supervisor in Simplified Chinese'
       '已撤销调整规模：恢复为 1 个工作进程。',
       '服务器已经在运行 1 个工作进程。',
     ]);
+  });
+
+  it('what the monitor watches, and what it lost, is Chinese (the status line and the log)', async () => {
+    const proc = (pid: number): TargetProcess => ({ pid, commandLine: 'node server.js', executable: 'node', ports: [8080], startTimeMs: pid, reason: `pid ${pid}（node）正在监听端口 8080。` });
+    let pid: number | undefined = 100;
+    const locator = {
+      locate: (): Promise<LocateResult> => {
+        const r: LocateResult = pid ? { ok: true, process: proc(pid) } : { ok: false, message: '没有进程监听 TCP 端口 8080。', setting: 'chatroomMonitor.target.port' };
+        return Promise.resolve(r);
+      },
+      isSameProcess: (p: number) => Promise.resolve(p === pid),
+    };
+    const said = await inZhCnAsync(async () => {
+      const none = await new TargetTracker(locator, {}).update();
+      const t = new TargetTracker(locator, { port: 8080 });
+      const first = await t.update();
+      pid = 200;
+      const restarted = await t.update();
+      const group = await new GroupTracker({ isSameProcess: () => Promise.resolve(false) }, { kind: 'ports', ports: [3001, 3002] }).update();
+      return [none.state.kind === 'unconfigured' ? none.state.message : '', first.change, restarted.change, group.change];
+    });
+    assert.deepEqual(said, [
+      '还没有要监控的进程：请运行“Chat-Room 监控: 选择要监控的进程”，或设置 chatroomMonitor.target.port（或 .pid、.commandPattern）。',
+      '正在监控：pid 100（node）正在监听端口 8080。',
+      '所监控的进程（pid 100，node）已退出。已重启：现在监控 pid 200（node）正在监听端口 8080。',
+      '把监听端口 3001, 3002 的进程作为一个服务来监控需要 /proc（Linux）；请设置 chatroomMonitor.target.port 或 chatroomMonitor.target.pid 来监控单个进程。',
+    ]);
+    const evidence = { kind: 'cpu' as const, pid: 1, atMs: 0, durationMs: 10_000, rows: [{ function: 'burnCpu', file: 'faultInjection.js', line: 42, inWorkspace: true, selfPercent: 61 }] };
+    assert.equal(inZhCn(() => profileQuote(evidence))?.text, '61% 的 CPU 耗在 faultInjection.js:42 的 burnCpu 中');
+    assert.equal(profileQuote(evidence)?.text, '61% of CPU in burnCpu at faultInjection.js:42');
   });
 });
