@@ -7,11 +7,10 @@
  * the frame link's "打开 …", the server's status bar item "服务器 <pid>" and
  * "服务器已停止", the terminal named 聊天服务器. Screenshots zh-cn-*.png.
  */
-import * as path from 'path';
 import type { E2eCheck } from '../support/check';
-import { clearNotifications, runCommand, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
+import { runCommand, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
 import { sendErrors, startLoggingCopy } from './logsView.check';
-import { freePort, isRunning } from './startServer.check';
+import { startServerCheck } from './startServer.check';
 import { pageFrame } from './zhCn.check';
 
 const LOCALE = 'zh-cn';
@@ -55,46 +54,12 @@ export const checks: E2eCheck[] = [
       }
     },
   },
-  {
+  startServerCheck({
     name: 'zh-cn: Start Server from the palette: the 聊天服务器 terminal shows the server\'s output, the status bar reads 服务器 <pid>, Stop Server stops it',
     order: 60,
     locale: LOCALE,
-    timeoutMs: 90000,
-    async run(wb) {
-      const port = await freePort();
-      updateWorkspaceSettings(wb, {
-        'chatroomMonitor.server.command': 'node',
-        'chatroomMonitor.server.args': [path.join(wb.env.examplesDir, 'chat-server', 'server.js'), '--port', String(port)],
-        'terminal.integrated.gpuAcceleration': 'off',
-      });
-      let pid: number | undefined;
-      try {
-        await wb.page.waitForTimeout(1500);
-        await clearNotifications(wb);
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.startServer'));
-        const item = wb.statusBarItem(/服务器 \d+/).first();
-        await item.waitFor({ timeout: 30000 });
-        pid = Number(/服务器 (\d+)/.exec(await item.innerText())?.[1]);
-        const output = wb.page.locator('.terminal-wrapper .xterm-rows', { hasText: `listening on http://127.0.0.1:${port}` });
-        await output.first().waitFor({ timeout: 30000 });
-        const panel = wb.page.locator('#workbench\\.parts\\.panel', { hasText: '聊天服务器' });
-        await panel.first().waitFor({ timeout: 10000 });
-        console.log(`    zh-cn status bar: "${(await item.innerText()).trim()}"; the terminal 聊天服务器 shows the server listening on ${port}`);
-        await wb.screenshot('zh-cn-start-server-terminal');
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.stopServer'));
-        await wb.statusBarItem(/服务器已停止/).first().waitFor({ timeout: 20000 });
-        for (let i = 0; i < 50 && isRunning(pid); i++) {
-          await wb.page.waitForTimeout(200);
-        }
-        if (isRunning(pid)) {
-          throw new Error(`pid ${pid} still runs after 停止服务器`);
-        }
-      } finally {
-        if (pid && isRunning(pid)) {
-          process.kill(pid, 'SIGKILL');
-        }
-        updateWorkspaceSettings(wb, { 'chatroomMonitor.server.command': undefined, 'chatroomMonitor.server.args': undefined, 'terminal.integrated.gpuAcceleration': undefined });
-      }
-    },
-  },
+    running: /服务器 (\d+)/,
+    stopped: /服务器已停止/,
+    terminal: '聊天服务器',
+  }),
 ];
