@@ -57,6 +57,7 @@ const EXPECTED_ROWS = [
   'dashboard.firstRender',
   'dashboard.update',
   'dashboard.update1hTiered',
+  'dashboard.updateAllTiered',
   'activation.headless',
   'activation.firstSample',
   'bundle.extension',
