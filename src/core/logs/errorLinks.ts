@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Error groups linked to what happened around them: the start or restart of the server
  * that the errors followed ("errors began 3 s after the restart at 14:02:11"), the exit
@@ -59,17 +60,22 @@ export function linkErrorGroups(groups: readonly ReportErrorGroup[], events: rea
     // The last start/restart before the onset (within a minute): what the errors followed.
     const starts = events.filter((e) => (e.kind === 'start' || e.kind === 'restart') && e.timeMs <= onset && onset - e.timeMs <= AFTER_START_MS);
     const start = starts.sort((a, b) => b.timeMs - a.timeMs)[0];
-    if (start) add(start, `Errors began ${formatDuration(onset - start.timeMs)} after ${start.label} at ${timeText(start.timeMs)}; ${what}.`);
+    if (start) add(start, l10n.t('Errors began {0} after {1} at {2}; {3}.', formatDuration(onset - start.timeMs), start.label, timeText(start.timeMs), what));
     // An exit while the group was being logged, or just after its last occurrence.
     for (const e of events.filter((x) => x.kind === 'exit' && x.timeMs >= onset && x.timeMs - last <= BEFORE_EXIT_MS)) {
-      add(e, `${capitalise(e.label)} at ${timeText(e.timeMs)}, ${formatDuration(Math.max(0, e.timeMs - Math.min(last, e.timeMs)))} after the last of ${what}.`);
+      add(e, l10n.t('{0} at {1}, {2} after the last of {3}.', capitalise(e.label), timeText(e.timeMs), formatDuration(Math.max(0, e.timeMs - Math.min(last, e.timeMs))), what));
     }
     for (const e of events.filter((x) => (x.kind === 'alert' || x.kind === 'anomaly') && Math.abs(x.timeMs - onset) <= NEAR_MS)) {
       const d = e.timeMs - onset;
-      add(e, `${capitalise(e.label)} began ${formatDuration(Math.abs(d))} ${d >= 0 ? 'after' : 'before'} the errors (${what}).`);
+      add(
+        e,
+        d >= 0
+          ? l10n.t('{0} began {1} after the errors ({2}).', capitalise(e.label), formatDuration(Math.abs(d)), what)
+          : l10n.t('{0} began {1} before the errors ({2}).', capitalise(e.label), formatDuration(Math.abs(d)), what),
+      );
     }
     for (const e of events.filter((x) => x.kind === 'issue' && x.timeMs <= last && (x.endMs ?? x.timeMs) >= onset)) {
-      add(e, `${capitalise(e.label)} covers the same minutes as ${what}.`);
+      add(e, l10n.t('{0} covers the same minutes as {1}.', capitalise(e.label), what));
     }
     out.push(...links.slice(0, MAX_LINKS_PER_GROUP));
   }
@@ -80,7 +86,7 @@ export function linkErrorGroups(groups: readonly ReportErrorGroup[], events: rea
 function groupText(g: ReportErrorGroup): string {
   const top = topWorkspaceFrame(g.frames);
   const msg = g.message.length > 80 ? `${g.message.slice(0, 79)}…` : g.message;
-  return `${g.type}: ${msg}${top ? ` at ${top.file}:${top.line}` : ''}, ${g.count}×`;
+  return top ? l10n.t('{0}: {1} at {2}, {3}×', g.type, msg, `${top.file}:${top.line}`, g.count) : l10n.t('{0}: {1}, {2}×', g.type, msg, g.count);
 }
 
 function capitalise(s: string): string {
@@ -103,22 +109,22 @@ export function reportLinkEvents(input: {
   for (const e of input.operations?.entries ?? []) {
     const t = Date.parse(e.time);
     if (!Number.isFinite(t) || e.result !== 'ok') continue;
-    if (e.action === 'start') out.push({ kind: 'start', timeMs: t, label: 'the server started' });
+    if (e.action === 'start') out.push({ kind: 'start', timeMs: t, label: l10n.t('the server started') });
     if (e.action === 'restart' && e.trigger === 'the supervisor') {
       // The supervisor logs the exit when it schedules the restart.
-      const how = e.signal ? `signal ${e.signal}` : e.exitCode !== undefined && e.exitCode !== null ? `code ${e.exitCode}` : 'unexpectedly';
-      out.push({ kind: 'exit', timeMs: t, label: `the server exited (${how})` });
-      out.push({ kind: 'restart', timeMs: t + (e.delayMs ?? 0), label: 'the supervisor restarted it' });
+      const how = e.signal ? l10n.t('signal {0}', e.signal) : e.exitCode !== undefined && e.exitCode !== null ? l10n.t('code {0}', e.exitCode) : l10n.t('unexpectedly');
+      out.push({ kind: 'exit', timeMs: t, label: l10n.t('the server exited ({0})', how) });
+      out.push({ kind: 'restart', timeMs: t + (e.delayMs ?? 0), label: l10n.t('the supervisor restarted it') });
     } else if (e.action === 'restart') {
-      out.push({ kind: 'restart', timeMs: t, label: `the restart by ${e.trigger}` });
+      out.push({ kind: 'restart', timeMs: t, label: l10n.t('the restart by {0}', e.trigger) });
     }
   }
-  for (const a of input.alerts ?? []) if (Number.isFinite(a.startedMs)) out.push({ kind: 'alert', timeMs: a.startedMs, label: `alert “${a.title}”` });
-  for (const i of input.incidents ?? []) out.push({ kind: 'anomaly', timeMs: i.startMs, endMs: i.endMs, label: `an anomaly in ${i.series.slice(0, 3).join(', ')}${i.series.length > 3 ? ` and ${i.series.length - 3} more` : ''}` });
+  for (const a of input.alerts ?? []) if (Number.isFinite(a.startedMs)) out.push({ kind: 'alert', timeMs: a.startedMs, label: l10n.t('alert “{0}”', a.title) });
+  for (const i of input.incidents ?? []) out.push({ kind: 'anomaly', timeMs: i.startMs, endMs: i.endMs, label: i.series.length > 3 ? l10n.t('an anomaly in {0} and {1} more', i.series.slice(0, 3).join(', '), i.series.length - 3) : l10n.t('an anomaly in {0}', i.series.join(', ')) });
   for (const i of input.issues ?? []) {
     const from = Math.min(...i.evidence.map((e) => e.window.fromMs));
     const to = Math.max(...i.evidence.map((e) => e.window.toMs));
-    if (Number.isFinite(from) && Number.isFinite(to)) out.push({ kind: 'issue', timeMs: from, endMs: to, label: `the issue “${i.title}”` });
+    if (Number.isFinite(from) && Number.isFinite(to)) out.push({ kind: 'issue', timeMs: from, endMs: to, label: l10n.t('the issue “{0}”', i.title) });
   }
   return out;
 }

@@ -97,8 +97,12 @@ function verdictLine(report: ReportData): string | undefined {
   return `${inertMarkdownText(sentence, PROSE_CHARS)} — ${l10n.t('{0} of {1} scrapes; the monitor still shows what it could read.', v.rejected, v.scrapes)}`;
 }
 
-export const LOCAL_CLUSTER_METRICS_NOTE =
-  "CPU and memory are read for each process. The server's own metrics (its /metrics) are not: in a cluster the workers share the port and each keeps its own counters, so each scrape is answered by one worker and those figures are that worker's, not the service's.";
+/** Under the Instances of a service watched as local processes: why its own metrics are one worker's. */
+export function localClusterMetricsNote(): string {
+  return l10n.t(
+    "CPU and memory are read for each process. The server's own metrics (its /metrics) are not: in a cluster the workers share the port and each keeps its own counters, so each scrape is answered by one worker and those figures are that worker's, not the service's.",
+  );
+}
 
 /** One row per instance of a service: up now, share of the window up, CPU and memory (mean / peak). */
 function instancesSection(service: ReportService): string[] {
@@ -109,7 +113,7 @@ function instancesSection(service: ReportService): string[] {
     `${inertMarkdownText(service.where, PROSE_CHARS)}: ${l10n.t("{0} of {1} up at the end of the window. The server's figures above are the sums over the instances.", service.instancesUp, service.instanceCount)}`,
     '',
     // Local processes are sampled one by one, but a cluster's workers share one port: each scrape of /metrics is answered by one of them.
-    ...(service.source === 'local' ? [LOCAL_CLUSTER_METRICS_NOTE, ''] : []),
+    ...(service.source === 'local' ? [localClusterMetricsNote(), ''] : []),
     `| ${[l10n.t('Instance'), l10n.t('Now'), l10n.t('Up in window'), l10n.t('CPU mean / peak'), l10n.t('Memory mean / peak')].join(' | ')} |`,
     '|---|---|---|---|---|',
     ...service.instances.map(

@@ -3,7 +3,7 @@ import { analyze } from '../../../src/core/analyze/analyzer';
 import { instanceFigures, unevenInstancesIssue } from '../../../src/core/analyze/instances';
 import { InstanceMetric, Metric, Sample, ServiceState } from '../../../src/core/model';
 import { renderJson } from '../../../src/core/report/reportData';
-import { LOCAL_CLUSTER_METRICS_NOTE, renderMarkdown } from '../../../src/core/report/markdown';
+import { localClusterMetricsNote, renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport, reportTargetFrom } from '../../../src/core/report/reportData';
 import { serviceReport } from '../../../src/core/report/serviceReport';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
@@ -79,10 +79,10 @@ describe('instances compared with their siblings', () => {
     assert.match(md, /## Instances\n\njob "chat" in Prometheus at .*: 2 of 3 up at the end of the window\./);
     assert.match(md, /\| `w2:80` \| \*\*down\*\* \| 100(\.0)?% \| /);
     assert.doesNotMatch(md.split('## The server\'s own metrics')[1]!.split('##')[0]!, /service_instance/, 'per-instance series are not listed again as the server\'s own metrics');
-    assert.ok(!md.includes(LOCAL_CLUSTER_METRICS_NOTE), 'Prometheus scrapes every instance: no note');
+    assert.ok(!md.includes(localClusterMetricsNote()), 'Prometheus scrapes every instance: no note');
     // A local process tree (a cluster): its /metrics is one worker's, and the report says so.
     const local: ServiceState = { source: 'local', where: 'process 100 and the processes it started', reachable: true, instances: ['pid 100', 'pid 101'].map((instance) => ({ instance, up: true })) };
     const localMd = renderMarkdown(buildReport({ target: reportTargetFrom(target), analysis, generatedAtMs: window.toMs, service: serviceReport(local, store, window.fromMs, window.toMs)! }));
-    assert.ok(localMd.split('## Instances')[1]!.includes(LOCAL_CLUSTER_METRICS_NOTE), 'the note in the Instances section');
+    assert.ok(localMd.split('## Instances')[1]!.includes(localClusterMetricsNote()), 'the note in the Instances section');
   });
 });

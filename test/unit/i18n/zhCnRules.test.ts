@@ -13,6 +13,8 @@ import { TargetTracker } from '../../../src/core/collect/targetTracker';
 import type { TargetProcess } from '../../../src/core/model';
 import type { LocateResult } from '../../../src/core/process/locator';
 import { profileQuote } from '../../../src/core/profile/profileEvidence';
+import { linkErrorGroups, reportLinkEvents } from '../../../src/core/logs/errorLinks';
+import { localClusterMetricsNote } from '../../../src/core/report/markdown';
 import { fakeClock } from '../helpers/fakeClock';
 import { assertChinese, inZhCn, inZhCnAsync } from '../helpers/zhCn';
 import { FakeLauncher } from '../supervise/fakeLauncher';
@@ -208,5 +210,25 @@ describe('alert rules, server settings and the supervisor in Simplified Chinese'
     const evidence = { kind: 'cpu' as const, pid: 1, atMs: 0, durationMs: 10_000, rows: [{ function: 'burnCpu', file: 'faultInjection.js', line: 42, inWorkspace: true, selfPercent: 61 }] };
     assert.equal(inZhCn(() => profileQuote(evidence))?.text, '61% 的 CPU 耗在 faultInjection.js:42 的 burnCpu 中');
     assert.equal(profileQuote(evidence)?.text, '61% of CPU in burnCpu at faultInjection.js:42');
+  });
+
+  it("the report's links from an error group to a restart, an exit and an alert, and the cluster note, are Chinese", () => {
+    const T = Date.UTC(2026, 0, 1, 14, 2, 0);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const frames = [{ file: 'src/rooms.ts', line: 42, column: 7, inWorkspace: true }];
+    const g = { id: 'g1', count: 37, firstSeen: iso(T + 3000), lastSeen: iso(T + 30_000), type: 'TypeError', message: 'boom', ratePerSecond: 1, regression: false, frames };
+    const sentences = inZhCn(() => {
+      const events = reportLinkEvents({
+        operations: { entries: [{ time: iso(T), action: 'restart', trigger: 'the supervisor', result: 'ok', exitCode: 1, delayMs: 0 }, { time: iso(T + 31_000), action: 'restart', trigger: 'the supervisor', result: 'ok', signal: 'SIGKILL', delayMs: 0 }] },
+        alerts: [{ title: '聊天服务器 CPU 偏高', startedMs: T + 10_000 }],
+      });
+      return linkErrorGroups([g], events).map((l) => l.sentence);
+    });
+    assert.deepEqual(sentences, [
+      '监管程序重启了它（14:02:00 UTC）之后 3 秒，开始出现错误；TypeError: boom，位于 src/rooms.ts:42，37×。',
+      '服务器退出（信号 SIGKILL）（14:02:31 UTC），距 TypeError: boom，位于 src/rooms.ts:42，37× 最后一次出现 1 秒。',
+      '告警“聊天服务器 CPU 偏高”在错误出现 7 秒 之后开始（TypeError: boom，位于 src/rooms.ts:42，37×）。',
+    ]);
+    assertChinese(inZhCn(() => localClusterMetricsNote()), [/\/metrics/, /\bCPU\b/]);
   });
 });
