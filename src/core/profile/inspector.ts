@@ -18,6 +18,7 @@
  * Only processes of this user on this machine: the pid's uid must be ours.
  */
 import fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import http from 'node:http';
 import { PROC_ROOT, readCmdline, readTcpListeners, socketInodesOf } from '../process/procfs';
 import { CdpClient, CdpError } from './cdpClient';
@@ -59,7 +60,7 @@ export async function readProcessFacts(pid: number): Promise<ProcessFacts> {
   try {
     status = await fs.promises.readFile(`${PROC_ROOT}/${pid}/status`, 'utf8');
   } catch {
-    throw new ProfileError(`No process with pid ${pid} is running.`);
+    throw new ProfileError(l10n.t('No process with pid {0} is running.', pid));
   }
   const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
   const sigCgt = /^SigCgt:\s+([0-9a-fA-F]+)/m.exec(status)?.[1];
@@ -77,7 +78,7 @@ export async function readProcessFacts(pid: number): Promise<ProcessFacts> {
 /** Refuses another user's process: only our own may be signalled or profiled. */
 export function checkSameUser(facts: ProcessFacts, myUid: number | undefined = process.getuid?.()): void {
   if (myUid !== undefined && facts.uid !== undefined && facts.uid !== myUid) {
-    throw new ProfileError(`Process ${facts.pid} belongs to another user (uid ${facts.uid}); only your own processes can be profiled.`);
+    throw new ProfileError(l10n.t('Process {0} belongs to another user (uid {1}); only your own processes can be profiled.', facts.pid, facts.uid));
   }
 }
 
@@ -179,7 +180,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-const exitedWhileOpening = (pid: number): ProfileError => new ProfileError(`Process ${pid} exited while its inspector was being opened; nothing was captured.`);
+const exitedWhileOpening = (pid: number): ProfileError => new ProfileError(l10n.t('Process {0} exited while its inspector was being opened; nothing was captured.', pid));
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -189,7 +190,7 @@ async function connectTo(wsUrl: string, pid: number, port: number): Promise<CdpC
   try {
     const r = await client.send<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression: 'process.pid', returnByValue: true }, 10_000);
     if (r.result?.value !== pid) {
-      throw new ProfileError(`The inspector on port ${port} belongs to pid ${String(r.result?.value)}, not ${pid}; nothing was captured.`);
+      throw new ProfileError(l10n.t('The inspector on port {0} belongs to pid {1}, not {2}; nothing was captured.', port, String(r.result?.value), pid));
     }
     return client;
   } catch (e) {
@@ -197,7 +198,7 @@ async function connectTo(wsUrl: string, pid: number, port: number): Promise<CdpC
     if (!(e instanceof CdpError)) throw e;
     // A connection that closes because the process died is the process's exit, said as such.
     if (!isAlive(pid)) throw exitedWhileOpening(pid);
-    throw new ProfileError(`Process ${pid}'s inspector on port ${port} did not answer: ${e.message}`);
+    throw new ProfileError(l10n.t("Process {0}'s inspector on port {1} did not answer: {2}", pid, port, e.message));
   }
 }
 
@@ -207,7 +208,9 @@ async function connectTo(wsUrl: string, pid: number, port: number): Promise<CdpC
  */
 export async function openInspector(pid: number, log: Log, platform: NodeJS.Platform = process.platform): Promise<OpenInspector> {
   if (platform !== 'linux') {
-    throw new ProfileError('Attaching to a running Node process needs Linux here (its inspector port is read from /proc); start the server with --inspect=127.0.0.1:9229 and profile it from VS Code\'s debugger instead.');
+    throw new ProfileError(
+      l10n.t("Attaching to a running Node process needs Linux here (its inspector port is read from /proc); start the server with --inspect=127.0.0.1:9229 and profile it from VS Code's debugger instead."),
+    );
   }
   const facts = await readProcessFacts(pid);
   checkSameUser(facts);
@@ -222,18 +225,22 @@ export async function openInspector(pid: number, log: Log, platform: NodeJS.Plat
   if (!facts.catchesSigusr1) {
     throw new ProfileError(
       looksLikeNode(facts)
-        ? `Process ${pid} (${facts.executable}) does not handle SIGUSR1 (started with --disable-sigusr1?), so its inspector cannot be opened from outside; start it with --inspect=127.0.0.1:0.`
-        : `Process ${pid} (${facts.executable || 'unknown'}) is not a Node process with an inspector: SIGUSR1 would stop it, so it was not sent.`,
+        ? l10n.t('Process {0} ({1}) does not handle SIGUSR1 (started with --disable-sigusr1?), so its inspector cannot be opened from outside; start it with --inspect=127.0.0.1:0.', pid, facts.executable)
+        : l10n.t('Process {0} ({1}) is not a Node process with an inspector: SIGUSR1 would stop it, so it was not sent.', pid, facts.executable || l10n.t('unknown')),
     );
   }
   const expected = expectedInspectorPort(facts.commandLine, await nodeOptionsOf(pid));
   if (expected !== 0) {
     const holder = await holderOf(expected);
     if (holder !== undefined && (holder === 'unknown' || holder.pid !== pid)) {
-      const who = holder === 'unknown' ? 'a process this user cannot see' : `pid ${holder.pid} (${holder.commandLine.slice(0, 120)})`;
+      const who = holder === 'unknown' ? l10n.t('a process this user cannot see') : `pid ${holder.pid} (${holder.commandLine.slice(0, 120)})`;
       throw new ProfileError(
-        `Port ${expected}, where process ${pid} would open its inspector on SIGUSR1, is already taken by ${who}. ` +
-          `Profile one at a time (cluster workers each want it), close that debugger, or start the server with --inspect-port=0.`,
+        l10n.t(
+          'Port {0}, where process {1} would open its inspector on SIGUSR1, is already taken by {2}. Profile one at a time (cluster workers each want it), close that debugger, or start the server with --inspect-port=0.',
+          expected,
+          pid,
+          who,
+        ),
       );
     }
   }
@@ -263,7 +270,7 @@ export async function openInspector(pid: number, log: Log, platform: NodeJS.Plat
     }
   }
   throw new ProfileError(
-    `Process ${pid} was sent SIGUSR1 but opened no inspector within ${OPEN_TIMEOUT_MS / 1000} s (its stderr may say "address already in use"); start it with --inspect=127.0.0.1:0 and try again.`,
+    l10n.t('Process {0} was sent SIGUSR1 but opened no inspector within {1} s (its stderr may say "address already in use"); start it with --inspect=127.0.0.1:0 and try again.', pid, OPEN_TIMEOUT_MS / 1000),
   );
 }
 

@@ -13,6 +13,7 @@ import { TargetTracker } from '../../../src/core/collect/targetTracker';
 import type { TargetProcess } from '../../../src/core/model';
 import type { LocateResult } from '../../../src/core/process/locator';
 import { profileQuote } from '../../../src/core/profile/profileEvidence';
+import { checkSameUser } from '../../../src/core/profile/inspector';
 import { linkErrorGroups, reportLinkEvents } from '../../../src/core/logs/errorLinks';
 import { localClusterMetricsNote } from '../../../src/core/report/markdown';
 import { fakeClock } from '../helpers/fakeClock';
@@ -210,6 +211,9 @@ describe('alert rules, server settings and the supervisor in Simplified Chinese'
     const evidence = { kind: 'cpu' as const, pid: 1, atMs: 0, durationMs: 10_000, rows: [{ function: 'burnCpu', file: 'faultInjection.js', line: 42, inWorkspace: true, selfPercent: 61 }] };
     assert.equal(inZhCn(() => profileQuote(evidence))?.text, '61% 的 CPU 耗在 faultInjection.js:42 的 burnCpu 中');
     assert.equal(profileQuote(evidence)?.text, '61% of CPU in burnCpu at faultInjection.js:42');
+    // Why a profile cannot be taken: the sentence the profile notification shows.
+    const facts = { pid: 42, uid: 1000, catchesSigusr1: true, commandLine: ['node'], executable: 'node' };
+    assert.throws(() => inZhCn(() => checkSameUser(facts, 1001)), /^ProfileError: 进程 42 属于另一个用户（uid 1000）；只能对你自己的进程进行性能剖析。$|进程 42 属于另一个用户（uid 1000）；只能对你自己的进程进行性能剖析。/);
   });
 
   it("the report's links from an error group to a restart, an exit and an alert, and the cluster note, are Chinese", () => {
