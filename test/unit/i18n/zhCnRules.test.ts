@@ -213,7 +213,7 @@ describe('alert rules, server settings and the supervisor in Simplified Chinese'
     assert.equal(profileQuote(evidence)?.text, '61% of CPU in burnCpu at faultInjection.js:42');
     // Why a profile cannot be taken: the sentence the profile notification shows.
     const facts = { pid: 42, uid: 1000, catchesSigusr1: true, commandLine: ['node'], executable: 'node' };
-    assert.throws(() => inZhCn(() => checkSameUser(facts, 1001)), /^ProfileError: 进程 42 属于另一个用户（uid 1000）；只能对你自己的进程进行性能剖析。$|进程 42 属于另一个用户（uid 1000）；只能对你自己的进程进行性能剖析。/);
+    assert.throws(() => inZhCn(() => checkSameUser(facts, 1001)), /进程 42 属于另一个用户（uid 1000）；只能对你自己的进程进行性能剖析。/);
   });
 
   it("the report's links from an error group to a restart, an exit and an alert, and the cluster note, are Chinese", () => {
