@@ -9,7 +9,7 @@
  */
 import { buildColumns, ChartColumns, downsampleColumns } from './chartData';
 import { SeriesStore } from './store/seriesStore';
-import { STORED_TIER_STEPS_MS, TIER_SPAN_MS, TierWindow } from './store/tiers';
+import { mergedMinFirst, STORED_TIER_STEPS_MS, TIER_SPAN_MS, TierWindow } from './store/tiers';
 
 /** The coarsest stored tier whose buckets tile a chart bucket of `chartStepMs` (undefined when none does). */
 export function storedTierFor(chartStepMs: number): number | undefined {
@@ -41,7 +41,7 @@ class BucketExtremes {
     this.has = new Uint8Array(n);
   }
 
-  /** Adds a later part of bucket `i` (a tier bucket, or one sample with min = max): mergeBuckets' rule. */
+  /** Adds a later part of bucket `i` (a tier bucket, or one sample with min = max), by mergeBuckets' rule. */
   add(i: number, min: number, max: number, minFirst: boolean): void {
     if (this.has[i] === 0) {
       this.has[i] = 1;
@@ -52,9 +52,7 @@ class BucketExtremes {
     }
     const minLater = min < this.min[i]!;
     const maxLater = max > this.max[i]!;
-    if (minLater && maxLater) this.minFirst[i] = minFirst ? 1 : 0;
-    else if (minLater) this.minFirst[i] = 0;
-    else if (maxLater) this.minFirst[i] = 1;
+    this.minFirst[i] = mergedMinFirst(this.minFirst[i] === 1, minFirst, minLater, maxLater) ? 1 : 0;
     if (minLater) this.min[i] = min;
     if (maxLater) this.max[i] = max;
   }

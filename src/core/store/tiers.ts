@@ -64,6 +64,16 @@ export function addToBucket(b: BucketAggregate, value: number): void {
 }
 
 /**
+ * Whether the merged bucket's minimum came no later than its maximum, when part `b`
+ * follows part `a` and `minFromB` / `maxFromB` say which part holds each extreme.
+ * The chart's bucket merge (chartTiers.ts) uses the same rule on its columns.
+ */
+export function mergedMinFirst(aMinFirst: boolean, bMinFirst: boolean, minFromB: boolean, maxFromB: boolean): boolean {
+  if (minFromB === maxFromB) return minFromB ? bMinFirst : aMinFirst;
+  return maxFromB;
+}
+
+/**
  * The aggregate of one bucket seen in two parts (`a` before `b`): a bucket a session
  * wrote when it closed and the next session completed.
  */
@@ -72,7 +82,7 @@ export function mergeBuckets(a: BucketAggregate, b: BucketAggregate): BucketAggr
   if (b.count === 0) return { ...a };
   const minFromB = b.min < a.min;
   const maxFromB = b.max > a.max;
-  const minFirst = minFromB === maxFromB ? (minFromB ? b.minFirst : a.minFirst) : maxFromB;
+  const minFirst = mergedMinFirst(a.minFirst, b.minFirst, minFromB, maxFromB);
   return { min: minFromB ? b.min : a.min, max: maxFromB ? b.max : a.max, sum: a.sum + b.sum, count: a.count + b.count, minFirst };
 }
 
