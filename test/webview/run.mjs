@@ -702,16 +702,21 @@ for (const lang of WALK_LANGS) test(`keyboard only: each chart's data table open
   await page.keyboard.press('Enter');
   assert.equal(await page.locator('#chart-processMemory-table').isVisible(), true);
   const rows = (id) => page.$$eval(`#${id}-table tbody tr`, (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  // A table is written by its 'toggle' event, a task queued after it opens: wait for
+  // its rows (a table that is never written fails here, after 5 s).
+  const rowsWhenOpened = async (id) => {
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length > 0, `#${id}-table tbody tr`, { timeout: 5000 });
+    return rows(id);
+  };
   const col = (i) => init.columns.y[i];
   const fmt = (v, unit) => units.formatValue(v, unit);
-  assert.deepEqual(await rows('chart-processMemory'), [
+  assert.deepEqual(await rowsWhenOpened('chart-processMemory'), [
     [inLang(lang, 'Server memory (RSS)'), fmt(col(mem).at(-1), 'bytes'), fmt(Math.min(...col(mem)), 'bytes'), fmt(Math.max(...col(mem)), 'bytes'), `↗ ${inLang(lang, 'rising')}`],
   ]);
   // A closed table is written when it opens (not on every redraw).
   assert.deepEqual(await rows('chart-processCpu'), [], 'a closed table is not written');
   await page.evaluate(() => (document.querySelector('#chart-processCpu details.chart-table').open = true));
-  await frame(page);
-  assert.deepEqual(await rows('chart-processCpu'), [
+  assert.deepEqual(await rowsWhenOpened('chart-processCpu'), [
     [inLang(lang, 'Server CPU (% of a core)'), fmt(col(cpu).at(-1), 'percent'), fmt(Math.min(...col(cpu)), 'percent'), fmt(Math.max(...col(cpu)), 'percent'), `↘ ${inLang(lang, 'falling')}`],
   ]);
   const headers = await page.$$eval('#chart-processCpu-table thead th', (ths) => ths.map((t) => t.textContent));
