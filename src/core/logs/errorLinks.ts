@@ -6,6 +6,7 @@ import * as l10n from '@vscode/l10n';
  * Pure: the report calls it with its operations, alerts and analysis.
  */
 import { formatDuration } from '../format';
+import { supervisorTriggerText } from '../supervise/operationsReport';
 import { ReportErrorGroup, topWorkspaceFrame } from './logReport';
 
 export type ErrorLinkKind = 'start' | 'restart' | 'exit' | 'alert' | 'anomaly' | 'issue';
@@ -110,7 +111,7 @@ export function reportLinkEvents(input: {
     const t = Date.parse(e.time);
     if (!Number.isFinite(t) || e.result !== 'ok') continue;
     if (e.action === 'start') out.push({ kind: 'start', timeMs: t, label: l10n.t('the server started') });
-    if (e.action === 'restart' && e.trigger === 'the supervisor') {
+    if (e.action === 'restart' && (e.trigger === 'the supervisor' || e.trigger === supervisorTriggerText())) {
       // The supervisor logs the exit when it schedules the restart.
       const how = e.signal ? l10n.t('signal {0}', e.signal) : e.exitCode !== undefined && e.exitCode !== null ? l10n.t('code {0}', e.exitCode) : l10n.t('unexpectedly');
       out.push({ kind: 'exit', timeMs: t, label: l10n.t('the server exited ({0})', how) });

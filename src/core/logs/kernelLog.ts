@@ -4,6 +4,7 @@
  * need `journalctl` (a child process), so it is not read; when /dev/kmsg is not readable
  * (containers, no CAP_SYSLOG with dmesg_restrict=1) the result says so in a sentence.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 
 export interface OomKill {
@@ -91,14 +92,16 @@ function bootTimeMs(nowMs: number): number | undefined {
 }
 
 function notReadable(p: string, code: string | undefined): string {
-  return `The kernel log (${p}) is not readable here (${code ?? 'error'}), so an out-of-memory kill of the server would not be seen; the journal is not read because that needs journalctl, a child process.`;
+  return l10n.t('The kernel log ({0}) is not readable here ({1}), so an out-of-memory kill of the server would not be seen; the journal is not read because that needs journalctl, a child process.', p, code ?? 'error');
 }
 
 /** One sentence on the watched pid for the report. */
 export function oomSentence(result: KernelOomResult, pid: number | undefined): string {
   if (!result.readable) return result.sentence;
   const kills = pid === undefined ? result.kills : result.kills.filter((k) => k.pid === pid);
-  if (kills.length === 0) return pid === undefined ? 'The kernel log has no out-of-memory kill.' : `The kernel log has no out-of-memory kill of pid ${pid}.`;
+  if (kills.length === 0) return pid === undefined ? l10n.t('The kernel log has no out-of-memory kill.') : l10n.t('The kernel log has no out-of-memory kill of pid {0}.', pid);
   const k = kills[kills.length - 1]!;
-  return `The kernel killed pid ${k.pid} (${k.name}) for lack of memory${k.timeMs !== undefined ? ` at ${new Date(k.timeMs).toISOString()}` : ''}.`;
+  return k.timeMs !== undefined
+    ? l10n.t('The kernel killed pid {0} ({1}) for lack of memory at {2}.', k.pid, k.name, new Date(k.timeMs).toISOString())
+    : l10n.t('The kernel killed pid {0} ({1}) for lack of memory.', k.pid, k.name);
 }

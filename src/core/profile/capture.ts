@@ -4,6 +4,7 @@
  * and hand back the profile file's text plus the monitor's summary of it.
  * Never throws: a failure is `{ ok: false, message }` with a sentence.
  */
+import * as l10n from '@vscode/l10n';
 import { CdpClient, CdpError } from './cdpClient';
 import { closeInspector, exclusive, isAlive, Log, OpenInspector, openInspector, ProfileError } from './inspector';
 import { SourceLocator } from './sourceLocation';
@@ -63,14 +64,14 @@ export type HeapCaptureResult = HeapCapture | CaptureFailure;
 /** Checks a duration against the bounds; a sentence when it is out of them. */
 export function checkDuration(durationMs: number): string | undefined {
   if (!Number.isFinite(durationMs) || durationMs < MIN_PROFILE_DURATION_MS || durationMs > MAX_PROFILE_DURATION_MS) {
-    return `A profile lasts from ${MIN_PROFILE_DURATION_MS / 1000} s to ${MAX_PROFILE_DURATION_MS / 1000} s, not ${Math.round(durationMs) / 1000} s.`;
+    return l10n.t('A profile lasts from {0} s to {1} s, not {2} s.', MIN_PROFILE_DURATION_MS / 1000, MAX_PROFILE_DURATION_MS / 1000, Math.round(durationMs) / 1000);
   }
   return undefined;
 }
 
 /** CPU profile of a running Node process for `durationMs` (the Profiler domain, 1 ms sampling). */
 export function captureCpuProfile(opts: CaptureOptions): Promise<CpuCaptureResult> {
-  return withInspector(opts, 'CPU profile', async (client, ins, startedAtMs) => {
+  return withInspector(opts, 'cpu', async (client, ins, startedAtMs) => {
     await client.send('Profiler.enable');
     await client.send('Profiler.setSamplingInterval', { interval: 1000 });
     await client.send('Profiler.start');
@@ -104,7 +105,7 @@ async function reoptimizeWithInlineFrames(client: CdpClient): Promise<void> {
  * compared is what survived (a leak), not what was about to be collected.
  */
 export function captureHeapDiff(opts: CaptureOptions): Promise<HeapCaptureResult> {
-  return withInspector(opts, 'heap profile', async (client, ins, startedAtMs) => {
+  return withInspector(opts, 'heap', async (client, ins, startedAtMs) => {
     await client.send('HeapProfiler.enable');
     await client.send('HeapProfiler.startSampling', { samplingInterval: 32 * 1024 });
     try {
@@ -133,7 +134,7 @@ export function captureHeapDiff(opts: CaptureOptions): Promise<HeapCaptureResult
 function checkSize(text: string, opts: CaptureOptions): void {
   const max = opts.maxFileBytes ?? DEFAULT_MAX_PROFILE_FILE_BYTES;
   if (text.length > max) {
-    throw new ProfileError(`The profile is ${Math.round(text.length / 1048576)} MiB, over the ${Math.round(max / 1048576)} MiB limit; capture a shorter one.`);
+    throw new ProfileError(l10n.t('The profile is {0} MiB, over the {1} MiB limit; capture a shorter one.', Math.round(text.length / 1048576), Math.round(max / 1048576)));
   }
 }
 
@@ -171,7 +172,7 @@ async function waitFor(client: CdpClient, opts: CaptureOptions, ms: number): Pro
 
 async function withInspector<T extends CpuCapture | HeapCapture>(
   opts: CaptureOptions,
-  what: string,
+  what: 'cpu' | 'heap',
   body: (client: CdpClient, ins: OpenInspector, startedAtMs: number) => Promise<T>,
 ): Promise<T | CaptureFailure> {
   const bad = checkDuration(opts.durationMs);
@@ -188,26 +189,27 @@ async function withInspector<T extends CpuCapture | HeapCapture>(
       return { ok: false as const, message: await failureSentence(e, opts.pid, what) };
     } finally {
       if (ins) {
-        await closeInspector(ins, log).catch((e: unknown) => log(`Closing the inspector of process ${opts.pid} failed: ${e instanceof Error ? e.message : String(e)}`));
+        await closeInspector(ins, log).catch((e: unknown) => log(l10n.t('Closing the inspector of process {0} failed: {1}', opts.pid, e instanceof Error ? e.message : String(e))));
       }
     }
   });
 }
 
-async function failureSentence(e: unknown, pid: number, what: string): Promise<string> {
+async function failureSentence(e: unknown, pid: number, kind: 'cpu' | 'heap'): Promise<string> {
   if (e instanceof ProfileError) {
     return e.message;
   }
+  const what = kind === 'cpu' ? l10n.t('CPU profile') : l10n.t('heap profile');
   if (e instanceof CdpError) {
     if (e.kind === 'closed' && !(await aliveAfterExitWindow(pid))) {
-      return `Process ${pid} exited during the ${what}; nothing was written.`;
+      return l10n.t('Process {0} exited during the {1}; nothing was written.', pid, what);
     }
     if (e.kind === 'closed') {
-      return `Process ${pid} closed its inspector during the ${what} (another debugger, or the program itself); nothing was written.`;
+      return l10n.t('Process {0} closed its inspector during the {1} (another debugger, or the program itself); nothing was written.', pid, what);
     }
-    return `The ${what} of process ${pid} failed: ${e.message}`;
+    return l10n.t('The {0} of process {1} failed: {2}', what, pid, e.message);
   }
-  return `The ${what} of process ${pid} failed: ${e instanceof Error ? e.message : String(e)}`;
+  return l10n.t('The {0} of process {1} failed: {2}', what, pid, e instanceof Error ? e.message : String(e));
 }
 
 /**

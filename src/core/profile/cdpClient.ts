@@ -6,6 +6,7 @@
  * WHY not the `ws` package: it is only a dev dependency (the example server's), and
  * the profiler bundle must not pull a dependency into the extension for ~150 lines.
  */
+import * as l10n from '@vscode/l10n';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
@@ -68,8 +69,8 @@ export class CdpClient {
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
-    socket.on('close', () => this.fail(new CdpError('The inspector connection closed.', 'closed')));
-    socket.on('error', () => this.fail(new CdpError('The inspector connection closed.', 'closed')));
+    socket.on('close', () => this.fail(new CdpError(l10n.t('The inspector connection closed.'), 'closed')));
+    socket.on('error', () => this.fail(new CdpError(l10n.t('The inspector connection closed.'), 'closed')));
     if (head.length > 0) {
       this.onData(head);
     }
@@ -81,10 +82,10 @@ export class CdpClient {
     try {
       url = new URL(wsUrl);
     } catch {
-      return Promise.reject(new CdpError(`Not a WebSocket URL: ${wsUrl}`, 'connect'));
+      return Promise.reject(new CdpError(l10n.t('Not a WebSocket URL: {0}', wsUrl), 'connect'));
     }
     if (url.protocol !== 'ws:' || !isLoopbackHost(url.hostname)) {
-      return Promise.reject(new CdpError('Only an inspector on this machine (127.0.0.1 or ::1) can be attached to.', 'connect'));
+      return Promise.reject(new CdpError(l10n.t('Only an inspector on this machine (127.0.0.1 or ::1) can be attached to.'), 'connect'));
     }
     const key = crypto.randomBytes(16).toString('base64');
     return new Promise((resolve, reject) => {
@@ -99,17 +100,17 @@ export class CdpClient {
         const expected = crypto.createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
         if (res.headers['sec-websocket-accept'] !== expected) {
           socket.destroy();
-          reject(new CdpError('The inspector answered the WebSocket handshake wrongly.', 'connect'));
+          reject(new CdpError(l10n.t('The inspector answered the WebSocket handshake wrongly.'), 'connect'));
           return;
         }
         resolve(new CdpClient(socket, head, options));
       });
       req.on('response', (res) => {
         res.resume();
-        reject(new CdpError(`The inspector refused the connection (HTTP ${res.statusCode}); another debugger may be attached.`, 'connect'));
+        reject(new CdpError(l10n.t('The inspector refused the connection (HTTP {0}); another debugger may be attached.', String(res.statusCode)), 'connect'));
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => reject(new CdpError(`Could not connect to the inspector: ${e.message}.`, 'connect')));
+      req.on('error', (e) => reject(new CdpError(l10n.t('Could not connect to the inspector: {0}.', e.message), 'connect')));
       req.end();
     });
   }
@@ -123,7 +124,7 @@ export class CdpClient {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new CdpError(`The inspector did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`, 'timeout'));
+        reject(new CdpError(l10n.t('The inspector did not answer {0} within {1} s.', method, Math.round(timeoutMs / 1000)), 'timeout'));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, method });
       this.writeFrame(OP_TEXT, Buffer.from(JSON.stringify({ id, method, params }), 'utf8'));
@@ -152,7 +153,7 @@ export class CdpClient {
     }
     this.socket.end();
     this.socket.destroy();
-    this.fail(new CdpError('The inspector connection was closed by the monitor.', 'closed'));
+    this.fail(new CdpError(l10n.t('The inspector connection was closed by the monitor.'), 'closed'));
   }
 
   private fail(err: CdpError): void {
@@ -252,7 +253,7 @@ export class CdpClient {
   }
 
   private tooLarge(): void {
-    this.fail(new CdpError(`The inspector sent a message larger than ${Math.round(this.maxMessageBytes / 1048576)} MiB; the capture was stopped.`, 'tooLarge'));
+    this.fail(new CdpError(l10n.t('The inspector sent a message larger than {0} MiB; the capture was stopped.', Math.round(this.maxMessageBytes / 1048576)), 'tooLarge'));
   }
 
   private onFrame(fin: boolean, opcode: number, payload: Buffer): void {
@@ -263,7 +264,7 @@ export class CdpClient {
       case OP_PONG:
         return;
       case OP_CLOSE:
-        this.fail(new CdpError('The inspector closed the connection.', 'closed'));
+        this.fail(new CdpError(l10n.t('The inspector closed the connection.'), 'closed'));
         return;
       case OP_TEXT:
       case OP_BINARY:
@@ -278,7 +279,7 @@ export class CdpClient {
         }
         return;
       default:
-        this.fail(new CdpError(`The inspector sent an unknown WebSocket frame (opcode ${opcode}).`, 'protocol'));
+        this.fail(new CdpError(l10n.t('The inspector sent an unknown WebSocket frame (opcode {0}).', opcode), 'protocol'));
     }
   }
 
@@ -299,7 +300,7 @@ export class CdpClient {
     this.pending.delete(msg.id);
     clearTimeout(p.timer);
     if (msg.error) {
-      p.reject(new CdpError(`The inspector refused ${p.method}: ${msg.error.message ?? 'no reason given'}.`, 'protocol'));
+      p.reject(new CdpError(l10n.t('The inspector refused {0}: {1}.', p.method, msg.error.message ?? l10n.t('no reason given')), 'protocol'));
     } else {
       p.resolve(msg.result);
     }

@@ -5,5 +5,5 @@
  */
 export { captureCpuProfile, captureHeapDiff } from './capture';
 export { profileFileName, topOwnAllocationSite, topOwnFunction, writeProfileFile } from './profileOutput';
-export { capturePySpy, isPythonProcess, PY_SPY_MISSING } from './pySpy';
+export { capturePySpy, isPythonProcess, pySpyMissing } from './pySpy';
 export { profileEvidenceOf } from './profileEvidence';

@@ -5,6 +5,7 @@
  * Its `raw` output (collapsed stacks, "frame;frame;frame count") is summarised the
  * same way as a Node profile: self and total percent, workspace file and line.
  */
+import * as l10n from '@vscode/l10n';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,9 +15,12 @@ import { visible } from './profileOutput';
 import { SourceLocator } from './sourceLocation';
 import type { HotFunctionDetail } from './summary';
 
-export const PY_SPY_MISSING =
-  'py-spy is not installed, so the Python server cannot be profiled: install it with "pip install py-spy" (the wheel ships the binary) and make sure it is on PATH. ' +
-  'It reads the server\'s memory, so it needs ptrace permission: profile a process you started yourself with kernel.yama.ptrace_scope at 0 or 1 (sudo sysctl kernel.yama.ptrace_scope=1), or run it as root / with CAP_SYS_PTRACE.';
+/** What to install, and which permission py-spy needs, in the display language. */
+export function pySpyMissing(): string {
+  return l10n.t(
+    'py-spy is not installed, so the Python server cannot be profiled: install it with "pip install py-spy" (the wheel ships the binary) and make sure it is on PATH. It reads the server\'s memory, so it needs ptrace permission: profile a process you started yourself with kernel.yama.ptrace_scope at 0 or 1 (sudo sysctl kernel.yama.ptrace_scope=1), or run it as root / with CAP_SYS_PTRACE.',
+  );
+}
 
 export interface PySpyResult {
   readonly ok: true;
@@ -119,9 +123,9 @@ export async function capturePySpy(o: PySpyOptions): Promise<PySpyResult | { ok:
   const bad = checkDuration(o.durationMs);
   if (bad) return { ok: false, message: bad };
   const exe = o.pySpyPath ?? findPySpy(o.searchPath);
-  if (!exe) return { ok: false, message: PY_SPY_MISSING };
+  if (!exe) return { ok: false, message: pySpyMissing() };
   const seconds = Math.max(1, Math.ceil(o.durationMs / 1000));
-  o.log?.(`py-spy records process ${o.pid} for ${seconds} s…`);
+  o.log?.(l10n.t('py-spy records process {0} for {1} s…', o.pid, seconds));
   const args = ['record', '--pid', String(o.pid), '--duration', String(seconds), '--rate', '100', '--format', 'raw', '--output', o.out, '--nonblocking'];
   const failure = await new Promise<string | undefined>((resolve) => {
     execFile(exe, args, { timeout: o.durationMs + 20_000, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
@@ -129,8 +133,8 @@ export async function capturePySpy(o: PySpyOptions): Promise<PySpyResult | { ok:
       const said = visible(String(stderr).trim().split('\n').slice(-2).join(' ')).slice(0, 300);
       resolve(
         /permission|ptrace|Operation not permitted/i.test(said)
-          ? `py-spy was not allowed to read process ${o.pid} (${said}). It needs ptrace permission: sudo sysctl kernel.yama.ptrace_scope=1, or run it as root / with CAP_SYS_PTRACE.`
-          : `py-spy could not profile process ${o.pid}: ${said || err.message}`,
+          ? l10n.t('py-spy was not allowed to read process {0} ({1}). It needs ptrace permission: sudo sysctl kernel.yama.ptrace_scope=1, or run it as root / with CAP_SYS_PTRACE.', o.pid, said)
+          : l10n.t('py-spy could not profile process {0}: {1}', o.pid, said || err.message),
       );
     });
   });
@@ -139,14 +143,14 @@ export async function capturePySpy(o: PySpyOptions): Promise<PySpyResult | { ok:
   try {
     text = fs.readFileSync(o.out, 'utf8');
   } catch {
-    return { ok: false, message: `py-spy finished but wrote no profile to ${o.out}.` };
+    return { ok: false, message: l10n.t('py-spy finished but wrote no profile to {0}.', o.out) };
   }
   const s = summarizeCollapsed(text, new SourceLocator(o.workspaceRoots ?? []));
   return {
     ok: true,
     ...s,
     lines: [
-      `CPU profile of Python process ${o.pid} (py-spy): ${s.samples} samples.`,
+      l10n.t('CPU profile of Python process {0} (py-spy): {1} samples.', o.pid, s.samples),
       '  self%  total%  function  (file:line)',
       ...s.hotFunctions.slice(0, 10).map((h) => `${h.selfPercent.toFixed(1).padStart(7)} ${h.totalPercent.toFixed(1).padStart(7)}  ${visible(h.function)}  (${visible(h.file)}:${h.line})`),
     ],

@@ -1,4 +1,5 @@
 /** The report's Operations section from the audit log (the same for VS Code and the CLI). */
+import * as l10n from '@vscode/l10n';
 import { ReportOperation, ReportOperations } from '../report/reportData';
 import { AuditEntry, AuditTrigger } from './audit';
 
@@ -26,19 +27,29 @@ export function operationsForReport(entries: readonly AuditEntry[], runs: number
   };
 }
 
-/** The trigger in words: "you", "the supervisor", "rule mem-high (572 MiB > 477 MiB)". */
+/** The supervisor as a trigger, in the display language (what {@link triggerText} writes for it). */
+export function supervisorTriggerText(): string {
+  return l10n.t({ message: 'the supervisor', comment: 'who did an action: "the restart by the supervisor"' });
+}
+
+/**
+ * The trigger in words, in the display language: "you", "the supervisor",
+ * "rule mem-high (Memory high: 572 MiB > 477 MiB)". The rule id and the alert's title stay as typed.
+ */
 export function triggerText(t: AuditTrigger): string {
   switch (t.kind) {
     case 'user':
-      return 'you';
+      return l10n.t({ message: 'you', comment: 'who did an action: "the restart by you"' });
     case 'cli':
-      return 'the command line';
+      return l10n.t({ message: 'the command line', comment: 'who did an action: "the restart by the command line"' });
     case 'supervisor':
-      return 'the supervisor';
+      return supervisorTriggerText();
     case 'rule': {
       const ev = t.evidence;
-      const values = ev && ev.valueText !== undefined ? `: ${ev.valueText} ${ev.op ?? ''} ${ev.thresholdText ?? ''}`.trimEnd() : '';
-      return `rule ${t.ruleId ?? '?'} (${t.alert ?? 'alert'}${values})`;
+      const alert = t.alert ?? l10n.t({ message: 'alert', comment: 'an alert without a title' });
+      return ev && ev.valueText !== undefined
+        ? l10n.t('rule {0} ({1}: {2})', t.ruleId ?? '?', alert, `${ev.valueText} ${ev.op ?? ''} ${ev.thresholdText ?? ''}`.trimEnd())
+        : l10n.t('rule {0} ({1})', t.ruleId ?? '?', alert);
     }
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { capturePySpy, findPySpy, PY_SPY_MISSING, summarizeCollapsed } from '../../../src/core/profile/pySpy';
+import { capturePySpy, findPySpy, pySpyMissing, summarizeCollapsed } from '../../../src/core/profile/pySpy';
 import { SourceLocator } from '../../../src/core/profile/sourceLocation';
 
 describe('py-spy (Python servers)', () => {
@@ -28,9 +28,9 @@ describe('py-spy (Python servers)', () => {
   it('says how to install py-spy and which permission it needs when it is missing', async () => {
     assert.equal(findPySpy(dir), undefined);
     const r = await capturePySpy({ pid: process.pid, durationMs: 1000, out: path.join(dir, 'x.txt'), searchPath: dir });
-    assert.deepEqual(r, { ok: false, message: PY_SPY_MISSING });
-    assert.match(PY_SPY_MISSING, /pip install py-spy/);
-    assert.match(PY_SPY_MISSING, /ptrace/);
+    assert.deepEqual(r, { ok: false, message: pySpyMissing() });
+    assert.match(pySpyMissing(), /pip install py-spy/);
+    assert.match(pySpyMissing(), /ptrace/);
   });
 
   it('runs py-spy record with raw output and reads what it wrote; a ptrace refusal becomes a sentence', async () => {
