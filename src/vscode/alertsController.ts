@@ -50,7 +50,7 @@ export class AlertsController implements vscode.Disposable {
       vscode.commands.registerCommand(Commands.snoozeAlerts, (target?: string, minutes?: number) => this.snoozeCommand(target, minutes)),
       vscode.commands.registerCommand(Commands.clearSnooze, () => {
         monitor.alerts.clearSnooze();
-        this.log.info('Snooze cleared: alerts notify again.');
+        this.log.info(vscode.l10n.t('Snooze cleared: alerts notify again.'));
       }),
       vscode.commands.registerCommand(Commands.exportPrometheusRules, (target?: vscode.Uri) => this.exportRules(target)),
     );
@@ -84,7 +84,7 @@ export class AlertsController implements vscode.Disposable {
         this.log.error(p);
       }
       const n = this.monitor.alertRules.length;
-      this.log.info(`${n} alert rule${n === 1 ? '' : 's'} active.`);
+      this.log.info(n === 1 ? vscode.l10n.t('1 alert rule active.') : vscode.l10n.t('{0} alert rules active.', n));
     }
     if (touches(changed, 'notifications')) {
       this.throttle.updateOptions({ minimumLevel: s['alerts.minimumLevel'], notifyResolved: s['alerts.notifyResolved'] });
@@ -100,9 +100,9 @@ export class AlertsController implements vscode.Disposable {
 
   private onTransition(t: AlertTransition): void {
     if (t.to === 'firing' && t.from !== 'firing') {
-      this.log.warn(`Alert firing: ${t.alert.title} — ${t.alert.message}`);
+      this.log.warn(vscode.l10n.t('Alert firing: {0} — {1}', t.alert.title, t.alert.message));
     } else if (t.to === 'resolved') {
-      this.log.info(`Alert resolved: ${t.alert.title}`);
+      this.log.info(vscode.l10n.t('Alert resolved: {0}', t.alert.title));
     }
     const n = notificationFor(t);
     if (n && this.throttle.offer(n) === 'show') {
@@ -160,10 +160,10 @@ export class AlertsController implements vscode.Disposable {
   async profileNow(alertId: string): Promise<unknown> {
     const kind = this.profileKindOf(alertId);
     if (!kind) {
-      this.log.warn(`Profile now: alert ${alertId} is no longer active or is not about the server's CPU or memory.`);
+      this.log.warn(vscode.l10n.t("Profile now: alert {0} is no longer active or is not about the server's CPU or memory.", alertId));
       return undefined;
     }
-    this.log.info(`Profile now (${kind === 'cpu' ? 'CPU' : 'heap'}) for alert ${alertId}.`);
+    this.log.info(kind === 'cpu' ? vscode.l10n.t('Profile now (CPU) for alert {0}.', alertId) : vscode.l10n.t('Profile now (heap) for alert {0}.', alertId));
     return vscode.commands.executeCommand(kind === 'cpu' ? Commands.captureCpuProfile : Commands.captureHeapProfile);
   }
 
@@ -216,7 +216,7 @@ export class AlertsController implements vscode.Disposable {
       mins = picked.minutes;
     }
     const ok = this.monitor.alerts.snooze(which, mins * 60_000);
-    this.log.info(ok ? `Snoozed ${which === 'all' ? 'all alerts' : which} for ${mins} min.` : `Nothing to snooze for "${which}".`);
+    this.log.info(ok ? (which === 'all' ? vscode.l10n.t('Snoozed all alerts for {0} min.', mins) : vscode.l10n.t('Snoozed {0} for {1} min.', which, mins)) : vscode.l10n.t('Nothing to snooze for "{0}".', which));
     return ok;
   }
 
@@ -234,7 +234,7 @@ export class AlertsController implements vscode.Disposable {
     }
     const yaml = toPrometheusRulesYaml(this.monitor.alertRules);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(yaml, 'utf8'));
-    this.log.info(`Exported ${this.monitor.alertRules.length} alert rules to ${uri.fsPath}; check them with: promtool check rules ${uri.fsPath}`);
+    this.log.info(vscode.l10n.t('Exported {0} alert rules to {1}; check them with: promtool check rules {1}', this.monitor.alertRules.length, uri.fsPath));
     if (!target) {
       await vscode.window.showTextDocument(uri);
     }

@@ -52,7 +52,7 @@ export function registerCompareRunsCommand(history: HistoryController, log: Moni
     const markdown = comparisonMarkdown(comparison, { base: runName(base), head: runName(head) });
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.window.showTextDocument(document, { preview: false });
-    log.info(`Compared run ${base.id} with run ${head.id}: ${comparison.figures.map((f) => `${f.id} ${f.verdict}`).join(', ') || 'no common figure'}.`);
+    log.info(vscode.l10n.t('Compared run {0} with run {1}: {2}.', base.id, head.id, comparison.figures.map((f) => `${f.id} ${f.verdict}`).join(', ') || vscode.l10n.t('no common figure')));
     return { document, comparison, base, head };
   });
 }

@@ -225,7 +225,7 @@ export function activate(context: vscode.ExtensionContext): ChatroomMonitorApi {
     }
     if (touches(changed, 'logs')) {
       const files = parsed.settings['logs.files'].filter((f): f is string => typeof f === 'string' && f.trim() !== '');
-      logs.applySettings({ files }).catch((err: unknown) => log.error(`Log files could not be followed: ${err instanceof Error ? err.message : String(err)}`));
+      logs.applySettings({ files }).catch((err: unknown) => log.error(vscode.l10n.t('Log files could not be followed: {0}', err instanceof Error ? err.message : String(err))));
     }
     if (touches(changed, 'traces')) {
       traces.apply({ enabled: parsed.settings['traces.enabled'], port: parsed.settings['traces.port'], trusted: vscode.workspace.isTrusted });
@@ -314,7 +314,7 @@ function showRegressionCheck(check: RegressionCheck, baseId: string, headId: str
       }
     });
   } else if (check.kind === 'noRegression') {
-    log.info('This run compared with the previous one under the same load: no significant change.');
+    log.info(vscode.l10n.t('This run compared with the previous one under the same load: no significant change.'));
   } else {
     log.info(check.sentence);
   }

@@ -71,7 +71,7 @@ export async function watchWorkspaceCommits(
   const attach = (repo: GitRepository | null) => {
     if (repo && !watching) {
       watching = true;
-      log(`Commits made in ${repo.rootUri.fsPath} are drawn on the charts (HEAD ${repo.state.HEAD?.commit?.slice(0, 7) ?? 'not read yet'}).`);
+      log(vscode.l10n.t('Commits made in {0} are drawn on the charts (HEAD {1}).', repo.rootUri.fsPath, repo.state.HEAD?.commit?.slice(0, 7) ?? vscode.l10n.t('not read yet')));
       subscriptions.push(watchHead(repo, onCommit, log));
     }
   };
@@ -110,10 +110,10 @@ function watchHead(repo: GitRepository, onCommit: (timeMs: number, commit: { has
         if (isNewCommit(before, { hash: c.hash, parents: c.parents, commitDateMs: c.commitDate?.getTime() }, seenMs)) {
           onCommit(seenMs, { hash: c.hash, subject: c.message.split('\n')[0] ?? '' });
         } else {
-          log(`HEAD moved to ${c.hash.slice(0, 7)}, not a commit made now (a checkout, a pull or the first reading): no line on the charts.`);
+          log(vscode.l10n.t('HEAD moved to {0}, not a commit made now (a checkout, a pull or the first reading): no line on the charts.', c.hash.slice(0, 7)));
         }
       },
-      (e: unknown) => log(`HEAD moved to ${hash.slice(0, 7)}, which could not be read (${e instanceof Error ? e.message : String(e)}): no line on the charts.`),
+      (e: unknown) => log(vscode.l10n.t('HEAD moved to {0}, which could not be read ({1}): no line on the charts.', hash.slice(0, 7), e instanceof Error ? e.message : String(e))),
     );
   });
 }

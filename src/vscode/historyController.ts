@@ -56,7 +56,7 @@ export class HistoryController implements vscode.Disposable {
         this.maybeCheckRegression(s);
       } catch (e) {
         // A full disk must not stop monitoring: say it once and stop writing.
-        this.log.error(`History could not be written to ${this.storageDir}: ${e instanceof Error ? e.message : String(e)}. The monitor keeps working from memory; free disk space and reload the window to resume.`);
+        this.log.error(vscode.l10n.t('History could not be written to {0}: {1}. The monitor keeps working from memory; free disk space and reload the window to resume.', this.storageDir, e instanceof Error ? e.message : String(e)));
         this.close();
       }
     });
@@ -74,7 +74,7 @@ export class HistoryController implements vscode.Disposable {
         maxBytes: settings['history.maxDiskMb'] * 1024 * 1024,
       });
       // Named once, so `chatroom-monitor history export --store DIR` can be pointed at it.
-      this.log.info(`History on disk: ${this.recorder.dir}`);
+      this.log.info(vscode.l10n.t('History on disk: {0}', this.recorder.dir));
       const recorder = this.recorder;
       const lastRun = recorder.runs().at(-1);
       // A run going on since before this session (a reload) was compared then, or will not be.
@@ -84,16 +84,16 @@ export class HistoryController implements vscode.Disposable {
         this.readVcs,
         lastRun,
         (startMs, data) => {
-          this.log.info(`Run started: server pid ${data.pid}, ${inertLogText(commitText(data))}.`);
+          this.log.info(vscode.l10n.t('Run started: server pid {0}, {1}.', data.pid, inertLogText(commitText(data))));
           this.currentRun = { startMs, checked: false };
           this.onRunStart({ ...data, startMs });
         },
       );
       for (const p of this.recorder.recovery.problems) {
-        this.log.warn(`History recovered after an unclean stop: ${p}`);
+        this.log.warn(vscode.l10n.t('History recovered after an unclean stop: {0}', p));
       }
     } catch (e) {
-      this.log.error(`History on disk is off: ${this.storageDir} could not be opened (${e instanceof Error ? e.message : String(e)}). The monitor keeps working from memory.`);
+      this.log.error(vscode.l10n.t('History on disk is off: {0} could not be opened ({1}). The monitor keeps working from memory.', this.storageDir, e instanceof Error ? e.message : String(e)));
     }
   }
 
@@ -110,10 +110,10 @@ export class HistoryController implements vscode.Disposable {
     try {
       this.restoredTicks = this.recorder.restoreInto(this.monitor.store, nowMs - windowMs, nowMs);
       if (this.restoredTicks > 0) {
-        this.log.info(`Restored ${this.restoredTicks} ticks of history from disk (the last ${Math.round(windowMs / 60_000)} min).`);
+        this.log.info(vscode.l10n.t('Restored {0} ticks of history from disk (the last {1} min).', this.restoredTicks, Math.round(windowMs / 60_000)));
       }
     } catch (e) {
-      this.log.warn(`History could not be restored: ${e instanceof Error ? e.message : String(e)}.`);
+      this.log.warn(vscode.l10n.t('History could not be restored: {0}.', e instanceof Error ? e.message : String(e)));
     }
     this.restoreTiming = { startedMs, ms: performance.now() - startedMs };
   }
@@ -185,7 +185,7 @@ export class HistoryController implements vscode.Disposable {
       const vcs = head.commit !== null && head.dirty !== null ? { commit: head.commit, dirty: head.dirty } : undefined;
       check = checkRegression(baseSamples, runSamplesFrom(this.monitor.store, head.startMs, s.timeMs, vcs));
     } catch (e) {
-      this.log.warn(`This run could not be compared with the previous one: ${e instanceof Error ? e.message : String(e)}.`);
+      this.log.warn(vscode.l10n.t('This run could not be compared with the previous one: {0}.', e instanceof Error ? e.message : String(e)));
       return;
     }
     this.lastCheckResult = { check, baseId: base.id, headId: head.id };
@@ -199,7 +199,7 @@ export class HistoryController implements vscode.Disposable {
     try {
       recorder.mark(timeMs, kind, data);
     } catch (e) {
-      this.log.error(`History could not be written to ${this.storageDir}: ${e instanceof Error ? e.message : String(e)}. The monitor keeps working from memory.`);
+      this.log.error(vscode.l10n.t('History could not be written to {0}: {1}. The monitor keeps working from memory.', this.storageDir, e instanceof Error ? e.message : String(e)));
       this.close();
     }
   }

@@ -109,7 +109,7 @@ export class PagePanel<ToPage, FromPage> implements vscode.Disposable {
     try {
       fn();
     } catch (err) {
-      this.parts.log(`The ${this.spec.name} could not update: ${err instanceof Error ? err.message : String(err)}.`);
+      this.parts.log(vscode.l10n.t('The {0} could not update: {1}.', this.spec.name, err instanceof Error ? err.message : String(err)));
     }
   }
 }

@@ -139,7 +139,7 @@ export class ProfileController implements vscode.Disposable {
         this.records.shift();
       }
       this.monitor.recordProfile(profiler.profileEvidenceOf(result));
-      this.log.info(`${kind === 'cpu' ? 'CPU' : 'Heap'} profile written to ${file}.`);
+      this.log.info(kind === 'cpu' ? vscode.l10n.t('CPU profile written to {0}.', file) : vscode.l10n.t('Heap profile written to {0}.', file));
       if (result.kind === 'cpu') {
         this.decorate(result);
       }

@@ -39,7 +39,7 @@ export class PrometheusSourceController implements vscode.Disposable {
       try {
         this.module ??= loadPrometheusModule();
       } catch (err) {
-        this.log.error(`The Prometheus source could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.error(vscode.l10n.t('The Prometheus source could not be loaded: {0}', err instanceof Error ? err.message : String(err)));
         return undefined;
       }
       return this.module.createPrometheusWatch(config, { clock, authorization: () => this.authorization });
@@ -50,7 +50,7 @@ export class PrometheusSourceController implements vscode.Disposable {
     try {
       this.authorization = await this.secrets.get(SECRET_KEY);
     } catch (err) {
-      this.log.warn(`The Prometheus credentials could not be read from the secret storage: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.warn(vscode.l10n.t('The Prometheus credentials could not be read from the secret storage: {0}', err instanceof Error ? err.message : String(err)));
     }
   }
 
@@ -69,7 +69,7 @@ export class PrometheusSourceController implements vscode.Disposable {
     if (pick.auth === 'none') {
       await this.secrets.delete(SECRET_KEY);
       this.authorization = undefined;
-      this.log.info('Prometheus credentials removed.');
+      this.log.info(vscode.l10n.t('Prometheus credentials removed.'));
       return;
     }
     if (pick.auth === 'bearer') {
@@ -83,7 +83,7 @@ export class PrometheusSourceController implements vscode.Disposable {
       if (password === undefined) return;
       await this.store(`Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`);
     }
-    this.log.info('Prometheus credentials saved in the secret storage; the next query uses them.');
+    this.log.info(vscode.l10n.t('Prometheus credentials saved in the secret storage; the next query uses them.'));
   }
 
   private async store(header: string): Promise<void> {

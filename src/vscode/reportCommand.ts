@@ -58,14 +58,14 @@ export function registerReportCommand(
     const report = buildMonitorReport(monitor, window, nowMs, operations?.(fromMs), logsReport(nowMs), undefined, tracesReporter());
     const markdown = renderMarkdown(report);
     const json = renderJson(report);
-    log.info(`Report (${REPORT_WINDOWS[window].label.toLowerCase()}): status ${report.analysis.status}, ${report.analysis.issues.length} issue(s), built in ${(performance.now() - t0).toFixed(1)} ms.`);
+    log.info(vscode.l10n.t('Report ({0}): status {1}, {2} issue(s), built in {3} ms.', REPORT_WINDOWS[window].label.toLowerCase(), report.analysis.status, report.analysis.issues.length, (performance.now() - t0).toFixed(1)));
     const { document, uri } = await reportDocument(markdown, storage);
     let rendered = false;
     try {
       await vscode.commands.executeCommand('markdown.showPreview', uri);
       rendered = true;
     } catch (err) {
-      log.warn(`The Markdown preview did not open (${String((err as Error)?.message ?? err)}); showing the report's Markdown.`);
+      log.warn(vscode.l10n.t("The Markdown preview did not open ({0}); showing the report's Markdown.", String((err as Error)?.message ?? err)));
     }
     if (!rendered) {
       await vscode.window.showTextDocument(document, { preview: false });

@@ -51,7 +51,7 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
       );
       pick.items = items;
     } catch (err) {
-      log.error(`Could not list listening processes: ${(err as Error).message}`);
+      log.error(vscode.l10n.t('Could not list listening processes: {0}', (err as Error).message));
       pick.items = [{ label: `$(edit) ${vscode.l10n.t('Enter a port…')}`, manual: 'port' }];
     }
     pick.busy = false;
@@ -98,7 +98,7 @@ export function registerSelectProcess(lister: CandidateLister, log: MonitorLog):
     }
     const c = chosen.candidate!;
     await saveTarget(config, where, c.ports.length ? { port: c.ports[0]! } : { pid: c.pid });
-    log.info(`Selected pid ${c.pid} (${c.executable})${c.ports.length ? ` on port ${c.ports[0]}` : ''} to watch.`);
+    log.info(c.ports.length ? vscode.l10n.t('Selected pid {0} ({1}) on port {2} to watch.', c.pid, c.executable, c.ports[0]!) : vscode.l10n.t('Selected pid {0} ({1}) to watch.', c.pid, c.executable));
     return c.pid;
   });
 }

@@ -280,7 +280,7 @@ export class ServerController implements vscode.Disposable {
   private async onSupervisorEvent(e: Parameters<Parameters<Supervisor['onEvent']>[0]>[0]): Promise<void> {
     this.render();
     if (e.type === 'started') {
-      this.log.info(`Server run ${e.run} started: pid ${e.pid}.`);
+      this.log.info(vscode.l10n.t('Server run {0} started: pid {1}.', e.run, e.pid));
       this.watchedPid = e.pid;
       this.onWatchPid(e.pid);
       // An `npm run dev` wrapper starts the real server a moment later: watch that one.
@@ -292,7 +292,7 @@ export class ServerController implements vscode.Disposable {
         const pid = serverPidOf(await this.supervisor.tree());
         if (pid !== undefined && pid !== this.watchedPid) {
           this.watchedPid = pid;
-          this.log.info(`Watching pid ${pid}, the server below the command the monitor started.`);
+          this.log.info(vscode.l10n.t('Watching pid {0}, the server below the command the monitor started.', pid));
           this.onWatchPid(pid);
         }
       }
@@ -325,7 +325,8 @@ export class ServerController implements vscode.Disposable {
   }
 
   private onAudit(e: AuditEntry): void {
-    this.log.info(`Audit: ${e.action} by ${inertLogText(triggerText(e.trigger))} → ${e.result}${e.message ? ` (${inertLogText(e.message)})` : ''}.`);
+    const by = inertLogText(triggerText(e.trigger));
+    this.log.info(e.message ? vscode.l10n.t('Audit: {0} by {1} → {2} ({3}).', e.action, by, e.result, inertLogText(e.message)) : vscode.l10n.t('Audit: {0} by {1} → {2}.', e.action, by, e.result));
     if (e.trigger.kind === 'rule' && e.result === 'refused') {
       const key = `${e.trigger.ruleId ?? ''}\u0000${e.action}`;
       if (!this.refusalsTold.has(key)) {

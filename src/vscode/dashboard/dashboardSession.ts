@@ -4,6 +4,7 @@
  * to a {@link WebviewPort}) so it is tested in plain Node; DashboardPanel plugs a
  * real webview into it.
  */
+import * as l10n from '@vscode/l10n';
 import { chartTailBudget } from '../../core/chartData';
 import { Disposable, DisposableStore, Event } from '../../core/events';
 import {
@@ -105,7 +106,7 @@ export class DashboardSession implements Disposable {
       this.log(problem);
       return;
     }
-    this.guard('handle a dashboard request', () => this.handle(raw as WebviewToHost));
+    this.guard(l10n.t('handle a dashboard request'), () => this.handle(raw as WebviewToHost));
   }
 
   private handle(msg: WebviewToHost): void {
@@ -162,7 +163,7 @@ export class DashboardSession implements Disposable {
     if (!this.ready || this.disposed) {
       return;
     }
-    this.guard('update the dashboard', () => {
+    this.guard(l10n.t('update the dashboard'), () => {
       const catalogue = this.source.catalogue();
       if (this.sendIfChanged('catalogue', catalogue, { type: 'catalogue', catalogue })) {
         this.catalogueCache = catalogue;
@@ -325,7 +326,7 @@ export class DashboardSession implements Disposable {
   private post(msg: HostToWebview): void {
     Promise.resolve(this.port.postMessage(msg)).then(undefined, (err: unknown) => {
       // A page that went away mid-send: it will say `ready` again if it comes back.
-      this.log(`Could not send "${msg.type}" to the dashboard (${String(err)}); it will be refreshed when shown again.`);
+      this.log(l10n.t('Could not send "{0}" to the dashboard ({1}); it will be refreshed when shown again.', msg.type, String(err)));
     });
   }
 
@@ -333,7 +334,7 @@ export class DashboardSession implements Disposable {
     try {
       fn();
     } catch (err) {
-      this.log(`The dashboard could not ${what}: ${err instanceof Error ? err.message : String(err)}. It will retry on the next tick.`);
+      this.log(l10n.t('The dashboard could not {0}: {1}. It will retry on the next tick.', what, err instanceof Error ? err.message : String(err)));
     }
   }
 }

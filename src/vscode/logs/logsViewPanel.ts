@@ -41,7 +41,7 @@ export class LogsViewPanel extends PageView<LogsHostToPage, LogsPageToHost> {
     super();
     this.page = new PagePanel(
       extensionUri,
-      { viewType: LOGS_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Logs'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Logs view' },
+      { viewType: LOGS_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Logs'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: vscode.l10n.t('Logs view') },
       {
         check: checkLogsPageMessage,
         handle: (m) => this.handle(m),

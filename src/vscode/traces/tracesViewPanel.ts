@@ -50,7 +50,7 @@ export class TracesViewPanel extends PageView<TracesHostToPage, TracesPageToHost
     super();
     this.page = new PagePanel(
       extensionUri,
-      { viewType: TRACES_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Traces'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: 'Traces view' },
+      { viewType: TRACES_VIEW_TYPE, title: vscode.l10n.t('Chat-Room Monitor — Traces'), script: PAGE_SCRIPT, styles: PAGE_STYLES, refreshMs: REFRESH_MS, name: vscode.l10n.t('Traces view') },
       { check: checkTracesPageMessage, handle: (m) => this.handle(m), tick: () => this.tick(), log: (m) => host.log(m) },
     );
   }
