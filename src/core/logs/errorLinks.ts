@@ -6,7 +6,6 @@ import * as l10n from '@vscode/l10n';
  * Pure: the report calls it with its operations, alerts and analysis.
  */
 import { formatDuration } from '../format';
-import { supervisorTriggerText } from '../supervise/operationsReport';
 import { ReportErrorGroup, topWorkspaceFrame } from './logReport';
 
 export type ErrorLinkKind = 'start' | 'restart' | 'exit' | 'alert' | 'anomaly' | 'issue';
@@ -101,7 +100,7 @@ function clockTime(ms: number): string {
 
 /** The operations, alerts, incidents and issues of a report as events to link errors to. */
 export function reportLinkEvents(input: {
-  readonly operations?: { readonly entries: readonly { readonly time: string; readonly action: string; readonly trigger: string; readonly result: string; readonly exitCode?: number | null; readonly signal?: string | null; readonly delayMs?: number }[] };
+  readonly operations?: { readonly entries: readonly { readonly time: string; readonly action: string; readonly trigger: string; readonly triggerKind?: string; readonly result: string; readonly exitCode?: number | null; readonly signal?: string | null; readonly delayMs?: number }[] };
   readonly alerts?: readonly { readonly title: string; readonly startedMs: number }[];
   readonly incidents?: readonly { readonly startMs: number; readonly endMs: number; readonly series: readonly string[] }[];
   readonly issues?: readonly { readonly title: string; readonly evidence: readonly { readonly window: { readonly fromMs: number; readonly toMs: number } }[] }[];
@@ -111,7 +110,10 @@ export function reportLinkEvents(input: {
     const t = Date.parse(e.time);
     if (!Number.isFinite(t) || e.result !== 'ok') continue;
     if (e.action === 'start') out.push({ kind: 'start', timeMs: t, label: l10n.t('the server started') });
-    if (e.action === 'restart' && (e.trigger === 'the supervisor' || e.trigger === supervisorTriggerText())) {
+    // triggerKind, not the words: a report's trigger is in the language it was written in.
+    // A report from before triggerKind was written in English.
+    const bySupervisor = e.triggerKind !== undefined ? e.triggerKind === 'supervisor' : e.trigger === 'the supervisor';
+    if (e.action === 'restart' && bySupervisor) {
       // The supervisor logs the exit when it schedules the restart.
       const how = e.signal ? l10n.t('signal {0}', e.signal) : e.exitCode !== undefined && e.exitCode !== null ? l10n.t('code {0}', e.exitCode) : l10n.t('unexpectedly');
       out.push({ kind: 'exit', timeMs: t, label: l10n.t('the server exited ({0})', how) });

@@ -1,4 +1,5 @@
 import type { VerdictSummary } from '../scrape/promVerdict';
+import type { AuditTrigger } from '../supervise/audit';
 /**
  * The report as data: everything the Markdown (and any other rendering) shows,
  * JSON-serialisable, built from an Analysis plus the target and the alert engine's
@@ -42,8 +43,10 @@ export interface ReportAlert {
 export interface ReportOperation {
   readonly time: string;
   readonly action: string;
-  /** "you", "the supervisor", "rule mem-high (Memory above 500 MiB: 572 MiB > 477 MiB)". */
+  /** "you", "the supervisor", "rule mem-high (Memory above 500 MiB: 572 MiB > 477 MiB)", in the report's language. */
   readonly trigger: string;
+  /** Who did it, for scripts and for the error links, whatever the language (absent in reports written before it). */
+  readonly triggerKind?: AuditTrigger['kind'];
   readonly mode?: string;
   readonly result: string;
   readonly message?: string;

@@ -15,6 +15,7 @@ export function operationsForReport(entries: readonly AuditEntry[], runs: number
       time: e.time,
       action: e.action,
       trigger: triggerText(e.trigger),
+      triggerKind: e.trigger.kind,
       ...(e.mode ? { mode: e.mode } : {}),
       result: e.result,
       ...(e.message ? { message: e.message } : {}),
@@ -25,11 +26,6 @@ export function operationsForReport(entries: readonly AuditEntry[], runs: number
       ...(undone.has(e.id) ? { undone: true } : {}),
     })),
   };
-}
-
-/** The supervisor as a trigger, in the display language (what {@link triggerText} writes for it). */
-export function supervisorTriggerText(): string {
-  return l10n.t({ message: 'the supervisor', comment: 'who did an action: "the restart by the supervisor"' });
 }
 
 /**
@@ -43,7 +39,7 @@ export function triggerText(t: AuditTrigger): string {
     case 'cli':
       return l10n.t({ message: 'the command line', comment: 'who did an action: "the restart by the command line"' });
     case 'supervisor':
-      return supervisorTriggerText();
+      return l10n.t({ message: 'the supervisor', comment: 'who did an action: "the restart by the supervisor"' });
     case 'rule': {
       const ev = t.evidence;
       const alert = t.alert ?? l10n.t({ message: 'alert', comment: 'an alert without a title' });

@@ -5,6 +5,8 @@ import { LogsReport, ReportErrorGroup } from '../../../src/core/logs/logReport';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { buildReport } from '../../../src/core/report/reportData';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { AuditEntry } from '../../../src/core/supervise/audit';
+import { operationsForReport } from '../../../src/core/supervise/operationsReport';
 
 const T = Date.UTC(2026, 0, 1, 14, 2, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -56,6 +58,18 @@ describe('error groups linked to restarts, exits, alerts and issues', () => {
     assert.ok(sentences.includes("Alert “Log errors above 1/s” began 30 s after the errors (TypeError: Cannot read properties of undefined (reading 'user') at src/rooms.ts:42, 37×)."), sentences.join('\n'));
     assert.ok(sentences.some((s) => s.startsWith('An anomaly in chat_errors_per_second began 2 s after the errors')), sentences.join('\n'));
     assert.ok(links.length <= 4);
+  });
+
+  it('knows the supervisor\'s restart by the JSON\'s triggerKind, whatever language the report was written in', () => {
+    // A report written under zh-cn, read by the CLI in English (compare, a CI job).
+    const fromChinese = reportLinkEvents({ operations: { entries: [{ time: iso(T), action: 'restart', trigger: '监管程序', triggerKind: 'supervisor', result: 'ok', exitCode: 1, delayMs: 500 }] } });
+    assert.deepEqual(fromChinese.map((e) => e.kind), ['exit', 'restart']);
+    // A restart by you whose words happen to read "the supervisor" is still yours.
+    const byYou = reportLinkEvents({ operations: { entries: [{ time: iso(T), action: 'restart', trigger: 'the supervisor', triggerKind: 'user', result: 'ok' }] } });
+    assert.deepEqual(byYou.map((e) => e.kind), ['restart']);
+    // The report's operations carry it.
+    const ops = operationsForReport([{ id: 'a1', time: iso(T), action: 'restart', trigger: { kind: 'supervisor' }, result: 'ok', durationMs: 0 } as unknown as AuditEntry], 1);
+    assert.equal(ops.entries[0]!.triggerKind, 'supervisor');
   });
 
   it('the report carries the links in logs.links and lists them, inert, in the Logs section', () => {
