@@ -218,7 +218,7 @@ export async function openInspector(pid: number, log: Log, platform: NodeJS.Plat
   for (const port of before.slice(0, MAX_PROBED_PORTS)) {
     const url = await probeInspector(port);
     if (url) {
-      log(`Process ${pid} already has an inspector open on 127.0.0.1:${port}; using it (it stays open afterwards).`);
+      log(l10n.t('Process {0} already has an inspector open on 127.0.0.1:{1}; using it (it stays open afterwards).', pid, port));
       return { client: await connectTo(url, pid, port), pid, port, openedByUs: false };
     }
   }
@@ -258,11 +258,11 @@ export async function openInspector(pid: number, log: Log, platform: NodeJS.Plat
       }
       const url = await probeInspector(port);
       if (url) {
-        log(`Opened the inspector of process ${pid} on 127.0.0.1:${port} (SIGUSR1); it will be closed after the capture.`);
+        log(l10n.t('Opened the inspector of process {0} on 127.0.0.1:{1} (SIGUSR1); it will be closed after the capture.', pid, port));
         try {
           return { client: await connectTo(url, pid, port), pid, port, openedByUs: true };
         } catch (e) {
-          log(`Process ${pid}'s inspector on 127.0.0.1:${port} was opened but could not be used; restart the server to close it.`);
+          log(l10n.t("Process {0}'s inspector on 127.0.0.1:{1} was opened but could not be used; restart the server to close it.", pid, port));
           throw e;
         }
       }
@@ -300,7 +300,7 @@ export async function closeInspector(ins: OpenInspector, log: Log): Promise<void
   if (!ins.client.isClosed) {
     await ins.client
       .send('Runtime.evaluate', { expression: CLOSE_INSPECTOR_EXPRESSION, includeCommandLineAPI: true }, CLOSE_TIMEOUT_MS)
-      .catch((e: unknown) => log(`Asking process ${ins.pid} to close its inspector failed: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => log(l10n.t('Asking process {0} to close its inspector failed: {1}', ins.pid, e instanceof Error ? e.message : String(e))));
     await Promise.race([ins.client.whenClosed(), sleep(CLOSE_TIMEOUT_MS)]);
     ins.client.close();
   }
@@ -311,19 +311,19 @@ async function closeOpenedPort(pid: number, port: number, log: Log): Promise<voi
   const deadline = Date.now() + CLOSE_WAIT_MS;
   for (;;) {
     if (!isAlive(pid)) {
-      log(`Process ${pid} has exited; its inspector port ${port} is gone with it.`);
+      log(l10n.t('Process {0} has exited; its inspector port {1} is gone with it.', pid, port));
       return;
     }
     if (!(await listeningPortsOf(pid)).includes(port)) {
       // Checked twice, a little apart: the port must stay closed, not just blink.
       await sleep(5 * POLL_MS);
       if (!isAlive(pid) || !(await listeningPortsOf(pid)).includes(port)) {
-        log(`Closed the inspector of process ${pid}: port ${port} no longer listens.`);
+        log(l10n.t('Closed the inspector of process {0}: port {1} no longer listens.', pid, port));
         return;
       }
     }
     if (Date.now() > deadline) {
-      log(`The inspector of process ${pid} still listens on 127.0.0.1:${port} ${CLOSE_WAIT_MS / 1000} s after the capture (its event loop may be far behind); it closes when the loop catches up, or restart the server.`);
+      log(l10n.t('The inspector of process {0} still listens on 127.0.0.1:{1} {2} s after the capture (its event loop may be far behind); it closes when the loop catches up, or restart the server.', pid, port, CLOSE_WAIT_MS / 1000));
       return;
     }
     await sleep(POLL_MS);
