@@ -414,7 +414,21 @@ export class ServerController implements vscode.Disposable {
       crashLoop: `$(error) ${vscode.l10n.t('server crash loop')}`,
     };
     this.item.text = text[s] ?? s;
-    this.item.tooltip = `Chat-Room Monitor: the server it supervises is ${s}${pid ? ` (pid ${pid}, ${this.supervisor.runs} run${this.supervisor.runs === 1 ? '' : 's'})` : ''}. Click for Start, Stop, Restart, Audit Log and Undo.`;
+    // The state's id in English (as before), its word in other languages.
+    const states: Record<string, string> = {
+      idle: vscode.l10n.t({ message: 'idle', comment: 'the supervised server\'s state' }),
+      running: vscode.l10n.t({ message: 'running', comment: 'the supervised server\'s state' }),
+      waiting: vscode.l10n.t({ message: 'waiting', comment: 'the supervised server\'s state' }),
+      stopping: vscode.l10n.t({ message: 'stopping', comment: 'the supervised server\'s state' }),
+      stopped: vscode.l10n.t({ message: 'stopped', comment: 'the supervised server\'s state' }),
+      crashLoop: vscode.l10n.t({ message: 'crashLoop', comment: 'the supervised server\'s state' }),
+    };
+    const state = states[s] ?? s;
+    this.item.tooltip = !pid
+      ? vscode.l10n.t('Chat-Room Monitor: the server it supervises is {0}. Click for Start, Stop, Restart, Audit Log and Undo.', state)
+      : this.supervisor.runs === 1
+        ? vscode.l10n.t('Chat-Room Monitor: the server it supervises is {0} (pid {1}, 1 run). Click for Start, Stop, Restart, Audit Log and Undo.', state, pid)
+        : vscode.l10n.t('Chat-Room Monitor: the server it supervises is {0} (pid {1}, {2} runs). Click for Start, Stop, Restart, Audit Log and Undo.', state, pid, this.supervisor.runs);
     this.item.backgroundColor = s === 'crashLoop' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
 

@@ -5,6 +5,7 @@
  * bounded: past `maxBytes` it is renamed to `<file>.1` (replacing the older one) and
  * a new file is started, so at most two generations (≤ 2 × maxBytes) are kept.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Clock } from '../clock';
@@ -135,7 +136,7 @@ export class AuditLog implements Disposable {
       fs.fsyncSync(this.fd);
       this.size += bytes;
     } catch (err) {
-      const sentence = `The audit log ${file} could not be written (${err instanceof Error ? err.message : String(err)}); operations still run and are kept in memory. Check the folder's permissions and free space.`;
+      const sentence = l10n.t("The audit log {0} could not be written ({1}); operations still run and are kept in memory. Check the folder's permissions and free space.", file, err instanceof Error ? err.message : String(err));
       if (sentence !== this.lastProblem) {
         this.lastProblem = sentence;
         this.options.onProblem?.(sentence);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { AuditLog } from '../../../src/core/supervise/audit';
+import { fakeClock } from '../helpers/fakeClock';
 import { assertChinese, inZhCn } from '../helpers/zhCn';
 
 /**
@@ -61,5 +63,22 @@ describe('the Output channel in Simplified Chinese', () => {
     const en = lines();
     assert.equal(en[0], 'Snoozed cpu-high for 30 min.');
     assert.equal(en[9], 'Audit: restart by you → ok.');
+  });
+
+  it("the audit log's write failure and the server item's tooltip are Chinese", () => {
+    const failure = (): string[] => {
+      const said: string[] = [];
+      const audit = new AuditLog({ clock: fakeClock(), file: '/dev/null/crm/audit.jsonl', onProblem: (s) => said.push(s) });
+      audit.append({ action: 'stop', trigger: { kind: 'user' }, result: 'ok', durationMs: 0 });
+      audit.dispose();
+      return said;
+    };
+    const zh = inZhCn(failure);
+    assert.equal(zh.length, 1);
+    assert.match(zh[0]!, /^无法写入审计日志 \/dev\/null\/crm\/audit\.jsonl（ENOTDIR[^）]*）；操作仍会执行，并保存在内存中。/);
+    assert.match(failure()[0]!, /^The audit log \/dev\/null\/crm\/audit\.jsonl could not be written \(ENOTDIR/);
+    const tip = (): string => l10n.t('Chat-Room Monitor: the server it supervises is {0} (pid {1}, {2} runs). Click for Start, Stop, Restart, Audit Log and Undo.', l10n.t({ message: 'running', comment: "the supervised server's state" }), 42, 3);
+    assert.equal(inZhCn(tip), 'Chat-Room 监控 — 所监管的服务器状态：运行中（pid 42，共 3 次运行）。点击可启动、停止、重启、查看审计日志和撤销。');
+    assert.equal(tip(), 'Chat-Room Monitor: the server it supervises is running (pid 42, 3 runs). Click for Start, Stop, Restart, Audit Log and Undo.');
   });
 });
