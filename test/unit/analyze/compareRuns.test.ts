@@ -52,9 +52,21 @@ describe('compareRuns', () => {
     assert.equal(compareFigure(p50(base, ar1(9, 60, 8, 1.5), 1)).verdict, 'regression');
   });
 
-  it('the run figures put a 1 ms floor under the three latencies, and none under the others', () => {
+  it('the run figures put a 1 ms floor under the three latencies, 1 point of a core under server CPU, and none under the others', () => {
     const floors = Object.fromEntries(RUN_FIGURES.map((f) => [f.id, f.minAbsoluteChange ?? 0]));
-    assert.deepEqual(floors, { cpuPercent: 0, rssMiB: 0, messagesPerSecond: 0, latencyP50Ms: 1, latencyP95Ms: 1, latencyP99Ms: 1, errorsPerSecond: 0, activeUsers: 0 });
+    assert.deepEqual(floors, { cpuPercent: 1, rssMiB: 0, messagesPerSecond: 0, latencyP50Ms: 1, latencyP95Ms: 1, latencyP99Ms: 1, errorsPerSecond: 0, activeUsers: 0 });
+  });
+
+  it('two real runs of one build (1.50 vs 1.10 % of a core at 10 msg/s) are no change under the 1-point floor; 2 ms more a message still is a regression', () => {
+    // Per-second server CPU of `npm run compare:fp` runs 1 and 6 and its --cpu-work-ms 2 control (one build, a quiet
+    // machine): /proc reads whole points a second. Without a floor their seconds call runs 1 and 6 different (-27 %).
+    const SAME_1 = [1.03,2,2,3,2,1,1,2,1,1,2,1,3,1,1,3,1,1,1,1,2,1,2,2,0,2,1,1,3,1,1,3,1,0,3,1,1,1,2,1];
+    const SAME_6 = [1.03,1,1,2,1,1,2,1,0,2,1,1,1,1,2,2,1,1,1,1,1,1,1,1,1,0,2,1,1,1,1,1,1,1,2,1,0,1,1,1];
+    const CPU_WORK_2MS = [3.09,4,4,5,3,3,3,3,3,3,4,3,4,3,2,5,3,2,4,3,3,3,3,4,3,3,4,3,4.01,3,3,3,4,3,4,3,3,3,3,3];
+    const floor = RUN_FIGURES.find((f) => f.id === 'cpuPercent')!.minAbsoluteChange;
+    assert.equal(compareFigure(cpu(SAME_1, SAME_6)).verdict, 'improvement', 'without a floor the runs differ');
+    assert.equal(compareFigure({ ...cpu(SAME_1, SAME_6), minAbsoluteChange: floor }).verdict, 'noChange');
+    assert.equal(compareFigure({ ...cpu(SAME_1, CPU_WORK_2MS), minAbsoluteChange: floor }).verdict, 'regression');
   });
 
   it('a real but negligible shift (2%) is no significant change', () => {
