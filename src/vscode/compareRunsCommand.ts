@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { displayLocale, intlLocale } from '../core/i18n/locale';
 import { RunInfo, commitText } from '../core/runs/runs';
 import { compareRuns, comparisonMarkdown, RunComparison } from '../core/runs/runComparison';
 import { inertQuickPickText } from '../core/text/inertText';
@@ -58,7 +59,15 @@ export function registerCompareRunsCommand(history: HistoryController, log: Moni
 }
 
 export function runName(r: RunInfo): string {
-  return `run of ${new Date(r.startMs).toLocaleString()} (pid ${r.pid}, ${Math.round((r.endMs - r.startMs) / 1000)} s${r.ended ? '' : ', still running'}), ${commitText(r)}`;
+  const seconds = Math.round((r.endMs - r.startMs) / 1000);
+  return r.ended
+    ? vscode.l10n.t('run of {0} (pid {1}, {2} s), {3}', startText(r), r.pid, seconds, commitText(r))
+    : vscode.l10n.t('run of {0} (pid {1}, {2} s, still running), {3}', startText(r), r.pid, seconds, commitText(r));
+}
+
+/** When a run started, to the second, as people of the display language write it. */
+function startText(r: RunInfo): string {
+  return new Date(r.startMs).toLocaleString(intlLocale(), { hour12: displayLocale() === 'en' });
 }
 
 const MAIN_BRANCHES = new Set(['main', 'master', 'trunk']);
@@ -80,7 +89,7 @@ async function pickRuns(runs: readonly RunInfo[]): Promise<[RunInfo, RunInfo] | 
   if (choice.pair) {
     return choice.pair;
   }
-  const items = [...runs].reverse().map((r) => ({ label: inertQuickPickText(new Date(r.startMs).toLocaleString()), description: inertQuickPickText(`pid ${r.pid} · ${commitText(r)}`), run: r }));
+  const items = [...runs].reverse().map((r) => ({ label: inertQuickPickText(startText(r)), description: inertQuickPickText(`pid ${r.pid} · ${commitText(r)}`), run: r }));
   const base = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare Runs: the base run (before the change)') });
   if (!base) {
     return undefined;

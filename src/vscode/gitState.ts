@@ -5,7 +5,10 @@
  * HEAD is watched, so a commit made while the monitor runs is a moment on the charts.
  */
 import * as vscode from 'vscode';
-import type { VcsReading } from '../core/runs/runs';
+import type { VcsNoteCode, VcsReading } from '../core/runs/runs';
+
+/** Why there is no commit to tag a run with (the sentence is written at display). */
+type VcsNote = { readonly noteCode: VcsNoteCode; readonly detail?: string };
 import { isNewCommit } from '../core/runs/timelineMarkers';
 
 /** The part of the Git extension's API (extensions/git/src/api/git.d.ts) read here. */
@@ -38,12 +41,12 @@ const INIT_WAIT_MS = 5000;
 
 export async function readWorkspaceGit(folder: vscode.Uri | undefined): Promise<VcsReading> {
   const repo = await findRepository(folder);
-  if ('note' in repo) {
+  if ('noteCode' in repo) {
     return repo;
   }
   const head = repo.state.HEAD;
   if (!head?.commit) {
-    return { note: 'the repository has no commit yet, so runs are not tagged with one' };
+    return { noteCode: 'noCommitYet' };
   }
   const s = repo.state;
   return { commit: head.commit, dirty: s.workingTreeChanges.length + s.indexChanges.length + s.mergeChanges.length > 0, ...(head.name ? { branch: head.name } : {}) };
@@ -63,7 +66,7 @@ export async function watchWorkspaceCommits(
 ): Promise<vscode.Disposable> {
   // No folder or no Git extension: nothing to watch (readWorkspaceGit says why once per run).
   const git = folder ? await startGitExtension() : undefined;
-  if (!folder || !git || 'note' in git) {
+  if (!folder || !git || 'noteCode' in git) {
     return { dispose: () => undefined };
   }
   const subscriptions: vscode.Disposable[] = [];
@@ -119,29 +122,29 @@ function watchHead(repo: GitRepository, onCommit: (timeMs: number, commit: { has
 }
 
 /** VS Code's Git extension, started (it may still be turned off: `enabled`), or why not. */
-async function startGitExtension(): Promise<GitExtension | { note: string }> {
+async function startGitExtension(): Promise<GitExtension | VcsNote> {
   const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
   if (!ext) {
-    return { note: 'the Git extension is not available (disabled, or Restricted Mode), so runs are not tagged with a commit' };
+    return { noteCode: 'gitUnavailable' };
   }
   try {
     const git = ext.isActive ? ext.exports : await ext.activate();
-    return git ?? { note: 'the Git extension gave no API, so runs are not tagged with a commit' };
+    return git ?? { noteCode: 'gitNoApi' };
   } catch (e) {
-    return { note: `the Git extension did not start (${e instanceof Error ? e.message : String(e)}), so runs are not tagged with a commit` };
+    return { noteCode: 'gitFailed', detail: e instanceof Error ? e.message : String(e) };
   }
 }
 
-async function findRepository(folder: vscode.Uri | undefined): Promise<GitRepository | { note: string }> {
+async function findRepository(folder: vscode.Uri | undefined): Promise<GitRepository | VcsNote> {
   if (!folder) {
-    return { note: 'no folder is open, so runs are not tagged with a commit' };
+    return { noteCode: 'noFolder' };
   }
   const git = await startGitExtension();
-  if ('note' in git) {
+  if ('noteCode' in git) {
     return git;
   }
   if (!git.enabled) {
-    return { note: 'git is turned off in VS Code (git.enabled), so runs are not tagged with a commit' };
+    return { noteCode: 'gitDisabled' };
   }
   const api = git.getAPI(1);
   if (api.state !== 'initialized') {
@@ -156,7 +159,7 @@ async function findRepository(folder: vscode.Uri | undefined): Promise<GitReposi
   }
   repo ??= api.getRepository(folder);
   if (!repo) {
-    return { note: 'the workspace folder is not in a git repository, so runs are not tagged with a commit' };
+    return { noteCode: 'notRepository' };
   }
   return repo;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { AlertNotification } from '../core/alerts/notificationThrottle';
 import { SourceOutput, TickSource } from '../core/collect/tickSource';
+import { formatClockTime } from '../core/i18n/locale';
 import { ErrorGroup, GroupEvent } from '../core/logs/errorGroups';
 import { mapGroupFrames, ReportFrame, topWorkspaceFrame, LogsReport } from '../core/logs/logReport';
 import type { LineStream } from '../core/logs/lineStream';
@@ -226,7 +227,7 @@ function loadLogsViewModule(): LogsViewModule {
 
 function diagnosticMessage(g: ErrorGroup): string {
   // The Problems panel shows plain text: controls made visible, length capped.
-  return visibleText(`${g.type}: ${g.message} — ${g.count}× in the server logs, last at ${new Date(g.lastSeenMs).toLocaleTimeString()}`, 500);
+  return visibleText(vscode.l10n.t('{0}: {1} — {2}× in the server logs, last at {3}', g.type, g.message, g.count, formatClockTime(g.lastSeenMs)), 500);
 }
 
 async function openAt(file: string, line: number, column?: number): Promise<void> {

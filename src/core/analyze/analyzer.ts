@@ -169,10 +169,10 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   const problems: string[] = [];
   let { fromMs, toMs } = options;
   if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) {
-    problems.push('The report window has no valid start or end time; choose a number of minutes greater than zero.');
+    problems.push(l10n.t('The report window has no valid start or end time; choose a number of minutes greater than zero.'));
     fromMs = toMs = Number.isFinite(options.nowMs) ? options.nowMs : 0;
   } else if (fromMs > toMs) {
-    problems.push('The report window ended before it started; its start and end were swapped.');
+    problems.push(l10n.t('The report window ended before it started; its start and end were swapped.'));
     [fromMs, toMs] = [toMs, fromMs];
   }
   const window: TimeWindow = { fromMs, toMs };

@@ -5,6 +5,7 @@
  * from the watched program: callers escape them for their surface (Markdown,
  * notification); here they are plain text, control characters made visible.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../format';
@@ -52,21 +53,26 @@ export function profileJson(c: Capture, file: string | undefined): object {
     : { allocationSites: allocationSiteRows(c), ...common, intervalMs: c.summary.intervalMs };
 }
 
+/** The heads over a CPU table's rows (self% and total% right-aligned in 7 columns each). */
+export function cpuColumnHeads(): string {
+  return l10n.t({ message: '  self%  total%  function  (file:line)', comment: 'column heads over numbers right-aligned in 7 columns each: keep the widths (a Chinese character is 2 columns wide)' });
+}
+
 /** Plain-text table lines for a terminal. */
 export function profileLines(c: Capture, topN = 10): string[] {
   if (c.kind === 'cpu') {
     const rows = c.summary.hotFunctions.slice(0, topN);
     return [
-      `CPU profile of process ${c.pid}: ${(c.durationMs / 1000).toFixed(1)} s, ${c.summary.samples} samples, on CPU ${c.summary.busyPercent}% of the time.`,
-      '  self%  total%  function  (file:line)',
+      l10n.t('CPU profile of process {0}: {1} s, {2} samples, on CPU {3}% of the time.', c.pid, (c.durationMs / 1000).toFixed(1), c.summary.samples, c.summary.busyPercent),
+      cpuColumnHeads(),
       ...rows.map((h) => `${h.selfPercent.toFixed(1).padStart(7)} ${h.totalPercent.toFixed(1).padStart(7)}  ${visible(h.function)}  (${where(h)})`),
     ];
   }
   const rows = c.summary.allocationSites.slice(0, topN);
   return [
-    `Heap growth of process ${c.pid} over ${(c.summary.intervalMs / 1000).toFixed(1)} s (sampled live bytes ${formatBytes(c.summary.totalBytesBefore)} → ${formatBytes(c.summary.totalBytesAfter)}):`,
-    '     growth  function  (file:line)',
-    ...rows.map((a) => `${('+' + formatBytes(a.growthBytes)).padStart(11)}  ${visible(a.function)}  (${where(a)})${a.via ? ` via ${visible(a.via)}` : ''}`),
+    l10n.t('Heap growth of process {0} over {1} s (sampled live bytes {2} → {3}):', c.pid, (c.summary.intervalMs / 1000).toFixed(1), formatBytes(c.summary.totalBytesBefore), formatBytes(c.summary.totalBytesAfter)),
+    l10n.t({ message: '     growth  function  (file:line)', comment: 'column heads over numbers right-aligned in 11 columns: keep the widths (a Chinese character is 2 columns wide)' }),
+    ...rows.map((a) => `${('+' + formatBytes(a.growthBytes)).padStart(11)}  ${visible(a.function)}  (${where(a)})${a.via ? ` ${l10n.t({ message: 'via {0}', args: [visible(a.via)], comment: 'an allocation site reached through a caller: "via fn"' })}` : ''}`),
   ];
 }
 

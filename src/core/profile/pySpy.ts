@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkDuration } from './capture';
 import { readProcessFacts } from './inspector';
-import { visible } from './profileOutput';
+import { cpuColumnHeads, visible } from './profileOutput';
 import { SourceLocator } from './sourceLocation';
 import type { HotFunctionDetail } from './summary';
 
@@ -151,7 +151,7 @@ export async function capturePySpy(o: PySpyOptions): Promise<PySpyResult | { ok:
     ...s,
     lines: [
       l10n.t('CPU profile of Python process {0} (py-spy): {1} samples.', o.pid, s.samples),
-      '  self%  total%  function  (file:line)',
+      cpuColumnHeads(),
       ...s.hotFunctions.slice(0, 10).map((h) => `${h.selfPercent.toFixed(1).padStart(7)} ${h.totalPercent.toFixed(1).padStart(7)}  ${visible(h.function)}  (${visible(h.file)}:${h.line})`),
     ],
   };

@@ -52,7 +52,7 @@ export class RunTracker {
         try {
           vcs = await this.readVcs();
         } catch (e) {
-          vcs = { note: `the git state could not be read (${e instanceof Error ? e.message : String(e)})` };
+          vcs = { noteCode: 'gitUnreadable', detail: e instanceof Error ? e.message : String(e) };
         }
         const data = runStartData(running.pid, running.startTimeMs, running.commandLine, vcs);
         this.marks.mark(started, RUN_START, { ...data });

@@ -8,8 +8,67 @@
 import * as l10n from '@vscode/l10n';
 import type { HistoryEvent } from '../store/historyLog';
 
-/** The workspace's version control state when a run started. */
-export type VcsReading = { readonly commit: string; readonly dirty: boolean; readonly branch?: string } | { readonly note: string };
+/**
+ * Why a run has no commit. The run data on disk keeps this code (and the English
+ * sentence, for versions that read only `vcsNote`); the sentence shown is written from
+ * the code in the display language when it is shown.
+ */
+export type VcsNoteCode = 'noFolder' | 'gitUnavailable' | 'gitNoApi' | 'gitFailed' | 'gitDisabled' | 'notRepository' | 'noCommitYet' | 'gitUnreadable';
+
+/** The workspace's version control state when a run started; `detail` is the error of gitFailed and gitUnreadable. */
+export type VcsReading = { readonly commit: string; readonly dirty: boolean; readonly branch?: string } | { readonly noteCode: VcsNoteCode; readonly detail?: string };
+
+/** The English sentences as stored in `vcsNote` (and as written before the codes): `{0}` is the detail. */
+const ENGLISH_NOTES: Readonly<Record<VcsNoteCode, string>> = {
+  noFolder: 'no folder is open, so runs are not tagged with a commit',
+  gitUnavailable: 'the Git extension is not available (disabled, or Restricted Mode), so runs are not tagged with a commit',
+  gitNoApi: 'the Git extension gave no API, so runs are not tagged with a commit',
+  gitFailed: 'the Git extension did not start ({0}), so runs are not tagged with a commit',
+  gitDisabled: 'git is turned off in VS Code (git.enabled), so runs are not tagged with a commit',
+  notRepository: 'the workspace folder is not in a git repository, so runs are not tagged with a commit',
+  noCommitYet: 'the repository has no commit yet, so runs are not tagged with one',
+  gitUnreadable: 'the git state could not be read ({0})',
+};
+
+const isNoteCode = (v: unknown): v is VcsNoteCode => typeof v === 'string' && Object.prototype.hasOwnProperty.call(ENGLISH_NOTES, v);
+
+/** The English sentence stored beside the code in the run data. */
+export function englishVcsNote(code: VcsNoteCode, detail = ''): string {
+  return ENGLISH_NOTES[code].replace('{0}', () => detail);
+}
+
+/** The code (and detail) of a stored English sentence: run data written before the codes. */
+export function vcsNoteCodeOf(note: string): { code: VcsNoteCode; detail?: string } | undefined {
+  for (const code of Object.keys(ENGLISH_NOTES) as VcsNoteCode[]) {
+    const [before, after] = ENGLISH_NOTES[code].split('{0}') as [string, string | undefined];
+    if (after === undefined ? note === before : note.length >= before.length + after.length && note.startsWith(before) && note.endsWith(after)) {
+      return after === undefined ? { code } : { code, detail: note.slice(before.length, note.length - after.length) };
+    }
+  }
+  return undefined;
+}
+
+/** Why a run has no commit, in the display language. */
+export function vcsNoteText(code: VcsNoteCode, detail = ''): string {
+  switch (code) {
+    case 'noFolder':
+      return l10n.t('no folder is open, so runs are not tagged with a commit');
+    case 'gitUnavailable':
+      return l10n.t('the Git extension is not available (disabled, or Restricted Mode), so runs are not tagged with a commit');
+    case 'gitNoApi':
+      return l10n.t('the Git extension gave no API, so runs are not tagged with a commit');
+    case 'gitFailed':
+      return l10n.t('the Git extension did not start ({0}), so runs are not tagged with a commit', detail);
+    case 'gitDisabled':
+      return l10n.t('git is turned off in VS Code (git.enabled), so runs are not tagged with a commit');
+    case 'notRepository':
+      return l10n.t('the workspace folder is not in a git repository, so runs are not tagged with a commit');
+    case 'noCommitYet':
+      return l10n.t('the repository has no commit yet, so runs are not tagged with one');
+    case 'gitUnreadable':
+      return l10n.t('the git state could not be read ({0})', detail);
+  }
+}
 
 export const RUN_START = 'runStart';
 export const RUN_END = 'runEnd';
@@ -21,8 +80,12 @@ export interface RunStartData {
   readonly commit: string | null;
   readonly dirty: boolean | null;
   readonly branch: string | null;
-  /** Why there is no commit ("not a git repository"…), when there is none. */
+  /** Why there is no commit, when there is none: the English sentence as stored (shown through {@link commitText}). */
   readonly vcsNote?: string;
+  /** The same as a code, for the sentence in the display language; absent in run data of other versions we cannot place. */
+  readonly vcsCode?: VcsNoteCode;
+  /** The error inside the gitFailed and gitUnreadable sentences. */
+  readonly vcsDetail?: string;
 }
 
 export interface RunInfo extends RunStartData {
@@ -38,7 +101,7 @@ export interface RunInfo extends RunStartData {
 export function runStartData(pid: number, processStartMs: number, command: string, vcs: VcsReading): RunStartData {
   return 'commit' in vcs
     ? { pid, processStartMs, command, commit: vcs.commit, dirty: vcs.dirty, branch: vcs.branch ?? null }
-    : { pid, processStartMs, command, commit: null, dirty: null, branch: null, vcsNote: vcs.note };
+    : { pid, processStartMs, command, commit: null, dirty: null, branch: null, vcsNote: englishVcsNote(vcs.noteCode, vcs.detail), vcsCode: vcs.noteCode, ...(vcs.detail !== undefined ? { vcsDetail: vcs.detail } : {}) };
 }
 
 /** The runs the events describe, oldest first. `newestMs` ends the run still going. */
@@ -73,6 +136,9 @@ function parseStart(d: Readonly<Record<string, unknown>>): RunStartData | undefi
     return undefined;
   }
   const str = (k: string): string | null => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  // Run data written before the codes has only the English sentence: placed by its text.
+  const note = str('vcsNote');
+  const placed = isNoteCode(d['vcsCode']) ? { code: d['vcsCode'], detail: str('vcsDetail') ?? undefined } : note !== null ? vcsNoteCodeOf(note) : undefined;
   return {
     pid,
     processStartMs: typeof d['processStartMs'] === 'number' ? d['processStartMs'] : 0,
@@ -80,14 +146,17 @@ function parseStart(d: Readonly<Record<string, unknown>>): RunStartData | undefi
     commit: str('commit'),
     dirty: typeof d['dirty'] === 'boolean' ? d['dirty'] : null,
     branch: str('branch'),
-    ...(typeof d['vcsNote'] === 'string' ? { vcsNote: d['vcsNote'] } : {}),
+    ...(note !== null ? { vcsNote: note } : {}),
+    ...(placed ? { vcsCode: placed.code, ...(placed.detail !== undefined ? { vcsDetail: placed.detail } : {}) } : {}),
   };
 }
 
 /** "3f2a9c1b04de (uncommitted changes) on main", or the note why there is no commit. */
-export function commitText(run: Pick<RunStartData, 'commit' | 'dirty' | 'branch' | 'vcsNote'>): string {
+export function commitText(run: Pick<RunStartData, 'commit' | 'dirty' | 'branch' | 'vcsNote' | 'vcsCode' | 'vcsDetail'>): string {
   if (!run.commit) {
-    return run.vcsNote ? l10n.t('no commit ({0})', run.vcsNote) : l10n.t('no commit recorded');
+    // A note we cannot place (another version's words) is shown as stored.
+    const note = run.vcsCode ? vcsNoteText(run.vcsCode, run.vcsDetail) : run.vcsNote;
+    return note ? l10n.t('no commit ({0})', note) : l10n.t('no commit recorded');
   }
   const commit = run.dirty ? l10n.t('{0} (uncommitted changes)', run.commit.slice(0, 12)) : run.commit.slice(0, 12);
   return run.branch ? l10n.t('{0} on {1}', commit, run.branch) : commit;

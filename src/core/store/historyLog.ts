@@ -17,6 +17,7 @@
  * up to the first record that is cut short or fails its checksum, truncates the torn
  * tail there and keeps everything before it.
  */
+import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -592,8 +593,11 @@ export class HistoryLog {
       });
       if (result.validBytes < result.fileBytes) {
         truncated += result.fileBytes - result.validBytes;
-        const after = this.opts.readOnly ? 'are not read (the file is left as it is)' : 'were cut off';
-        problems.push(`${name}: ${result.problem ?? 'a torn record'} at byte ${result.validBytes}; the ${result.fileBytes - result.validBytes} bytes after it ${after}.`);
+        const problem = result.problem ?? l10n.t('a torn record');
+        const after = result.fileBytes - result.validBytes;
+        problems.push(this.opts.readOnly
+          ? l10n.t('{0}: {1} at byte {2}; the {3} bytes after it are not read (the file is left as it is).', name, problem, result.validBytes, after)
+          : l10n.t('{0}: {1} at byte {2}; the {3} bytes after it were cut off.', name, problem, result.validBytes, after));
         if (result.validBytes < MAGIC.length) {
           if (!this.opts.readOnly) {
             fs.rmSync(file, { force: true });
@@ -818,26 +822,26 @@ interface SegmentVisitor {
 function readSegment(file: string, visit: SegmentVisitor): { validBytes: number; fileBytes: number; problem?: string } {
   const buf = fs.readFileSync(file);
   if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return { validBytes: 0, fileBytes: buf.length, problem: 'not a history segment (bad magic)' };
+    return { validBytes: 0, fileBytes: buf.length, problem: l10n.t('not a history segment (bad magic)') };
   }
   let pos = MAGIC.length;
   while (pos < buf.length) {
     if (buf.length - pos < RECORD_HEADER) {
-      return { validBytes: pos, fileBytes: buf.length, problem: 'a record header cut short' };
+      return { validBytes: pos, fileBytes: buf.length, problem: l10n.t('a record header cut short') };
     }
     const len = buf.readUInt32LE(pos);
     const crc = buf.readUInt32LE(pos + 4);
     if (len === 0 || len > MAX_RECORD_BYTES || pos + RECORD_HEADER + len > buf.length) {
-      return { validBytes: pos, fileBytes: buf.length, problem: 'a record cut short' };
+      return { validBytes: pos, fileBytes: buf.length, problem: l10n.t('a record cut short') };
     }
     const body = buf.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + len);
     if (zlib.crc32(body) !== crc) {
-      return { validBytes: pos, fileBytes: buf.length, problem: 'a record whose checksum does not match' };
+      return { validBytes: pos, fileBytes: buf.length, problem: l10n.t('a record whose checksum does not match') };
     }
     try {
       visitRecord(body, visit);
     } catch (e) {
-      return { validBytes: pos, fileBytes: buf.length, problem: `an unreadable record (${e instanceof Error ? e.message : String(e)})` };
+      return { validBytes: pos, fileBytes: buf.length, problem: l10n.t('an unreadable record ({0})', e instanceof Error ? e.message : String(e)) };
     }
     pos += RECORD_HEADER + len;
   }

@@ -178,7 +178,7 @@ describe('the report in Simplified Chinese', () => {
     assert.match(text, /\| 错误 \| 次数 \| 首次出现 \| 最近出现 \| 位置 \|/);
     assert.match(text, /访问日志：500 个请求，每秒 1\.5 个/);
     assert.match(text, /60% `db\.query`（数据库），每条链路 42 ms/);
-    assert.match(text, /2 次运行，守护进程重启 1 次。/);
+    assert.match(text, /2 次运行，监管程序重启 1 次。/);
     assert.match(text, /退出码 1；500 毫秒后/);
     assert.match(text, /70% 的 CPU 时间花在 `server\.js:40` 处的 `spin` 中。/);
     assert.match(text, /\*\*统计量\*\*/);

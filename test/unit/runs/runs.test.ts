@@ -51,7 +51,7 @@ describe('runs: each server start, tagged with its commit', () => {
   it('a new pid, a reused pid with another start time, and a stop each end or start a run; git is read once per start', async () => {
     const rec = HistoryRecorder.open(dir, {}, () => T0);
     let reads = 0;
-    const vcs: VcsReading[] = [{ commit: A, dirty: false, branch: 'main' }, { commit: B, dirty: true, branch: 'feature' }, { note: 'the workspace folder is not in a git repository, so runs are not tagged with a commit' }];
+    const vcs: VcsReading[] = [{ commit: A, dirty: false, branch: 'main' }, { commit: B, dirty: true, branch: 'feature' }, { noteCode: 'notRepository' }];
     const tracker = new RunTracker(rec, () => vcs[reads++]!);
     for (let i = 0; i < 5; i++) {
       tracker.onSnapshot(snap(T0 + i * 1000, running(100, T0 - 5000)));
