@@ -58,7 +58,6 @@ async function main() {
       CRM_TEST_SERVER_PORT: String(server.port),
       CRM_TEST_SERVER_PID: String(server.pid),
       CRM_EXAMPLES_DIR: examplesDir,
-      CRM_E2E_OTLP_PORT: String(otlpPort),
       CRM_E2E_ARGV: cs.argvFile,
       CRM_TEST_MANIFEST: path.join(extensionDir, 'package.json'),
     },

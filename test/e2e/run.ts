@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { E2eCheck } from './support/check';
 import { killAllChildren } from './support/childProcesses';
+import { updateFolderSettings } from './support/workbenchUi';
 import { E2eEnv, Workbench, e2eEnvFromProcess, setDisplayLanguage } from './support/workbench';
 
 const DEFAULT_CHECK_TIMEOUT_MS = 60000;
@@ -93,17 +94,28 @@ async function main(): Promise<number> {
   // code-server: a check with a `locale` runs only in that language's window.
   const lanes = [undefined, ...new Set(checks.map((c) => c.locale).filter((l): l is string => l !== undefined))];
   const counts = { passed: 0, failed: 0, shots: 0 };
+  let harnessSettings: Record<string, unknown> | undefined;
   try {
     for (const locale of lanes) {
       const laneChecks = checks.filter((c) => c.locale === locale);
       if (laneChecks.length === 0) {
         continue;
       }
+      if (locale !== undefined && harnessSettings === undefined) {
+        // Another language's window gets an OTLP receiver port of its own (0: a free port,
+        // which its Traces view names). The English window's extension host outlives the
+        // window — code-server keeps it for a reconnection grace of minutes — and holds the
+        // harness' port: a second host asking for that port finds it taken.
+        harnessSettings = updateFolderSettings(env.folder, { 'chatroomMonitor.traces.port': 0 });
+      }
       setDisplayLanguage(env, locale);
       // A new window's extension activates while the first checks already look for it.
       await runLane({ ...env, ...(locale ? { locale } : {}) }, laneChecks, !!only || locale !== undefined, counts, log);
     }
   } finally {
+    if (harnessSettings) {
+      updateFolderSettings(env.folder, harnessSettings);
+    }
     setDisplayLanguage(env, undefined);
     killAllChildren();
   }

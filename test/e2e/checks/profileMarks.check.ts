@@ -3,7 +3,8 @@
  * palette profiles a copy of the example server running from inside the workspace
  * (so its frames are workspace files), says where the CPU went, and the hot line of
  * burnCpu carries "N% self CPU in the HH:MM profile" in the editor (screenshot);
- * "Clear Profile Marks" removes it.
+ * "Clear Profile Marks" removes it. One definition for every display language
+ * ({@link profileMarksCheck}): the words each one reads are its parameters.
  */
 import * as fs from 'fs';
 import * as net from 'net';
@@ -14,7 +15,6 @@ import type { Workbench } from '../support/workbench';
 import { clearNotifications, runCommand, toast, updateWorkspaceSettings } from '../support/workbenchUi';
 
 const COPY = 'profile-server';
-const SAVED = new RegExp(`CPU profile saved — ([\\d.]+)% of CPU in burnCpu at ${COPY}/faultInjection\\.js:(\\d+)`);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,24 +41,39 @@ async function afterTexts(wb: Workbench): Promise<string[]> {
   });
 }
 
-async function waitForMark(wb: Workbench, present: boolean, timeoutMs: number): Promise<string | undefined> {
+async function waitForMark(wb: Workbench, mark: RegExp, present: boolean, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mark = (await afterTexts(wb)).find((t) => /\d+% self CPU in the \d\d:\d\d profile/.test(t));
-    if (Boolean(mark) === present) {
-      return mark;
+    const found = (await afterTexts(wb)).find((t) => mark.test(t));
+    if (Boolean(found) === present) {
+      return found;
     }
     if (Date.now() > deadline) {
-      throw new Error(present ? 'no "N% self CPU in the HH:MM profile" mark in the editor' : `the mark "${mark}" is still shown after Clear Profile Marks`);
+      throw new Error(present ? `no mark matching ${mark} in the editor; the editor's after-line texts: ${(await afterTexts(wb)).join(' | ').slice(0, 300) || 'none'}` : `the mark "${found}" is still shown after Clear Profile Marks`);
     }
     await wb.page.waitForTimeout(250);
   }
 }
 
-export const checks: E2eCheck[] = [
-  {
-    name: 'Capture CPU Profile under cpu-burn marks the hot line of burnCpu in the editor; Clear Profile Marks removes it',
-    order: 90,
+/** What the profile-marks check reads in one display language. */
+export interface ProfileMarksWords {
+  readonly name: string;
+  readonly order: number;
+  readonly locale?: string;
+  /** The toast while the profile records, for the server's `pid`. */
+  readonly recording: (pid: number) => RegExp;
+  /** The toast once it is saved, naming burnCpu in `file` (a RegExp source for the copy's faultInjection.js): group 1 the percent, group 2 the line. */
+  readonly saved: (file: string) => RegExp;
+  /** The text after the hot line ("41% self CPU in the 14:02 profile"). */
+  readonly mark: RegExp;
+}
+
+/** Under cpu-burn, Capture CPU Profile names burnCpu's line, the editor marks it, and Clear Profile Marks removes the mark — read in the words of `w`. */
+export function profileMarksCheck(w: ProfileMarksWords): E2eCheck {
+  return {
+    name: w.name,
+    order: w.order,
+    ...(w.locale ? { locale: w.locale } : {}),
     timeoutMs: 120000,
     async run(wb) {
       const dir = path.join(wb.env.folder, COPY);
@@ -85,12 +100,13 @@ export const checks: E2eCheck[] = [
         // The settings reload and a few ticks on the new target.
         await wb.page.waitForTimeout(4000);
         await clearNotifications(wb);
-        await runCommand(wb, 'Chat-Room Monitor: Capture CPU Profile');
-        const recording = toast(wb, new RegExp(`recording a CPU profile of process ${server.child.pid}`));
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.captureCpuProfile'));
+        const recording = toast(wb, w.recording(server.child.pid!));
         await recording.first().waitFor({ timeout: 15000 });
-        const saved = toast(wb, SAVED).first();
+        const savedText = w.saved(`${COPY}/faultInjection\\.js`);
+        const saved = toast(wb, savedText).first();
         await saved.waitFor({ timeout: 60000 });
-        const m = SAVED.exec(await saved.innerText())!;
+        const m = savedText.exec(await saved.innerText())!;
         console.log(`    toast: ${m[0]}`);
         await load.stop();
         load = undefined;
@@ -102,14 +118,14 @@ export const checks: E2eCheck[] = [
         await input.fill(`${COPY}/faultInjection.js:${m[2]}`);
         await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'faultInjection.js' }).first().waitFor({ timeout: 15000 });
         await wb.page.keyboard.press('Enter');
-        const mark = await waitForMark(wb, true, 15000);
+        const mark = await waitForMark(wb, w.mark, true, 15000);
         console.log(`    editor: line ${m[2]} shows "${mark}"`);
         await clearNotifications(wb);
         await wb.page.waitForTimeout(500);
-        await wb.screenshot('profile-marks-editor');
+        await wb.screenshot(`${w.locale ? `${w.locale}-` : ''}profile-marks-editor`);
 
-        await runCommand(wb, 'Chat-Room Monitor: Clear Profile Marks');
-        await waitForMark(wb, false, 10000);
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.clearProfileDecorations'));
+        await waitForMark(wb, w.mark, false, 10000);
       } finally {
         await load?.stop();
         await server.stop();
@@ -117,5 +133,15 @@ export const checks: E2eCheck[] = [
         await runCommand(wb, 'View: Close All Editors').catch(() => undefined);
       }
     },
-  },
+  };
+}
+
+export const checks: E2eCheck[] = [
+  profileMarksCheck({
+    name: 'Capture CPU Profile under cpu-burn marks the hot line of burnCpu in the editor; Clear Profile Marks removes it',
+    order: 90,
+    recording: (pid) => new RegExp(`recording a CPU profile of process ${pid}`),
+    saved: (file) => new RegExp(`CPU profile saved — ([\\d.]+)% of CPU in burnCpu at ${file}:(\\d+)`),
+    mark: /\d+% self CPU in the \d\d:\d\d profile/,
+  }),
 ];

@@ -1,16 +1,23 @@
 /**
- * Two of the English run's real-data checks, again in the zh-cn window: a real error
- * group in the Logs view (the errors scenario against a copy of the example server
- * that logs to a file in the workspace) whose top frame opens mentions.ts at line 21,
- * and Start Server / Stop Server from the palette with the server's output in its
- * terminal. Each one also reads what it shows in Chinese: the group's "最近 …，首次 …",
- * the frame link's "打开 …", the server's status bar item "服务器 <pid>" and
- * "服务器已停止", the terminal named 聊天服务器. Screenshots zh-cn-*.png.
+ * The English run's real-data checks, again in the zh-cn window: a real error group in
+ * the Logs view (the errors scenario against a copy of the example server that logs to
+ * a file in the workspace) whose top frame opens mentions.ts at line 21; a slow trace's
+ * waterfall, its source link and the Traces view narrowed from a dashboard chart's
+ * point; Capture CPU Profile under cpu-burn and its mark in the editor; Start Server /
+ * Stop Server from the palette with the server's output in its terminal. Each one also
+ * reads what it shows in Chinese: the group's "最近 …，首次 …", the frame link's
+ * "打开 …", the trace's "关键路径上 N 个 · 链路 …", the span's "自身 …，关键路径上 …",
+ * "仪表板图表上所选时刻的链路：…", the profile toasts and "在 HH:MM 的性能剖析中自身占用
+ * N% CPU", the server's status bar item "服务器 <pid>" and "服务器已停止", the terminal
+ * named 聊天服务器. The traces, profile and Start Server checks are the English ones with
+ * Chinese words (tracesCheck, profileMarksCheck, startServerCheck). Screenshots zh-cn-*.png.
  */
 import type { E2eCheck } from '../support/check';
 import { runCommand, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
 import { sendErrors, startLoggingCopy } from './logsView.check';
+import { profileMarksCheck } from './profileMarks.check';
 import { startServerCheck } from './startServer.check';
+import { tracesCheck } from './traces.check';
 import { pageFrame } from './zhCn.check';
 
 const LOCALE = 'zh-cn';
@@ -54,6 +61,26 @@ export const checks: E2eCheck[] = [
       }
     },
   },
+  tracesCheck({
+    name: 'zh-cn: 显示链路追踪: a slow trace\'s waterfall with the database on the critical path, in Chinese; the span\'s source link opens the line; a chart point opens 仪表板图表上所选时刻的链路',
+    order: 58,
+    locale: LOCALE,
+    tracesTab: '链路追踪',
+    receiverListening: /^正在 http:\/\/127\.0\.0\.1:\d+ 上接收 OpenTelemetry 的 span 和日志（OTLP\/HTTP）：请把服务器的 OTLP 导出器指向这里/,
+    dashboardTab: 'Chat-Room 监控',
+    traceHead: / · 关键路径上 \d+ 个 · 链路 [0-9a-f]+$/,
+    spanDetail: / · 数据库 · .+ \(自身 .+，关键路径上 .+\)/,
+    cursorOn: (line) => new RegExp(`^行 ${line}，列 \\d+`),
+    momentBanner: /^仪表板图表上所选时刻的链路：\d\d:\d\d:\d\d 至 \d\d:\d\d:\d\d。/,
+  }),
+  profileMarksCheck({
+    name: 'zh-cn: CPU 性能剖析 under cpu-burn: the toasts in Chinese, the hot line of burnCpu marked 在 HH:MM 的性能剖析中自身占用 N% CPU; Clear Profile Marks removes it',
+    order: 59,
+    locale: LOCALE,
+    recording: (pid) => new RegExp(`正在为进程 ${pid} 录制 \\d+ 秒的 CPU 性能剖析`),
+    saved: (file) => new RegExp(`CPU 性能剖析已保存——([\\d.]+)% 的 CPU 耗在 ${file}:(\\d+) 的 burnCpu 中`),
+    mark: /在 \d\d:\d\d 的性能剖析中自身占用 \d+% CPU/,
+  }),
   startServerCheck({
     name: 'zh-cn: Start Server from the palette: the 聊天服务器 terminal shows the server\'s output, the status bar reads 服务器 <pid>, Stop Server stops it',
     order: 60,

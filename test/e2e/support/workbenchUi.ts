@@ -156,9 +156,16 @@ export function serverPid(): number {
  * (VS Code watches it); `undefined` removes a key.
  */
 export function updateWorkspaceSettings(wb: Workbench, patch: Record<string, unknown>): void {
-  const file = path.join(wb.env.folder, '.vscode', 'settings.json');
+  updateFolderSettings(wb.env.folder, patch);
+}
+
+/** {@link updateWorkspaceSettings} for a folder, before any window shows it; returns the values it replaced. */
+export function updateFolderSettings(folder: string, patch: Record<string, unknown>): Record<string, unknown> {
+  const file = path.join(folder, '.vscode', 'settings.json');
   const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const before: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
+    before[k] = current[k];
     if (v === undefined) {
       delete current[k];
     } else {
@@ -167,6 +174,7 @@ export function updateWorkspaceSettings(wb: Workbench, patch: Record<string, unk
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(current, null, 2));
+  return before;
 }
 
 /** The workbench's theme kind, from the classes VS Code puts on it. */
