@@ -5,6 +5,7 @@
  * (previous values, bucket snapshots), bounded in count and forgotten when a series
  * stops appearing.
  */
+import * as l10n from '@vscode/l10n';
 import { Labels, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey, seriesMeta } from '../model';
 import { Exemplar, exemplarTraceId } from './exemplars';
 import { histogramQuantile } from './histogramQuantile';
@@ -242,7 +243,7 @@ export class ScrapeDeriver {
     this.forget(timeMs);
     if (run.untracked > 0) {
       run.problems.add(
-        `${run.untracked} counter or histogram series got no rate because ${this.maxTracked} series are already tracked — the server exposes too many label values.`,
+        l10n.t('{0} counter or histogram series got no rate because {1} series are already tracked — the server exposes too many label values.', run.untracked, this.maxTracked),
       );
     }
     return {
@@ -304,7 +305,7 @@ export class ScrapeDeriver {
         const qText = labels['quantile'];
         const q = qText === undefined ? undefined : parseFloatToken(qText);
         if (q === undefined || !(q >= 0 && q <= 1)) {
-          run.problems.add(`summary ${f.name} has a sample without a quantile label between 0 and 1; it was skipped.`);
+          run.problems.add(l10n.t('summary {0} has a sample without a quantile label between 0 and 1; it was skipped.', f.name));
           continue;
         }
         const at = this.quantiles.indexOf(q);
@@ -341,7 +342,7 @@ export class ScrapeDeriver {
         const leText = labels['le'];
         const le = leText === undefined ? undefined : parseFloatToken(leText);
         if (le === undefined || Number.isNaN(le)) {
-          run.problems.add(`histogram ${f.name} has a bucket without a numeric le label; it was skipped.`);
+          run.problems.add(l10n.t('histogram {0} has a bucket without a numeric le label; it was skipped.', f.name));
           continue;
         }
         const g = group(labels);
@@ -358,7 +359,7 @@ export class ScrapeDeriver {
     for (const g of groups.values()) {
       sortMerge(g);
       if (g.bounds.length > 0 && g.bounds[g.bounds.length - 1] !== Infinity) {
-        run.problems.add(`histogram ${f.name} has no le="+Inf" bucket, so its quantiles cannot be computed.`);
+        run.problems.add(l10n.t('histogram {0} has no le="+Inf" bucket, so its quantiles cannot be computed.', f.name));
       }
     }
     return groups;

@@ -7,6 +7,7 @@
  * Headers object, an abort listener chain — against ~0.4 ms for node:http on a
  * kept-alive loopback connection. `fetchGetter` stays for callers that inject fetch.
  */
+import * as l10n from '@vscode/l10n';
 import * as http from 'node:http';
 import * as https from 'node:https';
 
@@ -156,7 +157,7 @@ class NodeAnswer implements HttpAnswer {
       const onEnd = (): void => finish(false);
       const onError = (e: Error): void => reject(e);
       // 'end' comes before 'close' on a whole body; a close without it is a cut connection.
-      const onClose = (): void => reject(Object.assign(new Error('the connection closed before the body ended'), { code: 'ECONNRESET' }));
+      const onClose = (): void => reject(Object.assign(new Error(l10n.t('the connection closed before the body ended')), { code: 'ECONNRESET' }));
       res.on('data', onData);
       res.once('end', onEnd);
       res.once('error', onError);

@@ -8,6 +8,7 @@
  * own server is often slightly off-spec, and losing every number because of one odd
  * line helps nobody. Every bad line is skipped with one sentence that names it.
  */
+import * as l10n from '@vscode/l10n';
 import { Labels, NO_LABELS } from '../model';
 import { decodeUtf8, PrometheusVerdict, prometheusVerdict, prometheusVerdictOfBytes } from './promVerdict';
 import { CH_BACKSLASH, CH_COMMA, CH_CR, CH_EQUALS, CH_HASH, CH_LBRACE, CH_QUOTE, CH_RBRACE, isBlank, InvalidUtf8Cursor } from './exposition';
@@ -416,6 +417,16 @@ function guessFormat(text: string): ExpositionFormat {
   return end >= 5 && text.startsWith('# EOF', end - 5) ? 'openmetrics' : 'prometheus';
 }
 
+/** A problem of one line, in the display language: "line 3: label a appears twice". */
+function lineProblem(lineNo: number | string, message: string): string {
+  return l10n.t({ message: 'line {0}: {1}', args: [lineNo, message], comment: 'a bad line of a metrics body: "line 3: label a appears twice"' });
+}
+
+/** Whether one of `ParsedExposition.problems` is about a line (rather than the whole body), in any display language. */
+export function isLineProblem(problem: string): boolean {
+  return problem.startsWith(lineProblem('\u0000', '').split('\u0000')[0]!);
+}
+
 function quoteForMessage(s: string): string {
   const short = s.length > 40 ? s.slice(0, 40) + '…' : s;
   return JSON.stringify(short);
@@ -520,7 +531,7 @@ class ExpositionParser {
       }
     }
     if (this.openMetrics && !this.sawEof && !this.partial && this.truncated === undefined) {
-      this.problem(0, `the OpenMetrics body ended without '# EOF' after line ${this.lineNo} — it may have been cut short`);
+      this.bodyProblem(l10n.t("The OpenMetrics body ended without '# EOF' after line {0} — it may have been cut short.", this.lineNo));
     }
     return this.result();
   }
@@ -529,7 +540,7 @@ class ExpositionParser {
     const families = this.hasAliases ? this.families.filter((f) => f.createdOf === undefined) : this.families;
     const problems = this.problems;
     if (this.problemsOmitted > 0) {
-      problems.push(`…and ${this.problemsOmitted} more bad lines, skipped like the ones above.`);
+      problems.push(l10n.t('…and {0} more bad lines, skipped like the ones above.', this.problemsOmitted));
     }
     const out: ParsedExposition = {
       format: this.format,
@@ -546,12 +557,18 @@ class ExpositionParser {
     return this.truncated ? { ...out, truncated: this.truncated } : out;
   }
 
+  /** A bad line, said with its number. */
   private problem(lineNo: number, message: string): void {
+    this.bodyProblem(lineProblem(lineNo, message));
+  }
+
+  /** A sentence about the body (or one of its lines), up to maxProblems of them. */
+  private bodyProblem(sentence: string): void {
     if (this.problems.length >= this.maxProblems) {
       this.problemsOmitted++;
       return;
     }
-    this.problems.push(lineNo > 0 ? `line ${lineNo}: ${message}` : message.charAt(0).toUpperCase() + message.slice(1) + '.');
+    this.problems.push(sentence);
   }
 
   /** Counts the sample lines left after the limit without parsing them, so the warning can say how many. */
@@ -584,7 +601,7 @@ class ExpositionParser {
     for (let i = from; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (!(isBlank(c) || c === 10 || c === CH_CR)) {
-        this.problem(this.lineNo + 1, "text after '# EOF' was ignored — '# EOF' must be the last line");
+        this.problem(this.lineNo + 1, l10n.t("text after '# EOF' was ignored — '# EOF' must be the last line"));
         return;
       }
     }
@@ -621,7 +638,7 @@ class ExpositionParser {
     // 0.0.4 reads whatever follows the name as its text, dropping one character
     // (`# HELP a-b x` is help "b x" for a); OpenMetrics wants one space.
     if (nameEnd === nameStart || (this.openMetrics && nameEnd < end && !isBlank(text.charCodeAt(nameEnd)))) {
-      this.problem(this.lineNo, `# ${keyword} must be followed by a metric name made of letters, digits, '_' and ':' (not starting with a digit)`);
+      this.problem(this.lineNo, l10n.t("# {0} must be followed by a metric name made of letters, digits, '_' and ':' (not starting with a digit)", keyword));
       return;
     }
     const name = this.interner.intern(text.slice(nameStart, nameEnd));
@@ -629,7 +646,7 @@ class ExpositionParser {
     const rest = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
     if (keyword === 'HELP') {
       if (this.invalid.within(nameEnd, end)) {
-        this.problem(this.lineNo, `the help text of ${name} is not valid UTF-8 — the bad bytes show as U+FFFD`);
+        this.problem(this.lineNo, l10n.t('the help text of {0} is not valid UTF-8 — the bad bytes show as U+FFFD', name));
       }
       this.help(name, rest);
     } else if (keyword === 'TYPE') {
@@ -678,7 +695,7 @@ class ExpositionParser {
     if (!TYPES.has(t)) {
       this.problem(
         this.lineNo,
-        `unknown metric type ${quoteForMessage(typeToken)} for ${name} — use counter, gauge, histogram, summary or untyped (OpenMetrics adds unknown, info, stateset, gaugehistogram)`,
+        l10n.t('unknown metric type {0} for {1} — use counter, gauge, histogram, summary or untyped (OpenMetrics adds unknown, info, stateset, gaugehistogram)', quoteForMessage(typeToken), name),
       );
       return;
     }
@@ -745,8 +762,8 @@ class ExpositionParser {
       this.problem(
         this.lineNo,
         c === CH_LBRACE
-          ? 'a sample without a metric name before its labels was skipped'
-          : `expected a metric name, found ${quoteForMessage(text.slice(start, Math.min(end, start + 20)))} — names use letters, digits, '_' and ':'`,
+          ? l10n.t('a sample without a metric name before its labels was skipped')
+          : l10n.t("expected a metric name, found {0} — names use letters, digits, '_' and ':'", quoteForMessage(text.slice(start, Math.min(end, start + 20)))),
       );
       return;
     }
@@ -754,7 +771,7 @@ class ExpositionParser {
     let labels: Labels = NO_LABELS;
     const c = i < end ? text.charCodeAt(i) : -1;
     if (c !== CH_LBRACE && c !== -1 && !isBlank(c) && this.openMetrics) {
-      this.problem(this.lineNo, `metric name ${name} is followed by ${quoteForMessage(text[i] ?? '')}, which no name may contain`);
+      this.problem(this.lineNo, l10n.t('metric name {0} is followed by {1}, which no name may contain', name, quoteForMessage(text[i] ?? '')));
       return;
     }
     // 0.0.4: promlex.l starts the value right after the name (`a-1 2` is a = -1 at 2 ms);
@@ -771,7 +788,7 @@ class ExpositionParser {
         }
       }
       if (i < 0) {
-        this.problem(this.lineNo, `${name}: ${this.labelError}`);
+        this.problem(this.lineNo, l10n.t('{0}: {1}', name, this.labelError));
         return;
       }
       labels = this.labelsOut;
@@ -827,13 +844,13 @@ class ExpositionParser {
     const text = this.text;
     i = skipBlanks(text, i, end);
     if (i >= end) {
-      this.problem(this.lineNo, `${name} has no value — write it after a space, like ${name} 1`);
+      this.problem(this.lineNo, l10n.t('{0} has no value — write it after a space, like {0} 1', name));
       return;
     }
     const valueEnd = tokenEnd(text, i, end);
     const value = parseFloatToken(text.slice(i, valueEnd));
     if (value === undefined) {
-      this.problem(this.lineNo, `${name} has value ${quoteForMessage(text.slice(i, valueEnd))}, which is not a number (use digits, +Inf, -Inf or NaN)`);
+      this.problem(this.lineNo, l10n.t('{0} has value {1}, which is not a number (use digits, +Inf, -Inf or NaN)', name, quoteForMessage(text.slice(i, valueEnd))));
       return;
     }
     i = skipBlanks(text, valueEnd, end);
@@ -847,15 +864,15 @@ class ExpositionParser {
         this.problem(
           this.lineNo,
           this.openMetrics
-            ? `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not a number of seconds`
-            : `${name} has timestamp ${quoteForMessage(timestampRaw)}, which is not a whole, non-negative number of milliseconds`,
+            ? l10n.t('{0} has timestamp {1}, which is not a number of seconds', name, quoteForMessage(timestampRaw))
+            : l10n.t('{0} has timestamp {1}, which is not a whole, non-negative number of milliseconds', name, quoteForMessage(timestampRaw)),
         );
         return;
       }
       i = skipBlanks(text, tsEnd, end);
     }
     if (i < end && text.charCodeAt(i) !== CH_HASH) {
-      this.problem(this.lineNo, `unexpected ${quoteForMessage(text.slice(i, end))} after the value of ${name}`);
+      this.problem(this.lineNo, l10n.t('unexpected {0} after the value of {1}', quoteForMessage(text.slice(i, end)), name));
       return;
     }
     // What follows ` # ` is an OpenMetrics exemplar. The spec allows one on a bucket or a
@@ -956,7 +973,7 @@ class ExpositionParser {
     for (;;) {
       i = skipBlanks(text, i, end);
       if (i >= end) {
-        this.labelError = "the label set is not closed with '}'";
+        this.labelError = l10n.t("the label set is not closed with '}'");
         return -1;
       }
       let c = text.charCodeAt(i);
@@ -969,18 +986,18 @@ class ExpositionParser {
         i++;
       }
       if (i === nameStart) {
-        this.labelError = `expected a label name, found ${quoteForMessage(text.slice(i, Math.min(end, i + 20)))} — label names use letters, digits and '_'`;
+        this.labelError = l10n.t("expected a label name, found {0} — label names use letters, digits and '_'", quoteForMessage(text.slice(i, Math.min(end, i + 20))));
         return -1;
       }
       const labelName = this.labelName(nameStart, i, count);
       i = skipBlanks(text, i, end);
       if (i >= end || text.charCodeAt(i) !== CH_EQUALS) {
-        this.labelError = `label ${labelName} has no '=' after its name`;
+        this.labelError = l10n.t("label {0} has no '=' after its name", labelName);
         return -1;
       }
       i = skipBlanks(text, i + 1, end);
       if (i >= end || text.charCodeAt(i) !== CH_QUOTE) {
-        this.labelError = `the value of label ${labelName} is not quoted — write ${labelName}="value"`;
+        this.labelError = l10n.t('the value of label {0} is not quoted — write {0}="value"', labelName);
         return -1;
       }
       i++;
@@ -1013,21 +1030,21 @@ class ExpositionParser {
         i = valueStart;
       }
       if (value === undefined) {
-        this.labelError = `the value of label ${labelName} has no closing quote`;
+        this.labelError = l10n.t('the value of label {0} has no closing quote', labelName);
         return -1;
       }
       if (this.invalid.within(valueStart, i)) {
-        this.labelError = `the value of label ${labelName} is not valid UTF-8 (Prometheus refuses it; the bad bytes would show as U+FFFD)`;
+        this.labelError = l10n.t('the value of label {0} is not valid UTF-8 (Prometheus refuses it; the bad bytes would show as U+FFFD)', labelName);
         return -1;
       }
       for (let k = 0; k < count; k++) {
         if (names[k] === labelName) {
-          this.labelError = `label ${labelName} appears twice`;
+          this.labelError = l10n.t('label {0} appears twice', labelName);
           return -1;
         }
       }
       if (labelName === '__name__') {
-        this.labelError = 'the metric name is given again as a __name__ label inside the braces, which Prometheus refuses (label name "__name__" is not unique)';
+        this.labelError = l10n.t('the metric name is given again as a __name__ label inside the braces, which Prometheus refuses (label name "__name__" is not unique)');
         return -1;
       }
       names[count++] = labelName;
@@ -1046,7 +1063,7 @@ class ExpositionParser {
       }
       i = skipBlanks(text, i, end);
       if (i >= end) {
-        this.labelError = "the label set is not closed with '}'";
+        this.labelError = l10n.t("the label set is not closed with '}'");
         return -1;
       }
       c = text.charCodeAt(i);
@@ -1061,7 +1078,7 @@ class ExpositionParser {
       if (!this.openMetrics && isLabelNameChar(c, true)) {
         continue; // promparse.go reads the next label without a comma too
       }
-      this.labelError = `expected ',' or '}' after the value of label ${labelName}, found ${quoteForMessage(text[i] ?? '')}`;
+      this.labelError = l10n.t("expected ',' or '}' after the value of label {0}, found {1}", labelName, quoteForMessage(text[i] ?? ''));
       return -1;
     }
     this.labelsOut = labels ?? NO_LABELS;
@@ -1145,7 +1162,7 @@ class ExpositionParser {
         } else if (n === 110) {
           out += '\n';
         } else if (n === -1 || n === 10) {
-          this.labelError = 'its value ends in a lone backslash';
+          this.labelError = l10n.t('its value ends in a lone backslash');
           return -1;
         } else {
           // Any other escape is kept as written, as Prometheus' replacer does (`\t` stays two characters).
@@ -1157,7 +1174,7 @@ class ExpositionParser {
       }
       i++;
     }
-    this.labelError = 'its value has no closing quote';
+    this.labelError = l10n.t('its value has no closing quote');
     return -1;
   }
 
@@ -1259,10 +1276,10 @@ export function parseExposition(text: string, opts: ParseOptions = {}): ParsedEx
     return {
       format: 'prometheus',
       families: [],
-      problems: ['The metrics body is not text, so it cannot be parsed.'],
+      problems: [l10n.t('The metrics body is not text, so it cannot be parsed.')],
       sampleCount: 0,
       sawEof: false,
-      verdict: { accept: false, line: 1, reason: 'the body is not text', complete: true },
+      verdict: { accept: false, line: 1, reason: l10n.t('the body is not text'), complete: true },
     };
   }
   const maxSeries =

@@ -28,6 +28,7 @@
  *    parser keeps leading blanks in the series text) is not a valid metric name.
  *  - Both parsers refuse invalid UTF-8 in label values and HELP text only.
  */
+import * as l10n from '@vscode/l10n';
 import { isUtf8 } from 'node:buffer';
 import { type ExpositionFormat, parseFloatToken } from './parser';
 import { CH_BACKSLASH, CH_COMMA, CH_EQUALS, CH_HASH, CH_LBRACE, CH_LF, CH_QUOTE, CH_RBRACE, CH_SPACE, isBlank, InvalidUtf8Cursor } from './exposition';
@@ -828,7 +829,8 @@ export function verdictSentence(v: PrometheusVerdict | undefined): string | unde
   if (!v || v.accept) {
     return undefined;
   }
-  return `Prometheus would reject this scrape: line ${v.line}: ${v.reason}`;
+  // The reason is Prometheus' own text, as it writes it (English); the frame is ours.
+  return l10n.t('Prometheus would reject this scrape: line {0}: {1}', String(v.line), String(v.reason));
 }
 
 /** The verdicts of a run of scrapes, for the report (JSON field `prometheusVerdict`). */

@@ -12,7 +12,7 @@ import { DeriveOptions, ScrapeDeriver } from './derive';
 import { Exemplar } from './exemplars';
 import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
-import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, SampleColumnPool, StringInterner, parseExpositionBytes } from './parser';
+import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, SampleColumnPool, StringInterner, isLineProblem, parseExpositionBytes } from './parser';
 import { SeriesCache } from './seriesCache';
 import { SocketHttpGetter } from './socketHttp';
 
@@ -215,14 +215,14 @@ export class Scraper {
     }
     const shown = parsed.problems.slice(0, MAX_REPORTED_PARSE_PROBLEMS);
     for (const p of shown) {
-      problems.push(this.problem(p.startsWith('line ') ? l10n.t('{0} has a bad line, skipped — {1}', url, p) : `${url}: ${p}`));
+      problems.push(this.problem(isLineProblem(p) ? l10n.t('{0} has a bad line, skipped — {1}', url, p) : l10n.t('{0}: {1}', url, p)));
     }
     if (parsed.problems.length > shown.length) {
       problems.push(this.problem(l10n.t('{0} has {1} more bad lines, skipped too.', url, parsed.problems.length - shown.length)));
     }
     const derived = this.deriver.derive(parsed.families, timeMs);
     for (const p of derived.problems) {
-      problems.push(this.problem(`${url}: ${p}`));
+      problems.push(this.problem(l10n.t('{0}: {1}', url, p)));
     }
     return { samples: derived.samples, seriesCount: parsed.sampleCount, dropped: parsed.truncated?.droppedSamples ?? 0, exemplars: derived.exemplars };
   }

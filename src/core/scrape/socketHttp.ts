@@ -19,6 +19,7 @@
  * them). A connection the server closed while idle is noticed on reuse and the
  * request sent once more on a new one, as node:http's agent users must do by hand.
  */
+import * as l10n from '@vscode/l10n';
 import * as net from 'node:net';
 import { Cancellation, HttpAnswer, HttpGetter, IDLE_CONNECTION_MS, NodeHttpGetter } from './httpGet';
 
@@ -283,7 +284,7 @@ export class SocketHttpGetter implements HttpGetter {
     }
     x.fail(
       error ??
-        httpError(x.headDone ? 'the connection closed before the body ended' : 'the connection closed before an answer came', 'ECONNRESET'),
+        httpError(x.headDone ? l10n.t('the connection closed before the body ended') : l10n.t('the connection closed before an answer came'), 'ECONNRESET'),
     );
   }
 
@@ -326,7 +327,7 @@ export class SocketHttpGetter implements HttpGetter {
       end = this.head.subarray(0, this.headLength).indexOf('\r\n\r\n', from, 'latin1');
       if (end === -1) {
         if (this.headLength >= MAX_HEAD_BYTES) {
-          this.protocolError(x, 'the answer\'s headers are larger than 16 KB', 'HPE_HEADER_OVERFLOW');
+          this.protocolError(x, l10n.t("the answer's headers are larger than {0} KB", MAX_HEAD_BYTES / 1024), 'HPE_HEADER_OVERFLOW');
           return -1;
         }
         at += take;
@@ -354,7 +355,7 @@ export class SocketHttpGetter implements HttpGetter {
     const lines = head.split('\r\n');
     const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
     if (!m) {
-      this.protocolError(x, 'the answer does not start with an HTTP/1.x status line', 'HPE_INVALID_CONSTANT');
+      this.protocolError(x, l10n.t('the answer does not start with an HTTP/1.x status line'), 'HPE_INVALID_CONSTANT');
       return false;
     }
     x.status = Number(m[2]);
@@ -366,7 +367,7 @@ export class SocketHttpGetter implements HttpGetter {
       const line = lines[k]!;
       const colon = line.indexOf(':');
       if (colon <= 0) {
-        this.protocolError(x, 'the answer has a malformed header line', 'HPE_INVALID_HEADER_TOKEN');
+        this.protocolError(x, l10n.t('the answer has a malformed header line'), 'HPE_INVALID_HEADER_TOKEN');
         return false;
       }
       x.setHeader(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
@@ -383,7 +384,7 @@ export class SocketHttpGetter implements HttpGetter {
       x.line = '';
     } else if (cl !== undefined) {
       if (!/^\d+$/.test(cl)) {
-        this.protocolError(x, 'the answer has an invalid Content-Length', 'HPE_INVALID_CONTENT_LENGTH');
+        this.protocolError(x, l10n.t('the answer has an invalid Content-Length'), 'HPE_INVALID_CONTENT_LENGTH');
         return false;
       }
       x.framing = 'length';
@@ -442,7 +443,7 @@ export class SocketHttpGetter implements HttpGetter {
         const c = buf[at]!;
         if (c !== 10) {
           if (x.line.length > 1024) {
-            this.protocolError(x, 'the answer has a malformed chunk', 'HPE_INVALID_CHUNK_SIZE');
+            this.protocolError(x, l10n.t('the answer has a malformed chunk'), 'HPE_INVALID_CHUNK_SIZE');
             return n;
           }
           x.line += String.fromCharCode(c);
@@ -452,14 +453,14 @@ export class SocketHttpGetter implements HttpGetter {
         x.line = '';
         if (x.chunkState === 'dataEnd') {
           if (line !== '') {
-            this.protocolError(x, 'the answer has a malformed chunk', 'HPE_INVALID_CHUNK_SIZE');
+            this.protocolError(x, l10n.t('the answer has a malformed chunk'), 'HPE_INVALID_CHUNK_SIZE');
             return n;
           }
           x.chunkState = 'size';
         } else if (x.chunkState === 'size') {
           const hex = line.split(';')[0]!.trim();
           if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) {
-            this.protocolError(x, 'the answer has a malformed chunk size', 'HPE_INVALID_CHUNK_SIZE');
+            this.protocolError(x, l10n.t('the answer has a malformed chunk size'), 'HPE_INVALID_CHUNK_SIZE');
             return n;
           }
           x.remaining = parseInt(hex, 16);
