@@ -12,7 +12,7 @@ import * as l10n from '@vscode/l10n';
 import { Labels, NO_LABELS } from '../model';
 import { decodeUtf8, PrometheusVerdict, prometheusVerdict, prometheusVerdictOfBytes } from './promVerdict';
 import { CH_BACKSLASH, CH_COMMA, CH_CR, CH_EQUALS, CH_HASH, CH_LBRACE, CH_QUOTE, CH_RBRACE, isBlank, InvalidUtf8Cursor } from './exposition';
-import type { SeriesCache } from './seriesCache';
+import { type SeriesCache, seriesTextHash } from './seriesCache';
 
 export type { PrometheusVerdict } from './promVerdict';
 
@@ -370,6 +370,43 @@ export function parseFloatToken(tok: string): number | undefined {
     default:
       return undefined;
   }
+}
+
+const EXACT_POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * The value of `text[start, end)` when it is a plain decimal — an optional `-`, digits,
+ * at most one `.` with at least one digit around it — whose digits make an integer
+ * below 2^53 and that has at most 22 digits after the point; NaN for anything else
+ * (the caller then slices the token for parseFloatToken). Reads the characters in
+ * place, so the usual value costs no string (10,000 a scrape at the series limit).
+ *
+ * Exact: the digits as an integer M and 10^k are both doubles exactly, so M / 10^k is
+ * one correctly rounded division — the nearest double to the decimal, which is what
+ * Number() and Go's strconv.ParseFloat give (Clinger's fast path).
+ */
+export function plainDecimalAt(text: string, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && text.charCodeAt(i) === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0) {
+      point = digits;
+    } else {
+      return NaN;
+    }
+  }
+  const decimals = point < 0 ? 0 : digits - point;
+  if (digits === 0 || m > 9007199254740991 || decimals > 22) return NaN;
+  const v = decimals === 0 ? m : m / EXACT_POWERS_OF_TEN[decimals]!;
+  return negative ? -v : v;
 }
 
 /** Help text unescaping: `\\` and `\n` in both formats, `\"` in OpenMetrics too. */
@@ -739,13 +776,15 @@ class ExpositionParser {
     // A series read by an earlier scrape: one scan to its closing brace, one lookup.
     const cache = this.seriesCache;
     let seriesEnd = -1;
+    let seriesHash = 0;
     if (cache !== undefined) {
       seriesEnd = this.labelledSeriesEnd(start, end);
       if (seriesEnd > 0) {
         if (this.invalid.within(start, seriesEnd)) {
           seriesEnd = -1; // U+FFFD for a bad byte reads like a real one: parse it in full
         } else {
-          const labels = cache.get(text.slice(start, seriesEnd));
+          seriesHash = seriesTextHash(text, start, seriesEnd);
+          const labels = cache.getAt(text, start, seriesEnd, seriesHash);
           if (labels !== undefined) {
             this.valueAndRest(this.sampleName(start, this.seriesNameEnd), labels, seriesEnd, end);
             return;
@@ -793,7 +832,7 @@ class ExpositionParser {
       }
       labels = this.labelsOut;
       if (i === seriesEnd && !spanned) {
-        cache!.set(text.slice(start, i), labels);
+        cache!.set(text.slice(start, i), labels, seriesHash);
       }
     }
     this.valueAndRest(name, labels, i, end);
@@ -848,7 +887,8 @@ class ExpositionParser {
       return;
     }
     const valueEnd = tokenEnd(text, i, end);
-    const value = parseFloatToken(text.slice(i, valueEnd));
+    const plain = plainDecimalAt(text, i, valueEnd);
+    const value = plain === plain ? plain : parseFloatToken(text.slice(i, valueEnd));
     if (value === undefined) {
       this.problem(this.lineNo, l10n.t('{0} has value {1}, which is not a number (use digits, +Inf, -Inf or NaN)', name, quoteForMessage(text.slice(i, valueEnd))));
       return;

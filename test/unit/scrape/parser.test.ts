@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MetricFamily, ParsedExposition, SampleColumnPool, StringInterner, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
+import { MetricFamily, ParsedExposition, SampleColumnPool, StringInterner, parseExposition, parseExpositionBytes, parseFloatToken, plainDecimalAt } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
 import { heapUsedAfterGc } from '../helpers/heap';
@@ -683,5 +683,37 @@ describe('parseExposition', () => {
       parseExposition('another_name 1\n', { interner });
       assert.equal(interner.size, 1, 'a full table starts over instead of growing');
     });
+  });
+});
+
+describe('plainDecimalAt: a sample value read in place, without a string', () => {
+  it('gives exactly what parseFloatToken gives for every plain decimal, and NaN (use parseFloatToken) for anything else', () => {
+    const tokens = ['0', '-0', '7', '007', '42.', '.5', '-.5', '0.1', '0.3', '-12.75', '123456789012345', '9007199254740991', '9007199254740992', '1.7976931348623157', '3.0000000000000000000001', '0.00000000000000000000001', '12345678901234567890', '1e3', '+5', '-', '.', '1.2.3', 'NaN', '+Inf', '0x10', '1_000', ''];
+    let seed = 1;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let k = 0; k < 20_000; k++) {
+      const digits = 1 + rnd(20);
+      let t = rnd(3) === 0 ? '-' : '';
+      const point = rnd(digits + 2);
+      for (let d = 0; d < digits; d++) {
+        if (d === point) t += '.';
+        t += String(rnd(10));
+      }
+      tokens.push(t);
+    }
+    for (const t of tokens) {
+      const text = `  ${t} `;
+      const fast = plainDecimalAt(text, 2, 2 + t.length);
+      if (fast === fast) {
+        assert.ok(Object.is(fast, parseFloatToken(t)), `${t}: ${fast} vs ${parseFloatToken(t)}`);
+      } else {
+        const [whole = '', fraction = ''] = t.replace(/^-/, '').split('.');
+        const plain = /^-?(\d+\.?\d*|\.\d+)$/.test(t) && BigInt(whole + fraction) <= BigInt(Number.MAX_SAFE_INTEGER) && fraction.length <= 22;
+        assert.ok(!plain, `${t} is plain: it should be read in place`);
+      }
+    }
   });
 });
