@@ -60,6 +60,8 @@ export class DashboardSession implements Disposable {
   private windowPoints = 0;
   /** JSON of the last header/alerts/issues/markers/catalogue sent, to skip repeats. */
   private readonly lastJson = new Map<string, string>();
+  /** The payloads themselves: the same object again is unchanged, without serialising it (see DashboardSource). */
+  private readonly lastValue = new Map<string, unknown>();
   private disposed = false;
 
   constructor(
@@ -204,6 +206,7 @@ export class DashboardSession implements Disposable {
 
   private sendInit(): void {
     this.lastJson.clear();
+    this.lastValue.clear();
     const header = this.source.header();
     const catalogue = this.source.catalogue();
     const alerts = this.source.alerts();
@@ -310,10 +313,19 @@ export class DashboardSession implements Disposable {
 
   private remember(kind: string, value: unknown): void {
     this.lastJson.set(kind, JSON.stringify(value));
+    this.lastValue.set(kind, value);
   }
 
-  /** Posts `msg` unless `value` (its payload) equals the last one of its kind; true if sent. */
+  /**
+   * Posts `msg` unless `value` (its payload) equals the last one of its kind; true if
+   * sent. The very object sent last is not serialised again: the catalogue and the
+   * issues are the same objects from tick to tick until they change (issue 20).
+   */
   private sendIfChanged(kind: string, value: unknown, msg: HostToWebview): boolean {
+    if (this.lastValue.get(kind) === value && this.lastJson.has(kind)) {
+      return false;
+    }
+    this.lastValue.set(kind, value);
     const json = JSON.stringify(value);
     if (this.lastJson.get(kind) === json) {
       return false;

@@ -6,6 +6,11 @@
 import { Event } from '../../core/events';
 import { AlertDto, ColumnsDto, ExemplarDto, HeaderDto, IssueDto, MarkerDto, SeriesDto } from '../../shared/protocol';
 
+/**
+ * The session compares what a getter returns with what it sent last, and takes the
+ * very same object returned again as unchanged without serialising it: a getter whose
+ * data changed returns a new object (never the last one, mutated).
+ */
 export interface DashboardSource {
   /** Fires once per collector tick, after the store, alerts and analyzer are updated. */
   readonly onDidChange: Event<void>;

@@ -4,6 +4,7 @@
  * anomaly markers from the analyzer. No `vscode` here.
  */
 import { Alert } from '../../core/alerts/alert';
+import { Analysis } from '../../core/analyze/analyzer';
 import { statusWithAlerts } from '../../core/analyze/issue';
 import { Disposable, Emitter, Event } from '../../core/events';
 import { Metric, upCount } from '../../core/model';
@@ -124,8 +125,19 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     return [...active, ...resolved];
   }
 
+  /** The live analysis' issues, the same array until it is re-analysed (every few ticks): the session then skips them unserialised. */
   issues(): IssueDto[] {
-    return this.monitor.liveAnalysis().issues.map((i) => ({
+    const analysis = this.monitor.liveAnalysis();
+    if (this.lastIssues?.analysis !== analysis) {
+      this.lastIssues = { analysis, issues: this.issuesOf(analysis) };
+    }
+    return this.lastIssues.issues;
+  }
+
+  private lastIssues: { readonly analysis: Analysis; readonly issues: IssueDto[] } | undefined;
+
+  private issuesOf(analysis: Analysis): IssueDto[] {
+    return analysis.issues.map((i) => ({
       id: i.id,
       severity: i.severity,
       title: i.title,

@@ -6,7 +6,7 @@
 import { buildColumns, chartStepMs, describeSeries, TIER_STEPS_MS } from '../../core/chartData';
 import { storedTierFor, tierColumns, tierReaches } from '../../core/chartTiers';
 import { STORED_TIER_STEPS_MS } from '../../core/store/tiers';
-import { SeriesStore } from '../../core/store/seriesStore';
+import { SeriesInfo, SeriesStore } from '../../core/store/seriesStore';
 import { ColumnsDto, SeriesDto } from '../../shared/protocol';
 import { staleAfterMs } from '../../core/config';
 
@@ -46,9 +46,23 @@ export class StoreChartFeed {
     return this.store.latestTimeMs;
   }
 
+  /**
+   * The series the page can chart. The same array (the same object) while the store
+   * holds the same series with the same TYPE/UNIT — every tick but those that add a
+   * series or redeclare one — so it is described once, not on every tick (issue 20).
+   */
   catalogue(): SeriesDto[] {
-    return describeSeries(this.store.allSeries(), this.options.maxCatalogue ?? 500);
+    const infos = this.store.allSeries();
+    const last = this.lastCatalogue;
+    if (last && last.infos.length === infos.length && infos.every((info, i) => info === last.infos[i])) {
+      return last.catalogue;
+    }
+    const catalogue = describeSeries(infos, this.options.maxCatalogue ?? 500);
+    this.lastCatalogue = { infos, catalogue };
+    return catalogue;
   }
+
+  private lastCatalogue: { readonly infos: readonly SeriesInfo[]; readonly catalogue: SeriesDto[] } | undefined;
 
   /**
    * Columns from `fromMs` (-Infinity: everything kept, raw or tiered) to the latest
@@ -82,17 +96,20 @@ export class StoreChartFeed {
     return tierColumns(this.store, keys, startMs, stepMs, tierStepMs, this.maxGapMs);
   }
 
-  /** The oldest time at or after `fromMs` a charted series holds, raw or in a tier. */
+  /**
+   * The oldest time at or after `fromMs` a charted series holds, raw or in a tier
+   * (`fromMs` itself when a series reaches further back). A tier's oldest bucket is read
+   * off the store's bookkeeping (TierSeries.oldestBucket), not by copying its buckets:
+   * that copy was most of an All send over a day, 3–14 ms a send (issue 20).
+   */
   private earliestMs(keys: readonly string[], fromMs: number): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const key of keys) {
       const first = this.store.windowSegments(key, fromMs)?.[0]?.times[0];
       if (first !== undefined) earliest = Math.min(earliest, first);
       for (const step of STORED_TIER_STEPS_MS) {
-        if (earliest <= fromMs + step) break;
-        // Only buckets before the one holding the oldest sample found reach further.
-        const t = this.store.tierWindow(key, step, fromMs, Math.floor(earliest / step) * step - 1e-3)?.times[0];
-        if (t !== undefined) earliest = Math.min(earliest, t);
+        const oldest = this.store.tiers.ring(key, step)?.oldestBucket ?? Number.NaN;
+        if (oldest === oldest) earliest = Math.min(earliest, Math.max(fromMs, oldest * step));
       }
     }
     return earliest;

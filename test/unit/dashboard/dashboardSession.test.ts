@@ -256,6 +256,31 @@ describe('DashboardSession', () => {
     assert.ok(port.last('window')!.columns.keys.includes(Metric.systemCpuPercent));
   });
 
+  it('describes and serialises the catalogue again only when a series is added or redeclared (issue 20)', () => {
+    const { port, source } = setup();
+    source.tick(T0, ownSamples(0));
+    port.incoming.fire({ type: 'ready' });
+    const catalogue = source.feed.catalogue();
+    let serialised = 0;
+    Object.defineProperty(catalogue, 'toJSON', {
+      value(this: unknown[]) {
+        serialised++;
+        return [...this];
+      },
+    });
+    for (let i = 1; i <= 5; i++) source.tick(T0 + i * 1000, ownSamples(i));
+    assert.equal(source.feed.catalogue(), catalogue, 'the same series: the same catalogue, not described again');
+    assert.equal(serialised, 0, 'the catalogue sent last is not serialised again to find it unchanged');
+    assert.deepEqual(port.types(), ['init', 'append', 'append', 'append', 'append', 'append']);
+    source.tick(T0 + 6000, [...ownSamples(6), { name: Metric.systemCpuPercent, labels: {}, value: 5 }]);
+    assert.notEqual(source.feed.catalogue(), catalogue);
+    assert.deepEqual(port.types().slice(-2), ['catalogue', 'window']);
+    // A family that declares its TYPE and UNIT anew is described anew.
+    const before = source.feed.catalogue();
+    source.tick(T0 + 7000, ownSamples(7).map((x) => (x.name === 'chat_rooms' ? { ...x, meta: { type: 'gauge', unit: 'rooms' } } : x)));
+    assert.notEqual(source.feed.catalogue(), before);
+  });
+
   it('turns a failing source into a logged sentence, not an exception', () => {
     const { port, source, logs } = setup();
     port.incoming.fire({ type: 'ready' });
