@@ -85,9 +85,9 @@ async function setTheme(wb: Workbench, theme: string, kind: 'light' | 'dark', fr
 /**
  * The keyboard alternative in the real webview: Space on the CPU chart's legend toggle
  * hides the line (aria-pressed flips) and shows it again; Enter on the chart's "Data
- * table" opens the table with the live figures.
+ * table" opens the table with the live figures (the zh-cn dashboard check walks it too).
  */
-async function keyboardWalk(wb: Workbench, frame: FrameLocator): Promise<void> {
+export async function keyboardWalk(wb: Workbench, frame: FrameLocator, shot = 'dashboard-data-table'): Promise<void> {
   const toggle = frame.locator('#chart-processCpu button.legend-toggle').first();
   const pressed = async (): Promise<string> => String(await toggle.getAttribute('aria-pressed', { timeout: 1000 }));
   await toggle.focus();
@@ -103,7 +103,7 @@ async function keyboardWalk(wb: Workbench, frame: FrameLocator): Promise<void> {
   const row = (await frame.locator('#chart-processCpu-table tbody tr').first().innerText()).replace(/\s+/g, ' ');
   console.log(`    CPU data table: "${row}"`);
   await frame.locator('#chart-processCpu').scrollIntoViewIfNeeded();
-  await wb.screenshot('dashboard-data-table');
+  await wb.screenshot(shot);
   // Closed again: the next checks see the page as a user left it by default.
   await summary.press('Enter');
 }

@@ -9,58 +9,29 @@
  * "打开 …", the trace's "关键路径上 N 个 · 链路 …", the span's "自身 …，关键路径上 …",
  * "仪表板图表上所选时刻的链路：…", the profile toasts and "在 HH:MM 的性能剖析中自身占用
  * N% CPU", the server's status bar item "服务器 <pid>" and "服务器已停止", the terminal
- * named 聊天服务器. The traces, profile and Start Server checks are the English ones with
- * Chinese words (tracesCheck, profileMarksCheck, startServerCheck). Screenshots zh-cn-*.png.
+ * named 聊天服务器. Each is the English check with Chinese words (logsGroupCheck,
+ * tracesCheck, profileMarksCheck, startServerCheck). Screenshots zh-cn-*.png.
  */
 import type { E2eCheck } from '../support/check';
-import { runCommand, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
-import { sendErrors, startLoggingCopy } from './logsView.check';
+import { logsGroupCheck } from './logsView.check';
 import { profileMarksCheck } from './profileMarks.check';
 import { startServerCheck } from './startServer.check';
 import { tracesCheck } from './traces.check';
-import { pageFrame } from './zhCn.check';
 
 const LOCALE = 'zh-cn';
-const COPY = 'chat-server-copy-zh';
 
 export const checks: E2eCheck[] = [
-  {
+  logsGroupCheck({
     name: 'zh-cn: the Logs view shows the errors scenario\'s group in Chinese; clicking its top frame opens mentions.ts at line 21',
     order: 57,
     locale: LOCALE,
-    timeoutMs: 120000,
-    async run(wb) {
-      const { server, port } = await startLoggingCopy(wb, COPY);
-      try {
-        await wb.page.waitForTimeout(2000);
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.showLogs'));
-        const frame = await pageFrame(wb, '.logs-header h1', 20000);
-        const sent = await sendErrors(wb, port);
-        const group = frame.locator('.group', { hasText: 'TypeError' }).filter({ has: frame.locator('.frame-link', { hasText: COPY }) });
-        await waitUntil(wb, `the TypeError group with ${sent}×`, async () => (await group.locator('.count').first().innerText({ timeout: 1000 }).catch(() => '')) === `${sent}×`, 30000, () => frame.locator('.group-list').innerText({ timeout: 1000 }));
-        const seen = (await group.first().locator('.seen').innerText()).trim();
-        const topFrame = group.first().locator('.frame-link').first();
-        const label = (await topFrame.innerText()).trim();
-        const title = (await topFrame.getAttribute('title')) ?? '';
-        console.log(`    zh-cn Logs view: TypeError ${sent}×, "${seen}", top frame ${label} ("${title}")`);
-        if (label !== `${COPY}/src/mentions.ts:21:24`) throw new Error(`the top frame is "${label}"`);
-        if (!/^最近 .+，首次 .+$/.test(seen)) throw new Error(`the group's times are not in Chinese: "${seen}"`);
-        if (title !== `打开 ${label}`) throw new Error(`the frame link's title is not Chinese: "${title}"`);
-        await wb.screenshot('zh-cn-logs-view-group');
-
-        await topFrame.click();
-        await wb.page.locator('.tabs-container .tab.active', { hasText: 'mentions.ts' }).first().waitFor({ timeout: 45000 });
-        const position = wb.page.locator('#status\\.editor\\.selection');
-        // VS Code's own words for the cursor, in the language pack's Chinese ("行 21，列 24").
-        await waitUntil(wb, 'the cursor at line 21', async () => /(?:行|Ln) 21[，,]\s*(?:列|Col) 24/.test(await position.innerText({ timeout: 1000 })), 30000, () => position.innerText({ timeout: 1000 }));
-        console.log(`    zh-cn editor: mentions.ts, ${(await position.innerText()).trim()}`);
-        await wb.screenshot('zh-cn-logs-view-click-to-source');
-      } finally {
-        updateWorkspaceSettings(wb, { 'chatroomMonitor.logs.files': undefined });
-        await server.stop();
-      }
-    },
-  },
+    copy: 'chat-server-copy-zh',
+    seen: /^最近 .+，首次 .+$/,
+    openTitle: (label) => `打开 ${label}`,
+    // VS Code's own words for the cursor, in the language pack's Chinese.
+    cursorAt21: /^行 21，列 24/,
+    dontSave: '不保存',
+  }),
   tracesCheck({
     name: 'zh-cn: 显示链路追踪: a slow trace\'s waterfall with the database on the critical path, in Chinese; the span\'s source link opens the line; a chart point opens 仪表板图表上所选时刻的链路',
     order: 58,
