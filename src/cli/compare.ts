@@ -98,7 +98,7 @@ function readStoreRuns(store: unknown, ids: readonly string[], io: CliIo): TwoRu
       return undefined;
     }
     const [base, head] = picked as [NonNullable<(typeof picked)[0]>, NonNullable<(typeof picked)[0]>];
-    const label = (r: typeof base): string => `run ${r.id} (${new Date(r.startMs).toISOString()}, pid ${r.pid}), ${commitText(r)}`;
+    const label = (r: typeof base): string => l10n.t('run {0} ({1}, pid {2}), {3}', r.id, new Date(r.startMs).toISOString(), r.pid, commitText(r));
     return { base: runSamplesOfLog(opened.log, base), head: runSamplesOfLog(opened.log, head), names: { base: label(base), head: label(head) } };
   } finally {
     opened.log.dispose();

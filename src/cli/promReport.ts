@@ -3,6 +3,7 @@
  * Prometheus' query API at once — the last --duration back-filled with query_range,
  * then one instant query — for every instance of the job, with a section per instance.
  */
+import * as l10n from '@vscode/l10n';
 import { compileAlertRules } from '../core/alerts/defaults';
 import { parseConfig } from '../core/config';
 import { Monitor } from '../core/monitor';
@@ -53,7 +54,7 @@ export async function prometheusReport(
   monitor.setAlertRules(compileAlertRules([], true).rules);
   monitor.onLog((e) => say(e.message));
   monitor.configure(config);
-  say(`reading the last ${Math.round(a.durationMs / 1000)} s of job "${p.job}" from ${p.url}…`);
+  say(l10n.t('reading the last {0} s of job "{1}" from {2}…', Math.round(a.durationMs / 1000), p.job, p.url));
   // One tick: back-fill the window with query_range, then the instant queries of now.
   await monitor.tickNow();
   const nowMs = monitor.latestSnapshot?.timeMs ?? Date.now();

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { MAX_KEPT_PROFILES, ProfileEvidence } from './profile/profileEvidence';
 import { AlertEngine } from './alerts/engine';
 import { CompiledRule, anomalyTargets, forecastTargets } from './alerts/rule';
@@ -174,7 +175,7 @@ export class Monitor implements Disposable {
   }
 
   get targetState(): TargetState {
-    return this.collector?.targetState ?? { kind: 'unconfigured', message: 'The monitor has not started yet.' };
+    return this.collector?.targetState ?? { kind: 'unconfigured', message: l10n.t('The monitor has not started yet.') };
   }
 
   /** Prometheus' verdicts on the scrapes so far (for the report). */

@@ -44,7 +44,7 @@ export class Collector implements Disposable {
   private skipped = 0;
   private nextDueMs = 0;
   private lastSnapshot: Snapshot | undefined;
-  private target: TargetState = { kind: 'unconfigured', message: 'Starting…' };
+  private target: TargetState = { kind: 'unconfigured', message: l10n.t('Starting…') };
   /** Problem sentences seen last tick, by source, so the log says when one starts and stops. */
   private lastProblems = new Map<string, string>();
   private readonly monotonicMs: () => number;

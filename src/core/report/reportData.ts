@@ -137,9 +137,9 @@ export function reportTargetFrom(state: TargetState, name?: string): ReportTarge
         detail: state.process.reason,
       };
     case 'notRunning':
-      return { name: name ?? 'chat server', state: 'notRunning', pid: state.lastPid, detail: state.message };
+      return { name: name ?? l10n.t('chat server'), state: 'notRunning', pid: state.lastPid, detail: state.message };
     case 'unconfigured':
-      return { name: name ?? 'chat server', state: 'unconfigured', detail: state.message };
+      return { name: name ?? l10n.t('chat server'), state: 'unconfigured', detail: state.message };
   }
 }
 

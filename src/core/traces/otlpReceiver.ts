@@ -97,7 +97,7 @@ export class OtlpReceiver implements Disposable {
     } catch {
       // No IPv6 loopback, or ::1 taken by another program: 127.0.0.1 serves.
     }
-    this.noteEmitter.fire({ kind: 'listening', message: `Receiving OpenTelemetry spans and logs (OTLP/HTTP) on http://127.0.0.1:${first} (/v1/traces, /v1/logs).` });
+    this.noteEmitter.fire({ kind: 'listening', message: l10n.t('Receiving OpenTelemetry spans and logs (OTLP/HTTP) on {0} (/v1/traces, /v1/logs).', `http://127.0.0.1:${first}`) });
     return first;
   }
 

@@ -10,7 +10,10 @@ import { profileLines } from '../../../src/core/profile/profileOutput';
 import { VcsNoteCode, commitText, englishVcsNote, runStartData, runsFromEvents, vcsNoteText } from '../../../src/core/runs/runs';
 import { HistoryLog } from '../../../src/core/store/historyLog';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
-import { assertChinese, inZhCn, zhCnBundle } from '../helpers/zhCn';
+import { OtlpReceiver } from '../../../src/core/traces/otlpReceiver';
+import { reportTargetFrom } from '../../../src/core/report/reportData';
+import { fakeClock } from '../helpers/fakeClock';
+import { assertChinese, inZhCn, inZhCnAsync, zhCnBundle } from '../helpers/zhCn';
 
 /**
  * The last English sentences under zh-cn: the history's recovery after an unclean stop,
@@ -31,6 +34,8 @@ const TRANSLATED_FILES = [
   'src/vscode/gitState.ts',
   'src/vscode/compareRunsCommand.ts',
   'src/vscode/logsController.ts',
+  'src/core/monitor.ts',
+  ...fs.readdirSync(path.join(root, 'src/cli')).filter((f) => f.endsWith('.ts')).map((f) => `src/cli/${f}`),
 ];
 
 /** Literals that are not sentences for a reader: the product's name as a diagnostic source. */
@@ -38,7 +43,8 @@ const NOT_SENTENCES = new Set(['Chat-Room Monitor']);
 
 /**
  * String and template literals of three or more English words outside `l10n.t(…)`, but
- * for errors thrown for the developer (`new Error('…')`), imports and literal types.
+ * for errors thrown for the developer (`new Error('…')`), imports, literal types and the
+ * CLI's usage lines (`--store DIR …`, written as typed in every language).
  */
 function englishLiterals(file: string): string[] {
   const text = fs.readFileSync(path.join(root, file), 'utf8');
@@ -54,7 +60,7 @@ function englishLiterals(file: string): string[] {
   };
   const visit = (n: ts.Node): void => {
     const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? n.text : ts.isTemplateExpression(n) ? [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join('{}') : undefined;
-    if (literal !== undefined && !NOT_SENTENCES.has(literal) && /[a-z]{3,} [a-z]{2,}/i.test(literal) && (literal.match(/\b[a-z]{2,}\b/gi) ?? []).length >= 3 && !inside(n)) {
+    if (literal !== undefined && !NOT_SENTENCES.has(literal) && !/(^| )--?([a-z]|$| )/.test(literal) && /[a-z]{3,} [a-z]{2,}/i.test(literal) && (literal.match(/\b[a-z]{2,}\b/gi) ?? []).length >= 3 && !inside(n)) {
       found.push(`${file}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}: ${literal.slice(0, 80)}`);
     }
     ts.forEachChild(n, visit);
@@ -66,7 +72,7 @@ function englishLiterals(file: string): string[] {
 const CODES: VcsNoteCode[] = ['noFolder', 'gitUnavailable', 'gitNoApi', 'gitFailed', 'gitDisabled', 'notRepository', 'noCommitYet', 'gitUnreadable'];
 
 describe('the last English sentences, in Simplified Chinese', () => {
-  it('no sentence of the history log, the report window, the profile tables, the runs, Compare Runs or the Problems panel is written outside l10n.t', () => {
+  it('no sentence of the history log, the report window, the profile tables, the runs, Compare Runs, the Problems panel, the monitor or the CLI is written outside l10n.t', () => {
     assert.deepEqual(TRANSLATED_FILES.flatMap(englishLiterals), []);
   });
 
@@ -140,7 +146,7 @@ describe('the last English sentences, in Simplified Chinese', () => {
     for (const code of CODES) assertChinese(inZhCn(() => vcsNoteText(code, 'EACCES')), [/\bAPI\b|\bGit\b|VS Code|git\.enabled|EACCES/g]);
   });
 
-  it("Compare Runs' run names and the Problems panel's error line are Chinese", () => {
+  it("Compare Runs' run names (in VS Code and the CLI), the Problems panel's error line and the CLI's Prometheus progress are Chinese", () => {
     const lines = (): string[] => [
       l10n.t('run of {0} (pid {1}, {2} s), {3}', '2026/11/30 23:45:12', 42, 60, l10n.t('no commit recorded')),
       l10n.t('run of {0} (pid {1}, {2} s, still running), {3}', '2026/11/30 23:45:12', 42, 60, l10n.t('no commit recorded')),
@@ -148,9 +154,32 @@ describe('the last English sentences, in Simplified Chinese', () => {
     ];
     const zh = inZhCn(lines);
     assert.equal(zh[0], '2026/11/30 23:45:12 开始的运行（pid 42，60 秒），未记录提交');
+    // The CLI's compare and Prometheus report, and the report of a monitor not started.
+    const cli = (): string[] => [
+      l10n.t('run {0} ({1}, pid {2}), {3}', '1764546312000', '2026-11-30T23:45:12.000Z', 42, l10n.t('no commit recorded')),
+      l10n.t('reading the last {0} s of job "{1}" from {2}…', 900, 'chat', 'http://127.0.0.1:9090'),
+      l10n.t('The monitor has not started yet.'),
+    ];
+    assert.deepEqual(inZhCn(cli), ['运行 1764546312000（2026-11-30T23:45:12.000Z，pid 42），未记录提交', '正在从 http://127.0.0.1:9090 读取 job "chat" 最近 900 秒的数据…', '监控尚未启动。']);
+    assert.equal(cli()[0], 'run 1764546312000 (2026-11-30T23:45:12.000Z, pid 42), no commit recorded');
     assert.equal(zh[2], 'TypeError: boom — 在服务器日志中出现 37 次，最近一次于 23:45:12');
     for (const s of zh) assertChinese(s, [/TypeError|boom/g]);
     assert.equal(lines()[2], 'TypeError: boom — 37× in the server logs, last at 23:45:12');
+  });
+
+  it("the OTLP receiver's note in the report, and the report's server before the monitor knows its name, are Chinese", async () => {
+    const receiver = new OtlpReceiver({ port: 0, clock: fakeClock(), onSpans: (spans) => ({ accepted: spans.length, dropped: 0 }) });
+    const notes: string[] = [];
+    receiver.onNote((n) => notes.push(n.message));
+    try {
+      const port = await inZhCnAsync(() => receiver.start());
+      assert.deepEqual(notes, [`正在 http://127.0.0.1:${port} 上接收 OpenTelemetry 的 span 和日志（OTLP/HTTP；/v1/traces、/v1/logs）。`]);
+    } finally {
+      receiver.dispose();
+    }
+    const target = inZhCn(() => reportTargetFrom({ kind: 'unconfigured', message: l10n.t('Starting…') }));
+    assert.deepEqual([target.name, target.detail], ['聊天服务器', '正在启动…']);
+    assert.equal(reportTargetFrom({ kind: 'unconfigured', message: 'x' }).name, 'chat server');
   });
 
   it('the supervisor is 监管程序 in every Chinese text (the UI, the report, the CLI help)', () => {
