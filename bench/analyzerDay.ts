@@ -119,7 +119,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       note:
         `CPU time of the process (all threads) around each tick, amortised over the first ${live.ticks} ticks of a fresh process (wall time ${live.wallPerTickMs.toFixed(3)} ms a tick): the window is re-analysed every ${Defaults.liveAnalysisEveryTicks} ticks (median ${live.recomputeMs.toFixed(2)} ms each, shown as p99; the first analyses run before the JIT has compiled them and weigh most); ` +
         `the same ${live.ticks} ticks after ${live.steady.afterTicks} ticks: ${live.steady.perTickMs.toFixed(3)} ms CPU per tick (wall ${live.steady.wallPerTickMs.toFixed(3)}; median ${live.steady.recomputeMs.toFixed(2)} ms an analysis); ` +
-        `its anomaly detectors, statistics and trends keep their state and take in only the samples that arrived or left since the previous analysis (O(new samples), liveStats.ts); correlations, forecasts and the rules still read the window; every read between returns the same result.`,
+        `its anomaly detectors, and the statistics and trends of the series the rules read, keep their state and take in only the samples that arrived or left since the previous analysis (O(new samples), liveStats.ts); the other series' statistics and trends are made when read (no live reader reads them); correlations, forecasts and the rules still read the window; every read between returns the same result.`,
       raw: live,
     },
   ];

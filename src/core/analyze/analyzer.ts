@@ -27,6 +27,7 @@ import { Issue, TimeWindow } from './issue';
 import { LiveDetectors } from './liveDetectors';
 import { LiveStats } from './liveStats';
 import { ScanScratch, contiguous, scanWindow } from './seriesScan';
+import { RingSegment } from '../store/ringBuffer';
 import { Summary, counterIncrease, rateSeries, summarize } from './stats';
 import { Trend, linearTrend } from './trend';
 
@@ -70,6 +71,15 @@ export interface AnalyzeOptions {
    * new samples. Reports leave it out.
    */
   readonly liveStats?: LiveStats;
+  /**
+   * The statistics and trend of a series the rules do not read are made when `stats`
+   * or `trends` is first read, from the store's samples of the same window, rather
+   * than by the analysis. For the live analysis: its readers (status bar, dashboard,
+   * alerts) read the verdict, issues, anomalies and forecasts, never those — and the
+   * example server's ~90 series made them most of an analysis (issue 20). Reports
+   * leave it out.
+   */
+  readonly statsWhenRead?: boolean;
 }
 
 export type SeriesKind = 'gauge' | 'counter' | 'timestamp' | 'derived';
@@ -196,14 +206,23 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   const maxPoints = options.anomaly?.maxPoints ?? 2000;
   const threshold = thresholdFor(options.anomaly?.sensitivity ?? 'medium');
   const detectors = new Map<string, StreamingAnomalyDetector>();
+  // Series whose statistics (and trend) are made when read (statsWhenRead): their slots in `stats` and `trends`.
+  const whenRead: { readonly info: SeriesInfo; readonly kind: SeriesKind; readonly statsAt: number; readonly trendAt: number }[] = [];
   for (const info of chosen) {
     const segments = store.windowSegments(info.key, fromMs, toMs);
     if (!segments || segments.length === 0) continue;
     // Only the series the rules read need one contiguous array; the rest are read
     // straight from the ring's views.
     const kind = valueKind(info.name, info.meta);
-    const w = RULE_INPUTS.has(info.name) || kind === 'counter' ? contiguous(segments) : undefined;
-    const ruleInput = w && RULE_INPUTS.has(info.name) ? { key: info.key, times: w.times, values: w.values } : undefined;
+    const readByRules = RULE_INPUTS.has(info.name);
+    if (options.statsWhenRead && !readByRules && kind !== 'gauge') {
+      // A counter or a point in time: the analysis reads nothing of it but its statistics.
+      sampleCount += samplesIn(segments);
+      whenRead.push({ info, kind: kind === 'counter' ? 'counter' : 'timestamp', statsAt: stats.push(PENDING_STATS) - 1, trendAt: kind === 'counter' ? trends.push(PENDING_TREND) - 1 : -1 });
+      continue;
+    }
+    const w = readByRules || kind === 'counter' ? contiguous(segments) : undefined;
+    const ruleInput = w && readByRules ? { key: info.key, times: w.times, values: w.values } : undefined;
     if (ruleInput) windows.set(info.key, ruleInput);
     if (kind === 'timestamp') {
       // A point in time: its latest value is the figure; a trend or an anomaly of a
@@ -225,6 +244,17 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       const calibrated = classic === undefined && detector !== 'none';
       const live = calibrated ? options.liveDetectors : undefined;
       const reducers = live ? [] : calibrated ? ['mean' as const] : reducersFor(detector);
+      if (options.statsWhenRead && !ruleInput && reducers.length === 0) {
+        // Its anomalies come from the live detectors (or it has none): no scan needed now.
+        sampleCount += samplesIn(segments);
+        whenRead.push({ info, kind: 'gauge', statsAt: stats.push(PENDING_STATS) - 1, trendAt: trends.push(PENDING_TREND) - 1 });
+        if (live) {
+          const found = live.feed(info.key, segments, fromMs, toMs, threshold);
+          detectors.set(info.key, found.detector);
+          anomalies = anomalies.concat(found.intervals);
+        }
+        continue;
+      }
       const scan =
         (reducers.length === 0 ? options.liveStats?.scan(store, info.key, segments, fromMs, toMs) : undefined) ?? scanWindow(segments, scratch, { maxPoints, reducers });
       sampleCount += scan.sampleCount;
@@ -291,7 +321,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   }
   anomalies.sort((a, b) => a.startMs - b.startMs);
 
-  return {
+  const result: Analysis = {
     window,
     generatedAtMs: options.nowMs,
     status: diagnosis.status,
@@ -309,6 +339,60 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     skippedSeries: all.length - chosen.length,
     problems,
   };
+  if (whenRead.length > 0) statsOnRead(result, store, fromMs, toMs, maxPoints, stats, trends, whenRead);
+  return result;
+}
+
+/** Placeholders of statistics and trends made when read (statsOnRead fills them). */
+const PENDING_STATS = {} as SeriesStats;
+const PENDING_TREND = {} as SeriesTrend;
+
+/** Samples in a window's views, finite or not (what a scan counts). */
+function samplesIn(segments: readonly RingSegment[]): number {
+  let n = 0;
+  for (const seg of segments) n += Math.min(seg.times.length, seg.values.length);
+  return n;
+}
+
+/**
+ * Makes `result.stats` and `result.trends` getters that fill the pending slots on the
+ * first read of either — each series scanned whole, as a report scans it — and then
+ * read as plain arrays. The window's samples are read from the store then: the same
+ * ones unless the history, shorter than the window, has dropped some since.
+ */
+function statsOnRead(
+  result: Analysis,
+  store: SeriesStore,
+  fromMs: number,
+  toMs: number,
+  maxPoints: number,
+  stats: SeriesStats[],
+  trends: SeriesTrend[],
+  pending: readonly { readonly info: SeriesInfo; readonly kind: SeriesKind; readonly statsAt: number; readonly trendAt: number }[],
+): void {
+  let filled = false;
+  const fill = (): void => {
+    if (filled) return;
+    filled = true;
+    const scratch = new ScanScratch();
+    for (const { info, kind, statsAt, trendAt } of pending) {
+      const segments = store.windowSegments(info.key, fromMs, toMs) ?? [];
+      if (kind === 'counter') {
+        const w = contiguous(segments.length > 0 ? segments : [{ times: new Float64Array(0), values: new Float64Array(0) }]);
+        const rate = rateSeries(w.times, w.values);
+        const inc = counterIncrease(w.values);
+        const scan = scanWindow([rate], scratch, { maxPoints, reducers: [] });
+        stats[statsAt] = { ...base(info), kind: 'counter', summary: scan.summary, latest: lastFinite(w.times, w.values), increase: inc.increase, resets: inc.resets };
+        trends[trendAt] = { key: info.key, name: info.name, trend: scan.trend };
+      } else {
+        const scan = scanWindow(segments, scratch, { maxPoints, reducers: [] });
+        stats[statsAt] = kind === 'timestamp' ? { ...base(info), kind: 'timestamp', summary: scan.summary, latest: scan.latest } : { ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest };
+        if (trendAt >= 0) trends[trendAt] = { key: info.key, name: info.name, trend: scan.trend };
+      }
+    }
+  };
+  Object.defineProperty(result, 'stats', { enumerable: true, get: () => (fill(), stats) });
+  Object.defineProperty(result, 'trends', { enumerable: true, get: () => (fill(), trends) });
 }
 
 function base(info: SeriesInfo): { key: string; name: string; labels: Labels; unit?: string } {

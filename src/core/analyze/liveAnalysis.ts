@@ -14,6 +14,9 @@
  * statistics and trends of each series keep their state here between analyses and
  * take in only the samples that arrived or left since the last one (liveDetectors.ts,
  * liveStats.ts) — the same figures as a full scan of the window, in O(new samples).
+ * The statistics and trends of series the rules do not read (most of a scraped
+ * server's) are not kept at all: no live reader reads them, so they are made from the
+ * window when first read (AnalyzeOptions.statsWhenRead).
  */
 import { Analysis, AnalyzeOptions, analyze } from './analyzer';
 import { TOO_FEW_SAMPLES } from './diagnose';
@@ -67,7 +70,7 @@ export class LiveAnalysis {
     this.ticksSince = 0;
     this.detectors.begin();
     this.stats.begin();
-    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors, liveStats: this.stats });
+    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors, liveStats: this.stats, statsWhenRead: true });
     this.detectors.end();
     this.stats.end();
     this.updateForecasts(this.current.forecasts);

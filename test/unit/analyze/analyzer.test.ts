@@ -163,6 +163,41 @@ describe('analyze', () => {
       assert.equal(live.liveDetectors.size, 0);
     });
 
+    it('makes the statistics and trends of series the rules do not read only when they are read, equal to a full analysis (issue 20)', () => {
+      const store = new SeriesStore(4000);
+      const rnd = mulberry32(9);
+      const extra = Array.from({ length: 20 }, (_, k) => `chat_room_${k}_members`);
+      const append = (i: number) =>
+        store.append(T0 + i * 1000, [
+          { name: 'process_cpu_usage_percent', labels: {}, value: 20 + rnd() * 4 },
+          ...extra.map((name, k) => ({ name, labels: {}, value: k + rnd() + (k === 3 && i === 430 ? 40 : 0) })),
+          { name: 'chat_messages_total', labels: {}, value: 7 * i, meta: { type: 'counter', unit: '' } },
+          { name: 'process_start_time_seconds', labels: {}, value: 1_767_000_000 },
+        ]);
+      for (let i = 0; i < 400; i++) append(i);
+      const live = new LiveAnalysis({ windowMs: 300_000, everyTicks: 1 });
+      for (let i = 400; i < 460; i++) {
+        append(i);
+        live.tick(store, optionsFor(store));
+      }
+      // Only the one rule input (process CPU) is followed: its window once, then per analysis
+      // its new sample and the window's first and last minutes (liveStats.ts). Before, the 20
+      // other gauges' statistics were kept too: 21 times as many samples read.
+      assert.ok(live.liveStats.samplesRead <= 301 + 60 * (1 + 2 * 61), `${live.liveStats.samplesRead} samples read`);
+      const a = live.analysis!;
+      const full = analyze(store, optionsFor(store)(300_000));
+      assert.equal(a.sampleCount, full.sampleCount);
+      assert.deepEqual(
+        a.anomalies.map((x) => [x.series, x.startMs]),
+        [[extra[3], T0 + 430_000]],
+        'a series whose statistics are not made yet still has its detector',
+      );
+      assert.deepEqual(a.stats, full.stats);
+      assert.deepEqual(a.trends, full.trends);
+      assert.equal(a.stats, a.stats, 'made once, then read as they are');
+      assert.equal(a.stats.length, 23);
+    });
+
     it('shows a forecast only after it has been there for 3 evaluations', () => {
       const store = new SeriesStore(4000);
       const live = new LiveAnalysis({ windowMs: 1_000_000, everyTicks: 1 });
