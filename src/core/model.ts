@@ -287,7 +287,11 @@ export interface Snapshot {
   readonly timeMs: number;
   readonly tick: number;
   readonly target: TargetState;
-  /** Every sample stored in this tick. */
+  /**
+   * Every sample stored in this tick. A scraped series' Sample is an object the scraper
+   * writes again two ticks later (ReusedSamples, issue 11's memory bound): the latest
+   * snapshot and the one before read true; to keep values longer, copy them.
+   */
   readonly samples: readonly Sample[];
   readonly problems: readonly SourceProblem[];
   /** How long the tick took, wall ms. */

@@ -23,6 +23,7 @@ export interface DeriveOptions {
 }
 
 export interface DeriveResult {
+  /** Objects reused on the next-but-one derive (ReusedSamples): read or copy their values before then. */
   readonly samples: Sample[];
   /** Samples whose value was NaN or ±Inf: not a number to chart, so dropped. */
   readonly nonFiniteDropped: number;
@@ -163,6 +164,9 @@ export class ScrapeDeriver {
   private readonly rateNames = new Map<string, string>();
   /** Scratch for a histogram's bucket increases over the window (no allocation per tick). */
   private increases = new Float64Array(16);
+  /** The output objects, reused on alternate scrapes (see ReusedSamples). */
+  private readonly reused: ReusedSamples;
+  private lastCount = 0;
 
   constructor(opts: DeriveOptions = {}) {
     this.windowMs = positive(opts.histogramWindowMs, DEFAULT_HISTOGRAM_WINDOW_MS);
@@ -171,6 +175,8 @@ export class ScrapeDeriver {
     this.quantiles = (opts.quantiles ?? DEFAULT_QUANTILES).filter((q) => q >= 0 && q <= 1);
     this.withoutLe = new LabelsWithout('le', this.maxTracked * 2);
     this.withoutQuantile = new LabelsWithout('quantile', this.maxTracked * 2);
+    // A series limit's worth of gauges plus the quantiles, means and rates of tracked series.
+    this.reused = new ReusedSamples(this.maxTracked * 4);
   }
 
   private names(family: string): FamilyNames {
@@ -214,7 +220,8 @@ export class ScrapeDeriver {
   }
 
   derive(families: readonly MetricFamily[], timeMs: number): DeriveResult {
-    const run = new DeriveRun(timeMs);
+    this.reused.nextScrape();
+    const run = new DeriveRun(timeMs, this.reused, this.lastCount);
     for (const f of families) {
       switch (f.type) {
         case 'counter':
@@ -246,8 +253,10 @@ export class ScrapeDeriver {
         l10n.t('{0} counter or histogram series got no rate because {1} series are already tracked — the server exposes too many label values.', run.untracked, this.maxTracked),
       );
     }
+    const samples = run.finish();
+    this.lastCount = samples.length;
     return {
-      samples: run.samples,
+      samples,
       nonFiniteDropped: run.nonFinite,
       ownDropped: run.own,
       problems: [...run.problems],
@@ -503,14 +512,22 @@ export class ScrapeDeriver {
 
 /** The output of one derive call, and what was dropped on the way. */
 class DeriveRun {
-  readonly samples: Sample[] = [];
+  readonly samples: Sample[];
+  private count = 0;
   readonly problems = new Set<string>();
   readonly exemplars: Exemplar[] = [];
   nonFinite = 0;
   own = 0;
   untracked = 0;
 
-  constructor(readonly timeMs: number) {}
+  constructor(
+    readonly timeMs: number,
+    private readonly reused: ReusedSamples,
+    /** The previous scrape's count: the array is made that long at once, not grown by doubling. */
+    expected: number,
+  ) {
+    this.samples = expected > 0 ? new Array<Sample>(expected) : [];
+  }
 
   emit(name: string, labels: Labels, value: number, meta: SeriesMeta): void {
     if (!Number.isFinite(value)) {
@@ -521,9 +538,81 @@ class DeriveRun {
       this.own++;
       return;
     }
-    this.samples.push({ name, labels, value, meta });
+    this.samples[this.count++] = this.reused.sample(name, labels, value, meta);
+  }
+
+  /** The samples emitted, the array cut to them. */
+  finish(): Sample[] {
+    this.samples.length = this.count;
+    return this.samples;
   }
 }
+
+/** A derived sample's object, which ReusedSamples writes a new value into. */
+type MutableSample = { name: string; labels: Labels; value: number; meta: SeriesMeta };
+
+/** The two objects of one derived series, used on alternate scrapes. */
+interface SampleSlot {
+  readonly even: MutableSample;
+  readonly odd: MutableSample;
+  /** The scrape that last used the slot: a series emitted twice in one scrape gets a fresh object the second time. */
+  usedAt: number;
+}
+
+/**
+ * The derived Sample objects, kept per series and reused: at 10,000 series a scrape
+ * made 10,000 new objects (560 KB), garbage a tick later, and that garbage is what
+ * keeps V8's young generation at its largest and pushes objects into the old one
+ * (issue 11's memory bound). Each series has two objects, used on alternate scrapes,
+ * so the samples of the latest scrape and of the one before stay as they were given
+ * out; a scrape writes its values into the objects of the scrape before that. So a
+ * ScrapeResult's samples hold their values until the next-but-one scrape: keep the
+ * values, not the objects, beyond that (the store and the history log copy them).
+ *
+ * Bounded: a series not emitted for SWEEP_EVERY scrapes is let go, and past
+ * `maxEntries` series the pool starts over.
+ */
+export class ReusedSamples {
+  private readonly slots = new Map<string, SampleSlot>();
+  private scrapeNo = 0;
+
+  constructor(private readonly maxEntries: number) {}
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Called once per scrape, before its samples. */
+  nextScrape(): void {
+    this.scrapeNo++;
+    if (this.scrapeNo % SWEEP_EVERY === 0) {
+      const stale = this.scrapeNo - SWEEP_EVERY;
+      for (const [k, slot] of this.slots) {
+        if (slot.usedAt <= stale) this.slots.delete(k);
+      }
+    }
+  }
+
+  sample(name: string, labels: Labels, value: number, meta: SeriesMeta): Sample {
+    const key = cachedSeriesKey(name, labels);
+    let slot = this.slots.get(key);
+    if (slot === undefined || slot.usedAt === this.scrapeNo || slot.even.labels !== labels || slot.even.meta !== meta) {
+      if (slot !== undefined && slot.usedAt === this.scrapeNo) {
+        return { name, labels, value, meta }; // the same series twice in one scrape: the store keeps the first
+      }
+      if (this.slots.size >= this.maxEntries) this.slots.clear();
+      slot = { even: { name, labels, value, meta }, odd: { name, labels, value, meta }, usedAt: this.scrapeNo };
+      this.slots.set(key, slot);
+    }
+    slot.usedAt = this.scrapeNo;
+    const s = (this.scrapeNo & 1) === 0 ? slot.even : slot.odd;
+    s.value = value;
+    return s;
+  }
+}
+
+/** Scrapes after which a series' reused objects go when it was not emitted. */
+const SWEEP_EVERY = 256;
 
 /** parseExposition's ParsedSample objects, read as rows. */
 class ObjectRows implements SampleRows {

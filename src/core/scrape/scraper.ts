@@ -45,7 +45,11 @@ export interface ScraperOptions {
 export interface ScrapeResult {
   /** True when a metrics body was read and parsed (possibly with warnings). */
   readonly ok: boolean;
-  /** Derived samples, plus `scrape_up`, `scrape_duration_seconds`, `scrape_samples_scraped` and `scrape_samples_dropped` always. */
+  /**
+   * Derived samples, plus `scrape_up`, `scrape_duration_seconds`, `scrape_samples_scraped` and `scrape_samples_dropped` always.
+   * The derived ones are objects the scraper reuses on the next-but-one scrape (derive.ts,
+   * ReusedSamples): they hold their values through this scrape's tick and the next one.
+   */
   readonly samples: Sample[];
   readonly problems: SourceProblem[];
   /** Wall time of the whole scrape. */

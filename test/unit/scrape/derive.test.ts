@@ -3,6 +3,7 @@ import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
 import { Sample, seriesKey } from '../../../src/core/model';
 import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
 import { MetricFamily, SampleColumnPool, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
+import { SeriesCache } from '../../../src/core/scrape/seriesCache';
 import { chatRegistry } from './exposition';
 import { fakeClock } from '../helpers/fakeClock';
 
@@ -26,6 +27,35 @@ function close(actual: number | undefined, expected: number, what = ''): void {
 }
 
 describe('ScrapeDeriver', () => {
+  it('reuses its output objects on alternate scrapes: the latest two results keep their values, a duplicate series gets its own object', () => {
+    const d = new ScrapeDeriver();
+    const body = (v: number) => `# TYPE g gauge\ng{a="x"} ${v}\ng{a="y"} ${v + 1}\n# TYPE c counter\nc_total{a="x"} ${v * 10}\n`;
+    // One labels object per series across bodies, as the scraper's series cache gives.
+    const cache = new SeriesCache();
+    const parse = (t: string) => parseExposition(t, { seriesCache: cache }).families;
+    const r1 = d.derive(parse(body(1)), 1000).samples;
+    const r2 = d.derive(parse(body(2)), 2000).samples;
+    assert.deepEqual(plain(r1), [{ name: 'g', labels: { a: 'x' }, value: 1 }, { name: 'g', labels: { a: 'y' }, value: 2 }]);
+    assert.deepEqual(plain(r2), [
+      { name: 'g', labels: { a: 'x' }, value: 2 },
+      { name: 'g', labels: { a: 'y' }, value: 3 },
+      { name: 'c_per_second', labels: { a: 'x' }, value: 10 },
+    ]);
+    const r3 = d.derive(parse(body(5)), 3000).samples;
+    assert.equal(r3[0], r1[0], "the third scrape writes into the first one's objects");
+    assert.notEqual(r3[0], r2[0]);
+    assert.deepEqual(plain(r2), [
+      { name: 'g', labels: { a: 'x' }, value: 2 },
+      { name: 'g', labels: { a: 'y' }, value: 3 },
+      { name: 'c_per_second', labels: { a: 'x' }, value: 10 },
+    ], 'the previous result is untouched');
+    assert.deepEqual(plain(r3).map((x) => x.value), [5, 6, 30]);
+    const dup = d.derive(parse('# TYPE g gauge\ng{a="x"} 7\ng{a="x"} 8\n'), 4000).samples;
+    assert.notEqual(dup[0], dup[1]);
+    assert.deepEqual(dup.map((x) => x.value), [7, 8]);
+    assert.deepEqual(Object.keys(dup[0]!), ['name', 'labels', 'value', 'meta'], 'a plain sample, as before');
+  });
+
   it("derives the same from the parse's columns as from ParsedSample objects, scrape after scrape", async () => {
     for (const openMetrics of [false, true]) {
       const { register, messages, activeUsers, latency } = chatRegistry(openMetrics);
