@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import fs from 'node:fs';
+import { healthWord } from '../core/i18n/words';
 import { compileAlertRules } from '../core/alerts/defaults';
 import { parseConfig } from '../core/config';
 import { oomSentence, readKernelOomKills } from '../core/logs/kernelLog';
@@ -269,7 +270,9 @@ function finishReport(report: ReportData, a: ReportArgs, io: CliIo): number {
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
   const status = report.analysis.status;
-  say(report.analysis.reasons.length ? l10n.t('status: {0} — {1}', status, report.analysis.reasons.join(l10n.t('; '))) : l10n.t('status: {0}', status));
+  // The status's word in the display language (in English, its id as before).
+  const word = healthWord(status);
+  say(report.analysis.reasons.length ? l10n.t('status: {0} — {1}', word, report.analysis.reasons.join(l10n.t('; '))) : l10n.t('status: {0}', word));
   if (a.failOn && (STATUS_RANK[status] ?? 0) >= STATUS_RANK[a.failOn]!) {
     return 1;
   }

@@ -61,7 +61,7 @@ export function buildStatusView(input: StatusInput): StatusView {
       `[${l10n.t('Select Process to Watch')}](command:${Commands.selectProcess})`,
       ...(configLines.length ? ['', ...configLines] : []),
     ].join('\n');
-    return { text, tooltip, ariaLabel: `${l10n.t('Chat-Room Monitor')}: ${visibleText(target.message, 300)}`, severity, state: snapshot ? 'unconfigured' : 'starting' };
+    return { text, tooltip, ariaLabel: l10n.t('{0}: {1}', l10n.t('Chat-Room Monitor'), visibleText(target.message, 300)), severity, state: snapshot ? 'unconfigured' : 'starting' };
   }
 
   // The name comes from the process (argv[0]) unless the user set one: inert, and short

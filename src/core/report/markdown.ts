@@ -110,7 +110,7 @@ function instancesSection(service: ReportService): string[] {
   return [
     `## ${l10n.t('Instances')}`,
     '',
-    `${inertMarkdownText(service.where, PROSE_CHARS)}: ${l10n.t("{0} of {1} up at the end of the window. The server's figures above are the sums over the instances.", service.instancesUp, service.instanceCount)}`,
+    l10n.t('{0}: {1}', inertMarkdownText(service.where, PROSE_CHARS), l10n.t("{0} of {1} up at the end of the window. The server's figures above are the sums over the instances.", service.instancesUp, service.instanceCount)),
     '',
     // Local processes are sampled one by one, but a cluster's workers share one port: each scrape of /metrics is answered by one of them.
     ...(service.source === 'local' ? [localClusterMetricsNote(), ''] : []),
@@ -216,7 +216,7 @@ export function renderMarkdown(report: ReportData): string {
     }
     out.push('');
     for (const [series, n] of perSeries) {
-      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${inertMarkdownCode(series)}: ${l10n.t('{0} more weaker intervals not listed.', n - MAX_ANOMALIES_PER_SERIES)}`);
+      if (n > MAX_ANOMALIES_PER_SERIES) out.push(`- ${l10n.t('{0}: {1}', inertMarkdownCode(series), l10n.t('{0} more weaker intervals not listed.', n - MAX_ANOMALIES_PER_SERIES))}`);
     }
     if ([...perSeries.values()].some((n) => n > MAX_ANOMALIES_PER_SERIES)) out.push('');
   }
@@ -226,7 +226,7 @@ export function renderMarkdown(report: ReportData): string {
     out.push(l10n.t('Anomalies that happened at once in several series: one incident each, with its members (strongest first).'), '');
     for (const inc of joint) {
       const members = inc.members.map((m) => `${inertMarkdownCode(m.series)} ${directionWord(m.direction)} (${formatByName(stats.get(m.series)?.name ?? m.series, m.peakValue)})`);
-      out.push(`- ${formatTimestamp(inc.startMs)} → ${formatTimestamp(inc.endMs)}: ${members.join(l10n.t(', '))}`);
+      out.push(`- ${l10n.t('{0}: {1}', `${formatTimestamp(inc.startMs)} → ${formatTimestamp(inc.endMs)}`, members.join(l10n.t(', ')))}`);
     }
     out.push('');
   }
@@ -289,25 +289,25 @@ function aboutSection(report: ReportData, stats: ReadonlyMap<string, SeriesStats
   if (t.detail && t.state === 'running') items.push(l10n.t('How it was found: {0}', inertMarkdownText(t.detail)));
   const latest = (k: string): number | undefined => stats.get(k)?.latest?.value;
   const uptime = latest(Metric.processUptimeSeconds);
-  if (uptime !== undefined) items.push(`${seriesDisplayName(Metric.processUptimeSeconds)}: ${formatDuration(uptime * 1000)}`);
+  if (uptime !== undefined) items.push(l10n.t('{0}: {1}', seriesDisplayName(Metric.processUptimeSeconds), formatDuration(uptime * 1000)));
   const up = stats.get(Metric.targetUp);
   if (up && up.summary.count > 0) items.push(l10n.t("Running in {0}% of the window's samples", formatNumber(up.summary.mean * 100)));
   const restarts = stats.get(Metric.targetRestarts);
   if (restarts) items.push(l10n.t('Restarts in the window: {0}', formatNumber(restarts.increase ?? 0)));
   const fds = latest(Metric.processMaxFds);
-  if (fds !== undefined) items.push(`${seriesDisplayName(Metric.processMaxFds)}: ${formatNumber(fds)}`);
+  if (fds !== undefined) items.push(l10n.t('{0}: {1}', seriesDisplayName(Metric.processMaxFds), formatNumber(fds)));
   const mem = latest(Metric.systemMemoryTotalBytes);
-  if (mem !== undefined) items.push(`${seriesDisplayName(Metric.systemMemoryTotalBytes)}: ${formatByName(Metric.systemMemoryTotalBytes, mem)}`);
+  if (mem !== undefined) items.push(l10n.t('{0}: {1}', seriesDisplayName(Metric.systemMemoryTotalBytes), formatByName(Metric.systemMemoryTotalBytes, mem)));
   // Info metrics first, then constants; each by series key.
   const isInfo = (s: SeriesStats): number => (/_info$/.test(s.name) ? 0 : 1);
   for (const s of [...scraped].sort((p, q) => isInfo(p) - isInfo(q) || p.key.localeCompare(q.key))) {
     const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`);
     if (/_info$/.test(s.name)) {
-      items.push(`${inertMarkdownCode(s.name)}: ${labels.length ? inertMarkdownCode(labels.join(', ')) : l10n.t('no labels')}`);
+      items.push(l10n.t('{0}: {1}', inertMarkdownCode(s.name), labels.length ? inertMarkdownCode(labels.join(', ')) : l10n.t('no labels')));
     } else {
       const v = s.latest?.value;
       const text = s.kind === 'timestamp' ? pointInTime(s) : v === undefined ? '—' : formatByName(s.name, v, hints(s));
-      items.push(`${inertMarkdownCode(s.key)}: ${text}`);
+      items.push(l10n.t('{0}: {1}', inertMarkdownCode(s.key), text));
     }
   }
   if (items.length === 0) return [];

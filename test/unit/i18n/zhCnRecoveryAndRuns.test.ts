@@ -10,6 +10,10 @@ import { profileLines } from '../../../src/core/profile/profileOutput';
 import { VcsNoteCode, commitText, englishVcsNote, runStartData, runsFromEvents, vcsNoteText } from '../../../src/core/runs/runs';
 import { HistoryLog } from '../../../src/core/store/historyLog';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { renderMarkdown } from '../../../src/core/report/markdown';
+import { buildReport } from '../../../src/core/report/reportData';
+import { scenario, windowOf } from '../analyze/scenario';
+import { T0 } from '../analyze/synthetic';
 import { OtlpReceiver } from '../../../src/core/traces/otlpReceiver';
 import { reportTargetFrom } from '../../../src/core/report/reportData';
 import { fakeClock } from '../helpers/fakeClock';
@@ -180,6 +184,21 @@ describe('the last English sentences, in Simplified Chinese', () => {
     const target = inZhCn(() => reportTargetFrom({ kind: 'unconfigured', message: l10n.t('Starting…') }));
     assert.deepEqual([target.name, target.detail], ['聊天服务器', '正在启动…']);
     assert.equal(reportTargetFrom({ kind: 'unconfigured', message: 'x' }).name, 'chat server');
+  });
+
+  it("the report's 'name: value' lines take the Chinese colon, and its advice names commands by their Chinese titles", () => {
+    const store = scenario({});
+    const report = buildReport({ target: { name: 'node', state: 'running', pid: 7 }, analysis: analyze(store, windowOf(store)), generatedAtMs: T0 + 1_800_000 });
+    const text = inZhCn(() => renderMarkdown(report));
+    assert.match(text, /^- 服务器运行时长：/m);
+    assert.match(text, /^- 文件描述符上限：1,024$/m);
+    assert.match(text, /^- 本机内存：16 GiB$/m);
+    assert.doesNotMatch(text, /[\u4e00-\u9fff]: /);
+    assert.match(renderMarkdown(report), /^- File descriptor limit: 1,024$/m);
+    // Advice that names a command names it as the palette shows it in Chinese.
+    const bundle = zhCnBundle();
+    assert.deepEqual(Object.values(bundle).filter((zh) => /Chat-Room Monitor: /.test(zh)), []);
+    assert.deepEqual(Object.values(bundle).filter((zh) => zh.includes('监视器')), [], 'the monitor is 监控器');
   });
 
   it('the supervisor is 监管程序 in every Chinese text (the UI, the report, the CLI help)', () => {
