@@ -181,7 +181,26 @@ function floatError(text: Uint8Array, a: number, b: number): string | undefined 
 
 /** The text of bytes [a, b) (UTF-8; what a message quotes or a word compares). */
 function str(bytes: Uint8Array, a: number, b: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', a, b);
+  // A Buffer decodes in place; a plain Uint8Array needs a Buffer view first (an object per call).
+  return Buffer.isBuffer(bytes) ? bytes.toString('utf8', a, b) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', a, b);
+}
+
+/** True when bytes [a, b) spell one of the (ASCII) words: a TYPE line's type, compared without a string. */
+function isOneOf(bytes: Uint8Array, a: number, b: number, words: readonly string[]): boolean {
+  for (const w of words) {
+    if (w.length === b - a && startsAt(bytes, w, a)) return true;
+  }
+  return false;
+}
+
+/** True when bytes [ws, we) are a suffix of bytes [ns, ne) with '_' before it (UNIT's rule: the name ends in `_<unit>`). */
+function isUnitSuffix(bytes: Uint8Array, ns: number, ne: number, ws: number, we: number): boolean {
+  const n = we - ws;
+  if (ne - ns <= n + 1 || bytes[ne - n - 1] !== 95) return false;
+  for (let k = 0; k < n; k++) {
+    if (bytes[ne - n + k] !== bytes[ws + k]) return false;
+  }
+  return true;
 }
 
 /** True when the ASCII text s is at bytes[i…]. */
@@ -213,17 +232,8 @@ function overflowsInt64(digits: string): boolean {
   return d.length > 19 || (d.length === 19 && d > INT64_MAX);
 }
 
-const PROM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-const OM_TYPES: ReadonlySet<string> = new Set([
-  'counter',
-  'gauge',
-  'histogram',
-  'gaugehistogram',
-  'summary',
-  'info',
-  'stateset',
-  'unknown',
-]);
+const PROM_TYPE_LIST: readonly string[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+const OM_TYPE_LIST: readonly string[] = ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown'];
 
 /** A line's result: ok, Prometheus' error text, or the end of what Prometheus reads. */
 const OK = 0;
@@ -533,8 +543,7 @@ class VerdictChecker {
     // {C}* after the name; all blanks lex as whitespace, else its first character is dropped.
     const restStart = this.skip(i, end) === end ? end : Math.min(i + 1, end);
     if (kw === 'TYPE') {
-      const word = str(text, restStart, end);
-      return PROM_TYPES.has(word) ? OK : `invalid metric type ${goQuote(word)}`;
+      return isOneOf(text, restStart, end, PROM_TYPE_LIST) ? OK : `invalid metric type ${goQuote(str(text, restStart, end))}`;
     }
     return this.invalid.within(restStart, end) ? 'help text is not a valid utf8 string' : OK;
   }
@@ -803,19 +812,16 @@ class VerdictChecker {
     if (i === ns) {
       return `expected metric name after ${kw}, got "INVALID"`;
     }
-    const name = str(text, ns, i);
     // {S}{C}*\n: one space, anything, and a newline (not the end of the body).
     if (i >= lineEnd || text[i]! !== CH_SPACE || lineEnd >= this.len) {
       return `expected text in ${kw}`;
     }
-    const word = str(text, i + 1, lineEnd);
+    // Compared as bytes: the name is ASCII, so a unit with other bytes matches neither way.
     if (kw === 'TYPE') {
-      return OM_TYPES.has(word) ? OK : `invalid metric type ${goQuote(word)}`;
+      return isOneOf(text, i + 1, lineEnd, OM_TYPE_LIST) ? OK : `invalid metric type ${goQuote(str(text, i + 1, lineEnd))}`;
     }
     if (kw === 'UNIT') {
-      return word === '' || (name.length > word.length + 1 && name.endsWith('_' + word))
-        ? OK
-        : `unit not a suffix of metric ${goQuote(name)}`;
+      return lineEnd === i + 1 || isUnitSuffix(text, ns, i, i + 1, lineEnd) ? OK : `unit not a suffix of metric ${goQuote(str(text, ns, i))}`;
     }
     return this.invalid.within(i + 1, lineEnd) ? 'help text is not a valid utf8 string' : OK;
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ExpositionFormat, ParsedExposition, parseExposition } from '../../../src/core/scrape/parser';
+import { ExpositionFormat, ParsedExposition, SampleColumnPool, parseExposition, parseExpositionBytes } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { SeriesCache, seriesTextHash } from '../../../src/core/scrape/seriesCache';
 import { heapUsedAfterGc } from '../helpers/heap';
@@ -25,6 +25,17 @@ function plain(p: ParsedExposition): unknown {
   return JSON.parse(JSON.stringify({ families: p.families, problems: p.problems, count: p.sampleCount, verdict: p.verdict }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
 }
 
+/** Every sample of a parse as [family, type, name, labels, value], from its objects or its columns. */
+function rowsOf(p: ParsedExposition): unknown[] {
+  const out: unknown[] = [];
+  for (const f of p.families) {
+    const c = f.columns;
+    if (c) for (let i = 0; i < c.length; i++) out.push([f.name, f.type, f.help, f.unit, c.name(i), { ...c.labels(i) }, c.value(i)]);
+    else for (const x of f.samples) out.push([f.name, f.type, f.help, f.unit, x.name, { ...x.labels }, x.value]);
+  }
+  return out;
+}
+
 describe('SeriesCache: a scrape reuses the previous parse of unchanged series', () => {
   it('every conformance body reads the same with a warm cache as without one (bodies parsed in turn through one cache per format)', () => {
     const all = bodies();
@@ -42,6 +53,38 @@ describe('SeriesCache: a scrape reuses the previous parse of unchanged series', 
       }
     }
     assert.ok(hits > 100, `the second round should find its series cached (${hits} bodies)`);
+  });
+
+  it('a warm parse equals a fresh one when families change, stay, move, go and come back (both formats, text and bytes)', () => {
+    const fam = {
+      a: (v: number) => `# HELP a_total Messages.\n# TYPE a_total counter\na_total{room="x"} ${v}\na_total{room="y"} ${v + 1}\n`,
+      b: (v: number) => `# TYPE b gauge\n# UNIT b seconds\nb{q="1",r="2"} ${v}.5\nb{r="2",q="1"} 3\n`,
+      h: (v: number) => `# TYPE h histogram\nh_bucket{le="1"} ${v}\nh_bucket{le="+Inf"} ${v + 2}\nh_sum ${v * 0.5}\nh_count ${v + 2}\n`,
+    };
+    const bodies = [
+      [fam.a(1), fam.b(1), fam.h(1)], // first read
+      [fam.a(1), fam.b(1), fam.h(1)], // unchanged
+      [fam.a(5), fam.b(2), fam.h(9)], // values changed
+      [fam.h(9), fam.a(5), fam.b(2)], // reordered
+      [fam.a(6), fam.h(10)], // b removed
+      [fam.b(7), fam.a(6), fam.h(10)], // b back, first
+      [fam.a(6).replace('counter', 'gauge'), fam.h(10)], // a's TYPE changed
+      [fam.a(6).replace('room="x"', 'room="x",extra="1"'), '# TYPE a_total counter\n', fam.h(11)], // a's labels changed, TYPE after its samples
+    ];
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const cache = new SeriesCache();
+      const bytesCache = new SeriesCache();
+      const columns = new SampleColumnPool();
+      for (const [k, parts] of bodies.entries()) {
+        const text = parts.join('') + (format === 'openmetrics' ? '# EOF\n' : '');
+        const fresh = plain(parseExposition(text, { format }));
+        assert.deepEqual(plain(parseExposition(text, { format, seriesCache: cache })), fresh, `${format} body ${k}, text`);
+        const viaBytes = parseExpositionBytes(Buffer.from(text), { format, seriesCache: bytesCache, columns });
+        assert.deepEqual(rowsOf(viaBytes), rowsOf(parseExposition(text, { format })), `${format} body ${k}, bytes and columns`);
+        assert.deepEqual(viaBytes.verdict, parseExposition(text, { format }).verdict);
+        assert.deepEqual(viaBytes.problems, parseExposition(text, { format }).problems);
+      }
+    }
   });
 
   it('hands on the same name and labels objects for an unchanged series, and reads the new value', () => {
