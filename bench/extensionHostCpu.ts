@@ -3,9 +3,14 @@
  * in four processes started together so the same noise hits all: ours (/proc), ours
  * with the dashboard open, the same loop on pidusage + systeminformation, and the
  * physical floor of the job at the same 1 Hz (kept-open /proc reads and a bare
- * keep-alive GET of /metrics, nothing else).
+ * keep-alive GET of /metrics, nothing else) — and a fifth, started with them, that
+ * runs WARM_SECONDS before it measures its 60 s: the same monitor once the JIT has
+ * compiled it, the steady state a user lives with after the first minutes.
  * Budgets (issue 20): 0.2% of one core, 0.5% with the dashboard open; against the
- * floor at 1 Hz, the issue's 1.5× for a whole tick.
+ * floor at 1 Hz, the issue's 1.5× for a whole tick. The 0.2% is judged on
+ * extensionHost.cpu, the first minute after start, as the row was defined when the
+ * issue was filed; extensionHost.cpuWarm gives the same figure later in the run, under
+ * the same budget, and does not replace it.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -21,6 +26,8 @@ const execFileAsync = promisify(execFile);
 const BUDGET_PERCENT_OF_CORE = 0.2;
 const DASHBOARD_BUDGET_PERCENT_OF_CORE = 0.5;
 const FLOOR_BUDGET_RATIO = 1.5;
+/** How long the warm loop runs at 1 Hz before it measures (smoke: 2 s). */
+const WARM_SECONDS = 180;
 
 interface LoopResult {
   readonly mode: string;
@@ -41,9 +48,11 @@ interface LoopResult {
   readonly error?: string;
 }
 
-async function loop(ctx: BenchContext, mode: 'linux' | 'portable' | 'dashboard' | 'floor', seconds: number, port: number, pid: number): Promise<LoopResult> {
+async function loop(ctx: BenchContext, mode: 'linux' | 'portable' | 'dashboard' | 'floor' | 'warm', seconds: number, port: number, pid: number, warmSeconds = 0): Promise<LoopResult> {
   const script = path.join(ctx.repoRoot, 'out', 'bench', 'extensionHostLoop.js');
-  const { stdout } = await execFileAsync(process.execPath, [script, mode, String(seconds), String(port), ctx.repoRoot, String(pid)], { timeout: (seconds + 60) * 1000 });
+  const { stdout } = await execFileAsync(process.execPath, [script, mode, String(seconds), String(port), ctx.repoRoot, String(pid), String(warmSeconds)], {
+    timeout: (seconds + warmSeconds + 60) * 1000,
+  });
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoopResult;
   if (r.error) {
     throw new Error(`the ${mode} loop failed: ${r.error}`);
@@ -93,11 +102,13 @@ async function breakdown(port: number, diskPath: string, ticks: number): Promise
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const { port, pid } = requireTarget(ctx);
   const seconds = ctx.smoke ? 2 : 60;
-  const [ours, libs, dash, floor] = await Promise.all([
+  const warmSeconds = ctx.smoke ? 2 : WARM_SECONDS;
+  const [ours, libs, dash, floor, warm] = await Promise.all([
     loop(ctx, 'linux', seconds, port, pid),
     loop(ctx, 'portable', seconds, port, pid),
     loop(ctx, 'dashboard', seconds, port, pid),
     loop(ctx, 'floor', seconds, port, pid),
+    loop(ctx, 'warm', seconds, port, pid, warmSeconds),
   ]);
   if (!ours.scraped) {
     throw new Error(`the loop never scraped http://127.0.0.1:${port}/metrics, so the figure would leave the scrape out.`);
@@ -107,6 +118,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const libsPct = percentOfCore(libs);
   const dashPct = percentOfCore(dash);
   const floorPct = percentOfCore(floor);
+  const warmPct = percentOfCore(warm);
   // The absolute budgets can sit below what this machine's floor of the same job costs;
   // each row then says so, with its ratio to that floor measured in the same run.
   const againstFloor = (pct: number, budget: number): string =>
@@ -139,6 +151,20 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       budget: { text: `≤ ${DASHBOARD_BUDGET_PERCENT_OF_CORE}% of one core`, holds: dashPct <= DASHBOARD_BUDGET_PERCENT_OF_CORE },
       note: `the extension's DashboardSession + MonitorDashboardSource, every message JSON-serialised as the webview IPC does; ${dash.posted ?? 0} messages, ${((dash.postedChars ?? 0) / 1024).toFixed(0)} KiB of JSON in ${seconds} s; ${(dash.cpuUs / 1000 / Math.max(1, dash.ticks)).toFixed(2)} ms CPU per tick; the page's own (Chromium) cost is the dashboard.* rows; ms per tick: ${partsText(dash)}; ${againstFloor(dashPct, DASHBOARD_BUDGET_PERCENT_OF_CORE)}.`,
       raw: { dashboard: dash, ratioToFloor: dashPct / floorPct, floorPercentOfCore: floorPct },
+    },
+    {
+      id: 'extensionHost.cpuWarm',
+      figure: `extension-host CPU, the same ${seconds} s after ${warmSeconds} s of running (the JIT has compiled the monitor)`,
+      ours: { value: warmPct, unit: '% of a core', what: `${(warm.cpuUs / 1000).toFixed(0)} ms CPU, ${warm.ticks} ticks` },
+      comparison: { label: 'first minute', value: oursPct, unit: '% of a core' },
+      ratio: warmPct / oursPct,
+      ratioMeaning: 'warmed up ÷ first minute (same run, started together)',
+      budget: { text: `≤ ${BUDGET_PERCENT_OF_CORE}% of one core`, holds: warmPct <= BUDGET_PERCENT_OF_CORE },
+      note:
+        `the steady state a user lives with after the first minutes; the issue's budget is judged on extensionHost.cpu (the first minute after start, as the row was defined when the issue was filed), and this row does not replace it; ` +
+        `${(warm.cpuUs / 1000 / Math.max(1, warm.ticks)).toFixed(2)} ms CPU per tick; per 10 s window: ${warm.windowCpuMsPerTick.map((v) => v.toFixed(1)).join(', ')} ms/tick; ` +
+        `ms per tick: ${partsText(warm)}; ${(warmPct / floorPct).toFixed(2)}× the same-run floor (measured in the first minute).`,
+      raw: { warm, warmSeconds, ratioToFloor: warmPct / floorPct, floorPercentOfCore: floorPct },
     },
     {
       id: 'extensionHost.cpuFloor',

@@ -38,6 +38,7 @@ const EXPECTED_ROWS = [
   'spawns.perTick',
   'extensionHost.cpu',
   'extensionHost.cpuDashboard',
+  'extensionHost.cpuWarm',
   'extensionHost.cpuFloor',
   'scrape.bareGet',
   'tick.floorWithScrape',
