@@ -22,6 +22,21 @@ export interface StatusView {
   readonly state: 'live' | 'stale' | 'notRunning' | 'unconfigured' | 'starting';
 }
 
+/**
+ * The parts of `next` that differ from `previous` (all of them when there is none): the
+ * status bar item is given only these. Each property set on a VS Code status bar item
+ * sends the whole item to the window again, and a tick's item often says what the last
+ * one said (issue 20).
+ */
+export function changedStatusParts(previous: StatusView | undefined, next: StatusView): Partial<Pick<StatusView, 'text' | 'tooltip' | 'ariaLabel' | 'severity'>> {
+  const out: { text?: string; tooltip?: string; ariaLabel?: string; severity?: StatusView['severity'] } = {};
+  if (previous?.text !== next.text) out.text = next.text;
+  if (previous?.tooltip !== next.tooltip) out.tooltip = next.tooltip;
+  if (previous?.ariaLabel !== next.ariaLabel) out.ariaLabel = next.ariaLabel;
+  if (previous?.severity !== next.severity) out.severity = next.severity;
+  return out;
+}
+
 export interface ActiveAlertLine {
   readonly level: AlertLevel;
   readonly title: string;

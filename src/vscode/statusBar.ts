@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ActiveAlertLine, buildStatusView, StatusView } from '../core/statusView';
+import { ActiveAlertLine, buildStatusView, changedStatusParts, StatusView } from '../core/statusView';
 import { Monitor } from '../core/monitor';
 import { Commands } from '../shared/commandIds';
 import { Defaults } from '../core/config';
@@ -56,19 +56,25 @@ export class StatusBarController implements vscode.Disposable {
       forecast: this.inputs.forecast(),
       restarts: m.restartCount,
     });
+    // Only what changed is set: each property set sends the whole item to the window.
+    const changed = changedStatusParts(this.view, view);
     this.view = view;
-    this.item.text = view.text;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    // Command links in the tooltip run only our own commands.
-    tooltip.isTrusted = { enabledCommands: Object.values(Commands) };
-    this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
-    this.item.backgroundColor =
-      view.severity === 'error'
-        ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : view.severity === 'warning'
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
+    if (changed.text !== undefined) this.item.text = changed.text;
+    if (changed.tooltip !== undefined) {
+      const tooltip = new vscode.MarkdownString(changed.tooltip, true);
+      // Command links in the tooltip run only our own commands.
+      tooltip.isTrusted = { enabledCommands: Object.values(Commands) };
+      this.item.tooltip = tooltip;
+    }
+    if (changed.ariaLabel !== undefined) this.item.accessibilityInformation = { label: changed.ariaLabel, role: 'button' };
+    if (changed.severity !== undefined) {
+      this.item.backgroundColor =
+        changed.severity === 'error'
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : changed.severity === 'warning'
+            ? new vscode.ThemeColor('statusBarItem.warningBackground')
+            : undefined;
+    }
   }
 
   dispose(): void {

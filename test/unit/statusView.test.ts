@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { InstanceMetric, Metric, ServiceState, Snapshot, TargetState } from '../../src/core/model';
 import { formatBytes } from '../../src/core/format';
-import { buildStatusView, StatusInput } from '../../src/core/statusView';
+import { buildStatusView, changedStatusParts, StatusInput } from '../../src/core/statusView';
 import { SeriesStore } from '../../src/core/store/seriesStore';
 import * as inertText from '../../src/core/text/inertText';
 import { visibleText } from '../../src/core/text/inertText';
@@ -23,6 +23,18 @@ function input(over: Partial<StatusInput> = {}): StatusInput {
   const snapshot = { timeMs: 1000, tick: 1, target: running, samples: [], problems: [], durationMs: 1, skippedTicks: 0 } as Snapshot;
   return { nowMs: 1500, intervalMs: 1000, name: 'chat', target: running, snapshot, store, problems: [], configProblems: [], ...over };
 }
+
+describe('changedStatusParts (the status bar item is given only what changed, issue 20)', () => {
+  it('gives everything the first time, nothing for the same view, and only the parts that differ', () => {
+    const v = buildStatusView(input());
+    assert.deepEqual(changedStatusParts(undefined, v), { text: v.text, tooltip: v.tooltip, ariaLabel: v.ariaLabel, severity: 'none' });
+    assert.deepEqual(changedStatusParts(v, buildStatusView(input())), {});
+    const later = buildStatusView(input({ nowMs: 2600 }));
+    assert.deepEqual(Object.keys(changedStatusParts(v, later)), ['tooltip'], 'only the age of the last sample moved');
+    const alerting = buildStatusView(input({ alerts: [{ level: 'error', title: 'CPU' }] }));
+    assert.deepEqual(Object.keys(changedStatusParts(v, alerting)).sort(), ['ariaLabel', 'severity', 'text', 'tooltip']);
+  });
+});
 
 describe('buildStatusView', () => {
   it('shows name, CPU and RSS with fixed-width numbers', () => {
