@@ -23,7 +23,7 @@ import {
 import { chatLikeScore, chooseServerProcess, executableOf, ProcessInfo } from './processChoice';
 import { describeProcess, fail, GroupQuery, LocateFailure, parseTargetSpec, TargetSetting } from './targetSpec';
 import { PortableProcessLocator } from './locatorPortable';
-import { descendantsOf, MAX_TREE_PROCESSES } from './processTree';
+import { MAX_TREE_PROCESSES, ProcessTreeReader } from './processTree';
 
 export type LocateResult = { readonly ok: true; readonly process: TargetProcess } | LocateFailure;
 
@@ -113,14 +113,29 @@ export class ProcfsProcessLocator implements ProcessLocator {
    */
   private readonly checked: { file: ProcFile | undefined } = { file: undefined };
 
+  /** The watched tree's children files, kept open from tick to tick. */
+  private readonly tree = new ProcessTreeReader();
+
   constructor() {
     const checked = this.checked;
-    // A safety net only: the owner (the Monitor) closes it in dispose().
-    procFileReaper.register(this, () => checked.file?.close(), this);
+    const tree = this.tree;
+    // A safety net only: the owner (the Monitor) closes them in dispose().
+    procFileReaper.register(
+      this,
+      () => {
+        checked.file?.close();
+        tree.close();
+      },
+      this,
+    );
   }
 
   descendants(pid: number): Promise<number[]> {
-    return descendantsOf(pid);
+    try {
+      return Promise.resolve(this.tree.descendants(pid));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   async locateGroup(query: GroupQuery): Promise<GroupLocateResult> {
@@ -165,6 +180,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
   dispose(): void {
     this.checked.file?.close();
     this.checked.file = undefined;
+    this.tree.close();
     procFileReaper.unregister(this);
   }
 

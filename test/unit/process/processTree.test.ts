@@ -8,7 +8,7 @@ import { InstanceMetric, Metric, ServiceMetric } from '../../../src/core/model';
 import { Monitor } from '../../../src/core/monitor';
 import { ProcfsProcessLocator } from '../../../src/core/process/locator';
 import { createProcessSampler } from '../../../src/core/process/processSampler';
-import { descendantsOf } from '../../../src/core/process/processTree';
+import { descendantsOf, MAX_KEPT_CHILDREN_FILES, ProcessTreeReader } from '../../../src/core/process/processTree';
 import { buildMonitorReport } from '../../../src/core/report/monitorReport';
 import { buildStatusView } from '../../../src/core/statusView';
 import { ChatServer, procRssBytes, startChatServer, until } from '../helpers/realPrometheus';
@@ -76,6 +76,25 @@ describe('a cluster server watched as one service (the example server with WEB_C
 
     const report = buildMonitorReport(monitor, 60_000, Date.now());
     assert.deepEqual(report.service?.instances.map((i) => i.instance), pids.map((p) => `pid ${p}`));
+  });
+
+  it('a ProcessTreeReader finds what descendantsOf finds, keeping each thread\'s children file open from walk to walk, and closes the ones a walk no longer reads', async () => {
+    const reader = new ProcessTreeReader();
+    try {
+      const fresh = (await descendantsOf(primary)).sort();
+      const threads = (pid: number) => fs.readdirSync(`/proc/${pid}/task`).length;
+      assert.deepEqual(reader.descendants(primary).sort(), fresh);
+      const kept = reader.openFiles;
+      assert.equal(kept, Math.min(MAX_KEPT_CHILDREN_FILES, [primary, ...fresh].reduce((n, pid) => n + threads(pid), 0)), 'one per thread of the tree');
+      assert.deepEqual(reader.descendants(primary).sort(), fresh, 'the second walk reads the kept files');
+      assert.equal(reader.openFiles, kept);
+      const worker = fresh[0]!;
+      assert.deepEqual(reader.descendants(worker), []);
+      assert.equal(reader.openFiles, threads(worker), "the primary's files are closed once a walk no longer reads them");
+    } finally {
+      reader.close();
+    }
+    assert.equal(reader.openFiles, 0);
   });
 
   it('a worker that dies is a down instance (3/4 up) with an instance-down alert; the service keeps running', async () => {
