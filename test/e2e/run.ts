@@ -94,27 +94,38 @@ async function main(): Promise<number> {
   // code-server: a check with a `locale` runs only in that language's window.
   const lanes = [undefined, ...new Set(checks.map((c) => c.locale).filter((l): l is string => l !== undefined))];
   const counts = { passed: 0, failed: 0, shots: 0 };
-  let harnessSettings: Record<string, unknown> | undefined;
+  // Each lane's window starts from the workspace settings the harness wrote, as the first one
+  // did: a check may leave a setting it needs (the lowered CPU rule) for the next checks of its lane.
+  const settingsFile = path.join(env.folder, '.vscode', 'settings.json');
+  const harnessSettings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+  const restoreSettings = (): void => {
+    if (harnessSettings === undefined) {
+      fs.rmSync(settingsFile, { force: true });
+    } else {
+      fs.writeFileSync(settingsFile, harnessSettings);
+    }
+  };
+  let lanesRun = 0;
   try {
     for (const locale of lanes) {
       const laneChecks = checks.filter((c) => c.locale === locale);
       if (laneChecks.length === 0) {
         continue;
       }
-      if (locale !== undefined && harnessSettings === undefined) {
-        // Another language's window gets an OTLP receiver port of its own (0: a free port,
-        // which its Traces view names). The English window's extension host outlives the
-        // window — code-server keeps it for a reconnection grace of minutes — and holds the
-        // harness' port: a second host asking for that port finds it taken.
-        harnessSettings = updateFolderSettings(env.folder, { 'chatroomMonitor.traces.port': 0 });
+      if (lanesRun++ > 0) {
+        restoreSettings();
+        // A later window gets an OTLP receiver port of its own (0: a free port, which its
+        // Traces view names): the previous window's extension host holds the harness' port
+        // until it has ended, which Workbench.close only starts.
+        updateFolderSettings(env.folder, { 'chatroomMonitor.traces.port': 0 });
       }
       setDisplayLanguage(env, locale);
       // A new window's extension activates while the first checks already look for it.
       await runLane({ ...env, ...(locale ? { locale } : {}) }, laneChecks, !!only || locale !== undefined, counts, log);
     }
   } finally {
-    if (harnessSettings) {
-      updateFolderSettings(env.folder, harnessSettings);
+    if (lanesRun > 1) {
+      restoreSettings();
     }
     setDisplayLanguage(env, undefined);
     killAllChildren();

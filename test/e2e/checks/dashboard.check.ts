@@ -3,6 +3,7 @@
  * server's pid, the charts draw, the CPU tile has a number, the alert cpu-burn fires
  * is in the panel's list; the panel survives "Developer: Reload Window" with the history
  * from before the reload (restored from disk) and renders in the light and the dark theme.
+ * The reload check is one definition for every display language ({@link dashboardReloadCheck}).
  */
 import { FrameLocator } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
@@ -108,6 +109,93 @@ export async function keyboardWalk(wb: Workbench, frame: FrameLocator, shot = 'd
   await summary.press('Enter');
 }
 
+/**
+ * The dashboard after "Developer: Reload Window" with the history from before the reload
+ * (restored from disk; the 1 h and all ranges reach back into it), in the light and the
+ * dark theme — in the window whose tab reads `dashboardTab`.
+ */
+export function dashboardReloadCheck(w: { readonly name: string; readonly order: number; readonly locale?: string; readonly dashboardTab: string }): E2eCheck {
+  const shot = (name: string): string => `${w.locale ? `${w.locale}-` : ''}${name}`;
+  return {
+    name: w.name,
+    order: w.order,
+    ...(w.locale ? { locale: w.locale } : {}),
+    timeoutMs: 150000,
+    async run(wb) {
+      let frame = dashboardFrame(wb);
+      if ((await wb.page.locator('.tabs-container .tab', { hasText: w.dashboardTab }).count()) === 0) {
+        frame = await openDashboard(wb, w.dashboardTab);
+      }
+      await expectRendered(wb, frame);
+      try {
+        await setTheme(wb, 'Default Light Modern', 'light', frame);
+        await wb.screenshot(shot('dashboard-light'));
+
+        // A realistic history before the reload: three hours of every live series, ending now.
+        const historyStarted = Date.now();
+        const written = await writeHistoryHours(wb, HISTORY_HOURS);
+        const historyMs = Date.now() - historyStarted;
+        const cpuChart = (): Promise<{ points: number; firstMs: number }> =>
+          dashboardFrame(wb)
+            .locator('figure.chart#chart-processCpu')
+            .evaluate((el) => ({ points: Number(el.getAttribute('data-points')), firstMs: Number(el.getAttribute('data-first-ms')) }), undefined, { timeout: 5000 });
+        const before = await cpuChart();
+        const reloadAtMs = Date.now();
+        const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 30000 });
+        await runCommand(wb, 'Developer: Reload Window');
+        await reloaded;
+        await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+        await wb.page.locator('.tabs-container .tab', { hasText: w.dashboardTab }).first().waitFor({ timeout: 60000 });
+        // The serializer restores the panel and the host sends the page its data again.
+        await expectRendered(wb, dashboardFrame(wb));
+        console.log('    the dashboard came back after the window reload');
+        // The new extension host restored the history on disk before its first tick: the
+        // chart goes back to before the reload, with the points it had (not a few seconds' worth).
+        const after = await cpuChart();
+        console.log(`    CPU chart before the reload: ${before.points} points from ${new Date(before.firstMs).toISOString()}; after: ${after.points} points from ${new Date(after.firstMs).toISOString()} (reload at ${new Date(reloadAtMs).toISOString()})`);
+        if (!(after.firstMs > 0 && after.firstMs <= reloadAtMs - 5000)) {
+          throw new Error(`after the reload the CPU chart starts at ${new Date(after.firstMs).toISOString()}, not before the reload at ${new Date(reloadAtMs).toISOString()}: the history was not restored`);
+        }
+        if (after.points < Math.min(before.points, 10)) {
+          throw new Error(`after the reload the CPU chart holds ${after.points} points; before it held ${before.points}`);
+        }
+        await wb.screenshot(shot('dashboard-after-reload'));
+        // The previous hour, restored from disk: the 1 h range starts an hour back (issue 17).
+        const afterFrame = dashboardFrame(wb);
+        const rangesStarted = Date.now();
+        const rangeBefore = (await afterFrame.locator('button[data-range][aria-pressed="true"]').first().getAttribute('data-range')) ?? '5m';
+        const hour = await showRange(wb, afterFrame, '1h', reloadAtMs - 55 * 60_000);
+        console.log(`    1 h after the reload: ${hour.points} points on a ${Math.round(hour.widthPx)} px chart from ${new Date(hour.firstMs).toISOString()} (${((reloadAtMs - hour.firstMs) / 60_000).toFixed(1)} min before the reload)`);
+        await wb.page.waitForTimeout(500);
+        await wb.screenshot(shot('dashboard-after-reload-1h'));
+        // 'all' reaches past the raw hour into the 1 min tier read back from disk.
+        const all = await showRange(wb, afterFrame, 'all', written.fromMs + 15 * 60_000);
+        console.log(`    all after the reload: ${all.points} points on a ${Math.round(all.widthPx)} px chart from ${new Date(all.firstMs).toISOString()} (${((reloadAtMs - all.firstMs) / 3600_000).toFixed(2)} h before the reload)`);
+        for (const [name, c] of [['1h', hour], ['all', all]] as const) {
+          if (c.points > c.widthPx) {
+            throw new Error(`the CPU chart at ${name} draws ${c.points} points on ${Math.round(c.widthPx)} px: more points than pixels`);
+          }
+        }
+        await wb.page.waitForTimeout(500);
+        await wb.screenshot(shot('dashboard-after-reload-all'));
+        await afterFrame.locator(`button[data-range="${rangeBefore}"]`).click();
+        console.log(`    the hours on disk cost this check ${((historyMs + Date.now() - rangesStarted) / 1000).toFixed(1)} s (writing ${(historyMs / 1000).toFixed(1)} s, the 1 h and all ranges ${((Date.now() - rangesStarted) / 1000).toFixed(1)} s)`);
+
+        const lightColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
+        await setTheme(wb, 'Default Dark Modern', 'dark', dashboardFrame(wb));
+        await wb.screenshot(shot('dashboard-dark'));
+        // The charts were redrawn with the dark palette, not left in the light one.
+        const darkColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
+        if (darkColor === lightColor) {
+          throw new Error(`the CPU line keeps its light-theme colour ${lightColor} in the dark theme`);
+        }
+      } finally {
+        updateWorkspaceSettings(wb, { 'workbench.colorTheme': undefined });
+      }
+    },
+  };
+}
+
 export const checks: E2eCheck[] = [
   {
     name: 'dashboard shows the server\'s pid, CPU tile, drawn charts, and the alert cpu-burn fired',
@@ -130,81 +218,5 @@ export const checks: E2eCheck[] = [
       await keyboardWalk(wb, frame);
     },
   },
-  {
-    name: 'dashboard comes back after "Developer: Reload Window" and renders in the light and the dark theme',
-    order: 43,
-    timeoutMs: 150000,
-    async run(wb) {
-      let frame = dashboardFrame(wb);
-      if ((await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).count()) === 0) {
-        frame = await openDashboard(wb);
-      }
-      await expectRendered(wb, frame);
-      try {
-        await setTheme(wb, 'Default Light Modern', 'light', frame);
-        await wb.screenshot('dashboard-light');
-
-        // A realistic history before the reload: three hours of every live series, ending now.
-        const historyStarted = Date.now();
-        const written = await writeHistoryHours(wb, HISTORY_HOURS);
-        const historyMs = Date.now() - historyStarted;
-        const cpuChart = (): Promise<{ points: number; firstMs: number }> =>
-          dashboardFrame(wb)
-            .locator('figure.chart#chart-processCpu')
-            .evaluate((el) => ({ points: Number(el.getAttribute('data-points')), firstMs: Number(el.getAttribute('data-first-ms')) }), undefined, { timeout: 5000 });
-        const before = await cpuChart();
-        const reloadAtMs = Date.now();
-        const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 30000 });
-        await runCommand(wb, 'Developer: Reload Window');
-        await reloaded;
-        await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-        await wb.page.locator('.tabs-container .tab', { hasText: 'Chat-Room Monitor' }).first().waitFor({ timeout: 60000 });
-        // The serializer restores the panel and the host sends the page its data again.
-        await expectRendered(wb, dashboardFrame(wb));
-        console.log('    the dashboard came back after the window reload');
-        // The new extension host restored the history on disk before its first tick: the
-        // chart goes back to before the reload, with the points it had (not a few seconds' worth).
-        const after = await cpuChart();
-        console.log(`    CPU chart before the reload: ${before.points} points from ${new Date(before.firstMs).toISOString()}; after: ${after.points} points from ${new Date(after.firstMs).toISOString()} (reload at ${new Date(reloadAtMs).toISOString()})`);
-        if (!(after.firstMs > 0 && after.firstMs <= reloadAtMs - 5000)) {
-          throw new Error(`after the reload the CPU chart starts at ${new Date(after.firstMs).toISOString()}, not before the reload at ${new Date(reloadAtMs).toISOString()}: the history was not restored`);
-        }
-        if (after.points < Math.min(before.points, 10)) {
-          throw new Error(`after the reload the CPU chart holds ${after.points} points; before it held ${before.points}`);
-        }
-        await wb.screenshot('dashboard-after-reload');
-        // The previous hour, restored from disk: the 1 h range starts an hour back (issue 17).
-        const afterFrame = dashboardFrame(wb);
-        const rangesStarted = Date.now();
-        const rangeBefore = (await afterFrame.locator('button[data-range][aria-pressed="true"]').first().getAttribute('data-range')) ?? '5m';
-        const hour = await showRange(wb, afterFrame, '1h', reloadAtMs - 55 * 60_000);
-        console.log(`    1 h after the reload: ${hour.points} points on a ${Math.round(hour.widthPx)} px chart from ${new Date(hour.firstMs).toISOString()} (${((reloadAtMs - hour.firstMs) / 60_000).toFixed(1)} min before the reload)`);
-        await wb.page.waitForTimeout(500);
-        await wb.screenshot('dashboard-after-reload-1h');
-        // 'all' reaches past the raw hour into the 1 min tier read back from disk.
-        const all = await showRange(wb, afterFrame, 'all', written.fromMs + 15 * 60_000);
-        console.log(`    all after the reload: ${all.points} points on a ${Math.round(all.widthPx)} px chart from ${new Date(all.firstMs).toISOString()} (${((reloadAtMs - all.firstMs) / 3600_000).toFixed(2)} h before the reload)`);
-        for (const [name, c] of [['1h', hour], ['all', all]] as const) {
-          if (c.points > c.widthPx) {
-            throw new Error(`the CPU chart at ${name} draws ${c.points} points on ${Math.round(c.widthPx)} px: more points than pixels`);
-          }
-        }
-        await wb.page.waitForTimeout(500);
-        await wb.screenshot('dashboard-after-reload-all');
-        await afterFrame.locator(`button[data-range="${rangeBefore}"]`).click();
-        console.log(`    the hours on disk cost this check ${((historyMs + Date.now() - rangesStarted) / 1000).toFixed(1)} s (writing ${(historyMs / 1000).toFixed(1)} s, the 1 h and all ranges ${((Date.now() - rangesStarted) / 1000).toFixed(1)} s)`);
-
-        const lightColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
-        await setTheme(wb, 'Default Dark Modern', 'dark', dashboardFrame(wb));
-        await wb.screenshot('dashboard-dark');
-        // The charts were redrawn with the dark palette, not left in the light one.
-        const darkColor = (await seriesInk(dashboardFrame(wb), 'chart-processCpu')).color;
-        if (darkColor === lightColor) {
-          throw new Error(`the CPU line keeps its light-theme colour ${lightColor} in the dark theme`);
-        }
-      } finally {
-        updateWorkspaceSettings(wb, { 'workbench.colorTheme': undefined });
-      }
-    },
-  },
+  dashboardReloadCheck({ name: 'dashboard comes back after "Developer: Reload Window" and renders in the light and the dark theme', order: 43, dashboardTab: 'Chat-Room Monitor' }),
 ];

@@ -4,21 +4,25 @@
  * the display language into code-server's argv.json and a real language pack is
  * installed — scripts/lib/languagePack.mjs). The same facts as the English checks, on
  * the surfaces a Chinese-speaking developer meets, and each one in Chinese: the status
- * bar item and its tooltip, its CPU % under load, the command palette, Select Process to Watch, an alert
- * notification with its actions and its resolution (the English checks' code,
- * alertNotification.check.ts), the dashboard with its keyboard walk, the performance
- * report, and the Logs and Traces views. A real error group to its source and Start Server run again in
- * zhCnRealData.check.ts, as do a slow trace's waterfall and profile marks.
- * Screenshots zh-cn-*.png.
+ * bar item and its tooltip, its CPU % under load, the command palette, Select Process to
+ * Watch, an alert notification with its actions and its resolution, the dashboard with
+ * its keyboard walk and after a window reload, the performance report, and the Logs and Traces views. Where the
+ * English check's code serves (paletteCheck, selectProcessCheck, alertFiringCheck,
+ * reportCheck …) it runs here with Chinese words. The real-data checks (an error group
+ * to its source, a slow trace's waterfall, profile marks, Start Server) are in
+ * zhCnRealData.check.ts. Screenshots zh-cn-*.png.
  */
 import type { Frame } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
-import { LOW_CPU_RULE, ensureCpuBurn, stopCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
+import { LOW_CPU_RULE, ensureCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
 import type { Workbench } from '../support/workbench';
-import { LIVE_STATUS_TEXT, markdownPreviewFrame, pickQuickItem, runCommand, serverPid, waitUntil } from '../support/workbenchUi';
+import { LIVE_STATUS_TEXT, runCommand, serverPid, waitUntil } from '../support/workbenchUi';
 import { AlertWords, alertFiringCheck, alertResolvedCheck } from './alertNotification.check';
+import { paletteCheck } from './commandPalette.check';
+import { dashboardReloadCheck, expectRendered, keyboardWalk, openDashboard } from './dashboard.check';
+import { reportCheck } from './report.check';
+import { selectProcessCheck } from './selectProcess.check';
 import { statusBarUnderLoadCheck } from './statusBar.check';
-import { expectRendered, keyboardWalk, openDashboard } from './dashboard.check';
 
 const LOCALE = 'zh-cn';
 /** A Han character: text in Chinese, not an English fallback. */
@@ -109,55 +113,15 @@ export const checks: E2eCheck[] = [
     },
   },
   statusBarUnderLoadCheck({ name: 'zh-cn: the status bar CPU % rises and changes under cpu-burn load', order: 12, locale: LOCALE }),
-  {
-    name: 'zh-cn: the command palette lists the monitor\'s commands under its Chinese name, each title in Chinese',
-    order: 15,
-    locale: LOCALE,
-    timeoutMs: 45000,
-    async run(wb) {
-      const labels = wb.contributedCommands().map((c) => `${c.category ? `${c.category}: ` : ''}${c.title}`);
-      try {
-        const rows = await wb.commandPalette(NAME);
-        await rows.first().waitFor({ timeout: 15000 });
-        const texts = (await rows.allInnerTexts()).map(oneLine).filter((t) => t.includes(NAME));
-        console.log(`    zh-cn palette: ${texts.length} rows, e.g. ${texts.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 60))).join(', ')}`);
-        if (texts.length < 5) {
-          throw new Error(`the palette lists ${texts.length} of the monitor's commands under "${NAME}": ${texts.join(' | ')}`);
-        }
-        const unknown = texts.filter((t) => !labels.some((l) => t.includes(l)));
-        if (unknown.length > 0) {
-          throw new Error(`rows that are not a contributed command's Chinese title: ${unknown.join(' | ')}`);
-        }
-        await wb.screenshot('zh-cn-command-palette');
-      } finally {
-        await wb.closeQuickInput();
-      }
-    },
-  },
-  {
-    name: 'zh-cn: Select Process to Watch lists the chat server by its port, with the picker\'s title and hint in Chinese',
+  paletteCheck({ name: 'zh-cn: the command palette lists every contributed command under its Chinese name, each title in Chinese', order: 15, locale: LOCALE, category: NAME }),
+  selectProcessCheck({
+    name: 'zh-cn: Select Process to Watch lists the chat server by its port, chat-like ones first, title and hint in Chinese; picking it keeps it watched',
     order: 17,
     locale: LOCALE,
-    timeoutMs: 45000,
-    async run(wb) {
-      const port = wb.env.serverPort;
-      try {
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.selectProcess'));
-        const serverRow = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `端口 ${port}` }).first();
-        await serverRow.waitFor({ timeout: 20000 });
-        const row = oneLine(await serverRow.innerText());
-        const title = oneLine(await wb.page.locator('.quick-input-widget .quick-input-title').innerText());
-        const hint = (await wb.page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '';
-        console.log(`    zh-cn picker: "${title}", "${hint}"; row "${row.slice(0, 90)}"`);
-        expectWords('the picker\'s title', title, ['选择要监控的进程']);
-        if (!HAN.test(hint)) throw new Error(`the picker's hint is not Chinese: "${hint}"`);
-        if (!/chat-server|server\.js/.test(row)) throw new Error(`the row for port ${port} does not show the server's command line: ${row}`);
-        await wb.screenshot('zh-cn-select-process');
-      } finally {
-        await wb.closeQuickInput();
-      }
-    },
-  },
+    port: (p) => `端口 ${p}`,
+    title: '选择要监控的进程',
+    hint: '选择聊天服务器（正在监听的进程；最像聊天服务器的排在前面）',
+  }),
   alertFiringCheck({ ...ALERT, name: 'zh-cn: cpu-burn fires a warning notification in Chinese with its actions in Chinese, and paints the status bar', order: 20 }),
   {
     name: 'zh-cn: the dashboard shows the pid, drawn charts and the firing alert, in Chinese',
@@ -185,41 +149,15 @@ export const checks: E2eCheck[] = [
     },
   },
   alertResolvedCheck({ ...ALERT, name: 'zh-cn: after the load stops, one 已解除 notification and the status bar colour clears', order: 35 }),
-  {
+  dashboardReloadCheck({ name: 'zh-cn: the dashboard comes back in Chinese after Developer: Reload Window, with the history from disk, in the light and the dark theme', order: 37, locale: LOCALE, dashboardTab: NAME }),
+  reportCheck({
     name: 'zh-cn: palette → 显示性能报告 → 最近 5 分钟 renders the report in Chinese, with the server\'s figures in tables',
     order: 40,
     locale: LOCALE,
-    timeoutMs: 75000,
-    async run(wb) {
-      try {
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.showReport'));
-        await pickQuickItem(wb, '最近 5 分钟');
-        const preview = await markdownPreviewFrame(wb, '聊天服务器性能报告', 30000);
-        await preview.locator('table').first().waitFor({ timeout: 10000 });
-        const text = (await preview.locator('body').innerText()).replace(/\u00a0/g, ' ');
-        if (!text.includes(`pid ${serverPid()}`)) {
-          throw new Error(`the report does not name the server's pid ${serverPid()}: "${text.slice(0, 300)}"`);
-        }
-        if (/^\s*\|.*\|\s*$/m.test(text) || /\|\s*---/.test(text)) {
-          throw new Error(`the preview shows Markdown table syntax, not tables: "${text.slice(0, 300)}"`);
-        }
-        const cells = await preview.locator('td').allInnerTexts();
-        if (!cells.some((c) => /^\s*[\d.,]+\s*(%|MiB|KiB|GiB|B)\b/.test(c))) {
-          throw new Error(`no table cell holds a figure with a unit: ${cells.slice(0, 12).join(' | ')}`);
-        }
-        const headings = (await preview.locator('h2').allInnerTexts()).map(oneLine);
-        console.log(`    zh-cn report: ${await preview.locator('table').count()} tables; headings: ${headings.join(' / ').slice(0, 300)}`);
-        const englishHeadings = headings.filter((h) => !HAN.test(h));
-        if (englishHeadings.length > 0) {
-          throw new Error(`report headings not in Chinese: ${englishHeadings.join(' / ')}`);
-        }
-        await wb.page.waitForTimeout(1000);
-        await wb.screenshot('zh-cn-report');
-      } finally {
-        await stopCpuBurn();
-      }
-    },
-  },
+    lastFiveMinutes: '最近 5 分钟',
+    title: '聊天服务器性能报告',
+    headingInLanguage: (h) => HAN.test(h),
+  }),
   {
     name: 'zh-cn: the Logs view\'s headings, level chips, summary and notes are Chinese',
     order: 50,

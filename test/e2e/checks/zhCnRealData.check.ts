@@ -9,12 +9,15 @@
  * "打开 …", the trace's "关键路径上 N 个 · 链路 …", the span's "自身 …，关键路径上 …",
  * "仪表板图表上所选时刻的链路：…", the profile toasts and "在 HH:MM 的性能剖析中自身占用
  * N% CPU", the server's status bar item "服务器 <pid>" and "服务器已停止", the terminal
- * named 聊天服务器. Each is the English check with Chinese words (logsGroupCheck,
- * tracesCheck, profileMarksCheck, startServerCheck). Screenshots zh-cn-*.png.
+ * named 聊天服务器; a Prometheus-sourced service's "2/2 在线" and its dashboard header
+ * "… 上 Prometheus 中的 job "chat"". Each is the English check with Chinese words
+ * (logsGroupCheck, tracesCheck, profileMarksCheck, startServerCheck,
+ * prometheusServiceCheck). Screenshots zh-cn-*.png.
  */
 import type { E2eCheck } from '../support/check';
 import { logsGroupCheck } from './logsView.check';
 import { profileMarksCheck } from './profileMarks.check';
+import { prometheusServiceCheck } from './prometheusService.check';
 import { startServerCheck } from './startServer.check';
 import { tracesCheck } from './traces.check';
 
@@ -59,5 +62,14 @@ export const checks: E2eCheck[] = [
     running: /服务器 (\d+)/,
     stopped: /服务器已停止/,
     terminal: '聊天服务器',
+  }),
+  prometheusServiceCheck({
+    name: 'zh-cn: a Prometheus-sourced service of two instances: 2/2 在线 in the status bar, a tooltip row each, CPU and memory by instance back-filled 15 min on the dashboard',
+    order: 65,
+    locale: LOCALE,
+    serviceStatus: /·\s*2\/2 在线/,
+    tooltipRow: (i) => new RegExp(`${i}\\s+在线\\s+\\d+(\\.\\d+)?\\s*%`),
+    dashboardTab: 'Chat-Room 监控',
+    header: /^2\/2 在线 · http:\/\/\S+ 上 Prometheus 中的 job "chat"/,
   }),
 ];

@@ -9,6 +9,9 @@ export const WORKBENCH_NOISE: readonly { readonly pattern: RegExp; readonly why:
   { pattern: /Timed out getting tasks from typescript/, why: "the TypeScript extension's task provider answers late on a loaded machine" },
   { pattern: /\[lifecycle\] Long running operations during shutdown are unsupported in the web/, why: "the web workbench's own shutdown participants, at a window reload" },
   { pattern: /IndexedDB database 'vscode-web-db' is closed/, why: 'the workbench writing its own log while the window reloads' },
+  // The language pack's window asks the extension gallery for updates; this machine has no network.
+  { pattern: /Failed to load resource: net::ERR_NAME_NOT_RESOLVED \(at https:\/\/[^/]+\/vscode\/gallery\/extensionquery\)/, why: "the workbench's extension gallery query, with no network" },
+  { pattern: /ERR color: #f33 Failed: getaddrinfo ENOTFOUND /, why: "the workbench's log of the same gallery query failing" },
 ];
 
 /** The error lines among `lines` (as Workbench.consoleLines holds them) that are not workbench noise. */

@@ -24,15 +24,13 @@ export const LOAD_DURATION_S = 40;
 
 type Load = ReturnType<typeof startNode>;
 let current: { load: Load; startedAtMs: number } | undefined;
-let ruleWritten = false;
 
-/** Writes the lowered CPU rule into the workspace settings (once) and gives VS Code a moment to read it. */
+/** Writes the lowered CPU rule into the workspace settings (unless they hold it) and gives VS Code a moment to read it. */
 export async function useLowCpuThreshold(wb: Workbench): Promise<void> {
-  if (ruleWritten) {
+  const before = updateWorkspaceSettings(wb, { 'chatroomMonitor.alerts.rules': [LOW_CPU_RULE] });
+  if (JSON.stringify(before['chatroomMonitor.alerts.rules']) === JSON.stringify([LOW_CPU_RULE])) {
     return;
   }
-  updateWorkspaceSettings(wb, { 'chatroomMonitor.alerts.rules': [LOW_CPU_RULE] });
-  ruleWritten = true;
   // The file watcher and the configuration reload are asynchronous; 2 s is ample.
   await wb.page.waitForTimeout(2000);
 }

@@ -165,7 +165,15 @@ export class Workbench {
     return file;
   }
 
+  /**
+   * Leaves the workbench first, as closing its tab does: the workbench shuts down and
+   * code-server ends the window's extension host. A browser closed with the workbench
+   * still open leaves that host running for code-server's reconnection grace (minutes),
+   * still watching the workspace, writing its history and holding the OTLP port — beside
+   * the next lane's window.
+   */
   async close(): Promise<void> {
+    await this.page.goto('about:blank', { timeout: 15000 }).catch(() => undefined);
     await this.context.close().catch(() => undefined);
     fs.rmSync(this.profileDir, { recursive: true, force: true });
   }

@@ -153,10 +153,10 @@ export function serverPid(): number {
 
 /**
  * Changes the workspace's .vscode/settings.json the way a user editing the file does
- * (VS Code watches it); `undefined` removes a key.
+ * (VS Code watches it); `undefined` removes a key. Returns the values it replaced.
  */
-export function updateWorkspaceSettings(wb: Workbench, patch: Record<string, unknown>): void {
-  updateFolderSettings(wb.env.folder, patch);
+export function updateWorkspaceSettings(wb: Workbench, patch: Record<string, unknown>): Record<string, unknown> {
+  return updateFolderSettings(wb.env.folder, patch);
 }
 
 /** {@link updateWorkspaceSettings} for a folder, before any window shows it; returns the values it replaced. */
