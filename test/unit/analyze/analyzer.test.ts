@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { Analysis, analyze } from '../../../src/core/analyze/analyzer';
 import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
+import { summarize } from '../../../src/core/analyze/stats';
+import { correlate } from '../../../src/core/analyze/correlation';
 import { MB, scenario, windowOf } from './scenario';
 import { T0, mulberry32 } from './synthetic';
 
@@ -99,6 +101,65 @@ describe('analyze', () => {
     assert.ok(a.anomalyCount > 5);
     assert.equal(a.anomalies.length, 5);
     for (let k = 1; k < 5; k++) assert.ok(a.anomalies[k]!.startMs >= a.anomalies[k - 1]!.startMs);
+  });
+
+  it('the GC share and label sets combined by time: the same figures as a running total per time (ticks missing, NaN, several kinds)', () => {
+    const store = new SeriesStore(2000);
+    const rnd = mulberry32(21);
+    const kinds = ['minor', 'major', 'incremental'];
+    for (let i = 0; i < 900; i++) {
+      const samples = [{ name: 'chat_messages_per_second', labels: {}, value: 10 + rnd() * 5 }];
+      for (const [k, kind] of kinds.entries()) {
+        if ((i + k) % 7 === 0) continue; // a kind missing from some ticks
+        samples.push({ name: 'nodejs_gc_duration_seconds_per_second', labels: { kind }, value: i % 11 === k ? 0 : rnd() * 30 });
+        if ((i + k) % 17 !== 0) samples.push({ name: 'nodejs_gc_duration_seconds_mean', labels: { kind }, value: (i + 2 * k) % 13 === 0 ? NaN : rnd() * 0.01 });
+      }
+      for (const instance of ['a', 'b']) {
+        if (instance === 'b' && i % 5 === 0) continue;
+        samples.push({ name: 'process_cpu_usage_percent', labels: { instance }, value: i % 23 === 0 ? NaN : rnd() * 100 });
+      }
+      store.append(T0 + i * 1000, samples);
+    }
+    // The reference: a running total per time in a map, as the analyzer computed it before.
+    const read = (name: string, labels: Record<string, string>) => store.window(store.select(name).find((x) => JSON.stringify(x.labels) === JSON.stringify(labels))!.key, -Infinity)!;
+    const gcTotal = new Map<number, number>();
+    for (const kind of kinds) {
+      const rate = read('nodejs_gc_duration_seconds_per_second', { kind });
+      const mean = read('nodejs_gc_duration_seconds_mean', { kind });
+      const meanAt = new Map<number, number>();
+      for (let i = 0; i < mean.times.length; i++) meanAt.set(mean.times[i]!, mean.values[i]!);
+      for (let i = 0; i < rate.times.length; i++) {
+        const m = meanAt.get(rate.times[i]!);
+        const share = rate.values[i] === 0 ? 0 : m === undefined ? NaN : rate.values[i]! * m;
+        if (Number.isFinite(share)) gcTotal.set(rate.times[i]!, (gcTotal.get(rate.times[i]!) ?? 0) + share);
+      }
+    }
+    const cpuTotal = new Map<number, number>();
+    for (const instance of ['a', 'b']) {
+      const w = read('process_cpu_usage_percent', { instance });
+      for (let i = 0; i < w.times.length; i++) {
+        const prev = cpuTotal.get(w.times[i]!);
+        if (Number.isFinite(w.values[i]!)) cpuTotal.set(w.times[i]!, prev === undefined ? w.values[i]! : prev + w.values[i]!);
+      }
+    }
+    const sorted = (m: Map<number, number>) => {
+      const times = Float64Array.from([...m.keys()].sort((x, y) => x - y));
+      return { times, values: times.map((t) => m.get(t)!) };
+    };
+    const a = analyze(store, windowOf(store));
+    const gc = sorted(gcTotal);
+    const stat = a.stats.find((x) => x.key === 'nodejs_gc_time_ratio')!;
+    assert.deepEqual(stat.summary, summarize(gc.values));
+    assert.deepEqual(stat.latest, { timeMs: gc.times[gc.times.length - 1], value: gc.values[gc.values.length - 1] });
+    // Process CPU of two instances (summed where both have a value), against messages.
+    const cpu = sorted(cpuTotal);
+    const msgs = read('chat_messages_per_second', {});
+    const expected = correlate('process_cpu_usage_percent', cpu.times, cpu.values, 'chat_messages_per_second', msgs.times, msgs.values);
+    assert.ok(expected.n > 800);
+    assert.deepEqual(
+      a.correlations.find((c) => c.a === 'process_cpu_usage_percent'),
+      expected,
+    );
   });
 
   describe('LiveAnalysis (the one place analysis remembers between ticks)', () => {
