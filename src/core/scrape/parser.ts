@@ -652,6 +652,17 @@ class ExpositionParser {
     if (start + 1 >= end || !isBlank(text.charCodeAt(start + 1))) {
       return;
     }
+    // A line read before (same text, all valid UTF-8) reads the same: one hash, one lookup.
+    const memo = this.seriesCache;
+    let lineHash = 0;
+    if (memo !== undefined && !this.invalid.within(start, end)) {
+      lineHash = seriesTextHash(text, start, end);
+      const m = memo.metaAt(text, start, end, lineHash);
+      if (m !== undefined) {
+        this.metadata(m.keyword, m.name, m.rest);
+        return;
+      }
+    }
     const kw = skipBlanks(text, start + 1, end);
     const kwEnd = tokenEnd(text, kw, end);
     const keyword = text.slice(kw, kwEnd);
@@ -680,16 +691,23 @@ class ExpositionParser {
     }
     const name = this.interner.intern(text.slice(nameStart, nameEnd));
     // Exactly one separator blank: help text may itself start with blanks.
-    const rest = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
+    const raw = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
+    const rest = keyword === 'HELP' ? raw : raw.trim();
+    if (keyword === 'HELP' && this.invalid.within(nameEnd, end)) {
+      this.problem(this.lineNo, l10n.t('the help text of {0} is not valid UTF-8 — the bad bytes show as U+FFFD', name));
+    } else if (memo !== undefined && lineHash !== 0) {
+      memo.setMeta(text.slice(start, end), keyword, name, rest, lineHash);
+    }
+    this.metadata(keyword, name, rest);
+  }
+
+  private metadata(keyword: 'HELP' | 'TYPE' | 'UNIT', name: string, rest: string): void {
     if (keyword === 'HELP') {
-      if (this.invalid.within(nameEnd, end)) {
-        this.problem(this.lineNo, l10n.t('the help text of {0} is not valid UTF-8 — the bad bytes show as U+FFFD', name));
-      }
       this.help(name, rest);
     } else if (keyword === 'TYPE') {
-      this.type(name, rest.trim());
+      this.type(name, rest);
     } else {
-      this.unit(name, rest.trim());
+      this.unit(name, rest);
     }
   }
 

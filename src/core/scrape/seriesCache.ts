@@ -30,6 +30,8 @@ export class SeriesCache {
   private keys: string[] = [];
   private labelSets: Labels[] = [];
   private readonly collided = new Map<string, Labels>();
+  /** HELP, TYPE and UNIT lines read before, by the hash of the whole line (see metaAt). */
+  private readonly metaLines = new Map<number, MetaLine>();
   private formatOf: ExpositionFormat | undefined;
 
   constructor(
@@ -50,6 +52,7 @@ export class SeriesCache {
   }
 
   private clear(): void {
+    this.metaLines.clear();
     this.slotOf.clear();
     this.keys = [];
     this.labelSets = [];
@@ -73,6 +76,21 @@ export class SeriesCache {
     return this.collided.size === 0 ? undefined : this.collided.get(text.slice(start, end));
   }
 
+  /**
+   * A metadata line read before — `# HELP name text`, `# TYPE …`, `# UNIT …`, the whole
+   * line `text[start, end)` with its seriesTextHash — as the parse read it: so a family's
+   * metadata, which rarely changes, costs a scrape no slice, copy or interning.
+   */
+  metaAt(text: string, start: number, end: number, hash: number): MetaLine | undefined {
+    const m = this.metaLines.get(hash);
+    return m !== undefined && m.line.length === end - start && text.startsWith(m.line, start) ? m : undefined;
+  }
+
+  setMeta(line: string, keyword: MetaLine['keyword'], name: string, rest: string, hash: number): void {
+    if (this.metaLines.size >= MAX_META_LINES) this.metaLines.clear();
+    if (!this.metaLines.has(hash)) this.metaLines.set(hash, { line: flatCopy(line), keyword, name, rest });
+  }
+
   set(seriesText: string, labels: Labels, hash = seriesTextHash(seriesText, 0, seriesText.length)): void {
     if (this.size >= this.maxEntries) {
       this.clear();
@@ -93,6 +111,17 @@ export class SeriesCache {
     this.labelSets.push(labels);
   }
 }
+
+/** A metadata line as a parse read it: its keyword, the family name (interned) and the text after the name's separator (trimmed for TYPE and UNIT). */
+export interface MetaLine {
+  readonly line: string;
+  readonly keyword: 'HELP' | 'TYPE' | 'UNIT';
+  readonly name: string;
+  readonly rest: string;
+}
+
+/** Metadata lines remembered at most (two or three a family). */
+const MAX_META_LINES = 4096;
 
 /** FNV-1a over the UTF-16 code units of `text[start, end)`, as an int32 (a small integer key for a Map). */
 export function seriesTextHash(text: string, start: number, end: number): number {

@@ -87,6 +87,25 @@ describe('SeriesCache: a scrape reuses the previous parse of unchanged series', 
     }
   });
 
+  it('reads a HELP, TYPE or UNIT line seen before from the cache, with the same family and the same problems', () => {
+    const cache = new SeriesCache();
+    const text = '# HELP a Messages \\n sent.\n# TYPE a gauge\n# UNIT a seconds\n# TYPE b kounter\na 1\nb 2\n# EOF\n';
+    const first = parseExposition(text, { format: 'openmetrics', seriesCache: cache });
+    const looked: boolean[] = [];
+    const metaAt = cache.metaAt.bind(cache);
+    cache.metaAt = (...args) => {
+      const m = metaAt(...args);
+      looked.push(m !== undefined);
+      return m;
+    };
+    const second = parseExposition(text, { format: 'openmetrics', seriesCache: cache });
+    assert.deepEqual(looked, [true, true, true, true, false], 'every metadata line from the cache; # EOF is not kept');
+    assert.deepEqual(plain(second), plain(first));
+    assert.deepEqual(plain(second), plain(parseExposition(text, { format: 'openmetrics' })));
+    assert.equal(second.families[0]!.help, 'Messages \n sent.');
+    assert.match(second.problems[0] ?? '', /kounter/, 'the bad TYPE is said again');
+  });
+
   it('hands on the same name and labels objects for an unchanged series, and reads the new value', () => {
     const cache = new SeriesCache();
     const a = parseExposition('# TYPE m counter\nm_total{room="lobby",path="/a\\"}"} 1\nm_total{room="x"} 2\n', { seriesCache: cache });
