@@ -497,7 +497,8 @@ class ExpositionParser {
   private lastSampleFamily: MutableFamily | undefined;
   /** Result slots for parseLabels. */
   private labelsOut: Labels = NO_LABELS;
-  private labelError = '';
+  /** Why parseLabels returned -1, worded only when the problem is kept. */
+  private labelError: () => string = () => '';
   /** Where the current sample line ends (later than its first newline when a value spans lines). */
   private lineEnd = 0;
   /** Where invalid UTF-8 bytes were replaced, read front to back. */
@@ -594,9 +595,16 @@ class ExpositionParser {
     return this.truncated ? { ...out, truncated: this.truncated } : out;
   }
 
-  /** A bad line, said with its number. */
-  private problem(lineNo: number, message: string): void {
-    this.bodyProblem(lineProblem(lineNo, message));
+  /**
+   * A bad line, said with its number. The sentence is worded only while under
+   * maxProblems: a body of bad lines costs no translation for the lines not reported.
+   */
+  private problem(lineNo: number, say: () => string): void {
+    if (this.problems.length >= this.maxProblems) {
+      this.problemsOmitted++;
+      return;
+    }
+    this.problems.push(lineProblem(lineNo, say()));
   }
 
   /** A sentence about the body (or one of its lines), up to maxProblems of them. */
@@ -638,7 +646,7 @@ class ExpositionParser {
     for (let i = from; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (!(isBlank(c) || c === 10 || c === CH_CR)) {
-        this.problem(this.lineNo + 1, l10n.t("text after '# EOF' was ignored — '# EOF' must be the last line"));
+        this.problem(this.lineNo + 1, () => l10n.t("text after '# EOF' was ignored — '# EOF' must be the last line"));
         return;
       }
     }
@@ -686,7 +694,7 @@ class ExpositionParser {
     // 0.0.4 reads whatever follows the name as its text, dropping one character
     // (`# HELP a-b x` is help "b x" for a); OpenMetrics wants one space.
     if (nameEnd === nameStart || (this.openMetrics && nameEnd < end && !isBlank(text.charCodeAt(nameEnd)))) {
-      this.problem(this.lineNo, l10n.t("# {0} must be followed by a metric name made of letters, digits, '_' and ':' (not starting with a digit)", keyword));
+      this.problem(this.lineNo, () => l10n.t("# {0} must be followed by a metric name made of letters, digits, '_' and ':' (not starting with a digit)", keyword));
       return;
     }
     const name = this.interner.intern(text.slice(nameStart, nameEnd));
@@ -694,7 +702,7 @@ class ExpositionParser {
     const raw = nameEnd < end ? copyString(text.slice(nameEnd + 1, end)) : '';
     const rest = keyword === 'HELP' ? raw : raw.trim();
     if (keyword === 'HELP' && this.invalid.within(nameEnd, end)) {
-      this.problem(this.lineNo, l10n.t('the help text of {0} is not valid UTF-8 — the bad bytes show as U+FFFD', name));
+      this.problem(this.lineNo, () => l10n.t('the help text of {0} is not valid UTF-8 — the bad bytes show as U+FFFD', name));
     } else if (memo !== undefined && lineHash !== 0) {
       memo.setMeta(text.slice(start, end), keyword, name, rest, lineHash);
     }
@@ -750,7 +758,7 @@ class ExpositionParser {
     if (!TYPES.has(t)) {
       this.problem(
         this.lineNo,
-        l10n.t('unknown metric type {0} for {1} — use counter, gauge, histogram, summary or untyped (OpenMetrics adds unknown, info, stateset, gaugehistogram)', quoteForMessage(typeToken), name),
+        () => l10n.t('unknown metric type {0} for {1} — use counter, gauge, histogram, summary or untyped (OpenMetrics adds unknown, info, stateset, gaugehistogram)', quoteForMessage(typeToken), name),
       );
       return;
     }
@@ -816,8 +824,7 @@ class ExpositionParser {
     }
     if (i === start) {
       const c = text.charCodeAt(start);
-      this.problem(
-        this.lineNo,
+      this.problem(this.lineNo, () =>
         c === CH_LBRACE
           ? l10n.t('a sample without a metric name before its labels was skipped')
           : l10n.t("expected a metric name, found {0} — names use letters, digits, '_' and ':'", quoteForMessage(text.slice(start, Math.min(end, start + 20)))),
@@ -828,7 +835,7 @@ class ExpositionParser {
     let labels: Labels = NO_LABELS;
     const c = i < end ? text.charCodeAt(i) : -1;
     if (c !== CH_LBRACE && c !== -1 && !isBlank(c) && this.openMetrics) {
-      this.problem(this.lineNo, l10n.t('metric name {0} is followed by {1}, which no name may contain', name, quoteForMessage(text[i] ?? '')));
+      this.problem(this.lineNo, () => l10n.t('metric name {0} is followed by {1}, which no name may contain', name, quoteForMessage(text[i] ?? '')));
       return;
     }
     // 0.0.4: promlex.l starts the value right after the name (`a-1 2` is a = -1 at 2 ms);
@@ -845,7 +852,7 @@ class ExpositionParser {
         }
       }
       if (i < 0) {
-        this.problem(this.lineNo, l10n.t('{0}: {1}', name, this.labelError));
+        this.problem(this.lineNo, () => l10n.t('{0}: {1}', name, this.labelError()));
         return;
       }
       labels = this.labelsOut;
@@ -901,14 +908,14 @@ class ExpositionParser {
     const text = this.text;
     i = skipBlanks(text, i, end);
     if (i >= end) {
-      this.problem(this.lineNo, l10n.t('{0} has no value — write it after a space, like {0} 1', name));
+      this.problem(this.lineNo, () => l10n.t('{0} has no value — write it after a space, like {0} 1', name));
       return;
     }
     const valueEnd = tokenEnd(text, i, end);
     const plain = plainDecimalAt(text, i, valueEnd);
     const value = plain === plain ? plain : parseFloatToken(text.slice(i, valueEnd));
     if (value === undefined) {
-      this.problem(this.lineNo, l10n.t('{0} has value {1}, which is not a number (use digits, +Inf, -Inf or NaN)', name, quoteForMessage(text.slice(i, valueEnd))));
+      this.problem(this.lineNo, () => l10n.t('{0} has value {1}, which is not a number (use digits, +Inf, -Inf or NaN)', name, quoteForMessage(text.slice(i, valueEnd))));
       return;
     }
     i = skipBlanks(text, valueEnd, end);
@@ -919,18 +926,18 @@ class ExpositionParser {
       timestampRaw = copyString(text.slice(i, tsEnd));
       timestampMs = this.parseTimestamp(timestampRaw);
       if (timestampMs === undefined) {
-        this.problem(
-          this.lineNo,
+        const raw = timestampRaw;
+        this.problem(this.lineNo, () =>
           this.openMetrics
-            ? l10n.t('{0} has timestamp {1}, which is not a number of seconds', name, quoteForMessage(timestampRaw))
-            : l10n.t('{0} has timestamp {1}, which is not a whole, non-negative number of milliseconds', name, quoteForMessage(timestampRaw)),
+            ? l10n.t('{0} has timestamp {1}, which is not a number of seconds', name, quoteForMessage(raw))
+            : l10n.t('{0} has timestamp {1}, which is not a whole, non-negative number of milliseconds', name, quoteForMessage(raw)),
         );
         return;
       }
       i = skipBlanks(text, tsEnd, end);
     }
     if (i < end && text.charCodeAt(i) !== CH_HASH) {
-      this.problem(this.lineNo, l10n.t('unexpected {0} after the value of {1}', quoteForMessage(text.slice(i, end)), name));
+      this.problem(this.lineNo, () => l10n.t('unexpected {0} after the value of {1}', quoteForMessage(text.slice(i, end)), name));
       return;
     }
     // What follows ` # ` is an OpenMetrics exemplar. The spec allows one on a bucket or a
@@ -1031,7 +1038,7 @@ class ExpositionParser {
     for (;;) {
       i = skipBlanks(text, i, end);
       if (i >= end) {
-        this.labelError = l10n.t("the label set is not closed with '}'");
+        this.labelError = () => l10n.t("the label set is not closed with '}'");
         return -1;
       }
       let c = text.charCodeAt(i);
@@ -1044,18 +1051,18 @@ class ExpositionParser {
         i++;
       }
       if (i === nameStart) {
-        this.labelError = l10n.t("expected a label name, found {0} — label names use letters, digits and '_'", quoteForMessage(text.slice(i, Math.min(end, i + 20))));
+        this.labelError = () => l10n.t("expected a label name, found {0} — label names use letters, digits and '_'", quoteForMessage(text.slice(i, Math.min(end, i + 20))));
         return -1;
       }
       const labelName = this.labelName(nameStart, i, count);
       i = skipBlanks(text, i, end);
       if (i >= end || text.charCodeAt(i) !== CH_EQUALS) {
-        this.labelError = l10n.t("label {0} has no '=' after its name", labelName);
+        this.labelError = () => l10n.t("label {0} has no '=' after its name", labelName);
         return -1;
       }
       i = skipBlanks(text, i + 1, end);
       if (i >= end || text.charCodeAt(i) !== CH_QUOTE) {
-        this.labelError = l10n.t('the value of label {0} is not quoted — write {0}="value"', labelName);
+        this.labelError = () => l10n.t('the value of label {0} is not quoted — write {0}="value"', labelName);
         return -1;
       }
       i++;
@@ -1088,21 +1095,21 @@ class ExpositionParser {
         i = valueStart;
       }
       if (value === undefined) {
-        this.labelError = l10n.t('the value of label {0} has no closing quote', labelName);
+        this.labelError = () => l10n.t('the value of label {0} has no closing quote', labelName);
         return -1;
       }
       if (this.invalid.within(valueStart, i)) {
-        this.labelError = l10n.t('the value of label {0} is not valid UTF-8 (Prometheus refuses it; the bad bytes would show as U+FFFD)', labelName);
+        this.labelError = () => l10n.t('the value of label {0} is not valid UTF-8 (Prometheus refuses it; the bad bytes would show as U+FFFD)', labelName);
         return -1;
       }
       for (let k = 0; k < count; k++) {
         if (names[k] === labelName) {
-          this.labelError = l10n.t('label {0} appears twice', labelName);
+          this.labelError = () => l10n.t('label {0} appears twice', labelName);
           return -1;
         }
       }
       if (labelName === '__name__') {
-        this.labelError = l10n.t('the metric name is given again as a __name__ label inside the braces, which Prometheus refuses (label name "__name__" is not unique)');
+        this.labelError = () => l10n.t('the metric name is given again as a __name__ label inside the braces, which Prometheus refuses (label name "__name__" is not unique)');
         return -1;
       }
       names[count++] = labelName;
@@ -1121,7 +1128,7 @@ class ExpositionParser {
       }
       i = skipBlanks(text, i, end);
       if (i >= end) {
-        this.labelError = l10n.t("the label set is not closed with '}'");
+        this.labelError = () => l10n.t("the label set is not closed with '}'");
         return -1;
       }
       c = text.charCodeAt(i);
@@ -1136,7 +1143,7 @@ class ExpositionParser {
       if (!this.openMetrics && isLabelNameChar(c, true)) {
         continue; // promparse.go reads the next label without a comma too
       }
-      this.labelError = l10n.t("expected ',' or '}' after the value of label {0}, found {1}", labelName, quoteForMessage(text[i] ?? ''));
+      this.labelError = () => l10n.t("expected ',' or '}' after the value of label {0}, found {1}", labelName, quoteForMessage(text[i] ?? ''));
       return -1;
     }
     this.labelsOut = labels ?? NO_LABELS;
@@ -1220,7 +1227,7 @@ class ExpositionParser {
         } else if (n === 110) {
           out += '\n';
         } else if (n === -1 || n === 10) {
-          this.labelError = l10n.t('its value ends in a lone backslash');
+          this.labelError = () => l10n.t('its value ends in a lone backslash');
           return -1;
         } else {
           // Any other escape is kept as written, as Prometheus' replacer does (`\t` stays two characters).
@@ -1232,7 +1239,7 @@ class ExpositionParser {
       }
       i++;
     }
-    this.labelError = l10n.t('its value has no closing quote');
+    this.labelError = () => l10n.t('its value has no closing quote');
     return -1;
   }
 
