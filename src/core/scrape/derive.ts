@@ -307,6 +307,7 @@ export class ScrapeDeriver {
     const names = this.names(f.name);
     const meta = seriesMeta('gauge', f.unit);
     const rows = rowsOf(f);
+    let saidBadQuantile = false; // one sentence a family: worded once, not per bad sample
     for (let i = 0; i < rows.length; i++) {
       const name = rows.name(i);
       const labels = rows.labels(i);
@@ -314,7 +315,10 @@ export class ScrapeDeriver {
         const qText = labels['quantile'];
         const q = qText === undefined ? undefined : parseFloatToken(qText);
         if (q === undefined || !(q >= 0 && q <= 1)) {
-          run.problems.add(l10n.t('summary {0} has a sample without a quantile label between 0 and 1; it was skipped.', f.name));
+          if (!saidBadQuantile) {
+            saidBadQuantile = true;
+            run.problems.add(l10n.t('summary {0} has a sample without a quantile label between 0 and 1; it was skipped.', f.name));
+          }
           continue;
         }
         const at = this.quantiles.indexOf(q);
@@ -344,6 +348,7 @@ export class ScrapeDeriver {
       return g;
     };
     const rows = rowsOf(f);
+    let saidBadLe = false; // one sentence a family: worded once, not per bad bucket
     for (let i = 0; i < rows.length; i++) {
       const name = rows.name(i);
       const labels = rows.labels(i);
@@ -351,7 +356,10 @@ export class ScrapeDeriver {
         const leText = labels['le'];
         const le = leText === undefined ? undefined : parseFloatToken(leText);
         if (le === undefined || Number.isNaN(le)) {
-          run.problems.add(l10n.t('histogram {0} has a bucket without a numeric le label; it was skipped.', f.name));
+          if (!saidBadLe) {
+            saidBadLe = true;
+            run.problems.add(l10n.t('histogram {0} has a bucket without a numeric le label; it was skipped.', f.name));
+          }
           continue;
         }
         const g = group(labels);
