@@ -194,6 +194,8 @@ describe('the last English sentences, in Simplified Chinese', () => {
     assert.match(text, /^- 文件描述符上限：1,024$/m);
     assert.match(text, /^- 本机内存：16 GiB$/m);
     assert.doesNotMatch(text, /[\u4e00-\u9fff]: /);
+    // A duration ending in a Han character takes no space before the next one: '需要 30 分钟的采样'.
+    assert.match(text, /需要 30 分钟的采样/);
     assert.match(renderMarkdown(report), /^- File descriptor limit: 1,024$/m);
     // Advice that names a command names it as the palette shows it in Chinese.
     const bundle = zhCnBundle();
