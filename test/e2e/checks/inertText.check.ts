@@ -6,7 +6,8 @@
  * whose target is not one of our chatroomMonitor.* commands are counted (0), as are
  * `$(zap)` icons (0). Every foreign link found is clicked with a terminal open: the
  * canary file the corpus' command link would create must not appear. No dialog, no
- * page error. Runs last: it points the workspace at its own server, then back.
+ * page error. Runs last: it points the workspace at its own server, then back. One
+ * definition for every display language ({@link inertTextCheck}).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -69,10 +70,24 @@ async function clickForeign(wb: Workbench, scope: Locator): Promise<number> {
   return n;
 }
 
-export const checks: E2eCheck[] = [
-  {
-    name: 'hostile labels, HELP text and argv show as inert text: no foreign link, no icon, no canary on every surface',
-    order: 95,
+/** What the hostile-labels check reads in one display language (the hostile text itself is the same in every one). */
+export interface InertWords {
+  readonly name: string;
+  readonly order: number;
+  readonly locale?: string;
+  /** The report's window question's answer for the last five minutes. */
+  readonly lastFiveMinutes: string;
+  /** The report's title (its h1). */
+  readonly reportTitle: string;
+}
+
+/** Hostile labels, HELP text and argv on every surface: no foreign link, no icon, no canary — in the window of `w.locale`. */
+export function inertTextCheck(w: InertWords): E2eCheck {
+  const shot = (name: string): string => `${w.locale ? `${w.locale}-` : ''}${name}`;
+  return {
+    name: w.name,
+    order: w.order,
+    ...(w.locale ? { locale: w.locale } : {}),
     timeoutMs: 110000,
     async run(wb) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-inert-'));
@@ -117,7 +132,7 @@ export const checks: E2eCheck[] = [
         const toasts = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Room .* is busy/ });
         await toasts.first().waitFor({ timeout: 30000 });
         await wb.page.waitForTimeout(1500);
-        await wb.screenshot('inert-toasts');
+        await wb.screenshot(shot('inert-toasts'));
         console.log(`    toasts: ${await toasts.count()}; first: "${(await toasts.first().innerText()).replace(/\s+/g, ' ').slice(0, 160)}"`);
         const toastScope = wb.page.locator('.notifications-toasts');
         found.push(...(await linksIn(toastScope, 'toast')));
@@ -140,7 +155,7 @@ export const checks: E2eCheck[] = [
         const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: /pid \d+/ }).first();
         await hover.waitFor({ timeout: 10000 });
         await wb.page.waitForTimeout(500);
-        await wb.screenshot('inert-tooltip');
+        await wb.screenshot(shot('inert-tooltip'));
         const tip = await hover.innerText();
         if (/\\-|\\_/.test(tip)) throw new Error(`the tooltip shows escape backslashes: "${tip.slice(0, 200)}"`);
         found.push(...(await linksIn(hover, 'tooltip')));
@@ -159,25 +174,25 @@ export const checks: E2eCheck[] = [
 
         // QuickPicks: Snooze (alert titles) and Select Process (argv).
         const quick = wb.page.locator('.quick-input-widget');
-        await runCommand(wb, 'Chat-Room Monitor: Snooze Alerts…');
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.snoozeAlerts'));
         await quick.locator('.monaco-list-row', { hasText: /Room/ }).first().waitFor({ timeout: 10000 });
         found.push(...(await linksIn(quick, 'snooze quick pick')));
         zaps += await zapIcons(quick);
         await wb.closeQuickInput();
-        await runCommand(wb, 'Chat-Room Monitor: Select Process to Watch');
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.selectProcess'));
         await quick.locator('.monaco-list-row', { hasText: /gnp\.exe/ }).first().waitFor({ timeout: 20000 });
-        await wb.screenshot('inert-select-process');
+        await wb.screenshot(shot('inert-select-process'));
         found.push(...(await linksIn(quick, 'select process quick pick')));
         zaps += await zapIcons(quick);
         await wb.closeQuickInput();
 
         // Report: it opens rendered, in the Markdown preview.
-        await runCommand(wb, 'Chat-Room Monitor: Show Performance Report');
-        await pickQuickItem(wb, 'Last 5 minutes');
-        const preview = await markdownPreviewFrame(wb, 'Chat server performance report', 30000);
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.showReport'));
+        await pickQuickItem(wb, w.lastFiveMinutes);
+        const preview = await markdownPreviewFrame(wb, w.reportTitle, 30000);
         // An earlier check's report may still be in the preview: wait for this server's (its name ends in gnp.exe).
         for (let i = 0; i < 60 && !(await preview.locator('body').innerText()).includes('gnp.exe'); i++) await wb.page.waitForTimeout(250);
-        await wb.screenshot('inert-report-preview');
+        await wb.screenshot(shot('inert-report-preview'));
         const previewLinks = await preview.locator('body').evaluate((b) =>
           Array.from(b.querySelectorAll('a')).map((a) => ({ target: a.getAttribute('data-href') || a.getAttribute('href') || '', text: (a.textContent ?? '').slice(0, 80) })),
         );
@@ -209,5 +224,14 @@ export const checks: E2eCheck[] = [
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },
-  },
+  };
+}
+
+export const checks: E2eCheck[] = [
+  inertTextCheck({
+    name: 'hostile labels, HELP text and argv show as inert text: no foreign link, no icon, no canary on every surface',
+    order: 95,
+    lastFiveMinutes: 'Last 5 minutes',
+    reportTitle: 'Chat server performance report',
+  }),
 ];

@@ -9,12 +9,14 @@
  * "打开 …", the trace's "关键路径上 N 个 · 链路 …", the span's "自身 …，关键路径上 …",
  * "仪表板图表上所选时刻的链路：…", the profile toasts and "在 HH:MM 的性能剖析中自身占用
  * N% CPU", the server's status bar item "服务器 <pid>" and "服务器已停止", the terminal
- * named 聊天服务器; a Prometheus-sourced service's "2/2 在线" and its dashboard header
- * "… 上 Prometheus 中的 job "chat"". Each is the English check with Chinese words
- * (logsGroupCheck, tracesCheck, profileMarksCheck, startServerCheck,
- * prometheusServiceCheck). Screenshots zh-cn-*.png.
+ * named 聊天服务器; hostile labels inert in the Chinese sentences around them; a
+ * Prometheus-sourced service's "2/2 在线" and its dashboard header "… 上 Prometheus 中的
+ * job "chat"". Each is the English check with Chinese words (logsGroupCheck, tracesCheck,
+ * profileMarksCheck, startServerCheck, inertTextCheck, prometheusServiceCheck).
+ * Screenshots zh-cn-*.png.
  */
 import type { E2eCheck } from '../support/check';
+import { inertTextCheck } from './inertText.check';
 import { logsGroupCheck } from './logsView.check';
 import { profileMarksCheck } from './profileMarks.check';
 import { prometheusServiceCheck } from './prometheusService.check';
@@ -62,6 +64,13 @@ export const checks: E2eCheck[] = [
     running: /服务器 (\d+)/,
     stopped: /服务器已停止/,
     terminal: '聊天服务器',
+  }),
+  inertTextCheck({
+    name: 'zh-cn: hostile labels, HELP text and argv show as inert text in the Chinese toasts, tooltip, pickers and report: no foreign link, no icon, no canary',
+    order: 62,
+    locale: LOCALE,
+    lastFiveMinutes: '最近 5 分钟',
+    reportTitle: '聊天服务器性能报告',
   }),
   prometheusServiceCheck({
     name: 'zh-cn: a Prometheus-sourced service of two instances: 2/2 在线 in the status bar, a tooltip row each, CPU and memory by instance back-filled 15 min on the dashboard',
