@@ -16,7 +16,7 @@ import { LaunchSpec, TreeProcess } from '../core/supervise/launcher';
 import { nodeLauncher } from '../core/supervise/nodeLauncher';
 import { Operations } from '../core/supervise/operations';
 import { operationsForReport, triggerText } from '../core/supervise/operationsReport';
-import { describeExit } from '../core/supervise/policy';
+import { exitLine } from '../core/supervise/policy';
 import { parseServerSettings, ServerSettings, serverPidOf } from '../core/supervise/serverSettings';
 import { ServerLineStream } from '../core/supervise/serverLines';
 import { Supervisor } from '../core/supervise/supervisor';
@@ -297,7 +297,7 @@ export class ServerController implements vscode.Disposable {
         }
       }
     } else if (e.type === 'exited') {
-      this.write(`\x1b[2m[${e.expected ? 'stopped' : 'exited'}: ${describeExit(e)}${e.error ? ` — ${e.error}` : ''}]\x1b[0m`);
+      this.write(`\x1b[2m[${exitLine(e)}]\x1b[0m`);
     } else if (e.type === 'stopped') {
       this.watchedPid = undefined;
       this.onWatchPid(undefined);

@@ -120,3 +120,9 @@ export function describeExit(e: { readonly exitCode: number | null; readonly sig
   }
   return e.exitCode === null ? l10n.t('an unknown status') : l10n.t('exit code {0}', e.exitCode);
 }
+
+/** The terminal's dim line when a run ends: "stopped: exit code 0" when asked for, else "exited: signal SIGSEGV — why". */
+export function exitLine(e: { readonly exitCode: number | null; readonly signal: string | null; readonly error?: string; readonly expected: boolean }): string {
+  const how = `${describeExit(e)}${e.error ? ` — ${e.error}` : ''}`;
+  return e.expected ? l10n.t('stopped: {0}', how) : l10n.t('exited: {0}', how);
+}

@@ -24,6 +24,7 @@
  * backslash escapes (which the renderers remove) or a code span. The results are
  * final: feed surface text to no other function (it would name the inserted joiners).
  */
+import * as l10n from '@vscode/l10n';
 
 /** Default length caps, in characters of the result. */
 export const INERT_LIMITS = {
@@ -118,7 +119,7 @@ export function visibleText(input: unknown, maxChars: number = Number.POSITIVE_I
   if (cut < 0) {
     return out;
   }
-  const suffix = stateLength ? `… (${total} characters)` : '…';
+  const suffix = stateLength ? l10n.t({ message: '… ({0} characters)', args: [total], comment: 'ends a long value cut short: "abc… (5000 characters)", the number being its whole length' }) : '…';
   const keep = Math.max(0, maxChars - suffix.length);
   let head = out.slice(0, keep);
   // Never end on half a surrogate pair or half a `⟨U+…⟩` name.

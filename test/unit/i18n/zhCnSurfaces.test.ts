@@ -25,6 +25,8 @@ import { statusWithAlerts } from '../../../src/core/analyze/issue';
 import { validateRules } from '../../../src/core/alerts/rule';
 import { defaultRules } from '../../../src/core/alerts/defaults';
 import { ruleTexts } from '../../../src/core/alerts/ruleTexts';
+import { inertMarkdownText, visibleText } from '../../../src/core/text/inertText';
+import { exitLine } from '../../../src/core/supervise/policy';
 
 const running: TargetState = {
   kind: 'running',
@@ -51,6 +53,22 @@ describe('Simplified Chinese on the core surfaces', () => {
     assert.match(v.ariaLabel, /^chat：CPU 百分之 12，内存 148 MiB，数据过时，1 条活动告警$/);
     // And back: English once the locale is English again.
     assert.match(buildStatusView(input()).tooltip, /\| Memory \(RSS\) \| 148 MiB \|/);
+  });
+
+  it("a long watched-side value cut short states its length in Chinese, within the cap, and cutting again changes nothing", () => {
+    const long = 'chat_'.repeat(100);
+    const cut = inZhCn(() => visibleText(long, 60));
+    assert.match(cut, /^chat_chat_.*…（共 500 个字符）$/);
+    assert.ok(cut.length <= 60, cut);
+    assert.equal(inZhCn(() => visibleText(cut, 60)), cut);
+    assert.match(inZhCn(() => inertMarkdownText(long, 80)), /…（共 500 个字符）$/);
+    assert.match(visibleText(long, 60), /… \(500 characters\)$/);
+  });
+
+  it("the Start Server terminal's line when a run ends is Chinese, the exit's words and the error kept", () => {
+    assert.equal(inZhCn(() => exitLine({ exitCode: 0, signal: null, expected: true })), '已停止：退出码 0');
+    assert.match(inZhCn(() => exitLine({ exitCode: null, signal: 'SIGSEGV', expected: false, error: 'spawn ENOENT' })), /^已退出：.*SIGSEGV — spawn ENOENT$/);
+    assert.equal(exitLine({ exitCode: 0, signal: null, expected: true }), 'stopped: exit code 0');
   });
 
   it('a critical notification says its level in a word, and the storm summary counts in Chinese', () => {
