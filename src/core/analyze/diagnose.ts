@@ -320,7 +320,7 @@ function tooFewSamples(input: DiagnosisInput): Issue | undefined {
   const up = input.series.get(Metric.targetUp);
   if (!up || !up.values.some((v) => v === 1)) return undefined; // not running: serverDown says so
   const proc = input.series.get(Metric.processCpuPercent) ?? input.series.get(Metric.processRssBytes);
-  const n = proc ? finiteCount(proc.values) : 0;
+  const n = proc ? finiteCount(proc.values, Thresholds.minProcessSamples) : 0;
   if (n >= Thresholds.minProcessSamples) return undefined;
   return {
     id: TOO_FEW_SAMPLES,
@@ -339,9 +339,10 @@ function tooFewSamples(input: DiagnosisInput): Issue | undefined {
   };
 }
 
-function finiteCount(values: Float64Array): number {
+/** Finite values, counted up to `atMost` (the rule only asks whether there are that many: no scan of a whole window). */
+function finiteCount(values: Float64Array, atMost: number): number {
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) n++;
+  for (let i = 0; i < values.length && n < atMost; i++) if (Number.isFinite(values[i]!)) n++;
   return n;
 }
 
