@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import ts from 'typescript';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import type { CpuCapture, HeapCapture } from '../../../src/core/profile/capture';
 import { profileLines } from '../../../src/core/profile/profileOutput';
@@ -17,7 +16,7 @@ import { T0 } from '../analyze/synthetic';
 import { OtlpReceiver } from '../../../src/core/traces/otlpReceiver';
 import { reportTargetFrom } from '../../../src/core/report/reportData';
 import { fakeClock } from '../helpers/fakeClock';
-import { assertChinese, inZhCn, inZhCnAsync, zhCnBundle } from '../helpers/zhCn';
+import { assertChinese, englishLiterals, inZhCn, inZhCnAsync, zhCnBundle } from '../helpers/zhCn';
 
 /**
  * The last English sentences under zh-cn: the history's recovery after an unclean stop,
@@ -45,39 +44,11 @@ const TRANSLATED_FILES = [
 /** Literals that are not sentences for a reader: the product's name as a diagnostic source. */
 const NOT_SENTENCES = new Set(['Chat-Room Monitor']);
 
-/**
- * String and template literals of three or more English words outside `l10n.t(…)`, but
- * for errors thrown for the developer (`new Error('…')`), imports, literal types and the
- * CLI's usage lines (`--store DIR …`, written as typed in every language).
- */
-function englishLiterals(file: string): string[] {
-  const text = fs.readFileSync(path.join(root, file), 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const found: string[] = [];
-  const inside = (n: ts.Node): boolean => {
-    for (let p = n.parent; p; p = p.parent) {
-      if (ts.isCallExpression(p) && /(^|\.)l10n\.t$/.test(p.expression.getText(sf))) return true;
-      if (ts.isNewExpression(p) && /Error$/.test(p.expression.getText(sf))) return true;
-      if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isLiteralTypeNode(p)) return true;
-    }
-    return false;
-  };
-  const visit = (n: ts.Node): void => {
-    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? n.text : ts.isTemplateExpression(n) ? [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join('{}') : undefined;
-    if (literal !== undefined && !NOT_SENTENCES.has(literal) && !/(^| )--?([a-z]|$| )/.test(literal) && /[a-z]{3,} [a-z]{2,}/i.test(literal) && (literal.match(/\b[a-z]{2,}\b/gi) ?? []).length >= 3 && !inside(n)) {
-      found.push(`${file}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}: ${literal.slice(0, 80)}`);
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
-}
-
 const CODES: VcsNoteCode[] = ['noFolder', 'gitUnavailable', 'gitNoApi', 'gitFailed', 'gitDisabled', 'notRepository', 'noCommitYet', 'gitUnreadable'];
 
 describe('the last English sentences, in Simplified Chinese', () => {
   it('no sentence of the history log, the report window, the profile tables, the runs, Compare Runs, the Problems panel, the monitor or the CLI is written outside l10n.t', () => {
-    assert.deepEqual(TRANSLATED_FILES.flatMap(englishLiterals), []);
+    assert.deepEqual(TRANSLATED_FILES.flatMap((f) => englishLiterals(f, { errorsForDevelopers: true, usageLines: true, notSentences: NOT_SENTENCES })), []);
   });
 
   it("the history's recovery after an unclean stop says what it cut, in Chinese; English unchanged", () => {

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import path from 'node:path';
-import ts from 'typescript';
 import { systemClock } from '../../../src/core/clock';
 import { ScrapeDeriver } from '../../../src/core/scrape/derive';
 import { Cancellation } from '../../../src/core/scrape/httpGet';
@@ -11,7 +8,7 @@ import { isLineProblem, parseExposition } from '../../../src/core/scrape/parser'
 import { verdictSentence } from '../../../src/core/scrape/promVerdict';
 import { Scraper } from '../../../src/core/scrape/scraper';
 import { SocketHttpGetter } from '../../../src/core/scrape/socketHttp';
-import { assertChinese, inZhCn, inZhCnAsync } from '../helpers/zhCn';
+import { assertChinese, englishLiterals, inZhCn, inZhCnAsync } from '../helpers/zhCn';
 
 /**
  * What a bad metrics body or a bad HTTP answer says — the parser's, derive's and the
@@ -20,30 +17,6 @@ import { assertChinese, inZhCn, inZhCnAsync } from '../helpers/zhCn';
  * writes them (promVerdict.ts); the sentence around them is ours.
  */
 
-const root = path.resolve(__dirname, '../../../..');
-
-/** String and template literals of three or more English words outside `l10n.t(…)` (imports and literal types aside). */
-function englishLiterals(file: string): string[] {
-  const text = fs.readFileSync(path.join(root, file), 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const found: string[] = [];
-  const exempt = (n: ts.Node): boolean => {
-    for (let p = n.parent; p; p = p.parent) {
-      if (ts.isCallExpression(p) && /(^|\.)l10n\.t$/.test(p.expression.getText(sf))) return true;
-      if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isLiteralTypeNode(p)) return true;
-    }
-    return false;
-  };
-  const visit = (n: ts.Node): void => {
-    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? n.text : ts.isTemplateExpression(n) ? [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join('{}') : undefined;
-    if (literal !== undefined && /[a-z]{3,} [a-z]{2,}/i.test(literal) && (literal.match(/\b[a-z]{2,}\b/gi) ?? []).length >= 3 && !exempt(n)) {
-      found.push(`${file}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}: ${literal.slice(0, 80)}`);
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
-}
 
 /** Quoted server text, metric and label names, and the format's own words, which Chinese writes as typed. */
 const AS_TYPED = [/"[^"]*"|'[^']*'|\b(?:counter|gauge|histogram|summary|untyped|unknown|info|stateset|gaugehistogram|quantile|le|OpenMetrics|UTF|FFFD|Inf|NaN|EOF|KB|Content-Length|chunk|label name|is not unique|HELP|TYPE)\b|\b[a-z_]+(?:_[a-z]+)+\b|\b(?:bad|up_g|m|x|a)\b|https?:\/\/\S+|chatroomMonitor\.[\w.]+/g];
@@ -51,7 +24,7 @@ const AS_TYPED = [/"[^"]*"|'[^']*'|\b(?:counter|gauge|histogram|summary|untyped|
 describe('a bad metrics body or HTTP answer, in Simplified Chinese', () => {
   it("no sentence of the parser, derive or the HTTP clients is written outside l10n.t (Prometheus' own reasons in promVerdict.ts aside)", () => {
     const files = ['src/core/scrape/parser.ts', 'src/core/scrape/derive.ts', 'src/core/scrape/socketHttp.ts', 'src/core/scrape/httpGet.ts', 'src/core/scrape/scraper.ts'];
-    assert.deepEqual(files.flatMap(englishLiterals), []);
+    assert.deepEqual(files.flatMap((f) => englishLiterals(f)), []);
   });
 
   it("each of the parser's problems reads in Chinese, and a line's is still known as a line's", () => {
