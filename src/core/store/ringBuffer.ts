@@ -32,6 +32,19 @@ export const SLOT_BYTES = 8;
  */
 export const SLAB_MIN_BYTES = 1 << 20;
 
+/**
+ * A ring needs this many value columns, too, to keep them in a slab. The slab is a
+ * resizable buffer, and on Node 20 (V8 11.3: code-server's Node and the bench's) every
+ * typed array over one takes the engine's slow paths: reading and summing a column's
+ * 900 values took 2.6–2.9 µs CPU against 0.7–0.8 over a plain array, and the analyzer
+ * over a day of 10 series 22.0–23.6 ms against 19.9–21.7 (issue 20). The slab is worth
+ * that where arrays cost memory: many columns growing at once (issue 11: 10,000; at 100
+ * columns of 8,192 rows, arrays left ~14 MB more RSS than the slab). A ring of fewer
+ * columns (a source's few series, the monitor's own) keeps an array per column, read on
+ * the fast path; at most 31 arrays are replaced at a growth.
+ */
+export const SLAB_MIN_COLUMNS = 32;
+
 /** ES2024's resizable ArrayBuffer (Node 20 has it; the project's lib is ES2022). */
 interface ResizableArrayBuffer extends ArrayBuffer {
   readonly maxByteLength: number;
@@ -58,8 +71,9 @@ const SLAB_MAX_BYTES = 2 ** 32;
  * The storage grows (to at most `capacity` rows, all columns at once) as rows arrive;
  * the store decides whether its memory budget allows a growth.
  *
- * A big ring keeps its value columns in one slab: a resizable buffer that holds column
- * i at rows [i × slots, (i + 1) × slots), grown and shrunk in place. With an array per
+ * A big ring of many columns keeps its value columns in one slab (see
+ * SLAB_MIN_COLUMNS): a resizable buffer that holds column i at rows
+ * [i × slots, (i + 1) × slots), grown and shrunk in place. With an array per
  * column, 10,000 columns growing meant 10,000 new arrays at twice the size while the
  * old ones waited for a major GC, and malloc kept the holes they left: ~30 MB of the
  * watcher's peak RSS at 100,000 exposed series (issue 11). A slab's pages are
@@ -96,6 +110,8 @@ export class TimeRing {
     readonly own: boolean,
     /** Value columns past this many bytes go into one slab when the ring grows (tests lower it). */
     private readonly slabMinBytes = SLAB_MIN_BYTES,
+    /** ... and rings of at least this many columns (tests lower it). */
+    private readonly slabMinColumns = SLAB_MIN_COLUMNS,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
@@ -231,7 +247,7 @@ export class TimeRing {
     if (this.slab !== undefined) {
       this.fitSlab(bytes);
       this.relayout(old, next);
-    } else if (HAS_RESIZABLE && bytes > 0 && bytes >= this.slabMinBytes && bytes <= SLAB_MAX_BYTES) {
+    } else if (HAS_RESIZABLE && bytes > 0 && bytes >= this.slabMinBytes && bytes <= SLAB_MAX_BYTES && this.cols.length >= this.slabMinColumns) {
       const slab = new ResizableBuffer(bytes, { maxByteLength: this.slabReserve(this.cols.length) });
       const all = new Float64Array(slab);
       for (const c of this.cols) {

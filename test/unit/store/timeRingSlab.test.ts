@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SLOT_BYTES, TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
+import { SLAB_MIN_BYTES, SLOT_BYTES, TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
 import { mulberry32 } from '../analyze/synthetic';
 import { heapUsedAfterGc } from '../helpers/heap';
 
@@ -13,7 +13,7 @@ function held(cols: readonly ValueColumn[]): { times: number[]; values: number[]
 
 describe('TimeRing: a big ring keeps its value columns in one slab', () => {
   it('a growth moves the columns into one buffer, grown and shrunk in place (no array per column)', () => {
-    const r = new TimeRing(64, 4, false, 0);
+    const r = new TimeRing(64, 4, false, 0, 1);
     const cols = [r.addColumn(), r.addColumn(), r.addColumn()];
     for (let t = 1; t <= 4; t++) {
       cols.forEach((c, i) => (c.next = t * 10 + i));
@@ -36,7 +36,7 @@ describe('TimeRing: a big ring keeps its value columns in one slab', () => {
   it('a slab column is one small object: no view of its own (10,000 of them were 1 MB of heap, made again at every growth)', () => {
     const n = 20_000;
     const before = heapUsedAfterGc();
-    const r = new TimeRing(64, 8, false, 0);
+    const r = new TimeRing(64, 8, false, 0, 1);
     const cols: ValueColumn[] = [];
     for (let i = 0; i < n; i++) cols.push(r.addColumn());
     for (let t = 1; t <= 8; t++) r.push(t);
@@ -56,12 +56,26 @@ describe('TimeRing: a big ring keeps its value columns in one slab', () => {
     assert.notEqual(a.values.buffer, b.values.buffer);
   });
 
+  it('a big ring of few columns keeps an array per column: on Node 20 a read over a slab (a resizable buffer) takes the slow path', () => {
+    const r = new TimeRing(1 << 17, 8, false);
+    const cols = Array.from({ length: 10 }, () => r.addColumn());
+    for (let t = 1; r.slots < 1 << 17; t++) {
+      if (r.full) r.grow(r.slots * 2);
+      cols.forEach((c, i) => (c.next = t * 100 + i));
+      r.push(t * 1000);
+    }
+    assert.ok(r.bytes > SLAB_MIN_BYTES, 'past the slab\'s size');
+    assert.equal(new Set(cols.map((c) => c.values.buffer)).size, cols.length, 'an array per column');
+    assert.ok(cols.every((c) => (c.values.buffer as ArrayBuffer & { resizable?: boolean }).resizable !== true), 'no resizable buffer');
+    assert.deepEqual([0, 1, 2].map((i) => cols[9]!.valueAt(i)), [109, 209, 309], 'every value kept through the growths');
+  });
+
   it('holds what a ring of arrays holds, whatever the pattern of columns joining, leaving and growing (seeded, 300 runs)', () => {
     for (let run = 0; run < 300; run++) {
       const rnd = mulberry32(run + 1);
       const capacity = 1 + Math.floor(rnd() * 40);
       const slots = 1 + Math.floor(rnd() * capacity);
-      const slab = new TimeRing(capacity, slots, false, 0);
+      const slab = new TimeRing(capacity, slots, false, 0, 1);
       const plain = new TimeRing(capacity, slots, false, Number.POSITIVE_INFINITY);
       const a: ValueColumn[] = [];
       const b: ValueColumn[] = [];
