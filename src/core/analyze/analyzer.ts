@@ -26,8 +26,7 @@ import { HealthStatus } from '../../shared/vocabulary';
 import { Issue, TimeWindow } from './issue';
 import { LiveDetectors } from './liveDetectors';
 import { LiveStats } from './liveStats';
-import { ScanScratch, contiguous, scanWindow } from './seriesScan';
-import { RingSegment } from '../store/ringBuffer';
+import { ScanScratch, contiguous, samplesIn, scanWindow } from './seriesScan';
 import { Summary, counterIncrease, rateSeries, summarize } from './stats';
 import { Trend, linearTrend } from './trend';
 
@@ -232,12 +231,9 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       stats.push({ ...base(info), kind: 'timestamp', summary: scan.summary, latest: scan.latest });
     } else if (w && kind === 'counter') {
       sampleCount += w.times.length;
-      const rate = rateSeries(w.times, w.values);
-      const inc = counterIncrease(w.values);
-      const scan = scanWindow([rate], scratch, { maxPoints, reducers: [] });
-      const latest = lastFinite(w.times, w.values);
-      stats.push({ ...base(info), kind: 'counter', summary: scan.summary, latest, increase: inc.increase, resets: inc.resets });
-      trends.push({ key: info.key, name: info.name, trend: scan.trend });
+      const figures = counterFigures(info, w, scratch, maxPoints);
+      stats.push(figures.stats);
+      trends.push(figures.trend);
     } else {
       const classic = options.anomaly?.detector;
       const detector = classic ?? detectorFor(info.name, kind);
@@ -347,11 +343,15 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
 const PENDING_STATS = {} as SeriesStats;
 const PENDING_TREND = {} as SeriesTrend;
 
-/** Samples in a window's views, finite or not (what a scan counts). */
-function samplesIn(segments: readonly RingSegment[]): number {
-  let n = 0;
-  for (const seg of segments) n += Math.min(seg.times.length, seg.values.length);
-  return n;
+/** A counter's statistics (per-second rates, increase, resets) and the trend of its rate, from its window in one array. */
+function counterFigures(info: SeriesInfo, w: { readonly times: Float64Array; readonly values: Float64Array }, scratch: ScanScratch, maxPoints: number): { stats: SeriesStats; trend: SeriesTrend } {
+  const rate = rateSeries(w.times, w.values);
+  const inc = counterIncrease(w.values);
+  const scan = scanWindow([rate], scratch, { maxPoints, reducers: [] });
+  return {
+    stats: { ...base(info), kind: 'counter', summary: scan.summary, latest: lastFinite(w.times, w.values), increase: inc.increase, resets: inc.resets },
+    trend: { key: info.key, name: info.name, trend: scan.trend },
+  };
 }
 
 /**
@@ -378,12 +378,9 @@ function statsOnRead(
     for (const { info, kind, statsAt, trendAt } of pending) {
       const segments = store.windowSegments(info.key, fromMs, toMs) ?? [];
       if (kind === 'counter') {
-        const w = contiguous(segments.length > 0 ? segments : [{ times: new Float64Array(0), values: new Float64Array(0) }]);
-        const rate = rateSeries(w.times, w.values);
-        const inc = counterIncrease(w.values);
-        const scan = scanWindow([rate], scratch, { maxPoints, reducers: [] });
-        stats[statsAt] = { ...base(info), kind: 'counter', summary: scan.summary, latest: lastFinite(w.times, w.values), increase: inc.increase, resets: inc.resets };
-        trends[trendAt] = { key: info.key, name: info.name, trend: scan.trend };
+        const figures = counterFigures(info, contiguous(segments.length > 0 ? segments : [{ times: new Float64Array(0), values: new Float64Array(0) }]), scratch, maxPoints);
+        stats[statsAt] = figures.stats;
+        trends[trendAt] = figures.trend;
       } else {
         const scan = scanWindow(segments, scratch, { maxPoints, reducers: [] });
         stats[statsAt] = kind === 'timestamp' ? { ...base(info), kind: 'timestamp', summary: scan.summary, latest: scan.latest } : { ...base(info), kind: 'gauge', summary: scan.summary, latest: scan.latest };

@@ -65,14 +65,20 @@ export interface WindowScan {
 /** The buckets of a scan asked for none. */
 export const NO_BUCKETS: ReducedBuckets = { startMs: new Float64Array(0), endMs: new Float64Array(0), bucketSize: 1, values: {} };
 
+/** Samples in a window's views, finite or not (what a scan counts). */
+export function samplesIn(segments: readonly RingSegment[]): number {
+  let n = 0;
+  for (const seg of segments) n += Math.min(seg.times.length, seg.values.length);
+  return n;
+}
+
 /**
  * Scans the samples of `segments` taken in order as one window (the views
  * SeriesStore.windowSegments gives, or any arrays). Never throws on odd values:
  * NaN and ±Infinity are counted as invalid and skipped.
  */
 export function scanWindow(segments: readonly RingSegment[], scratch: ScanScratch, options: ScanOptions): WindowScan {
-  let n = 0;
-  for (const seg of segments) n += Math.min(seg.times.length, seg.values.length);
+  const n = samplesIn(segments);
   const { t: st, v: sv } = scratch.take(n);
 
   // Pass 1: gather the finite values with their times.
