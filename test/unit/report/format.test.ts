@@ -19,6 +19,26 @@ describe('format', () => {
     assert.equal(formatRate(2048, 'bytes'), '2 KiB/s');
   });
 
+  it('groups the thousands of large numbers as en-US does, without building an Intl formatter for them (issue 20: the status bar, every tick)', () => {
+    const values = [1000, 1010.4, 1023.6, -1234.5, 12_345, 123_456, 1_234_567, -98_765_432.1, 2 ** 53 - 1, -(2 ** 53 - 1), 1e21, 5e300];
+    const expected = values.map((v) => Math.round(v).toLocaleString('en-US'));
+    const toLocaleString = Number.prototype.toLocaleString;
+    let calls = 0;
+    Number.prototype.toLocaleString = function (this: number, ...a: Parameters<typeof toLocaleString>) {
+      calls++;
+      return toLocaleString.apply(this, a);
+    };
+    let got: string[];
+    try {
+      got = values.map((v) => formatNumber(v));
+    } finally {
+      Number.prototype.toLocaleString = toLocaleString;
+    }
+    assert.deepEqual(got, expected);
+    assert.equal(formatBytes(1010 * 1024 * 1024), '1,010 MiB');
+    assert.equal(calls, 2, 'only beyond the safe integers (1e21, 5e300)');
+  });
+
   it('durations with at most two units', () => {
     assert.equal(formatDuration(850), '850 ms');
     assert.equal(formatDuration(45_000), '45 s');
