@@ -25,11 +25,13 @@ export function typicalIntervalMs(times: ArrayLike<number>): number {
   if (n < 2) return NaN;
   // A bounded sample of gaps is enough to find the typical one and keeps this O(1)-ish.
   const step = Math.max(1, Math.floor((n - 1) / 256));
-  const gaps: number[] = [];
-  for (let i = step; i < n; i += step) {
-    gaps.push((times[i]! - times[i - step]!) / step);
+  // A typed array sorts numerically without a comparator call per comparison (issue 20:
+  // the four correlations of a live analysis sorted their gaps through one).
+  const gaps = new Float64Array(Math.floor((n - 1) / step));
+  for (let g = 0, i = step; i < n; i += step, g++) {
+    gaps[g] = (times[i]! - times[i - step]!) / step;
   }
-  gaps.sort((p, q) => p - q);
+  gaps.sort();
   return gaps[gaps.length >> 1]!;
 }
 
@@ -166,8 +168,11 @@ export function correlate(
 ): Correlation {
   const na = Math.min(aTimes.length, aValues.length);
   const nb = Math.min(bTimes.length, bValues.length);
-  const tol = toleranceMs ?? typicalIntervalMs(bTimes) / 2;
-  if (tol >= 0 && nb > 0 && sameClock(aTimes, bTimes, bValues, na, nb)) {
+  const same = nb > 0 && sameClock(aTimes, bTimes, bValues, na, nb);
+  // On the same clock with two samples or more, b's gaps are all > 0, so the tolerance is
+  // too and need not be worked out (a sort of up to 256 gaps, issue 20).
+  const tol = toleranceMs ?? (same && nb >= 2 && bTimes.length === nb ? Number.POSITIVE_INFINITY : typicalIntervalMs(bTimes) / 2);
+  if (tol >= 0 && same) {
     // Each finite sample of a pairs with b's at the same index (distance 0), as
     // alignNearest would pair it; the sums are taken where the samples lie, since
     // a day of fresh pair arrays costs more in page faults than the sums do.

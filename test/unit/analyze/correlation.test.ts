@@ -60,4 +60,32 @@ describe('correlation', () => {
     // One sample of b: no typical interval, no pairs — not one pair.
     assert.equal(correlate('x', [0], [1], 'y', [0], [2]).n, 0);
   });
+
+  it('series on the same ticks are correlated without sorting b\'s gaps for a tolerance they do not need (issue 20)', () => {
+    const t = Float64Array.from({ length: 900 }, (_, i) => 1000 * i + (i % 3));
+    const x = t.map((_, i) => Math.sin(i / 10));
+    const y = t.map((_, i) => Math.cos(i / 7));
+    const typedSort = Object.getPrototypeOf(Float64Array.prototype) as { sort: (...a: unknown[]) => unknown };
+    const arraySort = Array.prototype.sort;
+    const typedSortBefore = typedSort.sort;
+    let sorts = 0;
+    typedSort.sort = function (this: unknown, ...a: unknown[]) {
+      sorts++;
+      return typedSortBefore.apply(this, a);
+    };
+    Array.prototype.sort = function (this: unknown[], ...a: unknown[]) {
+      sorts++;
+      return arraySort.apply(this, a as [((p: unknown, q: unknown) => number)?]);
+    } as typeof arraySort;
+    let c;
+    try {
+      c = correlate('x', t, x, 'y', t, y);
+    } finally {
+      typedSort.sort = typedSortBefore;
+      Array.prototype.sort = arraySort;
+    }
+    assert.equal(sorts, 0);
+    const p = alignNearest(t, x, t, y);
+    assert.deepEqual(c, { a: 'x', b: 'y', ...pearson(p.x, p.y) });
+  });
 });
