@@ -13,9 +13,9 @@ import * as l10n from '@vscode/l10n';
 import { instanceFigures } from './instances';
 import { formatBytes } from '../format';
 import { Labels, Metric, isOwnMetric } from '../model';
-import { valueKind } from '../seriesKind';
+import { ValueKind, valueKind } from '../seriesKind';
 import { SeriesInfo, SeriesStore } from '../store/seriesStore';
-import { AnomalyInterval, DetectOptions, detectInBuckets, detectorFor, reducersFor } from './anomaly';
+import { AnomalyInterval, DetectOptions, DetectorKind, detectInBuckets, detectorFor, reducersFor } from './anomaly';
 import { Correlation, correlate } from './correlation';
 import { bucketsOf } from './downsample';
 import { Incident, groupIncidents } from './incidents';
@@ -212,7 +212,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
     if (!segments || segments.length === 0) continue;
     // Only the series the rules read need one contiguous array; the rest are read
     // straight from the ring's views.
-    const kind = valueKind(info.name, info.meta);
+    const { kind, detector: tableDetector } = kindOf(info);
     const readByRules = RULE_INPUTS.has(info.name);
     if (options.statsWhenRead && !readByRules && kind !== 'gauge') {
       // A counter or a point in time: the analysis reads nothing of it but its statistics.
@@ -236,7 +236,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
       trends.push(figures.trend);
     } else {
       const classic = options.anomaly?.detector;
-      const detector = classic ?? detectorFor(info.name, kind);
+      const detector = classic ?? tableDetector;
       const calibrated = classic === undefined && detector !== 'none';
       const live = calibrated ? options.liveDetectors : undefined;
       const reducers = live ? [] : calibrated ? ['mean' as const] : reducersFor(detector);
@@ -337,6 +337,27 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   };
   if (whenRead.length > 0) statsOnRead(result, store, fromMs, toMs, maxPoints, stats, trends, whenRead);
   return result;
+}
+
+/**
+ * What a series is (valueKind) and its detector by the table (detectorFor), kept per
+ * series: both read the name and the declared metadata only, through a table of
+ * regular expressions, and an analysis asked them again for every series every time
+ * (issue 20: the live analysis of a scraped server, ~90 series every 15 ticks). The
+ * store gives a series a new SeriesInfo when its metadata changes, so a new TYPE or
+ * UNIT is seen at once.
+ */
+const KINDS = new WeakMap<SeriesInfo, { readonly kind: ValueKind; readonly detector: DetectorKind }>();
+
+/** valueKind and detectorFor of a series, each worked out once per SeriesInfo. */
+export function kindOf(info: SeriesInfo): { readonly kind: ValueKind; readonly detector: DetectorKind } {
+  let k = KINDS.get(info);
+  if (!k) {
+    const kind = valueKind(info.name, info.meta);
+    k = { kind, detector: detectorFor(info.name, kind) };
+    KINDS.set(info, k);
+  }
+  return k;
 }
 
 /** Placeholders of statistics and trends made when read (statsOnRead fills them). */

@@ -4,6 +4,8 @@ import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { summarize } from '../../../src/core/analyze/stats';
 import { correlate } from '../../../src/core/analyze/correlation';
+import * as anomaly from '../../../src/core/analyze/anomaly';
+import { seriesMeta } from '../../../src/core/model';
 import { MB, scenario, windowOf } from './scenario';
 import { T0, mulberry32 } from './synthetic';
 
@@ -160,6 +162,42 @@ describe('analyze', () => {
       a.correlations.find((c) => c.a === 'process_cpu_usage_percent'),
       expected,
     );
+  });
+
+  it("works out each series' kind and detector once, and again when its declared TYPE changes (issue 20)", () => {
+    const store = new SeriesStore(120);
+    const gauge = seriesMeta('gauge', '');
+    const counter = seriesMeta('counter', '');
+    const tick = (i: number, meta: typeof gauge) =>
+      store.append(T0 + i * 1000, [
+        { name: 'chat_rooms', labels: {}, value: i % 5 },
+        { name: 'jobs_total', labels: {}, value: 10 * i, meta },
+        { name: 'process_cpu_usage_percent', labels: {}, value: 20 + (i % 7) },
+      ]);
+    for (let i = 0; i < 60; i++) tick(i, gauge);
+    const table = anomaly as { detectorFor: typeof anomaly.detectorFor };
+    const detectorFor = table.detectorFor;
+    const asked: string[] = [];
+    table.detectorFor = (name, kind) => {
+      asked.push(name);
+      return detectorFor(name, kind);
+    };
+    try {
+      const at = (i: number) => analyze(store, { fromMs: T0, toMs: T0 + i * 1000, nowMs: T0 + i * 1000 });
+      const first = at(59);
+      assert.equal(first.stats.find((x) => x.name === 'jobs_total')!.kind, 'gauge', 'declared a gauge: a level, scored');
+      const once = asked.length;
+      assert.ok(once >= 3, `${once} series looked up`);
+      at(59);
+      at(59);
+      assert.equal(asked.length, once, 'not again for the same series');
+      for (let i = 60; i < 70; i++) tick(i, counter);
+      const redeclared = at(69);
+      assert.deepEqual(asked.slice(once), ['jobs_total'], 'again for the series whose TYPE changed, only');
+      assert.equal(redeclared.stats.find((x) => x.name === 'jobs_total')!.kind, 'counter');
+    } finally {
+      table.detectorFor = detectorFor;
+    }
   });
 
   describe('LiveAnalysis (the one place analysis remembers between ticks)', () => {
