@@ -26,7 +26,7 @@ import { StatusRefresh } from '../src/core/statusRefresh';
 import { HostToWebview } from '../src/shared/protocol';
 import { DashboardSession } from '../src/vscode/dashboard/dashboardSession';
 import { MonitorDashboardSource } from '../src/vscode/dashboard/monitorDashboardSource';
-import { cpuWithChildrenUs, reapedChildrenCpuUs, selfCpuUs, sleep } from './lib/measure';
+import { cpuWithChildrenUs, mainThreadCpuClock, reapedChildrenCpuUs, selfCpuUs, sleep } from './lib/measure';
 import { LiveAnalysis } from '../src/core/analyze/liveAnalysis';
 import * as parser from '../src/core/scrape/parser';
 import * as promVerdict from '../src/core/scrape/promVerdict';
@@ -35,32 +35,9 @@ import { SeriesStore } from '../src/core/store/seriesStore';
 import { ProcfsProcessSampler } from '../src/core/process/processSampler';
 import { ProcfsSystemSampler } from '../src/core/system/systemSampler';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { openSync, readSync } from 'node:fs';
 import { configForPort, portableDeps } from './lib/realMonitor';
 import { keptOpenFloorTick } from './collectionTick';
 import { bareGet } from './scrapeFloor';
-
-/**
- * CPU time of the main thread (µs): the kernel's schedstat of this thread, read
- * through a kept-open descriptor. process.cpuUsage() also counts V8's compiler and GC
- * helper threads. The kernel brings a running thread's figure up to date at its
- * scheduler ticks only (a few ms), so it serves for the whole measurement, not for a
- * call. Undefined where the file is not there.
- */
-function mainThreadCpuClock(): (() => number) | undefined {
-  try {
-    const fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
-    const buf = Buffer.alloc(128);
-    const read = (): number => {
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      const text = buf.toString('latin1', 0, n);
-      return Number(text.slice(0, text.indexOf(' '))) / 1000;
-    };
-    return Number.isFinite(read()) ? read : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * CPU of the tick's synchronous parts, summed while `on`: each function below is
