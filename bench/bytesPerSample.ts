@@ -6,6 +6,7 @@
  */
 import { Sample } from '../src/core/model';
 import { SeriesStore } from '../src/core/store/seriesStore';
+import { TIER_BUCKET_BYTES } from '../src/core/store/tiers';
 import { BenchContext, BenchRow } from './lib/row';
 
 function usedBytes(): number {
@@ -89,7 +90,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       ratio: naiveBytes / oursBytes,
       ratioMeaning: 'theirs ÷ ours',
       budget: { text: '≤ 9 B', holds: oursBytes <= 9 },
-      note: `heap + ArrayBuffers after GC ÷ samples${uncounted > 0 ? ` (+ the ring's ${(uncounted / 2 ** 20).toFixed(1)} MiB slab, a resizable ArrayBuffer this Node leaves out of memoryUsage().arrayBuffers)` : ''}; per series a fixed ${fixedPerSeries.toFixed(0)} B, then ${marginal.toFixed(2)} B a sample.`,
+      note: `heap + ArrayBuffers after GC ÷ samples${uncounted > 0 ? ` (+ the ring's ${(uncounted / 2 ** 20).toFixed(1)} MiB slab, a resizable ArrayBuffer this Node leaves out of memoryUsage().arrayBuffers)` : ''}, everything the store holds counted: the raw samples, and the 10 s and 1 min tiers (${(store.tiers.usedBytes / 1024).toFixed(0)} KiB here: a sample goes into them when it leaves the raw history, which holds all ${ticks.toLocaleString('en')} ticks; each hour past it costs a tiered series ${TIER_BUCKET_BYTES} B × (360 + 60) buckets); per series a fixed ${fixedPerSeries.toFixed(0)} B, then ${marginal.toFixed(2)} B a sample.`,
       raw: {
         samples: total,
         seriesCount,
@@ -98,6 +99,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         fixedBytesPerSeries: fixedPerSeries,
         marginalBytesPerSample: marginal,
         slabBytesAdded: uncounted,
+        tierBytes: store.tiers.usedBytes,
         naiveBytesPerSample: naiveBytes,
         seriesKept: [kept, tinyKept, naiveKept],
       },

@@ -183,6 +183,7 @@ export class TimeRing {
     for (let k = 0; k < n; k++) store[this.physical(this.count - n + k)] = src.valueAt(skip + k);
     const c = new ValueColumn(this, own, this.written - n, this.cols.length);
     c.key = src.key;
+    c.tierCol = src.tierCol;
     this.cols.push(c);
     return c;
   }
@@ -394,6 +395,8 @@ export class ValueColumn {
   next = Number.NaN;
   /** The series' key (the store's). */
   key = '';
+  /** The series' column in the store's tiers (-1: none): a row leaving the ring goes there. */
+  tierCol = -1;
 
   constructor(
     readonly ring: TimeRing,

@@ -110,10 +110,15 @@ export class SeriesStore {
   /** Series whose history the budget cut short, by key. */
   private readonly cappedKeys = new Set<string>();
   /**
-   * Every series' 10 s and 1 min aggregates (tiers.ts), kept beside the raw samples and
-   * longer: what long ranges read. Their bytes come out of the same budget.
+   * Every series' 10 s and 1 min aggregates (tiers.ts), for the hours past its raw
+   * samples: what long ranges read. A sample goes into them when it leaves the raw
+   * history (its ring's oldest row, overwritten; or cut by the budget), so they do not
+   * hold twice what the raw samples hold (issue 17: in a store whose raw samples held
+   * all of its 10,000 ticks, the tiers were 4.0 B of its 12.4 B a sample); a read of a
+   * tier makes the buckets of the raw samples after the stored ones. Their bytes come
+   * out of the same budget.
    */
-  readonly tiers = new SeriesTiers((bytes) => this.takeForTiers(bytes));
+  readonly tiers = new SeriesTiers((bytes) => this.takeForTiers(bytes), undefined, undefined, undefined, (key) => this.entries.get(key)?.column);
 
   constructor(
     /** Samples kept per series at most. */
@@ -185,6 +190,7 @@ export class SeriesStore {
     column.key = key;
     const info = meta ? { key, name, labels, meta } : { key, name, labels };
     const e: Entry = { info, column, group: '', lastTick, tierCol: this.tiers.columnOf(key, info, column.ring.own) ?? -1 };
+    column.tierCol = e.tierCol;
     this.entries.set(key, e);
     const list = this.byName.get(name);
     if (list) {
@@ -197,13 +203,10 @@ export class SeriesStore {
     return e;
   }
 
-  /** Sets a series' value for this tick's row and marks its ring as written; adds it to the series' tiers. */
+  /** Sets a series' value for this tick's row and marks its ring as written. */
   private stage(e: Entry, timeMs: number, value: number, group: string): void {
     e.lastTick = this.tick;
     e.group = group;
-    if (e.tierCol >= 0) {
-      for (const t of this.tiers.stores) t.add(e.tierCol, timeMs, value);
-    }
     const c = e.column;
     c.next = value;
     const ring = c.ring;
@@ -222,7 +225,31 @@ export class SeriesStore {
     for (const ring of staged) {
       if (ring.stagedColumns < ring.columns.length) this.moveOutMissing(ring);
       this.makeRoom(ring);
+      if (ring.full) this.toTiers(ring);
       ring.push(timeMs);
+    }
+  }
+
+  /** The oldest row of a full ring, about to be overwritten, into its series' tiers. */
+  private toTiers(ring: TimeRing): void {
+    const rows = ring.length;
+    const p = ring.physical(0);
+    const t = ring.timeAtRow(0);
+    const stores = this.tiers.stores;
+    for (const c of ring.columns) {
+      if (c.tierCol < 0 || c.length !== rows) continue;
+      const v = ring.valueAtPhysical(c, p);
+      for (const st of stores) st.add(c.tierCol, t, v);
+    }
+  }
+
+  /** A column's oldest `n` samples into its tiers (they leave the raw history). */
+  private samplesToTiers(c: ValueColumn, n: number): void {
+    if (c.tierCol < 0) return;
+    for (let i = 0; i < n; i++) {
+      const t = c.timeAt(i);
+      const v = c.valueAt(i);
+      for (const st of this.tiers.stores) st.add(c.tierCol, t, v);
     }
   }
 
@@ -260,7 +287,10 @@ export class SeriesStore {
       const times = ring.tailTimes(Math.min(rows, slots));
       moved.fill(times, times.length);
       for (const e of list) {
-        if (e.column.length > times.length) this.cappedKeys.add(e.info.key);
+        if (e.column.length > times.length) {
+          this.cappedKeys.add(e.info.key);
+          this.samplesToTiers(e.column, e.column.length - times.length);
+        }
         e.column = moved.addColumnFrom(e.column);
       }
     }
@@ -460,7 +490,8 @@ export class SeriesStore {
         }
       }
       const e = this.addEntry(key, h.name, h.labels, h.meta, column, h.times[n - 1] === newest ? this.tick : 0);
-      this.aggregateIntoTiers(e, h.times, h.values);
+      // The samples the raw history could not keep go to the tiers; the others are read raw.
+      this.aggregateIntoTiers(e, h.times, h.values, n - column.length);
     }
     return refused;
   }
@@ -497,27 +528,27 @@ export class SeriesStore {
     }
   }
 
-  /** A restored series' raw samples into its tiers, after the buckets its tiers already hold (from disk). */
-  private aggregateIntoTiers(e: Entry, times: ArrayLike<number>, values: ArrayLike<number>): void {
-    if (e.tierCol < 0) return;
+  /** A restored series' samples before `end` into its tiers, after the buckets its tiers already hold (from disk). */
+  private aggregateIntoTiers(e: Entry, times: ArrayLike<number>, values: ArrayLike<number>, end: number): void {
+    if (e.tierCol < 0 || end <= 0) return;
     for (const ring of this.tiers.stores) {
       const held = ring.newestOf(e.tierCol);
       // The first sample in a bucket after the held ones (times ascend).
       const afterMs = held === held ? (held + 1) * ring.stepMs : Number.NEGATIVE_INFINITY;
       let lo = 0;
-      let hi = times.length;
+      let hi = end;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (times[mid]! < afterMs) lo = mid + 1;
         else hi = mid;
       }
-      if (lo === times.length) continue;
+      if (lo >= end) continue;
       // Room for the buckets held and those the samples add, at once.
       const held0 = ring.oldestBucket === ring.oldestBucket;
       const oldest = Math.min(held0 ? ring.oldestBucket : Infinity, bucketOf(times[lo]!, ring.stepMs));
-      const newest = Math.max(held0 ? ring.newestBucket : -Infinity, bucketOf(times[times.length - 1]!, ring.stepMs));
+      const newest = Math.max(held0 ? ring.newestBucket : -Infinity, bucketOf(times[end - 1]!, ring.stepMs));
       ring.reserve(newest - oldest + 1);
-      ring.addRun(e.tierCol, times, values, lo, times.length);
+      ring.addRun(e.tierCol, times, values, lo, end);
     }
   }
 

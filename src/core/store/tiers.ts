@@ -12,7 +12,14 @@
  *
  * The sum is accumulated in time order, sample by sample, so a tier equals a
  * recomputation from the raw samples exactly (not to a rounding).
+ *
+ * A series' store holds the buckets of the samples that left its raw history (and those
+ * read from disk); a read of a tier (SeriesTiers) makes the buckets of its raw samples
+ * after them, going on with a bucket half stored, so the two never hold the same hours.
+ * A tier's span counts from its newest stored bucket, so it reaches that far past the
+ * raw history.
  */
+import type { ValueColumn } from './ringBuffer';
 import type { SeriesInfo } from './seriesStore';
 
 /** Steps of the tiers the store keeps and persists (ms), finest first. */
@@ -152,6 +159,13 @@ export class TierStore {
   /** Per column, the newest and oldest bucket it put a sample in (NaN: none yet). */
   private lastOf = new Float64Array(0);
   private firstOf = new Float64Array(0);
+  /**
+   * Per column, the time of the newest sample added (-Infinity: none), and the newest
+   * bucket put whole (from disk; -Infinity: none): the column's raw samples after both
+   * are not in the store yet (SeriesTiers reads them from the raw column).
+   */
+  private fedToOf = new Float64Array(0);
+  private fedBucketOf = new Float64Array(0);
   private cols = 0;
   private colCap = 0;
   private rows: number;
@@ -182,6 +196,8 @@ export class TierStore {
     this.orderArr = new Uint8Array(0);
     this.lastOf = new Float64Array(0);
     this.firstOf = new Float64Array(0);
+    this.fedToOf = new Float64Array(0);
+    this.fedBucketOf = new Float64Array(0);
     this.cols = this.colCap = this.head = this.n = 0;
     this.newest = NaN;
     this.rows = Math.max(1, Math.min(this.capacity, this.initialSlots));
@@ -221,6 +237,8 @@ export class TierStore {
     const c = this.cols++;
     this.lastOf[c] = NaN;
     this.firstOf[c] = NaN;
+    this.fedToOf[c] = Number.NEGATIVE_INFINITY;
+    this.fedBucketOf[c] = Number.NEGATIVE_INFINITY;
     const at = c * this.rows;
     this.minArr.fill(NaN, at, at + this.rows);
     this.maxArr.fill(NaN, at, at + this.rows);
@@ -247,6 +265,7 @@ export class TierStore {
 
   /** Adds a sample of column `col` (non-finite values are not samples; a bucket older than the ring holds is not kept). */
   add(col: number, timeMs: number, value: number): void {
+    if (timeMs > this.fedToOf[col]!) this.fedToOf[col] = timeMs;
     if (!Number.isFinite(value)) return;
     const b = bucketOf(timeMs, this.stepMs);
     if (!this.reach(b)) return;
@@ -264,6 +283,12 @@ export class TierStore {
 
   /** Puts a whole bucket (from disk) of column `col` at bucket index `b`, merged with what is held there. */
   putBucket(col: number, b: number, min: number, max: number, sum: number, count: number, minFirst: boolean): void {
+    if (b > this.fedBucketOf[col]!) this.fedBucketOf[col] = b;
+    this.putMerged(col, b, min, max, sum, count, minFirst);
+  }
+
+  /** A bucket's aggregate merged into what column `col` holds at bucket `b`. */
+  private putMerged(col: number, b: number, min: number, max: number, sum: number, count: number, minFirst: boolean): void {
     if (count === 0 || !this.reach(b)) return;
     const i = this.cell(col, b);
     if (this.countArr[i]! === 0) {
@@ -284,6 +309,7 @@ export class TierStore {
    */
   addRun(col: number, times: ArrayLike<number>, values: ArrayLike<number>, from: number, to: number): void {
     const step = this.stepMs;
+    if (to > from && times[to - 1]! > this.fedToOf[col]!) this.fedToOf[col] = times[to - 1]!;
     let i = from;
     while (i < to) {
       const b = Math.floor(times[i]! / step);
@@ -309,8 +335,18 @@ export class TierStore {
         }
         count++;
       }
-      this.putBucket(col, b, min, max, sum, count, minFirst);
+      this.putMerged(col, b, min, max, sum, count, minFirst);
     }
+  }
+
+  /** The time of the newest sample column `col` was given (-Infinity: none). */
+  fedTo(col: number): number {
+    return this.fedToOf[col]!;
+  }
+
+  /** The newest bucket column `col` was given whole (from disk; -Infinity: none). */
+  fedBucket(col: number): number {
+    return this.fedBucketOf[col]!;
   }
 
   /** Bucket index of the newest bucket column `col` has a sample in, while the ring holds it (else NaN). */
@@ -460,8 +496,14 @@ export class TierStore {
       last.set(this.lastOf.subarray(0, this.cols));
       const first = new Float64Array(colCap);
       first.set(this.firstOf.subarray(0, this.cols));
+      const fedTo = new Float64Array(colCap);
+      fedTo.set(this.fedToOf.subarray(0, this.cols));
+      const fedBucket = new Float64Array(colCap);
+      fedBucket.set(this.fedBucketOf.subarray(0, this.cols));
       this.lastOf = last;
       this.firstOf = first;
+      this.fedToOf = fedTo;
+      this.fedBucketOf = fedBucket;
     }
     this.rows = rows;
     this.colCap = colCap;
@@ -508,6 +550,13 @@ export class SeriesTiers {
     /** Buckets kept a step: its span (TIER_SPAN_MS) over the step. */
     readonly spansMs: Readonly<Record<number, number>> = TIER_SPAN_MS,
     readonly maxScrapedSeries = MAX_TIERED_SCRAPED_SERIES,
+    /**
+     * A series' raw samples (the store's column), where they are not in the tiers yet:
+     * the store gives a sample to its tiers only when it leaves the raw history, so the
+     * tiers do not hold twice the hours the raw samples hold; a read takes the buckets
+     * after the stored ones from the raw samples.
+     */
+    private readonly rawOf: (key: string) => ValueColumn | undefined = () => undefined,
   ) {
     this.stores = steps.map((s) => new TierStore(s, Math.max(1, Math.ceil((spansMs[s] ?? s) / s)), this.allow));
   }
@@ -569,10 +618,121 @@ export class SeriesTiers {
     return i < 0 ? undefined : this.stores[i];
   }
 
-  /** A series' tier at a step this store keeps. */
+  /** A series' tier at a step this store keeps: its stored buckets, then those of its raw samples after them. */
   ring(key: string, stepMs: number): TierSeries | undefined {
     const r = this.byKey.get(key);
-    return r === undefined ? undefined : this.store(stepMs)?.seriesOf(r.col);
+    const st = this.store(stepMs);
+    if (r === undefined || st === undefined) return undefined;
+    const col = r.col;
+    const raw = this.rawAfter(st, col, key);
+    return {
+      stepMs,
+      oldestBucket: raw !== undefined && !(st.oldestOf(col) <= raw.first) ? raw.first : st.oldestOf(col),
+      newestBucket: raw !== undefined ? raw.last : st.newestOf(col),
+      window: (fromMs, toMs) => this.windowOf(st, col, key, fromMs, toMs),
+    };
+  }
+
+  /**
+   * The buckets (first and last, within the store's span of the newest) of a series' raw
+   * samples not yet in `st`, and the index of the first such sample; undefined when none.
+   */
+  private rawAfter(st: TierStore, col: number, key: string): { column: ValueColumn; from: number; first: number; last: number } | undefined {
+    const column = this.rawOf(key);
+    const n = column?.length ?? 0;
+    if (column === undefined || n === 0) return undefined;
+    const step = st.stepMs;
+    const last = bucketOf(column.timeAt(n - 1), step);
+    // After the samples given, after the buckets given whole, and within the span.
+    const fedTo = st.fedTo(col);
+    const afterMs = Math.max((Math.max(st.fedBucket(col), last - st.capacity) + 1) * step, Number.NEGATIVE_INFINITY);
+    let from = column.lowerBound(afterMs);
+    if (fedTo >= afterMs) {
+      from = column.lowerBound(fedTo);
+      while (from < n && column.timeAt(from) <= fedTo) from++;
+    }
+    if (from >= n) return undefined;
+    return { column, from, first: bucketOf(column.timeAt(from), step), last };
+  }
+
+  /** Column `col`'s stored buckets in [fromMs, toMs], then those its raw samples make (see rawOf). */
+  private windowOf(st: TierStore, col: number, key: string, fromMs: number, toMs: number): TierWindow {
+    const stored = st.window(col, fromMs, toMs);
+    const raw = this.rawAfter(st, col, key);
+    if (raw === undefined) return stored;
+    const step = st.stepMs;
+    const lo = Math.max(raw.first, bucketOf(fromMs, step));
+    const hi = Math.min(raw.last, bucketOf(toMs, step));
+    if (!(hi >= lo)) return stored;
+    // The stored window's last bucket goes on with the raw samples when they continue it (a bucket half given).
+    const n0 = stored.times.length;
+    const joins = n0 > 0 && stored.times[n0 - 1]! === lo * step ? 1 : 0;
+    const cap = n0 + (hi - lo + 1);
+    const w = {
+      stepMs: step,
+      times: new Float64Array(cap),
+      min: new Float64Array(cap),
+      max: new Float64Array(cap),
+      sum: new Float64Array(cap),
+      count: new Uint32Array(cap),
+      minFirst: new Uint8Array(cap),
+    };
+    w.times.set(stored.times);
+    w.min.set(stored.min);
+    w.max.set(stored.max);
+    w.sum.set(stored.sum);
+    w.count.set(stored.count);
+    w.minFirst.set(stored.minFirst);
+    let k = n0 - joins;
+    const cur = emptyBucket();
+    let b = Number.NaN;
+    if (joins === 1) {
+      b = lo;
+      cur.min = stored.min[k]!;
+      cur.max = stored.max[k]!;
+      cur.sum = stored.sum[k]!;
+      cur.count = stored.count[k]!;
+      cur.minFirst = stored.minFirst[k] === 1;
+    }
+    const put = (): void => {
+      if (cur.count === 0) return;
+      w.times[k] = b * step;
+      w.min[k] = cur.min;
+      w.max[k] = cur.max;
+      w.sum[k] = cur.sum;
+      w.count[k] = cur.count;
+      w.minFirst[k] = cur.minFirst ? 1 : 0;
+      k++;
+    };
+    const c = raw.column;
+    const startAt = Math.max(raw.from, c.lowerBound(lo * step));
+    for (const seg of c.segments(c.timeAt(Math.min(startAt, c.length - 1)), (hi + 1) * step)) {
+      const ts = seg.times;
+      const vs = seg.values;
+      for (let i = 0; i < ts.length; i++) {
+        const sb = Math.floor(ts[i]! / step);
+        if (sb > hi) break;
+        if (sb !== b) {
+          put();
+          b = sb;
+          cur.count = 0;
+          cur.sum = 0;
+        }
+        const v = vs[i]!;
+        if (Number.isFinite(v)) addToBucket(cur, v);
+      }
+    }
+    put();
+    if (k === cap) return w;
+    return {
+      stepMs: step,
+      times: w.times.slice(0, k),
+      min: w.min.slice(0, k),
+      max: w.max.slice(0, k),
+      sum: w.sum.slice(0, k),
+      count: w.count.slice(0, k),
+      minFirst: w.minFirst.slice(0, k),
+    };
   }
 
   /** Every series with tiers (some may have no raw samples left), in the order they came. */
@@ -580,10 +740,11 @@ export class SeriesTiers {
     return [...this.byKey.values()].map((r) => r.info);
   }
 
-  /** A series' buckets of `stepMs` (one of `steps`) in [fromMs, toMs]. */
+  /** A series' buckets of `stepMs` (one of `steps`) in [fromMs, toMs]: stored, then made from its raw samples after them. */
   window(key: string, stepMs: number, fromMs: number, toMs: number): TierWindow | undefined {
     const r = this.byKey.get(key);
-    return r === undefined ? undefined : this.store(stepMs)?.window(r.col, fromMs, toMs);
+    const st = this.store(stepMs);
+    return r === undefined || st === undefined ? undefined : this.windowOf(st, r.col, key, fromMs, toMs);
   }
 
   /** Start of the oldest bucket any series holds at this step (Infinity when none). */
@@ -591,8 +752,9 @@ export class SeriesTiers {
     const st = this.store(stepMs);
     let min = Number.POSITIVE_INFINITY;
     if (!st) return min;
-    for (const r of this.byKey.values()) {
-      const b = st.oldestOf(r.col);
+    for (const [key, r] of this.byKey) {
+      let b = st.oldestOf(r.col);
+      if (b !== b) b = this.rawAfter(st, r.col, key)?.first ?? Number.NaN;
       if (b === b) min = Math.min(min, b * stepMs);
     }
     return min;

@@ -86,6 +86,65 @@ describe('tiers (10 s and 1 min aggregates)', () => {
     }
   });
 
+  it('a sample goes into the tiers when it leaves the raw history: while the raw samples hold every tick the tiers hold no bucket (issue 17: they held the same hours twice)', () => {
+    const store = new SeriesStore(2_000);
+    const times: number[] = [];
+    for (let t = 0; t < 1_500; t++) {
+      const at = 1_764_500_000_000 + t * 1000;
+      times.push(at);
+      store.append(at, Array.from({ length: 40 }, (_, k) => ({ name: 'chat_x', labels: { k: String(k) }, value: (t * 7 + k) % 31 })));
+    }
+    assert.ok(store.tiers.stores.every((st) => st.oldestBucket !== st.oldestBucket), 'no stored bucket');
+    assert.ok(store.tiers.usedBytes <= 40 * 4 * 2 * 29 * 2, `${store.tiers.usedBytes} B of tiers: their first columns only`);
+    for (const step of STORED_TIER_STEPS_MS) {
+      const key = 'chat_x{k="3"}';
+      const w = store.tierWindow(key, step, -Infinity, Infinity);
+      assertWindowEquals(w, recompute(times, times.map((_, t) => (t * 7 + 3) % 31), step), `read from the raw samples, ${step} ms`);
+      const ring = store.tiers.ring(key, step)!;
+      assert.equal(ring.oldestBucket, Math.floor(times[0]! / step));
+      assert.equal(ring.newestBucket, Math.floor(times[times.length - 1]! / step));
+    }
+  });
+
+  it('the rows a full ring overwrites, and the samples the budget cuts, go to the tiers: every bucket still equals a recomputation, a bucket half stored half raw too (seeded)', () => {
+    for (let run = 0; run < 12; run++) {
+      const rand = mulberry32(100 + run);
+      const capacity = 37 + Math.floor(rand() * 200); // not a multiple of any step
+      const store = new SeriesStore(capacity, 1000, run % 3 === 2 ? 24 * 1024 : Number.POSITIVE_INFINITY);
+      const raw = new Map<string, { t: number[]; v: number[] }>();
+      let t = 1_764_500_000_000 + Math.floor(rand() * 10_000);
+      for (let tick = 0; tick < 1_200; tick++) {
+        t += rand() < 0.01 ? 90_000 : 400 + Math.floor(rand() * 1200);
+        const samples = [];
+        for (let s = 0; s < 5; s++) {
+          if (s === 4 && rand() < 0.2) continue; // moves to a ring of its own now and then
+          const v = rand() < 0.02 ? Number.NaN : Math.round(rand() * 1000) / 10;
+          samples.push({ name: s === 0 ? Metric.processCpuPercent : 'chat_x', labels: s === 0 ? {} : { s: String(s) }, value: v });
+        }
+        store.append(t, samples);
+        for (const smp of samples) {
+          const key = smp.name === 'chat_x' ? `chat_x{s="${smp.labels.s}"}` : smp.name;
+          const r = raw.get(key) ?? { t: [], v: [] };
+          r.t.push(t);
+          r.v.push(smp.value);
+          raw.set(key, r);
+        }
+      }
+      assert.ok(store.tiers.stores.some((st) => st.oldestBucket === st.oldestBucket), `run ${run}: buckets stored`);
+      for (const [key, r] of raw) {
+        for (const step of STORED_TIER_STEPS_MS) {
+          const w = store.tierWindow(key, step, -Infinity, Infinity)!;
+          // Compare over what the tier still reaches (its span from its newest stored bucket).
+          const from = w.times[0]!;
+          assertWindowEquals(w, recompute(r.t, r.v, step, from), `run ${run} ${key} at ${step} ms`);
+          const mid = r.t[Math.floor(r.t.length / 2)]!;
+          const part = store.tierWindow(key, step, mid, mid + 5 * step)!;
+          assertWindowEquals(part, new Map([...recompute(r.t, r.v, step, from)].filter(([b]) => b >= Math.floor(mid / step) * step && b <= mid + 5 * step)), `run ${run} ${key} part`);
+        }
+      }
+    }
+  });
+
   it('a window gives the buckets that hold [from, to], the first one even when it began before `from`', () => {
     const store = new SeriesStore(1000);
     for (let t = 0; t < 120_000; t += 1000) store.append(t, [{ name: 'x', labels: {}, value: t / 1000 }]);
