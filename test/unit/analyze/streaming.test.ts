@@ -93,6 +93,36 @@ describe('streaming anomaly detector', () => {
     assert.ok(breakScore >= DEFAULT_ANOMALY_THRESHOLD, `break ${breakScore}`);
   });
 
+  it('calibration scans only the bins that hold weight, with the probabilities of a scan of every bin to the last bit (issue 20)', () => {
+    const rnd = mulberry32(11);
+    const g = gaussian(rnd);
+    const quantised = () => (rnd() < 0.002 ? 40 * rnd() : [0, 0.6745, 1.349][Math.floor(rnd() * 3)]!);
+    const heavy = () => (-Math.log(rnd())) ** 2;
+    for (const [draw, options] of [
+      [quantised, {}],
+      [heavy, {}],
+      [() => g(), {}],
+      // A weight that passes 1e200 within the run: the rescale too.
+      [quantised, { decay: 0.5, warmup: 20, trustedAfter: 40 }],
+    ] as const) {
+      const c = new TailCalibrator(options);
+      const ref = new EveryBinCalibrator(options);
+      const n = 5000;
+      for (let i = 0; i < n; i++) {
+        const r = i % 997 === 5 ? NaN : draw();
+        const got = c.update(r);
+        const want = ref.update(r);
+        assert.ok(Object.is(got, want), `update ${i}: ${got} vs ${want}`);
+        if (i % 250 === 0) for (const p of [0.5, 0.05, 1e-3]) assert.ok(Object.is(c.rawFor(p), ref.rawFor(p)), `rawFor(${p}) at ${i}`);
+      }
+    }
+    const q = new TailCalibrator();
+    for (let i = 0; i < 5000; i++) q.update(quantised());
+    assert.ok(q.binsFilled <= 12, `${q.binsFilled} bins filled`);
+    // Three values and a few outliers: a scan every update reads a handful of bins, not the ~30–200 below the top one.
+    assert.ok(q.binsScanned / 5000 <= 2 * q.binsFilled, `${q.binsScanned / 5000} bins a scan`);
+  });
+
   it('scores from the past only: changing later values never changes an earlier score', () => {
     const v = noisy(1200, 10, 1, 2);
     const a = scoresOf(v);
@@ -102,3 +132,93 @@ describe('streaming anomaly detector', () => {
     assert.deepEqual(b.slice(0, 800), a.slice(0, 800));
   });
 });
+
+/** TailCalibrator as it was before it kept the list of filled bins: every scan crosses every bin up to the highest filled. */
+class EveryBinCalibrator {
+  private readonly bins = new Float64Array(200);
+  private readonly decay: number;
+  private readonly warmup: number;
+  private readonly trustedAfter: number;
+  private total = 0;
+  private weight = 1;
+  private excess = 0;
+  private excessWeight = 0;
+  private seen = 0;
+  private top = 0;
+
+  constructor(options: { decay?: number; warmup?: number; trustedAfter?: number }) {
+    this.decay = options.decay ?? 1 / 2000;
+    this.warmup = options.warmup ?? 100;
+    this.trustedAfter = options.trustedAfter ?? 200;
+  }
+
+  update(raw: number): number {
+    if (Number.isNaN(raw)) return 1;
+    const r = Math.min(Math.abs(raw), 1e6);
+    const uq = this.upperQuantile();
+    let p = 1;
+    if (this.seen >= this.warmup) {
+      if (r > uq) {
+        p = (1 - 0.98) * Math.exp(-(r - uq) / this.meanExcess(uq));
+      } else {
+        let above = 0;
+        for (let j = binOf(r); j < this.top; j++) above += this.bins[j]!;
+        p = above / this.total;
+      }
+      if (this.seen < this.trustedAfter) p = Math.max(p, 1 / (this.seen + 1));
+    }
+    this.seen++;
+    this.weight /= 1 - this.decay;
+    if (this.weight > 1e200) {
+      for (let j = 0; j < 200; j++) this.bins[j] = this.bins[j]! / this.weight;
+      this.total /= this.weight;
+      this.excess /= this.weight;
+      this.excessWeight /= this.weight;
+      this.weight = 1;
+    }
+    const at = binOf(r);
+    this.bins[at] = this.bins[at]! + this.weight;
+    if (at >= this.top) this.top = at + 1;
+    this.total += this.weight;
+    if (r > uq) {
+      this.excess += this.weight * (r - uq);
+      this.excessWeight += this.weight;
+    }
+    return p;
+  }
+
+  rawFor(p: number): number {
+    if (this.seen < this.warmup || !(p > 0)) return Number.POSITIVE_INFINITY;
+    if (this.seen < this.trustedAfter && p < 1 / (this.seen + 1)) return Number.POSITIVE_INFINITY;
+    const uq = this.upperQuantile();
+    if (p < 1 - 0.98) return uq + this.meanExcess(uq) * Math.log((1 - 0.98) / p);
+    let above = 0;
+    for (let k = this.top - 1; k >= 0; k--) {
+      above += this.bins[k]!;
+      if (above / this.total > p) return (k + 1) * 0.125;
+    }
+    return 0;
+  }
+
+  private meanExcess(uq: number): number {
+    const k = this.excessWeight / this.weight;
+    const real = this.excessWeight > 0 ? this.excess / this.excessWeight : 0;
+    return Math.max((real * k + Math.max(uq, 0.125) * 5) / (k + 5), 0.125);
+  }
+
+  private upperQuantile(): number {
+    const target = (1 - 0.98) * this.total;
+    if (this.top === 0) return 200 * 0.125;
+    let cum = 0;
+    let k = this.top - 1;
+    for (; k >= 0; k--) {
+      cum += this.bins[k]!;
+      if (cum >= target) break;
+    }
+    return (k + 1) * 0.125;
+  }
+}
+
+function binOf(r: number): number {
+  return Math.min(199, Math.floor(r / 0.125));
+}
