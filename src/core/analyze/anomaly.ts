@@ -125,6 +125,7 @@ export class TrailingMedianMad {
   private readonly sorted: Float64Array;
   private n = 0;
   private head = 0;
+  private summed = 0;
 
   constructor(readonly size: number) {
     this.ring = new Float64Array(size);
@@ -158,9 +159,23 @@ export class TrailingMedianMad {
   sigma(median = this.median()): number {
     const mad = madOfSorted(this.sorted, this.n, median);
     if (mad > 0) return mad / MAD_TO_SIGMA;
+    // The values equal to the median, at least half the window here, add exactly 0: the
+    // sum skips their run and adds the others in the same order, so it is the same to the
+    // last bit (issue 20: a flat or quantised series summed its whole window every sample).
+    const a = this.sorted;
+    const n = this.n;
+    const from = lowerBound(a, n, median);
+    const to = upperBound(a, n, median);
     let sumAbs = 0;
-    for (let k = 0; k < this.n; k++) sumAbs += Math.abs(this.sorted[k]! - median);
-    return (sumAbs / this.n) * MEAN_AD_TO_SIGMA;
+    for (let k = 0; k < from; k++) sumAbs += Math.abs(a[k]! - median);
+    for (let k = to; k < n; k++) sumAbs += Math.abs(a[k]! - median);
+    this.summed += from + n - to;
+    return (sumAbs / n) * MEAN_AD_TO_SIGMA;
+  }
+
+  /** Deviations the mean-absolute-deviation fallback of `sigma` has added (a test reads it). */
+  get deviationsSummed(): number {
+    return this.summed;
   }
 }
 
@@ -383,6 +398,18 @@ function lowerBound(a: Float64Array, n: number, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element of sorted a[0..n) that is above x. */
+function upperBound(a: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -209,7 +209,8 @@ export class TailCalibrator {
       return uq + this.meanExcess(uq) * Math.log((1 - this.quantile) / p);
     }
     let above = 0;
-    for (let k = this.top - 1; k >= 0; k--) {
+    for (let i = this.filledCount - 1; i >= 0; i--) {
+      const k = this.filled[i]!;
       above += this.bins[k]!;
       if (above / this.total > p) return (k + 1) * BIN_WIDTH;
     }

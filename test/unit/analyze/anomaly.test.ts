@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectAnomalies, detectorFor, ewmaScores, robustScores } from '../../../src/core/analyze/anomaly';
+import { TrailingMedianMad, detectAnomalies, detectorFor, ewmaScores, robustScores } from '../../../src/core/analyze/anomaly';
 import { gaussian, injectDrift, injectShift, injectSpike, line, matchIntervals, mulberry32, noise } from './synthetic';
 
 /**
@@ -194,6 +194,43 @@ describe('anomaly', () => {
         }
         finite.push(x);
       }
+    }
+  });
+
+  it("the trailing σ of a flat or quantised window skips the values equal to the median, with the whole window's sum to the last bit (issue 20)", () => {
+    const rnd = mulberry32(3);
+    const g = gaussian(rnd);
+    const streams: readonly (readonly [string, () => number])[] = [
+      ['flat', () => 7],
+      ['quantised', () => [3, 3, 3, 4, 2][Math.floor(rnd() * 5)]!],
+      ['mostly flat, rare jumps', () => (rnd() < 0.1 ? 100 * rnd() : 0.25)],
+      ['noise', () => g()],
+    ];
+    for (const [name, draw] of streams) {
+      const w = new TrailingMedianMad(64);
+      const kept: number[] = [];
+      let fallbacks = 0;
+      for (let i = 0; i < 2000; i++) {
+        const x = draw();
+        w.push(x);
+        kept.push(x);
+        if (kept.length > 64) kept.shift();
+        const sorted = kept.slice().sort((p, q) => p - q);
+        const median = w.median();
+        const deviations = sorted.map((v) => Math.abs(v - median)).sort((p, q) => p - q);
+        const m = deviations.length;
+        const mad = m % 2 === 1 ? deviations[m >> 1]! : (deviations[(m >> 1) - 1]! + deviations[m >> 1]!) / 2;
+        let sumAbs = 0;
+        for (const v of sorted) sumAbs += Math.abs(v - median);
+        const before = w.deviationsSummed;
+        const sigma = w.sigma(median);
+        if (mad === 0) {
+          fallbacks++;
+          assert.ok(Object.is(sigma, (sumAbs / m) * 1.2533141373155), `${name} at ${i}`);
+          assert.equal(w.deviationsSummed - before, sorted.filter((v) => v !== median).length, `${name} at ${i}: only the values off the median`);
+        }
+      }
+      if (name !== 'noise') assert.ok(fallbacks > 1000, `${name}: ${fallbacks}`);
     }
   });
 });
