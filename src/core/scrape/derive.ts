@@ -23,7 +23,7 @@ export interface DeriveOptions {
 }
 
 export interface DeriveResult {
-  /** Objects reused on the next-but-one derive (ReusedSamples): read or copy their values before then. */
+  /** An array and objects reused on the next-but-one derive (ReusedSamples): read or copy their values before then. */
   readonly samples: Sample[];
   /** Samples whose value was NaN or ±Inf: not a number to chart, so dropped. */
   readonly nonFiniteDropped: number;
@@ -166,7 +166,15 @@ export class ScrapeDeriver {
   private increases = new Float64Array(16);
   /** The output objects, reused on alternate scrapes (see ReusedSamples). */
   private readonly reused: ReusedSamples;
-  private lastCount = 0;
+  /**
+   * The output arrays, used on alternate scrapes like the objects in them: a scrape
+   * writes over the array of the scrape before last, which already has room for as
+   * many samples and for the four the scraper appends (`scrape_up` …), so no array is
+   * made or grown per scrape (at 10,000 series a new array and its growth by the
+   * scraper's push were ~200 KB of garbage a scrape: issue 11).
+   */
+  private readonly outputs: [Sample[], Sample[]] = [[], []];
+  private derives = 0;
 
   constructor(opts: DeriveOptions = {}) {
     this.windowMs = positive(opts.histogramWindowMs, DEFAULT_HISTOGRAM_WINDOW_MS);
@@ -221,7 +229,7 @@ export class ScrapeDeriver {
 
   derive(families: readonly MetricFamily[], timeMs: number): DeriveResult {
     this.reused.nextScrape();
-    const run = new DeriveRun(timeMs, this.reused, this.lastCount);
+    const run = new DeriveRun(timeMs, this.reused, (this.derives++ & 1) === 0 ? this.outputs[0] : this.outputs[1]);
     for (const f of families) {
       switch (f.type) {
         case 'counter':
@@ -254,7 +262,6 @@ export class ScrapeDeriver {
       );
     }
     const samples = run.finish();
-    this.lastCount = samples.length;
     return {
       samples,
       nonFiniteDropped: run.nonFinite,
@@ -531,10 +538,10 @@ class DeriveRun {
   constructor(
     readonly timeMs: number,
     private readonly reused: ReusedSamples,
-    /** The previous scrape's count: the array is made that long at once, not grown by doubling. */
-    expected: number,
+    /** The array to fill from its start (the one of the scrape before last); finish() cuts it to what was emitted. */
+    out: Sample[],
   ) {
-    this.samples = expected > 0 ? new Array<Sample>(expected) : [];
+    this.samples = out;
   }
 
   emit(name: string, labels: Labels, value: number, meta: SeriesMeta): void {

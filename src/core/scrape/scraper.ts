@@ -47,8 +47,9 @@ export interface ScrapeResult {
   readonly ok: boolean;
   /**
    * Derived samples, plus `scrape_up`, `scrape_duration_seconds`, `scrape_samples_scraped` and `scrape_samples_dropped` always.
-   * The derived ones are objects the scraper reuses on the next-but-one scrape (derive.ts,
-   * ReusedSamples): they hold their values through this scrape's tick and the next one.
+   * The derived ones are objects, in an array, that the scraper reuses on the next-but-one
+   * scrape (derive.ts, ReusedSamples): they hold their values through this scrape's tick
+   * and the next one.
    */
   readonly samples: Sample[];
   readonly problems: SourceProblem[];

@@ -44,6 +44,8 @@ describe('ScrapeDeriver', () => {
     const r3 = d.derive(parse(body(5)), 3000).samples;
     assert.equal(r3[0], r1[0], "the third scrape writes into the first one's objects");
     assert.notEqual(r3[0], r2[0]);
+    assert.equal(r3, r1, "and into the first one's array: no array is made per scrape");
+    assert.notEqual(r3, r2);
     assert.deepEqual(plain(r2), [
       { name: 'g', labels: { a: 'x' }, value: 2 },
       { name: 'g', labels: { a: 'y' }, value: 3 },
