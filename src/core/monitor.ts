@@ -137,8 +137,8 @@ export class Monitor implements Disposable {
   private analysisOptions(windowMs: number | 'all', withTiers = false): AnalyzeOptions {
     const store = this.store;
     const toMs = Number.isFinite(store.latestTimeMs) ? store.latestTimeMs : this.deps.clock.now();
-    const earliest = withTiers ? earliestWithTiers(store) : store.earliestTimeMs();
-    const fromMs = windowMs === 'all' ? Math.min(earliest, toMs) : toMs - windowMs;
+    // Only "everything kept" looks for the earliest sample: a scan of every series, which the live analysis' fixed window does not need each tick.
+    const fromMs = windowMs === 'all' ? Math.min(withTiers ? earliestWithTiers(store) : store.earliestTimeMs(), toMs) : toMs - windowMs;
     return {
       fromMs,
       toMs,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { Collector, CollectorLogEvent } from '../../../src/core/collect/collector';
+import { Collector, CollectorLogEvent, joinFinite } from '../../../src/core/collect/collector';
 import { LocateResult, Locator, TargetTracker } from '../../../src/core/collect/targetTracker';
 import { TickSource } from '../../../src/core/collect/tickSource';
-import { Metric, Snapshot, TargetProcess } from '../../../src/core/model';
+import { Metric, Sample, Snapshot, TargetProcess } from '../../../src/core/model';
+import { SourceSpan } from '../../../src/core/store/seriesStore';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { fakeClock } from '../helpers/fakeClock';
 
@@ -112,6 +113,40 @@ describe('Collector', () => {
     const t = collector.targetState;
     assert.equal(t.kind, 'unconfigured');
     assert.match(t.kind === 'unconfigured' ? t.message : '', /Select Process to Watch/);
+  });
+
+  it("joins the sources' finite samples in order, with where each source's end, reading each list by index", () => {
+    // By index, not for-of: code not yet optimised made one iterator result per sample
+    // (~590 KiB a tick at 10,000 scraped series, issue 11). A list whose iterator throws
+    // stands for that.
+    const noIterator = (samples: Sample[]): Sample[] =>
+      Object.defineProperty(samples, Symbol.iterator, {
+        value: () => {
+          throw new Error('read through the iterator');
+        },
+      });
+    const s = (name: string, value: number): Sample => ({ name, labels: {}, value });
+    const spans: SourceSpan[] = [];
+    const out = joinFinite(
+      [
+        { source: 'target', samples: noIterator([s('up', 1)]) },
+        { source: 'scrape', samples: noIterator([s('a', 2), s('b', Number.NaN), s('c', Infinity), s('d', 3)]) },
+        { source: 'empty', samples: noIterator([]) },
+        { source: 'system', samples: noIterator([s('e', -0.5)]) },
+      ],
+      spans,
+    );
+    assert.deepEqual(
+      out.map((x) => x.name),
+      ['up', 'a', 'd', 'e'],
+    );
+    assert.equal(out.length, 4);
+    assert.deepEqual(spans, [
+      { source: 'target', end: 1 },
+      { source: 'scrape', end: 3 },
+      { source: 'empty', end: 3 },
+      { source: 'system', end: 4 },
+    ]);
   });
 
   it('drops non-finite values instead of storing them as live numbers', async () => {
