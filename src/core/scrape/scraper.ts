@@ -7,6 +7,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { Clock } from '../clock';
+import { groupThousands } from '../format';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
 import { Exemplar } from './exemplars';
@@ -212,8 +213,8 @@ export class Scraper {
           l10n.t(
             '{0} exposes more than {1} series; only the first {1} were read and {2} dropped — a label with unbounded values (user or message ids) is the usual cause.',
             where,
-            this.maxSeries.toLocaleString('en-US'),
-            parsed.truncated.droppedSamples.toLocaleString('en-US'),
+            groupThousands(this.maxSeries),
+            groupThousands(parsed.truncated.droppedSamples),
           ),
         ),
       );
