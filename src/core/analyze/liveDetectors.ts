@@ -128,14 +128,15 @@ export class LiveDetectors {
     this.fed++;
     t.lastMs = time;
     t.index++;
-    const r = t.detector.update(time, value);
+    const d = t.detector;
+    const level = d.learn(time, value);
     const open = t.open;
-    if (open && r.level >= t.threshold) {
+    if (open && level >= t.threshold) {
       open.endMs = time;
       open.endIndex = t.index;
       open.flagged++;
-      if (r.level > open.peak) {
-        open.peak = r.level;
+      if (level > open.peak) {
+        open.peak = level;
         open.peakValue = value;
       }
     } else if (open && t.index - open.endIndex > this.gapSamples) {
@@ -143,8 +144,8 @@ export class LiveDetectors {
       if (t.closed.length > MAX_CLOSED) t.closed.shift();
       t.open = undefined;
     }
-    if (!t.open && r.score >= t.threshold) {
-      t.open = { startMs: time, endMs: time, endIndex: t.index, peak: r.level, peakValue: value, direction: r.direction, flagged: 1 };
+    if (!t.open && d.lastScore >= t.threshold) {
+      t.open = { startMs: time, endMs: time, endIndex: t.index, peak: level, peakValue: value, direction: d.lastDirection, flagged: 1 };
     }
   }
 }

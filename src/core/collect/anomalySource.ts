@@ -45,7 +45,7 @@ export class AnomalySource implements TickSource {
         if (w) {
           for (let i = 0; i < w.times.length; i++) {
             if (!(w.times[i]! > d.lastMs)) continue;
-            d.level = d.detector.update(w.times[i]!, w.values[i]!).level;
+            d.level = d.detector.learn(w.times[i]!, w.values[i]!);
             d.lastMs = w.times[i]!;
           }
         }

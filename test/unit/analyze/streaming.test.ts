@@ -123,6 +123,23 @@ describe('streaming anomaly detector', () => {
     assert.ok(q.binsScanned / 5000 <= 2 * q.binsFilled, `${q.binsScanned / 5000} bins a scan`);
   });
 
+  it('learn scores a sample as update does, without an object a sample: the level, then the score and direction until the next (issue 20)', () => {
+    const g = gaussian(mulberry32(21));
+    const values = Array.from({ length: 3000 }, (_, i) => (i === 1700 ? 60 : i === 2400 ? -40 : i % 500 === 7 ? NaN : 10 + g() + (i > 2000 ? 8 : 0)));
+    const a = new StreamingAnomalyDetector();
+    const b = new StreamingAnomalyDetector();
+    let onsets = 0;
+    values.forEach((v, i) => {
+      const t = T0 + i * 1000;
+      const r = a.update(t, v);
+      const level = b.learn(t, v);
+      assert.equal(typeof level, 'number');
+      assert.ok(Object.is(level, r.level) && Object.is(b.lastScore, r.score) && b.lastDirection === r.direction, `sample ${i}`);
+      if (r.score >= DEFAULT_ANOMALY_THRESHOLD) onsets++;
+    });
+    assert.ok(onsets >= 2, `${onsets} onsets`);
+  });
+
   it('scores from the past only: changing later values never changes an earlier score', () => {
     const v = noisy(1200, 10, 1, 2);
     const a = scoresOf(v);
