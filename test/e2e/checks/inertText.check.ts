@@ -18,7 +18,7 @@ import type { E2eCheck } from '../support/check';
 import { startNode } from '../support/childProcesses';
 import type { Workbench } from '../support/workbench';
 import { LOW_CPU_RULE } from '../support/cpuBurnPhase';
-import { clearNotifications, markdownPreviewFrame, pickQuickItem, runCommand, updateWorkspaceSettings } from '../support/workbenchUi';
+import { clearNotifications, markdownPreviewFrame, runCommand, runCommandAndPick, updateWorkspaceSettings } from '../support/workbenchUi';
 
 interface FoundLink {
   surface: string;
@@ -187,8 +187,7 @@ export function inertTextCheck(w: InertWords): E2eCheck {
         await wb.closeQuickInput();
 
         // Report: it opens rendered, in the Markdown preview.
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.showReport'));
-        await pickQuickItem(wb, w.lastFiveMinutes);
+        await runCommandAndPick(wb, wb.commandLabel('chatroomMonitor.showReport'), w.lastFiveMinutes);
         const preview = await markdownPreviewFrame(wb, w.reportTitle, 30000);
         // An earlier check's report may still be in the preview: wait for this server's (its name ends in gnp.exe).
         for (let i = 0; i < 60 && !(await preview.locator('body').innerText()).includes('gnp.exe'); i++) await wb.page.waitForTimeout(250);

@@ -8,7 +8,7 @@
 import type { E2eCheck } from '../support/check';
 import { realConsoleErrors } from '../support/consoleErrors';
 import { stopCpuBurn } from '../support/cpuBurnPhase';
-import { markdownPreviewFrame, pickQuickItem, runCommand, serverPid } from '../support/workbenchUi';
+import { markdownPreviewFrame, runCommandAndPick, serverPid } from '../support/workbenchUi';
 
 /** What the report check reads in one display language. */
 export interface ReportWords {
@@ -33,8 +33,7 @@ export function reportCheck(w: ReportWords): E2eCheck {
     async run(wb) {
       try {
         const errorsBefore = wb.consoleLines.length;
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.showReport'));
-        await pickQuickItem(wb, w.lastFiveMinutes);
+        await runCommandAndPick(wb, wb.commandLabel('chatroomMonitor.showReport'), w.lastFiveMinutes);
         const preview = await markdownPreviewFrame(wb, w.title, 30000);
         const body = preview.locator('body');
         await preview.locator('table').first().waitFor({ timeout: 10000 });

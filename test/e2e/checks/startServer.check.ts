@@ -87,17 +87,15 @@ export function startServerCheck(w: StartServerWords): E2eCheck {
       try {
         await wb.page.waitForTimeout(1500);
         await clearNotifications(wb);
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.startServer'));
         const item = wb.statusBarItem(w.running).first();
-        await item.waitFor({ timeout: 30000 });
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.startServer'), { what: "the server's status bar item with its pid", locator: item });
         pid = Number(w.running.exec(await item.innerText())?.[1]);
         const output = wb.page.locator('.terminal-wrapper .xterm-rows', { hasText: `listening on http://127.0.0.1:${port}` });
         await output.first().waitFor({ timeout: 30000 });
         await wb.page.locator('#workbench\\.parts\\.panel', { hasText: w.terminal }).first().waitFor({ timeout: 10000 });
         console.log(`    status bar: "${(await item.innerText()).trim()}"; terminal "${w.terminal}": ${(await output.first().innerText()).split('\n').find((l) => l.includes('listening')) ?? ''}`);
         await wb.screenshot(`${w.locale ? `${w.locale}-` : ''}start-server-terminal`);
-        await runCommand(wb, wb.commandLabel('chatroomMonitor.stopServer'));
-        await wb.statusBarItem(w.stopped).first().waitFor({ timeout: 20000 });
+        await runCommand(wb, wb.commandLabel('chatroomMonitor.stopServer'), { what: "the server's status bar item saying it stopped", locator: wb.statusBarItem(w.stopped), timeoutMs: 20000 });
         await expectStopped(wb, pid);
       } finally {
         forgetExampleServer(wb, pid);

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BrowserContext, Locator, Page, chromium } from 'playwright-core';
+import { openPalette } from './quickInput';
 
 /** What the harness (scripts/e2e.mjs) tells the run, via environment variables. */
 export interface E2eEnv {
@@ -139,14 +140,9 @@ export class Workbench {
     return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: pattern });
   }
 
-  /** Opens the command palette (F1) with `query` typed; returns the visible rows. */
+  /** Opens the command palette (F1) with `query` typed, and keeps it open (support/quickInput.ts); returns its rows. */
   async commandPalette(query: string): Promise<Locator> {
-    const input = this.page.locator('.quick-input-widget input');
-    if (!(await input.isVisible())) {
-      await this.page.keyboard.press('F1');
-    }
-    await input.waitFor();
-    await input.fill(`>${query}`);
+    await openPalette(this, query);
     return this.page.locator('.quick-input-widget .monaco-list-row');
   }
 

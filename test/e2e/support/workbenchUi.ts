@@ -6,24 +6,39 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Frame, FrameLocator, Locator } from 'playwright-core';
+import { runAndAnswer, runFromPalette } from './quickInput';
 import type { Workbench } from './workbench';
 
 /** The status bar item's text while it shows live figures ("12% · 148 MiB"). */
 export const LIVE_STATUS_TEXT = /\d+\s*%\s*·\s*\d+(\.\d+)?\s*Mi?B/;
 
-/** Opens F1, types `label`, and runs the row showing it (the way a user picks a command). */
-export async function runCommand(wb: Workbench, label: string): Promise<void> {
-  const rows = await wb.commandPalette(label);
-  const row = rows.filter({ hasText: label }).first();
-  await row.waitFor({ timeout: 15000 });
-  await row.click();
+/** What shows that a command ran (a status bar item, a toast, an editor), for {@link runCommand} to wait for. */
+export interface CommandWitness {
+  /** For the error: "the server's status bar item". */
+  readonly what: string;
+  readonly locator: Locator;
+  readonly timeoutMs?: number;
 }
 
-/** Clicks the quick-pick row showing `label` (after a command asked a question). */
-export async function pickQuickItem(wb: Workbench, label: string): Promise<void> {
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ timeout: 15000 });
-  await row.click();
+/**
+ * Runs a command from the palette as a user does (F1, the label typed, Enter on its row;
+ * support/quickInput.ts says what each step confirms), then, when `ran` is given, waits
+ * for what shows the command ran: a failure then says whether the palette or the command
+ * did not do its part.
+ */
+export async function runCommand(wb: Workbench, label: string, ran?: CommandWitness): Promise<void> {
+  await runFromPalette(wb, label);
+  if (ran) {
+    const timeoutMs = ran.timeoutMs ?? 30000;
+    await ran.locator.first().waitFor({ timeout: timeoutMs }).catch(() => {
+      throw new Error(`"${label}" ran from the palette (Enter reached it with that row highlighted, and it closed), but ${ran.what} did not follow in ${timeoutMs / 1000} s`);
+    });
+  }
+}
+
+/** Runs a command from the palette and answers the question it asks with the row `answer` (support/quickInput.ts). */
+export async function runCommandAndPick(wb: Workbench, label: string, answer: string): Promise<void> {
+  await runAndAnswer(wb, label, answer);
 }
 
 /** Notification toasts (bottom right) whose text matches. */
