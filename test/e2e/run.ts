@@ -83,6 +83,31 @@ async function runLane(env: E2eEnv, checks: E2eCheck[], waitForExtension: boolea
   }
 }
 
+/**
+ * The workspace folder a lane's window opens. English: the harness' own. Another display
+ * language: a sibling folder of its own (…/ws-zh-cn), made afresh with the harness' settings
+ * and README. VS Code keeps a workspace's storage per folder, so each lane has its own
+ * history, runs and audit log: one lane's runs never show in another's Compare Runs, its
+ * report or its dashboard, and a check that changes the settings (the lowered CPU rule)
+ * changes only its own lane's.
+ */
+function laneFolder(harnessFolder: string, locale: string | undefined, harnessSettings: string | undefined): string {
+  if (!locale) {
+    return harnessFolder;
+  }
+  const folder = `${harnessFolder}-${locale}`;
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  if (harnessSettings !== undefined) {
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), harnessSettings);
+  }
+  const readme = path.join(harnessFolder, 'README.md');
+  if (fs.existsSync(readme)) {
+    fs.copyFileSync(readme, path.join(folder, 'README.md'));
+  }
+  return folder;
+}
+
 async function main(): Promise<number> {
   const t0 = Date.now();
   const log = (s: string): void => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
@@ -94,17 +119,9 @@ async function main(): Promise<number> {
   // code-server: a check with a `locale` runs only in that language's window.
   const lanes = [undefined, ...new Set(checks.map((c) => c.locale).filter((l): l is string => l !== undefined))];
   const counts = { passed: 0, failed: 0, shots: 0 };
-  // Each lane's window starts from the workspace settings the harness wrote, as the first one
-  // did: a check may leave a setting it needs (the lowered CPU rule) for the next checks of its lane.
+  // Each lane's window starts from the workspace settings the harness wrote, in a folder of its own.
   const settingsFile = path.join(env.folder, '.vscode', 'settings.json');
   const harnessSettings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
-  const restoreSettings = (): void => {
-    if (harnessSettings === undefined) {
-      fs.rmSync(settingsFile, { force: true });
-    } else {
-      fs.writeFileSync(settingsFile, harnessSettings);
-    }
-  };
   let lanesRun = 0;
   try {
     for (const locale of lanes) {
@@ -112,21 +129,18 @@ async function main(): Promise<number> {
       if (laneChecks.length === 0) {
         continue;
       }
+      const folder = laneFolder(env.folder, locale, harnessSettings);
       if (lanesRun++ > 0) {
-        restoreSettings();
         // A later window gets an OTLP receiver port of its own (0: a free port, which its
         // Traces view names): the previous window's extension host holds the harness' port
         // until it has ended, which Workbench.close only starts.
-        updateFolderSettings(env.folder, { 'chatroomMonitor.traces.port': 0 });
+        updateFolderSettings(folder, { 'chatroomMonitor.traces.port': 0 });
       }
       setDisplayLanguage(env, locale);
       // A new window's extension activates while the first checks already look for it.
-      await runLane({ ...env, ...(locale ? { locale } : {}) }, laneChecks, !!only || locale !== undefined, counts, log);
+      await runLane({ ...env, folder, ...(locale ? { locale } : {}) }, laneChecks, !!only || locale !== undefined, counts, log);
     }
   } finally {
-    if (lanesRun > 1) {
-      restoreSettings();
-    }
     setDisplayLanguage(env, undefined);
     killAllChildren();
   }

@@ -15,14 +15,21 @@ import { mulberry32 } from '../../../src/core/analyze/random';
 import type { Workbench } from './workbench';
 import { updateWorkspaceSettings } from './workbenchUi';
 
-/** The monitor's history folders of this code-server (one a workspace), newest-written first. */
+/**
+ * The monitor's history folders of this window's workspace (code-server keeps one storage
+ * folder a workspace, its meta.json naming the workspace folder), newest-written first.
+ */
 export function historyDirs(wb: Workbench): string[] {
   if (!wb.env.argvFile) {
     throw new Error('the history check needs CRM_E2E_ARGV (code-server\'s argv.json, in its user data folder): run it through scripts/e2e.mjs');
   }
   const manifest = JSON.parse(fs.readFileSync(wb.env.manifestPath, 'utf8')) as { publisher: string; name: string };
   const root = path.join(path.dirname(path.dirname(wb.env.argvFile)), 'User', 'workspaceStorage');
-  const dirs = fs.existsSync(root) ? fs.readdirSync(root).map((w) => path.join(root, w, `${manifest.publisher}.${manifest.name}`, 'history')) : [];
+  const ours = (w: string): boolean => {
+    const meta = path.join(root, w, 'meta.json');
+    return fs.existsSync(meta) && (JSON.parse(fs.readFileSync(meta, 'utf8')) as { name?: string }).name === path.basename(wb.env.folder);
+  };
+  const dirs = fs.existsSync(root) ? fs.readdirSync(root).filter(ours).map((w) => path.join(root, w, `${manifest.publisher}.${manifest.name}`, 'history')) : [];
   return dirs.filter((d) => fs.existsSync(d)).sort((a, b) => newestWrite(b) - newestWrite(a));
 }
 

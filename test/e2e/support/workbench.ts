@@ -84,10 +84,13 @@ export class Workbench {
     private readonly profileDir: string,
     /** Browser console lines, for the failure report. */
     readonly consoleLines: string[],
+    /** When the window was opened (Date.now()): anything of this window's began after it. */
+    readonly openedAtMs: number,
   ) {}
 
   /** Launches Chromium with a fresh profile and opens the workspace; resolves when the status bar is drawn. */
   static async open(env: E2eEnv): Promise<Workbench> {
+    const openedAtMs = Date.now();
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -107,7 +110,7 @@ export class Workbench {
     await page.goto(`${env.url}/?folder=${encodeURIComponent(env.folder)}&payload=${encodeURIComponent(payload)}`, { waitUntil: 'domcontentloaded', timeout: OPEN_TIMEOUT_MS });
     await page.locator('.monaco-workbench').waitFor({ timeout: OPEN_TIMEOUT_MS });
     await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: OPEN_TIMEOUT_MS });
-    return new Workbench(page, env, context, profileDir, lines);
+    return new Workbench(page, env, context, profileDir, lines, openedAtMs);
   }
 
   /** The extension's contributed commands, from its package.json (never a hard-coded list). */
