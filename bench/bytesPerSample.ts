@@ -5,6 +5,7 @@
  * {timeMs, value} objects per series.
  */
 import { Sample } from '../src/core/model';
+import { RESIZABLE_SLAB_MIN_COLUMNS } from '../src/core/store/ringBuffer';
 import { SeriesStore } from '../src/core/store/seriesStore';
 import { TIER_BUCKET_BYTES } from '../src/core/store/tiers';
 import { BenchContext, BenchRow } from './lib/row';
@@ -20,22 +21,6 @@ function usedBytes(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-/**
- * Whether `process.memoryUsage().arrayBuffers` counts a resizable ArrayBuffer's memory.
- * Node 20 (V8 11.3) does not: a filled 8 MiB one adds nothing there (and 8 MiB to RSS).
- * The store keeps a ring of 32 or more columns in such a buffer (its slab), so without
- * this the row counted the heap alone and read ~4.4 B a sample.
- */
-function countsResizableBuffers(): boolean {
-  const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize?: unknown };
-  if (typeof (ArrayBuffer.prototype as { resize?: unknown }).resize !== 'function') return true; // no slab is made
-  const before = usedBytes();
-  const probe = new Resizable(8 * 2 ** 20, { maxByteLength: 16 * 2 ** 20 });
-  new Uint8Array(probe).fill(1);
-  const counted = usedBytes() - before > 4 * 2 ** 20;
-  return counted || probe.byteLength === 0;
-}
-
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const seriesCount = ctx.smoke ? 10 : 100;
   const ticks = ctx.smoke ? 100 : 10_000;
@@ -49,10 +34,11 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const samples: Sample[] = names.map((s, i) => ({ name: s.name, labels: s.labels, value: (t * 7 + i) % 100 }));
     store.append(t0 + t * 1000, samples);
   }
-  // The store's slab bytes where the engine leaves them out (one ring of 100 columns: all
-  // of its storage is the slab; SeriesStore.usedBytes is that storage's size).
-  const uncounted = countsResizableBuffers() ? 0 : store.usedBytes;
-  const oursBytes = (usedBytes() - before + uncounted) / total;
+  // Every byte the store holds is counted here: its one ring of 100 columns keeps its slab
+  // in pages of plain ArrayBuffers. (A ring of RESIZABLE_SLAB_MIN_COLUMNS or more keeps
+  // one resizable buffer, which Node 20 leaves out of memoryUsage().arrayBuffers.)
+  if (seriesCount >= RESIZABLE_SLAB_MIN_COLUMNS) throw new Error('this row counts plain buffers only: keep its ring under RESIZABLE_SLAB_MIN_COLUMNS columns');
+  const oursBytes = (usedBytes() - before) / total;
   const kept = store.seriesCount;
 
   // The same series with room for one sample each: the fixed cost of a series (key,
@@ -90,7 +76,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       ratio: naiveBytes / oursBytes,
       ratioMeaning: 'theirs ÷ ours',
       budget: { text: '≤ 9 B', holds: oursBytes <= 9 },
-      note: `heap + ArrayBuffers after GC ÷ samples${uncounted > 0 ? ` (+ the ring's ${(uncounted / 2 ** 20).toFixed(1)} MiB slab, a resizable ArrayBuffer this Node leaves out of memoryUsage().arrayBuffers)` : ''}, everything the store holds counted: the raw samples, and the 10 s and 1 min tiers (${(store.tiers.usedBytes / 1024).toFixed(0)} KiB here: a sample goes into them when it leaves the raw history, which holds all ${ticks.toLocaleString('en')} ticks; each hour past it costs a tiered series ${TIER_BUCKET_BYTES} B × (360 + 60) buckets); per series a fixed ${fixedPerSeries.toFixed(0)} B, then ${marginal.toFixed(2)} B a sample.`,
+      note: `heap + ArrayBuffers after GC ÷ samples, everything the store holds counted: the raw samples, and the 10 s and 1 min tiers (${(store.tiers.usedBytes / 1024).toFixed(0)} KiB here: a sample goes into them when it leaves the raw history, which holds all ${ticks.toLocaleString('en')} ticks; each hour past it costs a tiered series ${TIER_BUCKET_BYTES} B × (360 + 60) buckets); per series a fixed ${fixedPerSeries.toFixed(0)} B, then ${marginal.toFixed(2)} B a sample.`,
       raw: {
         samples: total,
         seriesCount,
@@ -98,7 +84,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         oursBytesPerSample: oursBytes,
         fixedBytesPerSeries: fixedPerSeries,
         marginalBytesPerSample: marginal,
-        slabBytesAdded: uncounted,
+        storeUsedBytes: store.usedBytes,
         tierBytes: store.tiers.usedBytes,
         naiveBytesPerSample: naiveBytes,
         seriesKept: [kept, tinyKept, naiveKept],

@@ -33,17 +33,50 @@ export const SLOT_BYTES = 8;
 export const SLAB_MIN_BYTES = 1 << 20;
 
 /**
- * A ring needs this many value columns, too, to keep them in a slab. The slab is a
- * resizable buffer, and on Node 20 (V8 11.3: code-server's Node and the bench's) every
- * typed array over one takes the engine's slow paths: reading and summing a column's
- * 900 values took 2.6–2.9 µs CPU against 0.7–0.8 over a plain array, and the analyzer
- * over a day of 10 series 22.0–23.6 ms against 19.9–21.7 (issue 20). The slab is worth
- * that where arrays cost memory: many columns growing at once (issue 11: 10,000; at 100
- * columns of 8,192 rows, arrays left ~14 MB more RSS than the slab). A ring of fewer
- * columns (a source's few series, the monitor's own) keeps an array per column, read on
- * the fast path; at most 31 arrays are replaced at a growth.
+ * A ring needs this many value columns, too, to keep them in a slab. Below it, at most
+ * 31 arrays are replaced at a growth; at 100 columns of 8,192 rows, arrays left ~14 MB
+ * more RSS than the slab (issue 11: 10,000 columns growing at once).
  */
 export const SLAB_MIN_COLUMNS = 32;
+
+/**
+ * A ring of this many columns or more keeps its slab in one resizable buffer, not in
+ * pages (see PagedFloats; where the engine has resizable buffers). Such a ring is a
+ * label explosion (issue 11: the watcher's 10,000 series of one source) whose analyses
+ * read a few hundred series at most; plain pages there raised memory.watcher100k's
+ * peak RSS by ~10 MB (150.8–153.6 MB against 139.3–153.3 on a resizable buffer, 4
+ * interleaved runs each), which Node 20 leaves out of its count of external memory.
+ */
+export const RESIZABLE_SLAB_MIN_COLUMNS = 1_000;
+
+/** Floats in one page of a slab (256 KiB): a column crossing a page's end is read as two views. */
+export const SLAB_PAGE_FLOATS = 1 << 15;
+
+/** A slab's last page grows in steps of this many floats (8 KiB), so a slab holds little more than its columns. */
+const PAGE_STEP_FLOATS = 1 << 10;
+
+/** Where a slab's floats are: pages of plain buffers, or one resizable buffer. */
+export interface SlabFloats {
+  /** The buffers' views, in order. */
+  readonly pages: readonly Float64Array[];
+  readonly length: number;
+  get(at: number): number;
+  set(at: number, v: number): void;
+  /** At least `floats` long, what it holds kept. */
+  ensure(floats: number): void;
+  /** Gives back what lies past `floats` (some of it at least). */
+  shrink(floats: number): void;
+  /** Copies `n` floats from `from` to `to` (the ranges may overlap, as copyWithin). */
+  copy(to: number, from: number, n: number): void;
+  /** Writes `src` from `at` on. */
+  write(at: number, src: Float64Array): void;
+  /** A copy of `n` floats from `at` (into the start of `out` when given: no allocation). */
+  slice(at: number, n: number, out?: Float64Array): Float64Array;
+  /** Floats from `at` on that one view can show (at most `n`). */
+  runAt(at: number, n: number): number;
+  /** A view of `n` floats from `at` (n ≤ runAt(at, n)). */
+  view(at: number, n: number): Float64Array;
+}
 
 /** ES2024's resizable ArrayBuffer (Node 20 has it; the project's lib is ES2022). */
 interface ResizableArrayBuffer extends ArrayBuffer {
@@ -51,10 +84,227 @@ interface ResizableArrayBuffer extends ArrayBuffer {
   resize(byteLength: number): void;
 }
 const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
-/** A runtime without resizable buffers keeps every column on its own. */
-const HAS_RESIZABLE = typeof (ArrayBuffer.prototype as Partial<ResizableArrayBuffer>).resize === 'function';
-/** The engine's largest resizable buffer (V8: 2^32 bytes); the store's budget is at most 4096 MiB, so a ring never needs more. */
-const SLAB_MAX_BYTES = 2 ** 32;
+/** Whether this runtime has resizable buffers (else every slab is pages). */
+export const HAS_RESIZABLE = typeof (ArrayBuffer.prototype as Partial<ResizableArrayBuffer>).resize === 'function';
+/** The engine's largest resizable buffer (V8: 2^32 bytes). */
+const RESIZABLE_MAX_BYTES = 2 ** 32;
+
+/**
+ * A slab in one resizable buffer, grown and shrunk in place within an address-space
+ * reservation (which costs no memory): what a ring of thousands of columns keeps (see
+ * RESIZABLE_SLAB_MIN_COLUMNS). On Node 20 its views are read on the engine's slow path.
+ */
+export class ResizableFloats implements SlabFloats {
+  private buffer: ResizableArrayBuffer;
+  private all: Float64Array;
+
+  constructor(
+    floats: number,
+    /** Floats to reserve room for (the engine's limit at most). */
+    private reserveFloats: number,
+  ) {
+    this.buffer = new ResizableBuffer(floats * SLOT_BYTES, { maxByteLength: ResizableFloats.reserveBytes(Math.max(floats, reserveFloats)) });
+    this.all = new Float64Array(this.buffer);
+  }
+
+  /** Whether `floats` fit in a resizable buffer at all. */
+  static fits(floats: number): boolean {
+    return floats * SLOT_BYTES <= RESIZABLE_MAX_BYTES;
+  }
+
+  private static reserveBytes(floats: number): number {
+    return Math.min(RESIZABLE_MAX_BYTES, floats * SLOT_BYTES);
+  }
+
+  get pages(): readonly Float64Array[] {
+    return [this.all];
+  }
+
+  get length(): number {
+    return this.all.length;
+  }
+
+  get(at: number): number {
+    return this.all[at]!;
+  }
+
+  set(at: number, v: number): void {
+    this.all[at] = v;
+  }
+
+  ensure(floats: number): void {
+    if (floats <= this.all.length) return;
+    const bytes = floats * SLOT_BYTES;
+    if (bytes <= this.buffer.maxByteLength) {
+      this.buffer.resize(bytes);
+      return;
+    }
+    // Past the reservation: a new buffer with a bigger one takes the floats.
+    this.reserveFloats = Math.max(floats, 2 * this.reserveFloats);
+    const moved = new ResizableBuffer(bytes, { maxByteLength: ResizableFloats.reserveBytes(this.reserveFloats) });
+    new Uint8Array(moved).set(new Uint8Array(this.buffer));
+    this.buffer = moved;
+    this.all = new Float64Array(moved);
+  }
+
+  shrink(floats: number): void {
+    if (floats < this.all.length) this.buffer.resize(floats * SLOT_BYTES);
+  }
+
+  copy(to: number, from: number, n: number): void {
+    if (n > 0 && to !== from) this.all.copyWithin(to, from, from + n);
+  }
+
+  write(at: number, src: Float64Array): void {
+    this.all.set(src, at);
+  }
+
+  slice(at: number, n: number, out?: Float64Array): Float64Array {
+    if (out === undefined) return this.all.slice(at, at + n);
+    out.set(this.all.subarray(at, at + n));
+    return out;
+  }
+
+  runAt(_at: number, n: number): number {
+    return n;
+  }
+
+  view(at: number, n: number): Float64Array {
+    return this.all.subarray(at, at + n);
+  }
+}
+
+/**
+ * One run of float64s made of plain ArrayBuffers of `pageFloats` each (the last one may be
+ * shorter): what the slab's columns live in. Growing it adds pages (or lengthens the
+ * last), never copies what it holds, so a big ring grows without its old and new
+ * storage both alive. Its pages are plain buffers: on Node 20 (V8 11.3: code-server's
+ * and the bench's Node) a typed array over a resizable buffer, the slab before, is read
+ * on the engine's slow paths, ~3–4× slower (issue 20).
+ */
+export class PagedFloats implements SlabFloats {
+  private readonly shift: number;
+  private readonly mask: number;
+  /** Pages, in order; each is a whole buffer of its own. */
+  readonly pages: Float64Array[] = [];
+  private size = 0;
+
+  constructor(readonly pageFloats = SLAB_PAGE_FLOATS) {
+    if (!(pageFloats >= 1 && (pageFloats & (pageFloats - 1)) === 0)) throw new RangeError(`page size must be a power of two, got ${pageFloats}`);
+    this.shift = Math.log2(pageFloats);
+    this.mask = pageFloats - 1;
+  }
+
+  /** Floats the pages hold now. */
+  get length(): number {
+    return this.size;
+  }
+
+  get(at: number): number {
+    return this.pages[at >>> this.shift]![at & this.mask]!;
+  }
+
+  set(at: number, v: number): void {
+    this.pages[at >>> this.shift]![at & this.mask] = v;
+  }
+
+  /** At least `floats` long: the last page lengthened (to a page at most), then new pages. */
+  ensure(floats: number): void {
+    if (floats <= this.size) return;
+    const P = this.pageFloats;
+    const step = Math.min(P, PAGE_STEP_FLOATS);
+    const last = this.pages.length - 1;
+    if (last >= 0 && this.pages[last]!.length < P) {
+      const old = this.pages[last]!;
+      const want = Math.min(P, floats - last * P);
+      // A quarter more than asked for, so columns added one by one do not copy the page each time.
+      const len = Math.min(P, Math.ceil(Math.max(want, old.length * 1.25) / step) * step);
+      const page = new Float64Array(len);
+      page.set(old);
+      this.pages[last] = page;
+      this.size = last * P + len;
+    }
+    while (this.size < floats) {
+      const len = Math.min(P, Math.ceil((floats - this.size) / step) * step);
+      this.pages.push(new Float64Array(len));
+      this.size += len;
+    }
+  }
+
+  /** Gives back the whole pages past `floats`. */
+  shrink(floats: number): void {
+    const keep = Math.ceil(floats / this.pageFloats);
+    if (keep >= this.pages.length) return;
+    this.pages.length = keep;
+    this.size = keep === 0 ? 0 : (keep - 1) * this.pageFloats + this.pages[keep - 1]!.length;
+  }
+
+  /** Copies `n` floats from `from` to `to` (the ranges may overlap, as copyWithin). */
+  copy(to: number, from: number, n: number): void {
+    if (n <= 0 || to === from) return;
+    const P = this.pageFloats;
+    if (to < from) {
+      for (let k = 0; k < n; ) {
+        const s = from + k;
+        const d = to + k;
+        const len = Math.min(n - k, P - (s & this.mask), P - (d & this.mask));
+        this.move(d, s, len);
+        k += len;
+      }
+    } else {
+      for (let k = n; k > 0; ) {
+        const s = from + k;
+        const d = to + k;
+        const len = Math.min(k, ((s - 1) & this.mask) + 1, ((d - 1) & this.mask) + 1);
+        this.move(d - len, s - len, len);
+        k -= len;
+      }
+    }
+  }
+
+  /** Copies `len` floats inside one page of each side. */
+  private move(d: number, s: number, len: number): void {
+    const sp = this.pages[s >>> this.shift]!;
+    const dp = this.pages[d >>> this.shift]!;
+    const so = s & this.mask;
+    const dOff = d & this.mask;
+    if (sp === dp) sp.copyWithin(dOff, so, so + len);
+    else dp.set(sp.subarray(so, so + len), dOff);
+  }
+
+  /** Writes `src` from `at` on. */
+  write(at: number, src: Float64Array): void {
+    for (let k = 0; k < src.length; ) {
+      const a = at + k;
+      const len = Math.min(src.length - k, this.pageFloats - (a & this.mask));
+      this.pages[a >>> this.shift]!.set(src.subarray(k, k + len), a & this.mask);
+      k += len;
+    }
+  }
+
+  /** A copy of `n` floats from `at` (into the start of `out` when given: no allocation). */
+  slice(at: number, n: number, out = new Float64Array(n)): Float64Array {
+    for (let k = 0; k < n; ) {
+      const a = at + k;
+      const len = Math.min(n - k, this.pageFloats - (a & this.mask));
+      const o = a & this.mask;
+      out.set(this.pages[a >>> this.shift]!.subarray(o, o + len), k);
+      k += len;
+    }
+    return out;
+  }
+
+  /** Floats from `at` on that lie in one page (at most `n`). */
+  runAt(at: number, n: number): number {
+    return Math.min(n, this.pageFloats - (at & this.mask));
+  }
+
+  /** A view of `n` floats from `at`, inside one page (see runAt). */
+  view(at: number, n: number): Float64Array {
+    const o = at & this.mask;
+    return this.pages[at >>> this.shift]!.subarray(o, o + n);
+  }
+}
 
 /**
  * A ring of rows: one column of tick times shared by the value columns of the series
@@ -72,24 +322,23 @@ const SLAB_MAX_BYTES = 2 ** 32;
  * the store decides whether its memory budget allows a growth.
  *
  * A big ring of many columns keeps its value columns in one slab (see
- * SLAB_MIN_COLUMNS): a resizable buffer that holds column i at rows
- * [i × slots, (i + 1) × slots), grown and shrunk in place. With an array per
- * column, 10,000 columns growing meant 10,000 new arrays at twice the size while the
- * old ones waited for a major GC, and malloc kept the holes they left: ~30 MB of the
- * watcher's peak RSS at 100,000 exposed series (issue 11). A slab's pages are
- * committed as it grows and given back as it shrinks; its address space is reserved
- * up front, which costs no memory.
+ * SLAB_MIN_COLUMNS) that holds column i at floats [i × slots, (i + 1) × slots), grown
+ * and moved in place: pages of plain buffers (PagedFloats, read on the engine's fast
+ * path), or for a ring of thousands of columns one resizable buffer (ResizableFloats,
+ * see RESIZABLE_SLAB_MIN_COLUMNS). With an array per column, 10,000 columns growing
+ * meant 10,000 new arrays at twice the size while the old ones waited for a major GC,
+ * and malloc kept the holes they left: ~30 MB of the watcher's peak RSS at 100,000
+ * exposed series (issue 11). A slab grows without a second copy of what it holds, and
+ * gives memory back as it shrinks.
  */
 export class TimeRing {
   private timesStore: Float64Array;
-  /** Every value column, once the ring is big (undefined before: the columns are arrays of their own). */
-  private slab: ResizableArrayBuffer | undefined;
   /**
-   * The slab's values (a view that follows its length): column i's row p is at
-   * i × slots + p. Columns hold no view of their own: 10,000 views were 1 MB of heap,
-   * made again at every growth.
+   * Every value column, once the ring is big (undefined before: the columns are arrays of
+   * their own): column i's row p is at i × slots + p. Columns hold no view of their own:
+   * 10,000 views were 1 MB of heap, made again at every growth.
    */
-  private slabValues: Float64Array | undefined;
+  private slab: SlabFloats | undefined;
   /** Physical index of the oldest row. */
   private head = 0;
   private count = 0;
@@ -112,6 +361,10 @@ export class TimeRing {
     private readonly slabMinBytes = SLAB_MIN_BYTES,
     /** ... and rings of at least this many columns (tests lower it). */
     private readonly slabMinColumns = SLAB_MIN_COLUMNS,
+    /** Floats in a page of the slab (tests lower it). */
+    private readonly slabPageFloats = SLAB_PAGE_FLOATS,
+    /** Rings of at least this many columns keep their slab in one resizable buffer (tests lower it). */
+    private readonly resizableMinColumns = RESIZABLE_SLAB_MIN_COLUMNS,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
@@ -142,6 +395,11 @@ export class TimeRing {
     return this.timesStore.length * SLOT_BYTES * (this.cols.length + 1);
   }
 
+  /** The slab's pages (none while every column has an array of its own). */
+  get slabPages(): readonly Float64Array[] {
+    return this.slab?.pages ?? [];
+  }
+
   /** Whether the next row overwrites the oldest one. */
   get full(): boolean {
     return this.count === this.timesStore.length;
@@ -163,10 +421,9 @@ export class TimeRing {
       throw new Error('a column can only hold the rows a ring was filled with');
     }
     const own = this.newColumnStore();
-    const store = own ?? this.slabColumn(this.cols.length);
-    const from = values.length - this.count;
-    for (let i = 0; i < this.count; i++) store[i] = values[from + i]!;
     const c = new ValueColumn(this, own, 0, this.cols.length);
+    const from = values.length - this.count;
+    for (let i = 0; i < this.count; i++) this.setPhysical(c, i, values[from + i]!);
     this.cols.push(c);
     return c;
   }
@@ -178,10 +435,9 @@ export class TimeRing {
   addColumnFrom(src: ValueColumn): ValueColumn {
     const n = Math.min(src.length, this.count);
     const own = this.newColumnStore();
-    const store = own ?? this.slabColumn(this.cols.length);
-    const skip = src.length - n;
-    for (let k = 0; k < n; k++) store[this.physical(this.count - n + k)] = src.valueAt(skip + k);
     const c = new ValueColumn(this, own, this.written - n, this.cols.length);
+    const skip = src.length - n;
+    for (let k = 0; k < n; k++) this.setPhysical(c, this.physical(this.count - n + k), src.valueAt(skip + k));
     c.key = src.key;
     c.tierCol = src.tierCol;
     this.cols.push(c);
@@ -209,14 +465,14 @@ export class TimeRing {
   /** Takes a column out (its storage goes with it). */
   removeColumn(c: ValueColumn): void {
     const last = this.cols.pop()!;
-    const all = this.slabValues;
-    if (all !== undefined) {
+    const slab = this.slab;
+    if (slab !== undefined) {
       // It leaves with a copy of its values (the store still reads them: a series moving
       // to another ring); the last column's values fill its place, and the slab shrinks.
       const slots = this.timesStore.length;
-      c.ownValues = all.slice(c.index * slots, (c.index + 1) * slots);
-      if (last !== c) all.copyWithin(c.index * slots, last.index * slots, (last.index + 1) * slots);
-      this.slab!.resize(this.cols.length * slots * SLOT_BYTES);
+      c.ownValues = slab.slice(c.index * slots, slots);
+      if (last !== c) slab.copy(c.index * slots, last.index * slots, slots);
+      slab.shrink(this.cols.length * slots);
     }
     if (last !== c) {
       this.cols[c.index] = last;
@@ -244,19 +500,26 @@ export class TimeRing {
     const old = this.timesStore.length;
     if (next <= old) return;
     const bytes = this.cols.length * next * SLOT_BYTES;
-    if (this.slab !== undefined && bytes > SLAB_MAX_BYTES) this.leaveSlab();
     if (this.slab !== undefined) {
-      this.fitSlab(bytes);
+      this.fitSlab(this.cols.length * next);
       this.relayout(old, next);
-    } else if (HAS_RESIZABLE && bytes > 0 && bytes >= this.slabMinBytes && bytes <= SLAB_MAX_BYTES && this.cols.length >= this.slabMinColumns) {
-      const slab = new ResizableBuffer(bytes, { maxByteLength: this.slabReserve(this.cols.length) });
-      const all = new Float64Array(slab);
+    } else if (bytes > 0 && bytes >= this.slabMinBytes && this.cols.length >= this.slabMinColumns) {
+      const floats = this.cols.length * next;
+      let slab: SlabFloats;
+      if (HAS_RESIZABLE && this.cols.length >= this.resizableMinColumns && ResizableFloats.fits(floats)) {
+        // Room for twice the columns at the ring's capacity, reserved (not used).
+        slab = new ResizableFloats(floats, 2 * this.cols.length * this.capacity);
+      } else {
+        slab = new PagedFloats(this.slabPageFloats);
+        slab.ensure(floats);
+      }
+      const scratch = new Float64Array(next);
       for (const c of this.cols) {
-        this.unwrapInto(c.ownValues!, all.subarray(c.index * next, (c.index + 1) * next));
+        this.unwrapInto(c.ownValues!, scratch);
+        slab.write(c.index * next, scratch);
         c.ownValues = undefined;
       }
       this.slab = slab;
-      this.slabValues = all;
     } else {
       for (const c of this.cols) c.ownValues = this.unwrapped(c.ownValues!, next);
     }
@@ -280,56 +543,55 @@ export class TimeRing {
   /** A new column's storage: an array of its own, or undefined when the slab makes room for its rows (the next `slots`). */
   private newColumnStore(): Float64Array | undefined {
     const slots = this.timesStore.length;
-    const at = this.cols.length * slots * SLOT_BYTES;
-    if (this.slab !== undefined && at + slots * SLOT_BYTES > SLAB_MAX_BYTES) this.leaveSlab();
     if (this.slab === undefined) return new Float64Array(slots);
-    this.fitSlab(at + slots * SLOT_BYTES);
+    this.fitSlab((this.cols.length + 1) * slots);
     return undefined;
   }
 
-  /** A view of column `index`'s rows in the slab (for a moment: it is not kept). */
-  private slabColumn(index: number): Float64Array {
-    const slots = this.timesStore.length;
-    return this.slabValues!.subarray(index * slots, (index + 1) * slots);
-  }
-
-  /** Column `c`'s storage, physical rows (a view of the slab for a slab column: read it at once). */
-  valuesOf(c: ValueColumn): Float64Array {
-    return c.ownValues ?? this.slabColumn(c.index);
+  /** Makes the slab `floats` long; a resizable one past the engine's limit (only without a budget) moves into pages. */
+  private fitSlab(floats: number): void {
+    const slab = this.slab!;
+    if (slab instanceof ResizableFloats && !ResizableFloats.fits(floats)) {
+      const pages = new PagedFloats(this.slabPageFloats);
+      pages.ensure(floats);
+      pages.write(0, slab.view(0, slab.length));
+      this.slab = pages;
+      return;
+    }
+    slab.ensure(floats);
   }
 
   /** Column `c`'s value at physical row `p`. */
   valueAtPhysical(c: ValueColumn, p: number): number {
     const own = c.ownValues;
-    return own !== undefined ? own[p]! : this.slabValues![c.index * this.timesStore.length + p]!;
+    return own !== undefined ? own[p]! : this.slab!.get(c.index * this.timesStore.length + p);
   }
 
-  /** Address space a slab reserves: room for twice `columns` at the ring's capacity (the engine's limit at most). */
-  private slabReserve(columns: number): number {
-    return Math.min(SLAB_MAX_BYTES, Math.max(64, 2 * columns) * this.capacity * SLOT_BYTES);
+  private setPhysical(c: ValueColumn, p: number, v: number): void {
+    const own = c.ownValues;
+    if (own !== undefined) own[p] = v;
+    else this.slab!.set(c.index * this.timesStore.length + p, v);
   }
 
   /**
-   * Makes the slab `bytes` long, in place while its reservation allows; past that, a
-   * new slab with a bigger reservation takes the columns (as they are laid out now).
+   * Views of column `c`'s physical rows [p, p + n) (inside the storage, not wrapping),
+   * each paired with the same rows of the time column, appended to `out`: one view, or
+   * one a page the rows cross in the slab.
    */
-  private fitSlab(bytes: number): void {
-    const slab = this.slab!;
-    if (bytes <= slab.maxByteLength) {
-      slab.resize(bytes);
+  viewsOf(c: ValueColumn, p: number, n: number, out: RingSegment[]): void {
+    const times = this.timesStore;
+    const own = c.ownValues;
+    if (own !== undefined) {
+      out.push({ times: times.subarray(p, p + n), values: own.subarray(p, p + n) });
       return;
     }
-    const moved = new ResizableBuffer(bytes, { maxByteLength: Math.max(bytes, this.slabReserve(this.cols.length + 1)) });
-    new Uint8Array(moved).set(new Uint8Array(slab, 0, Math.min(slab.byteLength, bytes)));
-    this.slab = moved;
-    this.slabValues = new Float64Array(moved);
-  }
-
-  /** Past the engine's limit (a ring of over 4 GiB, only without a budget), every column takes its values back. */
-  private leaveSlab(): void {
-    for (const c of this.cols) c.ownValues = this.slabColumn(c.index).slice();
-    this.slab = undefined;
-    this.slabValues = undefined;
+    const slab = this.slab!;
+    const at = c.index * times.length + p;
+    for (let k = 0; k < n; ) {
+      const len = slab.runAt(at + k, n - k);
+      out.push({ times: times.subarray(p + k, p + k + len), values: slab.view(at + k, len) });
+      k += len;
+    }
   }
 
   /**
@@ -338,19 +600,19 @@ export class TimeRing {
    * new place starts at or after its old one and past every column still to move.
    */
   private relayout(old: number, next: number): void {
-    const all = this.slabValues!;
+    const slab = this.slab!;
     const head = this.head;
-    // Rows [0, head) are the newest: kept aside while the older ones move to the front.
+    // Rows [0, head) are the newest: kept aside (one array for every column) while the older ones move to the front.
     const newest = head > 0 ? new Float64Array(head) : undefined;
     for (let i = this.cols.length - 1; i >= 0; i--) {
       const from = i * old;
       const to = i * next;
       if (newest === undefined) {
-        all.copyWithin(to, from, from + this.count);
+        slab.copy(to, from, this.count);
       } else {
-        newest.set(all.subarray(from, from + head));
-        all.copyWithin(to, from + head, from + old);
-        all.set(newest, to + old - head);
+        slab.slice(from, head, newest);
+        slab.copy(to, from + head, old - head);
+        slab.write(to + old - head, newest);
       }
     }
   }
@@ -360,11 +622,11 @@ export class TimeRing {
     const size = this.timesStore.length;
     const i = (this.head + this.count) % size;
     this.timesStore[i] = timeMs;
-    const all = this.slabValues;
-    if (all === undefined) {
+    const slab = this.slab;
+    if (slab === undefined) {
       for (const c of this.cols) c.ownValues![i] = c.next;
     } else {
-      for (const c of this.cols) all[c.index * size + i] = c.next;
+      for (const c of this.cols) slab.set(c.index * size + i, c.next);
     }
     if (this.count < size) {
       this.count++;
@@ -421,11 +683,6 @@ export class ValueColumn {
     return this.ring.timeAtRow(this.row(i));
   }
 
-  /** Its values by physical row (a view of the slab for a big ring: read it at once, never keep it). */
-  get values(): Float64Array {
-    return this.ring.valuesOf(this);
-  }
-
   valueAt(i: number): number {
     return this.ring.valueAtPhysical(this, this.ring.physical(this.row(i)));
   }
@@ -451,8 +708,9 @@ export class ValueColumn {
   }
 
   /**
-   * Samples with fromMs <= t <= toMs, in time order, as at most two zero-copy views
-   * (two when the window wraps around the end of the storage). The views alias the
+   * Samples with fromMs <= t <= toMs, in time order, as zero-copy views: one, or
+   * two when the window wraps around the end of the storage, or more in a slab where
+   * it crosses a page's end (one a page). The views alias the
    * ring: a later push overwrites what they show, so read them at once, never keep them.
    */
   segments(fromMs: number, toMs: number): RingSegment[] {
@@ -462,15 +720,12 @@ export class ValueColumn {
     while (end < len && this.timeAt(end) <= toMs) end++;
     const n = end - start;
     if (n <= 0) return [];
-    const times = this.ring.timeStorage;
-    const size = times.length;
+    const size = this.ring.slots;
     const p = this.ring.physical(this.row(start));
     const first = Math.min(n, size - p);
-    const values = this.values;
-    const out: RingSegment[] = [{ times: times.subarray(p, p + first), values: values.subarray(p, p + first) }];
-    if (n > first) {
-      out.push({ times: times.subarray(0, n - first), values: values.subarray(0, n - first) });
-    }
+    const out: RingSegment[] = [];
+    this.ring.viewsOf(this, p, first, out);
+    if (n > first) this.ring.viewsOf(this, 0, n - first, out);
     return out;
   }
 }
