@@ -147,8 +147,19 @@ export function tracesCheck(w: TracesWords): E2eCheck {
         await waitUntil(wb, 'the server CPU chart to hold points', async () => Number(await chart.getAttribute('data-points', { timeout: 1000 })) > 1, 20000, async () => String(await chart.getAttribute('data-points', { timeout: 1000 })));
         await chart.focus();
         await chart.press('End');
-        const back = Math.max(0, Math.round((Date.now() - slowEndMs) / 1000) - 2);
-        for (let i = 0; i < back; i++) await chart.press('ArrowLeft');
+        // Walk back to the point 2 s after the load by the time each point stands for (the
+        // chart's live note, "HH:MM:SS: …"), not by a count of seconds: on a loaded machine
+        // ticks come late and are fewer than the seconds since.
+        const target = secondOfDay(slowEndMs + 2000);
+        const note = chart.locator('.point-note');
+        for (let i = 0, last = ''; i < 600; i++) {
+          const text = (await note.textContent({ timeout: 1000 })) ?? '';
+          const at = /(\d\d):(\d\d):(\d\d)/.exec(text);
+          // No time (no point yet), at or before the moment, or the first point: stop there.
+          if (!at || Number(at[1]) * 3600 + Number(at[2]) * 60 + Number(at[3]) <= target || text === last) break;
+          last = text;
+          await chart.press('ArrowLeft');
+        }
         await chart.press('Enter');
         await wb.page.locator('.tabs-container .tab', { hasText: w.tracesTab }).first().waitFor({ timeout: 15000 });
         let banner = '';
@@ -173,6 +184,12 @@ export function tracesCheck(w: TracesWords): E2eCheck {
       }
     },
   };
+}
+
+/** Seconds since local midnight of a moment: how the chart's note tells the time of a point. */
+function secondOfDay(ms: number): number {
+  const d = new Date(ms);
+  return d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds();
 }
 
 export const checks: E2eCheck[] = [
