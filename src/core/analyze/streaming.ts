@@ -136,7 +136,8 @@ export class TailCalibrator {
    * the bin where a scan stops are the same to the last bit. A live series' deviations
    * take few values (a quantised count, a near-constant gauge, a rare outlier far above
    * the rest): on the example server's series, 2–7 of the ~23–34 bins a scan crossed
-   * held any weight, and the scans were most of a cold detector update (issue 20).
+   * held any weight (issue 20: a warm live analysis' detectors ~35 % cheaper with the σ
+   * change below; the first, cold updates cost about the same, that is the JIT).
    */
   private readonly filled = new Uint8Array(BINS);
   private filledCount = 0;
