@@ -16,20 +16,40 @@
  * those that ended before the window are forgotten.
  */
 import { AnomalyInterval } from './anomaly';
+import { DOUBLE_ZERO } from './doubleField';
 import { StreamingAnomalyDetector } from './streaming';
 import { RingSegment } from '../store/ringBuffer';
 
 /** Closed intervals kept per series at most (the window's are far fewer; a bound, not a figure). */
 const MAX_CLOSED = 200;
 
-interface OpenInterval {
-  startMs: number;
-  endMs: number;
-  endIndex: number;
-  peak: number;
-  peakValue: number;
-  readonly direction: 'high' | 'low';
-  flagged: number;
+/**
+ * A track's interval while it lasts. A class whose number fields start as doubles
+ * (doubleField.ts), not an object literal: a literal's fields took the representation of
+ * the first interval's values (a counter's integer peak), and the first fraction then
+ * changed its hidden class and deoptimised `feed` and `step` (issue 20).
+ */
+class OpenInterval {
+  startMs = DOUBLE_ZERO;
+  endMs = DOUBLE_ZERO;
+  endIndex = 0;
+  peak = DOUBLE_ZERO;
+  peakValue = DOUBLE_ZERO;
+  flagged = 1;
+
+  constructor(
+    time: number,
+    index: number,
+    level: number,
+    value: number,
+    readonly direction: 'high' | 'low',
+  ) {
+    this.startMs = time;
+    this.endMs = time;
+    this.endIndex = index;
+    this.peak = level;
+    this.peakValue = value;
+  }
 }
 
 interface Track {
@@ -50,7 +70,9 @@ export class LiveDetectors {
   private generation = 0;
   private fed = 0;
 
-  constructor(private readonly gapSamples = 2) {}
+  constructor(private readonly gapSamples = 2) {
+    if (!warmedUp) warmUp();
+  }
 
   /** Samples fed to detectors since this object was made (a test reads it: O(new samples)). */
   get samplesFed(): number {
@@ -145,9 +167,38 @@ export class LiveDetectors {
       t.open = undefined;
     }
     if (!t.open && d.lastScore >= t.threshold) {
-      t.open = { startMs: time, endMs: time, endIndex: t.index, peak: level, peakValue: value, direction: d.lastDirection, flagged: 1 };
+      t.open = new OpenInterval(time, t.index, level, value, d.lastDirection);
     }
   }
+}
+
+let warmedUp = false;
+
+/**
+ * Feeds a throwaway LiveDetectors once, before the first real one, a synthetic series
+ * whose anomalies open, extend, close and drop intervals and leave one open, as the
+ * detector's own warm-up does for `learn` (streaming.ts): a branch first taken by a real
+ * series late, after `feed` and `step` were compiled, deoptimised them and they were
+ * compiled again (issue 20). Nothing is shared with real ones: no result changes.
+ */
+function warmUp(): void {
+  warmedUp = true;
+  const n = 420;
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    times[i] = 1_700_000_000_000 + i * 900_000;
+    values[i] = i === 330 || i === 331 ? 1000 + i : i === 390 ? 2000 : i === n - 1 ? 4000 : (i % 7) + (i % 3) * 0.25;
+  }
+  const live = new LiveDetectors();
+  live.begin();
+  const segments = [
+    { times: times.subarray(0, 200), values: values.subarray(0, 200) },
+    { times: times.subarray(200), values: values.subarray(200) },
+  ];
+  live.feed('warm-up', segments, times[360]!, times[n - 1]!, 0.28);
+  live.feed('warm-up', segments, times[360]!, times[n - 1]!, 0.28);
+  live.end();
 }
 
 function toInterval(series: string, o: OpenInterval): AnomalyInterval {

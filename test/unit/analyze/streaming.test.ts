@@ -1,6 +1,24 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_ANOMALY_THRESHOLD, StreamingAnomalyDetector, TailCalibrator, surprise, thresholdFor } from '../../../src/core/analyze/streaming';
 import { gaussian, mulberry32 } from './synthetic';
+import * as liveModule from '../../../src/core/analyze/liveDetectors';
+import * as streamingModule from '../../../src/core/analyze/streaming';
+
+/** New copies of the detector modules, as a new process loads them (their warm-ups not yet run). */
+function freshModules(): { streaming: typeof streamingModule; live: typeof liveModule } {
+  const paths = [require.resolve('../../../src/core/analyze/liveDetectors'), require.resolve('../../../src/core/analyze/streaming')];
+  const saved = paths.map((p) => require.cache[p]);
+  for (const p of paths) delete require.cache[p];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const streaming = require('../../../src/core/analyze/streaming') as typeof streamingModule;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const live = require('../../../src/core/analyze/liveDetectors') as typeof liveModule;
+    return { streaming, live };
+  } finally {
+    paths.forEach((p, i) => (require.cache[p] = saved[i]));
+  }
+}
 
 const T0 = Date.UTC(2026, 0, 5);
 
@@ -138,6 +156,31 @@ describe('streaming anomaly detector', () => {
       if (r.score >= DEFAULT_ANOMALY_THRESHOLD) onsets++;
     });
     assert.ok(onsets >= 2, `${onsets} onsets`);
+  });
+
+  it('the first detector and LiveDetectors of a process, which warm the code up on throwaway ones, score as later ones do, to the last bit (issue 20)', () => {
+    const g = gaussian(mulberry32(33));
+    const n = 2500;
+    const times = new Float64Array(n);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      times[i] = T0 + i * 1000;
+      values[i] = i === 1700 ? 60 : i === 2100 ? -40 : i % 400 === 9 ? NaN : i % 3 === 0 ? 10 : 10 + g();
+    }
+    const run = (mods: { streaming: typeof streamingModule; live: typeof liveModule }) => {
+      const d = new mods.streaming.StreamingAnomalyDetector();
+      const levels = Array.from(values, (v, i) => [d.learn(times[i]!, v), d.lastScore, d.lastDirection]);
+      const live = new mods.live.LiveDetectors();
+      live.begin();
+      const fed = live.feed('s', [{ times, values }], times[0]!, times[n - 1]!, DEFAULT_ANOMALY_THRESHOLD);
+      return { levels, intervals: fed.intervals, band: fed.detector.band(), samplesFed: live.samplesFed };
+    };
+    const warmed = run({ streaming: streamingModule, live: liveModule });
+    const first = run(freshModules());
+    assert.equal(first.samplesFed, n);
+    assert.ok(first.intervals.length >= 2, `${first.intervals.length} intervals`);
+    assert.deepStrictEqual(first, warmed);
+    first.levels.forEach((l, i) => assert.ok(Object.is(l[0], warmed.levels[i]![0]), `sample ${i}`));
   });
 
   it('scores from the past only: changing later values never changes an earlier score', () => {
