@@ -289,8 +289,9 @@ export interface Snapshot {
   readonly target: TargetState;
   /**
    * Every sample stored in this tick. A scraped series' Sample is an object the scraper
-   * writes again two ticks later (ReusedSamples, issue 11's memory bound): the latest
-   * snapshot and the one before read true; to keep values longer, copy them.
+   * writes again two ticks later (ReusedSamples, issue 11's memory bound), and this array
+   * is one the collector fills again two ticks later: the latest snapshot and the one
+   * before read true; to keep values longer, copy them.
    */
   readonly samples: readonly Sample[];
   readonly problems: readonly SourceProblem[];

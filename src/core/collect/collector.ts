@@ -48,6 +48,8 @@ export class Collector implements Disposable {
   /** Problem sentences seen last tick, by source, so the log says when one starts and stops. */
   private lastProblems = new Map<string, string>();
   private readonly monotonicMs: () => number;
+  /** The samples arrays of the snapshots, used in turn: the latest and the one before stay true. */
+  private readonly joined: [Sample[], Sample[]] = [[], []];
 
   constructor(private readonly opts: CollectorOptions) {
     this.monotonicMs = opts.monotonicMs ?? (() => performance.now());
@@ -161,7 +163,8 @@ export class Collector implements Disposable {
     });
     /** Which source wrote which samples: a source's series share one time column in the store. */
     const spans: SourceSpan[] = [];
-    const samples = joinFinite(parts, spans);
+    // Into the array of the tick before last (snapshot.samples reads true for two ticks): none made a tick.
+    const samples = joinFinite(parts, spans, this.joined[tick % 2]);
 
     const refused = this.opts.store.append(nowMs, samples, spans);
     if (refused > 0) {
@@ -250,13 +253,13 @@ export interface SourceSamples {
 
 /**
  * The samples with a finite value (the store keeps no NaN of a failed read), every
- * source's in order, in one array made at its final length; `spans` gets where each
- * source's end. Read by index: at 10,000 scraped series, pushing into a growing array
+ * source's in order, in one array made at its final length (`out`, reused when given);
+ * `spans` gets where each source's end. Read by index: at 10,000 scraped series, pushing into a growing array
  * left ~365 KiB of garbage a tick, and a for-of in code not yet optimised one iterator
  * result per sample (~590 KiB a tick in the first ticks) — garbage that keeps V8's young
  * generation at its largest (issue 11, memory.watcher100k).
  */
-export function joinFinite(parts: readonly SourceSamples[], spans: SourceSpan[]): Sample[] {
+export function joinFinite(parts: readonly SourceSamples[], spans: SourceSpan[], out: Sample[] = []): Sample[] {
   let n = 0;
   for (let p = 0; p < parts.length; p++) {
     const list = parts[p]!.samples;
@@ -264,7 +267,7 @@ export function joinFinite(parts: readonly SourceSamples[], spans: SourceSpan[])
       if (Number.isFinite(list[k]!.value)) n++;
     }
   }
-  const out = new Array<Sample>(n);
+  if (out.length !== n) out.length = n;
   let at = 0;
   for (let p = 0; p < parts.length; p++) {
     const list = parts[p]!.samples;

@@ -149,6 +149,39 @@ describe('Collector', () => {
     ]);
   });
 
+  it("fills the array of the tick before last: the latest snapshot and the one before read true, and no array is made a tick", async () => {
+    let v = 0;
+    const counting: TickSource = { id: 'c', collect: async () => ({ samples: [{ name: 'c_value', labels: {}, value: ++v }], problems: [] }) };
+    const { clock, collector, snapshots } = setup([counting]);
+    collector.start();
+    await clock.tickAsync(3500);
+    await collector.stop();
+    assert.equal(snapshots.length, 4);
+    const [a, b, c, d] = snapshots.map((s) => s.samples);
+    assert.equal(c, a, 'the third tick fills the first tick\'s array');
+    assert.equal(d, b);
+    assert.notEqual(d, c);
+    const value = (s: Snapshot) => s.samples.find((x) => x.name === 'c_value')?.value;
+    assert.equal(value(snapshots[3]!), 4, 'the latest reads true');
+    assert.equal(value(snapshots[2]!), 3, 'and the one before');
+  });
+
+  it('joinFinite reuses the array it is given, at the new length', () => {
+    const s = (name: string, value: number): Sample => ({ name, labels: {}, value });
+    const out = [s('old1', 1), s('old2', 2), s('old3', 3)];
+    const spans: SourceSpan[] = [];
+    assert.equal(joinFinite([{ source: 'a', samples: [s('x', 1), s('y', Number.NaN)] }], spans, out), out);
+    assert.deepEqual(
+      out.map((x) => x.name),
+      ['x'],
+    );
+    assert.equal(joinFinite([{ source: 'a', samples: [s('p', 1), s('q', 2), s('r', 3), s('t', 4)] }], [], out), out);
+    assert.deepEqual(
+      out.map((x) => x.name),
+      ['p', 'q', 'r', 't'],
+    );
+  });
+
   it('drops non-finite values instead of storing them as live numbers', async () => {
     const { collector, store } = setup([constantSource('nan', Number.NaN), constantSource('ok', 2)]);
     await collector.tickNow();
