@@ -114,14 +114,14 @@ export class LiveDetectors {
   ): { intervals: AnomalyInterval[]; detector: StreamingAnomalyDetector } {
     let t = this.tracks.get(key);
     if (!t) {
-      t = { detector: new StreamingAnomalyDetector(), lastMs: Number.NEGATIVE_INFINITY, index: -1, threshold, closed: [], open: undefined, generation: 0 };
+      t = { detector: new StreamingAnomalyDetector(), lastMs: Number.NEGATIVE_INFINITY, index: -1, threshold, closed: noIntervals(), open: undefined, generation: 0 };
       this.tracks.set(key, t);
     }
     t.generation = this.generation;
     if (t.threshold !== threshold) {
       // Another sensitivity: intervals are cut at the threshold, so the old ones do not apply.
       t.threshold = threshold;
-      t.closed = [];
+      t.closed = noIntervals();
       t.open = undefined;
     }
     for (const s of segments) {
@@ -171,6 +171,18 @@ export class LiveDetectors {
     }
   }
 }
+
+/**
+ * An empty list for a track's closed intervals, made with object elements from the start.
+ * A `[]` literal starts with small-integer elements and changes its hidden class at its
+ * first interval, and `feed` and `step`, compiled for lists that had, were deoptimised
+ * by every new track's first one (issue 20). `slice` keeps the elements' kind.
+ */
+function noIntervals(): AnomalyInterval[] {
+  return OBJECT_ELEMENTS.slice();
+}
+const OBJECT_ELEMENTS: AnomalyInterval[] = [{} as AnomalyInterval];
+OBJECT_ELEMENTS.length = 0;
 
 let warmedUp = false;
 
