@@ -103,6 +103,8 @@ export interface TailOptions {
 }
 
 const BINS = 200;
+/** Room in a calibrator's list of filled bins at first (it doubles as bins fill). */
+const FILLED_START = 8;
 const BIN_WIDTH = 0.125; // raw deviations 0 … 25 in the histogram, the tail beyond
 const MAX_RAW = 1e6;
 
@@ -140,8 +142,11 @@ export class TailCalibrator {
    * the rest): on the example server's series, 2–7 of the ~23–34 bins a scan crossed
    * held any weight (issue 20: a warm live analysis' detectors ~35 % cheaper with the σ
    * change below; the first, cold updates cost about the same, that is the JIT).
+   * The list grows as bins fill (8, then doubling): a series scored in a watcher of
+   * 10,000 series holds three calibrators, and a list of all BINS each was 600 B more a
+   * series (issue 11's memory budget), for 2–7 bins used.
    */
-  private readonly filled = new Uint8Array(BINS);
+  private filled = new Uint8Array(FILLED_START);
   private filledCount = 0;
   private scanned = 0;
 
@@ -161,6 +166,11 @@ export class TailCalibrator {
   /** Bins that have held weight. */
   get binsFilled(): number {
     return this.filledCount;
+  }
+
+  /** Bins the list of filled bins has room for (a test reads it: it grows as bins fill). */
+  get filledCapacity(): number {
+    return this.filled.length;
   }
 
   /** P(R ≥ r) from the past, then r is learnt. Non-finite r: 1, not learnt. */
@@ -186,6 +196,7 @@ export class TailCalibrator {
     if (this.weight > 1e200) this.rescale();
     const at = binOf(r);
     if (at >= this.top) {
+      if (this.filledCount === this.filled.length) this.growFilled();
       this.filled[this.filledCount++] = at;
       this.top = at + 1;
     } else if (this.bins[at] === 0) {
@@ -261,9 +272,17 @@ export class TailCalibrator {
   private markFilled(bin: number): void {
     const i = this.filledFrom(bin);
     if (i < this.filledCount && this.filled[i] === bin) return;
+    if (this.filledCount === this.filled.length) this.growFilled();
     this.filled.copyWithin(i + 1, i, this.filledCount);
     this.filled[i] = bin;
     this.filledCount++;
+  }
+
+  /** Twice the room in the list of filled bins (never more than BINS: a bin is listed once). */
+  private growFilled(): void {
+    const grown = new Uint8Array(Math.min(BINS, this.filled.length * 2));
+    grown.set(this.filled);
+    this.filled = grown;
   }
 
   private rescale(): void {

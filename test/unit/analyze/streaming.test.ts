@@ -141,6 +141,18 @@ describe('streaming anomaly detector', () => {
     assert.ok(q.binsScanned / 5000 <= 2 * q.binsFilled, `${q.binsScanned / 5000} bins a scan`);
   });
 
+  it('the list of filled bins grows as bins fill, not all 200 up front: a calibrator of a quantised series keeps room for 8 (issue 11)', () => {
+    const rnd = mulberry32(12);
+    const q = new TailCalibrator();
+    for (let i = 0; i < 5000; i++) q.update([0, 0.6745, 1.349][Math.floor(rnd() * 3)]!);
+    assert.ok(q.binsFilled >= 1 && q.binsFilled <= 8, `${q.binsFilled} bins filled`);
+    assert.equal(q.filledCapacity, 8);
+    const wide = new TailCalibrator();
+    for (let i = 0; i < 5000; i++) wide.update((-Math.log(rnd())) ** 2);
+    assert.ok(wide.binsFilled > 8, `${wide.binsFilled} bins filled`);
+    assert.ok(wide.filledCapacity >= wide.binsFilled && wide.filledCapacity < 2 * wide.binsFilled, `room ${wide.filledCapacity} for ${wide.binsFilled}`);
+  });
+
   it('learn scores a sample as update does, without an object a sample: the level, then the score and direction until the next (issue 20)', () => {
     const g = gaussian(mulberry32(21));
     const values = Array.from({ length: 3000 }, (_, i) => (i === 1700 ? 60 : i === 2400 ? -40 : i % 500 === 7 ? NaN : 10 + g() + (i > 2000 ? 8 : 0)));
