@@ -26,6 +26,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Runner>>> = {
   alertEvaluation: async () => (await import('./alertEvaluation')).run,
   analyzerDay: async () => (await import('./analyzerDay')).run,
   memoryWatcher: async () => (await import('./memoryBudget')).runWatcher,
+  memoryWatcherFastFill: async () => (await import('./memoryBudget')).runWatcherFastFill,
   memoryDay: async () => (await import('./memoryBudget')).runDay,
   activation: async () => (await import('./activation')).run,
   bundleSizes: async () => (await import('./bundleSizes')).run,

@@ -54,6 +54,7 @@ const EXPECTED_ROWS = [
   'report.day',
   'analysis.liveTick',
   'memory.watcher100k',
+  'memory.watcher100kFastFill',
   'memory.day',
   'dashboard.firstRender',
   'dashboard.update',
