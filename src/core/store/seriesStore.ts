@@ -235,22 +235,16 @@ export class SeriesStore {
     const rows = ring.length;
     const p = ring.physical(0);
     const t = ring.timeAtRow(0);
-    const stores = this.tiers.stores;
     for (const c of ring.columns) {
       if (c.tierCol < 0 || c.length !== rows) continue;
-      const v = ring.valueAtPhysical(c, p);
-      for (const st of stores) st.add(c.tierCol, t, v);
+      this.tiers.add(c.tierCol, t, ring.valueAtPhysical(c, p));
     }
   }
 
   /** A column's oldest `n` samples into its tiers (they leave the raw history). */
   private samplesToTiers(c: ValueColumn, n: number): void {
     if (c.tierCol < 0) return;
-    for (let i = 0; i < n; i++) {
-      const t = c.timeAt(i);
-      const v = c.valueAt(i);
-      for (const st of this.tiers.stores) st.add(c.tierCol, t, v);
-    }
+    for (let i = 0; i < n; i++) this.tiers.add(c.tierCol, c.timeAt(i), c.valueAt(i));
   }
 
   /**

@@ -572,6 +572,11 @@ export class SeriesTiers {
     return true;
   };
 
+  /** A sample of a series' tier column into every step's store (it has left the raw history). */
+  add(col: number, timeMs: number, value: number): void {
+    for (const st of this.stores) st.add(col, timeMs, value);
+  }
+
   /**
    * The column of a series (the same in every step's store), made on first use; undefined
    * when the budget cannot hold a new one, or when `own` is false and `maxScrapedSeries`
