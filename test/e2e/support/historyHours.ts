@@ -3,15 +3,16 @@
  * monitor's history folder in code-server's workspace storage is swapped, while
  * history.persist is off, for one written with the real HistoryLog — every series the
  * live history holds (the example server's and the monitor's own, with their labels
- * and units), at 1 Hz, ending now; each tick takes every series' value from one live
- * tick drawn at random (so the series keep their values and how they go together, not
- * a short loop of them). The live folder is kept beside it (history.live-<time>).
+ * and units), at 1 Hz, ending now, drawn from the live values as historyDraw.ts says
+ * (a random live tick each tick; a counter or the uptime, in order). The live folder is
+ * kept beside it (history.live-<time>).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { HistoryLog, SeriesHistory } from '../../../src/core/store/historyLog';
 import { Sample } from '../../../src/core/model';
 import { mulberry32 } from '../../../src/core/analyze/random';
+import { countsUp, drawHistory } from './historyDraw';
 import type { Workbench } from './workbench';
 import { updateWorkspaceSettings } from './workbenchUi';
 
@@ -86,17 +87,16 @@ export async function writeHistoryHours(wb: Workbench, hours: number): Promise<{
   const toMs = Math.floor(started / 1000) * 1000 - 1000;
   const ticks = Math.round(hours * 3600);
   const fromMs = toMs - (ticks - 1) * 1000;
-  const values = liveSeries.map(finiteValues);
-  const random = mulberry32(20);
+  const rows = drawHistory(
+    liveSeries.map((h) => ({ values: finiteValues(h), countsUp: countsUp(h.name, h.meta) })),
+    ticks,
+    mulberry32(20),
+  );
   const { log } = HistoryLog.open(dir);
-  for (let k = 0; k < ticks; k++) {
-    const r = random();
-    const samples: Sample[] = liveSeries.map((h, i) => {
-      const v = values[i]!;
-      return { name: h.name, labels: h.labels, value: v[Math.floor(r * v.length)]!, ...(h.meta ? { meta: h.meta } : {}) };
-    });
+  rows.forEach((row, k) => {
+    const samples: Sample[] = liveSeries.map((h, i) => ({ name: h.name, labels: h.labels, value: row[i]!, ...(h.meta ? { meta: h.meta } : {}) }));
     log.append(fromMs + k * 1000, samples);
-  }
+  });
   log.dispose();
   const writeMs = Date.now() - started;
   const bytes = files(dir).reduce((n, f) => n + fs.statSync(f).size, 0);
