@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { Analysis, analyze } from '../../../src/core/analyze/analyzer';
+import { Analysis, analyze, combineByTime } from '../../../src/core/analyze/analyzer';
 import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
+import * as stats from '../../../src/core/analyze/stats';
 import { summarize } from '../../../src/core/analyze/stats';
 import { correlate } from '../../../src/core/analyze/correlation';
 import * as anomaly from '../../../src/core/analyze/anomaly';
@@ -164,6 +165,39 @@ describe('analyze', () => {
     );
   });
 
+  it('combines label sets on the same ticks index by index: the merge\'s figures, each time read about twice, not searched (issue 20)', () => {
+    const rnd = mulberry32(33);
+    const n = 500;
+    const ticks = Float64Array.from({ length: n }, (_, i) => T0 + i * 1000 + (i % 3));
+    const odd = [NaN, Infinity, -Infinity];
+    const parts = Array.from({ length: 6 }, (_, k) => ({
+      times: ticks.slice(),
+      values: Float64Array.from({ length: n }, (_, i) => ((i + k) % 9 === 0 || i % 50 === 7 ? odd[(i + k) % 3]! : rnd() * 10 - 2)),
+    }));
+    // Reads of the times counted: the merge searches every part for the next time.
+    let reads = 0;
+    const counted = parts.map((p) => ({ values: p.values, times: new Proxy(p.times, { get: (t, key) => (typeof key === 'string' && /^[0-9]+$/.test(key) && reads++, Reflect.get(t, key)) }) as unknown as Float64Array }));
+    for (const how of ['sum', 'max'] as const) {
+      const combine = how === 'sum' ? (acc: number, v: number) => acc + v : (acc: number, v: number) => Math.max(acc, v);
+      // The reference: a running total per time, the parts in order.
+      const at = new Map<number, number>();
+      for (const p of parts) {
+        for (let i = 0; i < n; i++) {
+          const v = p.values[i]!;
+          if (!Number.isFinite(v)) continue;
+          const prev = at.get(p.times[i]!);
+          at.set(p.times[i]!, prev === undefined ? v : combine(prev, v));
+        }
+      }
+      const times = Float64Array.from([...at.keys()].sort((x, y) => x - y));
+      reads = 0;
+      const got = combineByTime(counted, combine);
+      assert.deepEqual(got, { times, values: times.map((t) => at.get(t)!) }, how);
+      assert.ok(got.times.length < n, 'some ticks have no finite value');
+      assert.ok(reads <= 2.5 * parts.length * n, `${reads} reads of ${parts.length} × ${n} times`);
+    }
+  });
+
   it("works out each series' kind and detector once, and again when its declared TYPE changes (issue 20)", () => {
     const store = new SeriesStore(120);
     const gauge = seriesMeta('gauge', '');
@@ -295,6 +329,43 @@ describe('analyze', () => {
       assert.deepEqual(a.trends, full.trends);
       assert.equal(a.stats, a.stats, 'made once, then read as they are');
       assert.equal(a.stats.length, 23);
+    });
+
+    it('makes the rate statistics of a counter the rules read (target restarts) only when read, equal to a full analysis (issue 20)', () => {
+      const store = new SeriesStore(4000);
+      const append = (i: number) =>
+        store.append(T0 + i * 1000, [
+          { name: 'target_up', labels: {}, value: 1 },
+          { name: 'process_cpu_usage_percent', labels: {}, value: 20 + (i % 9) },
+          { name: 'target_restarts_total', labels: {}, value: i < 200 ? 0 : 1 },
+        ]);
+      for (let i = 0; i < 400; i++) append(i);
+      const table = stats as { rateSeries: typeof stats.rateSeries };
+      const rateSeries = table.rateSeries;
+      const rated: number[] = [];
+      table.rateSeries = (times, values) => {
+        rated.push(times.length);
+        return rateSeries(times, values);
+      };
+      try {
+        const live = new LiveAnalysis({ windowMs: 300_000, everyTicks: 1 });
+        for (let i = 400; i < 420; i++) {
+          append(i);
+          live.tick(store, optionsFor(store));
+        }
+        assert.deepEqual(rated, [], 'no analysis made the rates of the window: only the rules read the counter');
+        const a = live.analysis!;
+        const full = analyze(store, optionsFor(store)(300_000));
+        assert.equal(rated.length, 1, 'the full analysis made them');
+        assert.equal(a.sampleCount, full.sampleCount);
+        assert.deepEqual(a.issues, full.issues, 'the restart is still judged');
+        assert.deepEqual(a.stats, full.stats);
+        assert.deepEqual(a.trends, full.trends);
+        assert.equal(rated.length, 2, 'made when read');
+        assert.equal(a.stats.find((x) => x.name === 'target_restarts_total')!.increase, 1);
+      } finally {
+        table.rateSeries = rateSeries;
+      }
     });
 
     it('shows a forecast only after it has been there for 3 evaluations', () => {
