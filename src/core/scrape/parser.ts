@@ -9,6 +9,7 @@
  * line helps nobody. Every bad line is skipped with one sentence that names it.
  */
 import * as l10n from '@vscode/l10n';
+import { isUtf8 } from 'node:buffer';
 import { Labels, NO_LABELS } from '../model';
 import { decodeUtf8, PrometheusVerdict, prometheusVerdict, prometheusVerdictOfBytes } from './promVerdict';
 import { CH_BACKSLASH, CH_COMMA, CH_CR, CH_EQUALS, CH_HASH, CH_LBRACE, CH_QUOTE, CH_RBRACE, isBlank, InvalidUtf8Cursor } from './exposition';
@@ -214,6 +215,11 @@ export interface ParseOptions {
    * previous parse's columns are refilled, so read them before the next parse.
    */
   columns?: SampleColumnPool;
+  /**
+   * The previous body of the same endpoint (parseExpositionBytes only): its unchanged
+   * lines are not decoded or parsed again. Shared across scrapes of one endpoint.
+   */
+  memo?: ExpositionMemo;
 }
 
 /** What parseExpositionBytes found past the sample lines it decoded (they were counted, not parsed). */
@@ -340,16 +346,21 @@ function tokenEnd(text: string, i: number, end: number): number {
  * Returns undefined for anything else (JS `Number()` alone would accept `0x10`, `0b1`).
  */
 export function parseFloatToken(tok: string): number | undefined {
+  const len = tok.length;
+  if (len === 0) {
+    return undefined;
+  }
+  // Never a character past the end: V8 throws optimised code away on a read out of bounds.
   const c0 = tok.charCodeAt(0);
   // Digits, sign or dot: the common case, handed to the engine's own number parser.
   // Number() alone would also read `1e400` as Infinity (Go: out of range, refused)
   // and ignore surrounding whitespace such as `\v` (Go: invalid syntax), so the last
   // character must be a digit or a dot and the result finite.
-  const cl = tok.charCodeAt(tok.length - 1);
+  const cl = tok.charCodeAt(len - 1);
   if (((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46) && ((cl >= 48 && cl <= 57) || cl === 46)) {
     const n = Number(tok);
     if (n === n) {
-      const c1 = tok.charCodeAt(1) | 32;
+      const c1 = len > 1 ? tok.charCodeAt(1) | 32 : 0;
       if ((c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) || n === Infinity || n === -Infinity) {
         return undefined; // 0x.., 0b.., 0o.., out of float64's range
       }
@@ -469,6 +480,188 @@ function quoteForMessage(s: string): string {
   return JSON.stringify(short);
 }
 
+const RECORD_NOTHING = 0;
+const RECORD_SAMPLE = 1;
+const RECORD_META = 2;
+
+/** What one line of a body parsed to, applied again when the next body has the same line. */
+class LineRecord {
+  constructor(
+    readonly kind: number,
+    /** The sample's name, or the family's name of a metadata line. */
+    readonly name: string,
+    readonly labels: Labels,
+    readonly value: number,
+    readonly timestampMs: number | undefined,
+    readonly timestampRaw: string | undefined,
+    readonly exemplar: ParsedExemplar | undefined,
+    readonly keyword: 'HELP' | 'TYPE' | 'UNIT',
+    readonly rest: string,
+  ) {}
+}
+
+/** A blank line or a comment: nothing to apply. */
+const NOTHING_RECORD = new LineRecord(RECORD_NOTHING, '', NO_LABELS, 0, undefined, undefined, undefined, 'HELP', '');
+
+/** Where line mode looks in the previous body for a line, around where it expects it. */
+const MEMO_WINDOW = [0, 1, -1, 2, 3, -2];
+
+const LINE_GO_ON = 0;
+const LINE_STOP = 1;
+const LINE_WHOLE_TEXT = 2;
+
+/** After a body that needed the whole-text parse, the next ones get it straight away. */
+const WHOLE_TEXT_BODIES = 16;
+
+/**
+ * The previous body of one endpoint and what each of its lines parsed to, so the next
+ * body's unchanged lines cost a byte comparison, not a decode, a parse and a verdict
+ * check (the scrape's cost follows what changed). A server keeps its families and
+ * lines in the same order from one scrape to the next; only values change, and their
+ * width, so lines are matched by content around where they are expected, never by
+ * offset. Kept by the scraper (one per target); the result of a parse with it is
+ * exactly the result of one without it.
+ */
+export class ExpositionMemo {
+  /** The previous body's bytes, up to the end of its last parsed line (a private copy). */
+  bytes: Buffer = Buffer.alloc(0);
+  format: ExpositionFormat | undefined;
+  count = 0;
+  starts = new Int32Array(64);
+  /** Each line's end, before its newline. */
+  ends = new Int32Array(64);
+  records: (LineRecord | undefined)[] = [];
+  /** 1 when Prometheus' verdict found the line fine where a line starts (and not the last of the body). */
+  ok = new Uint8Array(64);
+  private metaAt = new Map<string, number>();
+  /** Bodies left that go straight to the whole-text parse. */
+  wholeText = 0;
+  /** Lines of the last body read in line mode that applied a previous line's result (for tests and the bench). */
+  reusedLines = 0;
+
+  // The table being built for the body being read; swapped in by commit().
+  private nCount = 0;
+  private nStarts = new Int32Array(64);
+  private nEnds = new Int32Array(64);
+  private nRecords: (LineRecord | undefined)[] = [];
+  private nOk = new Uint8Array(64);
+  private nMetaAt = new Map<string, number>();
+
+  // Runs of unchanged lines the verdict skips: their first line's start, the last one's end, and how many.
+  skipCount = 0;
+  skipStart = new Int32Array(16);
+  skipEnd = new Int32Array(16);
+  skipLines = new Int32Array(16);
+  /** Line starts the verdict checked and found fine in this body. */
+  private okCount = 0;
+  private okAt = new Int32Array(64);
+
+  /** Forgets the previous body. */
+  reset(): void {
+    this.count = 0;
+    this.records.length = 0;
+    this.metaAt.clear();
+    this.format = undefined;
+    this.skipCount = 0;
+    this.okCount = 0;
+  }
+
+  beginNext(): void {
+    this.reusedLines = 0;
+    this.nCount = 0;
+    this.nMetaAt.clear();
+    this.skipCount = 0;
+    this.okCount = 0;
+  }
+
+  /** The previous body's first metadata line of family `name`, or -1. */
+  metaLineOf(name: string): number {
+    return this.metaAt.get(name) ?? -1;
+  }
+
+  pushLine(start: number, end: number, record: LineRecord | undefined, ok: number, newlineAfter: boolean): void {
+    const n = this.nCount;
+    if (n === this.nStarts.length) {
+      this.nStarts = grownInt32(this.nStarts);
+      this.nEnds = grownInt32(this.nEnds);
+      const o = new Uint8Array(n * 2);
+      o.set(this.nOk);
+      this.nOk = o;
+    }
+    this.nStarts[n] = start;
+    this.nEnds[n] = end;
+    this.nRecords[n] = record;
+    this.nOk[n] = ok;
+    this.nCount = n + 1;
+    if (record !== undefined && record.kind === RECORD_META && !this.nMetaAt.has(record.name)) {
+      this.nMetaAt.set(record.name, n);
+    }
+    if (ok === 1 && newlineAfter) {
+      const k = this.skipCount;
+      if (k > 0 && this.skipEnd[k - 1]! + 1 === start) {
+        this.skipEnd[k - 1] = end;
+        this.skipLines[k - 1] = this.skipLines[k - 1]! + 1;
+      } else {
+        if (k === this.skipStart.length) {
+          this.skipStart = grownInt32(this.skipStart);
+          this.skipEnd = grownInt32(this.skipEnd);
+          this.skipLines = grownInt32(this.skipLines);
+        }
+        this.skipStart[k] = start;
+        this.skipEnd[k] = end;
+        this.skipLines[k] = 1;
+        this.skipCount = k + 1;
+      }
+    }
+  }
+
+  /** The verdict found the line that starts at `start` fine (followed by a newline, on its own). */
+  checkedOk(start: number): void {
+    if (this.okCount === this.okAt.length) this.okAt = grownInt32(this.okAt);
+    this.okAt[this.okCount++] = start;
+  }
+
+  /** The body read becomes the previous one: its bytes `[0, limit)` copied, its table swapped in. */
+  commit(bytes: Buffer, limit: number): void {
+    // What the verdict checked fine now, on the lines it did not skip.
+    const n = this.nCount;
+    const starts = this.nStarts;
+    const ok = this.nOk;
+    for (let i = 0, k = 0; i < n && k < this.okCount; i++) {
+      const s = starts[i]!;
+      while (k < this.okCount && this.okAt[k]! < s) k++;
+      if (k < this.okCount && this.okAt[k] === s) ok[i] = 1;
+    }
+    if (this.bytes.length < limit) this.bytes = Buffer.allocUnsafeSlow(Math.max(limit, 2 * this.bytes.length));
+    bytes.copy(this.bytes, 0, 0, limit);
+    const s = this.starts;
+    const e = this.ends;
+    const r = this.records;
+    const o = this.ok;
+    const m = this.metaAt;
+    this.starts = this.nStarts;
+    this.ends = this.nEnds;
+    this.records = this.nRecords;
+    this.ok = this.nOk;
+    this.metaAt = this.nMetaAt;
+    this.count = n;
+    this.nStarts = s;
+    this.nEnds = e;
+    this.nRecords = r;
+    this.nOk = o;
+    this.nMetaAt = m;
+    // The records past this body's lines are not kept alive by the spare table.
+    if (r.length > n) r.length = n;
+    for (let i = 0; i < r.length; i++) r[i] = undefined;
+  }
+}
+
+function grownInt32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
+}
+
 /**
  * The state of one parse. A class rather than closures so V8 sees one stable shape;
  * methods return a position or -1, and leave their result in a field, so the hot path
@@ -505,14 +698,16 @@ class ExpositionParser {
   private readonly invalid: InvalidUtf8Cursor;
 
   constructor(
-    private readonly text: string,
+    /** The body's text; in line mode (runLines) the text of the line being parsed. */
+    private text: string,
     private readonly format: ExpositionFormat,
     private readonly maxSeries: number,
     private readonly maxProblems: number,
     private readonly partial: boolean,
     private readonly interner: StringInterner,
     invalidUtf8At: readonly number[] | undefined,
-    private readonly verdict: PrometheusVerdict,
+    /** Set before finish() when the parse ran first (runLines: the verdict reads what it found unchanged). */
+    public verdict: PrometheusVerdict,
     private readonly seriesCache: SeriesCache | undefined,
     /** Set when the text is the start of a body whose remaining sample lines were counted by the caller. */
     private readonly rest: CountedRest | undefined,
@@ -523,7 +718,12 @@ class ExpositionParser {
     this.invalid = new InvalidUtf8Cursor(invalidUtf8At ?? []);
   }
 
-  run(): ParsedExposition {
+  /**
+   * Parses the whole text. With `remember` (a body whose text has one character per
+   * byte), also keeps what each line parsed to for the next body (runLines); a label
+   * value over a newline leaves `remembered` false.
+   */
+  run(remember?: ExpositionMemo): ParsedExposition {
     const text = this.text;
     const len = text.length;
     // A byte-order mark is not part of the first line (TextDecoder drops it too);
@@ -539,6 +739,9 @@ class ExpositionParser {
       if (end > pos && text.charCodeAt(end - 1) === CH_CR) {
         end--; // tolerate CRLF bodies written on Windows
       }
+      const problemsBefore = this.problems.length + this.problemsOmitted;
+      this.capture = remember !== undefined;
+      this.captured = NOTHING_RECORD; // a blank line or a comment, unless the line says more
       const start = skipBlanks(text, pos, end);
       if (start < end) {
         const c = text.charCodeAt(start);
@@ -557,11 +760,28 @@ class ExpositionParser {
           this.lineEnd = lineEnd;
           this.sampleLine(start, end);
           // A 0.0.4 label value may hold a raw newline: the sample ran on.
-          lineEnd = this.lineEnd;
+          if (this.lineEnd !== lineEnd) {
+            this.remembered = false;
+            lineEnd = this.lineEnd;
+          }
         }
+      }
+      if (remember !== undefined) {
+        this.capture = false;
+        const kept = this.problems.length + this.problemsOmitted === problemsBefore ? this.captured : undefined;
+        remember.pushLine(pos, lineEnd, kept, 0, lineEnd < len);
       }
       pos = lineEnd + 1;
     }
+    this.capture = false;
+    return this.finish();
+  }
+
+  /** False when run(remember) met a line it could not keep. */
+  remembered = true;
+
+  /** What follows the lines: the counted rest, the missing `# EOF`, the result. */
+  finish(): ParsedExposition {
     if (this.rest !== undefined && this.truncated === undefined && !this.sawEof) {
       this.sawEof = this.rest.sawEof;
       if (this.rest.droppedSamples > 0) {
@@ -572,6 +792,147 @@ class ExpositionParser {
       this.bodyProblem(l10n.t("The OpenMetrics body ended without '# EOF' after line {0} — it may have been cut short.", this.lineNo));
     }
     return this.result();
+  }
+
+  // ---- line mode: a body read against the previous one (ExpositionMemo) ----------
+
+  /** Set while a line is parsed for the memo: what it parsed to, if anything (addSample, metadata). */
+  private capture = false;
+  private captured: LineRecord | undefined;
+  /** Line mode met a line that reads on past its end (a 0.0.4 label value over a newline). */
+  private needsWholeText = false;
+  /** The text is one line of the body (runLines). */
+  private lineMode = false;
+
+  /**
+   * The parse of `bytes[0, limit)` line by line against the previous body (`memo`): a
+   * line whose bytes equal a line of the previous body applies what that line parsed
+   * to, without decoding or reading it again; only the other lines are decoded, each on
+   * its own, and parsed. Returns false when the body needs the whole-text parse (a
+   * 0.0.4 label value that runs over a newline, or the series limit reached among the
+   * lines): the caller then runs run() on a new parser, so the result is always what
+   * the whole-text parse gives.
+   */
+  runLines(bytes: Buffer, limit: number, memo: ExpositionMemo): boolean {
+    const len = bytes.length;
+    const prev = memo.bytes;
+    const pStarts = memo.starts;
+    const pEnds = memo.ends;
+    const pRecords = memo.records;
+    const pOk = memo.ok;
+    const pCount = memo.count;
+    memo.beginNext();
+    this.lineMode = true;
+    let j = 0;
+    let pos = 0;
+    while (pos < limit) {
+      // The previous body's line at the same place, or a few lines around it (a series
+      // added or gone shifts the rest): the same bytes, followed by a newline as well.
+      let match = -1;
+      let lineEnd = -1;
+      for (let d = 0; d < MEMO_WINDOW.length; d++) {
+        const k = j + MEMO_WINDOW[d]!;
+        if (k < 0 || k >= pCount) continue;
+        const ps = pStarts[k]!;
+        const pe = pEnds[k]!;
+        const e = pos + (pe - ps);
+        if ((e < limit ? bytes[e] === 10 : e === len) && bytes.compare(prev, ps, pe, pos, e) === 0) {
+          match = k;
+          lineEnd = e;
+          break;
+        }
+      }
+      let record: LineRecord | undefined;
+      let ok = 0;
+      if (match >= 0) {
+        j = match + 1;
+        record = pRecords[match];
+        ok = pOk[match]!;
+        if (record !== undefined) memo.reusedLines++;
+      } else {
+        lineEnd = bytes.indexOf(10, pos);
+        if (lineEnd === -1 || lineEnd > limit) lineEnd = limit;
+        j++;
+      }
+      this.lineNo++;
+      let stop = false;
+      if (record !== undefined) {
+        if (record.kind === RECORD_SAMPLE) {
+          if (this.sampleCount >= this.maxSeries) return false;
+          this.addSample(record.name, record.labels, record.value, record.timestampMs, record.timestampRaw, record.exemplar);
+        } else if (record.kind === RECORD_META) {
+          this.metadata(record.keyword, record.name, record.rest);
+        }
+      } else {
+        const r = this.freshLine(bytes, pos, lineEnd, limit);
+        if (r === LINE_WHOLE_TEXT) return false;
+        stop = r === LINE_STOP;
+        record = this.captured;
+        this.captured = undefined;
+        if (record !== undefined && record.kind === RECORD_META) {
+          // A family's metadata: where it stood in the previous body, to read on from there.
+          const at = memo.metaLineOf(record.name);
+          if (at >= 0) j = at + 1;
+        }
+      }
+      memo.pushLine(pos, lineEnd, record, ok, lineEnd < len);
+      if (stop) break;
+      pos = lineEnd + 1;
+    }
+    return true;
+  }
+
+  /** One line of line mode, decoded on its own and parsed as run() parses it. */
+  private freshLine(bytes: Buffer, pos: number, lineEnd: number, limit: number): number {
+    const text = bytes.toString('utf8', pos, lineEnd);
+    this.text = text;
+    let end = text.length;
+    if (end > 0 && text.charCodeAt(end - 1) === CH_CR) {
+      end--;
+    }
+    const start = skipBlanks(text, 0, end);
+    const problemsBefore = this.problems.length + this.problemsOmitted;
+    this.capture = true;
+    this.captured = undefined;
+    let r = LINE_GO_ON;
+    if (start >= end) {
+      this.captured = NOTHING_RECORD;
+    } else {
+      const c = text.charCodeAt(start);
+      if (c === CH_HASH) {
+        this.metaLine(start, end);
+        if (this.sawEof) {
+          this.afterEofBytes(bytes, lineEnd + 1, limit);
+          r = LINE_STOP;
+        } else {
+          this.captured ??= NOTHING_RECORD; // a comment
+        }
+      } else if (c === 0 && !this.openMetrics) {
+        r = LINE_STOP;
+      } else if (this.sampleCount >= this.maxSeries) {
+        r = LINE_WHOLE_TEXT;
+      } else {
+        this.lineEnd = text.length;
+        this.sampleLine(start, end);
+      }
+    }
+    this.capture = false;
+    if (this.needsWholeText) return LINE_WHOLE_TEXT;
+    if (r !== LINE_GO_ON || this.problems.length + this.problemsOmitted !== problemsBefore) {
+      this.captured = undefined; // read again next time: its problem names its line
+    }
+    return r;
+  }
+
+  /** afterEof over the bytes: only blank lines may follow `# EOF`. */
+  private afterEofBytes(bytes: Buffer, from: number, limit: number): void {
+    for (let i = from; i < limit; i++) {
+      const c = bytes[i]!;
+      if (!(isBlank(c) || c === 10 || c === CH_CR)) {
+        this.problem(this.lineNo + 1, () => l10n.t("text after '# EOF' was ignored — '# EOF' must be the last line"));
+        return;
+      }
+    }
   }
 
   private result(): ParsedExposition {
@@ -710,6 +1071,9 @@ class ExpositionParser {
   }
 
   private metadata(keyword: 'HELP' | 'TYPE' | 'UNIT', name: string, rest: string): void {
+    if (this.capture) {
+      this.captured = new LineRecord(RECORD_META, name, NO_LABELS, 0, undefined, undefined, undefined, keyword, rest);
+    }
     if (keyword === 'HELP') {
       this.help(name, rest);
     } else if (keyword === 'TYPE') {
@@ -1164,6 +1528,10 @@ class ExpositionParser {
    * lineEnd (and lineNo) to the line it is on and returns true.
    */
   private spanLines(valueStart: number): boolean {
+    if (this.lineMode) {
+      this.needsWholeText = true; // line mode has this line's text only
+      return false;
+    }
     const text = this.text;
     const len = text.length;
     let i = valueStart;
@@ -1251,6 +1619,9 @@ class ExpositionParser {
     timestampRaw: string | undefined,
     exemplar?: ParsedExemplar,
   ): void {
+    if (this.capture) {
+      this.captured = new LineRecord(RECORD_SAMPLE, name, labels, value, timestampMs, timestampRaw, exemplar, 'HELP', '');
+    }
     const f = this.familyForSample(name);
     if (f.createdOf !== undefined) {
       f.createdOf.created.push(created(name, labels, value, timestampMs));
@@ -1377,6 +1748,11 @@ export function parseExpositionBytes(bytes: Buffer, opts: Omit<ParseOptions, 'in
   const maxProblems =
     typeof opts.maxProblems === 'number' && opts.maxProblems >= 0 ? Math.floor(opts.maxProblems) : DEFAULT_MAX_PROBLEMS;
   const format = opts.format ?? guessFormatOfBytes(bytes);
+  const memo = opts.memo;
+  if (memo !== undefined) {
+    const r = parseAgainstMemo(bytes, format, maxSeries, maxProblems, opts, memo);
+    if (r !== undefined) return r;
+  }
   const verdict = prometheusVerdictOfBytes(bytes, format, { partial: opts.partial });
   const scan = sampleLinePrefix(bytes, maxSeries, format === 'openmetrics');
   const { text, invalidUtf8At } = decodeUtf8(scan.end === bytes.length ? bytes : bytes.subarray(0, scan.end));
@@ -1396,6 +1772,87 @@ export function parseExpositionBytes(bytes: Buffer, opts: Omit<ParseOptions, 'in
     opts.columns,
   ).run();
 }
+
+/**
+ * parseExpositionBytes in line mode (ExpositionParser.runLines), or undefined when this
+ * body needs the whole-text parse (the memo is then forgotten).
+ */
+function parseAgainstMemo(
+  bytes: Buffer,
+  format: ExpositionFormat,
+  maxSeries: number,
+  maxProblems: number,
+  opts: Omit<ParseOptions, 'invalidUtf8At'>,
+  memo: ExpositionMemo,
+): ParsedExposition | undefined {
+  // A byte-order mark or invalid UTF-8 is read with the whole text (both are rare).
+  if (memo.wholeText > 0 || (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || !isUtf8(bytes)) {
+    if (memo.wholeText > 0) memo.wholeText--;
+    memo.reset();
+    return undefined;
+  }
+  if (memo.format !== format) {
+    memo.reset();
+    memo.format = format;
+  }
+  const scan = sampleLinePrefix(bytes, maxSeries, format === 'openmetrics');
+  opts.seriesCache?.useFormat(format);
+  const rest: CountedRest | undefined = scan.droppedSamples > 0 ? { droppedSamples: scan.droppedSamples, sawEof: scan.sawEof } : undefined;
+  if (memo.count === 0) {
+    // Nothing to compare with: the whole-text parse (one decode), remembering each line,
+    // when every character is one byte (so the text's offsets are the bytes').
+    const text = bytes.toString('utf8', 0, scan.end);
+    if (text.length === scan.end) {
+      memo.beginNext();
+      const verdict = prometheusVerdictOfBytes(bytes, format, { partial: opts.partial, lines: memo });
+      const whole = new ExpositionParser(
+        text,
+        format,
+        maxSeries,
+        maxProblems,
+        opts.partial === true,
+        opts.interner ?? new StringInterner(),
+        undefined,
+        verdict,
+        opts.seriesCache,
+        rest,
+        opts.columns,
+      );
+      const out = whole.run(memo);
+      if (whole.remembered) {
+        memo.commit(bytes, scan.end);
+      } else {
+        memo.reset();
+        memo.format = format;
+      }
+      return out;
+    }
+  }
+  const parser = new ExpositionParser(
+    '',
+    format,
+    maxSeries,
+    maxProblems,
+    opts.partial === true,
+    opts.interner ?? new StringInterner(),
+    undefined,
+    PENDING_VERDICT,
+    opts.seriesCache,
+    rest,
+    opts.columns,
+  );
+  if (!parser.runLines(bytes, scan.end, memo)) {
+    memo.reset();
+    memo.wholeText = WHOLE_TEXT_BODIES;
+    return undefined;
+  }
+  parser.verdict = prometheusVerdictOfBytes(bytes, format, { partial: opts.partial, lines: memo });
+  const out = parser.finish();
+  memo.commit(bytes, scan.end);
+  return out;
+}
+
+const PENDING_VERDICT: PrometheusVerdict = { accept: true, complete: true };
 
 const B_EOF = [35, 32, 69, 79, 70]; // '# EOF'
 

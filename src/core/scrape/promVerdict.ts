@@ -47,6 +47,21 @@ export interface PrometheusVerdict {
   readonly complete: boolean;
 }
 
+/**
+ * The lines of a body that a previous body had too, byte for byte, and that the verdict
+ * found fine there (parser.ts' ExpositionMemo): a line's verdict depends on its bytes
+ * only, when it is not the body's last and no label value runs over its newline.
+ */
+export interface VerdictLines {
+  /** Runs of such lines: the first one's start, the last one's end (its newline follows), how many lines. */
+  readonly skipCount: number;
+  readonly skipStart: Int32Array;
+  readonly skipEnd: Int32Array;
+  readonly skipLines: Int32Array;
+  /** The line starting at `start` (a newline after it, no value running over it) is fine. */
+  checkedOk(start: number): void;
+}
+
 export interface VerdictOptions {
   /** Sorted string indexes of U+FFFD characters that replaced invalid UTF-8 bytes. */
   readonly invalidUtf8At?: readonly number[];
@@ -252,6 +267,8 @@ class VerdictChecker {
     private readonly openMetrics: boolean,
     /** Byte offsets where invalid UTF-8 sequences start. */
     invalidByteAt: readonly number[],
+    /** Lines known fine from the previous body, skipped; the lines found fine are told to it. */
+    private readonly lines?: VerdictLines,
   ) {
     this.len = text.length;
     this.invalid = new InvalidUtf8Cursor(invalidByteAt);
@@ -266,7 +283,19 @@ class VerdictChecker {
       // Prometheus does not skip a byte-order mark: its bytes start the first line.
       return { line: 1, reason: this.openMetrics ? '"INVALID" "\\xef" is not a valid start token' : '"INVALID" is not a valid start token' };
     }
+    const lines = this.lines;
+    let skip = 0;
     while (pos < len) {
+      if (lines !== undefined) {
+        // A run of lines whose bytes a previous body had, each found fine where a line starts.
+        while (skip < lines.skipCount && lines.skipStart[skip]! < pos) skip++;
+        if (skip < lines.skipCount && lines.skipStart[skip] === pos) {
+          lineNo += lines.skipLines[skip]!;
+          pos = lines.skipEnd[skip]! + 1;
+          skip++;
+          continue;
+        }
+      }
       lineNo++;
       let lineEnd = text.indexOf(CH_LF, pos);
       if (lineEnd === -1) {
@@ -285,6 +314,9 @@ class VerdictChecker {
         if (r !== OK) {
           return { line: lineNo, reason: r };
         }
+        if (lines !== undefined && lineEnd < len) {
+          lines.checkedOk(pos);
+        }
       } else {
         const r = this.promLine(pos, lineEnd);
         if (r === STOP) {
@@ -292,6 +324,9 @@ class VerdictChecker {
         }
         if (r !== OK) {
           return { line: lineNo, reason: r };
+        }
+        if (lines !== undefined && this.extraLines === 0 && this.lineEnd === lineEnd && lineEnd < len) {
+          lines.checkedOk(pos);
         }
         // A label value may hold a raw newline in 0.0.4: the line went on.
         lineEnd = this.lineEnd;
@@ -892,13 +927,16 @@ export function prometheusVerdict(text: string, format: ExpositionFormat, opts: 
  * What Prometheus v2.42 would do with these body bytes, read as `format`, checked in
  * place: no string of the body is made (a 100,000-series body is 3.7 MB).
  */
-export function prometheusVerdictOfBytes(bytes: Buffer, format: ExpositionFormat, opts: { readonly partial?: boolean } = {}): PrometheusVerdict {
-  return verdictOfBytes(bytes, format, opts.partial === true, isUtf8(bytes) ? [] : invalidUtf8Runs(bytes, false).byteAt);
+export function prometheusVerdictOfBytes(bytes: Buffer, format: ExpositionFormat, opts: { readonly partial?: boolean; readonly lines?: VerdictLines } = {}): PrometheusVerdict {
+  if (isUtf8(bytes)) {
+    return verdictOfBytes(bytes, format, opts.partial === true, [], opts.lines);
+  }
+  return verdictOfBytes(bytes, format, opts.partial === true, invalidUtf8Runs(bytes, false).byteAt, undefined);
 }
 
-function verdictOfBytes(bytes: Buffer, format: ExpositionFormat, partial: boolean, invalidByteAt: readonly number[]): PrometheusVerdict {
+function verdictOfBytes(bytes: Buffer, format: ExpositionFormat, partial: boolean, invalidByteAt: readonly number[], lines?: VerdictLines): PrometheusVerdict {
   const complete = !partial;
-  const r = new VerdictChecker(bytes, format === 'openmetrics', invalidByteAt).run();
+  const r = new VerdictChecker(bytes, format === 'openmetrics', invalidByteAt, lines).run();
   if (r === undefined) {
     return { accept: true, complete };
   }

@@ -13,7 +13,7 @@ import { DeriveOptions, ScrapeDeriver } from './derive';
 import { Exemplar } from './exemplars';
 import { Cancellation, errorCode, fetchGetter, HttpAnswer, HttpGetter } from './httpGet';
 import { METRICS_URL_SETTING, MetricsUrlCheck, validateMetricsUrl } from './metricsUrl';
-import { DEFAULT_MAX_SERIES, ExpositionFormat, PrometheusVerdict, SampleColumnPool, StringInterner, isLineProblem, parseExpositionBytes } from './parser';
+import { DEFAULT_MAX_SERIES, ExpositionFormat, ExpositionMemo, PrometheusVerdict, SampleColumnPool, StringInterner, isLineProblem, parseExpositionBytes } from './parser';
 import { SeriesCache } from './seriesCache';
 import { SocketHttpGetter } from './socketHttp';
 
@@ -81,6 +81,8 @@ export class Scraper {
   private readonly seriesCache: SeriesCache;
   /** The parse's sample columns, refilled every scrape: no object per parsed sample. */
   private readonly columns = new SampleColumnPool();
+  /** The previous body and what its lines parsed to: unchanged lines are not decoded or parsed again. */
+  private readonly memo = new ExpositionMemo();
   private readonly maxBodyBytes: number;
   private readonly maxSeries: number;
   private readonly http: HttpGetter;
@@ -202,6 +204,7 @@ export class Scraper {
       interner: this.interner,
       seriesCache: this.seriesCache,
       columns: this.columns,
+      memo: this.memo,
     });
     onVerdict(parsed.verdict);
     if (parsed.sampleCount === 0 && (parsed.families.length === 0 || parsed.problems.length > 0)) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { MetricFamily, ParsedExposition, SampleColumnPool, StringInterner, parseExposition, parseExpositionBytes, parseFloatToken, plainDecimalAt } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
@@ -715,5 +716,24 @@ describe('plainDecimalAt: a sample value read in place, without a string', () =>
         assert.ok(!plain, `${t} is plain: it should be read in place`);
       }
     }
+  });
+});
+
+describe('parseFloatToken: compiled once', () => {
+  it('keeps its optimised code when it reads a one-character or empty token (no read past the end)', () => {
+    // V8's natives syntax needs a flag at start-up: a child process of its own (~0.1 s).
+    const parser = require.resolve('../../../src/core/scrape/parser');
+    const script = `
+      const { parseFloatToken: f } = require(${JSON.stringify(parser)});
+      %PrepareFunctionForOptimization(f);
+      for (const t of ['12', '1e3', '0.5', '+Inf', 'NaN', '12', '1e3']) f(t);
+      %OptimizeFunctionOnNextCall(f);
+      f('1e3');
+      const before = %GetOptimizationStatus(f);
+      const read = [f('5'), f(''), f('-')];
+      const after = %GetOptimizationStatus(f);
+      process.stdout.write(JSON.stringify({ before: (before & 16) !== 0, after: (after & 16) !== 0, read }));`;
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), { before: true, after: true, read: [5, null, null] });
   });
 });
