@@ -370,6 +370,12 @@ export class TimeRing {
       throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     }
     this.timesStore = new Float64Array(Math.max(1, Math.min(capacity, slots)));
+    // Stored once more on purpose: V8 then treats `head` as a field that changes, from the
+    // first ring on. Before, its first change (the first growth, `head = 0` in grow, at
+    // tick 9; or the first wrap) made V8 throw away every optimised function that had read
+    // it as a constant (push, physical, lowerBound and the store's append that inlines
+    // them) and compile them again (issue 20).
+    this.head = 0;
   }
 
   /** Rows the storage holds now (≤ capacity). */

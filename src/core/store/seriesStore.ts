@@ -295,8 +295,16 @@ export class SeriesStore {
    * left its ring (it missed a tick), or came back from a restore, shares that ring's
    * times again once its own times are the ring's newest rows. A source whose ring is
    * no longer written takes the ring its series are in now.
+   *
+   * `append` calls it every tick and it returns at once on the other ticks, so the call
+   * is on record in `append`'s type feedback from the first tick: behind an `if` first
+   * taken at tick 60, the call had none when V8 optimised `append` (~30 ticks), and at
+   * tick 60 the optimised `append` was thrown away and compiled again (issue 20:
+   * 10–17 ms of compiling in extensionHost.cpu's first minutes). Too big to be inlined,
+   * its loop stays out of `append`'s code.
    */
   private mergeIntoSourceRings(): void {
+    if (this.tick % MERGE_EVERY !== 0) return;
     for (const e of this.entries.values()) {
       if (e.lastTick !== this.tick || e.group === '') continue;
       const ring = e.column.ring;
@@ -412,7 +420,7 @@ export class SeriesStore {
       this.writeOwn(timeMs, Metric.storeHistoryCappedSeries, this.cappedKeys.size);
     }
     this.commit(timeMs);
-    if (this.tick % MERGE_EVERY === 0) this.mergeIntoSourceRings();
+    this.mergeIntoSourceRings();
     return refused;
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { seriesKey } from '../../../src/core/model';
+import { TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
 
 describe('TimeRing', () => {
   it('keeps the newest `capacity` rows in time order, for every column', () => {
@@ -114,6 +115,62 @@ describe('SeriesStore', () => {
       s.append(0, Array.from({ length: 10_000 }, (_, i) => ({ name: 'x', labels: { i: String(i) }, value: i })));
       assert.equal(s.usedBytes, (10_000 + 1) * 8 * 8, 'and one shared time column');
     });
+  });
+});
+
+describe('The store\'s hot code stays optimised (issue 20: no compile again when a path is first taken late)', () => {
+  it('an append V8 optimised at tick 30 is still the optimised one after ticks 60 and 120, which merge rings', () => {
+    // Before, the merge's call sat behind `tick % 60 === 0`: no type feedback when V8 optimised
+    // append, so the optimised code was thrown away at tick 60 and compiled again.
+    const out = runWithNatives(`
+      const { SeriesStore } = ${requireOf(require.resolve('../../../src/core/store/seriesStore'))};
+      const append = SeriesStore.prototype.append;
+      %PrepareFunctionForOptimization(append);
+      const store = new SeriesStore(1000);
+      const samples = Array.from({ length: 20 }, (_, i) => ({ name: 'm' + i, labels: { i: String(i) }, value: 0 }));
+      const spans = [{ source: 'a', end: 10 }, { source: 'b', end: 20 }];
+      const status = [];
+      for (let t = 1; t <= 130; t++) {
+        for (const s of samples) s.value = t * 1.5;
+        if (t === 30) %OptimizeFunctionOnNextCall(append);
+        store.append(t * 1000, samples, spans);
+        if (t >= 30) status.push(%GetOptimizationStatus(append));
+      }
+      console.log(JSON.stringify({ status, rings: store.ringCount, series: store.seriesCount }));
+    `);
+    const { status, rings, series } = JSON.parse(out) as { status: number[]; rings: number; series: number };
+    assert.equal(series, 20);
+    assert.equal(rings, 2, 'one ring a source');
+    const lost = status.flatMap((s, i) => ((s & TURBOFANNED) === 0 ? [30 + i] : []));
+    assert.deepEqual(lost, [], 'ticks at which append was no longer optimised');
+  });
+
+  it('a ring\'s push and reads V8 optimised before the ring first grows are still the optimised ones after it grows', () => {
+    // A ring starts with 8 rows and grows at ticks 9, 17, 33. Before, the first growth's
+    // `head = 0` was the first store to `head` since the constructor: V8 had compiled its
+    // readers with `head` as a constant, and threw them away (and the append inlining them).
+    const out = runWithNatives(`
+      const { SeriesStore } = ${requireOf(require.resolve('../../../src/core/store/seriesStore'))};
+      const { TimeRing, ValueColumn } = ${requireOf(require.resolve('../../../src/core/store/ringBuffer'))};
+      const fns = [TimeRing.prototype.push, TimeRing.prototype.physical, ValueColumn.prototype.lowerBound];
+      for (const f of fns) %PrepareFunctionForOptimization(f);
+      const store = new SeriesStore(1000);
+      const samples = Array.from({ length: 20 }, (_, i) => ({ name: 'm' + i, labels: { i: String(i) }, value: 0 }));
+      const status = [];
+      let read = 0;
+      for (let t = 1; t <= 40; t++) {
+        for (const s of samples) s.value = t * 1.5;
+        store.append(t * 1000, samples);
+        read += store.window('m3{i="3"}', 0, t * 1000).values.length;
+        if (t === 4) for (const f of fns) %OptimizeFunctionOnNextCall(f);
+        if (t >= 5) status.push(fns.map((f) => %GetOptimizationStatus(f)));
+      }
+      console.log(JSON.stringify({ status, read, slots: store.window('m3{i="3"}', 0, 40000).values.length }));
+    `);
+    const { status, read } = JSON.parse(out) as { status: number[][]; read: number };
+    assert.equal(read, (40 * 41) / 2, 'every tick read back');
+    const lost = status.flatMap((s, i) => (s.some((x) => (x & TURBOFANNED) === 0) ? [5 + i] : []));
+    assert.deepEqual(lost, [], 'ticks at which push, physical or lowerBound was no longer optimised');
   });
 });
 
