@@ -351,6 +351,61 @@ describe('ScrapeDeriver', () => {
     assert.deepEqual(r.samples.map((s) => s.labels['room']), ['a']);
   });
 
+  it('walks its tracked series only when one of them can be due to be forgotten, not every scrape (issue 20)', () => {
+    const d = new ScrapeDeriver({ forgetAfterMs: 60_000 });
+    let walks = 0;
+    const state = d as unknown as { counters: Map<string, unknown>; histograms: Map<string, unknown> };
+    for (const map of [state.counters, state.histograms]) {
+      const iterate = map[Symbol.iterator].bind(map);
+      Object.defineProperty(map, Symbol.iterator, { value: () => (walks++, iterate()) });
+    }
+    const t = '# TYPE chat_messages_total counter\n';
+    // Every series seen every second for 200 s: a walk per forgetAfterMs at most (there were 400).
+    for (let i = 0; i < 200; i++) d.derive(families(`${t}chat_messages_total{room="a"} ${i}\nchat_messages_total{room="b"} ${i}\n`), i * 1000);
+    assert.ok(walks <= 2 * 4, `${walks} walks`);
+    assert.equal(d.trackedSeries, 2);
+  });
+
+  it('forgets the same series at the same scrape as a walk every scrape, series coming and going and the clock stepping back (seeded)', () => {
+    /** The walk every scrape, as before: the reference. */
+    function walkEveryScrape(this: { counters: Map<string, { lastSeenMs: number }>; histograms: Map<string, { lastSeenMs: number }>; forgetAfterMs: number }, nowMs: number): void {
+      const cutoff = nowMs - this.forgetAfterMs;
+      for (const [k, s] of this.counters) if (s.lastSeenMs < cutoff) this.counters.delete(k);
+      for (const [k, s] of this.histograms) if (s.lastSeenMs < cutoff) this.histograms.delete(k);
+    }
+    let drops = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      let x = seed * 7919;
+      const rnd = (): number => ((x = (x * 48271) % 2147483647), x / 2147483647);
+      const d = new ScrapeDeriver({ forgetAfterMs: 20_000 });
+      const ref = new ScrapeDeriver({ forgetAfterMs: 20_000 });
+      (ref as unknown as { forget: typeof walkEveryScrape }).forget = walkEveryScrape;
+      let now = 1_000_000;
+      for (let i = 0; i < 300; i++) {
+        now += rnd() < 0.05 ? -Math.floor(rnd() * 30_000) : Math.floor(rnd() * 4000);
+        if (i % 97 === 50) {
+          d.reset();
+          ref.reset();
+        }
+        let text = '# TYPE c counter\n# TYPE h histogram\n';
+        // Each series is there for ~32 scrapes, then away for ~32 (longer than forgetAfterMs).
+        const there = (k: number): boolean => ((i + 11 * k) >> 5) % 2 === 0 && rnd() < 0.9;
+        for (let k = 0; k < 6; k++) if (there(k)) text += `c_total{k="${k}"} ${i * (k + 1)}\n`;
+        for (let k = 0; k < 3; k++) {
+          if (there(6 + k)) text += `h_bucket{k="${k}",le="1"} ${i}\nh_bucket{k="${k}",le="+Inf"} ${2 * i}\nh_sum{k="${k}"} ${i}\nh_count{k="${k}"} ${2 * i}\n`;
+        }
+        const f = families(text);
+        const before = ref.trackedSeries;
+        const a = d.derive(f, now);
+        const b = ref.derive(f, now);
+        assert.deepEqual(plain(a.samples), plain(b.samples), `seed ${seed}, scrape ${i}`);
+        assert.equal(d.trackedSeries, ref.trackedSeries, `seed ${seed}, scrape ${i}`);
+        if (ref.trackedSeries < before) drops++;
+      }
+    }
+    assert.ok(drops > 10, `series were forgotten ${drops} times`);
+  });
+
   it('tracks at most maxTrackedSeries and says how many got no rate', () => {
     const d = new ScrapeDeriver({ maxTrackedSeries: 2 });
     const body = families('# TYPE c counter\n' + [1, 2, 3, 4].map((i) => `c_total{i="${i}"} 1\n`).join(''));
