@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { InstanceMetric, Metric, ServiceState, Snapshot, TargetState } from '../../src/core/model';
+import * as format from '../../src/core/format';
 import { formatBytes } from '../../src/core/format';
+import { useLocale } from '../../src/core/i18n/locale';
+import { buildStatusView as buildStatusViewBefore } from './helpers/statusViewBefore';
+import { zhCnBundle } from './helpers/zhCn';
 import { buildStatusView, changedStatusParts, StatusInput } from '../../src/core/statusView';
 import { SeriesStore } from '../../src/core/store/seriesStore';
 import * as inertText from '../../src/core/text/inertText';
@@ -235,5 +239,117 @@ describe('buildStatusView', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KiB');
     assert.equal(formatBytes(3 * 1024 ** 3), '3 GiB');
+  });
+});
+
+describe('the status view keeps its texts between ticks (issue 20)', () => {
+  const LOCAL_SERVICE: ServiceState = { source: 'local', where: 'processes named "chat"', reachable: true, instances: [{ instance: 'pid 7', up: true }, { instance: 'pid 8', up: false }] };
+  const PROM_SERVICE: ServiceState = { source: 'prometheus', where: 'job "chat" at http://127.0.0.1:9090', reachable: true, instances: [{ instance: '127.0.0.1:8081', up: true }] };
+  const METRICS = [
+    Metric.processCpuPercent,
+    Metric.processRssBytes,
+    Metric.processOpenFds,
+    Metric.processMaxFds,
+    Metric.processThreads,
+    Metric.processUptimeSeconds,
+    Metric.systemCpuPercent,
+    Metric.systemMemoryPercent,
+    Metric.systemMemoryUsedBytes,
+    Metric.systemMemoryTotalBytes,
+    Metric.systemDiskPercent,
+    Metric.systemNetRxBytesPerSecond,
+    Metric.systemNetTxBytesPerSecond,
+    Metric.scrapeUp,
+    Metric.scrapeSamplesScraped,
+  ];
+
+  it('gives word for word the view made from scratch, tick after tick, in English and Chinese', () => {
+    // A seeded walk through what a tick can bring: values that move or stay, series that
+    // miss a tick, a stalled collector, services, problems, alerts, verdicts, restarts, another language.
+    let seed = 20;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const store = new SeriesStore(10);
+    const values = new Map<string, number>(METRICS.map((m) => [m, Math.floor(rnd() * 1000)]));
+    const processes = [running.process, { ...running.process, pid: 99, ports: [], commandLine: 'node other.js' }];
+    let timeMs = 1_000_000;
+    let compared = 0;
+    for (let tick = 0; tick < 1500; tick++) {
+      if (tick === 500) useLocale('zh-cn', zhCnBundle());
+      if (tick === 1000) useLocale('en');
+      timeMs += 1000;
+      // Most values stay from tick to tick; some move, a few are missing.
+      for (const m of METRICS) if (rnd() < 0.2) values.set(m, pick([0, 1, 12.34, 99.95, 1023 * 1024 * 1024, 1.5e9, rnd() * 100, Math.floor(rnd() * 5000)]));
+      const missing = rnd() < 0.1 ? pick(METRICS) : undefined;
+      store.append(
+        timeMs,
+        METRICS.filter((m) => m !== missing).map((name) => ({ name, labels: {}, value: values.get(name)! })),
+      );
+      const service = pick([undefined, undefined, undefined, LOCAL_SERVICE, PROM_SERVICE, { ...PROM_SERVICE, reachable: false }]);
+      const target: TargetState = { kind: 'running', process: pick(processes), ...(service ? { service } : {}) };
+      const snapshot = {
+        timeMs,
+        tick,
+        target,
+        samples: [],
+        problems: [],
+        durationMs: 1,
+        skippedTicks: 0,
+        ...(rnd() < 0.1 ? { prometheusVerdict: pick([{ accept: true, complete: true }, { accept: false, complete: true, line: 3, reason: 'bad *value*' }]) } : {}),
+      } as Snapshot;
+      const i: StatusInput = {
+        nowMs: timeMs + pick([5, 300, 999, 1000, 1500, 2600, 12_000]),
+        intervalMs: 1000,
+        name: pick([undefined, 'chat', 'chat *room*']),
+        target,
+        snapshot: rnd() < 0.05 ? undefined : snapshot,
+        store,
+        problems: rnd() < 0.2 ? [pick([{ source: 'metrics', message: 'scrape failed: [x](http://e)' }, { source: 'system', message: 'no /proc' }, { source: 'target', message: 'gone' }])] : [],
+        configProblems: rnd() < 0.1 ? ['chatroomMonitor.x is wrong'] : [],
+        ...(rnd() < 0.2 ? { alerts: [{ level: pick(['warning', 'critical', 'info'] as const), title: 'CPU high', snoozed: rnd() < 0.5 }] } : {}),
+        ...(rnd() < 0.1 ? { forecast: 'memory reaches the limit in ~12 min' } : {}),
+        ...(rnd() < 0.3 ? { restarts: pick([1, 2, 5]) } : {}),
+      };
+      const kept = buildStatusView(i);
+      const before = buildStatusViewBefore(i);
+      assert.deepEqual(kept, before, `tick ${tick}`);
+      compared++;
+    }
+    assert.equal(compared, 1500);
+  });
+
+  it('makes again only the rows whose values moved: a tick that moves nothing but the age formats no bytes', () => {
+    const exports = format as { formatBytes: typeof format.formatBytes };
+    const real = exports.formatBytes;
+    let calls = 0;
+    exports.formatBytes = (b) => (calls++, real(b));
+    try {
+      const store = new SeriesStore(10);
+      const tick = (timeMs: number, rx: number) =>
+        store.append(timeMs, [
+          { name: Metric.processCpuPercent, labels: {}, value: 3 },
+          { name: Metric.processRssBytes, labels: {}, value: 70e6 },
+          { name: Metric.systemMemoryPercent, labels: {}, value: 40 },
+          { name: Metric.systemMemoryUsedBytes, labels: {}, value: 1.6e9 },
+          { name: Metric.systemMemoryTotalBytes, labels: {}, value: 4e9 },
+          { name: Metric.systemNetRxBytesPerSecond, labels: {}, value: rx },
+          { name: Metric.systemNetTxBytesPerSecond, labels: {}, value: 2048 },
+        ]);
+      const view = (timeMs: number) => buildStatusView(input({ store, nowMs: timeMs + 400, snapshot: { timeMs, tick: 1, target: running, samples: [], problems: [], durationMs: 1, skippedTicks: 0 } as Snapshot }));
+      tick(1000, 1024);
+      const first = view(1000);
+      tick(2000, 1024);
+      calls = 0;
+      const second = view(2000);
+      assert.equal(calls, 0, 'the same RSS, machine memory and network: no bytes formatted again');
+      assert.equal(second.tooltip, first.tooltip);
+      tick(3000, 4096);
+      calls = 0;
+      const third = view(3000);
+      assert.equal(calls, 2, 'the network row only (↓ and ↑)');
+      assert.match(third.tooltip, /↓ 4 KiB\/s ↑ 2 KiB\/s/);
+    } finally {
+      exports.formatBytes = real;
+    }
   });
 });
