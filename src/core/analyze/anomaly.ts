@@ -354,6 +354,16 @@ export function mergeFlagged(
   return out;
 }
 
+/**
+ * ±∞ as module constants, not `Number.POSITIVE_INFINITY` in a branch: a property read
+ * that has never run has no type feedback, so the optimised code of madOfSorted (and of
+ * `learn`, which inlines it) is compiled as a deoptimisation there — and a window whose
+ * middle run reaches its end (a flat or quantised series) threw both away and had them
+ * compiled again, ~20 s into a monitor's life (issue 20). A constant needs no feedback.
+ */
+const PLUS_INFINITY = Number.POSITIVE_INFINITY;
+const MINUS_INFINITY = Number.NEGATIVE_INFINITY;
+
 function medianOfSorted(a: Float64Array, n: number): number {
   const mid = n >> 1;
   return n % 2 === 1 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
@@ -366,7 +376,8 @@ function medianOfSorted(a: Float64Array, n: number): number {
  * are found by bisecting how many of the smallest come from the lower run (the
  * k-th smallest of two sorted arrays).
  */
-function madOfSorted(a: Float64Array, n: number, median: number): number {
+/** Exported for tests. */
+export function madOfSorted(a: Float64Array, n: number, median: number): number {
   const i0 = (n - 1) >> 1; // a[i0] <= median: lower run L[r] = median − a[i0 − r]
   const j0 = i0 + 1; // a[j0] >= median: upper run U[r] = a[j0 + r] − median
   const lenL = i0 + 1;
@@ -382,12 +393,12 @@ function madOfSorted(a: Float64Array, n: number, median: number): number {
   }
   const p = lo;
   const q = k + 1 - p;
-  const fromL = p > 0 ? median - a[i0 - p + 1]! : Number.NEGATIVE_INFINITY;
-  const fromU = q > 0 ? a[j0 + q - 1]! - median : Number.NEGATIVE_INFINITY;
+  const fromL = p > 0 ? median - a[i0 - p + 1]! : MINUS_INFINITY;
+  const fromU = q > 0 ? a[j0 + q - 1]! - median : MINUS_INFINITY;
   const low = fromL > fromU ? fromL : fromU;
   if ((n & 1) === 1) return (low + low) / 2; // one middle rank; written like the even case to round alike
-  const nextL = p < lenL ? median - a[i0 - p]! : Number.POSITIVE_INFINITY;
-  const nextU = q < lenU ? a[j0 + q]! - median : Number.POSITIVE_INFINITY;
+  const nextL = p < lenL ? median - a[i0 - p]! : PLUS_INFINITY;
+  const nextU = q < lenU ? a[j0 + q]! - median : PLUS_INFINITY;
   return (low + (nextL < nextU ? nextL : nextU)) / 2;
 }
 

@@ -70,7 +70,8 @@ class Samples {
 
 const EMPTY = new Float64Array(0);
 
-class SeriesWindow {
+/** One series' window (exported for tests). */
+export class SeriesWindow {
   /** The start of the window last followed. */
   fromMs = NaN;
   /** Time of the first and of the last sample held (finite or not); NaN when none. */
@@ -179,6 +180,10 @@ export class LiveStats {
   /** A block's samples, copied out of the ring's views (they may wrap inside it). */
   private t = new Float64Array(64);
   private v = new Float64Array(64);
+
+  constructor() {
+    if (!warmedUp) warmUp();
+  }
 
   /** Samples read since this object was made (a test reads it: O(new samples), not O(window)). */
   get samplesRead(): number {
@@ -323,5 +328,22 @@ export class LiveStats {
     }
     this.read += n;
     return blockMoments(this.t, this.v, 0, n, out);
+  }
+}
+
+let warmedUp = false;
+
+/**
+ * Runs a throwaway window once, before the first LiveStats, past its first growth, both
+ * ways a value is taken in (inserted in order, appended to sort later). A window first
+ * grows when it holds 64 values, a minute into a monitor's life at 1 Hz: `insert` had been
+ * compiled without that branch, was thrown away there and compiled again (issue 20). The
+ * throwaway shares nothing with real windows: no result changes.
+ */
+function warmUp(): void {
+  warmedUp = true;
+  for (const sorted of [true, false]) {
+    const w = new SeriesWindow();
+    for (let i = 0; i < 130; i++) w.push(1_700_000_000_000 + i * 1000, (i * 7919) % 131, sorted);
   }
 }

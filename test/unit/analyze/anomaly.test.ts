@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { TrailingMedianMad, detectAnomalies, detectorFor, ewmaScores, robustScores } from '../../../src/core/analyze/anomaly';
 import { gaussian, injectDrift, injectShift, injectSpike, line, matchIntervals, mulberry32, noise } from './synthetic';
 
@@ -232,5 +234,26 @@ describe('anomaly', () => {
       }
       if (name !== 'noise') assert.ok(fallbacks > 1000, `${name}: ${fallbacks}`);
     }
+  });
+  it("the MAD's optimised code survives a window first seen late: a flat series with one low value (issue 20)", () => {
+    // V8 compiled madOfSorted (and `learn`, which inlines it) from windows of 20–64 values
+    // with a spread, and a flat window with one dip — a branch with ±∞ never run — threw
+    // the code away ~20 s into a monitor's life. Checked with V8's own status bits in a
+    // process of its own (bit 4: optimised).
+    const script = `
+      const { madOfSorted } = require(${JSON.stringify(path.join(__dirname, '../../../src/core/analyze/anomaly.js'))});
+      const spread = Float64Array.from({ length: 64 }, (_, i) => i * 1.5);
+      const med = (a, n) => (n % 2 ? a[n >> 1] : (a[(n >> 1) - 1] + a[n >> 1]) / 2);
+      %PrepareFunctionForOptimization(madOfSorted);
+      for (let n = 20; n <= 64; n++) madOfSorted(spread, n, med(spread, n));
+      %OptimizeFunctionOnNextCall(madOfSorted);
+      madOfSorted(spread, 63, med(spread, 63));
+      const before = %GetOptimizationStatus(madOfSorted);
+      const mad = madOfSorted(Float64Array.from([1, 3, 3, 3, 3, 3, 3, 3]), 8, 3);
+      console.log(JSON.stringify({ before, after: %GetOptimizationStatus(madOfSorted), mad }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as { before: number; after: number; mad: number };
+    assert.equal(out.mad, 0, 'the MAD of a window that is mostly one value');
+    assert.ok((out.before & 16) !== 0, `optimised first (status ${out.before.toString(2)})`);
+    assert.ok((out.after & 16) !== 0, `still optimised (status ${out.after.toString(2)})`);
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
 import { LiveStats } from '../../../src/core/analyze/liveStats';
@@ -152,5 +154,39 @@ describe('LiveStats (the live window\'s statistics and trends, kept tick by tick
     }
     assert.ok(compared > 200);
     assert.ok(live.liveStats.samplesRead < 1800 * 4 * 70, `${live.liveStats.samplesRead} samples read`);
+  });
+  describe('compiled once (issue 20: checked with V8\'s own bits in a process of its own)', () => {
+    const dir = path.join(__dirname, '../../../src/core/analyze');
+    const run = (script: string): Record<string, number | boolean> =>
+      JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as Record<string, number | boolean>;
+
+    it('a window\'s sorted values grow without throwing insert\'s optimised code away (the warm-up took that branch)', () => {
+      const out = run(`
+        const { LiveStats, SeriesWindow } = require(${JSON.stringify(path.join(dir, 'liveStats.js'))});
+        new LiveStats();
+        const insert = SeriesWindow.prototype.insert;
+        const w = new SeriesWindow();
+        %PrepareFunctionForOptimization(insert);
+        for (let i = 0; i < 40; i++) w.push(1_700_000_000_000 + i * 1000, (i * 37) % 41, true);
+        %OptimizeFunctionOnNextCall(insert);
+        w.push(1_700_000_040_000, 3, true);
+        const before = %GetOptimizationStatus(insert);
+        for (let i = 41; i < 70; i++) w.push(1_700_000_000_000 + i * 1000, (i * 37) % 41, true);
+        console.log(JSON.stringify({ before, after: %GetOptimizationStatus(insert), count: w.count }));`);
+      assert.equal(out.count, 70, 'past the first growth at 64');
+      assert.ok(((out.before as number) & 16) !== 0, `optimised first (status ${out.before})`);
+      assert.ok(((out.after as number) & 16) !== 0, `still optimised (status ${out.after})`);
+    });
+
+    it('a Moments keeps its hidden class when its sums first hold fractions (no "wrong map" in blockMoments)', () => {
+      const out = run(`
+        const { Moments, blockMoments } = require(${JSON.stringify(path.join(dir, 'moments.js'))});
+        const made = new Moments();
+        const t = Float64Array.from({ length: 30 }, (_, i) => 1_700_000_000_000 + i * 1000);
+        const v = Float64Array.from({ length: 30 }, (_, i) => 5 + i * 0.37);
+        const m = blockMoments(t, v, 0, 30, new Moments());
+        console.log(JSON.stringify({ sameMap: %HaveSameMap(made, m), n: m.n }));`);
+      assert.deepEqual(out, { sameMap: true, n: 30 });
+    });
   });
 });

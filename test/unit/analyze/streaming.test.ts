@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { DEFAULT_ANOMALY_THRESHOLD, StreamingAnomalyDetector, TailCalibrator, surprise, thresholdFor } from '../../../src/core/analyze/streaming';
 import { gaussian, mulberry32 } from './synthetic';
 import * as liveModule from '../../../src/core/analyze/liveDetectors';
@@ -202,6 +204,32 @@ describe('streaming anomaly detector', () => {
     for (let i = 800; i < 1200; i++) w[i] = w[i]! * 3;
     const b = scoresOf(w);
     assert.deepEqual(b.slice(0, 800), a.slice(0, 800));
+  });
+  it("the warm-up teaches σ's flat-window fallback fractions: its optimised code survives a flat series' first fraction (issue 20)", () => {
+    // A flat series of integers ran the fallback (MAD 0: the mean absolute deviation) first,
+    // its sums were compiled for integers, and the first fraction threw them — and `learn`,
+    // which inlines them — away. Checked with V8's status bits in a process of its own
+    // (bit 4: optimised) after the warm-up that the first detector runs.
+    const dir = path.join(__dirname, '../../../src/core/analyze');
+    const script = `
+      const { TrailingMedianMad } = require(${JSON.stringify(path.join(dir, 'anomaly.js'))});
+      const { StreamingAnomalyDetector } = require(${JSON.stringify(path.join(dir, 'streaming.js'))});
+      new StreamingAnomalyDetector();
+      const sigma = TrailingMedianMad.prototype.sigma;
+      const ints = new TrailingMedianMad(64);
+      for (let i = 0; i < 64; i++) ints.push(i % 9 === 0 ? 4 : 3);
+      ints.sigma();
+      %OptimizeFunctionOnNextCall(sigma);
+      ints.sigma();
+      const before = %GetOptimizationStatus(sigma);
+      const fractions = new TrailingMedianMad(64);
+      for (let i = 0; i < 64; i++) fractions.push(i % 9 === 0 ? 3.25 : i % 13 === 0 ? 1.5 : 3);
+      const s = fractions.sigma();
+      console.log(JSON.stringify({ before, after: %GetOptimizationStatus(sigma), s }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as { before: number; after: number; s: number };
+    assert.ok(out.s > 0 && out.s < 0.25, `σ of the flat window ${out.s}`);
+    assert.ok((out.before & 16) !== 0, `optimised first (status ${out.before.toString(2)})`);
+    assert.ok((out.after & 16) !== 0, `still optimised (status ${out.after.toString(2)})`);
   });
 });
 
