@@ -650,9 +650,8 @@ export class ExpositionMemo {
     this.nRecords = r;
     this.nOk = o;
     this.nMetaAt = m;
-    // The records past this body's lines are not kept alive by the spare table.
+    // The spare table's records past the next body's lines are dropped at the next commit.
     if (r.length > n) r.length = n;
-    for (let i = 0; i < r.length; i++) r[i] = undefined;
   }
 }
 
@@ -1182,6 +1181,17 @@ class ExpositionParser {
         }
       }
     }
+    this.newSeriesLine(start, end, seriesEnd, seriesHash);
+  }
+
+  /**
+   * A sample line whose series the cache does not hold (or that has no label set): its
+   * name and labels read in full, kept in the cache when they read cleanly. Apart from
+   * sampleLine, so the common line's code stays small to compile.
+   */
+  private newSeriesLine(start: number, end: number, seriesEnd: number, seriesHash: number): void {
+    const text = this.text;
+    const cache = this.seriesCache;
     let i = start;
     while (i < end && isNameChar(text.charCodeAt(i), i === start)) {
       i++;
@@ -1882,6 +1892,11 @@ function guessFormatOfBytes(bytes: Uint8Array): ExpositionFormat {
  */
 function sampleLinePrefix(bytes: Buffer, maxSeries: number, openMetrics: boolean): { end: number; droppedSamples: number; sawEof: boolean } {
   const len = bytes.length;
+  // A line takes a byte and its newline (the last one may have none): a body this short
+  // cannot hold more than maxSeries lines of any kind, so none is past the limit.
+  if ((len + 1) >> 1 <= maxSeries) {
+    return { end: len, droppedSamples: 0, sawEof: false };
+  }
   let pos = len >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let lines = 0;
   let end = -1;

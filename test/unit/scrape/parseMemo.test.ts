@@ -289,3 +289,18 @@ describe('ExpositionMemo: a body read against the previous one', () => {
     }
   });
 });
+
+describe('parseExpositionBytes: the series limit on short bodies', () => {
+  it('counts lines past maxSeries exactly at the edge where a body is too short to need the count', () => {
+    for (const m of [0, 1, 2, 5, 8]) {
+      for (let k = 0; k <= m + 2; k++) {
+        for (const tail of ['', 'b']) {
+          const body = Buffer.from('a\n'.repeat(k) + tail);
+          const lines = k + (tail ? 1 : 0);
+          const p = parseExpositionBytes(body, { format: 'prometheus', maxSeries: m });
+          assert.deepEqual(p.truncated, lines > m ? { maxSeries: m, droppedSamples: lines - m } : undefined, `${lines} lines, maxSeries ${m}`);
+        }
+      }
+    }
+  });
+});
