@@ -661,6 +661,10 @@ function grownInt32(a: Int32Array): Int32Array<ArrayBuffer> {
   return g;
 }
 
+/** The latest parser (see ExpositionParser.retire), reachable from here. */
+const kept: { latest: ExpositionParser | undefined } = { latest: undefined };
+const RETIRED_INTERNER = new StringInterner(1);
+
 /**
  * The state of one parse. A class rather than closures so V8 sees one stable shape;
  * methods return a position or -1, and leave their result in a field, so the hot path
@@ -703,14 +707,14 @@ class ExpositionParser {
     private readonly maxSeries: number,
     private readonly maxProblems: number,
     private readonly partial: boolean,
-    private readonly interner: StringInterner,
+    private interner: StringInterner,
     invalidUtf8At: readonly number[] | undefined,
     /** Set before finish() when the parse ran first (runLines: the verdict reads what it found unchanged). */
     public verdict: PrometheusVerdict,
-    private readonly seriesCache: SeriesCache | undefined,
+    private seriesCache: SeriesCache | undefined,
     /** Set when the text is the start of a body whose remaining sample lines were counted by the caller. */
     private readonly rest: CountedRest | undefined,
-    private readonly columns: SampleColumnPool | undefined,
+    private columns: SampleColumnPool | undefined,
   ) {
     columns?.begin();
     this.openMetrics = format === 'openmetrics';
@@ -779,6 +783,27 @@ class ExpositionParser {
   /** False when run(remember) met a line it could not keep. */
   remembered = true;
 
+  /**
+   * Stays reachable, holding nothing of its body, until the next parse. V8 keeps an object layout
+   * (map) only while some object has it; one scrape's parser died before the next, so
+   * its layout was collected and the parse's optimised code, which checks for it, was
+   * thrown away ("weak objects") and compiled again, every few seconds at 1 Hz.
+   */
+  private retire(): void {
+    this.text = '';
+    this.families.length = 0;
+    this.byName.clear();
+    this.current = undefined;
+    this.lastSampleFamily = undefined;
+    this.captured = undefined;
+    this.labelsOut = NO_LABELS;
+    // What the caller made for this parse alone (a fresh interner, a pool) goes too.
+    this.interner = RETIRED_INTERNER;
+    this.seriesCache = undefined;
+    this.columns = undefined;
+    kept.latest = this;
+  }
+
   /** What follows the lines: the counted rest, the missing `# EOF`, the result. */
   finish(): ParsedExposition {
     if (this.rest !== undefined && this.truncated === undefined && !this.sawEof) {
@@ -790,7 +815,9 @@ class ExpositionParser {
     if (this.openMetrics && !this.sawEof && !this.partial && this.truncated === undefined) {
       this.bodyProblem(l10n.t("The OpenMetrics body ended without '# EOF' after line {0} — it may have been cut short.", this.lineNo));
     }
-    return this.result();
+    const out = this.result();
+    this.retire();
+    return out;
   }
 
   // ---- line mode: a body read against the previous one (ExpositionMemo) ----------

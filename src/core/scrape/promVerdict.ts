@@ -255,6 +255,10 @@ const OK = 0;
 const STOP = 1;
 type LineResult = typeof OK | typeof STOP | string;
 
+const NO_BYTES = Buffer.alloc(0);
+/** The latest checker (see VerdictChecker.retire), reachable from here. */
+const kept: { latest: VerdictChecker | undefined } = { latest: undefined };
+
 class VerdictChecker {
   private readonly len: number;
   private readonly invalid: InvalidUtf8Cursor;
@@ -263,7 +267,7 @@ class VerdictChecker {
   private nameCount = 0;
 
   constructor(
-    private readonly text: Buffer,
+    private text: Buffer,
     private readonly openMetrics: boolean,
     /** Byte offsets where invalid UTF-8 sequences start. */
     invalidByteAt: readonly number[],
@@ -272,6 +276,17 @@ class VerdictChecker {
   ) {
     this.len = text.length;
     this.invalid = new InvalidUtf8Cursor(invalidByteAt);
+  }
+
+  /**
+   * Stays reachable, without the body, until the next check. V8 keeps an object layout
+   * (map) only while some object has it; one scrape's checker died before the next, so
+   * its layout was collected and the verdict's optimised code, which checks for it, was
+   * thrown away ("weak objects") and compiled again, every few seconds at 1 Hz.
+   */
+  retire(): void {
+    this.text = NO_BYTES;
+    kept.latest = this;
   }
 
   run(): { line: number; reason: string } | undefined {
@@ -936,7 +951,9 @@ export function prometheusVerdictOfBytes(bytes: Buffer, format: ExpositionFormat
 
 function verdictOfBytes(bytes: Buffer, format: ExpositionFormat, partial: boolean, invalidByteAt: readonly number[], lines?: VerdictLines): PrometheusVerdict {
   const complete = !partial;
-  const r = new VerdictChecker(bytes, format === 'openmetrics', invalidByteAt, lines).run();
+  const checker = new VerdictChecker(bytes, format === 'openmetrics', invalidByteAt, lines);
+  const r = checker.run();
+  checker.retire();
   if (r === undefined) {
     return { accept: true, complete };
   }

@@ -6,6 +6,7 @@
  * conformance corpus read in a row, are compared with fresh parses.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -302,5 +303,29 @@ describe('parseExpositionBytes: the series limit on short bodies', () => {
         }
       }
     }
+  });
+});
+
+describe('the parse and the verdict: compiled once, not again at every garbage collection', () => {
+  it('keeps their optimised code through GCs between scrapes ("weak objects": the layout of a parse\'s objects must outlive it)', () => {
+    // A child process of its own, for V8's flags (~0.5 s): 120 scrapes of a changing
+    // OpenMetrics body through one memo, a full GC every 10, and V8's deopt trace.
+    const parser = require.resolve('../../../src/core/scrape/parser');
+    const script = `
+      const P = require(${JSON.stringify(parser)});
+      const opts = { format: 'openmetrics', interner: new P.StringInterner(), columns: new P.SampleColumnPool(), memo: new P.ExpositionMemo() };
+      for (let i = 0; i < 120; i++) {
+        let body = '';
+        for (let f = 0; f < 12; f++) {
+          body += '# HELP fam_' + f + ' Help.\\n# TYPE fam_' + f + ' histogram\\n';
+          for (const le of ['0.1', '1', '+Inf']) body += 'fam_' + f + '_bucket{le="' + le + '",room="r' + (f % 3) + '"} ' + (f === i % 12 ? i * 7 : f) + ' # {trace_id="' + (i * 31 + f).toString(16) + '"} 0.5\\n';
+          body += 'fam_' + f + '_sum ' + (i * f) / 10 + '\\nfam_' + f + '_count ' + i + '\\n';
+        }
+        P.parseExpositionBytes(Buffer.from(body + '# EOF\\n'), opts);
+        if (i % 10 === 9) gc();
+      }`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const weak = out.split('\n').filter((l) => l.includes('reason: weak objects'));
+    assert.deepEqual(weak, []);
   });
 });
