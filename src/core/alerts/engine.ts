@@ -7,6 +7,7 @@ import { compare, CompiledRule } from './rule';
 import { RuleTexts, ruleTexts } from './ruleTexts';
 import { renderTemplate, TemplateVariable } from './template';
 import { formatValue, inferUnitSpec, UnitSpec } from '../units';
+import { shared } from '../i18n/sharedL10n';
 
 export interface AlertEngineOptions {
   /** Finished alerts kept for the report and dashboard (oldest dropped first). Default 500. */
@@ -102,6 +103,15 @@ export class AlertEngine implements Disposable {
   private readonly noDataTicks: number;
   private readonly transitionEmitter = new Emitter<AlertTransition>();
   private readonly textCache = new WeakMap<CompiledRule, RuleTexts>();
+  /**
+   * What active() and history() returned, until the state changes: the status bar, the
+   * dashboard's header, alerts and markers each read them every tick, and each read
+   * rendered every alert's title and message again (issue 20). A list is kept while no
+   * evaluation, rule change or snooze has come since, the display language is the same,
+   * and (active) no shown snooze has ended.
+   */
+  private activeKept: { readonly alerts: readonly Alert[]; readonly language: number; readonly untilMs: number } | undefined;
+  private historyKept: { readonly entries: readonly AlertHistoryEntry[]; readonly language: number } | undefined;
 
   /** Every transition, notified or not, in evaluation order. */
   readonly onTransition: Event<AlertTransition> = this.transitionEmitter.event;
@@ -185,16 +195,39 @@ export class AlertEngine implements Disposable {
     return this.publish(changes, nowMs);
   }
 
-  /** Pending and firing alerts, most severe first, then oldest first. */
-  active(): Alert[] {
+  /**
+   * Pending and firing alerts, most severe first, then oldest first. The same (frozen)
+   * list until an evaluation, a rule change or a snooze, or until a snooze it shows ends.
+   */
+  active(): readonly Alert[] {
     const now = this.clock.now();
-    return [...this.alerts.values()]
+    const language = shared().version;
+    const kept = this.activeKept;
+    if (kept !== undefined && kept.language === language && now < kept.untilMs) {
+      return kept.alerts;
+    }
+    const alerts = [...this.alerts.values()]
       .sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || a.pendingSinceMs - b.pendingSinceMs)
       .map((t) => this.snapshot(t, t.state, now));
+    // A snooze shown ends at its time: the list says so from then on.
+    let untilMs = Number.POSITIVE_INFINITY;
+    for (const a of alerts) if (a.snoozedUntilMs !== undefined && a.snoozedUntilMs < untilMs) untilMs = a.snoozedUntilMs;
+    this.activeKept = { alerts: Object.freeze(alerts), language, untilMs };
+    return alerts;
   }
 
-  /** Finished alerts (those that fired), oldest first, at most `historyLimit`. */
-  history(): AlertHistoryEntry[] {
+  /** Finished alerts (those that fired), oldest first, at most `historyLimit`. The same (frozen) list until one more finishes. */
+  history(): readonly AlertHistoryEntry[] {
+    const language = shared().version;
+    if (this.historyKept !== undefined && this.historyKept.language === language) {
+      return this.historyKept.entries;
+    }
+    const entries = this.historyEntries();
+    this.historyKept = { entries: Object.freeze(entries), language };
+    return entries;
+  }
+
+  private historyEntries(): AlertHistoryEntry[] {
     return this.finished.slice(-this.historyLimit).map((f) => {
       const text = this.render(f.rule, f.value, f.info);
       return {
@@ -229,6 +262,7 @@ export class AlertEngine implements Disposable {
       return false;
     }
     const until = this.clock.now() + durationMs;
+    this.activeKept = undefined;
     if (target === 'all') {
       this.snoozeAllUntilMs = Math.max(this.snoozeAllUntilMs, until);
       return true;
@@ -242,6 +276,7 @@ export class AlertEngine implements Disposable {
 
   /** Ends the snooze of one target, or every snooze when called without one. */
   clearSnooze(target?: string): void {
+    this.activeKept = undefined;
     if (target === undefined) {
       this.snoozes.clear();
       this.snoozeAllUntilMs = 0;
@@ -347,6 +382,7 @@ export class AlertEngine implements Disposable {
       return;
     }
     changes.push({ t, from: 'firing', to: 'resolved', reason, timeMs });
+    this.historyKept = undefined;
     this.finished.push({ rule: t.rule, info: t.info, value: t.value, peakValue: t.peakValue, startMs: t.firingSinceMs ?? t.pendingSinceMs, endMs: timeMs, reason });
     // Trim in batches: an alert storm resolves many alerts per tick, and shifting a
     // 500-entry array for each of them would dominate the evaluation.
@@ -373,6 +409,13 @@ export class AlertEngine implements Disposable {
   private publish(changes: Change[], nowMs: number): AlertTransition[] {
     const clockNow = this.clock.now();
     this.expireSnoozes(clockNow);
+    if (changes.length === 0 && this.alerts.size === 0) {
+      // Nothing tracked and nothing changed (most ticks): no inhibition, no reminder, no
+      // event, and active() is the same empty list as before.
+      return [];
+    }
+    // An evaluation or a rule change may have moved any alert's value or state.
+    this.activeKept = undefined;
 
     // Highest firing level (critical and up) per series, for inhibition.
     const inhibitors = new Map<string, number>();

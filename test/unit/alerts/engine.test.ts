@@ -4,6 +4,9 @@ import { compileAlertRules } from '../../../src/core/alerts/defaults';
 import { forecastTargets, validateRules } from '../../../src/core/alerts/rule';
 import { formatSeconds } from '../../../src/core/format';
 import { Metric } from '../../../src/core/model';
+import * as template from '../../../src/core/alerts/template';
+import { useLocale } from '../../../src/core/i18n/locale';
+import { zhCnBundle } from '../helpers/zhCn';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { fakeClock } from '../helpers/fakeClock';
 import { brief, compile, Rig } from './helpers';
@@ -400,5 +403,99 @@ describe('AlertEngine', () => {
     engine.evaluate(store);
     // Rule i watches room r(i%100) of metric m(i%20): matching only where i%100 ≡ room index, i.e. i%20 == (i%100)%20 — always.
     assert.equal(engine.active().length, 2 * 49);
+  });
+});
+
+describe('AlertEngine keeps what active() and history() return until the state changes (issue 20)', () => {
+  /** Counts renderTemplate calls: each alert's title and message are rendered when a list is made. */
+  function countRenders<T>(body: (renders: () => number) => T): T {
+    const exports = template as { renderTemplate: typeof template.renderTemplate };
+    const real = exports.renderTemplate;
+    let n = 0;
+    exports.renderTemplate = (...args) => (n++, real(...args));
+    try {
+      return body(() => n);
+    } finally {
+      exports.renderTemplate = real;
+    }
+  }
+
+  it('renders the firing alerts once for every read between two evaluations, and again after one', () => {
+    const rig = new Rig(compile([cpuRule()]));
+    rig.tick({ [CPU]: 90 });
+    countRenders((renders) => {
+      const first = rig.engine.active();
+      const made = renders();
+      assert.ok(made > 0);
+      // The status bar, the dashboard's header, alerts and markers read it in the same tick.
+      assert.equal(rig.engine.active(), first);
+      assert.equal(rig.engine.active(), first);
+      assert.equal(renders(), made, 'no title or message rendered again');
+      assert.ok(Object.isFrozen(first));
+      rig.tick({ [CPU]: 95 });
+      const next = rig.engine.active();
+      assert.notEqual(next, first);
+      assert.equal(next[0]?.value, 95);
+      assert.match(next[0]!.message, /95/);
+    });
+  });
+
+  it('a snooze shows at once, and its end shows once the clock passes it, without an evaluation', () => {
+    const rig = new Rig(compile([cpuRule()]));
+    rig.tick({ [CPU]: 90 });
+    assert.equal(rig.engine.active()[0]?.snoozedUntilMs, undefined);
+    rig.engine.snooze('cpu', 5_000);
+    const until = rig.clock.now() + 5_000;
+    assert.equal(rig.engine.active()[0]?.snoozedUntilMs, until);
+    rig.clock.tick(4_999);
+    assert.equal(rig.engine.active()[0]?.snoozedUntilMs, until);
+    rig.clock.tick(1);
+    assert.equal(rig.engine.active()[0]?.snoozedUntilMs, undefined, 'the snooze ended');
+    rig.engine.snooze('all', 1_000);
+    assert.ok(rig.engine.active()[0]?.snoozedUntilMs !== undefined);
+    rig.engine.clearSnooze();
+    assert.equal(rig.engine.active()[0]?.snoozedUntilMs, undefined);
+  });
+
+  it('history() is the same list until another alert finishes; a new display language renders again', () => {
+    const rig = new Rig(compile([cpuRule()]));
+    rig.run(CPU, [90, 50]);
+    countRenders((renders) => {
+      const first = rig.engine.history();
+      assert.equal(first.length, 1);
+      const made = renders();
+      assert.equal(rig.engine.history(), first);
+      rig.run(CPU, [60, 70]);
+      assert.equal(rig.engine.history(), first, 'evaluations that finish nothing keep it');
+      assert.equal(renders(), made);
+      rig.run(CPU, [90, 50]);
+      assert.equal(rig.engine.history().length, 2);
+      useLocale('zh-cn', zhCnBundle());
+      try {
+        const before = renders();
+        rig.engine.history();
+        rig.engine.active();
+        assert.ok(renders() > before, 'made again in the new language');
+      } finally {
+        useLocale('en');
+      }
+    });
+  });
+
+  it('gives the same alerts as a list made afresh, tick after tick', () => {
+    // Two engines on the same samples: one read every tick (kept lists), one read only at the end.
+    const rules = compile([cpuRule({ for: '2s' }), { id: 'mem', metric: Metric.processRssBytes, op: '>', threshold: 100, level: 'critical' }]);
+    const a = new Rig(rules);
+    const b = new Rig(rules);
+    const values = [50, 90, 91, 92, 50, 95, 96, 97, 98, 40, 99];
+    values.forEach((v, i) => {
+      for (const rig of [a, b]) rig.tick({ [CPU]: v, [Metric.processRssBytes]: i * 30 });
+      if (i === 5) a.engine.snooze('all', 2_500);
+      if (i === 5) b.engine.snooze('all', 2_500);
+      a.engine.active();
+      a.engine.history();
+    });
+    assert.deepEqual(a.engine.active(), b.engine.active());
+    assert.deepEqual(a.engine.history(), b.engine.history());
   });
 });
