@@ -32,6 +32,9 @@ export const DEFAULT_RANGE: RangeId = '5m';
 /** Server series charted by default when the user has picked none. */
 const DEFAULT_SELECTED = 4;
 
+const HANDLE_REQUEST = (): string => l10n.t('handle a dashboard request');
+const UPDATE_DASHBOARD = (): string => l10n.t('update the dashboard');
+
 const FIXED_CHARTS: ReadonlySet<ChartId> = new Set<ChartId>(['processCpu', 'processMemory', 'systemUsage', 'systemNetwork', 'instanceCpu', 'instanceMemory']);
 
 /**
@@ -108,7 +111,7 @@ export class DashboardSession implements Disposable {
       this.log(problem);
       return;
     }
-    this.guard(l10n.t('handle a dashboard request'), () => this.handle(raw as WebviewToHost));
+    this.guard(HANDLE_REQUEST, () => this.handle(raw as WebviewToHost));
   }
 
   private handle(msg: WebviewToHost): void {
@@ -165,7 +168,7 @@ export class DashboardSession implements Disposable {
     if (!this.ready || this.disposed) {
       return;
     }
-    this.guard(l10n.t('update the dashboard'), () => {
+    this.guard(UPDATE_DASHBOARD, () => {
       const catalogue = this.source.catalogue();
       if (this.sendIfChanged('catalogue', catalogue, { type: 'catalogue', catalogue })) {
         this.catalogueCache = catalogue;
@@ -342,11 +345,12 @@ export class DashboardSession implements Disposable {
     });
   }
 
-  private guard(what: string, fn: () => void): void {
+  /** Runs `fn`; a throw is logged with `what` (translated only then, not on every tick). */
+  private guard(what: () => string, fn: () => void): void {
     try {
       fn();
     } catch (err) {
-      this.log(l10n.t('The dashboard could not {0}: {1}. It will retry on the next tick.', what, err instanceof Error ? err.message : String(err)));
+      this.log(l10n.t('The dashboard could not {0}: {1}. It will retry on the next tick.', what(), err instanceof Error ? err.message : String(err)));
     }
   }
 }

@@ -3,7 +3,7 @@
  * the header from the target state, alerts from the alert engine, issues and
  * anomaly markers from the analyzer. No `vscode` here.
  */
-import { Alert } from '../../core/alerts/alert';
+import { Alert, AlertHistoryEntry } from '../../core/alerts/alert';
 import { Analysis } from '../../core/analyze/analyzer';
 import { statusWithAlerts } from '../../core/analyze/issue';
 import { Disposable, Emitter, Event } from '../../core/events';
@@ -18,6 +18,20 @@ import { Defaults } from '../../core/config';
 
 /** Recently resolved alerts stay on the dashboard (and as bands) this long. */
 const RESOLVED_SHOWN_MS = 30 * 60_000;
+
+/** The same moments, field for field (the timeline makes new objects on every call). */
+function sameMarkers(a: readonly MarkerDto[], b: readonly MarkerDto[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as unknown as Record<string, unknown>;
+    const y = b[i] as unknown as Record<string, unknown>;
+    if (x === y) continue;
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (const k of keys) if (!Object.is(x[k], y[k])) return false;
+  }
+  return true;
+}
 
 export class MonitorDashboardSource implements DashboardSource, Disposable {
   private readonly changeEmitter = new Emitter<void>();
@@ -105,25 +119,48 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     return this.chart().pointsSince(keys, afterMs);
   }
 
+  /**
+   * Active and recently resolved alerts: the same array while the engine gives the same
+   * lists (it keeps them until an evaluation changes something, see AlertEngine.active)
+   * and no shown entry has aged past its time, so the session skips it unserialised
+   * (issue 20).
+   */
   alerts(): AlertDto[] {
     const now = Date.now();
-    const active = this.monitor.alerts.active().map((a: Alert) => ({
-      id: a.id,
-      level: a.level,
-      state: a.state === 'firing' ? ('firing' as const) : ('pending' as const),
-      title: a.title,
-      message: a.message,
-      sinceMs: a.firingSinceMs ?? a.pendingSinceMs ?? now,
-      ...(a.snoozedUntilMs !== undefined && a.snoozedUntilMs > now ? { snoozedUntilMs: a.snoozedUntilMs } : {}),
-      inhibited: a.inhibited,
-    }));
-    const resolved = this.monitor.alerts
-      .history()
-      .filter((h) => h.endMs > now - RESOLVED_SHOWN_MS)
+    const active = this.monitor.alerts.active();
+    const history = this.monitor.alerts.history();
+    const kept = this.lastAlerts;
+    if (kept && kept.active === active && kept.history === history && now < kept.untilMs) {
+      return kept.alerts;
+    }
+    // When the list would read otherwise with no change in the engine: a snooze ends, a resolved alert leaves the 30 min.
+    let untilMs = Number.POSITIVE_INFINITY;
+    const activeDtos = active.map((a: Alert) => {
+      if (a.snoozedUntilMs !== undefined && a.snoozedUntilMs > now) untilMs = Math.min(untilMs, a.snoozedUntilMs);
+      // "since" falls back to now: a list that says so is made again each time.
+      if (a.firingSinceMs === undefined && a.pendingSinceMs === undefined) untilMs = now;
+      return {
+        id: a.id,
+        level: a.level,
+        state: a.state === 'firing' ? ('firing' as const) : ('pending' as const),
+        title: a.title,
+        message: a.message,
+        sinceMs: a.firingSinceMs ?? a.pendingSinceMs ?? now,
+        ...(a.snoozedUntilMs !== undefined && a.snoozedUntilMs > now ? { snoozedUntilMs: a.snoozedUntilMs } : {}),
+        inhibited: a.inhibited,
+      };
+    });
+    const recent = history.filter((h) => h.endMs > now - RESOLVED_SHOWN_MS);
+    for (const h of recent) untilMs = Math.min(untilMs, h.endMs + RESOLVED_SHOWN_MS);
+    const resolved = recent
       .slice(-10)
       .map((h) => ({ id: `${h.id}@${h.endMs}`, level: h.level, state: 'resolved' as const, title: h.title, message: h.message, sinceMs: h.endMs, inhibited: false }));
-    return [...active, ...resolved];
+    const alerts = [...activeDtos, ...resolved];
+    this.lastAlerts = { active, history, untilMs, alerts };
+    return alerts;
   }
+
+  private lastAlerts: { readonly active: readonly Alert[]; readonly history: readonly AlertHistoryEntry[]; readonly untilMs: number; readonly alerts: AlertDto[] } | undefined;
 
   /** The live analysis' issues, the same array until it is re-analysed (every few ticks): the session then skips them unserialised. */
   issues(): IssueDto[] {
@@ -147,31 +184,69 @@ export class MonitorDashboardSource implements DashboardSource, Disposable {
     }));
   }
 
+  /**
+   * The alert and anomaly bands and the timeline's moments from `fromMs`: the same array
+   * while the engine's lists, the live analysis and the timeline's moments are the same
+   * and `fromMs` has not passed the end of a band it holds (issue 20).
+   */
   markers(fromMs: number): MarkerDto[] {
+    const active = this.monitor.alerts.active();
+    const history = this.monitor.alerts.history();
+    const analysis = this.monitor.liveAnalysis();
+    const timeline = this.timeline(fromMs);
+    const kept = this.lastMarkers;
+    if (
+      kept &&
+      kept.active === active &&
+      kept.history === history &&
+      kept.analysis === analysis &&
+      fromMs >= kept.fromMs &&
+      fromMs <= kept.untilFromMs &&
+      sameMarkers(kept.timeline, timeline)
+    ) {
+      return kept.markers;
+    }
     const out: MarkerDto[] = [];
-    for (const a of this.monitor.alerts.active()) {
+    // The earliest end of a band held: a later fromMs drops it. (A band left out never comes back as fromMs grows.)
+    let untilFromMs = Number.POSITIVE_INFINITY;
+    for (const a of active) {
       if (a.state === 'firing' && a.firingSinceMs !== undefined) {
         out.push({ kind: 'alert', fromMs: a.firingSinceMs, level: a.level });
       }
     }
-    for (const h of this.monitor.alerts.history()) {
+    for (const h of history) {
       if (h.endMs >= fromMs) {
         out.push({ kind: 'alert', fromMs: h.startMs, toMs: h.endMs, level: h.level });
+        untilFromMs = Math.min(untilFromMs, h.endMs);
       }
     }
     // One band per incident: an anomaly seen at once in several series is one thing that happened.
-    for (const inc of this.monitor.liveAnalysis().incidents) {
+    for (const inc of analysis.incidents) {
       if (inc.endMs >= fromMs) {
         out.push(
           inc.series.length === 1
             ? { kind: 'anomaly', fromMs: inc.startMs, toMs: inc.endMs, seriesKey: inc.series[0] }
             : { kind: 'anomaly', fromMs: inc.startMs, toMs: inc.endMs, seriesKeys: [...inc.series] },
         );
+        untilFromMs = Math.min(untilFromMs, inc.endMs);
       }
     }
-    out.push(...this.timeline(fromMs));
+    out.push(...timeline);
+    this.lastMarkers = { active, history, analysis, fromMs, untilFromMs, timeline, markers: out };
     return out;
   }
+
+  private lastMarkers:
+    | {
+        readonly active: readonly Alert[];
+        readonly history: readonly AlertHistoryEntry[];
+        readonly analysis: Analysis;
+        readonly fromMs: number;
+        readonly untilFromMs: number;
+        readonly timeline: readonly MarkerDto[];
+        readonly markers: MarkerDto[];
+      }
+    | undefined;
 
   exemplars(fromMs: number): ExemplarDto[] {
     return this.monitor.exemplars.since(fromMs).map((e) => ({ traceId: e.traceId, timeMs: e.timeMs, value: e.value, seriesKeys: [...e.seriesKeys] }));

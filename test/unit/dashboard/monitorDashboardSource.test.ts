@@ -145,3 +145,48 @@ describe('MonitorDashboardSource: exemplars', () => {
     assert.deepEqual(picked, [[all[0]!.timeMs, id], [5, undefined]]);
   });
 });
+
+describe('MonitorDashboardSource keeps its alerts and markers while nothing they show changed (issue 20)', () => {
+  it('gives the same array tick after tick while no alert moves, and what a fresh source gives at every tick', async () => {
+    // On the wall clock's time: the dashboard shows resolved alerts for 30 min of Date.now().
+    const clock = fakeClock(Date.now());
+    const cpu = { value: 10 };
+    const monitor = new Monitor({
+      clock,
+      locator,
+      createSources: () => [{ id: 'process', collect: async () => ({ samples: [{ name: Metric.processCpuPercent, labels: {}, value: cpu.value }, { name: Metric.processRssBytes, labels: {}, value: 50e6 }], problems: [] }) }],
+    });
+    monitor.configure(parseConfig({ 'target.port': 8080 }).config);
+    monitor.setAlertRules(compileAlertRules([{ id: 'process-cpu-warning', threshold: 50, for: '2s' }], true).rules);
+    // The timeline makes new objects on every call, as the extension's does; a moment comes at tick 12.
+    const timeline = (fromMs: number) => (clock.now() >= start + 12_000 ? [{ kind: 'run' as const, fromMs: Math.max(fromMs, start + 11_000), label: 'npm start' }] : []);
+    const start = clock.now();
+    const source = new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined, timeline);
+    monitor.start();
+    let keptAlerts = 0;
+    let keptMarkers = 0;
+    let last: { alerts: unknown; markers: unknown } | undefined;
+    // Quiet, then an alert pending, firing, resolved, quiet again; the range's start moves with the ticks.
+    const cpuAt = (tick: number) => (tick >= 8 && tick < 14 ? 70 : 10);
+    for (let tick = 0; tick < 24; tick++) {
+      cpu.value = cpuAt(tick);
+      await clock.tickAsync(1000);
+      const fromMs = tick === 20 ? start : clock.now() - 5_000;
+      const alerts = source.alerts();
+      const markers = source.markers(fromMs);
+      const fresh = new MonitorDashboardSource(monitor, () => undefined, () => undefined, () => undefined, timeline);
+      assert.deepEqual(alerts, fresh.alerts(), `alerts at tick ${tick}`);
+      assert.deepEqual(markers, fresh.markers(fromMs), `markers at tick ${tick}`);
+      fresh.dispose();
+      if (last?.alerts === alerts) keptAlerts++;
+      if (last?.markers === markers) keptMarkers++;
+      last = { alerts, markers };
+    }
+    await monitor.stop();
+    assert.ok(source.alerts().some((a) => a.state === 'resolved'), 'the alert resolved');
+    assert.ok(keptAlerts >= 10, `the same alerts array on quiet ticks (${keptAlerts})`);
+    assert.ok(keptMarkers >= 5, `the same markers array on quiet ticks (${keptMarkers})`);
+    source.dispose();
+    monitor.dispose();
+  });
+});
