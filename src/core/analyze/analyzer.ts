@@ -207,7 +207,7 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   const threshold = thresholdFor(options.anomaly?.sensitivity ?? 'medium');
   const detectors = new Map<string, StreamingAnomalyDetector>();
   // Series whose statistics (and trend) are made when read (statsWhenRead): their slots in `stats` and `trends`.
-  const whenRead: { readonly info: SeriesInfo; readonly kind: SeriesKind; readonly statsAt: number; readonly trendAt: number }[] = [];
+  const whenRead: WhenRead[] = [];
   for (const info of chosen) {
     const segments = store.windowSegments(info.key, fromMs, toMs);
     if (!segments || segments.length === 0) continue;
@@ -287,7 +287,12 @@ export function analyze(store: SeriesStore, options: AnalyzeOptions): Analysis {
   const gc = gcTimeRatio(store, windows);
   if (gc) {
     byName.set(ChatMetric.gcTimeRatio, gc);
-    stats.push({ key: gc.key, name: gc.key, labels: {}, kind: 'derived', summary: summarize(gc.values), latest: lastFinite(gc.times, gc.values) });
+    if (options.statsWhenRead) {
+      // Read by the rules; its statistics (a selection over the whole window) by no live reader.
+      whenRead.push({ derived: gc, kind: 'derived', statsAt: stats.push(PENDING_STATS) - 1, trendAt: -1 });
+    } else {
+      stats.push(derivedStats(gc));
+    }
   }
   const nameTrends = new Map<string, Trend>();
   for (const [name, s] of byName) {
@@ -368,6 +373,20 @@ export function kindOf(info: SeriesInfo): { readonly kind: ValueKind; readonly d
   return k;
 }
 
+/**
+ * A series whose statistics (and trend, at `trendAt` ≥ 0) are made when read: a stored
+ * series (`info`), read again from the store then, or a derived one (`derived`, the
+ * analysis' own arrays, which nothing changes).
+ */
+type WhenRead =
+  | { readonly info: SeriesInfo; readonly kind: 'gauge' | 'counter' | 'timestamp'; readonly statsAt: number; readonly trendAt: number }
+  | { readonly derived: SeriesData; readonly kind: 'derived'; readonly statsAt: number; readonly trendAt: -1 };
+
+/** A derived series' statistics (the GC share): a summary of its window and its latest value. */
+function derivedStats(s: SeriesData): SeriesStats {
+  return { key: s.key, name: s.key, labels: {}, kind: 'derived', summary: summarize(s.values), latest: lastFinite(s.times, s.values) };
+}
+
 /** Placeholders of statistics and trends made when read (statsOnRead fills them). */
 const PENDING_STATS = {} as SeriesStats;
 const PENDING_TREND = {} as SeriesTrend;
@@ -397,14 +416,19 @@ function statsOnRead(
   maxPoints: number,
   stats: SeriesStats[],
   trends: SeriesTrend[],
-  pending: readonly { readonly info: SeriesInfo; readonly kind: SeriesKind; readonly statsAt: number; readonly trendAt: number }[],
+  pending: readonly WhenRead[],
 ): void {
   let filled = false;
   const fill = (): void => {
     if (filled) return;
     filled = true;
     const scratch = new ScanScratch();
-    for (const { info, kind, statsAt, trendAt } of pending) {
+    for (const p of pending) {
+      if (p.kind === 'derived') {
+        stats[p.statsAt] = derivedStats(p.derived);
+        continue;
+      }
+      const { info, kind, statsAt, trendAt } = p;
       const segments = store.windowSegments(info.key, fromMs, toMs) ?? [];
       if (kind === 'counter') {
         const figures = counterFigures(info, contiguous(segments.length > 0 ? segments : [{ times: new Float64Array(0), values: new Float64Array(0) }]), scratch, maxPoints);

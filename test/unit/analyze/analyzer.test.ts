@@ -368,6 +368,45 @@ describe('analyze', () => {
       }
     });
 
+    it("makes the GC share's statistics only when read, equal to a full analysis; the rules still judge it (issue 20)", () => {
+      const store = new SeriesStore(4000);
+      const append = (i: number) =>
+        store.append(T0 + i * 1000, [
+          { name: 'target_up', labels: {}, value: 1 },
+          { name: 'process_cpu_usage_percent', labels: {}, value: 20 + (i % 9) },
+          ...['minor', 'major'].flatMap((kind, k) => [
+            { name: 'nodejs_gc_duration_seconds_per_second', labels: { kind }, value: 40 + ((i * (k + 3)) % 17) },
+            { name: 'nodejs_gc_duration_seconds_mean', labels: { kind }, value: 0.004 + ((i + k) % 5) * 0.001 },
+          ]),
+        ]);
+      for (let i = 0; i < 400; i++) append(i);
+      const table = stats as { summarize: typeof stats.summarize };
+      const summarizeOf = table.summarize;
+      let summarized = 0;
+      table.summarize = (values) => {
+        summarized++;
+        return summarizeOf(values);
+      };
+      try {
+        const live = new LiveAnalysis({ windowMs: 300_000, everyTicks: 1 });
+        for (let i = 400; i < 410; i++) {
+          append(i);
+          live.tick(store, optionsFor(store));
+        }
+        assert.equal(summarized, 0, 'no analysis summarised the GC share');
+        const a = live.analysis!;
+        const full = analyze(store, optionsFor(store)(300_000));
+        assert.deepEqual(a.issues.map((x) => x.id), full.issues.map((x) => x.id));
+        assert.ok(a.issues.some((x) => x.id === 'gc-pressure'), 'the rules read the GC share: ~50 % of the time in GC');
+        const before = summarized;
+        assert.deepEqual(a.stats, full.stats);
+        assert.equal(summarized, before + 1, 'summarised when read');
+        assert.ok(a.stats.some((x) => x.kind === 'derived' && x.key === 'nodejs_gc_time_ratio'));
+      } finally {
+        table.summarize = summarizeOf;
+      }
+    });
+
     it('shows a forecast only after it has been there for 3 evaluations', () => {
       const store = new SeriesStore(4000);
       const live = new LiveAnalysis({ windowMs: 1_000_000, everyTicks: 1 });
