@@ -574,9 +574,12 @@ export class ExpositionMemo {
     this.okCount = 0;
   }
 
-  /** The previous body's first metadata line of family `name`, or -1. */
-  metaLineOf(name: string): number {
-    return this.metaAt.get(name) ?? -1;
+  /** For a metadata line's record, the previous body's first metadata line of its family; otherwise -1. */
+  metaLineOf(record: LineRecord | undefined): number {
+    // Every read done whatever the kind, so each has V8's feedback from the first body on.
+    const kind = record === undefined ? RECORD_NOTHING : record.kind;
+    const at = this.metaAt.get(record === undefined ? '' : record.name);
+    return kind === RECORD_META && at !== undefined ? at : -1;
   }
 
   pushLine(start: number, end: number, record: LineRecord | undefined, ok: number, newlineAfter: boolean): void {
@@ -895,11 +898,11 @@ class ExpositionParser {
         stop = r === LINE_STOP;
         record = this.captured;
         this.captured = undefined;
-        if (record !== undefined && record.kind === RECORD_META) {
-          // A family's metadata: where it stood in the previous body, to read on from there.
-          const at = memo.metaLineOf(record.name);
-          if (at >= 0) j = at + 1;
-        }
+        // A family's metadata: where it stood in the previous body, to read on from there.
+        // (Asked of every line read afresh: a branch first taken minutes in would make V8
+        // compile runLines again.)
+        const at = memo.metaLineOf(record);
+        if (at >= 0) j = at + 1;
       }
       memo.pushLine(pos, lineEnd, record, ok, lineEnd < len);
       if (stop) break;

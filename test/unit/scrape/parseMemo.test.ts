@@ -307,7 +307,7 @@ describe('parseExpositionBytes: the series limit on short bodies', () => {
 });
 
 describe('the parse and the verdict: compiled once, not again at every garbage collection', () => {
-  it('keeps their optimised code through GCs between scrapes ("weak objects": the layout of a parse\'s objects must outlive it)', () => {
+  it('keeps their optimised code through GCs between scrapes ("weak objects": the layout of a parse\'s objects must outlive it) and when a family first appears late', () => {
     // A child process of its own, for V8's flags (~0.5 s): 120 scrapes of a changing
     // OpenMetrics body through one memo, a full GC every 10, and V8's deopt trace.
     const parser = require.resolve('../../../src/core/scrape/parser');
@@ -321,11 +321,16 @@ describe('the parse and the verdict: compiled once, not again at every garbage c
           for (const le of ['0.1', '1', '+Inf']) body += 'fam_' + f + '_bucket{le="' + le + '",room="r' + (f % 3) + '"} ' + (f === i % 12 ? i * 7 : f) + ' # {trace_id="' + (i * 31 + f).toString(16) + '"} 0.5\\n';
           body += 'fam_' + f + '_sum ' + (i * f) / 10 + '\\nfam_' + f + '_count ' + i + '\\n';
         }
+        // A family that appears late (a server's first request of a kind): its metadata lines are new.
+        if (i >= 80) body += '# HELP late_total Late.\\n# TYPE late_total counter\\nlate_total ' + i + '\\n';
         P.parseExpositionBytes(Buffer.from(body + '# EOF\\n'), opts);
         if (i % 10 === 9) gc();
       }`;
     const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const weak = out.split('\n').filter((l) => l.includes('reason: weak objects'));
     assert.deepEqual(weak, []);
+    // Nor is the line loop thrown away when a family first appears late.
+    const lineLoop = out.split('\n').filter((l) => l.includes('deoptimizing') && l.includes('runLines'));
+    assert.deepEqual(lineLoop, []);
   });
 });
