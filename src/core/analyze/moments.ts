@@ -23,7 +23,6 @@
  * sum: each block's sums are small, and epoch-millisecond times are taken relative
  * to a block start.
  */
-import { DOUBLE_ZERO } from './doubleField';
 import { CentredSums } from './trend';
 
 /** Blocks are the clock's minutes: at 1 Hz, 60 samples; a 15 min window, 16 blocks. */
@@ -43,17 +42,14 @@ export function blockOf(timeMs: number): number {
  */
 export class Moments {
   n = 0;
-  // The sums start as doubles (doubleField.ts): a field that starts as the integer 0
-  // changes representation at its first fraction, and every optimised function that
-  // had seen a Moments was thrown away ("wrong map" in blockMoments, issue 20).
   /** Mean of t − originMs. */
-  meanT = DOUBLE_ZERO;
-  meanY = DOUBLE_ZERO;
-  sxx = DOUBLE_ZERO;
-  sxy = DOUBLE_ZERO;
-  syy = DOUBLE_ZERO;
+  meanT = 0;
+  meanY = 0;
+  sxx = 0;
+  sxy = 0;
+  syy = 0;
 
-  constructor(public originMs = DOUBLE_ZERO) {}
+  constructor(public originMs = 0) {}
 
   /** Empties it, with times counted from `originMs`. */
   reset(originMs: number): this {
