@@ -549,9 +549,9 @@ export class ExpositionMemo {
 
   // Runs of unchanged lines the verdict skips: their first line's start, the last one's end, and how many.
   skipCount = 0;
-  skipStart = new Int32Array(16);
-  skipEnd = new Int32Array(16);
-  skipLines = new Int32Array(16);
+  skipStart = new Int32Array(64);
+  skipEnd = new Int32Array(64);
+  skipLines = new Int32Array(64);
   /** Line starts the verdict checked and found fine in this body. */
   private okCount = 0;
   private okAt = new Int32Array(64);
@@ -591,6 +591,13 @@ export class ExpositionMemo {
       o.set(this.nOk);
       this.nOk = o;
     }
+    if (n === this.skipStart.length) {
+      // As many runs as lines at most: grown with the lines, on the first body, so no
+      // branch is first taken when a later body happens to have more runs.
+      this.skipStart = grownInt32(this.skipStart);
+      this.skipEnd = grownInt32(this.skipEnd);
+      this.skipLines = grownInt32(this.skipLines);
+    }
     this.nStarts[n] = start;
     this.nEnds[n] = end;
     this.nRecords[n] = record;
@@ -605,11 +612,6 @@ export class ExpositionMemo {
         this.skipEnd[k - 1] = end;
         this.skipLines[k - 1] = this.skipLines[k - 1]! + 1;
       } else {
-        if (k === this.skipStart.length) {
-          this.skipStart = grownInt32(this.skipStart);
-          this.skipEnd = grownInt32(this.skipEnd);
-          this.skipLines = grownInt32(this.skipLines);
-        }
         this.skipStart[k] = start;
         this.skipEnd[k] = end;
         this.skipLines[k] = 1;
