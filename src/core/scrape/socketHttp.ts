@@ -137,6 +137,11 @@ export class SocketHttpGetter implements HttpGetter {
   /** The socket answered a request before (so a close before any answer is the idle race). */
   private socketUsed = false;
   private current: Exchange | undefined;
+  /**
+   * Closes the connection once it has been idle for idleMs: one timer for the connection's
+   * life, re-armed (`refresh`) by each answer, not a new timer made and cleared every
+   * scrape (issue 20). Firing while a request is in flight does nothing: the answer re-arms it.
+   */
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private body: Buffer = Buffer.allocUnsafe(INITIAL_BODY_BYTES);
@@ -199,7 +204,6 @@ export class SocketHttpGetter implements HttpGetter {
 
   private once(url: URL, headers: Readonly<Record<string, string>>, cancellation: Cancellation): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
-      this.clearIdle();
       this.shrinkBody();
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       const port = url.port === '' ? 80 : Number(url.port);
@@ -494,8 +498,14 @@ export class SocketHttpGetter implements HttpGetter {
     if (x.keepAlive && this.socket !== undefined) {
       // An idle connection must not keep a command-line run alive.
       this.socket.unref();
-      this.idleTimer = setTimeout(() => this.drop(), this.idleMs);
-      this.idleTimer.unref?.();
+      if (this.idleTimer === undefined) {
+        this.idleTimer = setTimeout(() => {
+          if (this.current === undefined) this.drop();
+        }, this.idleMs);
+        this.idleTimer.unref?.();
+      } else {
+        this.idleTimer.refresh();
+      }
     } else {
       this.drop();
     }

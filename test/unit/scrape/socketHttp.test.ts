@@ -119,6 +119,45 @@ describe('SocketHttpGetter', () => {
     n.dispose();
   });
 
+  it('keeps one idle timer for a kept-alive connection, re-armed by each answer, not one made and cleared each request (issue 20)', async () => {
+    const s = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nup_g 1\n'));
+    closers.push(s.close);
+    const g = new SocketHttpGetter();
+    const timerOf = (): unknown => (g as unknown as { idleTimer: unknown }).idleTimer;
+    await getText(g, s.url);
+    const first = timerOf();
+    assert.ok(first !== undefined);
+    for (let i = 0; i < 3; i++) {
+      await getText(g, s.url);
+      assert.equal(timerOf(), first, `request ${i + 2}`);
+    }
+    assert.equal(s.connections, 1);
+    g.dispose();
+    assert.equal(timerOf(), undefined);
+  });
+
+  it('closes a connection idle for idleMs, but not one whose answer is still coming, then connects anew', async () => {
+    let slow = false;
+    const s = await rawServer((socket) => {
+      const answer = (): void => void socket.write('HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nup_g 1\n');
+      if (slow) setTimeout(answer, 150);
+      else answer();
+    });
+    closers.push(s.close);
+    const g = new SocketHttpGetter(40);
+    await getText(g, s.url);
+    // In flight for longer than idleMs: the timer fires meanwhile, and the connection stays.
+    slow = true;
+    assert.equal((await getText(g, s.url)).text, 'up_g 1\n');
+    slow = false;
+    assert.equal((await getText(g, s.url)).text, 'up_g 1\n');
+    assert.equal(s.connections, 1, 'the slow answer came on the kept connection');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await getText(g, s.url)).text, 'up_g 1\n');
+    assert.equal(s.connections, 2, 'idle for longer than idleMs: closed, and a new one made');
+    g.dispose();
+  });
+
   it('stops reading at maxBytes, says the body was cut, and connects anew for the next request', async () => {
     const s = await rawServer((socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n${'a'.repeat(100)}`);
