@@ -59,6 +59,13 @@ export class ProcessTreeReader {
   private readonly files = new Map<string, { readonly file: ProcFile; walk: number }>();
   private walk = 0;
   private readonly read: ReadChildren = (path) => this.readKept(path);
+  /** Closes a kept file whose thread was not in the latest walk (deleting during forEach is safe). */
+  private readonly closeUnwalked = (e: { file: ProcFile; walk: number }, path: string): void => {
+    if (e.walk !== this.walk) {
+      e.file.close();
+      this.files.delete(path);
+    }
+  };
 
   /** Children files held open now (tests). */
   get openFiles(): number {
@@ -70,12 +77,8 @@ export class ProcessTreeReader {
     try {
       return descendantsOfSync(pid, this.read);
     } finally {
-      for (const [path, e] of this.files) {
-        if (e.walk !== this.walk) {
-          e.file.close();
-          this.files.delete(path);
-        }
-      }
+      // forEach, not for-of over entries: no [path, entry] array per kept file a tick.
+      this.files.forEach(this.closeUnwalked);
     }
   }
 

@@ -239,7 +239,8 @@ export class ScrapeDeriver {
     this.reused.nextScrape();
     if (timeMs < this.seenBoundMs) this.seenBoundMs = timeMs;
     const run = new DeriveRun(timeMs, this.reused, (this.derives++ & 1) === 0 ? this.outputs[0] : this.outputs[1]);
-    for (const f of families) {
+    for (let k = 0; k < families.length; k++) {
+      const f = families[k]!;
       switch (f.type) {
         case 'counter':
           this.deriveCounter(f, run);
@@ -420,7 +421,7 @@ export class ScrapeDeriver {
       if (n === 0 || g.bounds[n - 1] !== Infinity) {
         continue;
       }
-      if (g.counts.some((c) => !Number.isFinite(c))) {
+      if (!allFinite(g.counts)) {
         run.nonFinite++;
         continue;
       }
@@ -684,6 +685,13 @@ function rowsOf(f: MetricFamily): SampleRows {
 
 function positive(v: number | undefined, fallback: number): number {
   return typeof v === 'number' && v > 0 && Number.isFinite(v) ? v : fallback;
+}
+
+function allFinite(values: readonly number[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) return false;
+  }
+  return true;
 }
 
 function sameBounds(a: Float64Array, b: readonly number[]): boolean {

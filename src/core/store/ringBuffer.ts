@@ -629,10 +629,12 @@ export class TimeRing {
     const i = (this.head + this.count) % size;
     this.timesStore[i] = timeMs;
     const slab = this.slab;
+    // By index: a for-of made an iterator result per column a tick until V8 optimised it.
+    const cols = this.cols;
     if (slab === undefined) {
-      for (const c of this.cols) c.ownValues![i] = c.next;
+      for (let k = 0; k < cols.length; k++) cols[k]!.ownValues![i] = cols[k]!.next;
     } else {
-      for (const c of this.cols) slab.set(c.index * size + i, c.next);
+      for (let k = 0; k < cols.length; k++) slab.set(cols[k]!.index * size + i, cols[k]!.next);
     }
     if (this.count < size) {
       this.count++;

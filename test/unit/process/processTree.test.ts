@@ -133,3 +133,30 @@ describe('a cluster server watched as one service (the example server with WEB_C
     }
   });
 });
+
+describe('ProcessTreeReader (real /proc, the test process)', () => {
+  it('closes the files a walk no longer reads without iterating its map (no [path, entry] array a kept file a tick)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const { spawn } = await import('node:child_process');
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const reader = new ProcessTreeReader();
+    try {
+      await until('the child in /proc', async () => fs.existsSync(`/proc/${child.pid}/task`));
+      const files = (reader as unknown as { files: Map<string, unknown> }).files;
+      const refuse = (): never => {
+        throw new Error('iterated');
+      };
+      Object.defineProperty(files, Symbol.iterator, { value: refuse });
+      Object.defineProperty(files, 'entries', { value: refuse });
+      assert.ok(reader.descendants(process.pid).includes(child.pid!));
+      const threads = fs.readdirSync(`/proc/${process.pid}/task`).length;
+      assert.equal(reader.openFiles, Math.min(MAX_KEPT_CHILDREN_FILES, threads + 1), 'one a thread of the tree (sleep has one)');
+      assert.deepEqual(reader.descendants(child.pid!), []);
+      assert.equal(reader.openFiles, 1, "the test process' files are closed once a walk no longer reads them");
+    } finally {
+      reader.close();
+      child.kill();
+    }
+    assert.equal(reader.openFiles, 0);
+  });
+});

@@ -406,6 +406,21 @@ describe('ScrapeDeriver', () => {
     assert.ok(drops > 10, `series were forgotten ${drops} times`);
   });
 
+  it('reads the families by index: no iterator a scrape', () => {
+    const d = new ScrapeDeriver();
+    const f = [...families('# TYPE g gauge\ng 1\n# TYPE c counter\nc_total 1\n')];
+    Object.defineProperty(f, Symbol.iterator, {
+      value: () => {
+        throw new Error('iterated');
+      },
+    });
+    d.derive(f, 1000);
+    assert.deepEqual(plain(d.derive(f, 2000).samples), [
+      { name: 'g', labels: {}, value: 1 },
+      { name: 'c_per_second', labels: {}, value: 0 },
+    ]);
+  });
+
   it('tracks at most maxTrackedSeries and says how many got no rate', () => {
     const d = new ScrapeDeriver({ maxTrackedSeries: 2 });
     const body = families('# TYPE c counter\n' + [1, 2, 3, 4].map((i) => `c_total{i="${i}"} 1\n`).join(''));
