@@ -182,6 +182,14 @@ export class ScrapeDeriver {
    * oldest series left.
    */
   private seenBoundMs = Number.POSITIVE_INFINITY;
+  /**
+   * The latest DeriveRun, kept only so that one always lives: V8 holds the hidden class
+   * of a class's instances only while some instance does. When every run had died
+   * between scrapes, a full GC collected it and threw away every optimised function that
+   * checks it (deriveCounter, emit…: "weak objects" in --trace-deopt), to be compiled
+   * again (issue 20; parse found the same for the parser's per-scrape objects).
+   */
+  private lastRun: DeriveRun | undefined;
 
   constructor(opts: DeriveOptions = {}) {
     this.windowMs = positive(opts.histogramWindowMs, DEFAULT_HISTOGRAM_WINDOW_MS);
@@ -239,6 +247,7 @@ export class ScrapeDeriver {
     this.reused.nextScrape();
     if (timeMs < this.seenBoundMs) this.seenBoundMs = timeMs;
     const run = new DeriveRun(timeMs, this.reused, (this.derives++ & 1) === 0 ? this.outputs[0] : this.outputs[1]);
+    this.lastRun = run;
     for (let k = 0; k < families.length; k++) {
       const f = families[k]!;
       switch (f.type) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
 import { Sample, seriesKey } from '../../../src/core/model';
 import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
@@ -419,6 +420,40 @@ describe('ScrapeDeriver', () => {
       { name: 'g', labels: {}, value: 1 },
       { name: 'c_per_second', labels: {}, value: 0 },
     ]);
+  });
+
+  it('keeps its optimised code through garbage collections between scrapes (issue 20: "weak objects")', () => {
+    // Every scrape's DeriveRun died before the next: a full GC collected their hidden class
+    // and V8 threw away the optimised functions checking it (deriveCounter, 1-4 times in 400).
+    // Like the example server: counters of a few rooms, two histograms, gauges.
+    let text = '';
+    for (let f = 0; f < 6; f++) {
+      text += `# TYPE c${f}_total counter\n`;
+      for (let k = 0; k < 5; k++) text += `c${f}_total{room="r${k}"} ${k * 7 + f}\n`;
+    }
+    for (let f = 0; f < 2; f++) {
+      text += `# TYPE h${f} histogram\n`;
+      for (let k = 0; k < 3; k++) {
+        for (const le of ['0.1', '1', '+Inf']) text += `h${f}_bucket{room="r${k}",le="${le}"} ${k + 1}\n`;
+        text += `h${f}_sum{room="r${k}"} 1\nh${f}_count{room="r${k}"} ${k + 1}\n`;
+      }
+    }
+    for (let f = 0; f < 20; f++) text += `# TYPE g${f} gauge\ng${f} ${f}\n`;
+    const body = Buffer.from(text).toString('base64');
+    const script = `
+      const { ScrapeDeriver } = require(${JSON.stringify(require.resolve('../../../src/core/scrape/derive'))});
+      const { parseExpositionBytes, SampleColumnPool } = require(${JSON.stringify(require.resolve('../../../src/core/scrape/parser'))});
+      const body = Buffer.from('${body}', 'base64');
+      const pool = new SampleColumnPool();
+      const d = new ScrapeDeriver();
+      for (let i = 0; i < 400; i++) {
+        d.derive(parseExpositionBytes(body, { format: 'prometheus', columns: pool }).families, 1000 * (i + 1));
+        if (i % 10 === 9) gc();
+      }
+    `;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const weak = out.split('\n').filter((l) => l.includes('reason: weak objects') && /derive|emit|Counter|Histogram|Summary/.test(l));
+    assert.deepEqual(weak, []);
   });
 
   it('tracks at most maxTrackedSeries and says how many got no rate', () => {
