@@ -166,6 +166,7 @@ export function correlate(
   bValues: ArrayLike<number>,
   toleranceMs?: number,
 ): Correlation {
+  if (!warmedUp) warmUp();
   const na = Math.min(aTimes.length, aValues.length);
   const nb = Math.min(bTimes.length, bValues.length);
   const same = nb > 0 && sameClock(aTimes, bTimes, bValues, na, nb);
@@ -182,4 +183,21 @@ export function correlate(
   const pairs = alignNearest(aTimes, aValues, bTimes, bValues, toleranceMs);
   const { r, n } = pearson(pairs.x, pairs.y);
   return { a, b, r, n };
+}
+
+let warmedUp = false;
+
+/**
+ * Once, at the first correlation: a window long enough that its gaps are sampled every
+ * third one, so the divisions by that step have seen fractions before V8 compiles
+ * typicalIntervalMs (and alignNearest, which inlines it). A live window passes 513
+ * samples ~9 minutes into a monitor's life at 1 Hz: compiled for a step of 1 and integer
+ * results, both were thrown away there ("lost precision") and compiled again (issue 20).
+ * A dozen calls, not one: V8 keeps no type feedback for a function's first few calls.
+ * Nothing reads the result; it costs 12 sorts of 300 gaps once a process.
+ */
+function warmUp(): void {
+  warmedUp = true;
+  const times = Float64Array.from({ length: 900 }, (_, i) => i * 1000.5);
+  for (let i = 0; i < 12; i++) typicalIntervalMs(times);
 }

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { alignNearest, correlate, pearson, typicalIntervalMs } from '../../../src/core/analyze/correlation';
 import { gaussian, mulberry32 } from './synthetic';
 
@@ -87,5 +89,24 @@ describe('correlation', () => {
     assert.equal(sorts, 0);
     const p = alignNearest(t, x, t, y);
     assert.deepEqual(c, { a: 'x', b: 'y', ...pearson(p.x, p.y) });
+  });
+  it('the typical interval stays compiled when a window first passes 513 samples (issue 20: checked with V8\'s status bits in a process of its own)', () => {
+    // Compiled after windows of under 257 samples (a step of 1, integer gaps), it was
+    // thrown away ("lost precision") the first time the step divided into fractions.
+    const script = `
+      const { typicalIntervalMs, correlate } = require(${JSON.stringify(path.join(__dirname, '../../../src/core/analyze/correlation.js'))});
+      correlate('a', [1, 2, 3], [1, 2, 3], 'b', [1, 2, 3], [3, 1, 2]);
+      const small = Float64Array.from({ length: 200 }, (_, i) => 1_700_000_000_000 + i * 1000);
+      %PrepareFunctionForOptimization(typicalIntervalMs);
+      for (let i = 0; i < 5; i++) typicalIntervalMs(small);
+      %OptimizeFunctionOnNextCall(typicalIntervalMs);
+      typicalIntervalMs(small);
+      const before = %GetOptimizationStatus(typicalIntervalMs);
+      const t = typicalIntervalMs(Float64Array.from({ length: 900 }, (_, i) => 1_700_000_000_000 + i * 1000 + (i % 3)));
+      console.log(JSON.stringify({ before, after: %GetOptimizationStatus(typicalIntervalMs), t }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as { before: number; after: number; t: number };
+    assert.ok(out.t > 999 && out.t < 1002, `typical interval ${out.t}`);
+    assert.ok((out.before & 16) !== 0, `optimised first (status ${out.before.toString(2)})`);
+    assert.ok((out.after & 16) !== 0, `still optimised (status ${out.after.toString(2)})`);
   });
 });
