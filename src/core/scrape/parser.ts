@@ -510,6 +510,9 @@ const LINE_GO_ON = 0;
 const LINE_STOP = 1;
 const LINE_WHOLE_TEXT = 2;
 
+/** After this many bodies in a row far smaller than the kept copy's buffer, the buffer shrinks. */
+const OVERSIZED_BODIES = 8;
+
 /** After a body that needed the whole-text parse, the next ones get it straight away. */
 const WHOLE_TEXT_BODIES = 16;
 
@@ -536,6 +539,8 @@ export class ExpositionMemo {
   private metaAt = new Map<string, number>();
   /** Bodies left that go straight to the whole-text parse. */
   wholeText = 0;
+  /** Bodies in a row that needed far less than `bytes` holds. */
+  private oversized = 0;
   /** Lines of the last body read in line mode that applied a previous line's result (for tests and the bench). */
   reusedLines = 0;
 
@@ -637,7 +642,14 @@ export class ExpositionMemo {
       while (k < this.okCount && this.okAt[k]! < s) k++;
       if (k < this.okCount && this.okAt[k] === s) ok[i] = 1;
     }
-    if (this.bytes.length < limit) this.bytes = Buffer.allocUnsafeSlow(Math.max(limit, 2 * this.bytes.length));
+    // Room for the body read, and no more than twice it for long: one huge body (up to
+    // the 10 MB read limit) must not stay allocated behind every small one after it.
+    const room = this.bytes.length;
+    this.oversized = room > 2 * limit + 65536 ? this.oversized + 1 : 0;
+    if (room < limit || this.oversized >= OVERSIZED_BODIES) {
+      this.bytes = Buffer.allocUnsafeSlow(room < limit ? Math.max(limit, 2 * room) : 2 * limit);
+      this.oversized = 0;
+    }
     bytes.copy(this.bytes, 0, 0, limit);
     const s = this.starts;
     const e = this.ends;

@@ -336,3 +336,18 @@ describe('the parse and the verdict: compiled once, not again at every garbage c
     assert.deepEqual(lineLoop, []);
   });
 });
+
+describe('ExpositionMemo: the kept copy of the body', () => {
+  it('gives back the room of one huge body once the bodies after it have been small for a while', () => {
+    const ep = new Endpoint(true);
+    const huge = Buffer.from('# TYPE x gauge\n' + 'x{a="' + 'v'.repeat(2_000_000) + '"} 1\n');
+    ep.parse(huge, 'prometheus', undefined, false);
+    assert.ok(ep.memo.bytes.length >= huge.length);
+    const small = Buffer.from('# TYPE x gauge\nx 1\n');
+    for (let k = 0; k < 10; k++) {
+      const got = ep.parse(small, 'prometheus', undefined, false);
+      assert.deepStrictEqual(plain(got), plain(fresh(small, 'prometheus', undefined, false, true)));
+    }
+    assert.ok(ep.memo.bytes.length < 4096, `${ep.memo.bytes.length} bytes kept`);
+  });
+});
