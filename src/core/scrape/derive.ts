@@ -633,7 +633,11 @@ export class ReusedSamples {
   /** Called once per scrape, before its samples. */
   nextScrape(): void {
     this.scrapeNo++;
-    if (this.scrapeNo % SWEEP_EVERY === 0) {
+    // Also at the second scrape, where it lets nothing go (every slot was used at scrape 1 or
+    // 2, and 2 - SWEEP_EVERY < 1): the walk then has V8's type feedback when derive is
+    // optimised, so the first real sweep (scrape 256, ~4 min at 1 Hz) does not throw the
+    // optimised derive away (issue 20).
+    if (this.scrapeNo % SWEEP_EVERY === 0 || this.scrapeNo === 2) {
       const stale = this.scrapeNo - SWEEP_EVERY;
       for (const [k, slot] of this.slots) {
         if (slot.usedAt <= stale) this.slots.delete(k);

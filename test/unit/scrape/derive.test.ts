@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
 import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
 import { Sample, seriesKey } from '../../../src/core/model';
 import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
@@ -454,6 +455,32 @@ describe('ScrapeDeriver', () => {
     const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const weak = out.split('\n').filter((l) => l.includes('reason: weak objects') && /derive|emit|Counter|Histogram|Summary/.test(l));
     assert.deepEqual(weak, []);
+  });
+
+  it('its reused samples\' sweep is still the optimised code after the first real sweep at scrape 256 (issue 20)', () => {
+    // The sweep's walk was first taken at scrape 256: no type feedback when V8 optimised
+    // nextScrape (inlined into derive in the monitor), so it was thrown away then.
+    const out = runWithNatives(`
+      const { ScrapeDeriver, ReusedSamples } = ${requireOf(require.resolve('../../../src/core/scrape/derive'))};
+      const { parseExposition } = ${requireOf(require.resolve('../../../src/core/scrape/parser'))};
+      let text = '# TYPE c_total counter\\n';
+      for (let k = 0; k < 10; k++) text += 'c_total{room="r' + k + '"} ' + k + '\\ng' + k + ' ' + k + '\\n';
+      const families = parseExposition(text).families;
+      const d = new ScrapeDeriver();
+      const f = ReusedSamples.prototype.nextScrape;
+      %PrepareFunctionForOptimization(f);
+      const lost = [];
+      let n = 0;
+      for (let i = 1; i <= 300; i++) {
+        n += d.derive(families, 1000 * i).samples.length;
+        if (i === 30) %OptimizeFunctionOnNextCall(f);
+        if (i > 30 && (%GetOptimizationStatus(f) & ${TURBOFANNED}) === 0) lost.push(i);
+      }
+      console.log(JSON.stringify({ lost, n }));
+    `);
+    const { lost, n } = JSON.parse(out) as { lost: number[]; n: number };
+    assert.equal(n, 10 + 299 * 20, 'ten gauges every scrape, ten rates from the second');
+    assert.deepEqual(lost, [], 'scrapes at which nextScrape was no longer optimised');
   });
 
   it('tracks at most maxTrackedSeries and says how many got no rate', () => {
