@@ -8,6 +8,7 @@
  * declared again so the core does not depend on the UI's protocol.
  */
 import { InstanceMetric, isServiceMetric, Metric } from './model';
+import { joinSegments, RingSegment } from './store/ringBuffer';
 import { SeriesInfo, SeriesStore } from './store/seriesStore';
 import { inferUnit, Unit } from './units';
 
@@ -41,6 +42,9 @@ export interface ColumnsOptions {
   maxGapMs?: number;
 }
 
+/** A series with no samples in the window (or no such series). */
+const EMPTY_SEGMENT: RingSegment = { times: new Float64Array(0), values: new Float64Array(0) };
+
 /** A step up to this many times the one before it keeps the data's own cadence: no gap (see maxGapMs). */
 export const GAP_CADENCE_FACTOR = 2.5;
 
@@ -54,9 +58,16 @@ export function buildColumns(store: SeriesStore, keys: readonly string[], opts: 
   const toMs = opts.toMs ?? store.latestTimeMs;
   const afterMs = opts.afterMs;
   const fromMs = afterMs !== undefined ? Math.max(opts.fromMs, afterMs) : opts.fromMs;
-  const windows = keys.map((k) => store.window(k, fromMs, toMs));
-  const times = windows.map((w) => w?.times ?? new Float64Array(0));
-  const values = windows.map((w) => w?.values ?? new Float64Array(0));
+  // Views of the rings, read before this returns (no append can come between): a copy of
+  // every charted series' window was most of an open dashboard's garbage a tick (issue 20).
+  const times: Float64Array[] = [];
+  const values: Float64Array[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const segments = store.windowSegments(keys[i]!, fromMs, toMs);
+    const one = segments === undefined || segments.length === 0 ? EMPTY_SEGMENT : segments.length === 1 ? segments[0]! : joinSegments(segments);
+    times.push(one.times);
+    values.push(one.values);
+  }
   // Skip samples at exactly afterMs: they were sent already.
   const pos: number[] = times.map((t) => (afterMs !== undefined && t.length > 0 && t[0] === afterMs ? 1 : 0));
 
