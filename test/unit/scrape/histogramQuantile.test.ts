@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { histogramQuantile } from '../../../src/core/scrape/histogramQuantile';
+import { TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
 
 const close = (actual: number, expected: number): void => {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);
@@ -76,5 +77,81 @@ describe('histogramQuantile', () => {
   it('forces non-monotonic counts monotonic before searching', () => {
     // 0.2's count dipped below 0.1's (a racy exporter): treated as 6, so p50 stays in the first bucket
     close(histogramQuantile(0.5, [0.1, 0.2, Infinity], [6, 5, 10]), 0.1 * (5 / 6));
+  });
+});
+
+describe('histogramQuantile stays compiled (issue 20)', () => {
+  /** The search and interpolation before every step ran on every call: the oracle. */
+  function before(q: number, upperBounds: ArrayLike<number>, cumulativeCounts: ArrayLike<number>): number {
+    if (Number.isNaN(q)) return NaN;
+    if (q < 0) return -Infinity;
+    if (q > 1) return Infinity;
+    const n = Math.min(upperBounds.length, cumulativeCounts.length);
+    if (n < 2 || upperBounds[n - 1] !== Infinity) return NaN;
+    const counts = new Float64Array(n);
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const c = cumulativeCounts[i]!;
+      max = c > max ? c : max;
+      counts[i] = max;
+    }
+    const observations = counts[n - 1]!;
+    if (!(observations > 0)) return NaN;
+    let rank = q * observations;
+    let b = 0;
+    while (b < n - 1 && counts[b]! < rank) b++;
+    if (b === n - 1) return upperBounds[n - 2]!;
+    if (b === 0 && upperBounds[0]! <= 0) return upperBounds[0]!;
+    let bucketStart = 0;
+    const bucketEnd = upperBounds[b]!;
+    let count = counts[b]!;
+    if (b > 0) {
+      bucketStart = upperBounds[b - 1]!;
+      count -= counts[b - 1]!;
+      rank -= counts[b - 1]!;
+    }
+    return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+  }
+
+  it('gives what it gave before, bit for bit, over seeded histograms (negative, zero and empty buckets, dips, q at the ends)', () => {
+    let x = 12345;
+    const rnd = (): number => ((x = (x * 48271) % 2147483647), x / 2147483647);
+    for (let run = 0; run < 3000; run++) {
+      const n = 2 + Math.floor(rnd() * 6);
+      const bounds: number[] = [];
+      let bound = rnd() < 0.2 ? -1 - rnd() : rnd() < 0.2 ? 0 : rnd();
+      for (let i = 0; i < n - 1; i++) {
+        bounds.push(bound);
+        bound += rnd() < 0.1 ? 0 : rnd() * 2;
+      }
+      bounds.push(Infinity);
+      const counts: number[] = [];
+      let c = rnd() < 0.3 ? 0 : Math.floor(rnd() * 5);
+      for (let i = 0; i < n; i++) {
+        counts.push(rnd() < 0.05 ? c - 1 : c);
+        c += rnd() < 0.4 ? 0 : Math.floor(rnd() * 10) + rnd();
+      }
+      const q = [0, 1, 0.5, 0.95, 0.99, rnd()][run % 6]!;
+      assert.ok(Object.is(histogramQuantile(q, bounds, counts), before(q, bounds, counts)), `run ${run}: q ${q}, ${bounds}, ${counts}`);
+    }
+  });
+
+  it('optimised while every rank falls in the lowest bucket, it is still the optimised code when a rank first falls higher', () => {
+    const out = runWithNatives(`
+      const { histogramQuantile: f } = ${requireOf(require.resolve('../../../src/core/scrape/histogramQuantile'))};
+      %PrepareFunctionForOptimization(f);
+      const bounds = new Float64Array([0.1, 0.5, 1, Infinity]);
+      const scratch = new Float64Array(8);
+      for (let i = 0; i < 100; i++) f(0.5, bounds, new Float64Array([5 + i, 5 + i, 5 + i, 5 + i]), scratch);
+      %OptimizeFunctionOnNextCall(f);
+      f(0.95, bounds, new Float64Array([5, 5, 5, 5]), scratch);
+      const optimised = %GetOptimizationStatus(f);
+      const v = [f(0.5, bounds, new Float64Array([1, 3, 9, 10]), scratch), f(0.99, bounds, new Float64Array([1, 3, 9, 12]), scratch)];
+      console.log(JSON.stringify({ optimised, after: %GetOptimizationStatus(f), v }));
+    `);
+    const { optimised, after, v } = JSON.parse(out) as { optimised: number; after: number; v: number[] };
+    assert.ok((optimised & TURBOFANNED) !== 0, 'optimised first');
+    assert.ok((after & TURBOFANNED) !== 0, 'still optimised after ranks in higher buckets and in +Inf');
+    assert.deepEqual(v, [0.5 + 0.5 * (2 / 6), 1]);
   });
 });
