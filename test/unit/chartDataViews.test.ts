@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { buildColumns, ChartColumns, ColumnsOptions, GAP_CADENCE_FACTOR } from '../../src/core/chartData';
 import { Sample } from '../../src/core/model';
 import { SeriesStore } from '../../src/core/store/seriesStore';
+import { mulberry32 } from '../../src/core/analyze/random';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -52,22 +53,10 @@ function buildColumnsBefore(store: SeriesStore, keys: readonly string[], opts: C
   return { x, keys: [...keys], y };
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('chartData.buildColumns reads the rings in place (issue 20)', () => {
   it('gives exactly the columns of the copying version: seeded walks with wrapped rings, gaps, NaN, missing series, appends since', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const store = new SeriesStore(5 + Math.floor(r() * 40));
       const names = ['a', 'b', 'c', 'd'];
       let t = T0;

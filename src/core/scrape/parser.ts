@@ -1810,21 +1810,25 @@ export function parseExpositionBytes(bytes: Buffer, opts: Omit<ParseOptions, 'in
   const verdict = prometheusVerdictOfBytes(bytes, format, { partial: opts.partial });
   const scan = sampleLinePrefix(bytes, maxSeries, format === 'openmetrics');
   const { text, invalidUtf8At } = decodeUtf8(scan.end === bytes.length ? bytes : bytes.subarray(0, scan.end));
+  return bodyParser(text, invalidUtf8At, verdict, { format, maxSeries, maxProblems, opts, scan }).run();
+}
+
+/** What a parse of a body's bytes is given, besides its text and verdict. */
+interface BodyParse {
+  readonly format: ExpositionFormat;
+  readonly maxSeries: number;
+  readonly maxProblems: number;
+  readonly opts: Omit<ParseOptions, 'invalidUtf8At'>;
+  /** sampleLinePrefix's scan of the body: its dropped samples are the parse's counted rest. */
+  readonly scan: { readonly droppedSamples: number; readonly sawEof: boolean };
+}
+
+/** The parser of a body's text (or, in line mode, of its lines: text ''), with the series cache set to its format. */
+function bodyParser(text: string, invalidUtf8At: readonly number[] | undefined, verdict: PrometheusVerdict, b: BodyParse): ExpositionParser {
+  const { format, opts, scan } = b;
   opts.seriesCache?.useFormat(format);
   const rest: CountedRest | undefined = scan.droppedSamples > 0 ? { droppedSamples: scan.droppedSamples, sawEof: scan.sawEof } : undefined;
-  return new ExpositionParser(
-    text,
-    format,
-    maxSeries,
-    maxProblems,
-    opts.partial === true,
-    opts.interner ?? new StringInterner(),
-    invalidUtf8At,
-    verdict,
-    opts.seriesCache,
-    rest,
-    opts.columns,
-  ).run();
+  return new ExpositionParser(text, format, b.maxSeries, b.maxProblems, opts.partial === true, opts.interner ?? new StringInterner(), invalidUtf8At, verdict, opts.seriesCache, rest, opts.columns);
 }
 
 /**
@@ -1850,8 +1854,7 @@ function parseAgainstMemo(
     memo.format = format;
   }
   const scan = sampleLinePrefix(bytes, maxSeries, format === 'openmetrics');
-  opts.seriesCache?.useFormat(format);
-  const rest: CountedRest | undefined = scan.droppedSamples > 0 ? { droppedSamples: scan.droppedSamples, sawEof: scan.sawEof } : undefined;
+  const body: BodyParse = { format, maxSeries, maxProblems, opts, scan };
   if (memo.count === 0) {
     // Nothing to compare with: the whole-text parse (one decode), remembering each line,
     // when every character is one byte (so the text's offsets are the bytes').
@@ -1859,19 +1862,7 @@ function parseAgainstMemo(
     if (text.length === scan.end) {
       memo.beginNext();
       const verdict = prometheusVerdictOfBytes(bytes, format, { partial: opts.partial, lines: memo });
-      const whole = new ExpositionParser(
-        text,
-        format,
-        maxSeries,
-        maxProblems,
-        opts.partial === true,
-        opts.interner ?? new StringInterner(),
-        undefined,
-        verdict,
-        opts.seriesCache,
-        rest,
-        opts.columns,
-      );
+      const whole = bodyParser(text, undefined, verdict, body);
       const out = whole.run(memo);
       if (whole.remembered) {
         memo.commit(bytes, scan.end);
@@ -1882,19 +1873,7 @@ function parseAgainstMemo(
       return out;
     }
   }
-  const parser = new ExpositionParser(
-    '',
-    format,
-    maxSeries,
-    maxProblems,
-    opts.partial === true,
-    opts.interner ?? new StringInterner(),
-    undefined,
-    PENDING_VERDICT,
-    opts.seriesCache,
-    rest,
-    opts.columns,
-  );
+  const parser = bodyParser('', undefined, PENDING_VERDICT, body);
   if (!parser.runLines(bytes, scan.end, memo)) {
     memo.reset();
     memo.wholeText = WHOLE_TEXT_BODIES;

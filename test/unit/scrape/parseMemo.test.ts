@@ -18,18 +18,7 @@ import {
   parseExpositionBytes,
 } from '../../../src/core/scrape/parser';
 import { SeriesCache } from '../../../src/core/scrape/seriesCache';
-
-/** mulberry32: a seeded generator, so a failure names the seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src/core/analyze/random';
 
 /** The parse as plain data: columns read out into samples, so two parses compare with deepStrictEqual. */
 function plain(p: ParsedExposition): unknown {
@@ -212,7 +201,7 @@ describe('ExpositionMemo: a body read against the previous one', () => {
     let reused = 0;
     let lines = 0;
     for (let seed = 1; seed <= 120; seed++) {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const useColumns = seed % 2 === 0;
       const ep = new Endpoint(useColumns);
       let openMetrics = r() < 0.5;
