@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createProcessLocator, ProcfsProcessLocator } from '../../../src/core/process/locator';
-import { killAllChildren, SERVER_CODE, sleep, startChild, startNode, startServer, stopChild } from './helpers/children';
+import { killAllChildren, SERVER_CODE, startChild, startNode, startServer, startZombie, stopChild } from './helpers/children';
 
 /** A marker unique to this run, so pattern tests never match someone else's process. */
 function marker(): string {
@@ -125,19 +124,7 @@ describe('ProcfsProcessLocator (real processes on 127.0.0.1)', function () {
   });
 
   it('isSameProcess is false for a zombie', async () => {
-    // sh starts `sleep 0` in the background, then becomes `sleep 5`, which never reaps it.
-    const sh = startChild('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
-    const zombie = Number(await sh.nextLine());
-    // Until the kernel shows it exited and unreaped (state Z): a fixed wait lost this race under load.
-    const state = (): string | undefined => {
-      try {
-        return /\) (\S)/.exec(readFileSync(`/proc/${zombie}/stat`, 'utf8'))?.[1];
-      } catch {
-        return undefined;
-      }
-    };
-    for (let waited = 0; state() !== 'Z' && waited < 4_000; waited += 20) await sleep(20);
-    assert.equal(state(), 'Z', `pid ${zombie} is not a zombie (state ${state() ?? 'gone'})`);
+    const zombie = await startZombie();
     const r = await locator.locate({ pid: zombie });
     assert.ok(!r.ok);
     assert.match(r.message, /has exited \(chatroomMonitor\.target\.pid\)/);

@@ -10,7 +10,7 @@ import {
   processStatsToSamples,
   ProcfsProcessSampler,
 } from '../../../src/core/process/processSampler';
-import { killAllChildren, sleep, startChild, startNode, stopChild } from './helpers/children';
+import { killAllChildren, sleep, startNode, startZombie, stopChild } from './helpers/children';
 
 function ok(r: ProcessSampleResult): ProcessStats {
   assert.equal(r.kind, 'ok', JSON.stringify(r));
@@ -125,9 +125,7 @@ describe('ProcfsProcessSampler (real processes)', function () {
     ok(await sampler.sample(idle.pid, 0));
     await stopChild(idle);
     assert.deepEqual(await sampler.sample(idle.pid, 0), { kind: 'gone', pid: idle.pid, message: `The process with pid ${idle.pid} has exited.` });
-    const sh = startChild('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
-    const zombie = Number(await sh.nextLine());
-    await sleep(300);
+    const zombie = await startZombie();
     const z = await sampler.sample(zombie, 0);
     assert.equal(z.kind, 'gone');
     assert.match((z as { message: string }).message, /zombie/);

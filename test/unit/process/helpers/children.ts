@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /** A real process started by a test, with its stdout as lines. */
@@ -101,4 +102,24 @@ export async function killAllChildren(): Promise<void> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * A zombie: sh starts `sleep 0` in the background, then becomes `sleep 5`, which never
+ * reaps it. Returns its pid once the kernel shows it exited and unreaped (state Z) —
+ * a fixed wait lost this race under load (twice, in two tests).
+ */
+export async function startZombie(): Promise<number> {
+  const sh = startChild('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
+  const zombie = Number(await sh.nextLine());
+  const state = (): string | undefined => {
+    try {
+      return /\) (\S)/.exec(readFileSync(`/proc/${zombie}/stat`, 'utf8'))?.[1];
+    } catch {
+      return undefined;
+    }
+  };
+  for (let waited = 0; state() !== 'Z' && waited < 4_000; waited += 20) await sleep(20);
+  if (state() !== 'Z') throw new Error(`pid ${zombie} is not a zombie (state ${state() ?? 'gone'})`);
+  return zombie;
 }
