@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageExtension } from './lib/extension.mjs';
+import { failureLines } from './lib/failures.mjs';
 import { repoRoot } from './lib/paths.mjs';
 import { startProcess, stopAll, watchDescendants } from './lib/processes.mjs';
 import { SCENARIO_RUNS } from '../test/scenarios/scenarios.mjs';
@@ -30,14 +31,17 @@ const watcher = watchDescendants();
 
 /**
  * Runs one command in its own process group, echoing its output, and returns its
- * exit code and output.
+ * exit code and output. The output is also kept in `outputs` (the level's), from
+ * which the failures are named again before the summary table.
+ * @param {string[]} outputs
  * @param {string} name
  * @param {string} command
  * @param {string[]} args
  */
-async function runStep(name, command, args) {
+async function runStep(outputs, name, command, args) {
   const p = startProcess(name, command, args, { cwd: repoRoot, echo: true, env: { ...process.env, FORCE_COLOR: '0' } });
   const code = await p.exited;
+  outputs.push(p.output());
   return { code, output: p.output() };
 }
 
@@ -66,18 +70,26 @@ function countsOf(code, output) {
 }
 
 const results = [];
+/**
+ * Runs one level. `fn` gets the level's `step(name, command, args)` (runStep with
+ * the output kept) and returns its counts.
+ * @param {string} name
+ * @param {(step: (name: string, command: string, args: string[]) => Promise<{ code: number|null, output: string }>, outputs: string[]) => Promise<{ passed: number, failed: number }>} fn
+ */
 async function level(name, fn) {
   const t0 = Date.now();
   console.log(`\n━━ ${name} ━━`);
+  const outputs = [];
   let counts;
   try {
-    counts = await fn();
+    counts = await fn((stepName, command, args) => runStep(outputs, stepName, command, args), outputs);
   } catch (err) {
     console.log(`${name}: ${err?.message ?? err}`);
+    outputs.push(`FAIL ${name}: ${err?.message ?? err}`);
     counts = { passed: 0, failed: 1 };
   }
   const seconds = (Date.now() - t0) / 1000;
-  results.push({ name, ...counts, seconds });
+  results.push({ name, ...counts, seconds, outputs });
   console.log(`━━ ${name}: ${counts.passed} passed, ${counts.failed} failed in ${seconds.toFixed(1)} s`);
 }
 
@@ -99,12 +111,12 @@ async function main() {
   });
   if (earlyScenarios) console.log(`scenarios ${early.join(', ')} started beside the first levels (pid ${earlyScenarios.pid}); their result is in the scenarios level`);
 
-  await level('type-check', async () => {
-    const r = await runStep('tsc', bin('tsc'), ['-p', '.', '--noEmit']);
+  await level('type-check', async (step) => {
+    const r = await step('tsc', bin('tsc'), ['-p', '.', '--noEmit']);
     return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   });
-  await level('lint', async () => {
-    const r = await runStep('eslint', bin('eslint'), ['--no-error-on-unmatched-pattern', 'src', 'test', 'bench', 'scripts', 'examples']);
+  await level('lint', async (step) => {
+    const r = await step('eslint', bin('eslint'), ['--no-error-on-unmatched-pattern', 'src', 'test', 'bench', 'scripts', 'examples']);
     return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   });
   // The webview level (headless Chromium, mostly waiting on the page) runs beside
@@ -112,10 +124,10 @@ async function main() {
   // other, on a machine that was idle most of that time.
   await Promise.all([
     (async () => {
-      await level('unit', async () => {
+      await level('unit', async (step) => {
         // Emits even with type errors (the type-check level reports those), so the
         // tests that do compile still run.
-        await runStep('compile-tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
+        await step('compile-tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
         // Two lanes at once: the few files that drive real servers (a real Prometheus,
         // the example server under the OpenTelemetry SDK, CPU and heap captures) spend
         // their ~100 s mostly waiting on those servers (the whole level used 49 s of CPU
@@ -124,24 +136,24 @@ async function main() {
         // the config's other options alone.
         const rc = JSON.parse(fs.readFileSync(path.join(repoRoot, '.mocharc.json'), 'utf8'));
         const [servers, rest] = await Promise.all([
-          runStep('unit:servers', bin('mocha'), ['--no-config', '--timeout', String(rc.timeout), '--exit', '--reporter', 'spec', ...UNIT_SERVER_FILES]),
-          runStep('unit', bin('mocha'), ['--config', '.mocharc.json', '--reporter', 'spec', ...UNIT_SERVER_FILES.flatMap((f) => ['--ignore', f])]),
+          step('unit:servers', bin('mocha'), ['--no-config', '--timeout', String(rc.timeout), '--exit', '--reporter', 'spec', ...UNIT_SERVER_FILES]),
+          step('unit', bin('mocha'), ['--config', '.mocharc.json', '--reporter', 'spec', ...UNIT_SERVER_FILES.flatMap((f) => ['--ignore', f])]),
         ]);
         const a = countsOf(servers.code, servers.output);
         const b = countsOf(rest.code, rest.output);
         return { passed: a.passed + b.passed, failed: a.failed + b.failed };
       });
-      await level('conformance', async () => {
+      await level('conformance', async (step) => {
         // Our parser against what a real Prometheus stored from the same bodies
         // (test/conformance; the unit level compiled it).
-        const r = await runStep('conformance', bin('mocha'), ['--config', 'test/conformance/.mocharc.json', '--reporter', 'dot']);
+        const r = await step('conformance', bin('mocha'), ['--config', 'test/conformance/.mocharc.json', '--reporter', 'dot']);
         return countsOf(r.code, r.output);
       });
     })(),
     (async () => {
-      await level('webview', async () => {
+      await level('webview', async (step) => {
         // The dashboard page in headless Chromium with fixture messages (test/webview).
-        const r = await runStep('webview', process.execPath, [path.join(repoRoot, 'test', 'webview', 'run.mjs')]);
+        const r = await step('webview', process.execPath, [path.join(repoRoot, 'test', 'webview', 'run.mjs')]);
         return countsOf(r.code, r.output);
       });
     })(),
@@ -152,44 +164,47 @@ async function main() {
     console.log(`packaged ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
     return { passed: 1, failed: 0 };
   });
-  await level('integration', async () => {
+  await level('integration', async (step) => {
     if (!vsix) {
       throw new Error('skipped: the extension did not build');
     }
-    const r = await runStep('integration', process.execPath, [path.join(repoRoot, 'scripts', 'integration.mjs')]);
+    const r = await step('integration', process.execPath, [path.join(repoRoot, 'scripts', 'integration.mjs')]);
     return countsOf(r.code, r.output);
   });
-  await level('e2e', async () => {
+  await level('e2e', async (step) => {
     if (!vsix) {
       throw new Error('skipped: the extension did not package');
     }
-    const r = await runStep('e2e', process.execPath, [path.join(repoRoot, 'scripts', 'e2e.mjs'), '--vsix', vsix]);
+    const r = await step('e2e', process.execPath, [path.join(repoRoot, 'scripts', 'e2e.mjs'), '--vsix', vsix]);
     return countsOf(r.code, r.output);
   });
-  await level('scenarios', async () => {
+  await level('scenarios', async (step, outputs) => {
     // The analyzer's diagnosis of the real example server under each load scenario,
     // through the headless CLI (about 3.5 min here; the leak, which needs 5 min of
     // data, ran beside the first levels).
     // The besideFastLevels ones started at the beginning (see above).
-    const checks = await runStep('scenario-checks', bin('mocha'), ['--config', 'test/scenarios/.mocharc.json']);
+    const checks = await step('scenario-checks', bin('mocha'), ['--config', 'test/scenarios/.mocharc.json']);
     const counts = [countsOf(checks.code, checks.output)];
     if (late.length > 0) {
-      const runs = await runStep('scenarios', process.execPath, [scenariosScript, '--only', late.join(',')]);
+      const runs = await step('scenarios', process.execPath, [scenariosScript, '--only', late.join(',')]);
       counts.push(countsOf(runs.code, runs.output));
     }
     if (earlyScenarios) {
       const code = await earlyScenarios.exited;
       const output = earlyScenarios.output();
       process.stdout.write(output.replace(/^(?=.)/gm, '[scenarios-early] '));
+      outputs.push(output);
       counts.push(countsOf(code, output));
     }
     return { passed: counts.reduce((s, c) => s + c.passed, 0), failed: counts.reduce((s, c) => s + c.failed, 0) };
   });
-  await level('cleanup', async () => {
+  await level('cleanup', async (_step, outputs) => {
     await stopAll();
     const left = watcher.survivors();
     if (left.length > 0) {
-      console.log(`still running after the run (now killed):\n${left.map((p) => `  ${p.pid} ${p.cmd.slice(0, 160)}`).join('\n')}`);
+      const list = left.map((p) => `  ${p.pid} ${p.cmd.slice(0, 160)}`).join('\n');
+      console.log(`still running after the run (now killed):\n${list}`);
+      outputs.push(`FAIL still running after the run (now killed):\n${list}`);
       watcher.kill(left);
       return { passed: 0, failed: 1 };
     }
@@ -197,6 +212,12 @@ async function main() {
     return { passed: 1, failed: 0 };
   });
 
+  // CI keeps only the tail of this output: name each failing test here, where the
+  // tail reaches, not only in its level's output far above.
+  for (const r of results.filter((x) => x.failed > 0)) {
+    console.log(`\n━━ failed in ${r.name}:`);
+    for (const line of failureLines(r.outputs)) console.log(`  ${line}`);
+  }
   console.log('\nlevel         passed  failed   seconds');
   for (const r of results) {
     console.log(`${r.name.padEnd(13)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(8)}`);
