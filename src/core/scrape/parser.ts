@@ -14,6 +14,7 @@ import { Labels, NO_LABELS } from '../model';
 import { decodeUtf8, PrometheusVerdict, prometheusVerdict, prometheusVerdictOfBytes } from './promVerdict';
 import { CH_BACKSLASH, CH_COMMA, CH_CR, CH_EQUALS, CH_HASH, CH_LBRACE, CH_QUOTE, CH_RBRACE, isBlank, InvalidUtf8Cursor } from './exposition';
 import { type SeriesCache, seriesTextHash } from './seriesCache';
+import { grownInt32, LineRecord, LineTable, NOTHING_RECORD, RECORD_META, RECORD_SAMPLE } from './lineTable';
 
 export type { PrometheusVerdict } from './promVerdict';
 
@@ -480,29 +481,6 @@ function quoteForMessage(s: string): string {
   return JSON.stringify(short);
 }
 
-const RECORD_NOTHING = 0;
-const RECORD_SAMPLE = 1;
-const RECORD_META = 2;
-
-/** What one line of a body parsed to, applied again when the next body has the same line. */
-class LineRecord {
-  constructor(
-    readonly kind: number,
-    /** The sample's name, or the family's name of a metadata line. */
-    readonly name: string,
-    readonly labels: Labels,
-    readonly value: number,
-    readonly timestampMs: number | undefined,
-    readonly timestampRaw: string | undefined,
-    readonly exemplar: ParsedExemplar | undefined,
-    readonly keyword: 'HELP' | 'TYPE' | 'UNIT',
-    readonly rest: string,
-  ) {}
-}
-
-/** A blank line or a comment: nothing to apply. */
-const NOTHING_RECORD = new LineRecord(RECORD_NOTHING, '', NO_LABELS, 0, undefined, undefined, undefined, 'HELP', '');
-
 /** Where line mode looks in the previous body for a line, around where it expects it. */
 const MEMO_WINDOW = [0, 1, -1, 2, 3, -2];
 
@@ -529,28 +507,16 @@ export class ExpositionMemo {
   /** The previous body's bytes, up to the end of its last parsed line (a private copy). */
   bytes: Buffer = Buffer.alloc(0);
   format: ExpositionFormat | undefined;
-  count = 0;
-  starts = new Int32Array(64);
-  /** Each line's end, before its newline. */
-  ends = new Int32Array(64);
-  records: (LineRecord | undefined)[] = [];
-  /** 1 when Prometheus' verdict found the line fine where a line starts (and not the last of the body). */
-  ok = new Uint8Array(64);
-  private metaAt = new Map<string, number>();
+  /** The previous body's lines. */
+  prev = new LineTable();
+  /** The lines of the body being read; swapped with `prev` by commit(). */
+  private next = new LineTable();
   /** Bodies left that go straight to the whole-text parse. */
   wholeText = 0;
   /** Bodies in a row that needed far less than `bytes` holds. */
   private oversized = 0;
   /** Lines of the last body read in line mode that applied a previous line's result (for tests and the bench). */
   reusedLines = 0;
-
-  // The table being built for the body being read; swapped in by commit().
-  private nCount = 0;
-  private nStarts = new Int32Array(64);
-  private nEnds = new Int32Array(64);
-  private nRecords: (LineRecord | undefined)[] = [];
-  private nOk = new Uint8Array(64);
-  private nMetaAt = new Map<string, number>();
 
   // Runs of unchanged lines the verdict skips: their first line's start, the last one's end, and how many.
   skipCount = 0;
@@ -563,9 +529,7 @@ export class ExpositionMemo {
 
   /** Forgets the previous body. */
   reset(): void {
-    this.count = 0;
-    this.records.length = 0;
-    this.metaAt.clear();
+    this.prev.clear(true);
     this.format = undefined;
     this.skipCount = 0;
     this.okCount = 0;
@@ -573,44 +537,20 @@ export class ExpositionMemo {
 
   beginNext(): void {
     this.reusedLines = 0;
-    this.nCount = 0;
-    this.nMetaAt.clear();
+    this.next.clear(false);
     this.skipCount = 0;
     this.okCount = 0;
   }
 
-  /** For a metadata line's record, the previous body's first metadata line of its family; otherwise -1. */
-  metaLineOf(record: LineRecord | undefined): number {
-    // Every read done whatever the kind, so each has V8's feedback from the first body on.
-    const kind = record === undefined ? RECORD_NOTHING : record.kind;
-    const at = this.metaAt.get(record === undefined ? '' : record.name);
-    return kind === RECORD_META && at !== undefined ? at : -1;
-  }
-
   pushLine(start: number, end: number, record: LineRecord | undefined, ok: number, newlineAfter: boolean): void {
-    const n = this.nCount;
-    if (n === this.nStarts.length) {
-      this.nStarts = grownInt32(this.nStarts);
-      this.nEnds = grownInt32(this.nEnds);
-      const o = new Uint8Array(n * 2);
-      o.set(this.nOk);
-      this.nOk = o;
-    }
-    if (n === this.skipStart.length) {
+    if (this.next.count === this.skipStart.length) {
       // As many runs as lines at most: grown with the lines, on the first body, so no
       // branch is first taken when a later body happens to have more runs.
       this.skipStart = grownInt32(this.skipStart);
       this.skipEnd = grownInt32(this.skipEnd);
       this.skipLines = grownInt32(this.skipLines);
     }
-    this.nStarts[n] = start;
-    this.nEnds[n] = end;
-    this.nRecords[n] = record;
-    this.nOk[n] = ok;
-    this.nCount = n + 1;
-    if (record !== undefined && record.kind === RECORD_META && !this.nMetaAt.has(record.name)) {
-      this.nMetaAt.set(record.name, n);
-    }
+    this.next.addLine(start, end, record, ok);
     if (ok === 1 && newlineAfter) {
       const k = this.skipCount;
       if (k > 0 && this.skipEnd[k - 1]! + 1 === start) {
@@ -634,9 +574,10 @@ export class ExpositionMemo {
   /** The body read becomes the previous one: its bytes `[0, limit)` copied, its table swapped in. */
   commit(bytes: Buffer, limit: number): void {
     // What the verdict checked fine now, on the lines it did not skip.
-    const n = this.nCount;
-    const starts = this.nStarts;
-    const ok = this.nOk;
+    const read = this.next;
+    const n = read.count;
+    const starts = read.starts;
+    const ok = read.ok;
     for (let i = 0, k = 0; i < n && k < this.okCount; i++) {
       const s = starts[i]!;
       while (k < this.okCount && this.okAt[k]! < s) k++;
@@ -651,31 +592,11 @@ export class ExpositionMemo {
       this.oversized = 0;
     }
     bytes.copy(this.bytes, 0, 0, limit);
-    const s = this.starts;
-    const e = this.ends;
-    const r = this.records;
-    const o = this.ok;
-    const m = this.metaAt;
-    this.starts = this.nStarts;
-    this.ends = this.nEnds;
-    this.records = this.nRecords;
-    this.ok = this.nOk;
-    this.metaAt = this.nMetaAt;
-    this.count = n;
-    this.nStarts = s;
-    this.nEnds = e;
-    this.nRecords = r;
-    this.nOk = o;
-    this.nMetaAt = m;
+    this.next = this.prev;
+    this.prev = read;
     // The spare table's records past the next body's lines are dropped at the next commit.
-    if (r.length > n) r.length = n;
+    this.next.dropRecordsFrom(n);
   }
-}
-
-function grownInt32(a: Int32Array): Int32Array<ArrayBuffer> {
-  const g = new Int32Array(a.length * 2);
-  g.set(a);
-  return g;
 }
 
 /** The latest parser (see ExpositionParser.retire), reachable from here. */
@@ -859,11 +780,12 @@ class ExpositionParser {
   runLines(bytes: Buffer, limit: number, memo: ExpositionMemo): boolean {
     const len = bytes.length;
     const prev = memo.bytes;
-    const pStarts = memo.starts;
-    const pEnds = memo.ends;
-    const pRecords = memo.records;
-    const pOk = memo.ok;
-    const pCount = memo.count;
+    const table = memo.prev;
+    const pStarts = table.starts;
+    const pEnds = table.ends;
+    const pRecords = table.records;
+    const pOk = table.ok;
+    const pCount = table.count;
     memo.beginNext();
     this.lineMode = true;
     let j = 0;
@@ -915,7 +837,7 @@ class ExpositionParser {
         // A family's metadata: where it stood in the previous body, to read on from there.
         // (Asked of every line read afresh: a branch first taken minutes in would make V8
         // compile runLines again.)
-        const at = memo.metaLineOf(record);
+        const at = table.metaLineOf(record);
         if (at >= 0) j = at + 1;
       }
       memo.pushLine(pos, lineEnd, record, ok, lineEnd < len);
@@ -1855,7 +1777,7 @@ function parseAgainstMemo(
   }
   const scan = sampleLinePrefix(bytes, maxSeries, format === 'openmetrics');
   const body: BodyParse = { format, maxSeries, maxProblems, opts, scan };
-  if (memo.count === 0) {
+  if (memo.prev.count === 0) {
     // Nothing to compare with: the whole-text parse (one decode), remembering each line,
     // when every character is one byte (so the text's offsets are the bytes').
     const text = bytes.toString('utf8', 0, scan.end);
