@@ -471,8 +471,22 @@ const INITIAL_READ_BUFFER_BYTES = 16 * 1024;
 let readBuffer: Buffer | undefined;
 
 /**
+ * A read of a /proc file that returns fewer bytes than this (and than it asked for)
+ * reached the end, so the read that would return 0 is not made. The files read here
+ * are made by the kernel's seq_file: one read returns whole records until the
+ * records end or its own buffer (a page, 4 KiB, at least) would overflow. A file of
+ * one record (stat, status, limits, uptime, meminfo, /proc/stat) therefore comes in
+ * one read when it fits the room; a file of many short records (net/dev's lines,
+ * a thread's children) stops short of the end only after more than a page less its
+ * longest record — more than half a page, as no record of these files comes near 2 KiB.
+ * So readProcFileSync and ProcFile are for files the kernel makes with seq_file.
+ */
+export const SHORT_READ_ENDS_FILE_BYTES = 2048;
+
+/**
  * Reads an open /proc file from offset 0 to its end into the shared buffer. pread at
  * offset 0 makes the kernel generate the file afresh, so a kept fd reads current values.
+ * One read for each of a tick's small files, not two (see SHORT_READ_ENDS_FILE_BYTES).
  */
 function readWholeFd(fd: number): string {
   let buf = readBuffer ?? (readBuffer = Buffer.allocUnsafe(INITIAL_READ_BUFFER_BYTES));
@@ -484,11 +498,12 @@ function readWholeFd(fd: number): string {
       buf.copy(bigger, 0, 0, length);
       buf = readBuffer = bigger;
     }
-    const n = readSync(fd, buf, length, buf.length - length, length);
-    if (n === 0) {
+    const room = buf.length - length;
+    const n = readSync(fd, buf, length, room, length);
+    length += n;
+    if (n === 0 || (n < room && n < SHORT_READ_ENDS_FILE_BYTES)) {
       break;
     }
-    length += n;
   }
   return buf.toString('utf8', 0, length);
 }

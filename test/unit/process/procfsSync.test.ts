@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import fs, { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { ProcfsProcessLocator } from '../../../src/core/process/locator';
 import { MAX_PIDS_WITH_OPEN_FILES, ProcfsProcessSampler } from '../../../src/core/process/processSampler';
 import {
@@ -11,6 +11,7 @@ import {
   parseProcStat,
   ProcFile,
   readProcFileSync,
+  SHORT_READ_ENDS_FILE_BYTES,
 } from '../../../src/core/process/procfs';
 import { killAllChildren, startChild, startNode, stopChild } from './helpers/children';
 
@@ -145,6 +146,72 @@ describe('fds kept for the per-tick reads', function () {
     // A wrong start time (a reused pid) is not the same process, and its fd is not kept.
     assert.equal(await locator.isSameProcess(b.pid, pb.process.startTimeMs - 60_000), false);
     assert.equal(fdsInto(`/proc/${b.pid}/`), 0);
+  });
+});
+
+type ReadSync = (fd: number, buffer: Buffer, offset: number, length: number, position: number) => number;
+
+/**
+ * Runs `f` with node:fs' readSync counted (the procfs readers call it through the
+ * module object, so they see the stand-in) and, with `fake`, answered by it.
+ */
+function withCountedReads<T>(f: () => T, fake?: ReadSync): { result: T; reads: number } {
+  const mutableFs = fs as unknown as { readSync: ReadSync };
+  const original = mutableFs.readSync;
+  let reads = 0;
+  mutableFs.readSync = (fd, buffer, offset, length, position) => {
+    reads++;
+    return (fake ?? original)(fd, buffer, offset, length, position);
+  };
+  try {
+    return { result: f(), reads };
+  } finally {
+    mutableFs.readSync = original;
+  }
+}
+
+describe('how many reads a /proc file takes', () => {
+  it('a small file (a tick\'s stat, status, meminfo…) is one read, not a second one to see the end', () => {
+    const f = new ProcFile('self/status');
+    try {
+      f.read(); // opens
+      for (const file of [f, new ProcFile('uptime'), new ProcFile('meminfo'), new ProcFile('self/stat')]) {
+        const { result, reads } = withCountedReads(() => file.read());
+        assert.ok(result.length > 0 && result.length < SHORT_READ_ENDS_FILE_BYTES, `${file.relativePath}: ${result.length} B`);
+        assert.equal(reads, 1, file.relativePath);
+        file.close();
+      }
+    } finally {
+      f.close();
+    }
+  });
+
+  it('a file of many records that comes a page at a time is still read to its end', () => {
+    // As seq_file answers a long file of short records: whole lines up to ~4 KiB a read, then 0.
+    const line = 'eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n';
+    const text = line.repeat(Math.ceil(10_000 / line.length));
+    const page = 4096 - (4096 % line.length);
+    const bytes = Buffer.from(text, 'latin1');
+    const f = new ProcFile('uptime');
+    try {
+      const { result, reads } = withCountedReads(
+        () => f.read(),
+        (_fd, buffer, offset, length, position) => bytes.copy(buffer, offset, position, Math.min(position + Math.min(length, page), bytes.length)),
+      );
+      assert.equal(result, text);
+      // Two page-sized reads, then the last ~1.8 KiB: short, so the end (no read of 0 bytes).
+      assert.ok(bytes.length - 2 * page < SHORT_READ_ENDS_FILE_BYTES);
+      assert.equal(reads, 3);
+    } finally {
+      f.close();
+    }
+  });
+
+  it('the kernel\'s own long file of many records (/proc/crypto) reads whole', function () {
+    if (!existsSync('/proc/crypto') || readFileSync('/proc/crypto').length < 8192) this.skip();
+    const { result, reads } = withCountedReads(() => readProcFileSync('crypto'));
+    assert.equal(result, readFileSync('/proc/crypto', 'utf8'));
+    assert.ok(reads > 2, `${reads} reads: seq_file gives a page or so a read`);
   });
 });
 
