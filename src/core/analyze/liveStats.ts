@@ -66,6 +66,13 @@ class Samples {
   value(i: number): number {
     return i < this.n0 ? this.v0[i]! : this.v1[i - this.n0]!;
   }
+
+  /** blockMoments of samples [from, to) read in place when they lie in one view; undefined when they straddle two. */
+  momentsInPlace(from: number, to: number, out: Moments): Moments | undefined {
+    if (to <= this.n0) return blockMoments(this.t0, this.v0, from, to, out);
+    if (from >= this.n0) return blockMoments(this.t1, this.v1, from - this.n0, to - this.n0, out);
+    return undefined;
+  }
 }
 
 const EMPTY = new Float64Array(0);
@@ -283,18 +290,21 @@ export class LiveStats {
     if (s === window.length) return undefined;
     const firstMs = window.time(s);
     const firstStart = blockOf(firstMs);
-    let e = s;
-    while (e < window.length && window.time(e) < firstStart + BLOCK_MS) e++;
-    const result = this.moments(window, s, e, this.result);
     const last = w.blocks[w.blocks.length - 1];
     if (!last || last.startMs < firstStart) return undefined;
-    if (last.startMs !== firstStart) {
-      // Minutes up to the first are not merged: those before are gone, the first was read above.
+    let result: Moments;
+    if (last.startMs === firstStart) {
+      // One minute holds every finite sample: it is the first and the last.
+      result = this.moments(window, s, window.length, this.result);
+    } else {
+      // Minutes up to the first are not merged: those before are gone, the first is read below.
       while (w.head < w.blocks.length && w.blocks[w.head]!.startMs <= firstStart) w.head++;
       if (w.head > 64 && w.head * 2 > w.blocks.length) {
-        w.blocks = w.blocks.slice(w.head);
-        w.head = 0;
+        // The first minute (head − 1) stays: its moments are kept while it is whole.
+        w.blocks = w.blocks.slice(w.head - 1);
+        w.head = 1;
       }
+      result = this.firstBlock(w, window, s, firstStart);
       if (w.middleFirstMs !== firstStart) {
         w.middle.reset(firstStart);
         w.middleFirstMs = firstStart;
@@ -315,9 +325,33 @@ export class LiveStats {
     return { sampleCount, summary, trend, latest: { timeMs: w.latestMs, value: w.latestValue }, buckets: NO_BUCKETS };
   }
 
-  /** blockMoments of window samples [from, to) (one block), copied out of the ring's views first. */
+  /**
+   * The moments of the window's first minute, which a later minute follows (closed).
+   * While no sample has left it (the window is younger than its length, as in a
+   * monitor's first 15 minutes) it holds the same samples at every analysis: its
+   * moments are computed once and kept on its block, as a middle minute's are, instead
+   * of read again each time (issue 20). Its end is the next minute's first finite
+   * sample (the samples between are not finite: blockMoments skips them either way).
+   */
+  private firstBlock(w: SeriesWindow, window: Samples, s: number, firstStart: number): Moments {
+    const first = w.blocks[w.head - 1];
+    if (!first || first.startMs !== firstStart || !Number.isFinite(first.endSeq)) {
+      let e = s;
+      while (e < window.length && window.time(e) < firstStart + BLOCK_MS) e++;
+      return this.moments(window, s, e, this.result);
+    }
+    const end = w.indexOf(first.endSeq);
+    if (w.indexOf(first.startSeq) !== s) return this.moments(window, s, end, this.result);
+    first.moments ??= this.moments(window, s, end, new Moments());
+    return this.result.copyFrom(first.moments);
+  }
+
+  /** blockMoments of window samples [from, to) (one block): in place within one of the ring's views, else copied out of them first. */
   private moments(window: Samples, from: number, to: number, out: Moments): Moments {
     const n = Math.max(0, to - from);
+    this.read += n;
+    const inPlace = window.momentsInPlace(from, to, out);
+    if (inPlace) return inPlace;
     if (this.t.length < n) {
       this.t = new Float64Array(Math.max(n, 2 * this.t.length));
       this.v = new Float64Array(this.t.length);
@@ -326,7 +360,6 @@ export class LiveStats {
       this.t[i] = window.time(from + i);
       this.v[i] = window.value(from + i);
     }
-    this.read += n;
     return blockMoments(this.t, this.v, 0, n, out);
   }
 }

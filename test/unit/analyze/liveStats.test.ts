@@ -93,6 +93,26 @@ describe('LiveStats (the live window\'s statistics and trends, kept tick by tick
     assert.ok(perScan < 80, `${perScan.toFixed(1)} samples read per scan`);
   });
 
+  it('reads the first minute once while no sample has left it (a window younger than its length, as in a monitor\'s first 15 min)', () => {
+    const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const store = new SeriesStore(4000);
+    const live = new LiveStats();
+    const windowMs = 15 * 60_000;
+    let i = 0;
+    const tickAndCompare = (): void => {
+      store.append(t0 + i * 1000, [{ name: 'm', labels: {}, value: rss(i) }]);
+      i++;
+      const toMs = store.latestTimeMs;
+      assert.deepEqual(liveScan(live, store, 'm', toMs - windowMs, toMs), fullScan(store, 'm', toMs - windowMs, toMs), `tick ${i}`);
+    };
+    // 3.5 min: minutes 0, 1 and 2 closed, minute 3 holds 30 samples.
+    while (i < 210) tickAndCompare();
+    const before = live.samplesRead;
+    tickAndCompare();
+    // The new sample, and the minute it arrives in (now 31 samples) read again; not the first minute's 60.
+    assert.equal(live.samplesRead - before, 1 + 31);
+  });
+
   it('reads a window given in more than two views as the same samples', () => {
     const store = new SeriesStore(500);
     const t0 = Date.UTC(2026, 0, 1);
