@@ -488,6 +488,9 @@ const LINE_GO_ON = 0;
 const LINE_STOP = 1;
 const LINE_WHOLE_TEXT = 2;
 
+/** labelledSeriesEnd: the line is a name and no label set (`name value`). */
+const NO_LABEL_SET = -2;
+
 /** After this many bodies in a row far smaller than the kept copy's buffer, the buffer shrinks. */
 const OVERSIZED_BODIES = 8;
 
@@ -1134,6 +1137,13 @@ class ExpositionParser {
     let seriesHash = 0;
     if (cache !== undefined) {
       seriesEnd = this.labelledSeriesEnd(start, end);
+      if (seriesEnd === NO_LABEL_SET) {
+        // `name value`: read on from the name, as newSeriesLine would. Kept out of
+        // newSeriesLine so a body's changed unlabelled lines do not make V8 compile that
+        // path (and the series cache's insert it inlines) for series it knows (issue 20).
+        this.valueAndRest(this.sampleName(start, this.seriesNameEnd), NO_LABELS, this.seriesNameEnd, end);
+        return;
+      }
       if (seriesEnd > 0) {
         if (this.invalid.within(start, seriesEnd)) {
           seriesEnd = -1; // U+FFFD for a bad byte reads like a real one: parse it in full
@@ -1209,7 +1219,9 @@ class ExpositionParser {
   /**
    * Where a sample line's labelled series text (`name{…}`, blanks allowed before the
    * brace) ends, just after the closing brace outside quotes; -1 when the line has no
-   * label set or it does not close on this line. Leaves the name's end in seriesNameEnd.
+   * label set or it does not close on this line; NO_LABEL_SET for a name that no label
+   * set follows (newSeriesLine would read the value right after it: in OpenMetrics only
+   * when a blank or the end follows the name). Leaves the name's end in seriesNameEnd.
    */
   private labelledSeriesEnd(start: number, end: number): number {
     const text = this.text;
@@ -1221,9 +1233,10 @@ class ExpositionParser {
       return -1;
     }
     this.seriesNameEnd = i;
+    const nameEnd = i;
     i = skipBlanks(text, i, end);
     if (i >= end || text.charCodeAt(i) !== CH_LBRACE) {
-      return -1;
+      return this.openMetrics && nameEnd < end && !isBlank(text.charCodeAt(nameEnd)) ? -1 : NO_LABEL_SET;
     }
     let quoted = false;
     for (i++; i < end; i++) {

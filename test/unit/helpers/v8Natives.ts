@@ -18,3 +18,19 @@ export function runWithNatives(script: string): string {
 export function requireOf(path: string): string {
   return `require(${JSON.stringify(path)})`;
 }
+
+/**
+ * Runs `script` in a fresh Node with V8's `--trace-opt` and says how many times each
+ * function (by name) was compiled by TurboFan. For tests that a path the hot loop no
+ * longer takes is not compiled at all: each compile is work on V8's compiler threads
+ * (issue 20). V8 decides what to optimise from the bytecode each function ran (its
+ * interrupt budget), not from time, so the counts hold on a loaded machine.
+ */
+export function optimisedFunctions(script: string, flags: readonly string[] = []): Map<string, number> {
+  const out = execFileSync(process.execPath, ['--trace-opt', ...flags, '-e', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const counts = new Map<string, number>();
+  for (const m of out.matchAll(/^\[completed compiling 0x[0-9a-f]+ <JSFunction (\S*) /gm)) {
+    counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  }
+  return counts;
+}

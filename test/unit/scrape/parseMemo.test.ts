@@ -19,6 +19,7 @@ import {
 } from '../../../src/core/scrape/parser';
 import { SeriesCache } from '../../../src/core/scrape/seriesCache';
 import { mulberry32 } from '../../../src/core/analyze/random';
+import { optimisedFunctions } from '../helpers/v8Natives';
 
 /** The parse as plain data: columns read out into samples, so two parses compare with deepStrictEqual. */
 function plain(p: ParsedExposition): unknown {
@@ -323,6 +324,30 @@ describe('the parse and the verdict: compiled once, not again at every garbage c
     // Nor is the line loop thrown away when a family first appears late, or when more runs of lines are unchanged.
     const lineLoop = out.split('\n').filter((l) => l.includes('deoptimizing') && (l.includes('runLines') || l.includes('pushLine') || l.includes('addLine')));
     assert.deepEqual(lineLoop, []);
+  });
+});
+
+describe('the parse: only the hot lines\' code is compiled (issue 20)', () => {
+  it('reads a changed unlabelled line without the new-series path, so V8 never compiles that path once the series are known', () => {
+    // 300 scrapes of a body whose 30 unlabelled values (process_cpu_seconds_total 1.5)
+    // change every time, through the scraper's memo and series cache. newSeriesLine reads
+    // a line whose series is new; it read every changed unlabelled line too, so V8
+    // compiled it (and what it inlines) within the first minute at 1 Hz.
+    const parser = require.resolve('../../../src/core/scrape/parser');
+    const cache = require.resolve('../../../src/core/scrape/seriesCache');
+    const compiled = optimisedFunctions(`
+      const P = require(${JSON.stringify(parser)});
+      const { SeriesCache } = require(${JSON.stringify(cache)});
+      const opts = { format: 'openmetrics', interner: new P.StringInterner(), seriesCache: new SeriesCache(), columns: new P.SampleColumnPool(), memo: new P.ExpositionMemo() };
+      let n = 0;
+      for (let i = 0; i < 300; i++) {
+        let body = '';
+        for (let f = 0; f < 30; f++) body += '# TYPE g_' + f + ' gauge\\ng_' + f + ' ' + (i * 1.5 + f) + '\\ng_' + f + '_x{a="b"} ' + f + '\\n';
+        n += P.parseExpositionBytes(Buffer.from(body + '# EOF\\n'), opts).sampleCount;
+      }
+      if (n !== 300 * 60) throw new Error('samples: ' + n);`);
+    assert.ok(compiled.size > 0, 'V8 optimised nothing: the trace was not read');
+    assert.equal(compiled.get('newSeriesLine'), undefined);
   });
 });
 
