@@ -73,6 +73,18 @@ export class LineTable {
     }
   }
 
+  /** Sets `ok` on the lines that start at one of `okAt[0, okCount)` (sorted, as the verdict met them). */
+  markOk(okAt: Int32Array, okCount: number): void {
+    const n = this.count;
+    const starts = this.starts;
+    const ok = this.ok;
+    for (let i = 0, k = 0; i < n && k < okCount; i++) {
+      const s = starts[i]!;
+      while (k < okCount && okAt[k]! < s) k++;
+      if (k < okCount && okAt[k] === s) ok[i] = 1;
+    }
+  }
+
   /** For a metadata line's record, this table's first metadata line of its family; otherwise -1. */
   metaLineOf(record: LineRecord | undefined): number {
     // Every read done whatever the kind, so each has V8's feedback from the first body on.

@@ -488,6 +488,19 @@ const LINE_GO_ON = 0;
 const LINE_STOP = 1;
 const LINE_WHOLE_TEXT = 2;
 
+/**
+ * Whether `a[aFrom, aFrom + n)` and `b[bFrom, bFrom + n)` hold the same bytes, read from
+ * the end: a changed line differs in its value, at its end. A loop rather than
+ * Buffer#compare, whose argument checks (~2,000 characters of Node's code) were inlined
+ * into runLines for TurboFan to compile in every first minute (issue 20); lines are short.
+ */
+function sameBytes(a: Uint8Array, aFrom: number, b: Uint8Array, bFrom: number, n: number): boolean {
+  for (let i = n - 1; i >= 0; i--) {
+    if (a[aFrom + i] !== b[bFrom + i]) return false;
+  }
+  return true;
+}
+
 /** labelledSeriesEnd: the line is a name and no label set (`name value`). */
 const NO_LABEL_SET = -2;
 
@@ -576,16 +589,12 @@ export class ExpositionMemo {
 
   /** The body read becomes the previous one: its bytes `[0, limit)` copied, its table swapped in. */
   commit(bytes: Buffer, limit: number): void {
-    // What the verdict checked fine now, on the lines it did not skip.
+    // What the verdict checked fine now, on the lines it did not skip. The loop is the
+    // table's: commit runs once a body, so V8 compiles only that loop, not the copy's
+    // argument checks around it (issue 20).
     const read = this.next;
     const n = read.count;
-    const starts = read.starts;
-    const ok = read.ok;
-    for (let i = 0, k = 0; i < n && k < this.okCount; i++) {
-      const s = starts[i]!;
-      while (k < this.okCount && this.okAt[k]! < s) k++;
-      if (k < this.okCount && this.okAt[k] === s) ok[i] = 1;
-    }
+    read.markOk(this.okAt, this.okCount);
     // Room for the body read, and no more than twice it for long: one huge body (up to
     // the 10 MB read limit) must not stay allocated behind every small one after it.
     const room = this.bytes.length;
@@ -804,7 +813,7 @@ class ExpositionParser {
         const ps = pStarts[k]!;
         const pe = pEnds[k]!;
         const e = pos + (pe - ps);
-        if ((e < limit ? bytes[e] === 10 : e === len) && bytes.compare(prev, ps, pe, pos, e) === 0) {
+        if ((e < limit ? bytes[e] === 10 : e === len) && sameBytes(prev, ps, bytes, pos, pe - ps)) {
           match = k;
           lineEnd = e;
           break;

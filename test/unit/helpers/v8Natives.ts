@@ -26,8 +26,22 @@ export function requireOf(path: string): string {
  * (issue 20). V8 decides what to optimise from the bytecode each function ran (its
  * interrupt budget), not from time, so the counts hold on a loaded machine.
  */
-export function optimisedFunctions(script: string, flags: readonly string[] = []): Map<string, number> {
-  const out = execFileSync(process.execPath, ['--trace-opt', ...flags, '-e', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+export function optimisedFunctions(script: string): Map<string, number> {
+  return compiledIn(traceOf(script, ['--trace-opt']));
+}
+
+/**
+ * What `script` printed, run in a fresh Node with V8's trace `flags` (`--trace-opt`,
+ * `--trace-turbo-inlining`). Compiles run on the main thread, each when V8 asks for it:
+ * on the compiler threads a loaded machine could leave the last one unfinished at exit.
+ */
+export function traceOf(script: string, flags: readonly string[]): string {
+  const sync = ['--no-concurrent-recompilation', '--no-concurrent-osr'];
+  return execFileSync(process.execPath, [...sync, ...flags, '-e', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** How many times `--trace-opt`'s output says each function (by name) was compiled by TurboFan. */
+export function compiledIn(out: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const m of out.matchAll(/^\[completed compiling 0x[0-9a-f]+ <JSFunction (\S*) /gm)) {
     counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);

@@ -19,7 +19,7 @@ import {
 } from '../../../src/core/scrape/parser';
 import { SeriesCache } from '../../../src/core/scrape/seriesCache';
 import { mulberry32 } from '../../../src/core/analyze/random';
-import { optimisedFunctions } from '../helpers/v8Natives';
+import { compiledIn, optimisedFunctions, traceOf } from '../helpers/v8Natives';
 
 /** The parse as plain data: columns read out into samples, so two parses compare with deepStrictEqual. */
 function plain(p: ParsedExposition): unknown {
@@ -333,23 +333,36 @@ describe('the parse: only the hot lines\' code is compiled (issue 20)', () => {
     // change every time, through the scraper's memo and series cache. newSeriesLine reads
     // a line whose series is new; it read every changed unlabelled line too, so V8
     // compiled it (and what it inlines) within the first minute at 1 Hz.
-    const parser = require.resolve('../../../src/core/scrape/parser');
-    const cache = require.resolve('../../../src/core/scrape/seriesCache');
-    const compiled = optimisedFunctions(`
-      const P = require(${JSON.stringify(parser)});
-      const { SeriesCache } = require(${JSON.stringify(cache)});
-      const opts = { format: 'openmetrics', interner: new P.StringInterner(), seriesCache: new SeriesCache(), columns: new P.SampleColumnPool(), memo: new P.ExpositionMemo() };
-      let n = 0;
-      for (let i = 0; i < 300; i++) {
-        let body = '';
-        for (let f = 0; f < 30; f++) body += '# TYPE g_' + f + ' gauge\\ng_' + f + ' ' + (i * 1.5 + f) + '\\ng_' + f + '_x{a="b"} ' + f + '\\n';
-        n += P.parseExpositionBytes(Buffer.from(body + '# EOF\\n'), opts).sampleCount;
-      }
-      if (n !== 300 * 60) throw new Error('samples: ' + n);`);
+    const compiled = optimisedFunctions(SCRAPES_OF_A_CHANGING_BODY);
     assert.ok(compiled.size > 0, 'V8 optimised nothing: the trace was not read');
     assert.equal(compiled.get('newSeriesLine'), undefined);
   });
+
+  it('compiles the memo\'s per-line loops, not what runs once a body around them', () => {
+    // commit() runs once a body; its loop over the lines made V8 compile all of it,
+    // Buffer#copy's argument checks included. runLines compared lines with
+    // Buffer#compare, whose argument checks were inlined into it (~2,000 characters).
+    const trace = traceOf(SCRAPES_OF_A_CHANGING_BODY, ['--trace-opt', '--trace-turbo-inlining']);
+    const compiled = compiledIn(trace);
+    assert.ok(compiled.has('runLines') && compiled.has('markOk'), `the line loops were compiled: ${[...compiled.keys()].join(' ')}`);
+    assert.equal(compiled.get('commit'), undefined);
+    const inlinedIntoRunLines = trace.split('\n').filter((l) => /^Inlining .* into .*<SharedFunctionInfo runLines>/.test(l));
+    assert.deepEqual(inlinedIntoRunLines.filter((l) => /compare|validateOffset/.test(l)), []);
+  });
 });
+
+/** 300 scrapes through the scraper's memo and series cache: a body whose 30 unlabelled values change every time. */
+const SCRAPES_OF_A_CHANGING_BODY = `
+  const P = require(${JSON.stringify(require.resolve('../../../src/core/scrape/parser'))});
+  const { SeriesCache } = require(${JSON.stringify(require.resolve('../../../src/core/scrape/seriesCache'))});
+  const opts = { format: 'openmetrics', interner: new P.StringInterner(), seriesCache: new SeriesCache(), columns: new P.SampleColumnPool(), memo: new P.ExpositionMemo() };
+  let n = 0;
+  for (let i = 0; i < 300; i++) {
+    let body = '';
+    for (let f = 0; f < 30; f++) body += '# TYPE g_' + f + ' gauge\\ng_' + f + ' ' + (i * 1.5 + f) + '\\ng_' + f + '_x{a="b"} ' + f + '\\n';
+    n += P.parseExpositionBytes(Buffer.from(body + '# EOF\\n'), opts).sampleCount;
+  }
+  if (n !== 300 * 60) throw new Error('samples: ' + n);`;
 
 describe('ExpositionMemo: the kept copy of the body', () => {
   it('gives back the room of one huge body once the bodies after it have been small for a while', () => {
