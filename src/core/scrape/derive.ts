@@ -9,7 +9,7 @@ import * as l10n from '@vscode/l10n';
 import { Labels, Sample, SeriesMeta, cachedSeriesKey, isOwnMetric, seriesKey, seriesMeta } from '../model';
 import { Exemplar, exemplarTraceId } from './exemplars';
 import { histogramQuantile } from './histogramQuantile';
-import { MetricFamily, ParsedExemplar, ParsedSample, parseFloatToken, SampleRows } from './parser';
+import { MetricFamily, ParsedExemplar, ParsedSample, parseFloatToken, SampleColumns, SampleRows } from './parser';
 
 export interface DeriveOptions {
   /** Histogram quantiles, mean: computed over the bucket increases of this window (default 10 s). */
@@ -693,8 +693,16 @@ class ObjectRows implements SampleRows {
 
 /** A family's samples, from its columns when the parse filled them (the scraper's path). */
 function rowsOf(f: MetricFamily): SampleRows {
-  return f.columns ?? new ObjectRows(f.samples);
+  return f.columns ?? (f.samples.length === 0 ? NO_ROWS : new ObjectRows(f.samples));
 }
+
+/**
+ * A family without samples (a labelled metric nothing has observed yet; the parse gives
+ * it no columns): read through the columns' class too, so the scraper's families reach
+ * derive's loops as one class. Two made V8 compile both classes' reads into derive and
+ * its callees, every first minute (issue 20).
+ */
+const NO_ROWS: SampleRows = new SampleColumns();
 
 function positive(v: number | undefined, fallback: number): number {
   return typeof v === 'number' && v > 0 && Number.isFinite(v) ? v : fallback;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
+import { TURBOFANNED, compiledIn, requireOf, runWithNatives, traceOf } from '../helpers/v8Natives';
 import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
 import { Sample, seriesKey } from '../../../src/core/model';
 import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
@@ -481,6 +481,28 @@ describe('ScrapeDeriver', () => {
     const { lost, n } = JSON.parse(out) as { lost: number[]; n: number };
     assert.equal(n, 10 + 299 * 20, 'ten gauges every scrape, ten rates from the second');
     assert.deepEqual(lost, [], 'scrapes at which nextScrape was no longer optimised');
+  });
+
+  it('reads a family without samples through the columns\' class, so V8 compiles one class\'s reads into derive (issue 20)', () => {
+    // The example server declares two labelled metrics nothing has observed yet; they
+    // came as ObjectRows beside every other family's columns, and V8 inlined both.
+    const trace = traceOf(
+      `
+      const { ScrapeDeriver } = ${requireOf(require.resolve('../../../src/core/scrape/derive'))};
+      const P = ${requireOf(require.resolve('../../../src/core/scrape/parser'))};
+      const pool = new P.SampleColumnPool();
+      const d = new ScrapeDeriver();
+      let n = 0;
+      for (let i = 1; i <= 300; i++) {
+        let text = '# TYPE idle_total counter\\n# TYPE c_total counter\\n';
+        for (let k = 0; k < 10; k++) text += 'c_total{room="r' + k + '"} ' + (k * i) + '\\ng' + k + ' ' + i + '\\n';
+        n += d.derive(P.parseExposition(text + '# TYPE idle gauge\\n', { columns: pool }).families, 1000 * i).samples.length;
+      }
+      if (n !== 10 + 299 * 20) throw new Error('samples: ' + n);`,
+      ['--trace-opt', '--trace-turbo-inlining'],
+    );
+    assert.ok(compiledIn(trace).has('derive'), 'derive was compiled');
+    assert.deepEqual(trace.split('\n').filter((l) => /^Inlining .*<SharedFunctionInfo ObjectRows>/.test(l)), []);
   });
 
   it('tracks at most maxTrackedSeries and says how many got no rate', () => {
