@@ -49,6 +49,8 @@ export class TargetTracker implements TargetWatch {
   /** Set once the tree held more than one process: from then on it is shown as a service of instances. */
   private manyProcesses = false;
   private treeProblem = '';
+  /** The update the last tick returned: handed back as it is while nothing in it changed. */
+  private last: TrackerUpdate | undefined;
 
   constructor(
     private readonly locator: Locator,
@@ -97,6 +99,12 @@ export class TargetTracker implements TargetWatch {
   /** The running state, with the process tree as a service when it holds (or held) more than one process. */
   private async running(process: TargetProcess, change: string | undefined): Promise<TrackerUpdate> {
     const tree = await this.followTree(process.pid);
+    const last = this.last;
+    if (tree === ALONE && change === undefined && last?.state.kind === 'running' && last.state.process === process && isQuiet(last)) {
+      // The same process, alone, nothing new: what the last tick said still holds (its
+      // samples too — the restart count moves only with a new process), so a tick makes no objects here.
+      return last;
+    }
     const state: TargetState = { kind: 'running', process, ...(tree.service ? { service: tree.service } : {}) };
     const changes = [change, ...tree.changes].filter((c): c is string => !!c).join(' ');
     return this.result(state, changes || undefined, tree.problem);
@@ -107,15 +115,20 @@ export class TargetTracker implements TargetWatch {
    * is on. A process that left stays as a down instance (the instance-down alert) until
    * a new process joins: a supervisor that replaces a dead worker gets back to n/n up.
    */
-  private async followTree(root: number): Promise<{ service?: ServiceState; changes: string[]; problem?: SourceProblem }> {
-    const changes: string[] = [];
+  private async followTree(root: number): Promise<TreeFollowed> {
     if (!this.spec.processTree || !this.locator.descendants) {
-      return { changes };
+      return ALONE;
     }
+    const changes: string[] = [];
     let pids: number[];
     try {
-      pids = [root, ...(await this.locator.descendants(root))];
+      const children = await this.locator.descendants(root);
       this.treeProblem = '';
+      if (children.length === 0 && !this.manyProcesses && this.tree.size === 1 && this.tree.get(root)?.up) {
+        // The usual tick of a server without workers: nothing to compare or to say.
+        return ALONE;
+      }
+      pids = [root, ...children];
     } catch (err) {
       const message = l10n.t(
         'The processes started by pid {0} could not be listed ({1}); only pid {0} is watched. Turn chatroomMonitor.target.processTree off to silence this.',
@@ -150,7 +163,7 @@ export class TargetTracker implements TargetWatch {
     }
     this.manyProcesses ||= this.tree.size > 1;
     if (!this.manyProcesses) {
-      return { changes: [] };
+      return ALONE;
     }
     const service: ServiceState = { source: 'local', where: l10n.t('pid {0} and the processes it started', root), instances: [...this.tree.values()], reachable: true };
     return { service, changes };
@@ -160,6 +173,11 @@ export class TargetTracker implements TargetWatch {
     if (state.kind === 'running') {
       this.lastMessage = '';
     }
+    this.last = this.makeResult(state, change, problem);
+    return this.last;
+  }
+
+  private makeResult(state: TargetState, change: string | undefined, problem: SourceProblem | undefined): TrackerUpdate {
     const samples: Sample[] =
       state.kind === 'unconfigured'
         ? []
@@ -174,6 +192,21 @@ export class TargetTracker implements TargetWatch {
   private describe(p: TargetProcess): string {
     return l10n.t('(pid {0}, {1})', p.pid, p.executable);
   }
+}
+
+/** What a walk of the watched process' tree found. */
+interface TreeFollowed {
+  readonly service?: ServiceState;
+  readonly changes: readonly string[];
+  readonly problem?: SourceProblem;
+}
+
+/** The walk found the watched process alone, as before (or the tree is not followed): no service, nothing to say. */
+const ALONE: TreeFollowed = Object.freeze({ changes: Object.freeze([]) });
+
+/** An update that says nothing new (no change sentence, no problem) and shows no service. */
+function isQuiet(u: TrackerUpdate): boolean {
+  return u.change === undefined && u.problem === undefined && u.state.kind === 'running' && u.state.service === undefined;
 }
 
 function joinSentences(a: string | undefined, b: string): string {
