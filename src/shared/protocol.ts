@@ -210,8 +210,15 @@ export interface WindowMessage {
 /** Only the points after the last ones sent; at most one per tick. */
 export interface AppendMessage {
   type: 'append';
-  columns: ColumnsDto;
+  columns: AppendColumnsDto;
 }
+
+/**
+ * An append's columns. `keys` is left out when they are the series of the last `init`
+ * or `window`, in its order — always, from the host: a tick's append is its new points
+ * alone, not the ten or so series keys again (two thirds of its JSON; issue 20).
+ */
+export type AppendColumnsDto = Omit<ColumnsDto, 'keys'> & { keys?: string[] };
 
 export interface HeaderMessage {
   type: 'header';
@@ -409,9 +416,10 @@ function checkCatalogue(c: unknown): Problem {
   return undefined;
 }
 
-function checkColumns(c: unknown): Problem {
-  if (!isObject(c) || !Array.isArray(c.x) || !isStringArray(c.keys) || !Array.isArray(c.y)) {
-    return 'columns need an x array, a keys array of strings and a y array';
+/** `keysMayBeLeftOut`: an append's, whose keys are the page's own when absent. */
+function checkColumns(c: unknown, keysMayBeLeftOut = false): Problem {
+  if (!isObject(c) || !Array.isArray(c.x) || !(isStringArray(c.keys) || (keysMayBeLeftOut && c.keys === undefined)) || !Array.isArray(c.y)) {
+    return keysMayBeLeftOut ? 'columns need an x array, a y array and, when present, a keys array of strings' : 'columns need an x array, a keys array of strings and a y array';
   }
   const n = c.x.length;
   for (let i = 0; i < n; i++) {
@@ -423,7 +431,7 @@ function checkColumns(c: unknown): Problem {
   if (!isOptional(c.stepMs, (v): v is number => isFiniteNumber(v) && v > 0)) {
     return 'columns stepMs must be a positive number of ms when present';
   }
-  if (c.y.length !== c.keys.length) {
+  if (c.keys !== undefined && c.y.length !== c.keys.length) {
     return `columns have ${c.keys.length} keys but ${c.y.length} y arrays; send one y array per key`;
   }
   for (const col of c.y) {
@@ -568,7 +576,7 @@ export function checkHostToWebview(msg: unknown): Problem {
       );
       break;
     case 'append':
-      p = checkColumns(msg.columns);
+      p = checkColumns(msg.columns, true);
       break;
     case 'header':
       p = checkHeader(msg.header);

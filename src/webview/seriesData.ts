@@ -4,7 +4,7 @@
  * Bounded: points older than the range, or beyond `maxPoints`, are dropped on
  * every append, so a page left open for hours holds a fixed amount.
  */
-import { ColumnsDto } from '../shared/protocol';
+import { AppendColumnsDto, ColumnsDto } from '../shared/protocol';
 
 export type Column = (number | null)[];
 
@@ -36,8 +36,9 @@ export class SeriesData {
    * Adds points after the last held. Series held but absent from `c` get nulls;
    * series in `c` not held yet get nulls for the earlier points. Points not after
    * the last held x are ignored (a duplicate send must not zig-zag the line).
+   * Without keys, `c.y` holds the series held, in the order they were sent.
    */
-  append(c: ColumnsDto): void {
+  append(c: AppendColumnsDto): void {
     const lastX = this.x.length ? this.x[this.x.length - 1]! : Number.NEGATIVE_INFINITY;
     let start = 0;
     while (start < c.x.length && c.x[start]! <= lastX) {
@@ -52,7 +53,7 @@ export class SeriesData {
       this.x.push(c.x[j]!);
     }
     const incoming = new Map<string, Column>();
-    c.keys.forEach((k, i) => incoming.set(k, c.y[i] ?? []));
+    (c.keys ?? this.keys()).forEach((k, i) => incoming.set(k, c.y[i] ?? []));
     for (const [k, col] of incoming) {
       if (!this.columns.has(k)) {
         this.columns.set(k, new Array<number | null>(before).fill(null));

@@ -194,7 +194,8 @@ export class DashboardSession implements Disposable {
         this.lastSentMs = fresh;
         if (columns.x.length > 0) {
           this.appendedSinceWindow += columns.x.length;
-          this.post({ type: 'append', columns });
+          // The series are those of the last init or window, in its order (dataKeys): the page has them.
+          this.post({ type: 'append', columns: { x: columns.x, y: columns.y } });
         }
       }
       const header = this.source.header();

@@ -124,6 +124,9 @@ describe('DashboardSession', () => {
     assert.deepEqual(port.types(), ['init', 'append', 'append']);
     const a = port.last('append')!;
     assert.deepEqual(a.columns.x, [(T0 + 2000) / 1000]);
+    // The new points alone: the series are the init's, in its order (issue 20: the keys were two thirds of a tick's append).
+    assert.deepEqual(Object.keys(a.columns), ['x', 'y']);
+    assert.equal(a.columns.y.length, port.last('init')!.columns.keys.length);
     source.headerDto = { ...source.headerDto, uptimeSeconds: 5 };
     source.alertList = [{ id: 'cpu', level: 'warning', state: 'firing', title: 'CPU', message: 'high', sinceMs: T0, inhibited: false }];
     source.tick(T0 + 3000, ownSamples(3));

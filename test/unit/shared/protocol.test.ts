@@ -42,6 +42,10 @@ describe('protocol validators', () => {
     assert.match(checkHostToWebview({ ...init, columns: { x: [1, 2], keys: ['a'], y: [[1]] } })!, /one value per x/);
     assert.match(checkHostToWebview({ type: 'append', columns: { x: [2, 1], keys: [], y: [] } })!, /ascending/);
     assert.match(checkHostToWebview({ type: 'append', columns: { x: [1], keys: ['a'], y: [['1']] } })!, /finite numbers, or null/);
+    // An append may leave its keys out (the page's own); a window may not.
+    assert.equal(checkHostToWebview({ type: 'append', columns: { x: [1], y: [[1], [null]] } }), undefined);
+    assert.match(checkHostToWebview({ type: 'append', columns: { x: [1], keys: 'a', y: [[1]] } })!, /keys array of strings/);
+    assert.match(checkHostToWebview({ type: 'window', range: '5m', columns: { x: [1], y: [[1]] } })!, /keys array of strings/);
     assert.match(checkHostToWebview({ type: 'header', header: { ...header, status: 'fine' } })!, /status/);
     assert.equal(checkHostToWebview({ type: 'header', header: { ...header, verdict: 'Prometheus would reject this scrape: line 2: …' } }), undefined);
     assert.match(checkHostToWebview({ type: 'header', header: { ...header, verdict: 14 } })!, /verdict must be a string/);
