@@ -375,39 +375,13 @@ export class SeriesStore {
     this.tick++;
     this.lastTimeMs = timeMs;
     let refused = 0;
-    let span = 0;
-    let source = sources?.[0]?.source ?? TICK_SOURCE;
-    let ownGroup = ownGroupOf(source);
-    let spanEnd = sources?.[0]?.end ?? samples.length;
-    for (let k = 0; k < samples.length; k++) {
-      while (k >= spanEnd && sources && span < sources.length) {
-        span++;
-        source = sources[span]?.source ?? TICK_SOURCE;
-        ownGroup = ownGroupOf(source);
-        spanEnd = sources[span]?.end ?? samples.length;
-      }
-      const s = samples[k]!;
-      // Scraped series keep their labels object from tick to tick: no key string per sample.
-      const key = cachedSeriesKey(s.name, s.labels);
-      let e = this.entries.get(key);
-      if (!e) {
-        const own = isOwnMetric(s.name);
-        const column = this.entries.size < this.maxSeries ? this.newColumn(own ? ownGroup : source, own) : undefined;
-        if (!column) {
-          refused++;
-          continue;
-        }
-        e = this.addEntry(key, s.name, s.labels, s.meta, column, 0);
-      }
-      if (e.lastTick === this.tick) {
-        continue; // a duplicate series in one tick: the first value wins
-      }
-      if (s.meta !== undefined && s.meta !== e.info.meta) {
-        // The last TYPE/UNIT declared wins, as in Prometheus (shared objects: rarely taken).
-        e.info = { ...e.info, meta: s.meta };
-        this.tiers.setInfo(key, e.info);
-      }
-      this.stage(e, timeMs, s.value, e.column.ring.own ? ownGroup : source);
+    this.span = 0;
+    this.spanSource = sources?.[0]?.source ?? TICK_SOURCE;
+    this.spanOwnGroup = ownGroupOf(this.spanSource);
+    this.spanEnd = sources?.[0]?.end ?? samples.length;
+    // The samples in order: the known series by stageKnown, each new one by stageNew.
+    for (let k = this.stageKnown(timeMs, samples, sources, 0); k < samples.length; k = this.stageKnown(timeMs, samples, sources, k + 1)) {
+      if (!this.stageNew(timeMs, samples[k]!)) refused++;
     }
     this.commit(timeMs);
     if (refused > 0 || this.everRefused) {
@@ -422,6 +396,55 @@ export class SeriesStore {
     this.commit(timeMs);
     this.mergeIntoSourceRings();
     return refused;
+  }
+
+  // The span of append's `sources` that the sample being staged is in, and its source.
+  private span = 0;
+  private spanEnd = 0;
+  private spanSource = TICK_SOURCE;
+  private spanOwnGroup = ownGroupOf(TICK_SOURCE);
+
+  /**
+   * Stages samples from `from` on until one whose series the store does not hold yet;
+   * returns its index (samples.length at the end). The loop V8 compiles: a new series'
+   * path (stageNew) is not in it, so TurboFan does not inline the column and entry set-up
+   * that every series takes once, on the first ticks, into the code of every tick
+   * (issue 20). append itself runs once a tick and is not compiled.
+   */
+  private stageKnown(timeMs: number, samples: readonly Sample[], sources: readonly SourceSpan[] | undefined, from: number): number {
+    for (let k = from; k < samples.length; k++) {
+      while (k >= this.spanEnd && sources && this.span < sources.length) {
+        const span = ++this.span;
+        this.spanSource = sources[span]?.source ?? TICK_SOURCE;
+        this.spanOwnGroup = ownGroupOf(this.spanSource);
+        this.spanEnd = sources[span]?.end ?? samples.length;
+      }
+      const s = samples[k]!;
+      // Scraped series keep their labels object from tick to tick: no key string per sample.
+      const key = cachedSeriesKey(s.name, s.labels);
+      const e = this.entries.get(key);
+      if (!e) return k;
+      if (e.lastTick === this.tick) {
+        continue; // a duplicate series in one tick: the first value wins
+      }
+      if (s.meta !== undefined && s.meta !== e.info.meta) {
+        // The last TYPE/UNIT declared wins, as in Prometheus (shared objects: rarely taken).
+        e.info = { ...e.info, meta: s.meta };
+        this.tiers.setInfo(key, e.info);
+      }
+      this.stage(e, timeMs, s.value, e.column.ring.own ? this.spanOwnGroup : this.spanSource);
+    }
+    return samples.length;
+  }
+
+  /** A sample of a series new to the store, in the span stageKnown stopped in: false when it is refused (the series limit, the budget). */
+  private stageNew(timeMs: number, s: Sample): boolean {
+    const own = isOwnMetric(s.name);
+    const column = this.entries.size < this.maxSeries ? this.newColumn(own ? this.spanOwnGroup : this.spanSource, own) : undefined;
+    if (!column) return false;
+    const e = this.addEntry(cachedSeriesKey(s.name, s.labels), s.name, s.labels, s.meta, column, 0);
+    this.stage(e, timeMs, s.value, e.column.ring.own ? this.spanOwnGroup : this.spanSource);
+    return true;
   }
 
   /**

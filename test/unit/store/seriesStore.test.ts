@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { seriesKey } from '../../../src/core/model';
-import { TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
+import { TURBOFANNED, compiledIn, requireOf, runWithNatives, traceOf } from '../helpers/v8Natives';
 
 describe('TimeRing', () => {
   it('keeps the newest `capacity` rows in time order, for every column', () => {
@@ -167,6 +167,29 @@ describe('The store\'s hot code stays optimised (issue 20: no compile again when
     assert.equal(rings, 2, 'one ring a source');
     const lost = status.flatMap((s, i) => ((s & TURBOFANNED) === 0 ? [30 + i] : []));
     assert.deepEqual(lost, [], 'ticks at which append was no longer optimised');
+  });
+
+  it('the code V8 compiles for a tick holds no new series\' set-up: a series is added once, on its first tick (issue 20)', () => {
+    // 300 ticks of 200 samples in three spans; ten series first appear at tick 100. The
+    // column and entry set-up (newColumn, addEntry) ran for every series on the first
+    // tick, so V8 had inlined it into append's compiled loop.
+    const trace = traceOf(
+      `
+      const { SeriesStore } = ${requireOf(require.resolve('../../../src/core/store/seriesStore'))};
+      const store = new SeriesStore(1000);
+      const samples = Array.from({ length: 200 }, (_, i) => ({ name: (i < 20 ? 'process_m' : 'm') + i, labels: { i: String(i) }, value: 0 }));
+      const late = Array.from({ length: 10 }, (_, i) => ({ name: 'late' + i, labels: {}, value: 0 }));
+      let refused = 0;
+      for (let t = 1; t <= 300; t++) {
+        for (const s of samples) s.value = t * 1.5;
+        const all = t >= 100 ? [...samples, ...late] : samples;
+        refused += store.append(t * 1000, all, [{ source: 'a', end: 20 }, { source: 'b', end: 40 }, { source: 'c', end: all.length }]);
+      }
+      if (refused !== 0 || store.seriesCount !== 210) throw new Error('series: ' + store.seriesCount);`,
+      ['--trace-opt', '--trace-turbo-inlining'],
+    );
+    assert.ok(compiledIn(trace).size > 0, 'V8 compiled the tick');
+    assert.deepEqual(trace.split('\n').filter((l) => /^Inlining .*<SharedFunctionInfo (addEntry|newColumn)>/.test(l)), []);
   });
 
   it('a ring\'s push and reads V8 optimised before the ring first grows are still the optimised ones after it grows', () => {
