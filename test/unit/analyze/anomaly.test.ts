@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { TrailingMedianMad, detectAnomalies, detectorFor, ewmaScores, robustScores } from '../../../src/core/analyze/anomaly';
+import { CHILD_NODE_TEST_TIMEOUT_MS, runWithNatives } from '../helpers/v8Natives';
 import { gaussian, injectDrift, injectShift, injectSpike, line, matchIntervals, mulberry32, noise } from './synthetic';
 
 /**
@@ -251,9 +251,9 @@ describe('anomaly', () => {
       const before = %GetOptimizationStatus(madOfSorted);
       const mad = madOfSorted(Float64Array.from([1, 3, 3, 3, 3, 3, 3, 3]), 8, 3);
       console.log(JSON.stringify({ before, after: %GetOptimizationStatus(madOfSorted), mad }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as { before: number; after: number; mad: number };
+    const out = JSON.parse(runWithNatives(script)) as { before: number; after: number; mad: number };
     assert.equal(out.mad, 0, 'the MAD of a window that is mostly one value');
     assert.ok((out.before & 16) !== 0, `optimised first (status ${out.before.toString(2)})`);
     assert.ok((out.after & 16) !== 0, `still optimised (status ${out.after.toString(2)})`);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });

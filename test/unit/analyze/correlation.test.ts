@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { alignNearest, correlate, pearson, typicalIntervalMs } from '../../../src/core/analyze/correlation';
+import { CHILD_NODE_TEST_TIMEOUT_MS, runWithNatives } from '../helpers/v8Natives';
 import { gaussian, mulberry32 } from './synthetic';
 
 describe('correlation', () => {
@@ -104,9 +104,9 @@ describe('correlation', () => {
       const before = %GetOptimizationStatus(typicalIntervalMs);
       const t = typicalIntervalMs(Float64Array.from({ length: 900 }, (_, i) => 1_700_000_000_000 + i * 1000 + (i % 3)));
       console.log(JSON.stringify({ before, after: %GetOptimizationStatus(typicalIntervalMs), t }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as { before: number; after: number; t: number };
+    const out = JSON.parse(runWithNatives(script)) as { before: number; after: number; t: number };
     assert.ok(out.t > 999 && out.t < 1002, `typical interval ${out.t}`);
     assert.ok((out.before & 16) !== 0, `optimised first (status ${out.before.toString(2)})`);
     assert.ok((out.after & 16) !== 0, `still optimised (status ${out.after.toString(2)})`);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { analyze } from '../../../src/core/analyze/analyzer';
 import { LiveAnalysis } from '../../../src/core/analyze/liveAnalysis';
@@ -10,6 +9,7 @@ import { summarize } from '../../../src/core/analyze/stats';
 import { linearTrend } from '../../../src/core/analyze/trend';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { fakeClock } from '../helpers/fakeClock';
+import { CHILD_NODE_TEST_TIMEOUT_MS, runWithNatives } from '../helpers/v8Natives';
 import { gaussian, mulberry32 } from './synthetic';
 
 /** What the full scan of the window gives (a report's path). */
@@ -179,7 +179,7 @@ describe('LiveStats (the live window\'s statistics and trends, kept tick by tick
   describe('compiled once (issue 20: checked with V8\'s own bits in a process of its own)', () => {
     const dir = path.join(__dirname, '../../../src/core/analyze');
     const run = (script: string): Record<string, number | boolean> =>
-      JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as Record<string, number | boolean>;
+      JSON.parse(runWithNatives(script)) as Record<string, number | boolean>;
 
     it('a window\'s sorted values grow without throwing insert\'s optimised code away (the warm-up took that branch)', () => {
       const out = run(`
@@ -197,6 +197,6 @@ describe('LiveStats (the live window\'s statistics and trends, kept tick by tick
       assert.equal(out.count, 70, 'past the first growth at 64');
       assert.ok(((out.before as number) & 16) !== 0, `optimised first (status ${out.before})`);
       assert.ok(((out.after as number) & 16) !== 0, `still optimised (status ${out.after})`);
-    });
+    }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DEFAULT_ANOMALY_THRESHOLD, StreamingAnomalyDetector, TailCalibrator, surprise, thresholdFor } from '../../../src/core/analyze/streaming';
+import { CHILD_NODE_TEST_TIMEOUT_MS, runWithNatives } from '../helpers/v8Natives';
 import { gaussian, mulberry32 } from './synthetic';
 import * as liveModule from '../../../src/core/analyze/liveDetectors';
 import * as streamingModule from '../../../src/core/analyze/streaming';
@@ -226,11 +226,11 @@ describe('streaming anomaly detector', () => {
       for (let i = 0; i < 64; i++) fractions.push(i % 9 === 0 ? 3.25 : i % 13 === 0 ? 1.5 : 3);
       const s = fractions.sigma();
       console.log(JSON.stringify({ before, after: %GetOptimizationStatus(sigma), s }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' })) as { before: number; after: number; s: number };
+    const out = JSON.parse(runWithNatives(script)) as { before: number; after: number; s: number };
     assert.ok(out.s > 0 && out.s < 0.25, `σ of the flat window ${out.s}`);
     assert.ok((out.before & 16) !== 0, `optimised first (status ${out.before.toString(2)})`);
     assert.ok((out.after & 16) !== 0, `still optimised (status ${out.after.toString(2)})`);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });
 
 /** TailCalibrator as it was before it kept the list of filled bins: every scan crosses every bin up to the highest filled. */

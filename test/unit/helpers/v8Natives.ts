@@ -4,6 +4,27 @@ import { execFileSync } from 'node:child_process';
 export const TURBOFANNED = 1 << 6;
 
 /**
+ * How long a test waits on its child Node before it fails with the child's ETIMEDOUT.
+ * The children need 0.1–1 s of CPU, but a machine at CI's load stretches that many
+ * times: derive's GC child (0.9 s of CPU, 12–17 s wall at a load of 26–29 on the 2
+ * cores) took 19.6, 22.5 and 13.3 s in a row beside two busy loops and the other
+ * agents' work, past mocha's 20 s — the test then failed on time alone.
+ */
+export const CHILD_NODE_TIMEOUT_MS = 60_000;
+
+/**
+ * The timeout of a test that waits on such a child (`it(…).timeout(CHILD_NODE_TEST_TIMEOUT_MS)`):
+ * above the child's own, so a hung child fails with its ETIMEDOUT, not with mocha's
+ * 20 s, which a synchronous test that blocked for longer than that fails as well.
+ */
+export const CHILD_NODE_TEST_TIMEOUT_MS = CHILD_NODE_TIMEOUT_MS + 30_000;
+
+/** Runs `script` in a fresh Node with V8 `flags` and returns what it printed (stdout). */
+export function runNode(flags: string[], script: string): string {
+  return execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', timeout: CHILD_NODE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+}
+
+/**
  * Runs `script` in a fresh Node with V8's natives syntax (`%OptimizeFunctionOnNextCall(f)`,
  * `%GetOptimizationStatus(f)`) and returns what it printed. For tests that a hot function,
  * once optimised, is not thrown away when a path is first taken late: each such deopt costs
@@ -11,7 +32,7 @@ export const TURBOFANNED = 1 << 6;
  * is still the optimised one.
  */
 export function runWithNatives(script: string): string {
-  return execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  return runNode(['--allow-natives-syntax'], script);
 }
 
 /** `require(…)` of a compiled module for such a script (`path` as `require.resolve` gives it). */
@@ -37,7 +58,7 @@ export function optimisedFunctions(script: string): Map<string, number> {
  */
 export function traceOf(script: string, flags: readonly string[]): string {
   const sync = ['--no-concurrent-recompilation', '--no-concurrent-osr'];
-  return execFileSync(process.execPath, [...sync, ...flags, '-e', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  return runNode([...sync, ...flags], script);
 }
 
 /** How many times `--trace-opt`'s output says each function (by name) was compiled by TurboFan. */

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { TURBOFANNED, compiledIn, requireOf, runWithNatives, traceOf } from '../helpers/v8Natives';
+import { CHILD_NODE_TEST_TIMEOUT_MS, TURBOFANNED, compiledIn, requireOf, runNode, runWithNatives, traceOf } from '../helpers/v8Natives';
 import { Registry, RegistryContentType, Histogram, Summary } from 'prom-client';
 import { Sample, seriesKey } from '../../../src/core/model';
 import { ScrapeDeriver, quantileName, rateName } from '../../../src/core/scrape/derive';
@@ -452,10 +451,10 @@ describe('ScrapeDeriver', () => {
         if (i % 10 === 9) gc();
       }
     `;
-    const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const out = runNode(['--expose-gc', '--trace-deopt'], script);
     const weak = out.split('\n').filter((l) => l.includes('reason: weak objects') && /derive|emit|Counter|Histogram|Summary/.test(l));
     assert.deepEqual(weak, []);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
   it('its reused samples\' sweep is still the optimised code after the first real sweep at scrape 256 (issue 20)', () => {
     // The sweep's walk was first taken at scrape 256: no type feedback when V8 optimised
@@ -481,7 +480,7 @@ describe('ScrapeDeriver', () => {
     const { lost, n } = JSON.parse(out) as { lost: number[]; n: number };
     assert.equal(n, 10 + 299 * 20, 'ten gauges every scrape, ten rates from the second');
     assert.deepEqual(lost, [], 'scrapes at which nextScrape was no longer optimised');
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
   it('reads a family without samples through the columns\' class, so V8 compiles one class\'s reads into derive (issue 20)', () => {
     // The example server declares two labelled metrics nothing has observed yet; they
@@ -503,7 +502,7 @@ describe('ScrapeDeriver', () => {
     );
     assert.ok(compiledIn(trace).has('derive'), 'derive was compiled');
     assert.deepEqual(trace.split('\n').filter((l) => /^Inlining .*<SharedFunctionInfo ObjectRows>/.test(l)), []);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
   it('tracks at most maxTrackedSeries and says how many got no rate', () => {
     const d = new ScrapeDeriver({ maxTrackedSeries: 2 });

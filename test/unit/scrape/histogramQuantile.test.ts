@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { histogramQuantile } from '../../../src/core/scrape/histogramQuantile';
-import { TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
+import { CHILD_NODE_TEST_TIMEOUT_MS, TURBOFANNED, requireOf, runWithNatives } from '../helpers/v8Natives';
 
 const close = (actual: number, expected: number): void => {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);
@@ -153,5 +153,5 @@ describe('histogramQuantile stays compiled (issue 20)', () => {
     assert.ok((optimised & TURBOFANNED) !== 0, 'optimised first');
     assert.ok((after & TURBOFANNED) !== 0, 'still optimised after ranks in higher buckets and in +Inf');
     assert.deepEqual(v, [0.5 + 0.5 * (2 / 6), 1]);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });

@@ -6,7 +6,6 @@
  * conformance corpus read in a row, are compared with fresh parses.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -19,7 +18,7 @@ import {
 } from '../../../src/core/scrape/parser';
 import { SeriesCache } from '../../../src/core/scrape/seriesCache';
 import { mulberry32 } from '../../../src/core/analyze/random';
-import { compiledIn, optimisedFunctions, traceOf } from '../helpers/v8Natives';
+import { CHILD_NODE_TEST_TIMEOUT_MS, compiledIn, optimisedFunctions, runNode, traceOf } from '../helpers/v8Natives';
 
 /** The parse as plain data: columns read out into samples, so two parses compare with deepStrictEqual. */
 function plain(p: ParsedExposition): unknown {
@@ -318,13 +317,13 @@ describe('the parse and the verdict: compiled once, not again at every garbage c
         P.parseExpositionBytes(Buffer.from(body + '# EOF\\n'), opts);
         if (i % 10 === 9) gc();
       }`;
-    const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const out = runNode(['--expose-gc', '--trace-deopt'], script);
     const weak = out.split('\n').filter((l) => l.includes('reason: weak objects'));
     assert.deepEqual(weak, []);
     // Nor is the line loop thrown away when a family first appears late, or when more runs of lines are unchanged.
     const lineLoop = out.split('\n').filter((l) => l.includes('deoptimizing') && (l.includes('runLines') || l.includes('pushLine') || l.includes('addLine')));
     assert.deepEqual(lineLoop, []);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });
 
 describe('the parse: only the hot lines\' code is compiled (issue 20)', () => {
@@ -336,7 +335,7 @@ describe('the parse: only the hot lines\' code is compiled (issue 20)', () => {
     const compiled = optimisedFunctions(SCRAPES_OF_A_CHANGING_BODY);
     assert.ok(compiled.size > 0, 'V8 optimised nothing: the trace was not read');
     assert.equal(compiled.get('newSeriesLine'), undefined);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
   it('compiles the memo\'s per-line loops, not what runs once a body around them', () => {
     // commit() runs once a body; its loop over the lines made V8 compile all of it,
@@ -348,7 +347,7 @@ describe('the parse: only the hot lines\' code is compiled (issue 20)', () => {
     assert.equal(compiled.get('commit'), undefined);
     const inlinedIntoRunLines = trace.split('\n').filter((l) => /^Inlining .* into .*<SharedFunctionInfo runLines>/.test(l));
     assert.deepEqual(inlinedIntoRunLines.filter((l) => /compare|validateOffset/.test(l)), []);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });
 
 /** 300 scrapes through the scraper's memo and series cache: a body whose 30 unlabelled values change every time. */

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { MetricFamily, ParsedExposition, SampleColumnPool, StringInterner, parseExposition, parseExpositionBytes, parseFloatToken, plainDecimalAt } from '../../../src/core/scrape/parser';
 import { decodeUtf8 } from '../../../src/core/scrape/promVerdict';
 import { chatRegistry } from './exposition';
 import { heapUsedAfterGc } from '../helpers/heap';
+import { CHILD_NODE_TEST_TIMEOUT_MS, runWithNatives } from '../helpers/v8Natives';
 
 function family(p: ParsedExposition, name: string): MetricFamily {
   const f = p.families.find((x) => x.name === name);
@@ -733,7 +733,7 @@ describe('parseFloatToken: compiled once', () => {
       const read = [f('5'), f(''), f('-')];
       const after = %GetOptimizationStatus(f);
       process.stdout.write(JSON.stringify({ before: (before & 16) !== 0, after: (after & 16) !== 0, read }));`;
-    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
+    const out = runWithNatives(script);
     assert.deepEqual(JSON.parse(out), { before: true, after: true, read: [5, null, null] });
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });

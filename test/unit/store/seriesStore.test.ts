@@ -1,6 +1,7 @@
 import { Metric } from '../../../src/core/model';
 import assert from 'node:assert/strict';
 import { TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
+import { CHILD_NODE_TEST_TIMEOUT_MS } from '../helpers/v8Natives';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { seriesKey } from '../../../src/core/model';
 import { TURBOFANNED, compiledIn, requireOf, runWithNatives, traceOf } from '../helpers/v8Natives';
@@ -167,7 +168,7 @@ describe('The store\'s hot code stays optimised (issue 20: no compile again when
     assert.equal(rings, 2, 'one ring a source');
     const lost = status.flatMap((s, i) => ((s & TURBOFANNED) === 0 ? [30 + i] : []));
     assert.deepEqual(lost, [], 'ticks at which append was no longer optimised');
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
   it('the code V8 compiles for a tick holds no new series\' set-up: a series is added once, on its first tick (issue 20)', () => {
     // 300 ticks of 200 samples in three spans; ten series first appear at tick 100. The
@@ -218,7 +219,7 @@ describe('The store\'s hot code stays optimised (issue 20: no compile again when
     assert.equal(read, (40 * 41) / 2, 'every tick read back');
     const lost = status.flatMap((s, i) => (s.some((x) => (x & TURBOFANNED) === 0) ? [5 + i] : []));
     assert.deepEqual(lost, [], 'ticks at which push, physical or lowerBound was no longer optimised');
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 });
 
 describe('SeriesStore.load (the restore after "Reload Window")', () => {
