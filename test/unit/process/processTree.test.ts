@@ -148,9 +148,25 @@ describe('ProcessTreeReader (real /proc, the test process)', () => {
       };
       Object.defineProperty(files, Symbol.iterator, { value: refuse });
       Object.defineProperty(files, 'entries', { value: refuse });
-      assert.ok(reader.descendants(process.pid).includes(child.pid!));
-      const threads = fs.readdirSync(`/proc/${process.pid}/task`).length;
-      assert.equal(reader.openFiles, Math.min(MAX_KEPT_CHILDREN_FILES, threads + 1), 'one a thread of the tree (sleep has one)');
+      // The tree is not always this process and sleep alone: a child an earlier test stopped may
+      // still be exiting. At load ~25 the walk kept 25 files while this process had 11 threads
+      // read just after it and sleep 1. So count the threads of the tree the walk saw, and walk
+      // again while that tree or its threads change between the walk and the count.
+      const threadsOf = (pids: number[]): number => pids.reduce((n, pid) => n + fs.readdirSync(`/proc/${pid}/task`).length, 0);
+      let tree: number[] = [];
+      let threads = -1;
+      const walk = () => [process.pid, ...reader.descendants(process.pid)].sort((a, b) => a - b);
+      await until('a tree that stays the same from a walk to its thread count', () => {
+        try {
+          tree = walk();
+          threads = threadsOf(tree);
+          return walk().join() === tree.join() && threadsOf(tree) === threads;
+        } catch {
+          return false; // a process of the tree exited meanwhile
+        }
+      });
+      assert.ok(tree.includes(child.pid!));
+      assert.equal(reader.openFiles, Math.min(MAX_KEPT_CHILDREN_FILES, threads), 'one a thread of the tree (sleep has one)');
       assert.deepEqual(reader.descendants(child.pid!), []);
       assert.equal(reader.openFiles, 1, "the test process' files are closed once a walk no longer reads them");
     } finally {
