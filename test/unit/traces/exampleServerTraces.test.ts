@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { TraceWatcher } from '../../../src/core/traces/traceWatcher';
+import { until } from '../helpers/realPrometheus';
 import { ScrapeDeriver } from '../../../src/core/scrape/derive';
 import { parseExposition } from '../../../src/core/scrape/parser';
 import { SCRAPE_ACCEPT } from '../../../src/core/scrape/scraper';
@@ -93,10 +94,17 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
   it('a chat message gives a server span, a SQLite span and the moderation call; the slow-db scenario is diagnosed in the database', async () => {
     const url = await startTraced();
     const t0 = Date.now();
-    await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '10', '--rate', '2', '--duration', '4s']).done;
+    const steadyOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'steady', '--users', '10', '--rate', '2', '--duration', '4s']).done;
     const loadOut = await run(['examples/load/load.js', '--url', `ws://${url}`, '--scenario', 'slow-db', '--rate', '1', '--latency-ms', '300', '--duration', '6s']).done;
-    // The SDK's batch processor exports every 500 ms.
-    await new Promise((r) => setTimeout(r, 2000));
+    const sentBy = (out: string) => Number(/done (?:\(stopped early\) )?in [\d.]+s: sent (\d+)/.exec(out)?.[1] ?? 0);
+    const sent = sentBy(loadOut);
+    // The SDK's batch processor exports every 500 ms, each service on its own and later on a loaded
+    // machine: wait until the receiver holds a chat message span for every message both loads sent,
+    // and as many moderation calls (the client's POST and the moderation service's POST /moderate),
+    // instead of a fixed 2 s after which the slowest trace could still lack the moderation's span.
+    const count = (name: string) => watcher.report(t0, Date.now()).operations.find((o) => o.name === name)?.count ?? 0;
+    const all = sentBy(steadyOut) + sent;
+    await until('every message\'s chat span and its moderation call', () => count('chat message') >= all && count('POST') >= all && count('POST /moderate') >= all, 20_000);
     const r = watcher.report(t0, Date.now());
     const op = (name: string) => r.operations.find((o) => o.name === name);
     const chat = op('chat message');
@@ -104,7 +112,6 @@ describe('the example chat server traced by the real OpenTelemetry SDK, end to e
     assert.equal(op('db.query INSERT messages')?.category, 'db');
     assert.equal(op('POST')?.category, 'client');
     assert.equal(op('POST /moderate')?.service, 'moderation');
-    const sent = Number(/sent (\d+)/.exec(loadOut)?.[1] ?? 0);
     assert.ok(chat.count >= sent, `${chat.count} chat spans for at least ${sent} messages of the slow-db load`);
     // One trace holds the three: server → client → (moderation server), server → db.
     const slow = r.slowest[0]!;
