@@ -24,6 +24,11 @@ export class AnomalySource implements TickSource {
   ) {}
 
   async collect(): Promise<SourceOutput> {
+    return this.collectNow();
+  }
+
+  /** Reads the store only: always synchronous. */
+  collectNow(): SourceOutput {
     const metrics = this.metrics();
     if (metrics.length === 0) {
       this.detectors.clear();

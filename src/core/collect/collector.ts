@@ -7,7 +7,7 @@ import { Sample, Snapshot, SourceProblem, TargetState } from '../model';
 import { SeriesStore, SourceSpan } from '../store/seriesStore';
 import { settingId } from '../settings/settings';
 import { TargetWatch } from './targetTracker';
-import { TickSource } from './tickSource';
+import { SourceOutput, TickContext, TickSource } from './tickSource';
 
 export interface CollectorOptions {
   readonly clock: Clock;
@@ -133,7 +133,8 @@ export class Collector implements Disposable {
       }
     }
     try {
-      const update = await this.opts.tracker.update();
+      // The usual tick checks the known process without a promise (updateNow); a search waits.
+      const update = this.opts.tracker.updateNow?.() ?? (await this.opts.tracker.update());
       this.target = update.state;
       parts.push({ source: 'target', samples: update.samples });
       if (update.problem) {
@@ -149,18 +150,19 @@ export class Collector implements Disposable {
     const ctx = { nowMs, target: this.target };
     let prometheusVerdict: PrometheusVerdict | undefined;
     const exemplars: Exemplar[] = [];
-    const results = await Promise.allSettled(this.opts.sources.map((s) => s.collect(ctx)));
-    results.forEach((r, i) => {
+    const outcomes = await this.collectSources(ctx);
+    for (let i = 0; i < outcomes.length; i++) {
       const source = this.opts.sources[i]!;
-      if (r.status === 'fulfilled') {
-        parts.push({ source: source.id, samples: r.value.samples });
-        problems.push(...r.value.problems);
-        prometheusVerdict = r.value.prometheusVerdict ?? prometheusVerdict;
-        if (r.value.exemplars) exemplars.push(...r.value.exemplars);
-      } else {
-        problems.push({ source: source.id, message: l10n.t('The {0} source failed: {1}', source.id, errorText(r.reason)) });
+      const out = outcomes[i]!;
+      if (out instanceof SourceFailure) {
+        problems.push({ source: source.id, message: l10n.t('The {0} source failed: {1}', source.id, errorText(out.reason)) });
+        continue;
       }
-    });
+      parts.push({ source: source.id, samples: out.samples });
+      problems.push(...out.problems);
+      prometheusVerdict = out.prometheusVerdict ?? prometheusVerdict;
+      if (out.exemplars) exemplars.push(...out.exemplars);
+    }
     /** Which source wrote which samples: a source's series share one time column in the store. */
     const spans: SourceSpan[] = [];
     // Into the array of the tick before last (snapshot.samples reads true for two ticks): none made a tick.
@@ -208,6 +210,50 @@ export class Collector implements Disposable {
     this.snapshotEmitter.fire(snapshot);
   }
 
+  /**
+   * Every source's output this tick, in the sources' order, each failure in its place.
+   * Sources that answer now (collectNow) are read as they come; the others are started
+   * in the same pass, so they run concurrently, and awaited after: usually the scrape
+   * alone, awaited as it is, instead of a Promise.allSettled over every source and a
+   * promise of each source's own.
+   */
+  private async collectSources(ctx: TickContext): Promise<(SourceOutput | SourceFailure)[]> {
+    const sources = this.opts.sources;
+    const outcomes: (SourceOutput | SourceFailure | Promise<SourceOutput>)[] = new Array(sources.length);
+    let waiting = 0;
+    let waitingAt = -1;
+    for (let i = 0; i < sources.length; i++) {
+      const source = sources[i]!;
+      try {
+        const now = source.collectNow?.(ctx);
+        if (now !== undefined) {
+          outcomes[i] = now;
+        } else {
+          outcomes[i] = source.collect(ctx);
+          waiting++;
+          waitingAt = i;
+        }
+      } catch (err) {
+        outcomes[i] = new SourceFailure(err);
+      }
+    }
+    if (waiting === 1) {
+      // One promise is awaited as it is: nothing else can reject unhandled meanwhile.
+      try {
+        outcomes[waitingAt] = await outcomes[waitingAt]!;
+      } catch (err) {
+        outcomes[waitingAt] = new SourceFailure(err);
+      }
+    } else if (waiting > 1) {
+      const settled = await Promise.allSettled(outcomes);
+      for (let i = 0; i < settled.length; i++) {
+        const r = settled[i]!;
+        outcomes[i] = r.status === 'fulfilled' ? r.value : new SourceFailure(r.reason);
+      }
+    }
+    return outcomes as (SourceOutput | SourceFailure)[];
+  }
+
   /** Log a problem when it first appears or changes, and once when it clears. */
   private logProblemChanges(problems: readonly SourceProblem[]): void {
     const now = new Map<string, string>();
@@ -236,6 +282,11 @@ export class Collector implements Disposable {
     this.snapshotEmitter.dispose();
     this.logEmitter.dispose();
   }
+}
+
+/** A source's collect that threw or rejected, in its place among the tick's outputs. */
+class SourceFailure {
+  constructor(readonly reason: unknown) {}
 }
 
 export function errorText(err: unknown): string {

@@ -22,6 +22,11 @@ export class ForecastSource implements TickSource {
   ) {}
 
   async collect(ctx: { nowMs: number }): Promise<SourceOutput> {
+    return this.collectNow(ctx);
+  }
+
+  /** Reads the store only: always synchronous. */
+  collectNow(ctx: { nowMs: number }): SourceOutput {
     const targets = this.targets();
     if (targets.length === 0) {
       return { samples: [], problems: [] };

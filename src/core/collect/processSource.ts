@@ -1,5 +1,5 @@
-import { InstanceMetric, Sample } from '../model';
-import { ProcessSampler, ProcessStats, processStatsToSamples } from '../process/processSampler';
+import { InstanceMetric, Sample, ServiceState } from '../model';
+import { ProcessSampleResult, ProcessSampler, ProcessStats, processStatsToSamples } from '../process/processSampler';
 import { EMPTY_OUTPUT, SourceOutput, TickContext, TickSource } from './tickSource';
 
 /**
@@ -16,17 +16,47 @@ export class ProcessSource implements TickSource {
   constructor(private readonly sampler: ProcessSampler) {}
 
   async collect(ctx: TickContext): Promise<SourceOutput> {
+    const watched = this.watched(ctx);
+    if (watched === undefined) return EMPTY_OUTPUT;
+    const { root, pids, service } = watched;
+    if (!service) return this.outputOf(root, undefined, await this.sampler.sample(root, ctx.nowMs), undefined);
+    const results = await Promise.all(pids.map((pid) => this.sampler.sample(pid, ctx.nowMs)));
+    return this.outputOf(root, service, results[pids.indexOf(root)]!, results);
+  }
+
+  /** The same, synchronously, with a sampler that reads now (Linux /proc); undefined otherwise. */
+  collectNow(ctx: TickContext): SourceOutput | undefined {
+    const sampleNow = this.sampler.sampleNow;
+    if (sampleNow === undefined) return undefined;
+    const watched = this.watched(ctx);
+    if (watched === undefined) return EMPTY_OUTPUT;
+    const { root, pids, service } = watched;
+    if (!service) return this.outputOf(root, undefined, sampleNow.call(this.sampler, root, ctx.nowMs), undefined);
+    const results = pids.map((pid) => sampleNow.call(this.sampler, pid, ctx.nowMs));
+    return this.outputOf(root, service, results[pids.indexOf(root)]!, results);
+  }
+
+  /** The pids to sample this tick (the root first), or undefined while no process runs; forgets the ones that left. */
+  private watched(ctx: TickContext): { root: number; pids: readonly number[]; service: ServiceState | undefined } | undefined {
     if (ctx.target.kind !== 'running') {
       this.keepOnly([]);
-      return EMPTY_OUTPUT;
+      return undefined;
     }
     const root = ctx.target.process.pid;
     const service = ctx.target.service?.source === 'local' ? ctx.target.service : undefined;
-    const pids = service ? service.instances.filter((i) => i.up && i.pid !== undefined).map((i) => i.pid!) : [root];
+    if (!service) {
+      // The usual tick, one process: no list or set made when it is the one sampled last tick.
+      if (this.sampled.size !== 1 || !this.sampled.has(root)) this.keepOnly([root]);
+      return { root, pids: NO_PIDS, service };
+    }
+    const pids = service.instances.filter((i) => i.up && i.pid !== undefined).map((i) => i.pid!);
     if (!pids.includes(root)) pids.unshift(root);
     this.keepOnly(pids);
-    const results = await Promise.all(pids.map((pid) => this.sampler.sample(pid, ctx.nowMs)));
-    const rootResult = results[pids.indexOf(root)]!;
+    return { root, pids, service };
+  }
+
+  /** The samples and problems of a tick's results (`all`: every pid's, with a service). */
+  private outputOf(root: number, service: ServiceState | undefined, rootResult: ProcessSampleResult, all: readonly ProcessSampleResult[] | undefined): SourceOutput {
     if (rootResult.kind === 'error') {
       return { samples: [], problems: [{ source: this.id, message: rootResult.message }] };
     }
@@ -35,12 +65,12 @@ export class ProcessSource implements TickSource {
       // next tick and searches again. Not a problem to report, and no sample to store.
       return EMPTY_OUTPUT;
     }
-    if (!service) {
+    if (!service || !all) {
       return { samples: processStatsToSamples(rootResult.stats), problems: [] };
     }
     // A worker that exited since the tracker listed it is left out of this tick's total;
     // the tracker marks it down on the next tick.
-    const stats = results.flatMap((r) => (r.kind === 'ok' ? [r.stats] : []));
+    const stats = all.flatMap((r) => (r.kind === 'ok' ? [r.stats] : []));
     const samples: Sample[] = [...processStatsToSamples(treeTotal(rootResult.stats, stats))];
     // Each process under its instance's name: `pid N` in a tree, `port N` for a group by ports.
     const nameOf = new Map(service.instances.flatMap((i) => (i.pid !== undefined ? [[i.pid, i.instance] as const] : [])));
@@ -49,7 +79,7 @@ export class ProcessSource implements TickSource {
       samples.push({ name: InstanceMetric.rssBytes, labels: instance, value: s.rssBytes });
       if (s.cpuPercent !== undefined) samples.push({ name: InstanceMetric.cpuPercent, labels: instance, value: s.cpuPercent });
     }
-    const problems = results.flatMap((r) => (r.kind === 'error' ? [{ source: this.id, message: r.message }] : []));
+    const problems = all.flatMap((r) => (r.kind === 'error' ? [{ source: this.id, message: r.message }] : []));
     return { samples, problems };
   }
 
@@ -67,6 +97,8 @@ export class ProcessSource implements TickSource {
     this.sampled = keep;
   }
 }
+
+const NO_PIDS: readonly number[] = Object.freeze([]);
 
 /**
  * The tree's total: CPU, memory, fds and threads summed; limits and uptime are the

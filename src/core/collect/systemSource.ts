@@ -1,4 +1,4 @@
-import { SystemSampler, systemStatsToSamples } from '../system/systemSampler';
+import { SystemSampleResult, SystemSampler, systemStatsToSamples } from '../system/systemSampler';
 import { SourceOutput, TickSource } from './tickSource';
 
 /** Samples the machine (CPU, memory, the workspace's disk, network rates) each tick. */
@@ -8,7 +8,16 @@ export class SystemSource implements TickSource {
   constructor(private readonly sampler: SystemSampler) {}
 
   async collect(ctx: { nowMs: number }): Promise<SourceOutput> {
-    const r = await this.sampler.sample(ctx.nowMs);
+    return this.outputOf(await this.sampler.sample(ctx.nowMs));
+  }
+
+  /** The same, synchronously, when the sampler can read now (Linux /proc, a local disk); undefined otherwise. */
+  collectNow(ctx: { nowMs: number }): SourceOutput | undefined {
+    const r = this.sampler.sampleNow?.(ctx.nowMs);
+    return r === undefined ? undefined : this.outputOf(r);
+  }
+
+  private outputOf(r: SystemSampleResult): SourceOutput {
     if (r.kind === 'error') {
       return { samples: [], problems: [{ source: this.id, message: r.message }] };
     }

@@ -6,7 +6,7 @@ import type { SeriesStore } from '../store/seriesStore';
 export type { LocateResult };
 
 /** The part of the process locator the tracker needs (Linux /proc or portable). */
-export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess' | 'dispose' | 'descendants'>;
+export type Locator = Pick<ProcessLocator, 'locate' | 'isSameProcess' | 'dispose' | 'descendants' | 'isSameProcessNow' | 'descendantsNow'>;
 
 export interface TrackerUpdate {
   readonly state: TargetState;
@@ -23,6 +23,11 @@ export interface TrackerUpdate {
  */
 export interface TargetWatch {
   update(): Promise<TrackerUpdate>;
+  /**
+   * The same update without a promise, when it needs no wait (the known process
+   * checked through /proc); undefined when the tick must call update().
+   */
+  updateNow?(): TrackerUpdate | undefined;
   /** Restarts seen since watching began. */
   readonly restartCount: number;
   /**
@@ -96,9 +101,39 @@ export class TargetTracker implements TargetWatch {
     return this.result(state, change, problem);
   }
 
+  /**
+   * The usual tick's update, synchronously: the known process is still the same (a
+   * re-read of its stat) and its tree is walked, with a locator that can do both now.
+   * Undefined when it cannot, or when the process is not the same: update() then
+   * searches for it.
+   */
+  updateNow(): TrackerUpdate | undefined {
+    const current = this.current;
+    const { isSameProcessNow, descendantsNow } = this.locator;
+    const walks = this.spec.processTree && this.locator.descendants !== undefined;
+    if (current === undefined || isSameProcessNow === undefined || (walks && descendantsNow === undefined)) {
+      return undefined;
+    }
+    if (!isSameProcessNow.call(this.locator, current.pid, current.startTimeMs)) {
+      return undefined;
+    }
+    let tree: TreeFollowed = ALONE;
+    if (walks) {
+      try {
+        tree = this.treeFrom(current.pid, descendantsNow!.call(this.locator, current.pid));
+      } catch (err) {
+        tree = this.treeFailed(current.pid, err);
+      }
+    }
+    return this.runningWith(current, undefined, tree);
+  }
+
   /** The running state, with the process tree as a service when it holds (or held) more than one process. */
   private async running(process: TargetProcess, change: string | undefined): Promise<TrackerUpdate> {
-    const tree = await this.followTree(process.pid);
+    return this.runningWith(process, change, await this.followTree(process.pid));
+  }
+
+  private runningWith(process: TargetProcess, change: string | undefined, tree: TreeFollowed): TrackerUpdate {
     const last = this.last;
     if (tree === ALONE && change === undefined && last?.state.kind === 'running' && last.state.process === process && isQuiet(last)) {
       // The same process, alone, nothing new: what the last tick said still holds (its
@@ -119,26 +154,36 @@ export class TargetTracker implements TargetWatch {
     if (!this.spec.processTree || !this.locator.descendants) {
       return ALONE;
     }
-    const changes: string[] = [];
-    let pids: number[];
+    let children: number[];
     try {
-      const children = await this.locator.descendants(root);
-      this.treeProblem = '';
-      if (children.length === 0 && !this.manyProcesses && this.tree.size === 1 && this.tree.get(root)?.up) {
-        // The usual tick of a server without workers: nothing to compare or to say.
-        return ALONE;
-      }
-      pids = [root, ...children];
+      children = await this.locator.descendants(root);
     } catch (err) {
-      const message = l10n.t(
-        'The processes started by pid {0} could not be listed ({1}); only pid {0} is watched. Turn chatroomMonitor.target.processTree off to silence this.',
-        root,
-        err instanceof Error ? err.message : String(err),
-      );
-      if (message !== this.treeProblem) changes.push(message);
-      this.treeProblem = message;
-      return { changes, problem: { source: 'target', message, setting: 'chatroomMonitor.target.processTree' } };
+      return this.treeFailed(root, err);
     }
+    return this.treeFrom(root, children);
+  }
+
+  /** A walk that could not list the tree: only the root is watched, and the sentence says why (once). */
+  private treeFailed(root: number, err: unknown): TreeFollowed {
+    const message = l10n.t(
+      'The processes started by pid {0} could not be listed ({1}); only pid {0} is watched. Turn chatroomMonitor.target.processTree off to silence this.',
+      root,
+      err instanceof Error ? err.message : String(err),
+    );
+    const changes = message !== this.treeProblem ? [message] : [];
+    this.treeProblem = message;
+    return { changes, problem: { source: 'target', message, setting: 'chatroomMonitor.target.processTree' } };
+  }
+
+  /** What the walk's list of the root's descendants changes in the tree of instances. */
+  private treeFrom(root: number, children: readonly number[]): TreeFollowed {
+    this.treeProblem = '';
+    if (children.length === 0 && !this.manyProcesses && this.tree.size === 1 && this.tree.get(root)?.up) {
+      // The usual tick of a server without workers: nothing to compare or to say.
+      return ALONE;
+    }
+    const changes: string[] = [];
+    const pids = [root, ...children];
     const now = new Set(pids);
     for (const [pid, inst] of this.tree) {
       if (inst.up && !now.has(pid)) {

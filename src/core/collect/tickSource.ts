@@ -25,6 +25,13 @@ export interface SourceOutput {
 export interface TickSource {
   readonly id: string;
   collect(ctx: TickContext): Promise<SourceOutput>;
+  /**
+   * The same output, synchronously, when this tick's work is (kept-open /proc reads,
+   * the store); undefined when it has to wait, and the collector calls collect(). A
+   * tick runs once a second for as long as the extension host lives: a source that
+   * answers now costs it no promises.
+   */
+  collectNow?(ctx: TickContext): SourceOutput | undefined;
   dispose?(): void;
 }
 

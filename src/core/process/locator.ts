@@ -56,6 +56,10 @@ export interface ProcessLocator {
   listCandidates(): Promise<Candidate[]>;
   /** The processes `pid` started, and theirs (cluster workers); absent where it cannot be read cheaply. */
   descendants?(pid: number): Promise<number[]>;
+  /** isSameProcess answered now, where the check needs no wait (/proc): the tick asks it without a promise. */
+  isSameProcessNow?(pid: number, startTimeMs: number): boolean;
+  /** descendants answered now (throws instead of rejecting), where the walk needs no wait (/proc). */
+  descendantsNow?(pid: number): number[];
   /** Every process of a group (one scan of /proc); absent where there is no /proc. */
   locateGroup?(query: GroupQuery): Promise<GroupLocateResult>;
   /** Closes what the locator keeps open (the confirmed pid's stat fd); its owner, the Monitor, calls it. */
@@ -132,10 +136,14 @@ export class ProcfsProcessLocator implements ProcessLocator {
 
   descendants(pid: number): Promise<number[]> {
     try {
-      return Promise.resolve(this.tree.descendants(pid));
+      return Promise.resolve(this.descendantsNow(pid));
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  descendantsNow(pid: number): number[] {
+    return this.tree.descendants(pid);
   }
 
   async locateGroup(query: GroupQuery): Promise<GroupLocateResult> {
@@ -184,8 +192,12 @@ export class ProcfsProcessLocator implements ProcessLocator {
     procFileReaper.unregister(this);
   }
 
-  /** One synchronous re-read of /proc/PID/stat through a kept fd: it runs every tick. */
   isSameProcess(pid: number, startTimeMs: number): Promise<boolean> {
+    return Promise.resolve(this.isSameProcessNow(pid, startTimeMs));
+  }
+
+  /** One synchronous re-read of /proc/PID/stat through a kept fd: it runs every tick. */
+  isSameProcessNow(pid: number, startTimeMs: number): boolean {
     let same: boolean;
     const path = `${pid}/stat`;
     let file = this.checked.file;
@@ -202,7 +214,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
     if (!same) {
       file.close();
     }
-    return Promise.resolve(same);
+    return same;
   }
 
   async listCandidates(): Promise<Candidate[]> {

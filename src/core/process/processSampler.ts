@@ -56,6 +56,8 @@ export interface ProcessSampler {
    *   stepped wall clock would make the ratio meaningless.
    */
   sample(pid: number, nowMs: number): Promise<ProcessSampleResult>;
+  /** The same sample, synchronously, where reading needs no wait (Linux /proc); absent elsewhere. */
+  sampleNow?(pid: number, nowMs: number): ProcessSampleResult;
   /** Drops the CPU baseline of a pid that is no longer watched. */
   forget(pid: number): void;
   /** Closes every descriptor this sampler opened (its owner, the ProcessSource, calls it). */

@@ -45,6 +45,8 @@ export interface SystemSampler {
    *   byte counters are real and a fake or stepped clock would distort the rate.
    */
   sample(nowMs: number): Promise<SystemSampleResult>;
+  /** The same sample, synchronously, when it needs no wait; undefined (or absent) when sample() must be called. */
+  sampleNow?(nowMs: number): SystemSampleResult | undefined;
 }
 
 export interface SystemSamplerOptions {
@@ -69,10 +71,15 @@ export class ProcfsSystemSampler implements SystemSampler {
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
 
-  sample(_nowMs: number): Promise<SystemSampleResult> {
-    // Synchronous once the disk is known to be local (every tick after the first).
+  sample(nowMs: number): Promise<SystemSampleResult> {
+    const now = this.sampleNow(nowMs);
+    return now !== undefined ? Promise.resolve(now) : this.disk.read().then((d) => this.sampleWith(d));
+  }
+
+  /** Synchronous once the disk is known to be local (every tick after the first). */
+  sampleNow(_nowMs: number): SystemSampleResult | undefined {
     const disk = this.disk.readNow();
-    return disk !== undefined ? Promise.resolve(this.sampleWith(disk)) : this.disk.read().then((d) => this.sampleWith(d));
+    return disk !== undefined ? this.sampleWith(disk) : undefined;
   }
 
   private sampleWith(disk: DiskUsage | SourceProblem): SystemSampleResult {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Collector, CollectorLogEvent, joinFinite } from '../../../src/core/collect/collector';
-import { LocateResult, Locator, TargetTracker } from '../../../src/core/collect/targetTracker';
+import { LocateResult, Locator, TargetTracker, TargetWatch, TrackerUpdate } from '../../../src/core/collect/targetTracker';
 import { TickSource } from '../../../src/core/collect/tickSource';
 import { Metric, Sample, Snapshot, TargetProcess } from '../../../src/core/model';
 import { SourceSpan } from '../../../src/core/store/seriesStore';
@@ -187,5 +187,89 @@ describe('Collector', () => {
     await collector.tickNow();
     assert.equal(store.has('nan_value'), false);
     assert.equal(store.latestValue('ok_value'), 2);
+  });
+});
+
+describe('Collector: sources that answer now', () => {
+  /** A source that answers through collectNow only: its collect() must not be called. */
+  function nowSource(id: string, value: number): TickSource & { collects: number; nows: number } {
+    const s = {
+      id,
+      collects: 0,
+      nows: 0,
+      collect: async () => {
+        s.collects++;
+        throw new Error(`${id}: collect() was called though collectNow answered`);
+      },
+      collectNow: () => {
+        s.nows++;
+        return { samples: [{ name: `${id}_value`, labels: {}, value }], problems: [] };
+      },
+    };
+    return s;
+  }
+
+  it('reads a source that has collectNow without its collect(), in the sources\' order, beside an async one', async () => {
+    const a = nowSource('a', 1);
+    const c = nowSource('c', 3);
+    const { collector, snapshots } = setup([a, constantSource('b', 2), c]);
+    await collector.tickNow();
+    await collector.tickNow();
+    assert.deepEqual([a.nows, a.collects, c.nows, c.collects], [2, 0, 2, 0]);
+    const last = snapshots.at(-1)!;
+    assert.deepEqual(
+      last.samples.filter((s) => s.name.endsWith('_value')).map((s) => s.value),
+      [1, 2, 3],
+    );
+    assert.deepEqual(last.problems, []);
+  });
+
+  it('asks the tracker through updateNow when it answers, and through update() when it does not', async () => {
+    let waits = 0;
+    let now: TrackerUpdate | undefined = { state: { kind: 'running', process: proc(100) }, samples: [{ name: Metric.targetUp, labels: {}, value: 1 }] };
+    const tracker: TargetWatch = {
+      restartCount: 0,
+      update: async () => {
+        waits++;
+        return { state: { kind: 'notRunning', message: 'gone' }, samples: [{ name: Metric.targetUp, labels: {}, value: 0 }] };
+      },
+      updateNow: () => now,
+    };
+    const store = new SeriesStore(10);
+    const collector = new Collector({ clock: fakeClock(), intervalMs: 1000, store, tracker, sources: [] });
+    await collector.tickNow();
+    assert.deepEqual([waits, store.latestValue(Metric.targetUp)], [0, 1]);
+    now = undefined;
+    await collector.tickNow();
+    assert.deepEqual([waits, store.latestValue(Metric.targetUp)], [1, 0]);
+  });
+
+  it('a collectNow that throws, or answers undefined (then collect() is asked), fails or answers alone', async () => {
+    const throwing: TickSource = {
+      id: 'system',
+      collect: async () => ({ samples: [], problems: [] }),
+      collectNow: () => {
+        throw new Error('EACCES');
+      },
+    };
+    let asked = 0;
+    const later: TickSource = {
+      id: 'later',
+      collect: async () => {
+        asked++;
+        return { samples: [{ name: 'later_value', labels: {}, value: 5 }], problems: [] };
+      },
+      collectNow: () => undefined,
+    };
+    const rejecting: TickSource = { id: 'scrape', collect: () => Promise.reject(new Error('socket hang up')) };
+    const { collector, snapshots, store } = setup([throwing, later, rejecting, nowSource('d', 4)]);
+    await collector.tickNow();
+    const last = snapshots.at(-1)!;
+    assert.equal(asked, 1);
+    assert.equal(store.latestValue('later_value'), 5);
+    assert.equal(store.latestValue('d_value'), 4);
+    const messages = last.problems.map((p) => p.message).join(' ');
+    assert.match(messages, /system source failed: EACCES/);
+    assert.match(messages, /scrape source failed: socket hang up/);
   });
 });

@@ -90,3 +90,61 @@ describe('TargetTracker: a tick with nothing new', () => {
     assert.equal(await tracker.update(), again);
   });
 });
+
+describe('TargetTracker.updateNow: the usual tick without a promise', () => {
+  /** A /proc-like locator that answers now; its async checks count how often the tracker still waits on them. */
+  class NowLocator extends TreeLocator {
+    asyncChecks = 0;
+    override async isSameProcess(pid: number): Promise<boolean> {
+      this.asyncChecks++;
+      return pid === this.pid;
+    }
+    override async descendants(): Promise<number[]> {
+      this.asyncChecks++;
+      return [...this.children];
+    }
+    isSameProcessNow(pid: number): boolean {
+      return pid === this.pid;
+    }
+    descendantsNow(): number[] {
+      this.walks++;
+      if (this.failWalk) throw new Error('EACCES');
+      return [...this.children];
+    }
+    failWalk = false;
+  }
+
+  it('answers from the known process and its walk, the same update as update() would, and undefined before a process is found or once it is not the same', async () => {
+    const locator = new NowLocator();
+    const tracker = new TargetTracker(locator, { port: 8080, processTree: true });
+    assert.equal(tracker.updateNow(), undefined, 'nothing found yet: update() searches');
+    const found = await tracker.update();
+    assert.match(found.change ?? '', /Watching/);
+    const checksAfterFind = locator.asyncChecks;
+    const quiet = tracker.updateNow();
+    assert.ok(quiet);
+    assert.equal(quiet.change, undefined);
+    assert.equal(tracker.updateNow(), quiet);
+    assert.equal(locator.asyncChecks, checksAfterFind, 'no promise-returning check a tick');
+
+    locator.children = [101];
+    const grown = tracker.updateNow();
+    assert.match(grown?.change ?? '', /101/);
+    assert.equal(grown?.state.kind === 'running' && grown.state.service?.instances.length, 2);
+
+    locator.failWalk = true;
+    assert.match(tracker.updateNow()?.problem?.message ?? '', /EACCES/);
+    locator.failWalk = false;
+
+    locator.pid = 200;
+    assert.equal(tracker.updateNow(), undefined, 'not the same process: update() looks for it');
+    const restarted = await tracker.update();
+    assert.match(restarted.change ?? '', /Restarted/);
+  });
+
+  it('is undefined with a locator that cannot answer now', async () => {
+    const tracker = new TargetTracker(new TreeLocator(), { port: 8080, processTree: true });
+    await tracker.update();
+    assert.equal(tracker.updateNow(), undefined);
+  });
+});
