@@ -1,10 +1,9 @@
 import { Metric } from '../../../src/core/model';
 import assert from 'node:assert/strict';
 import { TimeRing, ValueColumn } from '../../../src/core/store/ringBuffer';
-import { CHILD_NODE_TEST_TIMEOUT_MS } from '../helpers/v8Natives';
 import { SeriesStore } from '../../../src/core/store/seriesStore';
 import { seriesKey } from '../../../src/core/model';
-import { TURBOFANNED, compiledIn, requireOf, runWithNatives, traceOf } from '../helpers/v8Natives';
+import { CHILD_NODE_TEST_TIMEOUT_MS, TURBOFANNED, compiledIn, requireOf, runWithNatives, traceOf } from '../helpers/v8Natives';
 
 describe('TimeRing', () => {
   it('keeps the newest `capacity` rows in time order, for every column', () => {
@@ -191,7 +190,7 @@ describe('The store\'s hot code stays optimised (issue 20: no compile again when
     );
     assert.ok(compiledIn(trace).size > 0, 'V8 compiled the tick');
     assert.deepEqual(trace.split('\n').filter((l) => /^Inlining .*<SharedFunctionInfo (addEntry|newColumn)>/.test(l)), []);
-  });
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
   it('a ring\'s push and reads V8 optimised before the ring first grows are still the optimised ones after it grows', () => {
     // A ring starts with 8 rows and grows at ticks 9, 17, 33. Before, the first growth's
