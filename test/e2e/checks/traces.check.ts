@@ -107,8 +107,21 @@ export function tracesCheck(w: TracesWords): E2eCheck {
         // trace may come first: wait for a slow one at the top of the list and pick it, as a user would.
         const slowest = frame.locator('ol.slowest .trace-link').first();
         await waitUntil(wb, `a trace of ${DB_LATENCY_MS} ms or more at the top of the slowest traces`, async () => durationMs(await slowest.locator('.duration').innerText({ timeout: 1000 })) >= SLOW_MS, 30000, mainText);
-        await slowest.click();
-        await waitUntil(wb, 'the slow trace\'s database span on the critical path', async () => durationMs(await criticalDb.first().locator('.span-time').innerText({ timeout: 1000 })) >= SLOW_MS, 15000, mainText);
+        // On a busy machine a steady trace whose outbound call was slow can top the list (a CI-like
+        // run at load 7: 165 ms, 83 of them in POST, its database span 25 ms, above the slow-db
+        // traces' 100-125 ms): open the slowest ones in order, as a user looking for the slow
+        // database would, until one holds the database span on its critical path. Each is read
+        // only once the trace head names it, so a waterfall still showing the last one is not read.
+        await waitUntil(wb, 'the slow trace\'s database span on the critical path', async () => {
+          const ids = (await frame.locator('ol.slowest .trace-link').evaluateAll((links) => links.map((l) => l.getAttribute('data-trace-id') ?? ''))).slice(0, 10);
+          for (const id of ids) {
+            await frame.locator(`ol.slowest .trace-link[data-trace-id="${id}"]`).click({ timeout: 2000 });
+            await frame.locator('.trace-head', { hasText: id }).waitFor({ timeout: 5000 });
+            const dbTimes = await criticalDb.locator('.span-time').allInnerTexts();
+            if (dbTimes.some((t) => durationMs(t) >= SLOW_MS)) return true;
+          }
+          return false;
+        }, 45000, mainText);
         const ops = (await frame.locator('table.ops tbody').innerText()).replace(/\s+/g, ' ');
         if (!/chat message/.test(ops) || !/db\.query INSERT messages/.test(ops) || !/POST \/moderate/.test(ops)) throw new Error(`the Operations table lacks the example's operations: ${ops.slice(0, 300)}`);
         const head = (await frame.locator('.trace-head').innerText()).replace(/\s+/g, ' ');
