@@ -10,7 +10,7 @@ import type { E2eCheck } from '../support/check';
 import { ensureCpuBurn, useLowCpuThreshold } from '../support/cpuBurnPhase';
 import type { Workbench } from '../support/workbench';
 import { writeHistoryHours } from '../support/historyHours';
-import { chartInk, dashboardFrame, runCommand, serverPid, seriesInk, updateWorkspaceSettings, workbenchThemeKind, waitUntil } from '../support/workbenchUi';
+import { chartInk, dashboardFrame, runCommand, scrollIntoView, serverPid, seriesInk, updateWorkspaceSettings, workbenchThemeKind, waitUntil } from '../support/workbenchUi';
 
 /** A chart canvas with fewer inked pixels than this shows nothing but, at most, stray pixels. */
 const MIN_INK_PIXELS = 500;
@@ -103,7 +103,7 @@ export async function keyboardWalk(wb: Workbench, frame: FrameLocator, shot = 'd
   await waitUntil(wb, 'the CPU data table open with a figure', async () => /\d.*%$/.test(await latest.innerText({ timeout: 1000 })), 5000, () => latest.innerText({ timeout: 1000 }));
   const row = (await frame.locator('#chart-processCpu-table tbody tr').first().innerText()).replace(/\s+/g, ' ');
   console.log(`    CPU data table: "${row}"`);
-  await frame.locator('#chart-processCpu').scrollIntoViewIfNeeded();
+  await scrollIntoView(wb, frame.locator('#chart-processCpu'), 'the CPU chart');
   await wb.screenshot(shot);
   // Closed again: the next checks see the page as a user left it by default.
   await summary.press('Enter');

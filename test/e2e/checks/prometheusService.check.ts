@@ -14,7 +14,7 @@ import type { FrameLocator } from 'playwright-core';
 import type { E2eCheck } from '../support/check';
 import type { Workbench } from '../support/workbench';
 import { ChatServer, RealPrometheus, startChatServer, startPrometheus, steadyHistory } from '../../unit/helpers/realPrometheus';
-import { clearNotifications, dashboardFrame, runCommand, seriesInk, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
+import { clearNotifications, dashboardFrame, runCommand, scrollIntoView, seriesInk, updateWorkspaceSettings, waitUntil } from '../support/workbenchUi';
 
 const PAST_MS = 16 * 60_000;
 
@@ -128,7 +128,7 @@ export function prometheusServiceCheck(w: PrometheusServiceWords): E2eCheck {
         const header = (await frame.locator('.dash-header .details').innerText()).trim();
         if (!w.header.test(header)) throw new Error(`the dashboard header says "${header}", not ${w.header}`);
         await clearNotifications(wb);
-        await frame.locator('figure.chart#chart-instanceCpu').scrollIntoViewIfNeeded();
+        await scrollIntoView(wb, frame.locator('figure.chart#chart-instanceCpu'), 'the CPU by instance chart');
         await wb.screenshot(`${w.locale ? `${w.locale}-` : ''}prometheus-service-dashboard-15m`);
       } finally {
         await frame?.locator('button[data-range="5m"]').click({ timeout: 3000 }).catch(() => undefined);

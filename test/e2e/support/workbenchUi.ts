@@ -212,6 +212,18 @@ export async function markdownPreviewFrame(wb: Workbench, title: string, timeout
   throw new Error(`no Markdown preview shows "${title}"`);
 }
 
+/**
+ * Scrolls what `locator` finds into view. The dashboard draws a chart's figure anew when its
+ * series change, so the element found can be detached before the scroll ("Element is not
+ * attached to the DOM" in a clean-clone run at load ~4): it is found again until the scroll holds.
+ */
+export async function scrollIntoView(wb: Workbench, locator: Locator, what: string): Promise<void> {
+  await waitUntil(wb, `${what} scrolled into view`, async () => {
+    await locator.scrollIntoViewIfNeeded({ timeout: 2000 });
+    return true;
+  }, 15000);
+}
+
 /** Polls `probe` every 250 ms until it holds; the timeout names what was awaited and, with `last`, what was seen last. */
 export async function waitUntil(wb: Workbench, what: string, probe: () => Promise<boolean>, timeoutMs: number, last?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
