@@ -140,7 +140,7 @@ function liveTickCost(ticks: number): LiveRun & { ticks: number; steady: LiveRun
   const [, lastMs] = fillDay(store, hour);
   const live = new LiveAnalysis({ windowMs: Defaults.liveAnalysisWindowMs, everyTicks: Defaults.liveAnalysisEveryTicks });
   const options = (windowMs: number) => ({ fromMs: store.latestTimeMs - windowMs, toMs: store.latestTimeMs, nowMs: store.latestTimeMs });
-  // Past the first ticks' every-tick refresh, as a monitor that has been running.
+  // Past the first analysis (on tick everyTicks; the hour spans a forecast's minimum), as a monitor that has been running.
   for (let i = 0; i < Defaults.liveAnalysisEveryTicks + 1; i++) live.tick(store, options);
   const lastValues = store.allSeries().map((s) => ({ name: s.name, labels: s.labels, value: store.latestValue(s.name) ?? 0 }));
   let tick = 0;

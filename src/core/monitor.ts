@@ -118,11 +118,12 @@ export class Monitor implements Disposable {
   /**
    * The live analysis (the last `Defaults.liveAnalysisWindowMs`), updated by the tick
    * every `Defaults.liveAnalysisEveryTicks` ticks: the status bar, the dashboard's
-   * health, issues and markers all read this one result. Before the first tick it is
-   * computed on demand (and not kept).
+   * health, issues and markers all read this one result. Made on this read when there
+   * is none yet, or when the last one could not judge the server and samples came since
+   * (LiveAnalysis.read).
    */
   liveAnalysis(): Analysis {
-    return this.live.analysis ?? this.analyze(this.live.windowMs);
+    return this.live.read(this.store, (w) => this.analysisOptions(w));
   }
 
   /** Forecasts that passed the live analysis' hysteresis. */

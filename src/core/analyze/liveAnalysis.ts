@@ -10,7 +10,8 @@
  * dashboard health, issues and markers) reads the same result for the same window.
  *
  * Cost: the window is re-analysed once every `everyTicks` ticks, not on every read
- * nor on every tick while the dashboard is open; and the anomaly detectors and the
+ * nor on every tick while the dashboard is open (a reader re-analyses only while the
+ * server cannot be judged yet, see `read`); and the anomaly detectors and the
  * statistics and trends of each series keep their state here between analyses and
  * take in only the samples that arrived or left since the last one (liveDetectors.ts,
  * liveStats.ts) — the same figures as a full scan of the window, in O(new samples).
@@ -20,7 +21,7 @@
  */
 import { Analysis, AnalyzeOptions, analyze } from './analyzer';
 import { TOO_FEW_SAMPLES } from './diagnose';
-import { Forecast, ForecastTracker, ForecastTrackerOptions, ShownForecast } from './forecast';
+import { Forecast, ForecastRules, ForecastTracker, ForecastTrackerOptions, ShownForecast } from './forecast';
 import { LiveDetectors } from './liveDetectors';
 import { LiveStats } from './liveStats';
 import { SeriesStore } from '../store/seriesStore';
@@ -35,7 +36,13 @@ export interface LiveAnalysisOptions {
 
 export class LiveAnalysis {
   private current: Analysis | undefined;
+  /** Ticks since the current analysis was made (by a tick or a read). */
   private ticksSince = 0;
+  /** The last analysis could not judge the server, and a tick has passed since. */
+  private stale = false;
+  /** The store's earliest sample, once it held one; and whether its samples have spanned a forecast's minimum. */
+  private earliestMs = Number.POSITIVE_INFINITY;
+  private spanReached = false;
   private readonly trackers = new Map<string, ForecastTracker>();
   private shown: readonly ShownForecast[] = [];
   private readonly everyTicks: number;
@@ -51,33 +58,57 @@ export class LiveAnalysis {
   }
 
   /**
-   * One tick happened. Re-analyses the live window when `everyTicks` ticks have
-   * passed since the last analysis — and on every tick while the last analysis could
-   * not judge the server yet (no samples, or too few: one more sample changes the
-   * verdict) — and feeds the forecasts to the hysteresis once. Returns true when it
-   * re-analysed.
+   * One tick happened. Re-analyses the live window once every `everyTicks` ticks —
+   * the first time on tick `everyTicks`, not on the first, and not before the store's
+   * samples span a forecast's minimum — and feeds the forecasts to the hysteresis, which so counts evaluations at one pace whether a dashboard
+   * reads the analysis or not. Returns true when it re-analysed.
    *
-   * Not on every one of the first `everyTicks` ticks once the server can be judged:
-   * at 1 Hz each analysis runs cold (interpreted code the JIT has not compiled yet),
-   * and those early analyses were the largest part of the monitor's first seconds of
-   * CPU (issue 20, `npm run bench -- --only extensionHostCpu`).
+   * Not on the ticks between, even while the last analysis could not judge the server
+   * yet (no samples, or too few): the tick's only reader is the status bar's forecast,
+   * and a forecast needs far more samples than a verdict does. A reader that wants the
+   * verdict the newest sample may have changed gets it from `read`, which re-analyses
+   * then. At 1 Hz the first minute's analyses run cold (interpreted code the JIT has
+   * not compiled yet): each cost 9–19 ms, and re-analysing the first 5 ticks
+   * (too few samples) and the first tick was two thirds of them (issue 20,
+   * `npm run bench -- --only extensionHostCpu`).
    */
   tick(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): boolean {
     this.ticksSince++;
-    if (this.current && !cannotJudgeYet(this.current) && this.ticksSince < this.everyTicks) {
-      return false;
-    }
-    this.ticksSince = 0;
-    this.detectors.begin();
-    this.stats.begin();
-    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors, liveStats: this.stats, statsWhenRead: true });
-    this.detectors.end();
-    this.stats.end();
-    this.updateForecasts(this.current.forecasts);
+    if (this.current && cannotJudgeYet(this.current)) this.stale = true;
+    if (this.ticksSince < this.everyTicks || !this.spansForecast(store)) return false;
+    this.analyse(store, options);
+    this.updateForecasts(this.current!.forecasts);
     return true;
   }
 
-  /** The latest live analysis; undefined before the first tick. */
+  /**
+   * Whether the store's samples span enough time for a forecast (ForecastRules.minSpanMs).
+   * Until then an analysis on the tick could give the hysteresis nothing, so none is made:
+   * at 1 Hz, none in a fresh monitor's first 2 minutes. The earliest sample is looked for
+   * (a scan of every series) only until one is found; samples arrive at the end, and a
+   * restored history is already in the store then.
+   */
+  private spansForecast(store: SeriesStore): boolean {
+    if (this.spanReached) return true;
+    if (!Number.isFinite(this.earliestMs)) this.earliestMs = store.earliestTimeMs();
+    this.spanReached = store.latestTimeMs - this.earliestMs >= ForecastRules.minSpanMs;
+    return this.spanReached;
+  }
+
+  /**
+   * The live analysis for a reader (the dashboard): the last one, or a new one when
+   * there is none yet, when the last could not judge the server and a tick has brought
+   * samples since, or when it is `everyTicks` ticks old (before the samples span a
+   * forecast's minimum no tick makes one). Kept until the next analysis, so every
+   * reader of a tick sees the same object; it does not feed the forecast hysteresis
+   * (`tick` does).
+   */
+  read(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): Analysis {
+    if (!this.current || this.stale || this.ticksSince >= this.everyTicks) this.analyse(store, options);
+    return this.current!;
+  }
+
+  /** The latest live analysis, as it is; undefined before the first analysis. */
   get analysis(): Analysis | undefined {
     return this.current;
   }
@@ -91,6 +122,9 @@ export class LiveAnalysis {
   reset(): void {
     this.current = undefined;
     this.ticksSince = 0;
+    this.stale = false;
+    this.earliestMs = Number.POSITIVE_INFINITY;
+    this.spanReached = false;
     this.trackers.clear();
     this.shown = [];
     this.detectors.clear();
@@ -105,6 +139,16 @@ export class LiveAnalysis {
   /** The live statistics and trends (tests read how many samples they read). */
   get liveStats(): LiveStats {
     return this.stats;
+  }
+
+  private analyse(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): void {
+    this.stale = false;
+    this.ticksSince = 0;
+    this.detectors.begin();
+    this.stats.begin();
+    this.current = analyze(store, { ...options(this.options.windowMs), liveDetectors: this.detectors, liveStats: this.stats, statsWhenRead: true });
+    this.detectors.end();
+    this.stats.end();
   }
 
   private updateForecasts(forecasts: readonly Forecast[]): void {

@@ -237,36 +237,62 @@ describe('analyze', () => {
   describe('LiveAnalysis (the one place analysis remembers between ticks)', () => {
     const optionsFor = (store: SeriesStore) => (windowMs: number) => ({ fromMs: store.latestTimeMs - windowMs, toMs: store.latestTimeMs, nowMs: store.latestTimeMs, memoryLimitBytes: 512 * MB });
 
-    it('re-analyses on the first tick, then once every everyTicks ticks when the window can be judged', () => {
+    it('re-analyses on tick everyTicks, then once every everyTicks ticks, not on the first tick (issue 20)', () => {
       const store = scenario({}, { seconds: 300 });
       const live = new LiveAnalysis({ windowMs: 120_000, everyTicks: 3 });
       assert.equal(live.analysis, undefined);
       const made = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => live.tick(store, optionsFor(store)));
-      assert.deepEqual(made, [true, false, false, true, false, false, true, false, false, true]);
+      assert.deepEqual(made, [false, false, true, false, false, true, false, false, true, false]);
       assert.deepEqual(live.analysis, analyze(store, optionsFor(store)(120_000)), 'fed once, the live result is exactly the pure analysis of its window');
     });
 
-    it('re-analyses on every tick while the window holds too few samples to judge the server, then every everyTicks ticks', () => {
-      const store = new SeriesStore(100);
+    /** Appends one tick of a running server's process samples at second `i`. */
+    const running = (store: SeriesStore, i: number) =>
+      store.append(T0 + i * 1000, [
+        { name: 'target_up', labels: {}, value: 1 },
+        { name: 'process_cpu_usage_percent', labels: {}, value: 10 },
+      ]);
+
+    it('while the window holds too few samples to judge the server, a read re-analyses after each tick and the ticks do not; a read never gets one everyTicks ticks old (issue 20)', () => {
+      const store = new SeriesStore(400);
       const live = new LiveAnalysis({ windowMs: 120_000, everyTicks: 15 });
-      const made: boolean[] = [];
-      const status: string[] = [];
+      const verdicts: string[] = [];
+      const readsMade: number[] = [];
       for (let i = 0; i < 25; i++) {
-        store.append(T0 + i * 1000, [
-          { name: 'target_up', labels: {}, value: 1 },
-          { name: 'process_cpu_usage_percent', labels: {}, value: 10 },
-        ]);
-        made.push(live.tick(store, optionsFor(store)));
-        status.push(live.analysis!.issues.some((x) => x.id === 'too-few-samples') ? 'few' : live.analysis!.status);
+        running(store, i);
+        assert.equal(live.tick(store, optionsFor(store)), false, `tick ${i + 1}: the samples span less than a forecast needs`);
+        const before = live.analysis;
+        const read = live.read(store, optionsFor(store));
+        assert.equal(live.read(store, optionsFor(store)), read, 'every reader of a tick sees the same analysis');
+        if (read !== before) readsMade.push(i + 1);
+        verdicts.push(read.issues.some((x) => x.id === 'too-few-samples') ? 'few' : read.status);
       }
-      // Ticks 1–4 hold 1–4 samples (the rules need 5): each is re-analysed, so the verdict
-      // changes on the tick the fifth sample arrives; from there every 15th tick.
-      assert.deepEqual(made.slice(0, 6), [true, true, true, true, true, false]);
-      assert.deepEqual(status.slice(0, 6), ['few', 'few', 'few', 'few', 'healthy', 'healthy']);
-      assert.deepEqual(
-        made.flatMap((m, i) => (m ? [i + 1] : [])),
-        [1, 2, 3, 4, 5, 20],
-      );
+      // Ticks 1–4 hold 1–4 samples (the rules need 5): the reader gets each one's verdict,
+      // and the fifth sample's verdict on its tick; from there the kept analysis until it
+      // is everyTicks ticks old (no tick makes one before 2 min of samples).
+      assert.deepEqual(verdicts.slice(0, 6), ['few', 'few', 'few', 'few', 'healthy', 'healthy']);
+      assert.deepEqual(readsMade, [1, 2, 3, 4, 5, 20]);
+    });
+
+    it('makes no analysis on a tick until the samples span a forecast\'s minimum, then one every everyTicks ticks; a restored history spans it at once (issue 20)', () => {
+      const store = new SeriesStore(400);
+      const live = new LiveAnalysis({ windowMs: 300_000, everyTicks: 15 });
+      const made: number[] = [];
+      for (let i = 0; i < 160; i++) {
+        running(store, i);
+        if (live.tick(store, optionsFor(store))) made.push(i);
+      }
+      // Sample 120 is the first 2 min after sample 0 (ForecastRules.minSpanMs).
+      assert.deepEqual(made, [120, 135, 150]);
+      assert.equal(live.analysis?.window.toMs, T0 + 150_000);
+
+      const restored = scenario({}, { seconds: 600 });
+      const fresh = new LiveAnalysis({ windowMs: 300_000, everyTicks: 15 });
+      const first = Array.from({ length: 15 }, () => fresh.tick(restored, optionsFor(restored))).indexOf(true);
+      assert.equal(first, 14, 'the 15th tick, as for a monitor running for long');
+      live.reset();
+      assert.equal(live.analysis, undefined);
+      assert.equal(live.tick(store, optionsFor(store)), false, 'after a reset it waits everyTicks again');
     });
 
     it('feeds the anomaly detectors only the samples since its previous analysis, and finds the spike a full analysis finds', () => {
