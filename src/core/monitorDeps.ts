@@ -34,7 +34,8 @@ export function createMonitorDeps(opts: RealDepsOptions): RealMonitorDeps {
     ...(opts.createRemoteWatch ? { createRemoteWatch: opts.createRemoteWatch } : {}),
     createSources(config: MonitorConfig): TickSource[] {
       return [
-        new ProcessSource(createProcessSampler()),
+        // The tracker's check of the process reads its stat just before the sample: one read serves both.
+        new ProcessSource(createProcessSampler({ checkedStats: locator })),
         new SystemSource(createSystemSampler({ diskPath: opts.diskPath })),
         new ScrapeSource(config, clock),
       ];

@@ -8,12 +8,14 @@ import { TargetProcess, TargetSpec } from '../model';
 import {
   bootTimeMs,
   bootTimeMsSync,
+  CheckedStats,
   isDeadState,
   isGoneError,
   listPids,
   readCmdline,
   parseProcStat,
   ProcFile,
+  ProcStat,
   procFileReaper,
   readProcStat,
   readTcpListeners,
@@ -58,6 +60,11 @@ export interface ProcessLocator {
   descendants?(pid: number): Promise<number[]>;
   /** isSameProcess answered now, where the check needs no wait (/proc): the tick asks it without a promise. */
   isSameProcessNow?(pid: number, startTimeMs: number): boolean;
+  /**
+   * The stat isSameProcessNow read last, taken once (see CheckedStats): the process
+   * sampler of the same tick samples from it instead of reading the file again.
+   */
+  takeCheckedStat?(pid: number): ProcStat | undefined;
   /** descendants answered now (throws instead of rejecting), where the walk needs no wait (/proc). */
   descendantsNow?(pid: number): number[];
   /** Every process of a group (one scan of /proc); absent where there is no /proc. */
@@ -91,7 +98,7 @@ interface Proc extends ProcessInfo {
 /** Regex metacharacters other than '.', which also appears in real file names. */
 const REGEX_SYNTAX = /[\\*+?()[\]{}|^$]/;
 
-export class ProcfsProcessLocator implements ProcessLocator {
+export class ProcfsProcessLocator implements ProcessLocator, CheckedStats {
   async locate(spec: TargetSpec): Promise<LocateResult> {
     const query = parseTargetSpec(spec);
     if ('ok' in query) {
@@ -116,6 +123,9 @@ export class ProcfsProcessLocator implements ProcessLocator {
    * In a box of its own so the reaper can close it without holding the locator.
    */
   private readonly checked: { file: ProcFile | undefined } = { file: undefined };
+
+  /** The stat the last check confirmed, until a sample takes it (takeCheckedStat). */
+  private checkedStat: ProcStat | undefined;
 
   /** The watched tree's children files, kept open from tick to tick. */
   private readonly tree = new ProcessTreeReader();
@@ -188,6 +198,7 @@ export class ProcfsProcessLocator implements ProcessLocator {
   dispose(): void {
     this.checked.file?.close();
     this.checked.file = undefined;
+    this.checkedStat = undefined;
     this.tree.close();
     procFileReaper.unregister(this);
   }
@@ -196,9 +207,14 @@ export class ProcfsProcessLocator implements ProcessLocator {
     return Promise.resolve(this.isSameProcessNow(pid, startTimeMs));
   }
 
-  /** One synchronous re-read of /proc/PID/stat through a kept fd: it runs every tick. */
+  /**
+   * One synchronous re-read of /proc/PID/stat through a kept fd: it runs every tick. The
+   * stat of a process found the same is held for the sample that follows (takeCheckedStat).
+   */
   isSameProcessNow(pid: number, startTimeMs: number): boolean {
     let same: boolean;
+    let stat: ProcStat | undefined;
+    this.checkedStat = undefined;
     const path = `${pid}/stat`;
     let file = this.checked.file;
     if (file?.relativePath !== path) {
@@ -206,15 +222,23 @@ export class ProcfsProcessLocator implements ProcessLocator {
       file = this.checked.file = new ProcFile(path);
     }
     try {
-      const stat = parseProcStat(file.read());
+      stat = parseProcStat(file.read());
       same = stat !== undefined && !isDeadState(stat.state) && Math.abs(startTimeMsOf(stat, bootTimeMsSync()) - startTimeMs) <= START_TIME_TOLERANCE_MS;
     } catch {
       same = false;
     }
-    if (!same) {
+    if (same) {
+      this.checkedStat = stat;
+    } else {
       file.close();
     }
     return same;
+  }
+
+  takeCheckedStat(pid: number): ProcStat | undefined {
+    const stat = this.checkedStat;
+    this.checkedStat = undefined;
+    return stat?.pid === pid ? stat : undefined;
   }
 
   async listCandidates(): Promise<Candidate[]> {

@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { finiteSamples, Metric, Sample } from '../model';
 import {
   bootTimeMsSync,
+  CheckedStats,
   CLOCK_TICKS_PER_SECOND,
   countOpenFdsSync,
   isDeadState,
@@ -19,6 +20,7 @@ import {
   parseUptimeSeconds,
   ProcFile,
   procFileReaper,
+  ProcStat,
   startTimeMsOf,
 } from './procfs';
 import { PortableProcessSampler } from './processSamplerPortable';
@@ -67,6 +69,12 @@ export interface ProcessSampler {
 export interface ProcessSamplerOptions {
   /** Monotonic milliseconds, for the wall time between two samples. Defaults to performance.now(). */
   readonly monotonicMs?: () => number;
+  /**
+   * The locator whose per-tick check of the watched process reads its stat just before
+   * the sample: that read serves the sample too (one read of /proc/PID/stat a tick, not
+   * two). Without it, or when the check did not read this pid, the sampler reads it.
+   */
+  readonly checkedStats?: Partial<CheckedStats>;
 }
 
 export function createProcessSampler(options: ProcessSamplerOptions = {}, platform: NodeJS.Platform = process.platform): ProcessSampler {
@@ -134,9 +142,11 @@ export class ProcfsProcessSampler implements ProcessSampler {
   private readonly baselines = new Map<number, CpuBaseline>();
   private readonly files = new Map<number, PidFiles>();
   private readonly monotonicMs: () => number;
+  private readonly checkedStats: Partial<CheckedStats> | undefined;
 
   constructor(options: ProcessSamplerOptions = {}) {
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+    this.checkedStats = options.checkedStats;
     const files = this.files;
     // A safety net only: the owner (ProcessSource) closes them in dispose().
     procFileReaper.register(
@@ -189,7 +199,11 @@ export class ProcfsProcessSampler implements ProcessSampler {
 
   /** The same sample, synchronously. Never throws. */
   sampleNow(pid: number): ProcessSampleResult {
-    let statText: string;
+    // The check that this is still the watched process read its stat a moment ago, in
+    // this tick (before the tree walk, a fraction of a ms): the CPU ticks in it are as
+    // current as a read here, at CLOCK_TICKS_PER_SECOND's 10 ms resolution.
+    let stat: ProcStat | undefined = this.checkedStats?.takeCheckedStat?.(pid);
+    let statText = '';
     let statusText: string;
     let limitsText: string;
     let uptimeText: string;
@@ -197,7 +211,7 @@ export class ProcfsProcessSampler implements ProcessSampler {
     let bootMs: number;
     try {
       const files = this.filesOf(pid);
-      statText = files.stat.read();
+      if (stat === undefined) statText = files.stat.read();
       statusText = files.status.read();
       limitsText = files.limits.read();
       uptimeText = machineProcFile('uptime').read();
@@ -213,7 +227,7 @@ export class ProcfsProcessSampler implements ProcessSampler {
     }
     // Read right after the files so the interval matches the tick counts.
     const atMs = this.monotonicMs();
-    const stat = parseProcStat(statText);
+    stat ??= parseProcStat(statText);
     const status = parseProcStatus(statusText);
     const uptime = parseUptimeSeconds(uptimeText);
     if (stat && isDeadState(stat.state)) {

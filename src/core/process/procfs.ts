@@ -167,6 +167,21 @@ export function parseProcStat(text: string): ProcStat | undefined {
   return { pid, comm: text.slice(open + 1, close), state, ppid, utimeTicks, stimeTicks, numThreads, startTicks };
 }
 
+/**
+ * Hands the stat that a check of a process just read to the next sample of it. The
+ * tick checks that the watched process is still the same one (its stat, through the
+ * locator) and then samples it (its stat again, through the sampler) within the same
+ * millisecond: one read serves both (issue 20).
+ */
+export interface CheckedStats {
+  /**
+   * The stat the last check of `pid` read and parsed, at most once: any call takes
+   * what is held, so a read serves the one sample that follows its check and is never
+   * used again, however long the next check is in coming.
+   */
+  takeCheckedStat(pid: number): ProcStat | undefined;
+}
+
 /** True for a process that has exited but not been reaped (or is being torn down). */
 export function isDeadState(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';

@@ -207,6 +207,37 @@ describe('how many reads a /proc file takes', () => {
     }
   });
 
+  it('a tick reads the watched process\' stat once: the sample takes the stat the same-process check read, once', async () => {
+    const child = startNode('console.log("up"); setInterval(() => {}, 1000);');
+    await child.nextLine();
+    const locator = new ProcfsProcessLocator();
+    let monotonic = 0;
+    const sampler = new ProcfsProcessSampler({ checkedStats: locator, monotonicMs: () => (monotonic += 1000) });
+    try {
+      const found = await locator.locate({ pid: child.pid });
+      assert.ok(found.ok);
+      const tick = () => (locator.isSameProcessNow(child.pid, found.process.startTimeMs) ? sampler.sampleNow(child.pid) : undefined);
+      tick(); // opens the kept fds
+      const { result, reads } = withCountedReads(tick);
+      // The check's stat, then the sample's status, limits and uptime (4): not the stat a second time (5).
+      assert.equal(reads, 4);
+      assert.equal(result?.kind, 'ok');
+      assert.ok(result?.kind === 'ok' && result.stats.cpuPercent !== undefined && result.stats.startTimeMs === found.process.startTimeMs, JSON.stringify(result));
+      // Taken once: a sample with no check before it reads the stat itself, and so does the sampler alone.
+      assert.equal(withCountedReads(() => sampler.sampleNow(child.pid)).reads, 4);
+      const alone = new ProcfsProcessSampler();
+      assert.equal(withCountedReads(() => alone.sampleNow(child.pid)).reads, 4);
+      alone.dispose();
+      // A check of one pid serves no sample of another.
+      assert.ok(locator.isSameProcessNow(child.pid, found.process.startTimeMs));
+      assert.equal(locator.takeCheckedStat(process.pid), undefined);
+      assert.equal(locator.takeCheckedStat(child.pid), undefined, 'any take empties it');
+    } finally {
+      sampler.dispose();
+      locator.dispose();
+    }
+  });
+
   it('the kernel\'s own long file of many records (/proc/crypto) reads whole', function () {
     if (!existsSync('/proc/crypto') || readFileSync('/proc/crypto').length < 8192) this.skip();
     const { result, reads } = withCountedReads(() => readProcFileSync('crypto'));
