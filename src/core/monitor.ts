@@ -19,8 +19,8 @@ import { Defaults, MonitorConfig, ParsedConfig, sameMonitorConfig } from './conf
 import { SettingsChange, settingId, touches } from './settings/settings';
 import { compileAlertRules } from './alerts/defaults';
 import { Disposable, DisposableStore, Emitter, Event } from './events';
-import { Metric, Snapshot, TargetSpec, TargetState } from './model';
-import { SCRAPE_SOURCE } from './scrape/scraper';
+import { Snapshot, TargetSpec, TargetState } from './model';
+import { failedScrapeSentence } from './scrape/scraper';
 import { SeriesStore } from './store/seriesStore';
 import { TieredView, earliestWithTiers } from './store/tieredView';
 
@@ -251,9 +251,7 @@ export class Monitor implements Disposable {
     this.collectorSubscriptions.add(
       this.collector.onSnapshot((s) => {
         // Only a failed scrape's sentence: a skipped bad line is a warning, not the failure.
-        const scrapeFailed = s.samples.some((x) => x.name === Metric.scrapeUp && x.value === 0);
-        const scrapeProblem = scrapeFailed ? s.problems.find((p) => p.source === SCRAPE_SOURCE) : undefined;
-        if (scrapeProblem) this.lastScrapeProblem = scrapeProblem.message;
+        this.lastScrapeProblem = failedScrapeSentence(s.samples, s.problems) ?? this.lastScrapeProblem;
         // Alerts first, so every snapshot listener sees alerts that match its numbers.
         this.alerts.evaluate(this.store, s.timeMs);
         this.live.tick(this.store, (w) => this.analysisOptions(w));

@@ -195,6 +195,54 @@ describe('Monitor', () => {
     assert.ok(scans > 0, 'everything kept still starts at the earliest sample');
   });
 
+  it("the tick looks for scrape_up only when the scrape raised a problem: the report's last failure is a failed scrape's sentence, not a warning's", async () => {
+    const clock = fakeClock();
+    const scrape = { up: 0, problem: 'http://127.0.0.1:8080/metrics answered HTTP 500.' };
+    /** Reads of a sample's name while armed: after the store's write, before the snapshot reaches listeners. */
+    let armed = false;
+    let namesReadAfterStore = 0;
+    const sample = (name: string, value: number) => ({
+      labels: {},
+      value,
+      get name() {
+        if (armed) namesReadAfterStore++;
+        return name;
+      },
+    });
+    const metrics: TickSource = {
+      id: 'metrics',
+      collect: async () => ({
+        samples: [sample('chat_messages_total', 5), sample(Metric.scrapeUp, scrape.up)],
+        problems: scrape.problem ? [{ source: 'metrics', message: scrape.problem }] : [],
+      }),
+    };
+    const monitor = new Monitor({ clock, locator: new FixedLocator(), createSources: () => [scriptedProcess({ cpu: 10, rss: 100e6 }), metrics] });
+    monitor.configure(parseConfig({ 'target.port': 8080, 'history.minutes': 30 }).config);
+    const store = monitor.store;
+    const append = store.append.bind(store);
+    store.append = (...args) => {
+      const refused = append(...args);
+      armed = true;
+      return refused;
+    };
+    monitor.onSnapshot(() => (armed = false));
+    const lastFailure = () => monitor.analyze('all').issues.find((i) => i.id === 'scrape-failing')?.evidence.find((e) => e.label === 'Last failure')?.value;
+    monitor.start();
+    await clock.tickAsync(3000);
+    assert.equal(lastFailure(), 'http://127.0.0.1:8080/metrics answered HTTP 500.');
+    // A scrape that works with a bad line skipped: a warning, which the report does not quote as the failure.
+    Object.assign(scrape, { up: 1, problem: 'http://127.0.0.1:8080/metrics has a bad line, skipped.' });
+    await clock.tickAsync(3000);
+    assert.equal(lastFailure(), 'http://127.0.0.1:8080/metrics answered HTTP 500.');
+    // The usual tick, no scrape problem: no sample is looked at after the store's write.
+    Object.assign(scrape, { problem: '' });
+    namesReadAfterStore = 0;
+    await clock.tickAsync(5000);
+    await monitor.stop();
+    monitor.dispose();
+    assert.equal(namesReadAfterStore, 0);
+  });
+
   it('builds a report with real figures, never throwing on an empty store', async () => {
     const { clock, monitor } = setup();
     const empty = renderMarkdown(buildMonitorReport(monitor, '5m', clock.now()));

@@ -24,6 +24,31 @@ export const SCRAPE_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/pl
 /** The `source` of every SourceProblem the scraper reports. */
 export const SCRAPE_SOURCE = 'metrics';
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The sentence of a tick's failed scrape (the report quotes it as the evidence and the
+ * fix), or undefined: no scrape problem, or the scrape worked and the problems are
+ * warnings (a skipped bad line). The usual tick has no scrape problem, so its samples
+ * are not looked at; with one, `scrape_up` is looked for from the end: the scrape's
+ * samples come after the /proc sources' and its `scrape_*` four end them, so only the
+ * store-fed sources' few samples (forecasts, anomaly scores) stand after it.
+ */
+export function failedScrapeSentence(samples: readonly Sample[], problems: readonly SourceProblem[]): string | undefined {
+  let problem: SourceProblem | undefined;
+  for (let i = 0; i < problems.length; i++) {
+    if (problems[i]!.source === SCRAPE_SOURCE) {
+      problem = problems[i];
+      break;
+    }
+  }
+  if (problem === undefined) return undefined;
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const s = samples[i]!;
+    if (s.name === Metric.scrapeUp) return s.value === 0 ? problem.message : undefined;
+  }
+  return undefined;
+}
+
 /** Parse problems reported per scrape at most; the rest are summed up in one more sentence. */
 const MAX_REPORTED_PARSE_PROBLEMS = 5;
 
