@@ -10,6 +10,12 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Re-arms a timer this clock made and did not clear, whether it fired or not: it
+   * fires `ms` (its first duration) from now. For a timer used again and again, so it is
+   * made once; a clock without it makes callers set a new timer each time.
+   */
+  refreshTimeout?(handle: TimerHandle): void;
 }
 
 export const systemClock: Clock = {
@@ -21,4 +27,7 @@ export const systemClock: Clock = {
     return t as unknown as TimerHandle;
   },
   clearTimeout: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
+  refreshTimeout: (h) => {
+    (h as unknown as NodeJS.Timeout).refresh();
+  },
 };

@@ -6,7 +6,7 @@
  * do — never as an exception.
  */
 import * as l10n from '@vscode/l10n';
-import { Clock } from '../clock';
+import { Clock, TimerHandle } from '../clock';
 import { groupThousands } from '../format';
 import { Metric, NO_LABELS, Sample, SourceProblem } from '../model';
 import { DeriveOptions, ScrapeDeriver } from './derive';
@@ -114,6 +114,21 @@ export class Scraper {
   private readonly headers: Readonly<Record<string, string>> = { Accept: SCRAPE_ACCEPT };
   /** The URL is fixed for the scraper's life, so it is checked once (on the first scrape, where a bad one is reported). */
   private urlCheck: MetricsUrlCheck | undefined;
+  /**
+   * The timeout's one timer, made by the first scrape and re-armed by each one after it
+   * (a clock's refreshTimeout), instead of a timer made and cleared every tick (issue 20).
+   * A scrape that ends leaves it armed: it fires once with no scrape to stop and does
+   * nothing. That costs no wake-up more than clearing did: a timer cleared once the tick's
+   * own timer callback has returned leaves the event loop set to wake at its time anyway.
+   */
+  private timeoutTimer: TimerHandle | undefined;
+  /** The scrape the timeout timer stops when it fires: the one in flight, if any. */
+  private timed: Cancellation | undefined;
+  private readonly onTimeout = (): void => {
+    const c = this.timed;
+    this.timed = undefined;
+    c?.cancel();
+  };
 
   constructor(private readonly opts: ScraperOptions) {
     this.deriver = new ScrapeDeriver(opts.derive);
@@ -125,6 +140,9 @@ export class Scraper {
 
   /** Closes the kept-alive connection (it would close itself after IDLE_CONNECTION_MS idle anyway). */
   dispose(): void {
+    if (this.timeoutTimer !== undefined) this.opts.clock.clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = undefined;
+    this.timed = undefined;
     this.http.dispose();
   }
 
@@ -178,12 +196,9 @@ export class Scraper {
     }
     const url = check.url.href;
     const where = `${url} (${METRICS_URL_SETTING})`;
+    // Only the timeout cancels a scrape: a cancelled one timed out.
     const cancellation = new Cancellation();
-    let timedOut = false;
-    const timer = this.opts.clock.setTimeout(() => {
-      timedOut = true;
-      cancellation.cancel();
-    }, this.opts.timeoutMs);
+    const ownTimer = this.startTimeout(cancellation);
     let body: { bytes: Buffer; cut: boolean };
     let contentType: string;
     try {
@@ -192,7 +207,7 @@ export class Scraper {
         // Redirects are not followed: a loopback URL must not lead off the machine.
         res = await this.http.get(check.url, this.headers, cancellation);
       } catch (e) {
-        throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
+        throw new ScrapeFailure(cancellation.isCancelled ? this.timeoutMessage(where) : this.networkMessage(e, url, where));
       }
       if (res.status < 200 || res.status > 299) {
         res.discard();
@@ -207,10 +222,10 @@ export class Scraper {
         body = await this.readBody(res);
       } catch {
         // It did answer (a status line and headers came): the body was cut, not refused.
-        throw new ScrapeFailure(timedOut ? this.timeoutMessage(where) : this.cutBodyMessage(res, where));
+        throw new ScrapeFailure(cancellation.isCancelled ? this.timeoutMessage(where) : this.cutBodyMessage(res, where));
       }
     } finally {
-      this.opts.clock.clearTimeout(timer);
+      this.endTimeout(cancellation, ownTimer);
     }
 
     if (body.cut) {
@@ -259,6 +274,33 @@ export class Scraper {
       problems.push(this.problem(l10n.t('{0}: {1}', url, p)));
     }
     return { samples: derived.samples, seriesCount: parsed.sampleCount, dropped: parsed.truncated?.droppedSamples ?? 0, exemplars: derived.exemplars };
+  }
+
+  /**
+   * Arms the timeout for a scrape: the re-armed one timer, or, for a scrape that overlaps
+   * another (not the collector's: its ticks never overlap) or a clock that cannot re-arm,
+   * a timer of the scrape's own, which it returns.
+   */
+  private startTimeout(c: Cancellation): TimerHandle | undefined {
+    const clock = this.opts.clock;
+    if (this.timed !== undefined || clock.refreshTimeout === undefined) {
+      return clock.setTimeout(() => c.cancel(), this.opts.timeoutMs);
+    }
+    this.timed = c;
+    if (this.timeoutTimer === undefined) {
+      this.timeoutTimer = clock.setTimeout(this.onTimeout, this.opts.timeoutMs);
+    } else {
+      clock.refreshTimeout(this.timeoutTimer);
+    }
+    return undefined;
+  }
+
+  private endTimeout(c: Cancellation, ownTimer: TimerHandle | undefined): void {
+    if (ownTimer !== undefined) {
+      this.opts.clock.clearTimeout(ownTimer);
+    } else if (this.timed === c) {
+      this.timed = undefined;
+    }
   }
 
   /** Reads the body, stopping at maxBodyBytes and keeping whole lines only. */

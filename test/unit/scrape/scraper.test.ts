@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { systemClock } from '../../../src/core/clock';
+import { Clock, systemClock } from '../../../src/core/clock';
 import { Metric, Sample, seriesKey } from '../../../src/core/model';
 import { METRICS_URL_SETTING, SCRAPE_ACCEPT, ScrapeResult, Scraper } from '../../../src/core/scrape/scraper';
 import { useLocale } from '../../../src/core/i18n/locale';
@@ -183,6 +183,49 @@ describe('Scraper', () => {
     assertFailed(r);
     assert.ok(took >= 250 && took < 3000, `took ${took} ms`);
     assert.match(onlyProblem(r), /did not answer within 300 ms — the chat server may be stuck or overloaded/);
+  });
+
+  it('times every scrape out with one timer, made once and re-armed: a scrape that hangs after others still times out, and so does one after the timer fired idle', async () => {
+    let hang = false;
+    server = await serve((_req, res) => {
+      if (!hang) res.writeHead(200, { 'Content-Type': 'text/plain' }).end('up_g 1\n');
+    });
+    const counts = { set: 0, refresh: 0, clear: 0 };
+    const clock: Clock = {
+      now: () => systemClock.now(),
+      setTimeout: (fn, ms) => (counts.set++, systemClock.setTimeout(fn, ms)),
+      clearTimeout: (h) => (counts.clear++, systemClock.clearTimeout(h)),
+      refreshTimeout: (h) => (counts.refresh++, systemClock.refreshTimeout!(h)),
+    };
+    const scraper = new Scraper({ url: server.url, timeoutMs: 200, clock });
+    for (let i = 0; i < 5; i++) assert.equal((await scraper.scrape()).ok, true);
+    assert.deepEqual(counts, { set: 1, refresh: 4, clear: 0 });
+    hang = true;
+    const hung = await scraper.scrape();
+    assertFailed(hung);
+    assert.match(onlyProblem(hung), /did not answer within 200 ms/);
+    hang = false;
+    assert.equal((await scraper.scrape()).ok, true, 'the timer that stopped a scrape is re-armed by the next one');
+    await new Promise((r) => setTimeout(r, 300)); // it fires with no scrape in flight
+    hang = true;
+    assert.match(onlyProblem(await scraper.scrape()), /did not answer within 200 ms/);
+    assert.deepEqual(counts, { set: 1, refresh: 7, clear: 0 });
+    scraper.dispose();
+    assert.equal(counts.clear, 1, 'disposing the scraper clears its timer');
+  });
+
+  it('a clock that cannot re-arm a timer gets one a scrape, cleared when it ends', async () => {
+    server = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('up_g 1\n'));
+    const counts = { set: 0, clear: 0 };
+    const clock: Clock = {
+      now: () => systemClock.now(),
+      setTimeout: (fn, ms) => (counts.set++, systemClock.setTimeout(fn, ms)),
+      clearTimeout: (h) => (counts.clear++, systemClock.clearTimeout(h)),
+    };
+    const scraper = new Scraper({ url: server.url, timeoutMs: 2000, clock });
+    for (let i = 0; i < 3; i++) assert.equal((await scraper.scrape()).ok, true);
+    assert.deepEqual(counts, { set: 3, clear: 3 });
+    scraper.dispose();
   });
 
   it('times out a body that starts but never ends, too', async () => {
