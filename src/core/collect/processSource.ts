@@ -15,13 +15,13 @@ export class ProcessSource implements TickSource {
 
   constructor(private readonly sampler: ProcessSampler) {}
 
+  /** Every pid's sample through the sampler's promise (the portable one must wait), then the same output as collectNow. */
   async collect(ctx: TickContext): Promise<SourceOutput> {
     const watched = this.watched(ctx);
     if (watched === undefined) return EMPTY_OUTPUT;
-    const { root, pids, service } = watched;
-    if (!service) return this.outputOf(root, undefined, await this.sampler.sample(root, ctx.nowMs), undefined);
+    const pids = watched.service ? watched.pids : [watched.root];
     const results = await Promise.all(pids.map((pid) => this.sampler.sample(pid, ctx.nowMs)));
-    return this.outputOf(root, service, results[pids.indexOf(root)]!, results);
+    return this.sampleAll(watched, ctx.nowMs, (pid) => results[pids.indexOf(pid)]!);
   }
 
   /** The same, synchronously, with a sampler that reads now (Linux /proc); undefined otherwise. */
@@ -29,15 +29,20 @@ export class ProcessSource implements TickSource {
     const sampleNow = this.sampler.sampleNow;
     if (sampleNow === undefined) return undefined;
     const watched = this.watched(ctx);
-    if (watched === undefined) return EMPTY_OUTPUT;
+    // The sampler's own method, called on it: no function made a tick.
+    return watched === undefined ? EMPTY_OUTPUT : this.sampleAll(watched, ctx.nowMs, sampleNow);
+  }
+
+  /** The tick's output from `sample` (called on the sampler) of each watched pid: collect's and collectNow's one body. */
+  private sampleAll(watched: Watched, nowMs: number, sample: (this: ProcessSampler, pid: number, nowMs: number) => ProcessSampleResult): SourceOutput {
     const { root, pids, service } = watched;
-    if (!service) return this.outputOf(root, undefined, sampleNow.call(this.sampler, root, ctx.nowMs), undefined);
-    const results = pids.map((pid) => sampleNow.call(this.sampler, pid, ctx.nowMs));
+    if (!service) return this.outputOf(root, undefined, sample.call(this.sampler, root, nowMs), undefined);
+    const results = pids.map((pid) => sample.call(this.sampler, pid, nowMs));
     return this.outputOf(root, service, results[pids.indexOf(root)]!, results);
   }
 
   /** The pids to sample this tick (the root first), or undefined while no process runs; forgets the ones that left. */
-  private watched(ctx: TickContext): { root: number; pids: readonly number[]; service: ServiceState | undefined } | undefined {
+  private watched(ctx: TickContext): Watched | undefined {
     if (ctx.target.kind !== 'running') {
       this.keepOnly([]);
       return undefined;
@@ -99,6 +104,13 @@ export class ProcessSource implements TickSource {
 }
 
 const NO_PIDS: readonly number[] = Object.freeze([]);
+
+/** The pids a tick samples: the root alone (pids empty) without a service, else every live instance, the root among them. */
+interface Watched {
+  readonly root: number;
+  readonly pids: readonly number[];
+  readonly service: ServiceState | undefined;
+}
 
 /**
  * The tree's total: CPU, memory, fds and threads summed; limits and uptime are the

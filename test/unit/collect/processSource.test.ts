@@ -43,6 +43,31 @@ describe('ProcessSource and SystemSource answer now when their sampler can', () 
     assert.equal((await asyncOnly.collect({ nowMs: 0, target: running })).samples.find((s) => s.name === Metric.processRssBytes)?.value, 1000);
   });
 
+  it('collect (a sampler that must wait) and collectNow give the same output for a process tree, each pid sampled once', async () => {
+    const tree: TargetState = {
+      ...running,
+      service: {
+        source: 'local',
+        where: 'pid 100 and the processes it started',
+        reachable: true,
+        instances: [
+          { instance: 'pid 100', pid: 100, up: true },
+          { instance: 'pid 101', pid: 101, up: true },
+          { instance: 'pid 102', pid: 102, up: false },
+        ],
+      },
+    };
+    const asked: number[] = [];
+    const now = new ProcessSource({ sample: () => Promise.reject(new Error('not this way')), sampleNow: (pid) => (asked.push(pid), ok(pid)), forget: () => {}, dispose: () => {} });
+    const later = new ProcessSource({ sample: (pid) => (asked.push(pid), Promise.resolve(ok(pid))), forget: () => {}, dispose: () => {} });
+    const a = now.collectNow({ nowMs: 0, target: tree });
+    const b = await later.collect({ nowMs: 0, target: tree });
+    assert.deepEqual(asked, [100, 101, 100, 101]);
+    assert.deepEqual(a, b);
+    assert.equal(b.samples.find((s) => s.name === Metric.processRssBytes)?.value, 2000, 'the tree total');
+    assert.equal(b.samples.filter((s) => s.labels['instance'] !== undefined).length, 4, 'RSS and CPU of each live instance');
+  });
+
   it('SystemSource.collectNow is undefined while its sampler must wait (the first read of the disk), then the sample', () => {
     let ready = false;
     const result: SystemSampleResult = { kind: 'ok', stats: { memoryUsedBytes: 1, memoryTotalBytes: 2, memoryPercent: 50 }, problems: [] };
