@@ -27,6 +27,8 @@ import { SCENARIO_RUNS } from '../test/scenarios/scenarios.mjs';
 const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
 // The unit files whose tests start real servers and wait on them (see the unit level).
 const UNIT_SERVER_FILES = ['prometheus/promWatch', 'traces/exampleServerTraces', 'profile/capture'].map((f) => `out/test/unit/${f}.test.js`);
+// Mocha's spec reporter, then each lane's slowest files with their hooks: where its time went.
+const SPEC_WITH_FILE_TIMES = path.join(repoRoot, 'scripts', 'lib', 'specWithFileTimes.cjs');
 const watcher = watchDescendants();
 
 /**
@@ -111,17 +113,22 @@ async function main() {
   });
   if (earlyScenarios) console.log(`scenarios ${early.join(', ')} started beside the first levels (pid ${earlyScenarios.pid}); their result is in the scenarios level`);
 
-  await level('type-check', async (step) => {
-    const r = await step('tsc', bin('tsc'), ['-p', '.', '--noEmit']);
-    return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-  });
-  await level('lint', async (step) => {
-    const r = await step('eslint', bin('eslint'), ['--no-error-on-unmatched-pattern', 'src', 'test', 'bench', 'scripts', 'examples']);
-    return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-  });
+  // type-check and lint side by side: tsc and eslint use one core each.
+  await Promise.all([
+    level('type-check', async (step) => {
+      const r = await step('tsc', bin('tsc'), ['-p', '.', '--noEmit']);
+      return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+    }),
+    level('lint', async (step) => {
+      const r = await step('eslint', bin('eslint'), ['--no-error-on-unmatched-pattern', 'src', 'test', 'bench', 'scripts', 'examples']);
+      return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+    }),
+  ]);
   // The webview level (headless Chromium, mostly waiting on the page) runs beside
-  // unit and conformance (plain Node): together they took 56 + 184 s one after the
-  // other, on a machine that was idle most of that time.
+  // unit and conformance (plain Node). Measured alone here: unit 146 s (+ 14 s to
+  // compile), webview 132 s in the full Chromium 156 and 72 s in the headless shell
+  // (scripts/lib/browser.mjs), whose pages cost a fifth of the CPU: beside each other
+  // with the full browser they took 325 s and 251 s, the 2 cores saturated.
   await Promise.all([
     (async () => {
       await level('unit', async (step) => {
@@ -130,14 +137,15 @@ async function main() {
         await step('compile-tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
         // Two lanes at once: the few files that drive real servers (a real Prometheus,
         // the example server under the OpenTelemetry SDK, CPU and heap captures) spend
-        // their ~100 s mostly waiting on those servers (the whole level used 49 s of CPU
-        // in 184 s), so they run beside the rest instead of after it.
+        // their ~115 s mostly waiting on those servers, so they run beside the rest
+        // (~145 s alone, 41 of them the bench smoke test) instead of after it. Each lane
+        // ends with its slowest files, hooks included.
         // A file given to mocha adds to .mocharc.json's spec, so the servers' lane takes
         // the config's other options alone.
         const rc = JSON.parse(fs.readFileSync(path.join(repoRoot, '.mocharc.json'), 'utf8'));
         const [servers, rest] = await Promise.all([
-          step('unit:servers', bin('mocha'), ['--no-config', '--timeout', String(rc.timeout), '--exit', '--reporter', 'spec', ...UNIT_SERVER_FILES]),
-          step('unit', bin('mocha'), ['--config', '.mocharc.json', '--reporter', 'spec', ...UNIT_SERVER_FILES.flatMap((f) => ['--ignore', f])]),
+          step('unit:servers', bin('mocha'), ['--no-config', '--timeout', String(rc.timeout), '--exit', '--reporter', SPEC_WITH_FILE_TIMES, ...UNIT_SERVER_FILES]),
+          step('unit', bin('mocha'), ['--config', '.mocharc.json', '--reporter', SPEC_WITH_FILE_TIMES, ...UNIT_SERVER_FILES.flatMap((f) => ['--ignore', f])]),
         ]);
         const a = countsOf(servers.code, servers.output);
         const b = countsOf(rest.code, rest.output);
