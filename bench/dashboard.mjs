@@ -17,7 +17,8 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildAll, root } from '../test/webview/assets.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from '../test/webview/server.mjs';
+import { CHROMIUM_ARGS, startFixtureServer } from '../test/webview/server.mjs';
+import { FULL_CHROMIUM } from '../scripts/lib/browser.mjs';
 import { catalogue, columns, initMessage, T0_SEC } from '../test/webview/fixtureData.mjs';
 // The host's tier choice, compiled by `npm run compile-tests` (scripts/bench.mjs compiles first).
 import { chartStepMs, chartTailBudget, downsampleColumns } from '../out/src/core/chartData.js';
@@ -97,7 +98,8 @@ async function main() {
   const { bundleBytes, html } = await buildAll();
   const gzipBytes = zlib.gzipSync(fs.readFileSync(path.join(root, 'dist/webview.js'))).length;
   const server = await startFixtureServer(html);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  // The full Chromium, as before the tests moved to the headless shell: the figures stay comparable.
+  const browser = await chromium.launch({ executablePath: FULL_CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

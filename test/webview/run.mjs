@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildAll, loadTsModule, root } from './assets.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startFixtureServer } from './server.mjs';
+import { CHROMIUM_ARGS, pageChromiumPath, startFixtureServer } from './server.mjs';
 import { columns, HOSTILE, initMessage, T0_SEC } from './fixtureData.mjs';
 
 const SHOTS = path.join(root, 'test-results/webview');
@@ -1252,7 +1252,7 @@ async function main() {
   const units = await loadTsModule('src/core/units.ts');
   console.log(`dist/webview.js: ${(bundleBytes / 1024).toFixed(1)} KB minified`);
   const server = await startFixtureServer(html);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: pageChromiumPath(), args: CHROMIUM_ARGS, headless: true });
   const only = process.argv[2];
   let passed = 0;
   let failed = 0;

@@ -80,15 +80,5 @@ export function startFixtureServer(html) {
   });
 }
 
-/** The Chromium flags every dashboard run uses (headless, no network chatter). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+// The workbench levels' flags; the headless shell when installed (scripts/lib/browser.mjs).
+export { CHROMIUM_ARGS, pageChromiumPath } from '../../scripts/lib/browser.mjs';
