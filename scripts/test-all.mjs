@@ -127,8 +127,9 @@ async function main() {
   // The webview level (headless Chromium, mostly waiting on the page) runs beside
   // unit and conformance (plain Node). Measured alone here: unit 146 s (+ 14 s to
   // compile), webview 132 s in the full Chromium 156 and 72 s in the headless shell
-  // (scripts/lib/browser.mjs), whose pages cost a fifth of the CPU: beside each other
-  // with the full browser they took 325 s and 251 s, the 2 cores saturated.
+  // (scripts/lib/browser.mjs), whose pages cost a fifth of the CPU. Beside each other
+  // they took 325 s and 251 s with the full browser, the 2 cores saturated; 221 s and
+  // 113 s with the shell.
   await Promise.all([
     (async () => {
       await level('unit', async (step) => {
