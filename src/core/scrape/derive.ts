@@ -578,14 +578,15 @@ class DeriveRun {
   }
 
   emit(name: string, labels: Labels, value: number, meta: SeriesMeta): void {
-    if (!Number.isFinite(value)) {
-      this.nonFinite++;
-      return;
-    }
-    if (isOwnMetric(name)) {
-      this.own++;
-      return;
-    }
+    // Counted by additions every call makes, not in branches only a NaN or an own metric
+    // takes: V8 optimises emit in the first minute, and a branch not yet taken then has no
+    // type feedback, so the first NaN (a gauge's, a mean over no new observation) threw the
+    // optimised code away, to be compiled again (issue 20).
+    const finite = Number.isFinite(value);
+    const own = finite && isOwnMetric(name);
+    this.nonFinite += finite ? 0 : 1;
+    this.own += own ? 1 : 0;
+    if (!finite || own) return;
     this.samples[this.count++] = this.reused.sample(name, labels, value, meta);
   }
 

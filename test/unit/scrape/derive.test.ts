@@ -482,6 +482,31 @@ describe('ScrapeDeriver', () => {
     assert.deepEqual(lost, [], 'scrapes at which nextScrape was no longer optimised');
   }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
 
+  it('emit stays the optimised code when a value is first NaN minutes in (issue 20)', () => {
+    // Its NaN branch was first taken at the first NaN (a gauge's, a mean over no new
+    // observation): no type feedback when V8 optimised emit, so it was thrown away then.
+    const out = runWithNatives(`
+      const { ScrapeDeriver } = ${requireOf(require.resolve('../../../src/core/scrape/derive'))};
+      const { parseExposition } = ${requireOf(require.resolve('../../../src/core/scrape/parser'))};
+      const d = new ScrapeDeriver();
+      let f;
+      const lost = [];
+      for (let i = 1; i <= 150; i++) {
+        let text = '# TYPE c_total counter\\n';
+        for (let k = 0; k < 10; k++) text += 'c_total{room="r' + k + '"} ' + k * i + '\\ng' + k + ' ' + (i >= 80 && k === 3 ? 'NaN' : i + 0.5) + '\\n';
+        d.derive(parseExposition(text).families, 1000 * i);
+        if (i === 1) {
+          f = Object.getPrototypeOf(d.lastRun).emit;
+          %PrepareFunctionForOptimization(f);
+        }
+        if (i === 30) %OptimizeFunctionOnNextCall(f);
+        if (i > 30 && (%GetOptimizationStatus(f) & ${TURBOFANNED}) === 0) lost.push(i);
+      }
+      console.log(JSON.stringify(lost));
+    `);
+    assert.deepEqual(JSON.parse(out), [], 'scrapes at which emit was no longer optimised');
+  }).timeout(CHILD_NODE_TEST_TIMEOUT_MS);
+
   it('reads a family without samples through the columns\' class, so V8 compiles one class\'s reads into derive (issue 20)', () => {
     // The example server declares two labelled metrics nothing has observed yet; they
     // came as ObjectRows beside every other family's columns, and V8 inlined both.
