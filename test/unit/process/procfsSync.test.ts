@@ -171,6 +171,8 @@ function withCountedReads<T>(f: () => T, fake?: ReadSync): { result: T; reads: n
 }
 
 describe('how many reads a /proc file takes', () => {
+  // A test here starts a child Node: it must not outlive the test (npm test's cleanup level fails on it).
+  afterEach(killAllChildren);
   it('a small file (a tick\'s stat, status, meminfo…) is one read, not a second one to see the end', () => {
     const f = new ProcFile('self/status');
     try {
