@@ -189,7 +189,7 @@ async function main() {
   });
   await level('scenarios', async (step, outputs) => {
     // The analyzer's diagnosis of the real example server under each load scenario,
-    // through the headless CLI (about 3.5 min here; the leak, which needs 5 min of
+    // through the headless CLI (about 2.3 min here: steady beside cpu-burn → flood; the leak, which needs 5 min of
     // data, ran beside the first levels).
     // The besideFastLevels ones started at the beginning (see above).
     const checks = await step('scenario-checks', bin('mocha'), ['--config', 'test/scenarios/.mocharc.json']);
