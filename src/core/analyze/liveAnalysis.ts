@@ -38,8 +38,6 @@ export class LiveAnalysis {
   private current: Analysis | undefined;
   /** Ticks since the current analysis was made (by a tick or a read). */
   private ticksSince = 0;
-  /** The last analysis could not judge the server, and a tick has passed since. */
-  private stale = false;
   /** The store's earliest sample, once it held one; and whether its samples have spanned a forecast's minimum. */
   private earliestMs = Number.POSITIVE_INFINITY;
   private spanReached = false;
@@ -60,8 +58,8 @@ export class LiveAnalysis {
   /**
    * One tick happened. Re-analyses the live window once every `everyTicks` ticks —
    * the first time on tick `everyTicks`, not on the first, and not before the store's
-   * samples span a forecast's minimum — and feeds the forecasts to the hysteresis, which so counts evaluations at one pace whether a dashboard
-   * reads the analysis or not. Returns true when it re-analysed.
+   * samples span a forecast's minimum — and feeds the forecasts to the hysteresis,
+   * which so counts evaluations at one pace whether a dashboard reads or not. Returns true when it re-analysed.
    *
    * Not on the ticks between, even while the last analysis could not judge the server
    * yet (no samples, or too few): the tick's only reader is the status bar's forecast,
@@ -74,7 +72,6 @@ export class LiveAnalysis {
    */
   tick(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): boolean {
     this.ticksSince++;
-    if (this.current && cannotJudgeYet(this.current)) this.stale = true;
     if (this.ticksSince < this.everyTicks || !this.spansForecast(store)) return false;
     this.analyse(store, options);
     this.updateForecasts(this.current!.forecasts);
@@ -104,7 +101,9 @@ export class LiveAnalysis {
    * (`tick` does).
    */
   read(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): Analysis {
-    if (!this.current || this.stale || this.ticksSince >= this.everyTicks) this.analyse(store, options);
+    // Stale: the last could not judge the server and a tick has passed (derived, not kept).
+    const stale = this.current !== undefined && this.ticksSince > 0 && cannotJudgeYet(this.current);
+    if (!this.current || stale || this.ticksSince >= this.everyTicks) this.analyse(store, options);
     return this.current!;
   }
 
@@ -122,7 +121,6 @@ export class LiveAnalysis {
   reset(): void {
     this.current = undefined;
     this.ticksSince = 0;
-    this.stale = false;
     this.earliestMs = Number.POSITIVE_INFINITY;
     this.spanReached = false;
     this.trackers.clear();
@@ -142,7 +140,6 @@ export class LiveAnalysis {
   }
 
   private analyse(store: SeriesStore, options: (windowMs: number) => AnalyzeOptions): void {
-    this.stale = false;
     this.ticksSince = 0;
     this.detectors.begin();
     this.stats.begin();
